@@ -1,0 +1,23 @@
+# WEIR_SANITIZER=address  -> ASan + UBSan (-fno-sanitize-recover=all)
+# WEIR_SANITIZER=thread   -> TSan; ck's inline-asm atomics are replaced by the
+#                            __atomic port in sched/ck_pr_tsan.h (tsan.md, option 1)
+# WEIR_SANITIZER=undefined-> UBSan alone
+set(_weir_san "")
+if(WEIR_SANITIZER STREQUAL "address")
+  set(_weir_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+elseif(WEIR_SANITIZER STREQUAL "thread")
+  set(_weir_san -fsanitize=thread -fno-omit-frame-pointer)
+  add_compile_definitions(WEIR_TSAN=1)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    # gcc 12 does not instrument inlined memcpy larger than 16 bytes.
+    add_compile_options(-fno-builtin-memcpy)
+  endif()
+elseif(WEIR_SANITIZER STREQUAL "undefined")
+  set(_weir_san -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+elseif(NOT WEIR_SANITIZER STREQUAL "none")
+  message(FATAL_ERROR "WEIR_SANITIZER must be none, address, thread or undefined")
+endif()
+if(_weir_san)
+  add_compile_options(${_weir_san})
+  add_link_options(${_weir_san})
+endif()

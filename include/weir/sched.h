@@ -1,0 +1,318 @@
+/*
+ * weir/sched.h - the native scheduler API: runtimes, devices, stream groups,
+ * streams, tasks ("kernels"), events and host callbacks.
+ *
+ * Model (the execution model of Ascend's runtime, on CPU workers):
+ *  - A runtime owns N virtual devices. Each device has pinned worker threads.
+ *  - A stream is an in-order task queue on one device. Any number of host
+ *    threads may submit to one stream; tasks of one stream run one at a time,
+ *    in the order their submissions linearize. Streams are mutually unordered.
+ *  - A stream group (an ACL context) is a set of streams on one device sharing
+ *    a failure mode. Device-level synchronize covers one group.
+ *  - Events order streams: record on A, wait on B. Waiting never blocks a
+ *    worker; the waiting stream parks on the event instead.
+ *  - Host functions run on a per-device callback thread (or, with a reporter,
+ *    inside a user thread's weir_reporter_process()), while their stream waits.
+ *
+ * Handles. Every object handle is an opaque value checked against an
+ * RCU-protected registry on every call: a destroyed, foreign, wrong-type or
+ * garbage handle returns WEIR_EHANDLE and is never dereferenced.
+ *
+ * Time-outs are in nanoseconds: WEIR_TIMEOUT_INFINITE (-1) waits forever, 0
+ * polls, a positive value bounds the wait. Other negative values: WEIR_EINVAL.
+ *
+ * Thread-safety: every function may be called from any thread at any time,
+ * except that an object may not be used after its destroy call returns (the
+ * call then returns WEIR_EHANDLE, never crashes) and weir_runtime_destroy()
+ * must not race other calls on the same runtime.
+ */
+#ifndef WEIR_SCHED_H
+#define WEIR_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "weir/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct weir_runtime  weir_runtime_t;
+typedef struct weir_group    weir_group_t;
+typedef struct weir_stream   weir_stream_t;
+typedef struct weir_event    weir_event_t;
+typedef struct weir_reporter weir_reporter_t;
+
+#define WEIR_MAX_DEVICES        64
+#define WEIR_TIMEOUT_INFINITE   ((int64_t)-1)
+/* Bytes of argument block copied inline into each task record. */
+#define WEIR_ARGS_MAX           80
+#define WEIR_PRIORITY_HIGHEST   0
+#define WEIR_PRIORITY_LOWEST    7
+
+/* ------------------------------------------------------------------------ */
+/* Runtime                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct weir_config {
+	uint32_t devices;            /* virtual devices; default 8 (env WEIR_DEVICES) */
+	uint32_t workers_per_device; /* 0 = auto: max(1, cpus / devices) (WEIR_WORKERS) */
+	/* CPUs the workers are pinned to, as a list "0-3,6". Several lists
+	 * separated by ';' give one list per device ("0;1;0;1"); one list is
+	 * shared round-robin. NULL = the process's affinity mask (WEIR_CPUS). */
+	const char *cpus;
+	uint32_t ring_capacity;      /* max pending tasks per stream, power of two;
+	                                default 4096 (WEIR_RING_CAPACITY) */
+	uint32_t spin_ns;            /* most an idle worker spins before parking;
+	                                adaptive below this; default 50000 (WEIR_SPIN_NS) */
+	uint32_t quantum;            /* tasks a worker runs from one stream before
+	                                it lets others go; default 64 (WEIR_QUANTUM) */
+	uint64_t mem_capacity;       /* bytes of memory per device, used by weir/mem.h;
+	                                0 = mem's default (WEIR_MEM_CAPACITY) */
+	uint32_t flags;              /* WEIR_CONFIG_* */
+} weir_config_t;
+
+#define WEIR_CONFIG_NO_PIN   0x1u  /* do not pin workers (WEIR_NO_PIN=1) */
+
+/* Fill *cfg with the defaults above. Never fails. */
+WEIR_API void weir_config_init(weir_config_t *cfg);
+
+/* Override *cfg from the environment variables named above.
+ * Returns WEIR_OK, or WEIR_EINVAL (cfg untouched) if a variable is malformed. */
+WEIR_API int weir_config_from_env(weir_config_t *cfg);
+
+/* Create a runtime: devices, workers (pinned, named weir-d<dev>w<n>).
+ * cfg NULL means defaults plus environment. Returns WEIR_OK, WEIR_EINVAL (bad
+ * config: zero or too many devices, capacity not a power of two, bad CPU
+ * list), WEIR_ENOMEM. On failure nothing is left behind.
+ * Partner: weir_runtime_destroy(). */
+WEIR_API int weir_runtime_create(const weir_config_t *cfg, weir_runtime_t **out);
+
+/* Tear a runtime down: every remaining stream is force-destroyed (pending
+ * tasks discarded, a running task finishes first), events and groups are
+ * freed, workers and callback threads are joined. NULL is a no-op. No other
+ * call on this runtime may run concurrently or after. */
+WEIR_API void weir_runtime_destroy(weir_runtime_t *rt);
+
+WEIR_API uint32_t weir_runtime_device_count(const weir_runtime_t *rt);
+/* The effective configuration (after defaults and environment). */
+WEIR_API const weir_config_t *weir_runtime_config(const weir_runtime_t *rt);
+
+/* ------------------------------------------------------------------------ */
+/* Stream groups (ACL contexts) and devices                                  */
+/* ------------------------------------------------------------------------ */
+
+enum weir_failure_mode {
+	WEIR_FAILURE_CONTINUE = 0, /* later tasks still run; sync returns the first error */
+	WEIR_FAILURE_STOP     = 1, /* first failure stops every stream of the group */
+};
+
+/* Create an empty stream group on device `dev`. Returns WEIR_OK, WEIR_EDEVICE,
+ * WEIR_ENOMEM, WEIR_EINVAL (NULL out). Partner: weir_group_destroy(). */
+WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **out);
+
+/* Destroy a group and every stream still in it. The plain form waits for
+ * their pending tasks; _force discards them. WEIR_EHANDLE on a bad handle. */
+WEIR_API int weir_group_destroy(weir_group_t *g);
+WEIR_API int weir_group_destroy_force(weir_group_t *g);
+
+/* Set the failure mode. STOP -> CONTINUE returns WEIR_ENOTSUP; setting the
+ * current mode again is a successful no-op. */
+WEIR_API int weir_group_set_failure_mode(weir_group_t *g, int mode);
+WEIR_API int weir_group_get_failure_mode(weir_group_t *g, int *mode);
+
+/* Wait for every task submitted so far to every stream of the group.
+ * Returns WEIR_OK, WEIR_ETIMEDOUT (work continues), the first task failure
+ * code seen on any of its streams, WEIR_EABORTED, or WEIR_EHANDLE. */
+WEIR_API int weir_group_sync(weir_group_t *g, int64_t timeout_ns);
+
+WEIR_API int weir_group_device(weir_group_t *g, uint32_t *dev);
+
+/* Wait for every stream of every group on device `dev`. Same returns as
+ * weir_group_sync(), plus WEIR_EDEVICE. */
+WEIR_API int weir_device_sync(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns);
+
+typedef struct weir_worker_stats {
+	uint64_t tasks;     /* tasks run (blocks of split kernels count once each) */
+	uint64_t parks;     /* times the worker parked on the device eventcount */
+	uint64_t streams;   /* stream turns taken */
+} weir_worker_stats_t;
+
+/* Per-worker counters of device `dev`. `n` in: capacity of `out`; out: the
+ * number of workers. Counters are read relaxed (approximate while running). */
+WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev,
+                               weir_worker_stats_t *out, uint32_t *n);
+
+/* ------------------------------------------------------------------------ */
+/* Streams                                                                    */
+/* ------------------------------------------------------------------------ */
+
+#define WEIR_STREAM_FAST_SYNC  0x1u  /* synchronize busy-polls longer before parking */
+
+/* Create a stream in group `g`. priority is clamped to [0 (highest), 7].
+ * Unknown flag bits are ignored. Returns WEIR_OK, WEIR_EHANDLE, WEIR_ENOMEM,
+ * WEIR_EINVAL. Partner: weir_stream_destroy(). */
+WEIR_API int weir_stream_create(weir_group_t *g, int priority, uint32_t flags,
+                                weir_stream_t **out);
+
+/* Destroy: wait for pending tasks, then free. Launches racing destroy either
+ * land before it (and run) or fail with WEIR_EHANDLE. Returns WEIR_OK or
+ * WEIR_EHANDLE; a task failure still pending report is dropped. */
+WEIR_API int weir_stream_destroy(weir_stream_t *s);
+
+/* Destroy without waiting for pending tasks: they are discarded (a task that
+ * is already running finishes). Returns WEIR_OK or WEIR_EHANDLE. */
+WEIR_API int weir_stream_destroy_force(weir_stream_t *s);
+
+/* WEIR_OK when every submitted task has finished, WEIR_ENOTREADY otherwise,
+ * WEIR_EHANDLE. Never blocks; one acquire load on an idle stream. */
+WEIR_API int weir_stream_query(weir_stream_t *s);
+
+/* Wait until every task submitted before this call has finished.
+ * Returns WEIR_OK, WEIR_ETIMEDOUT (work continues), WEIR_EHANDLE,
+ * WEIR_EABORTED (once, after an abort), or the first failure code of a task
+ * since the previous sync (CONTINUE mode; the code is then cleared) or the
+ * group's sticky failure (STOP mode). An idle stream costs no system call. */
+WEIR_API int weir_stream_sync(weir_stream_t *s, int64_t timeout_ns);
+
+/* Discard every task submitted before this call that has not started yet and
+ * cancel an event wait it is parked on. The stream stays usable. The next
+ * sync returns WEIR_EABORTED. */
+WEIR_API int weir_stream_abort(weir_stream_t *s);
+
+/* Sets the failure mode of the stream's group (the ACL rule). */
+WEIR_API int weir_stream_set_failure_mode(weir_stream_t *s, int mode);
+
+WEIR_API int weir_stream_group(weir_stream_t *s, weir_group_t **g);
+WEIR_API int weir_stream_device(weir_stream_t *s, uint32_t *dev);
+
+typedef struct weir_stream_stats {
+	uint64_t submitted;  /* tasks accepted */
+	uint64_t completed;  /* ran and returned 0 */
+	uint64_t failed;     /* ran and returned non-zero */
+	uint64_t discarded;  /* dropped by abort, force-destroy or STOP */
+	uint64_t in_flight;  /* submitted - completed - failed - discarded */
+} weir_stream_stats_t;
+
+/* Conservation counters (invariant I5). */
+WEIR_API int weir_stream_stats(weir_stream_t *s, weir_stream_stats_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Tasks                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A kernel: `args` points at the task's private copy of the argument block
+ * (16-byte aligned, WEIR_ARGS_MAX bytes at most). With nblocks > 1 the
+ * device's workers call the kernel once per block index in parallel, and args
+ * must then be treated as read-only. Return 0 on success; any other value
+ * fails the task (and, with nblocks > 1, the first non-zero return is kept).
+ */
+typedef int (*weir_kernel_fn)(void *args, uint32_t block, uint32_t nblocks);
+
+#define WEIR_LAUNCH_NONBLOCK 0x1u  /* return WEIR_EAGAIN instead of waiting when full */
+
+/* Submit a kernel to stream `s`. `args_size` bytes are copied from `args`
+ * before the call returns. nblocks 0 is treated as 1.
+ * Returns WEIR_OK; WEIR_EAGAIN (NONBLOCK and the stream holds ring_capacity
+ * pending tasks; without NONBLOCK the call waits, bounded spin then park,
+ * for room); WEIR_EINVAL (NULL fn, args_size > WEIR_ARGS_MAX); WEIR_ESTOPPED
+ * (the group stopped after a failure); WEIR_EHANDLE. Lock-free: a producer
+ * preempted inside this call never delays other producers or the stream. */
+WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
+                         size_t args_size, uint32_t nblocks, uint32_t flags);
+
+typedef void (*weir_host_fn)(void *arg);
+
+/* Run fn(arg) on the device's host-callback thread once every earlier task of
+ * `s` has finished; later tasks of `s` wait until fn returns. fn must not
+ * synchronize its own stream. Returns as weir_launch(); WEIR_EINVAL for NULL
+ * fn; WEIR_ESUBSCRIBED if `s` is subscribed to a reporter. */
+WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg);
+
+/* ------------------------------------------------------------------------ */
+/* Reporters: host callbacks run by user threads (ACL's subscribe/report)     */
+/* ------------------------------------------------------------------------ */
+
+/* Create a reporter: a queue of callbacks that a user thread drains with
+ * weir_reporter_process(). Partner: weir_reporter_destroy(). */
+WEIR_API int weir_reporter_create(weir_runtime_t *rt, weir_reporter_t **out);
+
+/* Unsubscribe every stream, run nothing more. Callbacks already queued are
+ * dropped and their streams released. NULL is a no-op returning WEIR_OK. */
+WEIR_API int weir_reporter_destroy(weir_reporter_t *rep);
+
+/* Route weir_launch_callback() tasks of `s` to `rep`. A stream has at most
+ * one reporter (WEIR_ESUBSCRIBED otherwise); all streams of a reporter must be
+ * on one device (WEIR_EFOREIGN). */
+WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *rep);
+/* WEIR_ENOSUB if `s` is not subscribed to `rep`. */
+WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *rep);
+
+/* Queue fn(arg) to run inside weir_reporter_process() of the stream's reporter
+ * when the stream reaches it. block: later tasks of `s` wait for fn to
+ * return; otherwise the stream goes on at once. WEIR_ENOSUB if `s` has no
+ * reporter. Other returns as weir_launch(). */
+WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, bool block);
+
+/* Run at most one queued callback of `rep` in the calling thread.
+ * Returns WEIR_OK after running one, WEIR_ETIMEDOUT if none arrived in time,
+ * WEIR_EHANDLE. */
+WEIR_API int weir_reporter_process(weir_reporter_t *rep, int64_t timeout_ns);
+
+/* ------------------------------------------------------------------------ */
+/* Events                                                                     */
+/* ------------------------------------------------------------------------ */
+
+#define WEIR_EVENT_DEFAULT 0x0u  /* snapshot event (CUDA/ACL "Ex"): complete before
+                                    the first record; a wait captures the latest record */
+#define WEIR_EVENT_TIMING  0x1u  /* stamp the completion time of each record */
+#define WEIR_EVENT_FLAG    0x2u  /* legacy ACL flag: record sets, reset (a task) clears;
+                                    a wait blocks its stream until the flag is set */
+
+/* Create an event on device `dev`. Partner: weir_event_destroy(). */
+WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
+                               weir_event_t **out);
+
+/* Never blocks. Records and waits already queued keep the event alive; it is
+ * freed once the last of them has run. */
+WEIR_API int weir_event_destroy(weir_event_t *e);
+
+/* Queue a record of `e` on `s`: it completes when every task submitted to `s`
+ * before it has finished. WEIR_EFOREIGN if `s` is on another device. */
+WEIR_API int weir_event_record(weir_event_t *e, weir_stream_t *s);
+
+/* FLAG events: queue a task on `s` that clears the flag. WEIR_ENOTSUP on
+ * snapshot events. */
+WEIR_API int weir_event_reset(weir_event_t *e, weir_stream_t *s);
+
+/* Queue a wait on `s`: tasks submitted to `s` later start only after the
+ * record captured now completes (snapshot events; a never-recorded event is
+ * already complete) or after the flag is next set (FLAG events). The host
+ * never blocks and no worker ever blocks: the stream parks on the event. */
+WEIR_API int weir_stream_wait_event(weir_stream_t *s, weir_event_t *e);
+
+/* WEIR_OK if the latest record (snapshot) has completed / the flag is set;
+ * WEIR_ENOTREADY otherwise. A never-recorded snapshot event is complete; a
+ * never-recorded FLAG event is not ready. */
+WEIR_API int weir_event_query(weir_event_t *e);
+
+/* Wait for the latest record queued before this call. A never-recorded event
+ * returns WEIR_OK at once. Returns WEIR_OK, WEIR_ETIMEDOUT, WEIR_EHANDLE. */
+WEIR_API int weir_event_sync(weir_event_t *e, int64_t timeout_ns);
+
+/* Has a record of `e` ever been queued? */
+WEIR_API int weir_event_recorded(weir_event_t *e, bool *recorded);
+
+/* Completion time (CLOCK_MONOTONIC ns) of the latest completed record.
+ * WEIR_ENOTREADY if no record has completed; WEIR_ENOTSUP without TIMING. */
+WEIR_API int weir_event_timestamp(weir_event_t *e, uint64_t *ns);
+
+/* end - start in milliseconds, from the timestamps above. */
+WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WEIR_SCHED_H */
