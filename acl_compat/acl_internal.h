@@ -1,0 +1,134 @@
+/*
+ * acl_compat/acl_internal.h - what the ACL facade's source files share: the
+ * process-wide runtime, the current context of the calling thread, stream
+ * resolution, and the ONE error path (status table + per-thread last error and
+ * recent message). Private: never installed.
+ *
+ * Conventions for every aclrt* entry point in acl_compat/:
+ *  - Every failing call returns through weir__acl_fail() (or a helper that
+ *    calls it), which records the thread's last error (aclrtGetLastError) and a
+ *    message "<api>: <reason>" (aclGetRecentErrMsg). Nothing else writes them.
+ *  - Resolution helpers (weir__acl_current_*, weir__acl_resolve_stream*) do not
+ *    record anything: they return an ACL code and leave the reason in a
+ *    thread-local buffer; the caller passes it on with WEIR__ACL_TRY(), so the
+ *    message names the public call, not the helper.
+ *  - Before aclInit (or after aclFinalize) there is no runtime: calls that
+ *    need one return ACL_ERROR_UNINITIALIZE (100001). ACL itself does not check
+ *    init for aclrt* calls; weir has nothing to run them on (docs/acl.md).
+ *
+ * Thread-safety: every function here may be called from any thread.
+ */
+#ifndef WEIR_ACL_INTERNAL_H
+#define WEIR_ACL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "acl/acl.h"
+#include "weir/sched.h"
+
+/* Same declaration as include/weir/mem.h (a repeated typedef is valid C11). */
+typedef struct weir_mem weir_mem_t;
+
+/* ------------------------------------------------------------------------ */
+/* Process-wide state                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* The runtime created by aclInit; NULL before aclInit / after aclFinalize.
+ * Acquire load; pairs with the release store in aclInit. */
+weir_runtime_t *weir__acl_runtime(void);
+
+/* The memory subsystem created by aclInit (weir_mem_create); NULL when
+ * not initialized. */
+weir_mem_t *weir__acl_mem(void);
+
+/* The facade's one process-wide mutex (init/finalize, device reference
+ * counts, contexts, report subscriptions). Never held while waiting on a
+ * stream. Not recursive. */
+void weir__acl_lock(void);
+void weir__acl_unlock(void);
+
+/* ------------------------------------------------------------------------ */
+/* Current context of the calling thread                                     */
+/* ------------------------------------------------------------------------ */
+
+/* A snapshot of a context's immutable fields. */
+typedef struct weir__acl_ctx_info {
+	aclrtContext   handle;   /* the aclrtContext value */
+	weir_group_t  *group;    /* the weir stream group behind it */
+	weir_stream_t *dstream;  /* its default stream (never NULL) */
+	uint32_t       device;   /* device id */
+	bool           is_default; /* the device's default (primary) context */
+} weir__acl_ctx_info_t;
+
+/* The calling thread's current context. Returns ACL_SUCCESS,
+ * ACL_ERROR_UNINITIALIZE (no aclInit), or ACL_ERROR_RT_CONTEXT_NULL (107002:
+ * the thread has none, or it was destroyed/reset). With a JSON
+ * "defaultDevice" configured, a thread without a context first gets an
+ * implicit aclrtSetDevice(default). */
+aclError weir__acl_current_context(weir__acl_ctx_info_t *info);
+
+/* The device of the calling thread's current context: as above. */
+aclError weir__acl_current_device(int32_t *dev);
+
+/* ------------------------------------------------------------------------ */
+/* Streams                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Resolve an aclrtStream for a call that enqueues on it or changes it:
+ * NULL -> the current context's default stream. Returns ACL_SUCCESS,
+ * 100001, 107002 (no current context), 107017 (destroyed or garbage handle:
+ * never dereferenced), 107003 (stream belongs to another context). */
+aclError weir__acl_resolve_stream(aclrtStream s, weir_stream_t **out);
+
+/* As above, but tolerant of a stream of another context (ACL's rule for
+ * aclrtSynchronizeStream / aclrtStreamQuery): no 107003. A NULL stream still
+ * needs a current context. */
+aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* The one weir-status -> ACL-code table (acl_status.c):
+ *   WEIR_OK 0; a task's own positive code >= 100000 passes through verbatim;
+ *   WEIR_EKERNEL, other positive codes and unknown values -> 507015;
+ *   WEIR_ETIMEDOUT -> 507046 (event calls use weir__acl_from_weir_event());
+ *   the rest as documented in docs/acl.md. */
+aclError weir__acl_from_weir(int status);
+/* Same table, but WEIR_ETIMEDOUT -> 507047 (event synchronize). */
+aclError weir__acl_from_weir_event(int status);
+
+/* Record `code` as the thread's last error and "<api>: <formatted reason>"
+ * as its newest recent message; return `code`. `code` must be non-zero. */
+aclError weir__acl_fail(aclError code, const char *api, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Map a failing weir status through the table and record it with the
+ * reason "<what>: <weir_strerror(status)> (weir <NAME>)". Returns the code.
+ * `status` must not be WEIR_OK. */
+aclError weir__acl_fail_weir(int status, const char *api, const char *what);
+
+/* Like weir__acl_fail_weir() for a status returned by an event synchronize. */
+aclError weir__acl_fail_weir_event(int status, const char *api, const char *what);
+
+/* Resolution helpers leave their reason here (thread-local). */
+void weir__acl_set_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *weir__acl_reason(void);
+
+/* Evaluate an aclError expression; on failure record it for `api` with the
+ * helper's reason and return it from the calling function. */
+#define WEIR__ACL_TRY(api, expr)                                               \
+	do {                                                                   \
+		aclError weir__rc_ = (expr);                                   \
+		if (weir__rc_ != ACL_SUCCESS)                                  \
+			return weir__acl_fail(weir__rc_, (api), "%s",          \
+			                      weir__acl_reason());              \
+	} while (0)
+
+/* Convert an ACL millisecond time-out (-1 forever, > 0 ms) to weir
+ * nanoseconds. 0 and < -1 give ACL_ERROR_RT_PARAM_INVALID (107000) with the
+ * reason set. */
+aclError weir__acl_timeout_ns(int32_t timeout_ms, int64_t *ns);
+
+#endif /* WEIR_ACL_INTERNAL_H */
