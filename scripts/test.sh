@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# scripts/test.sh - build and test weir in every CI lane (what .ci/run calls).
+#
+#   scripts/test.sh                      all three lanes
+#   scripts/test.sh --lane tsan          one lane (repeat --lane for more)
+#   scripts/test.sh --quick              skip the stress-labelled tests
+#
+# Lanes, each in its own build directory under build/:
+#   release  gcc, -O2, warnings are errors          build/ci-release
+#   tsan     clang, ThreadSanitizer                  build/ci-tsan
+#   asan     clang, AddressSanitizer + UBSan (+LSan) build/ci-asan
+# Every sanitizer lane first runs its canaries (tests/canary): programs with a
+# planted race, leak or undefined behaviour that the lane MUST report. A
+# canary that is not reported fails the run, since a blind lane proves
+# nothing (shared/design/reliability.md).
+#
+# Environment: WEIR_JOBS (build/test parallelism, default 2). Exit status is
+# non-zero if any lane fails. Needs no stdin.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JOBS=${WEIR_JOBS:-2}
+lanes=()
+quick=0
+
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+	--lane)
+		[[ $# -ge 2 ]] || { usage >&2; exit 2; }
+		case "$2" in release|tsan|asan) lanes+=("$2") ;;
+		*) echo "test.sh: unknown lane '$2' (release|tsan|asan)" >&2; exit 2 ;; esac
+		shift 2 ;;
+	--lane=*) set -- --lane "${1#--lane=}" "${@:2}" ;;
+	--quick) quick=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "test.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+[[ ${#lanes[@]} -gt 0 ]] || lanes=(release tsan asan)
+
+"$ROOT/scripts/install-deps.sh" </dev/null || { echo "test.sh: installing dependencies failed" >&2; exit 1; }
+
+declare -A summary
+overall=0
+
+say() { printf '\n=== [%s] %s\n' "$1" "$2"; }
+
+# run_canary LANE DIR NAME PATTERN CMD... : the canary must exit non-zero AND
+# print PATTERN (so a crash for another reason does not count as caught).
+run_canary() {
+	local lane=$1 dir=$2 name=$3 pattern=$4
+	shift 4
+	local log="$dir/canary-$name.log" rc
+	# The subshell keeps bash's "Aborted" job notice in the log too.
+	( "$@"; exit $? ) >"$log" 2>&1 </dev/null
+	rc=$?
+	if [[ $rc -ne 0 ]] && grep -q -- "$pattern" "$log"; then
+		echo "canary $name: REPORTED as expected (exit $rc: $(grep -m1 -o -- "$pattern" "$log"))"
+		return 0
+	fi
+	echo "canary $name: NOT REPORTED (exit $rc) - the $lane lane is blind; log follows"
+	sed 's/^/    | /' "$log" | tail -n 40
+	return 1
+}
+
+run_lane() {
+	local lane=$1 dir="$ROOT/build/ci-$1" start=$SECONDS
+	local -a cmake_args=(-G Ninja -S "$ROOT" -B "$dir" -DWEIR_BUILD_TESTS=ON)
+	local -a ctest_args=(--test-dir "$dir" --output-on-failure -j "$JOBS" --no-tests=error)
+	local canary_fail=0 tests_line="tests not run" prefix=()
+	[[ $quick -eq 1 ]] && ctest_args+=(-LE stress)
+
+	case "$lane" in
+	release)
+		cmake_args+=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++
+			     "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
+			     -DWEIR_WERROR=ON -DWEIR_SANITIZER=none)
+		export WEIR_STRESS_TASKS=10000000 ;;
+	tsan)
+		cmake_args+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14
+			     -DCMAKE_CXX_COMPILER=clang++-14 -DWEIR_SANITIZER=thread)
+		export WEIR_STRESS_TASKS=1000000
+		export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp" ;;
+	asan)
+		cmake_args+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14
+			     -DCMAKE_CXX_COMPILER=clang++-14 -DWEIR_SANITIZER=address)
+		export WEIR_STRESS_TASKS=1000000
+		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+		export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;
+	esac
+
+	say "$lane" "configure: cmake ${cmake_args[*]}"
+	if ! cmake "${cmake_args[@]}" </dev/null; then
+		summary[$lane]="FAIL at configure ($((SECONDS - start))s)"; return 1
+	fi
+	say "$lane" "build (-j$JOBS)"
+	if ! cmake --build "$dir" -j "$JOBS" </dev/null; then
+		summary[$lane]="FAIL at build ($((SECONDS - start))s)"; return 1
+	fi
+
+	case "$lane" in
+	tsan)
+		say "$lane" "canaries (each must be reported)"
+		# clang 14's TSan cannot map its shadow with a 32-bit mmap ASLR
+		# (newer kernels); rerun without ASLR where the host allows it.
+		if "$dir/tests/canary/canary_race" plain 2>&1 </dev/null | grep -q 'unexpected memory mapping' &&
+		   setarch "$(uname -m)" -R true 2>/dev/null; then
+			echo "TSan: shadow mapping failed with ASLR; running this lane under setarch -R"
+			prefix=(setarch "$(uname -m)" -R)
+		fi
+		run_canary tsan "$dir" race_plain "ThreadSanitizer: data race" \
+			"${prefix[@]}" "$dir/tests/canary/canary_race" plain || canary_fail=1
+		run_canary tsan "$dir" race_ck_ring "ThreadSanitizer: data race" \
+			"${prefix[@]}" "$dir/tests/canary/canary_race" ck_ring || canary_fail=1 ;;
+	asan)
+		say "$lane" "canaries (each must be reported)"
+		run_canary asan "$dir" leak "LeakSanitizer: detected memory leaks" \
+			"$dir/tests/canary/canary_leak" || canary_fail=1
+		run_canary asan "$dir" ubsan "runtime error: signed integer overflow" \
+			"$dir/tests/canary/canary_ubsan" || canary_fail=1 ;;
+	esac
+
+	say "$lane" "ctest ${ctest_args[*]} (WEIR_STRESS_TASKS=$WEIR_STRESS_TASKS)"
+	local log="$dir/ctest.log" rc
+	"${prefix[@]}" ctest "${ctest_args[@]}" </dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	tests_line=$(grep -E '[0-9]+% tests passed' "$log" | tail -n1)
+	[[ -n "$tests_line" ]] || tests_line="ctest exit $rc"
+
+	local verdict=PASS
+	[[ $rc -eq 0 && $canary_fail -eq 0 ]] || verdict=FAIL
+	local canaries=""
+	[[ $lane != release ]] && canaries=", canaries $([[ $canary_fail -eq 0 ]] && echo caught || echo MISSED)"
+	summary[$lane]="$verdict: ${tests_line}${canaries} ($((SECONDS - start))s)"
+	[[ $verdict == PASS ]]
+}
+
+mkdir -p "$ROOT/build"
+for lane in "${lanes[@]}"; do
+	( run_lane "$lane"; rc=$?; printf '%s\n' "${summary[$lane]:-FAIL}" >"$ROOT/build/.ci-$lane.summary"; exit $rc )
+	[[ $? -eq 0 ]] || overall=1
+done
+
+echo
+echo "=== summary$([[ $quick -eq 1 ]] && echo ' (--quick: stress tests skipped)')"
+for lane in "${lanes[@]}"; do
+	printf 'lane %-8s %s\n' "$lane" "$(cat "$ROOT/build/.ci-$lane.summary" 2>/dev/null || echo 'FAIL: no result')"
+	rm -f "$ROOT/build/.ci-$lane.summary"
+done
+[[ $overall -eq 0 ]] && echo "ALL LANES PASSED" || echo "SOME LANES FAILED"
+exit $overall
