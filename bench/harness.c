@@ -440,6 +440,8 @@ static uint64_t calibrate(const wb_subject_t *s, unsigned flags)
 	free(scratch);
 	if (t == 0)
 		return 0;
+	if (iters < s->min_iters)
+		iters = s->min_iters;
 	return iters > lat_min ? iters : lat_min;
 }
 

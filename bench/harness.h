@@ -119,6 +119,7 @@ typedef struct wb_subject {
 	uint64_t  (*run)(void *arg, uint64_t iters, struct wb_hist *h);
 	void       *arg;
 	uint64_t    iters;
+	uint64_t    min_iters;   /* calibrated subjects: at least this many per round */
 } wb_subject_t;
 
 enum wb_cmp { WB_NONE = 0, WB_LE, WB_GE };
