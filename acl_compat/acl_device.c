@@ -1,0 +1,462 @@
+/*
+ * acl_compat/acl_device.c - devices, contexts and the calling thread's
+ * current context; stream-handle resolution for the other facade files.
+ *
+ * A context is a weir stream group plus its default stream. Each device has a
+ * default (primary) context, created by the first aclrtSetDevice in the
+ * process and reference counted process-wide; explicit contexts come from
+ * aclrtCreateContext. The current context is per thread: a (pointer, serial)
+ * pair, validated through the handle registry on every use, so a context
+ * destroyed or reset by another thread reads as "no context" (107002) and is
+ * never dereferenced after its grace period.
+ */
+#include "acl_compat/acl_internal.h"
+#include "acl_compat/acl_state.h"
+#include "sched/alloc.h"
+#include "sched/atomic.h"
+
+#include <inttypes.h>
+
+struct weir_acl_dev {
+	uint64_t refs;                /* L: aclrtSetDevice count */
+	struct weir_acl_ctx *dctx;    /* L: the default context while refs > 0 */
+};
+
+static struct weir_acl_dev weir_acl_devs[WEIR_MAX_DEVICES]; /* L */
+/* A: relaxed - a counter whose only job is uniqueness. */
+static _Atomic uint64_t weir_acl_ctx_serial;
+/* A: relaxed - set by aclInit before any thread can use it (init happens
+ * before, through the runtime publication R1/A1). */
+static _Atomic int32_t weir_acl_default_dev = -1;
+
+/* Per-thread state. */
+static _Thread_local struct weir_acl_ctx *weir_acl_cur;  /* never dereferenced unchecked */
+static _Thread_local uint64_t weir_acl_cur_serial;
+static _Thread_local int32_t weir_acl_last_set_dev = -1;
+static _Thread_local bool weir_acl_implicit_done;
+
+void weir__acl_set_default_device(int32_t dev)
+{
+	weir_store_relaxed(&weir_acl_default_dev, dev);
+}
+
+static void weir_acl_set_current(struct weir_acl_ctx *c)
+{
+	weir_acl_cur = c;
+	weir_acl_cur_serial = c ? c->serial : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Contexts                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Create a context (group + default stream) and publish it. */
+static aclError weir_acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
+                                    struct weir_acl_ctx **out, const char *api)
+{
+	struct weir_acl_ctx *c = weir__calloc(1, sizeof *c);
+	if (!c)
+		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory (context)");
+	int st = weir_group_create(rt, dev, &c->group);
+	if (st != WEIR_OK) {
+		weir__free(c);
+		return weir__acl_fail_weir(st, api, "cannot create the context's stream group");
+	}
+	st = weir_stream_create(c->group, WEIR_PRIORITY_HIGHEST, 0, &c->dstream);
+	if (st != WEIR_OK) {
+		weir_group_destroy(c->group);
+		weir__free(c);
+		return weir__acl_fail_weir(st, api, "cannot create the context's default stream");
+	}
+	c->device = dev;
+	c->is_default = is_default;
+	c->serial = weir_faa_relaxed(&weir_acl_ctx_serial, 1) + 1;
+	weir__acl_reg_add(&c->obj, WEIR_ACL_OBJ_CTX);
+	*out = c;
+	return ACL_SUCCESS;
+}
+
+/* Unpublish a context: true if this call removed it (invariant 4). */
+static bool weir_acl_ctx_unpublish(struct weir_acl_ctx *c)
+{
+	weir__rcu_read_lock();
+	bool won = weir__acl_reg_del_locked(&c->obj);
+	weir__rcu_read_unlock();
+	return won;
+}
+
+/* Destroy an unpublished context: drain its streams, then free it. Never
+ * called with the facade lock held (draining may take long). */
+static int weir_acl_ctx_retire(struct weir_acl_ctx *c)
+{
+	int st = weir_group_destroy(c->group);
+	weir__acl_reg_free_deferred(&c->obj);
+	return st;
+}
+
+/* Validate a context handle and copy its fields. */
+static bool weir_acl_ctx_lookup(const void *h, uint64_t serial, bool check_serial,
+                                weir__acl_ctx_info_t *info)
+{
+	bool found = false;
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(h, WEIR_ACL_OBJ_CTX);
+	if (o) {
+		struct weir_acl_ctx *c = (struct weir_acl_ctx *)o;
+		if (!check_serial || c->serial == serial) {
+			info->handle = c;
+			info->group = c->group;
+			info->dstream = c->dstream;
+			info->device = c->device;
+			info->is_default = c->is_default;
+			found = true;
+		}
+	}
+	weir__rcu_read_unlock();
+	return found;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Devices                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static aclError weir_acl_check_dev(weir_runtime_t *rt, int32_t id, const char *api)
+{
+	if (!rt)
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	uint32_t n = weir_runtime_device_count(rt);
+	if (id < 0 || (uint32_t)id >= n)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_DEVICEID, api,
+		                      "device id %d is out of range [0, %u)", (int)id, (unsigned)n);
+	return ACL_SUCCESS;
+}
+
+static aclError weir_acl_set_device(int32_t id, const char *api)
+{
+	weir_runtime_t *rt = weir__acl_runtime();
+	aclError rc = weir_acl_check_dev(rt, id, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir__acl_lock();
+	struct weir_acl_dev *d = &weir_acl_devs[id];
+	if (d->refs == 0) {
+		rc = weir_acl_ctx_create(rt, (uint32_t)id, true, &d->dctx, api);
+		if (rc != ACL_SUCCESS) {
+			weir__acl_unlock();
+			return rc;
+		}
+	}
+	d->refs++;
+	weir_acl_set_current(d->dctx);
+	weir_acl_last_set_dev = id;
+	weir__acl_unlock();
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetDevice(int32_t deviceId)
+{
+	return weir_acl_set_device(deviceId, "aclrtSetDevice");
+}
+
+static aclError weir_acl_reset_device(int32_t id, bool force, const char *api)
+{
+	weir_runtime_t *rt = weir__acl_runtime();
+	aclError rc = weir_acl_check_dev(rt, id, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir__acl_lock();
+	struct weir_acl_dev *d = &weir_acl_devs[id];
+	if (d->refs == 0) {
+		weir__acl_unlock();
+		return weir__acl_fail(ACL_ERROR_RT_CONTEXT_RELEASE_ERROR, api,
+		                      "device %d is not set (never set, or already reset)", (int)id);
+	}
+	d->refs = force ? 0 : d->refs - 1;
+	struct weir_acl_ctx *dead = NULL;
+	if (d->refs == 0) {
+		dead = d->dctx;
+		d->dctx = NULL;
+		if (!weir_acl_ctx_unpublish(dead))
+			dead = NULL; /* cannot happen: only this path unpublishes it */
+	}
+	weir__acl_unlock();
+	if (weir_acl_cur == dead)
+		weir_acl_set_current(NULL);
+	if (dead && weir_acl_last_set_dev == id)
+		weir_acl_last_set_dev = -1;
+	if (dead) {
+		int st = weir_acl_ctx_retire(dead);
+		if (st != WEIR_OK)
+			return weir__acl_fail_weir(st, api, "draining the default context failed");
+	}
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtResetDevice(int32_t deviceId)
+{
+	return weir_acl_reset_device(deviceId, false, "aclrtResetDevice");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtResetDeviceForce(int32_t deviceId)
+{
+	return weir_acl_reset_device(deviceId, true, "aclrtResetDeviceForce");
+}
+
+/* aclFinalize, lock held: forget every device's default context (the
+ * registry clear and weir_runtime_destroy() release them). */
+void weir__acl_devices_reset_locked(void)
+{
+	for (size_t i = 0; i < WEIR_MAX_DEVICES; i++) {
+		weir_acl_devs[i].refs = 0;
+		weir_acl_devs[i].dctx = NULL;
+	}
+	weir_acl_set_current(NULL);
+	weir_acl_last_set_dev = -1;
+	weir_acl_implicit_done = false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Current context                                                           */
+/* ------------------------------------------------------------------------ */
+
+aclError weir__acl_current_context(weir__acl_ctx_info_t *info)
+{
+	if (!weir__acl_runtime()) {
+		weir__acl_set_reason("aclInit has not been called (weir has no runtime yet)");
+		return ACL_ERROR_UNINITIALIZE;
+	}
+	if (!weir_acl_cur && !weir_acl_implicit_done) {
+		int32_t dd = weir_load_relaxed(&weir_acl_default_dev);
+		if (dd >= 0) {
+			weir_acl_implicit_done = true;
+			aclError rc = weir_acl_set_device(dd, "implicit aclrtSetDevice (defaultDevice)");
+			if (rc != ACL_SUCCESS) {
+				weir__acl_set_reason("the configured default device %d could not be set",
+				                     (int)dd);
+				return rc;
+			}
+		}
+	}
+	if (!weir_acl_cur) {
+		weir__acl_set_reason("this thread has no current context "
+		                     "(call aclrtSetDevice or aclrtSetCurrentContext first)");
+		return ACL_ERROR_RT_CONTEXT_NULL;
+	}
+	if (!weir_acl_ctx_lookup(weir_acl_cur, weir_acl_cur_serial, true, info)) {
+		weir_acl_set_current(NULL);
+		weir__acl_set_reason("this thread's current context was destroyed or its device reset");
+		return ACL_ERROR_RT_CONTEXT_NULL;
+	}
+	return ACL_SUCCESS;
+}
+
+aclError weir__acl_current_device(int32_t *dev)
+{
+	weir__acl_ctx_info_t info;
+	aclError rc = weir__acl_current_context(&info);
+	if (rc == ACL_SUCCESS)
+		*dev = (int32_t)info.device;
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetDevice(int32_t *deviceId)
+{
+	if (!deviceId)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDevice", "deviceId is NULL");
+	WEIR__ACL_TRY("aclrtGetDevice", weir__acl_current_device(deviceId));
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetDeviceCount(uint32_t *count)
+{
+	if (!count)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDeviceCount", "count is NULL");
+	weir_runtime_t *rt = weir__acl_runtime();
+	if (!rt)
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, "aclrtGetDeviceCount",
+		                      "aclInit has not been called (weir has no runtime yet)");
+	*count = weir_runtime_device_count(rt);
+	return ACL_SUCCESS;
+}
+
+static aclError weir_acl_sync_device(int64_t ns, const char *api)
+{
+	weir__acl_ctx_info_t info;
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	int st = weir_group_sync(info.group, ns);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "synchronizing the current context");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
+{
+	return weir_acl_sync_device(WEIR_TIMEOUT_INFINITE, "aclrtSynchronizeDevice");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDeviceWithTimeout(int32_t timeout)
+{
+	int64_t ns;
+	WEIR__ACL_TRY("aclrtSynchronizeDeviceWithTimeout", weir__acl_timeout_ns(timeout, &ns));
+	return weir_acl_sync_device(ns, "aclrtSynchronizeDeviceWithTimeout");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Context API                                                               */
+/* ------------------------------------------------------------------------ */
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t deviceId)
+{
+	if (!context)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtCreateContext", "context is NULL");
+	weir_runtime_t *rt = weir__acl_runtime();
+	aclError rc = weir_acl_check_dev(rt, deviceId, "aclrtCreateContext");
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_ctx *c;
+	rc = weir_acl_ctx_create(rt, (uint32_t)deviceId, false, &c, "aclrtCreateContext");
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir_acl_set_current(c);
+	*context = c;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
+{
+	static const char api[] = "aclrtDestroyContext";
+	weir__acl_ctx_info_t info;
+	if (!context)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "context is NULL");
+	if (!weir__acl_runtime())
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	if (!weir_acl_ctx_lookup(context, 0, false, &info))
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "context %p is not a live context (destroyed or never created)",
+		                      context);
+	if (info.is_default)
+		return weir__acl_fail(ACL_ERROR_RT_CONTEXT_NULL, api,
+		                      "context %p is device %u's default context; "
+		                      "release it with aclrtResetDevice", context, (unsigned)info.device);
+	/* Safe: the lookup found it, and only a caller that wins the removal
+	 * (invariant 4) schedules its free. */
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(context, WEIR_ACL_OBJ_CTX);
+	bool won = o && weir__acl_reg_del_locked(o);
+	weir__rcu_read_unlock();
+	if (!won)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "context %p was destroyed concurrently", context);
+	struct weir_acl_ctx *c = (struct weir_acl_ctx *)o;
+	if (weir_acl_cur == c) {
+		/* fall back to the default context of the device last set */
+		weir_acl_set_current(NULL);
+		if (weir_acl_last_set_dev >= 0) {
+			weir__acl_lock();
+			struct weir_acl_ctx *d = weir_acl_devs[weir_acl_last_set_dev].dctx;
+			if (d)
+				weir_acl_set_current(d);
+			weir__acl_unlock();
+		}
+	}
+	int st = weir_acl_ctx_retire(c);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "draining the context's streams failed");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetCurrentContext(aclrtContext context)
+{
+	static const char api[] = "aclrtSetCurrentContext";
+	if (!context)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "context is NULL");
+	if (!weir__acl_runtime())
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	/* Read the serial under the read lock with the lookup. */
+	bool ok = false;
+	uint64_t serial = 0;
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(context, WEIR_ACL_OBJ_CTX);
+	if (o) {
+		serial = ((struct weir_acl_ctx *)o)->serial;
+		ok = true;
+	}
+	weir__rcu_read_unlock();
+	if (!ok)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "context %p is not a live context (destroyed or never created)",
+		                      context);
+	weir_acl_cur = (struct weir_acl_ctx *)context;
+	weir_acl_cur_serial = serial;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetCurrentContext(aclrtContext *context)
+{
+	weir__acl_ctx_info_t info;
+	if (!context)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetCurrentContext",
+		                      "context is NULL");
+	WEIR__ACL_TRY("aclrtGetCurrentContext", weir__acl_current_context(&info));
+	*context = info.handle;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCtxGetCurrentDefaultStream(aclrtStream *stream)
+{
+	weir__acl_ctx_info_t info;
+	if (!stream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtCtxGetCurrentDefaultStream",
+		                      "stream is NULL");
+	WEIR__ACL_TRY("aclrtCtxGetCurrentDefaultStream", weir__acl_current_context(&info));
+	*stream = info.dstream;
+	return ACL_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Stream resolution                                                         */
+/* ------------------------------------------------------------------------ */
+
+static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_ctx)
+{
+	weir__acl_ctx_info_t info;
+	aclError rc;
+	if (!s || check_ctx) {
+		rc = weir__acl_current_context(&info);
+		if (rc != ACL_SUCCESS)
+			return rc;
+		if (!s) {
+			*out = info.dstream;
+			return ACL_SUCCESS;
+		}
+	} else if (!weir__acl_runtime()) {
+		weir__acl_set_reason("aclInit has not been called (weir has no runtime yet)");
+		return ACL_ERROR_UNINITIALIZE;
+	}
+	weir_group_t *g = NULL;
+	int st = weir_stream_group((weir_stream_t *)s, &g);
+	if (st != WEIR_OK) {
+		weir__acl_set_reason("stream %p is not a live stream (destroyed or never created)", s);
+		return ACL_ERROR_RT_INVALID_HANDLE;
+	}
+	if (check_ctx && g != info.group) {
+		weir__acl_set_reason("stream %p belongs to another context than this thread's "
+		                     "current one (device %u)", s, (unsigned)info.device);
+		return ACL_ERROR_RT_STREAM_CONTEXT;
+	}
+	*out = (weir_stream_t *)s;
+	return ACL_SUCCESS;
+}
+
+aclError weir__acl_resolve_stream(aclrtStream s, weir_stream_t **out)
+{
+	return weir_acl_resolve(s, out, true);
+}
+
+aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out)
+{
+	return weir_acl_resolve(s, out, false);
+}

@@ -1,0 +1,393 @@
+/*
+ * acl_compat/acl_event.c - aclrt* event calls, both of ACL's event models.
+ *
+ *  - Legacy (aclrtCreateEvent, aclrtCreateEventWithFlag): a weir FLAG event.
+ *    Record sets the flag when it runs, aclrtResetEvent is a stream task that
+ *    clears it, and a wait blocks its stream until the flag is set. Before
+ *    any record: QueryEventStatus NOT_READY, SynchronizeEvent returns at once,
+ *    and StreamWaitEvent is 107000 unless the event has ACL_EVENT_SYNC (then
+ *    the wait is queued and blocks until a later record).
+ *    aclrtCreateEvent uses ACL's default flag set 0x0E (TIME_LINE included).
+ *  - Ex (aclrtCreateEventExWithFlag): a weir snapshot event. A record
+ *    captures the stream's work so far; complete before the first record;
+ *    ResetEvent, QueryEvent and QueryEventWaitStatus give 207000; only
+ *    ACL_EVENT_SYNC events may be waited on (otherwise 207000).
+ *
+ * An aclrtEvent is the address of a facade wrapper (struct weir_acl_event),
+ * validated by the handle registry (acl_state.h) before any use.
+ */
+#include "acl_compat/acl_internal.h"
+#include "acl_compat/acl_state.h"
+#include "sched/alloc.h"
+#include "sched/atomic.h"
+
+/* RT_EVENT_DDSYNC | RT_EVENT_TIME_LINE | RT_EVENT_STREAM_MARK */
+#define WEIR_ACL_EVENT_DEFAULT_FLAGS 0x0Eu
+#define WEIR_ACL_EVENT_KNOWN_FLAGS                                                     \
+	(ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |     \
+	 ACL_EVENT_DEVICE_USE_ONLY | ACL_EVENT_EXTERNAL | ACL_EVENT_IPC | 0x04u)
+
+/* A: relaxed - a setting; no data is published through it. */
+static _Atomic uint32_t weir_acl_op_wait_timeout_s;
+
+aclError weir__acl_event_get(aclrtEvent e, struct weir_acl_event *copy)
+{
+	bool found = false;
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(e, WEIR_ACL_OBJ_EVENT);
+	if (o) {
+		const struct weir_acl_event *w = (const struct weir_acl_event *)o;
+		copy->ev = w->ev; /* I: fields only (invariant 3) */
+		copy->flags = w->flags;
+		copy->model = w->model;
+		copy->device = w->device;
+		found = true;
+	}
+	weir__rcu_read_unlock();
+	if (!found) {
+		weir__acl_set_reason("event %p is not a live event (destroyed or never created)", e);
+		return ACL_ERROR_RT_INVALID_HANDLE;
+	}
+	return ACL_SUCCESS;
+}
+
+/* Look up an event for `api`: NULL -> 100000; uninitialized -> 100001;
+ * bad handle -> 107017. Records the failure. */
+static aclError weir_acl_event_arg(aclrtEvent e, const char *name, struct weir_acl_event *ev,
+                                   const char *api)
+{
+	if (!e)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", name);
+	if (!weir__acl_runtime())
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	WEIR__ACL_TRY(api, weir__acl_event_get(e, ev));
+	return ACL_SUCCESS;
+}
+
+static aclError weir_acl_event_create(aclrtEvent *event, uint32_t flag, uint32_t model,
+                                      const char *api)
+{
+	weir__acl_ctx_info_t info;
+	if (!event)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "event is NULL");
+	if (flag & ~WEIR_ACL_EVENT_KNOWN_FLAGS)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "flag 0x%x has unknown bits",
+		                      (unsigned)flag);
+	if ((flag & (ACL_EVENT_IPC | ACL_EVENT_EXTERNAL)) &&
+	    (flag & ~(ACL_EVENT_IPC | ACL_EVENT_EXTERNAL)) != 0)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "ACL_EVENT_IPC and ACL_EVENT_EXTERNAL cannot be combined with "
+		                      "other flags (flag 0x%x)", (unsigned)flag);
+	if ((flag & ACL_EVENT_IPC) && (flag & ACL_EVENT_EXTERNAL))
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "ACL_EVENT_IPC and ACL_EVENT_EXTERNAL are exclusive");
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+
+	struct weir_acl_event *w = weir__calloc(1, sizeof *w);
+	if (!w)
+		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory (event)");
+	uint32_t wflags = (flag & ACL_EVENT_TIME_LINE) ? WEIR_EVENT_TIMING : 0;
+	if (model == WEIR_ACL_EV_LEGACY)
+		wflags |= WEIR_EVENT_FLAG;
+	int st = weir_event_create(weir__acl_runtime(), info.device, wflags, &w->ev);
+	if (st != WEIR_OK) {
+		weir__free(w);
+		return weir__acl_fail_weir(st, api, "cannot create the event");
+	}
+	w->flags = flag;
+	w->model = model;
+	w->device = info.device;
+	weir__acl_reg_add(&w->obj, WEIR_ACL_OBJ_EVENT);
+	*event = w;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateEvent(aclrtEvent *event)
+{
+	return weir_acl_event_create(event, WEIR_ACL_EVENT_DEFAULT_FLAGS, WEIR_ACL_EV_LEGACY,
+	                             "aclrtCreateEvent");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_t flag)
+{
+	return weir_acl_event_create(event, flag, WEIR_ACL_EV_LEGACY, "aclrtCreateEventWithFlag");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint32_t flag)
+{
+	return weir_acl_event_create(event, flag, WEIR_ACL_EV_EX, "aclrtCreateEventExWithFlag");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
+{
+	static const char api[] = "aclrtDestroyEvent";
+	if (!event)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "event is NULL");
+	if (!weir__acl_runtime())
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(event, WEIR_ACL_OBJ_EVENT);
+	bool won = o && weir__acl_reg_del_locked(o); /* invariant 4 */
+	weir__rcu_read_unlock();
+	if (!won)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
+		                      "event %p is not a live event (destroyed or never created)", event);
+	struct weir_acl_event *w = (struct weir_acl_event *)o;
+	/* Never blocks: queued records and waits keep the weir event alive. */
+	int st = weir_event_destroy(w->ev);
+	weir__acl_reg_free_deferred(&w->obj);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "destroying the event");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
+{
+	static const char api[] = "aclrtRecordEvent";
+	struct weir_acl_event ev;
+	weir_stream_t *s;
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	int st = weir_event_record(ev.ev, s);
+	if (st == WEIR_EFOREIGN)
+		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
+		                      "event %p belongs to device %u, the stream to another device",
+		                      event, (unsigned)ev.device);
+	if (st != WEIR_OK)
+		return weir__acl_fail_submit(st, s, api, "queueing the record");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream)
+{
+	static const char api[] = "aclrtResetEvent";
+	struct weir_acl_event ev;
+	weir_stream_t *s;
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	if (ev.model == WEIR_ACL_EV_EX)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "event %p was created by aclrtCreateEventExWithFlag; "
+		                      "Ex events cannot be reset (record again instead)", event);
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	int st = weir_event_reset(ev.ev, s);
+	if (st == WEIR_EFOREIGN)
+		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
+		                      "event %p belongs to device %u, the stream to another device",
+		                      event, (unsigned)ev.device);
+	if (st != WEIR_OK)
+		return weir__acl_fail_submit(st, s, api, "queueing the reset");
+	return ACL_SUCCESS;
+}
+
+static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const char *api)
+{
+	struct weir_acl_event ev;
+	weir_stream_t *s;
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	if (ev.model == WEIR_ACL_EV_EX && !(ev.flags & ACL_EVENT_SYNC))
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "Ex event %p was created without ACL_EVENT_SYNC and cannot be "
+		                      "waited on", event);
+	if (ev.model == WEIR_ACL_EV_LEGACY && !(ev.flags & ACL_EVENT_SYNC)) {
+		bool recorded = false;
+		int st = weir_event_recorded(ev.ev, &recorded);
+		if (st != WEIR_OK)
+			return weir__acl_fail_weir(st, api, "reading the event's state");
+		if (!recorded)
+			return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+			                      "event %p has never been recorded: call aclrtRecordEvent "
+			                      "first (only ACL_EVENT_SYNC events may be waited on "
+			                      "before their record)", event);
+	}
+	int st = weir_stream_wait_event(s, ev.ev);
+	if (st != WEIR_OK)
+		return weir__acl_fail_submit(st, s, api, "queueing the wait");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
+{
+	return weir_acl_stream_wait(stream, event, "aclrtStreamWaitEvent");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithTimeout(aclrtStream stream, aclrtEvent event,
+                                                             int32_t timeout)
+{
+	static const char api[] = "aclrtStreamWaitEventWithTimeout";
+	if (timeout < 0)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "timeout %d is invalid (must be >= 0; 0 means no timeout)",
+		                      (int)timeout);
+	return weir_acl_stream_wait(stream, event, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
+{
+	static const char api[] = "aclrtQueryEventStatus";
+	struct weir_acl_event ev;
+	if (!status)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	int st = weir_event_query(ev.ev);
+	if (st == WEIR_OK)
+		*status = ACL_EVENT_RECORDED_STATUS_COMPLETE;
+	else if (st == WEIR_ENOTREADY)
+		*status = ACL_EVENT_RECORDED_STATUS_NOT_READY;
+	else
+		return weir__acl_fail_weir(st, api, "querying the event");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status)
+{
+	static const char api[] = "aclrtQueryEvent";
+	struct weir_acl_event ev;
+	if (!status)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	if (ev.model == WEIR_ACL_EV_EX)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "not supported for Ex events; use aclrtQueryEventStatus");
+	int st = weir_event_query(ev.ev);
+	if (st == WEIR_OK)
+		*status = ACL_EVENT_STATUS_COMPLETE;
+	else if (st == WEIR_ENOTREADY)
+		*status = ACL_EVENT_STATUS_NOT_READY;
+	else
+		return weir__acl_fail_weir(st, api, "querying the event");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status)
+{
+	static const char api[] = "aclrtQueryEventWaitStatus";
+	struct weir_acl_event ev;
+	if (!status)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	if (ev.model == WEIR_ACL_EV_EX)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "not supported for Ex events");
+	/* A legacy wait completes once the flag is set: waits queued on the
+	 * event are complete exactly when the flag is set (docs/acl.md). */
+	int st = weir_event_query(ev.ev);
+	if (st == WEIR_OK)
+		*status = ACL_EVENT_WAIT_STATUS_COMPLETE;
+	else if (st == WEIR_ENOTREADY)
+		*status = ACL_EVENT_WAIT_STATUS_NOT_READY;
+	else
+		return weir__acl_fail_weir(st, api, "querying the event");
+	return ACL_SUCCESS;
+}
+
+static aclError weir_acl_event_sync(aclrtEvent event, int64_t ns, const char *api)
+{
+	struct weir_acl_event ev;
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	int st = weir_event_sync(ev.ev, ns);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir_event(st, api, "synchronizing the event");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEvent(aclrtEvent event)
+{
+	return weir_acl_event_sync(event, WEIR_TIMEOUT_INFINITE, "aclrtSynchronizeEvent");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout)
+{
+	static const char api[] = "aclrtSynchronizeEventWithTimeout";
+	int64_t ns;
+	WEIR__ACL_TRY(api, weir__acl_timeout_ns(timeout, &ns));
+	return weir_acl_event_sync(event, ns, api);
+}
+
+/* A completed record's timestamp, with ACL's codes. */
+static aclError weir_acl_event_stamp(const struct weir_acl_event *ev, aclrtEvent h,
+                                     uint64_t *ns, const char *api)
+{
+	if (ev->flags & (ACL_EVENT_IPC | ACL_EVENT_EXTERNAL))
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "event %p is an IPC/EXTERNAL event, which has no timestamp", h);
+	if (!(ev->flags & ACL_EVENT_TIME_LINE))
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "event %p was created without ACL_EVENT_TIME_LINE", h);
+	bool recorded = false;
+	int st = weir_event_recorded(ev->ev, &recorded);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "reading the event's state");
+	if (!recorded)
+		return weir__acl_fail(ACL_ERROR_RT_INTERNAL_ERROR, api,
+		                      "event %p has never been recorded", h);
+	st = weir_event_timestamp(ev->ev, ns);
+	if (st == WEIR_ENOTREADY)
+		return weir__acl_fail(ACL_ERROR_RT_EVENT_NOT_COMPLETE, api,
+		                      "event %p's record has not completed yet (synchronize first)", h);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "reading the event's timestamp");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent)
+{
+	static const char api[] = "aclrtEventElapsedTime";
+	struct weir_acl_event a, b;
+	uint64_t ta, tb;
+	if (!ms)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "ms is NULL");
+	aclError rc = weir_acl_event_arg(startEvent, "startEvent", &a, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_event_arg(endEvent, "endEvent", &b, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_event_stamp(&a, startEvent, &ta, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_event_stamp(&b, endEvent, &tb, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	*ms = (float)((double)(int64_t)(tb - ta) / 1e6);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp)
+{
+	static const char api[] = "aclrtEventGetTimestamp";
+	struct weir_acl_event ev;
+	uint64_t ns;
+	if (!timestamp)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "timestamp is NULL");
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_event_stamp(&ev, event, &ns, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	*timestamp = ns / 1000; /* microseconds, as ACL documents */
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetOpWaitTimeout(uint32_t timeout)
+{
+	weir_store_relaxed(&weir_acl_op_wait_timeout_s, timeout);
+	return ACL_SUCCESS;
+}

@@ -1,0 +1,207 @@
+/*
+ * acl_compat/acl_stream.c - aclrt* stream calls. An aclrtStream is the
+ * weir_stream_t pointer itself: weir validates it against its own registry
+ * on every call (a destroyed or garbage handle gives WEIR_EHANDLE -> 107017,
+ * never a dereference), and weir_stream_group() tells its context.
+ */
+#include "acl_compat/acl_internal.h"
+#include "acl_compat/acl_state.h"
+
+aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, const char *what)
+{
+	if (status == WEIR_ESTOPPED) {
+		/* STOP mode: report the context's sticky failure, as ACL does. A
+		 * stopped group has discarded its pending work, so a poll returns
+		 * the sticky code at once. */
+		int sticky = weir_stream_sync(s, 0);
+		if (sticky > 0 || sticky == WEIR_EKERNEL)
+			return weir__acl_fail(weir__acl_from_weir(sticky), api,
+			                      "%s: the context stopped after a task failed "
+			                      "(stop-on-failure mode)", what);
+	}
+	return weir__acl_fail_weir(status, api, what);
+}
+
+static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, uint32_t flag,
+                                       const char *api)
+{
+	weir__acl_ctx_info_t info;
+	if (!stream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "stream is NULL");
+	if (flag & ACL_STREAM_PERSISTENT)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "ACL_STREAM_PERSISTENT (task capture) is not implemented by weir");
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	if (priority > WEIR_PRIORITY_LOWEST)
+		priority = WEIR_PRIORITY_LOWEST;
+	uint32_t wflags = (flag & ACL_STREAM_FAST_SYNC) ? WEIR_STREAM_FAST_SYNC : 0;
+	weir_stream_t *s = NULL;
+	int st = weir_stream_create(info.group, (int)priority, wflags, &s);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "cannot create a stream in the current context");
+	*stream = s;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStream(aclrtStream *stream)
+{
+	return weir_acl_stream_create(stream, 0, 0, "aclrtCreateStream");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority,
+                                                         uint32_t flag)
+{
+	return weir_acl_stream_create(stream, priority, flag, "aclrtCreateStreamWithConfig");
+}
+
+static aclError weir_acl_stream_destroy(aclrtStream stream, bool force, const char *api)
+{
+	weir__acl_ctx_info_t info;
+	weir_stream_t *s;
+	if (!stream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "stream is NULL (the default stream cannot be destroyed)");
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	if (s == info.dstream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "stream %p is the context's default stream, which cannot be "
+		                      "destroyed", stream);
+	int st = force ? weir_stream_destroy_force(s) : weir_stream_destroy(s);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "destroying the stream");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStream(aclrtStream stream)
+{
+	return weir_acl_stream_destroy(stream, false, "aclrtDestroyStream");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStreamForce(aclrtStream stream)
+{
+	return weir_acl_stream_destroy(stream, true, "aclrtDestroyStreamForce");
+}
+
+static aclError weir_acl_stream_sync(aclrtStream stream, int64_t ns, const char *api)
+{
+	weir_stream_t *s;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_any(stream, &s));
+	int st = weir_stream_sync(s, ns);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "synchronizing the stream");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStream(aclrtStream stream)
+{
+	return weir_acl_stream_sync(stream, WEIR_TIMEOUT_INFINITE, "aclrtSynchronizeStream");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout)
+{
+	static const char api[] = "aclrtSynchronizeStreamWithTimeout";
+	int64_t ns;
+	WEIR__ACL_TRY(api, weir__acl_timeout_ns(timeout, &ns));
+	return weir_acl_stream_sync(stream, ns, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status)
+{
+	static const char api[] = "aclrtStreamQuery";
+	weir_stream_t *s;
+	if (!status)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_any(stream, &s));
+	int st = weir_stream_query(s);
+	if (st == WEIR_OK) {
+		*status = ACL_STREAM_STATUS_COMPLETE;
+		return ACL_SUCCESS;
+	}
+	if (st == WEIR_ENOTREADY) {
+		*status = ACL_STREAM_STATUS_NOT_READY;
+		return ACL_SUCCESS;
+	}
+	return weir__acl_fail_weir(st, api, "querying the stream");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamFailureMode(aclrtStream stream, uint64_t mode)
+{
+	static const char api[] = "aclrtSetStreamFailureMode";
+	weir_stream_t *s;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	int wmode = (mode & ACL_STOP_ON_FAILURE) ? WEIR_FAILURE_STOP : WEIR_FAILURE_CONTINUE;
+	int st = weir_stream_set_failure_mode(s, wmode);
+	if (st == WEIR_ENOTSUP)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "the context is in stop-on-failure mode, which cannot be "
+		                      "switched back to continue");
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "setting the failure mode");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamAbort(aclrtStream stream)
+{
+	static const char api[] = "aclrtStreamAbort";
+	weir_stream_t *s;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	int st = weir_stream_abort(s);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "aborting the stream");
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream, aclrtStreamAttr stmAttrType,
+                                                     aclrtStreamAttrValue *value)
+{
+	static const char api[] = "aclrtSetStreamAttribute";
+	if (!value)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
+	if (stmAttrType < ACL_STREAM_ATTR_FAILURE_MODE || stmAttrType > ACL_STREAM_ATTR_PRIORITY)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid",
+		                      (int)stmAttrType);
+	if (stmAttrType != ACL_STREAM_ATTR_FAILURE_MODE)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "attribute %d is not implemented by weir (only "
+		                      "ACL_STREAM_ATTR_FAILURE_MODE)", (int)stmAttrType);
+	aclError rc = aclrtSetStreamFailureMode(stream, value->failureMode);
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetStreamAttribute(aclrtStream stream, aclrtStreamAttr stmAttrType,
+                                                     aclrtStreamAttrValue *value)
+{
+	static const char api[] = "aclrtGetStreamAttribute";
+	weir_stream_t *s;
+	weir_group_t *g;
+	int mode;
+	if (!value)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
+	if (stmAttrType < ACL_STREAM_ATTR_FAILURE_MODE || stmAttrType > ACL_STREAM_ATTR_PRIORITY)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid",
+		                      (int)stmAttrType);
+	if (stmAttrType != ACL_STREAM_ATTR_FAILURE_MODE)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "attribute %d is not implemented by weir (only "
+		                      "ACL_STREAM_ATTR_FAILURE_MODE)", (int)stmAttrType);
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	int st = weir_stream_group(s, &g);
+	if (st == WEIR_OK)
+		st = weir_group_get_failure_mode(g, &mode);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "reading the failure mode");
+	value->failureMode = mode == WEIR_FAILURE_STOP ? ACL_STOP_ON_FAILURE : ACL_CONTINUE_ON_FAILURE;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDeviceGetStreamPriorityRange(int32_t *leastPriority,
+                                                               int32_t *greatestPriority)
+{
+	if (!leastPriority || !greatestPriority)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtDeviceGetStreamPriorityRange",
+		                      "an output pointer is NULL");
+	*leastPriority = WEIR_PRIORITY_LOWEST;
+	*greatestPriority = WEIR_PRIORITY_HIGHEST;
+	return ACL_SUCCESS;
+}
