@@ -1,0 +1,386 @@
+/*
+ * Unit tests: streams - create/destroy, query and synchronize (with and
+ * without time-outs), FIFO order, back-pressure (blocking and NONBLOCK
+ * EAGAIN), abort, destroy vs destroy_force, conservation stats (I5).
+ */
+#include "common/fixture.h"
+
+static void test_create_destroy(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = NULL;
+	WT_ASSERT_STATUS(weir_stream_create(f->g[0], 0, 0, NULL), WEIR_EINVAL);
+	/* priority clamped, unknown flag bits ignored */
+	WT_OK(weir_stream_create(f->g[0], -5, 0, &s));
+	WT_OK(weir_stream_destroy(s));
+	WT_OK(weir_stream_create(f->g[0], 1000, 0xF0u, &s));
+	WT_OK(weir_stream_destroy(s));
+	WT_OK(weir_stream_create(f->g[1], WEIR_PRIORITY_LOWEST, WEIR_STREAM_FAST_SYNC, &s));
+	weir_group_t *g = NULL;
+	uint32_t dev = 99;
+	WT_OK(weir_stream_group(s, &g));
+	assert_ptr_equal(g, f->g[1]);
+	WT_OK(weir_stream_device(s, &dev));
+	assert_int_equal(dev, 1);
+	static _Atomic uint64_t ctr;
+	WT_OK(wt_launch_count(s, &ctr));
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&ctr), 1);
+	WT_OK(weir_stream_destroy_force(s));
+}
+
+static void test_idle_query_sync(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	WT_OK(weir_stream_query(s));
+	WT_OK(weir_stream_sync(s, 0));
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_stream_sync(s, 1));
+	WT_ASSERT_STATUS(weir_stream_sync(s, -2), WEIR_EINVAL);
+	WT_ASSERT_STATUS(weir_stream_sync(s, INT64_MIN), WEIR_EINVAL);
+	weir_stream_stats_t st = wt_stats(s);
+	assert_int_equal(st.submitted, 0);
+	assert_int_equal(st.in_flight, 0);
+	WT_ASSERT_STATUS(weir_stream_stats(s, NULL), WEIR_EINVAL);
+	WT_OK(weir_stream_destroy(s));
+}
+
+static void test_fifo_single_stream(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	static _Atomic uint64_t last, bad;
+	weir_store_relaxed(&last, 0);
+	const uint64_t n = 20000;
+	for (uint64_t i = 1; i <= n; i++) {
+		wt_seq_args_t a = { &last, &bad, i };
+		WT_OK(weir_launch(s, wt_k_seq, &a, sizeof a, 1, 0));
+	}
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&last), n);
+	assert_int_equal(weir_load_relaxed(&bad), 0);
+	weir_stream_stats_t st = wt_stats(s);
+	assert_int_equal(st.submitted, n);
+	assert_int_equal(st.completed, n);
+	assert_int_equal(st.in_flight, 0);
+	WT_OK(weir_stream_destroy(s));
+}
+
+static void test_sync_timeout_on_blocked_stream(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	wt_gate_t gt;
+	static _Atomic uint64_t ctr;
+	wt_gate_block(f, &gt, 0, s);
+	WT_OK(wt_launch_count(s, &ctr));
+	WT_ASSERT_STATUS(weir_stream_query(s), WEIR_ENOTREADY);
+	WT_ASSERT_STATUS(weir_stream_sync(s, 0), WEIR_ETIMEDOUT);
+	WT_ASSERT_STATUS(weir_stream_sync(s, 2 * WT_MS), WEIR_ETIMEDOUT);
+	WT_ASSERT_STATUS(weir_group_sync(f->g[0], 2 * WT_MS), WEIR_ETIMEDOUT);
+	WT_ASSERT_STATUS(weir_device_sync(f->rt, 0, 2 * WT_MS), WEIR_ETIMEDOUT);
+	/* the other device and the driver's group are not held up */
+	WT_OK(weir_device_sync(f->rt, 1, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_group_sync(f->dg[0], WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&ctr), 0);
+	weir_stream_stats_t st = wt_stats(s);
+	assert_true(st.in_flight >= 1);
+	/* the time-out did not cancel anything */
+	wt_gate_open(f, &gt);
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&ctr), 1);
+	WT_OK(weir_stream_query(s));
+	WT_OK(weir_device_sync(f->rt, 0, WEIR_TIMEOUT_INFINITE));
+	wt_gate_free(&gt);
+	WT_OK(weir_stream_destroy(s));
+}
+
+static void test_nonblock_eagain_when_full(void **state)
+{
+	wt_fix_t *f = *state;
+	const uint32_t cap = weir_runtime_config(f->rt)->ring_capacity;
+	weir_stream_t *s = wt_stream(f, 0);
+	wt_gate_t gt;
+	static _Atomic uint64_t ctr;
+	wt_gate_block(f, &gt, 0, s);
+	uint32_t ok = 0;
+	int rc = WEIR_OK;
+	for (uint32_t i = 0; i < 2 * cap + 2; i++) {
+		wt_count_args_t a = { &ctr };
+		rc = weir_launch(s, wt_k_count, &a, sizeof a, 1, WEIR_LAUNCH_NONBLOCK);
+		if (rc != WEIR_OK)
+			break;
+		ok++;
+	}
+	WT_ASSERT_STATUS(rc, WEIR_EAGAIN);
+	/* The stream holds ring_capacity pending tasks (the parked wait may or
+	 * may not still occupy a slot). */
+	if (ok < cap - 1 || ok > cap)
+		fail_msg("EAGAIN after %u accepted launches; ring_capacity is %u", ok, cap);
+	/* still full: a second attempt fails the same way, also for host fns */
+	wt_count_args_t a = { &ctr };
+	WT_ASSERT_STATUS(weir_launch(s, wt_k_count, &a, sizeof a, 1, WEIR_LAUNCH_NONBLOCK),
+	                 WEIR_EAGAIN);
+	weir_stream_stats_t st = wt_stats(s);
+	assert_true(st.submitted >= ok);
+	assert_int_equal(weir_load_acquire(&ctr), 0);
+	wt_gate_open(f, &gt);
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&ctr), ok);
+	/* room again */
+	WT_OK(weir_launch(s, wt_k_count, &a, sizeof a, 1, WEIR_LAUNCH_NONBLOCK));
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&ctr), ok + 1);
+	st = wt_stats(s);
+	assert_int_equal(st.in_flight, 0);
+	assert_int_equal(st.discarded, 0);
+	wt_gate_free(&gt);
+	WT_OK(weir_stream_destroy(s));
+}
+
+/* Back-pressure: a blocking launch on a full stream waits for room. */
+struct bp_ctx {
+	weir_stream_t *s;
+	uint32_t n;
+	_Atomic uint64_t accepted;
+	_Atomic uint64_t last, bad;
+	_Atomic uint64_t errors;
+};
+
+static void *bp_producer(void *arg)
+{
+	struct bp_ctx *c = arg;
+	for (uint32_t i = 1; i <= c->n; i++) {
+		wt_seq_args_t a = { &c->last, &c->bad, i };
+		if (weir_launch(c->s, wt_k_seq, &a, sizeof a, 1, 0) != WEIR_OK)
+			weir_faa_relaxed(&c->errors, 1);
+		weir_faa_release(&c->accepted, 1);
+	}
+	return NULL;
+}
+
+static void test_blocking_launch_backpressure(void **state)
+{
+	wt_fix_t *f = *state;
+	const uint32_t cap = weir_runtime_config(f->rt)->ring_capacity;
+	static struct bp_ctx c;
+	memset(&c, 0, sizeof c);
+	c.s = wt_stream(f, 0);
+	c.n = cap * 4;
+	wt_gate_t gt;
+	wt_gate_block(f, &gt, 0, c.s);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, bp_producer, &c), 0);
+	/* The producer fills the ring, then must wait (it cannot get past
+	 * capacity while the gate is shut). */
+	assert_true(wt_wait_geq(&c.accepted, cap - 1, 30 * WT_S));
+	assert_true(weir_load_acquire(&c.accepted) <= cap);
+	assert_int_equal(weir_load_acquire(&c.last), 0);
+	wt_gate_open(f, &gt);
+	pthread_join(t, NULL);
+	WT_OK(weir_stream_sync(c.s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_relaxed(&c.errors), 0);
+	assert_int_equal(weir_load_acquire(&c.last), c.n);
+	assert_int_equal(weir_load_relaxed(&c.bad), 0);
+	wt_gate_free(&gt);
+	WT_OK(weir_stream_destroy(c.s));
+}
+
+static void test_abort(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	static _Atomic uint64_t before, after;
+	WT_OK(wt_launch_count(s, &before));
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	wt_gate_t gt;
+	wt_gate_block(f, &gt, 0, s);
+	for (int i = 0; i < 5; i++)
+		WT_OK(wt_launch_count(s, &after));
+	weir_stream_stats_t st0 = wt_stats(s);
+	WT_OK(weir_stream_abort(s));
+	/* the parked wait is cancelled: sync returns without the gate opening */
+	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), WEIR_EABORTED);
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE)); /* once */
+	assert_int_equal(weir_load_acquire(&after), 0);
+	weir_stream_stats_t st = wt_stats(s);
+	assert_int_equal(st.in_flight, 0);
+	assert_true(st.discarded >= 5);
+	assert_int_equal(st.submitted, st0.submitted);
+	/* the stream stays usable */
+	WT_OK(wt_launch_count(s, &after));
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&after), 1);
+	/* abort of an idle stream: still reports EABORTED once */
+	WT_OK(weir_stream_abort(s));
+	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), WEIR_EABORTED);
+	WT_OK(weir_stream_sync(s, 0));
+	/* opening the gate later touches nothing of the stream */
+	wt_gate_open(f, &gt);
+	wt_gate_free(&gt);
+	assert_int_equal(weir_load_acquire(&after), 1);
+	assert_int_equal(weir_load_acquire(&before), 1);
+	WT_OK(weir_stream_destroy(s));
+}
+
+struct opener { wt_fix_t *f; wt_gate_t *gt; };
+
+static void *open_later(void *arg)
+{
+	struct opener *o = arg;
+	wt_sleep_ns(20 * WT_MS); /* only makes the race likelier; no assertion on it */
+	weir_event_record(o->gt->ev, o->f->drv[o->gt->dev]);
+	return NULL;
+}
+
+static void test_destroy_waits(void **state)
+{
+	wt_fix_t *f = *state;
+	static _Atomic uint64_t ctr;
+	/* unblocked: every launched task ran by the time destroy returns */
+	weir_stream_t *s = wt_stream(f, 1);
+	for (int i = 0; i < 1000; i++)
+		WT_OK(wt_launch_count(s, &ctr));
+	WT_OK(weir_stream_destroy(s));
+	assert_int_equal(weir_load_acquire(&ctr), 1000);
+
+	/* blocked behind a gate another thread opens: destroy waits for it */
+	s = wt_stream(f, 1);
+	wt_gate_t gt;
+	wt_gate_block(f, &gt, 1, s);
+	for (int i = 0; i < 10; i++)
+		WT_OK(wt_launch_count(s, &ctr));
+	struct opener o = { f, &gt };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, open_later, &o), 0);
+	WT_OK(weir_stream_destroy(s));
+	assert_int_equal(weir_load_acquire(&ctr), 1010);
+	pthread_join(t, NULL);
+	WT_OK(weir_stream_sync(f->drv[1], WEIR_TIMEOUT_INFINITE));
+	wt_gate_free(&gt);
+	/* a destroyed stream is gone */
+	WT_ASSERT_STATUS(weir_stream_query(s), WEIR_EHANDLE);
+	WT_ASSERT_STATUS(weir_stream_destroy(s), WEIR_EHANDLE);
+
+	/* a pending failure report is dropped: destroy still returns OK */
+	s = wt_stream(f, 1);
+	WT_OK(wt_launch_fail(s, &ctr, 77));
+	WT_OK(weir_stream_destroy(s));
+}
+
+static void test_destroy_force_discards(void **state)
+{
+	wt_fix_t *f = *state;
+	static _Atomic uint64_t ctr;
+	weir_stream_t *s = wt_stream(f, 0);
+	wt_gate_t gt;
+	wt_gate_block(f, &gt, 0, s);
+	for (int i = 0; i < 10; i++)
+		WT_OK(wt_launch_count(s, &ctr));
+	WT_OK(weir_stream_destroy_force(s));
+	WT_ASSERT_STATUS(weir_stream_query(s), WEIR_EHANDLE);
+	WT_ASSERT_STATUS(weir_stream_destroy_force(s), WEIR_EHANDLE);
+	/* set the flag the destroyed stream was parked on: nothing may run */
+	wt_gate_open(f, &gt);
+	WT_OK(weir_group_sync(f->g[0], WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_device_sync(f->rt, 0, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(weir_load_acquire(&ctr), 0);
+	wt_gate_free(&gt);
+
+	/* force-destroy of an idle stream and of a busy, unblocked one */
+	s = wt_stream(f, 0);
+	WT_OK(weir_stream_destroy_force(s));
+	s = wt_stream(f, 0);
+	for (int i = 0; i < 1000; i++)
+		WT_OK(wt_launch_count(s, &ctr));
+	WT_OK(weir_stream_destroy_force(s));
+	WT_OK(weir_device_sync(f->rt, 0, WEIR_TIMEOUT_INFINITE));
+	uint64_t ran = weir_load_acquire(&ctr);
+	assert_true(ran <= 1000);
+}
+
+static void test_stats_conservation(void **state)
+{
+	wt_fix_t *f = *state;
+	static _Atomic uint64_t ctr;
+	weir_stream_t *s = wt_stream(f, 0);
+	wt_gate_t gt;
+	wt_gate_block(f, &gt, 0, s);
+	for (int i = 0; i < 8; i++)
+		WT_OK(wt_launch_count(s, &ctr));
+	for (int i = 0; i < 2; i++)
+		WT_OK(wt_launch_fail(s, &ctr, 5));
+	weir_stream_stats_t st = wt_stats(s);
+	/* 10 kernels + the wait, if the library counts it as a task */
+	assert_true(st.submitted >= 10 && st.submitted <= 11);
+	assert_true(st.in_flight >= 10);
+	assert_int_equal(st.completed + st.failed, st.submitted - st.in_flight - st.discarded);
+	wt_gate_open(f, &gt);
+	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), 5);
+	st = wt_stats(s);
+	assert_int_equal(st.in_flight, 0);
+	assert_int_equal(st.failed, 2);
+	assert_int_equal(st.discarded, 0);
+	assert_true(st.completed >= 8 && st.completed <= 9);
+	assert_int_equal(weir_load_acquire(&ctr), 10);
+
+	/* abort moves pending tasks to discarded */
+	wt_gate_t gt2;
+	wt_gate_block(f, &gt2, 0, s);
+	for (int i = 0; i < 6; i++)
+		WT_OK(wt_launch_count(s, &ctr));
+	WT_OK(weir_stream_abort(s));
+	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), WEIR_EABORTED);
+	weir_stream_stats_t st2 = wt_stats(s);
+	assert_int_equal(st2.in_flight, 0);
+	assert_true(st2.discarded >= 6 && st2.discarded <= 7);
+	assert_true(st2.submitted - st.submitted >= 6 && st2.submitted - st.submitted <= 7);
+	wt_gate_free(&gt);
+	wt_gate_free(&gt2);
+	WT_OK(weir_stream_destroy(s));
+}
+
+/* Many streams on both devices, each synced and destroyed. */
+static void test_many_streams(void **state)
+{
+	wt_fix_t *f = *state;
+	enum { NS = 64 };
+	weir_stream_t *s[NS];
+	static _Atomic uint64_t ctr[NS];
+	for (int i = 0; i < NS; i++)
+		s[i] = wt_stream(f, (uint32_t)i % 2);
+	for (int r = 0; r < 50; r++)
+		for (int i = 0; i < NS; i++)
+			WT_OK(wt_launch_count(s[i], &ctr[i]));
+	WT_OK(weir_device_sync(f->rt, 0, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_device_sync(f->rt, 1, WEIR_TIMEOUT_INFINITE));
+	for (int i = 0; i < NS; i++) {
+		assert_int_equal(weir_load_acquire(&ctr[i]), 50);
+		WT_OK(weir_stream_query(s[i]));
+		if (i % 2)
+			WT_OK(weir_stream_destroy(s[i]));
+		else
+			WT_OK(weir_stream_destroy_force(s[i]));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, wt_fix_setup, wt_fix_teardown)
+		T(test_create_destroy),
+		T(test_idle_query_sync),
+		T(test_fifo_single_stream),
+		T(test_sync_timeout_on_blocked_stream),
+		T(test_nonblock_eagain_when_full),
+		T(test_blocking_launch_backpressure),
+		T(test_abort),
+		T(test_destroy_waits),
+		T(test_destroy_force_discards),
+		T(test_stats_conservation),
+		T(test_many_streams),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
