@@ -1,0 +1,375 @@
+/*
+ * graph/ops/conv.c - Conv2D, MaxPool and AvgPool on NCHW float tensors.
+ *
+ * Attrs (GE conventions; docs/ops.md):
+ *  strides, dilations: [h, w] or NCHW-ordered [1, 1, h, w]; default 1s.
+ *  pads: [top, bottom, left, right] (GE order; ONNX orders begins then
+ *        ends), default 0s.
+ *  data_format: "NCHW" (the only layout; absent means NCHW).
+ *  Conv2D(x[N,C,H,W], w[O,C/groups,kH,kW][, bias[O]]): groups (alias group),
+ *        default 1. Each output sums over (input channel, kh, kw) in that
+ *        order in float32, padded taps skipped, then adds the bias.
+ *  MaxPool/AvgPool(x[N,C,H,W]): ksize (aliases kernel_shape, kernel_size)
+ *        required, each pad smaller than the window; padded cells are ignored
+ *        by MaxPool; AvgPool divides by the in-bounds cell count when
+ *        exclusive = true (default; ONNX count_include_pad = 0) and by kH*kW
+ *        otherwise. Output dims are floor((H + pads - window) / stride) + 1.
+ *
+ * Blocks split output rows (n, channel, oh); each output is computed by the
+ * same sequential code whatever the block count.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "graph/ops/ops_internal.h"
+
+typedef struct cv_geom {
+	int64_t N, C, H, W;        /* input */
+	int64_t O, KH, KW;         /* output channels (pools: C), window */
+	int64_t OH, OW;
+	int64_t sh, sw, dh, dw;
+	int64_t pt, pb, pl, pr;
+	int64_t groups;
+	bool exclusive;
+} cv_geom_t;
+
+/* A 2-entry [h, w] or 4-entry NCHW [1, 1, h, w] list attr, each >= 1. */
+static int hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+		   int64_t *h, int64_t *w, bool required)
+{
+	const int64_t *v;
+	size_t n;
+	int found, rc = weir__ops_attr_ints(ctx, a, names, &v, &n, &found);
+	if (rc != WEIR_OK)
+		return rc;
+	if (!found) {
+		if (required)
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "missing attr '%s'", names[0]);
+		*h = *w = 1;
+		return WEIR_OK;
+	}
+	if (n == 2) {
+		*h = v[0];
+		*w = v[1];
+	} else if (n == 4) {
+		if (v[0] != 1 || v[1] != 1)
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+					      "attr '%s' in NCHW order must be 1 for N and C", names[0]);
+		*h = v[2];
+		*w = v[3];
+	} else {
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr '%s' needs 2 or 4 entries; got %zu",
+				      names[0], n);
+	}
+	if (*h < 1 || *w < 1)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr '%s' entries must be >= 1", names[0]);
+	return WEIR_OK;
+}
+
+static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
+			const weir_tensor_desc_t *x, cv_geom_t *g)
+{
+	const char *fmt;
+	const int64_t *p;
+	size_t n;
+	int found, rc;
+	memset(g, 0, sizeof(*g));
+	rc = weir__ops_attr_string(ctx, a, WEIR__OPS_NAMES("data_format"), &fmt, &found);
+	if (rc != WEIR_OK)
+		return rc;
+	if (found && strcmp(fmt, "NCHW") != 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "data_format \"%s\" not supported (NCHW only)",
+				      fmt);
+	if (!weir__ops_is_float(x->dtype))
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+				      "dtype %s not supported (expected float32/float16/bfloat16)",
+				      weir_dtype_name(x->dtype));
+	if (x->rank != 4)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input must be NCHW (rank 4); got %s",
+				      WEIR__OPS_DESC(x));
+	g->N = x->dims[0];
+	g->C = x->dims[1];
+	g->H = x->dims[2];
+	g->W = x->dims[3];
+	rc = hw_pair(ctx, a, WEIR__OPS_NAMES("strides"), &g->sh, &g->sw, false);
+	if (rc != WEIR_OK)
+		return rc;
+	rc = weir__ops_attr_ints(ctx, a, WEIR__OPS_NAMES("pads"), &p, &n, &found);
+	if (rc != WEIR_OK)
+		return rc;
+	if (found) {
+		if (n != 4)
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+					      "attr 'pads' needs 4 entries [top, bottom, left, right]; got %zu",
+					      n);
+		for (int i = 0; i < 4; i++)
+			if (p[i] < 0)
+				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'pads' entries must be >= 0");
+		g->pt = p[0];
+		g->pb = p[1];
+		g->pl = p[2];
+		g->pr = p[3];
+	}
+	return WEIR_OK;
+}
+
+/* Output extent of one spatial dim; -1 if the window does not fit. */
+static int64_t out_extent(int64_t in, int64_t p0, int64_t p1, int64_t win, int64_t s)
+{
+	int64_t span = in + p0 + p1;
+	if (span < win)
+		return -1;
+	return (span - win) / s + 1;
+}
+
+static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
+		     const weir_tensor_desc_t *in, uint32_t nin, cv_geom_t *g)
+{
+	int rc = common_attrs(ctx, a, &in[0], g);
+	if (rc != WEIR_OK)
+		return rc;
+	int found;
+	const weir_tensor_desc_t *w = &in[1];
+	rc = hw_pair(ctx, a, WEIR__OPS_NAMES("dilations"), &g->dh, &g->dw, false);
+	if (rc == WEIR_OK)
+		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("groups", "group"), &g->groups, &found);
+	if (rc != WEIR_OK)
+		return rc;
+	if (!found)
+		g->groups = 1;
+	if (w->dtype != in[0].dtype || (nin > 2 && in[2].dtype != in[0].dtype))
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter/bias dtype differs from x %s",
+				      WEIR__OPS_DESC(&in[0]));
+	if (w->rank != 4)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter must be [O, C/groups, kH, kW]; got %s",
+				      WEIR__OPS_DESC(w));
+	if (g->groups < 1 || g->C % g->groups != 0 || w->dims[0] % g->groups != 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+				      "groups = %lld must be >= 1 and divide C = %lld and O = %lld",
+				      (long long)g->groups, (long long)g->C, (long long)w->dims[0]);
+	if (w->dims[1] != g->C / g->groups)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+				      "filter %s needs dim 1 = C/groups = %lld for x %s",
+				      WEIR__OPS_DESC(w), (long long)(g->C / g->groups),
+				      WEIR__OPS_DESC(&in[0]));
+	g->O = w->dims[0];
+	g->KH = w->dims[2];
+	g->KW = w->dims[3];
+	if (nin > 2 && (in[2].rank != 1 || in[2].dims[0] != g->O))
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "bias must be 1-D of length O = %lld; got %s",
+				      (long long)g->O, WEIR__OPS_DESC(&in[2]));
+	if (g->KH < 1 || g->KW < 1)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter %s has an empty window",
+				      WEIR__OPS_DESC(w));
+	g->OH = out_extent(g->H, g->pt, g->pb, g->dh * (g->KH - 1) + 1, g->sh);
+	g->OW = out_extent(g->W, g->pl, g->pr, g->dw * (g->KW - 1) + 1, g->sw);
+	if (g->OH < 0 || g->OW < 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dilated filter %s is larger than padded input %s",
+				      WEIR__OPS_DESC(w), WEIR__OPS_DESC(&in[0]));
+	return WEIR_OK;
+}
+
+static int conv_infer(weir_op_infer_ctx_t *ctx)
+{
+	cv_geom_t g;
+	int rc = conv_geom(ctx, ctx->attrs, ctx->in, ctx->nin, &g);
+	if (rc != WEIR_OK)
+		return rc;
+	int64_t d[4] = { g.N, g.O, g.OH, g.OW };
+	weir__ops_desc_set(&ctx->out[0], ctx->in[0].dtype, 4, d);
+	return WEIR_OK;
+}
+
+#define OWT 64   /* output columns per accumulator tile */
+
+static int conv_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
+{
+	cv_geom_t g;
+	if (conv_geom(NULL, c->attrs, c->in_desc, c->nin, &g) != WEIR_OK)
+		return WEIR_EINVAL;
+	int dt = c->in_desc[0].dtype;
+	const void *X = c->in[0], *Wt = c->in[1], *B = c->nin > 2 ? c->in[2] : NULL;
+	void *Y = c->out[0];
+	int64_t Cg = g.C / g.groups, Og = g.O / g.groups;
+	int64_t lo, hi;
+	weir__ops_range(g.N * g.O * g.OH, bi, nb, &lo, &hi);
+	for (int64_t r = lo; r < hi; r++) {
+		int64_t oh = r % g.OH, no = r / g.OH, o = no % g.O, n = no / g.O;
+		int64_t c0 = (o / Og) * Cg;
+		for (int64_t ow0 = 0; ow0 < g.OW; ow0 += OWT) {
+			int nt = (int)(g.OW - ow0 < OWT ? g.OW - ow0 : OWT);
+			float acc[OWT];
+			for (int j = 0; j < nt; j++)
+				acc[j] = 0.0f;
+			for (int64_t ci = 0; ci < Cg; ci++) {
+				int64_t xplane = (n * g.C + c0 + ci) * g.H * g.W;
+				int64_t wbase = ((o * Cg) + ci) * g.KH * g.KW;
+				for (int64_t kh = 0; kh < g.KH; kh++) {
+					int64_t ih = oh * g.sh - g.pt + kh * g.dh;
+					if (ih < 0 || ih >= g.H)
+						continue;
+					for (int64_t kw = 0; kw < g.KW; kw++) {
+						float wv = weir__ops_ldf(dt, Wt, wbase + kh * g.KW + kw);
+						for (int j = 0; j < nt; j++) {
+							int64_t iw = (ow0 + j) * g.sw - g.pl + kw * g.dw;
+							if (iw < 0 || iw >= g.W)
+								continue;
+							acc[j] += weir__ops_ldf(dt, X, xplane + ih * g.W + iw) * wv;
+						}
+					}
+				}
+			}
+			int64_t ybase = r * g.OW + ow0;
+			float bv = B ? weir__ops_ldf(dt, B, o) : 0.0f;
+			for (int j = 0; j < nt; j++)
+				weir__ops_stf(dt, Y, ybase + j, B ? acc[j] + bv : acc[j]);
+		}
+	}
+	return WEIR_OK;
+}
+
+static uint32_t conv_blocks(const weir_op_call_t *c, uint32_t workers)
+{
+	cv_geom_t g;
+	if (conv_geom(NULL, c->attrs, c->in_desc, c->nin, &g) != WEIR_OK)
+		return 1;
+	int64_t cost = g.OW * (g.C / g.groups) * g.KH * g.KW;
+	return weir__ops_blocks_for(g.N * g.O * g.OH, cost, workers);
+}
+
+const weir_op_def_t weir__op_conv2d = {
+	.name = "Conv2D", .min_inputs = 2, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
+	.infer = conv_infer, .kernel = conv_kernel, .blocks = conv_blocks,
+};
+
+/* ---- pooling ---------------------------------------------------------------- */
+
+static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
+		     const weir_tensor_desc_t *x, bool avg, cv_geom_t *g)
+{
+	int rc = common_attrs(ctx, a, x, g);
+	if (rc == WEIR_OK)
+		rc = hw_pair(ctx, a, WEIR__OPS_NAMES("ksize", "kernel_shape", "kernel_size"),
+			     &g->KH, &g->KW, true);
+	if (rc != WEIR_OK)
+		return rc;
+	g->O = g->C;
+	g->dh = g->dw = 1;
+	g->groups = 1;
+	g->exclusive = true;
+	if (avg) {
+		int64_t v;
+		int found;
+		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("exclusive"), &v, &found);
+		if (rc != WEIR_OK)
+			return rc;
+		if (found) {
+			g->exclusive = v != 0;
+		} else {
+			rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("count_include_pad"), &v, &found);
+			if (rc != WEIR_OK)
+				return rc;
+			g->exclusive = !(found && v != 0);
+		}
+	}
+	if (g->H < 1 || g->W < 1)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input %s has an empty spatial dim",
+				      WEIR__OPS_DESC(x));
+	if (g->pt >= g->KH || g->pb >= g->KH || g->pl >= g->KW || g->pr >= g->KW)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads must be smaller than the window %lldx%lld",
+				      (long long)g->KH, (long long)g->KW);
+	g->OH = out_extent(g->H, g->pt, g->pb, g->KH, g->sh);
+	g->OW = out_extent(g->W, g->pl, g->pr, g->KW, g->sw);
+	if (g->OH < 0 || g->OW < 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "window %lldx%lld is larger than padded input %s",
+				      (long long)g->KH, (long long)g->KW, WEIR__OPS_DESC(x));
+	return WEIR_OK;
+}
+
+static int pool_infer(weir_op_infer_ctx_t *ctx, bool avg)
+{
+	cv_geom_t g;
+	int rc = pool_geom(ctx, ctx->attrs, &ctx->in[0], avg, &g);
+	if (rc != WEIR_OK)
+		return rc;
+	int64_t d[4] = { g.N, g.C, g.OH, g.OW };
+	weir__ops_desc_set(&ctx->out[0], ctx->in[0].dtype, 4, d);
+	return WEIR_OK;
+}
+
+static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool avg)
+{
+	cv_geom_t g;
+	if (pool_geom(NULL, c->attrs, &c->in_desc[0], avg, &g) != WEIR_OK)
+		return WEIR_EINVAL;
+	int dt = c->in_desc[0].dtype;
+	const void *X = c->in[0];
+	void *Y = c->out[0];
+	int64_t lo, hi;
+	weir__ops_range(g.N * g.C * g.OH, bi, nb, &lo, &hi);
+	for (int64_t r = lo; r < hi; r++) {
+		int64_t oh = r % g.OH, plane = (r / g.OH) * g.H * g.W;
+		int64_t h0 = oh * g.sh - g.pt;
+		for (int64_t ow = 0; ow < g.OW; ow++) {
+			int64_t w0 = ow * g.sw - g.pl;
+			float m = -INFINITY;
+			double s = 0.0;
+			int64_t cnt = 0;
+			for (int64_t kh = 0; kh < g.KH; kh++) {
+				int64_t ih = h0 + kh;
+				if (ih < 0 || ih >= g.H)
+					continue;
+				for (int64_t kw = 0; kw < g.KW; kw++) {
+					int64_t iw = w0 + kw;
+					if (iw < 0 || iw >= g.W)
+						continue;
+					float v = weir__ops_ldf(dt, X, plane + ih * g.W + iw);
+					if (avg)
+						s += (double)v;
+					else if (isnan(v) || isnan(m) || v > m)
+						m = isnan(m) ? m : v;
+					cnt++;
+				}
+			}
+			float out;
+			if (avg)
+				out = (float)(s / (double)(g.exclusive ? cnt : g.KH * g.KW));
+			else
+				out = m;
+			weir__ops_stf(dt, Y, r * g.OW + ow, out);
+		}
+	}
+	return WEIR_OK;
+}
+
+static uint32_t pool_blocks(const weir_op_call_t *c, uint32_t workers, bool avg)
+{
+	cv_geom_t g;
+	if (pool_geom(NULL, c->attrs, &c->in_desc[0], avg, &g) != WEIR_OK)
+		return 1;
+	return weir__ops_blocks_for(g.N * g.C * g.OH, g.OW * g.KH * g.KW, workers);
+}
+
+static int maxpool_infer(weir_op_infer_ctx_t *ctx) { return pool_infer(ctx, false); }
+static int maxpool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
+{
+	return pool_kernel(c, bi, nb, false);
+}
+static uint32_t maxpool_blocks(const weir_op_call_t *c, uint32_t w) { return pool_blocks(c, w, false); }
+
+static int avgpool_infer(weir_op_infer_ctx_t *ctx) { return pool_infer(ctx, true); }
+static int avgpool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
+{
+	return pool_kernel(c, bi, nb, true);
+}
+static uint32_t avgpool_blocks(const weir_op_call_t *c, uint32_t w) { return pool_blocks(c, w, true); }
+
+const weir_op_def_t weir__op_maxpool = {
+	.name = "MaxPool", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+	.infer = maxpool_infer, .kernel = maxpool_kernel, .blocks = maxpool_blocks,
+};
+
+const weir_op_def_t weir__op_avgpool = {
+	.name = "AvgPool", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+	.infer = avgpool_infer, .kernel = avgpool_kernel, .blocks = avgpool_blocks,
+};

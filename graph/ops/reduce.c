@@ -1,0 +1,194 @@
+/*
+ * graph/ops/reduce.c - ReduceSum, ReduceMean, ReduceMax.
+ *
+ * Attrs: axes (int list; absent or empty = every dim; negative counts from
+ * the end; duplicates rejected; a plain int is accepted as one axis),
+ * keep_dims (bool, default false; ONNX alias keepdims).
+ * Dtypes: ReduceSum and ReduceMax take float32/float16/bfloat16 and
+ * int8/uint8/int32/int64; ReduceMean takes the float dtypes. Float sums
+ * accumulate in double, integer sums in int64 (wrapping on store). Empty
+ * reductions: ReduceSum gives 0, ReduceMean NaN (0/0); ReduceMax over an
+ * empty set fails in inference. ReduceMax propagates NaN.
+ *
+ * Each output element reduces its inputs sequentially in row-major order
+ * of the reduced dims; blocks split the output elements.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "graph/ops/ops_internal.h"
+
+enum red_op { R_SUM, R_MEAN, R_MAX };
+
+typedef struct red_geom {
+	bool keep;
+	bool red[WEIR_MAX_RANK];
+	int orank;
+	int64_t odims[WEIR_MAX_RANK];
+	int krank, rrank;                      /* kept / reduced dims of the input */
+	int64_t kdims[WEIR_MAX_RANK], kst[WEIR_MAX_RANK];
+	int64_t rdims[WEIR_MAX_RANK], rst[WEIR_MAX_RANK];
+	int64_t rcount, ocount;
+} red_geom_t;
+
+static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
+		    const weir_tensor_desc_t *x, enum red_op op, red_geom_t *g)
+{
+	const int64_t *axes = NULL;
+	size_t n = 0;
+	int64_t one;
+	int found, rc;
+	int r = (int)x->rank;
+	memset(g, 0, sizeof(*g));
+
+	bool dt_ok = weir__ops_is_float(x->dtype) || (op != R_MEAN && weir__ops_is_int(x->dtype));
+	if (!dt_ok)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
+				      weir_dtype_name(x->dtype),
+				      op == R_MEAN ? "float32/float16/bfloat16"
+						   : "float32/float16/bfloat16/int8/uint8/int32/int64");
+	if (weir_attrs_type(attrs, "axes") == WEIR_ATTR_INT) {
+		rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axes"), &one, &found);
+		axes = &one;
+		n = 1;
+	} else {
+		rc = weir__ops_attr_ints(ctx, attrs, WEIR__OPS_NAMES("axes"), &axes, &n, &found);
+	}
+	if (rc != WEIR_OK)
+		return rc;
+	int64_t kd;
+	rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("keep_dims", "keepdims"), &kd, &found);
+	if (rc != WEIR_OK)
+		return rc;
+	g->keep = found && kd != 0;
+
+	if (n == 0) {
+		for (int d = 0; d < r; d++)
+			g->red[d] = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int ax = weir__ops_axis(axes[i], r);
+		if (ax < 0)
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %d",
+					      (long long)axes[i], r);
+		if (g->red[ax])
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld listed twice",
+					      (long long)axes[i]);
+		g->red[ax] = true;
+	}
+	int64_t st[WEIR_MAX_RANK];
+	weir__ops_dense_strides(r, x->dims, st);
+	g->rcount = 1;
+	for (int d = 0; d < r; d++) {
+		if (g->red[d]) {
+			g->rdims[g->rrank] = x->dims[d];
+			g->rst[g->rrank++] = st[d];
+			g->rcount *= x->dims[d];
+			if (g->keep)
+				g->odims[g->orank++] = 1;
+		} else {
+			g->kdims[g->krank] = x->dims[d];
+			g->kst[g->krank++] = st[d];
+			g->odims[g->orank++] = x->dims[d];
+		}
+	}
+	g->ocount = weir__ops_numel(g->kdims, g->krank);
+	if (op == R_MAX && g->rcount == 0 && g->ocount > 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "ReduceMax over an empty set (input %s)",
+				      WEIR__OPS_DESC(x));
+	return WEIR_OK;
+}
+
+static int red_infer(weir_op_infer_ctx_t *ctx, enum red_op op)
+{
+	red_geom_t g;
+	int rc = red_geom(ctx, ctx->attrs, &ctx->in[0], op, &g);
+	if (rc != WEIR_OK)
+		return rc;
+	weir__ops_desc_set(&ctx->out[0], ctx->in[0].dtype, g.orank, g.odims);
+	return WEIR_OK;
+}
+
+static int red_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum red_op op)
+{
+	red_geom_t g;
+	if (red_geom(NULL, c->attrs, &c->in_desc[0], op, &g) != WEIR_OK)
+		return WEIR_EINVAL;
+	int dt = c->in_desc[0].dtype;
+	const void *x = c->in[0];
+	void *y = c->out[0];
+	int64_t lo, hi;
+	weir__ops_range(g.ocount, bi, nb, &lo, &hi);
+	if (lo >= hi)
+		return WEIR_OK;
+	weir__ops_iter_t ko, ri;
+	weir__ops_iter_init(&ko, g.krank, g.kdims, 1);
+	weir__ops_iter_strides(&ko, 0, g.kst);
+	weir__ops_iter_seek(&ko, lo);
+	weir__ops_iter_init(&ri, g.rrank, g.rdims, 1);
+	weir__ops_iter_strides(&ri, 0, g.rst);
+	bool fl = weir__ops_is_float(dt);
+
+	for (int64_t o = lo; o < hi; o++, weir__ops_iter_next(&ko)) {
+		int64_t base = ko.off[0];
+		weir__ops_iter_seek(&ri, 0);
+		if (fl && op != R_MAX) {
+			double s = 0.0;
+			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri))
+				s += (double)weir__ops_ldf(dt, x, base + ri.off[0]);
+			if (op == R_MEAN)
+				s /= (double)g.rcount;
+			weir__ops_stf(dt, y, o, (float)s);
+		} else if (fl) {
+			float m = -INFINITY;
+			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri)) {
+				float v = weir__ops_ldf(dt, x, base + ri.off[0]);
+				if (isnan(v)) {
+					m = v;
+					break;
+				}
+				if (v > m)
+					m = v;
+			}
+			weir__ops_stf(dt, y, o, m);
+		} else if (op == R_SUM) {
+			uint64_t s = 0;
+			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri))
+				s += (uint64_t)weir__ops_ldi(dt, x, base + ri.off[0]);
+			weir__ops_sti(dt, y, o, (int64_t)s);
+		} else {
+			int64_t m = INT64_MIN;
+			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri)) {
+				int64_t v = weir__ops_ldi(dt, x, base + ri.off[0]);
+				if (v > m)
+					m = v;
+			}
+			weir__ops_sti(dt, y, o, m);
+		}
+	}
+	return WEIR_OK;
+}
+
+static uint32_t red_blocks(const weir_op_call_t *c, uint32_t workers, enum red_op op)
+{
+	red_geom_t g;
+	if (red_geom(NULL, c->attrs, &c->in_desc[0], op, &g) != WEIR_OK)
+		return 1;
+	return weir__ops_blocks_for(g.ocount, 2 * g.rcount, workers);
+}
+
+#define RED_OP(sym, NAME, op)                                                          \
+	static int sym##_infer(weir_op_infer_ctx_t *ctx) { return red_infer(ctx, op); }   \
+	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)       \
+	{ return red_kernel(c, bi, nb, op); }                                            \
+	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w)                \
+	{ return red_blocks(c, w, op); }                                                 \
+	const weir_op_def_t weir__op_##sym = {                                           \
+		.name = NAME, .min_inputs = 1, .max_inputs = 1,                          \
+		.min_outputs = 1, .max_outputs = 1,                                      \
+		.infer = sym##_infer, .kernel = sym##_kernel, .blocks = sym##_blocks,    \
+	};
+
+RED_OP(reducesum, "ReduceSum", R_SUM)
+RED_OP(reducemean, "ReduceMean", R_MEAN)
+RED_OP(reducemax, "ReduceMax", R_MAX)
