@@ -154,7 +154,6 @@ typedef struct weir_mem_stats {
 	uint64_t free;         /* capacity - in_use */
 	uint64_t footprint;    /* bytes of class- or page-rounded live blocks */
 	uint64_t committed;    /* bytes made accessible so far (never shrinks) */
-	uint64_t peak_in_use;  /* approximate while threads allocate */
 	uint64_t live;         /* live allocations */
 	uint64_t allocs, frees;
 	uint64_t failed_allocs; /* WEIR_ENOMEM returns */

@@ -1,0 +1,507 @@
+/*
+ * mem/cache.c - the small-object path: size classes, per-thread caches,
+ * lock-free central batch stacks, and the batch-node pool.
+ *
+ * Fast paths (no lock, no system call, no heap allocation):
+ *   alloc: pop a pointer from the thread's bin, mark its meta word LIVE;
+ *   free:  CAS its meta word LIVE -> 0 (this detects a double free even
+ *          when two threads race to free one pointer), push it on the
+ *          freeing thread's bin - whichever thread allocated it.
+ * A bin that fills up hands `batch` objects to the class's central stack
+ * (one node push); an empty bin takes a whole batch back (one node pop) or
+ * carves fresh objects from a slab (under the class's carve lock).
+ *
+ * Central stacks and the free-node stack are Treiber stacks of node
+ * indices with a 32-bit tag in the head word. Invariants:
+ *  1. A node is in exactly one place: the free-node stack, one central
+ *     stack, or held by the one thread that popped it.
+ *  2. Nodes are type-stable: they live in chunks that are freed only by
+ *     weir_mem_destroy(), so a racing popper may read node->next of a node
+ *     that was popped meanwhile; the tag, bumped by every push and pop,
+ *     makes its CAS fail (no ABA).
+ *  3. A node's payload (n, p[]) is written only by its holder before the
+ *     release CAS that pushes it (R2) and read only after the acquire CAS
+ *     that pops it (A2).
+ *  4. Every central node holds exactly batch(cls) objects, so the nodes
+ *     reserved per slab (ceil(nobj / batch) + 1) always suffice: a flush
+ *     never has to allocate (the fallback below is for the impossible case
+ *     that another thread holds the spare in transit).
+ *  5. An object's meta word is LIVE exactly while the user owns it; objects
+ *     in bins, nodes and uncarved slab space have meta 0.
+ *
+ * Thread caches: one per (thread, weir_mem), found through a thread-local
+ * pointer. When a thread exits its caches become orphans (with their
+ * objects and counters) and the next thread that needs a cache for that
+ * mem adopts one: no flush, no allocation at exit. weir_mem_destroy()
+ * detaches every cache (mem = NULL); owners free detached caches lazily.
+ */
+#include "mem/mem_internal.h"
+#include "sched/alloc.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NODE_NONE      UINT32_MAX
+#define CHUNK_SHIFT    8u
+#define CHUNK_NODES    (1u << CHUNK_SHIFT)
+
+const uint32_t weir__mem_class_size[MEM_NCLASSES] = {
+	64, 128, 192, 256, 320, 384, 448, 512, 576, 640, 704, 768, 832, 896, 960, 1024,
+	1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
+	10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536,
+	81920, 98304, 114688, 131072, 163840, 196608, 229376, 262144,
+};
+
+/* (size + 63) / 64 -> class; written once under pthread_once. */
+static uint8_t mem_class_tab[(MEM_SMALL_MAX >> 6) + 1];
+static pthread_once_t mem_once = PTHREAD_ONCE_INIT;
+static pthread_key_t mem_tc_key;
+static pthread_mutex_t mem_tc_glock = PTHREAD_MUTEX_INITIALIZER;
+
+/* O: this thread's caches (all weir_mem instances) and the last one used. */
+static _Thread_local struct mem_tcache *tl_list;
+static _Thread_local struct mem_tcache *tl_last;
+
+static void tcache_thread_exit(void *unused);
+
+static void mem_once_init(void)
+{
+	uint32_t c = 0;
+	for (size_t i = 0; i <= (MEM_SMALL_MAX >> 6); i++) {
+		while (weir__mem_class_size[c] < i * 64)
+			c++;
+		mem_class_tab[i] = (uint8_t)c;
+	}
+	if (pthread_key_create(&mem_tc_key, tcache_thread_exit) != 0) {
+		fprintf(stderr, "weir: %s:%d %s: pthread_key_create failed\n",
+		        __FILE__, __LINE__, __func__);
+		abort();
+	}
+}
+
+void weir__mem_global_init(void) { pthread_once(&mem_once, mem_once_init); }
+
+uint32_t weir__mem_class_of(size_t size) { return mem_class_tab[(size + 63) >> 6]; }
+
+uint32_t weir__mem_class_batch(uint32_t cls)
+{
+	uint32_t b = (uint32_t)(MEM_SMALL_MAX / weir__mem_class_size[cls]);
+	return b < 2 ? 2 : b > MEM_BATCH_MAX ? MEM_BATCH_MAX : b;
+}
+
+uint32_t weir__mem_class_pages(uint32_t cls)
+{
+	size_t want = (size_t)weir__mem_class_size[cls] * 8;
+	size_t pages = (want + MEM_PAGE - 1) >> MEM_PAGE_SHIFT;
+	return pages ? (uint32_t)pages : 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Batch nodes and Treiber stacks                                             */
+/* ------------------------------------------------------------------------ */
+
+static inline struct mem_batch *node_at(struct weir_mem *m, uint32_t idx)
+{
+	/* A3: acquire - pairs with R3 in pool_grow_locked(); the node index
+	 * reached us after the chunk was published anyway. */
+	struct mem_batch *c = weir_load_acquire(&m->chunks[idx >> CHUNK_SHIFT]);
+	return &c[idx & (CHUNK_NODES - 1)];
+}
+
+static void stack_push(struct weir_mem *m, struct mem_stack *st, uint32_t idx)
+{
+	struct mem_batch *n = node_at(m, idx);
+	uint64_t old = weir_load_relaxed(&st->head); /* relaxed: validated by the CAS */
+	uint64_t nw;
+	do {
+		/* relaxed: published by the release CAS below */
+		weir_store_relaxed(&n->next, (uint32_t)old);
+		nw = (((old >> 32) + 1) << 32) | (uint64_t)(idx + 1);
+		/* R2: release - publishes the node's payload and next; pairs with A2 */
+	} while (!weir_cas_release(&st->head, &old, nw));
+}
+
+static uint32_t stack_pop(struct weir_mem *m, struct mem_stack *st)
+{
+	/* A2: acquire - pairs with R2 of the push that made this head */
+	uint64_t old = weir_load_acquire(&st->head);
+	while ((uint32_t)old != 0) {
+		uint32_t idx = (uint32_t)old - 1;
+		/* relaxed: ordered by A2; a stale value makes the CAS fail (inv. 2) */
+		uint32_t next = weir_load_relaxed(&node_at(m, idx)->next);
+		uint64_t nw = (((old >> 32) + 1) << 32) | next;
+		/* A2: acquire on success and failure - pairs with R2 */
+		if (weir_cas_acquire(&st->head, &old, nw))
+			return idx;
+	}
+	return NODE_NONE;
+}
+
+static int pool_grow_locked(struct weir_mem *m)
+{
+	if (m->nchunks == m->chunk_cap)
+		return WEIR_ENOMEM;
+	struct mem_batch *c = weir__calloc(CHUNK_NODES, sizeof(*c));
+	if (!c)
+		return WEIR_ENOMEM;
+	uint32_t k = m->nchunks++;
+	/* R3: release - publishes the zeroed chunk; pairs with A3 */
+	weir_store_release(&m->chunks[k], c);
+	for (uint32_t i = 0; i < CHUNK_NODES; i++)
+		stack_push(m, &m->free_nodes, (k << CHUNK_SHIFT) + i);
+	return WEIR_OK;
+}
+
+/* Nodes reserved for slabs so far, and nodes that exist (pool_lock). */
+static uint64_t pool_nodes_locked(struct weir_mem *m) { return (uint64_t)m->nchunks * CHUNK_NODES; }
+
+int weir__mem_pool_reserve(struct weir_mem *m, uint32_t nodes)
+{
+	int rc = WEIR_OK;
+	pthread_mutex_lock(&m->pool_lock);
+	while (rc == WEIR_OK && m->reserved + nodes > pool_nodes_locked(m))
+		rc = pool_grow_locked(m);
+	if (rc == WEIR_OK)
+		m->reserved += nodes;
+	pthread_mutex_unlock(&m->pool_lock);
+	return rc;
+}
+
+static uint32_t node_get(struct weir_mem *m)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		uint32_t idx = stack_pop(m, &m->free_nodes);
+		if (idx != NODE_NONE)
+			return idx;
+		pthread_mutex_lock(&m->pool_lock);
+		int rc = pool_grow_locked(m);
+		pthread_mutex_unlock(&m->pool_lock);
+		if (rc != WEIR_OK)
+			sched_yield(); /* invariant 4: a spare comes back shortly */
+	}
+	return NODE_NONE;
+}
+
+void weir__mem_pool_fini(struct weir_mem *m)
+{
+	for (uint32_t k = 0; k < m->nchunks; k++)
+		weir__free(weir_load_relaxed(&m->chunks[k])); /* no concurrent use */
+	weir__free(m->chunks);
+	m->chunks = NULL;
+	pthread_mutex_destroy(&m->pool_lock);
+}
+
+/* Hand n objects to the central stack of (a, cls). */
+static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
+                        void *const *objs, uint32_t n)
+{
+	uint32_t idx = node_get(m);
+	if (idx == NODE_NONE) {
+		/* Only when the host heap is exhausted and every spare node is in
+		 * transit: the objects stay unusable (counted), never corrupt. */
+		weir_faa_relaxed(&a->lost_objects, n); /* relaxed: statistics */
+		return;
+	}
+	struct mem_batch *b = node_at(m, idx);
+	b->n = n;
+	memcpy(b->p, objs, n * sizeof(void *));
+	stack_push(m, &a->central[cls].full, idx);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Thread caches                                                              */
+/* ------------------------------------------------------------------------ */
+
+static void tcache_free(struct mem_tcache *tc, uint32_t narenas)
+{
+	for (uint32_t i = 0; i < narenas; i++)
+		weir__free(weir_load_relaxed(&tc->arena[i])); /* detached: no reader */
+	weir__free(tc);
+}
+
+/* Drop this thread's caches whose mem is gone. */
+static void tcache_prune_dead(void)
+{
+	struct mem_tcache **pp = &tl_list;
+	while (*pp) {
+		struct mem_tcache *tc = *pp;
+		/* relaxed: set under mem_tc_glock by destroy, which the caller's
+		 * own synchronization orders before any later use of a new mem */
+		if (weir_load_relaxed(&tc->mem) == NULL) {
+			*pp = tc->thread_next;
+			if (tl_last == tc)
+				tl_last = NULL;
+			tcache_free(tc, tc->narenas);
+		} else {
+			pp = &tc->thread_next;
+		}
+	}
+}
+
+static struct mem_tcache *tcache_slow(struct weir_mem *m)
+{
+	for (struct mem_tcache *tc = tl_list; tc; tc = tc->thread_next) {
+		if (weir_load_relaxed(&tc->mem) == m) { /* relaxed: see prune */
+			tl_last = tc;
+			return tc;
+		}
+	}
+	tcache_prune_dead();
+	struct mem_tcache *tc = NULL;
+	pthread_mutex_lock(&mem_tc_glock);
+	for (struct mem_tcache *o = m->tcaches; o; o = o->reg_next) {
+		if (o->orphan) {
+			o->orphan = false;
+			tc = o;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&mem_tc_glock);
+	if (!tc) {
+		tc = weir__calloc(1, sizeof(*tc) + m->narenas * sizeof(tc->arena[0]));
+		if (!tc)
+			return NULL;
+		tc->narenas = m->narenas;
+		weir_store_relaxed(&tc->mem, m); /* relaxed: published by the lock */
+		pthread_mutex_lock(&mem_tc_glock);
+		tc->reg_next = m->tcaches;
+		if (m->tcaches)
+			m->tcaches->reg_prev = tc;
+		m->tcaches = tc;
+		pthread_mutex_unlock(&mem_tc_glock);
+	}
+	tc->thread_next = tl_list;
+	tl_list = tc;
+	tl_last = tc;
+	/* Any non-NULL value makes the key's destructor run at thread exit. */
+	(void)pthread_setspecific(mem_tc_key, &tl_list);
+	return tc;
+}
+
+static inline struct mem_tcache *tcache_get(struct weir_mem *m)
+{
+	struct mem_tcache *tc = tl_last;
+	if (tc && weir_load_relaxed(&tc->mem) == m) /* relaxed: see prune */
+		return tc;
+	return tcache_slow(m);
+}
+
+static struct mem_tarena *tarena_get(struct mem_tcache *tc, uint32_t ai)
+{
+	/* relaxed: only the owner writes the slot */
+	struct mem_tarena *ta = weir_load_relaxed(&tc->arena[ai]);
+	if (ta)
+		return ta;
+	ta = weir__calloc(1, sizeof(*ta));
+	if (!ta)
+		return NULL;
+	/* R4: release - publishes the zeroed counters to weir_mem_info; pairs with A4 */
+	weir_store_release(&tc->arena[ai], ta);
+	return ta;
+}
+
+/* At thread exit: orphan every cache still attached, free detached ones. */
+static void tcache_thread_exit(void *unused)
+{
+	(void)unused;
+	pthread_mutex_lock(&mem_tc_glock);
+	struct mem_tcache *tc = tl_list, *dead = NULL;
+	while (tc) {
+		struct mem_tcache *next = tc->thread_next;
+		if (weir_load_relaxed(&tc->mem) != NULL) { /* relaxed: under the lock */
+			tc->orphan = true;
+		} else {
+			tc->thread_next = dead;
+			dead = tc;
+		}
+		tc = next;
+	}
+	pthread_mutex_unlock(&mem_tc_glock);
+	tl_list = tl_last = NULL;
+	while (dead) {
+		struct mem_tcache *next = dead->thread_next;
+		tcache_free(dead, dead->narenas);
+		dead = next;
+	}
+}
+
+void weir__mem_caches_detach(struct weir_mem *m)
+{
+	pthread_mutex_lock(&mem_tc_glock);
+	struct mem_tcache *tc = m->tcaches, *orphans = NULL;
+	m->tcaches = NULL;
+	while (tc) {
+		struct mem_tcache *next = tc->reg_next;
+		weir_store_relaxed(&tc->mem, NULL); /* relaxed: see prune */
+		tc->reg_next = tc->reg_prev = NULL;
+		if (tc->orphan) {
+			tc->thread_next = orphans;
+			orphans = tc;
+		}
+		tc = next;
+	}
+	pthread_mutex_unlock(&mem_tc_glock);
+	while (orphans) {
+		struct mem_tcache *next = orphans->thread_next;
+		tcache_free(orphans, orphans->narenas);
+		orphans = next;
+	}
+	tcache_prune_dead(); /* the calling thread's own */
+}
+
+void weir__mem_caches_sum(struct weir_mem *m, uint32_t ai, struct mem_sums *s)
+{
+	pthread_mutex_lock(&mem_tc_glock);
+	for (struct mem_tcache *tc = m->tcaches; tc; tc = tc->reg_next) {
+		/* A4: acquire - pairs with R4 */
+		struct mem_tarena *ta = weir_load_acquire(&tc->arena[ai]);
+		if (!ta)
+			continue;
+		/* relaxed: counters; exact when no thread allocates meanwhile */
+		s->in_use += weir_load_relaxed(&ta->in_use);
+		s->footprint += weir_load_relaxed(&ta->footprint);
+		s->live += weir_load_relaxed(&ta->live);
+		s->allocs += weir_load_relaxed(&ta->allocs);
+		s->frees += weir_load_relaxed(&ta->frees);
+	}
+	pthread_mutex_unlock(&mem_tc_glock);
+}
+
+/* Owner-only counter update: a relaxed load and store, no RMW (only the
+ * owning thread writes; readers tolerate a recent value). */
+#define TA_ADD(field, v) weir_store_relaxed(&(field), weir_load_relaxed(&(field)) + (v))
+
+/* ------------------------------------------------------------------------ */
+/* Alloc / free                                                               */
+/* ------------------------------------------------------------------------ */
+
+static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls, struct mem_tbin *b)
+{
+	uint32_t idx = stack_pop(m, &a->central[cls].full);
+	if (idx != NODE_NONE) {
+		struct mem_batch *nd = node_at(m, idx);
+		memcpy(b->slot, nd->p, nd->n * sizeof(void *));
+		b->n = nd->n;
+		stack_push(m, &m->free_nodes, idx);
+		return WEIR_OK;
+	}
+	struct mem_central *c = &a->central[cls];
+	uint32_t batch = weir__mem_class_batch(cls);
+	pthread_mutex_lock(&c->carve_lock);
+	if (!c->carving || c->carve_next == c->carving->nobj) {
+		struct mem_slab *s;
+		int rc = weir__mem_slab_new(m, a, cls, &s);
+		if (rc != WEIR_OK) {
+			pthread_mutex_unlock(&c->carve_lock);
+			return rc;
+		}
+		c->carving = s;
+		c->carve_next = 0;
+	}
+	struct mem_slab *s = c->carving;
+	uint32_t k = s->nobj - c->carve_next;
+	if (k > batch)
+		k = batch;
+	/* Highest address first into the bin, so allocation order ascends. */
+	for (uint32_t i = k; i-- > 0;)
+		b->slot[b->n++] = s->base + (size_t)(c->carve_next + i) * s->size;
+	c->carve_next += k;
+	pthread_mutex_unlock(&c->carve_lock);
+	return WEIR_OK;
+}
+
+static inline struct mem_slab *slab_of(struct mem_arena *a, const void *p)
+{
+	/* A1: acquire - pairs with R1 (slab published in the page map) */
+	uintptr_t e = weir_load_acquire(&a->pmap[(size_t)((const char *)p - a->base) >> MEM_PAGE_SHIFT]);
+	return (struct mem_slab *)(e & ~MEM_PM_TAG);
+}
+
+int weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out)
+{
+	struct mem_tcache *tc = tcache_get(m);
+	struct mem_tarena *ta = tc ? tarena_get(tc, weir__mem_arena_index(m, a)) : NULL;
+	if (!ta) {
+		weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
+		return WEIR_ENOMEM;
+	}
+	uint32_t cls = weir__mem_class_of(size);
+	struct mem_tbin *b = &ta->bin[cls];
+	if (b->n == 0) {
+		int rc = bin_refill(m, a, cls, b);
+		if (rc != WEIR_OK) {
+			weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
+			return rc;
+		}
+	}
+	char *p = b->slot[--b->n];
+	struct mem_slab *s = slab_of(a, p);
+	uint32_t idx = (uint32_t)(((size_t)(p - s->base) * s->recip) >> 40);
+	/* relaxed: the pointer reaches other threads only through the
+	 * caller's own synchronization, which orders this store first */
+	weir_store_relaxed(&s->meta[idx], MEM_OBJ_LIVE | (uint32_t)size);
+	TA_ADD(ta->in_use, (int64_t)size);
+	TA_ADD(ta->footprint, (int64_t)s->size);
+	TA_ADD(ta->live, 1);
+	TA_ADD(ta->allocs, 1);
+	if (m->debug)
+		memset(p, MEM_POISON_NEW, size);
+	*out = p;
+	return WEIR_OK;
+}
+
+int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_slab *s, void *p)
+{
+	size_t so = (size_t)((char *)p - s->base);
+	uint32_t idx = (uint32_t)((so * s->recip) >> 40);
+	if (idx >= s->nobj)
+		goto freed;
+	size_t o = so - (size_t)idx * s->size;
+	uint32_t v = weir_load_relaxed(&s->meta[idx]); /* relaxed: checked by the CAS */
+	for (;;) {
+		if (!(v & MEM_OBJ_LIVE))
+			goto freed;
+		if (o != 0) {
+			weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
+			return o < (v & MEM_OBJ_SIZE) ? WEIR_EINTERIOR : WEIR_EFREED;
+		}
+		/* relaxed: the CAS only decides which free wins; the object's
+		 * bytes are handed on through bins (same thread) or R2/A2 */
+		if (weir_cas_relaxed(&s->meta[idx], &v, 0))
+			break;
+	}
+	uint32_t req = v & MEM_OBJ_SIZE;
+	if (m->debug)
+		memset(p, MEM_POISON_FREE, req);
+	uint32_t cls = s->cls;
+	struct mem_tcache *tc = tcache_get(m);
+	struct mem_tarena *ta = tc ? tarena_get(tc, weir__mem_arena_index(m, a)) : NULL;
+	if (!ta) {
+		/* No cache for this thread (host heap exhausted): account through
+		 * the arena and hand the object straight to the central stack. */
+		weir_faa_relaxed(&a->small_adjust_in_use, -(int64_t)req);
+		weir_faa_relaxed(&a->small_adjust_footprint, -(int64_t)s->size);
+		weir_faa_relaxed(&a->small_adjust_live, -1);
+		weir_faa_relaxed(&a->small_adjust_frees, 1);
+		void *one = p;
+		central_put(m, a, cls, &one, 1);
+		return WEIR_OK;
+	}
+	TA_ADD(ta->in_use, -(int64_t)req);
+	TA_ADD(ta->footprint, -(int64_t)s->size);
+	TA_ADD(ta->live, -1);
+	TA_ADD(ta->frees, 1);
+	struct mem_tbin *b = &ta->bin[cls];
+	uint32_t batch = weir__mem_class_batch(cls);
+	if (b->n == 2 * batch) {
+		b->n -= batch;
+		central_put(m, a, cls, &b->slot[b->n], batch);
+	}
+	b->slot[b->n++] = p;
+	return WEIR_OK;
+freed:
+	weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
+	return WEIR_EFREED;
+}

@@ -1,0 +1,257 @@
+/*
+ * mem/mem.c - weir_mem_t: creation, the public allocation entry points,
+ * classification and statistics.
+ */
+#include "mem/mem_internal.h"
+#include "sched/alloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Parse "123", "64K", "512M", "2G" (binary units). 0 on error. */
+static uint64_t parse_bytes(const char *s)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return 0;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end != '\0' || v > (UINT64_MAX >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
+
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+int weir_mem_create(weir_runtime_t *rt, weir_mem_t **out)
+{
+	if (!rt)
+		return WEIR_EINVAL;
+	return weir_mem_create_ex(rt, NULL, out);
+}
+
+int weir_mem_create_ex(weir_runtime_t *rt, const weir_mem_options_t *opt, weir_mem_t **out)
+{
+	if (!out)
+		return WEIR_EINVAL;
+	weir_mem_options_t o = { 0 };
+	if (opt)
+		o = *opt;
+	uint32_t ndev;
+	uint64_t cap = o.capacity;
+	if (rt) {
+		ndev = weir_runtime_device_count(rt);
+		if (!cap)
+			cap = weir_runtime_config(rt)->mem_capacity;
+	} else {
+		ndev = o.devices;
+	}
+	if (ndev == 0 || ndev > WEIR_MAX_DEVICES)
+		return WEIR_EINVAL;
+	if (!cap) {
+		const char *e = getenv("WEIR_MEM_CAPACITY");
+		if (e && *e) {
+			cap = parse_bytes(e);
+			if (!cap)
+				return WEIR_EINVAL;
+		}
+	}
+	if (!cap)
+		cap = WEIR_MEM_DEFAULT_CAPACITY;
+	uint64_t hcap = o.host_capacity ? o.host_capacity : cap;
+	/* Capacities are whole 2 MiB chunks; below one chunk is refused. */
+	if (cap < MEM_MIN_CAPACITY || hcap < MEM_MIN_CAPACITY)
+		return WEIR_EINVAL;
+	cap &= ~((uint64_t)MEM_HUGE - 1);
+	hcap &= ~((uint64_t)MEM_HUGE - 1);
+	uint64_t biggest = cap > hcap ? cap : hcap;
+	uint32_t shift = MEM_HUGE_SHIFT;
+	while (((uint64_t)1 << shift) < biggest)
+		shift++;
+	uint32_t narenas = ndev + 1;
+	/* At most 2^46 bytes of address space for one weir_mem_t. */
+	if (shift > 46 || ((uint64_t)narenas << shift) > ((uint64_t)1 << 46) ||
+	    (cap >> MEM_PAGE_SHIFT) > UINT32_MAX / 2)
+		return WEIR_EINVAL;
+
+	weir__mem_global_init();
+	struct weir_mem *m = weir__calloc(1, sizeof(*m));
+	if (!m)
+		return WEIR_ENOMEM;
+	m->rt = rt;
+	m->ndev = ndev;
+	m->narenas = narenas;
+	m->stride_shift = shift;
+	m->debug = (o.flags & WEIR_MEM_OPT_DEBUG) ||
+	           (!(o.flags & WEIR_MEM_OPT_NO_DEBUG) && env_flag("WEIR_MEM_DEBUG"));
+	m->span = (size_t)narenas << shift;
+	uint64_t pages_total = ((uint64_t)ndev * cap + hcap) >> MEM_PAGE_SHIFT;
+	/* Nodes needed are at most 33 per page (64 B class, invariant 4 of
+	 * cache.c); chunks hold 256. */
+	m->chunk_cap = (uint32_t)((pages_total * 33 + 255) / 256 + 1);
+	m->chunks = weir__calloc(m->chunk_cap, sizeof(*m->chunks));
+	m->arenas = weir__calloc(narenas, sizeof(*m->arenas));
+	if (!m->chunks || !m->arenas)
+		goto fail_meta;
+	if (pthread_mutex_init(&m->pool_lock, NULL) != 0)
+		goto fail_meta;
+	if (weir__mem_sys_failpoint() != WEIR_OK)
+		goto fail_pool;
+	/* Reserve span + 2 MiB, keep a 2 MiB-aligned span. */
+	m->map_len = m->span + MEM_HUGE;
+	m->map = mmap(NULL, m->map_len, PROT_NONE,
+	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->map == MAP_FAILED) {
+		m->map = NULL;
+		goto fail_pool;
+	}
+	m->base = (char *)(((uintptr_t)m->map + MEM_HUGE - 1) & ~((uintptr_t)MEM_HUGE - 1));
+	uint32_t done = 0;
+	for (; done < narenas; done++) {
+		bool host = done == ndev;
+		int rc = weir__mem_arena_init(m, &m->arenas[done], host ? WEIR_MEM_HOST : done,
+		                              m->base + ((size_t)done << shift), host ? hcap : cap);
+		if (rc != WEIR_OK)
+			goto fail_arenas;
+	}
+	/* One reservation mmap for the whole mem. */
+	weir_faa_relaxed(&m->arenas[0].syscalls, 1); /* relaxed: statistics */
+	*out = m;
+	return WEIR_OK;
+
+fail_arenas:
+	while (done-- > 0)
+		weir__mem_arena_fini(&m->arenas[done]);
+	munmap(m->map, m->map_len);
+fail_pool:
+	weir__mem_pool_fini(m);
+	weir__free(m->arenas);
+	weir__free(m);
+	return WEIR_ENOMEM;
+fail_meta:
+	weir__free(m->chunks);
+	weir__free(m->arenas);
+	weir__free(m);
+	return WEIR_ENOMEM;
+}
+
+void weir_mem_destroy(weir_mem_t *m)
+{
+	if (!m)
+		return;
+	weir__mem_caches_detach(m);
+	for (uint32_t i = 0; i < m->narenas; i++)
+		weir__mem_arena_fini(&m->arenas[i]);
+	weir__mem_pool_fini(m);
+	munmap(m->map, m->map_len);
+	weir__free(m->arenas);
+	weir__free(m);
+}
+
+uint32_t weir_mem_device_count(const weir_mem_t *m) { return m ? m->ndev : 0; }
+
+static int alloc_in(struct weir_mem *m, struct mem_arena *a, size_t size, int policy, void **out)
+{
+	if (policy == WEIR_MEM_HUGE_ONLY || size > MEM_SMALL_MAX)
+		return weir__mem_large_alloc(m, a, size, policy, out);
+	return weir__mem_small_alloc(m, a, size, out);
+}
+
+int weir_mem_alloc(weir_mem_t *m, uint32_t dev, size_t size, int policy, void **out)
+{
+	if (!m || !out || size == 0 || policy < WEIR_MEM_HUGE_FIRST || policy > WEIR_MEM_NORMAL_ONLY ||
+	    size > SIZE_MAX / 2)
+		return WEIR_EINVAL;
+	if (dev >= m->ndev)
+		return WEIR_EDEVICE;
+	return alloc_in(m, &m->arenas[dev], size, policy, out);
+}
+
+int weir_mem_host_alloc(weir_mem_t *m, size_t size, void **out)
+{
+	if (!m || !out || size == 0 || size > SIZE_MAX / 2)
+		return WEIR_EINVAL;
+	return alloc_in(m, &m->arenas[m->ndev], size, WEIR_MEM_NORMAL_ONLY, out);
+}
+
+static int free_in(struct weir_mem *m, void *p, bool host)
+{
+	if (!m || !p)
+		return WEIR_EINVAL;
+	struct mem_arena *a = weir__mem_arena_of(m, p);
+	if (!a || (a->id == WEIR_MEM_HOST) != host) {
+		if (a)
+			weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
+		return WEIR_EFOREIGN;
+	}
+	size_t pg = (size_t)((char *)p - a->base) >> MEM_PAGE_SHIFT;
+	/* A1: acquire - pairs with R1; slab entries never change once set */
+	uintptr_t e = weir_load_acquire(&a->pmap[pg]);
+	if ((e & MEM_PM_TAG) == MEM_PM_SLAB)
+		return weir__mem_small_free(m, a, (struct mem_slab *)(e & ~MEM_PM_TAG), p);
+	return weir__mem_large_free(m, a, p);
+}
+
+int weir_mem_free(weir_mem_t *m, void *p) { return free_in(m, p, false); }
+int weir_mem_host_free(weir_mem_t *m, void *p) { return free_in(m, p, true); }
+
+int weir_mem_classify(weir_mem_t *m, const void *p, weir_mem_ptrinfo_t *info)
+{
+	if (!m || !info)
+		return WEIR_EINVAL;
+	memset(info, 0, sizeof(*info));
+	info->kind = WEIR_MEM_KIND_FOREIGN;
+	struct mem_arena *a = p ? weir__mem_arena_of(m, p) : NULL;
+	if (a)
+		weir__mem_arena_classify(m, a, p, info);
+	return WEIR_OK;
+}
+
+int weir_mem_info(weir_mem_t *m, uint32_t dev, weir_mem_stats_t *out)
+{
+	if (!m || !out)
+		return WEIR_EINVAL;
+	uint32_t ai = dev == WEIR_MEM_HOST ? m->ndev : dev;
+	if (ai >= m->narenas || (dev != WEIR_MEM_HOST && dev >= m->ndev))
+		return WEIR_EDEVICE;
+	struct mem_arena *a = &m->arenas[ai];
+	struct mem_sums s = { 0 };
+	weir__mem_caches_sum(m, ai, &s);
+	/* relaxed: counters (exact when quiescent, see the header) */
+	s.in_use += weir_load_relaxed(&a->large_in_use) + weir_load_relaxed(&a->small_adjust_in_use);
+	s.footprint += weir_load_relaxed(&a->large_footprint) +
+	               weir_load_relaxed(&a->small_adjust_footprint);
+	s.live += weir_load_relaxed(&a->large_live) + weir_load_relaxed(&a->small_adjust_live);
+	s.allocs += weir_load_relaxed(&a->large_allocs);
+	s.frees += weir_load_relaxed(&a->large_frees) + weir_load_relaxed(&a->small_adjust_frees);
+	memset(out, 0, sizeof(*out));
+	out->capacity = a->capacity;
+	out->in_use = s.in_use < 0 ? 0 : (uint64_t)s.in_use;
+	out->free = out->in_use > a->capacity ? 0 : a->capacity - out->in_use;
+	out->footprint = s.footprint < 0 ? 0 : (uint64_t)s.footprint;
+	out->committed = weir_load_relaxed(&a->committed_bytes);
+	out->live = s.live < 0 ? 0 : (uint64_t)s.live;
+	out->allocs = s.allocs;
+	out->frees = s.frees;
+	out->failed_allocs = weir_load_relaxed(&a->failed_allocs);
+	out->bad_frees = weir_load_relaxed(&a->bad_frees);
+	out->huge_allocs = weir_load_relaxed(&a->huge_allocs);
+	out->syscalls = weir_load_relaxed(&a->syscalls);
+	return WEIR_OK;
+}

@@ -1,0 +1,234 @@
+/*
+ * mem/mem_internal.h - the device allocator's private structures.
+ *
+ * Guard legend for shared fields (Linux workqueue.c style):
+ *   I: immutable after creation          O: owning thread only
+ *   A: atomic (each access says its order) L(x): protected by lock x
+ *   R: read lock-free with acquire, written under a lock with release
+ *
+ * Layout. One mmap reservation holds every arena of a weir_mem_t: arena i
+ * (device i, and arena `ndev` for pinned host memory) starts at
+ * base + i * stride, stride = 2^stride_shift >= capacity. So the arena of a
+ * pointer is one shift, its 64 KiB page one more, and the page map entry
+ * says what the page holds:
+ *     0                       free space (inside a free run) or never used
+ *     slab | MEM_PM_SLAB      a size-class slab (permanent once set)
+ *     run  | MEM_PM_LIVE      a page of a live large run (every page of it)
+ *     run  | MEM_PM_FREE      first or last page of a free run
+ *
+ * Small objects (<= MEM_SMALL_MAX) live in slabs. Per object there is one
+ * out-of-band word meta[i] = MEM_OBJ_LIVE | requested size, or 0 when free.
+ * Objects travel: slab carve -> thread cache -> user (LIVE) -> thread cache
+ * of the freeing thread -> central batch stack -> some thread cache.
+ *
+ * Lock order: central carve_lock -> arena lock -> pool grow lock;
+ * the global tcache lock (mem_tc_glock) is never held with any of these
+ * except a central stack push, which takes no lock.
+ */
+#ifndef WEIR_MEM_INTERNAL_H
+#define WEIR_MEM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weir/mem.h"
+#include "sched/atomic.h"
+
+#define MEM_PAGE_SHIFT   16u                       /* 64 KiB pages */
+#define MEM_PAGE         ((size_t)1 << MEM_PAGE_SHIFT)
+#define MEM_HUGE_SHIFT   21u                       /* 2 MiB */
+#define MEM_HUGE         ((size_t)1 << MEM_HUGE_SHIFT)
+#define MEM_HUGE_PAGES   (MEM_HUGE >> MEM_PAGE_SHIFT)
+#define MEM_SMALL_MAX    ((size_t)256 << 10)
+#define MEM_NCLASSES     48u
+#define MEM_BATCH_MAX    32u
+#define MEM_CACHE_MAX    (2u * MEM_BATCH_MAX)
+#define MEM_NBINS        96u
+#define MEM_MIN_CAPACITY ((uint64_t)MEM_HUGE)
+
+#define MEM_PM_SLAB      ((uintptr_t)1)
+#define MEM_PM_LIVE      ((uintptr_t)2)
+#define MEM_PM_FREE      ((uintptr_t)3)
+#define MEM_PM_TAG       ((uintptr_t)3)
+
+#define MEM_OBJ_LIVE     UINT32_C(0x80000000)
+#define MEM_OBJ_SIZE     UINT32_C(0x7FFFFFFF)
+
+#define MEM_POISON_FREE  0xDB
+#define MEM_POISON_NEW   0xA5
+
+/* A size-class slab: a run of pages cut into equal objects. Permanent: once
+ * published in the page map it is never freed or changed before destroy. */
+struct mem_slab {
+	char    *base;        /* I */
+	uint32_t cls;         /* I */
+	uint32_t size;        /* I: object size */
+	uint32_t nobj;        /* I */
+	uint32_t npages;      /* I */
+	uint64_t recip;       /* I: floor(2^40 / size) + 1, for offset / size */
+	struct mem_slab *all_next; /* L(arena lock): every slab, for destroy */
+	_Atomic uint32_t meta[];   /* A: MEM_OBJ_LIVE | requested size, or 0 */
+};
+
+/* A large run of pages, live or free. */
+struct mem_run {
+	uint32_t first;       /* L(arena lock): first page index */
+	uint32_t npages;      /* L */
+	bool     live;        /* L */
+	bool     huge;        /* L: 2 MiB aligned, MADV_HUGEPAGE */
+	uint32_t bin;         /* L: bin index while free */
+	size_t   req;         /* L: requested size while live */
+	struct mem_run *prev, *next;  /* L: bin list while free; spare list */
+	struct mem_run *all_next;     /* L: every descriptor, for destroy */
+};
+
+/* A batch of free small objects on a central stack. */
+struct mem_batch {
+	_Atomic uint32_t next; /* A: index+1 of the next node; read by racing poppers */
+	uint32_t n;            /* owned by whoever popped the node */
+	void    *p[MEM_BATCH_MAX];
+};
+
+/* Treiber stack of batch-node indices. head = tag << 32 | (index + 1). */
+struct mem_stack {
+	weir_cacheline_aligned _Atomic uint64_t head; /* A */
+};
+
+struct mem_central {
+	struct mem_stack full;         /* A: full batches of this class */
+	pthread_mutex_t carve_lock;
+	struct mem_slab *carving;      /* L(carve_lock) */
+	uint32_t carve_next;           /* L(carve_lock) */
+};
+
+struct mem_arena {
+	char    *base;                 /* I */
+	uint64_t capacity;             /* I: bytes */
+	uint32_t npages;               /* I */
+	uint32_t id;                   /* I: device id or WEIR_MEM_HOST */
+	_Atomic uintptr_t *pmap;       /* R: page map, npages entries */
+	weir_cacheline_aligned pthread_mutex_t lock;
+	struct mem_run *bins[MEM_NBINS];   /* L(lock) */
+	uint64_t binmask[2];           /* L(lock): non-empty bins */
+	struct mem_run *spare;         /* L(lock): recycled descriptors */
+	struct mem_run *all_runs;      /* L(lock) */
+	struct mem_slab *all_slabs;    /* L(lock) */
+	uint64_t *committed;           /* L(lock): bit per 2 MiB chunk */
+	uint64_t *advised;             /* L(lock): MADV_HUGEPAGE done, per chunk */
+	/* Counters of the large path and of the slow paths. */
+	_Atomic int64_t large_in_use;  /* A: relaxed, summed by info */
+	_Atomic int64_t large_footprint, large_live;
+	_Atomic uint64_t large_allocs, large_frees, huge_allocs;
+	_Atomic uint64_t committed_bytes, syscalls, failed_allocs, bad_frees;
+	_Atomic uint64_t lost_objects;  /* A: see central_put() in cache.c */
+	/* Small frees accounted here when the thread has no cache (host heap
+	 * exhausted); caches are otherwise adopted, never dissolved. */
+	_Atomic int64_t small_adjust_in_use, small_adjust_footprint, small_adjust_live;
+	_Atomic uint64_t small_adjust_frees;
+	struct mem_central central[MEM_NCLASSES];
+};
+
+/* Per-thread, per-arena cache. The owning thread writes everything; the
+ * counters are read by weir_mem_info() from other threads (relaxed). */
+struct mem_tbin {
+	uint32_t n;                    /* O */
+	void    *slot[MEM_CACHE_MAX];  /* O */
+};
+
+struct mem_tarena {
+	_Atomic int64_t in_use;        /* A: owner does relaxed load+store */
+	_Atomic int64_t footprint;
+	_Atomic int64_t live;
+	_Atomic uint64_t allocs, frees;
+	struct mem_tbin bin[MEM_NCLASSES]; /* O */
+};
+
+struct mem_tcache {
+	_Atomic(struct weir_mem *) mem;    /* A: NULL once the mem is destroyed */
+	struct mem_tcache *thread_next;    /* O: the owning thread's list */
+	struct mem_tcache *reg_prev, *reg_next; /* L(mem_tc_glock) */
+	bool orphan;                       /* L(mem_tc_glock): owner thread exited */
+	uint32_t narenas;                  /* I */
+	/* O: written by the owner (release), read by weir_mem_info (acquire) */
+	_Atomic(struct mem_tarena *) arena[];
+};
+
+struct weir_mem {
+	weir_runtime_t *rt;            /* I: may be NULL */
+	uint32_t ndev;                 /* I */
+	uint32_t narenas;              /* I: ndev + 1 (pinned host) */
+	uint32_t stride_shift;         /* I */
+	bool     debug;                /* I */
+	char    *base;                 /* I: start of the reservation */
+	size_t   span;                 /* I: narenas << stride_shift */
+	void    *map;                  /* I: what mmap returned */
+	size_t   map_len;              /* I */
+	/* Batch-node pool. */
+	struct mem_stack free_nodes;   /* A */
+	pthread_mutex_t pool_lock;
+	_Atomic(struct mem_batch *) *chunks; /* R: chunk table */
+	uint32_t nchunks;              /* L(pool_lock) */
+	uint64_t reserved;             /* L(pool_lock): nodes promised to slabs */
+	uint32_t chunk_cap;            /* I */
+	/* Thread caches registered on this mem (list head), and adopted. */
+	struct mem_tcache *tcaches;    /* L(mem_tc_glock) */
+	struct mem_arena *arenas;      /* I: narenas entries */
+};
+
+/* Size classes (cache.c). */
+extern const uint32_t weir__mem_class_size[MEM_NCLASSES];
+uint32_t weir__mem_class_of(size_t size);   /* size <= MEM_SMALL_MAX */
+uint32_t weir__mem_class_batch(uint32_t cls);
+uint32_t weir__mem_class_pages(uint32_t cls);
+
+static inline struct mem_arena *weir__mem_arena_of(struct weir_mem *m, const void *p)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)m->base;
+	if (off >= m->span)
+		return NULL;
+	struct mem_arena *a = &m->arenas[off >> m->stride_shift];
+	if ((uintptr_t)p - (uintptr_t)a->base >= a->capacity)
+		return NULL;
+	return a;
+}
+
+static inline uint32_t weir__mem_arena_index(struct weir_mem *m, struct mem_arena *a)
+{
+	return (uint32_t)(a - m->arenas);
+}
+
+/* arena.c: large runs and slab pages. All return WEIR_* codes. */
+int  weir__mem_arena_init(struct weir_mem *m, struct mem_arena *a, uint32_t id,
+                          char *base, uint64_t capacity);
+void weir__mem_arena_fini(struct mem_arena *a);
+int  weir__mem_large_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, int policy,
+                           void **out);
+int  weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p);
+/* A new slab of class cls, published in the page map. */
+int  weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
+                        struct mem_slab **out);
+/* Classify p inside arena a (p known to lie in a). */
+void weir__mem_arena_classify(struct weir_mem *m, struct mem_arena *a, const void *p,
+                              weir_mem_ptrinfo_t *info);
+/* Failure-injection hook for the system-call paths (mmap/mprotect/madvise):
+ * consumes one weir__malloc so weir__failpoint_arm() reaches them. */
+int  weir__mem_sys_failpoint(void);
+
+/* cache.c: the small-object path. */
+int  weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out);
+int  weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_slab *s, void *p);
+/* Reserve batch nodes so that flushing the objects of a new slab never
+ * needs an allocation. */
+int  weir__mem_pool_reserve(struct weir_mem *m, uint32_t nodes);
+void weir__mem_caches_detach(struct weir_mem *m);
+struct mem_sums {
+	int64_t in_use, footprint, live;
+	uint64_t allocs, frees;
+};
+void weir__mem_caches_sum(struct weir_mem *m, uint32_t arena, struct mem_sums *s);
+void weir__mem_global_init(void);
+void weir__mem_pool_fini(struct weir_mem *m);
+
+#endif
