@@ -69,6 +69,10 @@ void weir__rcu_synchronize(void)
 static void weir_rcu_trampoline(struct rcu_head *head)
 {
 	struct weir_rcu_head *h = caa_container_of(head, struct weir_rcu_head, head);
+	/* Callbacks run on liburcu's own call_rcu thread, which liburcu has
+	 * registered: a callback that queues another one must not register
+	 * it again (nor unregister it at exit: no key destructor is set). */
+	weir_rcu_registered = true;
 	weir_tsan_acquire(&weir_rcu_gp);
 	h->fn(h);
 }

@@ -1,0 +1,385 @@
+/*
+ * sched/event.c - events: records, waits that park streams (never workers),
+ * host synchronize, timestamps.
+ *
+ * Two models share one object:
+ *  - snapshot (default, ACL "Ex", CUDA): record number g is queued with
+ *    rec_gen = g; when the record task runs it raises done_gen to g. A wait
+ *    captures the rec_gen of its call and is satisfied once done_gen reaches
+ *    it, so a never-recorded event (gen 0) is complete.
+ *  - FLAG (ACL legacy): a record task sets `flag`, a reset task clears it,
+ *    and a wait is satisfied while the flag is set. done_gen still counts
+ *    completed records, for host synchronize.
+ *
+ * Invariants:
+ *  1. done_gen only grows (CAS max), published with seq_cst after the
+ *     recording stream's earlier tasks retired, so a waiter that sees it
+ *     sees their effects (I3).
+ *  2. A worker that finds a wait unsatisfied takes `lock`, increments
+ *     nparked (seq_cst), re-checks, and only then links the stream and flips
+ *     it to PARKED, all before unlocking. A recorder publishes done_gen/flag
+ *     (seq_cst) and then reads nparked (seq_cst); if non-zero it takes `lock`
+ *     and unparks every satisfied stream. So a park never misses a record.
+ *  3. A parked stream is on exactly one event's list; whoever unlinks it
+ *     (the recorder or an abort) under `lock` becomes its owner and must
+ *     unpark it.
+ *  4. Every queued record/wait/reset task holds a reference on its event, so
+ *     an event outlives the tasks that name it; the memory is freed after an
+ *     RCU grace period, so an abort may read a parked stream's event under
+ *     weir__rcu_read_lock().
+ *  Limitation (documented): when one event is re-recorded on a *different*
+ *  stream before an earlier record completes, a wait captured for the earlier
+ *  record is satisfied by whichever of them completes with the higher number.
+ */
+#include "sched/internal.h"
+
+#include <string.h>
+
+static struct weir_event *event_lookup(const weir_event_t *h)
+{
+	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_EVENT);
+	return o ? caa_container_of(o, struct weir_event, obj) : NULL;
+}
+
+static void event_free(struct weir_obj *o)
+{
+	struct weir_event *e = caa_container_of(o, struct weir_event, obj);
+	pthread_mutex_destroy(&e->lock);
+	weir__free(e);
+}
+
+void weir__event_get(struct weir_event *e)
+{
+	weir_faa_relaxed(&e->refs, 1); /* relaxed: caller already holds a reference or RCU */
+}
+
+void weir__event_put(struct weir_event *e)
+{
+	/* AR1: acq_rel - the last holder frees after all others. */
+	if (weir_fas_acqrel(&e->refs, 1) == 1)
+		weir__obj_retire(&e->obj, event_free);
+}
+
+WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
+                               weir_event_t **out)
+{
+	if (!rt || !out)
+		return WEIR_EINVAL;
+	if (dev >= rt->ndevices)
+		return WEIR_EDEVICE;
+	if (flags & ~(WEIR_EVENT_TIMING | WEIR_EVENT_FLAG))
+		return WEIR_EINVAL;
+	struct weir_event *e = weir__calloc(1, sizeof(*e));
+	if (!e)
+		return WEIR_ENOMEM;
+	e->rt = rt;
+	e->dev = dev;
+	e->flags = flags;
+	atomic_init(&e->refs, 1);
+	weir__waitq_init(&e->wq);
+	pthread_mutex_init(&e->lock, NULL);
+	int rc = weir__reg_insert(&e->obj, WEIR_T_EVENT);
+	if (rc) {
+		pthread_mutex_destroy(&e->lock);
+		weir__free(e);
+		return rc;
+	}
+	pthread_mutex_lock(&rt->lock);
+	e->rt_next = rt->events;
+	if (rt->events)
+		rt->events->rt_prev = e;
+	rt->events = e;
+	pthread_mutex_unlock(&rt->lock);
+	*out = (weir_event_t *)WEIR__HANDLE(e);
+	return WEIR_OK;
+}
+
+static void event_unlist(struct weir_event *e)
+{
+	struct weir_runtime *rt = e->rt;
+	pthread_mutex_lock(&rt->lock);
+	if (e->rt_prev)
+		e->rt_prev->rt_next = e->rt_next;
+	else
+		rt->events = e->rt_next;
+	if (e->rt_next)
+		e->rt_next->rt_prev = e->rt_prev;
+	pthread_mutex_unlock(&rt->lock);
+}
+
+WEIR_API int weir_event_destroy(weir_event_t *h)
+{
+	weir__rcu_read_lock();
+	struct weir_event *e = event_lookup(h);
+	bool mine = e && weir__reg_remove(&e->obj);
+	weir__rcu_read_unlock();
+	if (!mine)
+		return WEIR_EHANDLE;
+	event_unlist(e);
+	weir__event_put(e);
+	return WEIR_OK;
+}
+
+void weir__event_teardown(struct weir_event *e)
+{
+	bool mine = weir__reg_remove(&e->obj);
+	event_unlist(e);
+	if (mine)
+		weir__event_put(e);
+}
+
+int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
+
+/* Queue a record, reset or wait task naming e on stream sh. */
+static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
+{
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	weir__rcu_read_lock();
+	struct weir_event *e = event_lookup(eh);
+	struct weir_obj *so = weir__reg_lookup(sh, WEIR_T_STREAM);
+	int rc = WEIR_OK;
+	if (!e || !so) {
+		rc = WEIR_EHANDLE;
+	} else {
+		struct weir_stream *st = caa_container_of(so, struct weir_stream, obj);
+		if (kind != WEIR_TK_WAIT && st->dev->id != e->dev)
+			rc = WEIR_EFOREIGN;
+		else if (kind == WEIR_TK_RESET && !(e->flags & WEIR_EVENT_FLAG))
+			rc = WEIR_ENOTSUP;
+		else if (weir_load_relaxed(&st->g->stop_error))
+			rc = WEIR_ESTOPPED;
+	}
+	if (rc) {
+		weir__rcu_read_unlock();
+		weir__task_free(t);
+		return rc;
+	}
+	weir__event_get(e); /* the task's reference (invariant 4) */
+	weir__rcu_read_unlock();
+	t->kind = kind;
+	t->nblocks = 1;
+	t->u.ev.ev = e;
+	if (kind == WEIR_TK_RECORD) {
+		/* Relaxed: the generation is only a ticket; completion is
+		 * published through done_gen. */
+		t->u.ev.gen = weir_faa_relaxed(&e->rec_gen, 1) + 1;
+	} else if (kind == WEIR_TK_WAIT) {
+		t->u.ev.gen = weir_load_relaxed(&e->rec_gen);
+		if (!(e->flags & WEIR_EVENT_FLAG) && t->u.ev.gen == 0) {
+			/* Never recorded: complete already, nothing to queue. */
+			weir__event_put(e);
+			weir__task_free(t);
+			return WEIR_OK;
+		}
+	}
+	rc = weir__stream_submit_task(sh, t);
+	if (rc) {
+		/* Keep the generation sequence whole: a record that could not
+		 * be queued counts as complete, so no waiter strands on it. */
+		if (kind == WEIR_TK_RECORD)
+			weir__event_complete_record(e, t->u.ev.gen);
+		weir__event_put(e);
+		weir__task_free(t);
+	}
+	return rc;
+}
+
+WEIR_API int weir_event_record(weir_event_t *e, weir_stream_t *s)
+{
+	return event_task(e, s, WEIR_TK_RECORD);
+}
+
+WEIR_API int weir_event_reset(weir_event_t *e, weir_stream_t *s)
+{
+	return event_task(e, s, WEIR_TK_RESET);
+}
+
+WEIR_API int weir_stream_wait_event(weir_stream_t *s, weir_event_t *e)
+{
+	return event_task(e, s, WEIR_TK_WAIT);
+}
+
+static bool satisfied(struct weir_event *e, uint64_t gen)
+{
+	/* A1: seq_cst - sees the recorder's publication (invariants 1-2). */
+	if (e->flags & WEIR_EVENT_FLAG)
+		return weir_load_seqcst(&e->flag) != 0;
+	return weir_seq_geq(weir_load_seqcst(&e->done_gen), gen);
+}
+
+void weir__event_complete_record(struct weir_event *e, uint64_t gen)
+{
+	if (e->flags & WEIR_EVENT_TIMING)
+		weir_store_relaxed(&e->stamp_ns, weir__now_ns()); /* relaxed: read after done_gen */
+	if (e->flags & WEIR_EVENT_FLAG)
+		weir_store_seqcst(&e->flag, 1); /* R1: seq_cst - invariant 2 */
+	uint64_t cur = weir_load_relaxed(&e->done_gen);
+	/* R2: seq_cst - invariant 1; pairs with A1 and with waitq waiters. */
+	while (!weir_seq_geq(cur, gen) && !weir_cas_seqcst(&e->done_gen, &cur, gen))
+		;
+	if (weir_load_seqcst(&e->nparked)) {
+		struct weir_stream *wake = NULL;
+		pthread_mutex_lock(&e->lock);
+		struct weir_stream **pp = &e->parked;
+		while (*pp) {
+			struct weir_stream *st = *pp;
+			if (satisfied(e, st->park_gen)) {
+				*pp = st->park_next;
+				weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+				weir_store_relaxed(&st->park_event, NULL);
+				st->park_next = wake;
+				wake = st;
+			} else {
+				pp = &st->park_next;
+			}
+		}
+		pthread_mutex_unlock(&e->lock);
+		/* Invariant 3: unlinked streams are ours to resume. */
+		while (wake) {
+			struct weir_stream *st = wake;
+			wake = st->park_next;
+			st->park_next = NULL;
+			weir__stream_unpark(st);
+		}
+	}
+	weir__waitq_notify(&e->wq, weir_load_seqcst(&e->done_gen));
+}
+
+void weir__event_reset_flag(struct weir_event *e)
+{
+	weir_store_seqcst(&e->flag, 0); /* pairs with A1 */
+}
+
+void weir__stream_park(struct weir_stream *st);
+
+bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
+{
+	if (satisfied(e, gen))
+		return true;
+	pthread_mutex_lock(&e->lock);
+	/* Invariant 2: announce, then re-check. */
+	weir_faa_seqcst(&e->nparked, 1);
+	if (satisfied(e, gen)) {
+		weir_fas_relaxed(&e->nparked, 1);
+		pthread_mutex_unlock(&e->lock);
+		return true;
+	}
+	st->park_gen = gen;
+	st->park_next = e->parked;
+	e->parked = st;
+	/* R3: release - abort reads it under RCU (invariant 4). */
+	weir_store_release(&st->park_event, e);
+	weir__stream_park(st);
+	pthread_mutex_unlock(&e->lock);
+	return false;
+}
+
+bool weir__event_cancel_park(struct weir_stream *st)
+{
+	/* A3: acquire - pairs with R3. Caller is inside an RCU section. */
+	struct weir_event *e = weir_load_acquire(&st->park_event);
+	if (!e)
+		return false;
+	bool found = false;
+	pthread_mutex_lock(&e->lock);
+	for (struct weir_stream **pp = &e->parked; *pp; pp = &(*pp)->park_next) {
+		if (*pp == st) {
+			*pp = st->park_next;
+			st->park_next = NULL;
+			weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+			weir_store_relaxed(&st->park_event, NULL);
+			found = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&e->lock);
+	return found;
+}
+
+WEIR_API int weir_event_query(weir_event_t *h)
+{
+	weir__rcu_read_lock();
+	struct weir_event *e = event_lookup(h);
+	int rc = WEIR_EHANDLE;
+	if (e) {
+		if (e->flags & WEIR_EVENT_FLAG)
+			rc = weir_load_acquire(&e->flag) ? WEIR_OK : WEIR_ENOTREADY;
+		else
+			rc = weir_seq_geq(weir_load_acquire(&e->done_gen),
+			                  weir_load_relaxed(&e->rec_gen)) ? WEIR_OK : WEIR_ENOTREADY;
+	}
+	weir__rcu_read_unlock();
+	return rc;
+}
+
+WEIR_API int weir_event_sync(weir_event_t *h, int64_t timeout_ns)
+{
+	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
+		return WEIR_EINVAL;
+	weir__rcu_read_lock();
+	struct weir_event *e = event_lookup(h);
+	if (!e) {
+		weir__rcu_read_unlock();
+		return WEIR_EHANDLE;
+	}
+	uint64_t target = weir_load_relaxed(&e->rec_gen);
+	if (weir_seq_geq(weir_load_acquire(&e->done_gen), target)) {
+		weir__rcu_read_unlock();
+		return WEIR_OK;
+	}
+	weir__event_get(e);
+	weir__rcu_read_unlock();
+	int rc = weir__waitq_wait(&e->wq, &e->done_gen, target, weir__deadline(timeout_ns), 2000);
+	weir__event_put(e);
+	return rc;
+}
+
+WEIR_API int weir_event_recorded(weir_event_t *h, bool *recorded)
+{
+	if (!recorded)
+		return WEIR_EINVAL;
+	weir__rcu_read_lock();
+	struct weir_event *e = event_lookup(h);
+	if (e)
+		*recorded = weir_load_relaxed(&e->rec_gen) != 0;
+	weir__rcu_read_unlock();
+	return e ? WEIR_OK : WEIR_EHANDLE;
+}
+
+WEIR_API int weir_event_timestamp(weir_event_t *h, uint64_t *ns)
+{
+	if (!ns)
+		return WEIR_EINVAL;
+	weir__rcu_read_lock();
+	struct weir_event *e = event_lookup(h);
+	int rc = WEIR_EHANDLE;
+	if (e) {
+		if (!(e->flags & WEIR_EVENT_TIMING)) {
+			rc = WEIR_ENOTSUP;
+		} else if (weir_load_acquire(&e->done_gen) == 0) {
+			rc = WEIR_ENOTREADY;
+		} else {
+			*ns = weir_load_relaxed(&e->stamp_ns);
+			rc = WEIR_OK;
+		}
+	}
+	weir__rcu_read_unlock();
+	return rc;
+}
+
+WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *ms)
+{
+	if (!ms)
+		return WEIR_EINVAL;
+	uint64_t a, b;
+	int rc = weir_event_timestamp(start, &a);
+	if (rc)
+		return rc;
+	rc = weir_event_timestamp(end, &b);
+	if (rc)
+		return rc;
+	*ms = (float)((double)(int64_t)(b - a) / 1e6);
+	return WEIR_OK;
+}

@@ -1,0 +1,467 @@
+/*
+ * sched/internal.h - private structures of the scheduler. Never installed.
+ *
+ * Guard legend for shared fields (Linux workqueue.c style):
+ *   I: immutable after create
+ *   O: the owner of the stream only (the worker running it, or the
+ *      host-callback thread / reporter while the stream is parked on it);
+ *      ownership passes with the release/acquire of the stream's state word
+ *   A: atomic (each access says its order)
+ *   L(x): protected by mutex x
+ *   R: published with RCU (read under weir__rcu_read_lock)
+ *
+ * The hot path of one task (architecture.md), and where each step lives:
+ *   1. weir_launch (stream.c): take a task record from the calling thread's
+ *      pool (pool.c), fill it, push it on the stream's inbox with ONE CAS
+ *      (weir__stream_push). No reservation precedes that CAS, so a producer
+ *      preempted anywhere in the call holds up nobody.
+ *   2. If the stream was IDLE, the same CAS flips it to QUEUED and the
+ *      producer pushes the stream on its device's ready inbox and notifies
+ *      the device eventcount (runtime.c).
+ *   3. A worker pops the stream (QUEUED -> RUNNING), takes the inbox with one
+ *      exchange, reverses it to FIFO order and runs up to `quantum` tasks.
+ *   4-5. Event records/waits (event.c); a wait that is not satisfied parks
+ *      the stream on the event (PARKED) and the worker moves on.
+ *   6. Drained: RUNNING -> IDLE by CAS on the same word, which fails if a
+ *      producer pushed meanwhile: no lost wake-up, and the worker never
+ *      touches the stream after that CAS succeeds.
+ *   7. Host sync: target = submitted; wait for retired >= target (waitq).
+ */
+#ifndef WEIR_SCHED_INTERNAL_H
+#define WEIR_SCHED_INTERNAL_H
+
+#include "weir/sched.h"
+#include "sched/atomic.h"
+#include "sched/alloc.h"
+#include "sched/rcu.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* Unrecoverable system failure inside the library (pthread, futex):
+ * abort loudly with the location, never silently (liburcu's urcu_die). */
+#define weir__die(what)                                                         \
+	do {                                                                    \
+		fprintf(stderr, "weir: fatal: %s at %s:%d (%s)\n", (what),      \
+		        __FILE__, __LINE__, __func__);                          \
+		abort();                                                        \
+	} while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Time and futex                                                            */
+/* ------------------------------------------------------------------------ */
+
+static inline uint64_t weir__now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Deadline in CLOCK_MONOTONIC ns from a relative time-out; UINT64_MAX for
+ * WEIR_TIMEOUT_INFINITE. */
+static inline uint64_t weir__deadline(int64_t timeout_ns)
+{
+	if (timeout_ns < 0)
+		return UINT64_MAX;
+	return weir__now_ns() + (uint64_t)timeout_ns;
+}
+
+/* Sleep while *addr == val, until woken or the absolute deadline passes.
+ * May return spuriously. */
+void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns);
+void weir__futex_wake(_Atomic uint32_t *addr, int n);
+
+/*
+ * A wait queue for host threads waiting until a monotonic 64-bit counter
+ * reaches a target (stream retired count, event completed generation).
+ *
+ * Invariants:
+ *  1. A waiter publishes its target with an atomic min on wake_at *before*
+ *     it re-reads the counter (both seq_cst); the notifier stores the counter
+ *     *before* it reads wake_at (both seq_cst). So either the waiter sees the
+ *     new counter, or the notifier sees the target and wakes it.
+ *  2. A notifier that wakes resets wake_at to UINT64_MAX and wakes every
+ *     sleeper; each sleeper that still waits re-publishes its target.
+ *  3. seq changes on every wake, so a futex_wait on a stale seq returns.
+ *  4. With no sleeper, notify costs one load (wake_at == UINT64_MAX).
+ */
+struct weir_waitq {
+	_Atomic uint64_t wake_at; /* A: smallest target of a sleeper, or UINT64_MAX */
+	_Atomic uint32_t seq;     /* A: futex word, bumped on every wake */
+};
+
+void weir__waitq_init(struct weir_waitq *wq);
+/* Wait until *counter >= target (free-running comparison). Spins for at most
+ * spin_ns first. Returns WEIR_OK or WEIR_ETIMEDOUT. */
+int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
+                     uint64_t target, uint64_t deadline_ns, uint32_t spin_ns);
+/* Call after storing `value` into the counter with seq_cst. */
+static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
+{
+	void weir__waitq_wake(struct weir_waitq *wq);
+	/* A2: seq_cst - read after the caller's seq_cst counter store; pairs
+	 * with the waiter's seq_cst min on wake_at (invariant 1). */
+	uint64_t at = weir_load_seqcst(&wq->wake_at);
+	if (__builtin_expect(at != UINT64_MAX, 0) && weir_seq_geq(value, at))
+		weir__waitq_wake(wq);
+}
+
+/*
+ * Eventcount for parking idle workers (and the callback thread):
+ *   waiter:   k = weir__ec_prepare(ec); if (work available) weir__ec_cancel(ec);
+ *             else weir__ec_wait(ec, k, deadline);
+ *   notifier: publish work (seq_cst RMW), then weir__ec_notify(ec).
+ * Invariants:
+ *  1. prepare registers the waiter (seq_cst) before the waiter re-checks for
+ *     work; notify reads the waiter count (seq_cst) after the work is
+ *     published. So either the waiter sees the work or the notifier sees the
+ *     waiter and bumps seq, which makes the futex wait return.
+ *  2. With no registered waiter, notify makes no system call.
+ */
+struct weir_ec {
+	_Atomic uint32_t seq;     /* A: futex word */
+	_Atomic uint32_t waiters; /* A: threads between prepare and the end of wait */
+};
+
+static inline uint32_t weir__ec_prepare(struct weir_ec *ec)
+{
+	/* S1: seq_cst - registers before the caller's re-check of its
+	 * condition; pairs with the seq_cst load in weir__ec_notify. */
+	weir_faa_seqcst(&ec->waiters, 1);
+	return weir_load_seqcst(&ec->seq);
+}
+static inline void weir__ec_cancel(struct weir_ec *ec)
+{
+	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
+}
+static inline void weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t deadline_ns)
+{
+	weir__futex_wait(&ec->seq, key, deadline_ns);
+	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
+}
+static inline void weir__ec_notify(struct weir_ec *ec, int n)
+{
+	/* A1: seq_cst - after the caller's seq_cst publication of work;
+	 * pairs with S1 in weir__ec_prepare. */
+	if (weir_load_seqcst(&ec->waiters) != 0) {
+		weir_faa_seqcst(&ec->seq, 1);
+		weir__futex_wake(&ec->seq, n);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Registry: validated handles                                               */
+/* ------------------------------------------------------------------------ */
+
+enum weir_obj_type {
+	WEIR_T_GROUP = 1,
+	WEIR_T_STREAM = 2,
+	WEIR_T_EVENT = 3,
+	WEIR_T_REPORTER = 4,
+};
+
+/* Header of every object that users hold a handle to. */
+struct weir_obj {
+	uint64_t handle;            /* I: the value users hold */
+	uint32_t type;              /* I */
+	struct weir_rcu_head rcu;   /* for deferred free */
+	void (*free_fn)(struct weir_obj *); /* set by weir__obj_retire */
+};
+
+/* Publish `o` in the registry and set o->handle. WEIR_OK or WEIR_ENOMEM. */
+int weir__reg_insert(struct weir_obj *o, uint32_t type);
+/* Inside an RCU read-side section: the live object of that type named by
+ * handle h, or NULL. Never dereferences h itself. */
+struct weir_obj *weir__reg_lookup(const void *h, uint32_t type);
+/* Unpublish: lookups that start afterwards fail. Returns true for the one
+ * caller that removed it (a racing second destroy gets false). */
+bool weir__reg_remove(struct weir_obj *o);
+/* Recycle o's slot: call only after a grace period (from an RCU callback). */
+void weir__reg_release(struct weir_obj *o);
+/* Deferred free: after a grace period, release the slot and call fn(o). */
+void weir__obj_retire(struct weir_obj *o, void (*fn)(struct weir_obj *));
+
+#define WEIR__HANDLE(o) ((void *)(uintptr_t)((o)->obj.handle))
+
+/* ------------------------------------------------------------------------ */
+/* Task records and per-thread pools                                         */
+/* ------------------------------------------------------------------------ */
+
+enum weir_task_kind {
+	WEIR_TK_KERNEL = 1,
+	WEIR_TK_RECORD,
+	WEIR_TK_WAIT,
+	WEIR_TK_RESET,
+	WEIR_TK_HOST,
+	WEIR_TK_CALLBACK,       /* reporter callback, blocking */
+	WEIR_TK_CALLBACK_NB,    /* reporter callback, non-blocking */
+};
+
+struct weir_pool;
+struct weir_event;
+
+struct weir_task {
+	struct weir_task *next;      /* O: inbox / FIFO / free-list link */
+	struct weir_pool *owner;     /* I: pool the record returns to */
+	uint8_t kind;                /* I after submit */
+	uint8_t pad_[3];
+	uint32_t nblocks;            /* I after submit */
+	union {
+		weir_kernel_fn kernel;
+		struct { struct weir_event *ev; uint64_t gen; } ev;
+		struct { weir_host_fn fn; void *arg; uint64_t rep; } host;
+	} u;                         /* I after submit */
+	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
+};
+_Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
+
+/* Allocate a task record from the calling thread's pool (NULL: out of
+ * memory). Free from any thread; it returns to its owner pool lock-free. */
+struct weir_task *weir__task_alloc(void);
+void weir__task_free(struct weir_task *t);
+
+/* Returning many records from one thread: batched per owner pool. */
+struct weir_task_batch {
+	struct weir_pool *owner;
+	struct weir_task *head, *tail;
+};
+static inline void weir__task_batch_init(struct weir_task_batch *b)
+{
+	b->owner = NULL;
+	b->head = b->tail = NULL;
+}
+void weir__task_batch_add(struct weir_task_batch *b, struct weir_task *t);
+void weir__task_batch_flush(struct weir_task_batch *b);
+
+/* ------------------------------------------------------------------------ */
+/* Streams                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* State bits in the low bits of stream->top (task records are 64-aligned). */
+enum {
+	WEIR_ST_IDLE = 0,    /* nobody owns it; the next push queues it */
+	WEIR_ST_QUEUED = 1,  /* on its device's ready inbox/list */
+	WEIR_ST_RUNNING = 2, /* owned by a worker */
+	WEIR_ST_PARKED = 3,  /* waiting on an event or a host callback */
+};
+#define WEIR_ST_MASK ((uintptr_t)3)
+#define WEIR_ST_PTR(w) ((struct weir_task *)((w) & ~WEIR_ST_MASK))
+#define WEIR_ST_STATE(w) ((unsigned)((w) & WEIR_ST_MASK))
+
+struct weir_device;
+struct weir_group;
+
+struct weir_stream {
+	struct weir_obj obj;               /* I */
+	struct weir_runtime *rt;           /* I */
+	struct weir_device *dev;           /* I */
+	struct weir_group *g;              /* I */
+	uint32_t prio;                     /* I: 0 highest .. 7 */
+	uint32_t flags;                    /* I */
+	uint32_t capacity;                 /* I: ring_capacity */
+
+	/* Producer side. */
+	weir_cacheline_aligned
+	_Atomic uintptr_t top;             /* A: inbox stack | state (see enum) */
+	_Atomic uint64_t submitted;        /* A: tasks accepted */
+	_Atomic uint64_t retired_seen;     /* A: producers' cache of retired */
+
+	/* Owner side. */
+	weir_cacheline_aligned
+	_Atomic uint64_t retired;          /* A: tasks finished, any outcome */
+	struct weir_task *head, *tail;     /* O: private FIFO */
+	_Atomic uint64_t n_ok;             /* A: relaxed statistics, owner writes */
+	_Atomic uint64_t n_failed;         /* A */
+	_Atomic uint64_t n_discarded;      /* A */
+
+	/* Shared, rarely written. */
+	weir_cacheline_aligned
+	struct weir_waitq wq;              /* host sync waiters on retired */
+	_Atomic int error;                 /* A: first failure since the last sync */
+	_Atomic uint64_t abort_until;      /* A: discard while retired < this */
+	_Atomic int aborted;               /* A: next sync reports WEIR_EABORTED */
+	_Atomic uint32_t refs;             /* A: 1 for the handle + sync/destroy holders */
+	_Atomic uint64_t reporter;         /* A: subscribed reporter handle or 0 */
+	_Atomic(struct weir_event *) park_event; /* A: event it is parked on, or NULL */
+	struct weir_stream *park_next;     /* L(event->lock): event's parked list */
+	uint64_t park_gen;                 /* L(event->lock) */
+	struct weir_stream *rq_next;       /* ready inbox / ready list link: owned by
+	                                      whoever holds the stream QUEUED */
+	struct weir_stream *g_next;        /* L(group->lock) */
+	struct weir_stream *g_prev;        /* L(group->lock) */
+};
+
+int weir__stream_push(struct weir_stream *st, struct weir_task *t, uint32_t flags);
+/* Run a stream the caller just took from the ready list (state RUNNING). */
+void weir__stream_run(struct weir_stream *st, uint32_t worker_index);
+/* PARKED -> QUEUED and onto the ready list (the caller resumed it). */
+void weir__stream_unpark(struct weir_stream *st);
+/* Retire the head task of a stream the caller owns (O). */
+void weir__stream_retire_head(struct weir_stream *st, int status, bool discarded,
+                              struct weir_task_batch *batch);
+/* Retire a task the owner already unlinked from the FIFO (host tasks). */
+void weir__stream_retire(struct weir_stream *st, struct weir_task *t, int status,
+                         bool discarded, struct weir_task_batch *batch);
+/* Look up, take a reference, leave the RCU section. NULL if invalid. */
+struct weir_stream *weir__stream_get(const weir_stream_t *h);
+void weir__stream_put(struct weir_stream *st);
+/* Wait until retired >= target; then report errors (sync semantics). */
+int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns);
+/* Destroy a stream the caller has unpublished (group/runtime teardown). */
+void weir__stream_teardown(struct weir_stream *st, bool force);
+
+/* ------------------------------------------------------------------------ */
+/* Groups, devices, workers, runtime                                         */
+/* ------------------------------------------------------------------------ */
+
+struct weir_group {
+	struct weir_obj obj;               /* I */
+	struct weir_runtime *rt;           /* I */
+	struct weir_device *dev;           /* I */
+	_Atomic int mode;                  /* A: WEIR_FAILURE_* */
+	_Atomic int stop_error;            /* A: sticky first failure (STOP mode) */
+	pthread_mutex_t lock;              /* guards the stream list */
+	struct weir_stream *streams;       /* L(lock) */
+	struct weir_group *rt_next;        /* L(rt->lock) */
+	struct weir_group *rt_prev;        /* L(rt->lock) */
+	_Atomic uint32_t refs;             /* A: handle + holders */
+};
+
+/* A kernel split into blocks, posted for the device's other workers. */
+struct weir_job {
+	weir_kernel_fn fn;                 /* I */
+	void *args;                        /* I */
+	uint32_t nblocks;                  /* I */
+	_Atomic uint32_t next;             /* A: next block index to claim */
+	_Atomic int rc;                    /* A: first failure */
+};
+
+struct weir_job_slot {
+	weir_cacheline_aligned
+	_Atomic(struct weir_job *) job;    /* A: posted by the slot's worker */
+	_Atomic uint32_t users;            /* A: helpers inside the job */
+};
+
+struct weir_worker {
+	struct weir_device *dev;           /* I */
+	uint32_t index;                    /* I */
+	int cpu;                           /* I: pinned CPU or -1 */
+	pthread_t thread;                  /* I */
+	uint32_t spin_ns;                  /* O: adaptive budget */
+	_Atomic uint64_t n_tasks;          /* A: relaxed statistics */
+	_Atomic uint64_t n_parks;          /* A */
+	_Atomic uint64_t n_streams;        /* A */
+};
+
+struct weir_device {
+	struct weir_runtime *rt;           /* I */
+	uint32_t id;                       /* I */
+	uint32_t nworkers;                 /* I */
+	struct weir_worker *workers;       /* I */
+	struct weir_job_slot *jobs;        /* I: one slot per worker */
+
+	weir_cacheline_aligned
+	_Atomic(struct weir_stream *) rq_inbox; /* A: MPSC stack of newly ready streams */
+	_Atomic uint32_t rq_len;           /* A: streams in inbox + lists */
+	_Atomic uint32_t njobs;            /* A: posted block jobs */
+	struct weir_ec ec;                 /* idle workers park here */
+
+	weir_cacheline_aligned
+	pthread_mutex_t rq_lock;           /* consumer side of the ready queue */
+	struct weir_stream *rq_head[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
+	struct weir_stream *rq_tail[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
+
+	/* Host-callback thread (started on first use). */
+	pthread_mutex_t cb_lock;           /* guards starting the thread */
+	bool cb_started;                   /* L(cb_lock) */
+	pthread_t cb_thread;               /* L(cb_lock) */
+	_Atomic(struct weir_task *) cb_inbox; /* A: MPSC stack of host tasks */
+	struct weir_ec cb_ec;
+	/* Stream owning each queued host task: task->u.host.rep holds it. */
+};
+
+struct weir_runtime {
+	weir_config_t cfg;                 /* I */
+	char *cpus_copy;                   /* I */
+	uint32_t ndevices;                 /* I */
+	uint32_t total_workers;            /* I */
+	uint32_t ncpus;                    /* I: CPUs available to the process */
+	struct weir_device *devices;       /* I */
+	_Atomic int stopping;              /* A: workers exit when set */
+	pthread_mutex_t lock;              /* guards the lists below */
+	struct weir_group *groups;         /* L(lock) */
+	struct weir_event *events;         /* L(lock) */
+	struct weir_reporter *reporters;   /* L(lock) */
+};
+
+/* Push a stream that the caller moved to QUEUED on its device's ready
+ * inbox and wake a worker. */
+void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
+/* Run a kernel task (all of its blocks) on worker w. */
+int weir__device_run_kernel(struct weir_device *dev, uint32_t worker,
+                            struct weir_task *t);
+/* Hand a host task to the device's callback thread. */
+void weir__device_host_push(struct weir_device *dev, struct weir_task *t);
+int weir__device_host_start(struct weir_device *dev);
+void weir__group_put(struct weir_group *g);
+
+/* ------------------------------------------------------------------------ */
+/* Events and reporters                                                      */
+/* ------------------------------------------------------------------------ */
+
+struct weir_event {
+	struct weir_obj obj;               /* I */
+	struct weir_runtime *rt;           /* I */
+	uint32_t dev;                      /* I */
+	uint32_t flags;                    /* I */
+	_Atomic uint64_t rec_gen;          /* A: records queued */
+	_Atomic uint64_t done_gen;         /* A: newest completed record */
+	_Atomic uint32_t flag;             /* A: FLAG events: 1 = set */
+	_Atomic uint64_t stamp_ns;         /* A: time of the newest completed record */
+	_Atomic uint32_t nparked;          /* A: streams in `parked` */
+	struct weir_waitq wq;              /* host sync waiters on done_gen */
+	pthread_mutex_t lock;              /* guards parked */
+	struct weir_stream *parked;        /* L(lock) */
+	_Atomic uint32_t refs;             /* A: handle + queued tasks + holders */
+	bool destroyed;                    /* L(rt->lock) */
+	struct weir_event *rt_next;        /* L(rt->lock) */
+	struct weir_event *rt_prev;        /* L(rt->lock) */
+};
+
+void weir__event_get(struct weir_event *e);
+void weir__event_put(struct weir_event *e);
+/* Worker side. Returns true if the task is done, false if the stream parked
+ * (the caller must then leave the stream alone). */
+void weir__event_complete_record(struct weir_event *e, uint64_t gen);
+bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
+void weir__event_reset_flag(struct weir_event *e);
+/* Cancel a park (abort); returns true if the caller now owns the stream. */
+bool weir__event_cancel_park(struct weir_stream *st);
+
+struct weir_reporter {
+	struct weir_obj obj;               /* I */
+	struct weir_runtime *rt;           /* I */
+	_Atomic(struct weir_task *) inbox; /* A: MPSC stack of callbacks */
+	struct weir_ec ec;                 /* process() sleeps here */
+	pthread_mutex_t lock;              /* consumer side + subscriptions */
+	struct weir_task *head, *tail;     /* L(lock): FIFO of taken callbacks */
+	int32_t dev;                       /* L(lock): device of subscribed streams or -1 */
+	uint32_t nsubs;                    /* L(lock) */
+	_Atomic uint32_t refs;             /* A */
+	struct weir_reporter *rt_next;     /* L(rt->lock) */
+	struct weir_reporter *rt_prev;     /* L(rt->lock) */
+};
+
+/* Worker side: queue a callback task for the stream's reporter. Returns
+ * false if the reporter is gone (the task then fails). */
+bool weir__reporter_push(uint64_t rep_handle, struct weir_task *t);
+void weir__reporter_teardown(struct weir_reporter *rep);
+void weir__event_teardown(struct weir_event *e);
+
+/* Stack helpers for intrusive MPSC stacks (task inbox lists). */
+struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail);
+
+#endif /* WEIR_SCHED_INTERNAL_H */

@@ -1,0 +1,159 @@
+/*
+ * sched/registry.c - the handle registry: every group, stream, event and
+ * reporter handle a user holds is checked here before it is used.
+ *
+ * A handle is not a pointer. It encodes (generation, type, slot index):
+ *
+ *     bits 63..32  generation of the slot (never 0)
+ *     bits 31..28  object type
+ *     bits 27..24  0xA (a tag, so that small integers are never handles)
+ *     bits 23..0   slot index
+ *
+ * Lookup decodes the index, finds the slot in a two-level table whose chunks
+ * are published with release stores and never freed, loads the slot's object
+ * pointer and accepts it only if the object's own (immutable) handle equals
+ * the one given. Garbage, destroyed, foreign or wrong-type handles therefore
+ * fail without ever being dereferenced.
+ *
+ * Invariants:
+ *  1. A slot's object pointer is set (release) only after the object is fully
+ *     built, and cleared before the object is retired.
+ *  2. Objects are freed only after an RCU grace period that began after their
+ *     slot was cleared, so a reader inside weir__rcu_read_lock() that loaded
+ *     the pointer can still read the object's header.
+ *  3. A slot returns to the free list only after that same grace period, with
+ *     its generation bumped, so a stale handle can never name a new object
+ *     while a reader might still hold the old one.
+ *  4. Chunks are never freed while the process runs; the table only grows.
+ */
+#include "sched/internal.h"
+
+#define REG_CHUNK_BITS 12u
+#define REG_CHUNK (1u << REG_CHUNK_BITS)
+#define REG_DIR 4096u                 /* 16M slots */
+#define REG_TAG 0xAu
+
+struct reg_slot {
+	_Atomic(struct weir_obj *) obj;  /* A: published object or NULL */
+	uint32_t gen;                    /* L(reg.lock) */
+	uint32_t next_free;              /* L(reg.lock): free-list link (index + 1) */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	_Atomic(struct reg_slot *) dir[REG_DIR]; /* A: chunks, published once */
+	uint32_t nslots;                 /* L(lock): slots ever handed out */
+	uint32_t free_head;              /* L(lock): index + 1 of a free slot, 0 = none */
+} reg = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static struct reg_slot *reg_slot_of(uint32_t idx)
+{
+	/* A1: acquire - sees the zeroed chunk; pairs with R1 in reg_grow(). */
+	struct reg_slot *chunk = weir_load_acquire(&reg.dir[idx >> REG_CHUNK_BITS]);
+	return chunk ? &chunk[idx & (REG_CHUNK - 1)] : NULL;
+}
+
+/* Called with reg.lock held. Returns a free slot index or -1. */
+static int64_t reg_take_locked(void)
+{
+	if (reg.free_head) {
+		uint32_t idx = reg.free_head - 1;
+		struct reg_slot *s = reg_slot_of(idx);
+		reg.free_head = s->next_free;
+		return idx;
+	}
+	if (reg.nslots >= REG_DIR * REG_CHUNK)
+		return -1;
+	uint32_t idx = reg.nslots;
+	if ((idx & (REG_CHUNK - 1)) == 0) {
+		struct reg_slot *chunk = weir__calloc(REG_CHUNK, sizeof(*chunk));
+		if (!chunk)
+			return -1;
+		/* R1: release - publishes the zeroed chunk; pairs with A1. */
+		weir_store_release(&reg.dir[idx >> REG_CHUNK_BITS], chunk);
+	}
+	reg.nslots++;
+	return idx;
+}
+
+int weir__reg_insert(struct weir_obj *o, uint32_t type)
+{
+	if (pthread_mutex_lock(&reg.lock))
+		weir__die("pthread_mutex_lock");
+	int64_t idx = reg_take_locked();
+	if (idx < 0) {
+		pthread_mutex_unlock(&reg.lock);
+		return WEIR_ENOMEM;
+	}
+	struct reg_slot *s = reg_slot_of((uint32_t)idx);
+	if (s->gen == 0)
+		s->gen = 1;
+	o->type = type;
+	o->handle = ((uint64_t)s->gen << 32) | ((uint64_t)type << 28) |
+	            ((uint64_t)REG_TAG << 24) | (uint64_t)idx;
+	/* R2: release - publishes the built object (invariant 1); pairs with
+	 * A2 in weir__reg_lookup(). */
+	weir_store_release(&s->obj, o);
+	pthread_mutex_unlock(&reg.lock);
+	return WEIR_OK;
+}
+
+struct weir_obj *weir__reg_lookup(const void *hp, uint32_t type)
+{
+	uint64_t h = (uint64_t)(uintptr_t)hp;
+	if (((h >> 24) & 0xF) != REG_TAG || ((h >> 28) & 0xF) != type || (h >> 32) == 0)
+		return NULL;
+	uint32_t idx = (uint32_t)(h & 0xFFFFFF);
+	if ((idx >> REG_CHUNK_BITS) >= REG_DIR)
+		return NULL;
+	struct reg_slot *s = reg_slot_of(idx);
+	if (!s)
+		return NULL;
+	/* A2: acquire - sees the built object; pairs with R2. */
+	struct weir_obj *o = weir_load_acquire(&s->obj);
+	if (!o || o->handle != h)
+		return NULL;
+	return o;
+}
+
+bool weir__reg_remove(struct weir_obj *o)
+{
+	uint32_t idx = (uint32_t)(o->handle & 0xFFFFFF);
+	bool removed = false;
+	if (pthread_mutex_lock(&reg.lock))
+		weir__die("pthread_mutex_lock");
+	struct reg_slot *s = reg_slot_of(idx);
+	if (s && weir_load_relaxed(&s->obj) == o) {
+		/* Relaxed: readers that still see o are covered by the grace
+		 * period the caller waits for before freeing (invariant 2). */
+		weir_store_relaxed(&s->obj, NULL);
+		removed = true;
+	}
+	pthread_mutex_unlock(&reg.lock);
+	return removed;
+}
+
+void weir__reg_release(struct weir_obj *o)
+{
+	uint32_t idx = (uint32_t)(o->handle & 0xFFFFFF);
+	if (pthread_mutex_lock(&reg.lock))
+		weir__die("pthread_mutex_lock");
+	struct reg_slot *s = reg_slot_of(idx);
+	s->gen = s->gen + 1 ? s->gen + 1 : 1;  /* invariant 3; 0 is never a generation */
+	s->next_free = reg.free_head;
+	reg.free_head = idx + 1;
+	pthread_mutex_unlock(&reg.lock);
+}
+
+static void weir_obj_retire_cb(struct weir_rcu_head *h)
+{
+	struct weir_obj *o = caa_container_of(h, struct weir_obj, rcu);
+	weir__reg_release(o);
+	o->free_fn(o);
+}
+
+void weir__obj_retire(struct weir_obj *o, void (*fn)(struct weir_obj *))
+{
+	o->free_fn = fn;
+	weir__rcu_call(&o->rcu, weir_obj_retire_cb);
+}

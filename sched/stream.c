@@ -1,0 +1,603 @@
+/*
+ * sched/stream.c - streams: the lock-free multi-producer queue, the worker's
+ * run loop, synchronize, abort and destroy.
+ *
+ * The queue. A stream is one word, `top`: a Treiber stack of submitted task
+ * records (the inbox) whose two low bits hold the stream's state. Producers
+ * push a fully written record with ONE compare-and-swap; the owner takes the
+ * whole inbox with one exchange and reverses it into its private FIFO.
+ *
+ * Why not ck_ring's reserve/commit: a multi-producer ring linearizes a
+ * producer at its reservation but publishes at its commit, and ck's commit
+ * waits for every earlier reservation. A producer preempted between the two
+ * (with 64 producers on 2 cores, the common case) stalls every later producer
+ * and the consumer for a whole time slice. Here the linearization point and
+ * the publication are the same CAS, so a preempted producer has either not
+ * submitted yet or is already done: nobody ever waits for it.
+ *
+ * Invariants:
+ *  1. Only producers add records, and only at the top; they never change the
+ *     state bits except IDLE -> QUEUED, in the same CAS as their push.
+ *  2. Only the owner (the thread holding the stream RUNNING, or the
+ *     callback thread / reporter that holds it PARKED) removes records, and
+ *     always the whole inbox at once (exchange), so there is no ABA.
+ *  3. The owner gives the stream up with a CAS from (empty | RUNNING) to
+ *     IDLE, which fails if anything was pushed meanwhile; after it succeeds
+ *     the owner never touches the stream again.
+ *  4. Per-stream order is the order in which the producers' CASes linearize;
+ *     a single producer's tasks run in the order it submitted them.
+ *  5. `retired` counts finished tasks (ran, failed or discarded) in FIFO
+ *     order and only the owner writes it; `submitted` is incremented before
+ *     the push, so submitted - retired >= 0 whenever it is read.
+ *  6. Capacity is checked before the increment: it is exact for one
+ *     producer and exceeded by at most (concurrent producers - 1).
+ *
+ * Concurrency table:
+ *            push   run   sync   abort  destroy
+ *   push      yes   yes   yes    yes    races resolve by RCU: lands or EHANDLE
+ *   run        -    no*   yes    yes    destroy waits for IDLE
+ *   (* one owner at a time by construction)
+ */
+#include "sched/internal.h"
+
+#include <sched.h>
+#include <string.h>
+
+#define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
+
+static struct weir_stream *stream_lookup(const weir_stream_t *h)
+{
+	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_STREAM);
+	return o ? caa_container_of(o, struct weir_stream, obj) : NULL;
+}
+
+struct weir_stream *weir__stream_get(const weir_stream_t *h)
+{
+	weir__rcu_read_lock();
+	struct weir_stream *st = stream_lookup(h);
+	if (st)
+		weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU keeps st alive here */
+	weir__rcu_read_unlock();
+	return st;
+}
+
+static void stream_free(struct weir_obj *o)
+{
+	struct weir_stream *st = caa_container_of(o, struct weir_stream, obj);
+	struct weir_group *g = st->g;
+	weir__free(st);
+	weir__group_put(g);
+}
+
+void weir__stream_put(struct weir_stream *st)
+{
+	/* AR1: acq_rel - the last holder frees after every other holder. */
+	if (weir_fas_acqrel(&st->refs, 1) == 1)
+		weir__obj_retire(&st->obj, stream_free);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Create / destroy                                                          */
+/* ------------------------------------------------------------------------ */
+
+WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
+                                weir_stream_t **out)
+{
+	if (!out)
+		return WEIR_EINVAL;
+	struct weir_stream *st = weir__aligned_alloc(WEIR_CACHELINE, sizeof(*st));
+	if (!st)
+		return WEIR_ENOMEM;
+	memset(st, 0, sizeof(*st));
+	if (priority < WEIR_PRIORITY_HIGHEST)
+		priority = WEIR_PRIORITY_HIGHEST;
+	if (priority > WEIR_PRIORITY_LOWEST)
+		priority = WEIR_PRIORITY_LOWEST;
+	st->prio = (uint32_t)priority;
+	st->flags = flags & WEIR_STREAM_FAST_SYNC;
+	atomic_init(&st->top, WEIR_ST_IDLE);
+	atomic_init(&st->refs, 1);
+	weir__waitq_init(&st->wq);
+
+	/* The whole create runs in one read-side section so that a racing
+	 * group destroy (remove, synchronize, drain) sees this stream linked. */
+	weir__rcu_read_lock();
+	struct weir_obj *o = weir__reg_lookup(gh, WEIR_T_GROUP);
+	if (!o) {
+		weir__rcu_read_unlock();
+		weir__free(st);
+		return WEIR_EHANDLE;
+	}
+	struct weir_group *g = caa_container_of(o, struct weir_group, obj);
+	st->g = g;
+	st->dev = g->dev;
+	st->rt = g->rt;
+	st->capacity = g->rt->cfg.ring_capacity;
+	int rc = weir__reg_insert(&st->obj, WEIR_T_STREAM);
+	if (rc) {
+		weir__rcu_read_unlock();
+		weir__free(st);
+		return rc;
+	}
+	weir_faa_relaxed(&g->refs, 1); /* relaxed: the stream's reference; RCU holds g */
+	pthread_mutex_lock(&g->lock);
+	st->g_next = g->streams;
+	if (g->streams)
+		g->streams->g_prev = st;
+	g->streams = st;
+	pthread_mutex_unlock(&g->lock);
+	weir__rcu_read_unlock();
+	*out = (weir_stream_t *)WEIR__HANDLE(st);
+	return WEIR_OK;
+}
+
+/* Discard everything submitted so far that has not started. */
+static void stream_abort_ref(struct weir_stream *st)
+{
+	uint64_t sub = weir_load_acquire(&st->submitted);
+	uint64_t cur = weir_load_relaxed(&st->abort_until);
+	/* R2: release - the owner's acquire load of abort_until (A2 in
+	 * should_discard) sees it; a monotonic max. */
+	while (!weir_seq_geq(cur, sub) && !weir_cas_release(&st->abort_until, &cur, sub))
+		;
+	weir_store_relaxed(&st->aborted, 1); /* relaxed: read by a later sync */
+	weir__rcu_read_lock();
+	bool mine = weir__event_cancel_park(st);
+	weir__rcu_read_unlock();
+	if (mine)
+		weir__stream_unpark(st);
+}
+
+void weir__stream_teardown(struct weir_stream *st, bool force)
+{
+	/* Launches that looked the handle up have finished pushing. */
+	weir__rcu_synchronize();
+	if (force)
+		stream_abort_ref(st);
+	uint64_t target = weir_load_acquire(&st->submitted);
+	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
+	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
+	 * bounded by the owner's progress from its final retire to that CAS. */
+	for (uint32_t spins = 0;; spins++) {
+		/* A3: acquire - pairs with the owner's release CAS to IDLE. */
+		if (weir_load_acquire(&st->top) == WEIR_ST_IDLE)
+			break;
+		if (spins < 64) {
+			weir_cpu_relax();
+		} else if (spins < 1024) {
+			sched_yield();
+		} else {
+			struct timespec ts = { 0, 100000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	struct weir_group *g = st->g;
+	pthread_mutex_lock(&g->lock);
+	if (st->g_prev)
+		st->g_prev->g_next = st->g_next;
+	else
+		g->streams = st->g_next;
+	if (st->g_next)
+		st->g_next->g_prev = st->g_prev;
+	pthread_mutex_unlock(&g->lock);
+	weir__stream_put(st);
+}
+
+static int stream_destroy(weir_stream_t *h, bool force)
+{
+	weir__rcu_read_lock();
+	struct weir_stream *st = stream_lookup(h);
+	bool mine = st && weir__reg_remove(&st->obj);
+	weir__rcu_read_unlock();
+	if (!mine)
+		return WEIR_EHANDLE;
+	weir__stream_teardown(st, force);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_destroy(weir_stream_t *s) { return stream_destroy(s, false); }
+WEIR_API int weir_stream_destroy_force(weir_stream_t *s) { return stream_destroy(s, true); }
+
+/* ------------------------------------------------------------------------ */
+/* Submission                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Push t. Returns WEIR_EAGAIN when full (the caller waits or reports). */
+int weir__stream_push(struct weir_stream *st, struct weir_task *t, uint32_t flags)
+{
+	(void)flags;
+	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: advisory refusal */
+		return WEIR_ESTOPPED;
+	uint64_t sub = weir_load_relaxed(&st->submitted);
+	if (sub - weir_load_relaxed(&st->retired_seen) >= st->capacity) {
+		/* Invariant 6: refresh the cached retired count (relaxed: only
+		 * a bound, no data is read through it). */
+		uint64_t r = weir_load_relaxed(&st->retired);
+		weir_store_relaxed(&st->retired_seen, r);
+		if (sub - r >= st->capacity)
+			return WEIR_EAGAIN;
+	}
+	/* Invariant 5: count before the push. Relaxed: sync reads it with
+	 * acquire after the task's own push (R1) in program order. */
+	weir_faa_relaxed(&st->submitted, 1);
+	uintptr_t w = weir_load_relaxed(&st->top);
+	uintptr_t nw;
+	do {
+		t->next = WEIR_ST_PTR(w);
+		unsigned state = WEIR_ST_STATE(w);
+		nw = (uintptr_t)t | (state == WEIR_ST_IDLE ? WEIR_ST_QUEUED : state);
+		/* R1: acq_rel - release publishes the record; pairs with A1 in
+		 * weir__stream_run() and A2 in ready_pop(). Acquire: when it
+		 * reads IDLE it takes over from the last owner's release (R4). */
+	} while (!weir_cas_acqrel(&st->top, &w, nw));
+	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
+		weir__device_ready(st->dev, st);
+	return WEIR_OK;
+}
+
+/* Look up, push, and (unless NONBLOCK) wait for room when full. */
+static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t flags)
+{
+	for (;;) {
+		weir__rcu_read_lock();
+		struct weir_stream *st = stream_lookup(h);
+		if (!st) {
+			weir__rcu_read_unlock();
+			return WEIR_EHANDLE;
+		}
+		int rc = weir__stream_push(st, t, flags);
+		if (rc != WEIR_EAGAIN || (flags & WEIR_LAUNCH_NONBLOCK)) {
+			weir__rcu_read_unlock();
+			return rc;
+		}
+		/* Back-pressure: never block inside a read-side section. */
+		weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU holds st here */
+		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity + 1;
+		weir__rcu_read_unlock();
+		/* Bounded spin, then park; re-check the handle every 10 ms so a
+		 * destroy of the stream ends the wait with WEIR_EHANDLE. */
+		weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(10000000), 2000);
+		weir__stream_put(st);
+	}
+}
+
+WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
+                         size_t args_size, uint32_t nblocks, uint32_t flags)
+{
+	if (!fn || args_size > WEIR_ARGS_MAX || (args_size && !args))
+		return WEIR_EINVAL;
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	t->kind = WEIR_TK_KERNEL;
+	t->nblocks = nblocks ? nblocks : 1;
+	t->u.kernel = fn;
+	if (args_size)
+		memcpy(t->args, args, args_size);
+	int rc = stream_submit(s, t, flags);
+	if (rc)
+		weir__task_free(t);
+	return rc;
+}
+
+/* Submit a prepared task (events, host functions). */
+int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t)
+{
+	return stream_submit(h, t, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The owner's side                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Unlink the head task from the private FIFO (O). */
+static struct weir_task *stream_pop_head(struct weir_stream *st)
+{
+	struct weir_task *t = st->head;
+	st->head = t->next;
+	if (!st->head)
+		st->tail = NULL;
+	t->next = NULL;
+	return t;
+}
+
+void weir__stream_retire_head(struct weir_stream *st, int status, bool discarded,
+                              struct weir_task_batch *batch)
+{
+	weir__stream_retire(st, stream_pop_head(st), status, discarded, batch);
+}
+
+void weir__stream_retire(struct weir_stream *st, struct weir_task *t, int status,
+                         bool discarded, struct weir_task_batch *batch)
+{
+	weir__task_batch_add(batch, t);
+	/* Statistics are relaxed: only the owner writes them. */
+	if (discarded) {
+		weir_store_relaxed(&st->n_discarded, weir_load_relaxed(&st->n_discarded) + 1);
+	} else if (status) {
+		weir_store_relaxed(&st->n_failed, weir_load_relaxed(&st->n_failed) + 1);
+		int z = 0;
+		weir_cas_strong_acqrel(&st->error, &z, status);
+		if (weir_load_relaxed(&st->g->mode) == WEIR_FAILURE_STOP) {
+			z = 0;
+			weir_cas_strong_acqrel(&st->g->stop_error, &z, status);
+		}
+	} else {
+		weir_store_relaxed(&st->n_ok, weir_load_relaxed(&st->n_ok) + 1);
+	}
+	uint64_t r = weir_load_relaxed(&st->retired) + 1;
+	/* R3: seq_cst - publishes the task's effects to host waiters (A1 in
+	 * weir__waitq_wait) and orders the store before the wake_at load in
+	 * weir__waitq_notify (waitq invariant 1). */
+	weir_store_seqcst(&st->retired, r);
+	weir__waitq_notify(&st->wq, r);
+}
+
+void weir__stream_unpark(struct weir_stream *st)
+{
+	uintptr_t w = weir_load_relaxed(&st->top);
+	/* R5: acq_rel - the PARKED -> QUEUED flip; the ready push (R1 in
+	 * runtime.c) then hands the owner fields to the next worker. */
+	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
+		;
+	weir__device_ready(st->dev, st);
+}
+
+/* RUNNING -> PARKED, keeping the inbox. The caller gives up ownership. */
+void weir__stream_park(struct weir_stream *st)
+{
+	uintptr_t w = weir_load_relaxed(&st->top);
+	/* R6: release - hands the owner fields to whoever unparks it (they
+	 * acquire through the event lock, the callback inbox, or R5). */
+	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_PARKED))
+		;
+}
+
+static bool should_discard(struct weir_stream *st)
+{
+	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: STOP is advisory per task */
+		return true;
+	/* A2: acquire - pairs with R2 in stream_abort_ref(). */
+	uint64_t until = weir_load_acquire(&st->abort_until);
+	return !weir_seq_geq(weir_load_relaxed(&st->retired), until);
+}
+
+bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
+
+void weir__stream_run(struct weir_stream *st, uint32_t widx)
+{
+	struct weir_device *dev = st->dev;
+	uint32_t quantum = st->rt->cfg.quantum;
+	struct weir_task_batch batch;
+	weir__task_batch_init(&batch);
+	uint32_t n = 0;
+	for (;;) {
+		if (!st->head) {
+			/* A1: acquire - takes the inbox; pairs with R1. While
+			 * RUNNING only producers touch top, and they keep the
+			 * state bits (invariant 1), so an exchange is exact. */
+			uintptr_t w = weir_xchg_acquire(&st->top, (uintptr_t)WEIR_ST_RUNNING);
+			struct weir_task *list = WEIR_ST_PTR(w);
+			if (!list) {
+				weir__task_batch_flush(&batch);
+				uintptr_t exp = WEIR_ST_RUNNING;
+				/* R4: release - invariant 3; pairs with the next
+				 * producer's acquire (R1) and with A3 in teardown. */
+				if (weir_cas_release(&st->top, &exp, (uintptr_t)WEIR_ST_IDLE))
+					return;
+				continue;
+			}
+			st->head = weir__task_reverse(list, &st->tail);
+		}
+		if (n >= quantum) {
+			/* Fairness: let the device's other streams run. */
+			weir__task_batch_flush(&batch);
+			uintptr_t w = weir_load_relaxed(&st->top);
+			while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
+				;
+			weir__device_ready(dev, st);
+			return;
+		}
+		n++;
+		struct weir_task *t = st->head;
+		if (should_discard(st)) {
+			/* A discarded record still completes its event, so that
+			 * streams waiting on it are not stranded. */
+			if (t->kind == WEIR_TK_RECORD)
+				weir__event_complete_record(t->u.ev.ev, t->u.ev.gen);
+			if (t->kind == WEIR_TK_RECORD || t->kind == WEIR_TK_WAIT ||
+			    t->kind == WEIR_TK_RESET)
+				weir__event_put(t->u.ev.ev);
+			weir__stream_retire_head(st, 0, true, &batch);
+			continue;
+		}
+		switch (t->kind) {
+		case WEIR_TK_KERNEL: {
+			int rc = weir__device_run_kernel(dev, widx, t);
+			weir__stream_retire_head(st, rc, false, &batch);
+			break;
+		}
+		case WEIR_TK_RECORD:
+			weir__event_complete_record(t->u.ev.ev, t->u.ev.gen);
+			weir__event_put(t->u.ev.ev);
+			weir__stream_retire_head(st, 0, false, &batch);
+			break;
+		case WEIR_TK_RESET:
+			weir__event_reset_flag(t->u.ev.ev);
+			weir__event_put(t->u.ev.ev);
+			weir__stream_retire_head(st, 0, false, &batch);
+			break;
+		case WEIR_TK_WAIT:
+			weir__task_batch_flush(&batch);
+			if (!weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen))
+				return; /* parked: the stream is no longer ours */
+			weir__event_put(t->u.ev.ev);
+			weir__stream_retire_head(st, 0, false, &batch);
+			break;
+		case WEIR_TK_HOST:
+			/* The task leaves the FIFO (its link is reused by the
+			 * callback inbox); the callback thread retires it. */
+			weir__task_batch_flush(&batch);
+			stream_pop_head(st);
+			HOST_STREAM(t) = st;
+			weir__stream_park(st);
+			weir__device_host_push(dev, t);
+			return;
+		case WEIR_TK_CALLBACK:
+			weir__task_batch_flush(&batch);
+			stream_pop_head(st);
+			HOST_STREAM(t) = st;
+			if (weir__reporter_handoff(st, t, true))
+				return;
+			weir__stream_retire(st, t, WEIR_ENOSUB, false, &batch);
+			break;
+		case WEIR_TK_CALLBACK_NB: {
+			/* The stream goes on at once; a copy travels. */
+			struct weir_task *c = weir__task_alloc();
+			int rc = WEIR_ENOMEM;
+			if (c) {
+				c->kind = WEIR_TK_CALLBACK_NB;
+				c->u.host = t->u.host;
+				HOST_STREAM(c) = NULL;
+				rc = weir__reporter_handoff(st, c, false) ? WEIR_OK : WEIR_ENOSUB;
+				if (rc)
+					weir__task_free(c);
+			}
+			weir__stream_retire_head(st, rc, false, &batch);
+			break;
+		}
+		default:
+			weir__stream_retire_head(st, WEIR_EINTERNAL, false, &batch);
+			break;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Host side: query, synchronize, abort, stats                               */
+/* ------------------------------------------------------------------------ */
+
+static int stream_report(struct weir_stream *st)
+{
+	/* Relaxed exchange/loads: the values are self-contained codes and the
+	 * acquire in the wait already ordered the tasks' effects. */
+	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0))
+		return WEIR_EABORTED;
+	int e = weir_load_relaxed(&st->g->stop_error);
+	if (e)
+		return e;
+	if (weir_load_relaxed(&st->error))
+		return weir_xchg_acqrel(&st->error, 0);
+	return WEIR_OK;
+}
+
+int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns)
+{
+	uint64_t target = weir_load_acquire(&st->submitted);
+	uint32_t spin = (st->flags & WEIR_STREAM_FAST_SYNC) ? 100000 : 2000;
+	int rc = weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(timeout_ns), spin);
+	if (rc)
+		return rc;
+	return stream_report(st);
+}
+
+WEIR_API int weir_stream_sync(weir_stream_t *h, int64_t timeout_ns)
+{
+	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
+		return WEIR_EINVAL;
+	/* Fast path: an idle stream costs the lookup and two acquire loads,
+	 * no reference count and no system call. */
+	weir__rcu_read_lock();
+	struct weir_stream *st = stream_lookup(h);
+	if (!st) {
+		weir__rcu_read_unlock();
+		return WEIR_EHANDLE;
+	}
+	uint64_t target = weir_load_acquire(&st->submitted);
+	/* A4: acquire - the finished tasks' effects are visible; pairs with R3. */
+	if (weir_seq_geq(weir_load_acquire(&st->retired), target)) {
+		int rc = stream_report(st);
+		weir__rcu_read_unlock();
+		return rc;
+	}
+	weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU holds st here */
+	weir__rcu_read_unlock();
+	int rc = weir__stream_sync_ref(st, timeout_ns);
+	weir__stream_put(st);
+	return rc;
+}
+
+WEIR_API int weir_stream_query(weir_stream_t *h)
+{
+	weir__rcu_read_lock();
+	struct weir_stream *st = stream_lookup(h);
+	int rc = WEIR_EHANDLE;
+	if (st)
+		rc = weir_seq_geq(weir_load_acquire(&st->retired), /* A4 */
+		                  weir_load_acquire(&st->submitted)) ? WEIR_OK : WEIR_ENOTREADY;
+	weir__rcu_read_unlock();
+	return rc;
+}
+
+WEIR_API int weir_stream_abort(weir_stream_t *h)
+{
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	stream_abort_ref(st);
+	weir__stream_put(st);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_set_failure_mode(weir_stream_t *h, int mode)
+{
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	int rc = weir_group_set_failure_mode((weir_group_t *)WEIR__HANDLE(st->g), mode);
+	weir__stream_put(st);
+	return rc;
+}
+
+WEIR_API int weir_stream_group(weir_stream_t *h, weir_group_t **g)
+{
+	if (!g)
+		return WEIR_EINVAL;
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	*g = (weir_group_t *)WEIR__HANDLE(st->g);
+	weir__stream_put(st);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_device(weir_stream_t *h, uint32_t *dev)
+{
+	if (!dev)
+		return WEIR_EINVAL;
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	*dev = st->dev->id;
+	weir__stream_put(st);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_stats(weir_stream_t *h, weir_stream_stats_t *out)
+{
+	if (!out)
+		return WEIR_EINVAL;
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	/* Read the outcome counters before submitted, so that in_flight never
+	 * underflows while tasks run (each counter only grows). */
+	out->completed = weir_load_relaxed(&st->n_ok);
+	out->failed = weir_load_relaxed(&st->n_failed);
+	out->discarded = weir_load_relaxed(&st->n_discarded);
+	out->submitted = weir_load_acquire(&st->submitted);
+	uint64_t done = out->completed + out->failed + out->discarded;
+	out->in_flight = out->submitted >= done ? out->submitted - done : 0;
+	weir__stream_put(st);
+	return WEIR_OK;
+}

@@ -1,0 +1,84 @@
+/*
+ * sched/sync.c - futex helpers and the host-side wait queue (internal.h).
+ */
+#include "sched/internal.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns)
+{
+	struct timespec ts, *tsp = NULL;
+	if (deadline_ns != UINT64_MAX) {
+		ts.tv_sec = (time_t)(deadline_ns / 1000000000ull);
+		ts.tv_nsec = (long)(deadline_ns % 1000000000ull);
+		tsp = &ts;
+	}
+	/* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline. */
+	long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
+	                 val, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+	if (r != 0 && errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT)
+		weir__die("futex wait");
+}
+
+void weir__futex_wake(_Atomic uint32_t *addr, int n)
+{
+	if (syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n,
+	            NULL, NULL, 0) < 0)
+		weir__die("futex wake");
+}
+
+void weir__waitq_init(struct weir_waitq *wq)
+{
+	atomic_init(&wq->wake_at, UINT64_MAX);
+	atomic_init(&wq->seq, 0);
+}
+
+void weir__waitq_wake(struct weir_waitq *wq)
+{
+	/* Invariant 2: reset, bump, wake everybody. */
+	weir_xchg_seqcst(&wq->wake_at, UINT64_MAX);
+	weir_faa_seqcst(&wq->seq, 1);
+	weir__futex_wake(&wq->seq, INT32_MAX);
+}
+
+int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
+                     uint64_t target, uint64_t deadline_ns, uint32_t spin_ns)
+{
+	/* A1: acquire - the waited-for work's effects become visible; pairs
+	 * with the notifier's seq_cst store of the counter. */
+	if (weir_seq_geq(weir_load_acquire(counter), target))
+		return WEIR_OK;
+	if (spin_ns) {
+		uint64_t until = weir__now_ns() + spin_ns;
+		if (until > deadline_ns)
+			until = deadline_ns;
+		for (uint32_t i = 1;; i++) {
+			weir_cpu_relax();
+			if (weir_seq_geq(weir_load_acquire(counter), target)) /* A1 */
+				return WEIR_OK;
+			if ((i & 63) == 0 && weir__now_ns() >= until)
+				break;
+		}
+	}
+	for (;;) {
+		uint32_t key = weir_load_seqcst(&wq->seq);
+		/* Invariant 1: publish the target (atomic min, seq_cst)... */
+		uint64_t cur = weir_load_seqcst(&wq->wake_at);
+		while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
+		       !weir_cas_seqcst(&wq->wake_at, &cur, target))
+			;
+		/* ...then re-check the counter (seq_cst; pairs with the
+		 * notifier's store-then-load). */
+		if (weir_seq_geq(weir_load_seqcst(counter), target))
+			return WEIR_OK;
+		uint64_t now = weir__now_ns();
+		if (now >= deadline_ns)
+			return WEIR_ETIMEDOUT;
+		weir__futex_wait(&wq->seq, key, deadline_ns);
+		if (weir_seq_geq(weir_load_acquire(counter), target)) /* A1 */
+			return WEIR_OK;
+	}
+}
