@@ -105,10 +105,14 @@ static void *worker(void *vp)
 		uint64_t r = rng(&seed);
 		/* receive a block from the previous thread, check it, free it */
 		struct mailbox *in = &sh->box[t->id];
-		void *got = weir_xchg_acquire(&in->slot, NULL); /* pairs with the sender's release */
+		/* A1: acquire - pairs with the sender's R1 (slot, stamp, size) */
+		void *got = weir_load_acquire(&in->slot);
 		if (got) {
 			uint64_t v = weir_load_relaxed(&in->stamp);
 			size_t s = weir_load_relaxed(&in->size);
+			/* R2: release - the reads above happen before the sender may
+			 * reuse the mailbox; pairs with A2 */
+			weir_store_release(&in->slot, NULL);
 			if (!check(got, s, v))
 				weir_faa_relaxed(&sh->bad_stamp, 1);
 			if (weir_mem_free(sh->m, got) != WEIR_OK)
@@ -136,11 +140,11 @@ static void *worker(void *vp)
 			struct mailbox *out = &sh->box[(t->id + 1) % NTHREADS];
 			bool sent = false;
 			if ((r >> 20) % 3 == 0 &&
-			    weir_load_relaxed(&out->slot) == NULL) {
+			    weir_load_acquire(&out->slot) == NULL) { /* A2: pairs with R2 */
 				/* only this thread writes into `out` while it is empty */
 				weir_store_relaxed(&out->stamp, st[i]);
 				weir_store_relaxed(&out->size, sz[i]);
-				weir_store_release(&out->slot, live[i]); /* pairs with the receiver's acquire */
+				weir_store_release(&out->slot, live[i]); /* R1: pairs with A1 */
 				sent = true;
 			}
 			if (!sent && weir_mem_free(sh->m, live[i]) != WEIR_OK)
