@@ -185,6 +185,34 @@ WEIR_API int weir_session_plan_json(weir_session_t *s, uint32_t graph_id, char *
 /* Free an output buffer weir allocated. Returns as weir_mem_free(). */
 WEIR_API int weir_session_free(weir_session_t *s, void *p);
 
+/* ------------------------------------------------------------------------ */
+/* Bridge to the ACL facade (acl/acl.h)                                       */
+/* ------------------------------------------------------------------------ */
+
+/* A session on the runtime and device memory that aclInit created (so
+ * aclrtMalloc'd buffers and aclrtStreams can be used with it). Returns as
+ * weir_session_create(), or WEIR_ESTATE before aclInit / after aclFinalize. */
+WEIR_API int weir_session_create_acl(const weir_option_t *opts, size_t nopts,
+                                     weir_session_t **out);
+
+/* The weir stream behind an aclrtStream (NULL: the calling thread's current
+ * context's default stream), for the run calls above. Returns WEIR_OK or
+ * WEIR_EHANDLE (destroyed or garbage stream, no current context). */
+WEIR_API int weir_session_acl_stream(void *acl_stream, weir_stream_t **out);
+
+/* GE process state, used by the GE v2 facade (include/ge/ge_api_v2.h):
+ * initialize (aclInit reference; idempotent), finalize (finalizes every live
+ * GE session, drops the aclInit reference; later session calls return
+ * WEIR_EFINALIZED), sessions registered for finalize, and freeing outputs
+ * weir allocated for a GE session. */
+WEIR_API int  weir_ge_initialize(const weir_option_t *opts, size_t nopts);
+WEIR_API int  weir_ge_finalize(void);
+WEIR_API bool weir_ge_initialized(void);
+WEIR_API int  weir_ge_session_create(const weir_option_t *opts, size_t nopts,
+                                     weir_session_t **out);
+WEIR_API void weir_ge_session_destroy(weir_session_t *s);
+WEIR_API int  weir_ge_free(void *p);
+
 #ifdef __cplusplus
 }
 #endif
