@@ -2,9 +2,10 @@
  * tests/unit/test_ops_harness.h - runs one built-in op the way the executor
  * does (registry lookup by name, input-count check, infer, blocks(), then
  * every block of the call) and checks that the output bytes are identical
- * for nblocks in {1, 3, 7, blocks(4 workers), blocks(1 worker)}, with the
- * blocks of one call run in reverse order for some counts, and that no
- * kernel writes past an output's end. Included by tests/unit/test_ops_*.c.
+ * for nblocks in {1, 3, 7, blocks(4 workers), blocks(1 worker), 2}, with the
+ * blocks of one call run in reverse order for some counts and concurrently
+ * on threads for nblocks = 7, and that no kernel writes past an output's
+ * end. Included by tests/unit/test_ops_*.c.
  */
 #ifndef TEST_OPS_HARNESS_H
 #define TEST_OPS_HARNESS_H
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include "graph/op.h"
@@ -151,10 +153,26 @@ static inline void oc_attr_ints(opcase_t *c, const char *k, const int64_t *v, si
 	oc_attr_ints((c), (k), (const int64_t[]){ __VA_ARGS__ }, \
 		     sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
 
+typedef struct oc_thread_arg {
+	const weir_op_def_t *d;
+	const weir_op_call_t *call;
+	uint32_t block, nblocks;
+	int rc;
+} oc_thread_arg_t;
+
+static void *oc_block_thread(void *p)
+{
+	oc_thread_arg_t *a = p;
+	a->rc = a->d->kernel(a->call, a->block, a->nblocks);
+	return NULL;
+}
+
 /* One full call with nb blocks into fresh outputs; blocks run in reverse
- * order when `reverse`. Returns the first failing block's code. */
+ * order when `reverse`, or all at once on nb threads when `threaded` (as the
+ * device's workers run them: under TSan this proves that blocks write
+ * disjoint bytes). Returns the first failing block's code. */
 static inline int oc_call(opcase_t *c, const weir_op_def_t *d, uint32_t nb, bool reverse,
-			  uint8_t fill, void **outs, size_t *bytes)
+			  bool threaded, uint8_t fill, void **outs, size_t *bytes)
 {
 	for (uint32_t i = 0; i < c->nout; i++) {
 		bytes[i] = (size_t)weir_tensor_desc_bytes(&c->out_desc[i]);
@@ -172,6 +190,20 @@ static inline int oc_call(opcase_t *c, const weir_op_def_t *d, uint32_t nb, bool
 	call.workspace = wsp;
 	call.workspace_size = ws;
 	int rc = 0;
+	if (threaded && nb > 1 && nb <= 16) {
+		pthread_t th[16];
+		oc_thread_arg_t args[16];
+		for (uint32_t k = 0; k < nb; k++) {
+			args[k] = (oc_thread_arg_t){ .d = d, .call = &call, .block = k, .nblocks = nb };
+			assert_int_equal(pthread_create(&th[k], NULL, oc_block_thread, &args[k]), 0);
+		}
+		for (uint32_t k = 0; k < nb; k++) {
+			assert_int_equal(pthread_join(th[k], NULL), 0);
+			if (args[k].rc != 0 && rc == 0)
+				rc = args[k].rc;
+		}
+		nb = 0;   /* done */
+	}
 	for (uint32_t k = 0; k < nb; k++) {
 		uint32_t b = reverse ? nb - 1 - k : k;
 		int r = d->kernel(&call, b, nb);
@@ -238,11 +270,11 @@ static inline int oc_run(opcase_t *c, uint32_t nout)
 	const uint32_t nbs[] = { 1, 3, 7, b4, b1, 2 };
 	size_t bytes[OC_MAX_IO];
 	c->stage = 2;
-	int rc0 = oc_call(c, d, 1, false, 0xA5, c->out, bytes);
+	int rc0 = oc_call(c, d, 1, false, false, 0xA5, c->out, bytes);
 	for (size_t k = 1; k < sizeof(nbs) / sizeof(nbs[0]); k++) {
 		void *o2[OC_MAX_IO] = { 0 };
 		size_t b2[OC_MAX_IO];
-		int r = oc_call(c, d, nbs[k], k % 2 == 1, 0x5A, o2, b2);
+		int r = oc_call(c, d, nbs[k], k % 2 == 1, nbs[k] == 7, 0x5A, o2, b2);
 		if ((r != 0) != (rc0 != 0))
 			fail_msg("%s: nblocks 1 returned %d but nblocks %u returned %d", c->op, rc0,
 				 nbs[k], r);
