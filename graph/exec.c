@@ -36,6 +36,7 @@ struct wx_step {
 	void **out;                      /* T */
 	weir_op_kernel_fn fn;            /* I */
 	uint32_t nblocks;                /* I */
+	uint32_t seg;                    /* I: steps in the segment starting here (0: inside one) */
 	weir_tensor_desc_t *in_desc, *out_desc;   /* I */
 };
 
@@ -81,6 +82,23 @@ static int step_task(void *args, uint32_t block, uint32_t nblocks)
 		weir_cas_strong_acqrel(&a->L->fail, &zero, rc);
 	}
 	return rc;
+}
+
+/* A segment: consecutive steps of one stream in submission order, all with
+ * one block, waits only before the first and a record only after the last,
+ * run by one task (the "sunk" task list: one launch instead of many). */
+struct seg_args { weir_loaded_t *L; uint32_t first, count; };
+
+static int seg_task(void *args, uint32_t block, uint32_t nblocks)
+{
+	const struct seg_args *a = args;
+	for (uint32_t i = 0; i < a->count; i++) {
+		struct step_args sa = { &a->L->steps[a->first + i], a->L };
+		int rc = step_task(&sa, 0, 1);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 #define BIND_INLINE 8
@@ -301,6 +319,22 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		x->nblocks = nb == 0 ? 1 : nb > 1024 ? 1024 : nb;
 	}
 	L->npatches = npatch;
+	/* Segments over the kernel steps (output copies stay separate). */
+	for (uint32_t i = 0; i < p->nkernels;) {
+		uint32_t j = i + 1;
+		if (L->steps[i].nblocks == 1 && p->steps[i].record < 0)
+			while (j < p->nkernels && L->steps[j].nblocks == 1 &&
+			       p->steps[j].stream == p->steps[i].stream && p->steps[j].nwaits == 0) {
+				bool last = p->steps[j].record >= 0;
+				j++;
+				if (last)
+					break;
+			}
+		L->steps[i].seg = j - i;
+		i = j;
+	}
+	for (uint32_t i = p->nkernels; i < p->nsteps; i++)
+		L->steps[i].seg = 1;
 	*out = L;
 	return WEIR_OK;
 fail:
@@ -416,14 +450,24 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 				if ((rc = weir_stream_wait_event(U, L->events[p->joins[j].event])))
 					return rc;
 		const struct wc_step *s = &p->steps[i];
+		uint32_t n = L->steps[i].seg;
+		if (n == 0)
+			continue;   /* runs inside an earlier segment */
 		weir_stream_t *st = s->stream ? L->streams[s->stream] : U;
 		for (uint32_t k = 0; k < s->nwaits; k++)
 			if ((rc = weir_stream_wait_event(st, L->events[s->waits[k]])))
 				return rc;
-		struct step_args sa = { &L->steps[i], L };
-		if ((rc = weir_launch(st, step_task, &sa, sizeof(sa), L->steps[i].nblocks, 0)))
+		if (n > 1) {
+			struct seg_args ga = { L, i, n };
+			rc = weir_launch(st, seg_task, &ga, sizeof(ga), 1, 0);
+		} else {
+			struct step_args sa = { &L->steps[i], L };
+			rc = weir_launch(st, step_task, &sa, sizeof(sa), L->steps[i].nblocks, 0);
+		}
+		if (rc)
 			return rc;
-		if (s->record >= 0 && (rc = weir_event_record(L->events[s->record], st)))
+		const struct wc_step *e = &p->steps[i + n - 1];
+		if (e->record >= 0 && (rc = weir_event_record(L->events[e->record], st)))
 			return rc;
 	}
 	if (p->nsteps == p->nkernels)
