@@ -203,8 +203,9 @@ static void test_concat_split(void **state)
 		{ 2, { 500, 0 }, 1, 3, { 100, 7, 200 } },   /* several blocks */
 		{ 2, { 0, 300 }, 0, 2, { 400, 300 } },
 	};
-	for (size_t s = 0; s < OC_N(cases); s++) {
-		int dt = oc_all_dts[s % OC_N(oc_all_dts)];
+	for (size_t s = 0; s < OC_N(cases); s++)
+	for (size_t t = 0; t < OC_N(oc_all_dts); t++) {
+		int dt = oc_all_dts[(s + t) % OC_N(oc_all_dts)];
 		size_t es = weir_dtype_size(dt);
 		int r = cases[s].r, ax = cases[s].ax < 0 ? cases[s].ax + r : cases[s].ax;
 		int64_t od[8];
