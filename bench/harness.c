@@ -94,20 +94,41 @@ void wb_sleep_ms(unsigned ms)
 
 void wb_settle(void) { wb_sleep_ms(G.settle_ms); }
 
+static void read_start_set(void);
+static cpu_set_t start_set;
+static bool have_start_set;
+
 unsigned wb_ncpus(void)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
+	read_start_set();
+	if (!have_start_set)
 		return 1;
-	int n = CPU_COUNT(&set);
+	int n = CPU_COUNT(&start_set);
 	return n > 0 ? (unsigned)n : 1;
+}
+
+bool wb_unpin_self(void)
+{
+	read_start_set();
+	return have_start_set &&
+	       pthread_setaffinity_np(pthread_self(), sizeof start_set, &start_set) == 0;
+}
+
+/* The process's CPUs as wb_init() found them (before any pinning), so that
+ * threads created by a pinned thread still index the whole set. */
+static void read_start_set(void)
+{
+	if (!have_start_set && sched_getaffinity(0, sizeof start_set, &start_set) == 0)
+		have_start_set = true;
 }
 
 bool wb_pin_self(unsigned cpu)
 {
 	cpu_set_t set, mine;
-	if (sched_getaffinity(0, sizeof mine, &mine) != 0)
+	read_start_set();
+	if (!have_start_set)
 		return false;
+	mine = start_set;
 	unsigned n = (unsigned)CPU_COUNT(&mine), k = cpu % (n ? n : 1), seen = 0;
 	CPU_ZERO(&set);
 	for (unsigned c = 0; c < CPU_SETSIZE; c++) {
@@ -266,6 +287,7 @@ void wb_init(int argc, char **argv, const char *suite)
 	G.argv = argv;
 	G.suite = suite;
 	G.t_start = wb_now_ns();
+	read_start_set();
 	if (getenv("WB_QUICK") && strcmp(getenv("WB_QUICK"), "1") == 0)
 		G.quick = true;
 	G.rounds = env_uint("WB_ROUNDS", G.rounds);

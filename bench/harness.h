@@ -66,10 +66,13 @@ uint64_t wb_now_ns(void);
 void wb_sleep_ms(unsigned ms);
 /* The harness's between-subject pause (default 5 ms). */
 void wb_settle(void);
-/* CPUs this process may run on (sched_getaffinity), >= 1. */
+/* CPUs this process may run on (its affinity mask when wb_init() ran), >= 1. */
 unsigned wb_ncpus(void);
-/* Pin the calling thread to CPU (cpu % wb_ncpus()); false if refused. */
+/* Pin the calling thread to the cpu-th usable CPU (cpu % wb_ncpus()) of the
+ * mask wb_init() saw, whatever the caller's current mask; false if refused. */
 bool wb_pin_self(unsigned cpu);
+/* Give the calling thread the whole mask wb_init() saw again. */
+bool wb_unpin_self(void);
 /* Voluntary + involuntary context switches so far: whole process
  * (getrusage RUSAGE_SELF) or the calling thread only (RUSAGE_THREAD). */
 uint64_t wb_ctxsw_process(void);

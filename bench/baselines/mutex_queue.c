@@ -15,6 +15,7 @@ struct bl_mq {
 	unsigned cap, head, count; /* L: mu */
 	uint64_t pushed, ran;    /* L: mu */
 	unsigned waiters;        /* L: mu - threads in bl_mq_wait() */
+	unsigned full_waiters;   /* L: mu - producers waiting for room */
 	bool stop;               /* L: mu */
 	int cpu;
 	pthread_t th;
@@ -33,7 +34,8 @@ static void *mq_worker(void *p)
 			break;
 		bl_task_t t = q->slots[q->head];
 		q->head = (q->head + 1) % q->cap;
-		if (q->count-- == q->cap)
+		q->count--;
+		if (q->full_waiters)
 			pthread_cond_signal(&q->not_full);
 		pthread_mutex_unlock(&q->mu);
 		t.fn(t.arg);
@@ -89,8 +91,11 @@ void bl_mq_destroy(bl_mq_t *q)
 void bl_mq_push(bl_mq_t *q, bl_task_fn fn, void *arg)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->count == q->cap)
+	while (q->count == q->cap) {
+		q->full_waiters++;
 		pthread_cond_wait(&q->not_full, &q->mu);
+		q->full_waiters--;
+	}
 	q->slots[(q->head + q->count) % q->cap] = (bl_task_t){ fn, arg };
 	if (q->count++ == 0)
 		pthread_cond_signal(&q->not_empty);

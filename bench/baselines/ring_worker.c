@@ -72,8 +72,9 @@ static void *ring_worker(void *p)
 
 		unsigned idle = 0;
 		uint64_t local = 0;
-		/* A2: acquire - pairs with R1 of the other workers (MPMC). */
-		while (weir_load_acquire(&r->done) != target) {
+		/* A2: acquire - pairs with R1 of the other workers (MPMC).
+		 * ">=": another worker may already be into the next run. */
+		while (!weir_seq_geq(weir_load_acquire(&r->done), target)) {
 			void *item;
 			if (ring_deq(r, &item)) {
 				const bl_task_t *t = item;
@@ -85,7 +86,7 @@ static void *ring_worker(void *p)
 			/* R1: release - publishes the items run so far; pairs with
 			 * A1 in bl_ring_wait() and A2. Only when the ring looks empty,
 			 * so the floor pays no per-item shared write. */
-			if (local) {
+				if (local) {
 				weir_faa_release(&r->done, local);
 				local = 0;
 			}
