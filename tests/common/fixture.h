@@ -27,7 +27,7 @@ static inline int wt_fix_setup_cfg(void **state, uint32_t workers, uint32_t ring
 	wt_fix_t *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	f->base_threads = wt_thread_count();
+	f->base_threads = wt_thread_baseline();
 	weir_config_t c = wt_config(WT_FIX_DEVICES, workers, ring);
 	c.flags |= WEIR_CONFIG_NO_PIN;
 	if (weir_runtime_create(&c, &f->rt) != WEIR_OK)

@@ -194,6 +194,63 @@ static inline int wt_thread_count_settle(int want, int64_t bound_ns)
 	return n;
 }
 
+/* The process's thread count at rest, once process-wide helpers exist.
+ * liburcu starts its default call_rcu thread on first use and keeps it for
+ * the life of the process, so the first runtime to retire an object leaves
+ * one more thread behind than there was before it. This runs one warm-up
+ * runtime (objects created, used and destroyed) the first time it is
+ * called, then returns the count measured after it. */
+static inline int wt_thread_baseline(void)
+{
+	static int base = -1;
+	if (base >= 0)
+		return base;
+	weir_config_t c;
+	weir_config_init(&c);
+	c.devices = 1;
+	c.workers_per_device = 1;
+	c.flags |= WEIR_CONFIG_NO_PIN;
+	weir_runtime_t *rt = NULL;
+	if (weir_runtime_create(&c, &rt) == WEIR_OK) {
+		weir_group_t *g = NULL;
+		weir_stream_t *s = NULL;
+		weir_event_t *e = NULL;
+		if (weir_group_create(rt, 0, &g) == WEIR_OK &&
+		    weir_stream_create(g, 0, 0, &s) == WEIR_OK &&
+		    weir_event_create(rt, 0, 0, &e) == WEIR_OK) {
+			weir_event_record(e, s);
+			weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
+			weir_event_destroy(e);
+			weir_stream_destroy(s);
+			weir_group_destroy(g);
+		}
+		weir_runtime_destroy(rt);
+	}
+	/* let joined threads leave /proc */
+	int n = wt_thread_count(), prev = -1;
+	for (int i = 0; i < 50 && n != prev; i++) {
+		wt_sleep_ns(20 * WT_MS);
+		prev = n;
+		n = wt_thread_count();
+	}
+	base = n;
+	return base;
+}
+
+/* Bounded wait until exactly one thread is named `name` (a worker names
+ * itself when it starts, which may be after runtime create returns). */
+static inline int wt_threads_named(const char *name);
+static inline bool wt_wait_thread_named(const char *name, int64_t bound_ns)
+{
+	uint64_t end = wt_now_ns() + (uint64_t)bound_ns;
+	while (wt_threads_named(name) != 1) {
+		if (wt_now_ns() > end)
+			return false;
+		wt_sleep_ns(1000000);
+	}
+	return true;
+}
+
 /* Count threads whose name (comm) matches `name` exactly. */
 static inline int wt_threads_named(const char *name)
 {
@@ -264,6 +321,22 @@ static inline bool wt_thread_cpus(const char *name, char *out, size_t outsz)
 	}
 	closedir(d);
 	return found;
+}
+
+/* Bounded wait until the thread named `name` has Cpus_allowed_list `want`
+ * (a worker pins itself when it starts). Returns the final list in out. */
+static inline bool wt_wait_thread_cpus(const char *name, const char *want, char *out,
+                                       size_t outsz, int64_t bound_ns)
+{
+	uint64_t end = wt_now_ns() + (uint64_t)bound_ns;
+	for (;;) {
+		bool found = wt_thread_cpus(name, out, outsz);
+		if (found && strcmp(out, want) == 0)
+			return true;
+		if (wt_now_ns() > end)
+			return false;
+		wt_sleep_ns(1000000);
+	}
 }
 
 /* CPUs in this process's affinity mask. */
