@@ -264,18 +264,28 @@ static void test_foreign_runtime_handles(void **state)
 	weir_stream_t *s1 = wt_stream(f, 0);
 	weir_reporter_t *r1;
 	WT_OK(weir_reporter_create(f->rt, &r1));
-	WT_ASSERT_STATUS2(weir_event_record(e1, s2), WEIR_EFOREIGN, WEIR_EHANDLE);
-	WT_ASSERT_STATUS2(weir_event_record(e2, s1), WEIR_EFOREIGN, WEIR_EHANDLE);
-	WT_ASSERT_STATUS2(weir_stream_wait_event(s1, e2), WEIR_EFOREIGN, WEIR_EHANDLE);
-	WT_ASSERT_STATUS2(weir_stream_subscribe(s2, r1), WEIR_EFOREIGN, WEIR_EHANDLE);
-	weir_stream_stats_t st = wt_stats(s1);
-	assert_int_equal(st.submitted, 0);
-	st = wt_stats(s2);
-	assert_int_equal(st.submitted, 0);
+	/* collect first, tear rt2 down, then assert (a failure must not leak
+	 * rt2 into the next test) */
+	int rc[4];
+	rc[0] = weir_event_record(e1, s2);
+	rc[1] = weir_event_record(e2, s1);
+	rc[2] = weir_stream_wait_event(s1, e2);
+	rc[3] = weir_stream_subscribe(s2, r1);
+	weir_stream_stats_t st1 = wt_stats(s1), st2 = wt_stats(s2);
 	WT_OK(weir_reporter_destroy(r1));
 	WT_OK(weir_event_destroy(e1));
 	WT_OK(weir_stream_destroy(s1));
 	weir_runtime_destroy(rt2); /* frees g2, s2, e2 */
+	static const char *const what[] = {
+		"record(event of rt1, stream of rt2)", "record(event of rt2, stream of rt1)",
+		"wait_event(stream of rt1, event of rt2)", "subscribe(stream of rt2, reporter of rt1)",
+	};
+	for (int i = 0; i < 4; i++)
+		if (rc[i] != WEIR_EFOREIGN && rc[i] != WEIR_EHANDLE)
+			fail_msg("%s returned %s, want EFOREIGN or EHANDLE", what[i],
+			         weir_status_name(rc[i]));
+	assert_int_equal(st1.submitted, 0);
+	assert_int_equal(st2.submitted, 0);
 }
 
 /* NULL handles: refused (destroy calls: a no-op) and NULL out-pointers. */

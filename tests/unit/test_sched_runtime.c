@@ -98,7 +98,7 @@ static void test_config_from_env_malformed(void **state)
 
 static void test_runtime_create_invalid(void **state)
 {
-	int base = wt_thread_count();
+	int base = wt_thread_baseline();
 	weir_runtime_t *rt = (weir_runtime_t *)(uintptr_t)0x1234;
 	weir_config_t c;
 
@@ -123,7 +123,7 @@ static void test_runtime_create_invalid(void **state)
 
 static void test_runtime_create_destroy(void **state)
 {
-	int base = wt_thread_count();
+	int base = wt_thread_baseline();
 	weir_config_t c = wt_config(3, 2, 64);
 	c.flags |= WEIR_CONFIG_NO_PIN;
 	weir_runtime_t *rt = NULL;
@@ -187,10 +187,9 @@ static void test_worker_names_and_pinning(void **state)
 	for (unsigned d = 0; d < 2; d++)
 		for (unsigned w = 0; w < 2; w++) {
 			snprintf(name, sizeof name, "weir-d%uw%u", d, w);
-			if (wt_threads_named(name) != 1)
+			if (!wt_wait_thread_named(name, 10 * WT_S))
 				fail_msg("expected exactly one thread named %s", name);
-			assert_true(wt_thread_cpus(name, cpus, sizeof cpus));
-			if (strcmp(cpus, "0") != 0)
+			if (!wt_wait_thread_cpus(name, "0", cpus, sizeof cpus, 10 * WT_S))
 				fail_msg("%s pinned to '%s', want '0'", name, cpus);
 		}
 	weir_runtime_destroy(rt);
@@ -202,10 +201,12 @@ static void test_worker_names_and_pinning(void **state)
 	/* One list per device. */
 	c.cpus = "1;0";
 	WT_OK(weir_runtime_create(&c, &rt));
-	assert_true(wt_thread_cpus("weir-d0w1", cpus, sizeof cpus));
-	assert_string_equal(cpus, "1");
-	assert_true(wt_thread_cpus("weir-d1w0", cpus, sizeof cpus));
-	assert_string_equal(cpus, "0");
+	assert_true(wt_wait_thread_named("weir-d0w1", 10 * WT_S));
+	assert_true(wt_wait_thread_named("weir-d1w0", 10 * WT_S));
+	if (!wt_wait_thread_cpus("weir-d0w1", "1", cpus, sizeof cpus, 10 * WT_S))
+		fail_msg("weir-d0w1 pinned to '%s', want '1'", cpus);
+	if (!wt_wait_thread_cpus("weir-d1w0", "0", cpus, sizeof cpus, 10 * WT_S))
+		fail_msg("weir-d1w0 pinned to '%s', want '0'", cpus);
 	weir_runtime_destroy(rt);
 }
 
