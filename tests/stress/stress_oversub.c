@@ -117,7 +117,7 @@ static void test_oversubscribed(void **state)
 {
 	wt_watchdog_t wd;
 	wt_watchdog_start(&wd, 600);
-	int base = wt_thread_count();
+	int base = wt_thread_baseline();
 	int64_t bound = (int64_t)wt_env_u64("WEIR_OVERSUB_BOUND_S", 120) * WT_S;
 	uint64_t t0 = wt_now_ns();
 	uint64_t ntasks = wt_clamp_u64(wt_stress_tasks() / 4, 1000, UINT64_MAX);

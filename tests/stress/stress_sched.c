@@ -19,7 +19,9 @@
  *   I4 failure modes  a task failing at k, in CONTINUE and STOP mode;
  *   I5 conservation   weir_stream_stats on every stream after drain;
  *   I7 wrap-around    ring_capacity 8/4/64 under ~10^6 tasks per stream set.
- * Tasks = WEIR_STRESS_TASKS (default 200000), split over several seeds.
+ * Tasks = WEIR_STRESS_TASKS (default 200000), split over WEIR_STRESS_SEEDS
+ * (default 3) seeds; WEIR_STRESS_SEED pins them. WEIR_STRESS_NO_REREC=1 (a
+ * diagnosis knob) records each event on one stream only.
  * Workers only record; the main thread asserts (shared/design/tsan.md).
  */
 #include "common/fixture.h"
@@ -66,7 +68,9 @@ struct run {
 	weir_runtime_t *rt;
 	weir_group_t *grp[NDEV];
 	weir_stream_t *st[NSTREAM];
-	weir_event_t *ev[NPROD][NDEV][NEVPP];
+	weir_event_t *ev[NPROD][NDEV][NEVPP];  /* re-recorded on any stream of the device */
+	weir_event_t *sev[NPROD][NSTREAM];     /* recorded on one stream only */
+	bool no_rerecord;                      /* WEIR_STRESS_NO_REREC=1: sev only */
 	uint64_t ntasks;
 	_Atomic uint32_t *hits;           /* I1: runs (blocks) per task */
 	uint8_t *want;                    /* expected hits; producer writes, main reads */
@@ -207,7 +211,14 @@ static void *producer_main(void *arg)
 			t.slot = slot;
 			submit(pp, &rng, &t, 1);
 			uint64_t wpseq = t.pseq;
-			weir_event_t *e = r->ev[pp->p][d][pp->evnext[d]++ % NEVPP];
+			/* Half the pairs use an event this producer records on
+			 * any stream of the device (so an earlier record may still
+			 * be pending when a later one, elsewhere, completes: the
+			 * wait must hold on to the record it captured); half use
+			 * an event recorded on stream a only. */
+			weir_event_t *e = (r->no_rerecord || wt_rng_below(&rng, 2))
+				? r->sev[pp->p][a]
+				: r->ev[pp->p][d][pp->evnext[d]++ % NEVPP];
 			int rc = weir_event_record(e, r->st[a]);
 			if (rc != WEIR_OK)
 				wt_violation(&r->v, V_EVENT_RC, (uint64_t)(int64_t)rc, a, 0);
@@ -250,7 +261,7 @@ static void *producer_main(void *arg)
 
 static void run_oracle(uint64_t ntasks, uint64_t seed, uint32_t ring, wt_watchdog_t *wd)
 {
-	int base_threads = wt_thread_count();
+	int base_threads = wt_thread_baseline();
 	struct run *r = calloc(1, sizeof *r);
 	assert_non_null(r);
 	r->ntasks = ntasks;
@@ -275,6 +286,11 @@ static void run_oracle(uint64_t ntasks, uint64_t seed, uint32_t ring, wt_watchdo
 				WT_OK(weir_event_create(r->rt, d, k == 0 ? WEIR_EVENT_TIMING : 0,
 				                        &r->ev[p][d][k]));
 	}
+
+	for (uint32_t p = 0; p < NPROD; p++)
+		for (uint32_t i = 0; i < NSTREAM; i++)
+			WT_OK(weir_event_create(r->rt, i / NSPD, 0, &r->sev[p][i]));
+	r->no_rerecord = wt_env_u64("WEIR_STRESS_NO_REREC", 0) != 0;
 
 	wt_watchdog_phase(wd, "oracle: submitting");
 	static struct producer pp[NPROD];
@@ -351,6 +367,9 @@ static void run_oracle(uint64_t ntasks, uint64_t seed, uint32_t ring, wt_watchdo
 		for (uint32_t p = 0; p < NPROD; p++)
 			for (uint32_t k = 0; k < NEVPP; k++)
 				WT_OK(weir_event_destroy(r->ev[p][d][k]));
+	for (uint32_t p = 0; p < NPROD; p++)
+		for (uint32_t i = 0; i < NSTREAM; i++)
+			WT_OK(weir_event_destroy(r->sev[p][i]));
 	for (uint32_t s = 0; s < NSTREAM; s++)
 		WT_OK(s % 2 ? weir_stream_destroy(r->st[s]) : weir_stream_destroy_force(r->st[s]));
 	for (uint32_t d = 0; d < NDEV; d++)
@@ -512,7 +531,9 @@ static void test_failure_modes(void **state)
 	wt_watchdog_t wd;
 	wt_watchdog_start(&wd, 600);
 	wt_watchdog_phase(&wd, "failure modes");
-	weir_config_t c = wt_config(2, 2, 16);
+	/* ring room for everything a round queues behind its gate (at most
+	 * 32 + 1 + 127 per stream): a blocking launch must not wait on it */
+	weir_config_t c = wt_config(2, 2, 256);
 	weir_runtime_t *rt;
 	WT_OK(weir_runtime_create(&c, &rt));
 	weir_group_t *dg[2];
@@ -543,5 +564,7 @@ int main(void)
 		cmocka_unit_test(test_oracle),
 		cmocka_unit_test(test_failure_modes),
 	};
+	if (getenv("WEIR_TEST_FILTER")) /* e.g. WEIR_TEST_FILTER=test_failure_modes */
+		cmocka_set_test_filter(getenv("WEIR_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,7 +96,7 @@ static void *prod_main(void *arg)
 
 static void run_producers(uint32_t nstreams, uint64_t ntasks, uint64_t seed, wt_watchdog_t *wd)
 {
-	int base = wt_thread_count();
+	int base = wt_thread_baseline();
 	struct prun *r = calloc(1, sizeof *r);
 	assert_non_null(r);
 	r->hits = calloc(ntasks, sizeof *r->hits);
@@ -184,5 +184,7 @@ int main(void)
 		cmocka_unit_test(test_64_producers_one_stream),
 		cmocka_unit_test(test_64_producers_eight_streams),
 	};
+	if (getenv("WEIR_TEST_FILTER")) /* e.g. WEIR_TEST_FILTER=test_failure_modes */
+		cmocka_set_test_filter(getenv("WEIR_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,21 +272,13 @@ static void test_shutdown_in_flight(void **state)
 {
 	wt_watchdog_t wd;
 	wt_watchdog_start(&wd, 800);
-	int base0 = wt_thread_count();
+	int base = wt_thread_baseline();
 	uint64_t iters = wt_clamp_u64(wt_stress_tasks() / 500, 100, 4000);
 	uint64_t seed = wt_seed(0);
 	wt_rng_t rng;
 	wt_rng_seed(&rng, seed);
 	fprintf(stderr, "  %" PRIu64 " iterations, seed %" PRIu64 "\n", iters, seed);
 	static char phase[64];
-	/* the first iteration may start process-wide helpers (e.g. liburcu's
-	 * call_rcu thread) that live on; the baseline is taken after it */
-	one_iteration(0, &rng, 4);
-	int base = wt_thread_count_settle(base0, 2 * WT_S);
-	if (base != base0)
-		fprintf(stderr, "  note: %d thread(s) outlive the first runtime (process-wide helpers)\n",
-		        base - base0);
-	assert_true(base - base0 <= 2);
 	uint64_t per[NSCEN] = { 0 };
 	uint64_t t0 = wt_now_ns();
 	for (uint64_t n = 1; n <= iters; n++) {
