@@ -42,7 +42,7 @@ static int cast_dst(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, int *dst)
 
 static int cast_infer(weir_op_infer_ctx_t *ctx)
 {
-	int dst, rc;
+	int dst = 0, rc;
 	if (!weir__ops_is_any(ctx->in[0].dtype))
 		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtype %d not supported", ctx->in[0].dtype);
 	rc = cast_dst(ctx, ctx->attrs, &dst);

@@ -289,7 +289,7 @@ static int concat_axis(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 static int concat_infer(weir_op_infer_ctx_t *ctx)
 {
 	const weir_tensor_desc_t *x0 = &ctx->in[0];
-	int ax, found, rc = any_dtype(ctx, 0);
+	int ax = 0, found, rc = any_dtype(ctx, 0);
 	if (rc == WEIR_OK)
 		rc = concat_axis(ctx, ctx->attrs, x0, &ax);
 	if (rc != WEIR_OK)
@@ -359,7 +359,7 @@ static void cat_walk(const weir_tensor_desc_t *whole, int ax, uint32_t nparts,
 
 static int concat_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
-	int ax;
+	int ax = 0;
 	if (concat_axis(NULL, c->attrs, &c->in_desc[0], &ax) != WEIR_OK)
 		return WEIR_EINVAL;
 	int64_t lo, hi;
@@ -397,7 +397,7 @@ static int split_infer(weir_op_infer_ctx_t *ctx)
 {
 	const weir_tensor_desc_t *x = &ctx->in[0];
 	uint32_t nout = ctx->nout;
-	int ax, found, rc = any_dtype(ctx, 0);
+	int ax = 0, found, rc = any_dtype(ctx, 0);
 	if (rc == WEIR_OK)
 		rc = split_axis(ctx, ctx->attrs, x, &ax);
 	if (rc != WEIR_OK)
@@ -456,7 +456,7 @@ static int split_infer(weir_op_infer_ctx_t *ctx)
 
 static int split_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
-	int ax;
+	int ax = 0;
 	if (split_axis(NULL, c->attrs, &c->in_desc[0], &ax) != WEIR_OK)
 		return WEIR_EINVAL;
 	int64_t lo, hi;

@@ -232,7 +232,7 @@ static void test_concat_split(void **state)
 		int64_t n = oc_numel(r, od);
 		uint8_t *want = malloc((size_t)n * es + 1);
 		for (int64_t k = 0; k < n; k++) {
-			int64_t idx[8], pd[8];
+			int64_t idx[8] = { 0 }, pd[8];
 			oc_unravel(k, r, od, idx);
 			int j = 0;
 			while (idx[ax] >= cases[s].sz[j]) {
