@@ -395,6 +395,8 @@ static void set_ratios(struct wb_figure *f, const double *r, size_t n)
 }
 
 static void print_figure_line(const struct wb_figure *f);
+static void write_json(const char *path);
+static void figure_done(const struct wb_figure *f);
 static bool in_summary;
 
 /* Run one subject for one round: returns the round's value (ns/op, or
@@ -489,7 +491,7 @@ wb_figure_t *wb_compare(const char *name, const char *unit,
 	wb_settle();
 	if (it_o == 0 || it_b == 0) {
 		wb_fail(f, "%s failed during warm-up", it_o == 0 ? ours->name : base->name);
-		print_figure_line(f);
+		figure_done(f);
 		return f;
 	}
 
@@ -550,7 +552,7 @@ out:
 	free(rh);
 	free(ho);
 	free(hb);
-	print_figure_line(f);
+	figure_done(f);
 	return f;
 }
 
@@ -581,7 +583,7 @@ wb_figure_t *wb_value_rounds(const char *name, const char *unit,
 		double rr = ours / base;
 		set_ratios(f, &rr, 1);
 	}
-	print_figure_line(f);
+	figure_done(f);
 	return f;
 }
 
@@ -730,6 +732,15 @@ static void print_figure_line(const struct wb_figure *f)
 		       (unsigned long long)f->lat_base.samples);
 	if (f->note[0])
 		printf("    note: %s\n", f->note);
+}
+
+/* After each figure the JSON file is rewritten, so a run cut short (timeout)
+ * still leaves every figure measured so far. */
+static void figure_done(const struct wb_figure *f)
+{
+	print_figure_line(f);
+	if (G.json)
+		write_json(G.json);
 }
 
 static void json_str(FILE *fp, const char *s)
@@ -946,7 +957,7 @@ static void write_json(const char *path)
 	fprintf(fp, "\n  ]\n}\n");
 	if (fclose(fp) != 0)
 		fprintf(stderr, "bench: error writing %s\n", path);
-	else
+	else if (in_summary)
 		printf("# JSON written to %s\n", path);
 }
 
