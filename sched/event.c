@@ -4,32 +4,45 @@
  *
  * Two models share one object:
  *  - snapshot (default, ACL "Ex", CUDA): record number g is queued with
- *    rec_gen = g; when the record task runs it raises done_gen to g. A wait
- *    captures the rec_gen of its call and is satisfied once done_gen reaches
- *    it, so a never-recorded event (gen 0) is complete.
+ *    rec_gen = g. A wait captures the rec_gen of its call and is satisfied
+ *    exactly when record g has completed, so a never-recorded event (gen 0)
+ *    is complete, and a later record on another stream never releases a
+ *    wait captured for an earlier one.
  *  - FLAG (ACL legacy): a record task sets `flag`, a reset task clears it,
- *    and a wait is satisfied while the flag is set. done_gen still counts
- *    completed records, for host synchronize.
+ *    and a wait is satisfied while the flag is set. Records still count
+ *    generations, for host synchronize.
+ *
+ * Completed generations: done_gen is a watermark (every record <= done_gen
+ * has completed). Records on one stream complete in order, which is the fast
+ * path: CAS done_gen from g-1 to g. A record that completes ahead of an
+ * earlier one (re-recorded on another stream) is kept in `early` under the
+ * lock until the watermark reaches it.
  *
  * Invariants:
- *  1. done_gen only grows (CAS max), published with seq_cst after the
- *     recording stream's earlier tasks retired, so a waiter that sees it
- *     sees their effects (I3).
- *  2. A worker that finds a wait unsatisfied takes `lock`, increments
+ *  1. done_gen only grows, published with seq_cst after the recording
+ *     stream's earlier tasks retired, so a waiter that sees it sees their
+ *     effects (I3).
+ *  2. An out-of-order completer announces itself (npending++, seq_cst)
+ *     before it reads done_gen under the lock; an in-order completer reads
+ *     npending (seq_cst) after its CAS and, if non-zero, takes the lock and
+ *     absorbs `early` entries that became contiguous. So no completion is
+ *     lost between the two paths.
+ *  3. A worker that finds a wait unsatisfied takes `lock`, increments
  *     nparked (seq_cst), re-checks, and only then links the stream and flips
- *     it to PARKED, all before unlocking. A recorder publishes done_gen/flag
- *     (seq_cst) and then reads nparked (seq_cst); if non-zero it takes `lock`
- *     and unparks every satisfied stream. So a park never misses a record.
- *  3. A parked stream is on exactly one event's list; whoever unlinks it
- *     (the recorder or an abort) under `lock` becomes its owner and must
+ *     it to PARKED, all before unlocking. A completer publishes (seq_cst) and
+ *     then reads nparked (seq_cst); if non-zero it takes `lock` and unparks
+ *     every satisfied stream. So a park never misses a record.
+ *  4. A parked stream is on exactly one event's list; whoever unlinks it
+ *     (the completer or an abort) under `lock` becomes its owner and must
  *     unpark it.
- *  4. Every queued record/wait/reset task holds a reference on its event, so
+ *  5. Every queued record/wait/reset task holds a reference on its event, so
  *     an event outlives the tasks that name it; the memory is freed after an
  *     RCU grace period, so an abort may read a parked stream's event under
  *     weir__rcu_read_lock().
- *  Limitation (documented): when one event is re-recorded on a *different*
- *  stream before an earlier record completes, a wait captured for the earlier
- *  record is satisfied by whichever of them completes with the higher number.
+ *  Limits (documented): more than WEIR_EVENT_EARLY records of one event
+ *  completing ahead of an earlier one degrade to "newest wins" for the
+ *  overflow; host query/sync of a re-recorded event wait for every record up
+ *  to the latest (never less than CUDA, sometimes more).
  */
 #include "sched/internal.h"
 
@@ -144,7 +157,7 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 		rc = WEIR_EHANDLE;
 	} else {
 		struct weir_stream *st = caa_container_of(so, struct weir_stream, obj);
-		if (kind != WEIR_TK_WAIT && st->dev->id != e->dev)
+		if (st->rt != e->rt || (kind != WEIR_TK_WAIT && st->dev->id != e->dev))
 			rc = WEIR_EFOREIGN;
 		else if (kind == WEIR_TK_RESET && !(e->flags & WEIR_EVENT_FLAG))
 			rc = WEIR_ENOTSUP;
@@ -156,7 +169,7 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 		weir__task_free(t);
 		return rc;
 	}
-	weir__event_get(e); /* the task's reference (invariant 4) */
+	weir__event_get(e); /* the task's reference (invariant 5) */
 	weir__rcu_read_unlock();
 	t->kind = kind;
 	t->nblocks = 1;
@@ -201,12 +214,84 @@ WEIR_API int weir_stream_wait_event(weir_stream_t *s, weir_event_t *e)
 	return event_task(e, s, WEIR_TK_WAIT);
 }
 
-static bool satisfied(struct weir_event *e, uint64_t gen)
+/* Is record `gen` complete? `locked`: the caller holds e->lock, so the
+ * early set may be consulted. */
+static bool satisfied(struct weir_event *e, uint64_t gen, bool locked)
 {
-	/* A1: seq_cst - sees the recorder's publication (invariants 1-2). */
+	/* A1: seq_cst - sees the completer's publication (invariants 1-3). */
 	if (e->flags & WEIR_EVENT_FLAG)
 		return weir_load_seqcst(&e->flag) != 0;
-	return weir_seq_geq(weir_load_seqcst(&e->done_gen), gen);
+	if (weir_seq_geq(weir_load_seqcst(&e->done_gen), gen))
+		return true;
+	if (locked)
+		for (uint32_t i = 0; i < e->nearly; i++)
+			if (e->early[i] == gen)
+				return true;
+	return false;
+}
+
+/* Move done_gen over early entries that became contiguous. Caller holds
+ * e->lock. */
+static void absorb_locked(struct weir_event *e)
+{
+	bool moved = true;
+	while (moved) {
+		moved = false;
+		uint64_t d = weir_load_relaxed(&e->done_gen);
+		for (uint32_t i = 0; i < e->nearly; i++) {
+			if (e->early[i] == d + 1) {
+				e->early[i] = e->early[--e->nearly];
+				weir_fas_relaxed(&e->npending, 1); /* relaxed: under lock */
+				/* R2: seq_cst - invariant 1. Only lock holders
+				 * and the one in-order completer write it, and
+				 * that one's CAS expects d. */
+				uint64_t exp = d;
+				if (!weir_cas_strong_acqrel(&e->done_gen, &exp, d + 1))
+					weir_store_seqcst(&e->done_gen, exp > d + 1 ? exp : d + 1);
+				moved = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Record completion bookkeeping; returns with the watermark up to date. */
+static void complete_gen(struct weir_event *e, uint64_t gen)
+{
+	uint64_t exp = gen - 1;
+	/* R2: seq_cst - the in-order fast path (invariant 1). */
+	if (weir_cas_seqcst(&e->done_gen, &exp, gen) ||
+	    (exp == gen - 1 && weir_cas_seqcst(&e->done_gen, &exp, gen))) {
+		/* Invariant 2: an announced out-of-order completer may now be
+		 * contiguous. */
+		if (weir_load_seqcst(&e->npending)) {
+			pthread_mutex_lock(&e->lock);
+			absorb_locked(e);
+			pthread_mutex_unlock(&e->lock);
+		}
+		return;
+	}
+	if (weir_seq_geq(exp, gen))
+		return; /* already covered */
+	pthread_mutex_lock(&e->lock);
+	weir_faa_seqcst(&e->npending, 1); /* invariant 2: announce first */
+	uint64_t d = weir_load_seqcst(&e->done_gen);
+	if (weir_seq_geq(d, gen)) {
+		weir_fas_relaxed(&e->npending, 1);
+	} else if (d + 1 == gen) {
+		weir_fas_relaxed(&e->npending, 1);
+		weir_store_seqcst(&e->done_gen, gen); /* R2; the lock orders writers */
+		absorb_locked(e);
+	} else if (e->nearly < WEIR_EVENT_EARLY) {
+		e->early[e->nearly++] = gen;
+	} else {
+		/* Documented overflow: newest wins for this record. */
+		weir_fas_relaxed(&e->npending, 1);
+		e->nearly = 0;
+		weir_store_relaxed(&e->npending, 0);
+		weir_store_seqcst(&e->done_gen, gen);
+	}
+	pthread_mutex_unlock(&e->lock);
 }
 
 void weir__event_complete_record(struct weir_event *e, uint64_t gen)
@@ -214,18 +299,15 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 	if (e->flags & WEIR_EVENT_TIMING)
 		weir_store_relaxed(&e->stamp_ns, weir__now_ns()); /* relaxed: read after done_gen */
 	if (e->flags & WEIR_EVENT_FLAG)
-		weir_store_seqcst(&e->flag, 1); /* R1: seq_cst - invariant 2 */
-	uint64_t cur = weir_load_relaxed(&e->done_gen);
-	/* R2: seq_cst - invariant 1; pairs with A1 and with waitq waiters. */
-	while (!weir_seq_geq(cur, gen) && !weir_cas_seqcst(&e->done_gen, &cur, gen))
-		;
+		weir_store_seqcst(&e->flag, 1); /* R1: seq_cst - invariant 3 */
+	complete_gen(e, gen);
 	if (weir_load_seqcst(&e->nparked)) {
 		struct weir_stream *wake = NULL;
 		pthread_mutex_lock(&e->lock);
 		struct weir_stream **pp = &e->parked;
 		while (*pp) {
 			struct weir_stream *st = *pp;
-			if (satisfied(e, st->park_gen)) {
+			if (satisfied(e, st->park_gen, true)) {
 				*pp = st->park_next;
 				weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
 				weir_store_relaxed(&st->park_event, NULL);
@@ -236,7 +318,7 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 			}
 		}
 		pthread_mutex_unlock(&e->lock);
-		/* Invariant 3: unlinked streams are ours to resume. */
+		/* Invariant 4: unlinked streams are ours to resume. */
 		while (wake) {
 			struct weir_stream *st = wake;
 			wake = st->park_next;
@@ -256,12 +338,12 @@ void weir__stream_park(struct weir_stream *st);
 
 bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
 {
-	if (satisfied(e, gen))
+	if (satisfied(e, gen, false))
 		return true;
 	pthread_mutex_lock(&e->lock);
-	/* Invariant 2: announce, then re-check. */
+	/* Invariant 3: announce, then re-check. */
 	weir_faa_seqcst(&e->nparked, 1);
-	if (satisfied(e, gen)) {
+	if (satisfied(e, gen, true)) {
 		weir_fas_relaxed(&e->nparked, 1);
 		pthread_mutex_unlock(&e->lock);
 		return true;
@@ -269,7 +351,7 @@ bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t
 	st->park_gen = gen;
 	st->park_next = e->parked;
 	e->parked = st;
-	/* R3: release - abort reads it under RCU (invariant 4). */
+	/* R3: release - abort reads it under RCU (invariant 5). */
 	weir_store_release(&st->park_event, e);
 	weir__stream_park(st);
 	pthread_mutex_unlock(&e->lock);
@@ -309,6 +391,14 @@ WEIR_API int weir_event_query(weir_event_t *h)
 		else
 			rc = weir_seq_geq(weir_load_acquire(&e->done_gen),
 			                  weir_load_relaxed(&e->rec_gen)) ? WEIR_OK : WEIR_ENOTREADY;
+		if (rc == WEIR_ENOTREADY && !(e->flags & WEIR_EVENT_FLAG)) {
+			/* The latest record may have completed ahead of an
+			 * earlier one: that counts (CUDA semantics). */
+			pthread_mutex_lock(&e->lock);
+			if (satisfied(e, weir_load_relaxed(&e->rec_gen), true))
+				rc = WEIR_OK;
+			pthread_mutex_unlock(&e->lock);
+		}
 	}
 	weir__rcu_read_unlock();
 	return rc;
@@ -373,6 +463,12 @@ WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *m
 {
 	if (!ms)
 		return WEIR_EINVAL;
+	/* Both handles are checked before either event's state. */
+	weir__rcu_read_lock();
+	bool valid = event_lookup(start) && event_lookup(end);
+	weir__rcu_read_unlock();
+	if (!valid)
+		return WEIR_EHANDLE;
 	uint64_t a, b;
 	int rc = weir_event_timestamp(start, &a);
 	if (rc)

@@ -187,6 +187,44 @@ static void reporter_take_locked(struct weir_reporter *rep)
 	rep->tail = tail;
 }
 
+/* Abort side (stream.c): take back a blocking callback of `st` that no
+ * weir_reporter_process() has started yet, retire it as discarded and resume
+ * the stream. True if one was found. A callback already running finishes. */
+bool weir__reporter_cancel(struct weir_stream *st)
+{
+	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */
+	struct weir_task *found = NULL;
+	weir__rcu_read_lock();
+	struct weir_reporter *rep = rh ? reporter_lookup((void *)(uintptr_t)rh) : NULL;
+	if (rep) {
+		pthread_mutex_lock(&rep->lock);
+		reporter_take_locked(rep);
+		struct weir_task *prev = NULL;
+		for (struct weir_task *t = rep->head; t; prev = t, t = t->next) {
+			if (t->kind == WEIR_TK_CALLBACK && HOST_STREAM(t) == st) {
+				if (prev)
+					prev->next = t->next;
+				else
+					rep->head = t->next;
+				if (rep->tail == t)
+					rep->tail = prev;
+				t->next = NULL;
+				found = t;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&rep->lock);
+	}
+	weir__rcu_read_unlock();
+	if (!found)
+		return false;
+	struct weir_task_batch b;
+	weir__task_batch_init(&b);
+	callback_done(found, true, &b);
+	weir__task_batch_flush(&b);
+	return true;
+}
+
 void weir__reporter_teardown(struct weir_reporter *rep)
 {
 	bool mine = weir__reg_remove(&rep->obj);
@@ -252,7 +290,7 @@ WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
 	uint64_t cur = weir_load_relaxed(&st->reporter);
 	if (cur && reporter_lookup((void *)(uintptr_t)cur)) {
 		rc = WEIR_ESUBSCRIBED;
-	} else if (rep->dev >= 0 && (uint32_t)rep->dev != st->dev->id) {
+	} else if (rep->rt != st->rt || (rep->dev >= 0 && (uint32_t)rep->dev != st->dev->id)) {
 		rc = WEIR_EFOREIGN;
 	} else if (!weir_cas_strong_acqrel(&st->reporter, &cur, rep->obj.handle)) {
 		rc = WEIR_ESUBSCRIBED; /* a concurrent subscribe won */

@@ -412,13 +412,18 @@ void weir__group_put(struct weir_group *g);
 /* Events and reporters                                                      */
 /* ------------------------------------------------------------------------ */
 
+#define WEIR_EVENT_EARLY 64
+
 struct weir_event {
 	struct weir_obj obj;               /* I */
 	struct weir_runtime *rt;           /* I */
 	uint32_t dev;                      /* I */
 	uint32_t flags;                    /* I */
 	_Atomic uint64_t rec_gen;          /* A: records queued */
-	_Atomic uint64_t done_gen;         /* A: newest completed record */
+	_Atomic uint64_t done_gen;         /* A: every record <= this has completed */
+	_Atomic uint32_t npending;         /* A: announced out-of-order completions */
+	uint32_t nearly;                   /* L(lock): entries in `early` */
+	uint64_t early[WEIR_EVENT_EARLY];  /* L(lock): completed records > done_gen + 1 */
 	_Atomic uint32_t flag;             /* A: FLAG events: 1 = set */
 	_Atomic uint64_t stamp_ns;         /* A: time of the newest completed record */
 	_Atomic uint32_t nparked;          /* A: streams in `parked` */

@@ -131,6 +131,8 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 	return WEIR_OK;
 }
 
+bool weir__reporter_cancel(struct weir_stream *st);
+
 /* Discard everything submitted so far that has not started. */
 static void stream_abort_ref(struct weir_stream *st)
 {
@@ -146,6 +148,8 @@ static void stream_abort_ref(struct weir_stream *st)
 	weir__rcu_read_unlock();
 	if (mine)
 		weir__stream_unpark(st);
+	else
+		weir__reporter_cancel(st); /* parked on a callback nobody runs yet */
 }
 
 void weir__stream_teardown(struct weir_stream *st, bool force)
@@ -252,7 +256,9 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 		}
 		/* Back-pressure: never block inside a read-side section. */
 		weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU holds st here */
-		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity + 1;
+		/* Hysteresis: wait for half the capacity, so that one wake-up
+		 * admits many producers' tasks instead of a herd per slot. */
+		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity / 2;
 		weir__rcu_read_unlock();
 		/* Bounded spin, then park; re-check the handle every 10 ms so a
 		 * destroy of the stream ends the wait with WEIR_EHANDLE. */

@@ -245,7 +245,7 @@ WEIR_API int weir_reporter_destroy(weir_reporter_t *rep);
 
 /* Route weir_launch_callback() tasks of `s` to `rep`. A stream has at most
  * one reporter (WEIR_ESUBSCRIBED otherwise); all streams of a reporter must be
- * on one device (WEIR_EFOREIGN). */
+ * on one device of the reporter's runtime (WEIR_EFOREIGN). */
 WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *rep);
 /* WEIR_ENOSUB if `s` is not subscribed to `rep`. */
 WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *rep);
@@ -280,7 +280,8 @@ WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
 WEIR_API int weir_event_destroy(weir_event_t *e);
 
 /* Queue a record of `e` on `s`: it completes when every task submitted to `s`
- * before it has finished. WEIR_EFOREIGN if `s` is on another device. */
+ * before it has finished. WEIR_EFOREIGN if `s` is on another device or
+ * runtime (waits may cross devices, not runtimes). */
 WEIR_API int weir_event_record(weir_event_t *e, weir_stream_t *s);
 
 /* FLAG events: queue a task on `s` that clears the flag. WEIR_ENOTSUP on

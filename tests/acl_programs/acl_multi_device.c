@@ -62,6 +62,7 @@ struct work {
 	atomic_ullong proc_tid;
 	atomic_int proc_ready;
 	atomic_int proc_stop;
+	atomic_int proc_subscribed;
 	aclrtContext ctx;
 };
 
@@ -108,6 +109,10 @@ static void *processing_thread(void *arg)
 		atomic_fetch_add(&g_failures, 1);
 	atomic_store(&w->proc_tid, (unsigned long long)pthread_self());
 	atomic_store(&w->proc_ready, 1);
+	/* ProcessReport is valid only once this thread is subscribed (ACL
+	 * returns 107012 before that), so wait for the device thread. */
+	while (!atomic_load(&w->proc_subscribed) && !atomic_load(&w->proc_stop))
+		sched_yield();
 	while (!atomic_load(&w->proc_stop)) {
 		aclError rc = aclrtProcessReport(20);
 		if (rc != ACL_SUCCESS && rc != ACL_ERROR_RT_REPORT_TIMEOUT) {
@@ -180,6 +185,7 @@ static void *device_thread(void *arg)
 	/* Report callbacks, served by a thread of our own. */
 	pthread_t proc;
 	atomic_store(&w->proc_stop, 0);
+	atomic_store(&w->proc_subscribed, 0);
 	CHECK(pthread_create(&proc, NULL, processing_thread, w) == 0, "pthread_create");
 	while (!atomic_load(&w->proc_ready))
 		sched_yield();
@@ -187,6 +193,7 @@ static void *device_thread(void *arg)
 	CHECK_RC(aclrtLaunchCallback(report_cb, w, ACL_CALLBACK_BLOCK, c),
 	         ACL_ERROR_RT_STREAM_NO_CB_REG);
 	CHECK_RC(aclrtSubscribeReport(tid, c), ACL_SUCCESS);
+	atomic_store(&w->proc_subscribed, 1);
 	CHECK_RC(aclrtSubscribeReport(tid, c), ACL_ERROR_RT_STREAM_SUBSCRIBE);
 	CHECK_RC(aclrtLaunchHostFunc(c, report_cb, w), ACL_ERROR_RT_STREAM_SUBSCRIBE);
 	for (int i = 0; i < CALLBACKS - 1; i++)
@@ -199,9 +206,9 @@ static void *device_thread(void *arg)
 	CHECK_RC(aclrtSynchronizeStreamWithTimeout(c, 60000), ACL_SUCCESS);
 	CHECK(atomic_load(&w->callbacks) == CALLBACKS, "thread %d: %d callbacks ran, expected %d",
 	      w->id, atomic_load(&w->callbacks), CALLBACKS);
-	CHECK_RC(aclrtUnSubscribeReport(tid, c), ACL_SUCCESS);
 	atomic_store(&w->proc_stop, 1);
 	pthread_join(proc, NULL);
+	CHECK_RC(aclrtUnSubscribeReport(tid, c), ACL_SUCCESS);
 
 	CHECK_RC(aclrtDestroyEvent(ev_a), ACL_SUCCESS);
 	CHECK_RC(aclrtDestroyEvent(ev_b), ACL_SUCCESS);
