@@ -146,7 +146,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
 {
 	static const char api[] = "aclrtRecordEvent";
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	weir_stream_t *s;
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
@@ -165,7 +165,7 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stre
 ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream)
 {
 	static const char api[] = "aclrtResetEvent";
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	weir_stream_t *s;
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
@@ -187,7 +187,7 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 
 static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const char *api)
 {
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	weir_stream_t *s;
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
@@ -233,7 +233,7 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithTimeout(aclrtStream stream,
 ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
 {
 	static const char api[] = "aclrtQueryEventStatus";
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	if (!status)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
@@ -252,7 +252,7 @@ ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventR
 ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status)
 {
 	static const char api[] = "aclrtQueryEvent";
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	if (!status)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
@@ -274,7 +274,7 @@ ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus 
 ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status)
 {
 	static const char api[] = "aclrtQueryEventWaitStatus";
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	if (!status)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
@@ -297,7 +297,7 @@ ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEv
 
 static aclError weir_acl_event_sync(aclrtEvent event, int64_t ns, const char *api)
 {
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
@@ -349,7 +349,7 @@ static aclError weir_acl_event_stamp(const struct weir_acl_event *ev, aclrtEvent
 ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent)
 {
 	static const char api[] = "aclrtEventElapsedTime";
-	struct weir_acl_event a, b;
+	struct weir_acl_event a = { 0 }, b = { 0 };
 	uint64_t ta, tb;
 	if (!ms)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "ms is NULL");
@@ -372,7 +372,7 @@ ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEv
 ACL_FUNC_VISIBILITY aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp)
 {
 	static const char api[] = "aclrtEventGetTimestamp";
-	struct weir_acl_event ev;
+	struct weir_acl_event ev = { 0 };
 	uint64_t ns;
 	if (!timestamp)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "timestamp is NULL");

@@ -617,7 +617,8 @@ static int pass_streams(struct cc *c)
 		x->stream = (uint32_t)st;
 		int32_t *my = &vc[(size_t)st * S];
 		/* Waits: latest producers first, so their clocks cover the rest. */
-		qsort(x->deps, x->ndeps, sizeof(uint32_t), cmp_desc_u32);
+		if (x->ndeps > 1)
+			qsort(x->deps, x->ndeps, sizeof(uint32_t), cmp_desc_u32);
 		for (uint32_t k = 0; k < x->ndeps && !rc; k++) {
 			struct wc_step *a = &p->steps[x->deps[k]];
 			if (a->stream == (uint32_t)st || my[a->stream] >= (int32_t)a->pos)
@@ -662,7 +663,8 @@ static int pass_streams(struct cc *c)
 		for (uint32_t s = 1; !rc && s < nstreams; s++)
 			if (last[s])
 				lst[nl++] = last[s] - 1;
-		qsort(lst, nl, sizeof(uint32_t), cmp_desc_u32);
+		if (nl > 1)
+			qsort(lst, nl, sizeof(uint32_t), cmp_desc_u32);
 		int32_t *my = &vc[0];
 		for (uint32_t k = 0; !rc && k < nl; k++) {
 			struct wc_step *a = &p->steps[lst[k]];
@@ -795,7 +797,8 @@ static int pass_memory(struct cc *c)
 					ni++;
 				}
 			}
-			qsort(iv, ni, 2 * sizeof(uint64_t), cmp_off);
+			if (ni > 1)
+				qsort(iv, ni, 2 * sizeof(uint64_t), cmp_off);
 			uint64_t off = 0;
 			for (uint32_t i = 0; i < ni; i++) {
 				if (iv[2 * i] >= off + t->size)

@@ -35,7 +35,10 @@
 #include "sched/alloc.h"
 #include "sched/rcu.h"
 
+#include "sched/ck.h"
+
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -67,6 +70,23 @@ static inline uint64_t weir__deadline(int64_t timeout_ns)
 	if (timeout_ns < 0)
 		return UINT64_MAX;
 	return weir__now_ns() + (uint64_t)timeout_ns;
+}
+
+/* Slow-path wait for another thread's imminent progress (an owner finishing
+ * its last CAS, helpers leaving a block job): ck's exponential backoff first,
+ * then yield, then 100 us sleeps. Bounded per call, never an unbounded spin;
+ * the caller re-checks its condition between calls. */
+static inline void weir__backoff(ck_backoff_t *b, uint32_t *round)
+{
+	uint32_t r = (*round)++;
+	if (r < 12) {
+		ck_backoff_eb(b);
+	} else if (r < 1024) {
+		sched_yield();
+	} else {
+		struct timespec ts = { 0, 100000 };
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* Sleep while *addr == val, until woken or the absolute deadline passes.

@@ -74,6 +74,7 @@ static void weir_rcu_trampoline(struct rcu_head *head)
 	 * it again (nor unregister it at exit: no key destructor is set). */
 	weir_rcu_registered = true;
 	weir_tsan_acquire(&weir_rcu_gp);
+	weir_tsan_acquire(h); /* pairs with the release in weir__rcu_call */
 	h->fn(h);
 }
 
@@ -83,6 +84,9 @@ void weir__rcu_call(struct weir_rcu_head *h, void (*fn)(struct weir_rcu_head *))
 	if (__builtin_expect(!weir_rcu_registered, 0))
 		weir_rcu_register();
 	h->fn = fn;
+	/* liburcu's callback queue is uninstrumented: hand the node (and all
+	 * this thread did before) to the callback explicitly (tsan.md). */
+	weir_tsan_release(h);
 	urcu_memb_call_rcu(&h->head, weir_rcu_trampoline);
 }
 

@@ -10,7 +10,8 @@
  * ThreadSanitizer (shared/design/tsan.md): liburcu 0.13 is not instrumented,
  * so the wrappers add one happens-before edge through a single sync object:
  * release before every read unlock, acquire after every grace period and at
- * the top of every call_rcu callback (weir__rcu_call wraps the callback).
+ * the top of every call_rcu callback (weir__rcu_call wraps the callback),
+ * plus a release/acquire pair on each queued callback node.
  * Pointers are published with a release store and read with an acquire load.
  */
 #ifndef WEIR_SCHED_RCU_H

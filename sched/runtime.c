@@ -284,12 +284,10 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	weir_fas_relaxed(&dev->njobs, 1);
 	/* A3: acquire - the helpers' block results are visible; pairs with
 	 * R3 in help_jobs(). The wait is bounded by one block per helper. */
-	for (uint32_t spins = 0; weir_load_acquire(&slot->users) != 0; spins++) {
-		if (spins < 256)
-			weir_cpu_relax();
-		else
-			sched_yield();
-	}
+	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
+	uint32_t round = 0;
+	while (weir_load_acquire(&slot->users) != 0)
+		weir__backoff(&bo, &round);
 	return weir_load_relaxed(&job.rc);
 }
 

@@ -162,19 +162,11 @@ void weir__stream_teardown(struct weir_stream *st, bool force)
 	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
 	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
 	 * bounded by the owner's progress from its final retire to that CAS. */
-	for (uint32_t spins = 0;; spins++) {
-		/* A3: acquire - pairs with the owner's release CAS to IDLE. */
-		if (weir_load_acquire(&st->top) == WEIR_ST_IDLE)
-			break;
-		if (spins < 64) {
-			weir_cpu_relax();
-		} else if (spins < 1024) {
-			sched_yield();
-		} else {
-			struct timespec ts = { 0, 100000 };
-			nanosleep(&ts, NULL);
-		}
-	}
+	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
+	uint32_t round = 0;
+	/* A3: acquire - pairs with the owner's release CAS to IDLE. */
+	while (weir_load_acquire(&st->top) != WEIR_ST_IDLE)
+		weir__backoff(&bo, &round);
 	struct weir_group *g = st->g;
 	pthread_mutex_lock(&g->lock);
 	if (st->g_prev)
