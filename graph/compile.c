@@ -95,6 +95,16 @@ int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o)
 	else if (v && strcmp(v, "0") != 0)
 		return weir__graph_err(WEIR_EINVAL, "graph '%s': bad ge.exec.disableReuseMemory '%s' (0|1)",
 		                       g->name, v);
+	v = weir__graph_option(g, "weir.exec.mode");
+	if (!v || strcmp(v, "auto") == 0)
+		o->exec_mode = WC_EXEC_AUTO;
+	else if (strcmp(v, "streams") == 0)
+		o->exec_mode = WC_EXEC_STREAMS;
+	else if (strcmp(v, "inline") == 0)
+		o->exec_mode = WC_EXEC_INLINE;
+	else
+		return weir__graph_err(WEIR_EINVAL, "graph '%s': bad weir.exec.mode '%s' (auto|streams|inline)",
+		                       g->name, v);
 	return WEIR_OK;
 }
 
@@ -851,6 +861,7 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 		c.p->fork_event = -1;
 		c.p->max_streams = c.S;
 		c.p->reuse = !o->no_reuse;
+		c.p->exec_mode = o->exec_mode;
 		rc = pass_verify(&c);
 		if (!rc)
 			rc = pass_order(&c);

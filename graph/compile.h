@@ -97,16 +97,25 @@ typedef struct weir_plan {
 	uint64_t const_size, feature_size;
 	uint32_t max_streams;
 	bool reuse;
+	int exec_mode;           /* enum wc_exec_mode, from the options */
 } weir_plan_t;
 
+/* How the executor runs a loaded plan (weir.exec.mode; docs/graph.md,
+ * "Executor"): AUTO picks per graph at load, STREAMS always fans out over the
+ * internal streams with events, INLINE always runs the whole plan in one task
+ * on the caller's stream (submission order, each step's blocks in turn). */
+enum wc_exec_mode { WC_EXEC_AUTO = 0, WC_EXEC_STREAMS = 1, WC_EXEC_INLINE = 2 };
+
 typedef struct weir_plan_options {
-	uint32_t max_streams;    /* 0 = default (4); clamped to WEIR_PLAN_MAX_STREAMS */
+	uint32_t max_streams;    /* 0 = 4; clamped to WEIR_PLAN_MAX_STREAMS (sessions
+	                            pass min(4, device workers) when the option is unset) */
 	bool no_reuse;           /* ge.exec.disableReuseMemory=1 */
+	int exec_mode;           /* weir.exec.mode: enum wc_exec_mode */
 } weir_plan_options_t;
 
 /* Read ge.streamMaxParallelNum ("N" or "engine:N,..."), ge.enableSingleStream,
- * ge.exec.disableReuseMemory from the graph's options. WEIR_EINVAL with a
- * message for a malformed value. */
+ * ge.exec.disableReuseMemory and weir.exec.mode (auto|streams|inline) from the
+ * graph's options. WEIR_EINVAL with a message for a malformed value. */
 int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o);
 
 /* Compile. On failure returns the code and leaves a message naming the

@@ -407,12 +407,25 @@ static struct gentry *get_or_err(weir_session_t *s, uint32_t id, const char *fn)
 /* State machine                                                              */
 /* ------------------------------------------------------------------------ */
 
-static int compile_locked(struct gentry *e)
+/* The default of ge.streamMaxParallelNum: no more parallel streams than the
+ * device has workers (more only add event hand-offs), at most 4 (GE's). */
+static uint32_t default_streams(weir_session_t *s)
+{
+	weir_worker_stats_t st[WEIR_PLAN_MAX_STREAMS];
+	uint32_t n = WEIR_PLAN_MAX_STREAMS;
+	if (weir_device_stats(s->rt, s->dev, st, &n) != WEIR_OK || n == 0)
+		n = 1;
+	return n < 4 ? n : 4;
+}
+
+static int compile_locked(weir_session_t *s, struct gentry *e)
 {
 	if (e->state >= GS_COMPILED)
 		return WEIR_OK;
 	weir_plan_options_t o;
 	int rc = weir__plan_options_from_graph(e->g, &o);
+	if (!rc && o.max_streams == 0)
+		o.max_streams = default_streams(s);
 	if (!rc)
 		rc = weir__plan_compile(e->g, &o, &e->plan);
 	if (rc)
@@ -438,7 +451,7 @@ static int compile_locked(struct gentry *e)
 
 static int load_locked(weir_session_t *s, struct gentry *e)
 {
-	int rc = compile_locked(e);
+	int rc = compile_locked(s, e);
 	if (rc || e->state == GS_LOADED)
 		return rc;
 	rc = weir__exec_load(e->plan, s->rt, s->mem, s->dev, &e->ld);
@@ -456,7 +469,7 @@ int weir_session_compile_graph(weir_session_t *s, uint32_t graph_id)
 	if (!e)
 		return WEIR_ENOTFOUND;
 	pthread_mutex_lock(&e->lock);
-	rc = compile_locked(e);
+	rc = compile_locked(s, e);
 	pthread_mutex_unlock(&e->lock);
 	entry_put(e);
 	return rc;
@@ -546,7 +559,7 @@ int weir_session_run_graph_async(weir_session_t *s, uint32_t graph_id, const wei
 	uint32_t nout = 0;
 	if (e) {
 		pthread_mutex_lock(&e->lock);
-		int rc = compile_locked(e);
+		int rc = compile_locked(s, e);
 		nout = rc ? 0 : e->plan->noutputs;
 		pthread_mutex_unlock(&e->lock);
 		entry_put(e);

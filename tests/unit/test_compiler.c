@@ -276,6 +276,17 @@ static void test_branches_streams_events(void **st)
 	assert_int_equal(weir_graph_set_option(g, "ge.enableSingleStream", "true"), WEIR_OK);
 	assert_int_equal(weir__plan_options_from_graph(g, &o2), WEIR_OK);
 	assert_int_equal(o2.max_streams, 1);
+	/* weir.exec.mode: auto (default), streams, inline; anything else fails. */
+	assert_int_equal(o2.exec_mode, WC_EXEC_AUTO);
+	assert_int_equal(weir_graph_set_option(g, "weir.exec.mode", "inline"), WEIR_OK);
+	assert_int_equal(weir__plan_options_from_graph(g, &o2), WEIR_OK);
+	assert_int_equal(o2.exec_mode, WC_EXEC_INLINE);
+	assert_int_equal(weir_graph_set_option(g, "weir.exec.mode", "streams"), WEIR_OK);
+	assert_int_equal(weir__plan_options_from_graph(g, &o2), WEIR_OK);
+	assert_int_equal(o2.exec_mode, WC_EXEC_STREAMS);
+	assert_int_equal(weir_graph_set_option(g, "weir.exec.mode", "fast"), WEIR_OK);
+	assert_int_equal(weir__plan_options_from_graph(g, &o2), WEIR_EINVAL);
+	assert_non_null(strstr(weir_graph_last_error(), "weir.exec.mode"));
 	weir_graph_destroy(g);
 }
 
