@@ -1,8 +1,18 @@
 /*
  * graph/exec.c - the executor: load ("sink") a plan, launch runs.
  *
- * One run, as submitted under the per-graph lock (caller's stream U = plan
- * stream 0, internal streams S1..Sk):
+ * Two ways to run a loaded plan, chosen once at load (choose_inline(); the
+ * policy is in docs/graph.md, "Executor"):
+ *  - inline: the whole plan is ONE task on the caller's stream U that calls
+ *    every step in submission order (a topological order of the plan's
+ *    happens-before, compile.c invariant 1, so every dependency and every
+ *    memory-reuse decision of the plan holds). A run is then
+ *      U: [wait done] [bind] inline task; [host callback]; record done
+ *    and no internal stream or event is created or used.
+ *  - streams: the plan's streams and events, as below.
+ *
+ * One streams run, as submitted under the per-graph lock (caller's stream
+ * U = plan stream 0, internal streams S1..Sk):
  *   U:  [wait done      if the previous run used another stream]
  *       [bind           if I/O pointers changed, or a callback run]
  *       record fork
@@ -21,6 +31,9 @@
  *     that read them has finished (T fields need no atomics, except `fail`,
  *     which blocks of one kernel may set concurrently).
  *  3. The host shadow `bound` equals what the latest submitted bind wrote.
+ *  4. An inline run is one task on U, so (1) and (2) hold by U's order
+ *     alone: the run's steps happen after its bind and before its done
+ *     record, and the next run's first task is ordered after done.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +75,7 @@ struct weir_loaded {
 	bool bound_valid;                /* L */
 	bool ran;                        /* L */
 	weir_stream_t *last_stream;      /* L */
+	bool inline_run;                 /* I: one task per run (see the top) */
 	_Atomic int fail;                /* A: first kernel failure of the current run */
 };
 
@@ -98,6 +112,30 @@ static int seg_task(void *args, uint32_t block, uint32_t nblocks)
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+/* The inline executor: every step of the plan in submission order, each
+ * step's blocks one after the other, in one task (invariant 4). */
+struct inline_args { weir_loaded_t *L; };
+
+static int inline_task(void *args, uint32_t block, uint32_t nblocks)
+{
+	weir_loaded_t *L = ((const struct inline_args *)args)->L;
+	struct wx_step *x = L->steps, *end = x + L->p->nsteps;
+	/* Relaxed: a new run starts; ordered after the previous run by U's
+	 * order (invariant 4). */
+	weir_store_relaxed(&L->fail, 0);
+	for (; x < end; x++)
+		for (uint32_t b = 0; b < x->nblocks; b++) {
+			int rc = x->fn(&x->call, b, x->nblocks);
+			if (rc) {
+				int zero = 0;
+				/* R2: release - as in step_task(). */
+				weir_cas_strong_acqrel(&L->fail, &zero, rc);
+				return rc;
+			}
+		}
 	return 0;
 }
 
@@ -159,6 +197,35 @@ static uint32_t device_workers(weir_runtime_t *rt, uint32_t dev)
 	if (weir_device_stats(rt, dev, st, &n) != WEIR_OK || n == 0)
 		return 1;
 	return n;
+}
+
+/* The inline executor's limit: a plan whose steps touch at most this many
+ * bytes in all (inputs + outputs + workspaces) is too small for another
+ * stream's hand-off (a wake-up and an event, microseconds) to pay. */
+#define WX_INLINE_BYTES (256u << 10)
+
+/* Inline (one task) or streams, once per load (docs/graph.md, "Executor"):
+ * weir.exec.mode decides when set; otherwise inline when every step is a
+ * single block (no kernel large enough for the op to split it over the
+ * workers) and the plan either has one stream or moves no more than
+ * WX_INLINE_BYTES, streams otherwise (heavy independent branches). */
+static bool choose_inline(const weir_plan_t *p, const struct wx_step *x)
+{
+	if (p->exec_mode != WC_EXEC_AUTO)
+		return p->exec_mode == WC_EXEC_INLINE;
+	uint64_t bytes = 0;
+	for (uint32_t i = 0; i < p->nsteps; i++) {
+		const struct wc_step *s = &p->steps[i];
+		if (x[i].nblocks > 1)
+			return false;
+		for (uint32_t k = 0; k < s->nin; k++)
+			bytes += p->tensors[s->in[k]].bytes;
+		for (uint32_t k = 0; k < s->nout; k++)
+			bytes += p->tensors[s->out[k]].bytes;
+		if (s->workspace >= 0)
+			bytes += p->tensors[s->workspace].bytes;
+	}
+	return p->nstreams == 1 || bytes <= WX_INLINE_BYTES;
 }
 
 static void *tensor_ptr(weir_loaded_t *L, const struct wc_tensor *t)
@@ -243,19 +310,6 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		if (t->kind == WC_CONST && t->bytes)
 			memcpy((char *)L->const_arena + t->offset, t->const_src, t->bytes);
 	}
-	what = "streams and events";
-	if ((rc = weir_group_create(rt, dev, &L->group)))
-		goto fail;
-	for (uint32_t s = 1; s < p->nstreams; s++)
-		if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->streams[s])))
-			goto fail;
-	if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->own)))
-		goto fail;
-	for (uint32_t e = 0; e < p->nevents; e++)
-		if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->events[e])))
-			goto fail;
-	if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->done)))
-		goto fail;
 	/* Pre-build every kernel call. */
 	what = "host memory";
 	uint32_t workers = device_workers(rt, dev);
@@ -319,6 +373,20 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		x->nblocks = nb == 0 ? 1 : nb > 1024 ? 1024 : nb;
 	}
 	L->npatches = npatch;
+	L->inline_run = choose_inline(p, L->steps);
+	what = "streams and events";
+	if ((rc = weir_group_create(rt, dev, &L->group)))
+		goto fail;
+	for (uint32_t s = 1; !L->inline_run && s < p->nstreams; s++)
+		if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->streams[s])))
+			goto fail;
+	if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->own)))
+		goto fail;
+	for (uint32_t e = 0; !L->inline_run && e < p->nevents; e++)
+		if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->events[e])))
+			goto fail;
+	if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->done)))
+		goto fail;
 	/* Segments over the kernel steps (output copies stay separate). */
 	for (uint32_t i = 0; i < p->nkernels;) {
 		uint32_t j = i + 1;
@@ -406,6 +474,47 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
 	return WEIR_OK;
 }
 
+/* The streams part of a run: fork, every step on its stream with its waits
+ * and records, U waits the joins (and runs the output copies). */
+static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
+{
+	const weir_plan_t *p = L->p;
+	int rc;
+	if (p->fork_event >= 0 && (rc = weir_event_record(L->events[p->fork_event], U)))
+		return rc;
+	for (uint32_t i = 0; i < p->nsteps; i++) {
+		if (i == p->nkernels)
+			for (uint32_t j = 0; j < p->njoins; j++)
+				if ((rc = weir_stream_wait_event(U, L->events[p->joins[j].event])))
+					return rc;
+		const struct wc_step *s = &p->steps[i];
+		uint32_t n = L->steps[i].seg;
+		if (n == 0)
+			continue;   /* runs inside an earlier segment */
+		weir_stream_t *st = s->stream ? L->streams[s->stream] : U;
+		for (uint32_t k = 0; k < s->nwaits; k++)
+			if ((rc = weir_stream_wait_event(st, L->events[s->waits[k]])))
+				return rc;
+		if (n > 1) {
+			struct seg_args ga = { L, i, n };
+			rc = weir_launch(st, seg_task, &ga, sizeof(ga), 1, 0);
+		} else {
+			struct step_args sa = { &L->steps[i], L };
+			rc = weir_launch(st, step_task, &sa, sizeof(sa), L->steps[i].nblocks, 0);
+		}
+		if (rc)
+			return rc;
+		const struct wc_step *e = &p->steps[i + n - 1];
+		if (e->record >= 0 && (rc = weir_event_record(L->events[e->record], st)))
+			return rc;
+	}
+	if (p->nsteps == p->nkernels)
+		for (uint32_t j = 0; j < p->njoins; j++)
+			if ((rc = weir_stream_wait_event(U, L->events[p->joins[j].event])))
+				return rc;
+	return WEIR_OK;
+}
+
 static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
                   const weir_tensor_t *out, weir_run_callback_fn cb, void *user)
 {
@@ -442,38 +551,13 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	}
 	L->ran = true;
 	L->last_stream = U;
-	if (p->fork_event >= 0 && (rc = weir_event_record(L->events[p->fork_event], U)))
+	if (L->inline_run) {
+		struct inline_args ia = { L };
+		if ((rc = weir_launch(U, inline_task, &ia, sizeof(ia), 1, 0)))
+			return rc;
+	} else if ((rc = submit_streams(L, U))) {
 		return rc;
-	for (uint32_t i = 0; i < p->nsteps; i++) {
-		if (i == p->nkernels)
-			for (uint32_t j = 0; j < p->njoins; j++)
-				if ((rc = weir_stream_wait_event(U, L->events[p->joins[j].event])))
-					return rc;
-		const struct wc_step *s = &p->steps[i];
-		uint32_t n = L->steps[i].seg;
-		if (n == 0)
-			continue;   /* runs inside an earlier segment */
-		weir_stream_t *st = s->stream ? L->streams[s->stream] : U;
-		for (uint32_t k = 0; k < s->nwaits; k++)
-			if ((rc = weir_stream_wait_event(st, L->events[s->waits[k]])))
-				return rc;
-		if (n > 1) {
-			struct seg_args ga = { L, i, n };
-			rc = weir_launch(st, seg_task, &ga, sizeof(ga), 1, 0);
-		} else {
-			struct step_args sa = { &L->steps[i], L };
-			rc = weir_launch(st, step_task, &sa, sizeof(sa), L->steps[i].nblocks, 0);
-		}
-		if (rc)
-			return rc;
-		const struct wc_step *e = &p->steps[i + n - 1];
-		if (e->record >= 0 && (rc = weir_event_record(L->events[e->record], st)))
-			return rc;
 	}
-	if (p->nsteps == p->nkernels)
-		for (uint32_t j = 0; j < p->njoins; j++)
-			if ((rc = weir_stream_wait_event(U, L->events[p->joins[j].event])))
-				return rc;
 	if (cb) {
 		struct cb_rec *r = weir__malloc(sizeof(*r) + p->noutputs * sizeof(weir_tensor_t));
 		if (!r)
@@ -487,7 +571,7 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 			weir__free(r);
 			return rc;
 		}
-	} else if (p->nstreams > 1) {
+	} else if (!L->inline_run && p->nstreams > 1) {
 		struct finish_args fa = { L };
 		if ((rc = weir_launch(U, finish_task, &fa, sizeof(fa), 1, 0)))
 			return rc;

@@ -3,7 +3,10 @@
  * and stream each, a multi-stream graph (fork/join through events, feature
  * memory reused across streams) run many times with changing inputs; plus
  * two threads sharing one graph on two different streams (runs serialized
- * by the executor). Oracle: every output is compared with a host reference
+ * by the executor). Each session holds the graph twice: id 5 runs on the
+ * internal streams (weir.exec.mode=streams), id 6 as one inline task
+ * (weir.exec.mode=inline); per-device threads alternate between them, and
+ * a pair of sharing threads uses each. Oracle: every output is compared with a host reference
  * computed in the same order (exact). Meant for the TSan lane as well.
  * Threads record what they saw; only the main thread asserts.
  */
@@ -65,7 +68,7 @@ static weir_runtime_t *rt;
 static weir_mem_t *mem;
 
 /* Graph: 4 branches b_i = axpb(x, k_i, c_i), chained twice, summed pairwise. */
-static weir_graph_t *build(void)
+static weir_graph_t *build(const char *mode)
 {
 	weir_graph_t *g;
 	weir_graph_create("stress", &g);
@@ -99,6 +102,7 @@ static weir_graph_t *build(void)
 	weir_port_t outs[2] = { weir_port(s3, 0), br[3] };
 	weir_graph_set_outputs(g, outs, 2);
 	weir_graph_set_option(g, "ge.streamMaxParallelNum", "4");
+	weir_graph_set_option(g, "weir.exec.mode", mode);
 	return g;
 }
 
@@ -150,7 +154,8 @@ static void *worker(void *arg)
 		memcpy(x, hx, sizeof(hx));
 		weir_tensor_t in = { x, sizeof(hx), d };
 		weir_tensor_t out[2] = { { y0, sizeof(hx), d }, { y1, sizeof(hx), d } };
-		rc = weir_session_run_graph_async_stream(w->s, w->graph, st, &in, 1, out, 2);
+		uint32_t gid = w->graph ? w->graph : 5 + (uint32_t)(r & 1);
+		rc = weir_session_run_graph_async_stream(w->s, gid, st, &in, 1, out, 2);
 		if (!rc)
 			rc = weir_stream_sync(st, WEIR_TIMEOUT_INFINITE);
 		if (rc) {
@@ -180,7 +185,7 @@ static void stress_8x8(void **state)
 {
 	(void)state;
 	weir_session_t *s[NDEV];
-	weir_graph_t *g = build();
+	weir_graph_t *g = build("streams"), *gi = build("inline");
 	char dv[8];
 	for (int i = 0; i < NDEV; i++) {
 		snprintf(dv, sizeof(dv), "%d", i);
@@ -191,22 +196,25 @@ static void stress_8x8(void **state)
 		weir_graph_summary_t sum;
 		assert_int_equal(weir_session_graph_summary(s[i], 5, &sum), WEIR_OK);
 		assert_true(sum.streams >= 2);
+		assert_int_equal(weir_session_add_graph(s[i], 6, gi, NULL, 0), WEIR_OK);
 	}
 	weir_graph_destroy(g);
-	/* 8 per-device threads + 2 threads sharing device 0's graph. */
-	struct worker w[NDEV + 2];
-	pthread_t th[NDEV + 2];
-	for (int i = 0; i < NDEV + 2; i++) {
+	weir_graph_destroy(gi);
+	/* 8 per-device threads (graphs 5 and 6 in turn) + 2 threads sharing
+	 * device 0's graph 5 + 2 sharing its graph 6. */
+	struct worker w[NDEV + 4];
+	pthread_t th[NDEV + 4];
+	for (int i = 0; i < NDEV + 4; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].s = s[i < NDEV ? i : 0];
 		w[i].dev = i < NDEV ? (uint32_t)i : 0;
-		w[i].graph = 5;
+		w[i].graph = i < NDEV ? 0 : i < NDEV + 2 ? 5 : 6;
 		w[i].runs = RUNS;
 		assert_int_equal(pthread_create(&th[i], NULL, worker, &w[i]), 0);
 	}
-	for (int i = 0; i < NDEV + 2; i++)
+	for (int i = 0; i < NDEV + 4; i++)
 		pthread_join(th[i], NULL);
-	for (int i = 0; i < NDEV + 2; i++) {
+	for (int i = 0; i < NDEV + 4; i++) {
 		if (w[i].first_err)
 			fail_msg("worker %d: %s: %s", i, weir_status_name(w[i].first_err), w[i].msg);
 		assert_int_equal(w[i].bad, 0);

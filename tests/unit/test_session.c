@@ -138,7 +138,7 @@ static void mlp_ref(const float *x, float *y)
 }
 
 /* Three independent branches joined: runs on several streams. */
-static weir_graph_t *branchy_graph(const char *name, const char *streams)
+static weir_graph_t *branchy_graph(const char *name, const char *streams, const char *mode)
 {
 	weir_graph_t *g;
 	assert_int_equal(weir_graph_create(name, &g), WEIR_OK);
@@ -167,6 +167,8 @@ static weir_graph_t *branchy_graph(const char *name, const char *streams)
 	weir_port_t outs[2] = { weir_port(s2, 0), weir_port(r2, 0) };
 	assert_int_equal(weir_graph_set_outputs(g, outs, 2), WEIR_OK);
 	assert_int_equal(weir_graph_set_option(g, "ge.streamMaxParallelNum", streams), WEIR_OK);
+	if (mode)
+		assert_int_equal(weir_graph_set_option(g, "weir.exec.mode", mode), WEIR_OK);
 	return g;
 }
 
@@ -244,12 +246,13 @@ static void test_sync_run_and_state_machine(void **st)
 	weir_session_destroy(s);
 }
 
-static void run_branchy(const char *streams, float *x, float *o1, float *o2, uint32_t *nstreams)
+static void run_branchy(const char *streams, const char *mode, float *x, float *o1, float *o2,
+                        uint32_t *nstreams)
 {
 	weir_session_t *s;
 	weir_option_t opt[] = { { "ge.session_device_id", "0" } };
 	assert_int_equal(weir_session_create(rt, mem, opt, 1, &s), WEIR_OK);
-	weir_graph_t *g = branchy_graph("branchy", streams);
+	weir_graph_t *g = branchy_graph("branchy", streams, mode);
 	assert_int_equal(weir_session_add_graph(s, 1, g, NULL, 0), WEIR_OK);
 	weir_graph_destroy(g);
 	weir_group_t *grp;
@@ -291,12 +294,24 @@ static void test_multistream_bit_identical(void **st)
 	(void)st;
 	float x[B * D], a1[B * H], a2[B * H], b1[B * H], b2[B * H];
 	uint32_t ns1, ns4;
-	run_branchy("1", x, a1, a2, &ns1);
-	run_branchy("4", x, b1, b2, &ns4);
+	/* Single stream vs three internal streams joined by events. */
+	run_branchy("1", "streams", x, a1, a2, &ns1);
+	run_branchy("4", "streams", x, b1, b2, &ns4);
 	assert_int_equal(ns1, 1);
 	assert_int_equal(ns4, 3);
 	assert_memory_equal(a1, b1, sizeof(a1));
 	assert_memory_equal(a2, b2, sizeof(a2));
+	/* The inline executor (one task per run) and the automatic choice run
+	 * the same plan: bit-identical too. */
+	static const char *const modes[] = { "inline", "auto", NULL };
+	for (int m = 0; m < 3; m++) {
+		float c1[B * H], c2[B * H];
+		uint32_t ns;
+		run_branchy("4", modes[m], x, c1, c2, &ns);
+		assert_int_equal(ns, 3);
+		assert_memory_equal(a1, c1, sizeof(a1));
+		assert_memory_equal(a2, c2, sizeof(a2));
+	}
 	/* and it is the right answer */
 	for (int i = 0; i < B; i++)
 		for (int j = 0; j < H; j++) {
