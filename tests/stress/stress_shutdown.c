@@ -15,11 +15,9 @@
  * Every iteration's counters live in a heap block freed right after runtime
  * destroy returns, so a task or callback running late is a use-after-free
  * under ASan. After each runtime destroy the process's thread count must be
- * back at its baseline. Iterations = WEIR_STRESS_TASKS / 500, in [100, 4000]
- * (a tenth of that under TSan, where an iteration costs ~25x more).
+ * back at its baseline. Iterations = WEIR_STRESS_TASKS / 500, in [100, 4000].
  */
 #include "common/fixture.h"
-#include "sched/tsan.h"
 
 #define NDEV 2
 #define NSPD 3
@@ -299,11 +297,7 @@ static void test_shutdown_in_flight(void **state)
 	wt_watchdog_start(&wd, 600);
 	int base = wt_thread_baseline();
 	uint64_t iters = wt_clamp_u64(wt_stress_tasks() / 500, 100, 4000);
-#ifdef WEIR_HAVE_TSAN
-	/* an iteration costs ~25x more under TSan (thread start-up, grace
-	 * periods); the ASan lane runs the thousands */
-	iters = wt_clamp_u64(iters / 10, 50, 400);
-#endif
+
 	uint64_t seed = wt_seed(0);
 	wt_rng_t rng;
 	wt_rng_seed(&rng, seed);
