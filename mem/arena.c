@@ -123,10 +123,11 @@ int weir__mem_arena_init(struct weir_mem *m, struct mem_arena *a, uint32_t id,
 	a->id = id;
 	size_t nchunks = (size_t)(capacity >> MEM_HUGE_SHIFT);
 	size_t words = (nchunks + 63) / 64;
-	a->pmap = weir__calloc(a->npages, sizeof(*a->pmap));
+	/* This arena's part of the one page map (zeroed by its creator). */
+	a->pmap = m->pmap + ((size_t)(base - m->base) >> MEM_PAGE_SHIFT);
 	a->committed = weir__calloc(words, sizeof(uint64_t));
 	a->advised = weir__calloc(words, sizeof(uint64_t));
-	if (!a->pmap || !a->committed || !a->advised)
+	if (!a->committed || !a->advised)
 		goto fail;
 	if (pthread_mutex_init(&a->lock, NULL) != 0)
 		goto fail;
@@ -146,10 +147,8 @@ int weir__mem_arena_init(struct weir_mem *m, struct mem_arena *a, uint32_t id,
 	r->first = 0;
 	r->npages = a->npages;
 	mark_free_locked(a, r);
-	(void)m;
 	return WEIR_OK;
 fail:
-	weir__free(a->pmap);
 	weir__free(a->committed);
 	weir__free(a->advised);
 	a->pmap = NULL;
@@ -172,10 +171,9 @@ void weir__mem_arena_fini(struct mem_arena *a)
 	for (uint32_t c = 0; c < MEM_NCLASSES; c++)
 		pthread_mutex_destroy(&a->central[c].carve_lock);
 	pthread_mutex_destroy(&a->lock);
-	weir__free(a->pmap);
 	weir__free(a->committed);
 	weir__free(a->advised);
-	a->pmap = NULL;
+	a->pmap = NULL; /* the page map itself belongs to the weir_mem */
 }
 
 /* Make pages [first, first+n) accessible; advise huge pages if asked.
@@ -321,7 +319,7 @@ static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 	if (r->first > 0) {
 		uintptr_t e = weir_load_relaxed(&a->pmap[r->first - 1]); /* lock held */
 		if ((e & MEM_PM_TAG) == MEM_PM_FREE) {
-			struct mem_run *l = (struct mem_run *)(e & ~MEM_PM_TAG);
+			struct mem_run *l = (struct mem_run *)MEM_PM_PTR(e);
 			bin_remove_locked(a, l);
 			weir_store_release(&a->pmap[l->first], (uintptr_t)0);          /* R1 */
 			weir_store_release(&a->pmap[r->first - 1], (uintptr_t)0);      /* R1 */
@@ -334,7 +332,7 @@ static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 	if (end < a->npages) {
 		uintptr_t e = weir_load_relaxed(&a->pmap[end]); /* lock held */
 		if ((e & MEM_PM_TAG) == MEM_PM_FREE) {
-			struct mem_run *rr = (struct mem_run *)(e & ~MEM_PM_TAG);
+			struct mem_run *rr = (struct mem_run *)MEM_PM_PTR(e);
 			bin_remove_locked(a, rr);
 			weir_store_release(&a->pmap[end], (uintptr_t)0);                    /* R1 */
 			weir_store_release(&a->pmap[rr->first + rr->npages - 1], (uintptr_t)0); /* R1 */
@@ -401,7 +399,7 @@ int weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p)
 		weir_faa_relaxed(&a->bad_frees, 1);
 		return WEIR_EFREED;
 	}
-	struct mem_run *r = (struct mem_run *)(e & ~MEM_PM_TAG);
+	struct mem_run *r = (struct mem_run *)MEM_PM_PTR(e);
 	char *base = a->base + ((size_t)r->first << MEM_PAGE_SHIFT);
 	if ((char *)p != base) {
 		pthread_mutex_unlock(&a->lock);
@@ -428,7 +426,8 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	uint32_t npages = weir__mem_class_pages(cls);
 	uint32_t nobj = (uint32_t)(((size_t)npages << MEM_PAGE_SHIFT) / size);
 	uint32_t batch = weir__mem_class_batch(cls);
-	struct mem_slab *s = weir__calloc(1, sizeof(*s) + (size_t)nobj * sizeof(s->meta[0]));
+	/* nobj + 1 meta words: meta[nobj] stays 0 (the tail is freed space). */
+	struct mem_slab *s = weir__calloc(1, sizeof(*s) + ((size_t)nobj + 1) * sizeof(s->meta[0]));
 	if (!s)
 		return WEIR_ENOMEM;
 	int rc = weir__mem_pool_reserve(m, (nobj + batch - 1) / batch + 1);
@@ -449,9 +448,11 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	s->nobj = nobj;
 	s->npages = npages;
 	s->recip = (((uint64_t)1 << 40) / size) + 1;
+	s->ai = (uint32_t)(a - m->arenas);
 	s->all_next = a->all_slabs;
 	a->all_slabs = s;
-	pmap_set_locked(a, r->first, npages, (uintptr_t)s | MEM_PM_SLAB); /* R1 */
+	pmap_set_locked(a, r->first, npages, (uintptr_t)s | MEM_PM_SLAB |
+	                (a->id == WEIR_MEM_HOST ? MEM_PM_HOST : 0)); /* R1 */
 	run_put_locked(a, r);  /* the slab owns the pages now; recycle the descriptor */
 	pthread_mutex_unlock(&a->lock);
 	*out = s;
@@ -468,7 +469,7 @@ void weir__mem_arena_classify(struct weir_mem *m, struct mem_arena *a, const voi
 	/* A1: acquire - pairs with R1; a slab entry never changes once set. */
 	uintptr_t e = weir_load_acquire(&a->pmap[pg]);
 	if ((e & MEM_PM_TAG) == MEM_PM_SLAB) {
-		struct mem_slab *s = (struct mem_slab *)(e & ~MEM_PM_TAG);
+		struct mem_slab *s = (struct mem_slab *)MEM_PM_PTR(e);
 		size_t so = (size_t)((const char *)p - s->base);
 		uint32_t idx = (uint32_t)((so * s->recip) >> 40);
 		if (idx >= s->nobj)
@@ -489,7 +490,7 @@ void weir__mem_arena_classify(struct weir_mem *m, struct mem_arena *a, const voi
 	pthread_mutex_lock(&a->lock);
 	e = weir_load_relaxed(&a->pmap[pg]); /* lock held */
 	if ((e & MEM_PM_TAG) == MEM_PM_LIVE) {
-		struct mem_run *r = (struct mem_run *)(e & ~MEM_PM_TAG);
+		struct mem_run *r = (struct mem_run *)MEM_PM_PTR(e);
 		size_t o = off - ((size_t)r->first << MEM_PAGE_SHIFT);
 		if (o < r->req) {
 			info->live = true;

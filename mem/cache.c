@@ -2,11 +2,17 @@
  * mem/cache.c - the small-object path: size classes, per-thread caches,
  * lock-free central batch stacks, and the batch-node pool.
  *
- * Fast paths (no lock, no system call, no heap allocation):
- *   alloc: pop a pointer from the thread's bin, mark its meta word LIVE;
- *   free:  CAS its meta word LIVE -> 0 (this detects a double free even
- *          when two threads race to free one pointer), push it on the
- *          freeing thread's bin - whichever thread allocated it.
+ * Fast paths (mem_internal.h, inlined into weir_mem_alloc/free: no lock,
+ * no system call, no heap allocation, no call):
+ *   alloc: pop (pointer, meta word) from the thread's bin, store LIVE|size
+ *          into the meta word (plain store: see invariant 6);
+ *   free:  one page-map load finds the slab, CAS its meta word LIVE -> 0
+ *          (this detects a double free even when two threads race to free
+ *          one pointer), push it on the freeing thread's bin - whichever
+ *          thread allocated it.
+ * Anything else (errors, empty or full bin, no cache yet, debug mode) is
+ * handed to weir__mem_small_alloc()/weir__mem_small_free() below before
+ * the fast path changed anything.
  * A bin that fills up hands `batch` objects to the class's central stack
  * (one node push); an empty bin takes a whole batch back (one node pop) or
  * carves fresh objects from a slab (under the class's carve lock).
@@ -28,6 +34,17 @@
  *     that another thread holds the spare in transit).
  *  5. An object's meta word is LIVE exactly while the user owns it; objects
  *     in bins, nodes and uncarved slab space have meta 0.
+ *  6. Only the free whose CAS takes the meta word LIVE -> 0 may hand the
+ *     object on (to a bin); every other free of it fails and writes
+ *     nothing. So an object sits in at most one bin or node (inv. 1 for
+ *     objects), and while it does nobody else writes its meta word: the
+ *     holder's alloc may store 0 -> LIVE|size plainly (relaxed), and an
+ *     erroneous free racing with that store reads either 0 (fails) or the
+ *     new LIVE value (frees the new owner's block - indistinguishable from
+ *     a late legitimate free, see weir/mem.h).
+ *  7. A bin's counters satisfy n = net - allocs + frees (mem_internal.h):
+ *     every fast alloc pops exactly one object and bumps allocs, every
+ *     fast free pushes exactly one, refill/flush move net with n.
  *
  * Thread caches: one per (thread, weir_mem), found through a thread-local
  * pointer. When a thread exits its caches become orphans (with their
@@ -54,15 +71,18 @@ const uint32_t weir__mem_class_size[MEM_NCLASSES] = {
 	81920, 98304, 114688, 131072, 163840, 196608, 229376, 262144,
 };
 
-/* (size + 63) / 64 -> class; written once under pthread_once. */
-static uint8_t mem_class_tab[(MEM_SMALL_MAX >> 6) + 1];
+uint8_t weir__mem_class_tab[(MEM_SMALL_MAX >> 6) + 1];
 static pthread_once_t mem_once = PTHREAD_ONCE_INIT;
 static pthread_key_t mem_tc_key;
 static pthread_mutex_t mem_tc_glock = PTHREAD_MUTEX_INITIALIZER;
 
 /* O: this thread's caches (all weir_mem instances) and the last one used. */
 static _Thread_local struct mem_tcache *tl_list;
-static _Thread_local struct mem_tcache *tl_last;
+/* Stands in for "no cache": its mem is NULL, so no fast path matches it. */
+static struct mem_tcache mem_tc_none;
+_Thread_local struct mem_tcache *weir__mem_tl_last
+	__attribute__((tls_model("initial-exec"))) = &mem_tc_none;
+#define tl_last weir__mem_tl_last
 
 static void tcache_thread_exit(void *unused);
 
@@ -72,7 +92,7 @@ static void mem_once_init(void)
 	for (size_t i = 0; i <= (MEM_SMALL_MAX >> 6); i++) {
 		while (weir__mem_class_size[c] < i * 64)
 			c++;
-		mem_class_tab[i] = (uint8_t)c;
+		weir__mem_class_tab[i] = (uint8_t)c;
 	}
 	if (pthread_key_create(&mem_tc_key, tcache_thread_exit) != 0) {
 		fprintf(stderr, "weir: %s:%d %s: pthread_key_create failed\n",
@@ -82,8 +102,6 @@ static void mem_once_init(void)
 }
 
 void weir__mem_global_init(void) { pthread_once(&mem_once, mem_once_init); }
-
-uint32_t weir__mem_class_of(size_t size) { return mem_class_tab[(size + 63) >> 6]; }
 
 uint32_t weir__mem_class_batch(uint32_t cls)
 {
@@ -193,9 +211,9 @@ void weir__mem_pool_fini(struct weir_mem *m)
 	pthread_mutex_destroy(&m->pool_lock);
 }
 
-/* Hand n objects to the central stack of (a, cls). */
+/* Hand n objects (from bin slots) to the central stack of (a, cls). */
 static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
-                        void *const *objs, uint32_t n)
+                        const struct mem_tslot *objs, uint32_t n)
 {
 	uint32_t idx = node_get(m);
 	if (idx == NODE_NONE) {
@@ -206,7 +224,8 @@ static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	}
 	struct mem_batch *b = node_at(m, idx);
 	b->n = n;
-	memcpy(b->p, objs, n * sizeof(void *));
+	for (uint32_t i = 0; i < n; i++)
+		b->p[i] = objs[i].p;
 	stack_push(m, &a->central[cls].full, idx);
 }
 
@@ -232,7 +251,7 @@ static void tcache_prune_dead(void)
 		if (weir_load_relaxed(&tc->mem) == NULL) {
 			*pp = tc->thread_next;
 			if (tl_last == tc)
-				tl_last = NULL;
+				tl_last = &mem_tc_none;
 			tcache_free(tc, tc->narenas);
 		} else {
 			pp = &tc->thread_next;
@@ -244,7 +263,8 @@ static struct mem_tcache *tcache_slow(struct weir_mem *m)
 {
 	for (struct mem_tcache *tc = tl_list; tc; tc = tc->thread_next) {
 		if (weir_load_relaxed(&tc->mem) == m) { /* relaxed: see prune */
-			tl_last = tc;
+			if (!m->debug)
+				tl_last = tc;
 			return tc;
 		}
 	}
@@ -274,7 +294,8 @@ static struct mem_tcache *tcache_slow(struct weir_mem *m)
 	}
 	tc->thread_next = tl_list;
 	tl_list = tc;
-	tl_last = tc;
+	if (!m->debug)  /* debug mems always take the general paths */
+		tl_last = tc;
 	/* Any non-NULL value makes the key's destructor run at thread exit. */
 	(void)pthread_setspecific(mem_tc_key, &tl_list);
 	return tc;
@@ -283,7 +304,7 @@ static struct mem_tcache *tcache_slow(struct weir_mem *m)
 static inline struct mem_tcache *tcache_get(struct weir_mem *m)
 {
 	struct mem_tcache *tc = tl_last;
-	if (tc && weir_load_relaxed(&tc->mem) == m) /* relaxed: see prune */
+	if (weir_load_relaxed(&tc->mem) == m) /* relaxed: see prune */
 		return tc;
 	return tcache_slow(m);
 }
@@ -297,6 +318,8 @@ static struct mem_tarena *tarena_get(struct mem_tcache *tc, uint32_t ai)
 	ta = weir__calloc(1, sizeof(*ta));
 	if (!ta)
 		return NULL;
+	for (uint32_t c = 0; c < MEM_NCLASSES; c++)
+		ta->bin[c].max = 2 * weir__mem_class_batch(c);
 	/* R4: release - publishes the zeroed counters to weir_mem_info; pairs with A4 */
 	weir_store_release(&tc->arena[ai], ta);
 	return ta;
@@ -319,7 +342,8 @@ static void tcache_thread_exit(void *unused)
 		tc = next;
 	}
 	pthread_mutex_unlock(&mem_tc_glock);
-	tl_list = tl_last = NULL;
+	tl_list = NULL;
+	tl_last = &mem_tc_none;
 	while (dead) {
 		struct mem_tcache *next = dead->thread_next;
 		tcache_free(dead, dead->narenas);
@@ -361,62 +385,81 @@ void weir__mem_caches_sum(struct weir_mem *m, uint32_t ai, struct mem_sums *s)
 			continue;
 		/* relaxed: counters; exact when no thread allocates meanwhile */
 		s->in_use += weir_load_relaxed(&ta->in_use);
-		s->footprint += weir_load_relaxed(&ta->footprint);
-		s->live += weir_load_relaxed(&ta->live);
-		s->allocs += weir_load_relaxed(&ta->allocs);
-		s->frees += weir_load_relaxed(&ta->frees);
+		for (uint32_t c = 0; c < MEM_NCLASSES; c++) {
+			struct mem_tbin *b = &ta->bin[c];
+			/* live objects of this bin's flows = net - n (mem_tbin) */
+			int64_t live = weir_load_relaxed(&b->net) - (int64_t)weir_load_relaxed(&b->n);
+			s->live += live;
+			s->footprint += live * (int64_t)weir__mem_class_size[c];
+			s->allocs += weir_load_relaxed(&b->allocs);
+		}
 	}
 	pthread_mutex_unlock(&mem_tc_glock);
 }
-
-/* Owner-only counter update: a relaxed load and store, no RMW (only the
- * owning thread writes; readers tolerate a recent value). */
-#define TA_ADD(field, v) weir_store_relaxed(&(field), weir_load_relaxed(&(field)) + (v))
 
 /* ------------------------------------------------------------------------ */
 /* Alloc / free                                                               */
 /* ------------------------------------------------------------------------ */
 
-static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls, struct mem_tbin *b)
+static inline _Atomic uint32_t *meta_of(struct mem_slab *s, const void *p)
 {
-	uint32_t idx = stack_pop(m, &a->central[cls].full);
-	if (idx != NODE_NONE) {
-		struct mem_batch *nd = node_at(m, idx);
-		memcpy(b->slot, nd->p, nd->n * sizeof(void *));
-		b->n = nd->n;
-		stack_push(m, &m->free_nodes, idx);
-		return WEIR_OK;
-	}
-	struct mem_central *c = &a->central[cls];
-	uint32_t batch = weir__mem_class_batch(cls);
-	pthread_mutex_lock(&c->carve_lock);
-	if (!c->carving || c->carve_next == c->carving->nobj) {
-		struct mem_slab *s;
-		int rc = weir__mem_slab_new(m, a, cls, &s);
-		if (rc != WEIR_OK) {
-			pthread_mutex_unlock(&c->carve_lock);
-			return rc;
-		}
-		c->carving = s;
-		c->carve_next = 0;
-	}
-	struct mem_slab *s = c->carving;
-	uint32_t k = s->nobj - c->carve_next;
-	if (k > batch)
-		k = batch;
-	/* Highest address first into the bin, so allocation order ascends. */
-	for (uint32_t i = k; i-- > 0;)
-		b->slot[b->n++] = s->base + (size_t)(c->carve_next + i) * s->size;
-	c->carve_next += k;
-	pthread_mutex_unlock(&c->carve_lock);
-	return WEIR_OK;
+	return &s->meta[((size_t)((const char *)p - s->base) * s->recip) >> 40];
 }
 
 static inline struct mem_slab *slab_of(struct mem_arena *a, const void *p)
 {
 	/* A1: acquire - pairs with R1 (slab published in the page map) */
 	uintptr_t e = weir_load_acquire(&a->pmap[(size_t)((const char *)p - a->base) >> MEM_PAGE_SHIFT]);
-	return (struct mem_slab *)(e & ~MEM_PM_TAG);
+	return (struct mem_slab *)MEM_PM_PTR(e);
+}
+
+/* Fill an empty bin: one batch from the central stack, else fresh objects
+ * carved from the class's current slab. */
+static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
+                      struct mem_tarena *ta)
+{
+	struct mem_tbin *b = &ta->bin[cls];
+	struct mem_tslot *slot = ta->slot[cls];
+	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
+	uint32_t got = 0;
+	uint32_t idx = stack_pop(m, &a->central[cls].full);
+	if (idx != NODE_NONE) {
+		struct mem_batch *nd = node_at(m, idx);
+		got = nd->n;
+		for (uint32_t i = 0; i < got; i++) {
+			char *p = nd->p[i];
+			slot[n + i] = (struct mem_tslot){ p, meta_of(slab_of(a, p), p) };
+		}
+		stack_push(m, &m->free_nodes, idx);
+	} else {
+		struct mem_central *c = &a->central[cls];
+		uint32_t batch = weir__mem_class_batch(cls);
+		pthread_mutex_lock(&c->carve_lock);
+		if (!c->carving || c->carve_next == c->carving->nobj) {
+			struct mem_slab *s;
+			int rc = weir__mem_slab_new(m, a, cls, &s);
+			if (rc != WEIR_OK) {
+				pthread_mutex_unlock(&c->carve_lock);
+				return rc;
+			}
+			c->carving = s;
+			c->carve_next = 0;
+		}
+		struct mem_slab *s = c->carving;
+		got = s->nobj - c->carve_next;
+		if (got > batch)
+			got = batch;
+		/* Highest address first into the bin, so allocation order ascends. */
+		for (uint32_t i = 0; i < got; i++) {
+			uint32_t o = c->carve_next + got - 1 - i;
+			slot[n + i] = (struct mem_tslot){ s->base + (size_t)o * s->size, &s->meta[o] };
+		}
+		c->carve_next += got;
+		pthread_mutex_unlock(&c->carve_lock);
+	}
+	TA_ADD(b->net, (int64_t)got);
+	weir_store_relaxed(&b->n, n + got); /* relaxed: owner; info reads a recent value */
+	return WEIR_OK;
 }
 
 int weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out)
@@ -429,26 +472,24 @@ int weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, 
 	}
 	uint32_t cls = weir__mem_class_of(size);
 	struct mem_tbin *b = &ta->bin[cls];
-	if (b->n == 0) {
-		int rc = bin_refill(m, a, cls, b);
+	if (weir_load_relaxed(&b->n) == 0) { /* relaxed: only we write it */
+		int rc = bin_refill(m, a, cls, ta);
 		if (rc != WEIR_OK) {
 			weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
 			return rc;
 		}
 	}
-	char *p = b->slot[--b->n];
-	struct mem_slab *s = slab_of(a, p);
-	uint32_t idx = (uint32_t)(((size_t)(p - s->base) * s->recip) >> 40);
-	/* relaxed: the pointer reaches other threads only through the
-	 * caller's own synchronization, which orders this store first */
-	weir_store_relaxed(&s->meta[idx], MEM_OBJ_LIVE | (uint32_t)size);
+	uint32_t n = weir_load_relaxed(&b->n) - 1;
+	struct mem_tslot sl = ta->slot[cls][n];
+	weir_store_relaxed(&b->n, n);
+	/* relaxed: invariant 6; the pointer reaches other threads only through
+	 * the caller's own synchronization, which orders this store first */
+	weir_store_relaxed(sl.meta, MEM_OBJ_LIVE | (uint32_t)size);
 	TA_ADD(ta->in_use, (int64_t)size);
-	TA_ADD(ta->footprint, (int64_t)s->size);
-	TA_ADD(ta->live, 1);
-	TA_ADD(ta->allocs, 1);
+	TA_ADD(b->allocs, 1);
 	if (m->debug)
-		memset(p, MEM_POISON_NEW, size);
-	*out = p;
+		memset(sl.p, MEM_POISON_NEW, size);
+	*out = sl.p;
 	return WEIR_OK;
 }
 
@@ -467,8 +508,8 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 			weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
 			return o < (v & MEM_OBJ_SIZE) ? WEIR_EINTERIOR : WEIR_EFREED;
 		}
-		/* relaxed: the CAS only decides which free wins; the object's
-		 * bytes are handed on through bins (same thread) or R2/A2 */
+		/* relaxed: the CAS only decides which free wins (invariant 6); the
+		 * object's bytes are handed on through bins (same thread) or R2/A2 */
 		if (weir_cas_relaxed(&s->meta[idx], &v, 0))
 			break;
 	}
@@ -476,6 +517,7 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 	if (m->debug)
 		memset(p, MEM_POISON_FREE, req);
 	uint32_t cls = s->cls;
+	struct mem_tslot one = { (char *)p, &s->meta[idx] };
 	struct mem_tcache *tc = tcache_get(m);
 	struct mem_tarena *ta = tc ? tarena_get(tc, weir__mem_arena_index(m, a)) : NULL;
 	if (!ta) {
@@ -484,22 +526,20 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 		weir_faa_relaxed(&a->small_adjust_in_use, -(int64_t)req);
 		weir_faa_relaxed(&a->small_adjust_footprint, -(int64_t)s->size);
 		weir_faa_relaxed(&a->small_adjust_live, -1);
-		weir_faa_relaxed(&a->small_adjust_frees, 1);
-		void *one = p;
 		central_put(m, a, cls, &one, 1);
 		return WEIR_OK;
 	}
 	TA_ADD(ta->in_use, -(int64_t)req);
-	TA_ADD(ta->footprint, -(int64_t)s->size);
-	TA_ADD(ta->live, -1);
-	TA_ADD(ta->frees, 1);
 	struct mem_tbin *b = &ta->bin[cls];
-	uint32_t batch = weir__mem_class_batch(cls);
-	if (b->n == 2 * batch) {
-		b->n -= batch;
-		central_put(m, a, cls, &b->slot[b->n], batch);
+	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
+	if (n == b->max) {
+		uint32_t batch = weir__mem_class_batch(cls);
+		n -= batch;
+		central_put(m, a, cls, &ta->slot[cls][n], batch);
+		TA_ADD(b->net, -(int64_t)batch);
 	}
-	b->slot[b->n++] = p;
+	ta->slot[cls][n] = one;
+	weir_store_relaxed(&b->n, n + 1); /* relaxed: owner; info reads a recent value */
 	return WEIR_OK;
 freed:
 	weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */

@@ -107,7 +107,10 @@ int weir_mem_create_ex(weir_runtime_t *rt, const weir_mem_options_t *opt, weir_m
 	m->chunk_cap = (uint32_t)((pages_total * 33 + 255) / 256 + 1);
 	m->chunks = weir__calloc(m->chunk_cap, sizeof(*m->chunks));
 	m->arenas = weir__calloc(narenas, sizeof(*m->arenas));
-	if (!m->chunks || !m->arenas)
+	/* One page map over the whole span (entries past an arena's capacity
+	 * stay 0); calloc's pages are touched only where arenas are used. */
+	m->pmap = weir__calloc(m->span >> MEM_PAGE_SHIFT, sizeof(*m->pmap));
+	if (!m->chunks || !m->arenas || !m->pmap)
 		goto fail_meta;
 	if (pthread_mutex_init(&m->pool_lock, NULL) != 0)
 		goto fail_meta;
@@ -142,11 +145,13 @@ fail_arenas:
 fail_pool:
 	weir__mem_pool_fini(m);
 	weir__free(m->arenas);
+	weir__free(m->pmap);
 	weir__free(m);
 	return WEIR_ENOMEM;
 fail_meta:
 	weir__free(m->chunks);
 	weir__free(m->arenas);
+	weir__free(m->pmap);
 	weir__free(m);
 	return WEIR_ENOMEM;
 }
@@ -161,13 +166,24 @@ void weir_mem_destroy(weir_mem_t *m)
 	weir__mem_pool_fini(m);
 	munmap(m->map, m->map_len);
 	weir__free(m->arenas);
+	weir__free(m->pmap);
 	weir__free(m);
 }
 
 uint32_t weir_mem_device_count(const weir_mem_t *m) { return m ? m->ndev : 0; }
 
-static int alloc_in(struct weir_mem *m, struct mem_arena *a, size_t size, int policy, void **out)
+/* Every allocation that the fast path does not take: checks, large
+ * sizes, huge-page policies, empty bins, debug mode, first use. */
+static __attribute__((noinline)) int alloc_slow(struct weir_mem *m, uint32_t dev, size_t size, int policy, void **out,
+                      bool host)
 {
+	if (!m || !out || size == 0 || size > SIZE_MAX / 2)
+		return WEIR_EINVAL;
+	if (!host && (policy < WEIR_MEM_HUGE_FIRST || policy > WEIR_MEM_NORMAL_ONLY))
+		return WEIR_EINVAL;
+	if (!host && dev >= m->ndev)
+		return WEIR_EDEVICE;
+	struct mem_arena *a = &m->arenas[host ? m->ndev : dev];
 	if (policy == WEIR_MEM_HUGE_ONLY || size > MEM_SMALL_MAX)
 		return weir__mem_large_alloc(m, a, size, policy, out);
 	return weir__mem_small_alloc(m, a, size, out);
@@ -175,22 +191,27 @@ static int alloc_in(struct weir_mem *m, struct mem_arena *a, size_t size, int po
 
 int weir_mem_alloc(weir_mem_t *m, uint32_t dev, size_t size, int policy, void **out)
 {
-	if (!m || !out || size == 0 || policy < WEIR_MEM_HUGE_FIRST || policy > WEIR_MEM_NORMAL_ONLY ||
-	    size > SIZE_MAX / 2)
-		return WEIR_EINVAL;
-	if (dev >= m->ndev)
-		return WEIR_EDEVICE;
-	return alloc_in(m, &m->arenas[dev], size, policy, out);
+	/* One test for size 0 and size > MEM_SMALL_MAX, one for the policies
+	 * served by slabs (HUGE_FIRST and NORMAL_ONLY; others are invalid or
+	 * HUGE_ONLY). */
+	if (MEM_LIKELY(m && out && size - 1 < MEM_SMALL_MAX &&
+	               (policy & ~WEIR_MEM_NORMAL_ONLY) == 0 && dev < m->ndev) &&
+	    MEM_LIKELY(weir__mem_small_alloc_fast(m, dev, size, out)))
+		return WEIR_OK;
+	return alloc_slow(m, dev, size, policy, out, false);
 }
 
 int weir_mem_host_alloc(weir_mem_t *m, size_t size, void **out)
 {
-	if (!m || !out || size == 0 || size > SIZE_MAX / 2)
-		return WEIR_EINVAL;
-	return alloc_in(m, &m->arenas[m->ndev], size, WEIR_MEM_NORMAL_ONLY, out);
+	if (MEM_LIKELY(m && out && size - 1 < MEM_SMALL_MAX) &&
+	    MEM_LIKELY(weir__mem_small_alloc_fast(m, m->ndev, size, out)))
+		return WEIR_OK;
+	return alloc_slow(m, 0, size, WEIR_MEM_NORMAL_ONLY, out, true);
 }
 
-static int free_in(struct weir_mem *m, void *p, bool host)
+/* Every free that the fast path does not take: checks, large runs,
+ * errors, full bins, debug mode. Changes nothing on an error. */
+static __attribute__((noinline)) int free_slow(struct weir_mem *m, void *p, bool host)
 {
 	if (!m || !p)
 		return WEIR_EINVAL;
@@ -204,12 +225,40 @@ static int free_in(struct weir_mem *m, void *p, bool host)
 	/* A1: acquire - pairs with R1; slab entries never change once set */
 	uintptr_t e = weir_load_acquire(&a->pmap[pg]);
 	if ((e & MEM_PM_TAG) == MEM_PM_SLAB)
-		return weir__mem_small_free(m, a, (struct mem_slab *)(e & ~MEM_PM_TAG), p);
+		return weir__mem_small_free(m, a, (struct mem_slab *)MEM_PM_PTR(e), p);
 	return weir__mem_large_free(m, a, p);
 }
 
-int weir_mem_free(weir_mem_t *m, void *p) { return free_in(m, p, false); }
-int weir_mem_host_free(weir_mem_t *m, void *p) { return free_in(m, p, true); }
+/* The slab of p when p lies in a slab page of the wanted kind of arena
+ * (device or pinned host), else NULL: one subtraction, one compare, one
+ * load of the page map that covers every arena. */
+static inline struct mem_slab *slab_fast(struct weir_mem *m, const void *p, uintptr_t want)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)m->base;
+	if (MEM_UNLIKELY(off >= m->span))
+		return NULL;
+	/* A1: acquire - pairs with R1; slab entries never change once set */
+	uintptr_t e = weir_load_acquire(&m->pmap[off >> MEM_PAGE_SHIFT]);
+	return MEM_LIKELY((e & MEM_PM_KIND) == want) ? (struct mem_slab *)MEM_PM_PTR(e) : NULL;
+}
+
+int weir_mem_free(weir_mem_t *m, void *p)
+{
+	struct mem_slab *s;
+	if (MEM_LIKELY(m && (s = slab_fast(m, p, MEM_PM_SLAB)) != NULL) &&
+	    MEM_LIKELY(weir__mem_small_free_fast(m, s, p)))
+		return WEIR_OK;
+	return free_slow(m, p, false);
+}
+
+int weir_mem_host_free(weir_mem_t *m, void *p)
+{
+	struct mem_slab *s;
+	if (MEM_LIKELY(m && (s = slab_fast(m, p, MEM_PM_SLAB | MEM_PM_HOST)) != NULL) &&
+	    MEM_LIKELY(weir__mem_small_free_fast(m, s, p)))
+		return WEIR_OK;
+	return free_slow(m, p, true);
+}
 
 int weir_mem_classify(weir_mem_t *m, const void *p, weir_mem_ptrinfo_t *info)
 {
@@ -237,9 +286,12 @@ int weir_mem_info(weir_mem_t *m, uint32_t dev, weir_mem_stats_t *out)
 	s.in_use += weir_load_relaxed(&a->large_in_use) + weir_load_relaxed(&a->small_adjust_in_use);
 	s.footprint += weir_load_relaxed(&a->large_footprint) +
 	               weir_load_relaxed(&a->small_adjust_footprint);
-	s.live += weir_load_relaxed(&a->large_live) + weir_load_relaxed(&a->small_adjust_live);
+	s.live += weir_load_relaxed(&a->small_adjust_live);
+	/* Small frees = small allocs - small live objects (see mem_tbin). */
+	s.frees = s.allocs - (uint64_t)s.live;
+	s.live += weir_load_relaxed(&a->large_live);
 	s.allocs += weir_load_relaxed(&a->large_allocs);
-	s.frees += weir_load_relaxed(&a->large_frees) + weir_load_relaxed(&a->small_adjust_frees);
+	s.frees += weir_load_relaxed(&a->large_frees);
 	memset(out, 0, sizeof(*out));
 	out->capacity = a->capacity;
 	out->in_use = s.in_use < 0 ? 0 : (uint64_t)s.in_use;

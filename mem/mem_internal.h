@@ -11,13 +11,20 @@
  * base + i * stride, stride = 2^stride_shift >= capacity. So the arena of a
  * pointer is one shift, its 64 KiB page one more, and the page map entry
  * says what the page holds:
- *     0                       free space (inside a free run) or never used
- *     slab | MEM_PM_SLAB      a size-class slab (permanent once set)
+ *     0                       free space (inside a free run), never used, or
+ *                             past the arena's capacity (inside its stride)
+ *     slab | MEM_PM_SLAB      a size-class slab (permanent once set); in the
+ *                             pinned host arena slab | MEM_PM_SLAB | MEM_PM_HOST
  *     run  | MEM_PM_LIVE      a page of a live large run (every page of it)
  *     run  | MEM_PM_FREE      first or last page of a free run
  *
+ * The page maps of all arenas are one array (m->pmap, span >> 16 entries;
+ * a->pmap points at arena a's part), so a free finds a slab from the
+ * address with one subtraction, one shift and one load.
+ *
  * Small objects (<= MEM_SMALL_MAX) live in slabs. Per object there is one
- * out-of-band word meta[i] = MEM_OBJ_LIVE | requested size, or 0 when free.
+ * out-of-band word meta[i] = MEM_OBJ_LIVE | requested size, or 0 when free
+ * (meta[nobj] is a permanent 0: the tail past the last object is freed space).
  * Objects travel: slab carve -> thread cache -> user (LIVE) -> thread cache
  * of the freeing thread -> central batch stack -> some thread cache.
  *
@@ -46,12 +53,19 @@
 #define MEM_BATCH_MAX    32u
 #define MEM_CACHE_MAX    (2u * MEM_BATCH_MAX)
 #define MEM_NBINS        96u
+#define MEM_SLAB_MAX_SHIFT 21u                     /* a slab spans < 2^21 bytes... */
+_Static_assert(((MEM_SMALL_MAX * 8 + (1u << MEM_PAGE_SHIFT) - 1) >> MEM_PAGE_SHIFT
+                << MEM_PAGE_SHIFT) <= ((size_t)1 << MEM_SLAB_MAX_SHIFT),
+               "... and object sizes are <= 2^18 (weir__mem_class_pages)");
 #define MEM_MIN_CAPACITY ((uint64_t)MEM_HUGE)
 
 #define MEM_PM_SLAB      ((uintptr_t)1)
 #define MEM_PM_LIVE      ((uintptr_t)2)
 #define MEM_PM_FREE      ((uintptr_t)3)
 #define MEM_PM_TAG       ((uintptr_t)3)
+#define MEM_PM_HOST      ((uintptr_t)4)   /* with MEM_PM_SLAB: pinned host arena */
+#define MEM_PM_KIND      ((uintptr_t)7)   /* tag and host bit */
+#define MEM_PM_PTR(e)    ((e) & ~MEM_PM_KIND)
 
 #define MEM_OBJ_LIVE     UINT32_C(0x80000000)
 #define MEM_OBJ_SIZE     UINT32_C(0x7FFFFFFF)
@@ -68,8 +82,10 @@ struct mem_slab {
 	uint32_t nobj;        /* I */
 	uint32_t npages;      /* I */
 	uint64_t recip;       /* I: floor(2^40 / size) + 1, for offset / size */
+	uint32_t ai;          /* I: index of the arena in m->arenas */
 	struct mem_slab *all_next; /* L(arena lock): every slab, for destroy */
-	_Atomic uint32_t meta[];   /* A: MEM_OBJ_LIVE | requested size, or 0 */
+	_Atomic uint32_t meta[];   /* A: MEM_OBJ_LIVE | requested size, or 0;
+	                              nobj + 1 words, meta[nobj] stays 0 */
 };
 
 /* A large run of pages, live or free. */
@@ -108,7 +124,8 @@ struct mem_arena {
 	uint64_t capacity;             /* I: bytes */
 	uint32_t npages;               /* I */
 	uint32_t id;                   /* I: device id or WEIR_MEM_HOST */
-	_Atomic uintptr_t *pmap;       /* R: page map, npages entries */
+	_Atomic uintptr_t *pmap;       /* I (pointer) / R (entries): this arena's part
+	                                  of m->pmap, npages entries used */
 	weir_cacheline_aligned pthread_mutex_t lock;
 	struct mem_run *bins[MEM_NBINS];   /* L(lock) */
 	uint64_t binmask[2];           /* L(lock): non-empty bins */
@@ -126,23 +143,40 @@ struct mem_arena {
 	/* Small frees accounted here when the thread has no cache (host heap
 	 * exhausted); caches are otherwise adopted, never dissolved. */
 	_Atomic int64_t small_adjust_in_use, small_adjust_footprint, small_adjust_live;
-	_Atomic uint64_t small_adjust_frees;
 	struct mem_central central[MEM_NCLASSES];
 };
 
 /* Per-thread, per-arena cache. The owning thread writes everything; the
- * counters are read by weir_mem_info() from other threads (relaxed). */
+ * counters (and n) are read by weir_mem_info() from other threads
+ * (relaxed), so the owner updates them with a relaxed load and store.
+ *
+ * Counting without a per-free counter: every alloc pops one object from
+ * the bin of its class and every free pushes one, so per bin
+ *     n = net - allocs + frees,   i.e.   live objects = allocs - frees = net - n,
+ * where net (objects that entered the bin by refill minus those that left
+ * by flush) changes only on the slow paths. So the fast free updates one
+ * counter (in_use), the fast alloc two (in_use, allocs); info derives
+ * live, frees (= allocs - live) and footprint (sum of size * live). */
 struct mem_tbin {
-	uint32_t n;                    /* O */
-	void    *slot[MEM_CACHE_MAX];  /* O */
+	_Atomic uint32_t n;            /* A: objects in slot[cls][] (owner writes) */
+	uint32_t max;                  /* O: 2 * batch(cls): a bin this full flushes */
+	_Atomic uint64_t allocs;       /* A: owner load+store */
+	_Atomic int64_t  net;          /* A: refilled minus flushed, owner load+store */
+	uint64_t pad;
+};
+_Static_assert(sizeof(struct mem_tbin) == 32, "mem_tbin: index by shift");
+
+/* A cached free object and its meta word (so an alloc needs no page-map
+ * lookup). */
+struct mem_tslot {
+	char *p;
+	_Atomic uint32_t *meta;
 };
 
 struct mem_tarena {
 	_Atomic int64_t in_use;        /* A: owner does relaxed load+store */
-	_Atomic int64_t footprint;
-	_Atomic int64_t live;
-	_Atomic uint64_t allocs, frees;
-	struct mem_tbin bin[MEM_NCLASSES]; /* O */
+	struct mem_tbin bin[MEM_NCLASSES];
+	struct mem_tslot slot[MEM_NCLASSES][MEM_CACHE_MAX]; /* O */
 };
 
 struct mem_tcache {
@@ -163,6 +197,7 @@ struct weir_mem {
 	bool     debug;                /* I */
 	char    *base;                 /* I: start of the reservation */
 	size_t   span;                 /* I: narenas << stride_shift */
+	_Atomic uintptr_t *pmap;       /* I (pointer) / R (entries): span >> 16 entries */
 	void    *map;                  /* I: what mmap returned */
 	size_t   map_len;              /* I */
 	/* Batch-node pool. */
@@ -179,7 +214,13 @@ struct weir_mem {
 
 /* Size classes (cache.c). */
 extern const uint32_t weir__mem_class_size[MEM_NCLASSES];
-uint32_t weir__mem_class_of(size_t size);   /* size <= MEM_SMALL_MAX */
+/* (size + 63) / 64 -> class; written once under pthread_once by
+ * weir__mem_global_init(), before any weir_mem_t exists. */
+extern uint8_t weir__mem_class_tab[(MEM_SMALL_MAX >> 6) + 1];
+static inline uint32_t weir__mem_class_of(size_t size) /* size <= MEM_SMALL_MAX */
+{
+	return weir__mem_class_tab[(size + 63) >> 6];
+}
 uint32_t weir__mem_class_batch(uint32_t cls);
 uint32_t weir__mem_class_pages(uint32_t cls);
 
@@ -216,9 +257,7 @@ void weir__mem_arena_classify(struct weir_mem *m, struct mem_arena *a, const voi
  * consumes one weir__malloc so weir__failpoint_arm() reaches them. */
 int  weir__mem_sys_failpoint(void);
 
-/* cache.c: the small-object path. */
-int  weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out);
-int  weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_slab *s, void *p);
+/* cache.c: the small-object path (general paths: see the fast paths below). */
 /* Reserve batch nodes so that flushing the objects of a new slab never
  * needs an allocation. */
 int  weir__mem_pool_reserve(struct weir_mem *m, uint32_t nodes);
@@ -230,5 +269,96 @@ struct mem_sums {
 void weir__mem_caches_sum(struct weir_mem *m, uint32_t arena, struct mem_sums *s);
 void weir__mem_global_init(void);
 void weir__mem_pool_fini(struct weir_mem *m);
+
+/* ------------------------------------------------------------------------ */
+/* Small-object fast paths (inlined into mem.c's entry points)               */
+/* ------------------------------------------------------------------------ */
+
+#define MEM_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define MEM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* O: the calling thread's most recently used cache (cache.c). initial-exec:
+ * one %fs-relative load, no __tls_get_addr call, also in libweir.so. */
+extern _Thread_local struct mem_tcache *weir__mem_tl_last
+	__attribute__((tls_model("initial-exec")));
+
+/* Owner-only counter update: a relaxed load and store, no RMW (only the
+ * owning thread writes; readers tolerate a recent value). */
+#define TA_ADD(field, v) weir_store_relaxed(&(field), weir_load_relaxed(&(field)) + (v))
+
+/* The general paths (cache.c): every case, including the ones the fast
+ * paths below hand over before they changed anything. */
+int  weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out);
+int  weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_slab *s, void *p);
+/* This thread's counters and bins for arena ai of m, or NULL (slow path).
+ * weir__mem_tl_last is never NULL (an empty sentinel cache whose mem is
+ * NULL stands in) and never names the cache of a debug mem, so a debug
+ * mem always takes the general paths (poisoning). */
+static inline struct mem_tarena *weir__mem_tarena_fast(struct weir_mem *m, uint32_t ai)
+{
+	struct mem_tcache *tc = weir__mem_tl_last;
+	/* relaxed: see tcache_prune_dead() in cache.c */
+	if (MEM_UNLIKELY(weir_load_relaxed(&tc->mem) != m))
+		return NULL;
+	/* relaxed: only the owning thread (us) writes the slot */
+	return weir_load_relaxed(&tc->arena[ai]);
+}
+
+/* Allocation from the thread's bin: no lock, no atomic RMW, no page-map
+ * lookup. An object in a bin is owned by that bin alone (cache.c
+ * invariants 5 and 6), so its meta word goes 0 -> LIVE with a plain store.
+ * Returns false (nothing changed) when the general path must run. */
+static inline bool weir__mem_small_alloc_fast(struct weir_mem *m, uint32_t ai, size_t size,
+                                              void **out)
+{
+	struct mem_tarena *ta = weir__mem_tarena_fast(m, ai);
+	if (MEM_UNLIKELY(!ta))
+		return false;
+	uint32_t cls = weir__mem_class_of(size);
+	struct mem_tbin *b = &ta->bin[cls];
+	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
+	if (MEM_UNLIKELY(n == 0))
+		return false;
+	struct mem_tslot sl = ta->slot[cls][n - 1];
+	weir_store_relaxed(&b->n, n - 1);      /* relaxed: owner; info reads a recent value */
+	/* relaxed: the pointer reaches other threads only through the
+	 * caller's own synchronization, which orders this store first */
+	weir_store_relaxed(sl.meta, MEM_OBJ_LIVE | (uint32_t)size);
+	TA_ADD(ta->in_use, (int64_t)size);
+	TA_ADD(b->allocs, 1);
+	*out = sl.p;
+	return true;
+}
+
+/* Free of a slab object: one CAS decides which of racing frees wins
+ * (cache.c invariant 6), then a push on the thread's bin. Returns false
+ * (nothing changed) for everything else - an interior or double free, a
+ * full bin, no cache yet - which the general path then handles. */
+static inline bool weir__mem_small_free_fast(struct weir_mem *m, struct mem_slab *s, void *p)
+{
+	size_t so = (size_t)((char *)p - s->base);
+	uint64_t q = (uint64_t)so * s->recip;
+	uint32_t idx = (uint32_t)(q >> 40);     /* <= nobj: meta[nobj] is 0 */
+	struct mem_tarena *ta = weir__mem_tarena_fast(m, s->ai);
+	/* p is an object's start iff so % size == 0 iff q's low 40 bits are
+	 * < 2^21 (MEM_SLAB_MAX_SHIFT): with recip = 2^40/size + e, 0 < e <= 1,
+	 * they are (so % size) * 2^40 / size + so * e, which is < so < 2^21
+	 * for a start and >= 2^40 / size >= 2^22 otherwise. */
+	if (MEM_UNLIKELY((q << 24) >= ((uint64_t)1 << (24 + MEM_SLAB_MAX_SHIFT)) || !ta))
+		return false;
+	uint32_t cls = s->cls;
+	struct mem_tbin *b = &ta->bin[cls];
+	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
+	_Atomic uint32_t *mw = &s->meta[idx];
+	uint32_t v = weir_load_relaxed(mw);    /* relaxed: checked by the CAS */
+	/* relaxed: the CAS only decides which free wins; the object's bytes
+	 * are handed on through bins (same thread) or R2/A2 */
+	if (MEM_UNLIKELY(n == b->max || !(v & MEM_OBJ_LIVE) || !weir_cas_relaxed(mw, &v, 0)))
+		return false;
+	ta->slot[cls][n] = (struct mem_tslot){ (char *)p, mw };
+	weir_store_relaxed(&b->n, n + 1);      /* relaxed: owner; info reads a recent value */
+	TA_ADD(ta->in_use, -(int64_t)(v & MEM_OBJ_SIZE));
+	return true;
+}
 
 #endif
