@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,6 +232,103 @@ static void test_bad_frees(void **state)
 	assert_int_equal(st(m, WEIR_MEM_HOST).in_use, 0);
 	free(heap);
 	weir_mem_destroy(m);
+}
+
+/* Every size class: every 64-byte step inside an object is an interior free
+ * (the fast path's start-of-object test), and the tail past a slab's last
+ * object is freed space; nothing changes. */
+static void test_interior_every_class(void **state)
+{
+	(void)state;
+	weir_mem_t *m = mk(1, 64 * MiB, 0);
+	for (size_t size = 64; size <= 256 * 1024; size += size < 1024 ? 64 : size / 4) {
+		void *p;
+		assert_int_equal(weir_mem_alloc(m, 0, size, 0, &p), WEIR_OK);
+		weir_mem_stats_t b = st(m, 0);
+		size_t step = size <= 4096 ? 64 : size / 16;
+		for (size_t d = 1; d < size; d += d == 1 ? 63 : step)
+			assert_int_equal(weir_mem_free(m, (char *)p + d), WEIR_EINTERIOR);
+		weir_mem_stats_t a = st(m, 0);
+		assert_same_state(&b, &a);
+		assert_int_equal(weir_mem_free(m, p), WEIR_OK);
+		assert_int_equal(weir_mem_free(m, p), WEIR_EFREED);
+	}
+	/* A fresh 192-byte slab is one 64 KiB page holding 341 objects from its
+	 * base; its last 64 bytes hold no object. */
+	weir_mem_t *m2 = mk(1, 8 * MiB, 0);
+	void *p0;
+	assert_int_equal(weir_mem_alloc(m2, 0, 192, 0, &p0), WEIR_OK);
+	weir_mem_stats_t b = st(m2, 0);
+	assert_int_equal(weir_mem_free(m2, (char *)p0 + 341 * 192), WEIR_EFREED);
+	weir_mem_stats_t a = st(m2, 0);
+	assert_same_state(&b, &a);
+	assert_int_equal(weir_mem_free(m2, p0), WEIR_OK);
+	assert_int_equal(st(m2, 0).in_use, 0);
+	weir_mem_destroy(m2);
+	assert_int_equal(st(m, 0).in_use, 0);
+	assert_int_equal(st(m, 0).live, 0);
+	weir_mem_destroy(m);
+}
+
+/* Threads racing to free one pointer: exactly one free succeeds, and the
+ * accounting and the allocator stay exact. */
+#define RACERS 4
+struct race {
+	weir_mem_t *m;
+	void *_Atomic p;
+	_Atomic int go, ok, done;
+};
+
+static void *racer(void *arg)
+{
+	struct race *r = arg;
+	for (int round = 1; round <= 2000; round++) {
+		while (atomic_load(&r->go) < round)
+			;
+		if (weir_mem_free(r->m, atomic_load(&r->p)) == WEIR_OK)
+			atomic_fetch_add(&r->ok, 1);
+		atomic_fetch_add(&r->done, 1);
+	}
+	return NULL;
+}
+
+static void test_racing_double_free(void **state)
+{
+	(void)state;
+	struct race r = { .m = mk(1, 32 * MiB, 0) };
+	pthread_t t[RACERS];
+	for (int i = 0; i < RACERS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, racer, &r), 0);
+	for (int round = 1; round <= 2000; round++) {
+		void *p;
+		assert_int_equal(weir_mem_alloc(r.m, 0, (size_t)64 << (round % 8), 0, &p), WEIR_OK);
+		atomic_store(&r.p, p);
+		atomic_store(&r.ok, 0);
+		atomic_store(&r.done, 0);
+		atomic_store(&r.go, round);
+		while (atomic_load(&r.done) < RACERS)
+			;
+		assert_int_equal(atomic_load(&r.ok), 1);
+	}
+	for (int i = 0; i < RACERS; i++)
+		pthread_join(t[i], NULL);
+	weir_mem_stats_t s = st(r.m, 0);
+	assert_int_equal(s.in_use, 0);
+	assert_int_equal(s.live, 0);
+	assert_int_equal(s.footprint, 0);
+	assert_int_equal(s.allocs, 2000);
+	assert_int_equal(s.frees, 2000);
+	assert_int_equal(s.bad_frees, 2000 * (RACERS - 1));
+	/* no object sits in two caches: 64 live allocations are distinct */
+	void *v[64];
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(weir_mem_alloc(r.m, 0, 64, 0, &v[i]), WEIR_OK);
+		for (int j = 0; j < i; j++)
+			assert_ptr_not_equal(v[i], v[j]);
+	}
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(weir_mem_free(r.m, v[i]), WEIR_OK);
+	weir_mem_destroy(r.m);
 }
 
 static void test_classify(void **state)
@@ -636,6 +734,8 @@ int main(void)
 		cmocka_unit_test(test_env_capacity),
 		cmocka_unit_test(test_alloc_accounting),
 		cmocka_unit_test(test_bad_frees),
+		cmocka_unit_test(test_interior_every_class),
+		cmocka_unit_test(test_racing_double_free),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_policies_coalesce_oom),
 		cmocka_unit_test(test_copy_checks),
