@@ -106,7 +106,12 @@ void weir__acl_reg_clear(void (*fn)(struct weir_acl_obj *o))
 		struct weir_acl_obj *o;
 
 		weir__rcu_read_lock();
-		cds_lfht_for_each_entry(ht, &it, o, node) {
+		/* Walk nodes, not entries: cds_lfht_for_each_entry applies
+		 * container_of to the NULL that ends the walk (UBSan). */
+		cds_lfht_first(ht, &it);
+		for (struct cds_lfht_node *nd; (nd = cds_lfht_iter_get_node(&it)) != NULL;
+		     cds_lfht_next(ht, &it)) {
+			o = caa_container_of(nd, struct weir_acl_obj, node);
 			weir_tsan_acquire(o);
 			if (cds_lfht_del(ht, &o->node) == 0)
 				batch[n++] = o;

@@ -39,6 +39,11 @@
  *     an event outlives the tasks that name it; the memory is freed after an
  *     RCU grace period, so an abort may read a parked stream's event under
  *     weir__rcu_read_lock().
+ *  6. A parking worker publishes park_event (seq_cst) and then reads
+ *     abort_until (seq_cst); an abort publishes abort_until (seq_cst) and
+ *     then reads park_event (seq_cst). So either the abort finds the park
+ *     and takes the stream back under the lock, or the worker sees the
+ *     abort and does not park; never neither.
  *  Limits (documented): more than WEIR_EVENT_EARLY records of one event
  *  completing ahead of an earlier one degrade to "newest wins" for the
  *  overflow; host query/sync of a re-recorded event wait for every record up
@@ -351,8 +356,19 @@ bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t
 	st->park_gen = gen;
 	st->park_next = e->parked;
 	e->parked = st;
-	/* R3: release - abort reads it under RCU (invariant 5). */
-	weir_store_release(&st->park_event, e);
+	/* R3: seq_cst - publish the park, then look for an abort (invariant
+	 * 6); pairs with the abort's seq_cst store of abort_until followed by
+	 * its load of park_event (A3). Abort reads e under RCU (invariant 5). */
+	weir_store_seqcst(&st->park_event, e);
+	if (!weir_seq_geq(weir_load_relaxed(&st->retired), weir_load_seqcst(&st->abort_until))) {
+		/* An abort raced the park: back out; the caller discards. */
+		e->parked = st->park_next;
+		st->park_next = NULL;
+		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+		weir_store_relaxed(&st->park_event, NULL);
+		pthread_mutex_unlock(&e->lock);
+		return true;
+	}
 	weir__stream_park(st);
 	pthread_mutex_unlock(&e->lock);
 	return false;
@@ -360,8 +376,9 @@ bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t
 
 bool weir__event_cancel_park(struct weir_stream *st)
 {
-	/* A3: acquire - pairs with R3. Caller is inside an RCU section. */
-	struct weir_event *e = weir_load_acquire(&st->park_event);
+	/* A3: seq_cst - pairs with R3 (invariant 6). Caller is inside an RCU
+	 * section. */
+	struct weir_event *e = weir_load_seqcst(&st->park_event);
 	if (!e)
 		return false;
 	bool found = false;

@@ -17,6 +17,11 @@
  *     then drains, so nothing is pushed after the drain.
  *  3. A drained blocking callback releases its parked stream (the task is
  *     retired as discarded and the stream resumed), so no stream strands.
+ *  4. A worker queues a blocking callback (seq_cst) and then reads
+ *     abort_until (seq_cst); an abort stores abort_until (seq_cst) and then
+ *     searches the reporter's queue under its lock. Either the abort finds
+ *     the callback, or the worker sees the abort and cancels it itself; the
+ *     lock lets only one of them take it.
  */
 #include "sched/internal.h"
 
@@ -106,6 +111,8 @@ WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, 
 	return rc;
 }
 
+bool weir__reporter_cancel(struct weir_stream *st);
+
 /* Worker side (stream.c): hand t to the stream's reporter; park the stream
  * first when `park`. False (nothing done) if the reporter is gone. */
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park)
@@ -128,6 +135,11 @@ bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool pa
 	} while (!weir_cas_seqcst(&rep->inbox, &top, t));
 	weir__ec_notify(&rep->ec, 1);
 	weir__rcu_read_unlock();
+	/* Invariant 4: an abort that raced the hand-off may have looked for
+	 * the callback before it was queued; take it back ourselves. */
+	if (park && !weir_seq_geq(weir_load_relaxed(&st->retired),
+	                          weir_load_seqcst(&st->abort_until)))
+		weir__reporter_cancel(st);
 	return true;
 }
 

@@ -138,9 +138,10 @@ static void stream_abort_ref(struct weir_stream *st)
 {
 	uint64_t sub = weir_load_acquire(&st->submitted);
 	uint64_t cur = weir_load_relaxed(&st->abort_until);
-	/* R2: release - the owner's acquire load of abort_until (A2 in
-	 * should_discard) sees it; a monotonic max. */
-	while (!weir_seq_geq(cur, sub) && !weir_cas_release(&st->abort_until, &cur, sub))
+	/* R2: seq_cst - a monotonic max, ordered before the park checks below
+	 * (event.c invariant 6, host.c invariant 4); the owner's acquire load
+	 * (A2 in should_discard) sees it. */
+	while (!weir_seq_geq(cur, sub) && !weir_cas_seqcst(&st->abort_until, &cur, sub))
 		;
 	weir_store_relaxed(&st->aborted, 1); /* relaxed: read by a later sync */
 	weir__rcu_read_lock();
@@ -429,6 +430,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__task_batch_flush(&batch);
 			if (!weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen))
 				return; /* parked: the stream is no longer ours */
+			if (should_discard(st))
+				continue; /* an abort raced the park: discard it above */
 			weir__event_put(t->u.ev.ev);
 			weir__stream_retire_head(st, 0, false, &batch);
 			break;
