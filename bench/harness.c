@@ -259,7 +259,14 @@ const char *wb_flag_value(const char *flag)
 
 bool wb_quick(void) { return G.quick; }
 
-uint64_t wb_latency_samples(void) { return G.quick ? 10000 : 100000; }
+static uint64_t latency_samples_override;
+uint64_t wb_latency_samples(void)
+{
+	if (latency_samples_override)
+		return G.quick && latency_samples_override > 10000 ? 10000 : latency_samples_override;
+	return G.quick ? 10000 : 100000;
+}
+void wb_set_latency_samples(uint64_t n) { latency_samples_override = n; }
 
 bool wb_enabled(const char *name)
 {

@@ -142,6 +142,9 @@ bool wb_enabled(const char *name);
 bool wb_quick(void);
 /* Latency samples per subject for WB_LATENCY figures: 10^5 (10^4 quick). */
 uint64_t wb_latency_samples(void);
+/* Override the latency sample count for the figures that follow (0 restores
+ * the default); for figures whose every sample is slow by construction. */
+void wb_set_latency_samples(uint64_t n);
 /* Was `flag` given on the command line? (for bench-specific modes) */
 bool wb_flag(const char *flag);
 /* Value after `flag` on the command line, or NULL. */

@@ -22,9 +22,11 @@
  *      exchange, reverses it to FIFO order and runs up to `quantum` tasks.
  *   4-5. Event records/waits (event.c); a wait that is not satisfied parks
  *      the stream on the event (PARKED) and the worker moves on.
- *   6. Drained: RUNNING -> IDLE by CAS on the same word, which fails if a
- *      producer pushed meanwhile: no lost wake-up, and the worker never
- *      touches the stream after that CAS succeeds.
+ *   6. Drained: if the device has nothing else ready, the worker lingers on
+ *      the stream for part of its spin budget (a launch then costs only the
+ *      producer's CAS); then RUNNING -> IDLE by CAS on the same word, which
+ *      fails if a producer pushed meanwhile: no lost wake-up, and the worker
+ *      never touches the stream after that CAS succeeds.
  *   7. Host sync: target = submitted; wait for retired >= target (waitq).
  */
 #ifndef WEIR_SCHED_INTERNAL_H
@@ -371,7 +373,7 @@ struct weir_worker {
 	int cpu;                           /* I: pinned CPU or -1 */
 	pthread_t thread;                  /* I */
 	uint32_t spin_ns;                  /* O: adaptive budget */
-	_Atomic uint64_t n_tasks;          /* A: relaxed statistics */
+	_Atomic uint64_t n_tasks;          /* A: relaxed statistics, written by this worker only */
 	_Atomic uint64_t n_parks;          /* A */
 	_Atomic uint64_t n_streams;        /* A */
 };

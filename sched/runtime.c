@@ -250,7 +250,7 @@ static void run_blocks(struct weir_job *job, struct weir_worker *w)
 			int z = 0;
 			weir_cas_strong_acqrel(&job->rc, &z, rc);
 		}
-		weir_faa_relaxed(&w->n_tasks, 1);
+		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + 1); /* owner only */
 	}
 }
 
@@ -265,7 +265,9 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 			if (r && !rc)
 				rc = r;
 		}
-		weir_faa_relaxed(&w->n_tasks, n);
+		/* Relaxed load + store, not an RMW: only this worker writes its
+		 * counters (a locked add per task costs as much as the task). */
+		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + n);
 		return rc;
 	}
 	struct weir_job job = { .fn = t->u.kernel, .args = t->args, .nblocks = n };
@@ -375,7 +377,7 @@ static void *worker_main(void *arg)
 			break;
 		struct weir_stream *st = ready_pop(dev);
 		if (st) {
-			weir_faa_relaxed(&w->n_streams, 1);
+			weir_store_relaxed(&w->n_streams, weir_load_relaxed(&w->n_streams) + 1); /* owner only */
 			weir__stream_run(st, w->index);
 			continue;
 		}
@@ -392,7 +394,7 @@ static void *worker_main(void *arg)
 			weir__ec_cancel(&dev->ec);
 			continue;
 		}
-		weir_faa_relaxed(&w->n_parks, 1);
+		weir_store_relaxed(&w->n_parks, weir_load_relaxed(&w->n_parks) + 1); /* owner only */
 		weir__ec_wait(&dev->ec, key, UINT64_MAX);
 		w->spin_ns /= 2; /* parked: it did not pay to spin */
 	}

@@ -363,6 +363,40 @@ static bool should_discard(struct weir_stream *st)
 
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
 
+/*
+ * Linger: keep a drained stream while the device has nothing else to run,
+ * polling its inbox for at most the worker's adaptive spin budget. A launch
+ * onto a lingering stream is then just the producer's CAS: no ready-queue
+ * hand-off, no QUEUED -> RUNNING flip, one cache line to the worker instead of
+ * four. True if tasks arrived (the caller takes them with its exchange, A1);
+ * false to let the stream go IDLE. Gives up at once when another stream or a
+ * block job becomes ready, so it never delays other work; bounded in time.
+ */
+static bool stream_linger(struct weir_stream *st, struct weir_worker *w)
+{
+	struct weir_device *dev = st->dev;
+	uint32_t budget = w->spin_ns / 2;
+	if (budget == 0)
+		return false;
+	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
+	uint64_t until = weir__now_ns() + budget;
+	for (uint32_t i = 1;; i++) {
+		/* Relaxed: a hint only; the caller's exchange acquires (A1). */
+		if (WEIR_ST_PTR(weir_load_relaxed(&st->top)))
+			return true;
+		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
+		    weir_load_relaxed(&dev->rt->stopping))
+			return false;
+		weir_cpu_relax();
+		if ((i & 63) == 0) {
+			if (weir__now_ns() >= until)
+				return false;
+			if (oversubscribed)
+				sched_yield();
+		}
+	}
+}
+
 void weir__stream_run(struct weir_stream *st, uint32_t widx)
 {
 	struct weir_device *dev = st->dev;
@@ -379,6 +413,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			struct weir_task *list = WEIR_ST_PTR(w);
 			if (!list) {
 				weir__task_batch_flush(&batch);
+				if (stream_linger(st, &dev->workers[widx]))
+					continue;
 				uintptr_t exp = WEIR_ST_RUNNING;
 				/* R4: release - invariant 3; pairs with the next
 				 * producer's acquire (R1) and with A3 in teardown. */
