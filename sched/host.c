@@ -191,7 +191,7 @@ static void reporter_take_locked(struct weir_reporter *rep)
 	if (!in)
 		return;
 	struct weir_task *tail;
-	in = weir__task_reverse(in, &tail);
+	in = weir__task_reverse(in, &tail, NULL);
 	if (rep->tail)
 		rep->tail->next = in;
 	else

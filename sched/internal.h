@@ -489,6 +489,8 @@ void weir__reporter_teardown(struct weir_reporter *rep);
 void weir__event_teardown(struct weir_event *e);
 
 /* Stack helpers for intrusive MPSC stacks (task inbox lists). */
-struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail);
+/* Reverse an inbox into FIFO order; *count (if non-NULL) gets its length. */
+struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail,
+                                     uint32_t *count);
 
 #endif /* WEIR_SCHED_INTERNAL_H */

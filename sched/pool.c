@@ -166,15 +166,20 @@ void weir__task_batch_flush(struct weir_task_batch *b)
 	b->head = b->tail = NULL;
 }
 
-struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail)
+struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail,
+                                     uint32_t *count)
 {
 	struct weir_task *prev = NULL;
+	uint32_t n = 0;
 	*tail = t;
 	while (t) {
-		struct weir_task *n = t->next;
+		struct weir_task *nx = t->next;
 		t->next = prev;
 		prev = t;
-		t = n;
+		t = nx;
+		n++;
 	}
+	if (count)
+		*count = n;
 	return prev;
 }

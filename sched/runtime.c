@@ -431,7 +431,7 @@ static void *cb_main(void *arg)
 			continue;
 		}
 		struct weir_task *tail;
-		list = weir__task_reverse(list, &tail);
+		list = weir__task_reverse(list, &tail, NULL);
 		while (list) {
 			struct weir_task *t = list;
 			list = t->next;

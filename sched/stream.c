@@ -403,7 +403,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 	uint32_t quantum = st->rt->cfg.quantum;
 	struct weir_task_batch batch;
 	weir__task_batch_init(&batch);
-	uint32_t n = 0;
+	uint32_t n = 0, last_batch = 0;
 	for (;;) {
 		if (!st->head) {
 			/* A1: acquire - takes the inbox; pairs with R1. While
@@ -413,7 +413,11 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			struct weir_task *list = WEIR_ST_PTR(w);
 			if (!list) {
 				weir__task_batch_flush(&batch);
-				if (stream_linger(st, &dev->workers[widx]))
+				/* Linger only after small batches: a producer trickling
+				 * tasks in (latency-bound) gains from it; many producers
+				 * filling large batches need the CPU more than the
+				 * worker needs a head start. */
+				if (last_batch <= 4 && stream_linger(st, &dev->workers[widx]))
 					continue;
 				uintptr_t exp = WEIR_ST_RUNNING;
 				/* R4: release - invariant 3; pairs with the next
@@ -422,7 +426,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 					return;
 				continue;
 			}
-			st->head = weir__task_reverse(list, &st->tail);
+			st->head = weir__task_reverse(list, &st->tail, &last_batch);
 		}
 		if (n >= quantum) {
 			/* Fairness: let the device's other streams run. */

@@ -85,7 +85,7 @@ run_benches() {
 		fi
 		log "bench_$name"
 		local rc=0
-		timeout "${WEIR_BENCH_TIMEOUT:-280}" "$bin" "${common[@]}" --json "$results/$name.json" || rc=$?
+		timeout "${WEIR_BENCH_TIMEOUT:-320}" "$bin" "${common[@]}" --json "$results/$name.json" || rc=$?
 		[ $rc -ne 0 ] && log "bench_$name exited with status $rc (see above)"
 	done
 	log "benchmarks took $((SECONDS - t_start)) s"
