@@ -226,6 +226,7 @@ static bool satisfied(struct weir_event *e, uint64_t gen, bool locked)
 	/* A1: seq_cst - sees the completer's publication (invariants 1-3). */
 	if (e->flags & WEIR_EVENT_FLAG)
 		return weir_load_seqcst(&e->flag) != 0;
+	/* A1: seq_cst - invariants 1-3. */
 	if (weir_seq_geq(weir_load_seqcst(&e->done_gen), gen))
 		return true;
 	if (locked)
@@ -252,6 +253,7 @@ static void absorb_locked(struct weir_event *e)
 				 * that one's CAS expects d. */
 				uint64_t exp = d;
 				if (!weir_cas_strong_acqrel(&e->done_gen, &exp, d + 1))
+					/* R2: seq_cst - invariant 1. */
 					weir_store_seqcst(&e->done_gen, exp > d + 1 ? exp : d + 1);
 				moved = true;
 				break;
@@ -331,6 +333,7 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 			weir__stream_unpark(st);
 		}
 	}
+	/* seq_cst: store-then-load of waitq invariant 1 (R2 was seq_cst). */
 	weir__waitq_notify(&e->wq, weir_load_seqcst(&e->done_gen));
 }
 
@@ -404,8 +407,10 @@ WEIR_API int weir_event_query(weir_event_t *h)
 	int rc = WEIR_EHANDLE;
 	if (e) {
 		if (e->flags & WEIR_EVENT_FLAG)
+			/* A1: acquire - pairs with the completer's R1/R2 (flag, done_gen). */
 			rc = weir_load_acquire(&e->flag) ? WEIR_OK : WEIR_ENOTREADY;
 		else
+			/* A1: acquire - pairs with the completer's R1/R2 (flag, done_gen). */
 			rc = weir_seq_geq(weir_load_acquire(&e->done_gen),
 			                  weir_load_relaxed(&e->rec_gen)) ? WEIR_OK : WEIR_ENOTREADY;
 		if (rc == WEIR_ENOTREADY && !(e->flags & WEIR_EVENT_FLAG)) {
@@ -432,6 +437,7 @@ WEIR_API int weir_event_sync(weir_event_t *h, int64_t timeout_ns)
 		return WEIR_EHANDLE;
 	}
 	uint64_t target = weir_load_relaxed(&e->rec_gen);
+	/* A1: acquire - pairs with the completer's R1/R2 (flag, done_gen). */
 	if (weir_seq_geq(weir_load_acquire(&e->done_gen), target)) {
 		weir__rcu_read_unlock();
 		return WEIR_OK;
@@ -465,7 +471,7 @@ WEIR_API int weir_event_timestamp(weir_event_t *h, uint64_t *ns)
 	if (e) {
 		if (!(e->flags & WEIR_EVENT_TIMING)) {
 			rc = WEIR_ENOTSUP;
-		} else if (weir_load_acquire(&e->done_gen) == 0) {
+		} else if (weir_load_acquire(&e->done_gen) == 0) { /* A1: pairs with R2 */
 			rc = WEIR_ENOTREADY;
 		} else {
 			*ns = weir_load_relaxed(&e->stamp_ns);

@@ -304,8 +304,11 @@ WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
 		rc = WEIR_ESUBSCRIBED;
 	} else if (rep->rt != st->rt || (rep->dev >= 0 && (uint32_t)rep->dev != st->dev->id)) {
 		rc = WEIR_EFOREIGN;
-	} else if (!weir_cas_strong_acqrel(&st->reporter, &cur, rep->obj.handle)) {
-		rc = WEIR_ESUBSCRIBED; /* a concurrent subscribe won */
+	} else if (/* AR5: acq_rel - the subscription handle; readers load it
+	            * relaxed and validate it in the registry. */
+	           !weir_cas_strong_acqrel(&st->reporter, &cur, rep->obj.handle)) {
+		/* A concurrent subscribe won. */
+		rc = WEIR_ESUBSCRIBED;
 	} else {
 		rep->dev = (int32_t)st->dev->id;
 		rep->nsubs++;
@@ -330,6 +333,7 @@ WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
 	} else {
 		pthread_mutex_lock(&rep->lock);
 		uint64_t cur = rep->obj.handle;
+		/* AR5: acq_rel - unsubscribe only if still ours. */
 		if (weir_cas_strong_acqrel(&st->reporter, &cur, 0)) {
 			if (--rep->nsubs == 0)
 				rep->dev = -1;
@@ -377,6 +381,7 @@ WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
 			break;
 		}
 		uint32_t key = weir__ec_prepare(&rep->ec);
+		/* S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
 		if (weir_load_seqcst(&rep->inbox)) {
 			weir__ec_cancel(&rep->ec);
 			continue;

@@ -248,6 +248,7 @@ static void run_blocks(struct weir_job *job, struct weir_worker *w)
 		int rc = job->fn(job->args, i, job->nblocks);
 		if (rc) {
 			int z = 0;
+			/* AR4: acq_rel - the first failing block wins; the owner reads it after A3. */
 			weir_cas_strong_acqrel(&job->rc, &z, rc);
 		}
 		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + 1); /* owner only */
@@ -288,6 +289,7 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	 * R3 in help_jobs(). The wait is bounded by one block per helper. */
 	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
 	uint32_t round = 0;
+	/* A3: acquire - the helpers' block results; pairs with R3 in help_jobs(). */
 	while (weir_load_acquire(&slot->users) != 0)
 		weir__backoff(&bo, &round);
 	return weir_load_relaxed(&job.rc);
@@ -322,6 +324,7 @@ static bool help_jobs(struct weir_device *dev, struct weir_worker *w)
 
 static bool work_pending(struct weir_device *dev)
 {
+	/* S2: seq_cst - after weir__ec_prepare's registration (ec invariant 1). */
 	return weir_load_seqcst(&dev->rq_len) != 0 || weir_load_seqcst(&dev->njobs) != 0 ||
 	       weir_load_relaxed(&dev->rt->stopping);
 }
@@ -423,6 +426,7 @@ static void *cb_main(void *arg)
 			if (weir_load_acquire(&dev->rt->stopping)) /* A4 */
 				break;
 			uint32_t key = weir__ec_prepare(&dev->cb_ec);
+			/* S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
 			if (weir_load_seqcst(&dev->cb_inbox) || weir_load_seqcst(&dev->rt->stopping)) {
 				weir__ec_cancel(&dev->cb_ec);
 				continue;
@@ -495,6 +499,7 @@ static void runtime_stop_threads(struct weir_runtime *rt, uint32_t ndev_started,
 	weir_store_release(&rt->stopping, 1);
 	for (uint32_t d = 0; d < rt->ndevices; d++) {
 		struct weir_device *dev = &rt->devices[d];
+		/* seq_cst: bump the futex words so that every sleeper's wait returns (ec invariant 1). */
 		weir_faa_seqcst(&dev->ec.seq, 1);
 		weir__futex_wake(&dev->ec.seq, INT32_MAX);
 		weir_faa_seqcst(&dev->cb_ec.seq, 1);

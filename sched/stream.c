@@ -136,6 +136,7 @@ bool weir__reporter_cancel(struct weir_stream *st);
 /* Discard everything submitted so far that has not started. */
 static void stream_abort_ref(struct weir_stream *st)
 {
+	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	uint64_t sub = weir_load_acquire(&st->submitted);
 	uint64_t cur = weir_load_relaxed(&st->abort_until);
 	/* R2: seq_cst - a monotonic max, ordered before the park checks below
@@ -159,6 +160,7 @@ void weir__stream_teardown(struct weir_stream *st, bool force)
 	weir__rcu_synchronize();
 	if (force)
 		stream_abort_ref(st);
+	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	uint64_t target = weir_load_acquire(&st->submitted);
 	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
 	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
@@ -316,9 +318,11 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, int status
 	} else if (status) {
 		weir_store_relaxed(&st->n_failed, weir_load_relaxed(&st->n_failed) + 1);
 		int z = 0;
+		/* AR2: acq_rel - the first failure wins; taken by the exchange in stream_report(). */
 		weir_cas_strong_acqrel(&st->error, &z, status);
 		if (weir_load_relaxed(&st->g->mode) == WEIR_FAILURE_STOP) {
 			z = 0;
+			/* AR3: acq_rel - the group's sticky failure; producers and workers read it relaxed (advisory). */
 			weir_cas_strong_acqrel(&st->g->stop_error, &z, status);
 		}
 	} else {
@@ -364,7 +368,8 @@ static bool should_discard(struct weir_stream *st)
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
 
 /*
- * Linger: keep a drained stream while the device has nothing else to run,
+ * Linger (only after a batch of at most 4 tasks; see weir__stream_run): keep
+ * a drained stream while the device has nothing else to run,
  * polling its inbox for at most the worker's adaptive spin budget. A launch
  * onto a lingering stream is then just the producer's CAS: no ready-queue
  * hand-off, no QUEUED -> RUNNING flip, one cache line to the worker instead of
@@ -432,6 +437,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			/* Fairness: let the device's other streams run. */
 			weir__task_batch_flush(&batch);
 			uintptr_t w = weir_load_relaxed(&st->top);
+			/* R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
+			 * ready push (R1 in runtime.c) hands the owner fields on. */
 			while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 				;
 			weir__device_ready(dev, st);
@@ -528,12 +535,14 @@ static int stream_report(struct weir_stream *st)
 	if (e)
 		return e;
 	if (weir_load_relaxed(&st->error))
+		/* AR2: acq_rel - takes and clears the first failure. */
 		return weir_xchg_acqrel(&st->error, 0);
 	return WEIR_OK;
 }
 
 int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns)
 {
+	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	uint64_t target = weir_load_acquire(&st->submitted);
 	uint32_t spin = (st->flags & WEIR_STREAM_FAST_SYNC) ? 100000 : 2000;
 	int rc = weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(timeout_ns), spin);
@@ -554,6 +563,7 @@ WEIR_API int weir_stream_sync(weir_stream_t *h, int64_t timeout_ns)
 		weir__rcu_read_unlock();
 		return WEIR_EHANDLE;
 	}
+	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	uint64_t target = weir_load_acquire(&st->submitted);
 	/* A4: acquire - the finished tasks' effects are visible; pairs with R3. */
 	if (weir_seq_geq(weir_load_acquire(&st->retired), target)) {
@@ -636,6 +646,7 @@ WEIR_API int weir_stream_stats(weir_stream_t *h, weir_stream_stats_t *out)
 	out->completed = weir_load_relaxed(&st->n_ok);
 	out->failed = weir_load_relaxed(&st->n_failed);
 	out->discarded = weir_load_relaxed(&st->n_discarded);
+	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	out->submitted = weir_load_acquire(&st->submitted);
 	uint64_t done = out->completed + out->failed + out->discarded;
 	out->in_flight = out->submitted >= done ? out->submitted - done : 0;

@@ -64,6 +64,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 		}
 	}
 	for (;;) {
+		/* seq_cst: read the futex word before publishing the target (invariant 3). */
 		uint32_t key = weir_load_seqcst(&wq->seq);
 		/* Invariant 1: publish the target (atomic min, seq_cst)... */
 		uint64_t cur = weir_load_seqcst(&wq->wake_at);
