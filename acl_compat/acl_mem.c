@@ -223,7 +223,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
                                          aclrtMemcpyKind kind)
 {
 	static const char api[] = "aclrtMemcpy";
-	int wk;
+	int wk = 0;
 	if (!map_kind(kind, &wk))
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
 	if (count == 0)
@@ -252,7 +252,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
                                               aclrtStream stream)
 {
 	static const char api[] = "aclrtMemcpyAsync";
-	int wk;
+	int wk = 0;
 	if (!map_kind(kind, &wk))
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
 	if (count == 0)
@@ -308,7 +308,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
 	aclError e = need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
-	int wk;
+	int wk = 0;
 	e = check_2d(api, dst, dpitch, src, spitch, width, kind, &wk);
 	if (e != ACL_SUCCESS)
 		return e;
@@ -327,7 +327,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 	aclError e = need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
-	int wk;
+	int wk = 0;
 	e = check_2d(api, dst, dpitch, src, spitch, width, kind, &wk);
 	if (e != ACL_SUCCESS)
 		return e;
