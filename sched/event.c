@@ -146,8 +146,6 @@ void weir__event_teardown(struct weir_event *e)
 		weir__event_put(e);
 }
 
-int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
-
 /* Queue a record, reset or wait task naming e on stream sh. */
 static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 {
@@ -341,8 +339,6 @@ void weir__event_reset_flag(struct weir_event *e)
 {
 	weir_store_seqcst(&e->flag, 0); /* pairs with A1 */
 }
-
-void weir__stream_park(struct weir_stream *st);
 
 bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
 {

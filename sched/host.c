@@ -25,11 +25,6 @@
  */
 #include "sched/internal.h"
 
-#define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
-
-int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
-void weir__stream_park(struct weir_stream *st);
-
 static struct weir_reporter *reporter_lookup(const void *h)
 {
 	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_REPORTER);
@@ -76,7 +71,6 @@ WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg)
 	t->nblocks = 1;
 	t->u.host.fn = fn;
 	t->u.host.arg = arg;
-	t->u.host.rep = 0;
 	rc = weir__stream_submit_task(s, t);
 	if (rc)
 		weir__task_free(t);
@@ -104,17 +98,12 @@ WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, 
 	t->nblocks = 1;
 	t->u.host.fn = fn;
 	t->u.host.arg = arg;
-	t->u.host.rep = rh;
 	int rc = weir__stream_submit_task(s, t);
 	if (rc)
 		weir__task_free(t);
 	return rc;
 }
 
-bool weir__reporter_cancel(struct weir_stream *st);
-
-/* Worker side (stream.c): hand t to the stream's reporter; park the stream
- * first when `park`. False (nothing done) if the reporter is gone. */
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park)
 {
 	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */

@@ -234,11 +234,15 @@ struct weir_task {
 	union {
 		weir_kernel_fn kernel;
 		struct { struct weir_event *ev; uint64_t gen; } ev;
-		struct { weir_host_fn fn; void *arg; uint64_t rep; } host;
+		struct { weir_host_fn fn; void *arg; } host;
 	} u;                         /* I after submit */
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
+
+/* Host and report-callback tasks carry no argument block; while queued for a
+ * callback thread or reporter, the args area holds the stream they came from. */
+#define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
 
 /* Allocate a task record from the calling thread's pool (NULL: out of
  * memory). Free from any thread; it returns to its owner pool lock-free. */
@@ -316,7 +320,12 @@ struct weir_stream {
 	struct weir_stream *g_prev;        /* L(group->lock) */
 };
 
-int weir__stream_push(struct weir_stream *st, struct weir_task *t, uint32_t flags);
+/* Push t. WEIR_EAGAIN when full (the caller waits or reports it). */
+int weir__stream_push(struct weir_stream *st, struct weir_task *t);
+/* Look up, push, and wait for room when full (events, host functions). */
+int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
+/* RUNNING -> PARKED keeping the inbox; the caller gives up ownership. */
+void weir__stream_park(struct weir_stream *st);
 /* Run a stream the caller just took from the ready list (state RUNNING). */
 void weir__stream_run(struct weir_stream *st, uint32_t worker_index);
 /* PARKED -> QUEUED and onto the ready list (the caller resumed it). */
@@ -401,8 +410,7 @@ struct weir_device {
 	bool cb_started;                   /* L(cb_lock) */
 	pthread_t cb_thread;               /* L(cb_lock) */
 	_Atomic(struct weir_task *) cb_inbox; /* A: MPSC stack of host tasks */
-	struct weir_ec cb_ec;
-	/* Stream owning each queued host task: task->u.host.rep holds it. */
+	struct weir_ec cb_ec;                 /* the callback thread parks here */
 };
 
 struct weir_runtime {
@@ -460,9 +468,11 @@ struct weir_event {
 
 void weir__event_get(struct weir_event *e);
 void weir__event_put(struct weir_event *e);
-/* Worker side. Returns true if the task is done, false if the stream parked
- * (the caller must then leave the stream alone). */
+/* Worker side. */
 void weir__event_complete_record(struct weir_event *e, uint64_t gen);
+/* False if the stream parked (the caller must then leave it alone); true if
+ * the wait is satisfied, or if an abort raced the park (the caller then
+ * re-checks for discard). */
 bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
 void weir__event_reset_flag(struct weir_event *e);
 /* Cancel a park (abort); returns true if the caller now owns the stream. */
@@ -482,9 +492,11 @@ struct weir_reporter {
 	struct weir_reporter *rt_prev;     /* L(rt->lock) */
 };
 
-/* Worker side: queue a callback task for the stream's reporter. Returns
- * false if the reporter is gone (the task then fails). */
-bool weir__reporter_push(uint64_t rep_handle, struct weir_task *t);
+/* Worker side: hand t to the stream's reporter, parking the stream first
+ * when `park`. False (nothing done) if the reporter is gone. */
+bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
+/* Abort side: take back a blocking callback of st that no thread started. */
+bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);
 void weir__event_teardown(struct weir_event *e);
 

@@ -408,8 +408,6 @@ static void *worker_main(void *arg)
 /* Host-callback thread                                                      */
 /* ------------------------------------------------------------------------ */
 
-#define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
-
 static void *cb_main(void *arg)
 {
 	struct weir_device *dev = arg;

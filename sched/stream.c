@@ -43,8 +43,6 @@
 #include <sched.h>
 #include <string.h>
 
-#define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
-
 static struct weir_stream *stream_lookup(const weir_stream_t *h)
 {
 	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_STREAM);
@@ -131,8 +129,6 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 	return WEIR_OK;
 }
 
-bool weir__reporter_cancel(struct weir_stream *st);
-
 /* Discard everything submitted so far that has not started. */
 static void stream_abort_ref(struct weir_stream *st)
 {
@@ -201,10 +197,8 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *s) { return stream_destroy
 /* Submission                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* Push t. Returns WEIR_EAGAIN when full (the caller waits or reports). */
-int weir__stream_push(struct weir_stream *st, struct weir_task *t, uint32_t flags)
+int weir__stream_push(struct weir_stream *st, struct weir_task *t)
 {
-	(void)flags;
 	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: advisory refusal */
 		return WEIR_ESTOPPED;
 	uint64_t sub = weir_load_relaxed(&st->submitted);
@@ -244,7 +238,7 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 			weir__rcu_read_unlock();
 			return WEIR_EHANDLE;
 		}
-		int rc = weir__stream_push(st, t, flags);
+		int rc = weir__stream_push(st, t);
 		if (rc != WEIR_EAGAIN || (flags & WEIR_LAUNCH_NONBLOCK)) {
 			weir__rcu_read_unlock();
 			return rc;
@@ -281,7 +275,6 @@ WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
 	return rc;
 }
 
-/* Submit a prepared task (events, host functions). */
 int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t)
 {
 	return stream_submit(h, t, 0);
@@ -346,7 +339,6 @@ void weir__stream_unpark(struct weir_stream *st)
 	weir__device_ready(st->dev, st);
 }
 
-/* RUNNING -> PARKED, keeping the inbox. The caller gives up ownership. */
 void weir__stream_park(struct weir_stream *st)
 {
 	uintptr_t w = weir_load_relaxed(&st->top);
@@ -364,8 +356,6 @@ static bool should_discard(struct weir_stream *st)
 	uint64_t until = weir_load_acquire(&st->abort_until);
 	return !weir_seq_geq(weir_load_relaxed(&st->retired), until);
 }
-
-bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
 
 /*
  * Linger (only after a batch of at most 4 tasks; see weir__stream_run): keep
@@ -527,8 +517,9 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 
 static int stream_report(struct weir_stream *st)
 {
-	/* Relaxed exchange/loads: the values are self-contained codes and the
-	 * acquire in the wait already ordered the tasks' effects. */
+	/* The relaxed loads only skip the exchanges when nothing is set; the
+	 * tasks' effects were already ordered by the acquire in the wait.
+	 * AR6: acq_rel - takes the abort report set by stream_abort_ref(). */
 	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0))
 		return WEIR_EABORTED;
 	int e = weir_load_relaxed(&st->g->stop_error);
