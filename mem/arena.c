@@ -449,6 +449,9 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	s->npages = npages;
 	s->recip = (((uint64_t)1 << 40) / size) + 1;
 	s->ai = (uint32_t)(a - m->arenas);
+	s->key = weir__mem_key(m, s->ai);
+	s->bmax16 = 2 * batch * (uint32_t)MEM_W_SLOT;
+	s->boff = (uint32_t)(offsetof(struct mem_tarena, bin) + cls * sizeof(struct mem_tbin));
 	s->all_next = a->all_slabs;
 	a->all_slabs = s;
 	pmap_set_locked(a, r->first, npages, (uintptr_t)s | MEM_PM_SLAB |

@@ -3,48 +3,75 @@
  * lock-free central batch stacks, and the batch-node pool.
  *
  * Fast paths (mem_internal.h, inlined into weir_mem_alloc/free: no lock,
- * no system call, no heap allocation, no call):
- *   alloc: pop (pointer, meta word) from the thread's bin, store LIVE|size
- *          into the meta word (plain store: see invariant 6);
- *   free:  one page-map load finds the slab, CAS its meta word LIVE -> 0
- *          (this detects a double free even when two threads race to free
- *          one pointer), push it on the freeing thread's bin - whichever
- *          thread allocated it.
- * Anything else (errors, empty or full bin, no cache yet, debug mode) is
- * handed to weir__mem_small_alloc()/weir__mem_small_free() below before
- * the fast path changed anything.
+ * no atomic RMW, no system call, no heap allocation, no call):
+ *   alloc: pop (pointer, meta word) from the thread's bin, store
+ *          LIVE|owner|size into the meta word (plain store: invariant 6);
+ *   free:  by the owner only - the cache that allocated the object: one
+ *          page-map load finds the slab, the meta word must say LIVE with
+ *          our owner id, a plain store clears it, push it on our bin.
+ * Anything else (errors, empty or full bin, no cache yet, debug mode, an
+ * object of another owner) is handed to weir__mem_small_alloc()/
+ * weir__mem_small_free() below before the fast path changed anything.
+ * A free by another thread ("remote free") CASes the meta word LIVE ->
+ * PEND, counts the free in its own counters, and appends the object to its
+ * outbox node; a full outbox, or one for a different owner, is pushed on
+ * the owner's inbox; the owner drains its inbox into its bins before it
+ * refills a bin. Objects without an owner id (more than MEM_OWNER_MAX
+ * caches) are taken LIVE -> 0 with a CAS by whichever thread frees them.
  * A bin that fills up hands `batch` objects to the class's central stack
- * (one node push); an empty bin takes a whole batch back (one node pop) or
- * carves fresh objects from a slab (under the class's carve lock).
+ * (one node push); an empty bin drains the inbox, else takes a whole batch
+ * back (one node pop) or carves fresh objects from a slab (under the
+ * class's carve lock).
  *
- * Central stacks and the free-node stack are Treiber stacks of node
- * indices with a 32-bit tag in the head word. Invariants:
+ * Central stacks, inboxes and the free-node stack are Treiber stacks of
+ * node indices with a 32-bit tag in the head word. Invariants:
  *  1. A node is in exactly one place: the free-node stack, one central
- *     stack, or held by the one thread that popped it.
+ *     stack, one inbox, one outbox, or held by the one thread that popped
+ *     it (an inbox is emptied whole by its owner).
  *  2. Nodes are type-stable: they live in chunks that are freed only by
  *     weir_mem_destroy(), so a racing popper may read node->next of a node
  *     that was popped meanwhile; the tag, bumped by every push and pop,
  *     makes its CAS fail (no ABA).
- *  3. A node's payload (n, p[]) is written only by its holder before the
- *     release CAS that pushes it (R2) and read only after the acquire CAS
- *     that pops it (A2).
+ *  3. A node's payload (n, p[], req[]) is written only by its holder before
+ *     the release CAS that pushes it (R2) and read only after the acquire
+ *     CAS that pops it, or takes the whole inbox (A2).
  *  4. Every central node holds exactly batch(cls) objects, so the nodes
- *     reserved per slab (ceil(nobj / batch) + 1) always suffice: a flush
- *     never has to allocate (the fallback below is for the impossible case
- *     that another thread holds the spare in transit).
+ *     reserved per slab (ceil(nobj / batch) + 1) cover the central stacks.
+ *     Outbox and inbox nodes come on top, from the same pool, which grows
+ *     on demand up to chunk_cap; when it cannot, a remote free leaves the
+ *     object PEND and counts it in lost_objects (never corrupt).
  *  5. An object's meta word is LIVE exactly while the user owns it; objects
- *     in bins, nodes and uncarved slab space have meta 0.
- *  6. Only the free whose CAS takes the meta word LIVE -> 0 may hand the
- *     object on (to a bin); every other free of it fails and writes
- *     nothing. So an object sits in at most one bin or node (inv. 1 for
- *     objects), and while it does nobody else writes its meta word: the
- *     holder's alloc may store 0 -> LIVE|size plainly (relaxed), and an
- *     erroneous free racing with that store reads either 0 (fails) or the
- *     new LIVE value (frees the new owner's block - indistinguishable from
- *     a late legitimate free, see weir/mem.h).
- *  7. A bin's counters satisfy n = net - allocs + frees (mem_internal.h):
- *     every fast alloc pops exactly one object and bumps allocs, every
- *     fast free pushes exactly one, refill/flush move net with n.
+ *     in bins, central nodes and uncarved slab space have meta 0; objects
+ *     in outboxes and inboxes have PEND (unless invariant 6's race left
+ *     a stale entry there).
+ *  6. Who may write a meta word:
+ *     - 0 -> LIVE|o|size: only the holder of the object in its bin (plain
+ *       store; nobody else writes a 0 word);
+ *     - LIVE|o|size -> 0 for o != 0: only the owner o, with a plain store
+ *       (fast path) or a CAS (general path);
+ *     - LIVE|o|size -> PEND|o|size: any other thread, with a CAS;
+ *     - PEND|o|size -> 0: only the owner o, draining its inbox (plain: no
+ *       free's CAS expects PEND);
+ *     - LIVE|0|size -> 0: any thread, with a CAS.
+ *     So every object enters a bin through its owner's thread alone
+ *     (program order) or through one successful CAS, and sits in at most
+ *     one bin or central node (invariant 1 for objects). The one race the
+ *     plain store allows: the owner reads LIVE, another thread's CAS makes
+ *     it PEND, the owner stores 0 - both frees return WEIR_OK (two threads
+ *     freeing one pointer at once: a double free racing to within a few
+ *     instructions). The object is still in one bin only; the remote
+ *     free's inbox entry is stale. Draining, the owner consumes an entry
+ *     only if the meta word says exactly PEND|owner|req of that entry, and
+ *     drops any other entry as stale: it puts back the one free counted
+ *     twice (net += 1, slack += size - req) and counts a bad free. Every
+ *     PEND state is consumed at most once, by its owner.
+ *     An erroneous free racing with an alloc's store reads either 0
+ *     (fails) or the new LIVE value (frees the new owner's block -
+ *     indistinguishable from a late legitimate free, see weir/mem.h).
+ *  7. A bin's counters satisfy n = net - allocs + owner frees
+ *     (mem_internal.h): every fast alloc pops exactly one object and bumps
+ *     allocs, every owner free pushes exactly one; refill, drain and flush
+ *     move net with n; a remote free bumps xfree in the freeing cache.
  *
  * Thread caches: one per (thread, weir_mem), found through a thread-local
  * pointer. When a thread exits its caches become orphans (with their
@@ -72,6 +99,7 @@ const uint32_t weir__mem_class_size[MEM_NCLASSES] = {
 };
 
 uint8_t weir__mem_class_tab[(MEM_SMALL_MAX >> 6) + 1];
+uint32_t weir__mem_bin_tab[(MEM_SMALL_MAX >> 6) + 1];
 static pthread_once_t mem_once = PTHREAD_ONCE_INIT;
 static pthread_key_t mem_tc_key;
 static pthread_mutex_t mem_tc_glock = PTHREAD_MUTEX_INITIALIZER;
@@ -83,6 +111,7 @@ static struct mem_tcache mem_tc_none;
 _Thread_local struct mem_tcache *weir__mem_tl_last
 	__attribute__((tls_model("initial-exec"))) = &mem_tc_none;
 #define tl_last weir__mem_tl_last
+_Thread_local struct mem_tls weir__mem_tl __attribute__((tls_model("initial-exec")));
 
 static void tcache_thread_exit(void *unused);
 
@@ -93,6 +122,8 @@ static void mem_once_init(void)
 		while (weir__mem_class_size[c] < i * 64)
 			c++;
 		weir__mem_class_tab[i] = (uint8_t)c;
+		weir__mem_bin_tab[i] = (uint32_t)(offsetof(struct mem_tarena, bin) +
+		                                  c * sizeof(struct mem_tbin));
 	}
 	if (pthread_key_create(&mem_tc_key, tcache_thread_exit) != 0) {
 		fprintf(stderr, "weir: %s:%d %s: pthread_key_create failed\n",
@@ -128,31 +159,47 @@ static inline struct mem_batch *node_at(struct weir_mem *m, uint32_t idx)
 	return &c[idx & (CHUNK_NODES - 1)];
 }
 
-static void stack_push(struct weir_mem *m, struct mem_stack *st, uint32_t idx)
+static void stack_push(struct weir_mem *m, _Atomic uint64_t *head, uint32_t idx)
 {
 	struct mem_batch *n = node_at(m, idx);
-	uint64_t old = weir_load_relaxed(&st->head); /* relaxed: validated by the CAS */
+	uint64_t old = weir_load_relaxed(head); /* relaxed: validated by the CAS */
 	uint64_t nw;
 	do {
 		/* relaxed: published by the release CAS below */
 		weir_store_relaxed(&n->next, (uint32_t)old);
 		nw = (((old >> 32) + 1) << 32) | (uint64_t)(idx + 1);
 		/* R2: release - publishes the node's payload and next; pairs with A2 */
-	} while (!weir_cas_release(&st->head, &old, nw));
+	} while (!weir_cas_release(head, &old, nw));
 }
 
-static uint32_t stack_pop(struct weir_mem *m, struct mem_stack *st)
+static uint32_t stack_pop(struct weir_mem *m, _Atomic uint64_t *head)
 {
 	/* A2: acquire - pairs with R2 of the push that made this head */
-	uint64_t old = weir_load_acquire(&st->head);
+	uint64_t old = weir_load_acquire(head);
 	while ((uint32_t)old != 0) {
 		uint32_t idx = (uint32_t)old - 1;
 		/* relaxed: ordered by A2; a stale value makes the CAS fail (inv. 2) */
 		uint32_t next = weir_load_relaxed(&node_at(m, idx)->next);
 		uint64_t nw = (((old >> 32) + 1) << 32) | next;
 		/* A2: acquire on success and failure - pairs with R2 */
-		if (weir_cas_acquire(&st->head, &old, nw))
+		if (weir_cas_acquire(head, &old, nw))
 			return idx;
+	}
+	return NODE_NONE;
+}
+
+/* Take every node of the stack at once; returns the first (next links
+ * lead to the others) or NODE_NONE. */
+static uint32_t stack_take_all(_Atomic uint64_t *head)
+{
+	/* A2: acquire - pairs with R2 of every push before it (they are RMWs
+	 * on head: one release sequence) */
+	uint64_t old = weir_load_acquire(head);
+	while ((uint32_t)old != 0) {
+		uint64_t nw = ((old >> 32) + 1) << 32;
+		/* A2: acquire on success and failure - pairs with R2 */
+		if (weir_cas_acquire(head, &old, nw))
+			return (uint32_t)old - 1;
 	}
 	return NODE_NONE;
 }
@@ -168,7 +215,7 @@ static int pool_grow_locked(struct weir_mem *m)
 	/* R3: release - publishes the zeroed chunk; pairs with A3 */
 	weir_store_release(&m->chunks[k], c);
 	for (uint32_t i = 0; i < CHUNK_NODES; i++)
-		stack_push(m, &m->free_nodes, (k << CHUNK_SHIFT) + i);
+		stack_push(m, &m->free_nodes.head, (k << CHUNK_SHIFT) + i);
 	return WEIR_OK;
 }
 
@@ -187,16 +234,18 @@ int weir__mem_pool_reserve(struct weir_mem *m, uint32_t nodes)
 	return rc;
 }
 
-static uint32_t node_get(struct weir_mem *m)
+/* A free node; a patient caller (a central flush, invariant 4) waits for a
+ * spare in transit when the pool cannot grow, an impatient one gives up. */
+static uint32_t node_get(struct weir_mem *m, bool patient)
 {
-	for (int tries = 0; tries < 1000; tries++) {
-		uint32_t idx = stack_pop(m, &m->free_nodes);
+	for (int tries = 0; tries < (patient ? 1000 : 2); tries++) {
+		uint32_t idx = stack_pop(m, &m->free_nodes.head);
 		if (idx != NODE_NONE)
 			return idx;
 		pthread_mutex_lock(&m->pool_lock);
 		int rc = pool_grow_locked(m);
 		pthread_mutex_unlock(&m->pool_lock);
-		if (rc != WEIR_OK)
+		if (rc != WEIR_OK && patient)
 			sched_yield(); /* invariant 4: a spare comes back shortly */
 	}
 	return NODE_NONE;
@@ -215,7 +264,7 @@ void weir__mem_pool_fini(struct weir_mem *m)
 static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
                         const struct mem_tslot *objs, uint32_t n)
 {
-	uint32_t idx = node_get(m);
+	uint32_t idx = node_get(m, true);
 	if (idx == NODE_NONE) {
 		/* Only when the host heap is exhausted and every spare node is in
 		 * transit: the objects stay unusable (counted), never corrupt. */
@@ -226,7 +275,7 @@ static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	b->n = n;
 	for (uint32_t i = 0; i < n; i++)
 		b->p[i] = objs[i].p;
-	stack_push(m, &a->central[cls].full, idx);
+	stack_push(m, &a->central[cls].full.head, idx);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -252,6 +301,7 @@ static void tcache_prune_dead(void)
 			*pp = tc->thread_next;
 			if (tl_last == tc)
 				tl_last = &mem_tc_none;
+			weir__mem_tl = (struct mem_tls){ 0 }; /* may name one of tc's */
 			tcache_free(tc, tc->narenas);
 		} else {
 			pp = &tc->thread_next;
@@ -309,20 +359,56 @@ static inline struct mem_tcache *tcache_get(struct weir_mem *m)
 	return tcache_slow(m);
 }
 
-static struct mem_tarena *tarena_get(struct mem_tcache *tc, uint32_t ai)
+static struct mem_tarena *tarena_get(struct weir_mem *m, struct mem_tcache *tc, uint32_t ai)
 {
 	/* relaxed: only the owner writes the slot */
 	struct mem_tarena *ta = weir_load_relaxed(&tc->arena[ai]);
-	if (ta)
-		return ta;
-	ta = weir__calloc(1, sizeof(*ta));
-	if (!ta)
-		return NULL;
-	for (uint32_t c = 0; c < MEM_NCLASSES; c++)
-		ta->bin[c].max = 2 * weir__mem_class_batch(c);
-	/* R4: release - publishes the zeroed counters to weir_mem_info; pairs with A4 */
-	weir_store_release(&tc->arena[ai], ta);
+	if (!ta) {
+		ta = weir__calloc(1, sizeof(*ta));
+		if (!ta)
+			return NULL;
+		ta->out_idx = NODE_NONE;
+		for (uint32_t c = 0; c < MEM_NCLASSES; c++)
+			ta->bin[c].csize = weir__mem_class_size[c];
+		/* relaxed: a unique number is all it needs */
+		uint32_t id = weir_faa_relaxed(&m->next_owner, 1) + 1;
+		if (id <= MEM_OWNER_MAX) {
+			ta->id = id;
+			/* R5: release - publishes the tarena (its inbox) before the
+			 * id stamps any object; pairs with A5 */
+			weir_store_release(&m->owners[id], ta);
+		}
+		/* R4: release - publishes the zeroed counters to weir_mem_info; pairs with A4 */
+		weir_store_release(&tc->arena[ai], ta);
+	}
+	/* The fast paths serve the last (mem, arena) the general paths used. */
+	if (ta->id != 0 && !m->debug)
+		weir__mem_tl = (struct mem_tls){ weir__mem_key(m, ai), ta,
+		                                 MEM_OBJ_LIVE | ta->id << MEM_OWNER_SHIFT };
 	return ta;
+}
+
+/* Hand the outbox to its owner's inbox. */
+static void outbox_flush(struct weir_mem *m, struct mem_tarena *ta)
+{
+	if (ta->out_idx == NODE_NONE)
+		return;
+	/* A5: acquire - pairs with R5 (the id came with the object anyway) */
+	struct mem_tarena *dst = weir_load_acquire(&m->owners[ta->out_owner]);
+	stack_push(m, &dst->inbox, ta->out_idx);
+	ta->out_idx = NODE_NONE;
+}
+
+/* At thread exit (mem_tc_glock held, so the mem is alive): objects this
+ * thread freed for other owners go on to them. */
+static void tcache_flush_outboxes(struct mem_tcache *tc)
+{
+	struct weir_mem *m = weir_load_relaxed(&tc->mem); /* relaxed: under the lock */
+	for (uint32_t i = 0; i < tc->narenas; i++) {
+		struct mem_tarena *ta = weir_load_relaxed(&tc->arena[i]); /* relaxed: ours */
+		if (ta)
+			outbox_flush(m, ta);
+	}
 }
 
 /* At thread exit: orphan every cache still attached, free detached ones. */
@@ -334,6 +420,7 @@ static void tcache_thread_exit(void *unused)
 	while (tc) {
 		struct mem_tcache *next = tc->thread_next;
 		if (weir_load_relaxed(&tc->mem) != NULL) { /* relaxed: under the lock */
+			tcache_flush_outboxes(tc);
 			tc->orphan = true;
 		} else {
 			tc->thread_next = dead;
@@ -344,6 +431,7 @@ static void tcache_thread_exit(void *unused)
 	pthread_mutex_unlock(&mem_tc_glock);
 	tl_list = NULL;
 	tl_last = &mem_tc_none;
+	weir__mem_tl = (struct mem_tls){ 0 };
 	while (dead) {
 		struct mem_tcache *next = dead->thread_next;
 		tcache_free(dead, dead->narenas);
@@ -384,14 +472,17 @@ void weir__mem_caches_sum(struct weir_mem *m, uint32_t ai, struct mem_sums *s)
 		if (!ta)
 			continue;
 		/* relaxed: counters; exact when no thread allocates meanwhile */
-		s->in_use += weir_load_relaxed(&ta->in_use);
 		for (uint32_t c = 0; c < MEM_NCLASSES; c++) {
 			struct mem_tbin *b = &ta->bin[c];
-			/* live objects of this bin's flows = net - n (mem_tbin) */
-			int64_t live = weir_load_relaxed(&b->net) - (int64_t)weir_load_relaxed(&b->n);
+			uint64_t w = weir_load_relaxed(&b->w);
+			/* live objects of this bin's flows = net - n - xfree (mem_tbin) */
+			int64_t live = weir_load_relaxed(&b->net) - (int64_t)weir__mem_w_n(w) -
+			               weir_load_relaxed(&b->xfree);
+			int64_t fp = live * (int64_t)weir__mem_class_size[c];
 			s->live += live;
-			s->footprint += live * (int64_t)weir__mem_class_size[c];
-			s->allocs += weir_load_relaxed(&b->allocs);
+			s->footprint += fp;
+			s->in_use += fp - weir_load_relaxed(&b->slack);
+			s->allocs += w >> 12;
 		}
 	}
 	pthread_mutex_unlock(&mem_tc_glock);
@@ -413,16 +504,67 @@ static inline struct mem_slab *slab_of(struct mem_arena *a, const void *p)
 	return (struct mem_slab *)MEM_PM_PTR(e);
 }
 
+/* Push one free object (meta 0) on bin cls of ta; a full bin first hands
+ * a batch to the central stack. */
+static void bin_push(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta,
+                     uint32_t cls, struct mem_tslot one)
+{
+	struct mem_tbin *b = &ta->bin[cls];
+	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
+	uint32_t n = weir__mem_w_n(w);
+	if (n == 2 * weir__mem_class_batch(cls)) {
+		uint32_t batch = weir__mem_class_batch(cls);
+		n -= batch;
+		w -= batch * MEM_W_SLOT;
+		central_put(m, a, cls, &b->slot[n], batch);
+		TA_ADD(b->net, -(int64_t)batch);
+	}
+	b->slot[n] = one;
+	weir_store_relaxed(&b->w, w + MEM_W_SLOT); /* relaxed: owner; info reads a recent value */
+}
+
+/* Take back the objects other threads freed for this tarena (invariant 6):
+ * consume an entry whose meta word is exactly PEND|us|req, drop any other
+ * as stale (correcting the free counted twice). */
+static void inbox_drain(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta)
+{
+	uint32_t idx = stack_take_all(&ta->inbox);
+	while (idx != NODE_NONE) {
+		struct mem_batch *nd = node_at(m, idx);
+		/* relaxed: ordered by A2 in stack_take_all */
+		uint32_t next = weir_load_relaxed(&nd->next) - 1;
+		for (uint32_t i = 0; i < nd->n; i++) {
+			char *p = nd->p[i];
+			struct mem_slab *s = slab_of(a, p);
+			_Atomic uint32_t *mw = meta_of(s, p);
+			uint32_t want = MEM_OBJ_PEND | ta->id << MEM_OWNER_SHIFT | nd->req[i];
+			struct mem_tbin *b = &ta->bin[s->cls];
+			TA_ADD(b->net, 1);
+			/* relaxed: PEND words change only here, in the owner's thread */
+			if (weir_load_relaxed(mw) == want) {
+				weir_store_relaxed(mw, 0);
+				bin_push(m, a, ta, s->cls, (struct mem_tslot){ p, mw });
+			} else {
+				TA_ADD(b->slack, (int64_t)s->size - (int64_t)nd->req[i]);
+				weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
+			}
+		}
+		stack_push(m, &m->free_nodes.head, idx);
+		idx = next;
+	}
+}
+
 /* Fill an empty bin: one batch from the central stack, else fresh objects
  * carved from the class's current slab. */
 static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
                       struct mem_tarena *ta)
 {
 	struct mem_tbin *b = &ta->bin[cls];
-	struct mem_tslot *slot = ta->slot[cls];
-	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
+	struct mem_tslot *slot = b->slot;
+	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
+	uint32_t n = weir__mem_w_n(w);
 	uint32_t got = 0;
-	uint32_t idx = stack_pop(m, &a->central[cls].full);
+	uint32_t idx = stack_pop(m, &a->central[cls].full.head);
 	if (idx != NODE_NONE) {
 		struct mem_batch *nd = node_at(m, idx);
 		got = nd->n;
@@ -430,7 +572,7 @@ static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 			char *p = nd->p[i];
 			slot[n + i] = (struct mem_tslot){ p, meta_of(slab_of(a, p), p) };
 		}
-		stack_push(m, &m->free_nodes, idx);
+		stack_push(m, &m->free_nodes.head, idx);
 	} else {
 		struct mem_central *c = &a->central[cls];
 		uint32_t batch = weir__mem_class_batch(cls);
@@ -458,39 +600,85 @@ static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 		pthread_mutex_unlock(&c->carve_lock);
 	}
 	TA_ADD(b->net, (int64_t)got);
-	weir_store_relaxed(&b->n, n + got); /* relaxed: owner; info reads a recent value */
+	weir_store_relaxed(&b->w, w + got * MEM_W_SLOT); /* relaxed: owner; info reads a recent value */
 	return WEIR_OK;
 }
 
 int weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out)
 {
 	struct mem_tcache *tc = tcache_get(m);
-	struct mem_tarena *ta = tc ? tarena_get(tc, weir__mem_arena_index(m, a)) : NULL;
+	struct mem_tarena *ta = tc ? tarena_get(m, tc, weir__mem_arena_index(m, a)) : NULL;
 	if (!ta) {
 		weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
 		return WEIR_ENOMEM;
 	}
 	uint32_t cls = weir__mem_class_of(size);
 	struct mem_tbin *b = &ta->bin[cls];
-	if (weir_load_relaxed(&b->n) == 0) { /* relaxed: only we write it */
+	if ((weir_load_relaxed(&b->w) & MEM_W_N) == 0) { /* relaxed: only we write it */
+		outbox_flush(m, ta);
+		inbox_drain(m, a, ta);
+	}
+	if ((weir_load_relaxed(&b->w) & MEM_W_N) == 0) {
 		int rc = bin_refill(m, a, cls, ta);
 		if (rc != WEIR_OK) {
 			weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
 			return rc;
 		}
 	}
-	uint32_t n = weir_load_relaxed(&b->n) - 1;
-	struct mem_tslot sl = ta->slot[cls][n];
-	weir_store_relaxed(&b->n, n);
+	uint64_t w = weir_load_relaxed(&b->w);
+	struct mem_tslot sl = b->slot[weir__mem_w_n(w) - 1];
+	weir_store_relaxed(&b->w, w + MEM_W_ALLOC - MEM_W_SLOT);
 	/* relaxed: invariant 6; the pointer reaches other threads only through
 	 * the caller's own synchronization, which orders this store first */
-	weir_store_relaxed(sl.meta, MEM_OBJ_LIVE | (uint32_t)size);
-	TA_ADD(ta->in_use, (int64_t)size);
-	TA_ADD(b->allocs, 1);
+	weir_store_relaxed(sl.meta, MEM_OBJ_LIVE | ta->id << MEM_OWNER_SHIFT | (uint32_t)size);
+	TA_ADD(b->slack, (int64_t)weir__mem_class_size[cls] - (int64_t)size);
 	if (m->debug)
 		memset(sl.p, MEM_POISON_NEW, size);
 	*out = sl.p;
 	return WEIR_OK;
+}
+
+/* A remote free (meta word now PEND): count it here, queue it for its
+ * owner. */
+static void remote_free(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta,
+                        struct mem_slab *s, void *p, uint32_t owner, uint32_t req)
+{
+	if (ta) {
+		struct mem_tbin *b = &ta->bin[s->cls];
+		TA_ADD(b->xfree, 1);
+		TA_ADD(b->slack, -((int64_t)s->size - (int64_t)req));
+		if (ta->out_idx != NODE_NONE && ta->out_owner != owner)
+			outbox_flush(m, ta);
+	} else {
+		/* No cache for this thread (host heap exhausted): account through
+		 * the arena, send a node of one. */
+		weir_faa_relaxed(&a->small_adjust_in_use, -(int64_t)req);
+		weir_faa_relaxed(&a->small_adjust_footprint, -(int64_t)s->size);
+		weir_faa_relaxed(&a->small_adjust_live, -1);
+	}
+	uint32_t idx = ta ? ta->out_idx : NODE_NONE;
+	if (idx == NODE_NONE) {
+		idx = node_get(m, false);
+		if (idx == NODE_NONE) {
+			/* invariant 4: the object stays PEND, unusable but counted */
+			weir_faa_relaxed(&a->lost_objects, 1); /* relaxed: statistics */
+			return;
+		}
+		node_at(m, idx)->n = 0;
+	}
+	struct mem_batch *nd = node_at(m, idx);
+	nd->p[nd->n] = p;
+	nd->req[nd->n] = req;
+	nd->n++;
+	if (ta) {
+		ta->out_idx = idx;
+		ta->out_owner = owner;
+		if (nd->n == MEM_BATCH_MAX)
+			outbox_flush(m, ta);
+	} else {
+		/* A5: acquire - pairs with R5 */
+		stack_push(m, &weir_load_acquire(&m->owners[owner])->inbox, idx);
+	}
 }
 
 int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_slab *s, void *p)
@@ -500,7 +688,12 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 	if (idx >= s->nobj)
 		goto freed;
 	size_t o = so - (size_t)idx * s->size;
-	uint32_t v = weir_load_relaxed(&s->meta[idx]); /* relaxed: checked by the CAS */
+	struct mem_tcache *tc = tcache_get(m);
+	struct mem_tarena *ta = tc ? tarena_get(m, tc, weir__mem_arena_index(m, a)) : NULL;
+	_Atomic uint32_t *mw = &s->meta[idx];
+	uint32_t v = weir_load_relaxed(mw); /* relaxed: checked by the CAS */
+	uint32_t owner;
+	bool mine;
 	for (;;) {
 		if (!(v & MEM_OBJ_LIVE))
 			goto freed;
@@ -508,18 +701,22 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 			weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
 			return o < (v & MEM_OBJ_SIZE) ? WEIR_EINTERIOR : WEIR_EFREED;
 		}
+		owner = weir__mem_meta_owner(v);
+		mine = owner == 0 || (ta && owner == ta->id);
 		/* relaxed: the CAS only decides which free wins (invariant 6); the
 		 * object's bytes are handed on through bins (same thread) or R2/A2 */
-		if (weir_cas_relaxed(&s->meta[idx], &v, 0))
+		if (weir_cas_relaxed(mw, &v, mine ? 0 : (v & ~MEM_OBJ_LIVE) | MEM_OBJ_PEND))
 			break;
 	}
 	uint32_t req = v & MEM_OBJ_SIZE;
 	if (m->debug)
 		memset(p, MEM_POISON_FREE, req);
+	if (!mine) {
+		remote_free(m, a, ta, s, p, owner, req);
+		return WEIR_OK;
+	}
 	uint32_t cls = s->cls;
-	struct mem_tslot one = { (char *)p, &s->meta[idx] };
-	struct mem_tcache *tc = tcache_get(m);
-	struct mem_tarena *ta = tc ? tarena_get(tc, weir__mem_arena_index(m, a)) : NULL;
+	struct mem_tslot one = { (char *)p, mw };
 	if (!ta) {
 		/* No cache for this thread (host heap exhausted): account through
 		 * the arena and hand the object straight to the central stack. */
@@ -529,19 +726,25 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 		central_put(m, a, cls, &one, 1);
 		return WEIR_OK;
 	}
-	TA_ADD(ta->in_use, -(int64_t)req);
-	struct mem_tbin *b = &ta->bin[cls];
-	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
-	if (n == b->max) {
-		uint32_t batch = weir__mem_class_batch(cls);
-		n -= batch;
-		central_put(m, a, cls, &ta->slot[cls][n], batch);
-		TA_ADD(b->net, -(int64_t)batch);
-	}
-	ta->slot[cls][n] = one;
-	weir_store_relaxed(&b->n, n + 1); /* relaxed: owner; info reads a recent value */
+	TA_ADD(ta->bin[cls].slack, -((int64_t)s->size - (int64_t)req));
+	bin_push(m, a, ta, cls, one);
 	return WEIR_OK;
 freed:
 	weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
 	return WEIR_EFREED;
+}
+
+void weir__mem_caches_flush(struct weir_mem *m)
+{
+	struct mem_tcache *tc = tcache_get(m);
+	if (!tc)
+		return;
+	for (uint32_t i = 0; i < m->narenas; i++) {
+		/* relaxed: only we write the slot */
+		struct mem_tarena *ta = weir_load_relaxed(&tc->arena[i]);
+		if (ta) {
+			outbox_flush(m, ta);
+			inbox_drain(m, &m->arenas[i], ta);
+		}
+	}
 }

@@ -39,6 +39,9 @@ static bool env_flag(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
+/* A: relaxed; the source of weir_mem.key */
+static _Atomic uint32_t mem_keys;
+
 int weir_mem_create(weir_runtime_t *rt, weir_mem_t **out)
 {
 	if (!rt)
@@ -105,12 +108,17 @@ int weir_mem_create_ex(weir_runtime_t *rt, const weir_mem_options_t *opt, weir_m
 	/* Nodes needed are at most 33 per page (64 B class, invariant 4 of
 	 * cache.c); chunks hold 256. */
 	m->chunk_cap = (uint32_t)((pages_total * 33 + 255) / 256 + 1);
+	/* Outbox and inbox nodes on top of that (invariant 4): as many again. */
+	m->chunk_cap *= 2;
 	m->chunks = weir__calloc(m->chunk_cap, sizeof(*m->chunks));
+	m->owners = weir__calloc(MEM_OWNER_MAX + 1, sizeof(*m->owners));
+	/* relaxed: any unique number; 2^31 creations before a key repeats */
+	m->key = (uint64_t)(weir_faa_relaxed(&mem_keys, 1) + 1) << 33;
 	m->arenas = weir__calloc(narenas, sizeof(*m->arenas));
 	/* One page map over the whole span (entries past an arena's capacity
 	 * stay 0); calloc's pages are touched only where arenas are used. */
 	m->pmap = weir__calloc(m->span >> MEM_PAGE_SHIFT, sizeof(*m->pmap));
-	if (!m->chunks || !m->arenas || !m->pmap)
+	if (!m->chunks || !m->arenas || !m->pmap || !m->owners)
 		goto fail_meta;
 	if (pthread_mutex_init(&m->pool_lock, NULL) != 0)
 		goto fail_meta;
@@ -146,12 +154,14 @@ fail_pool:
 	weir__mem_pool_fini(m);
 	weir__free(m->arenas);
 	weir__free(m->pmap);
+	weir__free(m->owners);
 	weir__free(m);
 	return WEIR_ENOMEM;
 fail_meta:
 	weir__free(m->chunks);
 	weir__free(m->arenas);
 	weir__free(m->pmap);
+	weir__free(m->owners);
 	weir__free(m);
 	return WEIR_ENOMEM;
 }
@@ -167,7 +177,14 @@ void weir_mem_destroy(weir_mem_t *m)
 	munmap(m->map, m->map_len);
 	weir__free(m->arenas);
 	weir__free(m->pmap);
+	weir__free(m->owners);
 	weir__free(m);
+}
+
+void weir_mem_flush(weir_mem_t *m)
+{
+	if (m)
+		weir__mem_caches_flush(m);
 }
 
 uint32_t weir_mem_device_count(const weir_mem_t *m) { return m ? m->ndev : 0; }
@@ -189,24 +206,42 @@ static __attribute__((noinline)) int alloc_slow(struct weir_mem *m, uint32_t dev
 	return weir__mem_small_alloc(m, a, size, out);
 }
 
+/* A small allocation the fast path could not serve (m, out, size and the
+ * policy already checked): fewer arguments than alloc_slow(), so the fast
+ * path keeps fewer registers alive. */
+static __attribute__((noinline)) int alloc_small_slow(struct weir_mem *m, uint32_t ai,
+                                                      size_t size, void **out)
+{
+	if (ai >= m->narenas)
+		return WEIR_EDEVICE;
+	return weir__mem_small_alloc(m, &m->arenas[ai], size, out);
+}
+
 int weir_mem_alloc(weir_mem_t *m, uint32_t dev, size_t size, int policy, void **out)
 {
 	/* One test for size 0 and size > MEM_SMALL_MAX, one for the policies
 	 * served by slabs (HUGE_FIRST and NORMAL_ONLY; others are invalid or
-	 * HUGE_ONLY). */
-	if (MEM_LIKELY(m && out && size - 1 < MEM_SMALL_MAX &&
-	               (policy & ~WEIR_MEM_NORMAL_ONLY) == 0 && dev < m->ndev) &&
-	    MEM_LIKELY(weir__mem_small_alloc_fast(m, dev, size, out)))
+	 * HUGE_ONLY): the two act alike below MEM_SMALL_MAX. */
+	if (MEM_UNLIKELY(!m || !out || size - 1 >= MEM_SMALL_MAX ||
+	                 (policy & ~WEIR_MEM_NORMAL_ONLY) != 0))
+		return alloc_slow(m, dev, size, policy, out, false);
+	/* dev is checked by the cache key (set for valid pairs only) */
+	if (MEM_UNLIKELY(weir__mem_tl.key != (m->key | dev)))
+		return alloc_small_slow(m, dev < m->ndev ? dev : UINT32_MAX, size, out);
+	if (MEM_LIKELY(weir__mem_small_alloc_fast(size, out)))
 		return WEIR_OK;
-	return alloc_slow(m, dev, size, policy, out, false);
+	/* the key's low half is the arena: dev need not stay in a register */
+	return alloc_small_slow(m, (uint32_t)weir__mem_tl.key, size, out);
 }
 
 int weir_mem_host_alloc(weir_mem_t *m, size_t size, void **out)
 {
-	if (MEM_LIKELY(m && out && size - 1 < MEM_SMALL_MAX) &&
-	    MEM_LIKELY(weir__mem_small_alloc_fast(m, m->ndev, size, out)))
+	if (MEM_UNLIKELY(!m || !out || size - 1 >= MEM_SMALL_MAX))
+		return alloc_slow(m, 0, size, WEIR_MEM_NORMAL_ONLY, out, true);
+	if (MEM_LIKELY(weir__mem_tl.key == (m->key | MEM_KEY_HOST | m->ndev)) &&
+	    MEM_LIKELY(weir__mem_small_alloc_fast(size, out)))
 		return WEIR_OK;
-	return alloc_slow(m, 0, size, WEIR_MEM_NORMAL_ONLY, out, true);
+	return alloc_small_slow(m, m->ndev, size, out);
 }
 
 /* Every free that the fast path does not take: checks, large runs,
@@ -229,33 +264,32 @@ static __attribute__((noinline)) int free_slow(struct weir_mem *m, void *p, bool
 	return weir__mem_large_free(m, a, p);
 }
 
-/* The slab of p when p lies in a slab page of the wanted kind of arena
- * (device or pinned host), else NULL: one subtraction, one compare, one
- * load of the page map that covers every arena. */
-static inline struct mem_slab *slab_fast(struct weir_mem *m, const void *p, uintptr_t want)
+/* The fast free: p lies in a slab page of the wanted kind of arena
+ * (device or pinned host) - one subtraction, one compare, one load of the
+ * page map that covers every arena - and the fast path takes it. */
+static inline bool free_fast(struct weir_mem *m, void *p, uintptr_t want)
 {
 	uintptr_t off = (uintptr_t)p - (uintptr_t)m->base;
 	if (MEM_UNLIKELY(off >= m->span))
-		return NULL;
+		return false;
 	/* A1: acquire - pairs with R1; slab entries never change once set */
 	uintptr_t e = weir_load_acquire(&m->pmap[off >> MEM_PAGE_SHIFT]);
-	return MEM_LIKELY((e & MEM_PM_KIND) == want) ? (struct mem_slab *)MEM_PM_PTR(e) : NULL;
+	if (MEM_UNLIKELY((e & MEM_PM_KIND) != want))
+		return false;
+	/* e - want: the slab, whose pointer's low bits hold the kind */
+	return weir__mem_small_free_fast((struct mem_slab *)(e - want), p);
 }
 
 int weir_mem_free(weir_mem_t *m, void *p)
 {
-	struct mem_slab *s;
-	if (MEM_LIKELY(m && (s = slab_fast(m, p, MEM_PM_SLAB)) != NULL) &&
-	    MEM_LIKELY(weir__mem_small_free_fast(m, s, p)))
+	if (MEM_LIKELY(m != NULL) && MEM_LIKELY(free_fast(m, p, MEM_PM_SLAB)))
 		return WEIR_OK;
 	return free_slow(m, p, false);
 }
 
 int weir_mem_host_free(weir_mem_t *m, void *p)
 {
-	struct mem_slab *s;
-	if (MEM_LIKELY(m && (s = slab_fast(m, p, MEM_PM_SLAB | MEM_PM_HOST)) != NULL) &&
-	    MEM_LIKELY(weir__mem_small_free_fast(m, s, p)))
+	if (MEM_LIKELY(m != NULL) && MEM_LIKELY(free_fast(m, p, MEM_PM_SLAB | MEM_PM_HOST)))
 		return WEIR_OK;
 	return free_slow(m, p, true);
 }

@@ -23,10 +23,18 @@
  * address with one subtraction, one shift and one load.
  *
  * Small objects (<= MEM_SMALL_MAX) live in slabs. Per object there is one
- * out-of-band word meta[i] = MEM_OBJ_LIVE | requested size, or 0 when free
- * (meta[nobj] is a permanent 0: the tail past the last object is freed space).
- * Objects travel: slab carve -> thread cache -> user (LIVE) -> thread cache
- * of the freeing thread -> central batch stack -> some thread cache.
+ * out-of-band word meta[i] (meta[nobj] is a permanent 0: the tail past the
+ * last object is freed space):
+ *     0                               free: in a bin, a batch node, or uncarved
+ *     LIVE | owner << 19 | size       allocated (size = requested bytes)
+ *     PEND | owner << 19 | size       freed by a thread other than its owner,
+ *                                     on its way back to the owner (not live)
+ * The owner is the id of the thread cache (mem_tarena) whose bin the object
+ * was allocated from; 0 means "no id" (more than MEM_OWNER_MAX caches).
+ * Objects travel: slab carve -> thread cache -> user (LIVE) -> back into the
+ * owner's bin (freed by the owner, or PEND through the freeing thread's
+ * outbox and the owner's inbox) -> central batch stack -> some thread cache.
+ * Owner-less objects go into the freeing thread's bin (one CAS).
  *
  * Lock order: central carve_lock -> arena lock -> pool grow lock;
  * the global tcache lock (mem_tc_glock) is never held with any of these
@@ -68,7 +76,19 @@ _Static_assert(((MEM_SMALL_MAX * 8 + (1u << MEM_PAGE_SHIFT) - 1) >> MEM_PAGE_SHI
 #define MEM_PM_PTR(e)    ((e) & ~MEM_PM_KIND)
 
 #define MEM_OBJ_LIVE     UINT32_C(0x80000000)
-#define MEM_OBJ_SIZE     UINT32_C(0x7FFFFFFF)
+#define MEM_OBJ_PEND     UINT32_C(0x40000000)
+#define MEM_OWNER_SHIFT  19u
+#define MEM_OWNER_MAX    2047u
+#define MEM_OBJ_OWNER    ((uint32_t)MEM_OWNER_MAX << MEM_OWNER_SHIFT)
+#define MEM_OBJ_SIZE     UINT32_C(0x7FFFF)
+#define MEM_OBJ_STATE    (MEM_OBJ_LIVE | MEM_OBJ_PEND | MEM_OBJ_OWNER)
+_Static_assert(MEM_SMALL_MAX <= MEM_OBJ_SIZE, "a requested small size fits the meta word");
+_Static_assert((MEM_OBJ_OWNER & (MEM_OBJ_LIVE | MEM_OBJ_PEND | MEM_OBJ_SIZE)) == 0,
+               "meta word fields are disjoint");
+static inline uint32_t weir__mem_meta_owner(uint32_t v)
+{
+	return (v & MEM_OBJ_OWNER) >> MEM_OWNER_SHIFT;
+}
 
 #define MEM_POISON_FREE  0xDB
 #define MEM_POISON_NEW   0xA5
@@ -77,15 +97,18 @@ _Static_assert(((MEM_SMALL_MAX * 8 + (1u << MEM_PAGE_SHIFT) - 1) >> MEM_PAGE_SHI
  * published in the page map it is never freed or changed before destroy. */
 struct mem_slab {
 	char    *base;        /* I */
+	uint64_t recip;       /* I: floor(2^40 / size) + 1, for offset / size */
+	uint64_t key;         /* I: weir__mem_key(m, ai), compared with weir__mem_tl.key */
 	uint32_t cls;         /* I */
 	uint32_t size;        /* I: object size */
+	uint32_t bmax16;      /* I: 2 * batch(cls) * 16: w & MEM_W_N of a full bin */
+	uint32_t boff;        /* I: offsetof(struct mem_tarena, bin[cls]) */
 	uint32_t nobj;        /* I */
 	uint32_t npages;      /* I */
-	uint64_t recip;       /* I: floor(2^40 / size) + 1, for offset / size */
 	uint32_t ai;          /* I: index of the arena in m->arenas */
 	struct mem_slab *all_next; /* L(arena lock): every slab, for destroy */
-	_Atomic uint32_t meta[];   /* A: MEM_OBJ_LIVE | requested size, or 0;
-	                              nobj + 1 words, meta[nobj] stays 0 */
+	_Atomic uint32_t meta[];   /* A: see the top of this file; nobj + 1
+	                              words, meta[nobj] stays 0 */
 };
 
 /* A large run of pages, live or free. */
@@ -100,11 +123,13 @@ struct mem_run {
 	struct mem_run *all_next;     /* L: every descriptor, for destroy */
 };
 
-/* A batch of free small objects on a central stack. */
+/* A batch of small objects: free ones on a central stack, or PEND ones in
+ * an outbox or inbox (then req[i] is the size the remote free saw). */
 struct mem_batch {
 	_Atomic uint32_t next; /* A: index+1 of the next node; read by racing poppers */
-	uint32_t n;            /* owned by whoever popped the node */
+	uint32_t n;            /* owned by whoever holds the node */
 	void    *p[MEM_BATCH_MAX];
+	uint32_t req[MEM_BATCH_MAX];
 };
 
 /* Treiber stack of batch-node indices. head = tag << 32 | (index + 1). */
@@ -146,26 +171,24 @@ struct mem_arena {
 	struct mem_central central[MEM_NCLASSES];
 };
 
-/* Per-thread, per-arena cache. The owning thread writes everything; the
- * counters (and n) are read by weir_mem_info() from other threads
- * (relaxed), so the owner updates them with a relaxed load and store.
+/* Per-thread, per-arena cache (a "tarena"). The owning thread writes
+ * everything but the inbox; the counters are read by weir_mem_info() from
+ * other threads (relaxed), so the owner updates them with a relaxed load
+ * and store (no RMW).
  *
- * Counting without a per-free counter: every alloc pops one object from
- * the bin of its class and every free pushes one, so per bin
- *     n = net - allocs + frees,   i.e.   live objects = allocs - frees = net - n,
- * where net (objects that entered the bin by refill minus those that left
- * by flush) changes only on the slow paths. So the fast free updates one
- * counter (in_use), the fast alloc two (in_use, allocs); info derives
- * live, frees (= allocs - live) and footprint (sum of size * live). */
-struct mem_tbin {
-	_Atomic uint32_t n;            /* A: objects in slot[cls][] (owner writes) */
-	uint32_t max;                  /* O: 2 * batch(cls): a bin this full flushes */
-	_Atomic uint64_t allocs;       /* A: owner load+store */
-	_Atomic int64_t  net;          /* A: refilled minus flushed, owner load+store */
-	uint64_t pad;
-};
-_Static_assert(sizeof(struct mem_tbin) == 32, "mem_tbin: index by shift");
-
+ * Counting with one fast-path word per bin: w = allocs << 12 | n * 16 (n <=
+ * 64 objects in the bin, kept as the byte offset of slot[n]), so an alloc
+ * is w += 4096 - 16 and a free w += 16. Every
+ * alloc pops one object from the bin of its class and every owner free
+ * pushes one, so per bin
+ *     live objects counted here = net - n - xfree
+ * where net (objects that entered the bin by refill, drain or a corrected
+ * race, minus those that left by flush) and xfree (objects this cache freed
+ * for another owner) change only on the slow paths. Requested bytes follow
+ * from slack = sum over those objects of (class size - requested size),
+ * which changes only when a request is not a whole class size:
+ *     in_use = sum over bins of (live * class size - slack).
+ * info derives live, frees (= allocs - live), footprint and in_use. */
 /* A cached free object and its meta word (so an alloc needs no page-map
  * lookup). */
 struct mem_tslot {
@@ -173,10 +196,37 @@ struct mem_tslot {
 	_Atomic uint32_t *meta;
 };
 
+#define MEM_W_SLOT    ((uint64_t)sizeof(struct mem_tslot))
+#define MEM_W_N       UINT64_C(0xFFF)        /* n * MEM_W_SLOT */
+#define MEM_W_ALLOC   UINT64_C(0x1000)
+struct mem_tbin {
+	_Atomic uint64_t w;            /* A: allocs << 12 | n * 16; owner load+store */
+	_Atomic int64_t  net;          /* A: owner load+store */
+	_Atomic int64_t  slack;        /* A: owner load+store */
+	_Atomic int64_t  xfree;        /* A: owner load+store */
+	uint32_t csize;                /* I: the class size */
+	uint32_t pad[3];
+	struct mem_tslot slot[MEM_CACHE_MAX]; /* O: n of them hold objects */
+};
+_Static_assert(MEM_CACHE_MAX * MEM_W_SLOT <= MEM_W_N, "n * 16 fits the low bits of w");
+static inline uint32_t weir__mem_w_n(uint64_t w) { return (uint32_t)((w & MEM_W_N) / MEM_W_SLOT); }
+/* &b->slot[k] for a byte offset off = k * 16 taken from w */
+static inline struct mem_tslot *weir__mem_slot_at(struct mem_tbin *b, uint64_t off)
+{
+	return (struct mem_tslot *)((char *)b->slot + off);
+}
+
 struct mem_tarena {
-	_Atomic int64_t in_use;        /* A: owner does relaxed load+store */
+	uint32_t id;                   /* I: owner id, 1..MEM_OWNER_MAX, or 0 */
+	uint32_t out_idx;              /* O: outbox node index, or UINT32_MAX */
+	uint32_t out_owner;            /* O: the owner id the outbox is for */
+	uint32_t pad0;
 	struct mem_tbin bin[MEM_NCLASSES];
-	struct mem_tslot slot[MEM_NCLASSES][MEM_CACHE_MAX]; /* O */
+	char pad1[64];
+	/* A: Treiber stack (mem_stack format) of batch nodes that other threads
+	 * filled with our PEND objects; they push (R2), we take all (A2). */
+	_Atomic uint64_t inbox;
+	char pad2[56];
 };
 
 struct mem_tcache {
@@ -209,8 +259,23 @@ struct weir_mem {
 	uint32_t chunk_cap;            /* I */
 	/* Thread caches registered on this mem (list head), and adopted. */
 	struct mem_tcache *tcaches;    /* L(mem_tc_glock) */
+	uint64_t key;                  /* I: unique id << 33 (repeats after 2^31 creations) */
+	_Atomic uint32_t next_owner;   /* A: relaxed; owner ids handed out */
+	/* R: owner id -> its tarena, MEM_OWNER_MAX + 1 entries; written once
+	 * with release (R5) before the id stamps any object, read with
+	 * acquire (A5) by remote frees. */
+	_Atomic(struct mem_tarena *) *owners;
 	struct mem_arena *arenas;      /* I: narenas entries */
 };
+
+/* The key of arena ai of m: unique id << 33 | host bit << 32 | ai. A device
+ * key is m->key | dev for any 32-bit dev, so no dev value - ndev included -
+ * can match the pinned host arena's key. */
+#define MEM_KEY_HOST ((uint64_t)1 << 32)
+static inline uint64_t weir__mem_key(const struct weir_mem *m, uint32_t ai)
+{
+	return m->key | (ai == m->ndev ? MEM_KEY_HOST : 0) | ai;
+}
 
 /* Size classes (cache.c). */
 extern const uint32_t weir__mem_class_size[MEM_NCLASSES];
@@ -221,6 +286,9 @@ static inline uint32_t weir__mem_class_of(size_t size) /* size <= MEM_SMALL_MAX 
 {
 	return weir__mem_class_tab[(size + 63) >> 6];
 }
+/* The same index -> offsetof(struct mem_tarena, bin[class]), for the fast
+ * alloc (no multiply). Written with weir__mem_class_tab. */
+extern uint32_t weir__mem_bin_tab[(MEM_SMALL_MAX >> 6) + 1];
 uint32_t weir__mem_class_batch(uint32_t cls);
 uint32_t weir__mem_class_pages(uint32_t cls);
 
@@ -282,6 +350,18 @@ void weir__mem_pool_fini(struct weir_mem *m);
 extern _Thread_local struct mem_tcache *weir__mem_tl_last
 	__attribute__((tls_model("initial-exec")));
 
+/* O: the calling thread's fast-path tarena: key = weir__mem_key() of the
+ * (mem, arena) pair it serves, 0 for none. Installed by the general
+ * paths only for tarenas with an owner id, never for a debug mem (which
+ * always takes the general paths: poisoning). Keys are never reused, so a
+ * key left behind by a destroyed mem never matches again. */
+struct mem_tls {
+	uint64_t key;
+	struct mem_tarena *ta;
+	uint32_t tag;                 /* MEM_OBJ_LIVE | ta->id << MEM_OWNER_SHIFT */
+};
+extern _Thread_local struct mem_tls weir__mem_tl __attribute__((tls_model("initial-exec")));
+
 /* Owner-only counter update: a relaxed load and store, no RMW (only the
  * owning thread writes; readers tolerate a recent value). */
 #define TA_ADD(field, v) weir_store_relaxed(&(field), weir_load_relaxed(&(field)) + (v))
@@ -290,74 +370,71 @@ extern _Thread_local struct mem_tcache *weir__mem_tl_last
  * paths below hand over before they changed anything. */
 int  weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, void **out);
 int  weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_slab *s, void *p);
-/* This thread's counters and bins for arena ai of m, or NULL (slow path).
- * weir__mem_tl_last is never NULL (an empty sentinel cache whose mem is
- * NULL stands in) and never names the cache of a debug mem, so a debug
- * mem always takes the general paths (poisoning). */
-static inline struct mem_tarena *weir__mem_tarena_fast(struct weir_mem *m, uint32_t ai)
-{
-	struct mem_tcache *tc = weir__mem_tl_last;
-	/* relaxed: see tcache_prune_dead() in cache.c */
-	if (MEM_UNLIKELY(weir_load_relaxed(&tc->mem) != m))
-		return NULL;
-	/* relaxed: only the owning thread (us) writes the slot */
-	return weir_load_relaxed(&tc->arena[ai]);
-}
+/* weir_mem_flush(): hand on this thread's outboxes, drain its inboxes. */
+void weir__mem_caches_flush(struct weir_mem *m);
 
-/* Allocation from the thread's bin: no lock, no atomic RMW, no page-map
- * lookup. An object in a bin is owned by that bin alone (cache.c
- * invariants 5 and 6), so its meta word goes 0 -> LIVE with a plain store.
- * Returns false (nothing changed) when the general path must run. */
-static inline bool weir__mem_small_alloc_fast(struct weir_mem *m, uint32_t ai, size_t size,
-                                              void **out)
+/* Allocation from the thread's bin, once the caller found that
+ * weir__mem_tl.key names the (mem, arena) pair it wants: no lock, no
+ * atomic RMW, no page-map lookup. An object in a bin is owned by that bin
+ * alone (cache.c invariants 5 and 6), so its meta word goes 0 ->
+ * LIVE|owner|size with a plain store. Returns false (nothing changed) when
+ * the bin is empty. */
+static inline bool weir__mem_small_alloc_fast(size_t size, void **out)
 {
-	struct mem_tarena *ta = weir__mem_tarena_fast(m, ai);
-	if (MEM_UNLIKELY(!ta))
+	struct mem_tls *t = &weir__mem_tl;
+	struct mem_tbin *b = (struct mem_tbin *)((char *)t->ta + weir__mem_bin_tab[(size + 63) >> 6]);
+	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
+	uint64_t off = w & MEM_W_N;
+	if (MEM_UNLIKELY(off == 0))
 		return false;
-	uint32_t cls = weir__mem_class_of(size);
-	struct mem_tbin *b = &ta->bin[cls];
-	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
-	if (MEM_UNLIKELY(n == 0))
-		return false;
-	struct mem_tslot sl = ta->slot[cls][n - 1];
-	weir_store_relaxed(&b->n, n - 1);      /* relaxed: owner; info reads a recent value */
+	struct mem_tslot sl = *weir__mem_slot_at(b, off - MEM_W_SLOT);
+	/* relaxed: owner; info reads a recent value */
+	weir_store_relaxed(&b->w, w + MEM_W_ALLOC - MEM_W_SLOT);
 	/* relaxed: the pointer reaches other threads only through the
 	 * caller's own synchronization, which orders this store first */
-	weir_store_relaxed(sl.meta, MEM_OBJ_LIVE | (uint32_t)size);
-	TA_ADD(ta->in_use, (int64_t)size);
-	TA_ADD(b->allocs, 1);
+	weir_store_relaxed(sl.meta, t->tag | (uint32_t)size);
+	int64_t slack = (int64_t)b->csize - (int64_t)size;
+	if (slack)
+		TA_ADD(b->slack, slack);
 	*out = sl.p;
 	return true;
 }
 
-/* Free of a slab object: one CAS decides which of racing frees wins
- * (cache.c invariant 6), then a push on the thread's bin. Returns false
- * (nothing changed) for everything else - an interior or double free, a
- * full bin, no cache yet - which the general path then handles. */
-static inline bool weir__mem_small_free_fast(struct weir_mem *m, struct mem_slab *s, void *p)
+/* Free by the owner (the cache that allocated the object): plain stores
+ * only (cache.c invariant 6 says why this is safe). Returns false (nothing
+ * changed) for everything else - an interior or double free, another
+ * owner's object, a full bin, no cache yet - which the general path then
+ * handles. */
+static inline bool weir__mem_small_free_fast(struct mem_slab *s, void *p)
 {
+	struct mem_tls *t = &weir__mem_tl;
 	size_t so = (size_t)((char *)p - s->base);
 	uint64_t q = (uint64_t)so * s->recip;
 	uint32_t idx = (uint32_t)(q >> 40);     /* <= nobj: meta[nobj] is 0 */
-	struct mem_tarena *ta = weir__mem_tarena_fast(m, s->ai);
 	/* p is an object's start iff so % size == 0 iff q's low 40 bits are
 	 * < 2^21 (MEM_SLAB_MAX_SHIFT): with recip = 2^40/size + e, 0 < e <= 1,
 	 * they are (so % size) * 2^40 / size + so * e, which is < so < 2^21
 	 * for a start and >= 2^40 / size >= 2^22 otherwise. */
-	if (MEM_UNLIKELY((q << 24) >= ((uint64_t)1 << (24 + MEM_SLAB_MAX_SHIFT)) || !ta))
+	if (MEM_UNLIKELY((q << 24) >= ((uint64_t)1 << (24 + MEM_SLAB_MAX_SHIFT)) ||
+	                 t->key != s->key))
 		return false;
-	uint32_t cls = s->cls;
-	struct mem_tbin *b = &ta->bin[cls];
-	uint32_t n = weir_load_relaxed(&b->n); /* relaxed: only we write it */
+	struct mem_tbin *b = (struct mem_tbin *)((char *)t->ta + s->boff);
+	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
+	uint64_t off = w & MEM_W_N;
 	_Atomic uint32_t *mw = &s->meta[idx];
-	uint32_t v = weir_load_relaxed(mw);    /* relaxed: checked by the CAS */
-	/* relaxed: the CAS only decides which free wins; the object's bytes
-	 * are handed on through bins (same thread) or R2/A2 */
-	if (MEM_UNLIKELY(n == b->max || !(v & MEM_OBJ_LIVE) || !weir_cas_relaxed(mw, &v, 0)))
+	/* relaxed: see invariant 6; x = the requested size iff the word says
+	 * LIVE with our owner id */
+	uint32_t x = weir_load_relaxed(mw) ^ t->tag;
+	if (MEM_UNLIKELY(off == s->bmax16 || x > MEM_OBJ_SIZE))
 		return false;
-	ta->slot[cls][n] = (struct mem_tslot){ (char *)p, mw };
-	weir_store_relaxed(&b->n, n + 1);      /* relaxed: owner; info reads a recent value */
-	TA_ADD(ta->in_use, -(int64_t)(v & MEM_OBJ_SIZE));
+	/* relaxed: invariant 6 - only the owner takes LIVE|owner -> 0 with a
+	 * plain store; a racing remote free (CAS to PEND) is undone at drain */
+	weir_store_relaxed(mw, 0);
+	*weir__mem_slot_at(b, off) = (struct mem_tslot){ (char *)p, mw };
+	weir_store_relaxed(&b->w, w + MEM_W_SLOT); /* relaxed: owner; info reads a recent value */
+	int64_t slack = (int64_t)s->size - (int64_t)x;
+	if (slack)
+		TA_ADD(b->slack, -slack);
 	return true;
 }
 

@@ -23,7 +23,19 @@
  * an allocation's end or beyond dst_max (WEIR_EBOUNDS), a copy kind that
  * contradicts the pointers (WEIR_EDIRECTION), a copy touching freed device
  * memory (WEIR_EFREED). A double free after the block was handed out again
- * frees the new owner's block: no allocator can tell these apart.
+ * frees the new owner's block: no allocator can tell these apart. Two
+ * threads freeing one block at the same time: exactly one succeeds, except
+ * when one of them is the thread that allocated it and the two calls overlap
+ * within a few instructions - then both may return WEIR_OK. The allocator
+ * stays consistent either way (the block is reused once); the free counted
+ * twice is corrected, and counted in bad_frees, when the allocating thread
+ * next refills its cache or calls weir_mem_flush().
+ *
+ * Small blocks freed by a thread other than the one that allocated them go
+ * back to the allocating thread's cache (in batches of up to 32, so up to 31
+ * blocks per freeing thread may wait there), which makes the allocating
+ * thread's free path free of atomic read-modify-writes. Accounting counts a
+ * free at once, wherever the block waits.
  *
  * Thread-safety: every function may be called from any thread, except that
  * weir_mem_destroy() must not race other calls on the same weir_mem_t.
@@ -117,6 +129,12 @@ WEIR_API int weir_mem_alloc(weir_mem_t *m, uint32_t dev, size_t size, int policy
  * WEIR_EFOREIGN (not device memory of `m`: host-pinned or foreign). On any
  * error nothing changes. */
 WEIR_API int weir_mem_free(weir_mem_t *m, void *p);
+
+/* Hand the blocks this thread freed for other threads on to them, and take
+ * back the ones other threads freed for this thread (both happen on their
+ * own as caches fill and empty; a thread's exit hands its blocks on too).
+ * NULL is a no-op. */
+WEIR_API void weir_mem_flush(weir_mem_t *m);
 
 /* Pinned host memory, 64-byte aligned. Returns as weir_mem_alloc() (without
  * WEIR_EDEVICE). Partner: weir_mem_host_free(). */

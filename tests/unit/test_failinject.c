@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,25 @@ static int nop_kernel(void *args, uint32_t b, uint32_t n)
 {
 	(void)args; (void)b; (void)n;
 	return 0;
+}
+
+/* Frees from another thread: its cache and outbox are allocated on the way
+ * (and may fail - a free still succeeds). */
+struct xfree {
+	weir_mem_t *m;
+	void **p;
+	int n, bad;
+};
+
+static void *xfree_thread(void *arg)
+{
+	struct xfree *x = arg;
+	for (int i = 0; i < x->n; i++) {
+		if (weir_mem_free(x->m, x->p[i]) != WEIR_OK)
+			x->bad++;
+		x->p[i] = NULL;
+	}
+	return NULL;
 }
 
 /* The native scenario. Returns 0 when it ran to the end, otherwise the first
@@ -104,8 +124,13 @@ static int native_scenario(void)
 	if ((rc = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE)) != WEIR_OK)
 		goto out;
 	assert_int_equal(((unsigned char *)pin)[4095], 1);
-	/* frees from a fresh thread cache of the same thread are covered by
-	 * the unit tests; here every free must simply succeed */
+	/* half of the small blocks go back from another thread (remote frees) */
+	struct xfree x = { m, small, 20, 0 };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, xfree_thread, &x), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(x.bad, 0);
+	weir_mem_flush(m);
 out:
 	if (m) {
 		for (int i = 0; i < 40; i++)

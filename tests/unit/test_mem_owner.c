@@ -1,0 +1,311 @@
+/*
+ * Unit tests: the small-object ownership protocol of weir/mem.h (mem/cache.c
+ * invariant 6) - frees by another thread travel back to the allocating
+ * thread's cache and accounting stays exact; a free by the owner racing with
+ * another thread's free never hands one block out twice and the stats are
+ * exact again after weir_mem_flush(); objects of caches beyond the owner-id
+ * space (owner-less) are freed by a CAS from any thread; the fast paths
+ * never mix up the pinned host arena and device arenas.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weir/mem.h"
+
+#define MiB ((size_t)1 << 20)
+
+static weir_mem_t *mk(uint32_t devices, uint64_t cap)
+{
+	weir_mem_options_t o = { .devices = devices, .capacity = cap,
+	                         .flags = WEIR_MEM_OPT_NO_DEBUG };
+	weir_mem_t *m = NULL;
+	assert_int_equal(weir_mem_create_ex(NULL, &o, &m), WEIR_OK);
+	return m;
+}
+
+static weir_mem_stats_t st(weir_mem_t *m, uint32_t dev)
+{
+	weir_mem_stats_t s;
+	assert_int_equal(weir_mem_info(m, dev, &s), WEIR_OK);
+	return s;
+}
+
+static void assert_empty(weir_mem_t *m, uint32_t dev)
+{
+	weir_mem_stats_t s = st(m, dev);
+	assert_int_equal(s.in_use, 0);
+	assert_int_equal(s.live, 0);
+	assert_int_equal(s.footprint, 0);
+	assert_int_equal(s.allocs, s.frees);
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Remote frees go back to the allocating thread                             */
+/* ------------------------------------------------------------------------ */
+
+enum { ROUTE_N = 3000 };
+
+struct route {
+	weir_mem_t *m;
+	void **v;
+	int rc;
+};
+
+static void *route_freer(void *arg)
+{
+	struct route *r = arg;
+	for (int i = 0; i < ROUTE_N; i++) {
+		int rc = weir_mem_free(r->m, r->v[i]);
+		if (rc != WEIR_OK && r->rc == WEIR_OK)
+			r->rc = rc;
+	}
+	/* a second free of each is refused at once, even while queued */
+	for (int i = 0; i < ROUTE_N; i += 97) {
+		if (weir_mem_free(r->m, r->v[i]) != WEIR_EFREED && r->rc == WEIR_OK)
+			r->rc = -1;
+	}
+	return NULL; /* thread exit hands its outbox on */
+}
+
+static void test_remote_routing(void **state)
+{
+	(void)state;
+	weir_mem_t *m = mk(1, 64 * MiB);
+	void **v = calloc(ROUTE_N, sizeof(void *));
+	void **w = calloc(ROUTE_N, sizeof(void *));
+	assert_non_null(v);
+	assert_non_null(w);
+	uint64_t want = 0;
+	for (int i = 0; i < ROUTE_N; i++) {
+		size_t n = i % 2 ? 64 : 100; /* a whole class size, and one with slack */
+		assert_int_equal(weir_mem_alloc(m, 0, n, WEIR_MEM_NORMAL_ONLY, &v[i]), WEIR_OK);
+		want += n;
+	}
+	assert_int_equal(st(m, 0).in_use, want);
+	uint64_t committed = st(m, 0).committed;
+	struct route r = { m, v, WEIR_OK };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, route_freer, &r), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(r.rc, WEIR_OK);
+	/* counted at once, wherever the blocks wait */
+	assert_empty(m, 0);
+	assert_int_equal(st(m, 0).bad_frees, (ROUTE_N + 96) / 97);
+	for (int i = 0; i < ROUTE_N; i++) {
+		weir_mem_ptrinfo_t pi;
+		assert_int_equal(weir_mem_classify(m, v[i], &pi), WEIR_OK);
+		assert_false(pi.live);
+	}
+	/* The allocating thread gets its blocks back: all but the few its bins
+	 * held before (at most 64 per class) are ones the other thread freed. */
+	for (int i = 0; i < ROUTE_N; i++)
+		assert_int_equal(weir_mem_alloc(m, 0, i % 2 ? 64 : 100, WEIR_MEM_NORMAL_ONLY, &w[i]),
+		                 WEIR_OK);
+	assert_int_equal(st(m, 0).committed, committed);
+	qsort(v, ROUTE_N, sizeof(void *), cmp_ptr);
+	int again = 0;
+	for (int i = 0; i < ROUTE_N; i++)
+		again += bsearch(&w[i], v, ROUTE_N, sizeof(void *), cmp_ptr) != NULL;
+	assert_true(again >= ROUTE_N - 2 * 64);
+	assert_int_equal(st(m, 0).in_use, want);
+	for (int i = 0; i < ROUTE_N; i++)
+		assert_int_equal(weir_mem_free(m, w[i]), WEIR_OK);
+	assert_empty(m, 0);
+	free(v);
+	free(w);
+	weir_mem_destroy(m);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The owner's free racing with another thread's                             */
+/* ------------------------------------------------------------------------ */
+
+enum { RACE_ROUNDS = 20000 };
+
+struct orace {
+	weir_mem_t *m;
+	_Atomic(void *) p;
+	atomic_int go, done, ok;
+};
+
+static void *orace_thread(void *arg)
+{
+	struct orace *r = arg;
+	for (int round = 1; round <= RACE_ROUNDS; round++) {
+		while (atomic_load(&r->go) < round)
+			;
+		if (weir_mem_free(r->m, atomic_load(&r->p)) == WEIR_OK)
+			atomic_fetch_add(&r->ok, 1);
+		atomic_store(&r->done, round);
+	}
+	return NULL;
+}
+
+static void test_owner_race(void **state)
+{
+	(void)state;
+	struct orace r = { .m = mk(1, 64 * MiB) };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, orace_thread, &r), 0);
+	int mine = 0;
+	for (int round = 1; round <= RACE_ROUNDS; round++) {
+		void *p;
+		size_t n = round % 3 ? 64 : 200;
+		assert_int_equal(weir_mem_alloc(r.m, 0, n, WEIR_MEM_NORMAL_ONLY, &p), WEIR_OK);
+		atomic_store(&r.p, p);
+		atomic_store(&r.go, round);
+		if (weir_mem_free(r.m, p) == WEIR_OK)
+			mine++;
+		while (atomic_load(&r.done) < round)
+			;
+	}
+	pthread_join(t, NULL); /* its exit hands its outbox to us */
+	int ok = mine + atomic_load(&r.ok);
+	/* at least one free per round won; both only in a true overlap */
+	assert_true(ok >= RACE_ROUNDS);
+	weir_mem_flush(r.m);  /* drain: corrects the frees counted twice */
+	assert_empty(r.m, 0);
+	/* each round had one bad free, found at once or by the drain */
+	assert_int_equal(st(r.m, 0).bad_frees, RACE_ROUNDS);
+	assert_int_equal(st(r.m, 0).allocs, RACE_ROUNDS);
+	/* no block sits in two places: 200 live blocks of each size differ */
+	void *v[400];
+	for (int i = 0; i < 400; i++) {
+		assert_int_equal(weir_mem_alloc(r.m, 0, i % 2 ? 64 : 200, WEIR_MEM_NORMAL_ONLY, &v[i]),
+		                 WEIR_OK);
+		memset(v[i], i & 0xFF, 64);
+	}
+	qsort(v, 400, sizeof(void *), cmp_ptr);
+	for (int i = 1; i < 400; i++)
+		assert_ptr_not_equal(v[i - 1], v[i]);
+	for (int i = 0; i < 400; i++)
+		assert_int_equal(weir_mem_free(r.m, v[i]), WEIR_OK);
+	assert_empty(r.m, 0);
+	weir_mem_destroy(r.m);
+}
+
+/* ------------------------------------------------------------------------ */
+/* More caches than owner ids                                                */
+/* ------------------------------------------------------------------------ */
+
+#define MANY_DEV 64
+#define MANY_THR 33   /* 33 * 65 caches > 2047 owner ids */
+
+struct many {
+	weir_mem_t *m;
+	void *p[MANY_THR][MANY_DEV + 1];
+	pthread_barrier_t bar;
+	atomic_int bad;
+};
+
+struct many_arg {
+	struct many *sh;
+	int id;
+};
+
+static void *many_thread(void *arg)
+{
+	struct many_arg *a = arg;
+	struct many *sh = a->sh;
+	for (uint32_t d = 0; d < MANY_DEV; d++)
+		if (weir_mem_alloc(sh->m, d, 96, WEIR_MEM_NORMAL_ONLY, &sh->p[a->id][d]) != WEIR_OK)
+			atomic_fetch_add(&sh->bad, 1);
+	if (weir_mem_host_alloc(sh->m, 96, &sh->p[a->id][MANY_DEV]) != WEIR_OK)
+		atomic_fetch_add(&sh->bad, 1);
+	pthread_barrier_wait(&sh->bar);
+	/* free the next thread's blocks, each once, then once more */
+	int o = (a->id + 1) % MANY_THR;
+	for (uint32_t d = 0; d <= MANY_DEV; d++) {
+		void *p = sh->p[o][d];
+		int rc = d < MANY_DEV ? weir_mem_free(sh->m, p) : weir_mem_host_free(sh->m, p);
+		int rc2 = d < MANY_DEV ? weir_mem_free(sh->m, p) : weir_mem_host_free(sh->m, p);
+		if (rc != WEIR_OK || rc2 != WEIR_EFREED)
+			atomic_fetch_add(&sh->bad, 1);
+	}
+	pthread_barrier_wait(&sh->bar);
+	return NULL;
+}
+
+static void test_ownerless(void **state)
+{
+	(void)state;
+	struct many *sh = calloc(1, sizeof(*sh));
+	assert_non_null(sh);
+	sh->m = mk(MANY_DEV, 2 * MiB);
+	assert_int_equal(pthread_barrier_init(&sh->bar, NULL, MANY_THR), 0);
+	pthread_t t[MANY_THR];
+	struct many_arg a[MANY_THR];
+	for (int i = 0; i < MANY_THR; i++) {
+		a[i] = (struct many_arg){ sh, i };
+		assert_int_equal(pthread_create(&t[i], NULL, many_thread, &a[i]), 0);
+	}
+	for (int i = 0; i < MANY_THR; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(atomic_load(&sh->bad), 0);
+	for (uint32_t d = 0; d < MANY_DEV; d++) {
+		assert_empty(sh->m, d);
+		assert_int_equal(st(sh->m, d).bad_frees, MANY_THR);
+	}
+	assert_empty(sh->m, WEIR_MEM_HOST);
+	weir_mem_destroy(sh->m);
+	pthread_barrier_destroy(&sh->bar);
+	free(sh);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Host and device fast paths stay apart                                     */
+/* ------------------------------------------------------------------------ */
+
+static void test_host_device_keys(void **state)
+{
+	(void)state;
+	weir_mem_t *m = mk(2, 16 * MiB);
+	void *h, *d, *x = (void *)0x1;
+	/* the thread's fast path now serves the pinned host arena ... */
+	assert_int_equal(weir_mem_host_alloc(m, 64, &h), WEIR_OK);
+	assert_int_equal(weir_mem_host_free(m, h), WEIR_OK);
+	assert_int_equal(weir_mem_host_alloc(m, 64, &h), WEIR_OK);
+	/* ... which no device number reaches */
+	assert_int_equal(weir_mem_alloc(m, 2, 64, WEIR_MEM_NORMAL_ONLY, &x), WEIR_EDEVICE);
+	assert_int_equal(weir_mem_alloc(m, UINT32_MAX, 64, WEIR_MEM_NORMAL_ONLY, &x), WEIR_EDEVICE);
+	assert_ptr_equal(x, (void *)0x1);
+	assert_int_equal(weir_mem_free(m, h), WEIR_EFOREIGN);
+	/* and the other way round */
+	assert_int_equal(weir_mem_alloc(m, 1, 64, WEIR_MEM_NORMAL_ONLY, &d), WEIR_OK);
+	assert_int_equal(weir_mem_free(m, d), WEIR_OK);
+	assert_int_equal(weir_mem_alloc(m, 1, 64, WEIR_MEM_NORMAL_ONLY, &d), WEIR_OK);
+	assert_int_equal(weir_mem_host_free(m, d), WEIR_EFOREIGN);
+	assert_int_equal(weir_mem_free(m, d), WEIR_OK);
+	assert_int_equal(weir_mem_host_free(m, h), WEIR_OK);
+	assert_empty(m, 1);
+	assert_empty(m, WEIR_MEM_HOST);
+	weir_mem_flush(NULL);
+	weir_mem_flush(m); /* nothing queued: a no-op */
+	assert_empty(m, 1);
+	weir_mem_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_remote_routing),
+		cmocka_unit_test(test_owner_race),
+		cmocka_unit_test(test_ownerless),
+		cmocka_unit_test(test_host_device_keys),
+	};
+	return cmocka_run_group_tests_name("mem_owner", tests, NULL, NULL);
+}
