@@ -26,8 +26,8 @@
  * Central stacks, inboxes and the free-node stack are Treiber stacks of
  * node indices with a 32-bit tag in the head word. Invariants:
  *  1. A node is in exactly one place: the free-node stack, one central
- *     stack, one inbox, one outbox, or held by the one thread that popped
- *     it (an inbox is emptied whole by its owner).
+ *     stack, one inbox, one outbox, a tarena's spare, or held by the one
+ *     thread that popped it (an inbox is emptied whole by its owner).
  *  2. Nodes are type-stable: they live in chunks that are freed only by
  *     weir_mem_destroy(), so a racing popper may read node->next of a node
  *     that was popped meanwhile; the tag, bumped by every push and pop,
@@ -122,8 +122,10 @@ static void mem_once_init(void)
 		while (weir__mem_class_size[c] < i * 64)
 			c++;
 		weir__mem_class_tab[i] = (uint8_t)c;
-		weir__mem_bin_tab[i] = (uint32_t)(offsetof(struct mem_tarena, bin) +
-		                                  c * sizeof(struct mem_tbin));
+		/* size in (64 (i - 1), 64 i] has class c: (size - 1) >> 6 = i - 1 */
+		if (i > 0)
+			weir__mem_bin_tab[i - 1] = (uint32_t)(offsetof(struct mem_tarena, bin) +
+			                                      c * sizeof(struct mem_tbin));
 	}
 	if (pthread_key_create(&mem_tc_key, tcache_thread_exit) != 0) {
 		fprintf(stderr, "weir: %s:%d %s: pthread_key_create failed\n",
@@ -260,11 +262,16 @@ void weir__mem_pool_fini(struct weir_mem *m)
 	pthread_mutex_destroy(&m->pool_lock);
 }
 
-/* Hand n objects (from bin slots) to the central stack of (a, cls). */
-static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
-                        const struct mem_tslot *objs, uint32_t n)
+/* Hand n objects (from bin slots) to the central stack of (a, cls), in the
+ * tarena's spare node if it has one. */
+static void central_put(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta,
+                        uint32_t cls, const struct mem_tslot *objs, uint32_t n)
 {
-	uint32_t idx = node_get(m, true);
+	uint32_t idx = ta ? ta->spare : NODE_NONE;
+	if (idx != NODE_NONE)
+		ta->spare = NODE_NONE;
+	else
+		idx = node_get(m, true);
 	if (idx == NODE_NONE) {
 		/* Only when the host heap is exhausted and every spare node is in
 		 * transit: the objects stay unusable (counted), never corrupt. */
@@ -273,8 +280,7 @@ static void central_put(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	}
 	struct mem_batch *b = node_at(m, idx);
 	b->n = n;
-	for (uint32_t i = 0; i < n; i++)
-		b->p[i] = objs[i].p;
+	memcpy(b->o, objs, n * sizeof(*objs));
 	stack_push(m, &a->central[cls].full.head, idx);
 }
 
@@ -368,6 +374,7 @@ static struct mem_tarena *tarena_get(struct weir_mem *m, struct mem_tcache *tc, 
 		if (!ta)
 			return NULL;
 		ta->out_idx = NODE_NONE;
+		ta->spare = NODE_NONE;
 		for (uint32_t c = 0; c < MEM_NCLASSES; c++)
 			ta->bin[c].csize = weir__mem_class_size[c];
 		/* relaxed: a unique number is all it needs */
@@ -516,7 +523,7 @@ static void bin_push(struct weir_mem *m, struct mem_arena *a, struct mem_tarena 
 		uint32_t batch = weir__mem_class_batch(cls);
 		n -= batch;
 		w -= batch * MEM_W_SLOT;
-		central_put(m, a, cls, &b->slot[n], batch);
+		central_put(m, a, ta, cls, &b->slot[n], batch);
 		TA_ADD(b->net, -(int64_t)batch);
 	}
 	b->slot[n] = one;
@@ -534,9 +541,9 @@ static void inbox_drain(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 		/* relaxed: ordered by A2 in stack_take_all */
 		uint32_t next = weir_load_relaxed(&nd->next) - 1;
 		for (uint32_t i = 0; i < nd->n; i++) {
-			char *p = nd->p[i];
+			char *p = nd->o[i].p;
+			_Atomic uint32_t *mw = nd->o[i].meta;
 			struct mem_slab *s = slab_of(a, p);
-			_Atomic uint32_t *mw = meta_of(s, p);
 			uint32_t want = MEM_OBJ_PEND | ta->id << MEM_OWNER_SHIFT | nd->req[i];
 			struct mem_tbin *b = &ta->bin[s->cls];
 			TA_ADD(b->net, 1);
@@ -568,11 +575,11 @@ static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	if (idx != NODE_NONE) {
 		struct mem_batch *nd = node_at(m, idx);
 		got = nd->n;
-		for (uint32_t i = 0; i < got; i++) {
-			char *p = nd->p[i];
-			slot[n + i] = (struct mem_tslot){ p, meta_of(slab_of(a, p), p) };
-		}
-		stack_push(m, &m->free_nodes.head, idx);
+		memcpy(&slot[n], nd->o, got * sizeof(*slot));
+		if (ta->spare == NODE_NONE)
+			ta->spare = idx; /* the next flush needs no free-node pop */
+		else
+			stack_push(m, &m->free_nodes.head, idx);
 	} else {
 		struct mem_central *c = &a->central[cls];
 		uint32_t batch = weir__mem_class_batch(cls);
@@ -667,7 +674,7 @@ static void remote_free(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 		node_at(m, idx)->n = 0;
 	}
 	struct mem_batch *nd = node_at(m, idx);
-	nd->p[nd->n] = p;
+	nd->o[nd->n] = (struct mem_tslot){ p, meta_of(s, p) };
 	nd->req[nd->n] = req;
 	nd->n++;
 	if (ta) {
@@ -723,7 +730,7 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 		weir_faa_relaxed(&a->small_adjust_in_use, -(int64_t)req);
 		weir_faa_relaxed(&a->small_adjust_footprint, -(int64_t)s->size);
 		weir_faa_relaxed(&a->small_adjust_live, -1);
-		central_put(m, a, cls, &one, 1);
+		central_put(m, a, NULL, cls, &one, 1);
 		return WEIR_OK;
 	}
 	TA_ADD(ta->bin[cls].slack, -((int64_t)s->size - (int64_t)req));

@@ -273,11 +273,12 @@ static inline bool free_fast(struct weir_mem *m, void *p, uintptr_t want)
 	if (MEM_UNLIKELY(off >= m->span))
 		return false;
 	/* A1: acquire - pairs with R1; slab entries never change once set */
-	uintptr_t e = weir_load_acquire(&m->pmap[off >> MEM_PAGE_SHIFT]);
-	if (MEM_UNLIKELY((e & MEM_PM_KIND) != want))
+	uintptr_t e = weir_load_acquire(&m->pmap[off >> MEM_PAGE_SHIFT]) - want;
+	/* e = slab | kind, the slab 8-byte aligned: e - want is the slab iff
+	 * its low bits are now 0 (one subtraction both tests and strips) */
+	if (MEM_UNLIKELY(e & MEM_PM_KIND))
 		return false;
-	/* e - want: the slab, whose pointer's low bits hold the kind */
-	return weir__mem_small_free_fast((struct mem_slab *)(e - want), p);
+	return weir__mem_small_free_fast((struct mem_slab *)e, p);
 }
 
 int weir_mem_free(weir_mem_t *m, void *p)

@@ -123,12 +123,20 @@ struct mem_run {
 	struct mem_run *all_next;     /* L: every descriptor, for destroy */
 };
 
-/* A batch of small objects: free ones on a central stack, or PEND ones in
- * an outbox or inbox (then req[i] is the size the remote free saw). */
+/* A cached free object and its meta word (so an alloc needs no page-map
+ * lookup). */
+struct mem_tslot {
+	char *p;
+	_Atomic uint32_t *meta;
+};
+
+/* A batch of small objects with their meta words: free ones on a central
+ * stack (a refill copies the pairs as they are), or PEND ones in an outbox
+ * or inbox (then req[i] is the size the remote free saw). */
 struct mem_batch {
 	_Atomic uint32_t next; /* A: index+1 of the next node; read by racing poppers */
 	uint32_t n;            /* owned by whoever holds the node */
-	void    *p[MEM_BATCH_MAX];
+	struct mem_tslot o[MEM_BATCH_MAX];
 	uint32_t req[MEM_BATCH_MAX];
 };
 
@@ -189,13 +197,6 @@ struct mem_arena {
  * which changes only when a request is not a whole class size:
  *     in_use = sum over bins of (live * class size - slack).
  * info derives live, frees (= allocs - live), footprint and in_use. */
-/* A cached free object and its meta word (so an alloc needs no page-map
- * lookup). */
-struct mem_tslot {
-	char *p;
-	_Atomic uint32_t *meta;
-};
-
 #define MEM_W_SLOT    ((uint64_t)sizeof(struct mem_tslot))
 #define MEM_W_N       UINT64_C(0xFFF)        /* n * MEM_W_SLOT */
 #define MEM_W_ALLOC   UINT64_C(0x1000)
@@ -220,7 +221,8 @@ struct mem_tarena {
 	uint32_t id;                   /* I: owner id, 1..MEM_OWNER_MAX, or 0 */
 	uint32_t out_idx;              /* O: outbox node index, or UINT32_MAX */
 	uint32_t out_owner;            /* O: the owner id the outbox is for */
-	uint32_t pad0;
+	uint32_t spare;                /* O: an empty node kept from the last
+	                                  refill for the next flush, or UINT32_MAX */
 	struct mem_tbin bin[MEM_NCLASSES];
 	char pad1[64];
 	/* A: Treiber stack (mem_stack format) of batch nodes that other threads
@@ -286,8 +288,8 @@ static inline uint32_t weir__mem_class_of(size_t size) /* size <= MEM_SMALL_MAX 
 {
 	return weir__mem_class_tab[(size + 63) >> 6];
 }
-/* The same index -> offsetof(struct mem_tarena, bin[class]), for the fast
- * alloc (no multiply). Written with weir__mem_class_tab. */
+/* (size - 1) >> 6 -> offsetof(struct mem_tarena, bin[class of size]), for
+ * the fast alloc (no multiply). Written with weir__mem_class_tab. */
 extern uint32_t weir__mem_bin_tab[(MEM_SMALL_MAX >> 6) + 1];
 uint32_t weir__mem_class_batch(uint32_t cls);
 uint32_t weir__mem_class_pages(uint32_t cls);
@@ -382,7 +384,8 @@ void weir__mem_caches_flush(struct weir_mem *m);
 static inline bool weir__mem_small_alloc_fast(size_t size, void **out)
 {
 	struct mem_tls *t = &weir__mem_tl;
-	struct mem_tbin *b = (struct mem_tbin *)((char *)t->ta + weir__mem_bin_tab[(size + 63) >> 6]);
+	/* (size - 1) >> 6: the caller's range test computed size - 1 already */
+	struct mem_tbin *b = (struct mem_tbin *)((char *)t->ta + weir__mem_bin_tab[(size - 1) >> 6]);
 	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
 	uint64_t off = w & MEM_W_N;
 	if (MEM_UNLIKELY(off == 0))
