@@ -406,15 +406,22 @@ static void outbox_flush(struct weir_mem *m, struct mem_tarena *ta)
 	ta->out_idx = NODE_NONE;
 }
 
+static void inbox_drain(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta);
+
 /* At thread exit (mem_tc_glock held, so the mem is alive): objects this
- * thread freed for other owners go on to them. */
-static void tcache_flush_outboxes(struct mem_tcache *tc)
+ * thread freed for other owners go on to them, and objects others freed
+ * for it come back into its bins (whose overflow goes to the central
+ * stacks), so an orphan strands no more than its bins hold. This thread
+ * is still the owner, so it may drain (invariant 6). */
+static void tcache_exit_handoff(struct mem_tcache *tc)
 {
 	struct weir_mem *m = weir_load_relaxed(&tc->mem); /* relaxed: under the lock */
 	for (uint32_t i = 0; i < tc->narenas; i++) {
 		struct mem_tarena *ta = weir_load_relaxed(&tc->arena[i]); /* relaxed: ours */
-		if (ta)
+		if (ta) {
 			outbox_flush(m, ta);
+			inbox_drain(m, &m->arenas[i], ta);
+		}
 	}
 }
 
@@ -427,7 +434,7 @@ static void tcache_thread_exit(void *unused)
 	while (tc) {
 		struct mem_tcache *next = tc->thread_next;
 		if (weir_load_relaxed(&tc->mem) != NULL) { /* relaxed: under the lock */
-			tcache_flush_outboxes(tc);
+			tcache_exit_handoff(tc);
 			tc->orphan = true;
 		} else {
 			tc->thread_next = dead;

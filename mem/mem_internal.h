@@ -37,8 +37,9 @@
  * Owner-less objects go into the freeing thread's bin (one CAS).
  *
  * Lock order: central carve_lock -> arena lock -> pool grow lock;
- * the global tcache lock (mem_tc_glock) is never held with any of these
- * except a central stack push, which takes no lock.
+ * the global tcache lock (mem_tc_glock) -> pool grow lock (a thread's exit
+ * drains its inbox under mem_tc_glock, and a central push may grow the
+ * node pool); mem_tc_glock is never taken while any other is held.
  */
 #ifndef WEIR_MEM_INTERNAL_H
 #define WEIR_MEM_INTERNAL_H

@@ -35,7 +35,9 @@
  * back to the allocating thread's cache (in batches of up to 32, so up to 31
  * blocks per freeing thread may wait there), which makes the allocating
  * thread's free path free of atomic read-modify-writes. Accounting counts a
- * free at once, wherever the block waits.
+ * free at once, wherever the block waits; the allocating thread takes such
+ * blocks back when it next refills its cache, calls weir_mem_flush() or
+ * exits, so a thread that stops allocating should call weir_mem_flush().
  *
  * Thread-safety: every function may be called from any thread, except that
  * weir_mem_destroy() must not race other calls on the same weir_mem_t.

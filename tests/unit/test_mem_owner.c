@@ -130,6 +130,63 @@ static void test_remote_routing(void **state)
 	weir_mem_destroy(m);
 }
 
+/* An owner that exits without allocating again still hands the blocks other
+ * threads freed for it to everybody: its exit drains its inbox. */
+struct exit_owner {
+	weir_mem_t *m;
+	void **v;
+};
+
+static void *exit_owner_thread(void *arg)
+{
+	struct exit_owner *e = arg;
+	for (int i = 0; i < ROUTE_N; i++)
+		if (weir_mem_alloc(e->m, 0, 64, WEIR_MEM_NORMAL_ONLY, &e->v[i]) != WEIR_OK)
+			e->v[i] = NULL;
+	struct route r = { e->m, e->v, WEIR_OK };
+	pthread_t t;
+	if (pthread_create(&t, NULL, route_freer, &r) != 0)
+		return NULL;
+	pthread_join(t, NULL);
+	return NULL; /* exit: drain the inbox the freer filled */
+}
+
+static void test_exit_drains(void **state)
+{
+	(void)state;
+	weir_mem_t *m = mk(1, 64 * MiB);
+	void *mine;
+	/* this thread's own cache first, so it adopts no orphan below */
+	assert_int_equal(weir_mem_alloc(m, 0, 64, WEIR_MEM_NORMAL_ONLY, &mine), WEIR_OK);
+	assert_int_equal(weir_mem_free(m, mine), WEIR_OK);
+	void **v = calloc(ROUTE_N, sizeof(void *)), **w = calloc(ROUTE_N, sizeof(void *));
+	assert_non_null(v);
+	assert_non_null(w);
+	struct exit_owner e = { m, v };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, exit_owner_thread, &e), 0);
+	pthread_join(t, NULL);
+	for (int i = 0; i < ROUTE_N; i++)
+		assert_non_null(v[i]);
+	assert_empty(m, 0);
+	uint64_t committed = st(m, 0).committed;
+	for (int i = 0; i < ROUTE_N; i++)
+		assert_int_equal(weir_mem_alloc(m, 0, 64, WEIR_MEM_NORMAL_ONLY, &w[i]), WEIR_OK);
+	assert_int_equal(st(m, 0).committed, committed);
+	qsort(v, ROUTE_N, sizeof(void *), cmp_ptr);
+	int again = 0;
+	for (int i = 0; i < ROUTE_N; i++)
+		again += bsearch(&w[i], v, ROUTE_N, sizeof(void *), cmp_ptr) != NULL;
+	/* all but what the orphan's bin and our own bin held */
+	assert_true(again >= ROUTE_N - 2 * 64);
+	for (int i = 0; i < ROUTE_N; i++)
+		assert_int_equal(weir_mem_free(m, w[i]), WEIR_OK);
+	assert_empty(m, 0);
+	free(v);
+	free(w);
+	weir_mem_destroy(m);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The owner's free racing with another thread's                             */
 /* ------------------------------------------------------------------------ */
@@ -303,6 +360,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remote_routing),
+		cmocka_unit_test(test_exit_drains),
 		cmocka_unit_test(test_owner_race),
 		cmocka_unit_test(test_ownerless),
 		cmocka_unit_test(test_host_device_keys),
