@@ -16,6 +16,15 @@
  *  5. Every page handed out lies in a committed 2 MiB chunk; chunks are
  *     never decommitted, so reusing memory makes no system call.
  *  6. Sum of live runs' req == large_in_use (updated under the lock).
+ *  7. A cached run is a freed run of n <= MEM_QUICK_PAGES normal pages kept
+ *     whole on quick[n] (at most MEM_QUICK_DEPTH of them, quick_bytes <=
+ *     quick_cap in all) so that the next allocation of n pages takes it
+ *     without a search, a split or page-map writes: its pages keep
+ *     run|LIVE, and live == false, req == 0 say it is free (so a free of it
+ *     is a double free and classify calls it freed space). It counts as
+ *     free in every statistic. Before an allocation fails for want of
+ *     space, every cached run is freed for real (coalesced), so caching
+ *     never causes an out-of-memory error.
  */
 #include "mem/mem_internal.h"
 #include "sched/alloc.h"
@@ -23,6 +32,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+
+/* Counters written only under the arena lock (the lock orders the writers):
+ * a relaxed load and store, no locked read-modify-write; weir_mem_info reads
+ * them without the lock (a recent value, exact when quiescent). */
+#define LOCKED_ADD(field, v) weir_store_relaxed(&(field), weir_load_relaxed(&(field)) + (v))
 
 int weir__mem_sys_failpoint(void)
 {
@@ -120,6 +134,8 @@ int weir__mem_arena_init(struct weir_mem *m, struct mem_arena *a, uint32_t id,
 	a->base = base;
 	a->capacity = capacity;
 	a->npages = (uint32_t)(capacity >> MEM_PAGE_SHIFT);
+	/* invariant 7: a sixteenth of the arena, at most 64 MiB */
+	a->quick_cap = capacity / 16 < ((uint64_t)64 << 20) ? capacity / 16 : (uint64_t)64 << 20;
 	a->id = id;
 	size_t nchunks = (size_t)(capacity >> MEM_HUGE_SHIFT);
 	size_t words = (nchunks + 63) / 64;
@@ -196,12 +212,12 @@ static int commit_locked(struct mem_arena *a, uint32_t first, uint32_t n, bool h
 		char *p = a->base + ((size_t)c << MEM_HUGE_SHIFT);
 		size_t len = (size_t)(e - c + 1) << MEM_HUGE_SHIFT;
 		/* relaxed: statistics only */
-		weir_faa_relaxed(&a->syscalls, 1);
+		LOCKED_ADD(a->syscalls, 1);
 		if (mprotect(p, len, PROT_READ | PROT_WRITE) != 0)
 			return WEIR_ENOMEM;
 		for (uint32_t k = c; k <= e; k++)
 			a->committed[k >> 6] |= (uint64_t)1 << (k & 63);
-		weir_faa_relaxed(&a->committed_bytes, len);
+		LOCKED_ADD(a->committed_bytes, len);
 		c = e + 1;
 	}
 	if (!huge)
@@ -212,7 +228,7 @@ static int commit_locked(struct mem_arena *a, uint32_t first, uint32_t n, bool h
 		int rc = weir__mem_sys_failpoint();
 		if (rc != WEIR_OK)
 			return rc;
-		weir_faa_relaxed(&a->syscalls, 1);
+		LOCKED_ADD(a->syscalls, 1);
 		/* MADV_HUGEPAGE fails only where the kernel lacks THP; the memory
 		 * is still usable, so the advice is best effort. */
 		(void)madvise(a->base + ((size_t)c << MEM_HUGE_SHIFT), MEM_HUGE, MADV_HUGEPAGE);
@@ -343,6 +359,46 @@ static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 	mark_free_locked(a, r);
 }
 
+/* Free every cached run for real (invariant 7). */
+static void quick_flush_locked(struct mem_arena *a)
+{
+	for (uint32_t n = 1; n <= MEM_QUICK_PAGES; n++) {
+		while (a->quick[n]) {
+			struct mem_run *r = a->quick[n];
+			a->quick[n] = r->next;
+			r->next = NULL;
+			r->cached = false;
+			pages_free_locked(a, r);
+		}
+		a->quick_n[n] = 0;
+	}
+	a->quick_bytes = 0;
+}
+
+/* pages_alloc_locked(), but first from the quick lists for normal runs,
+ * and with the quick lists flushed before giving up. */
+static struct mem_run *large_get_locked(struct mem_arena *a, uint32_t n, uint32_t align,
+                                        bool huge, int *rc)
+{
+	if (!huge && n <= MEM_QUICK_PAGES && a->quick[n]) {
+		struct mem_run *r = a->quick[n];
+		a->quick[n] = r->next;
+		a->quick_n[n]--;
+		a->quick_bytes -= (uint64_t)n << MEM_PAGE_SHIFT;
+		r->next = NULL;
+		r->cached = false;
+		r->live = true;
+		*rc = WEIR_OK;
+		return r;
+	}
+	struct mem_run *r = pages_alloc_locked(a, n, align, huge, rc);
+	if (!r && *rc == WEIR_ENOMEM && a->quick_bytes) {
+		quick_flush_locked(a);
+		r = pages_alloc_locked(a, n, align, huge, rc);
+	}
+	return r;
+}
+
 int weir__mem_large_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, int policy,
                           void **out)
 {
@@ -359,24 +415,26 @@ int weir__mem_large_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, 
 	struct mem_run *r = NULL;
 	pthread_mutex_lock(&a->lock);
 	if (want_huge)
-		r = pages_alloc_locked(a, (uint32_t)(hsize >> MEM_PAGE_SHIFT),
-		                       (uint32_t)MEM_HUGE_PAGES, true, &rc);
+		r = large_get_locked(a, (uint32_t)(hsize >> MEM_PAGE_SHIFT),
+		                     (uint32_t)MEM_HUGE_PAGES, true, &rc);
 	if (!r && policy != WEIR_MEM_HUGE_ONLY)
-		r = pages_alloc_locked(a, (uint32_t)(psize >> MEM_PAGE_SHIFT), 1, false, &rc);
+		r = large_get_locked(a, (uint32_t)(psize >> MEM_PAGE_SHIFT), 1, false, &rc);
 	if (!r) {
 		pthread_mutex_unlock(&a->lock);
 		weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
 		return rc;
 	}
 	r->req = size;
-	pmap_set_locked(a, r->first, r->npages, (uintptr_t)r | MEM_PM_LIVE);
+	/* a run from the quick list kept its entries (invariant 7) */
+	if (weir_load_relaxed(&a->pmap[r->first]) != ((uintptr_t)r | MEM_PM_LIVE)) /* lock held */
+		pmap_set_locked(a, r->first, r->npages, (uintptr_t)r | MEM_PM_LIVE);
 	/* relaxed: counters summed by weir_mem_info (exact when quiescent) */
-	weir_faa_relaxed(&a->large_in_use, (int64_t)size);
-	weir_faa_relaxed(&a->large_footprint, (int64_t)r->npages << MEM_PAGE_SHIFT);
-	weir_faa_relaxed(&a->large_live, 1);
-	weir_faa_relaxed(&a->large_allocs, 1);
+	LOCKED_ADD(a->large_in_use, (int64_t)size);
+	LOCKED_ADD(a->large_footprint, (int64_t)r->npages << MEM_PAGE_SHIFT);
+	LOCKED_ADD(a->large_live, 1);
+	LOCKED_ADD(a->large_allocs, 1);
 	if (r->huge)
-		weir_faa_relaxed(&a->huge_allocs, 1);
+		LOCKED_ADD(a->huge_allocs, 1);
 	char *p = a->base + ((size_t)r->first << MEM_PAGE_SHIFT);
 	pthread_mutex_unlock(&a->lock);
 	if (m->debug)
@@ -401,20 +459,35 @@ int weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p)
 	}
 	struct mem_run *r = (struct mem_run *)MEM_PM_PTR(e);
 	char *base = a->base + ((size_t)r->first << MEM_PAGE_SHIFT);
-	if ((char *)p != base) {
+	if ((char *)p != base || !r->live) {
 		pthread_mutex_unlock(&a->lock);
 		weir_faa_relaxed(&a->bad_frees, 1);
+		/* a cached run has req 0: EFREED (invariant 7) */
 		return off - ((size_t)r->first << MEM_PAGE_SHIFT) < r->req ? WEIR_EINTERIOR
 		                                                            : WEIR_EFREED;
 	}
 	size_t req = r->req;
-	weir_faa_relaxed(&a->large_in_use, -(int64_t)req);
-	weir_faa_relaxed(&a->large_footprint, -((int64_t)r->npages << MEM_PAGE_SHIFT));
-	weir_faa_relaxed(&a->large_live, -1);
-	weir_faa_relaxed(&a->large_frees, 1);
+	LOCKED_ADD(a->large_in_use, -(int64_t)req);
+	LOCKED_ADD(a->large_footprint, -((int64_t)r->npages << MEM_PAGE_SHIFT));
+	LOCKED_ADD(a->large_live, -1);
+	LOCKED_ADD(a->large_frees, 1);
 	if (m->debug)
 		memset(base, MEM_POISON_FREE, req);
-	pages_free_locked(a, r);
+	uint64_t bytes = (uint64_t)r->npages << MEM_PAGE_SHIFT;
+	if (!r->huge && r->npages <= MEM_QUICK_PAGES && a->quick_n[r->npages] < MEM_QUICK_DEPTH &&
+	    a->quick_bytes + bytes <= a->quick_cap) {
+		/* invariant 7: keep it whole, entries untouched */
+		r->live = false;
+		r->req = 0;
+		r->cached = true;
+		r->prev = NULL;
+		r->next = a->quick[r->npages];
+		a->quick[r->npages] = r;
+		a->quick_n[r->npages]++;
+		a->quick_bytes += bytes;
+	} else {
+		pages_free_locked(a, r);
+	}
 	pthread_mutex_unlock(&a->lock);
 	return WEIR_OK;
 }
@@ -436,7 +509,7 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 		return rc;
 	}
 	pthread_mutex_lock(&a->lock);
-	struct mem_run *r = pages_alloc_locked(a, npages, 1, false, &rc);
+	struct mem_run *r = large_get_locked(a, npages, 1, false, &rc);
 	if (!r) {
 		pthread_mutex_unlock(&a->lock);
 		weir__free(s);

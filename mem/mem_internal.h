@@ -62,6 +62,8 @@
 #define MEM_BATCH_MAX    32u
 #define MEM_CACHE_MAX    (2u * MEM_BATCH_MAX)
 #define MEM_NBINS        96u
+#define MEM_QUICK_PAGES  64u    /* runs of up to 4 MiB are kept for reuse ... */
+#define MEM_QUICK_DEPTH  4u     /* ... at most this many of each page count */
 #define MEM_SLAB_MAX_SHIFT 21u                     /* a slab spans < 2^21 bytes... */
 _Static_assert(((MEM_SMALL_MAX * 8 + (1u << MEM_PAGE_SHIFT) - 1) >> MEM_PAGE_SHIFT
                 << MEM_PAGE_SHIFT) <= ((size_t)1 << MEM_SLAB_MAX_SHIFT),
@@ -118,6 +120,7 @@ struct mem_run {
 	uint32_t npages;      /* L */
 	bool     live;        /* L */
 	bool     huge;        /* L: 2 MiB aligned, MADV_HUGEPAGE */
+	bool     cached;      /* L: freed, kept whole on a quick list (arena.c inv. 7) */
 	uint32_t bin;         /* L: bin index while free */
 	size_t   req;         /* L: requested size while live */
 	struct mem_run *prev, *next;  /* L: bin list while free; spare list */
@@ -164,15 +167,22 @@ struct mem_arena {
 	struct mem_run *bins[MEM_NBINS];   /* L(lock) */
 	uint64_t binmask[2];           /* L(lock): non-empty bins */
 	struct mem_run *spare;         /* L(lock): recycled descriptors */
+	/* L(lock): freed runs kept whole for reuse, by page count (inv. 7) */
+	struct mem_run *quick[MEM_QUICK_PAGES + 1];
+	uint8_t quick_n[MEM_QUICK_PAGES + 1];
+	uint64_t quick_bytes, quick_cap;
 	struct mem_run *all_runs;      /* L(lock) */
 	struct mem_slab *all_slabs;    /* L(lock) */
 	uint64_t *committed;           /* L(lock): bit per 2 MiB chunk */
 	uint64_t *advised;             /* L(lock): MADV_HUGEPAGE done, per chunk */
 	/* Counters of the large path and of the slow paths. */
-	_Atomic int64_t large_in_use;  /* A: relaxed, summed by info */
-	_Atomic int64_t large_footprint, large_live;
+	/* A, written under `lock` with a relaxed load+store (LOCKED_ADD in
+	 * arena.c; syscalls also once by weir_mem_create_ex), read relaxed by
+	 * weir_mem_info */
+	_Atomic int64_t large_in_use, large_footprint, large_live;
 	_Atomic uint64_t large_allocs, large_frees, huge_allocs;
-	_Atomic uint64_t committed_bytes, syscalls, failed_allocs, bad_frees;
+	_Atomic uint64_t committed_bytes, syscalls;
+	_Atomic uint64_t failed_allocs, bad_frees;  /* A: relaxed RMW from any thread */
 	_Atomic uint64_t lost_objects;  /* A: see central_put() in cache.c */
 	/* Small frees accounted here when the thread has no cache (host heap
 	 * exhausted); caches are otherwise adopted, never dissolved. */
