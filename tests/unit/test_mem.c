@@ -15,24 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "weir/mem.h"
+#include "common/memfix.h"
 
-#define MiB ((size_t)1 << 20)
-
-static weir_mem_t *mk(uint32_t devices, uint64_t cap, uint32_t flags)
-{
-	weir_mem_options_t o = { .devices = devices, .capacity = cap, .flags = flags };
-	weir_mem_t *m = NULL;
-	assert_int_equal(weir_mem_create_ex(NULL, &o, &m), WEIR_OK);
-	return m;
-}
-
-static weir_mem_stats_t st(weir_mem_t *m, uint32_t dev)
-{
-	weir_mem_stats_t s;
-	assert_int_equal(weir_mem_info(m, dev, &s), WEIR_OK);
-	return s;
-}
 
 /* Allocator state that misuse must leave alone. */
 static void assert_same_state(const weir_mem_stats_t *a, const weir_mem_stats_t *b)
@@ -78,7 +62,7 @@ static void test_create_args(void **state)
 	weir_mem_destroy(NULL);
 	o.capacity = 5 * MiB; /* rounded down to whole 2 MiB chunks */
 	assert_int_equal(weir_mem_create_ex(NULL, &o, &m), WEIR_OK);
-	assert_int_equal(st(m, 0).capacity, 4 * MiB);
+	assert_int_equal(wt_mem_stats(m, 0).capacity, 4 * MiB);
 	assert_int_equal(weir_mem_device_count(m), 1);
 	weir_mem_stats_t s;
 	assert_int_equal(weir_mem_info(m, 1, &s), WEIR_EDEVICE);
@@ -91,22 +75,22 @@ static void test_env_capacity(void **state)
 {
 	(void)state;
 	setenv("WEIR_MEM_CAPACITY", "64M", 1);
-	weir_mem_t *m = mk(2, 0, 0);
-	assert_int_equal(st(m, 1).capacity, 64 * MiB);
+	weir_mem_t *m = wt_mem_new(2, 0, 0);
+	assert_int_equal(wt_mem_stats(m, 1).capacity, 64 * MiB);
 	weir_mem_destroy(m);
 	setenv("WEIR_MEM_CAPACITY", "12x", 1);
 	weir_mem_options_t o = { .devices = 1 };
 	assert_int_equal(weir_mem_create_ex(NULL, &o, &m), WEIR_EINVAL);
 	unsetenv("WEIR_MEM_CAPACITY");
-	m = mk(1, 0, 0);
-	assert_int_equal(st(m, 0).capacity, WEIR_MEM_DEFAULT_CAPACITY);
+	m = wt_mem_new(1, 0, 0);
+	assert_int_equal(wt_mem_stats(m, 0).capacity, WEIR_MEM_DEFAULT_CAPACITY);
 	weir_mem_destroy(m);
 }
 
 static void test_alloc_accounting(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(2, 64 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(2, 64 * MiB, 0);
 	static const size_t sizes[] = { 1, 63, 64, 65, 100, 1000, 4096, 4128, 65536, 200000,
 	                                262144, 262145, 1 * MiB, 3 * MiB + 5 };
 	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
@@ -130,7 +114,7 @@ static void test_alloc_accounting(void **state)
 			assert_int_equal(inf.offset, sizes[i] - 1);
 		}
 		want += sizes[i];
-		weir_mem_stats_t s = st(m, 0);
+		weir_mem_stats_t s = wt_mem_stats(m, 0);
 		assert_int_equal(s.in_use, want);
 		assert_int_equal(s.free, s.capacity - want);
 		assert_int_equal(s.live, i + 1);
@@ -141,14 +125,14 @@ static void test_alloc_accounting(void **state)
 	for (size_t i = 0; i < N; i++) {
 		assert_int_equal(weir_mem_free(m, p[i][0]), WEIR_OK);
 		want -= sizes[i];
-		assert_int_equal(st(m, 0).in_use, want);
+		assert_int_equal(wt_mem_stats(m, 0).in_use, want);
 	}
 	/* device 1 untouched by device 0's frees */
-	assert_int_equal(st(m, 1).live, N);
+	assert_int_equal(wt_mem_stats(m, 1).live, N);
 	for (size_t i = 0; i < N; i++)
 		assert_int_equal(weir_mem_free(m, p[i][1]), WEIR_OK);
 	for (uint32_t d = 0; d < 2; d++) {
-		weir_mem_stats_t s = st(m, d);
+		weir_mem_stats_t s = wt_mem_stats(m, d);
 		assert_int_equal(s.in_use, 0);
 		assert_int_equal(s.live, 0);
 		assert_int_equal(s.footprint, 0);
@@ -170,7 +154,7 @@ static void test_alloc_accounting(void **state)
 static void test_bad_frees(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(2, 32 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(2, 32 * MiB, 0);
 	void *small, *large, *host, *other;
 	assert_int_equal(weir_mem_alloc(m, 0, 256, 0, &small), WEIR_OK);
 	assert_int_equal(weir_mem_alloc(m, 0, 2 * MiB, 0, &large), WEIR_OK);
@@ -187,7 +171,7 @@ static void test_bad_frees(void **state)
 	assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, 0, &lfreed), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, lfreed), WEIR_OK);
 
-	weir_mem_stats_t b0 = st(m, 0), b1 = st(m, 1), bh = st(m, WEIR_MEM_HOST);
+	weir_mem_stats_t b0 = wt_mem_stats(m, 0), b1 = wt_mem_stats(m, 1), bh = wt_mem_stats(m, WEIR_MEM_HOST);
 	int on_stack = 0;
 	char *heap = malloc(64);
 	struct { void *p; int rc; } cases[] = {
@@ -207,7 +191,7 @@ static void test_bad_frees(void **state)
 	assert_int_equal(weir_mem_host_free(m, small), WEIR_EFOREIGN);
 	assert_int_equal(weir_mem_host_free(m, (char *)host + 64), WEIR_EINTERIOR);
 	assert_int_equal(weir_mem_host_free(m, heap), WEIR_EFOREIGN);
-	weir_mem_stats_t a0 = st(m, 0), a1 = st(m, 1), ah = st(m, WEIR_MEM_HOST);
+	weir_mem_stats_t a0 = wt_mem_stats(m, 0), a1 = wt_mem_stats(m, 1), ah = wt_mem_stats(m, WEIR_MEM_HOST);
 	assert_same_state(&b0, &a0);
 	assert_same_state(&b1, &a1);
 	assert_same_state(&bh, &ah);
@@ -228,8 +212,8 @@ static void test_bad_frees(void **state)
 	assert_int_equal(weir_mem_free(m, large), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, other), WEIR_OK);
 	assert_int_equal(weir_mem_host_free(m, host), WEIR_OK);
-	assert_int_equal(st(m, 0).in_use, 0);
-	assert_int_equal(st(m, WEIR_MEM_HOST).in_use, 0);
+	assert_int_equal(wt_mem_stats(m, 0).in_use, 0);
+	assert_int_equal(wt_mem_stats(m, WEIR_MEM_HOST).in_use, 0);
 	free(heap);
 	weir_mem_destroy(m);
 }
@@ -240,33 +224,33 @@ static void test_bad_frees(void **state)
 static void test_interior_every_class(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(1, 64 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(1, 64 * MiB, 0);
 	for (size_t size = 64; size <= 256 * 1024; size += size < 1024 ? 64 : size / 4) {
 		void *p;
 		assert_int_equal(weir_mem_alloc(m, 0, size, 0, &p), WEIR_OK);
-		weir_mem_stats_t b = st(m, 0);
+		weir_mem_stats_t b = wt_mem_stats(m, 0);
 		size_t step = size <= 4096 ? 64 : size / 16;
 		for (size_t d = 1; d < size; d += d == 1 ? 63 : step)
 			assert_int_equal(weir_mem_free(m, (char *)p + d), WEIR_EINTERIOR);
-		weir_mem_stats_t a = st(m, 0);
+		weir_mem_stats_t a = wt_mem_stats(m, 0);
 		assert_same_state(&b, &a);
 		assert_int_equal(weir_mem_free(m, p), WEIR_OK);
 		assert_int_equal(weir_mem_free(m, p), WEIR_EFREED);
 	}
 	/* A fresh 192-byte slab is one 64 KiB page holding 341 objects from its
 	 * base; its last 64 bytes hold no object. */
-	weir_mem_t *m2 = mk(1, 8 * MiB, 0);
+	weir_mem_t *m2 = wt_mem_new(1, 8 * MiB, 0);
 	void *p0;
 	assert_int_equal(weir_mem_alloc(m2, 0, 192, 0, &p0), WEIR_OK);
-	weir_mem_stats_t b = st(m2, 0);
+	weir_mem_stats_t b = wt_mem_stats(m2, 0);
 	assert_int_equal(weir_mem_free(m2, (char *)p0 + 341 * 192), WEIR_EFREED);
-	weir_mem_stats_t a = st(m2, 0);
+	weir_mem_stats_t a = wt_mem_stats(m2, 0);
 	assert_same_state(&b, &a);
 	assert_int_equal(weir_mem_free(m2, p0), WEIR_OK);
-	assert_int_equal(st(m2, 0).in_use, 0);
+	assert_int_equal(wt_mem_stats(m2, 0).in_use, 0);
 	weir_mem_destroy(m2);
-	assert_int_equal(st(m, 0).in_use, 0);
-	assert_int_equal(st(m, 0).live, 0);
+	assert_int_equal(wt_mem_stats(m, 0).in_use, 0);
+	assert_int_equal(wt_mem_stats(m, 0).live, 0);
 	weir_mem_destroy(m);
 }
 
@@ -295,7 +279,7 @@ static void *racer(void *arg)
 static void test_racing_double_free(void **state)
 {
 	(void)state;
-	struct race r = { .m = mk(1, 32 * MiB, 0) };
+	struct race r = { .m = wt_mem_new(1, 32 * MiB, 0) };
 	pthread_t t[RACERS];
 	for (int i = 0; i < RACERS; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, racer, &r), 0);
@@ -312,7 +296,7 @@ static void test_racing_double_free(void **state)
 	}
 	for (int i = 0; i < RACERS; i++)
 		pthread_join(t[i], NULL);
-	weir_mem_stats_t s = st(r.m, 0);
+	weir_mem_stats_t s = wt_mem_stats(r.m, 0);
 	assert_int_equal(s.in_use, 0);
 	assert_int_equal(s.live, 0);
 	assert_int_equal(s.footprint, 0);
@@ -334,7 +318,7 @@ static void test_racing_double_free(void **state)
 static void test_classify(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(3, 8 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(3, 8 * MiB, 0);
 	weir_mem_ptrinfo_t i;
 	int x;
 	assert_int_equal(weir_mem_classify(m, &x, &i), WEIR_OK);
@@ -366,14 +350,14 @@ static void test_classify(void **state)
 static void test_policies_coalesce_oom(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(1, 16 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(1, 16 * MiB, 0);
 	void *h, *f, *n;
 	assert_int_equal(weir_mem_alloc(m, 0, 100, WEIR_MEM_HUGE_ONLY, &h), WEIR_OK);
 	assert_int_equal((uintptr_t)h % WEIR_MEM_HUGE_PAGE, 0);
 	assert_int_equal(weir_mem_alloc(m, 0, 3 * MiB, WEIR_MEM_HUGE_FIRST, &f), WEIR_OK);
 	assert_int_equal((uintptr_t)f % WEIR_MEM_HUGE_PAGE, 0);
 	assert_int_equal(weir_mem_alloc(m, 0, 3 * MiB, WEIR_MEM_NORMAL_ONLY, &n), WEIR_OK);
-	weir_mem_stats_t s = st(m, 0);
+	weir_mem_stats_t s = wt_mem_stats(m, 0);
 	assert_int_equal(s.huge_allocs, 2);
 	assert_int_equal(s.in_use, 100 + 6 * MiB);
 	assert_int_equal(s.footprint, 2 * MiB + 4 * MiB + 3 * MiB);
@@ -386,11 +370,11 @@ static void test_policies_coalesce_oom(void **state)
 	void *r[16];
 	for (int i = 0; i < 16; i++)
 		assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, WEIR_MEM_NORMAL_ONLY, &r[i]), WEIR_OK);
-	s = st(m, 0);
+	s = wt_mem_stats(m, 0);
 	void *q = (void *)1;
 	assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, WEIR_MEM_NORMAL_ONLY, &q), WEIR_ENOMEM);
 	assert_ptr_equal(q, (void *)1);
-	weir_mem_stats_t s2 = st(m, 0);
+	weir_mem_stats_t s2 = wt_mem_stats(m, 0);
 	assert_int_equal(s2.failed_allocs, s.failed_allocs + 1);
 	assert_same_state(&s, &s2);
 	for (int i = 0; i < 16; i += 2)
@@ -402,23 +386,23 @@ static void test_policies_coalesce_oom(void **state)
 	assert_int_equal(weir_mem_alloc(m, 0, 64, 0, &h), WEIR_ENOMEM); /* small path OOM */
 	assert_int_equal(weir_mem_free(m, q), WEIR_OK);
 	assert_int_equal(weir_mem_alloc(m, 0, 17 * MiB, WEIR_MEM_NORMAL_ONLY, &q), WEIR_ENOMEM);
-	assert_int_equal(st(m, 0).in_use, 0);
+	assert_int_equal(wt_mem_stats(m, 0).in_use, 0);
 	/* steady state: committed memory is reused without system calls */
-	uint64_t sc = st(m, 0).syscalls;
+	uint64_t sc = wt_mem_stats(m, 0).syscalls;
 	for (int k = 0; k < 100; k++) {
 		assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, WEIR_MEM_NORMAL_ONLY, &q), WEIR_OK);
 		assert_int_equal(weir_mem_free(m, q), WEIR_OK);
 		assert_int_equal(weir_mem_alloc(m, 0, 64, 0, &q), WEIR_OK);
 		assert_int_equal(weir_mem_free(m, q), WEIR_OK);
 	}
-	assert_int_equal(st(m, 0).syscalls, sc);
+	assert_int_equal(wt_mem_stats(m, 0).syscalls, sc);
 	weir_mem_destroy(m);
 }
 
 static void test_copy_checks(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(2, 16 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(2, 16 * MiB, 0);
 	char host[512];
 	void *d0, *d1, *pin, *dl;
 	assert_int_equal(weir_mem_alloc(m, 0, 256, 0, &d0), WEIR_OK);
@@ -446,7 +430,7 @@ static void test_copy_checks(void **state)
 	void *fr;
 	assert_int_equal(weir_mem_alloc(m, 0, 256, 0, &fr), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, fr), WEIR_OK);
-	weir_mem_stats_t b0 = st(m, 0);
+	weir_mem_stats_t b0 = wt_mem_stats(m, 0);
 	assert_int_equal(weir_mem_copy(m, d0, 256, host, 257, WEIR_COPY_H2D), WEIR_EBOUNDS); /* > destMax */
 	assert_int_equal(weir_mem_copy(m, d0, 512, host, 257, WEIR_COPY_H2D), WEIR_EBOUNDS); /* past end */
 	assert_int_equal(weir_mem_copy(m, (char *)d0 + 128, 512, host, 129, 1), WEIR_EBOUNDS);
@@ -478,7 +462,7 @@ static void test_copy_checks(void **state)
 	assert_true(check_pat(d1, 256, 21));
 	assert_true(check_pat(pin, 256, 22));
 	assert_true(check_pat(host, sizeof host, 23));
-	weir_mem_stats_t a0 = st(m, 0);
+	weir_mem_stats_t a0 = wt_mem_stats(m, 0);
 	assert_same_state(&b0, &a0);
 
 	/* a 2D copy that works: 4 rows of 48 bytes, pitches 128 (host) / 64 */
@@ -503,7 +487,7 @@ static void test_copy_checks(void **state)
 static void test_debug_poison(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(1, 8 * MiB, WEIR_MEM_OPT_DEBUG);
+	weir_mem_t *m = wt_mem_new(1, 8 * MiB, WEIR_MEM_OPT_DEBUG);
 	unsigned char *p, *l;
 	assert_int_equal(weir_mem_alloc(m, 0, 100, 0, (void **)&p), WEIR_OK);
 	assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, 0, (void **)&l), WEIR_OK);
@@ -524,13 +508,13 @@ static void test_debug_poison(void **state)
 	weir_mem_destroy(m);
 	/* NO_DEBUG wins over the environment */
 	setenv("WEIR_MEM_DEBUG", "1", 1);
-	m = mk(1, 8 * MiB, WEIR_MEM_OPT_NO_DEBUG);
+	m = wt_mem_new(1, 8 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	assert_int_equal(weir_mem_alloc(m, 0, 100, 0, (void **)&p), WEIR_OK);
 	memset(p, 1, 100);
 	assert_int_equal(weir_mem_free(m, p), WEIR_OK);
 	assert_int_equal(p[0], 1);
 	weir_mem_destroy(m);
-	m = mk(1, 8 * MiB, 0);
+	m = wt_mem_new(1, 8 * MiB, 0);
 	assert_int_equal(weir_mem_alloc(m, 0, 100, 0, (void **)&p), WEIR_OK);
 	assert_int_equal(p[5], 0xA5);
 	assert_int_equal(weir_mem_free(m, p), WEIR_OK);
@@ -568,7 +552,7 @@ static void *thr_main(void *vp)
 static void test_threads(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(2, 64 * MiB, 0);
+	weir_mem_t *m = wt_mem_new(2, 64 * MiB, 0);
 	enum { N = 5000 };
 	void **ptrs = calloc(N, sizeof(void *));
 	assert_non_null(ptrs);
@@ -581,14 +565,14 @@ static void test_threads(void **state)
 		uint64_t want = 0;
 		for (int i = 0; i < N; i += 2)
 			want += 32 + (size_t)(i % 700) * 8;
-		assert_int_equal(st(m, 0).in_use, want);
+		assert_int_equal(wt_mem_stats(m, 0).in_use, want);
 		for (int i = 0; i < N; i++)
 			assert_int_equal(((unsigned char *)ptrs[i])[31], i & 0xFF);
 		assert_int_equal(pthread_create(&t, NULL, thr_main, &f), 0);
 		pthread_join(t, NULL);
 		assert_int_equal(f.rc, WEIR_OK);
 		for (uint32_t d = 0; d < 2; d++) {
-			weir_mem_stats_t s = st(m, d);
+			weir_mem_stats_t s = wt_mem_stats(m, d);
 			assert_int_equal(s.in_use, 0);
 			assert_int_equal(s.live, 0);
 			assert_int_equal(s.allocs, s.frees);
@@ -649,7 +633,7 @@ static void test_async(void **state)
 {
 	struct afix *f = *state;
 	weir_mem_t *m = f->m;
-	assert_int_equal(st(m, 0).capacity, 32 * MiB); /* from the runtime config */
+	assert_int_equal(wt_mem_stats(m, 0).capacity, 32 * MiB); /* from the runtime config */
 	enum { N = 3 * 1024 * 1024 };
 	char *host = malloc(N), *back = malloc(N);
 	void *d0, *d1, *pin;
@@ -672,7 +656,7 @@ static void test_async(void **state)
 	/* rejected at submission: nothing queued, nothing changed */
 	weir_stream_stats_t ss0, ss1;
 	assert_int_equal(weir_stream_stats(f->s[0], &ss0), WEIR_OK);
-	weir_mem_stats_t b = st(m, 0);
+	weir_mem_stats_t b = wt_mem_stats(m, 0);
 	/* device 1 memory on device 0's stream */
 	assert_int_equal(weir_mem_copy_async(m, d1, N, host, 16, WEIR_COPY_H2D, f->s[0]), WEIR_EFOREIGN);
 	assert_int_equal(weir_mem_copy_async(m, host, N, d1, 16, WEIR_COPY_D2H, f->s[0]), WEIR_EFOREIGN);
@@ -685,14 +669,14 @@ static void test_async(void **state)
 	assert_int_equal(weir_mem_copy_async(m, d0, N, host, 16, 9, f->s[0]), WEIR_EINVAL);
 	assert_int_equal(weir_stream_stats(f->s[0], &ss1), WEIR_OK);
 	assert_int_equal(ss0.submitted, ss1.submitted);
-	weir_mem_stats_t a = st(m, 0);
+	weir_mem_stats_t a = wt_mem_stats(m, 0);
 	assert_same_state(&b, &a);
 	/* peer D2D on either device's stream is fine */
 	assert_int_equal(weir_mem_copy_async(m, d0, N, d1, 64, WEIR_COPY_D2D, f->s[1]), WEIR_OK);
 	assert_int_equal(weir_stream_sync(f->s[1], WEIR_TIMEOUT_INFINITE), WEIR_OK);
 
 	/* without a runtime: not supported */
-	weir_mem_t *lone = mk(1, 4 * MiB, 0);
+	weir_mem_t *lone = wt_mem_new(1, 4 * MiB, 0);
 	assert_int_equal(weir_mem_fill_async(lone, host, N, 0, 16, f->s[0]), WEIR_ENOTSUP);
 	weir_mem_destroy(lone);
 

@@ -14,36 +14,18 @@
 
 #include <string.h>
 
-#include "weir/mem.h"
-
-#define MiB ((size_t)1 << 20)
-#define KiB ((size_t)1 << 10)
-
-static weir_mem_t *mk(uint64_t cap)
-{
-	weir_mem_options_t o = { .devices = 1, .capacity = cap, .flags = WEIR_MEM_OPT_NO_DEBUG };
-	weir_mem_t *m = NULL;
-	assert_int_equal(weir_mem_create_ex(NULL, &o, &m), WEIR_OK);
-	return m;
-}
-
-static weir_mem_stats_t st(weir_mem_t *m)
-{
-	weir_mem_stats_t s;
-	assert_int_equal(weir_mem_info(m, 0, &s), WEIR_OK);
-	return s;
-}
+#include "common/memfix.h"
 
 static void test_kept_run_is_freed_space(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(64 * MiB);
+	weir_mem_t *m = wt_mem_new(1, 64 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	void *p, *q, *h;
 	assert_int_equal(weir_mem_alloc(m, 0, MiB, WEIR_MEM_NORMAL_ONLY, &p), WEIR_OK);
 	assert_int_equal(weir_mem_host_alloc(m, 4096, &h), WEIR_OK);
 	memset(p, 7, MiB);
 	assert_int_equal(weir_mem_free(m, p), WEIR_OK);
-	weir_mem_stats_t s0 = st(m);
+	weir_mem_stats_t s0 = wt_mem_stats(m, 0);
 	assert_int_equal(s0.in_use, 0);
 	assert_int_equal(s0.footprint, 0);
 	assert_int_equal(s0.live, 0);
@@ -59,7 +41,7 @@ static void test_kept_run_is_freed_space(void **state)
 	assert_int_equal(weir_mem_copy(m, p, 4096, h, 4096, WEIR_COPY_H2D), WEIR_EFREED);
 	assert_int_equal(weir_mem_copy(m, h, 4096, p, 4096, WEIR_COPY_D2H), WEIR_EFREED);
 	assert_int_equal(weir_mem_fill(m, p, 4096, 0, 4096), WEIR_EFREED);
-	weir_mem_stats_t s1 = st(m);
+	weir_mem_stats_t s1 = wt_mem_stats(m, 0);
 	assert_int_equal(s1.in_use, s0.in_use);
 	assert_int_equal(s1.frees, s0.frees);
 	assert_int_equal(s1.bad_frees, s0.bad_frees + 2);
@@ -70,8 +52,8 @@ static void test_kept_run_is_freed_space(void **state)
 	assert_true(pi.live);
 	assert_int_equal(pi.size, MiB - 4096);
 	assert_int_equal(weir_mem_free(m, (char *)q + 10), WEIR_EINTERIOR);
-	assert_int_equal(st(m).in_use, MiB - 4096);
-	assert_int_equal(st(m).footprint, MiB);
+	assert_int_equal(wt_mem_stats(m, 0).in_use, MiB - 4096);
+	assert_int_equal(wt_mem_stats(m, 0).footprint, MiB);
 	assert_int_equal(weir_mem_free(m, q), WEIR_OK);
 	assert_int_equal(weir_mem_host_free(m, h), WEIR_OK);
 	weir_mem_destroy(m);
@@ -81,7 +63,7 @@ static void test_kept_runs_never_cause_oom(void **state)
 {
 	(void)state;
 	/* 64 MiB: up to 4 MiB kept, at most 4 runs of one size */
-	weir_mem_t *m = mk(64 * MiB);
+	weir_mem_t *m = wt_mem_new(1, 64 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	enum { N = 60 };
 	void *v[N];
 	/* fill with 1 MiB runs, free every other one: the kept runs sit
@@ -92,7 +74,7 @@ static void test_kept_runs_never_cause_oom(void **state)
 		assert_int_equal(weir_mem_free(m, v[i]), WEIR_OK);
 	for (int i = 1; i < N; i += 2)
 		assert_int_equal(weir_mem_free(m, v[i]), WEIR_OK);
-	weir_mem_stats_t s = st(m);
+	weir_mem_stats_t s = wt_mem_stats(m, 0);
 	assert_int_equal(s.in_use, 0);
 	assert_int_equal(s.live, 0);
 	assert_int_equal(s.footprint, 0);
@@ -107,7 +89,7 @@ static void test_kept_runs_never_cause_oom(void **state)
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(weir_mem_free(m, v[i]), WEIR_OK);
 	assert_int_equal(weir_mem_alloc(m, 0, 64 * MiB, WEIR_MEM_HUGE_ONLY, &big), WEIR_OK);
-	assert_int_equal(st(m).huge_allocs, 1);
+	assert_int_equal(wt_mem_stats(m, 0).huge_allocs, 1);
 	assert_int_equal(weir_mem_free(m, big), WEIR_OK);
 	/* and small objects: slabs take pages wherever they are */
 	for (int i = 0; i < 4; i++)
@@ -120,7 +102,7 @@ static void test_kept_runs_never_cause_oom(void **state)
 	assert_int_equal(weir_mem_alloc(m, 0, 100, WEIR_MEM_NORMAL_ONLY, &sm), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, sm), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, big), WEIR_OK);
-	s = st(m);
+	s = wt_mem_stats(m, 0);
 	assert_int_equal(s.in_use, 0);
 	assert_int_equal(s.allocs, s.frees);
 	weir_mem_destroy(m);

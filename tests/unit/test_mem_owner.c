@@ -18,40 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "weir/mem.h"
-
-#define MiB ((size_t)1 << 20)
-
-static weir_mem_t *mk(uint32_t devices, uint64_t cap)
-{
-	weir_mem_options_t o = { .devices = devices, .capacity = cap,
-	                         .flags = WEIR_MEM_OPT_NO_DEBUG };
-	weir_mem_t *m = NULL;
-	assert_int_equal(weir_mem_create_ex(NULL, &o, &m), WEIR_OK);
-	return m;
-}
-
-static weir_mem_stats_t st(weir_mem_t *m, uint32_t dev)
-{
-	weir_mem_stats_t s;
-	assert_int_equal(weir_mem_info(m, dev, &s), WEIR_OK);
-	return s;
-}
-
-static void assert_empty(weir_mem_t *m, uint32_t dev)
-{
-	weir_mem_stats_t s = st(m, dev);
-	assert_int_equal(s.in_use, 0);
-	assert_int_equal(s.live, 0);
-	assert_int_equal(s.footprint, 0);
-	assert_int_equal(s.allocs, s.frees);
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
-	return x < y ? -1 : x > y;
-}
+#include "common/memfix.h"
 
 /* ------------------------------------------------------------------------ */
 /* Remote frees go back to the allocating thread                             */
@@ -84,7 +51,7 @@ static void *route_freer(void *arg)
 static void test_remote_routing(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(1, 64 * MiB);
+	weir_mem_t *m = wt_mem_new(1, 64 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	void **v = calloc(ROUTE_N, sizeof(void *));
 	void **w = calloc(ROUTE_N, sizeof(void *));
 	assert_non_null(v);
@@ -95,16 +62,16 @@ static void test_remote_routing(void **state)
 		assert_int_equal(weir_mem_alloc(m, 0, n, WEIR_MEM_NORMAL_ONLY, &v[i]), WEIR_OK);
 		want += n;
 	}
-	assert_int_equal(st(m, 0).in_use, want);
-	uint64_t committed = st(m, 0).committed;
+	assert_int_equal(wt_mem_stats(m, 0).in_use, want);
+	uint64_t committed = wt_mem_stats(m, 0).committed;
 	struct route r = { m, v, WEIR_OK };
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, route_freer, &r), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(r.rc, WEIR_OK);
 	/* counted at once, wherever the blocks wait */
-	assert_empty(m, 0);
-	assert_int_equal(st(m, 0).bad_frees, (ROUTE_N + 96) / 97);
+	wt_mem_assert_empty(m, 0);
+	assert_int_equal(wt_mem_stats(m, 0).bad_frees, (ROUTE_N + 96) / 97);
 	for (int i = 0; i < ROUTE_N; i++) {
 		weir_mem_ptrinfo_t pi;
 		assert_int_equal(weir_mem_classify(m, v[i], &pi), WEIR_OK);
@@ -115,16 +82,13 @@ static void test_remote_routing(void **state)
 	for (int i = 0; i < ROUTE_N; i++)
 		assert_int_equal(weir_mem_alloc(m, 0, i % 2 ? 64 : 100, WEIR_MEM_NORMAL_ONLY, &w[i]),
 		                 WEIR_OK);
-	assert_int_equal(st(m, 0).committed, committed);
-	qsort(v, ROUTE_N, sizeof(void *), cmp_ptr);
-	int again = 0;
-	for (int i = 0; i < ROUTE_N; i++)
-		again += bsearch(&w[i], v, ROUTE_N, sizeof(void *), cmp_ptr) != NULL;
+	assert_int_equal(wt_mem_stats(m, 0).committed, committed);
+	int again = wt_count_in(v, w, ROUTE_N);
 	assert_true(again >= ROUTE_N - 2 * 64);
-	assert_int_equal(st(m, 0).in_use, want);
+	assert_int_equal(wt_mem_stats(m, 0).in_use, want);
 	for (int i = 0; i < ROUTE_N; i++)
 		assert_int_equal(weir_mem_free(m, w[i]), WEIR_OK);
-	assert_empty(m, 0);
+	wt_mem_assert_empty(m, 0);
 	free(v);
 	free(w);
 	weir_mem_destroy(m);
@@ -154,7 +118,7 @@ static void *exit_owner_thread(void *arg)
 static void test_exit_drains(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(1, 64 * MiB);
+	weir_mem_t *m = wt_mem_new(1, 64 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	void *mine;
 	/* this thread's own cache first, so it adopts no orphan below */
 	assert_int_equal(weir_mem_alloc(m, 0, 64, WEIR_MEM_NORMAL_ONLY, &mine), WEIR_OK);
@@ -168,20 +132,17 @@ static void test_exit_drains(void **state)
 	pthread_join(t, NULL);
 	for (int i = 0; i < ROUTE_N; i++)
 		assert_non_null(v[i]);
-	assert_empty(m, 0);
-	uint64_t committed = st(m, 0).committed;
+	wt_mem_assert_empty(m, 0);
+	uint64_t committed = wt_mem_stats(m, 0).committed;
 	for (int i = 0; i < ROUTE_N; i++)
 		assert_int_equal(weir_mem_alloc(m, 0, 64, WEIR_MEM_NORMAL_ONLY, &w[i]), WEIR_OK);
-	assert_int_equal(st(m, 0).committed, committed);
-	qsort(v, ROUTE_N, sizeof(void *), cmp_ptr);
-	int again = 0;
-	for (int i = 0; i < ROUTE_N; i++)
-		again += bsearch(&w[i], v, ROUTE_N, sizeof(void *), cmp_ptr) != NULL;
+	assert_int_equal(wt_mem_stats(m, 0).committed, committed);
+	int again = wt_count_in(v, w, ROUTE_N);
 	/* all but what the orphan's bin and our own bin held */
 	assert_true(again >= ROUTE_N - 2 * 64);
 	for (int i = 0; i < ROUTE_N; i++)
 		assert_int_equal(weir_mem_free(m, w[i]), WEIR_OK);
-	assert_empty(m, 0);
+	wt_mem_assert_empty(m, 0);
 	free(v);
 	free(w);
 	weir_mem_destroy(m);
@@ -215,7 +176,7 @@ static void *orace_thread(void *arg)
 static void test_owner_race(void **state)
 {
 	(void)state;
-	struct orace r = { .m = mk(1, 64 * MiB) };
+	struct orace r = { .m = wt_mem_new(1, 64 * MiB, WEIR_MEM_OPT_NO_DEBUG) };
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, orace_thread, &r), 0);
 	int mine = 0;
@@ -235,10 +196,10 @@ static void test_owner_race(void **state)
 	/* at least one free per round won; both only in a true overlap */
 	assert_true(ok >= RACE_ROUNDS);
 	weir_mem_flush(r.m);  /* drain: corrects the frees counted twice */
-	assert_empty(r.m, 0);
+	wt_mem_assert_empty(r.m, 0);
 	/* each round had one bad free, found at once or by the drain */
-	assert_int_equal(st(r.m, 0).bad_frees, RACE_ROUNDS);
-	assert_int_equal(st(r.m, 0).allocs, RACE_ROUNDS);
+	assert_int_equal(wt_mem_stats(r.m, 0).bad_frees, RACE_ROUNDS);
+	assert_int_equal(wt_mem_stats(r.m, 0).allocs, RACE_ROUNDS);
 	/* no block sits in two places: 200 live blocks of each size differ */
 	void *v[400];
 	for (int i = 0; i < 400; i++) {
@@ -246,12 +207,12 @@ static void test_owner_race(void **state)
 		                 WEIR_OK);
 		memset(v[i], i & 0xFF, 64);
 	}
-	qsort(v, 400, sizeof(void *), cmp_ptr);
+	qsort(v, 400, sizeof(void *), wt_cmp_ptr);
 	for (int i = 1; i < 400; i++)
 		assert_ptr_not_equal(v[i - 1], v[i]);
 	for (int i = 0; i < 400; i++)
 		assert_int_equal(weir_mem_free(r.m, v[i]), WEIR_OK);
-	assert_empty(r.m, 0);
+	wt_mem_assert_empty(r.m, 0);
 	weir_mem_destroy(r.m);
 }
 
@@ -302,7 +263,7 @@ static void test_ownerless(void **state)
 	(void)state;
 	struct many *sh = calloc(1, sizeof(*sh));
 	assert_non_null(sh);
-	sh->m = mk(MANY_DEV, 2 * MiB);
+	sh->m = wt_mem_new(MANY_DEV, 2 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	assert_int_equal(pthread_barrier_init(&sh->bar, NULL, MANY_THR), 0);
 	pthread_t t[MANY_THR];
 	struct many_arg a[MANY_THR];
@@ -314,10 +275,10 @@ static void test_ownerless(void **state)
 		pthread_join(t[i], NULL);
 	assert_int_equal(atomic_load(&sh->bad), 0);
 	for (uint32_t d = 0; d < MANY_DEV; d++) {
-		assert_empty(sh->m, d);
-		assert_int_equal(st(sh->m, d).bad_frees, MANY_THR);
+		wt_mem_assert_empty(sh->m, d);
+		assert_int_equal(wt_mem_stats(sh->m, d).bad_frees, MANY_THR);
 	}
-	assert_empty(sh->m, WEIR_MEM_HOST);
+	wt_mem_assert_empty(sh->m, WEIR_MEM_HOST);
 	weir_mem_destroy(sh->m);
 	pthread_barrier_destroy(&sh->bar);
 	free(sh);
@@ -330,7 +291,7 @@ static void test_ownerless(void **state)
 static void test_host_device_keys(void **state)
 {
 	(void)state;
-	weir_mem_t *m = mk(2, 16 * MiB);
+	weir_mem_t *m = wt_mem_new(2, 16 * MiB, WEIR_MEM_OPT_NO_DEBUG);
 	void *h, *d, *x = (void *)0x1;
 	/* the thread's fast path now serves the pinned host arena ... */
 	assert_int_equal(weir_mem_host_alloc(m, 64, &h), WEIR_OK);
@@ -348,11 +309,11 @@ static void test_host_device_keys(void **state)
 	assert_int_equal(weir_mem_host_free(m, d), WEIR_EFOREIGN);
 	assert_int_equal(weir_mem_free(m, d), WEIR_OK);
 	assert_int_equal(weir_mem_host_free(m, h), WEIR_OK);
-	assert_empty(m, 1);
-	assert_empty(m, WEIR_MEM_HOST);
+	wt_mem_assert_empty(m, 1);
+	wt_mem_assert_empty(m, WEIR_MEM_HOST);
 	weir_mem_flush(NULL);
 	weir_mem_flush(m); /* nothing queued: a no-op */
-	assert_empty(m, 1);
+	wt_mem_assert_empty(m, 1);
 	weir_mem_destroy(m);
 }
 
