@@ -32,7 +32,7 @@
  *     weir_mem_destroy(), so a racing popper may read node->next of a node
  *     that was popped meanwhile; the tag, bumped by every push and pop,
  *     makes its CAS fail (no ABA).
- *  3. A node's payload (n, p[], req[]) is written only by its holder before
+ *  3. A node's payload (n, o[], req[]) is written only by its holder before
  *     the release CAS that pushes it (R2) and read only after the acquire
  *     CAS that pops it, or takes the whole inbox (A2).
  *  4. Every central node holds exactly batch(cls) objects, so the nodes

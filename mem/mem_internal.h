@@ -366,8 +366,9 @@ extern _Thread_local struct mem_tcache *weir__mem_tl_last
 /* O: the calling thread's fast-path tarena: key = weir__mem_key() of the
  * (mem, arena) pair it serves, 0 for none. Installed by the general
  * paths only for tarenas with an owner id, never for a debug mem (which
- * always takes the general paths: poisoning). Keys are never reused, so a
- * key left behind by a destroyed mem never matches again. */
+ * always takes the general paths: poisoning). A key is not reused before
+ * 2^31 further weir_mem_create_ex() calls, so a key left behind by a
+ * destroyed mem does not match a later one. */
 struct mem_tls {
 	uint64_t key;
 	struct mem_tarena *ta;
