@@ -702,10 +702,10 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 	if (idx >= s->nobj)
 		goto freed;
 	size_t o = so - (size_t)idx * s->size;
-	struct mem_tcache *tc = tcache_get(m);
-	struct mem_tarena *ta = tc ? tarena_get(m, tc, weir__mem_arena_index(m, a)) : NULL;
 	_Atomic uint32_t *mw = &s->meta[idx];
 	uint32_t v = weir_load_relaxed(mw); /* relaxed: checked by the CAS */
+	struct mem_tarena *ta = NULL;
+	bool have_ta = false;
 	uint32_t owner;
 	bool mine;
 	for (;;) {
@@ -714,6 +714,12 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 		if (o != 0) {
 			weir_faa_relaxed(&a->bad_frees, 1); /* relaxed: statistics */
 			return o < (v & MEM_OBJ_SIZE) ? WEIR_EINTERIOR : WEIR_EFREED;
+		}
+		if (!have_ta) { /* only for a free that may succeed: a bad one
+		                   creates no cache */
+			struct mem_tcache *tc = tcache_get(m);
+			ta = tc ? tarena_get(m, tc, weir__mem_arena_index(m, a)) : NULL;
+			have_ta = true;
 		}
 		owner = weir__mem_meta_owner(v);
 		mine = owner == 0 || (ta && owner == ta->id);
