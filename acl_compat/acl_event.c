@@ -230,69 +230,57 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithTimeout(aclrtStream stream,
 	return weir_acl_stream_wait(stream, event, api);
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
+/* The state the three query calls report: *done is true once the event's
+ * last record (legacy: its flag) completed. ex_msg, when not NULL, is the
+ * refusal for Ex events. */
+static aclError weir_acl_event_done(aclrtEvent event, const void *status, const char *ex_msg,
+                                    bool *done, const char *api)
 {
-	static const char api[] = "aclrtQueryEventStatus";
 	struct weir_acl_event ev = { 0 };
 	if (!status)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
+	if (ex_msg && ev.model == WEIR_ACL_EV_EX)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api, "%s", ex_msg);
 	int st = weir_event_query(ev.ev);
-	if (st == WEIR_OK)
-		*status = ACL_EVENT_RECORDED_STATUS_COMPLETE;
-	else if (st == WEIR_ENOTREADY)
-		*status = ACL_EVENT_RECORDED_STATUS_NOT_READY;
-	else
+	if (st != WEIR_OK && st != WEIR_ENOTREADY)
 		return weir__acl_fail_weir(st, api, "querying the event");
+	*done = st == WEIR_OK;
 	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
+{
+	bool done = false;
+	aclError rc = weir_acl_event_done(event, status, NULL, &done, "aclrtQueryEventStatus");
+	if (rc == ACL_SUCCESS)
+		*status = done ? ACL_EVENT_RECORDED_STATUS_COMPLETE : ACL_EVENT_RECORDED_STATUS_NOT_READY;
+	return rc;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status)
 {
-	static const char api[] = "aclrtQueryEvent";
-	struct weir_acl_event ev = { 0 };
-	if (!status)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
-	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
-	if (rc != ACL_SUCCESS)
-		return rc;
-	if (ev.model == WEIR_ACL_EV_EX)
-		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "not supported for Ex events; use aclrtQueryEventStatus");
-	int st = weir_event_query(ev.ev);
-	if (st == WEIR_OK)
-		*status = ACL_EVENT_STATUS_COMPLETE;
-	else if (st == WEIR_ENOTREADY)
-		*status = ACL_EVENT_STATUS_NOT_READY;
-	else
-		return weir__acl_fail_weir(st, api, "querying the event");
-	return ACL_SUCCESS;
+	bool done = false;
+	aclError rc = weir_acl_event_done(event, status,
+	                                  "not supported for Ex events; use aclrtQueryEventStatus",
+	                                  &done, "aclrtQueryEvent");
+	if (rc == ACL_SUCCESS)
+		*status = done ? ACL_EVENT_STATUS_COMPLETE : ACL_EVENT_STATUS_NOT_READY;
+	return rc;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status)
 {
-	static const char api[] = "aclrtQueryEventWaitStatus";
-	struct weir_acl_event ev = { 0 };
-	if (!status)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "status is NULL");
-	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
-	if (rc != ACL_SUCCESS)
-		return rc;
-	if (ev.model == WEIR_ACL_EV_EX)
-		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "not supported for Ex events");
+	bool done = false;
 	/* A legacy wait completes once the flag is set: waits queued on the
 	 * event are complete exactly when the flag is set (docs/acl.md). */
-	int st = weir_event_query(ev.ev);
-	if (st == WEIR_OK)
-		*status = ACL_EVENT_WAIT_STATUS_COMPLETE;
-	else if (st == WEIR_ENOTREADY)
-		*status = ACL_EVENT_WAIT_STATUS_NOT_READY;
-	else
-		return weir__acl_fail_weir(st, api, "querying the event");
-	return ACL_SUCCESS;
+	aclError rc = weir_acl_event_done(event, status, "not supported for Ex events", &done,
+	                                  "aclrtQueryEventWaitStatus");
+	if (rc == ACL_SUCCESS)
+		*status = done ? ACL_EVENT_WAIT_STATUS_COMPLETE : ACL_EVENT_WAIT_STATUS_NOT_READY;
+	return rc;
 }
 
 static aclError weir_acl_event_sync(aclrtEvent event, int64_t ns, const char *api)

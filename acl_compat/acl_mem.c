@@ -219,21 +219,34 @@ static bool map_kind(aclrtMemcpyKind kind, int *wk)
 	}
 }
 
+/* The checks aclrtMemcpy and aclrtMemcpyAsync share, in ACL's order. A copy
+ * of 0 bytes returns ACL_SUCCESS with *m left NULL: nothing to do. */
+static aclError copy_args(const char *api, void *dst, const void *src, size_t count,
+                          aclrtMemcpyKind kind, int *wk, weir_mem_t **m)
+{
+	if (!map_kind(kind, wk))
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
+	if (count == 0)
+		return ACL_SUCCESS;
+	weir_mem_t *mm;
+	aclError e = need_mem(api, &mm);
+	if (e != ACL_SUCCESS)
+		return e;
+	if (!dst || !src)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", dst ? "src" : "dst");
+	*m = mm;
+	return ACL_SUCCESS;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *src, size_t count,
                                          aclrtMemcpyKind kind)
 {
 	static const char api[] = "aclrtMemcpy";
 	int wk = 0;
-	if (!map_kind(kind, &wk))
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
-	if (count == 0)
-		return ACL_SUCCESS;
-	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
-	if (e != ACL_SUCCESS)
+	weir_mem_t *m = NULL;
+	aclError e = copy_args(api, dst, src, count, kind, &wk, &m);
+	if (e != ACL_SUCCESS || !m)
 		return e;
-	if (!dst || !src)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", dst ? "src" : "dst");
 	int st = weir_mem_copy(m, dst, destMax, src, count, wk);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "copy");
 }
@@ -253,16 +266,10 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 {
 	static const char api[] = "aclrtMemcpyAsync";
 	int wk = 0;
-	if (!map_kind(kind, &wk))
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
-	if (count == 0)
-		return ACL_SUCCESS;
-	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
-	if (e != ACL_SUCCESS)
+	weir_mem_t *m = NULL;
+	aclError e = copy_args(api, dst, src, count, kind, &wk, &m);
+	if (e != ACL_SUCCESS || !m)
 		return e;
-	if (!dst || !src)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", dst ? "src" : "dst");
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 	int st = weir_mem_copy_async(m, dst, destMax, src, count, wk, s);
