@@ -53,7 +53,8 @@ weir_mem_t *weir__acl_mem(void)
 /*
  * Validates the whole document (RFC 8259 grammar, nesting bounded) and hands
  * every scalar at depth 1 or 2 to the callback with its key path. Strings are
- * unescaped (\uXXXX below 0x80 only; others become '?').
+ * unescaped; \uXXXX escapes (surrogate pairs included) become UTF-8, and a
+ * lone surrogate becomes U+FFFD.
  */
 struct weir_json {
 	const char *p, *end;
@@ -67,12 +68,52 @@ struct weir_json {
 	int32_t default_device;
 	bool err_msg_process;
 	const char *error;
+	char errbuf[192];     /* what error points at when it names a value */
 };
 
 static void weir_json_ws(struct weir_json *j)
 {
 	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
 		j->p++;
+}
+
+/* Four hex digits of a \u escape. */
+static bool weir_json_hex4(struct weir_json *j, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		if (j->p >= j->end || !isxdigit((unsigned char)*j->p))
+			return false;
+		char h = *j->p++;
+		*v = *v * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0'
+		                          : (tolower((unsigned char)h) - 'a' + 10));
+	}
+	return true;
+}
+
+/* The code point of a \u escape (after "\u"), joining a surrogate pair. */
+static bool weir_json_code_point(struct weir_json *j, unsigned *cp)
+{
+	if (!weir_json_hex4(j, cp))
+		return false;
+	if (*cp >= 0xDC00 && *cp <= 0xDFFF) {
+		*cp = 0xFFFD; /* a low surrogate alone */
+	} else if (*cp >= 0xD800 && *cp <= 0xDBFF) {
+		unsigned lo;
+		if (j->end - j->p >= 6 && j->p[0] == '\\' && j->p[1] == 'u') {
+			const char *save = j->p;
+			j->p += 2;
+			if (!weir_json_hex4(j, &lo))
+				return false;
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				*cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+				return true;
+			}
+			j->p = save; /* not a pair: the next escape stands alone */
+		}
+		*cp = 0xFFFD;
+	}
+	return true;
 }
 
 static bool weir_json_string(struct weir_json *j, char *out, size_t cap)
@@ -97,15 +138,31 @@ static bool weir_json_string(struct weir_json *j, char *out, size_t cap)
 			case 'r': c = '\r'; e = 0; break;
 			case 't': c = '\t'; e = 0; break;
 			case 'u': {
-				unsigned v = 0;
-				for (int i = 0; i < 4; i++) {
-					if (j->p >= j->end || !isxdigit((unsigned char)*j->p))
-						return false;
-					char h = *j->p++;
-					v = v * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0'
-					                         : (tolower((unsigned char)h) - 'a' + 10));
+				unsigned cp;
+				if (!weir_json_code_point(j, &cp))
+					return false;
+				/* UTF-8: all but the last byte here, the last below */
+				unsigned char u[4];
+				int k = 0;
+				if (cp < 0x80) {
+					u[k++] = (unsigned char)cp;
+				} else if (cp < 0x800) {
+					u[k++] = (unsigned char)(0xC0 | cp >> 6);
+					u[k++] = (unsigned char)(0x80 | (cp & 0x3F));
+				} else if (cp < 0x10000) {
+					u[k++] = (unsigned char)(0xE0 | cp >> 12);
+					u[k++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+					u[k++] = (unsigned char)(0x80 | (cp & 0x3F));
+				} else {
+					u[k++] = (unsigned char)(0xF0 | cp >> 18);
+					u[k++] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+					u[k++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+					u[k++] = (unsigned char)(0x80 | (cp & 0x3F));
 				}
-				c = v < 0x80 ? (char)v : '?';
+				for (int i = 0; i + 1 < k; i++)
+					if (n + 1 < cap)
+						out[n++] = (char)u[i];
+				c = (char)u[k - 1];
 				e = 0;
 				break;
 			}
@@ -323,7 +380,10 @@ static void weir_acl_cfg_value(struct weir_json *j, int depth, const char *str, 
 		if (strcmp(k, keys[i].key) != 0)
 			continue;
 		if (!weir_json_u64(str, keys[i].max, &v)) {
-			j->error = "a \"weir\" value is not a valid unsigned number";
+			snprintf(j->errbuf, sizeof j->errbuf,
+			         "weir.%s: \"%.64s\" is not a valid unsigned number (at most %llu)",
+			         keys[i].key, str, (unsigned long long)keys[i].max);
+			j->error = j->errbuf;
 			return;
 		}
 		switch (i) {

@@ -102,6 +102,14 @@ static void test_config_errors(void **state)
 	assert_int_equal(aclInit(write_json("bad5.json", "{\"weir\": {\"devices\": -3}}")),
 	                 ACL_ERROR_PARSE_FILE);
 	assert_int_equal(aclInit(write_json("bad6.json", "")), ACL_ERROR_PARSE_FILE);
+	/* \u escapes become UTF-8 (a pair is one code point, a lone surrogate
+	 * U+FFFD); the message names the key and the value */
+	assert_int_equal(aclInit(write_json("bad7.json",
+		"{\"w\\u0065ir\": {\"devices\": \"3\\u00e9\\u20ac\\ud83d\\ude00\\udc00x\"}}")),
+		ACL_ERROR_PARSE_FILE);
+	const char *m7 = aclGetRecentErrMsg();
+	assert_non_null(m7);
+	assert_non_null(strstr(m7, "weir.devices: \"3\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbdx\""));
 	/* nothing was initialized by the failures */
 	uint32_t count;
 	assert_int_equal(aclrtGetDeviceCount(&count), ACL_ERROR_UNINITIALIZE);
