@@ -152,46 +152,102 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamAbort(aclrtStream stream)
 	return ACL_SUCCESS;
 }
 
+/* The stream attributes other than the failure mode and the priority live
+ * in the stream's user word (weir_stream_user_update): the custom tag in
+ * the low 32 bits, the two switches above it. */
+#define ACL_ATTR_TAG_MASK       UINT64_C(0xFFFFFFFF)
+#define ACL_ATTR_OVERFLOW_BIT   (UINT64_C(1) << 32)
+#define ACL_ATTR_CACHE_OP_BIT   (UINT64_C(1) << 33)
+
+static aclError stream_attr_arg(aclrtStreamAttr type, const aclrtStreamAttrValue *value,
+                                const char *api)
+{
+	if (!value)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
+	if (type < ACL_STREAM_ATTR_FAILURE_MODE || type > ACL_STREAM_ATTR_PRIORITY)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid", (int)type);
+	return ACL_SUCCESS;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream, aclrtStreamAttr stmAttrType,
                                                      aclrtStreamAttrValue *value)
 {
 	static const char api[] = "aclrtSetStreamAttribute";
-	if (!value)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
-	if (stmAttrType < ACL_STREAM_ATTR_FAILURE_MODE || stmAttrType > ACL_STREAM_ATTR_PRIORITY)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid",
-		                      (int)stmAttrType);
-	if (stmAttrType != ACL_STREAM_ATTR_FAILURE_MODE)
-		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "attribute %d is not implemented by weir (only "
-		                      "ACL_STREAM_ATTR_FAILURE_MODE)", (int)stmAttrType);
-	aclError rc = aclrtSetStreamFailureMode(stream, value->failureMode);
-	return rc;
+	aclError rc = stream_attr_arg(stmAttrType, value, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	if (stmAttrType == ACL_STREAM_ATTR_FAILURE_MODE)
+		return aclrtSetStreamFailureMode(stream, value->failureMode);
+	uint64_t mask = 0, bits = 0;
+	uint32_t sw;
+	switch (stmAttrType) {
+	case ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK:
+	case ACL_STREAM_ATTR_CACHE_OP_INFO:
+		sw = stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK ? value->overflowSwitch
+		                                                        : value->cacheOpInfoSwitch;
+		if (sw > 1)
+			return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+			                      "switch value %u is invalid (0 off, 1 on)", (unsigned)sw);
+		mask = stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK ? ACL_ATTR_OVERFLOW_BIT
+		                                                          : ACL_ATTR_CACHE_OP_BIT;
+		bits = sw ? mask : 0;
+		break;
+	case ACL_STREAM_ATTR_USER_CUSTOM_TAG:
+		mask = ACL_ATTR_TAG_MASK;
+		bits = value->userCustomTag;
+		break;
+	default: /* ACL_STREAM_ATTR_PRIORITY: clamped to [0, 7] as at create */
+		break;
+	}
+	weir_stream_t *s;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	int st = stmAttrType == ACL_STREAM_ATTR_PRIORITY
+	       ? weir_stream_set_priority(s, value->priority > WEIR_PRIORITY_LOWEST
+	                                         ? WEIR_PRIORITY_LOWEST : (int)value->priority)
+	       : weir_stream_user_update(s, mask, bits, NULL);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "setting the attribute");
+	return ACL_SUCCESS;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtGetStreamAttribute(aclrtStream stream, aclrtStreamAttr stmAttrType,
                                                      aclrtStreamAttrValue *value)
 {
 	static const char api[] = "aclrtGetStreamAttribute";
+	aclError rc = stream_attr_arg(stmAttrType, value, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
 	weir_stream_t *s;
-	weir_group_t *g;
-	int mode;
-	if (!value)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
-	if (stmAttrType < ACL_STREAM_ATTR_FAILURE_MODE || stmAttrType > ACL_STREAM_ATTR_PRIORITY)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid",
-		                      (int)stmAttrType);
-	if (stmAttrType != ACL_STREAM_ATTR_FAILURE_MODE)
-		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "attribute %d is not implemented by weir (only "
-		                      "ACL_STREAM_ATTR_FAILURE_MODE)", (int)stmAttrType);
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_stream_group(s, &g);
-	if (st == WEIR_OK)
-		st = weir_group_get_failure_mode(g, &mode);
+	int st;
+	if (stmAttrType == ACL_STREAM_ATTR_FAILURE_MODE) {
+		weir_group_t *g;
+		int mode = 0;
+		st = weir_stream_group(s, &g);
+		if (st == WEIR_OK)
+			st = weir_group_get_failure_mode(g, &mode);
+		if (st == WEIR_OK)
+			value->failureMode = mode == WEIR_FAILURE_STOP ? ACL_STOP_ON_FAILURE
+			                                               : ACL_CONTINUE_ON_FAILURE;
+	} else if (stmAttrType == ACL_STREAM_ATTR_PRIORITY) {
+		int prio = 0;
+		st = weir_stream_priority(s, &prio);
+		if (st == WEIR_OK)
+			value->priority = (uint32_t)prio;
+	} else {
+		uint64_t w = 0;
+		st = weir_stream_user_update(s, 0, 0, &w);
+		if (st == WEIR_OK) {
+			if (stmAttrType == ACL_STREAM_ATTR_USER_CUSTOM_TAG)
+				value->userCustomTag = (uint32_t)(w & ACL_ATTR_TAG_MASK);
+			else if (stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK)
+				value->overflowSwitch = (w & ACL_ATTR_OVERFLOW_BIT) ? 1 : 0;
+			else
+				value->cacheOpInfoSwitch = (w & ACL_ATTR_CACHE_OP_BIT) ? 1 : 0;
+		}
+	}
 	if (st != WEIR_OK)
-		return weir__acl_fail_weir(st, api, "reading the failure mode");
-	value->failureMode = mode == WEIR_FAILURE_STOP ? ACL_STOP_ON_FAILURE : ACL_CONTINUE_ON_FAILURE;
+		return weir__acl_fail_weir(st, api, "reading the attribute");
 	return ACL_SUCCESS;
 }
 

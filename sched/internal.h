@@ -285,7 +285,13 @@ struct weir_stream {
 	struct weir_runtime *rt;           /* I */
 	struct weir_device *dev;           /* I */
 	struct weir_group *g;              /* I */
-	uint32_t prio;                     /* I: 0 highest .. 7 */
+	/* A: relaxed - 0 highest .. 7; written by weir_stream_set_priority,
+	 * read when the stream is filed in the ready queue (a change applies
+	 * from its next filing; no other data depends on it) */
+	_Atomic uint32_t prio;
+	/* A: the layer above's word (weir_stream_user_update), opaque here;
+	 * updated by CAS (relaxed: nothing else is published through it) */
+	_Atomic uint64_t user;
 	uint32_t flags;                    /* I */
 	uint32_t capacity;                 /* I: ring_capacity */
 

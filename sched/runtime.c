@@ -204,7 +204,7 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 	}
 	while (rev) {
 		struct weir_stream *n = rev->rq_next;
-		uint32_t p = rev->prio;
+		uint32_t p = weir_load_relaxed(&rev->prio); /* relaxed: see struct weir_stream */
 		rev->rq_next = NULL;
 		if (dev->rq_tail[p])
 			dev->rq_tail[p]->rq_next = rev;

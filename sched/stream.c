@@ -78,6 +78,12 @@ void weir__stream_put(struct weir_stream *st)
 /* Create / destroy                                                          */
 /* ------------------------------------------------------------------------ */
 
+static uint32_t clamp_priority(int priority)
+{
+	return priority < WEIR_PRIORITY_HIGHEST ? WEIR_PRIORITY_HIGHEST
+	     : priority > WEIR_PRIORITY_LOWEST  ? WEIR_PRIORITY_LOWEST : (uint32_t)priority;
+}
+
 WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
                                 weir_stream_t **out)
 {
@@ -87,11 +93,7 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 	if (!st)
 		return WEIR_ENOMEM;
 	memset(st, 0, sizeof(*st));
-	if (priority < WEIR_PRIORITY_HIGHEST)
-		priority = WEIR_PRIORITY_HIGHEST;
-	if (priority > WEIR_PRIORITY_LOWEST)
-		priority = WEIR_PRIORITY_LOWEST;
-	st->prio = (uint32_t)priority;
+	weir_store_relaxed(&st->prio, clamp_priority(priority)); /* relaxed: not yet published */
 	st->flags = flags & WEIR_STREAM_FAST_SYNC;
 	atomic_init(&st->top, WEIR_ST_IDLE);
 	atomic_init(&st->refs, 1);
@@ -609,6 +611,45 @@ WEIR_API int weir_stream_group(weir_stream_t *h, weir_group_t **g)
 	if (!st)
 		return WEIR_EHANDLE;
 	*g = (weir_group_t *)WEIR__HANDLE(st->g);
+	weir__stream_put(st);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_set_priority(weir_stream_t *h, int priority)
+{
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	/* relaxed: see struct weir_stream */
+	weir_store_relaxed(&st->prio, clamp_priority(priority));
+	weir__stream_put(st);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_priority(weir_stream_t *h, int *priority)
+{
+	if (!priority)
+		return WEIR_EINVAL;
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	*priority = (int)weir_load_relaxed(&st->prio); /* relaxed: see struct weir_stream */
+	weir__stream_put(st);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_stream_user_update(weir_stream_t *h, uint64_t mask, uint64_t bits,
+                                     uint64_t *old)
+{
+	struct weir_stream *st = weir__stream_get(h);
+	if (!st)
+		return WEIR_EHANDLE;
+	uint64_t cur = weir_load_relaxed(&st->user); /* relaxed: checked by the CAS */
+	/* relaxed: the word publishes nothing (struct weir_stream) */
+	while (mask && !weir_cas_relaxed(&st->user, &cur, (cur & ~mask) | (bits & mask)))
+		;
+	if (old)
+		*old = cur;
 	weir__stream_put(st);
 	return WEIR_OK;
 }

@@ -187,6 +187,20 @@ WEIR_API int weir_stream_set_failure_mode(weir_stream_t *s, int mode);
 WEIR_API int weir_stream_group(weir_stream_t *s, weir_group_t **g);
 WEIR_API int weir_stream_device(weir_stream_t *s, uint32_t *dev);
 
+/* Change the stream's priority (clamped to [0 (highest), 7] as at create).
+ * It applies from the next time the stream is queued for a worker; tasks
+ * keep their order. Returns WEIR_OK or WEIR_EHANDLE. */
+WEIR_API int weir_stream_set_priority(weir_stream_t *s, int priority);
+/* The stream's priority. Returns WEIR_OK, WEIR_EINVAL (NULL), WEIR_EHANDLE. */
+WEIR_API int weir_stream_priority(weir_stream_t *s, int *priority);
+
+/* One 64-bit word per stream for the layer above (0 at create; weir never
+ * reads it): atomically replace the bits in `mask` by those of `bits`, and
+ * return the previous word in *old (may be NULL). mask 0 only reads.
+ * Returns WEIR_OK or WEIR_EHANDLE. */
+WEIR_API int weir_stream_user_update(weir_stream_t *s, uint64_t mask, uint64_t bits,
+                                     uint64_t *old);
+
 typedef struct weir_stream_stats {
 	uint64_t submitted;  /* tasks accepted */
 	uint64_t completed;  /* ran and returned 0 */

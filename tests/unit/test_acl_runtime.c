@@ -313,6 +313,37 @@ static void test_stream_bad_input(void **state)
 	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_FAILURE_MODE, NULL),
 	                 ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtSetStreamAttribute(s2, (aclrtStreamAttr)0, &v), ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtSetStreamAttribute(s2, (aclrtStreamAttr)6, &v), ACL_ERROR_INVALID_PARAM);
+	/* the other attributes: set, read back, independent of each other */
+	aclrtStreamAttrValue w = { 0 };
+	w.priority = 5;
+	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
+	w.userCustomTag = 0xC0FFEEu;
+	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w), ACL_SUCCESS);
+	w.overflowSwitch = 1;
+	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK, &w),
+	                 ACL_SUCCESS);
+	w.cacheOpInfoSwitch = 2; /* only 0 and 1 */
+	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_CACHE_OP_INFO, &w),
+	                 ACL_ERROR_INVALID_PARAM);
+	memset(&w, 0xFF, sizeof w);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
+	assert_int_equal(w.priority, 5);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w), ACL_SUCCESS);
+	assert_int_equal(w.userCustomTag, 0xC0FFEEu);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK, &w),
+	                 ACL_SUCCESS);
+	assert_int_equal(w.overflowSwitch, 1);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_CACHE_OP_INFO, &w), ACL_SUCCESS);
+	assert_int_equal(w.cacheOpInfoSwitch, 0);
+	w.priority = 1000; /* clamped to the lowest, as at create */
+	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
+	assert_int_equal(w.priority, 7);
+	assert_int_equal(aclrtSetStreamAttribute(garbage, ACL_STREAM_ATTR_PRIORITY, &w),
+	                 ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(aclrtGetStreamAttribute(garbage, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w),
+	                 ACL_ERROR_RT_INVALID_HANDLE);
 	int32_t lo, hi;
 	assert_int_equal(aclrtDeviceGetStreamPriorityRange(&lo, &hi), ACL_SUCCESS);
 	assert_int_equal(lo, 7);

@@ -18,7 +18,9 @@ static void check_stream_calls(wt_fix_t *f, weir_stream_t *s, int want, const ch
 	weir_stream_stats_t st;
 	weir_group_t *g;
 	uint32_t dev;
-	int rc[16], n = 0;
+	int rc[24], n = 0;
+	int prio;
+	uint64_t word;
 	rc[n++] = weir_stream_query(s);
 	rc[n++] = weir_stream_sync(s, 0);
 	rc[n++] = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
@@ -26,6 +28,9 @@ static void check_stream_calls(wt_fix_t *f, weir_stream_t *s, int want, const ch
 	rc[n++] = weir_stream_set_failure_mode(s, WEIR_FAILURE_CONTINUE);
 	rc[n++] = weir_stream_group(s, &g);
 	rc[n++] = weir_stream_device(s, &dev);
+	rc[n++] = weir_stream_set_priority(s, 1);
+	rc[n++] = weir_stream_priority(s, &prio);
+	rc[n++] = weir_stream_user_update(s, 1, 1, &word);
 	rc[n++] = weir_stream_stats(s, &st);
 	rc[n++] = weir_launch(s, k_nop, NULL, 0, 1, 0);
 	rc[n++] = weir_launch(s, k_nop, NULL, 0, 4, WEIR_LAUNCH_NONBLOCK);

@@ -11,9 +11,31 @@ static void test_create_destroy(void **state)
 	weir_stream_t *s = NULL;
 	WT_ASSERT_STATUS(weir_stream_create(f->g[0], 0, 0, NULL), WEIR_EINVAL);
 	/* priority clamped, unknown flag bits ignored */
+	int prio = -1;
 	WT_OK(weir_stream_create(f->g[0], -5, 0, &s));
+	WT_OK(weir_stream_priority(s, &prio));
+	assert_int_equal(prio, WEIR_PRIORITY_HIGHEST);
+	WT_ASSERT_STATUS(weir_stream_priority(s, NULL), WEIR_EINVAL);
+	/* a later change clamps alike */
+	WT_OK(weir_stream_set_priority(s, 3));
+	WT_OK(weir_stream_priority(s, &prio));
+	assert_int_equal(prio, 3);
+	WT_OK(weir_stream_set_priority(s, -9));
+	WT_OK(weir_stream_priority(s, &prio));
+	assert_int_equal(prio, WEIR_PRIORITY_HIGHEST);
+	/* the user word: 0 at create, masked replace, mask 0 reads */
+	uint64_t old = 1;
+	WT_OK(weir_stream_user_update(s, 0, ~UINT64_C(0), &old));
+	assert_int_equal(old, 0);
+	WT_OK(weir_stream_user_update(s, 0xFF00, 0xABCD, NULL));
+	WT_OK(weir_stream_user_update(s, 0x000F, 0x0007, &old));
+	assert_int_equal(old, 0xAB00);
+	WT_OK(weir_stream_user_update(s, 0, 0, &old));
+	assert_int_equal(old, 0xAB07);
 	WT_OK(weir_stream_destroy(s));
 	WT_OK(weir_stream_create(f->g[0], 1000, 0xF0u, &s));
+	WT_OK(weir_stream_priority(s, &prio));
+	assert_int_equal(prio, WEIR_PRIORITY_LOWEST);
 	WT_OK(weir_stream_destroy(s));
 	WT_OK(weir_stream_create(f->g[1], WEIR_PRIORITY_LOWEST, WEIR_STREAM_FAST_SYNC, &s));
 	weir_group_t *g = NULL;
