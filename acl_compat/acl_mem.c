@@ -285,9 +285,18 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 	return ACL_SUCCESS;
 }
 
+/* The checks aclrtMemcpy2d and aclrtMemcpy2dAsync share, in ACL's order. An
+ * empty copy returns ACL_SUCCESS with *m left NULL: nothing to do. */
 static aclError check_2d(const char *api, void *dst, size_t dpitch, const void *src,
-                         size_t spitch, size_t width, aclrtMemcpyKind kind, int *wk)
+                         size_t spitch, size_t width, size_t height, aclrtMemcpyKind kind,
+                         int *wk, weir_mem_t **m)
 {
+	if (width == 0 || height == 0)
+		return ACL_SUCCESS;
+	weir_mem_t *mm;
+	aclError e = need_mem(api, &mm);
+	if (e != ACL_SUCCESS)
+		return e;
 	switch ((int)kind) {
 	case ACL_MEMCPY_HOST_TO_DEVICE: *wk = WEIR_COPY_H2D; break;
 	case ACL_MEMCPY_DEVICE_TO_HOST: *wk = WEIR_COPY_D2H; break;
@@ -302,6 +311,7 @@ static aclError check_2d(const char *api, void *dst, size_t dpitch, const void *
 	if (width > spitch || width > dpitch)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "width %zu exceeds spitch %zu or dpitch %zu", width, spitch, dpitch);
+	*m = mm;
 	return ACL_SUCCESS;
 }
 
@@ -309,15 +319,10 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
                                            size_t width, size_t height, aclrtMemcpyKind kind)
 {
 	static const char api[] = "aclrtMemcpy2d";
-	if (width == 0 || height == 0)
-		return ACL_SUCCESS;
-	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
-	if (e != ACL_SUCCESS)
-		return e;
 	int wk = 0;
-	e = check_2d(api, dst, dpitch, src, spitch, width, kind, &wk);
-	if (e != ACL_SUCCESS)
+	weir_mem_t *m = NULL;
+	aclError e = check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
+	if (e != ACL_SUCCESS || !m)
 		return e;
 	int st = weir_mem_copy2d(m, dst, dpitch, src, spitch, width, height, wk);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "2D copy");
@@ -328,15 +333,10 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
                                                 aclrtMemcpyKind kind, aclrtStream stream)
 {
 	static const char api[] = "aclrtMemcpy2dAsync";
-	if (width == 0 || height == 0)
-		return ACL_SUCCESS;
-	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
-	if (e != ACL_SUCCESS)
-		return e;
 	int wk = 0;
-	e = check_2d(api, dst, dpitch, src, spitch, width, kind, &wk);
-	if (e != ACL_SUCCESS)
+	weir_mem_t *m = NULL;
+	aclError e = check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
+	if (e != ACL_SUCCESS || !m)
 		return e;
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
