@@ -6,11 +6,13 @@
  * slab pages (which never change once published).
  *
  * Invariants (hold whenever the arena lock is free):
- *  1. Every page is in exactly one of: a slab, a live run, a free run.
+ *  1. Every page is in exactly one of: a slab, a live run, a cached run
+ *     (invariant 7), a free run.
  *  2. Free runs are maximal: no two free runs are adjacent (coalescing).
  *  3. The page map entry of every page of a slab is slab|SLAB, of every page
- *     of a live run is run|LIVE; the first and last page of a free run hold
- *     run|FREE and its other pages hold 0.
+ *     of a live or cached run is run|LIVE (run->live tells them apart); the
+ *     first and last page of a free run hold run|FREE and its other pages
+ *     hold 0.
  *  4. A free run is on exactly the bin list bin_of(npages); binmask has the
  *     bit of every non-empty bin.
  *  5. Every page handed out lies in a committed 2 MiB chunk; chunks are

@@ -15,7 +15,9 @@
  *                             past the arena's capacity (inside its stride)
  *     slab | MEM_PM_SLAB      a size-class slab (permanent once set); in the
  *                             pinned host arena slab | MEM_PM_SLAB | MEM_PM_HOST
- *     run  | MEM_PM_LIVE      a page of a live large run (every page of it)
+ *     run  | MEM_PM_LIVE      a page of a live large run, or of a freed one
+ *                             kept whole for reuse (run->live false; arena.c
+ *                             invariant 7) - every page of it
  *     run  | MEM_PM_FREE      first or last page of a free run
  *
  * The page maps of all arenas are one array (m->pmap, span >> 16 entries;
@@ -123,7 +125,8 @@ struct mem_run {
 	bool     cached;      /* L: freed, kept whole on a quick list (arena.c inv. 7) */
 	uint32_t bin;         /* L: bin index while free */
 	size_t   req;         /* L: requested size while live */
-	struct mem_run *prev, *next;  /* L: bin list while free; spare list */
+	struct mem_run *prev, *next;  /* L: bin list while free; quick list while
+	                                 cached; spare list */
 	struct mem_run *all_next;     /* L: every descriptor, for destroy */
 };
 
