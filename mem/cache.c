@@ -74,9 +74,11 @@
  *     move net with n; a remote free bumps xfree in the freeing cache.
  *
  * Thread caches: one per (thread, weir_mem), found through a thread-local
- * pointer. When a thread exits its caches become orphans (with their
+ * pointer. When a thread exits it hands its outboxes on and drains its
+ * inboxes (a bin that overflows passes a batch to the central stack, which
+ * may grow the node pool); its caches then become orphans (with their
  * objects and counters) and the next thread that needs a cache for that
- * mem adopts one: no flush, no allocation at exit. weir_mem_destroy()
+ * mem adopts one. weir_mem_destroy()
  * detaches every cache (mem = NULL); owners free detached caches lazily.
  */
 #include "mem/mem_internal.h"
