@@ -219,7 +219,7 @@ struct mem_tbin {
 	_Atomic int64_t  net;          /* A: owner load+store */
 	_Atomic int64_t  slack;        /* A: owner load+store */
 	_Atomic int64_t  xfree;        /* A: owner load+store */
-	uint32_t csize;                /* I: the class size */
+	uint32_t csize;                /* I: the class size (a copy beside w for the fast alloc) */
 	uint32_t pad[3];
 	struct mem_tslot slot[MEM_CACHE_MAX]; /* O: n of them hold objects */
 };
