@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh - build and test weir in every CI lane (what .ci/run calls).
 #
-#   scripts/test.sh                      all three lanes
+#   scripts/test.sh                      every lane
 #   scripts/test.sh --lane tsan          one lane (repeat --lane for more)
 #   scripts/test.sh --quick              skip the stress-labelled tests
 #
@@ -9,10 +9,17 @@
 #   release  gcc, -O2, warnings are errors          build/ci-release
 #   tsan     clang, ThreadSanitizer                  build/ci-tsan
 #   asan     clang, AddressSanitizer + UBSan (+LSan) build/ci-asan
+#   fuzz     clang + libFuzzer + ASan/UBSan: each tests/fuzz harness runs
+#            WEIR_FUZZ_SECONDS (default 60) from its checked-in corpus
+#            (scripts/fuzz.sh)                       build/ci-fuzz
+#   busted   testing the tests: for each planted bug in tests/busted.list,
+#            a build with -DWEIR_BUSTED=<name> whose named tests MUST fail
+#                                                    build/busted-<lane>
 # Every sanitizer lane first runs its canaries (tests/canary): programs with a
 # planted race, leak or undefined behaviour that the lane MUST report. A
 # canary that is not reported fails the run, since a blind lane proves
-# nothing (shared/design/reliability.md).
+# nothing (shared/design/reliability.md). The fuzz corpus is also replayed
+# as ordinary tests (fuzzreplay_*) in release, tsan and asan.
 #
 # Environment: WEIR_JOBS (build/test parallelism, default 2). Exit status is
 # non-zero if any lane fails. Needs no stdin.
@@ -23,13 +30,13 @@ JOBS=${WEIR_JOBS:-2}
 lanes=()
 quick=0
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--lane)
 		[[ $# -ge 2 ]] || { usage >&2; exit 2; }
-		case "$2" in release|tsan|asan) lanes+=("$2") ;;
-		*) echo "test.sh: unknown lane '$2' (release|tsan|asan)" >&2; exit 2 ;; esac
+		case "$2" in release|tsan|asan|fuzz|busted) lanes+=("$2") ;;
+		*) echo "test.sh: unknown lane '$2' (release|tsan|asan|fuzz|busted)" >&2; exit 2 ;; esac
 		shift 2 ;;
 	--lane=*) set -- --lane "${1#--lane=}" "${@:2}" ;;
 	--quick) quick=1; shift ;;
@@ -37,7 +44,7 @@ while [[ $# -gt 0 ]]; do
 	*) echo "test.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
-[[ ${#lanes[@]} -gt 0 ]] || lanes=(release tsan asan)
+[[ ${#lanes[@]} -gt 0 ]] || lanes=(release tsan asan fuzz busted)
 
 "$ROOT/scripts/install-deps.sh" </dev/null || { echo "test.sh: installing dependencies failed" >&2; exit 1; }
 
@@ -64,14 +71,10 @@ run_canary() {
 	return 1
 }
 
-run_lane() {
-	local lane=$1 dir="$ROOT/build/ci-$1" start=$SECONDS
-	local -a cmake_args=(-G Ninja -S "$ROOT" -B "$dir" -DWEIR_BUILD_TESTS=ON)
-	local -a ctest_args=(--test-dir "$dir" --output-on-failure -j "$JOBS" --no-tests=error)
-	local canary_fail=0 tests_line="tests not run" prefix=()
-	[[ $quick -eq 1 ]] && ctest_args+=(-LE stress)
-
-	case "$lane" in
+# lane_config LANE: the lane's compiler and sanitizer flags (into the caller's
+# cmake_args) and its run-time environment.
+lane_config() {
+	case "$1" in
 	release)
 		cmake_args+=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++
 			     "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
@@ -89,6 +92,76 @@ run_lane() {
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 		export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;
 	esac
+}
+
+# tsan_prefix DIR: clang 14's TSan cannot map its shadow with a 32-bit mmap
+# ASLR (newer kernels); rerun without ASLR where the host allows it. Sets the
+# caller's prefix array.
+tsan_prefix() {
+	if "$1/tests/canary/canary_race" plain 2>&1 </dev/null | grep -q 'unexpected memory mapping' &&
+	   setarch "$(uname -m)" -R true 2>/dev/null; then
+		echo "TSan: shadow mapping failed with ASLR; running this lane under setarch -R"
+		prefix=(setarch "$(uname -m)" -R)
+	fi
+}
+
+run_fuzz_lane() {
+	local start=$SECONDS
+	say fuzz "libFuzzer harnesses, ${WEIR_FUZZ_SECONDS:-60}s each (scripts/fuzz.sh)"
+	if "$ROOT/scripts/fuzz.sh" --build "$ROOT/build/ci-fuzz"; then
+		summary[fuzz]="PASS: every harness ran ${WEIR_FUZZ_SECONDS:-60}s without a report ($((SECONDS - start))s)"
+		return 0
+	fi
+	summary[fuzz]="FAIL: a harness reported a bug (see above) ($((SECONDS - start))s)"
+	return 1
+}
+
+# The busted lane: every planted bug (tests/busted.list: name, lane, tests)
+# is built into the library alone and must make at least one of its tests
+# fail. A planted bug that every test survives fails the lane.
+run_busted_lane() {
+	local start=$SECONDS caught=0 missed=0 name blane tests
+	while read -r name blane tests; do
+		[[ -z "$name" || "$name" == \#* ]] && continue
+		local dir="$ROOT/build/busted-$blane" prefix=() rc
+		local -a cmake_args=(-G Ninja -S "$ROOT" -B "$dir" -DWEIR_BUILD_TESTS=ON
+				     -DWEIR_BUILD_EXAMPLES=OFF "-DWEIR_BUSTED=$name")
+		lane_config "$blane"
+		say busted "$name ($blane): $tests must fail"
+		if ! cmake "${cmake_args[@]}" </dev/null >"$dir.configure.log" 2>&1 ||
+		   ! cmake --build "$dir" -j "$JOBS" --target $tests $([[ $blane == tsan ]] && echo canary_race) \
+			</dev/null >"$dir.build.log" 2>&1; then
+			tail -n 30 "$dir.configure.log" "$dir.build.log" 2>/dev/null
+			echo "busted $name: BUILD FAILED"; missed=$((missed + 1)); continue
+		fi
+		[[ $blane == tsan ]] && tsan_prefix "$dir"
+		local re="^($(tr ' ' '|' <<<"$tests"))\$"
+		"${prefix[@]}" ctest --test-dir "$dir" -R "$re" --timeout 180 --no-tests=error \
+			</dev/null >"$dir/busted-$name.log" 2>&1
+		rc=$?
+		if [[ $rc -ne 0 ]] && grep -q 'tests failed out of' "$dir/busted-$name.log"; then
+			echo "busted $name: CAUGHT ($(grep -E '^\s+[0-9]+ - ' "$dir/busted-$name.log" | awk '{print $3}' | tr '\n' ' '))"
+			caught=$((caught + 1))
+		else
+			echo "busted $name: NOT CAUGHT - the planted bug survives $tests"
+			tail -n 20 "$dir/busted-$name.log" | sed 's/^/    | /'
+			missed=$((missed + 1))
+		fi
+	done <"$ROOT/tests/busted.list"
+	local verdict=PASS
+	[[ $missed -eq 0 && $caught -gt 0 ]] || verdict=FAIL
+	summary[busted]="$verdict: $caught planted bugs caught, $missed missed ($((SECONDS - start))s)"
+	[[ $verdict == PASS ]]
+}
+
+run_lane() {
+	local lane=$1 dir="$ROOT/build/ci-$1" start=$SECONDS
+	case "$lane" in fuzz) run_fuzz_lane; return ;; busted) run_busted_lane; return ;; esac
+	local -a cmake_args=(-G Ninja -S "$ROOT" -B "$dir" -DWEIR_BUILD_TESTS=ON)
+	local -a ctest_args=(--test-dir "$dir" --output-on-failure -j "$JOBS" --no-tests=error)
+	local canary_fail=0 tests_line="tests not run" prefix=()
+	[[ $quick -eq 1 ]] && ctest_args+=(-LE stress)
+	lane_config "$lane"
 
 	say "$lane" "configure: cmake ${cmake_args[*]}"
 	if ! cmake "${cmake_args[@]}" </dev/null; then
@@ -102,13 +175,7 @@ run_lane() {
 	case "$lane" in
 	tsan)
 		say "$lane" "canaries (each must be reported)"
-		# clang 14's TSan cannot map its shadow with a 32-bit mmap ASLR
-		# (newer kernels); rerun without ASLR where the host allows it.
-		if "$dir/tests/canary/canary_race" plain 2>&1 </dev/null | grep -q 'unexpected memory mapping' &&
-		   setarch "$(uname -m)" -R true 2>/dev/null; then
-			echo "TSan: shadow mapping failed with ASLR; running this lane under setarch -R"
-			prefix=(setarch "$(uname -m)" -R)
-		fi
+		tsan_prefix "$dir"
 		run_canary tsan "$dir" race_plain "ThreadSanitizer: data race" \
 			"${prefix[@]}" "$dir/tests/canary/canary_race" plain || canary_fail=1
 		run_canary tsan "$dir" race_ck_ring "ThreadSanitizer: data race" \
