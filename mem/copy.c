@@ -9,10 +9,22 @@
  * device faults).
  */
 #include "mem/mem_internal.h"
+#include "sched/alloc.h"
 
 #include <string.h>
 
 enum { OP_COPY = 1, OP_FILL = 2 };
+
+/* How a copy may order its rows so that it acts as memmove does: the result
+ * is as if every source byte were read before any destination byte were
+ * written, whatever the overlap (copy_order()). */
+enum {
+	ORDER_ANY = 0,     /* source and destination extents are disjoint: any
+	                      order, parallel slices (blocks) included */
+	ORDER_UP = 1,      /* one block, rows first to last (height 1: one memmove) */
+	ORDER_DOWN = 2,    /* one block, rows last to first */
+	ORDER_BOUNCE = 3,  /* one block, through a copy of the source extent */
+};
 
 /* The argument block of a copy/fill task (fits WEIR_ARGS_MAX). */
 struct mem_task {
@@ -22,6 +34,7 @@ struct mem_task {
 	size_t width, height, dpitch, spitch;
 	int32_t value;
 	uint8_t op;
+	uint8_t order;                /* ORDER_*: fixed at submission */
 	uint8_t check_dst, check_src; /* debug: re-check these sides when run */
 };
 _Static_assert(sizeof(struct mem_task) <= WEIR_ARGS_MAX, "task args too big");
@@ -94,6 +107,60 @@ static void do_rows(char *dst, size_t dpitch, const char *src, size_t spitch, si
 	}
 }
 
+/*
+ * The row order that makes a copy of `height` rows act as memmove (the
+ * extents already checked: no overflow, width <= both pitches). Each row is
+ * one memmove, so only a row's write over a LATER row's source matters:
+ *  - disjoint extents: no write touches any source (ORDER_ANY);
+ *  - one row: memmove itself (ORDER_UP);
+ *  - dst <= src and dpitch <= spitch: row r ends at most at src's row r + 1
+ *    start (dst + r dpitch + width <= src + (r + 1) spitch), so first to last
+ *    never overwrites a row still to be read (ORDER_UP); the mirror case,
+ *    dst >= src and dpitch >= spitch, runs last to first (ORDER_DOWN);
+ *  - otherwise the rows cross (one pitch is smaller but its start is
+ *    behind): copy the source extent aside first (ORDER_BOUNCE).
+ */
+static int copy_order(const char *dst, size_t dpitch, const char *src, size_t spitch,
+                      size_t width, size_t height)
+{
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+	size_t dext = extent_of(width, height, dpitch);
+	size_t sext = extent_of(width, height, spitch);
+	if (d < s ? s - d >= dext : d - s >= sext)
+		return ORDER_ANY;
+	if (height == 1)
+		return ORDER_UP;
+	if (d <= s && dpitch <= spitch)
+		return ORDER_UP;
+	if (d >= s && dpitch >= spitch)
+		return ORDER_DOWN;
+	return ORDER_BOUNCE;
+}
+
+/* The whole copy in `order` (one thread). WEIR_ENOMEM when a bounce buffer
+ * cannot be had; nothing was written then. */
+static int copy_rows(char *dst, size_t dpitch, const char *src, size_t spitch, size_t width,
+                     size_t height, int order)
+{
+	if (order == ORDER_DOWN) {
+		for (size_t r = height; r-- > 0;)
+			do_rows(dst, dpitch, src, spitch, width, r, r + 1);
+		return WEIR_OK;
+	}
+	if (order == ORDER_BOUNCE) {
+		size_t sext = extent_of(width, height, spitch);
+		char *tmp = weir__malloc(sext);
+		if (!tmp)
+			return WEIR_ENOMEM;
+		memcpy(tmp, src, sext);
+		do_rows(dst, dpitch, tmp, spitch, width, 0, height);
+		weir__free(tmp);
+		return WEIR_OK;
+	}
+	do_rows(dst, dpitch, src, spitch, width, 0, height);
+	return WEIR_OK;
+}
+
 int weir_mem_copy(weir_mem_t *m, void *dst, size_t dst_max, const void *src, size_t count,
                   int kind)
 {
@@ -127,8 +194,8 @@ int weir_mem_copy2d(weir_mem_t *m, void *dst, size_t dpitch, const void *src, si
 	int rc = check_copy(m, dst, dpitch, src, spitch, width, height, kind, &di, &si);
 	if (rc != WEIR_OK)
 		return rc;
-	do_rows(dst, dpitch, src, spitch, width, 0, height);
-	return WEIR_OK;
+	return copy_rows(dst, dpitch, src, spitch, width, height,
+	                 copy_order(dst, dpitch, src, spitch, width, height));
 }
 
 int weir_mem_fill(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count)
@@ -183,11 +250,16 @@ static int mem_kernel(void *args, uint32_t block, uint32_t nblocks)
 	if (t->check_src && block == 0 &&
 	    recheck(t->m, t->src, extent_of(t->width, t->height, t->spitch)) != WEIR_OK)
 		return WEIR_EFREED;
-	if (t->check_dst || t->check_src) {
-		/* in debug mode the check above gates the whole task: one block */
+	if (t->check_dst || t->check_src || t->order != ORDER_ANY) {
+		/* in debug mode the check above gates the whole task, and an
+		 * overlapping copy keeps its order: one block (submit() launched
+		 * only one) */
+		if (block != 0)
+			return 0;
 		nblocks = 1;
-		block = 0;
 	}
+	if (t->op == OP_COPY && t->order != ORDER_ANY)
+		return copy_rows(t->dst, t->dpitch, t->src, t->spitch, t->width, t->height, t->order);
 	if (t->height == 1) {
 		size_t per = (t->width + nblocks - 1) / nblocks;
 		size_t lo = (size_t)block * per;
@@ -230,9 +302,18 @@ static int check_stream(const weir_mem_ptrinfo_t *di, const weir_mem_ptrinfo_t *
 
 static int submit(struct weir_mem *m, struct mem_task *t, weir_stream_t *s)
 {
+	/* extent_of() checked: width * height <= the extent, no overflow */
 	size_t bytes = t->width * t->height;
 	uint32_t nblocks = 1;
-	if (!m->debug && bytes >= ((size_t)8 << 20)) {
+	if (t->op == OP_COPY)
+		t->order = (uint8_t)copy_order(t->dst, t->dpitch, t->src, t->spitch, t->width,
+		                               t->height);
+#ifdef WEIR_BUSTED_ASYNC_COPY_OVERLAP
+	/* Planted bug (testing the tests): slices are copied independently,
+	 * possibly in parallel, whatever the overlap - as before the fix. */
+	t->order = ORDER_ANY;
+#endif
+	if (!m->debug && t->order == ORDER_ANY && bytes >= ((size_t)8 << 20)) {
 		size_t units = t->height == 1 ? bytes / ((size_t)4 << 20) : t->height;
 		nblocks = units > 8 ? 8 : (uint32_t)units;
 		if (nblocks == 0)

@@ -10,27 +10,35 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* Parse "123", "64K", "512M", "2G" (binary units). 0 on error. */
+/* Parse "123", "64K", "512M", "2G", "1T" (binary units; "Ki", "KiB" and
+ * "KB" spellings too). 0 on error: not a plain unsigned decimal (no sign,
+ * no blank), an unknown suffix, or a product that does not fit 64 bits
+ * (checked, never wrapped). */
 static uint64_t parse_bytes(const char *s)
 {
+	if (*s < '0' || *s > '9')
+		return 0; /* strtoull would take " 1", "+1" and wrap "-1" */
 	char *end = NULL;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return 0;
-	unsigned shift = 0;
+	uint64_t mul = 1;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
+	case 'k': case 'K': mul = (uint64_t)1 << 10; end++; break;
+	case 'm': case 'M': mul = (uint64_t)1 << 20; end++; break;
+	case 'g': case 'G': mul = (uint64_t)1 << 30; end++; break;
+	case 't': case 'T': mul = (uint64_t)1 << 40; end++; break;
 	default: break;
 	}
-	if (*end == 'i' || *end == 'B')
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end != '\0' || v > (UINT64_MAX >> shift))
+	if (mul > 1 && *end == 'i')
+		end++;
+	if (mul > 1 && *end == 'B')
+		end++;
+	uint64_t bytes;
+	if (*end != '\0' || __builtin_mul_overflow((uint64_t)v, mul, &bytes))
 		return 0;
-	return (uint64_t)v << shift;
+	return bytes;
 }
 
 static bool env_flag(const char *name)
@@ -78,19 +86,25 @@ int weir_mem_create_ex(weir_runtime_t *rt, const weir_mem_options_t *opt, weir_m
 	if (!cap)
 		cap = WEIR_MEM_DEFAULT_CAPACITY;
 	uint64_t hcap = o.host_capacity ? o.host_capacity : cap;
-	/* Capacities are whole 2 MiB chunks; below one chunk is refused. */
-	if (cap < MEM_MIN_CAPACITY || hcap < MEM_MIN_CAPACITY)
+	/* Capacities are whole 2 MiB chunks; below one chunk is refused, and
+	 * so is more than one arena can ever reserve (MEM_MAX_CAPACITY) - before
+	 * any arithmetic on them, so that nothing below shifts by >= 64 or
+	 * overflows. */
+	if (cap < MEM_MIN_CAPACITY || hcap < MEM_MIN_CAPACITY ||
+	    cap > MEM_MAX_CAPACITY || hcap > MEM_MAX_CAPACITY)
 		return WEIR_EINVAL;
 	cap &= ~((uint64_t)MEM_HUGE - 1);
 	hcap &= ~((uint64_t)MEM_HUGE - 1);
 	uint64_t biggest = cap > hcap ? cap : hcap;
-	uint32_t shift = MEM_HUGE_SHIFT;
-	while (((uint64_t)1 << shift) < biggest)
-		shift++;
+	/* The stride: the smallest power of two >= biggest (2^21..2^45). */
+	uint32_t shift = 64u - (uint32_t)__builtin_clzll(biggest - 1);
+	if (shift < MEM_HUGE_SHIFT)
+		shift = MEM_HUGE_SHIFT;
 	uint32_t narenas = ndev + 1;
-	/* At most 2^46 bytes of address space for one weir_mem_t. */
-	if (shift > 46 || ((uint64_t)narenas << shift) > ((uint64_t)1 << 46) ||
-	    (cap >> MEM_PAGE_SHIFT) > UINT32_MAX / 2)
+	/* At most 2^MEM_SPAN_MAX_SHIFT bytes of address space for one weir_mem_t
+	 * (shift <= MEM_SPAN_MAX_SHIFT - 1 and narenas <= 65: no overflow). */
+	if (shift >= MEM_SPAN_MAX_SHIFT ||
+	    ((uint64_t)narenas << shift) > ((uint64_t)1 << MEM_SPAN_MAX_SHIFT))
 		return WEIR_EINVAL;
 
 	weir__mem_global_init();

@@ -71,6 +71,15 @@ _Static_assert(((MEM_SMALL_MAX * 8 + (1u << MEM_PAGE_SHIFT) - 1) >> MEM_PAGE_SHI
                 << MEM_PAGE_SHIFT) <= ((size_t)1 << MEM_SLAB_MAX_SHIFT),
                "... and object sizes are <= 2^18 (weir__mem_class_pages)");
 #define MEM_MIN_CAPACITY ((uint64_t)MEM_HUGE)
+/* One weir_mem_t reserves at most 2^MEM_SPAN_MAX_SHIFT bytes of address
+ * space: (devices + 1) strides, a stride the capacity rounded up to a power
+ * of two. So one arena (device or pinned host) holds at most half of it,
+ * whatever the device count; weir_mem_create_ex() refuses more before any
+ * size arithmetic, and every shift below stays < 64. */
+#define MEM_SPAN_MAX_SHIFT 46u
+#define MEM_MAX_CAPACITY ((uint64_t)1 << (MEM_SPAN_MAX_SHIFT - 1))
+_Static_assert(MEM_SPAN_MAX_SHIFT < 64 && (MEM_MAX_CAPACITY >> 16) <= UINT32_MAX / 2,
+               "page indices of one arena fit 31 bits");
 
 #define MEM_PM_SLAB      ((uintptr_t)1)
 #define MEM_PM_LIVE      ((uintptr_t)2)

@@ -57,12 +57,14 @@ WEIR_API void weir_config_init(weir_config_t *cfg)
 
 static int parse_u64(const char *s, uint64_t *out, bool suffixes)
 {
-	if (!s || !*s)
+	/* A digit first: strtoull would also take blanks and a sign, and
+	 * wrap "-1" (or " -1") to 2^64 - 1. */
+	if (!s || *s < '0' || *s > '9')
 		return WEIR_EINVAL;
 	errno = 0;
 	char *end;
 	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s || *s == '-')
+	if (errno || end == s)
 		return WEIR_EINVAL;
 	if (suffixes && *end) {
 		unsigned long long mul;
@@ -73,9 +75,8 @@ static int parse_u64(const char *s, uint64_t *out, bool suffixes)
 		case 't': case 'T': mul = 1ull << 40; break;
 		default: return WEIR_EINVAL;
 		}
-		if (v > ULLONG_MAX / mul)
-			return WEIR_EINVAL;
-		v *= mul;
+		if (__builtin_mul_overflow(v, mul, &v))
+			return WEIR_EINVAL; /* checked: never wraps */
 		end++;
 		if (*end == 'i' || *end == 'I')
 			end++;

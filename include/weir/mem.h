@@ -72,9 +72,11 @@ typedef struct weir_mem weir_mem_t;
 typedef struct weir_mem_options {
 	uint32_t devices;    /* used only when rt is NULL (no async copies then) */
 	uint64_t capacity;   /* bytes per device; 0 = rt config mem_capacity, then
-	                        env WEIR_MEM_CAPACITY (bytes, or with K/M/G suffix),
-	                        then WEIR_MEM_DEFAULT_CAPACITY */
-	uint64_t host_capacity; /* pinned host arena; 0 = same as capacity */
+	                        env WEIR_MEM_CAPACITY (decimal bytes, or with a
+	                        K/M/G/T suffix, "Ki"/"KiB"/"KB" spellings too),
+	                        then WEIR_MEM_DEFAULT_CAPACITY; 2 MiB .. 32 TiB */
+	uint64_t host_capacity; /* pinned host arena; 0 = same as capacity;
+	                           2 MiB .. 32 TiB */
 	uint32_t flags;      /* WEIR_MEM_OPT_* */
 } weir_mem_options_t;
 
@@ -85,10 +87,13 @@ typedef struct weir_mem_options {
 
 /* Create the memory of every device of `rt`: one arena per device plus the
  * pinned host arena. Capacity from rt's config, then WEIR_MEM_CAPACITY, then
- * the default. Returns WEIR_OK; WEIR_EINVAL (NULL rt or out, capacity below
- * 2 MiB or too large for the address space); WEIR_ENOMEM (metadata or
- * address-space reservation failed). Nothing is left behind on failure.
- * Partner: weir_mem_destroy(). */
+ * the default. Returns WEIR_OK; WEIR_EINVAL (NULL rt or out; a malformed
+ * WEIR_MEM_CAPACITY; a capacity that cannot be reserved: below 2 MiB, above
+ * 32 TiB, or (devices + 1) strides - the larger of the two capacities
+ * rounded up to a power of two - above 2^46 bytes = 64 TiB); WEIR_ENOMEM
+ * (metadata or address-space reservation failed). Any 64-bit capacity
+ * returns at once (no arithmetic on it overflows). Nothing is left behind
+ * on failure. Partner: weir_mem_destroy(). */
 WEIR_API int weir_mem_create(weir_runtime_t *rt, weir_mem_t **out);
 
 /* As weir_mem_create() with options; rt may be NULL (opt->devices devices,
@@ -210,6 +215,13 @@ enum weir_copy_kind {
  *   WEIR_EFOREIGN   (async) device memory of a device other than the stream's,
  *                   except one side of a D2D peer copy.
  * count 0 is WEIR_OK and does nothing; dst == src is a successful no-op.
+ *
+ * Overlap: every copy, sync or async, 1D or 2D, of any size, acts as memmove
+ * - as if every source byte were read before any destination byte were
+ * written. An async copy whose source and destination extents are disjoint
+ * may run as parallel slices (>= 8 MiB); one whose extents overlap runs as one
+ * task in the order that keeps this (a 2D copy whose rows cross, e.g. dst
+ * behind src with a larger pitch, copies the source extent aside first).
  */
 
 /* Synchronous copy; does not wait for any stream. */
@@ -218,7 +230,9 @@ WEIR_API int weir_mem_copy(weir_mem_t *m, void *dst, size_t dst_max, const void 
 
 /* Copy `height` rows of `width` bytes with pitches; each row is checked as
  * above, the whole extent before any byte moves. width > spitch or
- * width > dpitch: WEIR_EINVAL. width or height 0: WEIR_OK. */
+ * width > dpitch: WEIR_EINVAL. width or height 0: WEIR_OK. Rows that cross
+ * (see "Overlap") need a host buffer of the source extent: WEIR_ENOMEM,
+ * nothing written, if there is none. */
 WEIR_API int weir_mem_copy2d(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
                              size_t spitch, size_t width, size_t height, int kind);
 
@@ -228,8 +242,10 @@ WEIR_API int weir_mem_fill(weir_mem_t *m, void *dst, size_t dst_max, int value, 
 /* The same as tasks on stream `s`, run after its earlier tasks. The checks
  * run at submission; in debug mode they run again when the task runs, and a
  * task that finds freed memory fails with WEIR_EFREED (reported by the next
- * synchronize). Host memory must stay valid until the task has run. Returns
- * the checks' codes or weir_launch()'s; WEIR_ENOTSUP without a runtime. */
+ * synchronize); a 2D task whose rows cross and that gets no bounce buffer
+ * fails with WEIR_ENOMEM the same way. Host memory must stay valid until the
+ * task has run. Returns the checks' codes or weir_launch()'s; WEIR_ENOTSUP
+ * without a runtime. */
 WEIR_API int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
                                  size_t count, int kind, weir_stream_t *s);
 WEIR_API int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
