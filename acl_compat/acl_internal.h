@@ -42,6 +42,10 @@ weir_runtime_t *weir__acl_runtime(void);
  * not initialized. */
 weir_mem_t *weir__acl_mem(void);
 
+/* acl_callback.c: how many threads are inside aclrtProcessReport now
+ * (subscribed records only; for tests and diagnostics). Takes the lock. */
+uint32_t weir__acl_report_waiters(void);
+
 /* The facade's one process-wide mutex (init/finalize, device reference
  * counts, contexts, report subscriptions). Never held while waiting on a
  * stream. Not recursive. */
