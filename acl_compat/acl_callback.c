@@ -13,6 +13,14 @@
  * find its reporter, never while waiting). A reporter is destroyed when its
  * last stream is unsubscribed and no thread is inside aclrtProcessReport on
  * it (`users`), so a processing thread never uses a destroyed reporter.
+ *
+ * aclFinalize (weir__acl_reports_teardown) unlinks every record and destroys
+ * its weir reporter, which wakes every thread waiting inside
+ * aclrtProcessReport on it, with or without a time-out. A record with such
+ * users is not freed there: it is marked `finalized` and the last user frees
+ * it, so nothing is freed while a waiter still holds it; each of them
+ * returns ACL_ERROR_UNINITIALIZE (100001), what aclrtProcessReport returns
+ * after aclFinalize anyway.
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
@@ -25,6 +33,7 @@ struct weir_acl_rep {
 	uint64_t tid;                 /* L */
 	weir_reporter_t *rep;         /* L */
 	uint32_t users;               /* L: threads inside aclrtProcessReport */
+	bool finalized;               /* L: unlinked by aclFinalize; the last user frees it */
 	uint32_t nstreams;            /* L */
 	uint32_t cap;                 /* L */
 	weir_stream_t **streams;      /* L: subscribed streams */
@@ -66,9 +75,32 @@ void weir__acl_reports_teardown(void)
 	weir_acl_reps = NULL;
 	while (r) {
 		struct weir_acl_rep *n = r->next;
+#ifdef WEIR_BUSTED_FINALIZE_NO_WAKE
+		/* BUSTED (finalize_no_wake): the record is freed under the threads
+		 * waiting in aclrtProcessReport on it, as before the fix. */
 		weir_acl_rep_free(r);
+#else
+		/* Wakes every thread waiting in weir_reporter_process() on it. */
+		weir_reporter_destroy(r->rep);
+		r->rep = NULL;
+		r->nstreams = 0;
+		if (r->users)
+			r->finalized = true;   /* the last user frees it */
+		else
+			weir_acl_rep_free(r);
+#endif
 		r = n;
 	}
+}
+
+uint32_t weir__acl_report_waiters(void)
+{
+	uint32_t n = 0;
+	weir__acl_lock();
+	for (struct weir_acl_rep *r = weir_acl_reps; r; r = r->next)
+		n += r->users;
+	weir__acl_unlock();
+	return n;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
@@ -185,6 +217,10 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 		                      "aclInit has not been called (weir has no runtime yet)");
 	uint64_t tid = (uint64_t)pthread_self();
 	weir__acl_lock();
+	if (!weir__acl_runtime()) {   /* aclFinalize came in between */
+		weir__acl_unlock();
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api, "aclFinalize was called");
+	}
 	struct weir_acl_rep *r = weir_acl_rep_find_locked(tid);
 	if (!r || r->nstreams == 0) {
 		weir__acl_unlock();
@@ -201,12 +237,17 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 
 	weir__acl_lock();
 	r->users--;
+	bool finalized = r->finalized;
 	bool dead = r->nstreams == 0 && r->users == 0;
-	if (dead)
+	if (dead && !finalized)   /* a finalized record is unlinked already */
 		weir_acl_rep_unlink_locked(r);
 	weir__acl_unlock();
 	if (dead)
 		weir_acl_rep_free(r);
+
+	if (finalized)
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclFinalize was called while this thread waited for a callback");
 
 	if (st == WEIR_ETIMEDOUT)
 		return weir__acl_fail(ACL_ERROR_RT_REPORT_TIMEOUT, api,

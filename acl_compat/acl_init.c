@@ -10,6 +10,28 @@
  *   refs > 0  --aclFinalizeReference-->  refs--, torn down at 0
  *   finalized --aclFinalize--> ACL_ERROR_REPEAT_FINALIZE
  *   never initialized --aclFinalize--> SUCCESS (ACL's "finalized starts false")
+ *
+ * Runtime generations and pins. Each runtime aclInit creates gets a new
+ * generation number (never 0, never reused); weir_acl_gen holds the one
+ * published now (0: none). Whoever keeps using the runtime across calls (a
+ * session made by weir_session_create_acl, the GE layer) remembers the
+ * number and, around each use, pins it: weir__acl_runtime_enter(gen) fails
+ * once that generation is no longer published, and teardown destroys
+ * nothing while a pin is held.
+ * Invariants:
+ *  P1. enter adds its pin (seq_cst) and then reads weir_acl_gen (seq_cst);
+ *      teardown stores weir_acl_gen = 0 (seq_cst) and then reads the pin
+ *      count (seq_cst). In the one total order either enter sees 0 (or a
+ *      later generation) and backs out, or teardown sees the pin and waits.
+ *  P2. leave drops the pin (seq_cst) and then reads weir_acl_draining; a
+ *      draining teardown stores it (seq_cst) before it reads the count under
+ *      weir_acl_pin_mu. So either teardown sees the drop, or leave sees the
+ *      flag and broadcasts under the mutex: no lost wake-up.
+ *  P3. A generation's runtime and memory stay allocated while one of its pins
+ *      is held; the next generation is published only after the teardown of
+ *      the previous one has finished (both run under the facade lock).
+ *  P4. Pinned code never takes the facade lock (teardown holds it while it
+ *      waits for the pins).
  */
 #include "acl_compat/acl_config.h"
 #include "acl_compat/acl_internal.h"
@@ -33,6 +55,14 @@ static uint64_t weir_acl_refs;        /* L */
 static bool weir_acl_finalized;       /* L */
 static char *weir_acl_cpus;           /* L: our copy of the "cpus" string */
 
+/* Generations and pins (P1-P4 above). */
+static _Atomic uint64_t weir_acl_gen;      /* A: published generation, 0 = none */
+static uint64_t weir_acl_gen_last;         /* L: the last generation given out */
+static _Atomic uint64_t weir_acl_pins;     /* A: pins held, all generations */
+static _Atomic bool weir_acl_draining;     /* A: a teardown waits for the pins */
+static pthread_mutex_t weir_acl_pin_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t weir_acl_pin_cv = PTHREAD_COND_INITIALIZER; /* pins reached 0 */
+
 void weir__acl_lock(void)   { pthread_mutex_lock(&weir_acl_mutex); }
 void weir__acl_unlock(void) { pthread_mutex_unlock(&weir_acl_mutex); }
 
@@ -44,6 +74,67 @@ weir_runtime_t *weir__acl_runtime(void)
 weir_mem_t *weir__acl_mem(void)
 {
 	return weir_load_acquire(&weir_acl_memp); /* A2: pairs with R2 in aclInit */
+}
+
+uint64_t weir__acl_generation(void)
+{
+	return weir_load_acquire(&weir_acl_gen); /* A3: pairs with R3 in aclInit */
+}
+
+bool weir__acl_runtime_enter(uint64_t gen)
+{
+	if (gen == 0)
+		return false;
+	/* P1: seq_cst - the pin is ordered before the generation check below;
+	 * pairs with the store of 0 and the pin count read in teardown. */
+	weir_faa_seqcst(&weir_acl_pins, 1);
+	/* P1: seq_cst - see above. */
+	if (weir_load_seqcst(&weir_acl_gen) == gen)
+		return true;
+	weir__acl_runtime_leave();
+	return false;
+}
+
+void weir__acl_runtime_leave(void)
+{
+	/* P2: seq_cst - drop the pin, then read the flag; pairs with the
+	 * flag store and the count read in weir_acl_pins_drain(). */
+	if (weir_fas_seqcst(&weir_acl_pins, 1) == 1 && weir_load_seqcst(&weir_acl_draining)) {
+		pthread_mutex_lock(&weir_acl_pin_mu);
+		pthread_cond_broadcast(&weir_acl_pin_cv);
+		pthread_mutex_unlock(&weir_acl_pin_mu);
+	}
+}
+
+bool weir__acl_runtime_enter_current(uint64_t *gen, weir_runtime_t **rt, weir_mem_t **mem)
+{
+	uint64_t g = weir__acl_generation();
+	if (!weir__acl_runtime_enter(g))
+		return false;
+	/* Pinned (P3): these are g's runtime and memory unless a teardown has
+	 * already unpublished them, which leaves NULL. */
+	*rt = weir__acl_runtime();
+	*mem = weir__acl_mem();
+	if (!*rt || !*mem) {
+		weir__acl_runtime_leave();
+		return false;
+	}
+	*gen = g;
+	return true;
+}
+
+/* Teardown, facade lock held, generation already unpublished: wait until no
+ * pin is held (P1, P2). */
+static void weir_acl_pins_drain(void)
+{
+	/* P2: seq_cst - the flag before the count read; pairs with leave. */
+	weir_store_seqcst(&weir_acl_draining, true);
+	pthread_mutex_lock(&weir_acl_pin_mu);
+	while (weir_load_seqcst(&weir_acl_pins) != 0) /* P1: pairs with enter */
+		pthread_cond_wait(&weir_acl_pin_cv, &weir_acl_pin_mu);
+	pthread_mutex_unlock(&weir_acl_pin_mu);
+	/* Relaxed: a leave that still reads true only broadcasts for nothing. */
+	weir_store_relaxed(&weir_acl_draining, false);
 }
 
 /* Read the JSON file into *c (acl_config.c). Returns ACL_SUCCESS or the
@@ -99,7 +190,8 @@ static aclError weir_acl_read_config(const char *path, struct weir_acl_config *c
 /* Init / finalize                                                           */
 /* ------------------------------------------------------------------------ */
 
-ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
+/* aclInit; *gen (if not NULL) gets the generation the reference is on. */
+static aclError weir_acl_init(const char *configPath, uint64_t *gen)
 {
 	weir_config_t cfg;
 	struct weir_acl_config j; /* what the file sets (acl_config.h) */
@@ -108,6 +200,8 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
 	weir__acl_lock();
 	if (weir_acl_refs > 0) {
 		weir_acl_refs++;
+		if (gen)
+			*gen = weir_load_relaxed(&weir_acl_gen); /* lock held: the writer's view */
 		weir__acl_unlock();
 		return weir__acl_fail(ACL_ERROR_REPEAT_INITIALIZE, "aclInit",
 		                      "already initialized (this call only adds a reference)");
@@ -185,10 +279,25 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
 	weir_store_release(&weir_acl_memp, mem);
 	/* R1: release - publishes the runtime; pairs with A1. */
 	weir_store_release(&weir_acl_rt, rt);
+	/* R3: seq_cst (so also release) - publishes the generation after its
+	 * runtime and memory; pairs with A3 and with the read in enter (P1). */
+	weir_store_seqcst(&weir_acl_gen, ++weir_acl_gen_last);
+	if (gen)
+		*gen = weir_acl_gen_last;
 	weir_acl_refs = 1;
 	weir_acl_finalized = false;
 	weir__acl_unlock();
 	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
+{
+	return weir_acl_init(configPath, NULL);
+}
+
+aclError weir__acl_init_ref(uint64_t *gen)
+{
+	return weir_acl_init(NULL, gen);
 }
 
 static void weir_acl_obj_release(struct weir_acl_obj *o)
@@ -203,11 +312,20 @@ static void weir_acl_teardown_locked(void)
 {
 	weir_runtime_t *rt = weir_load_relaxed(&weir_acl_rt); /* writer: lock held */
 	weir_mem_t *mem = weir_load_relaxed(&weir_acl_memp);
+	uint64_t gen = weir_load_relaxed(&weir_acl_gen);      /* writer: lock held */
 
-	/* Unpublish first: later calls see "not initialized". */
+	/* Unpublish first: later calls see "not initialized", and no new pin
+	 * on this generation succeeds. */
+	weir_store_seqcst(&weir_acl_gen, 0);      /* P1: pairs with enter */
 	weir_store_release(&weir_acl_rt, NULL);   /* R1 (again): pairs with A1 */
 	weir_store_release(&weir_acl_memp, NULL); /* R2 (again): pairs with A2 */
+	/* Calls that pinned the generation before finish on the live runtime;
+	 * then the sessions bound to it unload their graphs while it still
+	 * runs, and read as finalized from now on. */
+	weir_acl_pins_drain();
+	weir__acl_detach_sessions(gen);
 
+	/* Wakes every aclrtProcessReport waiter (they return 100001). */
 	weir__acl_reports_teardown();
 	weir__acl_devices_reset_locked();
 	weir__acl_reg_clear(weir_acl_obj_release);
@@ -254,6 +372,20 @@ ACL_FUNC_VISIBILITY aclError aclFinalizeReference(uint64_t *refCount)
 	weir__acl_unlock();
 	if (refCount)
 		*refCount = left;
+	return ACL_SUCCESS;
+}
+
+aclError weir__acl_finalize_reference_gen(uint64_t gen)
+{
+	weir__acl_lock();
+	if (gen == 0 || weir_acl_refs == 0 || weir_load_relaxed(&weir_acl_gen) != gen) {
+		/* lock held: the writer's view. That runtime is gone already. */
+		weir__acl_unlock();
+		return ACL_ERROR_REPEAT_FINALIZE;
+	}
+	if (--weir_acl_refs == 0)
+		weir_acl_teardown_locked();
+	weir__acl_unlock();
 	return ACL_SUCCESS;
 }
 

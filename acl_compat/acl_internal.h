@@ -42,6 +42,42 @@ weir_runtime_t *weir__acl_runtime(void);
  * not initialized. */
 weir_mem_t *weir__acl_mem(void);
 
+/* Runtime generations (acl_init.c, invariants P1-P4). The generation of the
+ * runtime published now, 0 when none. Every aclInit that creates a runtime
+ * gives it a new number; a number is never reused. */
+uint64_t weir__acl_generation(void);
+
+/* Pin generation `gen` for a use of its runtime: true while it is still the
+ * published one, and then its runtime and memory stay alive until the
+ * matching weir__acl_runtime_leave(). False (nothing held) for 0 or a
+ * finalized generation. Lock-free; may nest. Pinned code must not take the
+ * facade lock: aclFinalize holds it while it waits for the pins. */
+bool weir__acl_runtime_enter(uint64_t gen);
+void weir__acl_runtime_leave(void);
+
+/* Pin the current generation and return it with its runtime and memory;
+ * false (nothing held) when there is none. Partner: weir__acl_runtime_leave. */
+bool weir__acl_runtime_enter_current(uint64_t *gen, weir_runtime_t **rt, weir_mem_t **mem);
+
+/* aclInit(NULL) for a layer that keeps a reference (GE): *gen gets the
+ * generation the reference is on. Partner: weir__acl_finalize_reference_gen. */
+aclError weir__acl_init_ref(uint64_t *gen);
+
+/* aclFinalizeReference, but only for a reference on generation `gen`: when
+ * that runtime is gone already (aclFinalize came first, maybe followed by a
+ * new aclInit), nothing changes and ACL_ERROR_REPEAT_FINALIZE is returned
+ * without recording an error. */
+aclError weir__acl_finalize_reference_gen(uint64_t gen);
+
+/* graph/ge_glue.c: finalize every session bound to generation `gen` (their
+ * graphs unloaded while the runtime still runs). aclFinalize calls it with
+ * the facade lock held, after the pins drained and before any teardown. */
+void weir__acl_detach_sessions(uint64_t gen);
+
+/* acl_callback.c: how many threads are inside aclrtProcessReport now
+ * (subscribed records only; for tests and diagnostics). Takes the lock. */
+uint32_t weir__acl_report_waiters(void);
+
 /* The facade's one process-wide mutex (init/finalize, device reference
  * counts, contexts, report subscriptions). Never held while waiting on a
  * stream. Not recursive. */

@@ -17,6 +17,17 @@
  *     thread that drops it; the unload may wait on the device).
  *  Synchronization table: lookup/run || lookup/run: yes; lookup || add/
  *  remove: yes (RCU); add || remove || finalize: serialized by L(s).
+ *
+ * Bound sessions (weir_session_create_acl, GE sessions) live on the ACL
+ * facade's runtime, which aclFinalize may tear down under them. Every call
+ * enters through session_enter(), which pins the runtime generation the
+ * session was made on (ge_glue.c -> acl_init.c, invariants P1-P4) until
+ * session_leave(); once that generation is gone the call fails with
+ * WEIR_EFINALIZED before it touches anything of the runtime. aclFinalize
+ * waits for the pins, then finalizes every bound session (graphs unloaded on
+ * the still-running runtime); finalize and destroy of a bound session are
+ * serialized with that (weir__bound_finalize), so whichever comes first
+ * unloads, and the other finds nothing left to do.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -59,6 +70,7 @@ struct weir_session {
 	uint64_t id;                     /* I */
 	struct wg_option *opts;          /* I */
 	uint32_t nopts;                  /* I */
+	uint64_t gen;                    /* I: ACL runtime generation; 0 = native */
 	pthread_mutex_t lock;
 	_Atomic(struct gtable *) table;  /* R */
 	_Atomic bool finalized;          /* A */
@@ -93,6 +105,25 @@ static int check_session(weir_session_t *s, const char *fn)
 		return weir__graph_err(WEIR_EFINALIZED, "%s: session %llu was finalized", fn,
 		                       (unsigned long long)s->id);
 	return WEIR_OK;
+}
+
+/* check_session(), then pin a bound session's runtime (partner:
+ * session_leave(), on every path, only when this returned WEIR_OK). */
+static int session_enter(weir_session_t *s, const char *fn)
+{
+	int rc = check_session(s, fn);
+	if (rc || !s->gen)
+		return rc;
+	if (weir__bound_enter(s->gen))
+		return WEIR_OK;
+	return weir__graph_err(WEIR_EFINALIZED, "%s: session %llu: the ACL runtime it was created on was finalized (aclFinalize)",
+	                       fn, (unsigned long long)s->id);
+}
+
+static void session_leave(weir_session_t *s)
+{
+	if (s->gen)
+		weir__bound_leave();
 }
 
 /* Find and reference graph `id`; NULL if absent. */
@@ -172,8 +203,8 @@ static int parse_dev(const char *v, long *out)
 	return 0;
 }
 
-int weir_session_create(weir_runtime_t *rt, weir_mem_t *mem, const weir_option_t *opts,
-                        size_t nopts, weir_session_t **out)
+static int session_create(weir_runtime_t *rt, weir_mem_t *mem, uint64_t gen,
+                          const weir_option_t *opts, size_t nopts, weir_session_t **out)
 {
 	if (!rt || !mem || !out)
 		return weir__graph_err(WEIR_EINVAL, "weir_session_create: NULL runtime, memory or out");
@@ -212,6 +243,7 @@ int weir_session_create(weir_runtime_t *rt, weir_mem_t *mem, const weir_option_t
 	}
 	s->rt = rt;
 	s->mem = mem;
+	s->gen = gen;
 	s->dev = (uint32_t)dev;
 	/* Relaxed: only uniqueness matters. */
 	s->id = weir_faa_relaxed(&next_session_id, 1);
@@ -228,10 +260,20 @@ oom:
 	return weir__graph_err(WEIR_ENOMEM, "weir_session_create: out of memory");
 }
 
-int weir_session_finalize(weir_session_t *s)
+int weir_session_create(weir_runtime_t *rt, weir_mem_t *mem, const weir_option_t *opts,
+                        size_t nopts, weir_session_t **out)
 {
-	if (!s)
-		return weir__graph_err(WEIR_EINVAL, "weir_session_finalize: NULL session");
+	return session_create(rt, mem, 0, opts, nopts, out);
+}
+
+int weir__session_create_bound(weir_runtime_t *rt, weir_mem_t *mem, uint64_t gen,
+                               const weir_option_t *opts, size_t nopts, weir_session_t **out)
+{
+	return session_create(rt, mem, gen, opts, nopts, out);
+}
+
+int weir__session_finalize_now(weir_session_t *s)
+{
 	pthread_mutex_lock(&s->lock);
 	if (weir_load_relaxed(&s->finalized)) {   /* L(s) held */
 		pthread_mutex_unlock(&s->lock);
@@ -251,11 +293,25 @@ int weir_session_finalize(weir_session_t *s)
 	return WEIR_OK;
 }
 
+int weir_session_finalize(weir_session_t *s)
+{
+	if (!s)
+		return weir__graph_err(WEIR_EINVAL, "weir_session_finalize: NULL session");
+	if (s->gen)
+		weir__bound_finalize(s, false);
+	else
+		weir__session_finalize_now(s);
+	return WEIR_OK;
+}
+
 void weir_session_destroy(weir_session_t *s)
 {
 	if (!s)
 		return;
-	weir_session_finalize(s);
+	if (s->gen)
+		weir__bound_finalize(s, true);
+	else
+		weir__session_finalize_now(s);
 	for (uint32_t i = 0; i < s->nopts; i++) {
 		weir__free(s->opts[i].key);
 		weir__free(s->opts[i].value);
@@ -275,16 +331,30 @@ int weir_session_device(const weir_session_t *s, uint32_t *dev)
 
 uint64_t weir_session_id(const weir_session_t *s) { return s ? s->id : 0; }
 
+uint64_t weir__session_gen(const weir_session_t *s) { return s->gen; }
+
 /* ------------------------------------------------------------------------ */
 /* Add / remove                                                               */
 /* ------------------------------------------------------------------------ */
 
+static int add_graph(weir_session_t *s, uint32_t graph_id, const weir_graph_t *g,
+                     const weir_option_t *opts, size_t nopts);
+
 int weir_session_add_graph(weir_session_t *s, uint32_t graph_id, const weir_graph_t *g,
                            const weir_option_t *opts, size_t nopts)
 {
-	int rc = check_session(s, "weir_session_add_graph");
+	int rc = session_enter(s, "weir_session_add_graph");
 	if (rc)
 		return rc;
+	rc = add_graph(s, graph_id, g, opts, nopts);
+	session_leave(s);
+	return rc;
+}
+
+static int add_graph(weir_session_t *s, uint32_t graph_id, const weir_graph_t *g,
+                     const weir_option_t *opts, size_t nopts)
+{
+	int rc;
 	if (!g)
 		return weir__graph_err(WEIR_EINVAL, "weir_session_add_graph: graph %u: NULL graph", graph_id);
 	if ((rc = check_opts(opts, nopts, "weir_session_add_graph")))
@@ -349,11 +419,20 @@ out_unlock:
 	return rc;
 }
 
+static int remove_graph(weir_session_t *s, uint32_t graph_id);
+
 int weir_session_remove_graph(weir_session_t *s, uint32_t graph_id)
 {
-	int rc = check_session(s, "weir_session_remove_graph");
+	int rc = session_enter(s, "weir_session_remove_graph");
 	if (rc)
 		return rc;
+	rc = remove_graph(s, graph_id);   /* the last put unloads: pinned */
+	session_leave(s);
+	return rc;
+}
+
+static int remove_graph(weir_session_t *s, uint32_t graph_id)
+{
 	pthread_mutex_lock(&s->lock);
 	const struct gtable *t = atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
 	uint32_t n = t ? t->n : 0, pos = 0;
@@ -386,11 +465,12 @@ int weir_session_remove_graph(weir_session_t *s, uint32_t graph_id)
 
 bool weir_session_has_graph(weir_session_t *s, uint32_t graph_id)
 {
-	if (check_session(s, "weir_session_has_graph"))
+	if (session_enter(s, "weir_session_has_graph"))
 		return false;
 	struct gentry *e = entry_get(s, graph_id);
 	if (e)
-		entry_put(e);
+		entry_put(e);   /* may be the last put, which unloads: pinned */
+	session_leave(s);
 	return e != NULL;
 }
 
@@ -462,28 +542,36 @@ static int load_locked(weir_session_t *s, struct gentry *e)
 
 int weir_session_compile_graph(weir_session_t *s, uint32_t graph_id)
 {
-	int rc = check_session(s, "weir_session_compile_graph");
+	int rc = session_enter(s, "weir_session_compile_graph");
 	if (rc)
 		return rc;
 	struct gentry *e = get_or_err(s, graph_id, "weir_session_compile_graph");
-	if (!e)
-		return WEIR_ENOTFOUND;
-	pthread_mutex_lock(&e->lock);
-	rc = compile_locked(s, e);
-	pthread_mutex_unlock(&e->lock);
-	entry_put(e);
+	if (e) {
+		pthread_mutex_lock(&e->lock);
+		rc = compile_locked(s, e);
+		pthread_mutex_unlock(&e->lock);
+		entry_put(e);
+	} else {
+		rc = WEIR_ENOTFOUND;
+	}
+	session_leave(s);
 	return rc;
 }
 
 int weir_session_load_graph(weir_session_t *s, uint32_t graph_id, const weir_option_t *opts,
                             size_t nopts, weir_stream_t *stream)
 {
-	int rc = check_session(s, "weir_session_load_graph");
-	if (rc || (rc = check_opts(opts, nopts, "weir_session_load_graph")))
+	int rc = session_enter(s, "weir_session_load_graph");
+	if (rc)
 		return rc;
-	struct gentry *e = get_or_err(s, graph_id, "weir_session_load_graph");
-	if (!e)
-		return WEIR_ENOTFOUND;
+	struct gentry *e = NULL;
+	if ((rc = check_opts(opts, nopts, "weir_session_load_graph")))
+		goto out;
+	e = get_or_err(s, graph_id, "weir_session_load_graph");
+	if (!e) {
+		rc = WEIR_ENOTFOUND;
+		goto out;
+	}
 	pthread_mutex_lock(&e->lock);
 	if (e->state == GS_LOADED)
 		rc = weir__graph_err(WEIR_ESTATE, "weir_session_load_graph: graph %u ('%s') is already loaded (GE_GRAPH_REPEAT_OPERATION)",
@@ -492,6 +580,8 @@ int weir_session_load_graph(weir_session_t *s, uint32_t graph_id, const weir_opt
 		rc = load_locked(s, e);
 	pthread_mutex_unlock(&e->lock);
 	entry_put(e);
+out:
+	session_leave(s);
 	return rc;
 }
 
@@ -499,9 +589,8 @@ static int run_common(weir_session_t *s, uint32_t graph_id, int mode, weir_strea
                       const weir_tensor_t *in, uint32_t nin, weir_tensor_t *out, uint32_t nout,
                       weir_run_callback_fn cb, void *user, const char *fn)
 {
-	int rc = check_session(s, fn);
-	if (rc)
-		return rc;
+	/* Caller: session_enter() succeeded. */
+	int rc;
 	struct gentry *e = get_or_err(s, graph_id, fn);
 	if (!e)
 		return WEIR_ENOTFOUND;
@@ -534,53 +623,83 @@ int weir_session_run_graph_async_stream(weir_session_t *s, uint32_t graph_id, we
                                         const weir_tensor_t *inputs, uint32_t nin,
                                         weir_tensor_t *outputs, uint32_t nout)
 {
+	static const char fn[] = "weir_session_run_graph_async_stream";
+	int rc = session_enter(s, fn);
+	if (rc)
+		return rc;
 	if (!stream)
-		return weir__graph_err(WEIR_EINVAL, "weir_session_run_graph_async_stream: graph %u: NULL stream", graph_id);
-	return run_common(s, graph_id, MODE_STREAM, stream, inputs, nin, outputs, nout, NULL, NULL,
-	                  "weir_session_run_graph_async_stream");
+		rc = weir__graph_err(WEIR_EINVAL, "%s: graph %u: NULL stream", fn, graph_id);
+	else
+		rc = run_common(s, graph_id, MODE_STREAM, stream, inputs, nin, outputs, nout, NULL, NULL, fn);
+	session_leave(s);
+	return rc;
 }
 
 int weir_session_run_graph(weir_session_t *s, uint32_t graph_id, const weir_tensor_t *inputs,
                            uint32_t nin, weir_tensor_t *outputs, uint32_t nout)
 {
-	return run_common(s, graph_id, MODE_SYNC, NULL, inputs, nin, outputs, nout, NULL, NULL,
-	                  "weir_session_run_graph");
+	static const char fn[] = "weir_session_run_graph";
+	int rc = session_enter(s, fn);
+	if (rc)
+		return rc;
+	rc = run_common(s, graph_id, MODE_SYNC, NULL, inputs, nin, outputs, nout, NULL, NULL, fn);
+	session_leave(s);
+	return rc;
 }
 
 int weir_session_run_graph_async(weir_session_t *s, uint32_t graph_id, const weir_tensor_t *inputs,
                                  uint32_t nin, weir_run_callback_fn cb, void *user)
 {
-	if (!cb)
-		return weir__graph_err(WEIR_EINVAL, "weir_session_run_graph_async: graph %u: NULL callback", graph_id);
+	static const char fn[] = "weir_session_run_graph_async";
+	int rc = session_enter(s, fn);
+	if (rc)
+		return rc;
+	if (!cb) {
+		rc = weir__graph_err(WEIR_EINVAL, "%s: graph %u: NULL callback", fn, graph_id);
+		goto out;
+	}
 	weir_tensor_t small[8];
 	weir_tensor_t *outs = small;
 	/* Output count is known only once compiled: peek under the entry. */
-	struct gentry *e = s && !weir_load_acquire(&s->finalized) ? entry_get(s, graph_id) : NULL;
+	struct gentry *e = entry_get(s, graph_id);
 	uint32_t nout = 0;
 	if (e) {
 		pthread_mutex_lock(&e->lock);
-		int rc = compile_locked(s, e);
+		rc = compile_locked(s, e);
 		nout = rc ? 0 : e->plan->noutputs;
 		pthread_mutex_unlock(&e->lock);
 		entry_put(e);
 		if (rc)
-			return rc;
+			goto out;
 	}
-	if (nout > 8 && !(outs = weir__calloc(nout, sizeof(*outs))))
-		return weir__graph_err(WEIR_ENOMEM, "weir_session_run_graph_async: out of memory");
+	if (nout > 8 && !(outs = weir__calloc(nout, sizeof(*outs)))) {
+		rc = weir__graph_err(WEIR_ENOMEM, "%s: out of memory", fn);
+		goto out;
+	}
 	memset(outs, 0, (nout > 8 ? nout : 8) * sizeof(*outs));
-	int rc = run_common(s, graph_id, MODE_CALLBACK, NULL, inputs, nin, outs, nout, cb, user,
-	                    "weir_session_run_graph_async");
+	rc = run_common(s, graph_id, MODE_CALLBACK, NULL, inputs, nin, outs, nout, cb, user, fn);
 	if (outs != small)
 		weir__free(outs);
+out:
+	session_leave(s);
 	return rc;
 }
 
+static int graph_summary(weir_session_t *s, uint32_t graph_id, weir_graph_summary_t *out);
+
 int weir_session_graph_summary(weir_session_t *s, uint32_t graph_id, weir_graph_summary_t *out)
 {
-	int rc = check_session(s, "weir_session_graph_summary");
+	int rc = session_enter(s, "weir_session_graph_summary");
 	if (rc)
 		return rc;
+	rc = graph_summary(s, graph_id, out);
+	session_leave(s);
+	return rc;
+}
+
+static int graph_summary(weir_session_t *s, uint32_t graph_id, weir_graph_summary_t *out)
+{
+	int rc = WEIR_OK;
 	if (!out)
 		return weir__graph_err(WEIR_EINVAL, "weir_session_graph_summary: NULL out");
 	struct gentry *e = get_or_err(s, graph_id, "weir_session_graph_summary");
@@ -609,11 +728,21 @@ int weir_session_graph_summary(weir_session_t *s, uint32_t graph_id, weir_graph_
 	return rc;
 }
 
+static int plan_json(weir_session_t *s, uint32_t graph_id, char **out);
+
 int weir_session_plan_json(weir_session_t *s, uint32_t graph_id, char **out)
 {
-	int rc = check_session(s, "weir_session_plan_json");
+	int rc = session_enter(s, "weir_session_plan_json");
 	if (rc)
 		return rc;
+	rc = plan_json(s, graph_id, out);
+	session_leave(s);
+	return rc;
+}
+
+static int plan_json(weir_session_t *s, uint32_t graph_id, char **out)
+{
+	int rc = WEIR_OK;
 	if (!out)
 		return weir__graph_err(WEIR_EINVAL, "weir_session_plan_json: NULL out");
 	struct gentry *e = get_or_err(s, graph_id, "weir_session_plan_json");
@@ -669,5 +798,14 @@ int weir_session_free(weir_session_t *s, void *p)
 {
 	if (!s)
 		return WEIR_EINVAL;
-	return weir_mem_free(s->mem, p);
+	if (!s->gen)
+		return weir_mem_free(s->mem, p);
+	/* A bound session's memory goes with its ACL runtime: pin it. Not
+	 * session_enter(): outputs stay the caller's after a finalize. */
+	if (!weir__bound_enter(s->gen))
+		return weir__graph_err(WEIR_EFINALIZED, "weir_session_free: session %llu: the ACL runtime it was created on was finalized (aclFinalize); its device memory went with it",
+		                       (unsigned long long)s->id);
+	int rc = weir_mem_free(s->mem, p);
+	weir__bound_leave();
+	return rc;
 }

@@ -45,6 +45,7 @@
 #define weir_faa_seqcst(p, v)       atomic_fetch_add_explicit((p), (v), memory_order_seq_cst)
 #define weir_fas_relaxed(p, v)      atomic_fetch_sub_explicit((p), (v), memory_order_relaxed)
 #define weir_fas_acqrel(p, v)       atomic_fetch_sub_explicit((p), (v), memory_order_acq_rel)
+#define weir_fas_seqcst(p, v)       atomic_fetch_sub_explicit((p), (v), memory_order_seq_cst)
 #define weir_for_acqrel(p, v)       atomic_fetch_or_explicit((p), (v), memory_order_acq_rel)
 #define weir_fand_acqrel(p, v)      atomic_fetch_and_explicit((p), (v), memory_order_acq_rel)
 

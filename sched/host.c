@@ -22,8 +22,15 @@
  *     searches the reporter's queue under its lock. Either the abort finds
  *     the callback, or the worker sees the abort and cancels it itself; the
  *     lock lets only one of them take it.
+ *  5. Destroy stores `dead` (seq_cst) and then wakes every waiter of the
+ *     reporter's eventcount; weir_reporter_process() reads `dead` after
+ *     weir__ec_prepare() (ec invariant 1), so no waiter sleeps through a
+ *     destroy: each returns WEIR_EHANDLE (it holds a reference, so the
+ *     reporter's memory outlives its wait).
  */
 #include "sched/internal.h"
+
+#include <limits.h>
 
 static struct weir_reporter *reporter_lookup(const void *h)
 {
@@ -229,6 +236,10 @@ bool weir__reporter_cancel(struct weir_stream *st)
 void weir__reporter_teardown(struct weir_reporter *rep)
 {
 	bool mine = weir__reg_remove(&rep->obj);
+	/* R5: seq_cst - published before the waiter count is read in
+	 * weir__ec_notify(); pairs with A5 in weir_reporter_process(). */
+	weir_store_seqcst(&rep->dead, true);
+	weir__ec_notify(&rep->ec, INT_MAX);   /* invariant 5 */
 	struct weir_runtime *rt = rep->rt;
 	pthread_mutex_lock(&rt->lock);
 	if (rep->rt_prev)
@@ -370,6 +381,13 @@ WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
 			break;
 		}
 		uint32_t key = weir__ec_prepare(&rep->ec);
+		/* A5: seq_cst - after weir__ec_prepare; pairs with R5 in
+		 * weir__reporter_teardown() (invariant 5). */
+		if (weir_load_seqcst(&rep->dead)) {
+			weir__ec_cancel(&rep->ec);
+			rc = WEIR_EHANDLE;
+			break;
+		}
 		/* S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
 		if (weir_load_seqcst(&rep->inbox)) {
 			weir__ec_cancel(&rep->ec);

@@ -494,6 +494,7 @@ struct weir_reporter {
 	int32_t dev;                       /* L(lock): device of subscribed streams or -1 */
 	uint32_t nsubs;                    /* L(lock) */
 	_Atomic uint32_t refs;             /* A */
+	_Atomic bool dead;                 /* A: destroyed; process() returns (host.c inv. 5) */
 	struct weir_reporter *rt_next;     /* L(rt->lock) */
 	struct weir_reporter *rt_prev;     /* L(rt->lock) */
 };

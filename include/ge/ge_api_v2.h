@@ -155,8 +155,12 @@ class GeSession {
   }
   ~GeSession() {
     if (s_ == nullptr) return;
+    // Undo the constructor's aclrtSetDevice only on the runtime it was made
+    // on: after aclFinalize (and maybe a new aclInit) that device reference
+    // is gone, and resetting would take one the session never held.
+    bool reset = set_device_ && weir_ge_session_check(s_) == WEIR_OK;
     weir_ge_session_destroy(s_);
-    if (set_device_ && weir_ge_initialized()) aclrtResetDevice(dev_);
+    if (reset) aclrtResetDevice(dev_);
   }
   GeSession(const GeSession &) = delete;
   GeSession &operator=(const GeSession &) = delete;
@@ -250,7 +254,10 @@ class GeSession {
   }
 
  private:
-  bool Ok() const { return s_ != nullptr && weir_ge_initialized(); }
+  // GE initialized and the session on the current ACL runtime (else FAILED,
+  // message E10062 in GEGetErrorMsgV3, as GE). Every weir call below checks
+  // again, race-free, and fails with WEIR_EFINALIZED once the runtime is gone.
+  bool Ok() const { return s_ != nullptr && weir_ge_session_check(s_) == WEIR_OK; }
 
   // Convert inputs; size outputs per GE's rules (empty -> one per graph output).
   bool Prepare(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,

@@ -254,7 +254,9 @@ WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg);
 WEIR_API int weir_reporter_create(weir_runtime_t *rt, weir_reporter_t **out);
 
 /* Unsubscribe every stream, run nothing more. Callbacks already queued are
- * dropped and their streams released. NULL is a no-op returning WEIR_OK. */
+ * dropped and their streams released. Threads waiting in
+ * weir_reporter_process() on `rep` are woken and return WEIR_EHANDLE.
+ * NULL is a no-op returning WEIR_OK. */
 WEIR_API int weir_reporter_destroy(weir_reporter_t *rep);
 
 /* Route weir_launch_callback() tasks of `s` to `rep`. A stream has at most
@@ -272,7 +274,8 @@ WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, 
 
 /* Run at most one queued callback of `rep` in the calling thread.
  * Returns WEIR_OK after running one, WEIR_ETIMEDOUT if none arrived in time,
- * WEIR_EHANDLE. */
+ * WEIR_EHANDLE (destroyed or garbage handle, also when the reporter is
+ * destroyed, or its runtime, while the call waits). */
 WEIR_API int weir_reporter_process(weir_reporter_t *rep, int64_t timeout_ns);
 
 /* ------------------------------------------------------------------------ */

@@ -34,6 +34,14 @@
  * Thread-safety: every call may be made from any thread, concurrently,
  * except weir_session_destroy(), which must not race other calls on the same
  * session. After weir_session_finalize() every call returns WEIR_EFINALIZED.
+ *
+ * Sessions on the ACL facade's runtime (weir_session_create_acl(), GE
+ * sessions) may outlive it: aclFinalize first waits for the calls in progress
+ * on them, then finalizes them (removing every graph, which waits for its
+ * in-flight runs) before it destroys the runtime. From then on every call on
+ * such a session returns WEIR_EFINALIZED and touches nothing of the old
+ * runtime, also after a new aclInit (a session never moves to another
+ * runtime); weir_session_destroy() stays valid and frees what is left.
  */
 #ifndef WEIR_SESSION_H
 #define WEIR_SESSION_H
@@ -182,7 +190,9 @@ WEIR_API bool weir_session_has_graph(weir_session_t *s, uint32_t graph_id);
  * Returns WEIR_OK, WEIR_ENOTFOUND, WEIR_ESTATE (not compiled), WEIR_ENOMEM. */
 WEIR_API int weir_session_plan_json(weir_session_t *s, uint32_t graph_id, char **out);
 
-/* Free an output buffer weir allocated. Returns as weir_mem_free(). */
+/* Free an output buffer weir allocated. Returns as weir_mem_free(), or
+ * WEIR_EFINALIZED for an ACL-bound session whose runtime was finalized (the
+ * device memory, buffers included, went with it). */
 WEIR_API int weir_session_free(weir_session_t *s, void *p);
 
 /* ------------------------------------------------------------------------ */
@@ -191,7 +201,9 @@ WEIR_API int weir_session_free(weir_session_t *s, void *p);
 
 /* A session on the runtime and device memory that aclInit created (so
  * aclrtMalloc'd buffers and aclrtStreams can be used with it). Returns as
- * weir_session_create(), or WEIR_ESTATE before aclInit / after aclFinalize. */
+ * weir_session_create(), or WEIR_ESTATE before aclInit / after aclFinalize.
+ * The session is bound to that runtime: after aclFinalize every call on it
+ * returns WEIR_EFINALIZED (see the top of this header); destroy it as usual. */
 WEIR_API int weir_session_create_acl(const weir_option_t *opts, size_t nopts,
                                      weir_session_t **out);
 
@@ -204,12 +216,19 @@ WEIR_API int weir_session_acl_stream(void *acl_stream, weir_stream_t **out);
  * initialize (aclInit reference; idempotent), finalize (finalizes every live
  * GE session, drops the aclInit reference; later session calls return
  * WEIR_EFINALIZED), sessions registered for finalize, and freeing outputs
- * weir allocated for a GE session. */
+ * weir allocated for a GE session. GE's aclInit reference belongs to one ACL
+ * runtime: an aclFinalize before GEFinalizeV2 finalizes the GE sessions with
+ * that runtime, GE then reads as not initialized (weir_ge_initialized()
+ * false; GEInitializeV2 initializes it again), and GEFinalizeV2 drops no
+ * reference of a runtime created later. weir_ge_session_check(): WEIR_OK while
+ * GE is initialized and `s` is a GE session on the current ACL runtime, else
+ * WEIR_EINVAL (NULL) or WEIR_EFINALIZED, with a message (E10062). */
 WEIR_API int  weir_ge_initialize(const weir_option_t *opts, size_t nopts);
 WEIR_API int  weir_ge_finalize(void);
 WEIR_API bool weir_ge_initialized(void);
 WEIR_API int  weir_ge_session_create(const weir_option_t *opts, size_t nopts,
                                      weir_session_t **out);
+WEIR_API int  weir_ge_session_check(const weir_session_t *s);
 WEIR_API void weir_ge_session_destroy(weir_session_t *s);
 WEIR_API int  weir_ge_free(void *p);
 
