@@ -142,7 +142,9 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
 		                      "event %p is not a live event (destroyed or never created)", event);
 	struct weir_acl_event *w = (struct weir_acl_event *)o;
-	/* Never blocks: queued records and waits keep the weir event alive. */
+	/* Never blocks: queued records keep the weir event alive; waits on a
+	 * legacy event whose flag is still clear fail with 107017 (the weir
+	 * event's destroy resumes and fails them, sched/event.c invariant 7). */
 	int st = weir_event_destroy(w->ev);
 	weir__acl_reg_free_deferred(&w->obj);
 	if (st != WEIR_OK)

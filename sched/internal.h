@@ -438,7 +438,7 @@ struct weir_event {
 	pthread_mutex_t lock;              /* guards parked */
 	struct weir_stream *parked;        /* L(lock) */
 	_Atomic uint32_t refs;             /* A: handle + queued tasks + holders */
-	bool destroyed;                    /* L(rt->lock) */
+	bool destroyed;                    /* L(lock): the handle was destroyed (invariant 7) */
 	struct weir_event *rt_next;        /* L(rt->lock) */
 	struct weir_event *rt_prev;        /* L(rt->lock) */
 };
@@ -447,10 +447,13 @@ void weir__event_get(struct weir_event *e);
 void weir__event_put(struct weir_event *e);
 /* Worker side. */
 void weir__event_complete_record(struct weir_event *e, uint64_t gen);
-/* False if the stream parked (the caller must then leave it alone); true if
- * the wait is satisfied, or if an abort raced the park (the caller then
- * re-checks for discard). */
-bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
+/* Evaluate a wait task. WEIR_ENOTREADY: the stream parked (the caller must
+ * then leave it alone). WEIR_OK: the wait is satisfied, or an abort raced the
+ * park (the caller then re-checks for discard). WEIR_EHANDLE: the wait can
+ * never be satisfied because its event was destroyed and no record queued
+ * before that can satisfy it (event.c invariant 7): the caller retires the
+ * task with that status. */
+int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
 void weir__event_reset_flag(struct weir_event *e);
 /* Cancel a park (abort); returns true if the caller now owns the stream. */
 bool weir__event_cancel_park(struct weir_stream *st);
