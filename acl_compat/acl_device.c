@@ -5,10 +5,11 @@
  * A context is a weir stream group plus its default stream. Each device has a
  * default (primary) context, created by the first aclrtSetDevice in the
  * process and reference counted process-wide; explicit contexts come from
- * aclrtCreateContext. The current context is per thread: a (pointer, serial)
- * pair, validated through the handle registry on every use, so a context
- * destroyed or reset by another thread reads as "no context" (107002) and is
- * never dereferenced after its grace period.
+ * aclrtCreateContext. An aclrtContext is the context's registry handle
+ * (acl_state.h), never its address. The current context is per thread: that
+ * handle, validated through the registry on every use, so a context destroyed
+ * or reset by another thread reads as "no context" (107002), and a stale
+ * handle never names a context created later in its slot.
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
@@ -23,15 +24,12 @@ struct weir_acl_dev {
 };
 
 static struct weir_acl_dev weir_acl_devs[WEIR_MAX_DEVICES]; /* L */
-/* A: relaxed - a counter whose only job is uniqueness. */
-static _Atomic uint64_t weir_acl_ctx_serial;
 /* A: relaxed - set by aclInit before any thread can use it (init happens
  * before, through the runtime publication R1/A1). */
 static _Atomic int32_t weir_acl_default_dev = -1;
 
 /* Per-thread state. */
-static _Thread_local struct weir_acl_ctx *weir_acl_cur;  /* never dereferenced unchecked */
-static _Thread_local uint64_t weir_acl_cur_serial;
+static _Thread_local aclrtContext weir_acl_cur;  /* a handle, looked up on every use */
 static _Thread_local int32_t weir_acl_last_set_dev = -1;
 static _Thread_local bool weir_acl_implicit_done;
 
@@ -42,8 +40,7 @@ void weir__acl_set_default_device(int32_t dev)
 
 static void weir_acl_set_current(struct weir_acl_ctx *c)
 {
-	weir_acl_cur = c;
-	weir_acl_cur_serial = c ? c->serial : 0;
+	weir_acl_cur = c ? weir__acl_reg_handle(&c->obj) : NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -70,8 +67,12 @@ static aclError weir_acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_de
 	}
 	c->device = dev;
 	c->is_default = is_default;
-	c->serial = weir_faa_relaxed(&weir_acl_ctx_serial, 1) + 1;
-	weir__acl_reg_add(&c->obj, WEIR_ACL_OBJ_CTX);
+	if (!weir__acl_reg_add(&c->obj, WEIR_ACL_OBJ_CTX)) {
+		weir_group_destroy(c->group);
+		weir__free(c);
+		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
+		                      "out of memory (context handle)");
+	}
 	*out = c;
 	return ACL_SUCCESS;
 }
@@ -95,22 +96,19 @@ static int weir_acl_ctx_retire(struct weir_acl_ctx *c)
 }
 
 /* Validate a context handle and copy its fields. */
-static bool weir_acl_ctx_lookup(const void *h, uint64_t serial, bool check_serial,
-                                weir__acl_ctx_info_t *info)
+static bool weir_acl_ctx_lookup(const void *h, weir__acl_ctx_info_t *info)
 {
 	bool found = false;
 	weir__rcu_read_lock();
 	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(h, WEIR_ACL_OBJ_CTX);
 	if (o) {
 		struct weir_acl_ctx *c = (struct weir_acl_ctx *)o;
-		if (!check_serial || c->serial == serial) {
-			info->handle = c;
-			info->group = c->group;
-			info->dstream = c->dstream;
-			info->device = c->device;
-			info->is_default = c->is_default;
-			found = true;
-		}
+		info->handle = weir__acl_reg_handle(&c->obj);
+		info->group = c->group;
+		info->dstream = c->dstream;
+		info->device = c->device;
+		info->is_default = c->is_default;
+		found = true;
 	}
 	weir__rcu_read_unlock();
 	return found;
@@ -181,7 +179,7 @@ static aclError weir_acl_reset_device(int32_t id, bool force, const char *api)
 			dead = NULL; /* cannot happen: only this path unpublishes it */
 	}
 	weir__acl_unlock();
-	if (weir_acl_cur == dead)
+	if (dead && weir_acl_cur == weir__acl_reg_handle(&dead->obj))
 		weir_acl_set_current(NULL);
 	if (dead && weir_acl_last_set_dev == id)
 		weir_acl_last_set_dev = -1;
@@ -243,7 +241,7 @@ aclError weir__acl_current_context(weir__acl_ctx_info_t *info)
 		                     "(call aclrtSetDevice or aclrtSetCurrentContext first)");
 		return ACL_ERROR_RT_CONTEXT_NULL;
 	}
-	if (!weir_acl_ctx_lookup(weir_acl_cur, weir_acl_cur_serial, true, info)) {
+	if (!weir_acl_ctx_lookup(weir_acl_cur, info)) {
 		weir_acl_set_current(NULL);
 		weir__acl_set_reason("this thread's current context was destroyed or its device reset");
 		return ACL_ERROR_RT_CONTEXT_NULL;
@@ -319,7 +317,7 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t d
 	if (rc != ACL_SUCCESS)
 		return rc;
 	weir_acl_set_current(c);
-	*context = c;
+	*context = weir__acl_reg_handle(&c->obj);
 	return ACL_SUCCESS;
 }
 
@@ -332,7 +330,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
-	if (!weir_acl_ctx_lookup(context, 0, false, &info))
+	if (!weir_acl_ctx_lookup(context, &info))
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "context %p is not a live context (destroyed or never created)",
 		                      context);
@@ -350,7 +348,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "context %p was destroyed concurrently", context);
 	struct weir_acl_ctx *c = (struct weir_acl_ctx *)o;
-	if (weir_acl_cur == c) {
+	if (weir_acl_cur == context) {
 		/* fall back to the default context of the device last set */
 		weir_acl_set_current(NULL);
 		if (weir_acl_last_set_dev >= 0) {
@@ -375,22 +373,12 @@ ACL_FUNC_VISIBILITY aclError aclrtSetCurrentContext(aclrtContext context)
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
-	/* Read the serial under the read lock with the lookup. */
-	bool ok = false;
-	uint64_t serial = 0;
-	weir__rcu_read_lock();
-	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(context, WEIR_ACL_OBJ_CTX);
-	if (o) {
-		serial = ((struct weir_acl_ctx *)o)->serial;
-		ok = true;
-	}
-	weir__rcu_read_unlock();
-	if (!ok)
+	weir__acl_ctx_info_t info;
+	if (!weir_acl_ctx_lookup(context, &info))
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "context %p is not a live context (destroyed or never created)",
 		                      context);
-	weir_acl_cur = (struct weir_acl_ctx *)context;
-	weir_acl_cur_serial = serial;
+	weir_acl_cur = info.handle;
 	return ACL_SUCCESS;
 }
 

@@ -13,8 +13,10 @@
  *    ResetEvent, QueryEvent and QueryEventWaitStatus give 207000; only
  *    ACL_EVENT_SYNC events may be waited on (otherwise 207000).
  *
- * An aclrtEvent is the address of a facade wrapper (struct weir_acl_event),
- * validated by the handle registry (acl_state.h) before any use.
+ * An aclrtEvent is the registry handle of a facade wrapper (struct
+ * weir_acl_event), never its address, validated by the library's handle
+ * registry (acl_state.h) before any use: a destroyed event's handle stays
+ * invalid (107017) even after a new event reuses its slot.
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
@@ -98,8 +100,13 @@ static aclError weir_acl_event_create(aclrtEvent *event, uint32_t flag, uint32_t
 	w->flags = flag;
 	w->model = model;
 	w->device = info.device;
-	weir__acl_reg_add(&w->obj, WEIR_ACL_OBJ_EVENT);
-	*event = w;
+	if (!weir__acl_reg_add(&w->obj, WEIR_ACL_OBJ_EVENT)) {
+		weir_event_destroy(w->ev);
+		weir__free(w);
+		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
+		                      "out of memory (event handle)");
+	}
+	*event = weir__acl_reg_handle(&w->obj);
 	return ACL_SUCCESS;
 }
 
@@ -135,7 +142,9 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
 		                      "event %p is not a live event (destroyed or never created)", event);
 	struct weir_acl_event *w = (struct weir_acl_event *)o;
-	/* Never blocks: queued records and waits keep the weir event alive. */
+	/* Never blocks: queued records keep the weir event alive; waits on a
+	 * legacy event whose flag is still clear fail with 107017 (the weir
+	 * event's destroy resumes and fails them, sched/event.c invariant 7). */
 	int st = weir_event_destroy(w->ev);
 	weir__acl_reg_free_deferred(&w->obj);
 	if (st != WEIR_OK)

@@ -241,7 +241,8 @@ static aclError weir_acl_init(const char *configPath, uint64_t *gen)
 	if (!weir__acl_reg_init()) {
 		weir__free(cpus);
 		weir__acl_unlock();
-		return weir__acl_fail(ACL_ERROR_BAD_ALLOC, "aclInit", "out of memory (handle table)");
+		return weir__acl_fail(ACL_ERROR_BAD_ALLOC, "aclInit",
+		                      "cannot register the facade's handle types (registry full)");
 	}
 
 	weir_runtime_t *rt = NULL;

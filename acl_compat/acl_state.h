@@ -6,23 +6,25 @@
  * Guard legend for struct fields:
  *   I: immutable after the object is published in the registry
  *   L: protected by the facade lock (weir__acl_lock)
- *   R: read under weir__rcu_read_lock, written by the registry (liburcu)
+ *   R: read under weir__rcu_read_lock, written by the registry
  *   A: atomic (sched/atomic.h)
  *
- * Handle registry (acl_registry.c): contexts and events are facade objects
- * whose address is their ACL handle. A handle is validated by looking its
- * VALUE up in one liburcu lock-free hash table (cds_lfht, memb flavour);
- * the value is never dereferenced unless the lookup found it.
+ * Handles (acl_registry.c): contexts and events are facade objects
+ * registered in the library's one handle registry (sched/registry.h), under
+ * registry type ids of their own. Their ACL handle is the registry handle
+ * (generation, type, slot) cast to the ACL pointer type, never an address:
+ * it is validated exactly as a stream handle is, and a value is never
+ * dereferenced unless the lookup found a live object of that kind.
  * Invariants:
- *   1. An object is fully initialized before it is added (its fields are
- *      published: TSan release on the object before cds_lfht_add, acquire
- *      after every successful lookup; liburcu 0.13 is not instrumented).
- *   2. The match function compares node addresses only, never reads an
- *      object field, so it is safe on any node it visits.
- *   3. An object is freed only through weir__rcu_call() after a successful
- *      cds_lfht_del(), so a reader that found it inside a read-side section
- *      may read its I: fields until weir__rcu_read_unlock().
- *   4. Exactly one caller wins cds_lfht_del() for an object; only the winner
+ *   1. An object is fully initialized before weir__acl_reg_add() publishes
+ *      it (the registry's release store; its lookups acquire).
+ *   2. A destroyed handle stays invalid forever, even after its slot holds a
+ *      new object: the slot's generation is bumped before it is reused, and
+ *      a lookup compares the whole handle.
+ *   3. An object is freed only through weir__acl_reg_free_deferred() after a
+ *      successful removal, so a reader that found it inside a read-side
+ *      section may read its I: fields until weir__rcu_read_unlock().
+ *   4. Exactly one caller wins the removal of an object; only the winner
  *      destroys the weir objects behind it and schedules the free.
  */
 #ifndef WEIR_ACL_STATE_H
@@ -33,22 +35,22 @@
 
 #include "acl_compat/acl_internal.h"
 #include "sched/rcu.h"
-#include <urcu/rculfhash.h>
+#include "sched/registry.h"
 
-enum weir_acl_obj_type {
-	WEIR_ACL_OBJ_CTX = 0x43545831u,   /* "CTX1" */
-	WEIR_ACL_OBJ_EVENT = 0x45565431u, /* "EVT1" */
+/* Kinds of facade objects; each gets a registry type id at aclInit. A new
+ * kind (e.g. notify) is one more entry here and one name in acl_registry.c. */
+enum weir_acl_obj_kind {
+	WEIR_ACL_OBJ_CTX = 0,
+	WEIR_ACL_OBJ_EVENT = 1,
+	WEIR_ACL_OBJ__COUNT
 };
 
 struct weir_acl_obj {
-	struct cds_lfht_node node;  /* R: registry linkage */
-	uint32_t type;              /* I */
-	struct weir_rcu_head rcu;   /* used once, after removal */
+	struct weir_obj reg;        /* registry header: reg.handle is the ACL handle */
 };
 
 struct weir_acl_ctx {
 	struct weir_acl_obj obj;
-	uint64_t serial;          /* I: unique per process, never reused */
 	weir_group_t *group;      /* I */
 	weir_stream_t *dstream;   /* I: default stream */
 	uint32_t device;          /* I */
@@ -65,20 +67,23 @@ struct weir_acl_event {
 	uint32_t device;          /* I */
 };
 
-/* Registry (acl_registry.c). Create the table (aclInit, lock held): false
- * when out of memory. add/del/lookup need no facade lock. */
+/* Registry (acl_registry.c). Obtain the kinds' registry type ids (aclInit,
+ * lock held): false when the registry has no type id left. The others need no
+ * facade lock. */
 bool weir__acl_reg_init(void);
-void weir__acl_reg_add(struct weir_acl_obj *o, uint32_t type);
+/* Publish a fully built object (invariant 1). false: out of memory. */
+bool weir__acl_reg_add(struct weir_acl_obj *o, enum weir_acl_obj_kind kind);
+/* The ACL handle of a published object. */
+void *weir__acl_reg_handle(const struct weir_acl_obj *o);
 /* Must be called inside weir__rcu_read_lock(). true if this call removed it. */
 bool weir__acl_reg_del_locked(struct weir_acl_obj *o);
-/* Inside weir__rcu_read_lock(): the object whose handle is `h` and whose
- * type is `type`, or NULL. */
-struct weir_acl_obj *weir__acl_reg_lookup_locked(const void *h, uint32_t type);
+/* Inside weir__rcu_read_lock(): the live object of that kind whose handle
+ * is `h`, or NULL (garbage, destroyed or another kind's handle). */
+struct weir_acl_obj *weir__acl_reg_lookup_locked(const void *h, enum weir_acl_obj_kind kind);
 /* Remove every object (finalize only: no concurrent calls); calls fn on each
- * removed object, outside the read-side section, then frees it after a grace
- * period. */
+ * removed object, outside any lock, then frees it after a grace period. */
 void weir__acl_reg_clear(void (*fn)(struct weir_acl_obj *o));
-/* Free a removed object after a grace period. */
+/* Free a removed object after a grace period (its slot is recycled then). */
 void weir__acl_reg_free_deferred(struct weir_acl_obj *o);
 
 /* Init / finalize hooks. */

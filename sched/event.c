@@ -44,6 +44,20 @@
  *     then reads park_event (seq_cst). So either the abort finds the park
  *     and takes the stream back under the lock, or the worker sees the
  *     abort and does not park; never neither.
+ *  7. Destroy never strands a waiter. Once an event is destroyed no record
+ *     can be queued any more, so a wait that is not satisfied when every
+ *     record already queued has completed never will be: the event is then
+ *     "stranded" (stranded_locked()). weir_event_destroy() (and runtime
+ *     teardown) sets `destroyed` under `lock` and, if the event is stranded,
+ *     unlinks every parked stream and resumes it; a completer that finds it
+ *     stranded does the same. A resumed stream re-runs its wait, and a wait
+ *     evaluated under `lock` on a stranded event fails with WEIR_EHANDLE
+ *     instead of parking (ACL forbids destroying an event in use). All of
+ *     it happens under `lock`, so whichever of destroy, the last completer
+ *     and a parking worker comes last sees the others. Waits that a queued
+ *     record can still satisfy keep waiting for it; in practice only FLAG
+ *     waits ever fail (a snapshot wait's record was queued before it, so
+ *     once every record has completed, every snapshot wait is satisfied).
  *  Limits (documented): more than WEIR_EVENT_EARLY records of one event
  *  completing ahead of an earlier one degrade to "newest wins" for the
  *  overflow; host query/sync of a re-recorded event wait for every record up
@@ -125,6 +139,49 @@ static void event_unlist(struct weir_event *e)
 	pthread_mutex_unlock(&rt->lock);
 }
 
+/* Invariant 7: e is destroyed and every record queued on it has completed,
+ * so a wait that is not satisfied now never will be. Caller holds e->lock. */
+static bool stranded_locked(struct weir_event *e)
+{
+#ifdef WEIR_BUSTED_EVENT_DESTROY_STRANDS_WAITERS
+	/* Planted bug (testing the tests): a destroyed event never counts as
+	 * stranded, so waits on a never-set FLAG event park forever. */
+	return false;
+#endif
+	/* A1: seq_cst - done_gen; pairs with the completers' R2 (invariant
+	 * 1), who take this lock after it to resume waiters. rec_gen relaxed:
+	 * after the destroy no record is queued any more, except by a call
+	 * racing it (a user race: its waiters then fail rather than wait). */
+	return e->destroyed &&
+	       weir_seq_geq(weir_load_seqcst(&e->done_gen), weir_load_relaxed(&e->rec_gen));
+}
+
+/* Invariant 7, destroy side: mark e destroyed; if it is stranded, resume
+ * every stream parked on it, so that each re-runs (and fails) its wait.
+ * Otherwise the completion of its last queued record does that. */
+static void event_release_waiters(struct weir_event *e)
+{
+	struct weir_stream *wake = NULL;
+	pthread_mutex_lock(&e->lock);
+	e->destroyed = true;
+	while (e->parked && stranded_locked(e)) {
+		struct weir_stream *st = e->parked;
+		e->parked = st->park_next;
+		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+		weir_store_relaxed(&st->park_event, NULL);
+		st->park_next = wake;
+		wake = st;
+	}
+	pthread_mutex_unlock(&e->lock);
+	/* Invariant 4: unlinked streams are ours to resume. */
+	while (wake) {
+		struct weir_stream *st = wake;
+		wake = st->park_next;
+		st->park_next = NULL;
+		weir__stream_unpark(st);
+	}
+}
+
 WEIR_API int weir_event_destroy(weir_event_t *h)
 {
 	weir__rcu_read_lock();
@@ -133,6 +190,7 @@ WEIR_API int weir_event_destroy(weir_event_t *h)
 	weir__rcu_read_unlock();
 	if (!mine)
 		return WEIR_EHANDLE;
+	event_release_waiters(e);
 	event_unlist(e);
 	weir__event_put(e);
 	return WEIR_OK;
@@ -141,6 +199,8 @@ WEIR_API int weir_event_destroy(weir_event_t *h)
 void weir__event_teardown(struct weir_event *e)
 {
 	bool mine = weir__reg_remove(&e->obj);
+	if (mine)
+		event_release_waiters(e);
 	event_unlist(e);
 	if (mine)
 		weir__event_put(e);
@@ -312,7 +372,8 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 		struct weir_stream **pp = &e->parked;
 		while (*pp) {
 			struct weir_stream *st = *pp;
-			if (satisfied(e, st->park_gen, true)) {
+			/* Invariant 7: a stranded event resumes every waiter. */
+			if (satisfied(e, st->park_gen, true) || stranded_locked(e)) {
 				*pp = st->park_next;
 				weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
 				weir_store_relaxed(&st->park_event, NULL);
@@ -340,17 +401,23 @@ void weir__event_reset_flag(struct weir_event *e)
 	weir_store_seqcst(&e->flag, 0); /* pairs with A1 */
 }
 
-bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
+int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
 {
 	if (satisfied(e, gen, false))
-		return true;
+		return WEIR_OK;
 	pthread_mutex_lock(&e->lock);
 	/* Invariant 3: announce, then re-check. */
 	weir_faa_seqcst(&e->nparked, 1);
 	if (satisfied(e, gen, true)) {
 		weir_fas_relaxed(&e->nparked, 1);
 		pthread_mutex_unlock(&e->lock);
-		return true;
+		return WEIR_OK;
+	}
+	if (stranded_locked(e)) {
+		/* Invariant 7: no record can satisfy this wait any more. */
+		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+		pthread_mutex_unlock(&e->lock);
+		return WEIR_EHANDLE;
 	}
 	st->park_gen = gen;
 	st->park_next = e->parked;
@@ -366,11 +433,11 @@ bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t
 		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
 		weir_store_relaxed(&st->park_event, NULL);
 		pthread_mutex_unlock(&e->lock);
-		return true;
+		return WEIR_OK;
 	}
 	weir__stream_park(st);
 	pthread_mutex_unlock(&e->lock);
-	return false;
+	return WEIR_ENOTREADY;
 }
 
 bool weir__event_cancel_park(struct weir_stream *st)

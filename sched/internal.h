@@ -36,6 +36,7 @@
 #include "sched/atomic.h"
 #include "sched/alloc.h"
 #include "sched/rcu.h"
+#include "sched/registry.h"
 
 #include "sched/ck.h"
 
@@ -175,38 +176,8 @@ static inline void weir__ec_notify(struct weir_ec *ec, int n)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Registry: validated handles                                               */
+/* Registry: validated handles (sched/registry.h)                            */
 /* ------------------------------------------------------------------------ */
-
-enum weir_obj_type {
-	WEIR_T_GROUP = 1,
-	WEIR_T_STREAM = 2,
-	WEIR_T_EVENT = 3,
-	WEIR_T_REPORTER = 4,
-};
-
-/* Header of every object that users hold a handle to. */
-struct weir_obj {
-	uint64_t handle;            /* I: the value users hold */
-	uint32_t type;              /* I */
-	struct weir_rcu_head rcu;   /* for deferred free */
-	void (*free_fn)(struct weir_obj *); /* set by weir__obj_retire */
-};
-
-/* Publish `o` in the registry and set o->handle. WEIR_OK or WEIR_ENOMEM. */
-int weir__reg_insert(struct weir_obj *o, uint32_t type);
-/* Inside an RCU read-side section: the live object of that type named by
- * handle h, or NULL. Never dereferences h itself. */
-struct weir_obj *weir__reg_lookup(const void *h, uint32_t type);
-/* Unpublish: lookups that start afterwards fail. Returns true for the one
- * caller that removed it (a racing second destroy gets false). */
-bool weir__reg_remove(struct weir_obj *o);
-/* Recycle o's slot: call only after a grace period (from an RCU callback). */
-void weir__reg_release(struct weir_obj *o);
-/* Deferred free: after a grace period, release the slot and call fn(o). */
-void weir__obj_retire(struct weir_obj *o, void (*fn)(struct weir_obj *));
-
-#define WEIR__HANDLE(o) ((void *)(uintptr_t)((o)->obj.handle))
 
 /* ------------------------------------------------------------------------ */
 /* Task records and per-thread pools                                         */
@@ -467,7 +438,7 @@ struct weir_event {
 	pthread_mutex_t lock;              /* guards parked */
 	struct weir_stream *parked;        /* L(lock) */
 	_Atomic uint32_t refs;             /* A: handle + queued tasks + holders */
-	bool destroyed;                    /* L(rt->lock) */
+	bool destroyed;                    /* L(lock): the handle was destroyed (invariant 7) */
 	struct weir_event *rt_next;        /* L(rt->lock) */
 	struct weir_event *rt_prev;        /* L(rt->lock) */
 };
@@ -476,10 +447,13 @@ void weir__event_get(struct weir_event *e);
 void weir__event_put(struct weir_event *e);
 /* Worker side. */
 void weir__event_complete_record(struct weir_event *e, uint64_t gen);
-/* False if the stream parked (the caller must then leave it alone); true if
- * the wait is satisfied, or if an abort raced the park (the caller then
- * re-checks for discard). */
-bool weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
+/* Evaluate a wait task. WEIR_ENOTREADY: the stream parked (the caller must
+ * then leave it alone). WEIR_OK: the wait is satisfied, or an abort raced the
+ * park (the caller then re-checks for discard). WEIR_EHANDLE: the wait can
+ * never be satisfied because its event was destroyed and no record queued
+ * before that can satisfy it (event.c invariant 7): the caller retires the
+ * task with that status. */
+int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
 void weir__event_reset_flag(struct weir_event *e);
 /* Cancel a park (abort); returns true if the caller now owns the stream. */
 bool weir__event_cancel_park(struct weir_stream *st);

@@ -1,6 +1,8 @@
 /*
- * sched/registry.c - the handle registry: every group, stream, event and
- * reporter handle a user holds is checked here before it is used.
+ * sched/registry.c - the handle registry (sched/registry.h): every handle a
+ * user holds, the scheduler's (group, stream, event, reporter) and those of
+ * the layers above (ACL contexts and events, under type ids they obtained
+ * from weir__reg_type()), is checked here before it is used.
  *
  * A handle is not a pointer. It encodes (generation, type, slot index):
  *
@@ -12,8 +14,10 @@
  * Lookup decodes the index, finds the slot in a two-level table whose chunks
  * are published with release stores and never freed, loads the slot's object
  * pointer and accepts it only if the object's own (immutable) handle equals
- * the one given. Garbage, destroyed, foreign or wrong-type handles therefore
- * fail without ever being dereferenced.
+ * the one given: slot, type and the slot's current generation. Garbage,
+ * destroyed, recycled-slot, foreign or wrong-type handles therefore fail
+ * without ever being dereferenced, and a stale handle never acts on the
+ * object that now occupies its slot.
  *
  * Invariants:
  *  1. A slot's object pointer is set (release) only after the object is fully
@@ -25,8 +29,29 @@
  *     its generation bumped, so a stale handle can never name a new object
  *     while a reader might still hold the old one.
  *  4. Chunks are never freed while the process runs; the table only grows.
+ *  5. Type ids 1..WEIR_T_FIXED_LAST are the scheduler's; the others are
+ *     handed out once per name by weir__reg_type() and never taken back, so
+ *     a handle of one layer's type never validates as another's.
  */
-#include "sched/internal.h"
+#include "sched/registry.h"
+
+#include "sched/alloc.h"
+#include "sched/atomic.h"
+#include "weir/status.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Self-contained: the registry dies the way sched/internal.h's weir__die()
+ * does, without depending on the scheduler's private header. */
+#define reg_die(what)                                                           \
+	do {                                                                    \
+		fprintf(stderr, "weir: fatal: %s at %s:%d (%s)\n", (what),      \
+		        __FILE__, __LINE__, __func__);                          \
+		abort();                                                        \
+	} while (0)
 
 #define REG_CHUNK_BITS 12u
 #define REG_CHUNK (1u << REG_CHUNK_BITS)
@@ -44,7 +69,38 @@ static struct {
 	_Atomic(struct reg_slot *) dir[REG_DIR]; /* A: chunks, published once */
 	uint32_t nslots;                 /* L(lock): slots ever handed out */
 	uint32_t free_head;              /* L(lock): index + 1 of a free slot, 0 = none */
+	const char *type_name[WEIR_T_MAX + 1]; /* L(lock): ids given by weir__reg_type() */
 } reg = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void reg_lock(void)
+{
+	if (pthread_mutex_lock(&reg.lock))
+		reg_die("pthread_mutex_lock");
+}
+
+static void reg_unlock(void)
+{
+	pthread_mutex_unlock(&reg.lock);
+}
+
+uint32_t weir__reg_type(const char *name)
+{
+	uint32_t id = 0;
+	reg_lock();
+	for (uint32_t t = WEIR_T_FIXED_LAST + 1; t <= WEIR_T_MAX; t++) {
+		if (reg.type_name[t] && strcmp(reg.type_name[t], name) == 0) {
+			id = t;
+			break;
+		}
+		if (!reg.type_name[t]) {
+			reg.type_name[t] = name;
+			id = t;
+			break;
+		}
+	}
+	reg_unlock();
+	return id;
+}
 
 static struct reg_slot *reg_slot_of(uint32_t idx)
 {
@@ -78,11 +134,12 @@ static int64_t reg_take_locked(void)
 
 int weir__reg_insert(struct weir_obj *o, uint32_t type)
 {
-	if (pthread_mutex_lock(&reg.lock))
-		weir__die("pthread_mutex_lock");
+	if (type == 0 || type > WEIR_T_MAX)
+		return WEIR_EINVAL;
+	reg_lock();
 	int64_t idx = reg_take_locked();
 	if (idx < 0) {
-		pthread_mutex_unlock(&reg.lock);
+		reg_unlock();
 		return WEIR_ENOMEM;
 	}
 	struct reg_slot *s = reg_slot_of((uint32_t)idx);
@@ -94,16 +151,17 @@ int weir__reg_insert(struct weir_obj *o, uint32_t type)
 	/* R2: release - publishes the built object (invariant 1); pairs with
 	 * A2 in weir__reg_lookup(). */
 	weir_store_release(&s->obj, o);
-	pthread_mutex_unlock(&reg.lock);
+	reg_unlock();
 	return WEIR_OK;
 }
 
 struct weir_obj *weir__reg_lookup(const void *hp, uint32_t type)
 {
 	uint64_t h = (uint64_t)(uintptr_t)hp;
-	if (((h >> 24) & 0xF) != REG_TAG || ((h >> 28) & 0xF) != type || (h >> 32) == 0)
+	if (type == 0 || ((h >> 24) & 0xF) != REG_TAG || ((h >> 28) & 0xF) != type ||
+	    (h >> 32) == 0)
 		return NULL;
-	uint32_t idx = (uint32_t)(h & 0xFFFFFF);
+	uint32_t idx = weir__reg_handle_slot(hp);
 	if ((idx >> REG_CHUNK_BITS) >= REG_DIR)
 		return NULL;
 	struct reg_slot *s = reg_slot_of(idx);
@@ -111,17 +169,24 @@ struct weir_obj *weir__reg_lookup(const void *hp, uint32_t type)
 		return NULL;
 	/* A2: acquire - sees the built object; pairs with R2. */
 	struct weir_obj *o = weir_load_acquire(&s->obj);
+#ifdef WEIR_BUSTED_NO_GENERATION_CHECK
+	/* Planted bug (testing the tests): the generation is not compared, so
+	 * a stale handle names whatever object now occupies its slot. */
+	if (!o || (uint32_t)o->handle != (uint32_t)h)
+		return NULL;
+#else
+	/* The whole value: slot, type and the slot's current generation. */
 	if (!o || o->handle != h)
 		return NULL;
+#endif
 	return o;
 }
 
 bool weir__reg_remove(struct weir_obj *o)
 {
-	uint32_t idx = (uint32_t)(o->handle & 0xFFFFFF);
+	uint32_t idx = weir__reg_handle_slot(WEIR__OBJ_HANDLE(o));
 	bool removed = false;
-	if (pthread_mutex_lock(&reg.lock))
-		weir__die("pthread_mutex_lock");
+	reg_lock();
 	struct reg_slot *s = reg_slot_of(idx);
 	if (s && weir_load_relaxed(&s->obj) == o) {
 		/* Relaxed: readers that still see o are covered by the grace
@@ -129,20 +194,19 @@ bool weir__reg_remove(struct weir_obj *o)
 		weir_store_relaxed(&s->obj, NULL);
 		removed = true;
 	}
-	pthread_mutex_unlock(&reg.lock);
+	reg_unlock();
 	return removed;
 }
 
 void weir__reg_release(struct weir_obj *o)
 {
-	uint32_t idx = (uint32_t)(o->handle & 0xFFFFFF);
-	if (pthread_mutex_lock(&reg.lock))
-		weir__die("pthread_mutex_lock");
+	uint32_t idx = weir__reg_handle_slot(WEIR__OBJ_HANDLE(o));
+	reg_lock();
 	struct reg_slot *s = reg_slot_of(idx);
 	s->gen = s->gen + 1 ? s->gen + 1 : 1;  /* invariant 3; 0 is never a generation */
 	s->next_free = reg.free_head;
 	reg.free_head = idx + 1;
-	pthread_mutex_unlock(&reg.lock);
+	reg_unlock();
 }
 
 static void weir_obj_retire_cb(struct weir_rcu_head *h)
@@ -156,4 +220,35 @@ void weir__obj_retire(struct weir_obj *o, void (*fn)(struct weir_obj *))
 {
 	o->free_fn = fn;
 	weir__rcu_call(&o->rcu, weir_obj_retire_cb);
+}
+
+size_t weir__reg_drain(uint32_t type, void (*fn)(struct weir_obj *o, void *arg), void *arg)
+{
+	size_t total = 0;
+	uint32_t idx = 0;
+	if (type == 0 || type > WEIR_T_MAX)
+		return 0;
+	for (;;) {
+		struct weir_obj *batch[64];
+		size_t n = 0;
+		reg_lock();
+		for (; idx < reg.nslots && n < 64; idx++) {
+			struct reg_slot *s = reg_slot_of(idx);
+			/* Relaxed: published objects are inserted and removed
+			 * under the lock we hold, so o is live and its I: fields
+			 * are visible (invariant 1). */
+			struct weir_obj *o = weir_load_relaxed(&s->obj);
+			if (o && o->type == type) {
+				weir_store_relaxed(&s->obj, NULL); /* as weir__reg_remove() */
+				batch[n++] = o;
+			}
+		}
+		reg_unlock();
+		if (n == 0)
+			break;
+		total += n;
+		for (size_t i = 0; i < n; i++)
+			fn(batch[i], arg);
+	}
+	return total;
 }

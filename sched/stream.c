@@ -465,15 +465,19 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__event_put(t->u.ev.ev);
 			weir__stream_retire_head(st, 0, false, &batch);
 			break;
-		case WEIR_TK_WAIT:
+		case WEIR_TK_WAIT: {
 			weir__task_batch_flush(&batch);
-			if (!weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen))
+			int wrc = weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen);
+			if (wrc == WEIR_ENOTREADY)
 				return; /* parked: the stream is no longer ours */
 			if (should_discard(st))
 				continue; /* an abort raced the park: discard it above */
 			weir__event_put(t->u.ev.ev);
-			weir__stream_retire_head(st, 0, false, &batch);
+			/* WEIR_EHANDLE: its event was destroyed and nothing
+			 * can satisfy it (event.c invariant 7). */
+			weir__stream_retire_head(st, wrc, false, &batch);
 			break;
+		}
 		case WEIR_TK_HOST:
 			/* The task leaves the FIFO (its link is reused by the
 			 * callback inbox); the callback thread retires it. */

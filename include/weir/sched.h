@@ -293,7 +293,14 @@ WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
                                weir_event_t **out);
 
 /* Never blocks. Records and waits already queued keep the event alive; it is
- * freed once the last of them has run. */
+ * freed once the last of them has run. A queued wait that a record queued
+ * before the destroy can still satisfy waits for it as usual (so every
+ * snapshot wait does). A wait that nothing can satisfy any more (a FLAG
+ * event whose flag is clear once its queued records have completed), parked
+ * or still queued, fails instead: the wait task fails with WEIR_EHANDLE,
+ * reported by the stream's next sync like any failing task, and the stream
+ * goes on. So no stream or group destroy blocks forever on a destroyed
+ * event. */
 WEIR_API int weir_event_destroy(weir_event_t *e);
 
 /* Queue a record of `e` on `s`: it completes when every task submitted to `s`
@@ -307,8 +314,10 @@ WEIR_API int weir_event_reset(weir_event_t *e, weir_stream_t *s);
 
 /* Queue a wait on `s`: tasks submitted to `s` later start only after the
  * record captured now completes (snapshot events; a never-recorded event is
- * already complete) or after the flag is next set (FLAG events). The host
- * never blocks and no worker ever blocks: the stream parks on the event. */
+ * already complete) or after the flag is next set (FLAG events; the wait
+ * fails with WEIR_EHANDLE if the event is destroyed before anything sets it,
+ * see weir_event_destroy). The host never blocks and no worker ever blocks: the
+ * stream parks on the event. */
 WEIR_API int weir_stream_wait_event(weir_stream_t *s, weir_event_t *e);
 
 /* WEIR_OK if the latest record (snapshot) has completed / the flag is set;
