@@ -173,6 +173,8 @@ static int add_tensor(struct cc *c, const weir_tensor_desc_t *d, int kind, int32
 {
 	weir_plan_t *p = c->p;
 	if (p->ntensors == c->cap_tensors) {
+		if (c->cap_tensors > UINT32_MAX / 2)
+			return WEIR_ENOMEM;
 		uint32_t cap = c->cap_tensors ? c->cap_tensors * 2 : 64;
 		struct wc_tensor *v = weir__realloc(p->tensors, cap * sizeof(*v));
 		if (!v)
@@ -180,17 +182,44 @@ static int add_tensor(struct cc *c, const weir_tensor_desc_t *d, int kind, int32
 		p->tensors = v;
 		c->cap_tensors = cap;
 	}
+	int64_t bytes = d ? weir_tensor_desc_bytes(d) : 0;
+	if (bytes < 0)
+		return WEIR_EINTERNAL;   /* callers pass checked descs only */
 	struct wc_tensor *t = &p->tensors[p->ntensors];
 	memset(t, 0, sizeof(*t));
-	if (d) {
+	if (d)
 		t->desc = *d;
-		t->bytes = (uint64_t)weir_tensor_desc_bytes(d);
-	}
+	t->bytes = (uint64_t)bytes;
 	t->kind = kind;
 	t->producer = producer;
 	t->name = name;
 	*id = p->ntensors++;
 	return WEIR_OK;
+}
+
+/* add_tensor()'s failure, with a message for the node (ENOMEM gets the
+ * driver's generic one). */
+static int tensor_fail(const struct cc *c, int rc, const char *node)
+{
+	if (rc == WEIR_EINTERNAL)
+		return weir__graph_err(rc, "graph '%s': node '%s': invalid tensor desc", c->g->name, node);
+	return rc;
+}
+
+/* Why an inferred desc is unusable: WEIR_OK if it is fine, WEIR_ESHAPE if it
+ * is well formed but its byte size overflows (the inputs or attrs asked for
+ * too much), WEIR_EINTERNAL if it is malformed (the infer function is
+ * wrong). */
+static int desc_problem(const weir_tensor_desc_t *d)
+{
+	if (weir_tensor_desc_bytes(d) >= 0)
+		return WEIR_OK;
+	if (d->rank > WEIR_MAX_RANK || !weir_dtype_size(d->dtype))
+		return WEIR_EINTERNAL;
+	for (uint32_t i = 0; i < d->rank; i++)
+		if (d->dims[i] < 0)
+			return WEIR_EINTERNAL;
+	return WEIR_ESHAPE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -234,6 +263,9 @@ static int pass_verify(struct cc *c)
 		if (no < d->min_outputs || no > d->max_outputs)
 			return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' (%s) has %u outputs; the op makes %u..%u",
 			                       g->name, nd->name, nd->op, no, d->min_outputs, d->max_outputs);
+		if (no > WEIR_PLAN_MAX_NODE_OUTPUTS)
+			return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' (%s) has %u outputs; a node may have at most %u",
+			                       g->name, nd->name, nd->op, no, WEIR_PLAN_MAX_NODE_OUTPUTS);
 		c->nout[i] = no;
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -366,8 +398,9 @@ static int pass_infer(struct cc *c)
 		const struct wg_node *nd = g->nodes[i];
 		if (nd->kind != WG_OP) {
 			uint32_t t;
-			if (add_tensor(c, &nd->desc, nd->kind == WG_DATA ? WC_INPUT : WC_CONST, -1, nd->name, &t))
-				return WEIR_ENOMEM;
+			int rc = add_tensor(c, &nd->desc, nd->kind == WG_DATA ? WC_INPUT : WC_CONST, -1, nd->name, &t);
+			if (rc)
+				return tensor_fail(c, rc, nd->name);
 			c->tbase[i] = t;
 			p->tensors[t].io = nd->data_index;
 			p->tensors[t].const_src = nd->const_data;
@@ -408,11 +441,17 @@ static int pass_infer(struct cc *c)
 			.msg = msg, .msg_size = sizeof(msg),
 		};
 		int rc = s->def->infer(&ic);
-		for (uint32_t k = 0; !rc && k < s->nout; k++)
-			if (weir_tensor_desc_bytes(&outd[k]) < 0) {
-				weir_op_fail(&ic, WEIR_EINTERNAL, "inference produced an invalid desc for output %u", k);
-				rc = WEIR_EINTERNAL;
-			}
+		for (uint32_t k = 0; !rc && k < s->nout; k++) {
+			char ds[96];
+			rc = desc_problem(&outd[k]);
+			if (rc == WEIR_ESHAPE)
+				weir_op_fail(&ic, rc, "output %u %s is too large: its element count times its "
+				             "dtype size overflows (at most %lld elements)", k,
+				             weir_tensor_desc_str(&outd[k], ds, sizeof(ds)),
+				             (long long)(INT64_MAX / 16));
+			else if (rc)
+				weir_op_fail(&ic, rc, "inference produced an invalid desc for output %u", k);
+		}
 		if (rc) {
 			weir__free(ind);
 			weir__free(inc);
@@ -423,7 +462,7 @@ static int pass_infer(struct cc *c)
 		}
 		int err = 0;
 		for (uint32_t k = 0; k < s->nout && !err; k++) {
-			uint32_t t;
+			uint32_t t = 0;
 			err = add_tensor(c, &outd[k], WC_FEATURE, (int32_t)si, nd->name, &t);
 			if (k == 0)
 				c->tbase[i] = t;
@@ -436,9 +475,18 @@ static int pass_infer(struct cc *c)
 			};
 			size_t ws = s->def->workspace(&call);
 			if (ws) {
+				/* A request no tensor can describe (more than INT64_MAX / 16
+				 * bytes) fails the compile; it is never shrunk. */
 				weir_tensor_desc_t wd;
-				int64_t dims[1] = { (int64_t)ws };
-				weir_tensor_desc_init(&wd, WEIR_DT_UINT8, 1, dims);
+				int64_t dims[1] = { ws > (size_t)INT64_MAX ? -1 : (int64_t)ws };
+				if (weir_tensor_desc_init(&wd, WEIR_DT_UINT8, 1, dims) != WEIR_OK) {
+					weir__free(ind);
+					weir__free(inc);
+					weir__free(outd);
+					return weir__graph_err(WEIR_ENOMEM, "graph '%s': node '%s' (%s) asks for a workspace of %zu bytes; "
+					                       "at most %lld bytes can be planned",
+					                       g->name, nd->name, nd->op, ws, (long long)(INT64_MAX / 16));
+				}
 				uint32_t t;
 				err = add_tensor(c, &wd, WC_WORKSPACE, (int32_t)si, nd->name, &t);
 				if (!err) {
@@ -456,7 +504,7 @@ static int pass_infer(struct cc *c)
 		weir__free(inc);
 		weir__free(outd);
 		if (err)
-			return WEIR_ENOMEM;
+			return tensor_fail(c, err, nd->name);
 	}
 	p->nkernels = p->nsteps;
 	/* Readers and dependencies. */
@@ -556,8 +604,9 @@ static int pass_bind(struct cc *c)
 		/* Data, Const, or a port already bound to an earlier output. */
 		uint32_t d;
 		weir_tensor_desc_t desc = p->tensors[t].desc;
-		if (add_tensor(c, &desc, WC_OUTPUT, -1, p->tensors[t].name, &d))
-			return WEIR_ENOMEM;
+		int rc = add_tensor(c, &desc, WC_OUTPUT, -1, p->tensors[t].name, &d);
+		if (rc)
+			return tensor_fail(c, rc, p->tensors[t].name);
 		p->tensors[d].io = j;
 		p->output_tensor[j] = d;
 		if (add_copy_step(c, t, d, p->tensors[t].name))
@@ -731,11 +780,22 @@ static int cmp_off(const void *a, const void *b)
 	return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
+/* The most an arena may span: what weir_mem_alloc() can be asked for. */
+#define WC_MAX_ARENA ((uint64_t)INT64_MAX & ~(uint64_t)63)
+
+static int arena_too_big(const struct cc *c, const char *arena, const char *tensor)
+{
+	return weir__graph_err(WEIR_ENOMEM, "graph '%s': the %s arena would exceed %llu bytes at the tensor of node '%s'",
+	                       c->g->name, arena, (unsigned long long)WC_MAX_ARENA, tensor);
+}
+
 static int pass_memory(struct cc *c)
 {
 	weir_plan_t *p = c->p;
 	uint32_t S = c->S;
-	/* Const arena: packed in tensor order. */
+	/* Const arena: packed in tensor order. A tensor's size is at most
+	 * INT64_MAX / 2 + 63 (weir_tensor_desc_bytes()), and every offset + size
+	 * is kept <= WC_MAX_ARENA, so no sum here or below can wrap. */
 	uint64_t coff = 0;
 	for (uint32_t i = 0; i < p->ntensors; i++) {
 		struct wc_tensor *t = &p->tensors[i];
@@ -743,6 +803,8 @@ static int pass_memory(struct cc *c)
 			continue;
 		t->offset = coff;
 		t->size = ALIGN64(t->bytes);
+		if (t->size > WC_MAX_ARENA - coff)
+			return arena_too_big(c, "const", t->name);
 		coff += t->size;
 	}
 	p->const_size = coff;
@@ -816,6 +878,12 @@ static int pass_memory(struct cc *c)
 				if (iv[2 * i + 1] > off)
 					off = iv[2 * i + 1];
 			}
+			if (t->size > WC_MAX_ARENA - off) {
+				weir__free(active);
+				weir__free(iv);
+				weir__free(next);
+				return arena_too_big(c, "feature", t->name);
+			}
 			t->offset = off;
 			if (off + t->size > top)
 				top = off + t->size;
@@ -841,6 +909,11 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 	if (!o)
 		o = &dflt;
 	struct cc c = { .g = g, .o = o };
+	/* Start from an empty message so that a pass's own message survives
+	 * (below); a successful compile puts the caller's last message back. */
+	char prev[512];
+	snprintf(prev, sizeof(prev), "%s", weir_graph_last_error());
+	weir__graph_err_clear();
 	c.S = o->max_streams ? o->max_streams : 4;
 	if (c.S > WEIR_PLAN_MAX_STREAMS)
 		c.S = WEIR_PLAN_MAX_STREAMS;
@@ -874,8 +947,10 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 		if (!rc)
 			rc = pass_memory(&c);
 	}
-	if (rc == WEIR_ENOMEM)
+	if (rc == WEIR_ENOMEM && !weir_graph_last_error()[0])
 		weir__graph_err(rc, "graph '%s': out of memory while compiling", g->name);
+	else if (rc && !weir_graph_last_error()[0])
+		weir__graph_err(rc, "graph '%s': compiling failed: %s", g->name, weir_strerror(rc));
 	for (uint32_t i = 0; c.preds && i < n; i++)
 		weir__free(c.preds[i].v);
 	for (uint32_t i = 0; c.succs && i < n; i++)
@@ -892,6 +967,7 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 		weir__plan_destroy(c.p);
 		return rc;
 	}
+	weir__graph_err(WEIR_OK, "%s", prev);
 	*out = c.p;
 	return WEIR_OK;
 }

@@ -3,12 +3,16 @@
  * passes that make it. Internal; the session API (weir/session.h) drives it.
  *
  * Passes, in order (graph/compile.c):
- *  1. verify      ops registered, input/output counts, ports, Data indices
+ *  1. verify      ops registered, input/output counts (at most
+ *                 WEIR_PLAN_MAX_NODE_OUTPUTS per node), ports, Data indices
  *                 dense 0..n-1, outputs set, no cycle (the error names a node
  *                 on the cycle and the cycle's path).
  *  2. order       topological order over data + control edges (Kahn, ties
  *                 by node id); this is also the submission order at run time.
- *  3. infer       shapes/dtypes through each op's infer function.
+ *  3. infer       shapes/dtypes through each op's infer function; an output
+ *                 whose element count x dtype size overflows is WEIR_ESHAPE,
+ *                 a workspace request beyond INT64_MAX / 16 bytes WEIR_ENOMEM
+ *                 (never shrunk), both naming the node.
  *  4. streams     a node continues the stream of its first predecessor that
  *                 has not yet passed its stream on; otherwise it opens a new
  *                 stream, round-robin over max_streams (ge.streamMaxParallelNum).
@@ -22,7 +26,10 @@
  *                 access of its previous tenant happens-before the new
  *                 producer (same stream earlier, or covered by an event);
  *                 consts packed in a const arena; graph inputs/outputs are
- *                 bound to the caller's buffers (zero copy).
+ *                 bound to the caller's buffers (zero copy). Arena offsets
+ *                 are overflow-checked: an arena past INT64_MAX bytes is
+ *                 WEIR_ENOMEM naming the node. Zero-byte tensors take no
+ *                 arena space (size 0, offset 0).
  *
  * Stream 0 is the caller's stream at run time. Positions: step k of stream s
  * has pos >= 1; pos 0 of stream 0 is the fork point.
@@ -38,6 +45,9 @@
 #include "graph/op.h"
 
 #define WEIR_PLAN_MAX_STREAMS 64
+/* Outputs one node may have (a larger explicit count fails verify with
+ * WEIR_EINVAL instead of sizing the plan's arrays by it). */
+#define WEIR_PLAN_MAX_NODE_OUTPUTS 65536u
 
 enum wc_tensor_kind {
 	WC_FEATURE = 0,   /* in the feature arena */

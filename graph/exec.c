@@ -25,7 +25,10 @@
  *     on U comes after the previous run's joins (same stream) or after its
  *     done record (wait done), and all internal work of a run is ordered
  *     after its fork and before its joins (compile.c invariant 1 + joins
- *     cover every stream).
+ *     cover every stream). Tasks on U can be discarded (an abort, a STOP
+ *     group), and a discarded record still completes its event, so a
+ *     streams run also starts by waiting each internal stream's tail event,
+ *     recorded on that stream after the previous run's last step there.
  *  2. Hence the patch slots (kernel I/O pointers) and the fail code are
  *     written by tasks of one run only after every task of the previous run
  *     that read them has finished (T fields need no atomics, except `fail`,
@@ -34,6 +37,32 @@
  *  4. An inline run is one task on U, so (1) and (2) hold by U's order
  *     alone: the run's steps happen after its bind and before its done
  *     record, and the next run's first task is ordered after done.
+ *  5. Ownership of argument blocks: every task's arguments travel in the
+ *     task's own copy (weir_launch copies them), so nothing the host frees
+ *     is read by a task and nothing a task frees is read by the host. A bind
+ *     is one or more chunk tasks of BIND_CHUNK pointers each (never a heap
+ *     array). The one heap block, a callback run's cb_rec, is made before
+ *     any task of the run is queued and is freed by its host task (or by
+ *     submit() if that launch fails). Tasks point only into L, which
+ *     weir__exec_unload() frees after the last `done` record and after
+ *     destroying the internal streams; a run that fails part-way still
+ *     records `done` (or, failing that, is waited for), so no queued task
+ *     outlives L or an output buffer weir allocated for the run.
+ *  6. A bind discarded by an abort (or a STOP group) on U never wrote its
+ *     slots, so the shadow `bound` would lie. Each bind carries a
+ *     generation; its chunk tasks publish (R3) their progress in
+ *     `bind_prog`, which reaches BIND_PROG(gen, nchunks) only if every
+ *     chunk of that bind ran, in order. Every task that reads the slots
+ *     (inline, step and segment tasks) first checks (A3) that `bind_prog`
+ *     is the value its run expects (`want`): on a mismatch it fails with
+ *     WEIR_EABORTED without touching a buffer and sets `rebind`, so the
+ *     next run binds everything again. The host also rebinds whenever U
+ *     changed or U discarded tasks since the previous run (stream stats),
+ *     so a rerun after an abort and a sync is not refused.
+ *  7. Zero-byte tensors are never in an arena and never patched: their
+ *     slot points at wx_empty (no kernel reads or writes a byte of it), so
+ *     no kernel gets NULL and no pointer arithmetic touches a NULL arena.
+ *     A step whose outputs are all empty runs no kernel at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,98 +96,166 @@ struct weir_loaded {
 	weir_event_t **events;           /* I */
 	weir_event_t *done;              /* I */
 	struct wx_step *steps;           /* I */
-	struct wx_patch *patches;        /* I */
+	struct wx_patch *patches;        /* I: sorted by io */
+	uint32_t *patch_at;              /* I: I/O k's patches are [patch_at[k], patch_at[k + 1]) */
 	uint32_t npatches;               /* I */
 	uint32_t nio;                    /* I: ninputs + noutputs */
+	uint32_t nchunks;                /* I: bind tasks per bind, ceil(nio / BIND_CHUNK) */
 	pthread_mutex_t lock;
 	void **bound;                    /* L */
 	bool bound_valid;                /* L */
-	bool ran;                        /* L */
-	weir_stream_t *last_stream;      /* L */
+	bool ran;                        /* L: `done` has been recorded */
+	weir_stream_t *last_stream;      /* L: the stream of the latest `done` record */
+	uint64_t discarded;              /* L: last_stream's discard count before the latest run */
+	uint32_t gen;                    /* L: generation of the latest bind submitted */
+	uint64_t want;                   /* L: bind_prog once that bind has fully run */
 	bool inline_run;                 /* I: one task per run (see the top) */
 	_Atomic int fail;                /* A: first kernel failure of the current run */
+	_Atomic uint64_t bind_prog;      /* A: BIND_PROG(gen, chunks run) of the latest bind */
+	_Atomic bool rebind;             /* A: a task found the slots stale (invariant 6) */
 };
+
+/* Zero-byte tensors point here (invariant 7). */
+static _Alignas(64) unsigned char wx_empty[64];
 
 /* ------------------------------------------------------------------------ */
 /* Tasks                                                                      */
 /* ------------------------------------------------------------------------ */
 
-struct step_args { struct wx_step *st; weir_loaded_t *L; };
+#define BIND_PROG(gen, chunks) (((uint64_t)(gen) << 32) | (uint32_t)(chunks))
+
+/* Invariant 6: do the I/O slots hold the buffers of the run that carries
+ * `want`? A task that gets false touches no buffer. */
+static bool slots_current(weir_loaded_t *L, uint64_t want)
+{
+	/* A3: acquire - takes the slots the bind wrote; pairs with R3 in
+	 * bind_task(). */
+	if (weir_load_acquire(&L->bind_prog) == want)
+		return true;
+	/* Relaxed: a hint for the host's next submit (rebinding is always
+	 * safe, and a lost hint only costs that run another refusal). */
+	weir_store_relaxed(&L->rebind, true);
+	return false;
+}
+
+static int note_failure(weir_loaded_t *L, int rc)
+{
+	int zero = 0;
+	/* R2: release - keeps the first failure of the run; pairs with A2 in
+	 * finish_task()/callback_task() (also ordered by the joins). */
+	weir_cas_strong_acqrel(&L->fail, &zero, rc);
+	return rc;
+}
+
+struct step_args { struct wx_step *st; weir_loaded_t *L; uint64_t want; };
 
 static int step_task(void *args, uint32_t block, uint32_t nblocks)
 {
 	const struct step_args *a = args;
+	if (!slots_current(a->L, a->want))
+		return note_failure(a->L, WEIR_EABORTED);
 	int rc = a->st->fn(&a->st->call, block, nblocks);
-	if (rc) {
-		int zero = 0;
-		/* R2: release - keeps the first failure of the run; pairs with A2
-		 * in finish_task()/callback_task() (also ordered by the joins). */
-		weir_cas_strong_acqrel(&a->L->fail, &zero, rc);
-	}
-	return rc;
+	return rc ? note_failure(a->L, rc) : 0;
 }
 
 /* A segment: consecutive steps of one stream in submission order, all with
  * one block, waits only before the first and a record only after the last,
  * run by one task (the "sunk" task list: one launch instead of many). */
-struct seg_args { weir_loaded_t *L; uint32_t first, count; };
+struct seg_args { weir_loaded_t *L; uint32_t first, count; uint64_t want; };
 
 static int seg_task(void *args, uint32_t block, uint32_t nblocks)
 {
 	const struct seg_args *a = args;
+	if (!slots_current(a->L, a->want))
+		return note_failure(a->L, WEIR_EABORTED);
 	for (uint32_t i = 0; i < a->count; i++) {
-		struct step_args sa = { &a->L->steps[a->first + i], a->L };
-		int rc = step_task(&sa, 0, 1);
+		struct wx_step *x = &a->L->steps[a->first + i];
+		int rc = x->fn(&x->call, 0, 1);
 		if (rc)
-			return rc;
+			return note_failure(a->L, rc);
 	}
 	return 0;
 }
 
 /* The inline executor: every step of the plan in submission order, each
  * step's blocks one after the other, in one task (invariant 4). */
-struct inline_args { weir_loaded_t *L; };
+struct inline_args { weir_loaded_t *L; uint64_t want; };
 
 static int inline_task(void *args, uint32_t block, uint32_t nblocks)
 {
-	weir_loaded_t *L = ((const struct inline_args *)args)->L;
+	const struct inline_args *a = args;
+	weir_loaded_t *L = a->L;
 	struct wx_step *x = L->steps, *end = x + L->p->nsteps;
 	/* Relaxed: a new run starts; ordered after the previous run by U's
 	 * order (invariant 4). */
 	weir_store_relaxed(&L->fail, 0);
+	if (!slots_current(L, a->want))
+		return note_failure(L, WEIR_EABORTED);
 	for (; x < end; x++)
 		for (uint32_t b = 0; b < x->nblocks; b++) {
 			int rc = x->fn(&x->call, b, x->nblocks);
-			if (rc) {
-				int zero = 0;
-				/* R2: release - as in step_task(). */
-				weir_cas_strong_acqrel(&L->fail, &zero, rc);
-				return rc;
-			}
+			if (rc)
+				return note_failure(L, rc);
 		}
 	return 0;
 }
 
-#define BIND_INLINE 8
+/* One bind task: I/O numbers [first, first + BIND_CHUNK) of one bind (its
+ * generation `gen`), the pointers in the task's own argument copy
+ * (invariant 5). The block fills WEIR_ARGS_MAX exactly. */
+#define BIND_CHUNK ((WEIR_ARGS_MAX - sizeof(void *) - 2 * sizeof(uint32_t)) / sizeof(void *))
 struct bind_args {
 	weir_loaded_t *L;
-	void **heap;                     /* NULL: pointers are inline */
-	void *ptrs[BIND_INLINE];
+	uint32_t first;                  /* a multiple of BIND_CHUNK */
+	uint32_t gen;
+	void *ptrs[BIND_CHUNK];
 };
+_Static_assert(sizeof(struct bind_args) <= WEIR_ARGS_MAX, "bind chunk exceeds a task's argument block");
 
 static int bind_task(void *args, uint32_t block, uint32_t nblocks)
 {
 	const struct bind_args *a = args;
 	weir_loaded_t *L = a->L;
-	void *const *ptrs = a->heap ? a->heap : a->ptrs;
-	for (uint32_t i = 0; i < L->npatches; i++)
-		*L->patches[i].slot = ptrs[L->patches[i].io];
+	uint32_t n = L->nio - a->first < BIND_CHUNK ? L->nio - a->first : (uint32_t)BIND_CHUNK;
+	for (uint32_t k = 0; k < n; k++)
+		for (uint32_t i = L->patch_at[a->first + k]; i < L->patch_at[a->first + k + 1]; i++)
+			*L->patches[i].slot = a->ptrs[k];
+	/* Chunk c completes the bind's progress only if chunk c - 1 of the same
+	 * bind ran just before it (an abort may have discarded a prefix).
+	 * Relaxed load: only bind tasks write bind_prog, one after another on
+	 * the run streams (invariant 1). */
+	uint32_t c = a->first / (uint32_t)BIND_CHUNK;
+	uint64_t prev = weir_load_relaxed(&L->bind_prog);
+	uint64_t next = c == 0 || prev == BIND_PROG(a->gen, c) ? BIND_PROG(a->gen, c + 1)
+	                                                         : BIND_PROG(a->gen, 0);
+	/* R3: release - publishes the slots written above; pairs with A3 in
+	 * slots_current(). */
+	weir_store_release(&L->bind_prog, next);
 	/* Relaxed: a new run starts; ordered after the previous run's tasks by
 	 * invariant 1 (stream order / events carry the happens-before). */
+	weir_store_relaxed(&L->fail, 0);
+	return 0;
+}
+
+#ifdef WEIR_BUSTED_BIND_EARLY_FREE
+/* Planted bug (testing the tests): issue 8's use-after-free, restored. One
+ * task carries a heap array of every pointer and frees it when it has run;
+ * the host copies its shadow from that array after the launch returns. */
+struct busted_bind_args { weir_loaded_t *L; void **heap; uint32_t gen; };
+
+static int busted_bind_task(void *args, uint32_t block, uint32_t nblocks)
+{
+	const struct busted_bind_args *a = args;
+	weir_loaded_t *L = a->L;
+	for (uint32_t i = 0; i < L->npatches; i++)
+		*L->patches[i].slot = a->heap[L->patches[i].io];
+	/* R3: release - as in bind_task(). */
+	weir_store_release(&L->bind_prog, BIND_PROG(a->gen, L->nchunks));
 	weir_store_relaxed(&L->fail, 0);
 	weir__free(a->heap);
 	return 0;
 }
+#endif
 
 struct finish_args { weir_loaded_t *L; };
 
@@ -213,23 +310,33 @@ static bool choose_inline(const weir_plan_t *p, const struct wx_step *x)
 {
 	if (p->exec_mode != WC_EXEC_AUTO)
 		return p->exec_mode == WC_EXEC_INLINE;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0;   /* saturates at WX_INLINE_BYTES + 1: tensors may be huge */
 	for (uint32_t i = 0; i < p->nsteps; i++) {
 		const struct wc_step *s = &p->steps[i];
 		if (x[i].nblocks > 1)
 			return false;
-		for (uint32_t k = 0; k < s->nin; k++)
-			bytes += p->tensors[s->in[k]].bytes;
-		for (uint32_t k = 0; k < s->nout; k++)
-			bytes += p->tensors[s->out[k]].bytes;
-		if (s->workspace >= 0)
-			bytes += p->tensors[s->workspace].bytes;
+		for (uint32_t k = 0; k < s->nin + s->nout + (s->workspace >= 0); k++) {
+			uint32_t t = k < s->nin ? s->in[k] : k < s->nin + s->nout ? s->out[k - s->nin]
+			                                                          : (uint32_t)s->workspace;
+			uint64_t b = p->tensors[t].bytes;
+			bytes = bytes > WX_INLINE_BYTES || b > WX_INLINE_BYTES - bytes ? WX_INLINE_BYTES + 1
+			                                                                : bytes + b;
+		}
 	}
 	return p->nstreams == 1 || bytes <= WX_INLINE_BYTES;
 }
 
+/* The kernel of a step whose outputs are all empty. */
+static int empty_kernel(const weir_op_call_t *call, uint32_t block, uint32_t nblocks)
+{
+	return 0;
+}
+
+/* Where a kernel finds tensor t; NULL for run I/O (patched per run). */
 static void *tensor_ptr(weir_loaded_t *L, const struct wc_tensor *t)
 {
+	if (t->bytes == 0)
+		return wx_empty;   /* invariant 7: never NULL, never an arena */
 	switch (t->kind) {
 	case WC_CONST: return (char *)L->const_arena + t->offset;
 	case WC_FEATURE:
@@ -250,7 +357,7 @@ void weir__exec_unload(weir_loaded_t *L)
 			weir_stream_destroy(L->streams[s]);
 	if (L->own)
 		weir_stream_destroy(L->own);
-	for (uint32_t e = 0; L->events && e < p->nevents; e++)
+	for (uint32_t e = 0; L->events && e < p->nevents + p->nstreams; e++)
 		if (L->events[e])
 			weir_event_destroy(L->events[e]);
 	if (L->done)
@@ -269,6 +376,7 @@ void weir__exec_unload(weir_loaded_t *L)
 	}
 	weir__free(L->steps);
 	weir__free(L->patches);
+	weir__free(L->patch_at);
 	weir__free(L->streams);
 	weir__free(L->events);
 	weir__free(L->bound);
@@ -292,7 +400,8 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 	int rc;
 	const char *what = "host memory";
 	L->streams = weir__calloc(p->nstreams, sizeof(*L->streams));
-	L->events = weir__calloc(p->nevents ? p->nevents : 1, sizeof(*L->events));
+	/* The plan's events, then one tail event per internal stream. */
+	L->events = weir__calloc(p->nevents + p->nstreams, sizeof(*L->events));
 	L->steps = weir__calloc(p->nsteps ? p->nsteps : 1, sizeof(*L->steps));
 	L->bound = weir__calloc(L->nio ? L->nio : 1, sizeof(void *));
 	if (!L->streams || !L->events || !L->steps || !L->bound) {
@@ -334,7 +443,7 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 			else
 				x->out_desc[k - s->nin] = t->desc;
 			*slot = tensor_ptr(L, t);
-			if (t->kind == WC_INPUT || t->kind == WC_OUTPUT) {
+			if ((t->kind == WC_INPUT || t->kind == WC_OUTPUT) && t->bytes) {
 				if (npatch == patch_cap) {
 					patch_cap = patch_cap ? patch_cap * 2 : 16;
 					struct wx_patch *v = weir__realloc(L->patches, patch_cap * sizeof(*v));
@@ -366,6 +475,17 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 			x->call.workspace = tensor_ptr(L, w);
 			x->call.workspace_size = w->bytes;
 		}
+		/* Every output empty: nothing to compute, and a kernel could still
+		 * walk a huge outer extent of an empty tensor ([0, 2^40] has 2^40
+		 * empty rows), so the step runs nothing (invariant 7). */
+		bool empty = true;
+		for (uint32_t k = 0; k < s->nout && empty; k++)
+			empty = p->tensors[s->out[k]].bytes == 0;
+		if (empty) {
+			x->fn = empty_kernel;
+			x->nblocks = 1;
+			continue;
+		}
 		weir_op_call_t probe = x->call;
 		probe.in = NULL;
 		probe.out = NULL;
@@ -373,6 +493,23 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		x->nblocks = nb == 0 ? 1 : nb > 1024 ? 1024 : nb;
 	}
 	L->npatches = npatch;
+	/* Group the patches by I/O number (a bind task patches a range). */
+	L->patch_at = weir__calloc(L->nio + 2, sizeof(uint32_t));
+	struct wx_patch *sorted = weir__malloc((npatch ? npatch : 1) * sizeof(*sorted));
+	if (!L->patch_at || !sorted) {
+		weir__free(sorted);
+		rc = WEIR_ENOMEM;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < npatch; i++)
+		L->patch_at[L->patches[i].io + 2]++;
+	for (uint32_t k = 0; k < L->nio; k++)
+		L->patch_at[k + 2] += L->patch_at[k + 1];
+	for (uint32_t i = 0; i < npatch; i++)
+		sorted[L->patch_at[L->patches[i].io + 1]++] = L->patches[i];
+	weir__free(L->patches);
+	L->patches = sorted;
+	L->nchunks = (uint32_t)((L->nio + BIND_CHUNK - 1) / BIND_CHUNK);
 	L->inline_run = choose_inline(p, L->steps);
 	what = "streams and events";
 	if ((rc = weir_group_create(rt, dev, &L->group)))
@@ -382,8 +519,9 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 			goto fail;
 	if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->own)))
 		goto fail;
-	for (uint32_t e = 0; !L->inline_run && e < p->nevents; e++)
-		if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->events[e])))
+	for (uint32_t e = 0; !L->inline_run && e < p->nevents + p->nstreams; e++)
+		if (e != p->nevents &&   /* stream 0 (the caller's) has no tail */
+		    (rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->events[e])))
 			goto fail;
 	if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->done)))
 		goto fail;
@@ -496,10 +634,10 @@ static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
 			if ((rc = weir_stream_wait_event(st, L->events[s->waits[k]])))
 				return rc;
 		if (n > 1) {
-			struct seg_args ga = { L, i, n };
+			struct seg_args ga = { L, i, n, L->want };
 			rc = weir_launch(st, seg_task, &ga, sizeof(ga), 1, 0);
 		} else {
-			struct step_args sa = { &L->steps[i], L };
+			struct step_args sa = { &L->steps[i], L, L->want };
 			rc = weir_launch(st, step_task, &sa, sizeof(sa), L->steps[i].nblocks, 0);
 		}
 		if (rc)
@@ -512,54 +650,76 @@ static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
 		for (uint32_t j = 0; j < p->njoins; j++)
 			if ((rc = weir_stream_wait_event(U, L->events[p->joins[j].event])))
 				return rc;
+	/* Tails: the next run waits for these (invariant 1). */
+	for (uint32_t s = 1; s < p->nstreams; s++)
+		if ((rc = weir_event_record(L->events[p->nevents + s], L->streams[s])))
+			return rc;
 	return WEIR_OK;
 }
 
+/* Run I/O number io's buffer. */
+static void *io_ptr(const weir_plan_t *p, const weir_tensor_t *in, const weir_tensor_t *out, uint32_t io)
+{
+	return io < p->ninputs ? in[io].data : out[io - p->ninputs].data;
+}
+
+/* Bind every I/O slot to this run's buffers: L->nchunks tasks on U, the
+ * pointers in their own argument blocks (invariants 3, 5 and 6). */
+static int submit_bind(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
+                       const weir_tensor_t *out)
+{
+	const weir_plan_t *p = L->p;
+	uint32_t gen = L->gen + 1 ? L->gen + 1 : 1;   /* 0: never bound */
+	L->bound_valid = false;
+#ifdef WEIR_BUSTED_BIND_EARLY_FREE
+	/* Planted bug (testing the tests): the shadow is copied from the heap
+	 * array the bind task frees (see busted_bind_task()). */
+	(void)bind_task;   /* not used by the planted variant */
+	struct busted_bind_args ba = { .L = L, .gen = gen };
+	ba.heap = weir__malloc(L->nio * sizeof(void *));
+	if (!ba.heap)
+		return WEIR_ENOMEM;
+	for (uint32_t io = 0; io < L->nio; io++)
+		ba.heap[io] = io_ptr(p, in, out, io);
+	int rc = weir_launch(U, busted_bind_task, &ba, sizeof(ba), 1, 0);
+	if (rc) {
+		weir__free(ba.heap);
+		return rc;
+	}
+	memcpy(L->bound, ba.heap, L->nio * sizeof(void *));
+#else
+	for (uint32_t first = 0; first < L->nio; first += (uint32_t)BIND_CHUNK) {
+		struct bind_args ba = { .L = L, .first = first, .gen = gen };
+		uint32_t n = L->nio - first < BIND_CHUNK ? L->nio - first : (uint32_t)BIND_CHUNK;
+		for (uint32_t k = 0; k < n; k++)
+			ba.ptrs[k] = io_ptr(p, in, out, first + k);
+		int rc = weir_launch(U, bind_task, &ba, sizeof(ba), 1, 0);
+		if (rc)
+			return rc;
+		/* The host's shadow comes from its own copy; the task has its own. */
+		memcpy(&L->bound[first], ba.ptrs, n * sizeof(void *));
+	}
+#endif
+	L->gen = gen;
+	L->want = BIND_PROG(gen, L->nchunks);
+	L->bound_valid = true;
+	return WEIR_OK;
+}
+
+/* Queue one run on U. *queued: some task of the run may be queued (then the
+ * run's `done` is recorded even when a later step fails, invariant 5, and
+ * *done_ok says whether that record was queued). */
 static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
-                  const weir_tensor_t *out, weir_run_callback_fn cb, void *user)
+                  const weir_tensor_t *out, weir_run_callback_fn cb, void *user,
+                  bool *queued, bool *done_ok)
 {
 	const weir_plan_t *p = L->p;
 	int rc;
-	if (L->ran && L->last_stream != U && (rc = weir_stream_wait_event(U, L->done)))
-		return rc;
-	/* Bind the caller's buffers if they differ from the last bound ones. */
-	bool same = L->bound_valid && !cb;
-	for (uint32_t i = 0; i < p->ninputs && same; i++)
-		same = L->bound[i] == in[i].data;
-	for (uint32_t j = 0; j < p->noutputs && same; j++)
-		same = L->bound[p->ninputs + j] == out[j].data;
-	if (!same) {
-		struct bind_args ba = { .L = L };
-		void **ptrs = ba.ptrs;
-		if (L->nio > BIND_INLINE) {
-			ba.heap = weir__malloc(L->nio * sizeof(void *));
-			if (!ba.heap)
-				return WEIR_ENOMEM;
-			ptrs = ba.heap;
-		}
-		for (uint32_t i = 0; i < p->ninputs; i++)
-			ptrs[i] = in[i].data;
-		for (uint32_t j = 0; j < p->noutputs; j++)
-			ptrs[p->ninputs + j] = out[j].data;
-		L->bound_valid = false;
-		if ((rc = weir_launch(U, bind_task, &ba, sizeof(ba), 1, 0))) {
-			weir__free(ba.heap);
-			return rc;
-		}
-		memcpy(L->bound, ptrs, L->nio * sizeof(void *));
-		L->bound_valid = true;
-	}
-	L->ran = true;
-	L->last_stream = U;
-	if (L->inline_run) {
-		struct inline_args ia = { L };
-		if ((rc = weir_launch(U, inline_task, &ia, sizeof(ia), 1, 0)))
-			return rc;
-	} else if ((rc = submit_streams(L, U))) {
-		return rc;
-	}
+	*queued = *done_ok = false;
+	/* The callback record first, so running out of memory queues nothing. */
+	struct cb_rec *r = NULL;
 	if (cb) {
-		struct cb_rec *r = weir__malloc(sizeof(*r) + p->noutputs * sizeof(weir_tensor_t));
+		r = weir__malloc(sizeof(*r) + p->noutputs * sizeof(weir_tensor_t));
 		if (!r)
 			return WEIR_ENOMEM;
 		r->L = L;
@@ -567,16 +727,73 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 		r->user = user;
 		r->nout = p->noutputs;
 		memcpy(r->outs, out, p->noutputs * sizeof(weir_tensor_t));
-		if ((rc = weir_launch_host(U, callback_task, r))) {
-			weir__free(r);
-			return rc;
-		}
-	} else if (!L->inline_run && p->nstreams > 1) {
-		struct finish_args fa = { L };
-		if ((rc = weir_launch(U, finish_task, &fa, sizeof(fa), 1, 0)))
-			return rc;
 	}
-	return weir_event_record(L->done, U);
+	/* Invariant 6: rebind everything when U is not the previous run's
+	 * stream, when U discarded tasks since then (an abort or a STOP may
+	 * have dropped a bind), or when a task found the slots stale. Read
+	 * before this run queues anything, so a later discard of this run's
+	 * bind shows at the next run. */
+	weir_stream_stats_t ss;
+	uint64_t discarded = weir_stream_stats(U, &ss) == WEIR_OK ? ss.discarded : UINT64_MAX;
+	/* Relaxed: a hint (see slots_current()); clearing it before this
+	 * run's bind is queued cannot hide a later stale finding. */
+	bool stale = weir_load_relaxed(&L->rebind);
+	if (stale)
+		weir_store_relaxed(&L->rebind, false);
+	bool same = L->bound_valid && !cb && !stale && L->last_stream == U &&
+	            discarded == L->discarded;
+	if (L->ran && L->last_stream != U && (rc = weir_stream_wait_event(U, L->done))) {
+		weir__free(r);
+		return rc;
+	}
+	*queued = true;
+	L->discarded = discarded;
+	/* Invariant 1 without trusting U: the previous run's internal streams
+	 * are done (its joins on U may have been discarded). */
+	for (uint32_t s = 1; !L->inline_run && s < p->nstreams; s++)
+		if ((rc = weir_stream_wait_event(U, L->events[p->nevents + s])))
+			goto record_done;
+	/* Bind the caller's buffers if they differ from the last bound ones. */
+	for (uint32_t io = 0; io < L->nio && same; io++)
+		same = L->bound[io] == io_ptr(p, in, out, io);
+	rc = same ? WEIR_OK : submit_bind(L, U, in, out);
+	if (!rc && L->inline_run) {
+		struct inline_args ia = { L, L->want };
+		rc = weir_launch(U, inline_task, &ia, sizeof(ia), 1, 0);
+	} else if (!rc) {
+		rc = submit_streams(L, U);
+	}
+	if (!rc && cb) {
+		rc = weir_launch_host(U, callback_task, r);
+		if (!rc)
+			r = NULL;   /* the host task owns it now */
+	} else if (!rc && !L->inline_run && p->nstreams > 1) {
+		struct finish_args fa = { L };
+		rc = weir_launch(U, finish_task, &fa, sizeof(fa), 1, 0);
+	}
+record_done:
+	weir__free(r);
+	/* Even a run that failed part-way ends with `done`, so that unload
+	 * waits for whatever of it was queued. */
+	int drc = weir_event_record(L->done, U);
+	if (!drc) {
+		*done_ok = true;
+		L->ran = true;
+		L->last_stream = U;
+	}
+	return rc ? rc : drc;
+}
+
+/* A run failed after queuing tasks: wait until none of them can still touch
+ * its buffers (the outputs weir allocated for it are about to be freed). */
+static void wait_partial_run(weir_loaded_t *L, weir_stream_t *U, bool done_ok)
+{
+	if (done_ok)
+		weir_event_sync(L->done, WEIR_TIMEOUT_INFINITE);
+	else
+		weir_stream_sync(U, WEIR_TIMEOUT_INFINITE);
+	if (!L->inline_run)
+		weir_group_sync(L->group, WEIR_TIMEOUT_INFINITE);   /* the internal streams */
 }
 
 int weir__exec_run(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in, uint32_t nin,
@@ -596,22 +813,26 @@ int weir__exec_run(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in, 
 	bool *allocated = nout <= 16 ? alloc_small : weir__calloc(nout, sizeof(bool));
 	if (!allocated)
 		return weir__graph_err(WEIR_ENOMEM, "graph '%s': out of memory", gname);
+	for (uint32_t j = 0; j < nout; j++)
+		allocated[j] = false;
+	bool queued = false, done_ok = false, any_alloc = false;
 	pthread_mutex_lock(&L->lock);
 	rc = weir__exec_check_io(L, in, nin, out, nout, allocated);
 	if (!rc) {
-		rc = submit(L, U, in, out, cb, user);
+		rc = submit(L, U, in, out, cb, user, &queued, &done_ok);
 		if (rc) {
 			L->bound_valid = false;
+			for (uint32_t j = 0; j < nout; j++)
+				any_alloc |= allocated[j];
+			if (queued && any_alloc)
+				wait_partial_run(L, U, done_ok);
 			weir__graph_err(rc, "graph '%s': launching the run failed: %s", gname, weir_strerror(rc));
 		}
 	}
 	pthread_mutex_unlock(&L->lock);
-	if (rc && rc != WEIR_EINVAL && rc != WEIR_ESHAPE)
+	if (rc)
 		for (uint32_t j = 0; j < nout; j++)
 			if (allocated[j]) {
-				/* Nothing of this run may still use it only if no task was
-				 * queued; wait for the stream first to be safe. */
-				weir_stream_sync(U, WEIR_TIMEOUT_INFINITE);
 				weir_mem_free(L->mem, out[j].data);
 				out[j].data = NULL;
 				out[j].size = 0;

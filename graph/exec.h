@@ -29,7 +29,11 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
                         weir_tensor_t *out, uint32_t nout, bool *allocated);
 
 /* Launch one run on `stream` (NULL: the graph's own stream). With cb,
- * the run ends with a host callback (outputs copied into its record). */
+ * the run ends with a host callback (outputs copied into its record).
+ * Every task argument block is the task's own copy (exec.c invariant 5).
+ * If a launch fails after part of the run was queued, the run still ends
+ * with its done record, and outputs this call allocated are freed only
+ * after the queued part finished. Message on failure. */
 int weir__exec_run(weir_loaded_t *L, weir_stream_t *stream, const weir_tensor_t *in,
                    uint32_t nin, weir_tensor_t *out, uint32_t nout,
                    weir_run_callback_fn cb, void *user);

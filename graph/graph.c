@@ -69,19 +69,29 @@ const char *weir_dtype_name(int dt)
 	}
 }
 
+/* The product of the non-zero dims must stay <= INT64_MAX / 16 even when
+ * another dim is 0, whatever their order: then the product of ANY subset of
+ * a valid desc's dims (what kernels and shape inference compute: outer and
+ * inner extents, strides) cannot overflow, and bytes = numel * dtype size
+ * (at most 8) fits int64 with room to round up. */
 int64_t weir_tensor_desc_numel(const weir_tensor_desc_t *d)
 {
 	if (!d || d->rank > WEIR_MAX_RANK || !weir_dtype_size(d->dtype))
 		return -1;
 	int64_t n = 1;
+	bool empty = false;
 	for (uint32_t i = 0; i < d->rank; i++) {
 		if (d->dims[i] < 0)
 			return -1;
-		if (d->dims[i] && n > INT64_MAX / 16 / d->dims[i])
+		if (d->dims[i] == 0) {
+			empty = true;
+			continue;
+		}
+		if (n > INT64_MAX / 16 / d->dims[i])
 			return -1;
 		n *= d->dims[i];
 	}
-	return n;
+	return empty ? 0 : n;
 }
 
 int64_t weir_tensor_desc_bytes(const weir_tensor_desc_t *d)

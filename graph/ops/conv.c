@@ -113,13 +113,26 @@ static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	return WEIR_OK;
 }
 
-/* Output extent of one spatial dim; -1 if the window does not fit. */
+/* Output extent of one spatial dim; -1 if the window does not fit, -2 if
+ * the padded input (in + p0 + p1, all >= 0) overflows int64. Then every
+ * tap position a kernel computes (o * s - p0 + k for o < extent, k < win)
+ * lies in [-p0, in + p1) and fits too. */
 static int64_t out_extent(int64_t in, int64_t p0, int64_t p1, int64_t win, int64_t s)
 {
+	if (p0 > INT64_MAX - in || p1 > INT64_MAX - in - p0)
+		return -2;
 	int64_t span = in + p0 + p1;
 	if (span < win)
 		return -1;
 	return (span - win) / s + 1;
+}
+
+/* The dilated window extent d * (k - 1) + 1 (d, k >= 1); -1 on overflow. */
+static int64_t dilated(int64_t d, int64_t k)
+{
+	if (k - 1 > (INT64_MAX - 1) / d)
+		return -1;
+	return d * (k - 1) + 1;
 }
 
 static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
@@ -161,8 +174,15 @@ static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	if (g->KH < 1 || g->KW < 1)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter %s has an empty window",
 				      WEIR__OPS_DESC(w));
-	g->OH = out_extent(g->H, g->pt, g->pb, g->dh * (g->KH - 1) + 1, g->sh);
-	g->OW = out_extent(g->W, g->pl, g->pr, g->dw * (g->KW - 1) + 1, g->sw);
+	int64_t wh = dilated(g->dh, g->KH), ww = dilated(g->dw, g->KW);
+	if (wh < 0 || ww < 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "dilations [%lld, %lld] on filter %s overflow the window size",
+				      (long long)g->dh, (long long)g->dw, WEIR__OPS_DESC(w));
+	g->OH = out_extent(g->H, g->pt, g->pb, wh, g->sh);
+	g->OW = out_extent(g->W, g->pl, g->pr, ww, g->sw);
+	if (g->OH == -2 || g->OW == -2)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads overflow the padded input size of %s",
+				      WEIR__OPS_DESC(&in[0]));
 	if (g->OH < 0 || g->OW < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dilated filter %s is larger than padded input %s",
 				      WEIR__OPS_DESC(w), WEIR__OPS_DESC(&in[0]));
@@ -233,7 +253,9 @@ static uint32_t conv_blocks(const weir_op_call_t *c, uint32_t workers)
 	cv_geom_t g;
 	if (conv_geom(NULL, c->attrs, c->in_desc, c->nin, &g) != WEIR_OK)
 		return 1;
-	int64_t cost = g.OW * (g.C / g.groups) * g.KH * g.KW;
+	/* (C / groups) * KH * KW is a product of the filter's dims; OW one of
+	 * the output's: saturate their product. */
+	int64_t cost = weir__ops_mul_sat(g.OW, (g.C / g.groups) * g.KH * g.KW);
 	return weir__ops_blocks_for(g.N * g.O * g.OH, cost, workers);
 }
 
@@ -280,6 +302,9 @@ static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 				      (long long)g->KH, (long long)g->KW);
 	g->OH = out_extent(g->H, g->pt, g->pb, g->KH, g->sh);
 	g->OW = out_extent(g->W, g->pl, g->pr, g->KW, g->sw);
+	if (g->OH == -2 || g->OW == -2)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads overflow the padded input size of %s",
+				      WEIR__OPS_DESC(x));
 	if (g->OH < 0 || g->OW < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "window %lldx%lld is larger than padded input %s",
 				      (long long)g->KH, (long long)g->KW, WEIR__OPS_DESC(x));
@@ -310,19 +335,19 @@ static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool a
 	for (int64_t r = lo; r < hi; r++) {
 		int64_t oh = r % g.OH, plane = (r / g.OH) * g.H * g.W;
 		int64_t h0 = oh * g.sh - g.pt;
+		/* Only the in-bounds taps: the window (an attr) may be far larger
+		 * than the input. */
+		int64_t kh0 = h0 < 0 ? -h0 : 0, kh1 = g.H - h0 < g.KH ? g.H - h0 : g.KH;
 		for (int64_t ow = 0; ow < g.OW; ow++) {
 			int64_t w0 = ow * g.sw - g.pl;
+			int64_t kw0 = w0 < 0 ? -w0 : 0, kw1 = g.W - w0 < g.KW ? g.W - w0 : g.KW;
 			float m = -INFINITY;
 			double s = 0.0;
 			int64_t cnt = 0;
-			for (int64_t kh = 0; kh < g.KH; kh++) {
+			for (int64_t kh = kh0; kh < kh1; kh++) {
 				int64_t ih = h0 + kh;
-				if (ih < 0 || ih >= g.H)
-					continue;
-				for (int64_t kw = 0; kw < g.KW; kw++) {
+				for (int64_t kw = kw0; kw < kw1; kw++) {
 					int64_t iw = w0 + kw;
-					if (iw < 0 || iw >= g.W)
-						continue;
 					float v = weir__ops_ldf(dt, X, plane + ih * g.W + iw);
 					if (avg)
 						s += (double)v;
@@ -333,7 +358,7 @@ static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool a
 			}
 			float out;
 			if (avg)
-				out = (float)(s / (double)(g.exclusive ? cnt : g.KH * g.KW));
+				out = (float)(s / (g.exclusive ? (double)cnt : (double)g.KH * (double)g.KW));
 			else
 				out = m;
 			weir__ops_stf(dt, Y, r * g.OW + ow, out);
@@ -347,7 +372,9 @@ static uint32_t pool_blocks(const weir_op_call_t *c, uint32_t workers, bool avg)
 	cv_geom_t g;
 	if (pool_geom(NULL, c->attrs, &c->in_desc[0], avg, &g) != WEIR_OK)
 		return 1;
-	return weir__ops_blocks_for(g.N * g.C * g.OH, g.OW * g.KH * g.KW, workers);
+	/* Work per row: the in-bounds taps, at most min(KH, H) x min(KW, W). */
+	int64_t th = g.KH < g.H ? g.KH : g.H, tw = g.KW < g.W ? g.KW : g.W;
+	return weir__ops_blocks_for(g.N * g.C * g.OH, weir__ops_mul_sat(g.OW, th * tw), workers);
 }
 
 static int maxpool_infer(weir_op_infer_ctx_t *ctx) { return pool_infer(ctx, false); }

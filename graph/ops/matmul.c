@@ -187,7 +187,7 @@ static uint32_t mm_blocks_common(const weir_op_call_t *c, uint32_t workers, bool
 	if (mm_geom(NULL, c->attrs, c->in_desc, c->nin, batch, &g) != WEIR_OK)
 		return 1;
 	int64_t rows = weir__ops_numel(g.bdims, g.brank) * g.M;
-	int64_t cost = g.N * (g.K > 0 ? g.K : 1);
+	int64_t cost = weir__ops_mul_sat(g.N, g.K > 0 ? g.K : 1);   /* N, K: two tensors */
 	return weir__ops_blocks_for(rows, cost, workers);
 }
 

@@ -78,7 +78,8 @@ static int softmax_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 	const void *x = c->in[0];
 	void *y = c->out[0];
 	int64_t lo, hi;
-	weir__ops_range(g.outer * g.inner, bi, nb, &lo, &hi);
+	/* An empty axis: no element, however many (empty) lanes. */
+	weir__ops_range(g.D ? g.outer * g.inner : 0, bi, nb, &lo, &hi);
 	for (int64_t l = lo; l < hi; l++) {
 		int64_t base = (l / g.inner) * g.D * g.inner + l % g.inner, s = g.inner;
 		float mx = -INFINITY;
@@ -110,7 +111,7 @@ static uint32_t softmax_blocks(const weir_op_call_t *c, uint32_t workers)
 	sm_geom_t g;
 	if (sm_geom(NULL, c->attrs, &c->in_desc[0], &g) != WEIR_OK)
 		return 1;
-	return weir__ops_blocks_for(g.outer * g.inner, 3 * 16 * g.D, workers);
+	return weir__ops_blocks_for(g.outer * g.inner, weir__ops_mul_sat(3 * 16, g.D), workers);
 }
 
 const weir_op_def_t weir__op_softmax = {
@@ -192,7 +193,7 @@ static int norm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool r
 	const void *x = c->in[0], *gm = c->in[1], *bt = c->nin > 2 ? c->in[2] : NULL;
 	void *y = c->out[0];
 	int64_t lo, hi;
-	weir__ops_range(g.rows, bi, nb, &lo, &hi);
+	weir__ops_range(g.D ? g.rows : 0, bi, nb, &lo, &hi);   /* empty rows: nothing */
 	for (int64_t r = lo; r < hi; r++) {
 		int64_t base = r * g.D;
 		double mean = 0.0, acc = 0.0;
@@ -222,7 +223,7 @@ static uint32_t norm_blocks(const weir_op_call_t *c, uint32_t workers, bool rms)
 	ln_geom_t g;
 	if (ln_geom(NULL, c->attrs, c->in_desc, c->nin, rms, &g) != WEIR_OK)
 		return 1;
-	return weir__ops_blocks_for(g.rows, 8 * g.D, workers);
+	return weir__ops_blocks_for(g.rows, weir__ops_mul_sat(8, g.D), workers);
 }
 
 static int layernorm_infer(weir_op_infer_ctx_t *ctx) { return norm_infer(ctx, false); }

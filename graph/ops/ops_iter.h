@@ -32,13 +32,23 @@ static inline void weir__ops_range(int64_t n, uint32_t bi, uint32_t nb,
 }
 
 /* Product of dims (1 for rank 0). Dims are validated (>= 0, no overflow)
- * before any kernel runs. */
+ * before any kernel runs: the product of any subset of one valid desc's
+ * dims fits (weir_tensor_desc_numel()). Products that mix tensors or attrs
+ * use weir__ops_mul_sat() or an explicit check. */
 static inline int64_t weir__ops_numel(const int64_t *dims, int rank)
 {
 	int64_t n = 1;
 	for (int i = 0; i < rank; i++)
 		n *= dims[i];
 	return n;
+}
+
+/* a * b for a, b >= 0, saturating at INT64_MAX (costs for block counts). */
+static inline int64_t weir__ops_mul_sat(int64_t a, int64_t b)
+{
+	if (a <= 0 || b <= 0)
+		return 0;
+	return a > INT64_MAX / b ? INT64_MAX : a * b;
 }
 
 /* Block count for n independent output items costing about `cost` scalar

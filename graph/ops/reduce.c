@@ -174,7 +174,7 @@ static uint32_t red_blocks(const weir_op_call_t *c, uint32_t workers, enum red_o
 	red_geom_t g;
 	if (red_geom(NULL, c->attrs, &c->in_desc[0], op, &g) != WEIR_OK)
 		return 1;
-	return weir__ops_blocks_for(g.ocount, 2 * g.rcount, workers);
+	return weir__ops_blocks_for(g.ocount, weir__ops_mul_sat(2, g.rcount), workers);
 }
 
 #define RED_OP(sym, NAME, op)                                                          \

@@ -542,8 +542,14 @@ static int sl_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 			} else {
 				bd = bd > D - 1 ? D - 1 : bd;
 				ed = ed > D - 1 ? D - 1 : ed;
-				len = bd > ed ? (bd - ed - 1) / (-step) + 1 : 0;
+				/* -step in uint64: step may be INT64_MIN. */
+				len = bd > ed ? (int64_t)((uint64_t)(bd - ed - 1) / (0 - (uint64_t)step)) + 1 : 0;
 			}
+			/* One element or none: the stride is never applied, and an
+			 * attr stride may be huge. With len >= 2, |step| < D, so
+			 * ist[d] * step fits (it is below x's element count). */
+			if (len <= 1)
+				step = 1;
 		}
 		g->dims[d] = len;
 		g->st[d] = ist[d] * step;

@@ -76,8 +76,8 @@ typedef struct weir_tensor_desc {
 } weir_tensor_desc_t;
 
 /* Fill *d. Returns WEIR_OK, or WEIR_EINVAL (unsupported dtype, rank >
- * WEIR_MAX_RANK, a negative dim, dims NULL with rank > 0, or an element
- * count/byte size that overflows int64). */
+ * WEIR_MAX_RANK, a negative dim, dims NULL with rank > 0, or non-zero dims
+ * whose product exceeds INT64_MAX / 16, even when another dim is 0). */
 WEIR_API int weir_tensor_desc_init(weir_tensor_desc_t *d, int dtype, uint32_t rank,
                                    const int64_t *dims);
 /* Element count (1 for a scalar); -1 if the desc is invalid. */
