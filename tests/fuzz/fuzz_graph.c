@@ -147,6 +147,15 @@ static void set_attr(struct reader *r, weir_graph_t *g, uint32_t node)
 
 static weir_runtime_t *rt;
 static weir_mem_t *mem;
+/* How far inputs got (printed at exit when WEIR_FUZZ_STATS is set): a
+ * harness whose inputs never reach a run would test only the builder. */
+static unsigned long n_inputs, n_added, n_loaded, n_ran;
+
+static void print_stats(void)
+{
+	fprintf(stderr, "fuzz_graph: %lu inputs, %lu added, %lu compiled+loaded, %lu ran\n",
+	        n_inputs, n_added, n_loaded, n_ran);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -161,6 +170,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.mem_capacity = 64u << 20;
 	if (weir_runtime_create(&cfg, &rt) != WEIR_OK || weir_mem_create(rt, &mem) != WEIR_OK)
 		abort();
+	if (getenv("WEIR_FUZZ_STATS"))
+		atexit(print_stats);
 	return 0;
 }
 
@@ -169,10 +180,14 @@ static void run_graph(const weir_graph_t *g)
 	weir_session_t *s;
 	if (weir_session_create(rt, mem, NULL, 0, &s) != WEIR_OK)
 		abort();   /* no input can make this fail */
-	if (weir_session_add_graph(s, 1, g, NULL, 0) != WEIR_OK ||
-	    weir_session_compile_graph(s, 1) != WEIR_OK ||
+	n_inputs++;
+	if (weir_session_add_graph(s, 1, g, NULL, 0) != WEIR_OK)
+		goto out;
+	n_added++;
+	if (weir_session_compile_graph(s, 1) != WEIR_OK ||
 	    weir_session_load_graph(s, 1, NULL, 0, NULL) != WEIR_OK)
 		goto out;
+	n_loaded++;
 	weir_graph_summary_t sum;
 	if (weir_session_graph_summary(s, 1, &sum) != WEIR_OK)
 		abort();   /* a loaded graph has a summary */
@@ -193,6 +208,7 @@ static void run_graph(const weir_graph_t *g)
 	}
 	if (nin == sum.ninputs &&
 	    weir_session_run_graph(s, 1, in, nin, out, sum.noutputs) == WEIR_OK) {
+		n_ran++;
 		for (uint32_t i = 0; i < sum.noutputs; i++)
 			if (out[i].data)
 				(void)weir_session_free(s, out[i].data);
