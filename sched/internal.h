@@ -27,7 +27,8 @@
  *      producer's CAS); then RUNNING -> IDLE by CAS on the same word, which
  *      fails if a producer pushed meanwhile: no lost wake-up, and the worker
  *      never touches the stream after that CAS succeeds.
- *   7. Host sync: target = submitted; wait for retired >= target (waitq).
+ *   7. Host sync: target = submitted; wait for retired >= target (waitq),
+ *      then for an event record still being published (stream.c inv. 7).
  */
 #ifndef WEIR_SCHED_INTERNAL_H
 #define WEIR_SCHED_INTERNAL_H

@@ -188,12 +188,13 @@ WEIR_API int weir_stream_destroy(weir_stream_t *s);
 WEIR_API int weir_stream_destroy_force(weir_stream_t *s);
 
 /* WEIR_OK when every submitted task has finished, WEIR_ENOTREADY otherwise,
- * WEIR_EHANDLE. Never sleeps; one acquire load on an idle stream. Once an
- * event recorded as the stream's last task has completed (weir_event_sync or
- * weir_event_query saw it), the query returns WEIR_OK; and once the query (or
- * weir_stream_sync) returns WEIR_OK, every event recorded on the stream has
- * completed. Between a record task's retirement and its event's completion
- * (a few instructions of its worker) the query waits for that worker. */
+ * WEIR_EHANDLE. Never waits for tasks; a few acquire loads on an idle
+ * stream. Once an event recorded as the stream's last task has completed
+ * (weir_event_sync or weir_event_query saw it), the query returns WEIR_OK;
+ * and once the query (or weir_stream_sync) returns WEIR_OK, every event
+ * recorded on the stream has completed. Between a record task's retirement
+ * and its event's completion (a few instructions of its worker) the query
+ * waits for that worker. */
 WEIR_API int weir_stream_query(weir_stream_t *s);
 
 /* Wait until every task submitted before this call has finished.
