@@ -282,9 +282,10 @@ static aclError weir_acl_sync_device(int64_t ns, const char *api)
 {
 	weir__acl_ctx_info_t info;
 	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
-	int st = weir_group_sync(info.group, ns);
+	int code = 0;
+	int st = weir_group_sync_code(info.group, ns, &code);
 	if (st != WEIR_OK)
-		return weir__acl_fail_weir(st, api, "synchronizing the current context");
+		return weir__acl_fail_weir_code(st, code, api, "synchronizing the current context");
 	return ACL_SUCCESS;
 }
 

@@ -128,7 +128,8 @@ aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out);
 
 /* The one weir-status -> ACL-code table (acl_status.c):
  *   WEIR_OK 0; a task's own positive code >= 100000 passes through verbatim;
- *   WEIR_EKERNEL, other positive codes and unknown values -> 507015;
+ *   WEIR_EKERNEL (a task's code <= 0), other positive task codes and unknown
+ *   values -> 507015; so a task's failure never maps to a runtime condition;
  *   WEIR_ETIMEDOUT -> 507046 (event calls use weir__acl_from_weir_event());
  *   the rest as documented in docs/acl.md. */
 aclError weir__acl_from_weir(int status);
@@ -144,6 +145,10 @@ aclError weir__acl_fail(aclError code, const char *api, const char *fmt, ...)
  * reason "<what>: <weir_strerror(status)> (weir <NAME>)". Returns the code.
  * `status` must not be WEIR_OK. */
 aclError weir__acl_fail_weir(int status, const char *api, const char *what);
+
+/* Like weir__acl_fail_weir() for the result of a weir_*_sync_code() call:
+ * a task failure's message names the code the task returned. */
+aclError weir__acl_fail_weir_code(int status, int task_code, const char *api, const char *what);
 
 /* Like weir__acl_fail_weir() for a status returned by an event synchronize. */
 aclError weir__acl_fail_weir_event(int status, const char *api, const char *what);

@@ -44,11 +44,19 @@ void weir__acl_set_err_msg_process(bool on)
 /* The table                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Task failures (weir/status.h): weir reports a task's positive code
+ * verbatim and a code <= 0 as WEIR_EKERNEL, so a kernel's code never reaches
+ * this table as a native status (-5 is not WEIR_ETIMEDOUT here). A task code
+ * >= 100000 is an ACL code and passes through; every other task code,
+ * negative ones included, is 507015 (ACL_ERROR_RT_AICORE_EXCEPTION): never a
+ * condition of the runtime such as 507046 (time-out) or 107017 (handle).
+ */
 static aclError weir_acl_map(int status, aclError timeout_code)
 {
 	if (status == WEIR_OK)
 		return ACL_SUCCESS;
-	if (status > 0) /* a task's own return code */
+	if (status > 0) /* a task's own positive return code */
 		return status >= 100000 ? (aclError)status : ACL_ERROR_RT_AICORE_EXCEPTION;
 	switch (status) {
 	case WEIR_EINVAL:         return ACL_ERROR_RT_PARAM_INVALID;
@@ -60,7 +68,7 @@ static aclError weir_acl_map(int status, aclError timeout_code)
 	case WEIR_EDEVICE:        return ACL_ERROR_RT_INVALID_DEVICEID;
 	case WEIR_ESTOPPED:       return ACL_ERROR_RT_AICORE_EXCEPTION;
 	case WEIR_EABORTED:       return ACL_ERROR_RT_STREAM_ABORT;
-	case WEIR_EKERNEL:        return ACL_ERROR_RT_AICORE_EXCEPTION;
+	case WEIR_EKERNEL:        return ACL_ERROR_RT_AICORE_EXCEPTION; /* task code <= 0 */
 	case WEIR_ENOTSUP:        return ACL_ERROR_RT_FEATURE_NOT_SUPPORT;
 	case WEIR_EBUSY:          return ACL_ERROR_RT_PARAM_INVALID;
 	case WEIR_ESTATE:         return ACL_ERROR_RT_PARAM_INVALID;
@@ -143,6 +151,15 @@ aclError weir__acl_fail_weir(int status, const char *api, const char *what)
 {
 	return weir__acl_fail(weir__acl_from_weir(status), api, "%s: %s (weir %s)", what,
 	                      weir_strerror(status), status > 0 ? "task code" : weir_status_name(status));
+}
+
+aclError weir__acl_fail_weir_code(int status, int task_code, const char *api, const char *what)
+{
+	if (!weir_status_is_task_failure(status))
+		return weir__acl_fail_weir(status, api, what);
+	return weir__acl_fail(weir__acl_from_weir(status), api,
+	                      "%s: a task failed: it returned %d (weir %s)", what, task_code,
+	                      status > 0 ? "task code" : weir_status_name(status));
 }
 
 aclError weir__acl_fail_weir_event(int status, const char *api, const char *what)

@@ -13,11 +13,12 @@ aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, co
 		/* STOP mode: report the context's sticky failure, as ACL does. A
 		 * stopped group has discarded its pending work, so a poll returns
 		 * the sticky code at once. */
-		int sticky = weir_stream_sync(s, 0);
-		if (sticky > 0 || sticky == WEIR_EKERNEL)
+		int code = 0;
+		int sticky = weir_stream_sync_code(s, 0, &code);
+		if (weir_status_is_task_failure(sticky))
 			return weir__acl_fail(weir__acl_from_weir(sticky), api,
-			                      "%s: the context stopped after a task failed "
-			                      "(stop-on-failure mode)", what);
+			                      "%s: the context stopped after a task failed with "
+			                      "code %d (stop-on-failure mode)", what, code);
 	}
 	return weir__acl_fail_weir(status, api, what);
 }
@@ -67,6 +68,8 @@ static aclError weir_acl_stream_destroy(aclrtStream stream, bool force, const ch
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "stream %p is the context's default stream, which cannot be "
 		                      "destroyed", stream);
+	/* Force: returns at once; the tasks launched before still run, as on
+	 * Ascend (docs/acl.md). Plain: waits for them. */
 	int st = force ? weir_stream_destroy_force(s) : weir_stream_destroy(s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "destroying the stream");
@@ -87,9 +90,10 @@ static aclError weir_acl_stream_sync(aclrtStream stream, int64_t ns, const char 
 {
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_any(stream, &s));
-	int st = weir_stream_sync(s, ns);
+	int code = 0;
+	int st = weir_stream_sync_code(s, ns, &code);
 	if (st != WEIR_OK)
-		return weir__acl_fail_weir(st, api, "synchronizing the stream");
+		return weir__acl_fail_weir_code(st, code, api, "synchronizing the stream");
 	return ACL_SUCCESS;
 }
 

@@ -607,8 +607,14 @@ static int run_common(weir_session_t *s, uint32_t graph_id, int mode, weir_strea
 	if (!rc) {
 		e->mode = mode;
 		if (mode == MODE_SYNC) {
-			rc = weir_stream_sync(st, WEIR_TIMEOUT_INFINITE);
-			if (rc)
+			/* An op's failure is a task failure (weir/status.h): a
+			 * code <= 0 comes back as WEIR_EKERNEL, named here. */
+			int code = 0;
+			rc = weir_stream_sync_code(st, WEIR_TIMEOUT_INFINITE, &code);
+			if (rc && weir_status_is_task_failure(rc))
+				weir__graph_err(rc, "%s: graph %u ('%s'): the run failed: an op returned %d (%s)",
+				                fn, graph_id, e->g->name, code, weir_status_name(code));
+			else if (rc)
 				weir__graph_err(rc, "%s: graph %u ('%s'): the run failed: %s", fn, graph_id,
 				                e->g->name, weir_strerror(rc));
 		}

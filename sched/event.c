@@ -20,8 +20,9 @@
  *
  * Invariants:
  *  1. done_gen only grows, published with seq_cst after the recording
- *     stream's earlier tasks retired, so a waiter that sees it sees their
- *     effects (I3).
+ *     stream retired the record task and every task before it (stream.c
+ *     invariant 7), so a waiter that sees it sees their effects (I3) and
+ *     their retirement (a query of that stream then reads them finished).
  *  2. An out-of-order completer announces itself (npending++, seq_cst)
  *     before it reads done_gen under the lock; an in-order completer reads
  *     npending (seq_cst) after its CAS and, if non-zero, takes the lock and

@@ -27,7 +27,8 @@
  *      producer's CAS); then RUNNING -> IDLE by CAS on the same word, which
  *      fails if a producer pushed meanwhile: no lost wake-up, and the worker
  *      never touches the stream after that CAS succeeds.
- *   7. Host sync: target = submitted; wait for retired >= target (waitq).
+ *   7. Host sync: target = submitted; wait for retired >= target (waitq),
+ *      then for an event record still being published (stream.c inv. 7).
  */
 #ifndef WEIR_SCHED_INTERNAL_H
 #define WEIR_SCHED_INTERNAL_H
@@ -191,6 +192,7 @@ enum weir_task_kind {
 	WEIR_TK_HOST,
 	WEIR_TK_CALLBACK,       /* reporter callback, blocking */
 	WEIR_TK_CALLBACK_NB,    /* reporter callback, non-blocking */
+	WEIR_TK_RECLAIM,        /* last task of a force-destroyed stream: free it */
 };
 
 struct weir_pool;
@@ -237,6 +239,43 @@ void weir__task_batch_flush(struct weir_task_batch *b);
 /* Streams                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Failure records (stream->error, group->stop_error): 0 = none, otherwise
+ * one word that keeps where the failure came from, so that "a task returned
+ * X" never turns into "the runtime reports Y" (weir/status.h):
+ *   WEIR__FAIL_TASK    | (uint32_t)code    a task returned `code` (non-zero)
+ *   WEIR__FAIL_RUNTIME | (uint32_t)status  the runtime met a WEIR_E* condition
+ *                                          while retiring a task (WEIR_ENOSUB)
+ * One word, so "the first failure wins" stays one CAS.
+ */
+#define WEIR__FAIL_TASK    (UINT64_C(1) << 32)
+#define WEIR__FAIL_RUNTIME (UINT64_C(2) << 32)
+
+static inline uint64_t weir__fail_task(int code)
+{
+	return code ? WEIR__FAIL_TASK | (uint32_t)code : 0;
+}
+
+static inline uint64_t weir__fail_runtime(int status)
+{
+	return status ? WEIR__FAIL_RUNTIME | (uint32_t)status : 0;
+}
+
+/* What a synchronize reports for failure record f: WEIR_OK for none; the
+ * runtime's status; a task's positive code verbatim, WEIR_EKERNEL for a
+ * task's code < 0. *task_code (if non-NULL) gets the task's own code, or 0
+ * when f is not a task failure. */
+static inline int weir__fail_report(uint64_t f, int *task_code)
+{
+	int code = (int)(uint32_t)f;
+	bool task = (f & WEIR__FAIL_TASK) != 0;
+	if (task_code)
+		*task_code = task ? code : 0;
+	if (!f)
+		return WEIR_OK;
+	return task && code < 0 ? WEIR_EKERNEL : code;
+}
+
 /* State bits in the low bits of stream->top (task records are 64-aligned). */
 enum {
 	WEIR_ST_IDLE = 0,    /* nobody owns it; the next push queues it */
@@ -275,6 +314,9 @@ struct weir_stream {
 	/* Owner side. */
 	weir_cacheline_aligned
 	_Atomic uint64_t retired;          /* A: tasks finished, any outcome */
+	/* A: the retired count of a record task whose event completion the
+	 * owner is publishing right now, 0 otherwise (stream.c invariant 7) */
+	_Atomic uint64_t publishing;
 	struct weir_task *head, *tail;     /* O: private FIFO */
 	_Atomic uint64_t n_ok;             /* A: relaxed statistics, owner writes */
 	_Atomic uint64_t n_failed;         /* A */
@@ -283,7 +325,7 @@ struct weir_stream {
 	/* Shared, rarely written. */
 	weir_cacheline_aligned
 	struct weir_waitq wq;              /* host sync waiters on retired */
-	_Atomic int error;                 /* A: first failure since the last sync */
+	_Atomic uint64_t error;            /* A: first failure record since the last sync */
 	_Atomic uint64_t abort_until;      /* A: discard while retired < this */
 	_Atomic int aborted;               /* A: next sync reports WEIR_EABORTED */
 	_Atomic uint32_t refs;             /* A: 1 for the handle + sync/destroy holders */
@@ -307,19 +349,25 @@ void weir__stream_park(struct weir_stream *st);
 void weir__stream_run(struct weir_stream *st, uint32_t worker_index);
 /* PARKED -> QUEUED and onto the ready list (the caller resumed it). */
 void weir__stream_unpark(struct weir_stream *st);
-/* Retire the head task of a stream the caller owns (O). */
-void weir__stream_retire_head(struct weir_stream *st, int status, bool discarded,
+/* Retire the head task of a stream the caller owns (O). `fail` is the
+ * task's failure record (0: it succeeded; weir__fail_task/_runtime). */
+void weir__stream_retire_head(struct weir_stream *st, uint64_t fail, bool discarded,
                               struct weir_task_batch *batch);
 /* Retire a task the owner already unlinked from the FIFO (host tasks). */
-void weir__stream_retire(struct weir_stream *st, struct weir_task *t, int status,
+void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail,
                          bool discarded, struct weir_task_batch *batch);
 /* Look up, take a reference, leave the RCU section. NULL if invalid. */
 struct weir_stream *weir__stream_get(const weir_stream_t *h);
 void weir__stream_put(struct weir_stream *st);
-/* Wait until retired >= target; then report errors (sync semantics). */
-int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns);
-/* Destroy a stream the caller has unpublished (group/runtime teardown). */
+/* Wait until retired >= target; then report errors (sync semantics); the
+ * failing task's own code goes to *task_code (may be NULL). */
+int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_code);
+/* Destroy a stream the caller has unpublished (group/runtime teardown):
+ * wait for its tasks, or with `force` (device reset) discard them first. */
 void weir__stream_teardown(struct weir_stream *st, bool force);
+/* Discard every task submitted so far that has not started, and release a
+ * park (weir_stream_abort on a stream the caller holds). */
+void weir__stream_abort(struct weir_stream *st);
 
 /* ------------------------------------------------------------------------ */
 /* Groups, devices, workers, runtime                                         */
@@ -330,7 +378,7 @@ struct weir_group {
 	struct weir_runtime *rt;           /* I */
 	struct weir_device *dev;           /* I */
 	_Atomic int mode;                  /* A: WEIR_FAILURE_* */
-	_Atomic int stop_error;            /* A: sticky first failure (STOP mode) */
+	_Atomic uint64_t stop_error;       /* A: sticky first failure record (STOP mode) */
 	pthread_mutex_t lock;              /* guards the stream list */
 	struct weir_stream *streams;       /* L(lock) */
 	struct weir_group *rt_next;        /* L(rt->lock) */

@@ -822,13 +822,26 @@ static int group_destroy(weir_group_t *h, bool force)
 		pthread_mutex_lock(&g->lock);
 		struct weir_stream *st = g->streams;
 		bool claimed = st && weir__reg_remove(&st->obj);
+		if (st && !claimed) /* relaxed: g->lock keeps it linked */
+			weir_faa_relaxed(&st->refs, 1);
 		pthread_mutex_unlock(&g->lock);
 		if (!st)
 			break;
-		if (claimed)
+		if (claimed) {
 			weir__stream_teardown(st, force);
-		else
-			sched_yield(); /* a racing stream destroy is unlinking it */
+			continue;
+		}
+		/* A stream whose handle is already gone: a racing destroy is
+		 * tearing it down, or it was force-destroyed and is draining
+		 * (stream.c invariant 8); either way it unlinks itself once
+		 * its tasks are done. A device reset discards them (again each
+		 * round: a launch that raced the handle's removal may have
+		 * landed after the previous abort). */
+		if (force)
+			weir__stream_abort(st);
+		weir__stream_sync_ref(st, WEIR_TIMEOUT_INFINITE, NULL);
+		weir__stream_put(st);
+		sched_yield();
 	}
 	struct weir_runtime *rt = g->rt;
 	pthread_mutex_lock(&rt->lock);
@@ -887,8 +900,9 @@ WEIR_API int weir_group_device(weir_group_t *h, uint32_t *dev)
 	return WEIR_OK;
 }
 
-/* Sync every stream of g; the first non-OK result wins. */
-static int group_sync_ref(struct weir_group *g, uint64_t deadline)
+/* Sync every stream of g; the first non-OK result wins (with its task
+ * code, if it is a task failure). */
+static int group_sync_ref(struct weir_group *g, uint64_t deadline, int *task_code)
 {
 	struct weir_stream *local[32], **arr = local;
 	size_t n = 0, cap = 32;
@@ -917,9 +931,12 @@ static int group_sync_ref(struct weir_group *g, uint64_t deadline)
 			uint64_t now = weir__now_ns();
 			left = now >= deadline ? 0 : (int64_t)(deadline - now);
 		}
-		int rc = first == WEIR_ETIMEDOUT ? WEIR_OK : weir__stream_sync_ref(arr[i], left);
-		if (rc && !first)
+		int code = 0;
+		int rc = first == WEIR_ETIMEDOUT ? WEIR_OK : weir__stream_sync_ref(arr[i], left, &code);
+		if (rc && !first) {
 			first = rc;
+			*task_code = code;
+		}
 		weir__stream_put(arr[i]);
 	}
 	if (arr != local)
@@ -929,18 +946,36 @@ static int group_sync_ref(struct weir_group *g, uint64_t deadline)
 
 WEIR_API int weir_group_sync(weir_group_t *h, int64_t timeout_ns)
 {
+	return weir_group_sync_code(h, timeout_ns, NULL);
+}
+
+WEIR_API int weir_group_sync_code(weir_group_t *h, int64_t timeout_ns, int *task_code)
+{
+	int code = 0;
+	if (task_code)
+		*task_code = 0;
 	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
 		return WEIR_EINVAL;
 	struct weir_group *g = group_get(h);
 	if (!g)
 		return WEIR_EHANDLE;
-	int rc = group_sync_ref(g, weir__deadline(timeout_ns));
+	int rc = group_sync_ref(g, weir__deadline(timeout_ns), &code);
 	weir__group_put(g);
+	if (task_code)
+		*task_code = code;
 	return rc;
 }
 
 WEIR_API int weir_device_sync(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns)
 {
+	return weir_device_sync_code(rt, dev, timeout_ns, NULL);
+}
+
+WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns,
+                                   int *task_code)
+{
+	if (task_code)
+		*task_code = 0;
 	if (!rt || timeout_ns < WEIR_TIMEOUT_INFINITE)
 		return WEIR_EINVAL;
 	if (dev >= rt->ndevices)
@@ -968,9 +1003,13 @@ WEIR_API int weir_device_sync(weir_runtime_t *rt, uint32_t dev, int64_t timeout_
 	pthread_mutex_unlock(&rt->lock);
 	int first = WEIR_OK;
 	for (size_t i = 0; i < n; i++) {
-		int rc = group_sync_ref(arr[i], deadline);
-		if (rc && !first)
+		int code = 0;
+		int rc = group_sync_ref(arr[i], deadline, &code);
+		if (rc && !first) {
 			first = rc;
+			if (task_code)
+				*task_code = code;
+		}
 		weir__group_put(arr[i]);
 	}
 	if (arr != local)

@@ -30,12 +30,32 @@
  *     order and only the owner writes it; `submitted` is incremented before
  *     the push, so submitted - retired >= 0 whenever it is read.
  *  6. Capacity is checked before the increment: it is exact for one
- *     producer and exceeded by at most (concurrent producers - 1).
+ *     producer and exceeded by at most (concurrent producers - 1), plus one
+ *     for the reclaim task of a force-destroy (invariant 8).
+ *  7. A record task is retired (retired = r, R3) BEFORE its event completes,
+ *     so whoever sees the event complete sees the stream's retired count
+ *     include the record and every task before it (an event sync followed by
+ *     a query of the stream never reads NOT_READY for a stream whose last
+ *     task was that record). For the converse (a stream seen complete has
+ *     completed its events) the owner announces the record in `publishing`
+ *     (= r, R8) before R3 and clears it (R9) after the event completed; a
+ *     host sync or query that sees retired >= target waits while
+ *     `publishing` holds a value <= target (stream_settle). The wait is
+ *     bounded by the owner's progress through one event completion.
+ *  8. Force-destroy unpublishes the handle, waits a grace period (no launch
+ *     can push after it) and pushes one WEIR_TK_RECLAIM task, bypassing the
+ *     STOP and capacity checks. Tasks before it run or are discarded exactly
+ *     as on a live stream; the owner that reaches it retires it, unlinks the
+ *     stream from its group and drops the handle's reference, and returns
+ *     without touching the stream again. A stream parked when destroyed gets
+ *     there once released (event, callback, or weir_group_destroy_force(),
+ *     which aborts it).
  *
  * Concurrency table:
- *            push   run   sync   abort  destroy
+ *            push   run   sync   abort  destroy          destroy_force
  *   push      yes   yes   yes    yes    races resolve by RCU: lands or EHANDLE
- *   run        -    no*   yes    yes    destroy waits for IDLE
+ *   run        -    no*   yes    yes    destroy waits    the owner reclaims
+ *                                       for IDLE         (invariant 8)
  *   (* one owner at a time by construction)
  */
 #include "sched/internal.h"
@@ -132,7 +152,7 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 }
 
 /* Discard everything submitted so far that has not started. */
-static void stream_abort_ref(struct weir_stream *st)
+void weir__stream_abort(struct weir_stream *st)
 {
 	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	uint64_t sub = weir_load_acquire(&st->submitted);
@@ -152,22 +172,10 @@ static void stream_abort_ref(struct weir_stream *st)
 		weir__reporter_cancel(st); /* parked on a callback nobody runs yet */
 }
 
-void weir__stream_teardown(struct weir_stream *st, bool force)
+/* Unlink a stream that is done from its group and drop the handle's
+ * reference. The caller never touches st afterwards. */
+static void stream_unlink_put(struct weir_stream *st)
 {
-	/* Launches that looked the handle up have finished pushing. */
-	weir__rcu_synchronize();
-	if (force)
-		stream_abort_ref(st);
-	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
-	uint64_t target = weir_load_acquire(&st->submitted);
-	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
-	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
-	 * bounded by the owner's progress from its final retire to that CAS. */
-	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
-	uint32_t round = 0;
-	/* A3: acquire - pairs with the owner's release CAS to IDLE. */
-	while (weir_load_acquire(&st->top) != WEIR_ST_IDLE)
-		weir__backoff(&bo, &round);
 	struct weir_group *g = st->g;
 	pthread_mutex_lock(&g->lock);
 	if (st->g_prev)
@@ -180,7 +188,28 @@ void weir__stream_teardown(struct weir_stream *st, bool force)
 	weir__stream_put(st);
 }
 
-static int stream_destroy(weir_stream_t *h, bool force)
+void weir__stream_teardown(struct weir_stream *st, bool force)
+{
+	/* Launches that looked the handle up have finished pushing. */
+	weir__rcu_synchronize();
+	if (force)
+		weir__stream_abort(st);
+	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
+	uint64_t target = weir_load_acquire(&st->submitted);
+	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
+	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
+	 * bounded by the owner's progress from its final retire to that CAS. */
+	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
+	uint32_t round = 0;
+	/* A3: acquire - pairs with the owner's release CAS to IDLE. */
+	while (weir_load_acquire(&st->top) != WEIR_ST_IDLE)
+		weir__backoff(&bo, &round);
+	stream_unlink_put(st);
+}
+
+static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t);
+
+WEIR_API int weir_stream_destroy(weir_stream_t *h)
 {
 	weir__rcu_read_lock();
 	struct weir_stream *st = stream_lookup(h);
@@ -188,30 +217,46 @@ static int stream_destroy(weir_stream_t *h, bool force)
 	weir__rcu_read_unlock();
 	if (!mine)
 		return WEIR_EHANDLE;
-	weir__stream_teardown(st, force);
+	weir__stream_teardown(st, false);
 	return WEIR_OK;
 }
 
-WEIR_API int weir_stream_destroy(weir_stream_t *s) { return stream_destroy(s, false); }
-WEIR_API int weir_stream_destroy_force(weir_stream_t *s) { return stream_destroy(s, true); }
+WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
+{
+	/* Allocate first: a failure leaves the stream as it was. */
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	weir__rcu_read_lock();
+	struct weir_stream *st = stream_lookup(h);
+	bool mine = st && weir__reg_remove(&st->obj);
+	weir__rcu_read_unlock();
+	if (!mine) {
+		weir__task_free(t);
+		return WEIR_EHANDLE;
+	}
+	/* Invariant 8: launches that looked the handle up have pushed. */
+	weir__rcu_synchronize();
+#ifdef WEIR_BUSTED_FORCE_DESTROY_DISCARDS
+	/* Planted bug (testing the tests): the old semantics, discarding the
+	 * tasks already launched (defect: aclrtDestroyStreamForce lost them). */
+	weir__stream_abort(st);
+#endif
+	t->kind = WEIR_TK_RECLAIM;
+	t->nblocks = 1;
+	/* The handle's reference passes to the reclaim task. */
+	stream_push_unchecked(st, t);
+	return WEIR_OK;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Submission                                                                */
 /* ------------------------------------------------------------------------ */
 
-int weir__stream_push(struct weir_stream *st, struct weir_task *t)
+/* The push itself (invariants 1, 4, 5), after the admission checks; also
+ * the reclaim task's push, which no check may refuse (invariant 8). */
+static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 {
-	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: advisory refusal */
-		return WEIR_ESTOPPED;
-	uint64_t sub = weir_load_relaxed(&st->submitted);
-	if (sub - weir_load_relaxed(&st->retired_seen) >= st->capacity) {
-		/* Invariant 6: refresh the cached retired count (relaxed: only
-		 * a bound, no data is read through it). */
-		uint64_t r = weir_load_relaxed(&st->retired);
-		weir_store_relaxed(&st->retired_seen, r);
-		if (sub - r >= st->capacity)
-			return WEIR_EAGAIN;
-	}
 	/* Invariant 5: count before the push. Relaxed: sync reads it with
 	 * acquire after the task's own push (R1) in program order. */
 	weir_faa_relaxed(&st->submitted, 1);
@@ -227,6 +272,22 @@ int weir__stream_push(struct weir_stream *st, struct weir_task *t)
 	} while (!weir_cas_acqrel(&st->top, &w, nw));
 	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
 		weir__device_ready(st->dev, st);
+}
+
+int weir__stream_push(struct weir_stream *st, struct weir_task *t)
+{
+	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: advisory refusal */
+		return WEIR_ESTOPPED;
+	uint64_t sub = weir_load_relaxed(&st->submitted);
+	if (sub - weir_load_relaxed(&st->retired_seen) >= st->capacity) {
+		/* Invariant 6: refresh the cached retired count (relaxed: only
+		 * a bound, no data is read through it). */
+		uint64_t r = weir_load_relaxed(&st->retired);
+		weir_store_relaxed(&st->retired_seen, r);
+		if (sub - r >= st->capacity)
+			return WEIR_EAGAIN;
+	}
+	stream_push_unchecked(st, t);
 	return WEIR_OK;
 }
 
@@ -297,28 +358,28 @@ static struct weir_task *stream_pop_head(struct weir_stream *st)
 	return t;
 }
 
-void weir__stream_retire_head(struct weir_stream *st, int status, bool discarded,
+void weir__stream_retire_head(struct weir_stream *st, uint64_t fail, bool discarded,
                               struct weir_task_batch *batch)
 {
-	weir__stream_retire(st, stream_pop_head(st), status, discarded, batch);
+	weir__stream_retire(st, stream_pop_head(st), fail, discarded, batch);
 }
 
-void weir__stream_retire(struct weir_stream *st, struct weir_task *t, int status,
+void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail,
                          bool discarded, struct weir_task_batch *batch)
 {
 	weir__task_batch_add(batch, t);
 	/* Statistics are relaxed: only the owner writes them. */
 	if (discarded) {
 		weir_store_relaxed(&st->n_discarded, weir_load_relaxed(&st->n_discarded) + 1);
-	} else if (status) {
+	} else if (fail) {
 		weir_store_relaxed(&st->n_failed, weir_load_relaxed(&st->n_failed) + 1);
-		int z = 0;
+		uint64_t z = 0;
 		/* AR2: acq_rel - the first failure wins; taken by the exchange in stream_report(). */
-		weir_cas_strong_acqrel(&st->error, &z, status);
+		weir_cas_strong_acqrel(&st->error, &z, fail);
 		if (weir_load_relaxed(&st->g->mode) == WEIR_FAILURE_STOP) {
 			z = 0;
 			/* AR3: acq_rel - the group's sticky failure; producers and workers read it relaxed (advisory). */
-			weir_cas_strong_acqrel(&st->g->stop_error, &z, status);
+			weir_cas_strong_acqrel(&st->g->stop_error, &z, fail);
 		}
 	} else {
 		weir_store_relaxed(&st->n_ok, weir_load_relaxed(&st->n_ok) + 1);
@@ -350,11 +411,54 @@ void weir__stream_park(struct weir_stream *st)
 		;
 }
 
+/*
+ * Retire the head task, a record of event e (generation gen), and complete
+ * the record: invariant 7 (the retirement first, announced in `publishing`).
+ * A discarded record completes its event too, so that streams waiting on it
+ * are not stranded. Drops the task's reference on e.
+ */
+static void stream_retire_record(struct weir_stream *st, bool discarded,
+                                 struct weir_task_batch *batch)
+{
+	struct weir_task *t = st->head;
+	struct weir_event *e = t->u.ev.ev;
+	uint64_t gen = t->u.ev.gen;
+#ifdef WEIR_BUSTED_EVENT_BEFORE_RETIRE
+	/* Planted bug (testing the tests): the event completes before the
+	 * stream has retired its record task (defect: a stream read
+	 * NOT_READY after its last event was seen complete). */
+	weir__event_complete_record(e, gen);
+	weir__stream_retire_head(st, 0, discarded, batch);
+#else
+	uint64_t r = weir_load_relaxed(&st->retired) + 1; /* relaxed: O, only the owner writes it */
+	/* R8: release - announces the record before its retirement (R3,
+	 * seq_cst, a release too) publishes retired = r; a host that acquires
+	 * retired >= r (A4) then reads r here or a later value. Pairs with A6
+	 * in stream_settle(). */
+	weir_store_release(&st->publishing, r);
+	weir__stream_retire_head(st, 0, discarded, batch);
+	weir__event_complete_record(e, gen);
+	/* R9: release - the event completion is published; pairs with A6. */
+	weir_store_release(&st->publishing, 0);
+#endif
+	weir__event_put(e);
+}
+
+/* Invariant 8: retire the reclaim task (the last task the stream will ever
+ * have), unlink the stream and drop the handle's reference. The caller
+ * returns at once and never touches st again. */
+static void stream_reclaim(struct weir_stream *st, struct weir_task_batch *batch)
+{
+	weir__stream_retire_head(st, 0, false, batch);
+	weir__task_batch_flush(batch);
+	stream_unlink_put(st);
+}
+
 static bool should_discard(struct weir_stream *st)
 {
 	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: STOP is advisory per task */
 		return true;
-	/* A2: acquire - pairs with R2 in stream_abort_ref(). */
+	/* A2: acquire - pairs with R2 in weir__stream_abort(). */
 	uint64_t until = weir_load_acquire(&st->abort_until);
 	return !weir_seq_geq(weir_load_relaxed(&st->retired), until);
 }
@@ -438,27 +542,30 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		}
 		n++;
 		struct weir_task *t = st->head;
+		if (t->kind == WEIR_TK_RECLAIM) {
+			/* Never discarded: it is the stream's own end. */
+			stream_reclaim(st, &batch);
+			return;
+		}
 		if (should_discard(st)) {
-			/* A discarded record still completes its event, so that
-			 * streams waiting on it are not stranded. */
-			if (t->kind == WEIR_TK_RECORD)
-				weir__event_complete_record(t->u.ev.ev, t->u.ev.gen);
-			if (t->kind == WEIR_TK_RECORD || t->kind == WEIR_TK_WAIT ||
-			    t->kind == WEIR_TK_RESET)
+			if (t->kind == WEIR_TK_RECORD) {
+				stream_retire_record(st, true, &batch);
+				continue;
+			}
+			if (t->kind == WEIR_TK_WAIT || t->kind == WEIR_TK_RESET)
 				weir__event_put(t->u.ev.ev);
 			weir__stream_retire_head(st, 0, true, &batch);
 			continue;
 		}
 		switch (t->kind) {
 		case WEIR_TK_KERNEL: {
+			/* The kernel's return value is its own code (weir/status.h). */
 			int rc = weir__device_run_kernel(dev, widx, t);
-			weir__stream_retire_head(st, rc, false, &batch);
+			weir__stream_retire_head(st, weir__fail_task(rc), false, &batch);
 			break;
 		}
 		case WEIR_TK_RECORD:
-			weir__event_complete_record(t->u.ev.ev, t->u.ev.gen);
-			weir__event_put(t->u.ev.ev);
-			weir__stream_retire_head(st, 0, false, &batch);
+			stream_retire_record(st, false, &batch);
 			break;
 		case WEIR_TK_RESET:
 			weir__event_reset_flag(t->u.ev.ev);
@@ -493,7 +600,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			HOST_STREAM(t) = st;
 			if (weir__reporter_handoff(st, t, true))
 				return;
-			weir__stream_retire(st, t, WEIR_ENOSUB, false, &batch);
+			weir__stream_retire(st, t, weir__fail_runtime(WEIR_ENOSUB), false, &batch);
 			break;
 		case WEIR_TK_CALLBACK_NB: {
 			/* The stream goes on at once; a copy travels. */
@@ -507,11 +614,11 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				if (rc)
 					weir__task_free(c);
 			}
-			weir__stream_retire_head(st, rc, false, &batch);
+			weir__stream_retire_head(st, weir__fail_runtime(rc), false, &batch);
 			break;
 		}
 		default:
-			weir__stream_retire_head(st, WEIR_EINTERNAL, false, &batch);
+			weir__stream_retire_head(st, weir__fail_runtime(WEIR_EINTERNAL), false, &batch);
 			break;
 		}
 	}
@@ -521,35 +628,69 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 /* Host side: query, synchronize, abort, stats                               */
 /* ------------------------------------------------------------------------ */
 
-static int stream_report(struct weir_stream *st)
+/* The failure records (see internal.h) turned into the sync result. */
+static int stream_report(struct weir_stream *st, int *task_code)
 {
+	if (task_code)
+		*task_code = 0;
 	/* The relaxed loads only skip the exchanges when nothing is set; the
 	 * tasks' effects were already ordered by the acquire in the wait.
-	 * AR6: acq_rel - takes the abort report set by stream_abort_ref(). */
+	 * AR6: acq_rel - takes the abort report set by weir__stream_abort(). */
 	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0))
 		return WEIR_EABORTED;
-	int e = weir_load_relaxed(&st->g->stop_error);
+	uint64_t e = weir_load_relaxed(&st->g->stop_error);
 	if (e)
-		return e;
+		return weir__fail_report(e, task_code);
 	if (weir_load_relaxed(&st->error))
 		/* AR2: acq_rel - takes and clears the first failure. */
-		return weir_xchg_acqrel(&st->error, 0);
+		return weir__fail_report(weir_xchg_acqrel(&st->error, 0), task_code);
 	return WEIR_OK;
 }
 
-int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns)
+/*
+ * Invariant 7: the caller saw retired >= target (acquire). Wait while the
+ * owner is still publishing the event of a record at or below target, so
+ * that a stream reported complete has completed its events. Bounded by the
+ * owner's progress through one event completion.
+ */
+static void stream_settle(struct weir_stream *st, uint64_t target)
 {
+	/* A6: acquire - pairs with R8/R9 in stream_retire_record(): reading
+	 * 0 (R9) or a later record's r (R8, stored after this record's R9)
+	 * makes the event completion visible. */
+	uint64_t p = weir_load_acquire(&st->publishing);
+	if (p == 0 || !weir_seq_geq(target, p))
+		return;
+	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
+	uint32_t round = 0;
+	/* A6: acquire - as above. */
+	while (weir_load_acquire(&st->publishing) == p)
+		weir__backoff(&bo, &round);
+}
+
+int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_code)
+{
+	if (task_code)
+		*task_code = 0;
 	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
 	uint64_t target = weir_load_acquire(&st->submitted);
 	uint32_t spin = (st->flags & WEIR_STREAM_FAST_SYNC) ? 100000 : 2000;
 	int rc = weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(timeout_ns), spin);
 	if (rc)
 		return rc;
-	return stream_report(st);
+	stream_settle(st, target);
+	return stream_report(st, task_code);
 }
 
 WEIR_API int weir_stream_sync(weir_stream_t *h, int64_t timeout_ns)
 {
+	return weir_stream_sync_code(h, timeout_ns, NULL);
+}
+
+WEIR_API int weir_stream_sync_code(weir_stream_t *h, int64_t timeout_ns, int *task_code)
+{
+	if (task_code)
+		*task_code = 0;
 	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
 		return WEIR_EINVAL;
 	/* Fast path: an idle stream costs the lookup and two acquire loads,
@@ -564,13 +705,14 @@ WEIR_API int weir_stream_sync(weir_stream_t *h, int64_t timeout_ns)
 	uint64_t target = weir_load_acquire(&st->submitted);
 	/* A4: acquire - the finished tasks' effects are visible; pairs with R3. */
 	if (weir_seq_geq(weir_load_acquire(&st->retired), target)) {
-		int rc = stream_report(st);
+		stream_settle(st, target);
+		int rc = stream_report(st, task_code);
 		weir__rcu_read_unlock();
 		return rc;
 	}
 	weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU holds st here */
 	weir__rcu_read_unlock();
-	int rc = weir__stream_sync_ref(st, timeout_ns);
+	int rc = weir__stream_sync_ref(st, timeout_ns, task_code);
 	weir__stream_put(st);
 	return rc;
 }
@@ -580,9 +722,16 @@ WEIR_API int weir_stream_query(weir_stream_t *h)
 	weir__rcu_read_lock();
 	struct weir_stream *st = stream_lookup(h);
 	int rc = WEIR_EHANDLE;
-	if (st)
-		rc = weir_seq_geq(weir_load_acquire(&st->retired), /* A4 */
-		                  weir_load_acquire(&st->submitted)) ? WEIR_OK : WEIR_ENOTREADY;
+	if (st) {
+		/* A4: acquire - pairs with R3. Read before submitted, so that
+		 * "complete" held at the moment submitted was read. */
+		uint64_t r = weir_load_acquire(&st->retired);
+		/* A5: acquire - pairs with R1 (the increment precedes the push). */
+		uint64_t target = weir_load_acquire(&st->submitted);
+		rc = weir_seq_geq(r, target) ? WEIR_OK : WEIR_ENOTREADY;
+		if (rc == WEIR_OK)
+			stream_settle(st, target); /* invariant 7 */
+	}
 	weir__rcu_read_unlock();
 	return rc;
 }
@@ -592,7 +741,7 @@ WEIR_API int weir_stream_abort(weir_stream_t *h)
 	struct weir_stream *st = weir__stream_get(h);
 	if (!st)
 		return WEIR_EHANDLE;
-	stream_abort_ref(st);
+	weir__stream_abort(st);
 	weir__stream_put(st);
 	return WEIR_OK;
 }

@@ -241,11 +241,12 @@ WEIR_API int weir_mem_fill(weir_mem_t *m, void *dst, size_t dst_max, int value, 
 
 /* The same as tasks on stream `s`, run after its earlier tasks. The checks
  * run at submission; in debug mode they run again when the task runs, and a
- * task that finds freed memory fails with WEIR_EFREED (reported by the next
- * synchronize); a 2D task whose rows cross and that gets no bounce buffer
- * fails with WEIR_ENOMEM the same way. Host memory must stay valid until the
- * task has run. Returns the checks' codes or weir_launch()'s; WEIR_ENOTSUP
- * without a runtime. */
+ * task that finds freed memory fails with the code WEIR_EFREED, and a 2D
+ * task whose rows cross and that gets no bounce buffer fails with the code
+ * WEIR_ENOMEM (task failures: the next synchronize reports WEIR_EKERNEL,
+ * weir_stream_sync_code() the code; weir/status.h). Host memory must stay
+ * valid until the task has run. Returns the checks' codes or weir_launch()'s;
+ * WEIR_ENOTSUP without a runtime. */
 WEIR_API int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
                                  size_t count, int kind, weir_stream_t *s);
 WEIR_API int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src,

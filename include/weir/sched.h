@@ -89,8 +89,9 @@ WEIR_API int weir_config_from_env(weir_config_t *cfg);
  * Partner: weir_runtime_destroy(). */
 WEIR_API int weir_runtime_create(const weir_config_t *cfg, weir_runtime_t **out);
 
-/* Tear a runtime down: every remaining stream is force-destroyed (pending
- * tasks discarded, a running task finishes first), events and groups are
+/* Tear a runtime down: every remaining group is destroyed as by
+ * weir_group_destroy_force() (pending tasks discarded, a running task
+ * finishes first; streams already force-destroyed included), events are
  * freed, workers and callback threads are joined. NULL is a no-op. No other
  * call on this runtime may run concurrently or after. */
 WEIR_API void weir_runtime_destroy(weir_runtime_t *rt);
@@ -112,8 +113,11 @@ enum weir_failure_mode {
  * WEIR_ENOMEM, WEIR_EINVAL (NULL out). Partner: weir_group_destroy(). */
 WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **out);
 
-/* Destroy a group and every stream still in it. The plain form waits for
- * their pending tasks; _force discards them. WEIR_EHANDLE on a bad handle. */
+/* Destroy a group and every stream still in it, streams already
+ * force-destroyed (weir_stream_destroy_force) but not yet drained included.
+ * The plain form waits for their pending tasks; _force (a device reset)
+ * discards them (a running task finishes first) and releases streams parked
+ * on events or callbacks. WEIR_EHANDLE on a bad handle. */
 WEIR_API int weir_group_destroy(weir_group_t *g);
 WEIR_API int weir_group_destroy_force(weir_group_t *g);
 
@@ -122,16 +126,25 @@ WEIR_API int weir_group_destroy_force(weir_group_t *g);
 WEIR_API int weir_group_set_failure_mode(weir_group_t *g, int mode);
 WEIR_API int weir_group_get_failure_mode(weir_group_t *g, int *mode);
 
-/* Wait for every task submitted so far to every stream of the group.
- * Returns WEIR_OK, WEIR_ETIMEDOUT (work continues), the first task failure
- * code seen on any of its streams, WEIR_EABORTED, or WEIR_EHANDLE. */
+/* Wait for every task submitted so far to every stream of the group
+ * (force-destroyed streams still draining included). Returns WEIR_OK,
+ * WEIR_ETIMEDOUT (work continues), the first task failure seen on any of its
+ * streams (a positive task code, or WEIR_EKERNEL: weir/status.h),
+ * WEIR_EABORTED, or WEIR_EHANDLE. */
 WEIR_API int weir_group_sync(weir_group_t *g, int64_t timeout_ns);
+/* weir_group_sync() that also returns the failing task's own code: when the
+ * result is a task failure (weir_status_is_task_failure()), *task_code is the
+ * value that task returned (e.g. -5 for a result of WEIR_EKERNEL); otherwise
+ * 0. task_code may be NULL. */
+WEIR_API int weir_group_sync_code(weir_group_t *g, int64_t timeout_ns, int *task_code);
 
 WEIR_API int weir_group_device(weir_group_t *g, uint32_t *dev);
 
 /* Wait for every stream of every group on device `dev`. Same returns as
- * weir_group_sync(), plus WEIR_EDEVICE. */
+ * weir_group_sync(), plus WEIR_EDEVICE. The _code form as weir_group_sync_code(). */
 WEIR_API int weir_device_sync(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns);
+WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns,
+                                   int *task_code);
 
 typedef struct weir_worker_stats {
 	uint64_t tasks;     /* tasks run (blocks of split kernels count once each) */
@@ -161,24 +174,51 @@ WEIR_API int weir_stream_create(weir_group_t *g, int priority, uint32_t flags,
  * WEIR_EHANDLE; a task failure still pending report is dropped. */
 WEIR_API int weir_stream_destroy(weir_stream_t *s);
 
-/* Destroy without waiting for pending tasks: they are discarded (a task that
- * is already running finishes). Returns WEIR_OK or WEIR_EHANDLE. */
+/* Destroy without waiting: the handle dies at once (launches racing it either
+ * land before it or fail with WEIR_EHANDLE) and the call returns without
+ * waiting for the stream's tasks. Every task submitted before it still runs,
+ * in order, as if the stream lived on; the stream is reclaimed by the worker
+ * that runs its last task. A stream parked on an event or a callback at this
+ * point is reclaimed when it is released, or when its group is destroyed with
+ * weir_group_destroy_force() (device reset), which discards what is left.
+ * weir_group_sync()/weir_device_sync() still wait for those tasks and report
+ * their failures. Only weir_stream_abort() and weir_group_destroy_force()
+ * discard submitted tasks. Returns WEIR_OK, WEIR_EHANDLE, or WEIR_ENOMEM
+ * (nothing changed). */
 WEIR_API int weir_stream_destroy_force(weir_stream_t *s);
 
 /* WEIR_OK when every submitted task has finished, WEIR_ENOTREADY otherwise,
- * WEIR_EHANDLE. Never blocks; one acquire load on an idle stream. */
+ * WEIR_EHANDLE. Never waits for tasks; a few acquire loads on an idle
+ * stream. Once an event recorded as the stream's last task has completed
+ * (weir_event_sync or weir_event_query saw it), the query returns WEIR_OK;
+ * and once the query (or weir_stream_sync) returns WEIR_OK, every event
+ * recorded on the stream has completed. Between a record task's retirement
+ * and its event's completion (a few instructions of its worker) the query
+ * waits for that worker. */
 WEIR_API int weir_stream_query(weir_stream_t *s);
 
 /* Wait until every task submitted before this call has finished.
  * Returns WEIR_OK, WEIR_ETIMEDOUT (work continues), WEIR_EHANDLE,
- * WEIR_EABORTED (once, after an abort), or the first failure code of a task
- * since the previous sync (CONTINUE mode; the code is then cleared) or the
- * group's sticky failure (STOP mode). An idle stream costs no system call. */
+ * WEIR_EABORTED (once, after an abort), or the first task failure since the
+ * previous sync (CONTINUE mode; it is then cleared) or the group's sticky
+ * failure (STOP mode). A task failure is the task's positive code verbatim,
+ * or WEIR_EKERNEL for a code <= 0 (weir/status.h); weir_stream_sync_code()
+ * also returns the code. A condition of the runtime met by a task (a report
+ * callback whose reporter is gone: WEIR_ENOSUB) is reported as that status.
+ * An idle stream costs no system call. */
 WEIR_API int weir_stream_sync(weir_stream_t *s, int64_t timeout_ns);
+
+/* weir_stream_sync() that also returns the failing task's own code: when the
+ * result is a task failure (weir_status_is_task_failure()), *task_code is the
+ * value that task returned (-5 for a kernel that returned -5, reported as
+ * WEIR_EKERNEL; 77 for one that returned 77); otherwise 0. task_code may be
+ * NULL. */
+WEIR_API int weir_stream_sync_code(weir_stream_t *s, int64_t timeout_ns, int *task_code);
 
 /* Discard every task submitted before this call that has not started yet and
  * cancel an event wait it is parked on. The stream stays usable. The next
- * sync returns WEIR_EABORTED. */
+ * sync returns WEIR_EABORTED. With weir_group_destroy_force(), the only calls
+ * that discard submitted tasks. */
 WEIR_API int weir_stream_abort(weir_stream_t *s);
 
 /* Sets the failure mode of the stream's group (the ACL rule). */
@@ -205,7 +245,7 @@ typedef struct weir_stream_stats {
 	uint64_t submitted;  /* tasks accepted */
 	uint64_t completed;  /* ran and returned 0 */
 	uint64_t failed;     /* ran and returned non-zero */
-	uint64_t discarded;  /* dropped by abort, force-destroy or STOP */
+	uint64_t discarded;  /* dropped by abort, group destroy_force or STOP */
 	uint64_t in_flight;  /* submitted - completed - failed - discarded */
 } weir_stream_stats_t;
 
@@ -222,6 +262,9 @@ WEIR_API int weir_stream_stats(weir_stream_t *s, weir_stream_stats_t *out);
  * device's workers call the kernel once per block index in parallel, and args
  * must then be treated as read-only. Return 0 on success; any other value
  * fails the task (and, with nblocks > 1, the first non-zero return is kept).
+ * The value is the task's own code: the next synchronize reports a positive
+ * one verbatim and a negative one as WEIR_EKERNEL (weir/status.h), never as
+ * a condition of the runtime.
  */
 typedef int (*weir_kernel_fn)(void *args, uint32_t block, uint32_t nblocks);
 

@@ -3,9 +3,22 @@
  *
  * One X-macro list (WEIR_STATUS_MAP) generates the enum, weir_strerror() and
  * weir_status_name(), in the manner of libuv's UV_ERRNO_MAP. 0 is success and
- * every failure is negative, so a kernel's own positive codes (for instance ACL
- * error values) can travel through a stream untouched: a task that returns a
- * non-zero int has failed, and the next synchronize returns that int verbatim.
+ * every failure is negative.
+ *
+ * Task failures. A task (kernel) that returns a non-zero int has failed, and
+ * the next synchronize reports it. A kernel's return value is the kernel's
+ * own code, never a statement of the runtime, so it is kept apart from the
+ * native statuses:
+ *  - a positive code (for instance an ACL error value) cannot collide with a
+ *    native status and comes back verbatim;
+ *  - a negative code would read as one (-5 is WEIR_ETIMEDOUT), so it comes
+ *    back as WEIR_EKERNEL; the task's own value is returned separately by
+ *    the *_sync_code() calls of weir/sched.h.
+ * So a synchronize result r means "a task failed" exactly when
+ * weir_status_is_task_failure(r), and every other negative r is a condition
+ * of the runtime (time-out, bad handle, abort, ...). weir's own stream tasks
+ * (memory copies, graph ops) follow the same rule: a native status returned
+ * by a task is reported as WEIR_EKERNEL with that status as its code.
  */
 #ifndef WEIR_STATUS_H
 #define WEIR_STATUS_H
@@ -32,7 +45,7 @@ extern "C" {
 	X(EDEVICE,    -7,   "device id out of range")                              \
 	X(ESTOPPED,   -8,   "stream group stopped after a task failed")            \
 	X(EABORTED,   -9,   "pending work was aborted")                            \
-	X(EKERNEL,    -10,  "a task failed")                                       \
+	X(EKERNEL,    -10,  "a task failed with a negative code")                  \
 	X(ENOTSUP,    -11,  "operation not supported for this object or mode")     \
 	X(EBUSY,      -12,  "resource busy")                                       \
 	X(ESTATE,     -13,  "call not valid in the object's current state")        \
@@ -57,6 +70,13 @@ typedef enum weir_status {
 #undef WEIR__STATUS_ENUM
 	WEIR__STATUS_MIN = -27
 } weir_status_t;
+
+/* True if a synchronize result reports a failed task (a task's positive code
+ * or WEIR_EKERNEL), false for WEIR_OK and for every condition of the runtime. */
+static inline int weir_status_is_task_failure(int status)
+{
+	return status > 0 || status == WEIR_EKERNEL;
+}
 
 /* Human-readable message for a status; "unknown status" for other values.
  * Thread-safe; the returned string is static. */

@@ -4,13 +4,14 @@
  * event records and waits (some streams gated behind a never-set FLAG event,
  * so their work is still pending), then tears down in one of these ways:
  *   0  stream destroy (waits: every task of an ungated stream has run)
- *   1  stream destroy_force (discards)
+ *   1  stream destroy_force (returns at once; every launched task still
+ *      runs once the gates open and the reporter is gone: group sync)
  *   2  group destroy (waits, no gated streams)
  *   3  group destroy_force (device reset, gated streams included)
  *   4  runtime destroy with everything still in flight
  *   5  launches from another thread racing stream destroy / destroy_force:
- *      every launch returns OK or EHANDLE; after a plain destroy every OK
- *      launch has run, after a forced one at most those
+ *      every launch returns OK or EHANDLE; every OK launch runs (after a
+ *      plain destroy returns; after a forced one, by the group sync)
  *   6  launches from another thread racing group destroy_force
  * Every iteration's counters live in a heap block freed right after runtime
  * destroy returns, so a task or callback running late is a use-after-free
@@ -196,22 +197,37 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 				         " of %" PRIu64 " tasks run", n, runs(cx, i), cx->launched[i]);
 		}
 		break;
-	case 1: /* destroy_force discards */
+	case 1: /* destroy_force keeps every launched task */
 		for (uint32_t i = 0; i < NS; i++) {
 			WT_OK(weir_stream_destroy_force(it.s[i]));
 			if (runs(cx, i) > cx->launched[i])
 				fail_msg("more runs than launches on stream %u", i);
 		}
-		/* setting the gates afterwards must touch nothing */
+		for (uint32_t i = 0; i < NS; i++)
+			if (cx->gated[i] && runs(cx, i) != 0)
+				fail_msg("a gated stream ran %" PRIu64 " tasks before its gate", runs(cx, i));
+		/* open the gates and release blocking callbacks (reporter
+		 * destroy drops them): the destroyed streams drain and their
+		 * group sync sees them */
 		for (uint32_t d = 0; d < NDEV; d++) {
 			weir_stream_t *x;
 			WT_OK(weir_stream_create(it.g[d], 0, 0, &x));
 			WT_OK(weir_event_record(it.gate[d], x));
 			WT_OK(weir_stream_destroy(x));
 		}
+		WT_OK(weir_reporter_destroy(it.rep));
+		it.rep = NULL;
+		for (uint32_t d = 0; d < NDEV; d++) {
+			/* ENOSUB: a report callback met the destroyed reporter */
+			int rc = weir_group_sync(it.g[d], 60 * WT_S);
+			if (rc != WEIR_OK && rc != WEIR_ENOSUB)
+				fail_msg("iteration %" PRIu64 ": group sync after destroy_force: %s", n,
+				         weir_status_name(rc));
+		}
 		for (uint32_t i = 0; i < NS; i++)
-			if (cx->gated[i] && runs(cx, i) != 0)
-				fail_msg("a gated, force-destroyed stream ran %" PRIu64 " tasks", runs(cx, i));
+			if (runs(cx, i) != cx->launched[i])
+				fail_msg("iteration %" PRIu64 ": force-destroyed stream %u ran %" PRIu64
+				         " of %" PRIu64 " launched tasks", n, i, runs(cx, i), cx->launched[i]);
 		break;
 	case 2: /* group destroy waits */
 		for (uint32_t d = 0; d < NDEV; d++) {
@@ -256,8 +272,13 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 		if (!force && got != want)
 			fail_msg("plain destroy raced by launches: %" PRIu64 " runs, %" PRIu64
 			         " accepted launches", got, want);
-		if (force && got > want)
-			fail_msg("forced destroy: %" PRIu64 " runs > %" PRIu64 " launches", got, want);
+		if (force) {
+			WT_OK(weir_group_sync(it.g[0], 60 * WT_S));
+			got = weir_load_acquire(&cx->ran[i]) + weir_load_acquire(&cx->host_ran[i]);
+			if (got != want)
+				fail_msg("forced destroy raced by launches: %" PRIu64 " runs, %" PRIu64
+				         " accepted launches", got, want);
+		}
 		break;
 	}
 	case 6: { /* launches racing group destroy_force */
@@ -281,7 +302,7 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 		break;
 	}
 	}
-	if (wt_rng_below(rng, 2))
+	if (it.rep && wt_rng_below(rng, 2))
 		WT_OK(weir_reporter_destroy(it.rep));
 	if (wt_rng_below(rng, 2))
 		for (uint32_t d = 0; d < NDEV; d++) {

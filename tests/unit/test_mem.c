@@ -687,8 +687,9 @@ static void test_async(void **state)
 	free(back);
 }
 
-/* Debug mode: a queued copy whose memory is freed before it runs fails
- * with WEIR_EFREED at the next synchronize and writes nothing. The stream
+/* Debug mode: a queued copy whose memory is freed before it runs fails its
+ * task with WEIR_EFREED, which the next synchronize reports as a task
+ * failure (WEIR_EKERNEL, code WEIR_EFREED: weir/status.h), and writes nothing. The stream
  * is held by a wait on a FLAG event that the test sets after the free. */
 static void test_async_debug_freed(void **state)
 {
@@ -704,7 +705,9 @@ static void test_async_debug_freed(void **state)
 	assert_int_equal(weir_mem_copy_async(m, d, 4096, host, 64, WEIR_COPY_H2D, f->s[0]), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, d), WEIR_OK);
 	assert_int_equal(weir_event_record(gate, f->drv), WEIR_OK);
-	assert_int_equal(weir_stream_sync(f->s[0], WEIR_TIMEOUT_INFINITE), WEIR_EFREED);
+	int code = 0;
+	assert_int_equal(weir_stream_sync_code(f->s[0], WEIR_TIMEOUT_INFINITE, &code), WEIR_EKERNEL);
+	assert_int_equal(code, WEIR_EFREED);
 	assert_int_equal(((unsigned char *)d)[0], 0xDB); /* poisoned, not overwritten */
 	assert_int_equal(weir_stream_sync(f->s[0], WEIR_TIMEOUT_INFINITE), WEIR_OK);
 	assert_int_equal(weir_stream_sync(f->drv, WEIR_TIMEOUT_INFINITE), WEIR_OK);
