@@ -582,7 +582,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__event_put(t->u.ev.ev);
 			/* WEIR_EHANDLE: its event was destroyed and nothing
 			 * can satisfy it (event.c invariant 7). */
-			weir__stream_retire_head(st, wrc, false, &batch);
+			weir__stream_retire_head(st, weir__fail_runtime(wrc), false, &batch);
 			break;
 		}
 		case WEIR_TK_HOST:
