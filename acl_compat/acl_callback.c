@@ -24,7 +24,7 @@
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #include <pthread.h>
 #include <string.h>

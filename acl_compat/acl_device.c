@@ -13,8 +13,8 @@
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
 
 #include <inttypes.h>
 

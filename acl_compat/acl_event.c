@@ -20,8 +20,8 @@
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
 
 /* RT_EVENT_DDSYNC | RT_EVENT_TIME_LINE | RT_EVENT_STREAM_MARK */
 #define WEIR_ACL_EVENT_DEFAULT_FLAGS 0x0Eu

@@ -36,8 +36,8 @@
 #include "acl_compat/acl_config.h"
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
 #include "weir/mem.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
  * acl_compat/acl_registry.c - the facade's handles, as a thin layer over the
- * library's one handle registry (sched/registry.h); see acl_state.h for the
+ * library's one handle registry (base/registry.h); see acl_state.h for the
  * rules it keeps.
  *
  * Each facade object kind (context, event, and any added later) gets a
@@ -12,8 +12,8 @@
  * dereferenced.
  */
 #include "acl_compat/acl_state.h"
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
 
 /* Names double as the registry's diagnostics; the same name gives the same
  * id after a re-initialization. */

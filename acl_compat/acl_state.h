@@ -7,10 +7,10 @@
  *   I: immutable after the object is published in the registry
  *   L: protected by the facade lock (weir__acl_lock)
  *   R: read under weir__rcu_read_lock, written by the registry
- *   A: atomic (sched/atomic.h)
+ *   A: atomic (base/atomic.h)
  *
  * Handles (acl_registry.c): contexts and events are facade objects
- * registered in the library's one handle registry (sched/registry.h), under
+ * registered in the library's one handle registry (base/registry.h), under
  * registry type ids of their own. Their ACL handle is the registry handle
  * (generation, type, slot) cast to the ACL pointer type, never an address:
  * it is validated exactly as a stream handle is, and a value is never
@@ -34,8 +34,8 @@
 #include <stdint.h>
 
 #include "acl_compat/acl_internal.h"
-#include "sched/rcu.h"
-#include "sched/registry.h"
+#include "base/rcu.h"
+#include "base/registry.h"
 
 /* Kinds of facade objects; each gets a registry type id at aclInit. A new
  * kind (e.g. notify) is one more entry here and one name in acl_registry.c. */

@@ -13,7 +13,7 @@
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 #include <pthread.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@ pkg_check_modules(URCU_CDS REQUIRED IMPORTED_TARGET liburcu-cds)
 add_library(weir_deps INTERFACE)
 target_link_libraries(weir_deps INTERFACE PkgConfig::CK PkgConfig::URCU PkgConfig::URCU_CDS Threads::Threads m)
 # _LGPL_SOURCE inlines liburcu's read side; the TSan lane calls the library
-# functions instead (shared/design/tsan.md), see sched/rcu.h.
+# functions instead (shared/design/tsan.md), see base/rcu.h.
 if(NOT WEIR_SANITIZER STREQUAL "thread")
   target_compile_definitions(weir_deps INTERFACE WEIR_URCU_LGPL=1)
 endif()

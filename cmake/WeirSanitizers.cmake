@@ -1,6 +1,6 @@
 # WEIR_SANITIZER=address  -> ASan + UBSan (-fno-sanitize-recover=all)
 # WEIR_SANITIZER=thread   -> TSan; ck's inline-asm atomics are replaced by the
-#                            __atomic port in sched/ck_pr_tsan.h (tsan.md, option 1)
+#                            __atomic port in base/ck_pr_tsan.h (tsan.md, option 1)
 # WEIR_SANITIZER=undefined-> UBSan alone
 set(_weir_san "")
 if(WEIR_SANITIZER STREQUAL "address")

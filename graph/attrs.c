@@ -4,7 +4,7 @@
  */
 #include <string.h>
 #include "graph/graph_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 static void attr_clear(struct weir_attr *x)
 {

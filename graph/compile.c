@@ -20,7 +20,7 @@
 #include <string.h>
 #include "graph/compile.h"
 #include "graph/graph_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #define ALIGN64(x) (((x) + 63u) & ~(uint64_t)63u)
 

@@ -69,8 +69,8 @@
 #include <string.h>
 #include "graph/exec.h"
 #include "graph/graph_internal.h"
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
 
 struct wx_step {
 	weir_op_call_t call;             /* I (pointer arrays below are T for I/O slots) */

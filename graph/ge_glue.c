@@ -39,7 +39,7 @@
 #include "weir/session.h"
 #include "graph/graph_internal.h"
 #include "acl_compat/acl_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 struct ge_node { weir_session_t *s; struct ge_node *next; };
 struct bound_node { weir_session_t *s; uint64_t gen; struct bound_node *next; }; /* I, I, B */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "graph/graph_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 /* ------------------------------------------------------------------------ */
 /* Per-thread message                                                         */

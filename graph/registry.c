@@ -20,8 +20,8 @@
 #include <string.h>
 #include "graph/op.h"
 #include "graph/graph_internal.h"
-#include "sched/alloc.h"
-#include "sched/rcu.h"
+#include "base/alloc.h"
+#include "base/rcu.h"
 
 static const weir_op_def_t **builtin;      /* I after init */
 static uint32_t nbuiltin, builtin_cap;     /* I after init */

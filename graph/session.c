@@ -37,9 +37,9 @@
 #include "graph/graph_internal.h"
 #include "graph/compile.h"
 #include "graph/exec.h"
-#include "sched/alloc.h"
-#include "sched/atomic.h"
-#include "sched/rcu.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
+#include "base/rcu.h"
 
 enum { GS_ADDED, GS_COMPILED, GS_LOADED };
 enum { MODE_NONE, MODE_SYNC, MODE_STREAM, MODE_CALLBACK };

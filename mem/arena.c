@@ -29,7 +29,7 @@
  *     never causes an out-of-memory error.
  */
 #include "mem/mem_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #include <errno.h>
 #include <string.h>

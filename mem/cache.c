@@ -82,7 +82,8 @@
  * detaches every cache (mem = NULL); owners free detached caches lazily.
  */
 #include "mem/mem_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
+#include "base/die.h"
 
 #include <sched.h>
 #include <stdio.h>
@@ -130,9 +131,7 @@ static void mem_once_init(void)
 			                                      c * sizeof(struct mem_tbin));
 	}
 	if (pthread_key_create(&mem_tc_key, tcache_thread_exit) != 0) {
-		fprintf(stderr, "weir: %s:%d %s: pthread_key_create failed\n",
-		        __FILE__, __LINE__, __func__);
-		abort();
+		weir__die("pthread_key_create");
 	}
 }
 

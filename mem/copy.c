@@ -9,7 +9,7 @@
  * device faults).
  */
 #include "mem/mem_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #include <string.h>
 

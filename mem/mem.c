@@ -3,7 +3,7 @@
  * classification and statistics.
  */
 #include "mem/mem_internal.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>

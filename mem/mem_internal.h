@@ -52,7 +52,7 @@
 #include <stdint.h>
 
 #include "weir/mem.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 #define MEM_PAGE_SHIFT   16u                       /* 64 KiB pages */
 #define MEM_PAGE         ((size_t)1 << MEM_PAGE_SHIFT)

@@ -34,151 +34,20 @@
 #define WEIR_SCHED_INTERNAL_H
 
 #include "weir/sched.h"
-#include "sched/atomic.h"
-#include "sched/alloc.h"
-#include "sched/rcu.h"
-#include "sched/registry.h"
+#include "base/atomic.h"
+#include "base/alloc.h"
+#include "base/rcu.h"
+#include "base/registry.h"
+#include "base/die.h"
+#include "base/sync.h"
 
-#include "sched/ck.h"
+#include "base/ck.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-/* Unrecoverable system failure inside the library (pthread, futex):
- * abort loudly with the location, never silently (liburcu's urcu_die). */
-#define weir__die(what)                                                         \
-	do {                                                                    \
-		fprintf(stderr, "weir: fatal: %s at %s:%d (%s)\n", (what),      \
-		        __FILE__, __LINE__, __func__);                          \
-		abort();                                                        \
-	} while (0)
-
-/* ------------------------------------------------------------------------ */
-/* Time and futex                                                            */
-/* ------------------------------------------------------------------------ */
-
-static inline uint64_t weir__now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* Deadline in CLOCK_MONOTONIC ns from a relative time-out; UINT64_MAX for
- * WEIR_TIMEOUT_INFINITE. */
-static inline uint64_t weir__deadline(int64_t timeout_ns)
-{
-	if (timeout_ns < 0)
-		return UINT64_MAX;
-	return weir__now_ns() + (uint64_t)timeout_ns;
-}
-
-/* Slow-path wait for another thread's imminent progress (an owner finishing
- * its last CAS, helpers leaving a block job): ck's exponential backoff first,
- * then yield, then 100 us sleeps. Bounded per call, never an unbounded spin;
- * the caller re-checks its condition between calls. */
-static inline void weir__backoff(ck_backoff_t *b, uint32_t *round)
-{
-	uint32_t r = (*round)++;
-	if (r < 12) {
-		ck_backoff_eb(b);
-	} else if (r < 1024) {
-		sched_yield();
-	} else {
-		struct timespec ts = { 0, 100000 };
-		nanosleep(&ts, NULL);
-	}
-}
-
-/* Sleep while *addr == val, until woken or the absolute deadline passes.
- * May return spuriously. */
-void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns);
-void weir__futex_wake(_Atomic uint32_t *addr, int n);
-
-/*
- * A wait queue for host threads waiting until a monotonic 64-bit counter
- * reaches a target (stream retired count, event completed generation).
- *
- * Invariants:
- *  1. A waiter publishes its target with an atomic min on wake_at *before*
- *     it re-reads the counter (both seq_cst); the notifier stores the counter
- *     *before* it reads wake_at (both seq_cst). So either the waiter sees the
- *     new counter, or the notifier sees the target and wakes it.
- *  2. A notifier that wakes resets wake_at to UINT64_MAX and wakes every
- *     sleeper; each sleeper that still waits re-publishes its target.
- *  3. seq changes on every wake, so a futex_wait on a stale seq returns.
- *  4. With no sleeper, notify costs one load (wake_at == UINT64_MAX).
- */
-struct weir_waitq {
-	_Atomic uint64_t wake_at; /* A: smallest target of a sleeper, or UINT64_MAX */
-	_Atomic uint32_t seq;     /* A: futex word, bumped on every wake */
-};
-
-void weir__waitq_init(struct weir_waitq *wq);
-/* Wait until *counter >= target (free-running comparison). Spins for at most
- * spin_ns first. Returns WEIR_OK or WEIR_ETIMEDOUT. */
-int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
-                     uint64_t target, uint64_t deadline_ns, uint32_t spin_ns);
-/* Call after storing `value` into the counter with seq_cst. */
-static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
-{
-	void weir__waitq_wake(struct weir_waitq *wq);
-	/* A2: seq_cst - read after the caller's seq_cst counter store; pairs
-	 * with the waiter's seq_cst min on wake_at (invariant 1). */
-	uint64_t at = weir_load_seqcst(&wq->wake_at);
-	if (__builtin_expect(at != UINT64_MAX, 0) && weir_seq_geq(value, at))
-		weir__waitq_wake(wq);
-}
-
-/*
- * Eventcount for parking idle workers (and the callback thread):
- *   waiter:   k = weir__ec_prepare(ec); if (work available) weir__ec_cancel(ec);
- *             else weir__ec_wait(ec, k, deadline);
- *   notifier: publish work (seq_cst RMW), then weir__ec_notify(ec).
- * Invariants:
- *  1. prepare registers the waiter (seq_cst) before the waiter re-checks for
- *     work; notify reads the waiter count (seq_cst) after the work is
- *     published. So either the waiter sees the work or the notifier sees the
- *     waiter and bumps seq, which makes the futex wait return.
- *  2. With no registered waiter, notify makes no system call.
- */
-struct weir_ec {
-	_Atomic uint32_t seq;     /* A: futex word */
-	_Atomic uint32_t waiters; /* A: threads between prepare and the end of wait */
-};
-
-static inline uint32_t weir__ec_prepare(struct weir_ec *ec)
-{
-	/* S1: seq_cst - registers before the caller's re-check of its
-	 * condition; pairs with the seq_cst load in weir__ec_notify. */
-	weir_faa_seqcst(&ec->waiters, 1);
-	return weir_load_seqcst(&ec->seq);
-}
-static inline void weir__ec_cancel(struct weir_ec *ec)
-{
-	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
-}
-static inline void weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t deadline_ns)
-{
-	weir__futex_wait(&ec->seq, key, deadline_ns);
-	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
-}
-static inline void weir__ec_notify(struct weir_ec *ec, int n)
-{
-	/* A1: seq_cst - after the caller's seq_cst publication of work;
-	 * pairs with S1 in weir__ec_prepare. */
-	if (weir_load_seqcst(&ec->waiters) != 0) {
-		weir_faa_seqcst(&ec->seq, 1);
-		weir__futex_wake(&ec->seq, n);
-	}
-}
-
-/* ------------------------------------------------------------------------ */
-/* Registry: validated handles (sched/registry.h)                            */
-/* ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------ */
 /* Task records and per-thread pools                                         */

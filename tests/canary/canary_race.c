@@ -8,7 +8,7 @@
  * timing.
  *
  *   canary_race plain    two threads bump one counter with no synchronisation
- *   canary_race ck_ring  a ck_ring SPSC hand-off (through sched/ck.h, i.e. the
+ *   canary_race ck_ring  a ck_ring SPSC hand-off (through base/ck.h, i.e. the
  *                        __atomic ck_pr port in the TSan lane) where the
  *                        producer writes the payload *after* publishing it;
  *                        proves the port keeps ck code checkable
@@ -17,7 +17,7 @@
  * (shared/design/tsan.md). Exit status 0 means no sanitizer stopped the
  * program, i.e. the canary was NOT caught.
  */
-#include "sched/ck.h"
+#include "base/ck.h"
 
 #include <pthread.h>
 #include <sched.h>

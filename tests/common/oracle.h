@@ -5,7 +5,7 @@
  * Rules the helpers follow (shared/design/tsan.md, reliability.md):
  *  - cmocka assertions run only in the test's main thread. Kernels, host
  *    functions and helper threads record what they saw in C11 atomics (through
- *    sched/atomic.h) and the main thread checks the record afterwards.
+ *    base/atomic.h) and the main thread checks the record afterwards.
  *  - No test asserts timing. Time appears only as liveness bounds (a watchdog
  *    that fails a hung test) and as "the stream cannot have finished yet"
  *    probes, which are correct whatever the scheduling.
@@ -33,7 +33,7 @@
 
 #include "weir/sched.h"
 #include "weir/status.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 /* ------------------------------------------------------------------------ */
 /* Status assertions that print names, not just numbers                      */

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "weir/mem.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 #define NTHREADS 6
 #define NDEV 3

@@ -9,15 +9,15 @@
  * for contexts, shared/spec/acl-runtime.md §5, §12) and leave the new object
  * untouched. Garbage values (small integers, stack and heap addresses, forged
  * generations, other kinds' handles) too. White-box only in how reuse is
- * detected (sched/registry.h) and in forcing the grace period that recycles a
+ * detected (base/registry.h) and in forcing the grace period that recycles a
  * slot (weir__rcu_barrier).
  */
 #include "common/oracle.h"
 
 #include "acl/acl.h"
 #include "acl_compat/acl_internal.h"
-#include "sched/rcu.h"
-#include "sched/registry.h"
+#include "base/rcu.h"
+#include "base/registry.h"
 
 static int setup(void **state)
 {

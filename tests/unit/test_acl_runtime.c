@@ -19,7 +19,7 @@
 
 #include "acl/acl.h"
 #include "acl_compat/acl_internal.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */

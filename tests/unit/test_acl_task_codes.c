@@ -25,7 +25,7 @@
 
 #include "acl/acl.h"
 #include "acl_compat/acl_internal.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 #include "weir/mem.h"
 
 static const int codes[] = {

@@ -1,8 +1,8 @@
 /*
- * tests/unit/test_ck_port.c - ck through sched/ck.h.
+ * tests/unit/test_ck_port.c - ck through base/ck.h.
  *
- * In the TSan lane sched/ck.h swaps ck's inline assembly for the __atomic
- * port in sched/ck_pr_tsan.h; in the other lanes ck's own assembly runs.
+ * In the TSan lane base/ck.h swaps ck's inline assembly for the __atomic
+ * port in base/ck_pr_tsan.h; in the other lanes ck's own assembly runs.
  * The same checks hold for both:
  *
  *  1. ck_pr primitives return what ck documents (old values, *_is_zero,
@@ -14,13 +14,13 @@
  *     through p_tail, consumer -> producer (slot reuse) through c_head.
  *  3. ck_ec's entry points give ck's documented values, and the threads
  *     of 2 block on ck_ec eventcounts (a futex ops table): ec32 in
- *     single-producer mode (the path sched/ck.h reroutes under TSan) wakes
+ *     single-producer mode (the path base/ck.h reroutes under TSan) wakes
  *     the consumer, ec64 in multi-producer mode wakes the producer.
  *
  * Worker threads never assert (tsan.md: a cmocka failure off the main thread
  * kills the binary silently); they count what they saw and main checks it.
  */
-#include "sched/ck.h"
+#include "base/ck.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -168,7 +168,7 @@ static const struct ck_ec_mode ec_sp = { .ops = &ec_ops, .single_producer = true
 static const struct ck_ec_mode ec_mp = { .ops = &ec_ops, .single_producer = false };
 
 /* The generic and single-producer ck_ec entry points (rerouted by
- * sched/ck.h under TSan) keep ck's documented results. */
+ * base/ck.h under TSan) keep ck's documented results. */
 static void test_ec_entry_points(void **state)
 {
 	(void)state;

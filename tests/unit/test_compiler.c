@@ -18,7 +18,7 @@
 #include "weir/graph.h"
 #include "graph/op.h"
 #include "graph/compile.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 /* ---- test ops: float32 only ---- */
 

@@ -24,7 +24,7 @@
 
 #include "weir/mem.h"
 #include "acl/acl.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #define MAX_SITES 256
 static const char *sites[MAX_SITES];

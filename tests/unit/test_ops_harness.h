@@ -23,7 +23,7 @@
 
 #include "graph/op.h"
 #include "graph/dtype.h"
-#include "sched/alloc.h"
+#include "base/alloc.h"
 
 #define OC_MAX_IO 16
 #define OC_GUARD 64

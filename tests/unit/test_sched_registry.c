@@ -1,13 +1,13 @@
 /*
- * Unit tests: the handle registry (sched/registry.h) as a generic mechanism.
+ * Unit tests: the handle registry (base/registry.h) as a generic mechanism.
  * Type ids for a layer above, lookups that compare slot, type and generation,
  * a recycled slot that never validates its stale handle, drain by type, and
  * garbage values. White-box: objects are plain test structs with a header.
  */
 #include "common/oracle.h"
 
-#include "sched/rcu.h"
-#include "sched/registry.h"
+#include "base/rcu.h"
+#include "base/registry.h"
 
 struct tobj {
 	struct weir_obj obj;

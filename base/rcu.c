@@ -1,12 +1,13 @@
 /*
- * sched/rcu.c - liburcu wrappers: automatic reader registration and TSan
+ * base/rcu.c - liburcu wrappers: automatic reader registration and TSan
  * happens-before annotations (see rcu.h and shared/design/tsan.md).
  */
 #if defined(WEIR_URCU_LGPL)
 #define _LGPL_SOURCE
 #endif
-#include "sched/rcu.h"
-#include "sched/tsan.h"
+#include "base/rcu.h"
+#include "base/tsan.h"
+#include "base/die.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -32,9 +33,7 @@ static void weir_rcu_thread_exit(void *arg)
 static void weir_rcu_init_key(void)
 {
 	if (pthread_key_create(&weir_rcu_key, weir_rcu_thread_exit) != 0) {
-		fprintf(stderr, "weir: %s:%d %s: pthread_key_create failed\n",
-		        __FILE__, __LINE__, __func__);
-		abort();
+		weir__die("pthread_key_create");
 	}
 }
 

@@ -1,5 +1,5 @@
 /*
- * sched/atomic.h - the one place where weir spells memory orders.
+ * base/atomic.h - the one place where weir spells memory orders.
  *
  * Every shared atomic in weir goes through these wrappers over C11
  * <stdatomic.h>; code outside this header writes no asm and no bare
@@ -22,8 +22,8 @@
  * Convention at call sites: every non-relaxed operation carries a label and
  * names its pair, e.g.  R1: release - publishes the task; pairs with A1.
  */
-#ifndef WEIR_SCHED_ATOMIC_H
-#define WEIR_SCHED_ATOMIC_H
+#ifndef WEIR_BASE_ATOMIC_H
+#define WEIR_BASE_ATOMIC_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -89,4 +89,4 @@ static inline void weir_cpu_relax(void)
 static inline bool weir_seq_geq(uint64_t a, uint64_t b) { return (int64_t)(a - b) >= 0; }
 static inline bool weir_seq32_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 
-#endif /* WEIR_SCHED_ATOMIC_H */
+#endif /* WEIR_BASE_ATOMIC_H */

@@ -1,5 +1,5 @@
 /*
- * sched/registry.c - the handle registry (sched/registry.h): every handle a
+ * base/registry.c - the handle registry (base/registry.h): every handle a
  * user holds, the scheduler's (group, stream, event, reporter) and those of
  * the layers above (ACL contexts and events, under type ids they obtained
  * from weir__reg_type()), is checked here before it is used.
@@ -33,25 +33,17 @@
  *     handed out once per name by weir__reg_type() and never taken back, so
  *     a handle of one layer's type never validates as another's.
  */
-#include "sched/registry.h"
+#include "base/registry.h"
 
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
+#include "base/die.h"
 #include "weir/status.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Self-contained: the registry dies the way sched/internal.h's weir__die()
- * does, without depending on the scheduler's private header. */
-#define reg_die(what)                                                           \
-	do {                                                                    \
-		fprintf(stderr, "weir: fatal: %s at %s:%d (%s)\n", (what),      \
-		        __FILE__, __LINE__, __func__);                          \
-		abort();                                                        \
-	} while (0)
 
 #define REG_CHUNK_BITS 12u
 #define REG_CHUNK (1u << REG_CHUNK_BITS)
@@ -75,7 +67,7 @@ static struct {
 static void reg_lock(void)
 {
 	if (pthread_mutex_lock(&reg.lock))
-		reg_die("pthread_mutex_lock");
+		weir__die("pthread_mutex_lock");
 }
 
 static void reg_unlock(void)

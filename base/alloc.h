@@ -1,5 +1,5 @@
 /*
- * sched/alloc.h - every heap allocation the library makes goes through here,
+ * base/alloc.h - every heap allocation the library makes goes through here,
  * so tests can fail any one of them (reliability.md: "allocation failure at
  * every allocation site, each site failed at least once in CI").
  *
@@ -9,8 +9,8 @@
  * (weir__failpoint_sites) and prove that each one failed at least once.
  * Disarmed, the cost is one relaxed load per allocation.
  */
-#ifndef WEIR_SCHED_ALLOC_H
-#define WEIR_SCHED_ALLOC_H
+#ifndef WEIR_BASE_ALLOC_H
+#define WEIR_BASE_ALLOC_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /*
- * sched/alloc.c - allocation wrappers with one-shot failure injection.
+ * base/alloc.c - allocation wrappers with one-shot failure injection.
  */
-#include "sched/alloc.h"
-#include "sched/atomic.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
 
 #include <stdlib.h>
 #include <string.h>

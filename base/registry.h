@@ -1,11 +1,11 @@
 /*
- * sched/registry.h - the one handle registry of the library: every handle a
+ * base/registry.h - the one handle registry of the library: every handle a
  * user holds (scheduler groups, streams, events, reporters, and the objects
  * of the layers above, such as the ACL facade's contexts and events) is an
  * encoded (generation, type, slot) value checked here before it is used.
  *
- * Self-contained: it depends only on sched/atomic.h, sched/alloc.h and
- * sched/rcu.h, and knows nothing of what the objects are. The scheduler's own
+ * Self-contained: it depends only on base/atomic.h, base/alloc.h and
+ * base/rcu.h, and knows nothing of what the objects are. The scheduler's own
  * types are fixed (WEIR_T_*); a layer above asks for type ids of its own with
  * weir__reg_type(), so the registry never learns what a "context" is.
  *
@@ -29,14 +29,14 @@
  * from any threads. Lookup is lock-free; the others take the registry lock
  * briefly (never while the caller waits on anything).
  */
-#ifndef WEIR_SCHED_REGISTRY_H
-#define WEIR_SCHED_REGISTRY_H
+#ifndef WEIR_BASE_REGISTRY_H
+#define WEIR_BASE_REGISTRY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sched/rcu.h"
+#include "base/rcu.h"
 
 /* The scheduler's own object types. Ids above WEIR_T_FIXED_LAST are handed
  * out by weir__reg_type() to the layers above. */
@@ -107,4 +107,4 @@ static inline uint32_t weir__reg_handle_type(const void *h)
 #define WEIR__OBJ_HANDLE(objp) ((void *)(uintptr_t)((objp)->handle))
 #define WEIR__HANDLE(o) WEIR__OBJ_HANDLE(&(o)->obj)
 
-#endif /* WEIR_SCHED_REGISTRY_H */
+#endif /* WEIR_BASE_REGISTRY_H */

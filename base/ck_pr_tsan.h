@@ -1,5 +1,5 @@
 /*
- * sched/ck_pr_tsan.h - Concurrency Kit's ck_pr over the __atomic builtins,
+ * base/ck_pr_tsan.h - Concurrency Kit's ck_pr over the __atomic builtins,
  * for ThreadSanitizer builds (shared/design/tsan.md, "option 1").
  *
  * Why: ck_pr is inline x86 assembly, which TSan cannot see, so every message
@@ -11,8 +11,8 @@
  * (tests/unit/test_ck_port.c, tests/canary/canary_race.c).
  *
  * This header is the one allowed exception to "no bare __atomic outside
- * sched/atomic.h": it *is* an atomics layer, ck's. Include it only through
- * sched/ck.h, which selects it when the build is instrumented. It must come
+ * base/atomic.h": it *is* an atomics layer, ck's. Include it only through
+ * base/ck.h, which selects it when the build is instrumented. It must come
  * before any ck header.
  *
  * Orders (the same instructions as ck's x86-64 assembly on x86-64):
@@ -31,15 +31,15 @@
  * ck_fifo's MPMC variant and ck_stack's *_mpmc pops drop out; the neg, not
  * and bit-test operations come from ck_pr.h's CAS loops over this port.
  */
-#ifndef WEIR_SCHED_CK_PR_TSAN_H
-#define WEIR_SCHED_CK_PR_TSAN_H
+#ifndef WEIR_BASE_CK_PR_TSAN_H
+#define WEIR_BASE_CK_PR_TSAN_H
 
 #ifdef CK_PR_H
-#error "sched/ck_pr_tsan.h must precede every ck header; include sched/ck.h"
+#error "base/ck_pr_tsan.h must precede every ck header; include base/ck.h"
 #endif
 
 #if defined(CK_USE_CC_BUILTINS) && !CK_USE_CC_BUILTINS
-#error "sched/ck_pr_tsan.h needs CK_USE_CC_BUILTINS=1 (ck's asm port is invisible to TSan)"
+#error "base/ck_pr_tsan.h needs CK_USE_CC_BUILTINS=1 (ck's asm port is invisible to TSan)"
 #endif
 #ifndef CK_USE_CC_BUILTINS
 #define CK_USE_CC_BUILTINS 1
@@ -365,4 +365,4 @@ WEIR__CKT_FENCE(unlock)
 #pragma GCC diagnostic pop
 #endif
 
-#endif /* WEIR_SCHED_CK_PR_TSAN_H */
+#endif /* WEIR_BASE_CK_PR_TSAN_H */

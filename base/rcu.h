@@ -1,5 +1,5 @@
 /*
- * sched/rcu.h - liburcu (memb flavour) as weir uses it, exact under TSan.
+ * base/rcu.h - liburcu (memb flavour) as weir uses it, exact under TSan.
  *
  * Readers: weir__rcu_read_lock()/unlock(). Any thread may call them; the
  * calling thread is registered with liburcu on first use and unregistered at
@@ -14,8 +14,8 @@
  * plus a release/acquire pair on each queued callback node.
  * Pointers are published with a release store and read with an acquire load.
  */
-#ifndef WEIR_SCHED_RCU_H
-#define WEIR_SCHED_RCU_H
+#ifndef WEIR_BASE_RCU_H
+#define WEIR_BASE_RCU_H
 
 #include <stdatomic.h>
 #include <urcu/urcu-memb.h>

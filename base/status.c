@@ -1,5 +1,5 @@
 /*
- * sched/status.c - weir_strerror() and weir_status_name() from WEIR_STATUS_MAP.
+ * base/status.c - weir_strerror() and weir_status_name() from WEIR_STATUS_MAP.
  */
 #include "weir/status.h"
 

@@ -1,7 +1,8 @@
 /*
- * sched/sync.c - futex helpers and the host-side wait queue (internal.h).
+ * base/sync.c - futex helpers and the host-side wait queue (base/sync.h).
  */
-#include "sched/internal.h"
+#include "base/sync.h"
+#include "base/die.h"
 
 #include <errno.h>
 #include <linux/futex.h>

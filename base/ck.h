@@ -1,12 +1,12 @@
 /*
- * sched/ck.h - the single header through which weir includes Concurrency Kit.
+ * base/ck.h - the single header through which weir includes Concurrency Kit.
  *
  * Never include <ck_*.h> directly: in ThreadSanitizer builds ck's inline
  * assembly must be replaced *before* the first ck header is seen
  * (shared/design/tsan.md, option 1). This header does that:
  *
  *  - TSan builds (WEIR_TSAN from cmake/WeirSanitizers.cmake, or the
- *    compiler's own feature test in sched/tsan.h): sched/ck_pr_tsan.h
+ *    compiler's own feature test in base/tsan.h): base/ck_pr_tsan.h
  *    supplies ck_pr over __atomic builtins, then the ck headers follow.
  *  - Other builds: ck's stock x86-64 assembly, unchanged.
  *
@@ -19,14 +19,14 @@
  * Consequence: code must call ck_ec through the names below (ck_ec_inc,
  * ck_ec_add, ck_ec32_inc, ...), never through a function pointer to them.
  */
-#ifndef WEIR_SCHED_CK_H
-#define WEIR_SCHED_CK_H
+#ifndef WEIR_BASE_CK_H
+#define WEIR_BASE_CK_H
 
-#include "sched/tsan.h"
+#include "base/tsan.h"
 
 #if defined(WEIR_TSAN) || defined(WEIR_HAVE_TSAN)
 #define WEIR_CK_TSAN_PORT 1
-#include "sched/ck_pr_tsan.h"
+#include "base/ck_pr_tsan.h"
 #else
 #define WEIR_CK_TSAN_PORT 0
 #endif
@@ -69,4 +69,4 @@ static inline void weir__ck_ec64_inc(struct ck_ec64 *ec, const struct ck_ec_mode
 #endif /* CK_F_EC64 */
 #endif /* WEIR_CK_TSAN_PORT */
 
-#endif /* WEIR_SCHED_CK_H */
+#endif /* WEIR_BASE_CK_H */

@@ -1,9 +1,9 @@
 /*
- * sched/tsan.h - ThreadSanitizer annotations, compiled to nothing unless the
+ * base/tsan.h - ThreadSanitizer annotations, compiled to nothing unless the
  * build is instrumented (gcc: __SANITIZE_THREAD__, clang: the feature test).
  */
-#ifndef WEIR_SCHED_TSAN_H
-#define WEIR_SCHED_TSAN_H
+#ifndef WEIR_BASE_TSAN_H
+#define WEIR_BASE_TSAN_H
 
 #if defined(__SANITIZE_THREAD__)
 #define WEIR_HAVE_TSAN 1
