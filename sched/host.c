@@ -10,8 +10,8 @@
  * stream goes on.
  *
  * Invariants:
- *  1. The reporter inbox is a Treiber stack: workers push (CAS), the
- *     consumer holding `lock` takes all of it (exchange): no ABA.
+ *  1. The reporter inbox is base/mpsc.h's stack: workers push (CAS), the
+ *     consumer holding `lock` takes all of it (exchange): no ABA (M1).
  *  2. Workers push only inside a read-side section in which they found the
  *     reporter published; destroy unpublishes, waits a grace period, and only
  *     then drains, so nothing is pushed after the drain.
@@ -122,13 +122,10 @@ bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool pa
 	}
 	if (park)
 		weir__stream_park(st);
-	struct weir_task *top = weir_load_relaxed(&rep->inbox);
-	do {
-		t->next = top;
-		/* R1: seq_cst - publishes the callback (and, blocking, the
-		 * parked stream) to the consumer (A1), and orders the push
-		 * before the eventcount check. */
-	} while (!weir_cas_seqcst(&rep->inbox, &top, t));
+	/* R1: seq_cst (mpsc.h MP2) - publishes the callback (and, blocking,
+	 * the parked stream) to the consumer (A1), and orders the push before
+	 * the eventcount check. */
+	weir__tasks_push_seqcst(&rep->inbox, t, t);
 	weir__ec_notify(&rep->ec, 1);
 	weir__rcu_read_unlock();
 	/* Invariant 4: an abort that raced the hand-off may have looked for
@@ -182,12 +179,12 @@ static void callback_done(struct weir_task *t, bool discarded, struct weir_task_
 /* Move the inbox into the FIFO. Caller holds rep->lock. */
 static void reporter_take_locked(struct weir_reporter *rep)
 {
-	/* A1: acquire - pairs with R1. */
-	struct weir_task *in = weir_xchg_acquire(&rep->inbox, NULL);
+	/* A1: acquire (mpsc.h MA1) - pairs with R1. */
+	struct weir_task *in = weir__tasks_take_all(&rep->inbox);
 	if (!in)
 		return;
 	struct weir_task *tail;
-	in = weir__task_reverse(in, &tail, NULL);
+	in = weir__tasks_reverse(in, &tail, NULL);
 	if (rep->tail)
 		rep->tail->next = in;
 	else

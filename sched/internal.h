@@ -39,6 +39,7 @@
 #include "base/rcu.h"
 #include "base/registry.h"
 #include "base/die.h"
+#include "base/mpsc.h"
 #include "base/sync.h"
 
 #include "base/ck.h"
@@ -81,6 +82,10 @@ struct weir_task {
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
+
+/* MPSC stacks of task records linked through `next` (base/mpsc.h):
+ * weir__tasks_push / _push_seqcst / _take_all / _reverse. */
+WEIR_MPSC_DEFINE(weir__tasks, struct weir_task, next)
 
 /* Host and report-callback tasks carry no argument block; while queued for a
  * callback thread or reporter, the args area holds the stream they came from. */
@@ -207,6 +212,10 @@ struct weir_stream {
 	struct weir_stream *g_next;        /* L(group->lock) */
 	struct weir_stream *g_prev;        /* L(group->lock) */
 };
+
+/* A device's ready inbox: MPSC stack of streams linked through rq_next
+ * (base/mpsc.h): weir__ready_push / _take_all / _reverse. */
+WEIR_MPSC_DEFINE(weir__ready, struct weir_stream, rq_next)
 
 /* Push t. WEIR_EAGAIN when full (the caller waits or reports it). */
 int weir__stream_push(struct weir_stream *st, struct weir_task *t);
@@ -398,9 +407,5 @@ bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);
 void weir__event_teardown(struct weir_event *e);
 
-/* Stack helpers for intrusive MPSC stacks (task inbox lists). */
-/* Reverse an inbox into FIFO order; *count (if non-NULL) gets its length. */
-struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail,
-                                     uint32_t *count);
 
 #endif /* WEIR_SCHED_INTERNAL_H */

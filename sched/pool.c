@@ -12,9 +12,9 @@
  *
  * Invariants:
  *  1. `local` is touched only by the thread that owns the pool.
- *  2. `remote` is a Treiber stack: any thread pushes (CAS, release); only the
- *     owner pops, and only all of it at once (exchange, acquire). With no
- *     single-element pop there is no ABA problem.
+ *  2. `remote` is base/mpsc.h's stack: any thread pushes (CAS, release); only
+ *     the owner pops, and only all of it at once (exchange, acquire). With no
+ *     single-element pop there is no ABA problem (M1).
  *  3. A pool has at most one owner: adoption is a CAS on `orphan` 1 -> 0.
  *  4. Pools and their chunks stay reachable from `pools` until exit.
  */
@@ -97,9 +97,9 @@ struct weir_task *weir__task_alloc(void)
 		return NULL;
 	struct weir_task *t = p->local;
 	if (!t) {
-		/* A2: acquire - sees the records' last writes by the threads
-		 * that returned them; pairs with R2 in push_remote(). */
-		t = weir_xchg_acquire(&p->remote, NULL);
+		/* A2: acquire (mpsc.h MA1) - sees the records' last writes by
+		 * the threads that returned them; pairs with R2 in push_remote(). */
+		t = weir__tasks_take_all(&p->remote);
 		if (!t) {
 			struct pool_chunk *c = weir__aligned_alloc(WEIR_CACHELINE, sizeof(*c));
 			if (!c)
@@ -121,12 +121,9 @@ struct weir_task *weir__task_alloc(void)
 /* Push the chain head..tail (linked through next) on p's remote stack. */
 static void push_remote(struct weir_pool *p, struct weir_task *head, struct weir_task *tail)
 {
-	struct weir_task *top = weir_load_relaxed(&p->remote);
-	do {
-		tail->next = top;
-		/* R2: release - publishes the records' contents and links;
-		 * pairs with A2 in weir__task_alloc(). */
-	} while (!weir_cas_release(&p->remote, &top, head));
+	/* R2: release (mpsc.h MP1) - publishes the records' contents and
+	 * links; pairs with A2 in weir__task_alloc(). */
+	weir__tasks_push(&p->remote, head, tail);
 }
 
 void weir__task_free(struct weir_task *t)
@@ -164,22 +161,4 @@ void weir__task_batch_flush(struct weir_task_batch *b)
 	}
 	b->owner = NULL;
 	b->head = b->tail = NULL;
-}
-
-struct weir_task *weir__task_reverse(struct weir_task *t, struct weir_task **tail,
-                                     uint32_t *count)
-{
-	struct weir_task *prev = NULL;
-	uint32_t n = 0;
-	*tail = t;
-	while (t) {
-		struct weir_task *nx = t->next;
-		t->next = prev;
-		prev = t;
-		t = nx;
-		n++;
-	}
-	if (count)
-		*count = n;
-	return prev;
 }

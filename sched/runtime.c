@@ -178,12 +178,9 @@ void weir__device_ready(struct weir_device *dev, struct weir_stream *st)
 	/* Invariant 2: count first. S1: seq_cst - ordered before the
 	 * eventcount check below; pairs with the worker's prepare-then-check. */
 	weir_faa_seqcst(&dev->rq_len, 1);
-	struct weir_stream *top = weir_load_relaxed(&dev->rq_inbox);
-	do {
-		st->rq_next = top;
-		/* R1: release - hands the stream (and, for an unparked one, its
-		 * owner fields) to the worker; pairs with A1 in ready_pop(). */
-	} while (!weir_cas_release(&dev->rq_inbox, &top, st));
+	/* R1: release (mpsc.h MP1) - hands the stream (and, for an unparked
+	 * one, its owner fields) to the worker; pairs with A1 in ready_pop(). */
+	weir__ready_push(&dev->rq_inbox, st, st);
 	weir__ec_notify(&dev->ec, 1);
 }
 
@@ -193,16 +190,10 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 		return NULL;
 	if (pthread_mutex_lock(&dev->rq_lock))
 		weir__die("pthread_mutex_lock");
-	/* A1: acquire - takes the pushed streams; pairs with R1. */
-	struct weir_stream *in = weir_xchg_acquire(&dev->rq_inbox, NULL);
-	/* The inbox is LIFO; reverse it so equal priorities stay FIFO. */
-	struct weir_stream *rev = NULL;
-	while (in) {
-		struct weir_stream *n = in->rq_next;
-		in->rq_next = rev;
-		rev = in;
-		in = n;
-	}
+	/* A1: acquire (mpsc.h MA1) - takes the pushed streams; pairs with R1.
+	 * The inbox is LIFO; reverse it so equal priorities stay FIFO. */
+	struct weir_stream *rev = weir__ready_reverse(weir__ready_take_all(&dev->rq_inbox),
+	                                              NULL, NULL);
 	while (rev) {
 		struct weir_stream *n = rev->rq_next;
 		uint32_t p = weir_load_relaxed(&rev->prio); /* relaxed: see struct weir_stream */
@@ -418,8 +409,9 @@ static void *cb_main(void *arg)
 	struct weir_task_batch batch;
 	weir__task_batch_init(&batch);
 	for (;;) {
-		/* A5: acquire - takes the parked streams' tasks; pairs with R5. */
-		struct weir_task *list = weir_xchg_acquire(&dev->cb_inbox, NULL);
+		/* A5: acquire (mpsc.h MA1) - takes the parked streams' tasks;
+		 * pairs with R5. */
+		struct weir_task *list = weir__tasks_take_all(&dev->cb_inbox);
 		if (!list) {
 			weir__task_batch_flush(&batch);
 			if (weir_load_acquire(&dev->rt->stopping)) /* A4 */
@@ -433,8 +425,7 @@ static void *cb_main(void *arg)
 			weir__ec_wait(&dev->cb_ec, key, UINT64_MAX);
 			continue;
 		}
-		struct weir_task *tail;
-		list = weir__task_reverse(list, &tail, NULL);
+		list = weir__tasks_reverse(list, NULL, NULL);
 		while (list) {
 			struct weir_task *t = list;
 			list = t->next;
@@ -450,12 +441,10 @@ static void *cb_main(void *arg)
 
 void weir__device_host_push(struct weir_device *dev, struct weir_task *t)
 {
-	struct weir_task *top = weir_load_relaxed(&dev->cb_inbox);
-	do {
-		t->next = top;
-		/* R5: release - hands the task and its parked stream to the
-		 * callback thread; pairs with A5. seq_cst for the ec check. */
-	} while (!weir_cas_seqcst(&dev->cb_inbox, &top, t));
+	/* R5: seq_cst (mpsc.h MP2) - hands the task and its parked stream to
+	 * the callback thread (pairs with A5), and is ordered before the
+	 * eventcount check. */
+	weir__tasks_push_seqcst(&dev->cb_inbox, t, t);
 	weir__ec_notify(&dev->cb_ec, 1);
 }
 

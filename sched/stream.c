@@ -15,6 +15,13 @@
  * the publication are the same CAS, so a preempted producer has either not
  * submitted yet or is already done: nobody ever waits for it.
  *
+ * Why `top` is not base/mpsc.h's stack (the one exception): the same CAS
+ * that pushes also reads and flips the state bits (IDLE -> QUEUED), and the
+ * owner's give-up (invariant 3) is a CAS on the pair (empty inbox, RUNNING).
+ * Split into a stack plus a state word, "push, then see IDLE" would be two
+ * atomics and a producer could miss an owner going idle (a lost wake-up).
+ * The taken list is reversed with the shared weir__tasks_reverse.
+ *
  * Invariants:
  *  1. Only producers add records, and only at the top; they never change the
  *     state bits except IDLE -> QUEUED, in the same CAS as their push.
@@ -527,7 +534,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 					return;
 				continue;
 			}
-			st->head = weir__task_reverse(list, &st->tail, &last_batch);
+			st->head = weir__tasks_reverse(list, &st->tail, &last_batch);
 		}
 		if (n >= quantum) {
 			/* Fairness: let the device's other streams run. */
