@@ -17,11 +17,15 @@
  *      preempted anywhere in the call holds up nobody.
  *   2. If the stream was IDLE, the same CAS flips it to QUEUED and the
  *      producer pushes the stream on its device's ready inbox and notifies
- *      the device eventcount (runtime.c).
- *   3. A worker pops the stream (QUEUED -> RUNNING), takes the inbox with one
- *      exchange, reverses it to FIFO order and runs up to `quantum` tasks.
+ *      the device eventcount (weir__device_ready, device.c).
+ *   3. A worker (device.c) pops the stream (QUEUED -> RUNNING); the stream's
+ *      run loop (weir__stream_run, stream.c) takes the inbox with one
+ *      exchange, reverses it to FIFO order and runs up to `quantum` tasks
+ *      (kernels split into blocks: weir__device_run_kernel, device.c).
  *   4-5. Event records/waits (event.c); a wait that is not satisfied parks
- *      the stream on the event (PARKED) and the worker moves on.
+ *      the stream on the event (PARKED) and the worker moves on. Host
+ *      functions park it on the device's callback thread (host.c), blocking
+ *      report callbacks on their reporter (reporter.c).
  *   6. Drained: if the device has nothing else ready, the worker lingers on
  *      the stream for part of its spin budget (a launch then costs only the
  *      producer's CAS); then RUNNING -> IDLE by CAS on the same word, which
@@ -29,6 +33,31 @@
  *      never touches the stream after that CAS succeeds.
  *   7. Host sync: target = submitted; wait for retired >= target (waitq),
  *      then for an event record still being published (stream.c inv. 7).
+ *
+ * Files and dependencies (who calls whom inside sched; below it only base/):
+ *   runtime.c   lifecycle: create / destroy. Calls config.c, device.c,
+ *               host.c, and the teardown of reporter.c, group.c, event.c.
+ *               Nothing in sched calls it.
+ *   group.c     groups and group / device sync. Calls stream.c.
+ *   event.c     events (record, wait, reset, sync).
+ *   host.c      host functions and the device's callback thread.
+ *   reporter.c  reporters and their callbacks.
+ *               These three call stream.c: get / put / submit_task to launch,
+ *               and the owner API (park, retire, unpark) for a stream parked
+ *               on them. host.c also asks reporter.c whether a stream is
+ *               subscribed.
+ *   stream.c    the stream queue and its run loop. Calls device.c (ready
+ *               push, split kernels) and dispatches tasks to event.c,
+ *               host.c and reporter.c.
+ *   device.c    ready queue, workers, split kernels. Its worker loop calls
+ *               weir__stream_run, the one call back up to stream.c.
+ *   config.c    configuration, environment, CPU lists. Calls nothing.
+ *   pool.c      task records. Calls nothing.
+ * So calls point down this list except two kinds of call-back, each through
+ * a narrow interface: a worker runs a stream (device.c -> stream.c), and a
+ * task's subject resumes the stream it parked (event.c / host.c /
+ * reporter.c -> the stream owner API). stream.c's weir__group_put (the last
+ * reference of a stream holds its group) is the lifecycle's put.
  */
 #ifndef WEIR_SCHED_INTERNAL_H
 #define WEIR_SCHED_INTERNAL_H
@@ -308,7 +337,7 @@ struct weir_device {
 	struct weir_stream *rq_head[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
 	struct weir_stream *rq_tail[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
 
-	/* Host-callback thread (started on first use). */
+	/* Host-callback thread (host.c; started on first use). */
 	pthread_mutex_t cb_lock;           /* guards starting the thread */
 	bool cb_started;                   /* L(cb_lock) */
 	pthread_t cb_thread;               /* L(cb_lock) */
@@ -330,15 +359,52 @@ struct weir_runtime {
 	struct weir_reporter *reporters;   /* L(lock) */
 };
 
+/* Configuration (config.c). */
+int weir__config_validate(const weir_config_t *c);
+/* CPU lists of cfg.cpus ("0-3,6", one shared list or one per device
+ * separated by ';'), or every allowed CPU when cpus is NULL. */
+enum { WEIR_CPU_LIST_MAX = CPU_SETSIZE > 1024 ? 1024 : CPU_SETSIZE };
+struct weir_cpu_lists {
+	int (*cpu)[WEIR_CPU_LIST_MAX];     /* n lists */
+	int len[WEIR_MAX_DEVICES];
+	int n;
+};
+/* WEIR_OK, WEIR_ENOMEM, or WEIR_EINVAL (malformed, or a CPU outside the
+ * allowed mask). On failure nothing is left to free. */
+int weir__cpu_lists_make(struct weir_cpu_lists *l, const char *cpus, const cpu_set_t *allowed);
+/* The CPU of worker `worker` of device `dev`. */
+int weir__cpu_lists_pick(const struct weir_cpu_lists *l, uint32_t dev, uint32_t worker,
+                         uint32_t nworkers);
+void weir__cpu_lists_free(struct weir_cpu_lists *l);
+
+/* Devices (device.c). */
 /* Push a stream that the caller moved to QUEUED on its device's ready
  * inbox and wake a worker. */
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
 /* Run a kernel task (all of its blocks) on worker w. */
 int weir__device_run_kernel(struct weir_device *dev, uint32_t worker,
                             struct weir_task *t);
-/* Hand a host task to the device's callback thread. */
-void weir__device_host_push(struct weir_device *dev, struct weir_task *t);
-int weir__device_host_start(struct weir_device *dev);
+/* Lifecycle (runtime.c): init (WEIR_ENOMEM: the caller still calls fini),
+ * start worker i (a pthread_create result), wake every sleeper once
+ * rt->stopping is set, join the first nworkers workers, fini. */
+int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t id,
+                      uint32_t nworkers);
+int weir__device_start_worker(struct weir_device *dev, uint32_t i);
+void weir__device_wake_all(struct weir_device *dev);
+void weir__device_join(struct weir_device *dev, uint32_t nworkers);
+void weir__device_fini(struct weir_device *dev);
+
+/* Host functions (host.c). */
+/* Hand a host task of a stream parked on it to the device's callback
+ * thread (started by weir_launch_host before the task was submitted). */
+void weir__host_push(struct weir_device *dev, struct weir_task *t);
+/* Lifecycle of the callback thread's part of a device (device.c, runtime.c). */
+void weir__host_init(struct weir_device *dev);
+void weir__host_wake(struct weir_device *dev);
+void weir__host_join(struct weir_device *dev);
+void weir__host_fini(struct weir_device *dev);
+
+/* Groups (group.c). */
 void weir__group_put(struct weir_group *g);
 
 /* ------------------------------------------------------------------------ */
@@ -394,11 +460,14 @@ struct weir_reporter {
 	int32_t dev;                       /* L(lock): device of subscribed streams or -1 */
 	uint32_t nsubs;                    /* L(lock) */
 	_Atomic uint32_t refs;             /* A */
-	_Atomic bool dead;                 /* A: destroyed; process() returns (host.c inv. 5) */
+	_Atomic bool dead;                 /* A: destroyed; process() returns (reporter.c inv. 5) */
 	struct weir_reporter *rt_next;     /* L(rt->lock) */
 	struct weir_reporter *rt_prev;     /* L(rt->lock) */
 };
 
+/* Reporters (reporter.c). */
+/* True if st is subscribed to a live reporter. */
+bool weir__reporter_subscribed(struct weir_stream *st);
 /* Worker side: hand t to the stream's reporter, parking the stream first
  * when `park`. False (nothing done) if the reporter is gone. */
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);

@@ -165,7 +165,7 @@ void weir__stream_abort(struct weir_stream *st)
 	uint64_t sub = weir_load_acquire(&st->submitted);
 	uint64_t cur = weir_load_relaxed(&st->abort_until);
 	/* R2: seq_cst - a monotonic max, ordered before the park checks below
-	 * (event.c invariant 6, host.c invariant 4); the owner's acquire load
+	 * (event.c invariant 6, reporter.c invariant 4); the owner's acquire load
 	 * (A2 in should_discard) sees it. */
 	while (!weir_seq_geq(cur, sub) && !weir_cas_seqcst(&st->abort_until, &cur, sub))
 		;
@@ -403,7 +403,7 @@ void weir__stream_unpark(struct weir_stream *st)
 {
 	uintptr_t w = weir_load_relaxed(&st->top);
 	/* R5: acq_rel - the PARKED -> QUEUED flip; the ready push (R1 in
-	 * runtime.c) then hands the owner fields to the next worker. */
+	 * device.c) then hands the owner fields to the next worker. */
 	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 		;
 	weir__device_ready(st->dev, st);
@@ -541,7 +541,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__task_batch_flush(&batch);
 			uintptr_t w = weir_load_relaxed(&st->top);
 			/* R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
-			 * ready push (R1 in runtime.c) hands the owner fields on. */
+			 * ready push (R1 in device.c) hands the owner fields on. */
 			while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 				;
 			weir__device_ready(dev, st);
@@ -599,7 +599,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			stream_pop_head(st);
 			HOST_STREAM(t) = st;
 			weir__stream_park(st);
-			weir__device_host_push(dev, t);
+			weir__host_push(dev, t);
 			return;
 		case WEIR_TK_CALLBACK:
 			weir__task_batch_flush(&batch);

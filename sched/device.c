@@ -1,0 +1,332 @@
+/*
+ * sched/device.c - a virtual device: its ready queue, its workers and the
+ * split kernels they share. (Its host-callback thread is in host.c.)
+ *
+ * Ready queue. Producers (any thread that makes a stream runnable) push the
+ * stream on `rq_inbox`, base/mpsc.h's stack, with one CAS and never block. Workers take streams under `rq_lock`: the holder moves the
+ * whole inbox (one exchange) into per-priority FIFO lists and pops the
+ * highest-priority stream. Only workers of the device contend on the lock,
+ * and the critical section is a few pointer moves.
+ *
+ * Invariants:
+ *  1. A stream is on the ready queue at most once: only the thread that moved
+ *     it to QUEUED (a producer flipping IDLE, an unparker flipping PARKED, or
+ *     its worker at the end of a quantum) pushes it.
+ *  2. rq_len is incremented (seq_cst) before the push and decremented after
+ *     the pop, so rq_len >= streams on the queue; a worker that sees 0 after
+ *     registering on the eventcount can sleep (internal.h, weir_ec).
+ *  3. A stream taken from the queue moves QUEUED -> RUNNING with a CAS that
+ *     keeps the inbox bits, and from then on exactly one worker owns it.
+ *
+ * Split kernels: the worker that runs a kernel with nblocks > 1 posts a job
+ * in its own slot, runs blocks itself, and the device's other workers help
+ * when they would otherwise idle. Invariants:
+ *  4. A helper increments the slot's `users` (seq_cst) before it reads the
+ *     job pointer (seq_cst); the owner clears the pointer (seq_cst) before it
+ *     waits for users == 0. So the owner never returns while a helper may
+ *     still touch the job, which lives on the owner's stack.
+ *  5. Block indices are claimed by fetch-add, each exactly once.
+ *
+ * Calls: weir__stream_run (stream.c), the one call back up: a worker runs the
+ * stream it popped (internal.h, "Dependencies").
+ */
+#include "sched/internal.h"
+
+#include <sched.h>
+
+/* ------------------------------------------------------------------------ */
+/* Ready queue                                                               */
+/* ------------------------------------------------------------------------ */
+
+void weir__device_ready(struct weir_device *dev, struct weir_stream *st)
+{
+	/* Invariant 2: count first. S1: seq_cst - ordered before the
+	 * eventcount check below; pairs with the worker's prepare-then-check. */
+	weir_faa_seqcst(&dev->rq_len, 1);
+	/* R1: release (mpsc.h MP1) - hands the stream (and, for an unparked
+	 * one, its owner fields) to the worker; pairs with A1 in ready_pop(). */
+	weir__ready_push(&dev->rq_inbox, st, st);
+	weir__ec_notify(&dev->ec, 1);
+}
+
+static struct weir_stream *ready_pop(struct weir_device *dev)
+{
+	if (weir_load_relaxed(&dev->rq_len) == 0)
+		return NULL;
+	if (pthread_mutex_lock(&dev->rq_lock))
+		weir__die("pthread_mutex_lock");
+	/* A1: acquire (mpsc.h MA1) - takes the pushed streams; pairs with R1.
+	 * The inbox is LIFO; reverse it so equal priorities stay FIFO. */
+	struct weir_stream *rev = weir__ready_reverse(weir__ready_take_all(&dev->rq_inbox),
+	                                              NULL, NULL);
+	while (rev) {
+		struct weir_stream *n = rev->rq_next;
+		uint32_t p = weir_load_relaxed(&rev->prio); /* relaxed: see struct weir_stream */
+		rev->rq_next = NULL;
+		if (dev->rq_tail[p])
+			dev->rq_tail[p]->rq_next = rev;
+		else
+			dev->rq_head[p] = rev;
+		dev->rq_tail[p] = rev;
+		rev = n;
+	}
+	struct weir_stream *st = NULL;
+	for (uint32_t p = 0; p <= WEIR_PRIORITY_LOWEST; p++) {
+		if (dev->rq_head[p]) {
+			st = dev->rq_head[p];
+			dev->rq_head[p] = st->rq_next;
+			if (!dev->rq_head[p])
+				dev->rq_tail[p] = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dev->rq_lock);
+	if (!st)
+		return NULL;
+	weir_fas_relaxed(&dev->rq_len, 1); /* relaxed: invariant 2 only needs >= */
+	/* Invariant 3: QUEUED -> RUNNING, keeping the inbox bits. */
+	uintptr_t w = weir_load_relaxed(&st->top);
+	/* A2: acquire - sees the tasks pushed before; pairs with the
+	 * producers' release CAS in weir__stream_push(). */
+	while (!weir_cas_acquire(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_RUNNING))
+		;
+	return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Split kernels                                                             */
+/* ------------------------------------------------------------------------ */
+
+static void run_blocks(struct weir_job *job, struct weir_worker *w)
+{
+	uint32_t i;
+	/* Relaxed: claiming an index publishes nothing (invariant 5). */
+	while ((i = weir_faa_relaxed(&job->next, 1)) < job->nblocks) {
+		int rc = job->fn(job->args, i, job->nblocks);
+		if (rc) {
+			int z = 0;
+			/* AR4: acq_rel - the first failing block wins; the owner reads it after A3. */
+			weir_cas_strong_acqrel(&job->rc, &z, rc);
+		}
+		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + 1); /* owner only */
+	}
+}
+
+int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_task *t)
+{
+	uint32_t n = t->nblocks ? t->nblocks : 1;
+	struct weir_worker *w = &dev->workers[widx];
+	if (n == 1 || dev->nworkers == 1) {
+		int rc = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			int r = t->u.kernel(t->args, i, n);
+			if (r && !rc)
+				rc = r;
+		}
+		/* Relaxed load + store, not an RMW: only this worker writes its
+		 * counters (a locked add per task costs as much as the task). */
+		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + n);
+		return rc;
+	}
+	struct weir_job job = { .fn = t->u.kernel, .args = t->args, .nblocks = n };
+	atomic_init(&job.next, 0);
+	atomic_init(&job.rc, 0);
+	struct weir_job_slot *slot = &dev->jobs[widx];
+	/* P1: seq_cst - posts the job (invariant 4) and orders it before the
+	 * njobs increment that helpers poll. */
+	weir_store_seqcst(&slot->job, &job);
+	weir_faa_seqcst(&dev->njobs, 1);
+	weir__ec_notify(&dev->ec, (int)dev->nworkers - 1);
+	run_blocks(&job, w);
+	/* P2: seq_cst - unposts before reading users (invariant 4); pairs
+	 * with H1 in help_jobs(). */
+	weir_store_seqcst(&slot->job, NULL);
+	weir_fas_relaxed(&dev->njobs, 1);
+	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
+	uint32_t round = 0;
+	/* A3: acquire - the helpers' block results are visible; pairs with
+	 * R3 in help_jobs(). The wait is bounded by one block per helper. */
+	while (weir_load_acquire(&slot->users) != 0)
+		weir__backoff(&bo, &round);
+	return weir_load_relaxed(&job.rc);
+}
+
+static bool help_jobs(struct weir_device *dev, struct weir_worker *w)
+{
+	if (weir_load_relaxed(&dev->njobs) == 0)
+		return false;
+	bool did = false;
+	for (uint32_t i = 0; i < dev->nworkers; i++) {
+		struct weir_job_slot *slot = &dev->jobs[i];
+		if (i == w->index || !weir_load_relaxed(&slot->job))
+			continue;
+		/* H1: seq_cst - announce before reading the job (invariant 4);
+		 * pairs with P2. */
+		weir_faa_seqcst(&slot->users, 1);
+		struct weir_job *job = weir_load_seqcst(&slot->job);
+		if (job) {
+			run_blocks(job, w);
+			did = true;
+		}
+		/* R3: release - publishes the blocks' results; pairs with A3. */
+		weir_fas_acqrel(&slot->users, 1);
+	}
+	return did;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Workers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static bool work_pending(struct weir_device *dev)
+{
+	/* S2: seq_cst - after weir__ec_prepare's registration (ec invariant 1). */
+	return weir_load_seqcst(&dev->rq_len) != 0 || weir_load_seqcst(&dev->njobs) != 0 ||
+	       weir_load_relaxed(&dev->rt->stopping);
+}
+
+/* Bounded, adaptive spin: true if work showed up. */
+static bool worker_spin(struct weir_worker *w)
+{
+	struct weir_device *dev = w->dev;
+	if (w->spin_ns == 0)
+		return work_pending(dev);
+	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
+	uint64_t until = weir__now_ns() + w->spin_ns;
+	for (uint32_t i = 1;; i++) {
+		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
+		    weir_load_relaxed(&dev->rt->stopping))
+			return true;
+		weir_cpu_relax();
+		if ((i & 63) == 0) {
+			if (weir__now_ns() >= until)
+				return false;
+			if (oversubscribed)
+				sched_yield();
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct weir_worker *w = arg;
+	struct weir_device *dev = w->dev;
+	struct weir_runtime *rt = dev->rt;
+	char name[16];
+	snprintf(name, sizeof(name), "weir-d%uw%u", dev->id, w->index);
+	pthread_setname_np(pthread_self(), name);
+	if (w->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(w->cpu, &set);
+		/* The CPU was validated against the process mask at create;
+		 * a later failure (mask changed) leaves the worker unpinned. */
+		(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	/* Spin budget: the configured maximum, scaled down when workers
+	 * outnumber CPUs so that spinners do not starve runnable threads. */
+	uint64_t max_spin = rt->cfg.spin_ns;
+	if (rt->total_workers > rt->ncpus)
+		max_spin = max_spin * rt->ncpus / rt->total_workers;
+	w->spin_ns = (uint32_t)max_spin;
+
+	for (;;) {
+		/* A4: acquire - pairs with R4 in runtime_stop_threads() (runtime.c). */
+		if (weir_load_acquire(&rt->stopping))
+			break;
+		struct weir_stream *st = ready_pop(dev);
+		if (st) {
+			weir_store_relaxed(&w->n_streams, weir_load_relaxed(&w->n_streams) + 1); /* owner only */
+			weir__stream_run(st, w->index);
+			continue;
+		}
+		if (help_jobs(dev, w))
+			continue;
+		if (worker_spin(w)) {
+			/* Found work while spinning: spin longer next time. */
+			uint64_t s = (uint64_t)w->spin_ns * 2 + 1000;
+			w->spin_ns = (uint32_t)(s < max_spin ? s : max_spin);
+			continue;
+		}
+		uint32_t key = weir__ec_prepare(&dev->ec);
+		if (work_pending(dev)) {
+			weir__ec_cancel(&dev->ec);
+			continue;
+		}
+		weir_store_relaxed(&w->n_parks, weir_load_relaxed(&w->n_parks) + 1); /* owner only */
+		weir__ec_wait(&dev->ec, key, UINT64_MAX);
+		w->spin_ns /= 2; /* parked: it did not pay to spin */
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Device lifecycle (runtime.c)                                              */
+/* ------------------------------------------------------------------------ */
+
+int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t id,
+                      uint32_t nworkers)
+{
+	dev->rt = rt;
+	dev->id = id;
+	dev->nworkers = nworkers;
+	pthread_mutex_init(&dev->rq_lock, NULL);
+	weir__host_init(dev);
+	dev->workers = weir__calloc(dev->nworkers, sizeof(*dev->workers));
+	dev->jobs = weir__aligned_alloc(WEIR_CACHELINE, dev->nworkers * sizeof(*dev->jobs));
+	if (!dev->workers || !dev->jobs)
+		return WEIR_ENOMEM;
+	for (uint32_t i = 0; i < dev->nworkers; i++) {
+		atomic_init(&dev->jobs[i].job, NULL);
+		atomic_init(&dev->jobs[i].users, 0);
+		struct weir_worker *w = &dev->workers[i];
+		w->dev = dev;
+		w->index = i;
+		w->cpu = -1;
+	}
+	return WEIR_OK;
+}
+
+int weir__device_start_worker(struct weir_device *dev, uint32_t i)
+{
+	return pthread_create(&dev->workers[i].thread, NULL, worker_main, &dev->workers[i]);
+}
+
+void weir__device_wake_all(struct weir_device *dev)
+{
+	/* seq_cst: bump the futex word so that every sleeper's wait returns
+	 * (ec invariant 1); the caller stored rt->stopping (R4) before. */
+	weir_faa_seqcst(&dev->ec.seq, 1);
+	weir__futex_wake(&dev->ec.seq, INT32_MAX);
+}
+
+void weir__device_join(struct weir_device *dev, uint32_t nworkers)
+{
+	for (uint32_t i = 0; i < nworkers; i++)
+		pthread_join(dev->workers[i].thread, NULL);
+}
+
+void weir__device_fini(struct weir_device *dev)
+{
+	weir__free(dev->workers);
+	weir__free(dev->jobs);
+	pthread_mutex_destroy(&dev->rq_lock);
+	weir__host_fini(dev);
+}
+
+WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_stats_t *out,
+                               uint32_t *n)
+{
+	if (!rt || !n || (*n && !out))
+		return WEIR_EINVAL;
+	if (dev >= rt->ndevices)
+		return WEIR_EDEVICE;
+	struct weir_device *d = &rt->devices[dev];
+	for (uint32_t i = 0; i < d->nworkers && i < *n; i++) {
+		out[i].tasks = weir_load_relaxed(&d->workers[i].n_tasks);
+		out[i].parks = weir_load_relaxed(&d->workers[i].n_parks);
+		out[i].streams = weir_load_relaxed(&d->workers[i].n_streams);
+	}
+	*n = d->nworkers;
+	return WEIR_OK;
+}

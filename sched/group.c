@@ -1,0 +1,282 @@
+/*
+ * sched/group.c - stream groups: create, destroy (with the streams they
+ * hold), failure mode, and the group / device synchronize.
+ *
+ * A group owns the list of its streams (g->lock); the runtime lists its
+ * groups (rt->lock). Destroy unpublishes the handle, waits a grace period
+ * (stream creates that found the group have linked their streams), then
+ * tears every stream down (stream.c) before it unlists the group.
+ *
+ * Calls: stream.c (teardown, abort, sync, put) (internal.h, "Dependencies").
+ */
+#include "sched/internal.h"
+
+#include <sched.h>
+
+static void group_free(struct weir_obj *o)
+{
+	struct weir_group *g = caa_container_of(o, struct weir_group, obj);
+	pthread_mutex_destroy(&g->lock);
+	weir__free(g);
+}
+
+void weir__group_put(struct weir_group *g)
+{
+	/* AR1: acq_rel - the last holder sees every other holder's writes
+	 * before it frees. */
+	if (weir_fas_acqrel(&g->refs, 1) == 1)
+		weir__obj_retire(&g->obj, group_free);
+}
+
+WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **out)
+{
+	if (!rt || !out)
+		return WEIR_EINVAL;
+	if (dev >= rt->ndevices)
+		return WEIR_EDEVICE;
+	struct weir_group *g = weir__calloc(1, sizeof(*g));
+	if (!g)
+		return WEIR_ENOMEM;
+	g->rt = rt;
+	g->dev = &rt->devices[dev];
+	atomic_init(&g->mode, WEIR_FAILURE_CONTINUE);
+	atomic_init(&g->stop_error, 0);
+	atomic_init(&g->refs, 1);
+	pthread_mutex_init(&g->lock, NULL);
+	int rc = weir__reg_insert(&g->obj, WEIR_T_GROUP);
+	if (rc) {
+		pthread_mutex_destroy(&g->lock);
+		weir__free(g);
+		return rc;
+	}
+	pthread_mutex_lock(&rt->lock);
+	g->rt_next = rt->groups;
+	if (rt->groups)
+		rt->groups->rt_prev = g;
+	rt->groups = g;
+	pthread_mutex_unlock(&rt->lock);
+	*out = (weir_group_t *)WEIR__HANDLE(g);
+	return WEIR_OK;
+}
+
+/* Look up and take a reference. */
+static struct weir_group *group_get(const weir_group_t *h)
+{
+	weir__rcu_read_lock();
+	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_GROUP);
+	struct weir_group *g = o ? caa_container_of(o, struct weir_group, obj) : NULL;
+	if (g)
+		weir_faa_relaxed(&g->refs, 1); /* relaxed: RCU keeps it alive until here */
+	weir__rcu_read_unlock();
+	return g;
+}
+
+static int group_destroy(weir_group_t *h, bool force)
+{
+	weir__rcu_read_lock();
+	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_GROUP);
+	struct weir_group *g = o ? caa_container_of(o, struct weir_group, obj) : NULL;
+	bool mine = g && weir__reg_remove(&g->obj);
+	weir__rcu_read_unlock();
+	if (!mine)
+		return WEIR_EHANDLE;
+	/* Stream creates that found the group have linked their streams. */
+	weir__rcu_synchronize();
+	for (;;) {
+		pthread_mutex_lock(&g->lock);
+		struct weir_stream *st = g->streams;
+		bool claimed = st && weir__reg_remove(&st->obj);
+		if (st && !claimed) /* relaxed: g->lock keeps it linked */
+			weir_faa_relaxed(&st->refs, 1);
+		pthread_mutex_unlock(&g->lock);
+		if (!st)
+			break;
+		if (claimed) {
+			weir__stream_teardown(st, force);
+			continue;
+		}
+		/* A stream whose handle is already gone: a racing destroy is
+		 * tearing it down, or it was force-destroyed and is draining
+		 * (stream.c invariant 8); either way it unlinks itself once
+		 * its tasks are done. A device reset discards them (again each
+		 * round: a launch that raced the handle's removal may have
+		 * landed after the previous abort). */
+		if (force)
+			weir__stream_abort(st);
+		weir__stream_sync_ref(st, WEIR_TIMEOUT_INFINITE, NULL);
+		weir__stream_put(st);
+		sched_yield();
+	}
+	struct weir_runtime *rt = g->rt;
+	pthread_mutex_lock(&rt->lock);
+	if (g->rt_prev)
+		g->rt_prev->rt_next = g->rt_next;
+	else
+		rt->groups = g->rt_next;
+	if (g->rt_next)
+		g->rt_next->rt_prev = g->rt_prev;
+	pthread_mutex_unlock(&rt->lock);
+	weir__group_put(g);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_group_destroy(weir_group_t *g) { return group_destroy(g, false); }
+WEIR_API int weir_group_destroy_force(weir_group_t *g) { return group_destroy(g, true); }
+
+WEIR_API int weir_group_set_failure_mode(weir_group_t *h, int mode)
+{
+	if (mode != WEIR_FAILURE_CONTINUE && mode != WEIR_FAILURE_STOP)
+		return WEIR_EINVAL;
+	struct weir_group *g = group_get(h);
+	if (!g)
+		return WEIR_EHANDLE;
+	int rc = WEIR_OK;
+	int cur = weir_load_relaxed(&g->mode);
+	if (cur == WEIR_FAILURE_STOP && mode == WEIR_FAILURE_CONTINUE)
+		rc = WEIR_ENOTSUP;
+	else
+		weir_store_relaxed(&g->mode, mode); /* relaxed: read per failing task */
+	weir__group_put(g);
+	return rc;
+}
+
+WEIR_API int weir_group_get_failure_mode(weir_group_t *h, int *mode)
+{
+	if (!mode)
+		return WEIR_EINVAL;
+	struct weir_group *g = group_get(h);
+	if (!g)
+		return WEIR_EHANDLE;
+	*mode = weir_load_relaxed(&g->mode);
+	weir__group_put(g);
+	return WEIR_OK;
+}
+
+WEIR_API int weir_group_device(weir_group_t *h, uint32_t *dev)
+{
+	if (!dev)
+		return WEIR_EINVAL;
+	struct weir_group *g = group_get(h);
+	if (!g)
+		return WEIR_EHANDLE;
+	*dev = g->dev->id;
+	weir__group_put(g);
+	return WEIR_OK;
+}
+
+/* Sync every stream of g; the first non-OK result wins (with its task
+ * code, if it is a task failure). */
+static int group_sync_ref(struct weir_group *g, uint64_t deadline, int *task_code)
+{
+	struct weir_stream *local[32], **arr = local;
+	size_t n = 0, cap = 32;
+	pthread_mutex_lock(&g->lock);
+	for (struct weir_stream *st = g->streams; st; st = st->g_next)
+		n++;
+	if (n > cap) {
+		arr = weir__malloc(n * sizeof(*arr));
+		if (!arr) {
+			pthread_mutex_unlock(&g->lock);
+			return WEIR_ENOMEM;
+		}
+	}
+	n = 0;
+	for (struct weir_stream *st = g->streams; st; st = st->g_next) {
+		weir_faa_relaxed(&st->refs, 1); /* relaxed: g->lock keeps it linked */
+		arr[n++] = st;
+	}
+	pthread_mutex_unlock(&g->lock);
+	int first = WEIR_OK;
+	for (size_t i = 0; i < n; i++) {
+		int64_t left;
+		if (deadline == UINT64_MAX) {
+			left = WEIR_TIMEOUT_INFINITE;
+		} else {
+			uint64_t now = weir__now_ns();
+			left = now >= deadline ? 0 : (int64_t)(deadline - now);
+		}
+		int code = 0;
+		int rc = first == WEIR_ETIMEDOUT ? WEIR_OK : weir__stream_sync_ref(arr[i], left, &code);
+		if (rc && !first) {
+			first = rc;
+			*task_code = code;
+		}
+		weir__stream_put(arr[i]);
+	}
+	if (arr != local)
+		weir__free(arr);
+	return first;
+}
+
+WEIR_API int weir_group_sync(weir_group_t *h, int64_t timeout_ns)
+{
+	return weir_group_sync_code(h, timeout_ns, NULL);
+}
+
+WEIR_API int weir_group_sync_code(weir_group_t *h, int64_t timeout_ns, int *task_code)
+{
+	int code = 0;
+	if (task_code)
+		*task_code = 0;
+	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
+		return WEIR_EINVAL;
+	struct weir_group *g = group_get(h);
+	if (!g)
+		return WEIR_EHANDLE;
+	int rc = group_sync_ref(g, weir__deadline(timeout_ns), &code);
+	weir__group_put(g);
+	if (task_code)
+		*task_code = code;
+	return rc;
+}
+
+WEIR_API int weir_device_sync(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns)
+{
+	return weir_device_sync_code(rt, dev, timeout_ns, NULL);
+}
+
+WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns,
+                                   int *task_code)
+{
+	if (task_code)
+		*task_code = 0;
+	if (!rt || timeout_ns < WEIR_TIMEOUT_INFINITE)
+		return WEIR_EINVAL;
+	if (dev >= rt->ndevices)
+		return WEIR_EDEVICE;
+	uint64_t deadline = weir__deadline(timeout_ns);
+	struct weir_group *local[16], **arr = local;
+	size_t n = 0;
+	pthread_mutex_lock(&rt->lock);
+	for (struct weir_group *g = rt->groups; g; g = g->rt_next)
+		if (g->dev->id == dev)
+			n++;
+	if (n > 16) {
+		arr = weir__malloc(n * sizeof(*arr));
+		if (!arr) {
+			pthread_mutex_unlock(&rt->lock);
+			return WEIR_ENOMEM;
+		}
+	}
+	n = 0;
+	for (struct weir_group *g = rt->groups; g; g = g->rt_next)
+		if (g->dev->id == dev) {
+			weir_faa_relaxed(&g->refs, 1); /* relaxed: rt->lock keeps it listed */
+			arr[n++] = g;
+		}
+	pthread_mutex_unlock(&rt->lock);
+	int first = WEIR_OK;
+	for (size_t i = 0; i < n; i++) {
+		int code = 0;
+		int rc = group_sync_ref(arr[i], deadline, &code);
+		if (rc && !first) {
+			first = rc;
+			if (task_code)
+				*task_code = code;
+		}
+		weir__group_put(arr[i]);
+	}
+	if (arr != local)
+		weir__free(arr);
+	return first;
+}
