@@ -13,7 +13,7 @@
  */
 #include "bench/harness.h"
 #include "weir/mem.h"
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 #include <dlfcn.h>
 #include <pthread.h>

@@ -29,7 +29,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "sched/atomic.h"
+#include "base/atomic.h"
 #include "weir/sched.h"
 
 #define SYNC_TIMEOUT_NS ((int64_t)30 * 1000000000)

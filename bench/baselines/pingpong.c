@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sched/atomic.h"
+#include "base/atomic.h"
 
 struct pp {
 	enum bl_pp_kind kind;

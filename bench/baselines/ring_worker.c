@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sched/atomic.h"
-#include "sched/ck.h"
+#include "base/atomic.h"
+#include "base/ck.h"
 
 struct bl_ring {
 	struct ck_ring ring;
