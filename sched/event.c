@@ -68,29 +68,12 @@
 
 #include <string.h>
 
-static struct weir_event *event_lookup(const weir_event_t *h)
-{
-	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_EVENT);
-	return o ? caa_container_of(o, struct weir_event, obj) : NULL;
-}
-
-static void event_free(struct weir_obj *o)
+/* Lookup, get, ref and put: base/obj.h, instantiated in internal.h. */
+void weir__event_free(struct weir_obj *o)
 {
 	struct weir_event *e = caa_container_of(o, struct weir_event, obj);
 	pthread_mutex_destroy(&e->lock);
 	weir__free(e);
-}
-
-void weir__event_get(struct weir_event *e)
-{
-	weir_faa_relaxed(&e->refs, 1); /* relaxed: caller already holds a reference or RCU */
-}
-
-void weir__event_put(struct weir_event *e)
-{
-	/* AR1: acq_rel - the last holder frees after all others. */
-	if (weir_fas_acqrel(&e->refs, 1) == 1)
-		weir__obj_retire(&e->obj, event_free);
 }
 
 WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
@@ -108,7 +91,7 @@ WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
 	e->rt = rt;
 	e->dev = dev;
 	e->flags = flags;
-	atomic_init(&e->refs, 1);
+	weir__ref_init(&e->refs);
 	weir__waitq_init(&e->wq);
 	pthread_mutex_init(&e->lock, NULL);
 	int rc = weir__reg_insert(&e->obj, WEIR_T_EVENT);
@@ -186,7 +169,7 @@ static void event_release_waiters(struct weir_event *e)
 WEIR_API int weir_event_destroy(weir_event_t *h)
 {
 	weir__rcu_read_lock();
-	struct weir_event *e = event_lookup(h);
+	struct weir_event *e = weir__event_lookup(h);
 	bool mine = e && weir__reg_remove(&e->obj);
 	weir__rcu_read_unlock();
 	if (!mine)
@@ -214,7 +197,7 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 	if (!t)
 		return WEIR_ENOMEM;
 	weir__rcu_read_lock();
-	struct weir_event *e = event_lookup(eh);
+	struct weir_event *e = weir__event_lookup(eh);
 	struct weir_obj *so = weir__reg_lookup(sh, WEIR_T_STREAM);
 	int rc = WEIR_OK;
 	if (!e || !so) {
@@ -228,12 +211,15 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 		else if (weir_load_relaxed(&st->g->stop_error))
 			rc = WEIR_ESTOPPED;
 	}
+	/* The task's reference (invariant 5). tryref: a destroy that raced
+	 * the lookup may already have dropped the last one (obj.h O2). */
+	if (!rc && !weir__event_tryref(e))
+		rc = WEIR_EHANDLE;
 	if (rc) {
 		weir__rcu_read_unlock();
 		weir__task_free(t);
 		return rc;
 	}
-	weir__event_get(e); /* the task's reference (invariant 5) */
 	weir__rcu_read_unlock();
 	t->kind = kind;
 	t->nblocks = 1;
@@ -467,7 +453,7 @@ bool weir__event_cancel_park(struct weir_stream *st)
 WEIR_API int weir_event_query(weir_event_t *h)
 {
 	weir__rcu_read_lock();
-	struct weir_event *e = event_lookup(h);
+	struct weir_event *e = weir__event_lookup(h);
 	int rc = WEIR_EHANDLE;
 	if (e) {
 		if (e->flags & WEIR_EVENT_FLAG)
@@ -495,7 +481,7 @@ WEIR_API int weir_event_sync(weir_event_t *h, int64_t timeout_ns)
 	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
 		return WEIR_EINVAL;
 	weir__rcu_read_lock();
-	struct weir_event *e = event_lookup(h);
+	struct weir_event *e = weir__event_lookup(h);
 	if (!e) {
 		weir__rcu_read_unlock();
 		return WEIR_EHANDLE;
@@ -506,7 +492,10 @@ WEIR_API int weir_event_sync(weir_event_t *h, int64_t timeout_ns)
 		weir__rcu_read_unlock();
 		return WEIR_OK;
 	}
-	weir__event_get(e);
+	if (!weir__event_tryref(e)) { /* destroyed meanwhile (obj.h O2) */
+		weir__rcu_read_unlock();
+		return WEIR_EHANDLE;
+	}
 	weir__rcu_read_unlock();
 	int rc = weir__waitq_wait(&e->wq, &e->done_gen, target, weir__deadline(timeout_ns), 2000);
 	weir__event_put(e);
@@ -518,7 +507,7 @@ WEIR_API int weir_event_recorded(weir_event_t *h, bool *recorded)
 	if (!recorded)
 		return WEIR_EINVAL;
 	weir__rcu_read_lock();
-	struct weir_event *e = event_lookup(h);
+	struct weir_event *e = weir__event_lookup(h);
 	if (e)
 		*recorded = weir_load_relaxed(&e->rec_gen) != 0;
 	weir__rcu_read_unlock();
@@ -530,7 +519,7 @@ WEIR_API int weir_event_timestamp(weir_event_t *h, uint64_t *ns)
 	if (!ns)
 		return WEIR_EINVAL;
 	weir__rcu_read_lock();
-	struct weir_event *e = event_lookup(h);
+	struct weir_event *e = weir__event_lookup(h);
 	int rc = WEIR_EHANDLE;
 	if (e) {
 		if (!(e->flags & WEIR_EVENT_TIMING)) {
@@ -552,7 +541,7 @@ WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *m
 		return WEIR_EINVAL;
 	/* Both handles are checked before either event's state. */
 	weir__rcu_read_lock();
-	bool valid = event_lookup(start) && event_lookup(end);
+	bool valid = weir__event_lookup(start) && weir__event_lookup(end);
 	weir__rcu_read_unlock();
 	if (!valid)
 		return WEIR_EHANDLE;

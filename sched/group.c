@@ -13,19 +13,12 @@
 
 #include <sched.h>
 
-static void group_free(struct weir_obj *o)
+/* Lookup, get, ref and put: base/obj.h, instantiated in internal.h. */
+void weir__group_free(struct weir_obj *o)
 {
 	struct weir_group *g = caa_container_of(o, struct weir_group, obj);
 	pthread_mutex_destroy(&g->lock);
 	weir__free(g);
-}
-
-void weir__group_put(struct weir_group *g)
-{
-	/* AR1: acq_rel - the last holder sees every other holder's writes
-	 * before it frees. */
-	if (weir_fas_acqrel(&g->refs, 1) == 1)
-		weir__obj_retire(&g->obj, group_free);
 }
 
 WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **out)
@@ -41,7 +34,7 @@ WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **
 	g->dev = &rt->devices[dev];
 	atomic_init(&g->mode, WEIR_FAILURE_CONTINUE);
 	atomic_init(&g->stop_error, 0);
-	atomic_init(&g->refs, 1);
+	weir__ref_init(&g->refs);
 	pthread_mutex_init(&g->lock, NULL);
 	int rc = weir__reg_insert(&g->obj, WEIR_T_GROUP);
 	if (rc) {
@@ -59,23 +52,10 @@ WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **
 	return WEIR_OK;
 }
 
-/* Look up and take a reference. */
-static struct weir_group *group_get(const weir_group_t *h)
-{
-	weir__rcu_read_lock();
-	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_GROUP);
-	struct weir_group *g = o ? caa_container_of(o, struct weir_group, obj) : NULL;
-	if (g)
-		weir_faa_relaxed(&g->refs, 1); /* relaxed: RCU keeps it alive until here */
-	weir__rcu_read_unlock();
-	return g;
-}
-
 static int group_destroy(weir_group_t *h, bool force)
 {
 	weir__rcu_read_lock();
-	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_GROUP);
-	struct weir_group *g = o ? caa_container_of(o, struct weir_group, obj) : NULL;
+	struct weir_group *g = weir__group_lookup(h);
 	bool mine = g && weir__reg_remove(&g->obj);
 	weir__rcu_read_unlock();
 	if (!mine)
@@ -86,8 +66,8 @@ static int group_destroy(weir_group_t *h, bool force)
 		pthread_mutex_lock(&g->lock);
 		struct weir_stream *st = g->streams;
 		bool claimed = st && weir__reg_remove(&st->obj);
-		if (st && !claimed) /* relaxed: g->lock keeps it linked */
-			weir_faa_relaxed(&st->refs, 1);
+		if (st && !claimed) /* g->lock keeps it linked */
+			weir__stream_ref(st);
 		pthread_mutex_unlock(&g->lock);
 		if (!st)
 			break;
@@ -127,7 +107,7 @@ WEIR_API int weir_group_set_failure_mode(weir_group_t *h, int mode)
 {
 	if (mode != WEIR_FAILURE_CONTINUE && mode != WEIR_FAILURE_STOP)
 		return WEIR_EINVAL;
-	struct weir_group *g = group_get(h);
+	struct weir_group *g = weir__group_get(h);
 	if (!g)
 		return WEIR_EHANDLE;
 	int rc = WEIR_OK;
@@ -144,7 +124,7 @@ WEIR_API int weir_group_get_failure_mode(weir_group_t *h, int *mode)
 {
 	if (!mode)
 		return WEIR_EINVAL;
-	struct weir_group *g = group_get(h);
+	struct weir_group *g = weir__group_get(h);
 	if (!g)
 		return WEIR_EHANDLE;
 	*mode = weir_load_relaxed(&g->mode);
@@ -156,7 +136,7 @@ WEIR_API int weir_group_device(weir_group_t *h, uint32_t *dev)
 {
 	if (!dev)
 		return WEIR_EINVAL;
-	struct weir_group *g = group_get(h);
+	struct weir_group *g = weir__group_get(h);
 	if (!g)
 		return WEIR_EHANDLE;
 	*dev = g->dev->id;
@@ -182,7 +162,7 @@ static int group_sync_ref(struct weir_group *g, uint64_t deadline, int *task_cod
 	}
 	n = 0;
 	for (struct weir_stream *st = g->streams; st; st = st->g_next) {
-		weir_faa_relaxed(&st->refs, 1); /* relaxed: g->lock keeps it linked */
+		weir__stream_ref(st); /* g->lock keeps it linked */
 		arr[n++] = st;
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -220,7 +200,7 @@ WEIR_API int weir_group_sync_code(weir_group_t *h, int64_t timeout_ns, int *task
 		*task_code = 0;
 	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
 		return WEIR_EINVAL;
-	struct weir_group *g = group_get(h);
+	struct weir_group *g = weir__group_get(h);
 	if (!g)
 		return WEIR_EHANDLE;
 	int rc = group_sync_ref(g, weir__deadline(timeout_ns), &code);
@@ -261,7 +241,7 @@ WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t tim
 	n = 0;
 	for (struct weir_group *g = rt->groups; g; g = g->rt_next)
 		if (g->dev->id == dev) {
-			weir_faa_relaxed(&g->refs, 1); /* relaxed: rt->lock keeps it listed */
+			weir__group_ref(g); /* rt->lock keeps it listed */
 			arr[n++] = g;
 		}
 	pthread_mutex_unlock(&rt->lock);

@@ -69,6 +69,7 @@
 #include "base/registry.h"
 #include "base/die.h"
 #include "base/mpsc.h"
+#include "base/obj.h"
 #include "base/sync.h"
 
 #include "base/ck.h"
@@ -263,9 +264,6 @@ void weir__stream_retire_head(struct weir_stream *st, uint64_t fail, bool discar
 /* Retire a task the owner already unlinked from the FIFO (host tasks). */
 void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail,
                          bool discarded, struct weir_task_batch *batch);
-/* Look up, take a reference, leave the RCU section. NULL if invalid. */
-struct weir_stream *weir__stream_get(const weir_stream_t *h);
-void weir__stream_put(struct weir_stream *st);
 /* Wait until retired >= target; then report errors (sync semantics); the
  * failing task's own code goes to *task_code (may be NULL). */
 int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_code);
@@ -404,8 +402,6 @@ void weir__host_wake(struct weir_device *dev);
 void weir__host_join(struct weir_device *dev);
 void weir__host_fini(struct weir_device *dev);
 
-/* Groups (group.c). */
-void weir__group_put(struct weir_group *g);
 
 /* ------------------------------------------------------------------------ */
 /* Events and reporters                                                      */
@@ -435,8 +431,6 @@ struct weir_event {
 	struct weir_event *rt_prev;        /* L(rt->lock) */
 };
 
-void weir__event_get(struct weir_event *e);
-void weir__event_put(struct weir_event *e);
 /* Worker side. */
 void weir__event_complete_record(struct weir_event *e, uint64_t gen);
 /* Evaluate a wait task. WEIR_ENOTREADY: the stream parked (the caller must
@@ -476,5 +470,23 @@ bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);
 void weir__event_teardown(struct weir_event *e);
 
+
+/* ------------------------------------------------------------------------ */
+/* Object lifecycles (base/obj.h)                                            */
+/* ------------------------------------------------------------------------ */
+
+/* For each handle type X: weir__X_lookup(h) (inside RCU), weir__X_get(h)
+ * (lookup + reference), weir__X_ref(x), weir__X_tryref(x), weir__X_put(x);
+ * the last put retires x and, after a grace period, weir__X_free frees it.
+ * Events take references on looked-up objects with weir__event_tryref: their
+ * destroy drops the handle's reference without a grace period (obj.h O2). */
+void weir__group_free(struct weir_obj *o);     /* group.c */
+void weir__stream_free(struct weir_obj *o);    /* stream.c: also puts its group */
+void weir__event_free(struct weir_obj *o);     /* event.c */
+void weir__reporter_free(struct weir_obj *o);  /* reporter.c */
+WEIR_OBJ_DEFINE(weir__group, struct weir_group, WEIR_T_GROUP, weir__group_free)
+WEIR_OBJ_DEFINE(weir__stream, struct weir_stream, WEIR_T_STREAM, weir__stream_free)
+WEIR_OBJ_DEFINE(weir__event, struct weir_event, WEIR_T_EVENT, weir__event_free)
+WEIR_OBJ_DEFINE(weir__reporter, struct weir_reporter, WEIR_T_REPORTER, weir__reporter_free)
 
 #endif /* WEIR_SCHED_INTERNAL_H */

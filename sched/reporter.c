@@ -34,24 +34,12 @@
 
 #include <limits.h>
 
-static struct weir_reporter *reporter_lookup(const void *h)
-{
-	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_REPORTER);
-	return o ? caa_container_of(o, struct weir_reporter, obj) : NULL;
-}
-
-static void reporter_free(struct weir_obj *o)
+/* Lookup, get, ref and put: base/obj.h, instantiated in internal.h. */
+void weir__reporter_free(struct weir_obj *o)
 {
 	struct weir_reporter *rep = caa_container_of(o, struct weir_reporter, obj);
 	pthread_mutex_destroy(&rep->lock);
 	weir__free(rep);
-}
-
-static void reporter_put(struct weir_reporter *rep)
-{
-	/* AR1: acq_rel - the last holder frees after all others. */
-	if (weir_fas_acqrel(&rep->refs, 1) == 1)
-		weir__obj_retire(&rep->obj, reporter_free);
 }
 
 bool weir__reporter_subscribed(struct weir_stream *st)
@@ -60,7 +48,7 @@ bool weir__reporter_subscribed(struct weir_stream *st)
 	if (!rh)
 		return false;
 	weir__rcu_read_lock();
-	bool live = reporter_lookup((void *)(uintptr_t)rh) != NULL;
+	bool live = weir__reporter_lookup((void *)(uintptr_t)rh) != NULL;
 	weir__rcu_read_unlock();
 	return live;
 }
@@ -93,7 +81,7 @@ bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool pa
 {
 	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */
 	weir__rcu_read_lock();
-	struct weir_reporter *rep = rh ? reporter_lookup((void *)(uintptr_t)rh) : NULL;
+	struct weir_reporter *rep = rh ? weir__reporter_lookup((void *)(uintptr_t)rh) : NULL;
 	if (!rep) {
 		weir__rcu_read_unlock();
 		return false;
@@ -123,7 +111,7 @@ WEIR_API int weir_reporter_create(weir_runtime_t *rt, weir_reporter_t **out)
 		return WEIR_ENOMEM;
 	rep->rt = rt;
 	rep->dev = -1;
-	atomic_init(&rep->refs, 1);
+	weir__ref_init(&rep->refs);
 	pthread_mutex_init(&rep->lock, NULL);
 	int rc = weir__reg_insert(&rep->obj, WEIR_T_REPORTER);
 	if (rc) {
@@ -178,7 +166,7 @@ bool weir__reporter_cancel(struct weir_stream *st)
 	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */
 	struct weir_task *found = NULL;
 	weir__rcu_read_lock();
-	struct weir_reporter *rep = rh ? reporter_lookup((void *)(uintptr_t)rh) : NULL;
+	struct weir_reporter *rep = rh ? weir__reporter_lookup((void *)(uintptr_t)rh) : NULL;
 	if (rep) {
 		pthread_mutex_lock(&rep->lock);
 		reporter_take_locked(rep);
@@ -242,22 +230,18 @@ void weir__reporter_teardown(struct weir_reporter *rep)
 		t = n;
 	}
 	weir__task_batch_flush(&b);
-	reporter_put(rep);
+	weir__reporter_put(rep);
 }
 
 WEIR_API int weir_reporter_destroy(weir_reporter_t *h)
 {
 	if (!h)
 		return WEIR_OK;
-	weir__rcu_read_lock();
-	struct weir_reporter *rep = reporter_lookup(h);
-	if (rep)
-		weir_faa_relaxed(&rep->refs, 1); /* relaxed: RCU holds it here */
-	weir__rcu_read_unlock();
+	struct weir_reporter *rep = weir__reporter_get(h);
 	if (!rep)
 		return WEIR_EHANDLE;
 	weir__reporter_teardown(rep);
-	reporter_put(rep);
+	weir__reporter_put(rep);
 	return WEIR_OK;
 }
 
@@ -268,14 +252,14 @@ WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
 		return WEIR_EHANDLE;
 	int rc = WEIR_OK;
 	weir__rcu_read_lock();
-	struct weir_reporter *rep = reporter_lookup(h);
+	struct weir_reporter *rep = weir__reporter_lookup(h);
 	if (!rep) {
 		rc = WEIR_EHANDLE;
 		goto out;
 	}
 	pthread_mutex_lock(&rep->lock);
 	uint64_t cur = weir_load_relaxed(&st->reporter);
-	if (cur && reporter_lookup((void *)(uintptr_t)cur)) {
+	if (cur && weir__reporter_lookup((void *)(uintptr_t)cur)) {
 		rc = WEIR_ESUBSCRIBED;
 	} else if (rep->rt != st->rt || (rep->dev >= 0 && (uint32_t)rep->dev != st->dev->id)) {
 		rc = WEIR_EFOREIGN;
@@ -302,7 +286,7 @@ WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
 		return WEIR_EHANDLE;
 	int rc = WEIR_OK;
 	weir__rcu_read_lock();
-	struct weir_reporter *rep = reporter_lookup(h);
+	struct weir_reporter *rep = weir__reporter_lookup(h);
 	if (!rep) {
 		rc = WEIR_EHANDLE;
 	} else {
@@ -326,11 +310,7 @@ WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
 {
 	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
 		return WEIR_EINVAL;
-	weir__rcu_read_lock();
-	struct weir_reporter *rep = reporter_lookup(h);
-	if (rep)
-		weir_faa_relaxed(&rep->refs, 1); /* relaxed: RCU holds it here */
-	weir__rcu_read_unlock();
+	struct weir_reporter *rep = weir__reporter_get(h);
 	if (!rep)
 		return WEIR_EHANDLE;
 	uint64_t deadline = weir__deadline(timeout_ns);
@@ -375,6 +355,6 @@ WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
 		}
 		weir__ec_wait(&rep->ec, key, deadline);
 	}
-	reporter_put(rep);
+	weir__reporter_put(rep);
 	return rc;
 }

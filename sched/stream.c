@@ -70,35 +70,13 @@
 #include <sched.h>
 #include <string.h>
 
-static struct weir_stream *stream_lookup(const weir_stream_t *h)
-{
-	struct weir_obj *o = weir__reg_lookup(h, WEIR_T_STREAM);
-	return o ? caa_container_of(o, struct weir_stream, obj) : NULL;
-}
-
-struct weir_stream *weir__stream_get(const weir_stream_t *h)
-{
-	weir__rcu_read_lock();
-	struct weir_stream *st = stream_lookup(h);
-	if (st)
-		weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU keeps st alive here */
-	weir__rcu_read_unlock();
-	return st;
-}
-
-static void stream_free(struct weir_obj *o)
+/* Lookup, get, ref and put: base/obj.h, instantiated in internal.h. */
+void weir__stream_free(struct weir_obj *o)
 {
 	struct weir_stream *st = caa_container_of(o, struct weir_stream, obj);
 	struct weir_group *g = st->g;
 	weir__free(st);
 	weir__group_put(g);
-}
-
-void weir__stream_put(struct weir_stream *st)
-{
-	/* AR1: acq_rel - the last holder frees after every other holder. */
-	if (weir_fas_acqrel(&st->refs, 1) == 1)
-		weir__obj_retire(&st->obj, stream_free);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -123,19 +101,18 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 	weir_store_relaxed(&st->prio, clamp_priority(priority)); /* relaxed: not yet published */
 	st->flags = flags & WEIR_STREAM_FAST_SYNC;
 	atomic_init(&st->top, WEIR_ST_IDLE);
-	atomic_init(&st->refs, 1);
+	weir__ref_init(&st->refs);
 	weir__waitq_init(&st->wq);
 
 	/* The whole create runs in one read-side section so that a racing
 	 * group destroy (remove, synchronize, drain) sees this stream linked. */
 	weir__rcu_read_lock();
-	struct weir_obj *o = weir__reg_lookup(gh, WEIR_T_GROUP);
-	if (!o) {
+	struct weir_group *g = weir__group_lookup(gh);
+	if (!g) {
 		weir__rcu_read_unlock();
 		weir__free(st);
 		return WEIR_EHANDLE;
 	}
-	struct weir_group *g = caa_container_of(o, struct weir_group, obj);
 	st->g = g;
 	st->dev = g->dev;
 	st->rt = g->rt;
@@ -146,7 +123,7 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 		weir__free(st);
 		return rc;
 	}
-	weir_faa_relaxed(&g->refs, 1); /* relaxed: the stream's reference; RCU holds g */
+	weir__group_ref(g); /* the stream's reference; RCU holds g (obj.h O2) */
 	pthread_mutex_lock(&g->lock);
 	st->g_next = g->streams;
 	if (g->streams)
@@ -219,7 +196,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t);
 WEIR_API int weir_stream_destroy(weir_stream_t *h)
 {
 	weir__rcu_read_lock();
-	struct weir_stream *st = stream_lookup(h);
+	struct weir_stream *st = weir__stream_lookup(h);
 	bool mine = st && weir__reg_remove(&st->obj);
 	weir__rcu_read_unlock();
 	if (!mine)
@@ -235,7 +212,7 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
 	if (!t)
 		return WEIR_ENOMEM;
 	weir__rcu_read_lock();
-	struct weir_stream *st = stream_lookup(h);
+	struct weir_stream *st = weir__stream_lookup(h);
 	bool mine = st && weir__reg_remove(&st->obj);
 	weir__rcu_read_unlock();
 	if (!mine) {
@@ -303,7 +280,7 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 {
 	for (;;) {
 		weir__rcu_read_lock();
-		struct weir_stream *st = stream_lookup(h);
+		struct weir_stream *st = weir__stream_lookup(h);
 		if (!st) {
 			weir__rcu_read_unlock();
 			return WEIR_EHANDLE;
@@ -314,7 +291,7 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 			return rc;
 		}
 		/* Back-pressure: never block inside a read-side section. */
-		weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU holds st here */
+		weir__stream_ref(st); /* RCU holds st here (obj.h O2) */
 		/* Hysteresis: wait for half the capacity, so that one wake-up
 		 * admits many producers' tasks instead of a herd per slot. */
 		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity / 2;
@@ -703,7 +680,7 @@ WEIR_API int weir_stream_sync_code(weir_stream_t *h, int64_t timeout_ns, int *ta
 	/* Fast path: an idle stream costs the lookup and two acquire loads,
 	 * no reference count and no system call. */
 	weir__rcu_read_lock();
-	struct weir_stream *st = stream_lookup(h);
+	struct weir_stream *st = weir__stream_lookup(h);
 	if (!st) {
 		weir__rcu_read_unlock();
 		return WEIR_EHANDLE;
@@ -717,7 +694,7 @@ WEIR_API int weir_stream_sync_code(weir_stream_t *h, int64_t timeout_ns, int *ta
 		weir__rcu_read_unlock();
 		return rc;
 	}
-	weir_faa_relaxed(&st->refs, 1); /* relaxed: RCU holds st here */
+	weir__stream_ref(st); /* RCU holds st here (obj.h O2) */
 	weir__rcu_read_unlock();
 	int rc = weir__stream_sync_ref(st, timeout_ns, task_code);
 	weir__stream_put(st);
@@ -727,7 +704,7 @@ WEIR_API int weir_stream_sync_code(weir_stream_t *h, int64_t timeout_ns, int *ta
 WEIR_API int weir_stream_query(weir_stream_t *h)
 {
 	weir__rcu_read_lock();
-	struct weir_stream *st = stream_lookup(h);
+	struct weir_stream *st = weir__stream_lookup(h);
 	int rc = WEIR_EHANDLE;
 	if (st) {
 		/* A4: acquire - pairs with R3. Read before submitted, so that
