@@ -1,7 +1,7 @@
 /*
  * acl_compat/acl_state.h - facade-private objects: the handle registry,
  * contexts, events, and the hooks init/finalize use. Only the acl_compat sources
- * (not acl_mem.c) include this; acl_internal.h is the stable interface.
+ * (not runtime/memory.c) include this; acl_internal.h is the stable interface.
  *
  * Guard legend for struct fields:
  *   I: immutable after the object is published in the registry
@@ -9,7 +9,7 @@
  *   R: read under weir__rcu_read_lock, written by the registry
  *   A: atomic (base/atomic.h)
  *
- * Handles (acl_registry.c): contexts and events are facade objects
+ * Handles (runtime/registry.c): contexts and events are facade objects
  * registered in the library's one handle registry (base/registry.h), under
  * registry type ids of their own. Their ACL handle is the registry handle
  * (generation, type, slot) cast to the ACL pointer type, never an address:
@@ -38,7 +38,7 @@
 #include "base/registry.h"
 
 /* Kinds of facade objects; each gets a registry type id at aclInit. A new
- * kind (e.g. notify) is one more entry here and one name in acl_registry.c. */
+ * kind (e.g. notify) is one more entry here and one name in runtime/registry.c. */
 enum weir_acl_obj_kind {
 	WEIR_ACL_OBJ_CTX = 0,
 	WEIR_ACL_OBJ_EVENT = 1,
@@ -67,7 +67,7 @@ struct weir_acl_event {
 	uint32_t device;          /* I */
 };
 
-/* Registry (acl_registry.c). Obtain the kinds' registry type ids (aclInit,
+/* Registry (runtime/registry.c). Obtain the kinds' registry type ids (aclInit,
  * lock held): false when the registry has no type id left. The others need no
  * facade lock. */
 bool weir__acl_reg_init(void);

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_mem.c - ACL memory calls over weir/mem.h.
+ * acl_compat/runtime/memory.c - ACL memory calls over weir/mem.h.
  *
  * ACL's rules (shared/spec/acl-runtime.md section 8): 64-byte aligned
  * starts; aclrtMalloc reserves ALIGN_UP(size, 32) + 32 (no padding for the

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_device.c - devices, contexts and the calling thread's
+ * acl_compat/runtime/device.c - devices, contexts and the calling thread's
  * current context; stream-handle resolution for the other facade files.
  *
  * A context is a weir stream group plus its default stream. Each device has a

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_event.c - aclrt* event calls, both of ACL's event models.
+ * acl_compat/runtime/event.c - aclrt* event calls, both of ACL's event models.
  *
  *  - Legacy (aclrtCreateEvent, aclrtCreateEventWithFlag): a weir FLAG event.
  *    Record sets the flag when it runs, aclrtResetEvent is a stream task that

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_stream.c - aclrt* stream calls. An aclrtStream is the
+ * acl_compat/runtime/stream.c - aclrt* stream calls. An aclrtStream is the
  * weir_stream_t pointer itself: weir validates it against its own registry
  * on every call (a destroyed or garbage handle gives WEIR_EHANDLE -> 107017,
  * never a dereference), and weir_stream_group() tells its context.

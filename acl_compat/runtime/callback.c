@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_callback.c - host callbacks, both of ACL's models.
+ * acl_compat/runtime/callback.c - host callbacks, both of ACL's models.
  *
  *  - Model B, aclrtLaunchHostFunc: weir_launch_host(); fn runs on the
  *    device's host-callback thread and always blocks its stream.

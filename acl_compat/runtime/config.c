@@ -1,6 +1,6 @@
 /*
- * acl_compat/acl_config.c - the aclInit JSON configuration reader (see
- * acl_config.h for what it accepts).
+ * acl_compat/runtime/config.c - the aclInit JSON configuration reader (see
+ * runtime/config.h for what it accepts).
  *
  * A recursive-descent reader over [p, end): one function per RFC 8259
  * production, depth bounded by WEIR_ACL_CFG_MAX_DEPTH (so the C stack is
@@ -15,7 +15,7 @@
  * object) is recorded once and the reader goes on, so that a document that is
  * also malformed reports the syntax error.
  */
-#include "acl_compat/acl_config.h"
+#include "acl_compat/runtime/config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
