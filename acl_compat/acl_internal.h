@@ -132,6 +132,18 @@ aclError weir__acl_resolve_stream(aclrtStream s, weir_stream_t **out);
  * needs a current context. */
 aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out);
 
+/* weir__acl_resolve_stream() for an enqueue, with the stream looked up
+ * once (weir/sched.h, "one-lookup enqueues"). On ACL_SUCCESS the caller is
+ * inside a read-side section (base/rcu.h) and *found is the stream object
+ * for a weir__*_found() call, or NULL when the context's default stream was
+ * not found; the caller leaves the section with weir__rcu_read_unlock()
+ * and, for NULL or WEIR_EAGAIN, makes the public call on *out (which waits
+ * for room or reports the stream). On failure no section is held and the
+ * reason is set, as weir__acl_resolve_stream(). */
+struct weir_stream;
+aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
+                                        struct weir_stream **found);
+
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */

@@ -111,6 +111,48 @@ WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, 
 	return rc;
 }
 
+/* weir/sched.h (library-internal): the two launches above onto a stream the
+ * caller found (weir__stream_find) in the read-side section it still holds:
+ * no lookup, no reference count, no lock once the device's host thread runs.
+ * Same checks in the same order; WEIR_EAGAIN (stream full) queues nothing. */
+static int host_found(struct weir_stream *st, weir_host_fn fn, void *arg, uint8_t kind)
+{
+	if (!fn)
+		return WEIR_EINVAL;
+	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: a handle, validated here */
+	bool subscribed = rh && reporter_lookup((void *)(uintptr_t)rh);
+	if (kind == WEIR_TK_HOST) {
+		if (subscribed)
+			return WEIR_ESUBSCRIBED;
+		int rc = weir__device_host_start(st->dev);
+		if (rc)
+			return rc;
+	} else if (!subscribed) {
+		return WEIR_ENOSUB;
+	}
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	t->kind = kind;
+	t->nblocks = 1;
+	t->u.host.fn = fn;
+	t->u.host.arg = arg;
+	int rc = weir__stream_push(st, t);
+	if (rc)
+		weir__task_free(t);
+	return rc;
+}
+
+int weir__launch_host_found(struct weir_stream *st, weir_host_fn fn, void *arg)
+{
+	return host_found(st, fn, arg, WEIR_TK_HOST);
+}
+
+int weir__launch_callback_found(struct weir_stream *st, weir_host_fn fn, void *arg, bool block)
+{
+	return host_found(st, fn, arg, block ? WEIR_TK_CALLBACK : WEIR_TK_CALLBACK_NB);
+}
+
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park)
 {
 	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */

@@ -461,11 +461,16 @@ void weir__device_host_push(struct weir_device *dev, struct weir_task *t)
 
 int weir__device_host_start(struct weir_device *dev)
 {
+	/* HA1: acquire - pairs with HR1: once started, no launch takes the
+	 * lock again (no mutex on the per-task path). */
+	if (weir_load_acquire(&dev->cb_started))
+		return WEIR_OK;
 	int rc = WEIR_OK;
 	pthread_mutex_lock(&dev->cb_lock);
-	if (!dev->cb_started) {
+	if (!weir_load_relaxed(&dev->cb_started)) {   /* L(cb_lock) held */
 		if (pthread_create(&dev->cb_thread, NULL, cb_main, dev) == 0)
-			dev->cb_started = true;
+			/* HR1: release - cb_thread is set; pairs with HA1. */
+			weir_store_release(&dev->cb_started, true);
 		else
 			rc = WEIR_ENOMEM;
 	}
@@ -510,7 +515,7 @@ static void runtime_stop_threads(struct weir_runtime *rt, uint32_t ndev_started,
 		for (uint32_t i = 0; i < nw; i++)
 			pthread_join(dev->workers[i].thread, NULL);
 		pthread_mutex_lock(&dev->cb_lock);
-		bool started = dev->cb_started;
+		bool started = weir_load_relaxed(&dev->cb_started);   /* L(cb_lock) held */
 		pthread_mutex_unlock(&dev->cb_lock);
 		if (started)
 			pthread_join(dev->cb_thread, NULL);
@@ -632,6 +637,7 @@ WEIR_API int weir_runtime_create(const weir_config_t *cfg_in, weir_runtime_t **o
 		dev->nworkers = cfg.workers_per_device;
 		pthread_mutex_init(&dev->rq_lock, NULL);
 		pthread_mutex_init(&dev->cb_lock, NULL);
+		atomic_init(&dev->cb_started, false);
 		dev->workers = weir__calloc(dev->nworkers, sizeof(*dev->workers));
 		dev->jobs = weir__aligned_alloc(WEIR_CACHELINE, dev->nworkers * sizeof(*dev->jobs));
 		if (!dev->workers || !dev->jobs) {

@@ -274,7 +274,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 		weir__device_ready(st->dev, st);
 }
 
-int weir__stream_push(struct weir_stream *st, struct weir_task *t)
+int weir__stream_admit(struct weir_stream *st)
 {
 	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: advisory refusal */
 		return WEIR_ESTOPPED;
@@ -287,8 +287,29 @@ int weir__stream_push(struct weir_stream *st, struct weir_task *t)
 		if (sub - r >= st->capacity)
 			return WEIR_EAGAIN;
 	}
-	stream_push_unchecked(st, t);
 	return WEIR_OK;
+}
+
+void weir__stream_push_admitted(struct weir_stream *st, struct weir_task *t)
+{
+	stream_push_unchecked(st, t);
+}
+
+int weir__stream_push(struct weir_stream *st, struct weir_task *t)
+{
+	int rc = weir__stream_admit(st);
+	if (rc == WEIR_OK)
+		stream_push_unchecked(st, t);
+	return rc;
+}
+
+/* weir/sched.h (library-internal): the one lookup of a facade's enqueue. */
+struct weir_stream *weir__stream_find(const weir_stream_t *h, weir_group_t **g)
+{
+	struct weir_stream *st = stream_lookup(h);
+	if (st && g)
+		*g = (weir_group_t *)WEIR__HANDLE(st->g);
+	return st;
 }
 
 /* Look up, push, and (unless NONBLOCK) wait for room when full. */

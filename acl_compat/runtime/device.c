@@ -409,7 +409,10 @@ ACL_FUNC_VISIBILITY aclError aclrtCtxGetCurrentDefaultStream(aclrtStream *stream
 /* Stream resolution                                                         */
 /* ------------------------------------------------------------------------ */
 
-static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_ctx)
+/* found != NULL: return inside a read-side section with the stream object
+ * (weir__acl_resolve_stream_found). The stream is looked up once. */
+static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_ctx,
+                                 struct weir_stream **found)
 {
 	weir__acl_ctx_info_t info;
 	aclError rc;
@@ -419,6 +422,10 @@ static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_
 			return rc;
 		if (!s) {
 			*out = info.dstream;
+			if (found) {
+				weir__rcu_read_lock();
+				*found = weir__stream_find(info.dstream, NULL);
+			}
 			return ACL_SUCCESS;
 		}
 	} else if (!weir__acl_runtime()) {
@@ -426,26 +433,39 @@ static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_
 		return ACL_ERROR_UNINITIALIZE;
 	}
 	weir_group_t *g = NULL;
-	int st = weir_stream_group((weir_stream_t *)s, &g);
-	if (st != WEIR_OK) {
+	weir__rcu_read_lock();
+	struct weir_stream *st = weir__stream_find((weir_stream_t *)s, &g);
+	if (!st) {
+		weir__rcu_read_unlock();
 		weir__acl_set_reason("stream %p is not a live stream (destroyed or never created)", s);
 		return ACL_ERROR_RT_INVALID_HANDLE;
 	}
 	if (check_ctx && g != info.group) {
+		weir__rcu_read_unlock();
 		weir__acl_set_reason("stream %p belongs to another context than this thread's "
 		                     "current one (device %u)", s, (unsigned)info.device);
 		return ACL_ERROR_RT_STREAM_CONTEXT;
 	}
 	*out = (weir_stream_t *)s;
+	if (found)
+		*found = st;
+	else
+		weir__rcu_read_unlock();
 	return ACL_SUCCESS;
 }
 
 aclError weir__acl_resolve_stream(aclrtStream s, weir_stream_t **out)
 {
-	return weir_acl_resolve(s, out, true);
+	return weir_acl_resolve(s, out, true, NULL);
+}
+
+aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
+                                        struct weir_stream **found)
+{
+	return weir_acl_resolve(s, out, true, found);
 }
 
 aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out)
 {
-	return weir_acl_resolve(s, out, false);
+	return weir_acl_resolve(s, out, false, NULL);
 }
