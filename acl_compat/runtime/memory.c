@@ -15,6 +15,7 @@
  * EFOREIGN entry, 107003, is the stream/device mismatch of async calls).
  */
 #include "acl_compat/acl_internal.h"
+#include "base/rcu.h"
 #include "weir/mem.h"
 
 #include <stdint.h>
@@ -198,8 +199,13 @@ ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int
 	if (!devPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "devPtr is NULL");
 	weir_stream_t *s;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_mem_fill_async(m, devPtr, maxCount, value, count, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__mem_fill_async_found(m, devPtr, maxCount, value, count, s, found)
+	               : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_mem_fill_async(m, devPtr, maxCount, value, count, s);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "fill task");
 }
 
@@ -271,8 +277,13 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 	if (e != ACL_SUCCESS || !m)
 		return e;
 	weir_stream_t *s;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_mem_copy_async(m, dst, destMax, src, count, wk, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__mem_copy_async_found(m, dst, destMax, src, count, wk, s, found)
+	               : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_mem_copy_async(m, dst, destMax, src, count, wk, s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "copy task");
 	/* ACL: with pageable host memory the call returns once the copy (and
@@ -339,8 +350,14 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 	if (e != ACL_SUCCESS || !m)
 		return e;
 	weir_stream_t *s;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_mem_copy2d_async(m, dst, dpitch, src, spitch, width, height, wk, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__mem_copy2d_async_found(m, dst, dpitch, src, spitch, width, height,
+	                                              wk, s, found)
+	               : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_mem_copy2d_async(m, dst, dpitch, src, spitch, width, height, wk, s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "2D copy task");
 	if (pageable(m, dst, src)) {

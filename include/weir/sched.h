@@ -410,6 +410,10 @@ int weir__launch_callback_found(struct weir_stream *st, weir_host_fn fn, void *a
 int weir__event_record_found(weir_event_t *e, struct weir_stream *st);
 int weir__event_reset_found(weir_event_t *e, struct weir_stream *st);
 int weir__stream_wait_event_found(struct weir_stream *st, weir_event_t *e);
+/* weir_launch(s, ..., flags 0) and weir_stream_device() on a found stream. */
+int weir__launch_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
+                       size_t args_size, uint32_t nblocks);
+uint32_t weir__stream_found_device(const struct weir_stream *st);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,9 @@
 /*
  * test_acl_launch_found.c - the ACL enqueue calls that look their stream up
  * once (weir/sched.h, "one-lookup enqueues"): aclrtLaunchHostFunc,
- * aclrtLaunchCallback, aclrtRecordEvent, aclrtResetEvent and
- * aclrtStreamWaitEvent take the found-stream path, and fall back to the
+ * aclrtLaunchCallback, aclrtRecordEvent, aclrtResetEvent,
+ * aclrtStreamWaitEvent, aclrtMemsetAsync and aclrtMemcpyAsync take the
+ * found-stream path, and fall back to the
  * public call when the stream is full. With a 4-task ring and a blocked
  * stream, a launcher thread must see every task run, in order, with none
  * lost or duplicated; bad streams keep their codes and messages.
@@ -72,6 +73,8 @@ struct launcher {
 	aclrtContext ctx;
 	aclrtStream s;
 	aclrtEvent ev;
+	void *dev, *host;   /* 64 bytes each: aclrtMalloc, aclrtMallocHost */
+	int last_fill;
 	_Atomic int progress;
 	aclError first_bad;
 };
@@ -86,6 +89,12 @@ static void *launch_main(void *p)
 			e = aclrtRecordEvent(l->ev, l->s);
 		if (e == ACL_SUCCESS && i % 16 == 0)
 			e = aclrtStreamWaitEvent(l->s, l->ev);
+		if (e == ACL_SUCCESS && i % 4 == 1) {
+			l->last_fill = i & 0x7f;
+			e = aclrtMemsetAsync(l->dev, 64, l->last_fill, 64, l->s);
+		}
+		if (e == ACL_SUCCESS && i % 32 == 3)
+			e = aclrtMemcpyAsync(l->host, 64, l->dev, 64, ACL_MEMCPY_DEVICE_TO_HOST, l->s);
 		atomic_fetch_add(&l->progress, 1);
 	}
 	l->first_bad = e;
@@ -101,6 +110,8 @@ static void test_full_stream_falls_back(void **state)
 	assert_int_equal(aclrtGetCurrentContext(&l.ctx), ACL_SUCCESS);
 	assert_int_equal(aclrtCreateStream(&l.s), ACL_SUCCESS);
 	assert_int_equal(aclrtCreateEvent(&l.ev), ACL_SUCCESS);
+	assert_int_equal(aclrtMalloc(&l.dev, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMallocHost(&l.host, 64), ACL_SUCCESS);
 	atomic_store(&gate, 0);
 	atomic_store(&nran, 0);
 	assert_int_equal(aclrtLaunchHostFunc(l.s, gate_fn, NULL), ACL_SUCCESS);
@@ -113,7 +124,13 @@ static void test_full_stream_falls_back(void **state)
 	atomic_store(&gate, 1);
 	pthread_join(t, NULL);
 	assert_int_equal(l.first_bad, ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpyAsync(l.host, 64, l.dev, 64, ACL_MEMCPY_DEVICE_TO_HOST, l.s),
+	                 ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(l.s), ACL_SUCCESS);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(((unsigned char *)l.host)[i], l.last_fill);
+	assert_int_equal(aclrtFree(l.dev), ACL_SUCCESS);
+	assert_int_equal(aclrtFreeHost(l.host), ACL_SUCCESS);
 	assert_int_equal(atomic_load(&nran), N);
 	for (int i = 0; i < N; i++)
 		assert_int_equal(order[i], i);
