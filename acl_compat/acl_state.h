@@ -86,6 +86,30 @@ void weir__acl_reg_clear(void (*fn)(struct weir_acl_obj *o));
 /* Free a removed object after a grace period (its slot is recycled then). */
 void weir__acl_reg_free_deferred(struct weir_acl_obj *o);
 
+/* Contexts (runtime/context.c), for runtime/device.c's default contexts.
+ * Create a context (group + default stream) and publish it; unpublish one
+ * (true if this call removed it, invariant 4); destroy an unpublished one
+ * (drains its streams: never with the facade lock held). */
+aclError weir__acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
+                              struct weir_acl_ctx **out, const char *api);
+bool weir__acl_ctx_unpublish(struct weir_acl_ctx *c);
+int weir__acl_ctx_retire(struct weir_acl_ctx *c);
+/* The calling thread's current context: set it (NULL: none); forget it if
+ * it is c. */
+void weir__acl_ctx_set_current(struct weir_acl_ctx *c);
+void weir__acl_ctx_forget_current(const struct weir_acl_ctx *c);
+
+/* Devices (runtime/device.c), for runtime/context.c. A device id check
+ * (100001 without a runtime, 107001 out of range; recorded for api). The
+ * current context's device rules: a thread without a current context first
+ * gets an implicit aclrtSetDevice of the configured default device, once
+ * (ACL_SUCCESS when there is none; the setter's code, reason set, when it
+ * fails); after aclrtDestroyContext of the current context, the default
+ * context of the device this thread set last becomes current, if any. */
+aclError weir__acl_device_check(weir_runtime_t *rt, int32_t id, const char *api);
+aclError weir__acl_device_implicit(void);
+void weir__acl_device_fallback_current(void);
+
 /* Init / finalize hooks. */
 void weir__acl_set_err_msg_process(bool on);
 void weir__acl_set_default_device(int32_t dev);      /* -1 = none */
