@@ -4,15 +4,15 @@
  * the registry of live GE sessions (GEFinalizeV2 finalizes them all). GE
  * sessions are sessions on the ACL runtime (runtime/session.c).
  *
- * GE's own aclInit reference is on one runtime generation (ge_gen): when
+ * GE's own aclInit reference is on one runtime generation (weir_acl_ge_gen): when
  * that runtime is finalized under GE (aclFinalize before GEFinalizeV2), GE
  * reads as not initialized, and GEFinalizeV2 then drops no reference of a
  * newer runtime.
  *
- * Lock order: ge_lock, then the facade lock, then bound_lock
+ * Lock order: weir_acl_ge_lock, then the facade lock, then weir_acl_bound_lock
  * (runtime/session.c).
  *
- * Guard legend: L: ge_lock.
+ * Guard legend: L: weir_acl_ge_lock.
  */
 #include <pthread.h>
 #include <string.h>
@@ -21,21 +21,21 @@
 #include "acl_compat/acl_internal.h"
 #include "base/alloc.h"
 
-struct ge_node { weir_session_t *s; struct ge_node *next; };   /* L */
+struct weir_acl_ge_node { weir_session_t *s; struct weir_acl_ge_node *next; };   /* L */
 
-static pthread_mutex_t ge_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool ge_inited;                 /* L */
-static uint64_t ge_gen;                /* L: generation of GE's aclInit reference */
-static struct ge_node *ge_sessions;    /* L */
+static pthread_mutex_t weir_acl_ge_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool weir_acl_ge_inited;                 /* L */
+static uint64_t weir_acl_ge_gen;                /* L: generation of GE's aclInit reference */
+static struct weir_acl_ge_node *weir_acl_ge_sessions;    /* L */
 
 int weir_ge_initialize(const weir_option_t *opts, size_t nopts)
 {
 	for (size_t i = 0; i < nopts; i++)
 		if (!opts || !opts[i].key || !*opts[i].key || !opts[i].value)
 			return weir__graph_err(WEIR_EINVAL, "GEInitializeV2: option %zu has an empty key (E10059)", i);
-	pthread_mutex_lock(&ge_lock);
-	if (ge_inited && ge_gen == weir__acl_generation()) {
-		pthread_mutex_unlock(&ge_lock);
+	pthread_mutex_lock(&weir_acl_ge_lock);
+	if (weir_acl_ge_inited && weir_acl_ge_gen == weir__acl_generation()) {
+		pthread_mutex_unlock(&weir_acl_ge_lock);
 		return WEIR_OK;   /* GE: idempotent */
 	}
 	/* Not initialized, or its runtime was finalized under it: (re)take an
@@ -43,20 +43,20 @@ int weir_ge_initialize(const weir_option_t *opts, size_t nopts)
 	uint64_t gen = 0;
 	aclError e = weir__acl_init_ref(&gen);
 	if (e != ACL_SUCCESS && e != ACL_ERROR_REPEAT_INITIALIZE) {
-		pthread_mutex_unlock(&ge_lock);
+		pthread_mutex_unlock(&weir_acl_ge_lock);
 		return weir__graph_err(WEIR_EINTERNAL, "GEInitializeV2: aclInit failed (%d)", e);
 	}
-	ge_inited = true;
-	ge_gen = gen;
-	pthread_mutex_unlock(&ge_lock);
+	weir_acl_ge_inited = true;
+	weir_acl_ge_gen = gen;
+	pthread_mutex_unlock(&weir_acl_ge_lock);
 	return WEIR_OK;
 }
 
 bool weir_ge_initialized(void)
 {
-	pthread_mutex_lock(&ge_lock);
-	bool v = ge_inited && ge_gen == weir__acl_generation();
-	pthread_mutex_unlock(&ge_lock);
+	pthread_mutex_lock(&weir_acl_ge_lock);
+	bool v = weir_acl_ge_inited && weir_acl_ge_gen == weir__acl_generation();
+	pthread_mutex_unlock(&weir_acl_ge_lock);
 	return v;
 }
 
@@ -74,39 +74,39 @@ int weir_ge_session_check(const weir_session_t *s)
 
 int weir_ge_finalize(void)
 {
-	pthread_mutex_lock(&ge_lock);
-	if (!ge_inited) {
-		pthread_mutex_unlock(&ge_lock);
+	pthread_mutex_lock(&weir_acl_ge_lock);
+	if (!weir_acl_ge_inited) {
+		pthread_mutex_unlock(&weir_acl_ge_lock);
 		return WEIR_OK;
 	}
-	for (struct ge_node *n = ge_sessions; n; n = n->next)
+	for (struct weir_acl_ge_node *n = weir_acl_ge_sessions; n; n = n->next)
 		weir_session_finalize(n->s);
-	ge_inited = false;
+	weir_acl_ge_inited = false;
 	/* Only GE's own reference: none when aclFinalize tore its runtime
 	 * down already (and never one of a runtime created after that). */
-	weir__acl_finalize_reference_gen(ge_gen);
-	ge_gen = 0;
-	pthread_mutex_unlock(&ge_lock);
+	weir__acl_finalize_reference_gen(weir_acl_ge_gen);
+	weir_acl_ge_gen = 0;
+	pthread_mutex_unlock(&weir_acl_ge_lock);
 	return WEIR_OK;
 }
 
 int weir_ge_session_create(const weir_option_t *opts, size_t nopts, weir_session_t **out)
 {
-	struct ge_node *n = weir__malloc(sizeof(*n));
+	struct weir_acl_ge_node *n = weir__malloc(sizeof(*n));
 	if (!n)
 		return weir__graph_err(WEIR_ENOMEM, "GeSession: out of memory");
-	pthread_mutex_lock(&ge_lock);
-	int rc = ge_inited ? weir__acl_session_create(ge_gen, opts, nopts, out, "GeSession")
+	pthread_mutex_lock(&weir_acl_ge_lock);
+	int rc = weir_acl_ge_inited ? weir__acl_session_create(weir_acl_ge_gen, opts, nopts, out, "GeSession")
 	                   : weir__graph_err(WEIR_EFINALIZED, "GeSession: GE is not initialized (GEInitializeV2) (E10062)");
 	if (rc) {
-		pthread_mutex_unlock(&ge_lock);
+		pthread_mutex_unlock(&weir_acl_ge_lock);
 		weir__free(n);
 		return rc;
 	}
 	n->s = *out;
-	n->next = ge_sessions;
-	ge_sessions = n;
-	pthread_mutex_unlock(&ge_lock);
+	n->next = weir_acl_ge_sessions;
+	weir_acl_ge_sessions = n;
+	pthread_mutex_unlock(&weir_acl_ge_lock);
 	return WEIR_OK;
 }
 
@@ -114,18 +114,18 @@ void weir_ge_session_destroy(weir_session_t *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&ge_lock);
-	for (struct ge_node **pp = &ge_sessions; *pp; pp = &(*pp)->next)
+	pthread_mutex_lock(&weir_acl_ge_lock);
+	for (struct weir_acl_ge_node **pp = &weir_acl_ge_sessions; *pp; pp = &(*pp)->next)
 		if ((*pp)->s == s) {
-			struct ge_node *n = *pp;
+			struct weir_acl_ge_node *n = *pp;
 			*pp = n->next;
 			weir__free(n);
 			break;
 		}
-	/* Finalize under ge_lock, so GEFinalizeV2 never sees a half-destroyed
+	/* Finalize under weir_acl_ge_lock, so GEFinalizeV2 never sees a half-destroyed
 	 * session; destroy itself touches no runtime object afterwards. */
 	weir_session_finalize(s);
-	pthread_mutex_unlock(&ge_lock);
+	pthread_mutex_unlock(&weir_acl_ge_lock);
 	weir_session_destroy(s);
 }
 
