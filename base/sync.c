@@ -72,6 +72,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 		while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
 		       !weir_cas_seqcst(&wq->wake_at, &cur, target))
 			;
+		WEIR_ASSERT(target != UINT64_MAX, "sync.h waitq: UINT64_MAX means no sleeper, never a target");
 		/* ...then re-check the counter (seq_cst; pairs with the
 		 * notifier's store-then-load). */
 		if (weir_seq_geq(weir_load_seqcst(counter), target))

@@ -13,6 +13,7 @@
 #include "weir/status.h"
 #include "base/atomic.h"
 #include "base/ck.h"
+#include "base/die.h"
 
 /* ------------------------------------------------------------------------ */
 /* Time and futex                                                            */
@@ -117,12 +118,16 @@ static inline uint32_t weir__ec_prepare(struct weir_ec *ec)
 }
 static inline void weir__ec_cancel(struct weir_ec *ec)
 {
-	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
+	uint32_t old = weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
+	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
+	(void)old;
 }
 static inline void weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t deadline_ns)
 {
 	weir__futex_wait(&ec->seq, key, deadline_ns);
-	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
+	uint32_t old = weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
+	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
+	(void)old;
 }
 static inline void weir__ec_notify(struct weir_ec *ec, int n)
 {
