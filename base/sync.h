@@ -85,7 +85,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
 {
 	void weir__waitq_wake(struct weir_waitq *wq);
-	/* A2: seq_cst - read after the caller's seq_cst counter store; pairs
+	/* WQ-A2: seq_cst - read after the caller's seq_cst counter store; pairs
 	 * with the waiter's seq_cst min on wake_at (invariant 1). */
 	uint64_t at = weir_load_seqcst(&wq->wake_at);
 	if (__builtin_expect(at != UINT64_MAX, 0) && weir_seq_geq(value, at))
@@ -111,7 +111,7 @@ struct weir_ec {
 
 static inline uint32_t weir__ec_prepare(struct weir_ec *ec)
 {
-	/* S1: seq_cst - registers before the caller's re-check of its
+	/* EC-S1: seq_cst - registers before the caller's re-check of its
 	 * condition; pairs with the seq_cst load in weir__ec_notify. */
 	weir_faa_seqcst(&ec->waiters, 1);
 	return weir_load_seqcst(&ec->seq);
@@ -131,8 +131,8 @@ static inline void weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t dead
 }
 static inline void weir__ec_notify(struct weir_ec *ec, int n)
 {
-	/* A1: seq_cst - after the caller's seq_cst publication of work;
-	 * pairs with S1 in weir__ec_prepare. */
+	/* EC-A1: seq_cst - after the caller's seq_cst publication of work;
+	 * pairs with EC-S1 in weir__ec_prepare. */
 	if (weir_load_seqcst(&ec->waiters) != 0) {
 		weir_faa_seqcst(&ec->seq, 1);
 		weir__futex_wake(&ec->seq, n);

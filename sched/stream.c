@@ -212,7 +212,7 @@ void weir__stream_teardown(struct weir_stream *st, bool force)
 	 * bounded by the owner's progress from its final retire to that CAS. */
 	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
 	uint32_t round = 0;
-	/* ST-A3: acquire - pairs with the owner's release CAS to IDLE. */
+	/* ST-A3: acquire - pairs with the owner's release CAS to IDLE (ST-R4). */
 	while (weir_load_acquire(&st->top) != WEIR_ST_IDLE)
 		weir__backoff(&bo, &round);
 	/* Unpublished, drained and IDLE: nothing can be in flight any more. */
@@ -410,7 +410,7 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 	 * after counting it: submitted covers it. */
 	WEIR_ASSERT(weir_seq_geq(weir_load_relaxed(&st->submitted), r),
 	            "stream.c inv 5: retired <= submitted");
-	/* ST-R3: seq_cst - publishes the task's effects to host waiters (A1 in
+	/* ST-R3: seq_cst - publishes the task's effects to host waiters (WQ-A1 in
 	 * weir__waitq_wait, base/sync.c) and orders the store before the wake_at load in
 	 * weir__waitq_notify (waitq invariant 1). */
 	weir_store_seqcst(&st->retired, r);
