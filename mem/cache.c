@@ -37,6 +37,10 @@
  *     CAS that pops it, or takes the whole inbox (CACHE-A2).
  *  4. Every central node holds exactly batch(cls) objects, so the nodes
  *     reserved per slab (ceil(nobj / batch) + 1) cover the central stacks.
+ *     The one exception: a thread with no cache (host heap exhausted)
+ *     hands a freed object over in a node of one; such nodes come from the
+ *     same growable pool and, when it cannot grow, the object is counted
+ *     in lost_objects like below. So a node holds 1..batch(cls).
  *     Outbox and inbox nodes come on top, from the same pool, which grows
  *     on demand up to chunk_cap; when it cannot, a remote free leaves the
  *     object PEND and counts it in lost_objects (never corrupt).
