@@ -90,13 +90,15 @@ uint32_t weir__reg_type(const char *name)
 			break;
 		}
 	}
+	WEIR_ASSERT(id == 0 || (id > WEIR_T_FIXED_LAST && id <= WEIR_T_MAX),
+	            "registry.c inv 5: named type ids lie above the scheduler's");
 	reg_unlock();
 	return id;
 }
 
 static struct reg_slot *reg_slot_of(uint32_t idx)
 {
-	/* A1: acquire - sees the zeroed chunk; pairs with R1 in reg_grow(). */
+	/* REG-A1: acquire - sees the zeroed chunk; pairs with REG-R1 in reg_take_locked(). */
 	struct reg_slot *chunk = weir_load_acquire(&reg.dir[idx >> REG_CHUNK_BITS]);
 	return chunk ? &chunk[idx & (REG_CHUNK - 1)] : NULL;
 }
@@ -107,6 +109,9 @@ static int64_t reg_take_locked(void)
 	if (reg.free_head) {
 		uint32_t idx = reg.free_head - 1;
 		struct reg_slot *s = reg_slot_of(idx);
+		WEIR_ASSERT(s && weir_load_relaxed(&s->obj) == NULL,
+		            "registry.c inv 1/3: a slot on the free list publishes no object");
+		WEIR_ASSERT(s->gen != 0, "registry.c inv 3: a released slot's generation is never 0");
 		reg.free_head = s->next_free;
 		return idx;
 	}
@@ -117,7 +122,7 @@ static int64_t reg_take_locked(void)
 		struct reg_slot *chunk = weir__calloc(REG_CHUNK, sizeof(*chunk));
 		if (!chunk)
 			return -1;
-		/* R1: release - publishes the zeroed chunk; pairs with A1. */
+		/* REG-R1: release - publishes the zeroed chunk; pairs with REG-A1. */
 		weir_store_release(&reg.dir[idx >> REG_CHUNK_BITS], chunk);
 	}
 	reg.nslots++;
@@ -137,12 +142,15 @@ int weir__reg_insert(struct weir_obj *o, uint32_t type)
 	struct reg_slot *s = reg_slot_of((uint32_t)idx);
 	if (s->gen == 0)
 		s->gen = 1;
+	WEIR_ASSERT(weir_load_relaxed(&s->obj) == NULL, "registry.c inv 1: a taken slot is empty");
 	o->type = type;
 	o->handle = ((uint64_t)s->gen << 32) | ((uint64_t)type << 28) |
 	            ((uint64_t)REG_TAG << 24) | (uint64_t)idx;
-	/* R2: release - publishes the built object (invariant 1); pairs with
-	 * A2 in weir__reg_lookup(). */
+	/* REG-R2: release - publishes the built object (invariant 1); pairs with
+	 * REG-A2 in weir__reg_lookup(). */
 	weir_store_release(&s->obj, o);
+	WEIR_ASSERT((o->handle >> 32) != 0 && weir__reg_handle_slot((const void *)(uintptr_t)o->handle) == (uint32_t)idx,
+	            "registry.c: a handle names its slot with a generation >= 1");
 	reg_unlock();
 	return WEIR_OK;
 }
@@ -159,7 +167,7 @@ struct weir_obj *weir__reg_lookup(const void *hp, uint32_t type)
 	struct reg_slot *s = reg_slot_of(idx);
 	if (!s)
 		return NULL;
-	/* A2: acquire - sees the built object; pairs with R2. */
+	/* REG-A2: acquire - sees the built object; pairs with REG-R2. */
 	struct weir_obj *o = weir_load_acquire(&s->obj);
 #ifdef WEIR_BUSTED_NO_GENERATION_CHECK
 	/* Planted bug (testing the tests): the generation is not compared, so
@@ -171,6 +179,7 @@ struct weir_obj *weir__reg_lookup(const void *hp, uint32_t type)
 	if (!o || o->handle != h)
 		return NULL;
 #endif
+	WEIR_ASSERT(o->type == type, "registry.c inv 5: a handle validates only as its object's type");
 	return o;
 }
 
@@ -195,7 +204,15 @@ void weir__reg_release(struct weir_obj *o)
 	uint32_t idx = weir__reg_handle_slot(WEIR__OBJ_HANDLE(o));
 	reg_lock();
 	struct reg_slot *s = reg_slot_of(idx);
+	WEIR_ASSERT(s != NULL, "registry.c inv 4: chunks are never freed");
+	WEIR_ASSERT(weir_load_relaxed(&s->obj) != o,
+	            "registry.c inv 1/3: a slot is cleared before it returns to the free list");
+	WEIR_ASSERT((uint32_t)(o->handle >> 32) == s->gen,
+	            "registry.c inv 3: a slot is released once per object (generation unchanged since insert)");
+	uint32_t old_gen = s->gen;
 	s->gen = s->gen + 1 ? s->gen + 1 : 1;  /* invariant 3; 0 is never a generation */
+	WEIR_ASSERT(s->gen != 0 && s->gen != old_gen, "registry.c inv 3: the generation moves on and is never 0");
+	(void)old_gen;
 	s->next_free = reg.free_head;
 	reg.free_head = idx + 1;
 	reg_unlock();
@@ -210,6 +227,15 @@ static void weir_obj_retire_cb(struct weir_rcu_head *h)
 
 void weir__obj_retire(struct weir_obj *o, void (*fn)(struct weir_obj *))
 {
+#ifdef WEIR_DEBUG_INVARIANTS
+	{
+		struct reg_slot *s = reg_slot_of(weir__reg_handle_slot(WEIR__OBJ_HANDLE(o)));
+		/* Relaxed: the slot was cleared by this thread or before the
+		 * reference that brought us here was dropped (acq_rel). */
+		WEIR_ASSERT(s && weir_load_relaxed(&s->obj) != o,
+		            "registry.c inv 1: an object is unpublished before it is retired");
+	}
+#endif
 	o->free_fn = fn;
 	weir__rcu_call(&o->rcu, weir_obj_retire_cb);
 }

@@ -48,7 +48,7 @@ void weir__waitq_wake(struct weir_waitq *wq)
 int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
                      uint64_t target, uint64_t deadline_ns, uint32_t spin_ns)
 {
-	/* A1: acquire - the waited-for work's effects become visible; pairs
+	/* WQ-A1: acquire - the waited-for work's effects become visible; pairs
 	 * with the notifier's seq_cst store of the counter. */
 	if (weir_seq_geq(weir_load_acquire(counter), target))
 		return WEIR_OK;
@@ -58,7 +58,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 			until = deadline_ns;
 		for (uint32_t i = 1;; i++) {
 			weir_cpu_relax();
-			if (weir_seq_geq(weir_load_acquire(counter), target)) /* A1 */
+			if (weir_seq_geq(weir_load_acquire(counter), target)) /* WQ-A1 */
 				return WEIR_OK;
 			if ((i & 63) == 0 && weir__now_ns() >= until)
 				break;
@@ -72,6 +72,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 		while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
 		       !weir_cas_seqcst(&wq->wake_at, &cur, target))
 			;
+		WEIR_ASSERT(target != UINT64_MAX, "sync.h waitq: UINT64_MAX means no sleeper, never a target");
 		/* ...then re-check the counter (seq_cst; pairs with the
 		 * notifier's store-then-load). */
 		if (weir_seq_geq(weir_load_seqcst(counter), target))
@@ -80,7 +81,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 		if (now >= deadline_ns)
 			return WEIR_ETIMEDOUT;
 		weir__futex_wait(&wq->seq, key, deadline_ns);
-		if (weir_seq_geq(weir_load_acquire(counter), target)) /* A1 */
+		if (weir_seq_geq(weir_load_acquire(counter), target)) /* WQ-A1 */
 			return WEIR_OK;
 	}
 }

@@ -13,6 +13,7 @@
 #include "weir/status.h"
 #include "base/atomic.h"
 #include "base/ck.h"
+#include "base/die.h"
 
 /* ------------------------------------------------------------------------ */
 /* Time and futex                                                            */
@@ -84,7 +85,7 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
 {
 	void weir__waitq_wake(struct weir_waitq *wq);
-	/* A2: seq_cst - read after the caller's seq_cst counter store; pairs
+	/* WQ-A2: seq_cst - read after the caller's seq_cst counter store; pairs
 	 * with the waiter's seq_cst min on wake_at (invariant 1). */
 	uint64_t at = weir_load_seqcst(&wq->wake_at);
 	if (__builtin_expect(at != UINT64_MAX, 0) && weir_seq_geq(value, at))
@@ -110,24 +111,28 @@ struct weir_ec {
 
 static inline uint32_t weir__ec_prepare(struct weir_ec *ec)
 {
-	/* S1: seq_cst - registers before the caller's re-check of its
+	/* EC-S1: seq_cst - registers before the caller's re-check of its
 	 * condition; pairs with the seq_cst load in weir__ec_notify. */
 	weir_faa_seqcst(&ec->waiters, 1);
 	return weir_load_seqcst(&ec->seq);
 }
 static inline void weir__ec_cancel(struct weir_ec *ec)
 {
-	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
+	uint32_t old = weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
+	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
+	(void)old;
 }
 static inline void weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t deadline_ns)
 {
 	weir__futex_wait(&ec->seq, key, deadline_ns);
-	weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
+	uint32_t old = weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
+	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
+	(void)old;
 }
 static inline void weir__ec_notify(struct weir_ec *ec, int n)
 {
-	/* A1: seq_cst - after the caller's seq_cst publication of work;
-	 * pairs with S1 in weir__ec_prepare. */
+	/* EC-A1: seq_cst - after the caller's seq_cst publication of work;
+	 * pairs with EC-S1 in weir__ec_prepare. */
 	if (weir_load_seqcst(&ec->waiters) != 0) {
 		weir_faa_seqcst(&ec->seq, 1);
 		weir__futex_wake(&ec->seq, n);

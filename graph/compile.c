@@ -21,6 +21,7 @@
 #include "graph/compile.h"
 #include "graph/graph_internal.h"
 #include "base/alloc.h"
+#include "base/die.h"
 
 #define ALIGN64(x) (((x) + 63u) & ~(uint64_t)63u)
 
@@ -901,6 +902,8 @@ static int pass_memory(struct cc *c)
 /* Driver                                                                     */
 /* ------------------------------------------------------------------------ */
 
+static void plan_check(const weir_plan_t *p);
+
 int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir_plan_t **out)
 {
 	if (!g || !out)
@@ -968,6 +971,7 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 		return rc;
 	}
 	weir__graph_err(WEIR_OK, "%s", prev);
+	plan_check(c.p);
 	*out = c.p;
 	return WEIR_OK;
 }
@@ -976,7 +980,10 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 /* Validator                                                                  */
 /* ------------------------------------------------------------------------ */
 
-int weir__plan_validate(const weir_plan_t *p, char *msg, size_t msg_size)
+/* `counted`: allocate through weir__calloc (failure injection counts it);
+ * the debug-build check after every compile allocates uncounted, so that
+ * turning WEIR_DEBUG_INVARIANTS on never shifts a failpoint. */
+static int plan_validate(const weir_plan_t *p, char *msg, size_t msg_size, bool counted)
 {
 	char local[256];
 	if (!msg || !msg_size) {
@@ -986,9 +993,12 @@ int weir__plan_validate(const weir_plan_t *p, char *msg, size_t msg_size)
 	msg[0] = '\0';
 	uint32_t n = p->nsteps;
 	size_t words = (n + 63) / 64;
-	uint64_t *reach = weir__calloc(n ? (size_t)n * words : 1, sizeof(uint64_t));
-	int32_t *ev_src = weir__malloc((p->nevents + 1) * sizeof(int32_t));
-	int32_t *last_on = weir__malloc(WEIR_PLAN_MAX_STREAMS * sizeof(int32_t));
+	size_t nreach = n ? (size_t)n * words : 1;
+	uint64_t *reach = counted ? weir__calloc(nreach, sizeof(uint64_t)) : calloc(nreach, sizeof(uint64_t));
+	int32_t *ev_src = counted ? weir__malloc((p->nevents + 1) * sizeof(int32_t))
+	                          : malloc((p->nevents + 1) * sizeof(int32_t));
+	int32_t *last_on = counted ? weir__malloc(WEIR_PLAN_MAX_STREAMS * sizeof(int32_t))
+	                           : malloc(WEIR_PLAN_MAX_STREAMS * sizeof(int32_t));
 	if (!reach || !ev_src || !last_on) {
 		weir__free(reach);
 		weir__free(ev_src);
@@ -1096,4 +1106,33 @@ int weir__plan_validate(const weir_plan_t *p, char *msg, size_t msg_size)
 	weir__free(ev_src);
 	weir__free(last_on);
 	return rc;
+}
+
+int weir__plan_validate(const weir_plan_t *p, char *msg, size_t msg_size)
+{
+	return plan_validate(p, msg, msg_size, true);
+}
+
+/* Debug builds check invariants 1, 2 and 4 on every compiled plan with the
+ * validator above. It costs O(steps^2 / 64) bits of memory and time plus
+ * O(tensors^2) pair checks, so plans past these sizes (never on the per-run
+ * path: compile runs once per graph) are skipped rather than slowing the
+ * suite. */
+#define PLAN_CHECK_MAX_STEPS   4096u
+#define PLAN_CHECK_MAX_TENSORS 4096u
+
+static void plan_check(const weir_plan_t *p)
+{
+#ifdef WEIR_DEBUG_INVARIANTS
+	if (p->nsteps > PLAN_CHECK_MAX_STEPS || p->ntensors > PLAN_CHECK_MAX_TENSORS)
+		return;
+	char msg[512];
+	int rc = plan_validate(p, msg, sizeof(msg), false);
+	if (rc == WEIR_EINTERNAL)
+		fprintf(stderr, "weir: plan of graph '%s' fails validation: %s\n", p->g ? p->g->name : "?", msg);
+	/* WEIR_ENOMEM (the host heap, not an injected failure) proves nothing. */
+	WEIR_ASSERT(rc != WEIR_EINTERNAL, "compile.c inv 1/2/4: a compiled plan passes weir__plan_validate");
+#else
+	(void)p;
+#endif
 }

@@ -50,10 +50,10 @@
  *     outlives L or an output buffer weir allocated for the run.
  *  6. A bind discarded by an abort (or a STOP group) on U never wrote its
  *     slots, so the shadow `bound` would lie. Each bind carries a
- *     generation; its chunk tasks publish (R3) their progress in
+ *     generation; its chunk tasks publish (EX-R3) their progress in
  *     `bind_prog`, which reaches BIND_PROG(gen, nchunks) only if every
  *     chunk of that bind ran, in order. Every task that reads the slots
- *     (inline, step and segment tasks) first checks (A3) that `bind_prog`
+ *     (inline, step and segment tasks) first checks (EX-A3) that `bind_prog`
  *     is the value its run expects (`want`): on a mismatch it fails with
  *     WEIR_EABORTED without touching a buffer and sets `rebind`, so the
  *     next run binds everything again. The host also rebinds whenever U
@@ -71,6 +71,7 @@
 #include "graph/graph_internal.h"
 #include "base/alloc.h"
 #include "base/atomic.h"
+#include "base/die.h"
 
 struct wx_step {
 	weir_op_call_t call;             /* I (pointer arrays below are T for I/O slots) */
@@ -128,7 +129,7 @@ static _Alignas(64) unsigned char wx_empty[64];
  * `want`? A task that gets false touches no buffer. */
 static bool slots_current(weir_loaded_t *L, uint64_t want)
 {
-	/* A3: acquire - takes the slots the bind wrote; pairs with R3 in
+	/* EX-A3: acquire - takes the slots the bind wrote; pairs with EX-R3 in
 	 * bind_task(). */
 	if (weir_load_acquire(&L->bind_prog) == want)
 		return true;
@@ -141,7 +142,7 @@ static bool slots_current(weir_loaded_t *L, uint64_t want)
 static int note_failure(weir_loaded_t *L, int rc)
 {
 	int zero = 0;
-	/* R2: release - keeps the first failure of the run; pairs with A2 in
+	/* EX-R2: release - keeps the first failure of the run; pairs with EX-A2 in
 	 * finish_task()/callback_task() (also ordered by the joins). */
 	weir_cas_strong_acqrel(&L->fail, &zero, rc);
 	return rc;
@@ -225,10 +226,12 @@ static int bind_task(void *args, uint32_t block, uint32_t nblocks)
 	 * Relaxed load: only bind tasks write bind_prog, one after another on
 	 * the run streams (invariant 1). */
 	uint32_t c = a->first / (uint32_t)BIND_CHUNK;
+	WEIR_ASSERT(a->gen != 0 && c < L->nchunks && a->first % BIND_CHUNK == 0,
+	            "exec.c inv 6: a bind chunk carries a generation >= 1 and names one of the bind's chunks");
 	uint64_t prev = weir_load_relaxed(&L->bind_prog);
 	uint64_t next = c == 0 || prev == BIND_PROG(a->gen, c) ? BIND_PROG(a->gen, c + 1)
 	                                                         : BIND_PROG(a->gen, 0);
-	/* R3: release - publishes the slots written above; pairs with A3 in
+	/* EX-R3: release - publishes the slots written above; pairs with EX-A3 in
 	 * slots_current(). */
 	weir_store_release(&L->bind_prog, next);
 	/* Relaxed: a new run starts; ordered after the previous run's tasks by
@@ -249,7 +252,7 @@ static int busted_bind_task(void *args, uint32_t block, uint32_t nblocks)
 	weir_loaded_t *L = a->L;
 	for (uint32_t i = 0; i < L->npatches; i++)
 		*L->patches[i].slot = a->heap[L->patches[i].io];
-	/* R3: release - as in bind_task(). */
+	/* EX-R3: release - as in bind_task(). */
 	weir_store_release(&L->bind_prog, BIND_PROG(a->gen, L->nchunks));
 	weir_store_relaxed(&L->fail, 0);
 	weir__free(a->heap);
@@ -262,7 +265,7 @@ struct finish_args { weir_loaded_t *L; };
 static int finish_task(void *args, uint32_t block, uint32_t nblocks)
 {
 	const struct finish_args *a = args;
-	/* A2: acquire - takes the run's failure; pairs with R2. */
+	/* EX-A2: acquire - takes the run's failure; pairs with EX-R2. */
 	return weir_xchg_acqrel(&a->L->fail, 0);
 }
 
@@ -277,7 +280,7 @@ struct cb_rec {
 static void callback_task(void *arg)
 {
 	struct cb_rec *r = arg;
-	/* A2: acquire - pairs with R2. */
+	/* EX-A2: acquire - pairs with EX-R2. */
 	int st = weir_xchg_acqrel(&r->L->fail, 0);
 	r->cb(st, r->outs, r->nout, r->user);
 	weir__free(r);
@@ -700,6 +703,7 @@ static int submit_bind(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *
 		memcpy(&L->bound[first], ba.ptrs, n * sizeof(void *));
 	}
 #endif
+	WEIR_ASSERT(gen != 0 && gen != L->gen, "exec.c inv 6: each bind has a new generation, never 0");
 	L->gen = gen;
 	L->want = BIND_PROG(gen, L->nchunks);
 	L->bound_valid = true;

@@ -9,7 +9,7 @@
  * copy-on-write under L(s) and published with weir_rcu_assign. Readers:
  *   rcu_read_lock; snap = deref; binary search; ref_get_unless_zero; unlock.
  * Invariants:
- *  1. A published snapshot is never modified (R3 publishes it whole).
+ *  1. A published snapshot is never modified (SES-R3 publishes it whole).
  *  2. Each entry in the current snapshot holds one reference for the table.
  *  3. An entry is unpublished, then a grace period passes, then the table's
  *     reference is dropped: so no reader can find an entry whose count
@@ -43,6 +43,7 @@
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/rcu.h"
+#include "base/die.h"
 
 enum { GS_ADDED, GS_COMPILED, GS_LOADED };
 enum { MODE_NONE, MODE_SYNC, MODE_STREAM, MODE_CALLBACK };
@@ -88,8 +89,10 @@ static _Atomic uint64_t next_session_id = 1;
 
 static void entry_put(struct gentry *e)
 {
-	/* R4/A4: acq_rel - the last put sees every earlier user's writes. */
-	if (weir_fas_acqrel(&e->refs, 1) != 1)
+	/* SES-AR4: acq_rel - the last put sees every earlier user's writes. */
+	uint32_t old = weir_fas_acqrel(&e->refs, 1);
+	WEIR_ASSERT(old != 0, "session.c inv 2/3: an entry's reference count never underflows");
+	if (old != 1)
 		return;
 	weir__exec_unload(e->ld);
 	weir__plan_destroy(e->plan);
@@ -104,7 +107,7 @@ static int check_session(weir_session_t *s, const char *fn)
 {
 	if (!s)
 		return weir__graph_err(WEIR_EINVAL, "%s: NULL session", fn);
-	/* A5: acquire - pairs with R5 in weir_session_finalize(). */
+	/* SES-A5: acquire - pairs with SES-R5 in weir_session_finalize(). */
 	if (weir_load_acquire(&s->finalized))
 		return weir__graph_err(WEIR_EFINALIZED, "%s: session %llu was finalized", fn,
 		                       (unsigned long long)s->id);
@@ -135,7 +138,7 @@ static struct gentry *entry_get(weir_session_t *s, uint32_t id)
 {
 	struct gentry *e = NULL;
 	weir__rcu_read_lock();
-	/* A3: acquire - pairs with R3 (table publication). */
+	/* SES-A3: acquire - pairs with SES-R3 (table publication). */
 	const struct gtable *t = weir_rcu_deref(s->table);
 	uint32_t lo = 0, hi = t ? t->n : 0;
 	while (lo < hi) {
@@ -152,6 +155,7 @@ static struct gentry *entry_get(weir_session_t *s, uint32_t id)
 		uint32_t r = weir_load_relaxed(&c->refs);
 		while (r && !weir_cas_acqrel(&c->refs, &r, r + 1))
 			;
+		WEIR_ASSERT(r != UINT32_MAX, "session.c: an entry's reference count never overflows");
 		if (r)
 			e = c;
 	}
@@ -169,7 +173,18 @@ static void table_free(struct weir_rcu_head *h)
 static void table_publish_locked(weir_session_t *s, struct gtable *nt)
 {
 	struct gtable *old = atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
-	/* R3: release - publishes the complete snapshot; pairs with A3. */
+#ifdef WEIR_DEBUG_INVARIANTS
+	/* Invariants 1-2 for the snapshot about to be published: sorted by id
+	 * (lookups binary-search it) and every entry holds the table's
+	 * reference. O(n) per add/remove, never on a lookup. */
+	for (uint32_t i = 0; nt && i < nt->n; i++) {
+		WEIR_ASSERT(i == 0 || nt->v[i - 1].id < nt->v[i].id,
+		            "session.c inv 1: a snapshot is sorted by graph id, ids unique");
+		WEIR_ASSERT(weir_load_relaxed(&nt->v[i].e->refs) >= 1,
+		            "session.c inv 2: each entry in a snapshot holds the table's reference");
+	}
+#endif
+	/* SES-R3: release - publishes the complete snapshot; pairs with SES-A3. */
 	weir_rcu_assign(s->table, nt);
 	if (old)
 		weir__rcu_call(&old->rcu, table_free);
@@ -288,7 +303,7 @@ int weir__session_finalize_now(weir_session_t *s)
 		pthread_mutex_unlock(&s->lock);
 		return WEIR_OK;
 	}
-	/* R5: release - later calls see the session finalized; pairs with A5. */
+	/* SES-R5: release - later calls see the session finalized; pairs with SES-A5. */
 	weir_store_release(&s->finalized, true);
 	struct gtable *old = atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
 	weir_rcu_assign(s->table, (struct gtable *)NULL);

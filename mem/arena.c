@@ -30,6 +30,7 @@
  */
 #include "mem/mem_internal.h"
 #include "base/alloc.h"
+#include "base/die.h"
 
 #include <errno.h>
 #include <string.h>
@@ -62,6 +63,9 @@ static uint32_t bin_of(uint32_t npages)
 
 static void bin_insert_locked(struct mem_arena *a, struct mem_run *r)
 {
+	WEIR_ASSERT(r->npages >= 1 && (uint64_t)r->first + r->npages <= a->npages,
+	            "arena.c inv 1: a run lies inside its arena");
+	WEIR_ASSERT(!r->live && !r->cached, "arena.c inv 1/4: only a free run is on a bin list");
 	uint32_t b = bin_of(r->npages);
 	r->bin = b;
 	r->prev = NULL;
@@ -75,6 +79,9 @@ static void bin_insert_locked(struct mem_arena *a, struct mem_run *r)
 static void bin_remove_locked(struct mem_arena *a, struct mem_run *r)
 {
 	uint32_t b = r->bin;
+	WEIR_ASSERT(b == bin_of(r->npages), "arena.c inv 4: a free run is on the list bin_of(npages)");
+	WEIR_ASSERT(r->prev ? r->prev->next == r : a->bins[b] == r,
+	            "arena.c inv 4: a free run is linked on its bin list");
 	if (r->prev)
 		r->prev->next = r->next;
 	else
@@ -86,8 +93,8 @@ static void bin_remove_locked(struct mem_arena *a, struct mem_run *r)
 	r->prev = r->next = NULL;
 }
 
-/* Publish page-map entries. R1: release - publishes the slab or run
- * descriptor's fields before its pointer; pairs with A1 (classify / free). */
+/* Publish page-map entries. PM-R1: release - publishes the slab or run
+ * descriptor's fields before its pointer; pairs with PM-A1 (classify / free). */
 static void pmap_set_locked(struct mem_arena *a, uint32_t first, uint32_t n, uintptr_t v)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -99,9 +106,17 @@ static void mark_free_locked(struct mem_arena *a, struct mem_run *r)
 	r->live = false;
 	r->huge = false;
 	r->req = 0;
+	/* Invariant 2, checked at each run's two edges (O(1)): the pages
+	 * beside a new free run belong to no other free run. */
+	WEIR_ASSERT(r->first == 0 ||
+	            (weir_load_relaxed(&a->pmap[r->first - 1]) & MEM_PM_TAG) != MEM_PM_FREE,
+	            "arena.c inv 2: free runs are maximal (left neighbour not free)");
+	WEIR_ASSERT(r->first + r->npages >= a->npages ||
+	            (weir_load_relaxed(&a->pmap[r->first + r->npages]) & MEM_PM_TAG) != MEM_PM_FREE,
+	            "arena.c inv 2: free runs are maximal (right neighbour not free)");
 	uintptr_t v = (uintptr_t)r | MEM_PM_FREE;
-	weir_store_release(&a->pmap[r->first], v);                /* R1 */
-	weir_store_release(&a->pmap[r->first + r->npages - 1], v);/* R1 */
+	weir_store_release(&a->pmap[r->first], v);                /* PM-R1 */
+	weir_store_release(&a->pmap[r->first + r->npages - 1], v);/* PM-R1 */
 	bin_insert_locked(a, r);
 }
 
@@ -275,9 +290,13 @@ static struct mem_run *carve_locked(struct mem_arena *a, struct mem_run *r, uint
 {
 	uint32_t end = r->first + r->npages;
 	int next = 0;
+	WEIR_ASSERT(at >= r->first && (uint64_t)at + n <= end, "arena.c: a carve lies inside its free run");
+	WEIR_ASSERT(weir_load_relaxed(&a->pmap[r->first]) == ((uintptr_t)r | MEM_PM_FREE) &&
+	            weir_load_relaxed(&a->pmap[end - 1]) == ((uintptr_t)r | MEM_PM_FREE),
+	            "arena.c inv 3: a free run's first and last pages map run|FREE");
 	bin_remove_locked(a, r);
-	weir_store_release(&a->pmap[r->first], (uintptr_t)0);          /* R1 */
-	weir_store_release(&a->pmap[end - 1], (uintptr_t)0);           /* R1 */
+	weir_store_release(&a->pmap[r->first], (uintptr_t)0);          /* PM-R1 */
+	weir_store_release(&a->pmap[end - 1], (uintptr_t)0);           /* PM-R1 */
 	if (at > r->first) {
 		struct mem_run *left = sp[next];
 		sp[next++] = NULL;
@@ -333,14 +352,19 @@ out:
  * (invariant 2). */
 static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 {
+	WEIR_ASSERT(!r->cached, "arena.c inv 7: a cached run leaves its quick list before it is freed");
+	WEIR_ASSERT(weir_load_relaxed(&a->pmap[r->first]) == ((uintptr_t)r | MEM_PM_LIVE) &&
+	            weir_load_relaxed(&a->pmap[r->first + r->npages - 1]) == ((uintptr_t)r | MEM_PM_LIVE),
+	            "arena.c inv 3: the pages of a live or cached run map run|LIVE");
 	pmap_set_locked(a, r->first, r->npages, 0);
 	if (r->first > 0) {
 		uintptr_t e = weir_load_relaxed(&a->pmap[r->first - 1]); /* lock held */
 		if ((e & MEM_PM_TAG) == MEM_PM_FREE) {
 			struct mem_run *l = (struct mem_run *)MEM_PM_PTR(e);
+			WEIR_ASSERT(l->first + l->npages == r->first, "arena.c inv 3: a free run's last page maps it");
 			bin_remove_locked(a, l);
-			weir_store_release(&a->pmap[l->first], (uintptr_t)0);          /* R1 */
-			weir_store_release(&a->pmap[r->first - 1], (uintptr_t)0);      /* R1 */
+			weir_store_release(&a->pmap[l->first], (uintptr_t)0);          /* PM-R1 */
+			weir_store_release(&a->pmap[r->first - 1], (uintptr_t)0);      /* PM-R1 */
 			r->npages += l->npages;
 			r->first = l->first;
 			run_put_locked(a, l);
@@ -351,9 +375,10 @@ static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 		uintptr_t e = weir_load_relaxed(&a->pmap[end]); /* lock held */
 		if ((e & MEM_PM_TAG) == MEM_PM_FREE) {
 			struct mem_run *rr = (struct mem_run *)MEM_PM_PTR(e);
+			WEIR_ASSERT(rr->first == end, "arena.c inv 3: a free run's first page maps it");
 			bin_remove_locked(a, rr);
-			weir_store_release(&a->pmap[end], (uintptr_t)0);                    /* R1 */
-			weir_store_release(&a->pmap[rr->first + rr->npages - 1], (uintptr_t)0); /* R1 */
+			weir_store_release(&a->pmap[end], (uintptr_t)0);                    /* PM-R1 */
+			weir_store_release(&a->pmap[rr->first + rr->npages - 1], (uintptr_t)0); /* PM-R1 */
 			r->npages += rr->npages;
 			run_put_locked(a, rr);
 		}
@@ -384,6 +409,10 @@ static struct mem_run *large_get_locked(struct mem_arena *a, uint32_t n, uint32_
 {
 	if (!huge && n <= MEM_QUICK_PAGES && a->quick[n]) {
 		struct mem_run *r = a->quick[n];
+		WEIR_ASSERT(r->cached && !r->live && r->req == 0 && r->npages == n,
+		            "arena.c inv 7: a cached run is free (live false, req 0) and on quick[npages]");
+		WEIR_ASSERT(a->quick_n[n] >= 1 && a->quick_bytes >= ((uint64_t)n << MEM_PAGE_SHIFT),
+		            "arena.c inv 7: the quick-list counters cover the cached runs");
 		a->quick[n] = r->next;
 		a->quick_n[n]--;
 		a->quick_bytes -= (uint64_t)n << MEM_PAGE_SHIFT;
@@ -426,6 +455,8 @@ int weir__mem_large_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, 
 		weir_faa_relaxed(&a->failed_allocs, 1); /* relaxed: statistics */
 		return rc;
 	}
+	WEIR_ASSERT(r->live && ((uint64_t)r->npages << MEM_PAGE_SHIFT) >= size,
+	            "arena.c: a large allocation gets a live run that holds it");
 	r->req = size;
 	/* a run from the quick list kept its entries (invariant 7) */
 	if (weir_load_relaxed(&a->pmap[r->first]) != ((uintptr_t)r | MEM_PM_LIVE)) /* lock held */
@@ -469,6 +500,8 @@ int weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p)
 		                                                            : WEIR_EFREED;
 	}
 	size_t req = r->req;
+	WEIR_ASSERT(weir_load_relaxed(&a->large_in_use) >= (int64_t)req && weir_load_relaxed(&a->large_live) >= 1,
+	            "arena.c inv 6: large_in_use is the sum of live runs' req (never negative)");
 	LOCKED_ADD(a->large_in_use, -(int64_t)req);
 	LOCKED_ADD(a->large_footprint, -((int64_t)r->npages << MEM_PAGE_SHIFT));
 	LOCKED_ADD(a->large_live, -1);
@@ -517,6 +550,7 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 		weir__free(s);
 		return rc;
 	}
+	WEIR_ASSERT(r->npages == npages && !r->huge, "arena.c: a slab takes a normal run of its class's pages");
 	s->base = a->base + ((size_t)r->first << MEM_PAGE_SHIFT);
 	s->cls = cls;
 	s->size = size;
@@ -530,7 +564,7 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	s->all_next = a->all_slabs;
 	a->all_slabs = s;
 	pmap_set_locked(a, r->first, npages, (uintptr_t)s | MEM_PM_SLAB |
-	                (a->id == WEIR_MEM_HOST ? MEM_PM_HOST : 0)); /* R1 */
+	                (a->id == WEIR_MEM_HOST ? MEM_PM_HOST : 0)); /* PM-R1 */
 	run_put_locked(a, r);  /* the slab owns the pages now; recycle the descriptor */
 	pthread_mutex_unlock(&a->lock);
 	*out = s;
@@ -544,7 +578,7 @@ void weir__mem_arena_classify(struct weir_mem *m, struct mem_arena *a, const voi
 	uint32_t pg = (uint32_t)(off >> MEM_PAGE_SHIFT);
 	info->kind = a->id == WEIR_MEM_HOST ? WEIR_MEM_KIND_PINNED : WEIR_MEM_KIND_DEVICE;
 	info->device = a->id;
-	/* A1: acquire - pairs with R1; a slab entry never changes once set. */
+	/* PM-A1: acquire - pairs with PM-R1; a slab entry never changes once set. */
 	uintptr_t e = weir_load_acquire(&a->pmap[pg]);
 	if ((e & MEM_PM_TAG) == MEM_PM_SLAB) {
 		struct mem_slab *s = (struct mem_slab *)MEM_PM_PTR(e);

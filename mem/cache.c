@@ -33,10 +33,14 @@
  *     that was popped meanwhile; the tag, bumped by every push and pop,
  *     makes its CAS fail (no ABA).
  *  3. A node's payload (n, o[], req[]) is written only by its holder before
- *     the release CAS that pushes it (R2) and read only after the acquire
- *     CAS that pops it, or takes the whole inbox (A2).
+ *     the release CAS that pushes it (CACHE-R2) and read only after the acquire
+ *     CAS that pops it, or takes the whole inbox (CACHE-A2).
  *  4. Every central node holds exactly batch(cls) objects, so the nodes
  *     reserved per slab (ceil(nobj / batch) + 1) cover the central stacks.
+ *     The one exception: a thread with no cache (host heap exhausted)
+ *     hands a freed object over in a node of one; such nodes come from the
+ *     same growable pool and, when it cannot grow, the object is counted
+ *     in lost_objects like below. So a node holds 1..batch(cls).
  *     Outbox and inbox nodes come on top, from the same pool, which grows
  *     on demand up to chunk_cap; when it cannot, a remote free leaves the
  *     object PEND and counts it in lost_objects (never corrupt).
@@ -156,7 +160,7 @@ uint32_t weir__mem_class_pages(uint32_t cls)
 
 static inline struct mem_batch *node_at(struct weir_mem *m, uint32_t idx)
 {
-	/* A3: acquire - pairs with R3 in pool_grow_locked(); the node index
+	/* CACHE-A3: acquire - pairs with CACHE-R3 in pool_grow_locked(); the node index
 	 * reached us after the chunk was published anyway. */
 	struct mem_batch *c = weir_load_acquire(&m->chunks[idx >> CHUNK_SHIFT]);
 	return &c[idx & (CHUNK_NODES - 1)];
@@ -171,20 +175,20 @@ static void stack_push(struct weir_mem *m, _Atomic uint64_t *head, uint32_t idx)
 		/* relaxed: published by the release CAS below */
 		weir_store_relaxed(&n->next, (uint32_t)old);
 		nw = (((old >> 32) + 1) << 32) | (uint64_t)(idx + 1);
-		/* R2: release - publishes the node's payload and next; pairs with A2 */
+		/* CACHE-R2: release - publishes the node's payload and next; pairs with CACHE-A2 */
 	} while (!weir_cas_release(head, &old, nw));
 }
 
 static uint32_t stack_pop(struct weir_mem *m, _Atomic uint64_t *head)
 {
-	/* A2: acquire - pairs with R2 of the push that made this head */
+	/* CACHE-A2: acquire - pairs with CACHE-R2 of the push that made this head */
 	uint64_t old = weir_load_acquire(head);
 	while ((uint32_t)old != 0) {
 		uint32_t idx = (uint32_t)old - 1;
-		/* relaxed: ordered by A2; a stale value makes the CAS fail (inv. 2) */
+		/* relaxed: ordered by CACHE-A2; a stale value makes the CAS fail (inv. 2) */
 		uint32_t next = weir_load_relaxed(&node_at(m, idx)->next);
 		uint64_t nw = (((old >> 32) + 1) << 32) | next;
-		/* A2: acquire on success and failure - pairs with R2 */
+		/* CACHE-A2: acquire on success and failure - pairs with CACHE-R2 */
 		if (weir_cas_acquire(head, &old, nw))
 			return idx;
 	}
@@ -195,12 +199,12 @@ static uint32_t stack_pop(struct weir_mem *m, _Atomic uint64_t *head)
  * lead to the others) or NODE_NONE. */
 static uint32_t stack_take_all(_Atomic uint64_t *head)
 {
-	/* A2: acquire - pairs with R2 of every push before it (they are RMWs
+	/* CACHE-A2: acquire - pairs with CACHE-R2 of every push before it (they are RMWs
 	 * on head: one release sequence) */
 	uint64_t old = weir_load_acquire(head);
 	while ((uint32_t)old != 0) {
 		uint64_t nw = ((old >> 32) + 1) << 32;
-		/* A2: acquire on success and failure - pairs with R2 */
+		/* CACHE-A2: acquire on success and failure - pairs with CACHE-R2 */
 		if (weir_cas_acquire(head, &old, nw))
 			return (uint32_t)old - 1;
 	}
@@ -215,7 +219,7 @@ static int pool_grow_locked(struct weir_mem *m)
 	if (!c)
 		return WEIR_ENOMEM;
 	uint32_t k = m->nchunks++;
-	/* R3: release - publishes the zeroed chunk; pairs with A3 */
+	/* CACHE-R3: release - publishes the zeroed chunk; pairs with CACHE-A3 */
 	weir_store_release(&m->chunks[k], c);
 	for (uint32_t i = 0; i < CHUNK_NODES; i++)
 		stack_push(m, &m->free_nodes.head, (k << CHUNK_SHIFT) + i);
@@ -280,6 +284,10 @@ static void central_put(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 		return;
 	}
 	struct mem_batch *b = node_at(m, idx);
+	/* Invariant 4 says batch(cls) per node; the no-cache path (host heap
+	 * exhausted) sends a node of one, which bin_refill() takes whole. */
+	WEIR_ASSERT(n >= 1 && n <= weir__mem_class_batch(cls) && n <= MEM_BATCH_MAX,
+	            "cache.c inv 4: a central node holds at most batch(cls) objects");
 	b->n = n;
 	memcpy(b->o, objs, n * sizeof(*objs));
 	stack_push(m, &a->central[cls].full.head, idx);
@@ -382,11 +390,11 @@ static struct mem_tarena *tarena_get(struct weir_mem *m, struct mem_tcache *tc, 
 		uint32_t id = weir_faa_relaxed(&m->next_owner, 1) + 1;
 		if (id <= MEM_OWNER_MAX) {
 			ta->id = id;
-			/* R5: release - publishes the tarena (its inbox) before the
-			 * id stamps any object; pairs with A5 */
+			/* CACHE-R5: release - publishes the tarena (its inbox) before the
+			 * id stamps any object; pairs with CACHE-A5 */
 			weir_store_release(&m->owners[id], ta);
 		}
-		/* R4: release - publishes the zeroed counters to weir_mem_info; pairs with A4 */
+		/* CACHE-R4: release - publishes the zeroed counters to weir_mem_info; pairs with CACHE-A4 */
 		weir_store_release(&tc->arena[ai], ta);
 	}
 	/* The fast paths serve the last (mem, arena) the general paths used. */
@@ -401,8 +409,10 @@ static void outbox_flush(struct weir_mem *m, struct mem_tarena *ta)
 {
 	if (ta->out_idx == NODE_NONE)
 		return;
-	/* A5: acquire - pairs with R5 (the id came with the object anyway) */
+	/* CACHE-A5: acquire - pairs with CACHE-R5 (the id came with the object anyway) */
 	struct mem_tarena *dst = weir_load_acquire(&m->owners[ta->out_owner]);
+	WEIR_ASSERT(dst != NULL && dst->id == ta->out_owner,
+	            "cache.c: an owner id is published (CACHE-R5) before it stamps an object");
 	stack_push(m, &dst->inbox, ta->out_idx);
 	ta->out_idx = NODE_NONE;
 }
@@ -482,7 +492,7 @@ void weir__mem_caches_sum(struct weir_mem *m, uint32_t ai, struct mem_sums *s)
 {
 	pthread_mutex_lock(&mem_tc_glock);
 	for (struct mem_tcache *tc = m->tcaches; tc; tc = tc->reg_next) {
-		/* A4: acquire - pairs with R4 */
+		/* CACHE-A4: acquire - pairs with CACHE-R4 */
 		struct mem_tarena *ta = weir_load_acquire(&tc->arena[ai]);
 		if (!ta)
 			continue;
@@ -514,7 +524,7 @@ static inline _Atomic uint32_t *meta_of(struct mem_slab *s, const void *p)
 
 static inline struct mem_slab *slab_of(struct mem_arena *a, const void *p)
 {
-	/* A1: acquire - pairs with R1 (slab published in the page map) */
+	/* PM-A1: acquire - pairs with PM-R1 (slab published in the page map) */
 	uintptr_t e = weir_load_acquire(&a->pmap[(size_t)((const char *)p - a->base) >> MEM_PAGE_SHIFT]);
 	return (struct mem_slab *)MEM_PM_PTR(e);
 }
@@ -527,6 +537,9 @@ static void bin_push(struct weir_mem *m, struct mem_arena *a, struct mem_tarena 
 	struct mem_tbin *b = &ta->bin[cls];
 	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
 	uint32_t n = weir__mem_w_n(w);
+	WEIR_ASSERT(n <= 2 * weir__mem_class_batch(cls), "cache.c: a bin holds at most 2 batches");
+	WEIR_ASSERT(weir_load_relaxed(one.meta) == 0,
+	            "cache.c inv 5: an object enters a bin with meta word 0");
 	if (n == 2 * weir__mem_class_batch(cls)) {
 		uint32_t batch = weir__mem_class_batch(cls);
 		n -= batch;
@@ -546,12 +559,15 @@ static void inbox_drain(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 	uint32_t idx = stack_take_all(&ta->inbox);
 	while (idx != NODE_NONE) {
 		struct mem_batch *nd = node_at(m, idx);
-		/* relaxed: ordered by A2 in stack_take_all */
+		/* relaxed: ordered by CACHE-A2 in stack_take_all */
 		uint32_t next = weir_load_relaxed(&nd->next) - 1;
+		WEIR_ASSERT(nd->n >= 1 && nd->n <= MEM_BATCH_MAX, "cache.c inv 3: an inbox node holds 1..MEM_BATCH_MAX objects");
 		for (uint32_t i = 0; i < nd->n; i++) {
 			char *p = nd->o[i].p;
 			_Atomic uint32_t *mw = nd->o[i].meta;
 			struct mem_slab *s = slab_of(a, p);
+			WEIR_ASSERT(s && s->cls < MEM_NCLASSES && mw == meta_of(s, p) && nd->req[i] <= s->size,
+			            "cache.c inv 3: an inbox entry names a slab object, its meta word and a size that fits");
 			uint32_t want = MEM_OBJ_PEND | ta->id << MEM_OWNER_SHIFT | nd->req[i];
 			struct mem_tbin *b = &ta->bin[s->cls];
 			TA_ADD(b->net, 1);
@@ -579,10 +595,13 @@ static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
 	uint32_t n = weir__mem_w_n(w);
 	uint32_t got = 0;
+	WEIR_ASSERT(n == 0, "cache.c: only an empty bin is refilled");
 	uint32_t idx = stack_pop(m, &a->central[cls].full.head);
 	if (idx != NODE_NONE) {
 		struct mem_batch *nd = node_at(m, idx);
 		got = nd->n;
+		WEIR_ASSERT(got >= 1 && got <= weir__mem_class_batch(cls),
+		            "cache.c inv 4: a central node holds at most batch(cls) objects");
 		memcpy(&slot[n], nd->o, got * sizeof(*slot));
 		if (ta->spare == NODE_NONE)
 			ta->spare = idx; /* the next flush needs no free-node pop */
@@ -612,6 +631,7 @@ static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 			slot[n + i] = (struct mem_tslot){ s->base + (size_t)o * s->size, &s->meta[o] };
 		}
 		c->carve_next += got;
+		WEIR_ASSERT(c->carve_next <= s->nobj, "cache.c inv 5: carving never passes the slab's last object");
 		pthread_mutex_unlock(&c->carve_lock);
 	}
 	TA_ADD(b->net, (int64_t)got);
@@ -642,6 +662,10 @@ int weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, 
 	}
 	uint64_t w = weir_load_relaxed(&b->w);
 	struct mem_tslot sl = b->slot[weir__mem_w_n(w) - 1];
+	WEIR_ASSERT(weir_load_relaxed(sl.meta) == 0,
+	            "cache.c inv 5/6: an object in a bin has meta 0; only its holder makes it LIVE");
+	WEIR_ASSERT(size <= weir__mem_class_size[cls] && size <= MEM_OBJ_SIZE,
+	            "cache.c: a small request fits its class and the meta word");
 	weir_store_relaxed(&b->w, w + MEM_W_ALLOC - MEM_W_SLOT);
 	/* relaxed: invariant 6; the pointer reaches other threads only through
 	 * the caller's own synchronization, which orders this store first */
@@ -682,6 +706,8 @@ static void remote_free(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 		node_at(m, idx)->n = 0;
 	}
 	struct mem_batch *nd = node_at(m, idx);
+	WEIR_ASSERT(nd->n < MEM_BATCH_MAX, "cache.c: an outbox is flushed when full");
+	WEIR_ASSERT(owner != 0 && owner <= MEM_OWNER_MAX, "cache.c inv 6: a PEND word names its owner");
 	nd->o[nd->n] = (struct mem_tslot){ p, meta_of(s, p) };
 	nd->req[nd->n] = req;
 	nd->n++;
@@ -691,7 +717,7 @@ static void remote_free(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 		if (nd->n == MEM_BATCH_MAX)
 			outbox_flush(m, ta);
 	} else {
-		/* A5: acquire - pairs with R5 */
+		/* CACHE-A5: acquire - pairs with CACHE-R5 */
 		stack_push(m, &weir_load_acquire(&m->owners[owner])->inbox, idx);
 	}
 }
@@ -725,11 +751,12 @@ int weir__mem_small_free(struct weir_mem *m, struct mem_arena *a, struct mem_sla
 		owner = weir__mem_meta_owner(v);
 		mine = owner == 0 || (ta && owner == ta->id);
 		/* relaxed: the CAS only decides which free wins (invariant 6); the
-		 * object's bytes are handed on through bins (same thread) or R2/A2 */
+		 * object's bytes are handed on through bins (same thread) or CACHE-R2/CACHE-A2 */
 		if (weir_cas_relaxed(mw, &v, mine ? 0 : (v & ~MEM_OBJ_LIVE) | MEM_OBJ_PEND))
 			break;
 	}
 	uint32_t req = v & MEM_OBJ_SIZE;
+	WEIR_ASSERT(req <= s->size, "cache.c inv 5: a LIVE word's size fits its object");
 	if (m->debug)
 		memset(p, MEM_POISON_FREE, req);
 	if (!mine) {

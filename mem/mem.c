@@ -271,7 +271,7 @@ static __attribute__((noinline)) int free_slow(struct weir_mem *m, void *p, bool
 		return WEIR_EFOREIGN;
 	}
 	size_t pg = (size_t)((char *)p - a->base) >> MEM_PAGE_SHIFT;
-	/* A1: acquire - pairs with R1; slab entries never change once set */
+	/* PM-A1: acquire - pairs with PM-R1; slab entries never change once set */
 	uintptr_t e = weir_load_acquire(&a->pmap[pg]);
 	if ((e & MEM_PM_TAG) == MEM_PM_SLAB)
 		return weir__mem_small_free(m, a, (struct mem_slab *)MEM_PM_PTR(e), p);
@@ -286,7 +286,7 @@ static inline bool free_fast(struct weir_mem *m, void *p, uintptr_t want)
 	uintptr_t off = (uintptr_t)p - (uintptr_t)m->base;
 	if (MEM_UNLIKELY(off >= m->span))
 		return false;
-	/* A1: acquire - pairs with R1; slab entries never change once set */
+	/* PM-A1: acquire - pairs with PM-R1; slab entries never change once set */
 	uintptr_t e = weir_load_acquire(&m->pmap[off >> MEM_PAGE_SHIFT]) - want;
 	/* e = slab | kind, the slab 8-byte aligned: e - want is the slab iff
 	 * its low bits are now 0 (one subtraction both tests and strips) */

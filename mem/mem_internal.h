@@ -249,7 +249,7 @@ struct mem_tarena {
 	struct mem_tbin bin[MEM_NCLASSES];
 	char pad1[64];
 	/* A: Treiber stack (mem_stack format) of batch nodes that other threads
-	 * filled with our PEND objects; they push (R2), we take all (A2). */
+	 * filled with our PEND objects; they push (CACHE-R2), we take all (CACHE-A2). */
 	_Atomic uint64_t inbox;
 	char pad2[56];
 };
@@ -287,8 +287,8 @@ struct weir_mem {
 	uint64_t key;                  /* I: unique id << 33 (repeats after 2^31 creations) */
 	_Atomic uint32_t next_owner;   /* A: relaxed; owner ids handed out */
 	/* R: owner id -> its tarena, MEM_OWNER_MAX + 1 entries; written once
-	 * with release (R5) before the id stamps any object, read with
-	 * acquire (A5) by remote frees. */
+	 * with release (CACHE-R5) before the id stamps any object, read with
+	 * acquire (CACHE-A5) by remote frees. */
 	_Atomic(struct mem_tarena *) *owners;
 	struct mem_arena *arenas;      /* I: narenas entries */
 };

@@ -123,6 +123,15 @@ static void event_unlist(struct weir_event *e)
 	pthread_mutex_unlock(&rt->lock);
 }
 
+/* Invariant 3: a parked stream leaves the count under `lock` (relaxed: the
+ * lock orders it). */
+static inline void nparked_dec_locked(struct weir_event *e)
+{
+	uint32_t old = weir_fas_relaxed(&e->nparked, 1);
+	WEIR_ASSERT(old != 0, "event.c inv 3: nparked counts announced parkers, never below 0");
+	(void)old;
+}
+
 /* Invariant 7: e is destroyed and every record queued on it has completed,
  * so a wait that is not satisfied now never will be. Caller holds e->lock. */
 static bool stranded_locked(struct weir_event *e)
@@ -132,7 +141,7 @@ static bool stranded_locked(struct weir_event *e)
 	 * stranded, so waits on a never-set FLAG event park forever. */
 	return false;
 #endif
-	/* A1: seq_cst - done_gen; pairs with the completers' R2 (invariant
+	/* EV-A1: seq_cst - done_gen; pairs with the completers' EV-R2 (invariant
 	 * 1), who take this lock after it to resume waiters. rec_gen relaxed:
 	 * after the destroy no record is queued any more, except by a call
 	 * racing it (a user race: its waiters then fail rather than wait). */
@@ -150,8 +159,10 @@ static void event_release_waiters(struct weir_event *e)
 	e->destroyed = true;
 	while (e->parked && stranded_locked(e)) {
 		struct weir_stream *st = e->parked;
+		WEIR_ASSERT(weir_load_relaxed(&st->park_event) == e,
+		            "event.c inv 4: a parked stream is on the list of the event it names");
 		e->parked = st->park_next;
-		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+		nparked_dec_locked(e);
 		weir_store_relaxed(&st->park_event, NULL);
 		st->park_next = wake;
 		wake = st;
@@ -328,10 +339,10 @@ WEIR_API int weir_stream_wait_event(weir_stream_t *s, weir_event_t *e)
  * early set may be consulted. */
 static bool satisfied(struct weir_event *e, uint64_t gen, bool locked)
 {
-	/* A1: seq_cst - sees the completer's publication (invariants 1-3). */
+	/* EV-A1: seq_cst - sees the completer's publication (invariants 1-3). */
 	if (e->flags & WEIR_EVENT_FLAG)
 		return weir_load_seqcst(&e->flag) != 0;
-	/* A1: seq_cst - invariants 1-3. */
+	/* EV-A1: seq_cst - invariants 1-3. */
 	if (weir_seq_geq(weir_load_seqcst(&e->done_gen), gen))
 		return true;
 	if (locked)
@@ -352,13 +363,17 @@ static void absorb_locked(struct weir_event *e)
 		for (uint32_t i = 0; i < e->nearly; i++) {
 			if (e->early[i] == d + 1) {
 				e->early[i] = e->early[--e->nearly];
-				weir_fas_relaxed(&e->npending, 1); /* relaxed: under lock */
-				/* R2: seq_cst - invariant 1. Only lock holders
+				uint32_t np = weir_fas_relaxed(&e->npending, 1); /* relaxed: under lock */
+				WEIR_ASSERT(np != 0, "event.c inv 2: every early entry was announced in npending");
+				(void)np;
+				/* EV-R2: seq_cst - invariant 1. Only lock holders
 				 * and the one in-order completer write it, and
-				 * that one's CAS expects d. */
+				 * that one's CAS expects d. A failure (also a
+				 * spurious one: exp == d) falls back to the
+				 * store below, which never lowers the mark. */
 				uint64_t exp = d;
-				if (!weir_cas_strong_acqrel(&e->done_gen, &exp, d + 1))
-					/* R2: seq_cst - invariant 1. */
+				if (!weir_cas_seqcst(&e->done_gen, &exp, d + 1))
+					/* EV-R2: seq_cst - invariant 1. */
 					weir_store_seqcst(&e->done_gen, exp > d + 1 ? exp : d + 1);
 				moved = true;
 				break;
@@ -370,8 +385,11 @@ static void absorb_locked(struct weir_event *e)
 /* Record completion bookkeeping; returns with the watermark up to date. */
 static void complete_gen(struct weir_event *e, uint64_t gen)
 {
+	WEIR_ASSERT(gen != 0, "event.c: record generations start at 1 (0 = never recorded)");
+	WEIR_ASSERT(weir_seq_geq(weir_load_relaxed(&e->rec_gen), gen),
+	            "event.c: only a queued record (gen <= rec_gen) completes");
 	uint64_t exp = gen - 1;
-	/* R2: seq_cst - the in-order fast path (invariant 1). */
+	/* EV-R2: seq_cst - the in-order fast path (invariant 1). */
 	if (weir_cas_seqcst(&e->done_gen, &exp, gen) ||
 	    (exp == gen - 1 && weir_cas_seqcst(&e->done_gen, &exp, gen))) {
 		/* Invariant 2: an announced out-of-order completer may now be
@@ -392,7 +410,7 @@ static void complete_gen(struct weir_event *e, uint64_t gen)
 		weir_fas_relaxed(&e->npending, 1);
 	} else if (d + 1 == gen) {
 		weir_fas_relaxed(&e->npending, 1);
-		weir_store_seqcst(&e->done_gen, gen); /* R2; the lock orders writers */
+		weir_store_seqcst(&e->done_gen, gen); /* EV-R2; the lock orders writers */
 		absorb_locked(e);
 	} else if (e->nearly < WEIR_EVENT_EARLY) {
 		e->early[e->nearly++] = gen;
@@ -401,8 +419,15 @@ static void complete_gen(struct weir_event *e, uint64_t gen)
 		weir_fas_relaxed(&e->npending, 1);
 		e->nearly = 0;
 		weir_store_relaxed(&e->npending, 0);
-		weir_store_seqcst(&e->done_gen, gen);
+		WEIR_ASSERT(!weir_seq_geq(d, gen), "event.c inv 1: done_gen only grows");
+		weir_store_seqcst(&e->done_gen, gen); /* EV-R2; the lock orders writers */
 	}
+	/* Invariant 2: with the lock free, every early entry is announced
+	 * (the other paths took their announcement back). */
+	WEIR_ASSERT(weir_load_relaxed(&e->npending) == e->nearly,
+	            "event.c inv 2: npending counts exactly the early entries");
+	WEIR_ASSERT(weir_seq_geq(weir_load_relaxed(&e->done_gen), d),
+	            "event.c inv 1: done_gen only grows");
 	pthread_mutex_unlock(&e->lock);
 }
 
@@ -411,7 +436,7 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 	if (e->flags & WEIR_EVENT_TIMING)
 		weir_store_relaxed(&e->stamp_ns, weir__now_ns()); /* relaxed: read after done_gen */
 	if (e->flags & WEIR_EVENT_FLAG)
-		weir_store_seqcst(&e->flag, 1); /* R1: seq_cst - invariant 3 */
+		weir_store_seqcst(&e->flag, 1); /* EV-R1: seq_cst - invariant 3 */
 	complete_gen(e, gen);
 	if (weir_load_seqcst(&e->nparked)) {
 		struct weir_stream *wake = NULL;
@@ -421,8 +446,10 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 			struct weir_stream *st = *pp;
 			/* Invariant 7: a stranded event resumes every waiter. */
 			if (satisfied(e, st->park_gen, true) || stranded_locked(e)) {
+				WEIR_ASSERT(weir_load_relaxed(&st->park_event) == e,
+				            "event.c inv 4: a parked stream is on the list of the event it names");
 				*pp = st->park_next;
-				weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+				nparked_dec_locked(e);
 				weir_store_relaxed(&st->park_event, NULL);
 				st->park_next = wake;
 				wake = st;
@@ -439,13 +466,13 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 			weir__stream_unpark(st);
 		}
 	}
-	/* seq_cst: store-then-load of waitq invariant 1 (R2 was seq_cst). */
+	/* seq_cst: store-then-load of waitq invariant 1 (EV-R2 was seq_cst). */
 	weir__waitq_notify(&e->wq, weir_load_seqcst(&e->done_gen));
 }
 
 void weir__event_reset_flag(struct weir_event *e)
 {
-	weir_store_seqcst(&e->flag, 0); /* pairs with A1 */
+	weir_store_seqcst(&e->flag, 0); /* EV-R4: seq_cst - clears the flag; pairs with EV-A1 */
 }
 
 int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
@@ -456,28 +483,31 @@ int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t 
 	/* Invariant 3: announce, then re-check. */
 	weir_faa_seqcst(&e->nparked, 1);
 	if (satisfied(e, gen, true)) {
-		weir_fas_relaxed(&e->nparked, 1);
+		nparked_dec_locked(e);
 		pthread_mutex_unlock(&e->lock);
 		return WEIR_OK;
 	}
 	if (stranded_locked(e)) {
 		/* Invariant 7: no record can satisfy this wait any more. */
-		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+		WEIR_ASSERT(e->destroyed, "event.c inv 7: only a destroyed event strands a wait");
+		nparked_dec_locked(e);
 		pthread_mutex_unlock(&e->lock);
 		return WEIR_EHANDLE;
 	}
+	WEIR_ASSERT(weir_load_relaxed(&st->park_event) == NULL,
+	            "event.c inv 4: a stream is parked on at most one event");
 	st->park_gen = gen;
 	st->park_next = e->parked;
 	e->parked = st;
-	/* R3: seq_cst - publish the park, then look for an abort (invariant
+	/* EV-R3: seq_cst - publish the park, then look for an abort (invariant
 	 * 6); pairs with the abort's seq_cst store of abort_until followed by
-	 * its load of park_event (A3). Abort reads e under RCU (invariant 5). */
+	 * its load of park_event (EV-A3). Abort reads e under RCU (invariant 5). */
 	weir_store_seqcst(&st->park_event, e);
 	if (!weir_seq_geq(weir_load_relaxed(&st->retired), weir_load_seqcst(&st->abort_until))) {
 		/* An abort raced the park: back out; the caller discards. */
 		e->parked = st->park_next;
 		st->park_next = NULL;
-		weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+		nparked_dec_locked(e);
 		weir_store_relaxed(&st->park_event, NULL);
 		pthread_mutex_unlock(&e->lock);
 		return WEIR_OK;
@@ -489,7 +519,7 @@ int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t 
 
 bool weir__event_cancel_park(struct weir_stream *st)
 {
-	/* A3: seq_cst - pairs with R3 (invariant 6). Caller is inside an RCU
+	/* EV-A3: seq_cst - pairs with EV-R3 (invariant 6). Caller is inside an RCU
 	 * section. */
 	struct weir_event *e = weir_load_seqcst(&st->park_event);
 	if (!e)
@@ -498,9 +528,11 @@ bool weir__event_cancel_park(struct weir_stream *st)
 	pthread_mutex_lock(&e->lock);
 	for (struct weir_stream **pp = &e->parked; *pp; pp = &(*pp)->park_next) {
 		if (*pp == st) {
+			WEIR_ASSERT(weir_load_relaxed(&st->park_event) == e,
+			            "event.c inv 4: a parked stream is on the list of the event it names");
 			*pp = st->park_next;
 			st->park_next = NULL;
-			weir_fas_relaxed(&e->nparked, 1); /* relaxed: under lock */
+			nparked_dec_locked(e);
 			weir_store_relaxed(&st->park_event, NULL);
 			found = true;
 			break;
@@ -517,10 +549,10 @@ WEIR_API int weir_event_query(weir_event_t *h)
 	int rc = WEIR_EHANDLE;
 	if (e) {
 		if (e->flags & WEIR_EVENT_FLAG)
-			/* A1: acquire - pairs with the completer's R1/R2 (flag, done_gen). */
+			/* EV-A4: acquire - pairs with the completer's EV-R1/EV-R2 (flag, done_gen). */
 			rc = weir_load_acquire(&e->flag) ? WEIR_OK : WEIR_ENOTREADY;
 		else
-			/* A1: acquire - pairs with the completer's R1/R2 (flag, done_gen). */
+			/* EV-A4: acquire - pairs with the completer's EV-R1/EV-R2 (flag, done_gen). */
 			rc = weir_seq_geq(weir_load_acquire(&e->done_gen),
 			                  weir_load_relaxed(&e->rec_gen)) ? WEIR_OK : WEIR_ENOTREADY;
 		if (rc == WEIR_ENOTREADY && !(e->flags & WEIR_EVENT_FLAG)) {
@@ -547,7 +579,7 @@ WEIR_API int weir_event_sync(weir_event_t *h, int64_t timeout_ns)
 		return WEIR_EHANDLE;
 	}
 	uint64_t target = weir_load_relaxed(&e->rec_gen);
-	/* A1: acquire - pairs with the completer's R1/R2 (flag, done_gen). */
+	/* EV-A4: acquire - pairs with the completer's EV-R1/EV-R2 (flag, done_gen). */
 	if (weir_seq_geq(weir_load_acquire(&e->done_gen), target)) {
 		weir__rcu_read_unlock();
 		return WEIR_OK;
@@ -584,7 +616,7 @@ WEIR_API int weir_event_timestamp(weir_event_t *h, uint64_t *ns)
 	if (e) {
 		if (!(e->flags & WEIR_EVENT_TIMING)) {
 			rc = WEIR_ENOTSUP;
-		} else if (weir_load_acquire(&e->done_gen) == 0) { /* A1: pairs with R2 */
+		} else if (weir_load_acquire(&e->done_gen) == 0) { /* EV-A4: acquire - pairs with EV-R2 */
 			rc = WEIR_ENOTREADY;
 		} else {
 			*ns = weir_load_relaxed(&e->stamp_ns);

@@ -39,13 +39,13 @@
  *  6. Capacity is checked before the increment: it is exact for one
  *     producer and exceeded by at most (concurrent producers - 1), plus one
  *     for the reclaim task of a force-destroy (invariant 8).
- *  7. A record task is retired (retired = r, R3) BEFORE its event completes,
+ *  7. A record task is retired (retired = r, ST-R3) BEFORE its event completes,
  *     so whoever sees the event complete sees the stream's retired count
  *     include the record and every task before it (an event sync followed by
  *     a query of the stream never reads NOT_READY for a stream whose last
  *     task was that record). For the converse (a stream seen complete has
  *     completed its events) the owner announces the record in `publishing`
- *     (= r, R8) before R3 and clears it (R9) after the event completed; a
+ *     (= r, ST-R8) before ST-R3 and clears it (ST-R9) after the event completed; a
  *     host sync or query that sees retired >= target waits while
  *     `publishing` holds a value <= target (stream_settle). The wait is
  *     bounded by the owner's progress through one event completion.
@@ -69,6 +69,14 @@
 
 #include <sched.h>
 #include <string.h>
+
+/* ST-A5: acquire - counts every launch whose push this thread has seen;
+ * pairs with ST-R1 (the increment precedes the push). The one place it is
+ * read with that meaning: every host-side target comes from here. */
+static inline uint64_t stream_submitted(struct weir_stream *st)
+{
+	return weir_load_acquire(&st->submitted);
+}
 
 /* Lookup, get, ref and put: base/obj.h, instantiated in internal.h. */
 void weir__stream_free(struct weir_obj *o)
@@ -138,12 +146,11 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 /* Discard everything submitted so far that has not started. */
 void weir__stream_abort(struct weir_stream *st)
 {
-	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
-	uint64_t sub = weir_load_acquire(&st->submitted);
+	uint64_t sub = stream_submitted(st);
 	uint64_t cur = weir_load_relaxed(&st->abort_until);
-	/* R2: seq_cst - a monotonic max, ordered before the park checks below
+	/* ST-R2: seq_cst - a monotonic max, ordered before the park checks below
 	 * (event.c invariant 6, reporter.c invariant 4); the owner's acquire load
-	 * (A2 in should_discard) sees it. */
+	 * (ST-A2 in should_discard) sees it. */
 	while (!weir_seq_geq(cur, sub) && !weir_cas_seqcst(&st->abort_until, &cur, sub))
 		;
 	weir_store_relaxed(&st->aborted, 1); /* relaxed: read by a later sync */
@@ -178,16 +185,19 @@ void weir__stream_teardown(struct weir_stream *st, bool force)
 	weir__rcu_synchronize();
 	if (force)
 		weir__stream_abort(st);
-	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
-	uint64_t target = weir_load_acquire(&st->submitted);
+	uint64_t target = stream_submitted(st);
 	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
 	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
 	 * bounded by the owner's progress from its final retire to that CAS. */
 	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
 	uint32_t round = 0;
-	/* A3: acquire - pairs with the owner's release CAS to IDLE. */
+	/* ST-A3: acquire - pairs with the owner's release CAS to IDLE (ST-R4). */
 	while (weir_load_acquire(&st->top) != WEIR_ST_IDLE)
 		weir__backoff(&bo, &round);
+	/* Unpublished, drained and IDLE: nothing can be in flight any more. */
+	WEIR_ASSERT(weir_load_relaxed(&st->retired) == weir_load_relaxed(&st->submitted),
+	            "stream.c inv 5/8: a torn-down stream has retired every task it accepted");
+	WEIR_ASSERT(st->head == NULL, "stream.c inv 3: an IDLE stream's private FIFO is empty");
 	stream_unlink_put(st);
 }
 
@@ -242,18 +252,22 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
 static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 {
 	/* Invariant 5: count before the push. Relaxed: sync reads it with
-	 * acquire after the task's own push (R1) in program order. */
+	 * acquire after the task's own push (ST-R1) in program order. */
 	weir_faa_relaxed(&st->submitted, 1);
+	WEIR_ASSERT(((uintptr_t)t & WEIR_ST_MASK) == 0,
+	            "stream.c: task records are aligned, so the state bits stay free");
 	uintptr_t w = weir_load_relaxed(&st->top);
 	uintptr_t nw;
 	do {
 		t->next = WEIR_ST_PTR(w);
 		unsigned state = WEIR_ST_STATE(w);
 		nw = (uintptr_t)t | (state == WEIR_ST_IDLE ? WEIR_ST_QUEUED : state);
-		/* R1: acq_rel - release publishes the record; pairs with A1 in
-		 * weir__stream_run() and A2 in ready_pop(). Acquire: when it
-		 * reads IDLE it takes over from the last owner's release (R4). */
+		/* ST-R1: acq_rel - release publishes the record; pairs with ST-A1 in
+		 * weir__stream_run() and A2 in ready_pop() (device.c). Acquire: when it
+		 * reads IDLE it takes over from the last owner's release (ST-R4). */
 	} while (!weir_cas_acqrel(&st->top, &w, nw));
+	WEIR_ASSERT(WEIR_ST_STATE(w) != WEIR_ST_IDLE || WEIR_ST_PTR(w) == NULL,
+	            "stream.c inv 3: an IDLE stream has an empty inbox");
 	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
 		weir__device_ready(st->dev, st);
 }
@@ -388,7 +402,9 @@ int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t)
 static struct weir_task *stream_pop_head(struct weir_stream *st)
 {
 	struct weir_task *t = st->head;
+	WEIR_ASSERT(t != NULL, "stream.c inv 2: the owner retires only tasks it took");
 	st->head = t->next;
+	WEIR_ASSERT(st->head != NULL || st->tail == t, "stream.c: the FIFO's tail is its last task");
 	if (!st->head)
 		st->tail = NULL;
 	t->next = NULL;
@@ -411,19 +427,23 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 	} else if (fail) {
 		weir_store_relaxed(&st->n_failed, weir_load_relaxed(&st->n_failed) + 1);
 		uint64_t z = 0;
-		/* AR2: acq_rel - the first failure wins; taken by the exchange in stream_report(). */
+		/* ST-AR2: acq_rel - the first failure wins; taken by the exchange in stream_report(). */
 		weir_cas_strong_acqrel(&st->error, &z, fail);
 		if (weir_load_relaxed(&st->g->mode) == WEIR_FAILURE_STOP) {
 			z = 0;
-			/* AR3: acq_rel - the group's sticky failure; producers and workers read it relaxed (advisory). */
+			/* ST-AR3: acq_rel - the group's sticky failure; producers and workers read it relaxed (advisory). */
 			weir_cas_strong_acqrel(&st->g->stop_error, &z, fail);
 		}
 	} else {
 		weir_store_relaxed(&st->n_ok, weir_load_relaxed(&st->n_ok) + 1);
 	}
 	uint64_t r = weir_load_relaxed(&st->retired) + 1;
-	/* R3: seq_cst - publishes the task's effects to host waiters (A1 in
-	 * weir__waitq_wait) and orders the store before the wake_at load in
+	/* The owner acquired the task's push (ST-A1), which its producer made
+	 * after counting it: submitted covers it. */
+	WEIR_ASSERT(weir_seq_geq(weir_load_relaxed(&st->submitted), r),
+	            "stream.c inv 5: retired <= submitted");
+	/* ST-R3: seq_cst - publishes the task's effects to host waiters (WQ-A1 in
+	 * weir__waitq_wait, base/sync.c) and orders the store before the wake_at load in
 	 * weir__waitq_notify (waitq invariant 1). */
 	weir_store_seqcst(&st->retired, r);
 	weir__waitq_notify(&st->wq, r);
@@ -432,20 +452,27 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 void weir__stream_unpark(struct weir_stream *st)
 {
 	uintptr_t w = weir_load_relaxed(&st->top);
-	/* R5: acq_rel - the PARKED -> QUEUED flip; the ready push (R1 in
+	/* ST-R5: acq_rel - the PARKED -> QUEUED flip; the ready push (R1 in
 	 * device.c) then hands the owner fields to the next worker. */
 	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 		;
+	WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_PARKED,
+	            "stream.c inv 2: only the holder of a PARKED stream unparks it");
 	weir__device_ready(st->dev, st);
 }
 
 void weir__stream_park(struct weir_stream *st)
 {
 	uintptr_t w = weir_load_relaxed(&st->top);
-	/* R6: release - hands the owner fields to whoever unparks it (they
-	 * acquire through the event lock, the callback inbox, or R5). */
+	/* ST-R6: acq_rel - RUNNING -> PARKED keeping the inbox. Its release
+	 * half hands the owner fields to whoever unparks it (they acquire
+	 * through the event lock, the callback inbox, or ST-R5); the acquire
+	 * half is not needed (the owner reads no record through w) and is
+	 * kept only so that every flip of the word has one order. */
 	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_PARKED))
 		;
+	WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
+	            "stream.c inv 2: only the RUNNING owner parks a stream");
 }
 
 /*
@@ -468,14 +495,17 @@ static void stream_retire_record(struct weir_stream *st, bool discarded,
 	weir__stream_retire_head(st, 0, discarded, batch);
 #else
 	uint64_t r = weir_load_relaxed(&st->retired) + 1; /* relaxed: O, only the owner writes it */
-	/* R8: release - announces the record before its retirement (R3,
+	WEIR_ASSERT(weir_load_relaxed(&st->publishing) == 0,
+	            "stream.c inv 7: one record is published at a time (ST-R9 cleared the last)");
+	WEIR_ASSERT(t->u.ev.gen != 0, "event.c: a record task carries a generation >= 1");
+	/* ST-R8: release - announces the record before its retirement (ST-R3,
 	 * seq_cst, a release too) publishes retired = r; a host that acquires
-	 * retired >= r (A4) then reads r here or a later value. Pairs with A6
+	 * retired >= r (ST-A4) then reads r here or a later value. Pairs with ST-A6
 	 * in stream_settle(). */
 	weir_store_release(&st->publishing, r);
 	weir__stream_retire_head(st, 0, discarded, batch);
 	weir__event_complete_record(e, gen);
-	/* R9: release - the event completion is published; pairs with A6. */
+	/* ST-R9: release - the event completion is published; pairs with ST-A6. */
 	weir_store_release(&st->publishing, 0);
 #endif
 	weir__event_put(e);
@@ -487,6 +517,10 @@ static void stream_retire_record(struct weir_stream *st, bool discarded,
 static void stream_reclaim(struct weir_stream *st, struct weir_task_batch *batch)
 {
 	weir__stream_retire_head(st, 0, false, batch);
+	WEIR_ASSERT(st->head == NULL && WEIR_ST_PTR(weir_load_relaxed(&st->top)) == NULL,
+	            "stream.c inv 8: the reclaim task is the last task a stream gets");
+	WEIR_ASSERT(weir_load_relaxed(&st->retired) == weir_load_relaxed(&st->submitted),
+	            "stream.c inv 8: reclaim retires the stream's last accepted task");
 	weir__task_batch_flush(batch);
 	stream_unlink_put(st);
 }
@@ -495,7 +529,7 @@ static bool should_discard(struct weir_stream *st)
 {
 	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: STOP is advisory per task */
 		return true;
-	/* A2: acquire - pairs with R2 in weir__stream_abort(). */
+	/* ST-A2: acquire - pairs with ST-R2 in weir__stream_abort(). */
 	uint64_t until = weir_load_acquire(&st->abort_until);
 	return !weir_seq_geq(weir_load_relaxed(&st->retired), until);
 }
@@ -506,7 +540,7 @@ static bool should_discard(struct weir_stream *st)
  * polling its inbox for at most the worker's adaptive spin budget. A launch
  * onto a lingering stream is then just the producer's CAS: no ready-queue
  * hand-off, no QUEUED -> RUNNING flip, one cache line to the worker instead of
- * four. True if tasks arrived (the caller takes them with its exchange, A1);
+ * four. True if tasks arrived (the caller takes them with its exchange, ST-A1);
  * false to let the stream go IDLE. Gives up at once when another stream or a
  * block job becomes ready, so it never delays other work; bounded in time.
  */
@@ -519,7 +553,7 @@ static bool stream_linger(struct weir_stream *st, struct weir_worker *w)
 	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
 	uint64_t until = weir__now_ns() + budget;
 	for (uint32_t i = 1;; i++) {
-		/* Relaxed: a hint only; the caller's exchange acquires (A1). */
+		/* Relaxed: a hint only; the caller's exchange acquires (ST-A1). */
 		if (WEIR_ST_PTR(weir_load_relaxed(&st->top)))
 			return true;
 		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
@@ -544,10 +578,12 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 	uint32_t n = 0, last_batch = 0;
 	for (;;) {
 		if (!st->head) {
-			/* A1: acquire - takes the inbox; pairs with R1. While
+			/* ST-A1: acquire - takes the inbox; pairs with ST-R1. While
 			 * RUNNING only producers touch top, and they keep the
 			 * state bits (invariant 1), so an exchange is exact. */
 			uintptr_t w = weir_xchg_acquire(&st->top, (uintptr_t)WEIR_ST_RUNNING);
+			WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
+			            "stream.c inv 2: only the RUNNING owner takes the inbox");
 			struct weir_task *list = WEIR_ST_PTR(w);
 			if (!list) {
 				weir__task_batch_flush(&batch);
@@ -558,22 +594,33 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				if (last_batch <= 4 && stream_linger(st, &dev->workers[widx]))
 					continue;
 				uintptr_t exp = WEIR_ST_RUNNING;
-				/* R4: release - invariant 3; pairs with the next
-				 * producer's acquire (R1) and with A3 in teardown. */
+				/* ST-R4: release - invariant 3; pairs with the next
+				 * producer's acquire (ST-R1) and with ST-A3 in teardown. */
 				if (weir_cas_release(&st->top, &exp, (uintptr_t)WEIR_ST_IDLE))
 					return;
+				WEIR_ASSERT(WEIR_ST_STATE(exp) == WEIR_ST_RUNNING && WEIR_ST_PTR(exp),
+				            "stream.c inv 1/3: the CAS to IDLE fails only on a push, which keeps RUNNING");
 				continue;
 			}
 			st->head = weir__tasks_reverse(list, &st->tail, &last_batch);
+			WEIR_ASSERT(st->head && st->tail && st->tail->next == NULL && last_batch >= 1,
+			            "stream.c inv 2: the reversed inbox is a non-empty FIFO");
+			/* With the FIFO empty before the exchange, every task not in
+			 * the inbox has been retired (host tasks are retired before
+			 * their stream is unparked), so the batch is all in flight. */
+			WEIR_ASSERT(weir_load_relaxed(&st->submitted) - weir_load_relaxed(&st->retired) >= last_batch,
+			            "stream.c inv 5: the reversal keeps every accepted task (submitted - retired >= batch)");
 		}
 		if (n >= quantum) {
 			/* Fairness: let the device's other streams run. */
 			weir__task_batch_flush(&batch);
 			uintptr_t w = weir_load_relaxed(&st->top);
-			/* R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
+			/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
 			 * ready push (R1 in device.c) hands the owner fields on. */
 			while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 				;
+			WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
+			            "stream.c inv 2: only the RUNNING owner requeues a stream");
 			weir__device_ready(dev, st);
 			return;
 		}
@@ -672,14 +719,14 @@ static int stream_report(struct weir_stream *st, int *task_code)
 		*task_code = 0;
 	/* The relaxed loads only skip the exchanges when nothing is set; the
 	 * tasks' effects were already ordered by the acquire in the wait.
-	 * AR6: acq_rel - takes the abort report set by weir__stream_abort(). */
+	 * ST-AR6: acq_rel - takes the abort report set by weir__stream_abort(). */
 	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0))
 		return WEIR_EABORTED;
 	uint64_t e = weir_load_relaxed(&st->g->stop_error);
 	if (e)
 		return weir__fail_report(e, task_code);
 	if (weir_load_relaxed(&st->error))
-		/* AR2: acq_rel - takes and clears the first failure. */
+		/* ST-AR2: acq_rel - takes and clears the first failure. */
 		return weir__fail_report(weir_xchg_acqrel(&st->error, 0), task_code);
 	return WEIR_OK;
 }
@@ -692,15 +739,15 @@ static int stream_report(struct weir_stream *st, int *task_code)
  */
 static void stream_settle(struct weir_stream *st, uint64_t target)
 {
-	/* A6: acquire - pairs with R8/R9 in stream_retire_record(): reading
-	 * 0 (R9) or a later record's r (R8, stored after this record's R9)
+	/* ST-A6: acquire - pairs with ST-R8/ST-R9 in stream_retire_record(): reading
+	 * 0 (ST-R9) or a later record's r (ST-R8, stored after this record's ST-R9)
 	 * makes the event completion visible. */
 	uint64_t p = weir_load_acquire(&st->publishing);
 	if (p == 0 || !weir_seq_geq(target, p))
 		return;
 	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
 	uint32_t round = 0;
-	/* A6: acquire - as above. */
+	/* ST-A6: acquire - as above. */
 	while (weir_load_acquire(&st->publishing) == p)
 		weir__backoff(&bo, &round);
 }
@@ -709,8 +756,7 @@ int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_
 {
 	if (task_code)
 		*task_code = 0;
-	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
-	uint64_t target = weir_load_acquire(&st->submitted);
+	uint64_t target = stream_submitted(st);
 	uint32_t spin = (st->flags & WEIR_STREAM_FAST_SYNC) ? 100000 : 2000;
 	int rc = weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(timeout_ns), spin);
 	if (rc)
@@ -738,9 +784,8 @@ WEIR_API int weir_stream_sync_code(weir_stream_t *h, int64_t timeout_ns, int *ta
 		weir__rcu_read_unlock();
 		return WEIR_EHANDLE;
 	}
-	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
-	uint64_t target = weir_load_acquire(&st->submitted);
-	/* A4: acquire - the finished tasks' effects are visible; pairs with R3. */
+	uint64_t target = stream_submitted(st);
+	/* ST-A4: acquire - the finished tasks' effects are visible; pairs with ST-R3. */
 	if (weir_seq_geq(weir_load_acquire(&st->retired), target)) {
 		stream_settle(st, target);
 		int rc = stream_report(st, task_code);
@@ -760,11 +805,10 @@ WEIR_API int weir_stream_query(weir_stream_t *h)
 	struct weir_stream *st = weir__stream_lookup(h);
 	int rc = WEIR_EHANDLE;
 	if (st) {
-		/* A4: acquire - pairs with R3. Read before submitted, so that
+		/* ST-A4: acquire - pairs with ST-R3. Read before submitted, so that
 		 * "complete" held at the moment submitted was read. */
 		uint64_t r = weir_load_acquire(&st->retired);
-		/* A5: acquire - pairs with R1 (the increment precedes the push). */
-		uint64_t target = weir_load_acquire(&st->submitted);
+		uint64_t target = stream_submitted(st); /* ST-A5 */
 		rc = weir_seq_geq(r, target) ? WEIR_OK : WEIR_ENOTREADY;
 		if (rc == WEIR_OK)
 			stream_settle(st, target); /* invariant 7 */
@@ -868,8 +912,7 @@ WEIR_API int weir_stream_stats(weir_stream_t *h, weir_stream_stats_t *out)
 	out->completed = weir_load_relaxed(&st->n_ok);
 	out->failed = weir_load_relaxed(&st->n_failed);
 	out->discarded = weir_load_relaxed(&st->n_discarded);
-	/* A5: acquire - counts every launch whose push this thread has seen; pairs with R1 (the increment precedes the push). */
-	out->submitted = weir_load_acquire(&st->submitted);
+	out->submitted = stream_submitted(st);
 	uint64_t done = out->completed + out->failed + out->discarded;
 	out->in_flight = out->submitted >= done ? out->submitted - done : 0;
 	weir__stream_put(st);

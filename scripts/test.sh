@@ -86,8 +86,11 @@ lane_config() {
 		export WEIR_STRESS_TASKS=1000000
 		export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp" ;;
 	asan)
+		# The debug-invariants build: every WEIR_ASSERT on a written
+		# invariant is live here (and only here; release stays free of them).
 		cmake_args+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14
-			     -DCMAKE_CXX_COMPILER=clang++-14 -DWEIR_SANITIZER=address)
+			     -DCMAKE_CXX_COMPILER=clang++-14 -DWEIR_SANITIZER=address
+			     -DWEIR_DEBUG_INVARIANTS=ON)
 		export WEIR_STRESS_TASKS=1000000
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 		export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;
