@@ -259,6 +259,7 @@ WEIR_API int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int v
  * that must treat pageable host memory specially (ACL's MemcpyAsync). */
 WEIR_API int weir_mem_copy_direction(weir_mem_t *m, void *dst, const void *src, int *kind);
 
+#ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* Library-internal (not exported; weir/sched.h, "one-lookup enqueues"):
  * weir_mem_copy_async, weir_mem_copy2d_async and weir_mem_fill_async onto
  * `found`, the stream s as weir__stream_find() found it in the read-side
@@ -274,6 +275,8 @@ int weir__mem_copy2d_async_found(weir_mem_t *m, void *dst, size_t dpitch, const 
                                  weir_stream_t *s, struct weir_stream *found);
 int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value,
                                size_t count, weir_stream_t *s, struct weir_stream *found);
+
+#endif /* WEIR_BUILDING_LIBRARY */
 
 #ifdef __cplusplus
 }

@@ -382,6 +382,7 @@ WEIR_API int weir_event_timestamp(weir_event_t *e, uint64_t *ns);
 /* end - start in milliseconds, from the timestamps above. */
 WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *ms);
 
+#ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* ------------------------------------------------------------------------ */
 /* Library-internal: one-lookup enqueues for the facades                      */
 /* ------------------------------------------------------------------------ */
@@ -414,6 +415,8 @@ int weir__stream_wait_event_found(struct weir_stream *st, weir_event_t *e);
 int weir__launch_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
                        size_t args_size, uint32_t nblocks);
 uint32_t weir__stream_found_device(const struct weir_stream *st);
+
+#endif /* WEIR_BUILDING_LIBRARY */
 
 #ifdef __cplusplus
 }

@@ -195,6 +195,7 @@ WEIR_API int weir_session_plan_json(weir_session_t *s, uint32_t graph_id, char *
  * device memory, buffers included, went with it). */
 WEIR_API int weir_session_free(weir_session_t *s, void *p);
 
+#ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* ------------------------------------------------------------------------ */
 /* Library-internal: sessions bound to an outside owner                       */
 /* ------------------------------------------------------------------------ */
@@ -234,6 +235,8 @@ uint64_t weir__session_cookie(const weir_session_t *s);
 /* Record "fmt" as the calling thread's weir_graph_last_error() message and
  * return code (graph/'s error path, for the session calls a facade makes). */
 int weir__graph_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* WEIR_BUILDING_LIBRARY */
 
 #ifdef __cplusplus
 }
