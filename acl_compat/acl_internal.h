@@ -22,6 +22,7 @@
 #define WEIR_ACL_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "acl/acl.h"
@@ -42,7 +43,7 @@ weir_runtime_t *weir__acl_runtime(void);
  * not initialized. */
 weir_mem_t *weir__acl_mem(void);
 
-/* Runtime generations (acl_init.c, invariants P1-P4). The generation of the
+/* Runtime generations (runtime/init.c, invariants P1-P4). The generation of the
  * runtime published now, 0 when none. Every aclInit that creates a runtime
  * gives it a new number; a number is never reused. */
 uint64_t weir__acl_generation(void);
@@ -69,12 +70,21 @@ aclError weir__acl_init_ref(uint64_t *gen);
  * without recording an error. */
 aclError weir__acl_finalize_reference_gen(uint64_t gen);
 
-/* graph/ge_glue.c: finalize every session bound to generation `gen` (their
- * graphs unloaded while the runtime still runs). aclFinalize calls it with
- * the facade lock held, after the pins drained and before any teardown. */
+/* runtime/session.c: finalize every session bound to generation `gen`
+ * (their graphs unloaded while the runtime still runs). aclFinalize calls it
+ * with the facade lock held, after the pins drained and before any teardown. */
 void weir__acl_detach_sessions(uint64_t gen);
 
-/* acl_callback.c: how many threads are inside aclrtProcessReport now
+/* runtime/session.c: a native session bound to the ACL runtime of generation
+ * `want` (0: the current one), named `fn` in messages (weir_graph_last_error).
+ * Returns WEIR_OK, WEIR_ESTATE (no runtime), WEIR_EFINALIZED (`want` is
+ * gone), WEIR_ENOMEM, or as weir_session_create(). */
+struct weir_session;
+struct weir_option;
+int weir__acl_session_create(uint64_t want, const struct weir_option *opts, size_t nopts,
+                             struct weir_session **out, const char *fn);
+
+/* runtime/callback.c: how many threads are inside aclrtProcessReport now
  * (subscribed records only; for tests and diagnostics). Takes the lock. */
 uint32_t weir__acl_report_waiters(void);
 
@@ -122,11 +132,23 @@ aclError weir__acl_resolve_stream(aclrtStream s, weir_stream_t **out);
  * needs a current context. */
 aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out);
 
+/* weir__acl_resolve_stream() for an enqueue, with the stream looked up
+ * once (weir/sched.h, "one-lookup enqueues"). On ACL_SUCCESS the caller is
+ * inside a read-side section (base/rcu.h) and *found is the stream object
+ * for a weir__*_found() call, or NULL when the context's default stream was
+ * not found; the caller leaves the section with weir__rcu_read_unlock()
+ * and, for NULL or WEIR_EAGAIN, makes the public call on *out (which waits
+ * for room or reports the stream). On failure no section is held and the
+ * reason is set, as weir__acl_resolve_stream(). */
+struct weir_stream;
+aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
+                                        struct weir_stream **found);
+
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* The one weir-status -> ACL-code table (acl_status.c):
+/* The one weir-status -> ACL-code table (runtime/status.c):
  *   WEIR_OK 0; a task's own positive code >= 100000 passes through verbatim;
  *   WEIR_EKERNEL (a task's code <= 0), other positive task codes and unknown
  *   values -> 507015; so a task's failure never maps to a runtime condition;

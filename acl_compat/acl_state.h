@@ -1,7 +1,7 @@
 /*
  * acl_compat/acl_state.h - facade-private objects: the handle registry,
  * contexts, events, and the hooks init/finalize use. Only the acl_compat sources
- * (not acl_mem.c) include this; acl_internal.h is the stable interface.
+ * (not runtime/memory.c) include this; acl_internal.h is the stable interface.
  *
  * Guard legend for struct fields:
  *   I: immutable after the object is published in the registry
@@ -9,7 +9,7 @@
  *   R: read under weir__rcu_read_lock, written by the registry
  *   A: atomic (base/atomic.h)
  *
- * Handles (acl_registry.c): contexts and events are facade objects
+ * Handles (runtime/registry.c): contexts and events are facade objects
  * registered in the library's one handle registry (base/registry.h), under
  * registry type ids of their own. Their ACL handle is the registry handle
  * (generation, type, slot) cast to the ACL pointer type, never an address:
@@ -38,7 +38,7 @@
 #include "base/registry.h"
 
 /* Kinds of facade objects; each gets a registry type id at aclInit. A new
- * kind (e.g. notify) is one more entry here and one name in acl_registry.c. */
+ * kind (e.g. notify) is one more entry here and one name in runtime/registry.c. */
 enum weir_acl_obj_kind {
 	WEIR_ACL_OBJ_CTX = 0,
 	WEIR_ACL_OBJ_EVENT = 1,
@@ -67,7 +67,7 @@ struct weir_acl_event {
 	uint32_t device;          /* I */
 };
 
-/* Registry (acl_registry.c). Obtain the kinds' registry type ids (aclInit,
+/* Registry (runtime/registry.c). Obtain the kinds' registry type ids (aclInit,
  * lock held): false when the registry has no type id left. The others need no
  * facade lock. */
 bool weir__acl_reg_init(void);
@@ -85,6 +85,30 @@ struct weir_acl_obj *weir__acl_reg_lookup_locked(const void *h, enum weir_acl_ob
 void weir__acl_reg_clear(void (*fn)(struct weir_acl_obj *o));
 /* Free a removed object after a grace period (its slot is recycled then). */
 void weir__acl_reg_free_deferred(struct weir_acl_obj *o);
+
+/* Contexts (runtime/context.c), for runtime/device.c's default contexts.
+ * Create a context (group + default stream) and publish it; unpublish one
+ * (true if this call removed it, invariant 4); destroy an unpublished one
+ * (drains its streams: never with the facade lock held). */
+aclError weir__acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
+                              struct weir_acl_ctx **out, const char *api);
+bool weir__acl_ctx_unpublish(struct weir_acl_ctx *c);
+int weir__acl_ctx_retire(struct weir_acl_ctx *c);
+/* The calling thread's current context: set it (NULL: none); forget it if
+ * it is c. */
+void weir__acl_ctx_set_current(struct weir_acl_ctx *c);
+void weir__acl_ctx_forget_current(const struct weir_acl_ctx *c);
+
+/* Devices (runtime/device.c), for runtime/context.c. A device id check
+ * (100001 without a runtime, 107001 out of range; recorded for api). The
+ * current context's device rules: a thread without a current context first
+ * gets an implicit aclrtSetDevice of the configured default device, once
+ * (ACL_SUCCESS when there is none; the setter's code, reason set, when it
+ * fails); after aclrtDestroyContext of the current context, the default
+ * context of the device this thread set last becomes current, if any. */
+aclError weir__acl_device_check(weir_runtime_t *rt, int32_t id, const char *api);
+aclError weir__acl_device_implicit(void);
+void weir__acl_device_fallback_current(void);
 
 /* Init / finalize hooks. */
 void weir__acl_set_err_msg_process(bool on);

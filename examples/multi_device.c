@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acl/acl.h"
+#include "acl/weir_acl.h"
 #include "weir/session.h"
 #include "mlp_common.h"
 

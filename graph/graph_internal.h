@@ -67,32 +67,6 @@ int weir__graph_err(int code, const char *fmt, ...) __attribute__((format(printf
 int weir__graph_verr(int code, const char *fmt, va_list ap);
 void weir__graph_err_clear(void);
 
-/* Sessions bound to the ACL facade's runtime (session.c, ge_glue.c).
- * A bound session remembers the ACL runtime generation it was created on
- * and pins it around every call that may touch the runtime; the ACL side
- * finalizes it (graphs unloaded on the still-running runtime) when that
- * runtime is torn down. See ge_glue.c for the list and its lock. */
-struct weir_session;
-struct weir_runtime;
-struct weir_mem;
-struct weir_option;
-/* weir_session_create() bound to generation gen (!= 0). */
-int weir__session_create_bound(struct weir_runtime *rt, struct weir_mem *mem, uint64_t gen,
-                               const struct weir_option *opts, size_t nopts,
-                               struct weir_session **out);
-/* The unguarded finalize: the caller guarantees the session's runtime
- * outlives the call. */
-int weir__session_finalize_now(struct weir_session *s);
-/* The generation a session is bound to; 0 for a native session. */
-uint64_t weir__session_gen(const struct weir_session *s);
-/* ge_glue.c: pin / unpin generation gen (weir__acl_runtime_enter/leave). */
-bool weir__bound_enter(uint64_t gen);
-void weir__bound_leave(void);
-/* ge_glue.c: finalize a bound session unless aclFinalize already did (then
- * it is a no-op); with unbind, also forget it (its destroy). Never races
- * the runtime's teardown. */
-void weir__bound_finalize(struct weir_session *s, bool unbind);
-
 /* Attrs helpers for embedded maps. */
 void weir__attrs_fini(struct weir_attrs *a);
 /* Deep copy of src into an empty dst; WEIR_OK or WEIR_ENOMEM (dst empty). */

@@ -18,16 +18,19 @@
  *  Synchronization table: lookup/run || lookup/run: yes; lookup || add/
  *  remove: yes (RCU); add || remove || finalize: serialized by L(s).
  *
- * Bound sessions (weir_session_create_acl, GE sessions) live on the ACL
- * facade's runtime, which aclFinalize may tear down under them. Every call
- * enters through session_enter(), which pins the runtime generation the
- * session was made on (ge_glue.c -> acl_init.c, invariants P1-P4) until
- * session_leave(); once that generation is gone the call fails with
- * WEIR_EFINALIZED before it touches anything of the runtime. aclFinalize
- * waits for the pins, then finalizes every bound session (graphs unloaded on
- * the still-running runtime); finalize and destroy of a bound session are
- * serialized with that (weir__bound_finalize), so whichever comes first
- * unloads, and the other finds nothing left to do.
+ * Bound sessions (weir__session_create_bound, weir/session.h) live on a
+ * runtime an outside owner may tear down under them (the ACL facade's:
+ * weir_session_create_acl, GE sessions). graph/ knows the owner only through
+ * the binding it passed at create. Every call enters through
+ * session_enter(), which pins the owner's runtime (binding enter(cookie);
+ * for the ACL facade: the runtime generation, acl_compat/runtime/init.c,
+ * invariants P1-P4) until session_leave(); once it is gone the call fails
+ * with WEIR_EFINALIZED before it touches anything of the runtime. The owner
+ * waits for the pins before its teardown, then finalizes every session bound
+ * to it (graphs unloaded on the still-running runtime); finalize and destroy
+ * of a bound session go through binding finalize(), which serializes them
+ * with that, so whichever comes first unloads, and the other finds nothing
+ * left to do.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -70,7 +73,8 @@ struct weir_session {
 	uint64_t id;                     /* I */
 	struct wg_option *opts;          /* I */
 	uint32_t nopts;                  /* I */
-	uint64_t gen;                    /* I: ACL runtime generation; 0 = native */
+	const weir__session_binding_t *bind; /* I: NULL = native session */
+	uint64_t cookie;                 /* I: bind's cookie; 0 = native */
 	pthread_mutex_t lock;
 	_Atomic(struct gtable *) table;  /* R */
 	_Atomic bool finalized;          /* A */
@@ -112,9 +116,9 @@ static int check_session(weir_session_t *s, const char *fn)
 static int session_enter(weir_session_t *s, const char *fn)
 {
 	int rc = check_session(s, fn);
-	if (rc || !s->gen)
+	if (rc || !s->bind)
 		return rc;
-	if (weir__bound_enter(s->gen))
+	if (s->bind->enter(s->cookie))
 		return WEIR_OK;
 	return weir__graph_err(WEIR_EFINALIZED, "%s: session %llu: the ACL runtime it was created on was finalized (aclFinalize)",
 	                       fn, (unsigned long long)s->id);
@@ -122,8 +126,8 @@ static int session_enter(weir_session_t *s, const char *fn)
 
 static void session_leave(weir_session_t *s)
 {
-	if (s->gen)
-		weir__bound_leave();
+	if (s->bind)
+		s->bind->leave(s->cookie);
 }
 
 /* Find and reference graph `id`; NULL if absent. */
@@ -203,7 +207,8 @@ static int parse_dev(const char *v, long *out)
 	return 0;
 }
 
-static int session_create(weir_runtime_t *rt, weir_mem_t *mem, uint64_t gen,
+static int session_create(weir_runtime_t *rt, weir_mem_t *mem,
+                          const weir__session_binding_t *bind, uint64_t cookie,
                           const weir_option_t *opts, size_t nopts, weir_session_t **out)
 {
 	if (!rt || !mem || !out)
@@ -243,7 +248,8 @@ static int session_create(weir_runtime_t *rt, weir_mem_t *mem, uint64_t gen,
 	}
 	s->rt = rt;
 	s->mem = mem;
-	s->gen = gen;
+	s->bind = bind;
+	s->cookie = cookie;
 	s->dev = (uint32_t)dev;
 	/* Relaxed: only uniqueness matters. */
 	s->id = weir_faa_relaxed(&next_session_id, 1);
@@ -263,13 +269,16 @@ oom:
 int weir_session_create(weir_runtime_t *rt, weir_mem_t *mem, const weir_option_t *opts,
                         size_t nopts, weir_session_t **out)
 {
-	return session_create(rt, mem, 0, opts, nopts, out);
+	return session_create(rt, mem, NULL, 0, opts, nopts, out);
 }
 
-int weir__session_create_bound(weir_runtime_t *rt, weir_mem_t *mem, uint64_t gen,
+int weir__session_create_bound(weir_runtime_t *rt, weir_mem_t *mem,
+                               const weir__session_binding_t *b, uint64_t cookie,
                                const weir_option_t *opts, size_t nopts, weir_session_t **out)
 {
-	return session_create(rt, mem, gen, opts, nopts, out);
+	if (!b || !b->enter || !b->leave || !b->finalize || !cookie)
+		return weir__graph_err(WEIR_EINVAL, "weir__session_create_bound: incomplete binding");
+	return session_create(rt, mem, b, cookie, opts, nopts, out);
 }
 
 int weir__session_finalize_now(weir_session_t *s)
@@ -297,8 +306,8 @@ int weir_session_finalize(weir_session_t *s)
 {
 	if (!s)
 		return weir__graph_err(WEIR_EINVAL, "weir_session_finalize: NULL session");
-	if (s->gen)
-		weir__bound_finalize(s, false);
+	if (s->bind)
+		s->bind->finalize(s, false);
 	else
 		weir__session_finalize_now(s);
 	return WEIR_OK;
@@ -308,8 +317,8 @@ void weir_session_destroy(weir_session_t *s)
 {
 	if (!s)
 		return;
-	if (s->gen)
-		weir__bound_finalize(s, true);
+	if (s->bind)
+		s->bind->finalize(s, true);
 	else
 		weir__session_finalize_now(s);
 	for (uint32_t i = 0; i < s->nopts; i++) {
@@ -331,7 +340,7 @@ int weir_session_device(const weir_session_t *s, uint32_t *dev)
 
 uint64_t weir_session_id(const weir_session_t *s) { return s ? s->id : 0; }
 
-uint64_t weir__session_gen(const weir_session_t *s) { return s->gen; }
+uint64_t weir__session_cookie(const weir_session_t *s) { return s->cookie; }
 
 /* ------------------------------------------------------------------------ */
 /* Add / remove                                                               */
@@ -804,14 +813,14 @@ int weir_session_free(weir_session_t *s, void *p)
 {
 	if (!s)
 		return WEIR_EINVAL;
-	if (!s->gen)
+	if (!s->bind)
 		return weir_mem_free(s->mem, p);
 	/* A bound session's memory goes with its ACL runtime: pin it. Not
 	 * session_enter(): outputs stay the caller's after a finalize. */
-	if (!weir__bound_enter(s->gen))
+	if (!s->bind->enter(s->cookie))
 		return weir__graph_err(WEIR_EFINALIZED, "weir_session_free: session %llu: the ACL runtime it was created on was finalized (aclFinalize); its device memory went with it",
 		                       (unsigned long long)s->id);
 	int rc = weir_mem_free(s->mem, p);
-	weir__bound_leave();
+	s->bind->leave(s->cookie);
 	return rc;
 }

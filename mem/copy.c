@@ -300,7 +300,10 @@ static int check_stream(const weir_mem_ptrinfo_t *di, const weir_mem_ptrinfo_t *
 	return WEIR_OK;
 }
 
-static int submit(struct weir_mem *m, struct mem_task *t, weir_stream_t *s)
+/* `found`: the stream s found in the caller's read-side section (the
+ * weir__mem_*_found calls), or NULL: look s up. */
+static int submit(struct weir_mem *m, struct mem_task *t, weir_stream_t *s,
+                  struct weir_stream *found)
 {
 	/* extent_of() checked: width * height <= the extent, no overflow */
 	size_t bytes = t->width * t->height;
@@ -319,23 +322,31 @@ static int submit(struct weir_mem *m, struct mem_task *t, weir_stream_t *s)
 		if (nblocks == 0)
 			nblocks = 1;
 	}
+	if (found)
+		return weir__launch_found(found, mem_kernel, t, sizeof(*t), nblocks);
 	return weir_launch(s, mem_kernel, t, sizeof(*t), nblocks, 0);
 }
 
-static int stream_dev(struct weir_mem *m, weir_stream_t *s, uint32_t *dev)
+static int stream_dev(struct weir_mem *m, weir_stream_t *s, struct weir_stream *found,
+                      uint32_t *dev)
 {
 	if (!m->rt)
 		return WEIR_ENOTSUP;
+	if (found) {
+		*dev = weir__stream_found_device(found);
+		return WEIR_OK;
+	}
 	if (!s)
 		return WEIR_EHANDLE;
 	return weir_stream_device(s, dev);
 }
 
 static int copy2d_async(struct weir_mem *m, void *dst, size_t dpitch, const void *src,
-                        size_t spitch, size_t width, size_t height, int kind, weir_stream_t *s)
+                        size_t spitch, size_t width, size_t height, int kind, weir_stream_t *s,
+                        struct weir_stream *found)
 {
 	uint32_t sdev;
-	int rc = stream_dev(m, s, &sdev);
+	int rc = stream_dev(m, s, found, &sdev);
 	if (rc != WEIR_OK)
 		return rc;
 	weir_mem_ptrinfo_t di, si;
@@ -350,11 +361,11 @@ static int copy2d_async(struct weir_mem *m, void *dst, size_t dpitch, const void
 		.check_dst = m->debug && di.kind != WEIR_MEM_KIND_FOREIGN,
 		.check_src = m->debug && si.kind != WEIR_MEM_KIND_FOREIGN,
 	};
-	return submit(m, &t, s);
+	return submit(m, &t, s, found);
 }
 
-int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
-                        size_t count, int kind, weir_stream_t *s)
+static int copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
+                      size_t count, int kind, weir_stream_t *s, struct weir_stream *found)
 {
 	if (!m)
 		return WEIR_EINVAL;
@@ -366,12 +377,25 @@ int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *sr
 		return WEIR_EINVAL;
 	if (count > dst_max)
 		return WEIR_EBOUNDS;
-	return copy2d_async(m, dst, count, src, count, count, 1, kind, s);
+	return copy2d_async(m, dst, count, src, count, count, 1, kind, s, found);
 }
 
-int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
-                          size_t spitch, size_t width, size_t height, int kind,
-                          weir_stream_t *s)
+int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
+                        size_t count, int kind, weir_stream_t *s)
+{
+	return copy_async(m, dst, dst_max, src, count, kind, s, NULL);
+}
+
+int weir__mem_copy_async_found(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
+                               size_t count, int kind, weir_stream_t *s,
+                               struct weir_stream *found)
+{
+	return copy_async(m, dst, dst_max, src, count, kind, s, found);
+}
+
+static int copy2d_async_args(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
+                             size_t spitch, size_t width, size_t height, int kind,
+                             weir_stream_t *s, struct weir_stream *found)
 {
 	if (!m || kind < WEIR_COPY_H2H || kind > WEIR_COPY_DEFAULT)
 		return WEIR_EINVAL;
@@ -379,11 +403,25 @@ int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *s
 		return WEIR_OK;
 	if (!dst || !src || width > dpitch || width > spitch)
 		return WEIR_EINVAL;
-	return copy2d_async(m, dst, dpitch, src, spitch, width, height, kind, s);
+	return copy2d_async(m, dst, dpitch, src, spitch, width, height, kind, s, found);
 }
 
-int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count,
-                        weir_stream_t *s)
+int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
+                          size_t spitch, size_t width, size_t height, int kind,
+                          weir_stream_t *s)
+{
+	return copy2d_async_args(m, dst, dpitch, src, spitch, width, height, kind, s, NULL);
+}
+
+int weir__mem_copy2d_async_found(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
+                                 size_t spitch, size_t width, size_t height, int kind,
+                                 weir_stream_t *s, struct weir_stream *found)
+{
+	return copy2d_async_args(m, dst, dpitch, src, spitch, width, height, kind, s, found);
+}
+
+static int fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count,
+                      weir_stream_t *s, struct weir_stream *found)
 {
 	if (!m)
 		return WEIR_EINVAL;
@@ -394,7 +432,7 @@ int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, siz
 	if (count > dst_max)
 		return WEIR_EBOUNDS;
 	uint32_t sdev;
-	int rc = stream_dev(m, s, &sdev);
+	int rc = stream_dev(m, s, found, &sdev);
 	if (rc != WEIR_OK)
 		return rc;
 	weir_mem_ptrinfo_t di, none = { .kind = WEIR_MEM_KIND_FOREIGN };
@@ -409,5 +447,17 @@ int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, siz
 		.dpitch = count, .spitch = count, .value = value, .op = OP_FILL,
 		.check_dst = m->debug && di.kind != WEIR_MEM_KIND_FOREIGN,
 	};
-	return submit(m, &t, s);
+	return submit(m, &t, s, found);
+}
+
+int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count,
+                        weir_stream_t *s)
+{
+	return fill_async(m, dst, dst_max, value, count, s, NULL);
+}
+
+int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value,
+                               size_t count, weir_stream_t *s, struct weir_stream *found)
+{
+	return fill_async(m, dst, dst_max, value, count, s, found);
 }

@@ -249,6 +249,62 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 	return rc;
 }
 
+/* event_task() onto a stream the caller found (weir__stream_find) in the
+ * read-side section it still holds: no stream lookup; the same checks in the
+ * same order. The admission check (WEIR_ESTOPPED, or WEIR_EAGAIN: full)
+ * comes before the record's ticket, so a refused task takes nothing. */
+static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t kind)
+{
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	struct weir_event *e = event_lookup(eh);
+	int rc;
+	if (!e)
+		rc = WEIR_EHANDLE;
+	else if (st->rt != e->rt || (kind != WEIR_TK_WAIT && st->dev->id != e->dev))
+		rc = WEIR_EFOREIGN;
+	else if (kind == WEIR_TK_RESET && !(e->flags & WEIR_EVENT_FLAG))
+		rc = WEIR_ENOTSUP;
+	else
+		rc = weir__stream_admit(st);
+	if (rc) {
+		weir__task_free(t);
+		return rc;
+	}
+	t->kind = kind;
+	t->nblocks = 1;
+	t->u.ev.ev = e;
+	if (kind == WEIR_TK_RECORD) {
+		/* Relaxed: a ticket, as in event_task(). */
+		t->u.ev.gen = weir_faa_relaxed(&e->rec_gen, 1) + 1;
+	} else if (kind == WEIR_TK_WAIT) {
+		t->u.ev.gen = weir_load_relaxed(&e->rec_gen);
+		if (!(e->flags & WEIR_EVENT_FLAG) && t->u.ev.gen == 0) {
+			weir__task_free(t);   /* never recorded: complete already */
+			return WEIR_OK;
+		}
+	}
+	weir__event_get(e); /* the task's reference (invariant 5) */
+	weir__stream_push_admitted(st, t);
+	return WEIR_OK;
+}
+
+int weir__event_record_found(weir_event_t *e, struct weir_stream *st)
+{
+	return event_task_found(e, st, WEIR_TK_RECORD);
+}
+
+int weir__event_reset_found(weir_event_t *e, struct weir_stream *st)
+{
+	return event_task_found(e, st, WEIR_TK_RESET);
+}
+
+int weir__stream_wait_event_found(struct weir_stream *st, weir_event_t *e)
+{
+	return event_task_found(e, st, WEIR_TK_WAIT);
+}
+
 WEIR_API int weir_event_record(weir_event_t *e, weir_stream_t *s)
 {
 	return event_task(e, s, WEIR_TK_RECORD);

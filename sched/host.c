@@ -55,6 +55,32 @@ WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg)
 	return rc;
 }
 
+/* weir/sched.h (library-internal): weir_launch_host onto a stream the caller
+ * found (weir__stream_find) in the read-side section it still holds: no
+ * lookup, no reference count, no lock once the device's host thread runs.
+ * Same checks in the same order; WEIR_EAGAIN (stream full) queues nothing. */
+int weir__launch_host_found(struct weir_stream *st, weir_host_fn fn, void *arg)
+{
+	if (!fn)
+		return WEIR_EINVAL;
+	if (weir__reporter_subscribed(st))
+		return WEIR_ESUBSCRIBED;
+	int rc = host_start(st->dev);
+	if (rc)
+		return rc;
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	t->kind = WEIR_TK_HOST;
+	t->nblocks = 1;
+	t->u.host.fn = fn;
+	t->u.host.arg = arg;
+	rc = weir__stream_push(st, t);
+	if (rc)
+		weir__task_free(t);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The device's host-callback thread                                         */
 /* ------------------------------------------------------------------------ */
@@ -109,11 +135,16 @@ void weir__host_push(struct weir_device *dev, struct weir_task *t)
 
 static int host_start(struct weir_device *dev)
 {
+	/* HA1: acquire - pairs with HR1: once started, no launch takes the
+	 * lock again (no mutex on the per-task path). */
+	if (weir_load_acquire(&dev->cb_started))
+		return WEIR_OK;
 	int rc = WEIR_OK;
 	pthread_mutex_lock(&dev->cb_lock);
-	if (!dev->cb_started) {
+	if (!weir_load_relaxed(&dev->cb_started)) {   /* L(cb_lock) held */
 		if (pthread_create(&dev->cb_thread, NULL, cb_main, dev) == 0)
-			dev->cb_started = true;
+			/* HR1: release - cb_thread is set; pairs with HA1. */
+			weir_store_release(&dev->cb_started, true);
 		else
 			rc = WEIR_ENOMEM;
 	}
@@ -124,6 +155,7 @@ static int host_start(struct weir_device *dev)
 void weir__host_init(struct weir_device *dev)
 {
 	pthread_mutex_init(&dev->cb_lock, NULL);
+	atomic_init(&dev->cb_started, false);
 }
 
 void weir__host_wake(struct weir_device *dev)
@@ -137,7 +169,7 @@ void weir__host_wake(struct weir_device *dev)
 void weir__host_join(struct weir_device *dev)
 {
 	pthread_mutex_lock(&dev->cb_lock);
-	bool started = dev->cb_started;
+	bool started = weir_load_relaxed(&dev->cb_started);   /* L(cb_lock) held */
 	pthread_mutex_unlock(&dev->cb_lock);
 	if (started)
 		pthread_join(dev->cb_thread, NULL);

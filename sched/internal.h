@@ -249,6 +249,12 @@ WEIR_MPSC_DEFINE(weir__ready, struct weir_stream, rq_next)
 
 /* Push t. WEIR_EAGAIN when full (the caller waits or reports it). */
 int weir__stream_push(struct weir_stream *st, struct weir_task *t);
+/* weir__stream_push() in two steps, for a caller with a side effect to take
+ * between them (an event record's ticket): the admission checks (WEIR_OK,
+ * WEIR_ESTOPPED, WEIR_EAGAIN: full), then the push, which no check refuses.
+ * Both inside the read-side section that found st (invariant 8). */
+int weir__stream_admit(struct weir_stream *st);
+void weir__stream_push_admitted(struct weir_stream *st, struct weir_task *t);
 /* Look up, push, and wait for room when full (events, host functions). */
 int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
 /* RUNNING -> PARKED keeping the inbox; the caller gives up ownership. */
@@ -337,7 +343,8 @@ struct weir_device {
 
 	/* Host-callback thread (host.c; started on first use). */
 	pthread_mutex_t cb_lock;           /* guards starting the thread */
-	bool cb_started;                   /* L(cb_lock) */
+	_Atomic bool cb_started;           /* A: written under cb_lock (HR1), read
+	                                      lock-free by launches (HA1) */
 	pthread_t cb_thread;               /* L(cb_lock) */
 	_Atomic(struct weir_task *) cb_inbox; /* A: MPSC stack of host tasks */
 	struct weir_ec cb_ec;                 /* the callback thread parks here */

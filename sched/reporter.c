@@ -77,6 +77,28 @@ WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, 
 	return rc;
 }
 
+/* weir/sched.h (library-internal): weir_launch_callback onto a stream the
+ * caller found (weir__stream_find) in the read-side section it still holds.
+ * Same checks in the same order; WEIR_EAGAIN (stream full) queues nothing. */
+int weir__launch_callback_found(struct weir_stream *st, weir_host_fn fn, void *arg, bool block)
+{
+	if (!fn)
+		return WEIR_EINVAL;
+	if (!weir__reporter_subscribed(st))
+		return WEIR_ENOSUB;
+	struct weir_task *t = weir__task_alloc();
+	if (!t)
+		return WEIR_ENOMEM;
+	t->kind = block ? WEIR_TK_CALLBACK : WEIR_TK_CALLBACK_NB;
+	t->nblocks = 1;
+	t->u.host.fn = fn;
+	t->u.host.arg = arg;
+	int rc = weir__stream_push(st, t);
+	if (rc)
+		weir__task_free(t);
+	return rc;
+}
+
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park)
 {
 	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */

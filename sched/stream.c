@@ -258,7 +258,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 		weir__device_ready(st->dev, st);
 }
 
-int weir__stream_push(struct weir_stream *st, struct weir_task *t)
+int weir__stream_admit(struct weir_stream *st)
 {
 	if (weir_load_relaxed(&st->g->stop_error)) /* relaxed: advisory refusal */
 		return WEIR_ESTOPPED;
@@ -271,8 +271,29 @@ int weir__stream_push(struct weir_stream *st, struct weir_task *t)
 		if (sub - r >= st->capacity)
 			return WEIR_EAGAIN;
 	}
-	stream_push_unchecked(st, t);
 	return WEIR_OK;
+}
+
+void weir__stream_push_admitted(struct weir_stream *st, struct weir_task *t)
+{
+	stream_push_unchecked(st, t);
+}
+
+int weir__stream_push(struct weir_stream *st, struct weir_task *t)
+{
+	int rc = weir__stream_admit(st);
+	if (rc == WEIR_OK)
+		stream_push_unchecked(st, t);
+	return rc;
+}
+
+/* weir/sched.h (library-internal): the one lookup of a facade's enqueue. */
+struct weir_stream *weir__stream_find(const weir_stream_t *h, weir_group_t **g)
+{
+	struct weir_stream *st = stream_lookup(h);
+	if (st && g)
+		*g = (weir_group_t *)WEIR__HANDLE(st->g);
+	return st;
 }
 
 /* Look up, push, and (unless NONBLOCK) wait for room when full. */
@@ -303,8 +324,9 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 	}
 }
 
-WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
-                         size_t args_size, uint32_t nblocks, uint32_t flags)
+/* A kernel task for weir_launch(): WEIR_OK, WEIR_EINVAL or WEIR_ENOMEM. */
+static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, uint32_t nblocks,
+                       struct weir_task **out)
 {
 	if (!fn || args_size > WEIR_ARGS_MAX || (args_size && !args))
 		return WEIR_EINVAL;
@@ -316,10 +338,41 @@ WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
 	t->u.kernel = fn;
 	if (args_size)
 		memcpy(t->args, args, args_size);
-	int rc = stream_submit(s, t, flags);
+	*out = t;
+	return WEIR_OK;
+}
+
+WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
+                         size_t args_size, uint32_t nblocks, uint32_t flags)
+{
+	struct weir_task *t;
+	int rc = kernel_task(fn, args, args_size, nblocks, &t);
+	if (rc)
+		return rc;
+	rc = stream_submit(s, t, flags);
 	if (rc)
 		weir__task_free(t);
 	return rc;
+}
+
+/* weir/sched.h (library-internal): weir_launch(flags 0) onto a stream found
+ * in the caller's read-side section; WEIR_EAGAIN (full) queues nothing. */
+int weir__launch_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
+                       size_t args_size, uint32_t nblocks)
+{
+	struct weir_task *t;
+	int rc = kernel_task(fn, args, args_size, nblocks, &t);
+	if (rc)
+		return rc;
+	rc = weir__stream_push(st, t);
+	if (rc)
+		weir__task_free(t);
+	return rc;
+}
+
+uint32_t weir__stream_found_device(const struct weir_stream *st)
+{
+	return st->dev->id;
 }
 
 int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t)

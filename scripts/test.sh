@@ -203,6 +203,16 @@ run_lane() {
 	[[ $verdict == PASS ]]
 }
 
+# Before any lane: the include rules (docs/design.md, "Layers"). A
+# violation fails the run at once; no lane is built.
+say layers "scripts/check-layers.sh"
+if "$ROOT/scripts/check-layers.sh"; then
+	echo "layers: PASS"
+else
+	echo "layers: FAIL: an include points up or into another layer's private header (above)"
+	exit 1
+fi
+
 mkdir -p "$ROOT/build"
 for lane in "${lanes[@]}"; do
 	( run_lane "$lane"; rc=$?; printf '%s\n' "${summary[$lane]:-FAIL}" >"$ROOT/build/.ci-$lane.summary"; exit $rc )

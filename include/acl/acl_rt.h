@@ -268,7 +268,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event);
 ACL_FUNC_VISIBILITY aclError aclrtSetOpWaitTimeout(uint32_t timeout);
 
 /* ------------------------------------------------------------------------ */
-/* Memory (acl_compat/acl_mem.c)                                             */
+/* Memory (acl_compat/runtime/memory.c)                                          */
 /* ------------------------------------------------------------------------ */
 
 ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy policy);

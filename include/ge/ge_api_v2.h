@@ -29,6 +29,8 @@
 
 #include "acl/acl.h"
 #include "weir/session.h"
+#include "acl/weir_acl.h"
+#include "weir_ge.h"
 #include "ge_error_codes.h"
 #include "graph/ascend_string.h"
 #include "graph/types.h"

@@ -259,6 +259,22 @@ WEIR_API int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int v
  * that must treat pageable host memory specially (ACL's MemcpyAsync). */
 WEIR_API int weir_mem_copy_direction(weir_mem_t *m, void *dst, const void *src, int *kind);
 
+/* Library-internal (not exported; weir/sched.h, "one-lookup enqueues"):
+ * weir_mem_copy_async, weir_mem_copy2d_async and weir_mem_fill_async onto
+ * `found`, the stream s as weir__stream_find() found it in the read-side
+ * section the caller still holds: no stream lookup. Same checks, order and
+ * codes, except WEIR_EAGAIN: the stream is full and nothing was queued; the
+ * caller leaves the section and makes the public call. */
+struct weir_stream;
+int weir__mem_copy_async_found(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
+                               size_t count, int kind, weir_stream_t *s,
+                               struct weir_stream *found);
+int weir__mem_copy2d_async_found(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
+                                 size_t spitch, size_t width, size_t height, int kind,
+                                 weir_stream_t *s, struct weir_stream *found);
+int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value,
+                               size_t count, weir_stream_t *s, struct weir_stream *found);
+
 #ifdef __cplusplus
 }
 #endif

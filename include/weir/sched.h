@@ -382,6 +382,39 @@ WEIR_API int weir_event_timestamp(weir_event_t *e, uint64_t *ns);
 /* end - start in milliseconds, from the timestamps above. */
 WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *ms);
 
+/* ------------------------------------------------------------------------ */
+/* Library-internal: one-lookup enqueues for the facades                      */
+/* ------------------------------------------------------------------------ */
+
+/* Not part of the API: the weir__ names are local to libweir.so
+ * (cmake/weir.map exports weir_[a-z]* only). They let a facade in the library
+ * (acl_compat/) resolve a stream handle ONCE per call and enqueue on it:
+ *
+ *     weir__rcu_read_lock();                     (base/rcu.h)
+ *     struct weir_stream *st = weir__stream_find(h, &g);   the one lookup
+ *     ... check g ...; rc = st ? weir__launch_host_found(st, fn, arg) : WEIR_EAGAIN;
+ *     weir__rcu_read_unlock();
+ *     if (rc == WEIR_EAGAIN) rc = weir_launch_host(h, fn, arg);
+ *
+ * weir__stream_find() must be called, and its result used, inside one
+ * read-side section (sched/stream.c invariant 8: a launch that found the
+ * stream pushes before its destroy's grace period ends); NULL when h is not
+ * a live stream. The *_found() calls make the same checks in the same order
+ * as the public call named, take no lock, and return its codes, except
+ * WEIR_EAGAIN: the stream is full and nothing was queued; the caller leaves
+ * the section and makes the public call, which waits for room. */
+struct weir_stream;
+struct weir_stream *weir__stream_find(const weir_stream_t *h, weir_group_t **g);
+int weir__launch_host_found(struct weir_stream *st, weir_host_fn fn, void *arg);
+int weir__launch_callback_found(struct weir_stream *st, weir_host_fn fn, void *arg, bool block);
+int weir__event_record_found(weir_event_t *e, struct weir_stream *st);
+int weir__event_reset_found(weir_event_t *e, struct weir_stream *st);
+int weir__stream_wait_event_found(struct weir_stream *st, weir_event_t *e);
+/* weir_launch(s, ..., flags 0) and weir_stream_device() on a found stream. */
+int weir__launch_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
+                       size_t args_size, uint32_t nblocks);
+uint32_t weir__stream_found_device(const struct weir_stream *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,8 +35,8 @@
  * except weir_session_destroy(), which must not race other calls on the same
  * session. After weir_session_finalize() every call returns WEIR_EFINALIZED.
  *
- * Sessions on the ACL facade's runtime (weir_session_create_acl(), GE
- * sessions) may outlive it: aclFinalize first waits for the calls in progress
+ * Sessions on the ACL facade's runtime (weir_session_create_acl() in
+ * acl/weir_acl.h, GE sessions) may outlive it: aclFinalize first waits for the calls in progress
  * on them, then finalizes them (removing every graph, which waits for its
  * in-flight runs) before it destroys the runtime. From then on every call on
  * such a session returns WEIR_EFINALIZED and touches nothing of the old
@@ -196,41 +196,44 @@ WEIR_API int weir_session_plan_json(weir_session_t *s, uint32_t graph_id, char *
 WEIR_API int weir_session_free(weir_session_t *s, void *p);
 
 /* ------------------------------------------------------------------------ */
-/* Bridge to the ACL facade (acl/acl.h)                                       */
+/* Library-internal: sessions bound to an outside owner                       */
 /* ------------------------------------------------------------------------ */
 
-/* A session on the runtime and device memory that aclInit created (so
- * aclrtMalloc'd buffers and aclrtStreams can be used with it). Returns as
- * weir_session_create(), or WEIR_ESTATE before aclInit / after aclFinalize.
- * The session is bound to that runtime: after aclFinalize every call on it
- * returns WEIR_EFINALIZED (see the top of this header); destroy it as usual. */
-WEIR_API int weir_session_create_acl(const weir_option_t *opts, size_t nopts,
-                                     weir_session_t **out);
+/* Not part of the API: the weir__ names are local to libweir.so
+ * (cmake/weir.map exports weir_[a-z]* only). They let a layer above graph/
+ * (the ACL facade: acl_compat/runtime/session.c) make a session on a runtime
+ * it owns and may tear down under the session, without graph/ knowing that
+ * owner. The bridge to the ACL facade itself is in acl/weir_acl.h; GE's C
+ * layer in ge/weir_ge.h.
+ *
+ * A bound session keeps the binding and its cookie (immutable) and calls
+ *   enter(cookie) before any call touches the runtime: true pins the owner's
+ *     runtime (it stays alive until the matching leave(cookie)); false (the
+ *     runtime is gone) makes the call fail with WEIR_EFINALIZED. Lock-free,
+ *     may nest;
+ *   finalize(s, unbind) from weir_session_finalize() (unbind false) and
+ *     weir_session_destroy() (unbind true) instead of finalizing directly:
+ *     the owner serializes it with its teardown and calls
+ *     weir__session_finalize_now(s) unless the teardown did already; with
+ *     unbind it forgets s. */
+typedef struct weir__session_binding {
+	bool (*enter)(uint64_t cookie);
+	void (*leave)(uint64_t cookie);
+	void (*finalize)(weir_session_t *s, bool unbind);
+} weir__session_binding_t;
 
-/* The weir stream behind an aclrtStream (NULL: the calling thread's current
- * context's default stream), for the run calls above. Returns WEIR_OK or
- * WEIR_EHANDLE (destroyed or garbage stream, no current context). */
-WEIR_API int weir_session_acl_stream(void *acl_stream, weir_stream_t **out);
-
-/* GE process state, used by the GE v2 facade (include/ge/ge_api_v2.h):
- * initialize (aclInit reference; idempotent), finalize (finalizes every live
- * GE session, drops the aclInit reference; later session calls return
- * WEIR_EFINALIZED), sessions registered for finalize, and freeing outputs
- * weir allocated for a GE session. GE's aclInit reference belongs to one ACL
- * runtime: an aclFinalize before GEFinalizeV2 finalizes the GE sessions with
- * that runtime, GE then reads as not initialized (weir_ge_initialized()
- * false; GEInitializeV2 initializes it again), and GEFinalizeV2 drops no
- * reference of a runtime created later. weir_ge_session_check(): WEIR_OK while
- * GE is initialized and `s` is a GE session on the current ACL runtime, else
- * WEIR_EINVAL (NULL) or WEIR_EFINALIZED, with a message (E10062). */
-WEIR_API int  weir_ge_initialize(const weir_option_t *opts, size_t nopts);
-WEIR_API int  weir_ge_finalize(void);
-WEIR_API bool weir_ge_initialized(void);
-WEIR_API int  weir_ge_session_create(const weir_option_t *opts, size_t nopts,
-                                     weir_session_t **out);
-WEIR_API int  weir_ge_session_check(const weir_session_t *s);
-WEIR_API void weir_ge_session_destroy(weir_session_t *s);
-WEIR_API int  weir_ge_free(void *p);
+/* weir_session_create() bound to (b, cookie); b must outlive the session. */
+int weir__session_create_bound(weir_runtime_t *rt, weir_mem_t *mem,
+                               const weir__session_binding_t *b, uint64_t cookie,
+                               const weir_option_t *opts, size_t nopts, weir_session_t **out);
+/* The unguarded finalize: the caller guarantees the session's runtime
+ * outlives the call. Idempotent. */
+int weir__session_finalize_now(weir_session_t *s);
+/* The cookie a session is bound with; 0 for a native session. */
+uint64_t weir__session_cookie(const weir_session_t *s);
+/* Record "fmt" as the calling thread's weir_graph_last_error() message and
+ * return code (graph/'s error path, for the session calls a facade makes). */
+int weir__graph_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus
 }

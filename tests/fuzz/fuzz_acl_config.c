@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_acl_config.c - libFuzzer harness for aclInit's JSON
- * configuration reader (acl_compat/acl_config.h).
+ * configuration reader (acl_compat/runtime/config.h).
  *
  * The reader runs on the raw bytes, as aclInit runs it on a file's contents.
  * Besides "no crash, no leak, no UB", it checks the reader's contract on
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "acl_compat/acl_config.h"
+#include "acl_compat/runtime/config.h"
 #include "weir/sched.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)

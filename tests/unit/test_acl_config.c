@@ -1,6 +1,6 @@
 /*
  * test_acl_config.c - the aclInit JSON reader on byte buffers
- * (weir__acl_config_parse, acl_compat/acl_config.h): RFC 8259 documents that
+ * (weir__acl_config_parse, acl_compat/runtime/config.h): RFC 8259 documents that
  * must parse and ones that must not, buffers that are not NUL-terminated or
  * hold NUL bytes, the nesting limit, what each key stores, and a seeded
  * mutation run (every result is 0 or 100006 with a message; ASan watches).
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl_compat/acl_config.h"
+#include "acl_compat/runtime/config.h"
 
 static int parse(const char *doc, struct weir_acl_config *c, char *msg, size_t msgsz)
 {

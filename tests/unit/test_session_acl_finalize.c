@@ -19,6 +19,7 @@
 
 #include "acl/acl.h"
 #include "weir/session.h"
+#include "acl/weir_acl.h"
 #include "common/oracle.h"
 
 #define N 8

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_init.c - aclInit / aclFinalize / aclFinalizeReference, the
+ * acl_compat/runtime/init.c - aclInit / aclFinalize / aclFinalizeReference, the
  * JSON configuration file, version queries, and the process-wide runtime
  * the facade owns.
  *
@@ -33,7 +33,7 @@
  *  P4. Pinned code never takes the facade lock (teardown holds it while it
  *      waits for the pins).
  */
-#include "acl_compat/acl_config.h"
+#include "acl_compat/runtime/config.h"
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
 #include "base/alloc.h"
@@ -137,7 +137,7 @@ static void weir_acl_pins_drain(void)
 	weir_store_relaxed(&weir_acl_draining, false);
 }
 
-/* Read the JSON file into *c (acl_config.c). Returns ACL_SUCCESS or the
+/* Read the JSON file into *c (runtime/config.c). Returns ACL_SUCCESS or the
  * failure code (already recorded). */
 static aclError weir_acl_read_config(const char *path, struct weir_acl_config *c)
 {
@@ -194,7 +194,7 @@ static aclError weir_acl_read_config(const char *path, struct weir_acl_config *c
 static aclError weir_acl_init(const char *configPath, uint64_t *gen)
 {
 	weir_config_t cfg;
-	struct weir_acl_config j; /* what the file sets (acl_config.h) */
+	struct weir_acl_config j; /* what the file sets (runtime/config.h) */
 	aclError rc;
 
 	weir__acl_lock();

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_config.h - the aclInit JSON configuration reader.
+ * acl_compat/runtime/config.h - the aclInit JSON configuration reader.
  *
  * The reader works on a byte buffer: it opens no file, creates no runtime,
  * allocates nothing and keeps no state between calls, so aclInit and a

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_mem.c - ACL memory calls over weir/mem.h.
+ * acl_compat/runtime/memory.c - ACL memory calls over weir/mem.h.
  *
  * ACL's rules (shared/spec/acl-runtime.md section 8): 64-byte aligned
  * starts; aclrtMalloc reserves ALIGN_UP(size, 32) + 32 (no padding for the
@@ -15,13 +15,14 @@
  * EFOREIGN entry, 107003, is the stream/device mismatch of async calls).
  */
 #include "acl_compat/acl_internal.h"
+#include "base/rcu.h"
 #include "weir/mem.h"
 
 #include <stdint.h>
 
 #define ACL_ALIGN32(s) (((s) + 31u) & ~(size_t)31u)
 
-static aclError need_mem(const char *api, weir_mem_t **m)
+static aclError weir_acl_need_mem(const char *api, weir_mem_t **m)
 {
 	*m = weir__acl_mem();
 	if (!*m)
@@ -30,7 +31,7 @@ static aclError need_mem(const char *api, weir_mem_t **m)
 }
 
 /* ACL policy (with optional memory-type bits) -> weir policy. */
-static int map_policy(uint32_t policy, size_t size, bool *huge1g)
+static int weir_acl_map_policy(uint32_t policy, size_t size, bool *huge1g)
 {
 	*huge1g = false;
 	switch (policy & 0xFFu) {
@@ -53,11 +54,11 @@ static int map_policy(uint32_t policy, size_t size, bool *huge1g)
 	}
 }
 
-static aclError malloc_common(const char *api, void **devPtr, size_t size,
+static aclError weir_acl_malloc_common(const char *api, void **devPtr, size_t size,
                               aclrtMemMallocPolicy policy, bool pad)
 {
 	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
+	aclError e = weir_acl_need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
@@ -65,7 +66,7 @@ static aclError malloc_common(const char *api, void **devPtr, size_t size,
 	if (size == 0)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "size is 0");
 	bool huge1g;
-	int wp = map_policy((uint32_t)policy, size, &huge1g);
+	int wp = weir_acl_map_policy((uint32_t)policy, size, &huge1g);
 	size_t pad_bytes = pad && !huge1g ? 32u : 0u;
 	if (size > SIZE_MAX / 2 - 64)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
@@ -83,16 +84,16 @@ static aclError malloc_common(const char *api, void **devPtr, size_t size,
 
 ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy policy)
 {
-	return malloc_common("aclrtMalloc", devPtr, size, policy, true);
+	return weir_acl_malloc_common("aclrtMalloc", devPtr, size, policy, true);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMallocAlign32(void **devPtr, size_t size,
                                                 aclrtMemMallocPolicy policy)
 {
-	return malloc_common("aclrtMallocAlign32", devPtr, size, policy, false);
+	return weir_acl_malloc_common("aclrtMallocAlign32", devPtr, size, policy, false);
 }
 
-static aclError free_fail(int st, const char *api)
+static aclError weir_acl_free_fail(int st, const char *api)
 {
 	if (st == WEIR_EFOREIGN)
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_FREE, api,
@@ -104,20 +105,20 @@ static aclError free_fail(int st, const char *api)
 ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
 {
 	weir_mem_t *m;
-	aclError e = need_mem("aclrtFree", &m);
+	aclError e = weir_acl_need_mem("aclrtFree", &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtFree", "devPtr is NULL");
 	int st = weir_mem_free(m, devPtr);
-	return st == WEIR_OK ? ACL_SUCCESS : free_fail(st, "aclrtFree");
+	return st == WEIR_OK ? ACL_SUCCESS : weir_acl_free_fail(st, "aclrtFree");
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtFreeWithDevSync(void *devPtr)
 {
 	static const char api[] = "aclrtFreeWithDevSync";
 	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
+	aclError e = weir_acl_need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
@@ -125,15 +126,15 @@ ACL_FUNC_VISIBILITY aclError aclrtFreeWithDevSync(void *devPtr)
 	weir_mem_ptrinfo_t inf;
 	weir_mem_classify(m, devPtr, &inf);
 	if (inf.kind != WEIR_MEM_KIND_DEVICE)
-		return free_fail(WEIR_EFOREIGN, api);
+		return weir_acl_free_fail(WEIR_EFOREIGN, api);
 	if (!inf.live || !inf.start)
-		return free_fail(inf.live ? WEIR_EINTERIOR : WEIR_EFREED, api);
+		return weir_acl_free_fail(inf.live ? WEIR_EINTERIOR : WEIR_EFREED, api);
 	/* Wait for the pointer's device, then free. A task failure reported by
 	 * the synchronize is returned after the memory has been freed. */
 	int sync = weir_device_sync(weir__acl_runtime(), inf.device, WEIR_TIMEOUT_INFINITE);
 	int st = weir_mem_free(m, devPtr);
 	if (st != WEIR_OK)
-		return free_fail(st, api);
+		return weir_acl_free_fail(st, api);
 	if (sync != WEIR_OK)
 		return weir__acl_fail_weir(sync, api, "device synchronize before free");
 	return ACL_SUCCESS;
@@ -142,7 +143,7 @@ ACL_FUNC_VISIBILITY aclError aclrtFreeWithDevSync(void *devPtr)
 ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
 {
 	weir_mem_t *m;
-	aclError e = need_mem("aclrtMallocHost", &m);
+	aclError e = weir_acl_need_mem("aclrtMallocHost", &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!hostPtr)
@@ -162,13 +163,13 @@ ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
 ACL_FUNC_VISIBILITY aclError aclrtFreeHost(void *hostPtr)
 {
 	weir_mem_t *m;
-	aclError e = need_mem("aclrtFreeHost", &m);
+	aclError e = weir_acl_need_mem("aclrtFreeHost", &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!hostPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtFreeHost", "hostPtr is NULL");
 	int st = weir_mem_host_free(m, hostPtr);
-	return st == WEIR_OK ? ACL_SUCCESS : free_fail(st, "aclrtFreeHost");
+	return st == WEIR_OK ? ACL_SUCCESS : weir_acl_free_fail(st, "aclrtFreeHost");
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
@@ -176,7 +177,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t 
 	if (count == 0)
 		return ACL_SUCCESS;
 	weir_mem_t *m;
-	aclError e = need_mem("aclrtMemset", &m);
+	aclError e = weir_acl_need_mem("aclrtMemset", &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
@@ -192,21 +193,26 @@ ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int
 	if (count == 0)
 		return ACL_SUCCESS;
 	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
+	aclError e = weir_acl_need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "devPtr is NULL");
 	weir_stream_t *s;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_mem_fill_async(m, devPtr, maxCount, value, count, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__mem_fill_async_found(m, devPtr, maxCount, value, count, s, found)
+	               : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_mem_fill_async(m, devPtr, maxCount, value, count, s);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "fill task");
 }
 
 /* Kinds aclrtMemcpy{,Async} accept: H2H..DEFAULT and HOST_TO_BUF_TO_DEVICE
  * (staged: the host buffer is reusable on return, here by copying at once
  * or in stream order, which weir treats as H2D). */
-static bool map_kind(aclrtMemcpyKind kind, int *wk)
+static bool weir_acl_map_kind(aclrtMemcpyKind kind, int *wk)
 {
 	switch ((int)kind) {
 	case ACL_MEMCPY_HOST_TO_HOST:   *wk = WEIR_COPY_H2H; return true;
@@ -221,15 +227,15 @@ static bool map_kind(aclrtMemcpyKind kind, int *wk)
 
 /* The checks aclrtMemcpy and aclrtMemcpyAsync share, in ACL's order. A copy
  * of 0 bytes returns ACL_SUCCESS with *m left NULL: nothing to do. */
-static aclError copy_args(const char *api, void *dst, const void *src, size_t count,
+static aclError weir_acl_copy_args(const char *api, void *dst, const void *src, size_t count,
                           aclrtMemcpyKind kind, int *wk, weir_mem_t **m)
 {
-	if (!map_kind(kind, wk))
+	if (!weir_acl_map_kind(kind, wk))
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
 	if (count == 0)
 		return ACL_SUCCESS;
 	weir_mem_t *mm;
-	aclError e = need_mem(api, &mm);
+	aclError e = weir_acl_need_mem(api, &mm);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!dst || !src)
@@ -244,7 +250,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
 	static const char api[] = "aclrtMemcpy";
 	int wk = 0;
 	weir_mem_t *m = NULL;
-	aclError e = copy_args(api, dst, src, count, kind, &wk, &m);
+	aclError e = weir_acl_copy_args(api, dst, src, count, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
 	int st = weir_mem_copy(m, dst, destMax, src, count, wk);
@@ -252,7 +258,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
 }
 
 /* True when a host side of the copy is pageable (not from aclrtMallocHost). */
-static bool pageable(weir_mem_t *m, const void *dst, const void *src)
+static bool weir_acl_pageable(weir_mem_t *m, const void *dst, const void *src)
 {
 	weir_mem_ptrinfo_t di, si;
 	weir_mem_classify(m, dst, &di);
@@ -267,17 +273,22 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 	static const char api[] = "aclrtMemcpyAsync";
 	int wk = 0;
 	weir_mem_t *m = NULL;
-	aclError e = copy_args(api, dst, src, count, kind, &wk, &m);
+	aclError e = weir_acl_copy_args(api, dst, src, count, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
 	weir_stream_t *s;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_mem_copy_async(m, dst, destMax, src, count, wk, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__mem_copy_async_found(m, dst, destMax, src, count, wk, s, found)
+	               : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_mem_copy_async(m, dst, destMax, src, count, wk, s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "copy task");
 	/* ACL: with pageable host memory the call returns once the copy (and
 	 * so everything queued before it) has finished. */
-	if (pageable(m, dst, src)) {
+	if (weir_acl_pageable(m, dst, src)) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api, "synchronous copy (pageable host memory)");
@@ -287,14 +298,14 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 
 /* The checks aclrtMemcpy2d and aclrtMemcpy2dAsync share, in ACL's order. An
  * empty copy returns ACL_SUCCESS with *m left NULL: nothing to do. */
-static aclError check_2d(const char *api, void *dst, size_t dpitch, const void *src,
+static aclError weir_acl_check_2d(const char *api, void *dst, size_t dpitch, const void *src,
                          size_t spitch, size_t width, size_t height, aclrtMemcpyKind kind,
                          int *wk, weir_mem_t **m)
 {
 	if (width == 0 || height == 0)
 		return ACL_SUCCESS;
 	weir_mem_t *mm;
-	aclError e = need_mem(api, &mm);
+	aclError e = weir_acl_need_mem(api, &mm);
 	if (e != ACL_SUCCESS)
 		return e;
 	switch ((int)kind) {
@@ -321,7 +332,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
 	static const char api[] = "aclrtMemcpy2d";
 	int wk = 0;
 	weir_mem_t *m = NULL;
-	aclError e = check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
+	aclError e = weir_acl_check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
 	int st = weir_mem_copy2d(m, dst, dpitch, src, spitch, width, height, wk);
@@ -335,15 +346,21 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 	static const char api[] = "aclrtMemcpy2dAsync";
 	int wk = 0;
 	weir_mem_t *m = NULL;
-	aclError e = check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
+	aclError e = weir_acl_check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
 	weir_stream_t *s;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_mem_copy2d_async(m, dst, dpitch, src, spitch, width, height, wk, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__mem_copy2d_async_found(m, dst, dpitch, src, spitch, width, height,
+	                                              wk, s, found)
+	               : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_mem_copy2d_async(m, dst, dpitch, src, spitch, width, height, wk, s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "2D copy task");
-	if (pageable(m, dst, src)) {
+	if (weir_acl_pageable(m, dst, src)) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api, "synchronous 2D copy (pageable host memory)");
@@ -355,7 +372,7 @@ ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, si
 {
 	static const char api[] = "aclrtGetMemInfo";
 	weir_mem_t *m;
-	aclError e = need_mem(api, &m);
+	aclError e = weir_acl_need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!free || !total)

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_event.c - aclrt* event calls, both of ACL's event models.
+ * acl_compat/runtime/event.c - aclrt* event calls, both of ACL's event models.
  *
  *  - Legacy (aclrtCreateEvent, aclrtCreateEventWithFlag): a weir FLAG event.
  *    Record sets the flag when it runs, aclrtResetEvent is a stream task that
@@ -160,8 +160,12 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stre
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_event_record(ev.ev, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__event_record_found(ev.ev, found) : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_event_record(ev.ev, s);
 	if (st == WEIR_EFOREIGN)
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
 		                      "event %p belongs to device %u, the stream to another device",
@@ -183,8 +187,12 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
 		                      "event %p was created by aclrtCreateEventExWithFlag; "
 		                      "Ex events cannot be reset (record again instead)", event);
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_event_reset(ev.ev, s);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__event_reset_found(ev.ev, found) : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_event_reset(ev.ev, s);
 	if (st == WEIR_EFOREIGN)
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
 		                      "event %p belongs to device %u, the stream to another device",
@@ -201,14 +209,19 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	if (ev.model == WEIR_ACL_EV_EX && !(ev.flags & ACL_EVENT_SYNC))
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	if (ev.model == WEIR_ACL_EV_EX && !(ev.flags & ACL_EVENT_SYNC)) {
+		weir__rcu_read_unlock();
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
 		                      "Ex event %p was created without ACL_EVENT_SYNC and cannot be "
 		                      "waited on", event);
+	}
 	if (ev.model == WEIR_ACL_EV_LEGACY && !(ev.flags & ACL_EVENT_SYNC)) {
 		bool recorded = false;
 		int st = weir_event_recorded(ev.ev, &recorded);
+		if (st != WEIR_OK || !recorded)
+			weir__rcu_read_unlock();
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api, "reading the event's state");
 		if (!recorded)
@@ -217,7 +230,10 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const
 			                      "first (only ACL_EVENT_SYNC events may be waited on "
 			                      "before their record)", event);
 	}
-	int st = weir_stream_wait_event(s, ev.ev);
+	int st = found ? weir__stream_wait_event_found(found, ev.ev) : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_stream_wait_event(s, ev.ev);
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(st, s, api, "queueing the wait");
 	return ACL_SUCCESS;

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_status.c - the facade's one error path: the weir-status ->
+ * acl_compat/runtime/status.c - the facade's one error path: the weir-status ->
  * ACL-code table, the per-thread last error (aclrtGetLastError /
  * aclrtPeekAtLastError) and the recent-message log (aclGetRecentErrMsg).
  *

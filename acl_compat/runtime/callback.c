@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_callback.c - host callbacks, both of ACL's models.
+ * acl_compat/runtime/callback.c - host callbacks, both of ACL's models.
  *
  *  - Model B, aclrtLaunchHostFunc: weir_launch_host(); fn runs on the
  *    device's host-callback thread and always blocks its stream.
@@ -267,8 +267,13 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userDat
 		                      (int)blockType);
 	if (!fn)
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api, "fn is NULL");
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_launch_callback(s, fn, userData, blockType == ACL_CALLBACK_BLOCK);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	bool block = blockType == ACL_CALLBACK_BLOCK;
+	int st = found ? weir__launch_callback_found(found, fn, userData, block) : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_launch_callback(s, fn, userData, block);
 	if (st == WEIR_ENOSUB)
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_NO_CB_REG, api,
 		                      "stream %p has no subscribed report thread "
@@ -284,8 +289,12 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
 	weir_stream_t *s;
 	if (!fn)
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api, "fn is NULL");
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	int st = weir_launch_host(s, fn, args);
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = found ? weir__launch_host_found(found, fn, args) : WEIR_EAGAIN;
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = weir_launch_host(s, fn, args);
 	if (st == WEIR_ESUBSCRIBED)
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_SUBSCRIBE, api,
 		                      "stream %p is subscribed for aclrtLaunchCallback; the two "

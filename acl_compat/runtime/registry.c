@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_registry.c - the facade's handles, as a thin layer over the
+ * acl_compat/runtime/registry.c - the facade's handles, as a thin layer over the
  * library's one handle registry (base/registry.h); see acl_state.h for the
  * rules it keeps.
  *
@@ -23,7 +23,7 @@ static const char *const weir_acl_kind_name[WEIR_ACL_OBJ__COUNT] = {
 };
 
 /* A: relaxed - set by weir__acl_reg_init() before aclInit publishes the
- * runtime (R1/A1 in acl_init.c orders it for every later call); 0 before
+ * runtime (R1/A1 in runtime/init.c orders it for every later call); 0 before
  * the first aclInit, and no handle ever has type 0, so lookups then fail. */
 static _Atomic uint32_t weir_acl_type[WEIR_ACL_OBJ__COUNT];
 

@@ -1,6 +1,6 @@
 /*
- * acl_compat/acl_config.c - the aclInit JSON configuration reader (see
- * acl_config.h for what it accepts).
+ * acl_compat/runtime/config.c - the aclInit JSON configuration reader (see
+ * runtime/config.h for what it accepts).
  *
  * A recursive-descent reader over [p, end): one function per RFC 8259
  * production, depth bounded by WEIR_ACL_CFG_MAX_DEPTH (so the C stack is
@@ -15,7 +15,7 @@
  * object) is recorded once and the reader goes on, so that a document that is
  * also malformed reports the syntax error.
  */
-#include "acl_compat/acl_config.h"
+#include "acl_compat/runtime/config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@
 
 enum jtype { J_ERR = -1, J_OBJECT, J_ARRAY, J_STRING, J_NUMBER, J_TRUE, J_FALSE, J_NULL };
 
-static const char *const jtype_name[] = {
+static const char *const weir_acl_jtype_name[] = {
 	[J_OBJECT] = "an object", [J_ARRAY] = "an array", [J_STRING] = "a string",
 	[J_NUMBER] = "a number", [J_TRUE] = "true", [J_FALSE] = "false", [J_NULL] = "null",
 };
@@ -63,7 +63,7 @@ static const struct {
 	                     WEIR_ACL_CFG_ERR_MSG_MODE },
 };
 
-struct jreader {
+struct weir_acl_jreader {
 	const unsigned char *p, *start, *end;
 	struct weir_acl_config *out;
 	char *msg;
@@ -76,9 +76,9 @@ struct jreader {
 	char val[WEIR_ACL_CFG_VALUE_MAX + 1];
 };
 
-static void set_msg(struct jreader *j, const char *fmt, ...)
+static void weir_acl_set_msg(struct weir_acl_jreader *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static void set_msg(struct jreader *j, const char *fmt, ...)
+static void weir_acl_set_msg(struct weir_acl_jreader *j, const char *fmt, ...)
 {
 	if (!j->msg || !j->msgsz)
 		return;
@@ -89,26 +89,26 @@ static void set_msg(struct jreader *j, const char *fmt, ...)
 }
 
 /* A syntax error at the current position; stops the reader. */
-static enum jtype syntax(struct jreader *j, const char *what)
+static enum jtype weir_acl_syntax(struct weir_acl_jreader *j, const char *what)
 {
 	if (!j->syntax_err) {
 		j->syntax_err = true;
-		set_msg(j, "not valid JSON (near byte %zu: %s)", (size_t)(j->p - j->start), what);
+		weir_acl_set_msg(j, "not valid JSON (near byte %zu: %s)", (size_t)(j->p - j->start), what);
 	}
 	return J_ERR;
 }
 
-static void ws(struct jreader *j)
+static void weir_acl_ws(struct weir_acl_jreader *j)
 {
 	while (j->p < j->end &&
 	       (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
 		j->p++;
 }
 
-static int peek(const struct jreader *j) { return j->p < j->end ? *j->p : -1; }
+static int weir_acl_peek(const struct weir_acl_jreader *j) { return j->p < j->end ? *j->p : -1; }
 
 /* Append one byte to the current scalar (counting past the buffer). */
-static void val_put(struct jreader *j, unsigned char c)
+static void weir_acl_val_put(struct weir_acl_jreader *j, unsigned char c)
 {
 	if (j->vlen < WEIR_ACL_CFG_VALUE_MAX)
 		j->val[j->vlen] = (char)c;
@@ -117,7 +117,7 @@ static void val_put(struct jreader *j, unsigned char c)
 
 /* Bytes of the valid UTF-8 sequence at j->p (RFC 3629, table 3-7 of
  * Unicode), 0 if there is none. */
-static size_t utf8_len(const struct jreader *j)
+static size_t weir_acl_utf8_len(const struct weir_acl_jreader *j)
 {
 	const unsigned char *s = j->p;
 	size_t left = (size_t)(j->end - s);
@@ -151,7 +151,7 @@ static size_t utf8_len(const struct jreader *j)
 }
 
 /* Four hex digits of a \u escape. */
-static bool hex4(struct jreader *j, unsigned *v)
+static bool weir_acl_hex4(struct weir_acl_jreader *j, unsigned *v)
 {
 	*v = 0;
 	if (j->end - j->p < 4)
@@ -174,9 +174,9 @@ static bool hex4(struct jreader *j, unsigned *v)
 
 /* The code point of a \u escape (j->p after "\u"), joining a surrogate
  * pair; a lone surrogate is U+FFFD. */
-static bool code_point(struct jreader *j, unsigned *cp)
+static bool weir_acl_code_point(struct weir_acl_jreader *j, unsigned *cp)
 {
-	if (!hex4(j, cp))
+	if (!weir_acl_hex4(j, cp))
 		return false;
 	if (*cp >= 0xDC00 && *cp <= 0xDFFF) {
 		*cp = 0xFFFD; /* a low surrogate alone */
@@ -185,7 +185,7 @@ static bool code_point(struct jreader *j, unsigned *cp)
 			const unsigned char *save = j->p;
 			unsigned lo;
 			j->p += 2;
-			if (!hex4(j, &lo))
+			if (!weir_acl_hex4(j, &lo))
 				return false;
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
 				*cp = 0x10000u + ((*cp - 0xD800u) << 10) + (lo - 0xDC00u);
@@ -199,127 +199,127 @@ static bool code_point(struct jreader *j, unsigned *cp)
 }
 
 /* A string (j->p at its opening quote), decoded into the scalar buffer. */
-static enum jtype string(struct jreader *j)
+static enum jtype weir_acl_string(struct weir_acl_jreader *j)
 {
 	j->p++; /* '"' */
 	j->vlen = 0;
 	for (;;) {
 		if (j->p >= j->end)
-			return syntax(j, "unterminated string");
+			return weir_acl_syntax(j, "unterminated string");
 		unsigned char c = *j->p;
 		if (c == '"') {
 			j->p++;
 			break;
 		}
 		if (c < 0x20)
-			return syntax(j, "control character in a string");
+			return weir_acl_syntax(j, "control character in a string");
 		if (c >= 0x80) {
-			size_t n = utf8_len(j);
+			size_t n = weir_acl_utf8_len(j);
 			if (n == 0)
-				return syntax(j, "invalid UTF-8 in a string");
+				return weir_acl_syntax(j, "invalid UTF-8 in a string");
 			for (size_t i = 0; i < n; i++)
-				val_put(j, j->p[i]);
+				weir_acl_val_put(j, j->p[i]);
 			j->p += n;
 			continue;
 		}
 		j->p++;
 		if (c != '\\') {
-			val_put(j, c);
+			weir_acl_val_put(j, c);
 			continue;
 		}
 		if (j->p >= j->end)
-			return syntax(j, "unterminated string");
+			return weir_acl_syntax(j, "unterminated string");
 		unsigned char e = *j->p++;
 		switch (e) {
-		case '"': case '\\': case '/': val_put(j, e); break;
-		case 'b': val_put(j, '\b'); break;
-		case 'f': val_put(j, '\f'); break;
-		case 'n': val_put(j, '\n'); break;
-		case 'r': val_put(j, '\r'); break;
-		case 't': val_put(j, '\t'); break;
+		case '"': case '\\': case '/': weir_acl_val_put(j, e); break;
+		case 'b': weir_acl_val_put(j, '\b'); break;
+		case 'f': weir_acl_val_put(j, '\f'); break;
+		case 'n': weir_acl_val_put(j, '\n'); break;
+		case 'r': weir_acl_val_put(j, '\r'); break;
+		case 't': weir_acl_val_put(j, '\t'); break;
 		case 'u': {
 			unsigned cp;
-			if (!code_point(j, &cp))
-				return syntax(j, "bad \\u escape");
+			if (!weir_acl_code_point(j, &cp))
+				return weir_acl_syntax(j, "bad \\u escape");
 			if (cp < 0x80) {
-				val_put(j, (unsigned char)cp);
+				weir_acl_val_put(j, (unsigned char)cp);
 			} else if (cp < 0x800) {
-				val_put(j, (unsigned char)(0xC0 | cp >> 6));
-				val_put(j, (unsigned char)(0x80 | (cp & 0x3F)));
+				weir_acl_val_put(j, (unsigned char)(0xC0 | cp >> 6));
+				weir_acl_val_put(j, (unsigned char)(0x80 | (cp & 0x3F)));
 			} else if (cp < 0x10000) {
-				val_put(j, (unsigned char)(0xE0 | cp >> 12));
-				val_put(j, (unsigned char)(0x80 | ((cp >> 6) & 0x3F)));
-				val_put(j, (unsigned char)(0x80 | (cp & 0x3F)));
+				weir_acl_val_put(j, (unsigned char)(0xE0 | cp >> 12));
+				weir_acl_val_put(j, (unsigned char)(0x80 | ((cp >> 6) & 0x3F)));
+				weir_acl_val_put(j, (unsigned char)(0x80 | (cp & 0x3F)));
 			} else {
-				val_put(j, (unsigned char)(0xF0 | cp >> 18));
-				val_put(j, (unsigned char)(0x80 | ((cp >> 12) & 0x3F)));
-				val_put(j, (unsigned char)(0x80 | ((cp >> 6) & 0x3F)));
-				val_put(j, (unsigned char)(0x80 | (cp & 0x3F)));
+				weir_acl_val_put(j, (unsigned char)(0xF0 | cp >> 18));
+				weir_acl_val_put(j, (unsigned char)(0x80 | ((cp >> 12) & 0x3F)));
+				weir_acl_val_put(j, (unsigned char)(0x80 | ((cp >> 6) & 0x3F)));
+				weir_acl_val_put(j, (unsigned char)(0x80 | (cp & 0x3F)));
 			}
 			break;
 		}
 		default:
 			j->p--;
-			return syntax(j, "unknown escape");
+			return weir_acl_syntax(j, "unknown escape");
 		}
 	}
 	j->val[j->vlen < WEIR_ACL_CFG_VALUE_MAX ? j->vlen : WEIR_ACL_CFG_VALUE_MAX] = '\0';
 	return J_STRING;
 }
 
-static bool digit(const struct jreader *j)
+static bool weir_acl_digit(const struct weir_acl_jreader *j)
 {
 	return j->p < j->end && *j->p >= '0' && *j->p <= '9';
 }
 
 /* A number; its text goes into the scalar buffer. */
-static enum jtype number(struct jreader *j)
+static enum jtype weir_acl_number(struct weir_acl_jreader *j)
 {
 	const unsigned char *s = j->p;
-	if (peek(j) == '-')
+	if (weir_acl_peek(j) == '-')
 		j->p++;
-	if (!digit(j))
-		return syntax(j, "expected a value");
+	if (!weir_acl_digit(j))
+		return weir_acl_syntax(j, "expected a value");
 	if (*j->p == '0')
 		j->p++;
 	else
-		while (digit(j))
+		while (weir_acl_digit(j))
 			j->p++;
-	if (peek(j) == '.') {
+	if (weir_acl_peek(j) == '.') {
 		j->p++;
-		if (!digit(j))
-			return syntax(j, "expected a digit after '.'");
-		while (digit(j))
+		if (!weir_acl_digit(j))
+			return weir_acl_syntax(j, "expected a digit after '.'");
+		while (weir_acl_digit(j))
 			j->p++;
 	}
-	if (peek(j) == 'e' || peek(j) == 'E') {
+	if (weir_acl_peek(j) == 'e' || weir_acl_peek(j) == 'E') {
 		j->p++;
-		if (peek(j) == '+' || peek(j) == '-')
+		if (weir_acl_peek(j) == '+' || weir_acl_peek(j) == '-')
 			j->p++;
-		if (!digit(j))
-			return syntax(j, "expected a digit in the exponent");
-		while (digit(j))
+		if (!weir_acl_digit(j))
+			return weir_acl_syntax(j, "expected a digit in the exponent");
+		while (weir_acl_digit(j))
 			j->p++;
 	}
 	j->vlen = 0;
 	for (; s < j->p; s++)
-		val_put(j, *s);
+		weir_acl_val_put(j, *s);
 	j->val[j->vlen < WEIR_ACL_CFG_VALUE_MAX ? j->vlen : WEIR_ACL_CFG_VALUE_MAX] = '\0';
 	return J_NUMBER;
 }
 
-static enum jtype literal(struct jreader *j, const char *lit, enum jtype t)
+static enum jtype weir_acl_literal(struct weir_acl_jreader *j, const char *lit, enum jtype t)
 {
 	size_t n = strlen(lit);
 	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
-		return syntax(j, "expected a value");
+		return weir_acl_syntax(j, "expected a value");
 	j->p += n;
 	return t;
 }
 
 /* Write at most 64 bytes of the scalar for a message: cut at a character
  * boundary, control characters as '?'. */
-static void shown(const struct jreader *j, char out[72])
+static void weir_acl_shown(const struct weir_acl_jreader *j, char out[72])
 {
 	size_t n = j->vlen < WEIR_ACL_CFG_VALUE_MAX ? j->vlen : WEIR_ACL_CFG_VALUE_MAX;
 	if (n > 64) {
@@ -335,9 +335,9 @@ static void shown(const struct jreader *j, char out[72])
 }
 
 /* A configuration error naming the key; the first one is kept. */
-static void cfg_error(struct jreader *j, enum jkey k, const char *fmt, ...)
+static void weir_acl_cfg_error(struct weir_acl_jreader *j, enum jkey k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void cfg_error(struct jreader *j, enum jkey k, const char *fmt, ...)
+static void weir_acl_cfg_error(struct weir_acl_jreader *j, enum jkey k, const char *fmt, ...)
 {
 	if (j->cfg_err || j->syntax_err)
 		return;
@@ -355,7 +355,7 @@ static void cfg_error(struct jreader *j, enum jkey k, const char *fmt, ...)
 
 /* The scalar as an unsigned decimal <= max: digits only (a string may hold
  * leading zeros), no NUL inside, no overflow. */
-static bool as_u64(const struct jreader *j, uint64_t max, uint64_t *out)
+static bool weir_acl_as_u64(const struct weir_acl_jreader *j, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	if (j->vlen == 0 || j->vlen > WEIR_ACL_CFG_VALUE_MAX)
@@ -373,25 +373,25 @@ static bool as_u64(const struct jreader *j, uint64_t max, uint64_t *out)
 }
 
 /* Key k's value, of type t, has just been read: check it and store it. */
-static void key_value(struct jreader *j, enum jkey k, enum jtype t)
+static void weir_acl_key_value(struct weir_acl_jreader *j, enum jkey k, enum jtype t)
 {
 	struct weir_acl_config *c = j->out;
 	char v[72];
 	if (k == K_WEIR || k == K_DEFDEV) {
 		/* the object's keys were stored while it was read */
 		if (t != J_OBJECT)
-			cfg_error(j, k, "%s is not an object", jtype_name[t]);
+			weir_acl_cfg_error(j, k, "%s is not an object", weir_acl_jtype_name[t]);
 		return;
 	}
 #ifndef WEIR_BUSTED_JSON_TRUNCATE
 	if (t != J_STRING && t != J_NUMBER) {
-		cfg_error(j, k, "%s is not %s", jtype_name[t],
+		weir_acl_cfg_error(j, k, "%s is not %s", weir_acl_jtype_name[t],
 		          k == K_CPUS ? "a string (a CPU list)"
 		                      : "an unsigned number (or a string holding one)");
 		return;
 	}
 	if (j->vlen > WEIR_ACL_CFG_VALUE_MAX) {
-		cfg_error(j, k, "the value is longer than %u bytes (%zu)", WEIR_ACL_CFG_VALUE_MAX,
+		weir_acl_cfg_error(j, k, "the value is longer than %u bytes (%zu)", WEIR_ACL_CFG_VALUE_MAX,
 		          j->vlen);
 		return;
 	}
@@ -405,7 +405,7 @@ static void key_value(struct jreader *j, enum jkey k, enum jtype t)
 #endif
 	if (k == K_CPUS) {
 		if (memchr(j->val, '\0', j->vlen)) {
-			cfg_error(j, k, "the value holds a NUL character");
+			weir_acl_cfg_error(j, k, "the value holds a NUL character");
 			return;
 		}
 		memcpy(c->cpus, j->val, j->vlen);
@@ -414,23 +414,23 @@ static void key_value(struct jreader *j, enum jkey k, enum jtype t)
 		return;
 	}
 	uint64_t x;
-	if (!as_u64(j, jkeys[k].max, &x)) {
-		shown(j, v);
+	if (!weir_acl_as_u64(j, jkeys[k].max, &x)) {
+		weir_acl_shown(j, v);
 		if (k == K_DEFAULT_DEVICE)
-			cfg_error(j, k, "\"%s\" is not a device id (0 to %llu)", v,
+			weir_acl_cfg_error(j, k, "\"%s\" is not a device id (0 to %llu)", v,
 			          (unsigned long long)jkeys[k].max);
 		else if (k == K_ERR_MSG_MODE)
-			cfg_error(j, k, "\"%s\" is not 0 or 1", v);
-		else if (k == K_MEM && as_u64(j, UINT64_MAX, &x))
-			cfg_error(j, k, "%llu bytes per device cannot be reserved (at most %llu)",
+			weir_acl_cfg_error(j, k, "\"%s\" is not 0 or 1", v);
+		else if (k == K_MEM && weir_acl_as_u64(j, UINT64_MAX, &x))
+			weir_acl_cfg_error(j, k, "%llu bytes per device cannot be reserved (at most %llu)",
 			          (unsigned long long)x, (unsigned long long)jkeys[k].max);
 		else
-			cfg_error(j, k, "\"%s\" is not a valid unsigned number (at most %llu)", v,
+			weir_acl_cfg_error(j, k, "\"%s\" is not a valid unsigned number (at most %llu)", v,
 			          (unsigned long long)jkeys[k].max);
 		return;
 	}
 	if (k == K_MEM && x != 0 && x < WEIR_ACL_CFG_MEM_CAPACITY_MIN) {
-		cfg_error(j, k, "%llu bytes per device is below the smallest capacity, %llu "
+		weir_acl_cfg_error(j, k, "%llu bytes per device is below the smallest capacity, %llu "
 		          "(0 means the default)", (unsigned long long)x,
 		          (unsigned long long)WEIR_ACL_CFG_MEM_CAPACITY_MIN);
 		return;
@@ -450,7 +450,7 @@ static void key_value(struct jreader *j, enum jkey k, enum jtype t)
 }
 
 /* The key just read (in the scalar buffer) inside an object of context ctx. */
-static enum jkey key_of(const struct jreader *j, enum jctx ctx)
+static enum jkey weir_acl_key_of(const struct weir_acl_jreader *j, enum jctx ctx)
 {
 	if (ctx == CTX_NONE || j->vlen > WEIR_ACL_CFG_VALUE_MAX)
 		return K_NONE;
@@ -461,88 +461,88 @@ static enum jkey key_of(const struct jreader *j, enum jctx ctx)
 	return K_NONE;
 }
 
-static enum jtype value(struct jreader *j, unsigned depth, enum jctx ctx);
+static enum jtype weir_acl_value(struct weir_acl_jreader *j, unsigned depth, enum jctx ctx);
 
-static enum jtype object(struct jreader *j, unsigned depth, enum jctx ctx)
+static enum jtype weir_acl_object(struct weir_acl_jreader *j, unsigned depth, enum jctx ctx)
 {
 	j->p++; /* '{' */
-	ws(j);
-	if (peek(j) == '}') {
+	weir_acl_ws(j);
+	if (weir_acl_peek(j) == '}') {
 		j->p++;
 		return J_OBJECT;
 	}
 	for (;;) {
-		ws(j);
-		if (peek(j) != '"')
-			return syntax(j, "expected a string key");
-		if (string(j) == J_ERR)
+		weir_acl_ws(j);
+		if (weir_acl_peek(j) != '"')
+			return weir_acl_syntax(j, "expected a string key");
+		if (weir_acl_string(j) == J_ERR)
 			return J_ERR;
-		enum jkey k = key_of(j, ctx);
-		ws(j);
-		if (peek(j) != ':')
-			return syntax(j, "expected ':'");
+		enum jkey k = weir_acl_key_of(j, ctx);
+		weir_acl_ws(j);
+		if (weir_acl_peek(j) != ':')
+			return weir_acl_syntax(j, "expected ':'");
 		j->p++;
-		enum jtype t = value(j, depth + 1,
+		enum jtype t = weir_acl_value(j, depth + 1,
 		                     k == K_WEIR ? CTX_WEIR : k == K_DEFDEV ? CTX_DEFDEV : CTX_NONE);
 		if (t == J_ERR)
 			return J_ERR;
 		if (k != K_NONE)
-			key_value(j, k, t);
-		ws(j);
-		if (peek(j) == ',') {
+			weir_acl_key_value(j, k, t);
+		weir_acl_ws(j);
+		if (weir_acl_peek(j) == ',') {
 			j->p++;
 			continue;
 		}
-		if (peek(j) == '}') {
+		if (weir_acl_peek(j) == '}') {
 			j->p++;
 			return J_OBJECT;
 		}
-		return syntax(j, "expected ',' or '}'");
+		return weir_acl_syntax(j, "expected ',' or '}'");
 	}
 }
 
-static enum jtype array(struct jreader *j, unsigned depth)
+static enum jtype weir_acl_array(struct weir_acl_jreader *j, unsigned depth)
 {
 	j->p++; /* '[' */
-	ws(j);
-	if (peek(j) == ']') {
+	weir_acl_ws(j);
+	if (weir_acl_peek(j) == ']') {
 		j->p++;
 		return J_ARRAY;
 	}
 	for (;;) {
 		/* elements are never configuration values, at any depth */
-		if (value(j, depth + 1, CTX_NONE) == J_ERR)
+		if (weir_acl_value(j, depth + 1, CTX_NONE) == J_ERR)
 			return J_ERR;
-		ws(j);
-		if (peek(j) == ',') {
+		weir_acl_ws(j);
+		if (weir_acl_peek(j) == ',') {
 			j->p++;
 			continue;
 		}
-		if (peek(j) == ']') {
+		if (weir_acl_peek(j) == ']') {
 			j->p++;
 			return J_ARRAY;
 		}
-		return syntax(j, "expected ',' or ']'");
+		return weir_acl_syntax(j, "expected ',' or ']'");
 	}
 }
 
 /* One value at nesting depth `depth` (the top level is 0); ctx applies if
  * it is an object. */
-static enum jtype value(struct jreader *j, unsigned depth, enum jctx ctx)
+static enum jtype weir_acl_value(struct weir_acl_jreader *j, unsigned depth, enum jctx ctx)
 {
-	ws(j);
-	switch (peek(j)) {
+	weir_acl_ws(j);
+	switch (weir_acl_peek(j)) {
 	case '{':
 	case '[':
 		if (depth >= WEIR_ACL_CFG_MAX_DEPTH)
-			return syntax(j, "nested deeper than 128 levels");
-		return *j->p == '{' ? object(j, depth, ctx) : array(j, depth);
-	case '"': return string(j);
-	case 't': return literal(j, "true", J_TRUE);
-	case 'f': return literal(j, "false", J_FALSE);
-	case 'n': return literal(j, "null", J_NULL);
-	case -1: return syntax(j, depth ? "unexpected end" : "empty document");
-	default: return number(j);
+			return weir_acl_syntax(j, "nested deeper than 128 levels");
+		return *j->p == '{' ? weir_acl_object(j, depth, ctx) : weir_acl_array(j, depth);
+	case '"': return weir_acl_string(j);
+	case 't': return weir_acl_literal(j, "true", J_TRUE);
+	case 'f': return weir_acl_literal(j, "false", J_FALSE);
+	case 'n': return weir_acl_literal(j, "null", J_NULL);
+	case -1: return weir_acl_syntax(j, depth ? "unexpected end" : "empty document");
+	default: return weir_acl_number(j);
 	}
 }
 _Static_assert(WEIR_ACL_CFG_MAX_DEPTH == 128, "the message above says 128");
@@ -557,7 +557,7 @@ int weir__acl_config_parse(const char *buf, size_t len, struct weir_acl_config *
                            char *msg, size_t msgsz)
 {
 	static const unsigned char none[1];
-	struct jreader j;
+	struct weir_acl_jreader j;
 	memset(&j, 0, sizeof j);
 	j.start = buf ? (const unsigned char *)buf : none;
 	j.p = j.start;
@@ -571,16 +571,16 @@ int weir__acl_config_parse(const char *buf, size_t len, struct weir_acl_config *
 	/* RFC 8259 section 8.1: a parser may ignore a leading byte order mark */
 	if (j.end - j.p >= 3 && j.p[0] == 0xEF && j.p[1] == 0xBB && j.p[2] == 0xBF)
 		j.p += 3;
-	enum jtype t = value(&j, 0, CTX_ROOT);
+	enum jtype t = weir_acl_value(&j, 0, CTX_ROOT);
 	if (t != J_ERR) {
-		ws(&j);
+		weir_acl_ws(&j);
 		if (j.p != j.end)
-			t = syntax(&j, "more after the document");
+			t = weir_acl_syntax(&j, "more after the document");
 	}
 	if (t == J_ERR)
 		return ACL_ERROR_PARSE_FILE;
 	if (t != J_OBJECT && !j.cfg_err) {
-		set_msg(&j, "the document is %s, not an object", jtype_name[t]);
+		weir_acl_set_msg(&j, "the document is %s, not an object", weir_acl_jtype_name[t]);
 		return ACL_ERROR_PARSE_FILE;
 	}
 	return j.cfg_err ? ACL_ERROR_PARSE_FILE : ACL_SUCCESS;

@@ -1,5 +1,5 @@
 /*
- * acl_compat/acl_stream.c - aclrt* stream calls. An aclrtStream is the
+ * acl_compat/runtime/stream.c - aclrt* stream calls. An aclrtStream is the
  * weir_stream_t pointer itself: weir validates it against its own registry
  * on every call (a destroyed or garbage handle gives WEIR_EHANDLE -> 107017,
  * never a dereference), and weir_stream_group() tells its context.
@@ -163,7 +163,7 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamAbort(aclrtStream stream)
 #define ACL_ATTR_OVERFLOW_BIT   (UINT64_C(1) << 32)
 #define ACL_ATTR_CACHE_OP_BIT   (UINT64_C(1) << 33)
 
-static aclError stream_attr_arg(aclrtStreamAttr type, const aclrtStreamAttrValue *value,
+static aclError weir_acl_stream_attr_arg(aclrtStreamAttr type, const aclrtStreamAttrValue *value,
                                 const char *api)
 {
 	if (!value)
@@ -177,7 +177,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream, aclrtSt
                                                      aclrtStreamAttrValue *value)
 {
 	static const char api[] = "aclrtSetStreamAttribute";
-	aclError rc = stream_attr_arg(stmAttrType, value, api);
+	aclError rc = weir_acl_stream_attr_arg(stmAttrType, value, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
 	if (stmAttrType == ACL_STREAM_ATTR_FAILURE_MODE)
@@ -218,7 +218,7 @@ ACL_FUNC_VISIBILITY aclError aclrtGetStreamAttribute(aclrtStream stream, aclrtSt
                                                      aclrtStreamAttrValue *value)
 {
 	static const char api[] = "aclrtGetStreamAttribute";
-	aclError rc = stream_attr_arg(stmAttrType, value, api);
+	aclError rc = weir_acl_stream_attr_arg(stmAttrType, value, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
 	weir_stream_t *s;

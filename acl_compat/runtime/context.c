@@ -1,15 +1,19 @@
 /*
- * acl_compat/acl_device.c - devices, contexts and the calling thread's
- * current context; stream-handle resolution for the other facade files.
+ * acl_compat/runtime/context.c - contexts, the calling thread's current
+ * context, and stream-handle resolution for the other facade files.
  *
  * A context is a weir stream group plus its default stream. Each device has a
  * default (primary) context, created by the first aclrtSetDevice in the
- * process and reference counted process-wide; explicit contexts come from
- * aclrtCreateContext. An aclrtContext is the context's registry handle
- * (acl_state.h), never its address. The current context is per thread: that
- * handle, validated through the registry on every use, so a context destroyed
- * or reset by another thread reads as "no context" (107002), and a stale
- * handle never names a context created later in its slot.
+ * process and reference counted process-wide (runtime/device.c); explicit
+ * contexts come from aclrtCreateContext. An aclrtContext is the context's
+ * registry handle (acl_state.h), never its address. The current context is
+ * per thread: that handle, validated through the registry on every use, so a
+ * context destroyed or reset by another thread reads as "no context"
+ * (107002), and a stale handle never names a context created later in its
+ * slot. The two rules of the current context that depend on devices (an
+ * implicit aclrtSetDevice of the configured default device; the fallback to
+ * the last set device's default context after aclrtDestroyContext) are
+ * runtime/device.c's (weir__acl_device_implicit, _fallback_current).
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
@@ -18,38 +22,32 @@
 
 #include <inttypes.h>
 
-struct weir_acl_dev {
-	uint64_t refs;                /* L: aclrtSetDevice count */
-	struct weir_acl_ctx *dctx;    /* L: the default context while refs > 0 */
-};
-
-static struct weir_acl_dev weir_acl_devs[WEIR_MAX_DEVICES]; /* L */
-/* A: relaxed - set by aclInit before any thread can use it (init happens
- * before, through the runtime publication R1/A1). */
-static _Atomic int32_t weir_acl_default_dev = -1;
-
 /* Per-thread state. */
 static _Thread_local aclrtContext weir_acl_cur;  /* a handle, looked up on every use */
-static _Thread_local int32_t weir_acl_last_set_dev = -1;
-static _Thread_local bool weir_acl_implicit_done;
-
-void weir__acl_set_default_device(int32_t dev)
-{
-	weir_store_relaxed(&weir_acl_default_dev, dev);
-}
 
 static void weir_acl_set_current(struct weir_acl_ctx *c)
 {
 	weir_acl_cur = c ? weir__acl_reg_handle(&c->obj) : NULL;
 }
 
+void weir__acl_ctx_set_current(struct weir_acl_ctx *c)
+{
+	weir_acl_set_current(c);
+}
+
+void weir__acl_ctx_forget_current(const struct weir_acl_ctx *c)
+{
+	if (weir_acl_cur == weir__acl_reg_handle(&c->obj))
+		weir_acl_set_current(NULL);
+}
+
 /* ------------------------------------------------------------------------ */
-/* Contexts                                                                  */
+/* Contexts                                                                 */
 /* ------------------------------------------------------------------------ */
 
 /* Create a context (group + default stream) and publish it. */
-static aclError weir_acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
-                                    struct weir_acl_ctx **out, const char *api)
+aclError weir__acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
+                              struct weir_acl_ctx **out, const char *api)
 {
 	struct weir_acl_ctx *c = weir__calloc(1, sizeof *c);
 	if (!c)
@@ -78,7 +76,7 @@ static aclError weir_acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_de
 }
 
 /* Unpublish a context: true if this call removed it (invariant 4). */
-static bool weir_acl_ctx_unpublish(struct weir_acl_ctx *c)
+bool weir__acl_ctx_unpublish(struct weir_acl_ctx *c)
 {
 	weir__rcu_read_lock();
 	bool won = weir__acl_reg_del_locked(&c->obj);
@@ -88,7 +86,7 @@ static bool weir_acl_ctx_unpublish(struct weir_acl_ctx *c)
 
 /* Destroy an unpublished context: drain its streams, then free it. Never
  * called with the facade lock held (draining may take long). */
-static int weir_acl_ctx_retire(struct weir_acl_ctx *c)
+int weir__acl_ctx_retire(struct weir_acl_ctx *c)
 {
 	int st = weir_group_destroy(c->group);
 	weir__acl_reg_free_deferred(&c->obj);
@@ -115,107 +113,7 @@ static bool weir_acl_ctx_lookup(const void *h, weir__acl_ctx_info_t *info)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Devices                                                                   */
-/* ------------------------------------------------------------------------ */
-
-static aclError weir_acl_check_dev(weir_runtime_t *rt, int32_t id, const char *api)
-{
-	if (!rt)
-		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
-		                      "aclInit has not been called (weir has no runtime yet)");
-	uint32_t n = weir_runtime_device_count(rt);
-	if (id < 0 || (uint32_t)id >= n)
-		return weir__acl_fail(ACL_ERROR_RT_INVALID_DEVICEID, api,
-		                      "device id %d is out of range [0, %u)", (int)id, (unsigned)n);
-	return ACL_SUCCESS;
-}
-
-static aclError weir_acl_set_device(int32_t id, const char *api)
-{
-	weir_runtime_t *rt = weir__acl_runtime();
-	aclError rc = weir_acl_check_dev(rt, id, api);
-	if (rc != ACL_SUCCESS)
-		return rc;
-	weir__acl_lock();
-	struct weir_acl_dev *d = &weir_acl_devs[id];
-	if (d->refs == 0) {
-		rc = weir_acl_ctx_create(rt, (uint32_t)id, true, &d->dctx, api);
-		if (rc != ACL_SUCCESS) {
-			weir__acl_unlock();
-			return rc;
-		}
-	}
-	d->refs++;
-	weir_acl_set_current(d->dctx);
-	weir_acl_last_set_dev = id;
-	weir__acl_unlock();
-	return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError aclrtSetDevice(int32_t deviceId)
-{
-	return weir_acl_set_device(deviceId, "aclrtSetDevice");
-}
-
-static aclError weir_acl_reset_device(int32_t id, bool force, const char *api)
-{
-	weir_runtime_t *rt = weir__acl_runtime();
-	aclError rc = weir_acl_check_dev(rt, id, api);
-	if (rc != ACL_SUCCESS)
-		return rc;
-	weir__acl_lock();
-	struct weir_acl_dev *d = &weir_acl_devs[id];
-	if (d->refs == 0) {
-		weir__acl_unlock();
-		return weir__acl_fail(ACL_ERROR_RT_CONTEXT_RELEASE_ERROR, api,
-		                      "device %d is not set (never set, or already reset)", (int)id);
-	}
-	d->refs = force ? 0 : d->refs - 1;
-	struct weir_acl_ctx *dead = NULL;
-	if (d->refs == 0) {
-		dead = d->dctx;
-		d->dctx = NULL;
-		if (!weir_acl_ctx_unpublish(dead))
-			dead = NULL; /* cannot happen: only this path unpublishes it */
-	}
-	weir__acl_unlock();
-	if (dead && weir_acl_cur == weir__acl_reg_handle(&dead->obj))
-		weir_acl_set_current(NULL);
-	if (dead && weir_acl_last_set_dev == id)
-		weir_acl_last_set_dev = -1;
-	if (dead) {
-		int st = weir_acl_ctx_retire(dead);
-		if (st != WEIR_OK)
-			return weir__acl_fail_weir(st, api, "draining the default context failed");
-	}
-	return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError aclrtResetDevice(int32_t deviceId)
-{
-	return weir_acl_reset_device(deviceId, false, "aclrtResetDevice");
-}
-
-ACL_FUNC_VISIBILITY aclError aclrtResetDeviceForce(int32_t deviceId)
-{
-	return weir_acl_reset_device(deviceId, true, "aclrtResetDeviceForce");
-}
-
-/* aclFinalize, lock held: forget every device's default context (the
- * registry clear and weir_runtime_destroy() release them). */
-void weir__acl_devices_reset_locked(void)
-{
-	for (size_t i = 0; i < WEIR_MAX_DEVICES; i++) {
-		weir_acl_devs[i].refs = 0;
-		weir_acl_devs[i].dctx = NULL;
-	}
-	weir_acl_set_current(NULL);
-	weir_acl_last_set_dev = -1;
-	weir_acl_implicit_done = false;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Current context                                                           */
+/* Current context                                                          */
 /* ------------------------------------------------------------------------ */
 
 aclError weir__acl_current_context(weir__acl_ctx_info_t *info)
@@ -224,17 +122,10 @@ aclError weir__acl_current_context(weir__acl_ctx_info_t *info)
 		weir__acl_set_reason("aclInit has not been called (weir has no runtime yet)");
 		return ACL_ERROR_UNINITIALIZE;
 	}
-	if (!weir_acl_cur && !weir_acl_implicit_done) {
-		int32_t dd = weir_load_relaxed(&weir_acl_default_dev);
-		if (dd >= 0) {
-			weir_acl_implicit_done = true;
-			aclError rc = weir_acl_set_device(dd, "implicit aclrtSetDevice (defaultDevice)");
-			if (rc != ACL_SUCCESS) {
-				weir__acl_set_reason("the configured default device %d could not be set",
-				                     (int)dd);
-				return rc;
-			}
-		}
+	if (!weir_acl_cur) {
+		aclError rc = weir__acl_device_implicit();
+		if (rc != ACL_SUCCESS)
+			return rc;
 	}
 	if (!weir_acl_cur) {
 		weir__acl_set_reason("this thread has no current context "
@@ -258,51 +149,8 @@ aclError weir__acl_current_device(int32_t *dev)
 	return rc;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtGetDevice(int32_t *deviceId)
-{
-	if (!deviceId)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDevice", "deviceId is NULL");
-	WEIR__ACL_TRY("aclrtGetDevice", weir__acl_current_device(deviceId));
-	return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError aclrtGetDeviceCount(uint32_t *count)
-{
-	if (!count)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDeviceCount", "count is NULL");
-	weir_runtime_t *rt = weir__acl_runtime();
-	if (!rt)
-		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, "aclrtGetDeviceCount",
-		                      "aclInit has not been called (weir has no runtime yet)");
-	*count = weir_runtime_device_count(rt);
-	return ACL_SUCCESS;
-}
-
-static aclError weir_acl_sync_device(int64_t ns, const char *api)
-{
-	weir__acl_ctx_info_t info;
-	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
-	int code = 0;
-	int st = weir_group_sync_code(info.group, ns, &code);
-	if (st != WEIR_OK)
-		return weir__acl_fail_weir_code(st, code, api, "synchronizing the current context");
-	return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
-{
-	return weir_acl_sync_device(WEIR_TIMEOUT_INFINITE, "aclrtSynchronizeDevice");
-}
-
-ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDeviceWithTimeout(int32_t timeout)
-{
-	int64_t ns;
-	WEIR__ACL_TRY("aclrtSynchronizeDeviceWithTimeout", weir__acl_timeout_ns(timeout, &ns));
-	return weir_acl_sync_device(ns, "aclrtSynchronizeDeviceWithTimeout");
-}
-
 /* ------------------------------------------------------------------------ */
-/* Context API                                                               */
+/* Context API                                                              */
 /* ------------------------------------------------------------------------ */
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t deviceId)
@@ -310,11 +158,11 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t d
 	if (!context)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtCreateContext", "context is NULL");
 	weir_runtime_t *rt = weir__acl_runtime();
-	aclError rc = weir_acl_check_dev(rt, deviceId, "aclrtCreateContext");
+	aclError rc = weir__acl_device_check(rt, deviceId, "aclrtCreateContext");
 	if (rc != ACL_SUCCESS)
 		return rc;
 	struct weir_acl_ctx *c;
-	rc = weir_acl_ctx_create(rt, (uint32_t)deviceId, false, &c, "aclrtCreateContext");
+	rc = weir__acl_ctx_create(rt, (uint32_t)deviceId, false, &c, "aclrtCreateContext");
 	if (rc != ACL_SUCCESS)
 		return rc;
 	weir_acl_set_current(c);
@@ -352,15 +200,9 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
 	if (weir_acl_cur == context) {
 		/* fall back to the default context of the device last set */
 		weir_acl_set_current(NULL);
-		if (weir_acl_last_set_dev >= 0) {
-			weir__acl_lock();
-			struct weir_acl_ctx *d = weir_acl_devs[weir_acl_last_set_dev].dctx;
-			if (d)
-				weir_acl_set_current(d);
-			weir__acl_unlock();
-		}
+		weir__acl_device_fallback_current();
 	}
-	int st = weir_acl_ctx_retire(c);
+	int st = weir__acl_ctx_retire(c);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "draining the context's streams failed");
 	return ACL_SUCCESS;
@@ -406,10 +248,13 @@ ACL_FUNC_VISIBILITY aclError aclrtCtxGetCurrentDefaultStream(aclrtStream *stream
 }
 
 /* ------------------------------------------------------------------------ */
-/* Stream resolution                                                         */
+/* Stream resolution                                                        */
 /* ------------------------------------------------------------------------ */
 
-static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_ctx)
+/* found != NULL: return inside a read-side section with the stream object
+ * (weir__acl_resolve_stream_found). The stream is looked up once. */
+static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_ctx,
+                                 struct weir_stream **found)
 {
 	weir__acl_ctx_info_t info;
 	aclError rc;
@@ -419,6 +264,10 @@ static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_
 			return rc;
 		if (!s) {
 			*out = info.dstream;
+			if (found) {
+				weir__rcu_read_lock();
+				*found = weir__stream_find(info.dstream, NULL);
+			}
 			return ACL_SUCCESS;
 		}
 	} else if (!weir__acl_runtime()) {
@@ -426,26 +275,39 @@ static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_
 		return ACL_ERROR_UNINITIALIZE;
 	}
 	weir_group_t *g = NULL;
-	int st = weir_stream_group((weir_stream_t *)s, &g);
-	if (st != WEIR_OK) {
+	weir__rcu_read_lock();
+	struct weir_stream *st = weir__stream_find((weir_stream_t *)s, &g);
+	if (!st) {
+		weir__rcu_read_unlock();
 		weir__acl_set_reason("stream %p is not a live stream (destroyed or never created)", s);
 		return ACL_ERROR_RT_INVALID_HANDLE;
 	}
 	if (check_ctx && g != info.group) {
+		weir__rcu_read_unlock();
 		weir__acl_set_reason("stream %p belongs to another context than this thread's "
 		                     "current one (device %u)", s, (unsigned)info.device);
 		return ACL_ERROR_RT_STREAM_CONTEXT;
 	}
 	*out = (weir_stream_t *)s;
+	if (found)
+		*found = st;
+	else
+		weir__rcu_read_unlock();
 	return ACL_SUCCESS;
 }
 
 aclError weir__acl_resolve_stream(aclrtStream s, weir_stream_t **out)
 {
-	return weir_acl_resolve(s, out, true);
+	return weir_acl_resolve(s, out, true, NULL);
+}
+
+aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
+                                        struct weir_stream **found)
+{
+	return weir_acl_resolve(s, out, true, found);
 }
 
 aclError weir__acl_resolve_stream_any(aclrtStream s, weir_stream_t **out)
 {
-	return weir_acl_resolve(s, out, false);
+	return weir_acl_resolve(s, out, false, NULL);
 }
