@@ -258,7 +258,7 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 	struct weir_task *t = weir__task_alloc();
 	if (!t)
 		return WEIR_ENOMEM;
-	struct weir_event *e = event_lookup(eh);
+	struct weir_event *e = weir__event_lookup(eh);
 	int rc;
 	if (!e)
 		rc = WEIR_EHANDLE;
@@ -268,6 +268,10 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 		rc = WEIR_ENOTSUP;
 	else
 		rc = weir__stream_admit(st);
+	/* The task's reference (invariant 5). tryref: a destroy that raced
+	 * the lookup may already have dropped the last one (obj.h O2). */
+	if (!rc && !weir__event_tryref(e))
+		rc = WEIR_EHANDLE;
 	if (rc) {
 		weir__task_free(t);
 		return rc;
@@ -281,11 +285,11 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 	} else if (kind == WEIR_TK_WAIT) {
 		t->u.ev.gen = weir_load_relaxed(&e->rec_gen);
 		if (!(e->flags & WEIR_EVENT_FLAG) && t->u.ev.gen == 0) {
+			weir__event_put(e);
 			weir__task_free(t);   /* never recorded: complete already */
 			return WEIR_OK;
 		}
 	}
-	weir__event_get(e); /* the task's reference (invariant 5) */
 	weir__stream_push_admitted(st, t);
 	return WEIR_OK;
 }

@@ -290,7 +290,7 @@ int weir__stream_push(struct weir_stream *st, struct weir_task *t)
 /* weir/sched.h (library-internal): the one lookup of a facade's enqueue. */
 struct weir_stream *weir__stream_find(const weir_stream_t *h, weir_group_t **g)
 {
-	struct weir_stream *st = stream_lookup(h);
+	struct weir_stream *st = weir__stream_lookup(h);
 	if (st && g)
 		*g = (weir_group_t *)WEIR__HANDLE(st->g);
 	return st;
