@@ -13,6 +13,8 @@
  *   p_lookup(h)       inside weir__rcu_read_lock(): the live T named by h, or
  *                     NULL (stale, recycled, garbage or wrong-type handle)
  *   p_get(h)          lookup + a reference, RCU entered and left here
+ *   p_handle(x)       the handle users hold for x, as H * (the one way an
+ *                     object becomes a handle; no cast at the call sites)
  *   p_ref(x)          one more reference (the caller holds one, or found x
  *                     published under RCU: invariant O2)
  *   p_tryref(x)       a reference unless the count already reached zero
@@ -92,6 +94,10 @@ static inline bool weir__ref_put(_Atomic uint32_t *refs)
 	{                                                                           \
 		struct weir_obj *o_ = weir__reg_lookup(h, (type_id));               \
 		return o_ ? caa_container_of(o_, T, obj) : NULL;                    \
+	}                                                                           \
+	static inline H *p##_handle(const T *x)                                     \
+	{                                                                           \
+		return (H *)WEIR__HANDLE(x);                                        \
 	}                                                                           \
 	static inline void p##_ref(T *x) { weir__ref_get(&x->refs); }               \
 	static inline bool p##_tryref(T *x) { return weir__ref_get_unless_zero(&x->refs); } \

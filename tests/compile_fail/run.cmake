@@ -1,9 +1,15 @@
 # run.cmake - the compile-fail check of the public handle types (CTest
 # compat_handle_types). Called as
-#   cmake -DCC=<compiler> -DINC=<include dir> -DSRC=<handle_types.c> -DCASES=<n> -P run.cmake
+#   cmake -DCC=<compiler> -DINC=<include dirs, |-separated> -DSRC=<file.c> -DCASES=<n>
+#         [-DDEFS=<-D flags, |-separated>] -P run.cmake
 # Case 0 must compile; cases 1..n must fail with an "incompatible pointer"
 # diagnostic (and not for some other reason, such as a missing header).
-set(_flags -std=c11 -fsyntax-only -Werror=incompatible-pointer-types -I${INC})
+string(REPLACE "|" ";" _defs "${DEFS}")
+string(REPLACE "|" ";" _incs "${INC}")
+set(_flags -std=c11 -fsyntax-only -Werror=incompatible-pointer-types ${_defs})
+foreach(d IN LISTS _incs)
+  list(APPEND _flags -I${d})
+endforeach()
 set(_bad "")
 foreach(c RANGE 0 ${CASES})
   execute_process(COMMAND ${CC} ${_flags} -DWEIR_CASE=${c} ${SRC}
