@@ -5,11 +5,16 @@
  *
  * An object type T embeds `struct weir_obj obj` and `_Atomic uint32_t refs`
  * (where it sits in T is T's choice: a hot refcount may want its own cache
- * line). WEIR_OBJ_DEFINE(p, T, type_id, free_fn) generates, static inline:
+ * line). WEIR_OBJ_DEFINE(p, T, H, type_id, free_fn) generates, static inline
+ * (H is the public handle type, an opaque struct that is never defined, e.g.
+ * struct weir_stream_handle for weir_stream_t; `void` where the public type is
+ * void *, as in the ACL facade):
  *
  *   p_lookup(h)       inside weir__rcu_read_lock(): the live T named by h, or
  *                     NULL (stale, recycled, garbage or wrong-type handle)
  *   p_get(h)          lookup + a reference, RCU entered and left here
+ *   p_handle(x)       the handle users hold for x, as H * (the one way an
+ *                     object becomes a handle; no cast at the call sites)
  *   p_ref(x)          one more reference (the caller holds one, or found x
  *                     published under RCU: invariant O2)
  *   p_tryref(x)       a reference unless the count already reached zero
@@ -82,15 +87,21 @@ static inline bool weir__ref_put(_Atomic uint32_t *refs)
 	return old == 1;
 }
 
-#define WEIR_OBJ_DEFINE(p, T, type_id, free_fn)                                     \
-	static inline T *p##_lookup(const void *h)                                  \
+/* The handle argument is `const H *`, not `const void *`, so that passing an
+ * internal object (T *) where a handle is expected does not compile. */
+#define WEIR_OBJ_DEFINE(p, T, H, type_id, free_fn)                                  \
+	static inline T *p##_lookup(const H *h)                                     \
 	{                                                                           \
 		struct weir_obj *o_ = weir__reg_lookup(h, (type_id));               \
 		return o_ ? caa_container_of(o_, T, obj) : NULL;                    \
 	}                                                                           \
+	static inline H *p##_handle(const T *x)                                     \
+	{                                                                           \
+		return (H *)WEIR__HANDLE(x);                                        \
+	}                                                                           \
 	static inline void p##_ref(T *x) { weir__ref_get(&x->refs); }               \
 	static inline bool p##_tryref(T *x) { return weir__ref_get_unless_zero(&x->refs); } \
-	static inline T *p##_get(const void *h)                                     \
+	static inline T *p##_get(const H *h)                                        \
 	{                                                                           \
 		weir__rcu_read_lock();                                              \
 		T *x_ = p##_lookup(h);                                              \

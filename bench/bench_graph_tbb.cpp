@@ -105,6 +105,7 @@ extern "C" uint64_t bg_omp_run(int n, const int *npred, const int *pred, float *
 			// At most two predecessors in these DAGs (chain, tree, wavefront).
 			float *a = np > 0 && pp[0] >= 0 ? &val[pp[0]] : &val[i];
 			float *b = np > 1 && pp[1] >= 0 ? &val[pp[1]] : a;
+			(void)b; // read only by the depend clause, which g++ does not count as a use
 #pragma omp task depend(in : a[0], b[0]) depend(out : val[i]) firstprivate(i, np, pp)
 			{
 				float s = 1.0f;

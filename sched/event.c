@@ -106,7 +106,7 @@ WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
 		rt->events->rt_prev = e;
 	rt->events = e;
 	pthread_mutex_unlock(&rt->lock);
-	*out = (weir_event_t *)WEIR__HANDLE(e);
+	*out = weir__event_handle(e);
 	return WEIR_OK;
 }
 

@@ -48,7 +48,7 @@ WEIR_API int weir_group_create(weir_runtime_t *rt, uint32_t dev, weir_group_t **
 		rt->groups->rt_prev = g;
 	rt->groups = g;
 	pthread_mutex_unlock(&rt->lock);
-	*out = (weir_group_t *)WEIR__HANDLE(g);
+	*out = weir__group_handle(g);
 	return WEIR_OK;
 }
 

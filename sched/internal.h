@@ -491,9 +491,13 @@ void weir__group_free(struct weir_obj *o);     /* group.c */
 void weir__stream_free(struct weir_obj *o);    /* stream.c: also puts its group */
 void weir__event_free(struct weir_obj *o);     /* event.c */
 void weir__reporter_free(struct weir_obj *o);  /* reporter.c */
-WEIR_OBJ_DEFINE(weir__group, struct weir_group, WEIR_T_GROUP, weir__group_free)
-WEIR_OBJ_DEFINE(weir__stream, struct weir_stream, WEIR_T_STREAM, weir__stream_free)
-WEIR_OBJ_DEFINE(weir__event, struct weir_event, WEIR_T_EVENT, weir__event_free)
-WEIR_OBJ_DEFINE(weir__reporter, struct weir_reporter, WEIR_T_REPORTER, weir__reporter_free)
+WEIR_OBJ_DEFINE(weir__group, struct weir_group, weir_group_t, WEIR_T_GROUP,
+                weir__group_free)
+WEIR_OBJ_DEFINE(weir__stream, struct weir_stream, weir_stream_t, WEIR_T_STREAM,
+                weir__stream_free)
+WEIR_OBJ_DEFINE(weir__event, struct weir_event, weir_event_t, WEIR_T_EVENT,
+                weir__event_free)
+WEIR_OBJ_DEFINE(weir__reporter, struct weir_reporter, weir_reporter_t, WEIR_T_REPORTER,
+                weir__reporter_free)
 
 #endif /* WEIR_SCHED_INTERNAL_H */

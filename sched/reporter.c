@@ -147,7 +147,7 @@ WEIR_API int weir_reporter_create(weir_runtime_t *rt, weir_reporter_t **out)
 		rt->reporters->rt_prev = rep;
 	rt->reporters = rep;
 	pthread_mutex_unlock(&rt->lock);
-	*out = (weir_reporter_t *)WEIR__HANDLE(rep);
+	*out = weir__reporter_handle(rep);
 	return WEIR_OK;
 }
 

@@ -145,7 +145,7 @@ WEIR_API void weir_runtime_destroy(weir_runtime_t *rt)
 		pthread_mutex_unlock(&rt->lock);
 		if (!g)
 			break;
-		weir_group_destroy_force((weir_group_t *)WEIR__HANDLE(g));
+		weir_group_destroy_force(weir__group_handle(g));
 		/* A handle already unpublished by a racing destroy: that caller
 		 * finishes it; the list shrinks either way. */
 		pthread_mutex_lock(&rt->lock);

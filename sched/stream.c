@@ -139,7 +139,7 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
 	g->streams = st;
 	pthread_mutex_unlock(&g->lock);
 	weir__rcu_read_unlock();
-	*out = (weir_stream_t *)WEIR__HANDLE(st);
+	*out = weir__stream_handle(st);
 	return WEIR_OK;
 }
 
@@ -306,7 +306,7 @@ struct weir_stream *weir__stream_find(const weir_stream_t *h, weir_group_t **g)
 {
 	struct weir_stream *st = weir__stream_lookup(h);
 	if (st && g)
-		*g = (weir_group_t *)WEIR__HANDLE(st->g);
+		*g = weir__group_handle(st->g);
 	return st;
 }
 
@@ -832,7 +832,7 @@ WEIR_API int weir_stream_set_failure_mode(weir_stream_t *h, int mode)
 	struct weir_stream *st = weir__stream_get(h);
 	if (!st)
 		return WEIR_EHANDLE;
-	int rc = weir_group_set_failure_mode((weir_group_t *)WEIR__HANDLE(st->g), mode);
+	int rc = weir_group_set_failure_mode(weir__group_handle(st->g), mode);
 	weir__stream_put(st);
 	return rc;
 }
@@ -844,7 +844,7 @@ WEIR_API int weir_stream_group(weir_stream_t *h, weir_group_t **g)
 	struct weir_stream *st = weir__stream_get(h);
 	if (!st)
 		return WEIR_EHANDLE;
-	*g = (weir_group_t *)WEIR__HANDLE(st->g);
+	*g = weir__group_handle(st->g);
 	weir__stream_put(st);
 	return WEIR_OK;
 }

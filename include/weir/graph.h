@@ -94,7 +94,8 @@ WEIR_API char *weir_tensor_desc_str(const weir_tensor_desc_t *d, char *buf, size
 /* ------------------------------------------------------------------------ */
 
 /* A map from attribute name to a typed value. Setting an existing name
- * replaces its value (and type). Values are copied in. */
+ * replaces its value (and type). Values are copied in. An owned pointer,
+ * not a registry handle (see "Handle types" in weir/sched.h). */
 typedef struct weir_attrs weir_attrs_t;
 
 typedef enum weir_attr_type {
@@ -165,6 +166,8 @@ WEIR_API int weir_attrs_copy(weir_attrs_t *dst, const weir_attrs_t *src);
 /* Graph builder                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* An owned pointer to the library's object, not a registry handle (see
+ * "Handle types" in weir/sched.h): valid from create until destroy. */
 typedef struct weir_graph weir_graph_t;
 
 /* One output of one node: the thing a data edge carries. */

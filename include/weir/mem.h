@@ -57,6 +57,8 @@
 extern "C" {
 #endif
 
+/* An owned pointer to the library's object, not a registry handle (see
+ * "Handle types" in weir/sched.h): valid from create until destroy. */
 typedef struct weir_mem weir_mem_t;
 
 /* Default bytes per device when neither the config nor WEIR_MEM_CAPACITY

@@ -14,9 +14,10 @@
  *  - Host functions run on a per-device callback thread (or, with a reporter,
  *    inside a user thread's weir_reporter_process()), while their stream waits.
  *
- * Handles. Every object handle is an opaque value checked against an
- * RCU-protected registry on every call: a destroyed, foreign, wrong-type or
- * garbage handle returns WEIR_EHANDLE and is never dereferenced.
+ * Handles. Every group, stream, event and reporter handle is an opaque value
+ * checked against an RCU-protected registry on every call: a destroyed,
+ * foreign, wrong-type or garbage handle returns WEIR_EHANDLE and is never
+ * dereferenced. The runtime is a plain owned pointer (see "Handle types").
  *
  * Time-outs are in nanoseconds: WEIR_TIMEOUT_INFINITE (-1) waits forever, 0
  * polls, a positive value bounds the wait. Other negative values: WEIR_EINVAL.
@@ -38,11 +39,29 @@
 extern "C" {
 #endif
 
-typedef struct weir_runtime  weir_runtime_t;
-typedef struct weir_group    weir_group_t;
-typedef struct weir_stream   weir_stream_t;
-typedef struct weir_event    weir_event_t;
-typedef struct weir_reporter weir_reporter_t;
+/*
+ * Handle types. Two kinds of object pointer cross this API:
+ *
+ *  - Registry handles: weir_group_t, weir_stream_t, weir_event_t and
+ *    weir_reporter_t. The value is an encoded (generation, type, slot)
+ *    integer, not an address, so each is declared as a pointer to a struct
+ *    of its own, weir_<name>_handle, that is never defined anywhere (not even
+ *    inside the library). The library's objects are different structs
+ *    (struct weir_stream, ...), so passing an internal object where a handle
+ *    is expected, or one handle type for another, is a compile-time error
+ *    (incompatible pointer types) rather than a run-time WEIR_EHANDLE.
+ *
+ *  - Owned pointers: weir_runtime_t (and weir_mem_t, weir_graph_t,
+ *    weir_attrs_t and weir_session_t in the headers above this one). These
+ *    are real addresses of the library's objects, opaque to users (the struct
+ *    is defined only inside the library), and are not checked against the
+ *    registry: the caller owns the object from create to destroy.
+ */
+typedef struct weir_runtime         weir_runtime_t;
+typedef struct weir_group_handle    weir_group_t;
+typedef struct weir_stream_handle   weir_stream_t;
+typedef struct weir_event_handle    weir_event_t;
+typedef struct weir_reporter_handle weir_reporter_t;
 
 #define WEIR_MAX_DEVICES        64
 #define WEIR_TIMEOUT_INFINITE   ((int64_t)-1)

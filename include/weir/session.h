@@ -58,6 +58,8 @@
 extern "C" {
 #endif
 
+/* An owned pointer to the library's object, not a registry handle (see
+ * "Handle types" in weir/sched.h): valid from create until destroy. */
 typedef struct weir_session weir_session_t;
 
 /* A key/value option (GE's option maps). Both strings are copied. */
