@@ -7,9 +7,13 @@
  *   A1.host    N x aclrtLaunchHostFunc(stream, fn, arg), then
  *              aclrtSynchronizeStream, vs N x weir_launch_host + weir_stream_sync
  *   A1.kernel  a native kernel (empty, as S1's) launched on an aclrtStream:
- *              per launch weir_session_acl_stream(aclrtStream) + weir_launch,
- *              then aclrtSynchronizeStream, vs N x weir_launch +
- *              weir_stream_sync on a native stream (S1's subject)
+ *              weir_session_acl_stream(aclrtStream) once per round (the
+ *              bridge of acl/weir_acl.h), N x weir_launch on that stream, then
+ *              aclrtSynchronizeStream, vs N x weir_launch + weir_stream_sync
+ *              on a native stream (S1's subject)
+ *   A1.kernel_resolve_each  the same with weir_session_acl_stream called
+ *              before every launch: what the bridge call itself costs per
+ *              task (information only: no target)
  *   A1.copy    N x aclrtMemcpyAsync of 64 bytes device to device, then
  *              aclrtSynchronizeStream, vs N x weir_mem_copy_async +
  *              weir_stream_sync (information only: no target)
@@ -113,6 +117,22 @@ static uint64_t host_native(void *arg, uint64_t iters, wb_hist_t *h)
 }
 
 static uint64_t kernel_acl(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	(void)h;
+	a1_t *a = arg;
+	uint64_t t0 = wb_now_ns();
+	weir_stream_t *s;
+	if (weir_session_acl_stream(a->as, &s) != WEIR_OK)
+		return 0;
+	for (uint64_t i = 0; i < iters; i++)
+		if (weir_launch(s, k_empty, NULL, 0, 1, 0) != WEIR_OK)
+			return 0;
+	if (aclrtSynchronizeStream(a->as) != ACL_SUCCESS)
+		return 0;
+	return wb_now_ns() - t0;
+}
+
+static uint64_t kernel_acl_each(void *arg, uint64_t iters, wb_hist_t *h)
 {
 	(void)h;
 	a1_t *a = arg;
@@ -239,11 +259,17 @@ int main(int argc, char **argv)
 		wb_target(fig, WB_LE, 1.2, "facade <= 1.2x native (issue 9 must show)");
 	}
 	if (wb_enabled("A1.kernel.vs_native")) {
-		wb_subject_t f = { "acl_stream+weir_launch+aclsync", kernel_acl, &a, 0, min };
+		wb_subject_t f = { "acl_stream,weir_launch xN+aclsync", kernel_acl, &a, 0, min };
 		wb_subject_t n = { "weir_launch+sync", kernel_native, &a, 0, min };
 		wb_figure_t *fig = wb_compare("A1.kernel.vs_native", "ns/launch", &f, &n, 0);
 		wb_target(fig, WB_LE, 1.2, "facade <= 1.2x native (issue 9 must show)");
-		wb_note(fig, "facade side resolves the aclrtStream (weir_session_acl_stream) on every launch");
+		wb_note(fig, "aclrtStream resolved once per round (weir_session_acl_stream), then weir_launch on it");
+	}
+	if (wb_enabled("A1.kernel_resolve_each.vs_native")) {
+		wb_subject_t f = { "(acl_stream+weir_launch)xN+aclsync", kernel_acl_each, &a, 0, min };
+		wb_subject_t n = { "weir_launch+sync", kernel_native, &a, 0, min };
+		wb_figure_t *fig = wb_compare("A1.kernel_resolve_each.vs_native", "ns/launch", &f, &n, 0);
+		wb_note(fig, "weir_session_acl_stream before every launch; information only");
 	}
 	if (wb_enabled("A1.copy.vs_native")) {
 		wb_subject_t f = { "aclrtMemcpyAsync+sync", copy_acl, &a, 0, min / 10 };
