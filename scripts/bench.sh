@@ -7,6 +7,7 @@
 #   scripts/bench.sh --no-deps  do not try to install the baseline packages
 #   scripts/bench.sh --report   only regenerate docs/benchmarks.md from bench/results/*.json
 #   scripts/bench.sh --only sched   run one bench (bench_sched), keep the other JSON files
+#                                   (names: sched acl alloc copy graph seed)
 #
 # Benchmarks are never part of the tests. Every figure is a ratio measured side by
 # side in one process (shared/design/performance.md); absolute numbers are for information.
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
 	--no-deps) deps=0 ;;
 	--report) report_only=1 ;;
 	--only) only=$2; shift ;;
-	-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -61,7 +62,7 @@ run_benches() {
 	export OMP_WAIT_POLICY=passive GOMP_SPINCOUNT=0
 	export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536
 	local t_start=$SECONDS
-	for name in sched alloc copy graph seed; do
+	for name in sched acl alloc copy graph seed; do
 		[ -n "$only" ] && [ "$only" != "$name" ] && continue
 		local bin=$build/bench/bench_$name
 		if [ ! -x "$bin" ]; then
