@@ -40,11 +40,11 @@
 
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st)
 {
-	/* Invariant 2: count first. S1: seq_cst - ordered before the
+	/* Invariant 2: count first. DEV-S1: seq_cst - ordered before the
 	 * eventcount check below; pairs with the worker's prepare-then-check. */
 	weir_faa_seqcst(&dev->rq_len, 1);
-	/* R1: release (mpsc.h MP1) - hands the stream (and, for an unparked
-	 * one, its owner fields) to the worker; pairs with A1 in ready_pop(). */
+	/* DEV-R1: release (mpsc.h MP1) - hands the stream (and, for an unparked
+	 * one, its owner fields) to the worker; pairs with DEV-A1 in ready_pop(). */
 	weir__ready_push(&dev->rq_inbox, st, st);
 	weir__ec_notify(&dev->ec, 1);
 }
@@ -55,7 +55,7 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 		return NULL;
 	if (pthread_mutex_lock(&dev->rq_lock))
 		weir__die("pthread_mutex_lock");
-	/* A1: acquire (mpsc.h MA1) - takes the pushed streams; pairs with R1.
+	/* DEV-A1: acquire (mpsc.h MA1) - takes the pushed streams; pairs with DEV-R1.
 	 * The inbox is LIFO; reverse it so equal priorities stay FIFO. */
 	struct weir_stream *rev = weir__ready_reverse(weir__ready_take_all(&dev->rq_inbox),
 	                                              NULL, NULL);
@@ -86,7 +86,7 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 	weir_fas_relaxed(&dev->rq_len, 1); /* relaxed: invariant 2 only needs >= */
 	/* Invariant 3: QUEUED -> RUNNING, keeping the inbox bits. */
 	uintptr_t w = weir_load_relaxed(&st->top);
-	/* A2: acquire - sees the tasks pushed before; pairs with the
+	/* DEV-A2: acquire - sees the tasks pushed before; pairs with the
 	 * producers' release CAS in weir__stream_push(). */
 	while (!weir_cas_acquire(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_RUNNING))
 		;
@@ -105,7 +105,7 @@ static void run_blocks(struct weir_job *job, struct weir_worker *w)
 		int rc = job->fn(job->args, i, job->nblocks);
 		if (rc) {
 			int z = 0;
-			/* AR4: acq_rel - the first failing block wins; the owner reads it after A3. */
+			/* DEV-AR4: acq_rel - the first failing block wins; the owner reads it after DEV-A3. */
 			weir_cas_strong_acqrel(&job->rc, &z, rc);
 		}
 		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + 1); /* owner only */
@@ -144,8 +144,8 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	weir_fas_relaxed(&dev->njobs, 1);
 	ck_backoff_t bo = CK_BACKOFF_INITIALIZER;
 	uint32_t round = 0;
-	/* A3: acquire - the helpers' block results are visible; pairs with
-	 * R3 in help_jobs(). The wait is bounded by one block per helper. */
+	/* DEV-A3: acquire - the helpers' block results are visible; pairs with
+	 * DEV-R3 in help_jobs(). The wait is bounded by one block per helper. */
 	while (weir_load_acquire(&slot->users) != 0)
 		weir__backoff(&bo, &round);
 	return weir_load_relaxed(&job.rc);
@@ -168,7 +168,7 @@ static bool help_jobs(struct weir_device *dev, struct weir_worker *w)
 			run_blocks(job, w);
 			did = true;
 		}
-		/* R3: release - publishes the blocks' results; pairs with A3. */
+		/* DEV-R3: release - publishes the blocks' results; pairs with DEV-A3. */
 		weir_fas_acqrel(&slot->users, 1);
 	}
 	return did;
@@ -180,7 +180,7 @@ static bool help_jobs(struct weir_device *dev, struct weir_worker *w)
 
 static bool work_pending(struct weir_device *dev)
 {
-	/* S2: seq_cst - after weir__ec_prepare's registration (ec invariant 1). */
+	/* DEV-S2: seq_cst - after weir__ec_prepare's registration (ec invariant 1). */
 	return weir_load_seqcst(&dev->rq_len) != 0 || weir_load_seqcst(&dev->njobs) != 0 ||
 	       weir_load_relaxed(&dev->rt->stopping);
 }
@@ -231,7 +231,7 @@ static void *worker_main(void *arg)
 	w->spin_ns = (uint32_t)max_spin;
 
 	for (;;) {
-		/* A4: acquire - pairs with R4 in runtime_stop_threads() (runtime.c). */
+		/* DEV-A4: acquire - pairs with RT-R4 in runtime_stop_threads() (runtime.c). */
 		if (weir_load_acquire(&rt->stopping))
 			break;
 		struct weir_stream *st = ready_pop(dev);
@@ -295,7 +295,7 @@ int weir__device_start_worker(struct weir_device *dev, uint32_t i)
 void weir__device_wake_all(struct weir_device *dev)
 {
 	/* seq_cst: bump the futex word so that every sleeper's wait returns
-	 * (ec invariant 1); the caller stored rt->stopping (R4) before. */
+	 * (ec invariant 1); the caller stored rt->stopping (RT-R4) before. */
 	weir_faa_seqcst(&dev->ec.seq, 1);
 	weir__futex_wake(&dev->ec.seq, INT32_MAX);
 }

@@ -10,8 +10,8 @@
  *
  * Invariants:
  *  1. While its task is on the callback inbox or running, the stream is
- *     PARKED on it and the callback thread owns it (O); the push (R5) hands
- *     the stream over, the take (A5) receives it.
+ *     PARKED on it and the callback thread owns it (O); the push (HOST-R5) hands
+ *     the stream over, the take (HOST-A5) receives it.
  *  2. The callback thread is started at most once per device (cb_lock), and
  *     before the first host task of that device is submitted, so a pushed
  *     task always has a thread to run it; it exits only once the runtime is
@@ -94,15 +94,15 @@ static void *cb_main(void *arg)
 	struct weir_task_batch batch;
 	weir__task_batch_init(&batch);
 	for (;;) {
-		/* A5: acquire (mpsc.h MA1) - takes the parked streams' tasks;
-		 * pairs with R5. */
+		/* HOST-A5: acquire (mpsc.h MA1) - takes the parked streams' tasks;
+		 * pairs with HOST-R5. */
 		struct weir_task *list = weir__tasks_take_all(&dev->cb_inbox);
 		if (!list) {
 			weir__task_batch_flush(&batch);
-			if (weir_load_acquire(&dev->rt->stopping)) /* A4: acquire - pairs with R4 (runtime.c) */
+			if (weir_load_acquire(&dev->rt->stopping)) /* HOST-A4: acquire - pairs with RT-R4 (runtime.c) */
 				break;
 			uint32_t key = weir__ec_prepare(&dev->cb_ec);
-			/* S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
+			/* HOST-S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
 			if (weir_load_seqcst(&dev->cb_inbox) || weir_load_seqcst(&dev->rt->stopping)) {
 				weir__ec_cancel(&dev->cb_ec);
 				continue;
@@ -126,8 +126,8 @@ static void *cb_main(void *arg)
 
 void weir__host_push(struct weir_device *dev, struct weir_task *t)
 {
-	/* R5: seq_cst (mpsc.h MP2) - hands the task and its parked stream to
-	 * the callback thread (pairs with A5), and is ordered before the
+	/* HOST-R5: seq_cst (mpsc.h MP2) - hands the task and its parked stream to
+	 * the callback thread (pairs with HOST-A5), and is ordered before the
 	 * eventcount check. */
 	weir__tasks_push_seqcst(&dev->cb_inbox, t, t);
 	weir__ec_notify(&dev->cb_ec, 1);
@@ -135,7 +135,7 @@ void weir__host_push(struct weir_device *dev, struct weir_task *t)
 
 static int host_start(struct weir_device *dev)
 {
-	/* HA1: acquire - pairs with HR1: once started, no launch takes the
+	/* HOST-A1: acquire - pairs with HOST-R1: once started, no launch takes the
 	 * lock again (no mutex on the per-task path). */
 	if (weir_load_acquire(&dev->cb_started))
 		return WEIR_OK;
@@ -143,7 +143,7 @@ static int host_start(struct weir_device *dev)
 	pthread_mutex_lock(&dev->cb_lock);
 	if (!weir_load_relaxed(&dev->cb_started)) {   /* L(cb_lock) held */
 		if (pthread_create(&dev->cb_thread, NULL, cb_main, dev) == 0)
-			/* HR1: release - cb_thread is set; pairs with HA1. */
+			/* HOST-R1: release - cb_thread is set; pairs with HOST-A1. */
 			weir_store_release(&dev->cb_started, true);
 		else
 			rc = WEIR_ENOMEM;
@@ -161,7 +161,7 @@ void weir__host_init(struct weir_device *dev)
 void weir__host_wake(struct weir_device *dev)
 {
 	/* seq_cst: bump the futex word so that the thread's wait returns
-	 * (ec invariant 1); the caller stored rt->stopping (R4) before. */
+	 * (ec invariant 1); the caller stored rt->stopping (RT-R4) before. */
 	weir_faa_seqcst(&dev->cb_ec.seq, 1);
 	weir__futex_wake(&dev->cb_ec.seq, INT32_MAX);
 }

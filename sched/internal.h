@@ -343,8 +343,8 @@ struct weir_device {
 
 	/* Host-callback thread (host.c; started on first use). */
 	pthread_mutex_t cb_lock;           /* guards starting the thread */
-	_Atomic bool cb_started;           /* A: written under cb_lock (HR1), read
-	                                      lock-free by launches (HA1) */
+	_Atomic bool cb_started;           /* A: written under cb_lock (HOST-R1), read
+	                                      lock-free by launches (HOST-A1) */
 	pthread_t cb_thread;               /* L(cb_lock) */
 	_Atomic(struct weir_task *) cb_inbox; /* A: MPSC stack of host tasks */
 	struct weir_ec cb_ec;                 /* the callback thread parks here */

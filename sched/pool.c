@@ -46,8 +46,8 @@ static void pool_thread_exit(void *arg)
 {
 	struct weir_pool *p = arg;
 	tls_pool = NULL;
-	/* R1: release - hands `local` and `chunks` to the next adopter;
-	 * pairs with A1 in pool_get(). */
+	/* POOL-R1: release - hands `local` and `chunks` to the next adopter;
+	 * pairs with POOL-A1 in pool_get(). */
 	weir_store_release(&p->orphan, 1);
 }
 
@@ -66,8 +66,8 @@ static struct weir_pool *pool_get(void)
 	pthread_mutex_lock(&pools_lock);
 	for (p = pools; p; p = p->all_next) {
 		int one = 1;
-		/* A1: acquire - takes over the previous owner's lists; pairs
-		 * with R1 (invariant 3). */
+		/* POOL-A1: acquire - takes over the previous owner's lists; pairs
+		 * with POOL-R1 (invariant 3). */
 		if (weir_load_relaxed(&p->orphan) && weir_cas_acquire(&p->orphan, &one, 0))
 			break;
 	}
@@ -97,8 +97,8 @@ struct weir_task *weir__task_alloc(void)
 		return NULL;
 	struct weir_task *t = p->local;
 	if (!t) {
-		/* A2: acquire (mpsc.h MA1) - sees the records' last writes by
-		 * the threads that returned them; pairs with R2 in push_remote(). */
+		/* POOL-A2: acquire (mpsc.h MA1) - sees the records' last writes by
+		 * the threads that returned them; pairs with POOL-R2 in push_remote(). */
 		t = weir__tasks_take_all(&p->remote);
 		if (!t) {
 			struct pool_chunk *c = weir__aligned_alloc(WEIR_CACHELINE, sizeof(*c));
@@ -121,8 +121,8 @@ struct weir_task *weir__task_alloc(void)
 /* Push the chain head..tail (linked through next) on p's remote stack. */
 static void push_remote(struct weir_pool *p, struct weir_task *head, struct weir_task *tail)
 {
-	/* R2: release (mpsc.h MP1) - publishes the records' contents and
-	 * links; pairs with A2 in weir__task_alloc(). */
+	/* POOL-R2: release (mpsc.h MP1) - publishes the records' contents and
+	 * links; pairs with POOL-A2 in weir__task_alloc(). */
 	weir__tasks_push(&p->remote, head, tail);
 }
 

@@ -110,8 +110,8 @@ bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool pa
 	}
 	if (park)
 		weir__stream_park(st);
-	/* R1: seq_cst (mpsc.h MP2) - publishes the callback (and, blocking,
-	 * the parked stream) to the consumer (A1), and orders the push before
+	/* REP-R1: seq_cst (mpsc.h MP2) - publishes the callback (and, blocking,
+	 * the parked stream) to the consumer (REP-A1), and orders the push before
 	 * the eventcount check. */
 	weir__tasks_push_seqcst(&rep->inbox, t, t);
 	weir__ec_notify(&rep->ec, 1);
@@ -167,7 +167,7 @@ static void callback_done(struct weir_task *t, bool discarded, struct weir_task_
 /* Move the inbox into the FIFO. Caller holds rep->lock. */
 static void reporter_take_locked(struct weir_reporter *rep)
 {
-	/* A1: acquire (mpsc.h MA1) - pairs with R1. */
+	/* REP-A1: acquire (mpsc.h MA1) - pairs with REP-R1. */
 	struct weir_task *in = weir__tasks_take_all(&rep->inbox);
 	if (!in)
 		return;
@@ -221,8 +221,8 @@ bool weir__reporter_cancel(struct weir_stream *st)
 void weir__reporter_teardown(struct weir_reporter *rep)
 {
 	bool mine = weir__reg_remove(&rep->obj);
-	/* R5: seq_cst - published before the waiter count is read in
-	 * weir__ec_notify(); pairs with A5 in weir_reporter_process(). */
+	/* REP-R5: seq_cst - published before the waiter count is read in
+	 * weir__ec_notify(); pairs with REP-A5 in weir_reporter_process(). */
 	weir_store_seqcst(&rep->dead, true);
 	weir__ec_notify(&rep->ec, INT_MAX);   /* invariant 5 */
 	struct weir_runtime *rt = rep->rt;
@@ -285,7 +285,7 @@ WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
 		rc = WEIR_ESUBSCRIBED;
 	} else if (rep->rt != st->rt || (rep->dev >= 0 && (uint32_t)rep->dev != st->dev->id)) {
 		rc = WEIR_EFOREIGN;
-	} else if (/* AR5: acq_rel - the subscription handle; readers load it
+	} else if (/* REP-AR5: acq_rel - the subscription handle; readers load it
 	            * relaxed and validate it in the registry. */
 	           !weir_cas_strong_acqrel(&st->reporter, &cur, rep->obj.handle)) {
 		/* A concurrent subscribe won. */
@@ -314,7 +314,7 @@ WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
 	} else {
 		pthread_mutex_lock(&rep->lock);
 		uint64_t cur = rep->obj.handle;
-		/* AR5: acq_rel - unsubscribe only if still ours. */
+		/* REP-AR5: acq_rel - unsubscribe only if still ours. */
 		if (weir_cas_strong_acqrel(&st->reporter, &cur, 0)) {
 			if (--rep->nsubs == 0)
 				rep->dev = -1;
@@ -358,14 +358,14 @@ WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
 			break;
 		}
 		uint32_t key = weir__ec_prepare(&rep->ec);
-		/* A5: seq_cst - after weir__ec_prepare; pairs with R5 in
+		/* REP-A5: seq_cst - after weir__ec_prepare; pairs with REP-R5 in
 		 * weir__reporter_teardown() (invariant 5). */
 		if (weir_load_seqcst(&rep->dead)) {
 			weir__ec_cancel(&rep->ec);
 			rc = WEIR_EHANDLE;
 			break;
 		}
-		/* S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
+		/* REP-S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
 		if (weir_load_seqcst(&rep->inbox)) {
 			weir__ec_cancel(&rep->ec);
 			continue;

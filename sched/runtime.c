@@ -13,7 +13,7 @@
 static void runtime_stop_threads(struct weir_runtime *rt, uint32_t ndev_started,
                                  uint32_t last_dev_workers)
 {
-	/* R4: release - pairs with A4 in the worker and callback loops. */
+	/* RT-R4: release - pairs with DEV-A4 and HOST-A4 in the worker and callback loops. */
 	weir_store_release(&rt->stopping, 1);
 	for (uint32_t d = 0; d < rt->ndevices; d++) {
 		weir__device_wake_all(&rt->devices[d]);

@@ -263,7 +263,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 		unsigned state = WEIR_ST_STATE(w);
 		nw = (uintptr_t)t | (state == WEIR_ST_IDLE ? WEIR_ST_QUEUED : state);
 		/* ST-R1: acq_rel - release publishes the record; pairs with ST-A1 in
-		 * weir__stream_run() and A2 in ready_pop() (device.c). Acquire: when it
+		 * weir__stream_run() and DEV-A2 in ready_pop() (device.c). Acquire: when it
 		 * reads IDLE it takes over from the last owner's release (ST-R4). */
 	} while (!weir_cas_acqrel(&st->top, &w, nw));
 	WEIR_ASSERT(WEIR_ST_STATE(w) != WEIR_ST_IDLE || WEIR_ST_PTR(w) == NULL,
@@ -452,7 +452,7 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 void weir__stream_unpark(struct weir_stream *st)
 {
 	uintptr_t w = weir_load_relaxed(&st->top);
-	/* ST-R5: acq_rel - the PARKED -> QUEUED flip; the ready push (R1 in
+	/* ST-R5: acq_rel - the PARKED -> QUEUED flip; the ready push (DEV-R1 in
 	 * device.c) then hands the owner fields to the next worker. */
 	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 		;
@@ -616,7 +616,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__task_batch_flush(&batch);
 			uintptr_t w = weir_load_relaxed(&st->top);
 			/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
-			 * ready push (R1 in device.c) hands the owner fields on. */
+			 * ready push (DEV-R1 in device.c) hands the owner fields on. */
 			while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
 				;
 			WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
