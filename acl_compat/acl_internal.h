@@ -100,11 +100,11 @@ void weir__acl_unlock(void);
 
 /* A snapshot of a context's immutable fields. */
 typedef struct weir__acl_ctx_info {
-	aclrtContext   handle;   /* the aclrtContext value */
-	weir_group_t  *group;    /* the weir stream group behind it */
-	weir_stream_t *dstream;  /* its default stream (never NULL) */
-	uint32_t       device;   /* device id */
-	bool           is_default; /* the device's default (primary) context */
+	aclrtContext handle;    /* the aclrtContext value */
+	weir_group_t *group;    /* the weir stream group behind it */
+	weir_stream_t *dstream; /* its default stream (never NULL) */
+	uint32_t device;        /* device id */
+	bool is_default;        /* the device's default (primary) context */
 } weir__acl_ctx_info_t;
 
 /* The calling thread's current context. Returns ACL_SUCCESS,
@@ -161,7 +161,7 @@ aclError weir__acl_from_weir_event(int status);
 /* Record `code` as the thread's last error and "<api>: <formatted reason>"
  * as its newest recent message; return `code`. `code` must be non-zero. */
 aclError weir__acl_fail(aclError code, const char *api, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Map a failing weir status through the table and record it with the
  * reason "<what>: <weir_strerror(status)> (weir <NAME>)". Returns the code.
@@ -181,12 +181,11 @@ const char *weir__acl_reason(void);
 
 /* Evaluate an aclError expression; on failure record it for `api` with the
  * helper's reason and return it from the calling function. */
-#define WEIR__ACL_TRY(api, expr)                                               \
-	do {                                                                   \
-		aclError weir__rc_ = (expr);                                   \
-		if (weir__rc_ != ACL_SUCCESS)                                  \
-			return weir__acl_fail(weir__rc_, (api), "%s",          \
-			                      weir__acl_reason());              \
+#define WEIR__ACL_TRY(api, expr)                                                           \
+	do {                                                                               \
+		aclError weir__rc_ = (expr);                                               \
+		if (weir__rc_ != ACL_SUCCESS)                                              \
+			return weir__acl_fail(weir__rc_, (api), "%s", weir__acl_reason()); \
 	} while (0)
 
 /* Convert an ACL millisecond time-out (-1 forever, > 0 ms) to weir

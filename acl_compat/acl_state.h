@@ -39,32 +39,28 @@
 
 /* Kinds of facade objects; each gets a registry type id at aclInit. A new
  * kind (e.g. notify) is one more entry here and one name in runtime/registry.c. */
-enum weir_acl_obj_kind {
-	WEIR_ACL_OBJ_CTX = 0,
-	WEIR_ACL_OBJ_EVENT = 1,
-	WEIR_ACL_OBJ__COUNT
-};
+enum weir_acl_obj_kind { WEIR_ACL_OBJ_CTX = 0, WEIR_ACL_OBJ_EVENT = 1, WEIR_ACL_OBJ__COUNT };
 
 struct weir_acl_obj {
-	struct weir_obj reg;        /* registry header: reg.handle is the ACL handle */
+	struct weir_obj reg; /* registry header: reg.handle is the ACL handle */
 };
 
 struct weir_acl_ctx {
 	struct weir_acl_obj obj;
-	weir_group_t *group;      /* I */
-	weir_stream_t *dstream;   /* I: default stream */
-	uint32_t device;          /* I */
-	bool is_default;          /* I: the device's default (primary) context */
+	weir_group_t *group;    /* I */
+	weir_stream_t *dstream; /* I: default stream */
+	uint32_t device;        /* I */
+	bool is_default;        /* I: the device's default (primary) context */
 };
 
 enum weir_acl_event_model { WEIR_ACL_EV_LEGACY = 0, WEIR_ACL_EV_EX = 1 };
 
 struct weir_acl_event {
 	struct weir_acl_obj obj;
-	weir_event_t *ev;         /* I */
-	uint32_t flags;           /* I: ACL_EVENT_* flags given at create */
-	uint32_t model;           /* I: weir_acl_event_model */
-	uint32_t device;          /* I */
+	weir_event_t *ev; /* I */
+	uint32_t flags;   /* I: ACL_EVENT_* flags given at create */
+	uint32_t model;   /* I: weir_acl_event_model */
+	uint32_t device;  /* I */
 };
 
 /* Registry (runtime/registry.c). Obtain the kinds' registry type ids (aclInit,
@@ -112,9 +108,9 @@ void weir__acl_device_fallback_current(void);
 
 /* Init / finalize hooks. */
 void weir__acl_set_err_msg_process(bool on);
-void weir__acl_set_default_device(int32_t dev);      /* -1 = none */
-void weir__acl_devices_reset_locked(void);           /* finalize, lock held */
-void weir__acl_reports_teardown(void);               /* finalize */
+void weir__acl_set_default_device(int32_t dev); /* -1 = none */
+void weir__acl_devices_reset_locked(void);      /* finalize, lock held */
+void weir__acl_reports_teardown(void);          /* finalize */
 
 /* Stream resolution with the ESTOPPED rule: a submission refused because
  * the group stopped returns the group's sticky failure code. */

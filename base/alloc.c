@@ -51,7 +51,8 @@ void *weir__aligned_alloc_at(size_t align, size_t size, const char *site)
 	if (weir_fp_should_fail(site))
 		return NULL;
 	void *p = NULL;
-	if (posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align, size ? size : 1) != 0)
+	if (posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align, size ? size : 1) !=
+	    0)
 		return NULL;
 	return p;
 }
@@ -72,7 +73,10 @@ char *weir__strdup_at(const char *s, const char *site)
 	return d;
 }
 
-void weir__free(void *p) { free(p); }
+void weir__free(void *p)
+{
+	free(p);
+}
 
 void weir__failpoint_arm(uint64_t n)
 {
@@ -82,6 +86,15 @@ void weir__failpoint_arm(uint64_t n)
 	weir_store_relaxed(&weir_fp_countdown, n);
 }
 
-int weir__failpoint_fired(void) { return weir_load_relaxed(&weir_fp_fired); }
-const char *weir__failpoint_last_site(void) { return weir_load_relaxed(&weir_fp_site); }
-uint64_t weir__failpoint_count(void) { return weir_load_relaxed(&weir_fp_count); }
+int weir__failpoint_fired(void)
+{
+	return weir_load_relaxed(&weir_fp_fired);
+}
+const char *weir__failpoint_last_site(void)
+{
+	return weir_load_relaxed(&weir_fp_site);
+}
+uint64_t weir__failpoint_count(void)
+{
+	return weir_load_relaxed(&weir_fp_count);
+}

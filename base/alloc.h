@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WEIR__STR2(x) #x
-#define WEIR__STR(x) WEIR__STR2(x)
+#define WEIR__STR2(x)   #x
+#define WEIR__STR(x)    WEIR__STR2(x)
 #define WEIR_ALLOC_SITE (__FILE__ ":" WEIR__STR(__LINE__))
 
 void *weir__malloc_at(size_t size, const char *site);
@@ -24,13 +24,13 @@ void *weir__calloc_at(size_t n, size_t size, const char *site);
 void *weir__aligned_alloc_at(size_t align, size_t size, const char *site);
 void *weir__realloc_at(void *p, size_t size, const char *site);
 char *weir__strdup_at(const char *s, const char *site);
-void  weir__free(void *p);
+void weir__free(void *p);
 
-#define weir__malloc(sz)             weir__malloc_at((sz), WEIR_ALLOC_SITE)
-#define weir__calloc(n, sz)          weir__calloc_at((n), (sz), WEIR_ALLOC_SITE)
-#define weir__aligned_alloc(al, sz)  weir__aligned_alloc_at((al), (sz), WEIR_ALLOC_SITE)
-#define weir__realloc(p, sz)         weir__realloc_at((p), (sz), WEIR_ALLOC_SITE)
-#define weir__strdup(s)              weir__strdup_at((s), WEIR_ALLOC_SITE)
+#define weir__malloc(sz)            weir__malloc_at((sz), WEIR_ALLOC_SITE)
+#define weir__calloc(n, sz)         weir__calloc_at((n), (sz), WEIR_ALLOC_SITE)
+#define weir__aligned_alloc(al, sz) weir__aligned_alloc_at((al), (sz), WEIR_ALLOC_SITE)
+#define weir__realloc(p, sz)        weir__realloc_at((p), (sz), WEIR_ALLOC_SITE)
+#define weir__strdup(s)             weir__strdup_at((s), WEIR_ALLOC_SITE)
 
 /* Arm: the n-th allocation from now fails (n >= 1); 0 disarms. */
 void weir__failpoint_arm(uint64_t n);

@@ -55,14 +55,14 @@ static inline void weir__ck_ec64_inc(struct ck_ec64 *ec, const struct ck_ec_mode
 
 #define ck_ec64_inc(ec, mode)    weir__ck_ec64_inc((ec), (mode))
 #define ck_ec64_add(ec, mode, d) ck_ec64_add_mp((ec), (mode), (d))
-#define ck_ec_inc(EC, MODE)						\
-	(_Generic(*(EC),						\
-		  struct ck_ec32 : weir__ck_ec32_inc,			\
-		  struct ck_ec64 : weir__ck_ec64_inc)((EC), (MODE)))
-#define ck_ec_add(EC, MODE, DELTA)					\
-	(_Generic(*(EC),						\
-		  struct ck_ec32 : ck_ec32_add_mp,			\
-		  struct ck_ec64 : ck_ec64_add_mp)((EC), (MODE), (DELTA)))
+#define ck_ec_inc(EC, MODE)                           \
+	(_Generic(*(EC), struct ck_ec32               \
+	          : weir__ck_ec32_inc, struct ck_ec64 \
+	          : weir__ck_ec64_inc)((EC), (MODE)))
+#define ck_ec_add(EC, MODE, DELTA)                 \
+	(_Generic(*(EC), struct ck_ec32            \
+	          : ck_ec32_add_mp, struct ck_ec64 \
+	          : ck_ec64_add_mp)((EC), (MODE), (DELTA)))
 #else
 #define ck_ec_inc ck_ec32_inc
 #define ck_ec_add ck_ec32_add

@@ -94,9 +94,9 @@
 #define CK_F_PR_DEC_16_ZERO
 #define CK_F_PR_DEC_8_ZERO
 
-#define WEIR__CKT_LD  __ATOMIC_ACQUIRE  /* loads: pair with WEIR__CKT_ST / RMWs */
-#define WEIR__CKT_ST  __ATOMIC_RELEASE  /* stores: pair with WEIR__CKT_LD */
-#define WEIR__CKT_RMW __ATOMIC_SEQ_CST  /* RMWs: pair with loads, stores, RMWs */
+#define WEIR__CKT_LD  __ATOMIC_ACQUIRE /* loads: pair with WEIR__CKT_ST / RMWs */
+#define WEIR__CKT_ST  __ATOMIC_RELEASE /* stores: pair with WEIR__CKT_LD */
+#define WEIR__CKT_RMW __ATOMIC_SEQ_CST /* RMWs: pair with loads, stores, RMWs */
 
 /* gcc warns that TSan does not model standalone fences (-Wtsan). They are
  * kept for the code generated outside TSan's view; the acquire/release on
@@ -108,28 +108,24 @@
 
 /* ---- loads and stores ------------------------------------------------- */
 
-CK_CC_INLINE static void *
-ck_pr_md_load_ptr(const void *target)
+CK_CC_INLINE static void *ck_pr_md_load_ptr(const void *target)
 {
 	return __atomic_load_n((void *const *)target, WEIR__CKT_LD);
 }
 
-CK_CC_INLINE static void
-ck_pr_md_store_ptr(void *target, const void *v)
+CK_CC_INLINE static void ck_pr_md_store_ptr(void *target, const void *v)
 {
 	__atomic_store_n((void **)target, CK_CC_DECONST_PTR(v), WEIR__CKT_ST);
 }
 
-#define WEIR__CKT_LOAD_STORE(S, T)					\
-	CK_CC_INLINE static T						\
-	ck_pr_md_load_##S(const T *target)				\
-	{								\
-		return __atomic_load_n(target, WEIR__CKT_LD);		\
-	}								\
-	CK_CC_INLINE static void					\
-	ck_pr_md_store_##S(T *target, T v)				\
-	{								\
-		__atomic_store_n(target, v, WEIR__CKT_ST);		\
+#define WEIR__CKT_LOAD_STORE(S, T)                                  \
+	CK_CC_INLINE static T ck_pr_md_load_##S(const T *target)    \
+	{                                                           \
+		return __atomic_load_n(target, WEIR__CKT_LD);       \
+	}                                                           \
+	CK_CC_INLINE static void ck_pr_md_store_##S(T *target, T v) \
+	{                                                           \
+		__atomic_store_n(target, v, WEIR__CKT_ST);          \
 	}
 
 WEIR__CKT_LOAD_STORE(char, char)
@@ -144,8 +140,7 @@ WEIR__CKT_LOAD_STORE(8, uint8_t)
 #ifndef CK_PR_DISABLE_DOUBLE
 /* __atomic_load_n takes integers and pointers only; the generic form
  * handles double (an 8-byte atomic access to TSan). */
-CK_CC_INLINE static double
-ck_pr_md_load_double(const double *target)
+CK_CC_INLINE static double ck_pr_md_load_double(const double *target)
 {
 	double r;
 
@@ -153,8 +148,7 @@ ck_pr_md_load_double(const double *target)
 	return r;
 }
 
-CK_CC_INLINE static void
-ck_pr_md_store_double(double *target, double v)
+CK_CC_INLINE static void ck_pr_md_store_double(double *target, double v)
 {
 	__atomic_store(target, &v, WEIR__CKT_ST);
 }
@@ -165,37 +159,33 @@ ck_pr_md_store_double(double *target, double v)
 /* _value variants return the value seen in *v: on success it equals
  * `compare`, on failure __atomic_compare_exchange_n has written the
  * current value into `compare`. Strong CAS, as ck's cmpxchg. */
-CK_CC_INLINE static bool
-ck_pr_cas_ptr(void *target, void *compare, void *set)
+CK_CC_INLINE static bool ck_pr_cas_ptr(void *target, void *compare, void *set)
 {
-	return __atomic_compare_exchange_n((void **)target, &compare, set, false,
-					   WEIR__CKT_RMW, WEIR__CKT_RMW);
+	return __atomic_compare_exchange_n((void **)target, &compare, set, false, WEIR__CKT_RMW,
+	                                   WEIR__CKT_RMW);
 }
 
-CK_CC_INLINE static bool
-ck_pr_cas_ptr_value(void *target, void *compare, void *set, void *v)
+CK_CC_INLINE static bool ck_pr_cas_ptr_value(void *target, void *compare, void *set, void *v)
 {
-	bool ok = __atomic_compare_exchange_n((void **)target, &compare, set,
-					      false, WEIR__CKT_RMW, WEIR__CKT_RMW);
+	bool ok = __atomic_compare_exchange_n((void **)target, &compare, set, false, WEIR__CKT_RMW,
+	                                      WEIR__CKT_RMW);
 
 	*(void **)v = compare;
 	return ok;
 }
 
-#define WEIR__CKT_CAS(S, T)						\
-	CK_CC_INLINE static bool					\
-	ck_pr_cas_##S(T *target, T compare, T set)			\
-	{								\
-		return __atomic_compare_exchange_n(target, &compare,	\
-		    set, false, WEIR__CKT_RMW, WEIR__CKT_RMW);		\
-	}								\
-	CK_CC_INLINE static bool					\
-	ck_pr_cas_##S##_value(T *target, T compare, T set, T *v)	\
-	{								\
-		bool ok = __atomic_compare_exchange_n(target, &compare,	\
-		    set, false, WEIR__CKT_RMW, WEIR__CKT_RMW);		\
-		*v = compare;						\
-		return ok;						\
+#define WEIR__CKT_CAS(S, T)                                                                        \
+	CK_CC_INLINE static bool ck_pr_cas_##S(T *target, T compare, T set)                        \
+	{                                                                                          \
+		return __atomic_compare_exchange_n(target, &compare, set, false, WEIR__CKT_RMW,    \
+		                                   WEIR__CKT_RMW);                                 \
+	}                                                                                          \
+	CK_CC_INLINE static bool ck_pr_cas_##S##_value(T *target, T compare, T set, T *v)          \
+	{                                                                                          \
+		bool ok = __atomic_compare_exchange_n(target, &compare, set, false, WEIR__CKT_RMW, \
+		                                      WEIR__CKT_RMW);                              \
+		*v = compare;                                                                      \
+		return ok;                                                                         \
 	}
 
 WEIR__CKT_CAS(char, char)
@@ -209,18 +199,17 @@ WEIR__CKT_CAS(8, uint8_t)
 
 #ifndef CK_PR_DISABLE_DOUBLE
 /* Compares bit patterns, as ck's cmpxchg on the double's bits does. */
-CK_CC_INLINE static bool
-ck_pr_cas_double(double *target, double compare, double set)
+CK_CC_INLINE static bool ck_pr_cas_double(double *target, double compare, double set)
 {
-	return __atomic_compare_exchange(target, &compare, &set, false,
-					 WEIR__CKT_RMW, WEIR__CKT_RMW);
+	return __atomic_compare_exchange(target, &compare, &set, false, WEIR__CKT_RMW,
+	                                 WEIR__CKT_RMW);
 }
 
-CK_CC_INLINE static bool
-ck_pr_cas_double_value(double *target, double compare, double set, double *v)
+CK_CC_INLINE static bool ck_pr_cas_double_value(double *target, double compare, double set,
+                                                double *v)
 {
-	bool ok = __atomic_compare_exchange(target, &compare, &set, false,
-					    WEIR__CKT_RMW, WEIR__CKT_RMW);
+	bool ok = __atomic_compare_exchange(target, &compare, &set, false, WEIR__CKT_RMW,
+	                                    WEIR__CKT_RMW);
 
 	*v = compare;
 	return ok;
@@ -231,24 +220,20 @@ ck_pr_cas_double_value(double *target, double compare, double set, double *v)
 
 /* Pointers are RMW'd as uintptr_t, with the signatures of ck's x86-64
  * port (ck_pr_faa_ptr returns uintptr_t, ck_pr_fas_ptr void *). */
-CK_CC_INLINE static uintptr_t
-ck_pr_faa_ptr(void *target, uintptr_t d)
+CK_CC_INLINE static uintptr_t ck_pr_faa_ptr(void *target, uintptr_t d)
 {
 	return __atomic_fetch_add((uintptr_t *)target, d, WEIR__CKT_RMW);
 }
 
-CK_CC_INLINE static void *
-ck_pr_fas_ptr(void *target, void *v)
+CK_CC_INLINE static void *ck_pr_fas_ptr(void *target, void *v)
 {
 	return __atomic_exchange_n((void **)target, v, WEIR__CKT_RMW);
 }
 
-#define WEIR__CKT_BIN(K, S, M, T, C)					\
-	CK_CC_INLINE static void					\
-	ck_pr_##K##_##S(M *target, T d)					\
-	{								\
-		(void)__atomic_fetch_##K((C *)target, (C)d,		\
-		    WEIR__CKT_RMW);					\
+#define WEIR__CKT_BIN(K, S, M, T, C)                                        \
+	CK_CC_INLINE static void ck_pr_##K##_##S(M *target, T d)            \
+	{                                                                   \
+		(void)__atomic_fetch_##K((C *)target, (C)d, WEIR__CKT_RMW); \
 	}
 
 /* inc/dec/neg and their *_is_zero forms: is_zero reports whether the new
@@ -256,61 +241,52 @@ ck_pr_fas_ptr(void *target, void *v)
  * builtin, so neg is a CAS loop; its first load is relaxed because it is
  * only a guess that the seq_cst CAS validates. Plain neg and not come from
  * ck_pr.h. */
-#define WEIR__CKT_UNARY(S, M, C)					\
-	CK_CC_INLINE static void					\
-	ck_pr_inc_##S(M *target)					\
-	{								\
-		(void)__atomic_fetch_add((C *)target, (C)1, WEIR__CKT_RMW); \
-	}								\
-	CK_CC_INLINE static void					\
-	ck_pr_dec_##S(M *target)					\
-	{								\
-		(void)__atomic_fetch_sub((C *)target, (C)1, WEIR__CKT_RMW); \
-	}								\
-	CK_CC_INLINE static bool					\
-	ck_pr_inc_##S##_is_zero(M *target)				\
-	{								\
-		return __atomic_add_fetch((C *)target, (C)1,		\
-		    WEIR__CKT_RMW) == 0;				\
-	}								\
-	CK_CC_INLINE static bool					\
-	ck_pr_dec_##S##_is_zero(M *target)				\
-	{								\
-		return __atomic_sub_fetch((C *)target, (C)1,		\
-		    WEIR__CKT_RMW) == 0;				\
-	}								\
-	CK_CC_INLINE static bool					\
-	ck_pr_neg_##S##_is_zero(M *target)				\
-	{								\
-		C old = __atomic_load_n((C *)target, __ATOMIC_RELAXED);	\
-									\
-		while (!__atomic_compare_exchange_n((C *)target, &old,	\
-		    (C)-old, false, WEIR__CKT_RMW, __ATOMIC_RELAXED))	\
-			;						\
-		return old == 0;					\
+#define WEIR__CKT_UNARY(S, M, C)                                                       \
+	CK_CC_INLINE static void ck_pr_inc_##S(M *target)                              \
+	{                                                                              \
+		(void)__atomic_fetch_add((C *)target, (C)1, WEIR__CKT_RMW);            \
+	}                                                                              \
+	CK_CC_INLINE static void ck_pr_dec_##S(M *target)                              \
+	{                                                                              \
+		(void)__atomic_fetch_sub((C *)target, (C)1, WEIR__CKT_RMW);            \
+	}                                                                              \
+	CK_CC_INLINE static bool ck_pr_inc_##S##_is_zero(M *target)                    \
+	{                                                                              \
+		return __atomic_add_fetch((C *)target, (C)1, WEIR__CKT_RMW) == 0;      \
+	}                                                                              \
+	CK_CC_INLINE static bool ck_pr_dec_##S##_is_zero(M *target)                    \
+	{                                                                              \
+		return __atomic_sub_fetch((C *)target, (C)1, WEIR__CKT_RMW) == 0;      \
+	}                                                                              \
+	CK_CC_INLINE static bool ck_pr_neg_##S##_is_zero(M *target)                    \
+	{                                                                              \
+		C old = __atomic_load_n((C *)target, __ATOMIC_RELAXED);                \
+                                                                                       \
+		while (!__atomic_compare_exchange_n((C *)target, &old, (C)-old, false, \
+		                                    WEIR__CKT_RMW, __ATOMIC_RELAXED))  \
+			;                                                              \
+		return old == 0;                                                       \
 	}
 
-#define WEIR__CKT_ALL_RMW(S, M, T, C)					\
-	WEIR__CKT_BIN(add, S, M, T, C)					\
-	WEIR__CKT_BIN(sub, S, M, T, C)					\
-	WEIR__CKT_BIN(and, S, M, T, C)					\
-	WEIR__CKT_BIN(or, S, M, T, C)					\
-	WEIR__CKT_BIN(xor, S, M, T, C)					\
+#define WEIR__CKT_ALL_RMW(S, M, T, C)  \
+	WEIR__CKT_BIN(add, S, M, T, C) \
+	WEIR__CKT_BIN(sub, S, M, T, C) \
+	WEIR__CKT_BIN(and, S, M, T, C) \
+	WEIR__CKT_BIN(or, S, M, T, C)  \
+	WEIR__CKT_BIN(xor, S, M, T, C) \
 	WEIR__CKT_UNARY(S, M, C)
 
 WEIR__CKT_ALL_RMW(ptr, void, uintptr_t, uintptr_t)
 
-#define WEIR__CKT_SCALAR(S, T)						\
-	CK_CC_INLINE static T						\
-	ck_pr_faa_##S(T *target, T d)					\
-	{								\
-		return __atomic_fetch_add(target, d, WEIR__CKT_RMW);	\
-	}								\
-	CK_CC_INLINE static T						\
-	ck_pr_fas_##S(T *target, T v)					\
-	{								\
-		return __atomic_exchange_n(target, v, WEIR__CKT_RMW);	\
-	}								\
+#define WEIR__CKT_SCALAR(S, T)                                        \
+	CK_CC_INLINE static T ck_pr_faa_##S(T *target, T d)           \
+	{                                                             \
+		return __atomic_fetch_add(target, d, WEIR__CKT_RMW);  \
+	}                                                             \
+	CK_CC_INLINE static T ck_pr_fas_##S(T *target, T v)           \
+	{                                                             \
+		return __atomic_exchange_n(target, v, WEIR__CKT_RMW); \
+	}                                                             \
 	WEIR__CKT_ALL_RMW(S, T, T, T)
 
 WEIR__CKT_SCALAR(char, char)
@@ -327,8 +303,7 @@ WEIR__CKT_SCALAR(8, uint8_t)
 
 /* ---- stall and fences ------------------------------------------------- */
 
-CK_CC_INLINE static void
-ck_pr_stall(void)
+CK_CC_INLINE static void ck_pr_stall(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
@@ -337,11 +312,10 @@ ck_pr_stall(void)
 #endif
 }
 
-#define WEIR__CKT_FENCE(T)						\
-	CK_CC_INLINE static void					\
-	ck_pr_fence_strict_##T(void)					\
-	{								\
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);		\
+#define WEIR__CKT_FENCE(T)                                    \
+	CK_CC_INLINE static void ck_pr_fence_strict_##T(void) \
+	{                                                     \
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);      \
 	}
 
 WEIR__CKT_FENCE(atomic)

@@ -20,21 +20,21 @@
 
 /* Unrecoverable system failure inside the library (pthread, futex):
  * abort loudly with the location, never silently (liburcu's urcu_die). */
-#define weir__die(what)                                                         \
-	do {                                                                    \
-		fprintf(stderr, "weir: fatal: %s at %s:%d (%s)\n", (what),      \
-		        __FILE__, __LINE__, __func__);                          \
-		abort();                                                        \
+#define weir__die(what)                                                                        \
+	do {                                                                                   \
+		fprintf(stderr, "weir: fatal: %s at %s:%d (%s)\n", (what), __FILE__, __LINE__, \
+		        __func__);                                                             \
+		abort();                                                                       \
 	} while (0)
 
 #ifdef WEIR_DEBUG_INVARIANTS
-#define WEIR_ASSERT(cond, what)                                                 \
-	do {                                                                    \
-		if (__builtin_expect(!(cond), 0)) {                             \
+#define WEIR_ASSERT(cond, what)                                                             \
+	do {                                                                                \
+		if (__builtin_expect(!(cond), 0)) {                                         \
 			fprintf(stderr, "weir: invariant violated: %s: %s at %s:%d (%s)\n", \
-			        (what), #cond, __FILE__, __LINE__, __func__);   \
-			abort();                                                \
-		}                                                               \
+			        (what), #cond, __FILE__, __LINE__, __func__);               \
+			abort();                                                            \
+		}                                                                           \
 	} while (0)
 #else
 #define WEIR_ASSERT(cond, what) ((void)sizeof(!(cond)))

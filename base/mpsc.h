@@ -51,47 +51,46 @@
 
 #include <stddef.h>
 
-#define WEIR_MPSC_DEFINE(name, type, link)                                          \
-	static inline void name##_push(_Atomic(type *) *top, type *first, type *last) \
-	{                                                                           \
-		type *old = weir_load_relaxed(top);                                 \
-		do {                                                                \
-			last->link = old;                                           \
+#define WEIR_MPSC_DEFINE(name, type, link)                                                   \
+	static inline void name##_push(_Atomic(type *) *top, type *first, type *last)        \
+	{                                                                                    \
+		type *old = weir_load_relaxed(top);                                          \
+		do {                                                                         \
+			last->link = old;                                                    \
 			/* MP1: release - publishes the chain and its contents;     \
-			 * pairs with MA1 in name##_take_all (M2). */               \
-		} while (!weir_cas_release(top, &old, first));                      \
-	}                                                                           \
-	static inline void name##_push_seqcst(_Atomic(type *) *top, type *first,    \
-	                                      type *last)                           \
-	{                                                                           \
-		type *old = weir_load_relaxed(top);                                 \
-		do {                                                                \
-			last->link = old;                                           \
+			 * pairs with MA1 in name##_take_all (M2). */        \
+		} while (!weir_cas_release(top, &old, first));                               \
+	}                                                                                    \
+	static inline void name##_push_seqcst(_Atomic(type *) *top, type *first, type *last) \
+	{                                                                                    \
+		type *old = weir_load_relaxed(top);                                          \
+		do {                                                                         \
+			last->link = old;                                                    \
 			/* MP2: seq_cst - MP1, and ordered before the caller's      \
-			 * eventcount check (ec invariant 1); pairs with MA1. */    \
-		} while (!weir_cas_seqcst(top, &old, first));                       \
-	}                                                                           \
-	static inline type *name##_take_all(_Atomic(type *) *top)                   \
-	{                                                                           \
-		/* MA1: acquire - takes the pushed elements; pairs with MP1/MP2. */ \
-		return weir_xchg_acquire(top, NULL);                                \
-	}                                                                           \
-	static inline type *name##_reverse(type *list, type **tail, uint32_t *count) \
-	{                                                                           \
-		type *prev = NULL;                                                  \
-		uint32_t n = 0;                                                     \
-		if (tail)                                                           \
-			*tail = list;                                               \
-		while (list) {                                                      \
-			type *nx = list->link;                                      \
-			list->link = prev;                                          \
-			prev = list;                                                \
-			list = nx;                                                  \
-			n++;                                                        \
-		}                                                                   \
-		if (count)                                                          \
-			*count = n;                                                 \
-		return prev;                                                        \
+			 * eventcount check (ec invariant 1); pairs with MA1. */        \
+		} while (!weir_cas_seqcst(top, &old, first));                                \
+	}                                                                                    \
+	static inline type *name##_take_all(_Atomic(type *) *top)                            \
+	{                                                                                    \
+		/* MA1: acquire - takes the pushed elements; pairs with MP1/MP2. */          \
+		return weir_xchg_acquire(top, NULL);                                         \
+	}                                                                                    \
+	static inline type *name##_reverse(type *list, type **tail, uint32_t *count)         \
+	{                                                                                    \
+		type *prev = NULL;                                                           \
+		uint32_t n = 0;                                                              \
+		if (tail)                                                                    \
+			*tail = list;                                                        \
+		while (list) {                                                               \
+			type *nx = list->link;                                               \
+			list->link = prev;                                                   \
+			prev = list;                                                         \
+			list = nx;                                                           \
+			n++;                                                                 \
+		}                                                                            \
+		if (count)                                                                   \
+			*count = n;                                                          \
+		return prev;                                                                 \
 	}
 
 #endif /* WEIR_BASE_MPSC_H */

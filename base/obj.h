@@ -89,31 +89,37 @@ static inline bool weir__ref_put(_Atomic uint32_t *refs)
 
 /* The handle argument is `const H *`, not `const void *`, so that passing an
  * internal object (T *) where a handle is expected does not compile. */
-#define WEIR_OBJ_DEFINE(p, T, H, type_id, free_fn)                                  \
-	static inline T *p##_lookup(const H *h)                                     \
-	{                                                                           \
-		struct weir_obj *o_ = weir__reg_lookup(h, (type_id));               \
-		return o_ ? caa_container_of(o_, T, obj) : NULL;                    \
-	}                                                                           \
-	static inline H *p##_handle(const T *x)                                     \
-	{                                                                           \
-		return (H *)WEIR__HANDLE(x);                                        \
-	}                                                                           \
-	static inline void p##_ref(T *x) { weir__ref_get(&x->refs); }               \
-	static inline bool p##_tryref(T *x) { return weir__ref_get_unless_zero(&x->refs); } \
-	static inline T *p##_get(const H *h)                                        \
-	{                                                                           \
-		weir__rcu_read_lock();                                              \
-		T *x_ = p##_lookup(h);                                              \
-		if (x_)                                                             \
-			p##_ref(x_);                                                \
-		weir__rcu_read_unlock();                                            \
-		return x_;                                                          \
-	}                                                                           \
-	static inline void p##_put(T *x)                                            \
-	{                                                                           \
-		if (weir__ref_put(&x->refs))                                        \
-			weir__obj_retire(&x->obj, (free_fn));                       \
+#define WEIR_OBJ_DEFINE(p, T, H, type_id, free_fn)                    \
+	static inline T *p##_lookup(const H *h)                       \
+	{                                                             \
+		struct weir_obj *o_ = weir__reg_lookup(h, (type_id)); \
+		return o_ ? caa_container_of(o_, T, obj) : NULL;      \
+	}                                                             \
+	static inline H *p##_handle(const T *x)                       \
+	{                                                             \
+		return (H *)WEIR__HANDLE(x);                          \
+	}                                                             \
+	static inline void p##_ref(T *x)                              \
+	{                                                             \
+		weir__ref_get(&x->refs);                              \
+	}                                                             \
+	static inline bool p##_tryref(T *x)                           \
+	{                                                             \
+		return weir__ref_get_unless_zero(&x->refs);           \
+	}                                                             \
+	static inline T *p##_get(const H *h)                          \
+	{                                                             \
+		weir__rcu_read_lock();                                \
+		T *x_ = p##_lookup(h);                                \
+		if (x_)                                               \
+			p##_ref(x_);                                  \
+		weir__rcu_read_unlock();                              \
+		return x_;                                            \
+	}                                                             \
+	static inline void p##_put(T *x)                              \
+	{                                                             \
+		if (weir__ref_put(&x->refs))                          \
+			weir__obj_retire(&x->obj, (free_fn));         \
 	}
 
 #endif /* WEIR_BASE_OBJ_H */

@@ -37,8 +37,8 @@ void weir__rcu_call(struct weir_rcu_head *h, void (*fn)(struct weir_rcu_head *))
 void weir__rcu_barrier(void);
 
 /* A: acquire - reads an RCU-published pointer; pairs with weir_rcu_assign. */
-#define weir_rcu_deref(p)      atomic_load_explicit(&(p), memory_order_acquire)
+#define weir_rcu_deref(p) atomic_load_explicit(&(p), memory_order_acquire)
 /* R: release - publishes a fully built object; pairs with weir_rcu_deref. */
-#define weir_rcu_assign(p, v)  atomic_store_explicit(&(p), (v), memory_order_release)
+#define weir_rcu_assign(p, v) atomic_store_explicit(&(p), (v), memory_order_release)
 
 #endif

@@ -46,22 +46,22 @@
 #include <string.h>
 
 #define REG_CHUNK_BITS 12u
-#define REG_CHUNK (1u << REG_CHUNK_BITS)
-#define REG_DIR 4096u                 /* 16M slots */
-#define REG_TAG 0xAu
+#define REG_CHUNK      (1u << REG_CHUNK_BITS)
+#define REG_DIR        4096u /* 16M slots */
+#define REG_TAG        0xAu
 
 struct reg_slot {
-	_Atomic(struct weir_obj *) obj;  /* A: published object or NULL */
-	uint32_t gen;                    /* L(reg.lock) */
-	uint32_t next_free;              /* L(reg.lock): free-list link (index + 1) */
+	_Atomic(struct weir_obj *) obj; /* A: published object or NULL */
+	uint32_t gen;                   /* L(reg.lock) */
+	uint32_t next_free;             /* L(reg.lock): free-list link (index + 1) */
 };
 
 static struct {
 	pthread_mutex_t lock;
 	_Atomic(struct reg_slot *) dir[REG_DIR]; /* A: chunks, published once */
-	uint32_t nslots;                 /* L(lock): slots ever handed out */
-	uint32_t free_head;              /* L(lock): index + 1 of a free slot, 0 = none */
-	const char *type_name[WEIR_T_MAX + 1]; /* L(lock): ids given by weir__reg_type() */
+	uint32_t nslots;                         /* L(lock): slots ever handed out */
+	uint32_t free_head;                      /* L(lock): index + 1 of a free slot, 0 = none */
+	const char *type_name[WEIR_T_MAX + 1];   /* L(lock): ids given by weir__reg_type() */
 } reg = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void reg_lock(void)
@@ -111,7 +111,8 @@ static int64_t reg_take_locked(void)
 		struct reg_slot *s = reg_slot_of(idx);
 		WEIR_ASSERT(s && weir_load_relaxed(&s->obj) == NULL,
 		            "registry.c inv 1/3: a slot on the free list publishes no object");
-		WEIR_ASSERT(s->gen != 0, "registry.c inv 3: a released slot's generation is never 0");
+		WEIR_ASSERT(s->gen != 0,
+		            "registry.c inv 3: a released slot's generation is never 0");
 		reg.free_head = s->next_free;
 		return idx;
 	}
@@ -144,12 +145,14 @@ int weir__reg_insert(struct weir_obj *o, uint32_t type)
 		s->gen = 1;
 	WEIR_ASSERT(weir_load_relaxed(&s->obj) == NULL, "registry.c inv 1: a taken slot is empty");
 	o->type = type;
-	o->handle = ((uint64_t)s->gen << 32) | ((uint64_t)type << 28) |
-	            ((uint64_t)REG_TAG << 24) | (uint64_t)idx;
+	o->handle = ((uint64_t)s->gen << 32) | ((uint64_t)type << 28) | ((uint64_t)REG_TAG << 24) |
+	            (uint64_t)idx;
 	/* REG-R2: release - publishes the built object (invariant 1); pairs with
 	 * REG-A2 in weir__reg_lookup(). */
 	weir_store_release(&s->obj, o);
-	WEIR_ASSERT((o->handle >> 32) != 0 && weir__reg_handle_slot((const void *)(uintptr_t)o->handle) == (uint32_t)idx,
+	WEIR_ASSERT((o->handle >> 32) != 0 &&
+	                    weir__reg_handle_slot((const void *)(uintptr_t)o->handle) ==
+	                            (uint32_t)idx,
 	            "registry.c: a handle names its slot with a generation >= 1");
 	reg_unlock();
 	return WEIR_OK;
@@ -179,7 +182,8 @@ struct weir_obj *weir__reg_lookup(const void *hp, uint32_t type)
 	if (!o || o->handle != h)
 		return NULL;
 #endif
-	WEIR_ASSERT(o->type == type, "registry.c inv 5: a handle validates only as its object's type");
+	WEIR_ASSERT(o->type == type,
+	            "registry.c inv 5: a handle validates only as its object's type");
 	return o;
 }
 
@@ -208,10 +212,12 @@ void weir__reg_release(struct weir_obj *o)
 	WEIR_ASSERT(weir_load_relaxed(&s->obj) != o,
 	            "registry.c inv 1/3: a slot is cleared before it returns to the free list");
 	WEIR_ASSERT((uint32_t)(o->handle >> 32) == s->gen,
-	            "registry.c inv 3: a slot is released once per object (generation unchanged since insert)");
+	            "registry.c inv 3: a slot is released once per object (generation unchanged "
+	            "since insert)");
 	uint32_t old_gen = s->gen;
-	s->gen = s->gen + 1 ? s->gen + 1 : 1;  /* invariant 3; 0 is never a generation */
-	WEIR_ASSERT(s->gen != 0 && s->gen != old_gen, "registry.c inv 3: the generation moves on and is never 0");
+	s->gen = s->gen + 1 ? s->gen + 1 : 1; /* invariant 3; 0 is never a generation */
+	WEIR_ASSERT(s->gen != 0 && s->gen != old_gen,
+	            "registry.c inv 3: the generation moves on and is never 0");
 	(void)old_gen;
 	s->next_free = reg.free_head;
 	reg.free_head = idx + 1;

@@ -46,14 +46,14 @@ enum weir_obj_type {
 	WEIR_T_EVENT = 3,
 	WEIR_T_REPORTER = 4,
 	WEIR_T_FIXED_LAST = 4,
-	WEIR_T_MAX = 15,           /* the type field has 4 bits */
+	WEIR_T_MAX = 15, /* the type field has 4 bits */
 };
 
 /* Header of every object that users hold a handle to. */
 struct weir_obj {
-	uint64_t handle;            /* I: the value users hold */
-	uint32_t type;              /* I */
-	struct weir_rcu_head rcu;   /* for deferred free */
+	uint64_t handle;                    /* I: the value users hold */
+	uint32_t type;                      /* I */
+	struct weir_rcu_head rcu;           /* for deferred free */
 	void (*free_fn)(struct weir_obj *); /* set by weir__obj_retire */
 };
 
@@ -105,6 +105,6 @@ static inline uint32_t weir__reg_handle_type(const void *h)
 
 /* The opaque handle of an object, as the pointer type the API declares. */
 #define WEIR__OBJ_HANDLE(objp) ((void *)(uintptr_t)((objp)->handle))
-#define WEIR__HANDLE(o) WEIR__OBJ_HANDLE(&(o)->obj)
+#define WEIR__HANDLE(o)        WEIR__OBJ_HANDLE(&(o)->obj)
 
 #endif /* WEIR_BASE_REGISTRY_H */

@@ -18,16 +18,16 @@ void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns
 		tsp = &ts;
 	}
 	/* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline. */
-	long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
-	                 val, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+	long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, val,
+	                 tsp, NULL, FUTEX_BITSET_MATCH_ANY);
 	if (r != 0 && errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT)
 		weir__die("futex wait");
 }
 
 void weir__futex_wake(_Atomic uint32_t *addr, int n)
 {
-	if (syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n,
-	            NULL, NULL, 0) < 0)
+	if (syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL,
+	            0) < 0)
 		weir__die("futex wake");
 }
 
@@ -45,8 +45,8 @@ void weir__waitq_wake(struct weir_waitq *wq)
 	weir__futex_wake(&wq->seq, INT32_MAX);
 }
 
-int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
-                     uint64_t target, uint64_t deadline_ns, uint32_t spin_ns)
+int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
+                     uint64_t deadline_ns, uint32_t spin_ns)
 {
 	/* WQ-A1: acquire - the waited-for work's effects become visible; pairs
 	 * with the notifier's seq_cst store of the counter. */
@@ -72,7 +72,8 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
 		while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
 		       !weir_cas_seqcst(&wq->wake_at, &cur, target))
 			;
-		WEIR_ASSERT(target != UINT64_MAX, "sync.h waitq: UINT64_MAX means no sleeper, never a target");
+		WEIR_ASSERT(target != UINT64_MAX,
+		            "sync.h waitq: UINT64_MAX means no sleeper, never a target");
 		/* ...then re-check the counter (seq_cst; pairs with the
 		 * notifier's store-then-load). */
 		if (weir_seq_geq(weir_load_seqcst(counter), target))

@@ -79,12 +79,12 @@ struct weir_waitq {
 void weir__waitq_init(struct weir_waitq *wq);
 /* Wait until *counter >= target (free-running comparison). Spins for at most
  * spin_ns first. Returns WEIR_OK or WEIR_ETIMEDOUT. */
-int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter,
-                     uint64_t target, uint64_t deadline_ns, uint32_t spin_ns);
+int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
+                     uint64_t deadline_ns, uint32_t spin_ns);
 /* Call after storing `value` into the counter with seq_cst. */
 static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
 {
-	void weir__waitq_wake(struct weir_waitq *wq);
+	void weir__waitq_wake(struct weir_waitq * wq);
 	/* WQ-A2: seq_cst - read after the caller's seq_cst counter store; pairs
 	 * with the waiter's seq_cst min on wake_at (invariant 1). */
 	uint64_t at = weir_load_seqcst(&wq->wake_at);
@@ -118,7 +118,8 @@ static inline uint32_t weir__ec_prepare(struct weir_ec *ec)
 }
 static inline void weir__ec_cancel(struct weir_ec *ec)
 {
-	uint32_t old = weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
+	uint32_t old =
+	        weir_fas_relaxed(&ec->waiters, 1); /* relaxed: a stale count only costs a wake */
 	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
 	(void)old;
 }

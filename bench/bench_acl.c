@@ -40,7 +40,7 @@
 #include "weir/sched.h"
 
 #define SYNC_TIMEOUT_NS ((int64_t)30 * 1000000000)
-#define COPY_BYTES 64u
+#define COPY_BYTES      64u
 
 static void die(const char *what, long rc)
 {
@@ -78,12 +78,12 @@ static void h_count(void *arg)
 /* ------------------------------------------------------------------------ */
 
 typedef struct a1 {
-	aclrtStream as;      /* facade stream (aclInit's runtime) */
-	weir_stream_t *ns;   /* native stream (own runtime, same config) */
-	weir_mem_t *nm;      /* native device memory */
-	void *adst, *asrc;   /* aclrtMalloc'd */
-	void *ndst, *nsrc;   /* weir_mem_alloc'd */
-	uint64_t count;      /* host functions run (h_count); read after a sync */
+	aclrtStream as;    /* facade stream (aclInit's runtime) */
+	weir_stream_t *ns; /* native stream (own runtime, same config) */
+	weir_mem_t *nm;    /* native device memory */
+	void *adst, *asrc; /* aclrtMalloc'd */
+	void *ndst, *nsrc; /* weir_mem_alloc'd */
+	uint64_t count;    /* host functions run (h_count); read after a sync */
 } a1_t;
 
 static uint64_t host_acl(void *arg, uint64_t iters, wb_hist_t *h)
@@ -263,12 +263,15 @@ int main(int argc, char **argv)
 		wb_subject_t n = { "weir_launch+sync", kernel_native, &a, 0, min };
 		wb_figure_t *fig = wb_compare("A1.kernel.vs_native", "ns/launch", &f, &n, 0);
 		wb_target(fig, WB_LE, 1.2, "facade <= 1.2x native (issue 9 must show)");
-		wb_note(fig, "aclrtStream resolved once per round (weir_session_acl_stream), then weir_launch on it");
+		wb_note(fig, "aclrtStream resolved once per round (weir_session_acl_stream), then "
+		             "weir_launch on it");
 	}
 	if (wb_enabled("A1.kernel_resolve_each.vs_native")) {
-		wb_subject_t f = { "(acl_stream+weir_launch)xN+aclsync", kernel_acl_each, &a, 0, min };
+		wb_subject_t f = { "(acl_stream+weir_launch)xN+aclsync", kernel_acl_each, &a, 0,
+			           min };
 		wb_subject_t n = { "weir_launch+sync", kernel_native, &a, 0, min };
-		wb_figure_t *fig = wb_compare("A1.kernel_resolve_each.vs_native", "ns/launch", &f, &n, 0);
+		wb_figure_t *fig =
+		        wb_compare("A1.kernel_resolve_each.vs_native", "ns/launch", &f, &n, 0);
 		wb_note(fig, "weir_session_acl_stream before every launch; information only");
 	}
 	if (wb_enabled("A1.copy.vs_native")) {

@@ -30,7 +30,7 @@ struct alloc {
 	const char *name;
 	malloc_fn m;
 	free_fn f;
-	size_t size;     /* per subject */
+	size_t size; /* per subject */
 };
 
 static weir_mem_t *g_mem;
@@ -41,7 +41,10 @@ static void *weir_m(size_t n)
 	return weir_mem_alloc(g_mem, 0, n, WEIR_MEM_NORMAL_ONLY, &p) == WEIR_OK ? p : NULL;
 }
 
-static void weir_f(void *p) { (void)weir_mem_free(g_mem, p); }
+static void weir_f(void *p)
+{
+	(void)weir_mem_free(g_mem, p);
+}
 
 /* The weir subjects of the pair and batch loops call the API directly, as a
  * program does (one call per operation, like the baselines' one call through
@@ -88,7 +91,8 @@ static uint64_t run_batch_weir(void *arg, uint64_t iters, wb_hist_t *h)
 	uint64_t t0 = wb_now_ns();
 	for (uint64_t r = 0; r < rounds; r++) {
 		for (int i = 0; i < BATCH; i++)
-			if (weir_mem_alloc(g_mem, 0, a->size, WEIR_MEM_NORMAL_ONLY, &v[i]) != WEIR_OK)
+			if (weir_mem_alloc(g_mem, 0, a->size, WEIR_MEM_NORMAL_ONLY, &v[i]) !=
+			    WEIR_OK)
 				return 0;
 		for (int i = 0; i < BATCH; i++)
 			(void)weir_mem_free(g_mem, v[i]);
@@ -190,15 +194,18 @@ int main(int argc, char **argv)
 		perror("bench_alloc: re-exec");
 	}
 	wb_init(argc, argv, "alloc");
-	weir_mem_options_t o = { .devices = 1, .capacity = (uint64_t)1 << 30,
-	                         .flags = WEIR_MEM_OPT_NO_DEBUG };
+	weir_mem_options_t o = { .devices = 1,
+		                 .capacity = (uint64_t)1 << 30,
+		                 .flags = WEIR_MEM_OPT_NO_DEBUG };
 	if (weir_mem_create_ex(NULL, &o, &g_mem) != WEIR_OK) {
 		fprintf(stderr, "bench_alloc: weir_mem_create_ex failed\n");
 		return 1;
 	}
 	struct alloc base[4] = { { "glibc", malloc, free, 0 } };
 	int nbase = 1;
-	static const struct { const char *name, *lib, *m, *f; } libs[] = {
+	static const struct {
+		const char *name, *lib, *m, *f;
+	} libs[] = {
 		{ "jemalloc", "libjemalloc.so.2", "malloc", "free" },
 		{ "mimalloc", "libmimalloc.so.2", "mi_malloc", "mi_free" },
 		{ "tcmalloc", "libtcmalloc_minimal.so.4", "tc_malloc", "tc_free" },
@@ -206,32 +213,41 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < 3; i++) {
 		void *h = dlopen(libs[i].lib, RTLD_NOW | RTLD_LOCAL);
 		if (!h) {
-			fprintf(stderr, "bench_alloc: %s not loaded (%s); skipped\n", libs[i].name, dlerror());
+			fprintf(stderr, "bench_alloc: %s not loaded (%s); skipped\n", libs[i].name,
+			        dlerror());
 			continue;
 		}
 		malloc_fn m = (malloc_fn)dlsym(h, libs[i].m);
 		free_fn f = (free_fn)dlsym(h, libs[i].f);
 		if (!m || !f) {
-			fprintf(stderr, "bench_alloc: %s lacks %s/%s; skipped\n", libs[i].name, libs[i].m, libs[i].f);
+			fprintf(stderr, "bench_alloc: %s lacks %s/%s; skipped\n", libs[i].name,
+			        libs[i].m, libs[i].f);
 			continue;
 		}
 		base[nbase++] = (struct alloc){ libs[i].name, m, f, 0 };
 	}
 
-	static const struct { const char *tag; size_t size; int kind; } work[] = {
-		{ "pair.64B", 64, 0 }, { "pair.4KiB", 4096, 0 }, { "pair.64KiB", 65536, 0 },
-		{ "pair.1MiB", (size_t)1 << 20, 0 }, { "batch1024.64B", 64, 1 },
-		{ "crossthread.64B", 64, 2 },
+	static const struct {
+		const char *tag;
+		size_t size;
+		int kind;
+	} work[] = {
+		{ "pair.64B", 64, 0 },      { "pair.4KiB", 4096, 0 },
+		{ "pair.64KiB", 65536, 0 }, { "pair.1MiB", (size_t)1 << 20, 0 },
+		{ "batch1024.64B", 64, 1 }, { "crossthread.64B", 64, 2 },
 	};
 	uint64_t sc0 = 0, mf0 = minflt();
 	weir_mem_stats_t st;
 	for (size_t w = 0; w < sizeof(work) / sizeof(work[0]); w++) {
 		/* warm the arena once so the steady state is what is measured */
 		struct alloc ours = { "weir", weir_m, weir_f, work[w].size };
-		uint64_t (*fn)(void *, uint64_t, wb_hist_t *) =
-			work[w].kind == 0 ? run_pairs : work[w].kind == 1 ? run_batch : run_cross;
+		uint64_t (*fn)(void *, uint64_t, wb_hist_t *) = work[w].kind == 0   ? run_pairs
+		                                                : work[w].kind == 1 ? run_batch
+		                                                                    : run_cross;
 		uint64_t (*fn_weir)(void *, uint64_t, wb_hist_t *) =
-			work[w].kind == 0 ? run_pairs_weir : work[w].kind == 1 ? run_batch_weir : run_cross;
+		        work[w].kind == 0   ? run_pairs_weir
+		        : work[w].kind == 1 ? run_batch_weir
+		                            : run_cross;
 		fn_weir(&ours, 4096, NULL);
 		weir_mem_info(g_mem, 0, &st);
 		sc0 = st.syscalls;
@@ -251,7 +267,8 @@ int main(int argc, char **argv)
 		weir_mem_info(g_mem, 0, &st);
 		char name[96];
 		snprintf(name, sizeof name, "S7.%s.steady_syscalls", work[w].tag);
-		wb_figure_t *f = wb_value(name, "syscalls", "weir", (double)(st.syscalls - sc0), NULL, 0);
+		wb_figure_t *f =
+		        wb_value(name, "syscalls", "weir", (double)(st.syscalls - sc0), NULL, 0);
 		if (f)
 			wb_target(f, WB_LE, 0.0, "0 syscalls in steady state");
 	}

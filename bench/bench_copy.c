@@ -26,10 +26,12 @@ static uint64_t run(void *arg, uint64_t iters, wb_hist_t *h)
 		if (c->mode == 0) {
 			memcpy(c->dst, c->src, c->n);
 		} else if (c->mode == 1) {
-			if (weir_mem_copy(c->m, c->dst, c->n, c->src, c->n, WEIR_COPY_D2D) != WEIR_OK)
+			if (weir_mem_copy(c->m, c->dst, c->n, c->src, c->n, WEIR_COPY_D2D) !=
+			    WEIR_OK)
 				return 0;
 		} else {
-			if (weir_mem_copy_async(c->m, c->dst, c->n, c->src, c->n, WEIR_COPY_D2D, c->s) != WEIR_OK ||
+			if (weir_mem_copy_async(c->m, c->dst, c->n, c->src, c->n, WEIR_COPY_D2D,
+			                        c->s) != WEIR_OK ||
 			    weir_stream_sync(c->s, WEIR_TIMEOUT_INFINITE) != WEIR_OK)
 				return 0;
 		}

@@ -40,20 +40,27 @@ void *bg_tbb_create(int n, const int *npred, const int *pred, int threads);
 uint64_t bg_tbb_run(void *h, uint64_t iters);
 float bg_tbb_value(void *h, int i);
 void bg_tbb_destroy(void *h);
-uint64_t bg_omp_run(int n, const int *npred, const int *pred, float *val, int threads, uint64_t iters);
+uint64_t bg_omp_run(int n, const int *npred, const int *pred, float *val, int threads,
+                    uint64_t iters);
 
 struct dag {
 	const char *name;
 	int n;
-	int *npred, *pred;    /* flattened; -1 = the graph input */
-	int out;              /* output node */
+	int *npred, *pred; /* flattened; -1 = the graph input */
+	int out;           /* output node */
 };
 
 static void dag_add(struct dag *d, int *k, int a, int b)
 {
 	int np = 0;
-	if (a != -2) { d->pred[(*k)++] = a; np++; }
-	if (b != -2) { d->pred[(*k)++] = b; np++; }
+	if (a != -2) {
+		d->pred[(*k)++] = a;
+		np++;
+	}
+	if (b != -2) {
+		d->pred[(*k)++] = b;
+		np++;
+	}
 	d->npred[d->n++] = np;
 }
 
@@ -104,10 +111,11 @@ static struct dag make_dag(const char *shape, int size)
 	} else if (strcmp(shape, "independent") == 0) {
 		for (int i = 0; i < size; i++)
 			dag_add(&d, &k, -1, -2);
-	} else {   /* wavefront: size x size grid, (i,j) <- (i-1,j), (i,j-1) */
+	} else { /* wavefront: size x size grid, (i,j) <- (i-1,j), (i,j-1) */
 		for (int i = 0; i < size; i++)
 			for (int j = 0; j < size; j++) {
-				int up = i ? (i - 1) * size + j : -2, left = j ? i * size + j - 1 : -2;
+				int up = i ? (i - 1) * size + j : -2,
+				    left = j ? i * size + j - 1 : -2;
 				if (up == -2 && left == -2)
 					up = -1;
 				dag_add(&d, &k, up, left);
@@ -118,7 +126,11 @@ static struct dag make_dag(const char *shape, int size)
 }
 
 /* weir op for the node work */
-static int nd_infer(weir_op_infer_ctx_t *c) { c->out[0] = c->in[0]; return WEIR_OK; }
+static int nd_infer(weir_op_infer_ctx_t *c)
+{
+	c->out[0] = c->in[0];
+	return WEIR_OK;
+}
 static int nd_kernel(const weir_op_call_t *c, uint32_t b, uint32_t nb)
 {
 	float s = 1.0f;
@@ -127,8 +139,13 @@ static int nd_kernel(const weir_op_call_t *c, uint32_t b, uint32_t nb)
 	((float *)c->out[0])[0] = s;
 	return 0;
 }
-static const weir_op_def_t op_node = { .name = "BenchNode", .min_inputs = 1, .max_inputs = 2,
-	.min_outputs = 1, .max_outputs = 1, .infer = nd_infer, .kernel = nd_kernel };
+static const weir_op_def_t op_node = { .name = "BenchNode",
+	                               .min_inputs = 1,
+	                               .max_inputs = 2,
+	                               .min_outputs = 1,
+	                               .max_outputs = 1,
+	                               .infer = nd_infer,
+	                               .kernel = nd_kernel };
 
 /* weir_config.cpus for the workers: the usable CPUs but the first (the
  * main thread's while weir runs); "" = do not pin (one CPU, BG_WEIR_PIN=0). */
@@ -145,8 +162,8 @@ static void init_worker_cpus(void)
 	for (int c = 0; c < CPU_SETSIZE && o + 8 < sizeof(worker_cpus); c++)
 		if (CPU_ISSET(c, &set)) {
 			if (!first)
-				o += (size_t)snprintf(worker_cpus + o, sizeof(worker_cpus) - o, "%s%d",
-				                      o ? "," : "", c);
+				o += (size_t)snprintf(worker_cpus + o, sizeof(worker_cpus) - o,
+				                      "%s%d", o ? "," : "", c);
 			first = false;
 		}
 }
@@ -204,7 +221,8 @@ static int ours_init(struct ours *o, const struct dag *d, unsigned workers)
 		cfg.flags |= WEIR_CONFIG_NO_PIN;
 	if (weir_runtime_create(&cfg, &o->rt) || weir_mem_create(o->rt, &o->mem) ||
 	    weir_session_create(o->rt, o->mem, NULL, 0, &o->s) ||
-	    weir_group_create(o->rt, 0, &o->grp) || weir_stream_create(o->grp, 0, WEIR_STREAM_FAST_SYNC, &o->st))
+	    weir_group_create(o->rt, 0, &o->grp) ||
+	    weir_stream_create(o->grp, 0, WEIR_STREAM_FAST_SYNC, &o->st))
 		return -1;
 	weir_graph_t *g = build(d);
 	uint64_t t0 = wb_now_ns();
@@ -259,10 +277,19 @@ out:
 	return t;
 }
 
-struct tbbs { void *h; };
-static uint64_t tbb_run(void *arg, uint64_t iters, struct wb_hist *h) { return bg_tbb_run(((struct tbbs *)arg)->h, iters); }
+struct tbbs {
+	void *h;
+};
+static uint64_t tbb_run(void *arg, uint64_t iters, struct wb_hist *h)
+{
+	return bg_tbb_run(((struct tbbs *)arg)->h, iters);
+}
 
-struct omps { const struct dag *d; float *val; int threads; };
+struct omps {
+	const struct dag *d;
+	float *val;
+	int threads;
+};
 static uint64_t omp_run(void *arg, uint64_t iters, struct wb_hist *h)
 {
 	struct omps *o = arg;
@@ -283,7 +310,8 @@ int main(int argc, char **argv)
 	const char *shapes[] = { "chain", "tree", "wavefront", "random", "independent" };
 	int sizes[] = { 256, 128, 16, 256, 256 };
 	for (int si = 0; si < 5; si++) {
-		struct dag d = make_dag(shapes[si], wb_quick() && si != 2 ? sizes[si] / 4 : sizes[si]);
+		struct dag d =
+		        make_dag(shapes[si], wb_quick() && si != 2 ? sizes[si] / 4 : sizes[si]);
 		struct ours o = { 0 };
 		if (ours_init(&o, &d, workers)) {
 			fprintf(stderr, "bench_graph: weir set-up failed\n");
@@ -292,13 +320,19 @@ int main(int argc, char **argv)
 		struct tbbs t = { bg_tbb_create(d.n, d.npred, d.pred, (int)threads) };
 		struct omps m = { &d, calloc((size_t)d.n, sizeof(float)), (int)threads };
 		wb_subject_t A = { .name = "weir", .run = ours_run, .arg = &o, .min_iters = 20 };
-		wb_subject_t B = { .name = "tbb flow graph", .run = tbb_run, .arg = &t, .min_iters = 20 };
-		wb_subject_t C = { .name = "gomp task depend", .run = omp_run, .arg = &m, .min_iters = 20 };
+		wb_subject_t B = {
+			.name = "tbb flow graph", .run = tbb_run, .arg = &t, .min_iters = 20
+		};
+		wb_subject_t C = {
+			.name = "gomp task depend", .run = omp_run, .arg = &m, .min_iters = 20
+		};
 		char name[96];
-		snprintf(name, sizeof(name), "S6 %s (%d nodes) re-run vs TBB flow graph", shapes[si], d.n);
+		snprintf(name, sizeof(name), "S6 %s (%d nodes) re-run vs TBB flow graph",
+		         shapes[si], d.n);
 		wb_figure_t *f = wb_compare(name, "ns/graph", &A, &B, 0);
 		if (f) {
-			wb_target(f, WB_LE, 0.5, "<= 0.5x TBB flow graph (performance.md S6; issue floor 1.0x)");
+			wb_target(f, WB_LE, 0.5,
+			          "<= 0.5x TBB flow graph (performance.md S6; issue floor 1.0x)");
 			wb_extra(f, "nodes", d.n);
 			wb_extra(f, "weir_workers", workers);
 			wb_extra(f, "peer_threads", threads);
@@ -309,18 +343,21 @@ int main(int argc, char **argv)
 				wb_fail(f, "output %g differs from TBB's %g", (double)o.out[0],
 				        (double)bg_tbb_value(t.h, d.out));
 		}
-		snprintf(name, sizeof(name), "S6 %s (%d nodes) re-run vs libgomp tasks", shapes[si], d.n);
+		snprintf(name, sizeof(name), "S6 %s (%d nodes) re-run vs libgomp tasks", shapes[si],
+		         d.n);
 		f = wb_compare(name, "ns/graph", &A, &C, 0);
 		if (f) {
 			wb_target(f, WB_LE, 0.5, "<= 0.5x libgomp tasks (performance.md S6)");
 			wb_extra(f, "nodes", d.n);
 			omp_run(&m, 1, NULL);
 			if (o.out[0] != m.val[d.out])
-				wb_fail(f, "output %g differs from gomp's %g", (double)o.out[0], (double)m.val[d.out]);
+				wb_fail(f, "output %g differs from gomp's %g", (double)o.out[0],
+				        (double)m.val[d.out]);
 		}
 		snprintf(name, sizeof(name), "S6 %s compile+load", shapes[si]);
 		if (wb_enabled(name)) {
-			f = wb_value(name, "ns/node", "weir", (double)o.compile_load_ns / d.n, NULL, 0);
+			f = wb_value(name, "ns/node", "weir", (double)o.compile_load_ns / d.n, NULL,
+			             0);
 			wb_extra(f, "nodes", d.n);
 		}
 		bg_tbb_destroy(t.h);

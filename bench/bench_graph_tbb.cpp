@@ -16,7 +16,7 @@ namespace flow = tbb::flow;
 
 struct bg_dag {
 	int n;
-	std::vector<std::vector<int>> preds;   // per node: predecessor nodes (-1 = the input)
+	std::vector<std::vector<int>> preds; // per node: predecessor nodes (-1 = the input)
 	std::vector<float> val;
 };
 
@@ -50,7 +50,9 @@ extern "C" void *bg_tbb_create(int n, const int *npred, const int *pred, int thr
 		t->arena.execute([t] {
 			for (int i = 0; i < t->dag.n; i++)
 				t->nodes.emplace_back(new flow::continue_node<flow::continue_msg>(
-				    t->g, [t, i](const flow::continue_msg &) { node_work(t->dag, i); }));
+				        t->g, [t, i](const flow::continue_msg &) {
+					        node_work(t->dag, i);
+				        }));
 			for (int i = 0; i < t->dag.n; i++) {
 				bool root = true;
 				for (int p : t->dag.preds[i])
@@ -83,9 +85,15 @@ extern "C" uint64_t bg_tbb_run(void *h, uint64_t iters)
 	return (uint64_t)std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
 }
 
-extern "C" float bg_tbb_value(void *h, int i) { return static_cast<bg_tbb *>(h)->dag.val[i]; }
+extern "C" float bg_tbb_value(void *h, int i)
+{
+	return static_cast<bg_tbb *>(h)->dag.val[i];
+}
 
-extern "C" void bg_tbb_destroy(void *h) { delete static_cast<bg_tbb *>(h); }
+extern "C" void bg_tbb_destroy(void *h)
+{
+	delete static_cast<bg_tbb *>(h);
+}
 
 // libgomp: one task per node per iteration, dependencies through depend
 // clauses on the node's value slot.

@@ -40,7 +40,7 @@ static void die(const char *what, int rc)
 	exit(2);
 }
 
-static cpu_set_t start_set;   /* the process's CPUs, read before any pinning */
+static cpu_set_t start_set; /* the process's CPUs, read before any pinning */
 
 /* The id of the k-th CPU this process may use (for weir_config.cpus). */
 static unsigned cpu_id(unsigned k)
@@ -60,7 +60,7 @@ typedef struct rtx {
 	uint32_t devices;
 	weir_group_t *g[WEIR_MAX_DEVICES];
 	weir_stream_t *s[64];
-	unsigned nstreams;       /* total, round-robin over devices */
+	unsigned nstreams; /* total, round-robin over devices */
 } rtx_t;
 
 static void rtx_open(rtx_t *x, uint32_t devices, uint32_t workers, const char *cpus,
@@ -109,7 +109,10 @@ static int k_empty(void *args, uint32_t b, uint32_t n)
 	return 0;
 }
 
-static void t_empty(void *arg) { (void)arg; }
+static void t_empty(void *arg)
+{
+	(void)arg;
+}
 
 static char cpus_worker[16], cpus_all[64];
 
@@ -173,17 +176,19 @@ static void bench_s1(rtx_t *x)
 	if (wb_enabled("S1.launch.vs_mutex_condvar")) {
 		bl_mq_t *q = bl_mq_create(4096, 1);
 		wb_subject_t b = { "mutex+condvar", s1_mq, q, 0, 0 };
-		wb_figure_t *f = wb_compare("S1.launch.vs_mutex_condvar", "ns/launch", &ours, &b, 0);
+		wb_figure_t *f =
+		        wb_compare("S1.launch.vs_mutex_condvar", "ns/launch", &ours, &b, 0);
 		wb_target(f, WB_LE, 0.1, ">= 10x better than mutex+condvar");
 		bl_mq_destroy(q);
 	}
 #ifdef WEIR_BENCH_HAVE_TBB
 	if (wb_enabled("S1.launch.vs_tbb_task_group")) {
-		wb_unpin_self();   /* TBB sizes its pool from the caller's mask */
+		wb_unpin_self(); /* TBB sizes its pool from the caller's mask */
 		bl_tbb_t *t = bl_tbb_create(2);
 		wb_pin_self(0);
 		wb_subject_t b = { "tbb_task_group", s1_tbb, t, 0, 0 };
-		wb_figure_t *f = wb_compare("S1.launch.vs_tbb_task_group", "ns/launch", &ours, &b, 0);
+		wb_figure_t *f =
+		        wb_compare("S1.launch.vs_tbb_task_group", "ns/launch", &ours, &b, 0);
 		wb_target(f, WB_LE, 0.3, "<= 0.3x TBB task_group");
 		wb_note(f, "TBB arena of 2 threads (caller + 1 worker), weir 1 worker + caller");
 		bl_tbb_destroy(t);
@@ -206,9 +211,9 @@ typedef struct mp {
 	unsigned nstreams;
 	bl_ring_t *ring;
 	bl_mq_t *mq;
-	bool check;              /* per-producer order + exactly-once oracle */
-	bool time_enqueue;       /* per-launch latency histogram */
-	wb_hist_t *hall;         /* merged enqueue latencies over all rounds */
+	bool check;        /* per-producer order + exactly-once oracle */
+	bool time_enqueue; /* per-launch latency histogram */
+	wb_hist_t *hall;   /* merged enqueue latencies over all rounds */
 	/* run state */
 	uint64_t per_prod;
 	pthread_barrier_t bar;
@@ -265,12 +270,8 @@ static void *mp_producer(void *arg)
 				weir_store_relaxed(&m->launch_fail, 1);
 			}
 			break;
-		case MP_RING:
-			bl_ring_push(m->ring, &empty_task);
-			break;
-		case MP_MQ:
-			bl_mq_push(m->mq, t_empty, NULL);
-			break;
+		case MP_RING: bl_ring_push(m->ring, &empty_task); break;
+		case MP_MQ: bl_mq_push(m->mq, t_empty, NULL); break;
 		}
 		if (m->time_enqueue)
 			wb_hist_add(t->h, wb_now_ns() - t0);
@@ -384,23 +385,36 @@ static void bench_s2(void)
 				 * which is the collapse S2 exists to show. So it is
 				 * measured at N = 2 only; above that weir is compared
 				 * with the mutex queue and with itself (S2.scaling). */
-				mp_t mo = { .kind = MP_WEIR, .nprod = N, .streams = x.s, .nstreams = nstreams,
-				            .check = true, .time_enqueue = true, .hall = ho };
+				mp_t mo = { .kind = MP_WEIR,
+					    .nprod = N,
+					    .streams = x.s,
+					    .nstreams = nstreams,
+					    .check = true,
+					    .time_enqueue = true,
+					    .hall = ho };
 				wb_subject_t so = { "weir", mp_run, &mo, 0, 0 };
 				bl_ring_t *r = ns ? bl_ring_create(4096, BL_RING_MPMC, nw, 0)
 				                  : bl_ring_create(4096, BL_RING_MPSC, 1, 1);
-				mp_t mb = { .kind = MP_RING, .nprod = N, .ring = r, .time_enqueue = true, .hall = hb };
-				wb_subject_t sb = { ns ? "ck_ring_mpmc" : "ck_ring_mpsc", mp_run, &mb, 0, 0 };
+				mp_t mb = { .kind = MP_RING,
+					    .nprod = N,
+					    .ring = r,
+					    .time_enqueue = true,
+					    .hall = hb };
+				wb_subject_t sb = { ns ? "ck_ring_mpmc" : "ck_ring_mpsc", mp_run,
+					            &mb, 0, 0 };
 				snprintf(name, sizeof name, "S2.rate.%s.N%u.vs_%s", sn, N, sb.name);
 				wb_figure_t *f = wb_compare(name, "Mlaunch/s", &so, &sb, WB_RATE);
-				wb_note(f, "%u producers -> %u stream(s); weir 1 device x %u workers; baseline %u worker(s)",
+				wb_note(f,
+				        "%u producers -> %u stream(s); weir 1 device x %u workers; "
+				        "baseline %u worker(s)",
 				        N, nstreams, nw, ns ? nw : 1);
 				wb_extra(f, "ctxsw_per_1000_tasks_ours",
-				         mo.tasks ? 1000.0 * (double)mo.ctxsw / (double)mo.tasks : 0);
+				         mo.tasks ? 1000.0 * (double)mo.ctxsw / (double)mo.tasks
+				                  : 0);
 				bl_ring_destroy(r);
 				snprintf(name, sizeof name, "S2.enqueue_p999.%s.N%u", sn, N);
-				f = wb_value(name, "ns", "weir", wb_hist_quantile(ho, 0.999), sb.name,
-				             wb_hist_quantile(hb, 0.999));
+				f = wb_value(name, "ns", "weir", wb_hist_quantile(ho, 0.999),
+				             sb.name, wb_hist_quantile(hb, 0.999));
 				wb_extra(f, "ours_p50", wb_hist_quantile(ho, 0.5));
 				wb_extra(f, "ours_p99", wb_hist_quantile(ho, 0.99));
 				wb_extra(f, "baseline_p50", wb_hist_quantile(hb, 0.5));
@@ -418,11 +432,15 @@ static void bench_s2(void)
 			if (!ns && N <= 8) {
 				bl_mq_t *q = bl_mq_create(4096, 1);
 				mp_t mq = { .kind = MP_MQ, .nprod = N, .mq = q };
-				mp_t mo2 = { .kind = MP_WEIR, .nprod = N, .streams = x.s, .nstreams = 1,
-				             .check = true };
+				mp_t mo2 = { .kind = MP_WEIR,
+					     .nprod = N,
+					     .streams = x.s,
+					     .nstreams = 1,
+					     .check = true };
 				wb_subject_t so2 = { "weir", mp_run, &mo2, 0, 0 };
 				wb_subject_t sq = { "mutex+condvar", mp_run, &mq, 0, 0 };
-				snprintf(name, sizeof name, "S2.rate.%s.N%u.vs_mutex_condvar", sn, N);
+				snprintf(name, sizeof name, "S2.rate.%s.N%u.vs_mutex_condvar", sn,
+				         N);
 				wb_compare(name, "Mlaunch/s", &so2, &sq, WB_RATE);
 				bl_mq_destroy(q);
 				lost += mo2.lost;
@@ -437,8 +455,16 @@ static void bench_s2(void)
 		snprintf(sname, sizeof sname, "S2.scaling.%s.N64_vs_N2", sn);
 		if (wb_enabled(sname)) {
 			any = true;
-			mp_t m64 = { .kind = MP_WEIR, .nprod = 64, .streams = x.s, .nstreams = nstreams, .check = true };
-			mp_t m2 = { .kind = MP_WEIR, .nprod = 2, .streams = x.s, .nstreams = nstreams, .check = true };
+			mp_t m64 = { .kind = MP_WEIR,
+				     .nprod = 64,
+				     .streams = x.s,
+				     .nstreams = nstreams,
+				     .check = true };
+			mp_t m2 = { .kind = MP_WEIR,
+				    .nprod = 2,
+				    .streams = x.s,
+				    .nstreams = nstreams,
+				    .check = true };
 			wb_subject_t a = { "weir N=64", mp_run, &m64, 0, 0 };
 			wb_subject_t b = { "weir N=2", mp_run, &m2, 0, 0 };
 			wb_figure_t *f = wb_compare(sname, "Mlaunch/s", &a, &b, WB_RATE);
@@ -478,12 +504,16 @@ static void bench_ms_8x8(void)
 	wb_subject_t b = { "weir 1dev x 2thr", mp_run, &m1, 0, 0 };
 	wb_figure_t *f = wb_compare(name, "Mlaunch/s", &a, &b, WB_RATE);
 	wb_target(f, WB_GE, 0.5, ">= 0.5x the 1-device rate on 2 cores (must show)");
-	wb_note(f, "8 devices (default workers) x 1 stream x 1 submitter each vs 1 device x %u workers, 2 submitters",
+	wb_note(f,
+	        "8 devices (default workers) x 1 stream x 1 submitter each vs 1 device x %u "
+	        "workers, 2 submitters",
 	        wb_ncpus());
-	wb_extra(f, "ctxsw_per_1000_tasks_8dev", m8.tasks ? 1000.0 * (double)m8.ctxsw / (double)m8.tasks : 0);
+	wb_extra(f, "ctxsw_per_1000_tasks_8dev",
+	         m8.tasks ? 1000.0 * (double)m8.ctxsw / (double)m8.tasks : 0);
 	if (m8.lost || m8.disorder || m1.lost || m1.disorder)
 		wb_fail(f, "oracle: lost %llu, disordered %llu",
-		        (unsigned long long)(m8.lost + m1.lost), (unsigned long long)(m8.disorder + m1.disorder));
+		        (unsigned long long)(m8.lost + m1.lost),
+		        (unsigned long long)(m8.disorder + m1.disorder));
 	rtx_close(&x8);
 	rtx_close(&x1);
 }
@@ -516,7 +546,7 @@ typedef struct s3 {
 	stamp_t st;
 	uint64_t seq;
 	bool parked;
-	uint64_t invalid;   /* parked samples where the worker had not parked */
+	uint64_t invalid; /* parked samples where the worker had not parked */
 	bool have_parks;
 } s3_t;
 
@@ -592,7 +622,8 @@ static void bench_s3(rtx_t *hot)
 		s3_t c = { .x = hot };
 		wb_subject_t a = { "weir hot", s3_run, &c, 0, 0 };
 		wb_subject_t b = { "spin ping-pong (one way)", pp_spin, NULL, 0, 0 };
-		wb_figure_t *f = wb_compare("S3.hot.launch_to_exec.vs_spin_floor", "ns p50", &a, &b, WB_LATENCY);
+		wb_figure_t *f = wb_compare("S3.hot.launch_to_exec.vs_spin_floor", "ns p50", &a, &b,
+		                            WB_LATENCY);
 		wb_target(f, WB_LE, 1.5, "hot p50 <= 1.5x the one-way cache-line floor");
 	}
 	if (wb_enabled("S3.parked")) {
@@ -612,12 +643,16 @@ static void bench_s3(rtx_t *hot)
 		 * 10^5 samples would take minutes; 10^4 keep the suite within
 		 * its 5-minute budget (noted in the figure). */
 		wb_set_latency_samples(10000);
-		wb_figure_t *f = wb_compare("S3.parked.launch_to_exec.vs_futex_floor", "ns p50", &a, &b, WB_LATENCY);
+		wb_figure_t *f = wb_compare("S3.parked.launch_to_exec.vs_futex_floor", "ns p50", &a,
+		                            &b, WB_LATENCY);
 		wb_set_latency_samples(0);
 		wb_target(f, WB_LE, 1.5, "parked p50 <= 1.5x the futex wake floor");
-		wb_note(f, "weir spin_ns=2000; 10^4 samples per subject; %s; %llu samples skipped (worker not parked)",
-		        c.have_parks ? "sampled after the worker's park counter moved"
-		                     : "park counter not moving: 200 us idle gap before each sample",
+		wb_note(f,
+		        "weir spin_ns=2000; 10^4 samples per subject; %s; %llu samples skipped "
+		        "(worker not parked)",
+		        c.have_parks
+		                ? "sampled after the worker's park counter moved"
+		                : "park counter not moving: 200 us idle gap before each sample",
 		        (unsigned long long)c.invalid);
 		rtx_close(&x);
 	}
@@ -665,7 +700,7 @@ static uint64_t s4_run(void *arg, uint64_t iters, wb_hist_t *h)
 				return 0;
 		}
 		uint64_t t0 = wb_now_ns();
-		weir_store_release(&c->go, 1);   /* R1: pairs with A1 in k_gate() */
+		weir_store_release(&c->go, 1); /* R1: pairs with A1 in k_gate() */
 		if (weir_stream_sync(A, SYNC_TIMEOUT_NS) != WEIR_OK)
 			return 0;
 		total += wb_now_ns() - t0;
@@ -693,7 +728,8 @@ static void bench_s4(void)
 		die("weir_event_create", -1);
 	wb_subject_t ours = { "weir events", s4_run, c, 0, 0 };
 	wb_subject_t spin = { "spin ping-pong round trip", pp_spin, NULL, 0, 0 };
-	wb_figure_t *f = wb_compare("S4.event_rt.vs_spin_roundtrip", "ns/round trip", &ours, &spin, 0);
+	wb_figure_t *f =
+	        wb_compare("S4.event_rt.vs_spin_roundtrip", "ns/round trip", &ours, &spin, 0);
 	wb_target(f, WB_LE, 2.0, "<= 2x two cache-line hops, hot");
 	wb_subject_t cv = { "mutex+condvar ping-pong", pp_condvar, NULL, 0, 0 };
 	wb_compare("S4.event_rt.vs_condvar", "ns/round trip", &ours, &cv, 0);
@@ -817,13 +853,17 @@ static void bench_s5(rtx_t *x)
 
 		const char *sc = getenv("WEIR_BENCH_S5_SYSCALLS");
 		if (sc && *sc) {
-			f = wb_value("S5.idle_sync.syscalls", "per 10^6 syncs", "weir", strtod(sc, NULL),
-			             NULL, 0);
-			wb_target_abs(f, WB_LE, 0.5, "idle stream sync makes no system call (must show)");
-			wb_note(f, "strace -c of the main thread: --s5-idle-loop 1000000 minus --s5-idle-loop 0");
+			f = wb_value("S5.idle_sync.syscalls", "per 10^6 syncs", "weir",
+			             strtod(sc, NULL), NULL, 0);
+			wb_target_abs(f, WB_LE, 0.5,
+			              "idle stream sync makes no system call (must show)");
+			wb_note(f, "strace -c of the main thread: --s5-idle-loop 1000000 minus "
+			           "--s5-idle-loop 0");
 		} else {
-			f = wb_value("S5.idle_sync.syscalls", "per 10^6 syncs", "weir", NAN, NULL, 0);
-			wb_note(f, "not measured: run scripts/bench.sh (strace) to count system calls");
+			f = wb_value("S5.idle_sync.syscalls", "per 10^6 syncs", "weir", NAN, NULL,
+			             0);
+			wb_note(f, "not measured: run scripts/bench.sh (strace) to count system "
+			           "calls");
 		}
 	}
 	if (wb_enabled("S5.after_one_task")) {
@@ -843,7 +883,8 @@ static void bench_s5(rtx_t *x)
 		wb_subject_t a = { "weir 8 streams x 1 task + device sync", s5_dev, &d, 0, 0 };
 		wb_subject_t b = { "weir idle device sync", s5_dev_idle, &d, 0, 0 };
 		wb_figure_t *f = wb_compare("S5.device_sync.8streams", "ns/iteration", &a, &b, 0);
-		wb_note(f, "baseline column: device sync with all 8 streams idle (PoCL clFinish not installed)");
+		wb_note(f, "baseline column: device sync with all 8 streams idle (PoCL clFinish "
+		           "not installed)");
 		rtx_close(&d);
 	}
 }
@@ -870,7 +911,7 @@ static void *hog(void *arg)
 {
 	(void)arg;
 	volatile uint64_t x = 0;
-	while (!weir_load_relaxed(&hog_stop))   /* relaxed: a stop flag, joined after */
+	while (!weir_load_relaxed(&hog_stop)) /* relaxed: a stop flag, joined after */
 		x++;
 	return NULL;
 }
@@ -917,7 +958,8 @@ static void bench_s9(void)
 				continue;
 			if (hogged && W != 8 && W != 32)
 				continue;
-			snprintf(name, sizeof name, "S9.s1%s.W%u_vs_W%u", hogged ? ".hog" : "", W, nc);
+			snprintf(name, sizeof name, "S9.s1%s.W%u_vs_W%u", hogged ? ".hog" : "", W,
+			         nc);
 			if (!wb_enabled(name))
 				continue;
 			s9_t *c = calloc(1, sizeof *c);
@@ -933,7 +975,8 @@ static void bench_s9(void)
 			double cs = c->tasks ? 1000.0 * (double)c->ctxsw / (double)c->tasks : NAN;
 			wb_extra(f, "ctxsw_per_1000_tasks", cs);
 			wb_extra(f, "ctxsw_per_1000_tasks_ref",
-			         ref->tasks ? 1000.0 * (double)ref->ctxsw / (double)ref->tasks : NAN);
+			         ref->tasks ? 1000.0 * (double)ref->ctxsw / (double)ref->tasks
+			                    : NAN);
 			if (hogged)
 				wb_note(f, "a CPU hog thread spins during both subjects");
 			snprintf(name, sizeof name, "S9.ctxsw%s.W%u", hogged ? ".hog" : "", W);
@@ -946,7 +989,8 @@ static void bench_s9(void)
 				wb_subject_t la = { an, s9_s3, c, 0, 0 };
 				wb_subject_t lb = { bn, s9_s3, ref, 0, 0 };
 				f = wb_compare(name, "ns p50", &la, &lb, WB_LATENCY);
-				wb_target(f, WB_LE, 1.0 / 0.9, "hot latency within 1/0.9 of workers = cores");
+				wb_target(f, WB_LE, 1.0 / 0.9,
+				          "hot latency within 1/0.9 of workers = cores");
 			}
 			rtx_close(&c->x);
 			free(c);
@@ -981,7 +1025,8 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	cpus_all[0] = 0;
 	for (unsigned k = 0; k < nc && len + 8 < sizeof cpus_all; k++)
-		len += (size_t)snprintf(cpus_all + len, sizeof cpus_all - len, "%s%u", k ? "," : "", cpu_id(k));
+		len += (size_t)snprintf(cpus_all + len, sizeof cpus_all - len, "%s%u", k ? "," : "",
+		                        cpu_id(k));
 	wb_pin_self(0);
 
 	rtx_t x1;
@@ -997,6 +1042,6 @@ int main(int argc, char **argv)
 	bench_s4();
 	bench_ms_8x8();
 	bench_s9();
-	bench_s2();   /* last: its 64-producer baselines are the slowest */
+	bench_s2(); /* last: its 64-producer baselines are the slowest */
 	return wb_finish();
 }

@@ -76,7 +76,10 @@ static void *dev_loop(void *arg)
 	return NULL;
 }
 
-struct scen { struct dev *devs; int n; };
+struct scen {
+	struct dev *devs;
+	int n;
+};
 
 /* iters = runs per device; returns the wall time of all devices. */
 static uint64_t scen_run(void *arg, uint64_t iters, struct wb_hist *h)
@@ -121,7 +124,9 @@ int main(int argc, char **argv)
 	struct scen sc[3];
 	for (int k = 0; k < 3; k++) {
 		sc[k] = (struct scen){ devs, counts[k] };
-		wb_subject_t A = { .name = "devices", .run = scen_run, .arg = &sc[k], .min_iters = 8 };
+		wb_subject_t A = {
+			.name = "devices", .run = scen_run, .arg = &sc[k], .min_iters = 8
+		};
 		char name[64];
 		snprintf(name, sizeof(name), "S8 seed scenario, %d devices (aggregate)", counts[k]);
 		wb_figure_t *f = wb_compare(name, "Mruns/s", &A, &B, WB_RATE);

@@ -29,31 +29,31 @@
 #define WB_MAX_FILTERS 16
 
 struct wb_lat {
-	bool   have;
+	bool have;
 	double p50, p99, p999, mean;
 	uint64_t samples;
 };
 
 struct wb_figure {
-	char   name[96];
-	char   unit[32];
-	char   ours_name[48];
-	char   base_name[48];
-	double ours, base;         /* median absolute values */
-	bool   have_base;
+	char name[96];
+	char unit[32];
+	char ours_name[48];
+	char base_name[48];
+	double ours, base; /* median absolute values */
+	bool have_base;
 	double ratio_med, ratio_p10, ratio_p90;
-	bool   have_ratio;
+	bool have_ratio;
 	unsigned rounds;
 	unsigned flags;
 	struct wb_lat lat_ours, lat_base;
 	enum wb_cmp tcmp;
 	double tvalue;
-	bool   tabs;               /* target applies to `ours`, not the ratio */
-	char   ttext[96];
-	bool   failed;
-	char   note[512];
+	bool tabs; /* target applies to `ours`, not the ratio */
+	char ttext[96];
+	bool failed;
+	char note[512];
 	unsigned nextra;
-	char   extra_key[WB_MAX_EXTRA][32];
+	char extra_key[WB_MAX_EXTRA][32];
 	double extra_val[WB_MAX_EXTRA];
 };
 
@@ -92,7 +92,10 @@ void wb_sleep_ms(unsigned ms)
 	}
 }
 
-void wb_settle(void) { wb_sleep_ms(G.settle_ms); }
+void wb_settle(void)
+{
+	wb_sleep_ms(G.settle_ms);
+}
 
 static void read_start_set(void);
 static cpu_set_t start_set;
@@ -150,8 +153,14 @@ static uint64_t ru_ctxsw(int who)
 	return (uint64_t)ru.ru_nvcsw + (uint64_t)ru.ru_nivcsw;
 }
 
-uint64_t wb_ctxsw_process(void) { return ru_ctxsw(RUSAGE_SELF); }
-uint64_t wb_ctxsw_thread(void) { return ru_ctxsw(RUSAGE_THREAD); }
+uint64_t wb_ctxsw_process(void)
+{
+	return ru_ctxsw(RUSAGE_SELF);
+}
+uint64_t wb_ctxsw_thread(void)
+{
+	return ru_ctxsw(RUSAGE_THREAD);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Histogram                                                                 */
@@ -164,7 +173,7 @@ static unsigned hist_index(uint64_t v)
 {
 	if (v < WB_HIST_SUB)
 		return (unsigned)v;
-	unsigned p = 63u - (unsigned)__builtin_clzll(v);   /* >= 5 */
+	unsigned p = 63u - (unsigned)__builtin_clzll(v); /* >= 5 */
 	unsigned idx = (p - 4) * WB_HIST_SUB + (unsigned)(v >> (p - 5)) - WB_HIST_SUB;
 	return idx < WB_HIST_BUCKETS ? idx : WB_HIST_BUCKETS - 1;
 }
@@ -174,7 +183,7 @@ static double hist_value(unsigned idx)
 	if (idx < WB_HIST_SUB)
 		return idx;
 	unsigned p = idx / WB_HIST_SUB + 4;
-	unsigned sub = idx % WB_HIST_SUB + WB_HIST_SUB;   /* value >> (p-5) */
+	unsigned sub = idx % WB_HIST_SUB + WB_HIST_SUB; /* value >> (p-5) */
 	double lo = ldexp((double)sub, (int)p - 5);
 	double w = ldexp(1.0, (int)p - 5);
 	return lo + w / 2;
@@ -235,7 +244,10 @@ double wb_hist_quantile(const wb_hist_t *h, double q)
 	return (double)h->max;
 }
 
-double wb_hist_mean(const wb_hist_t *h) { return h->n ? h->sum / (double)h->n : 0; }
+double wb_hist_mean(const wb_hist_t *h)
+{
+	return h->n ? h->sum / (double)h->n : 0;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                   */
@@ -257,16 +269,23 @@ const char *wb_flag_value(const char *flag)
 	return NULL;
 }
 
-bool wb_quick(void) { return G.quick; }
+bool wb_quick(void)
+{
+	return G.quick;
+}
 
 static uint64_t latency_samples_override;
 uint64_t wb_latency_samples(void)
 {
 	if (latency_samples_override)
-		return G.quick && latency_samples_override > 10000 ? 10000 : latency_samples_override;
+		return G.quick && latency_samples_override > 10000 ? 10000
+		                                                   : latency_samples_override;
 	return G.quick ? 10000 : 100000;
 }
-void wb_set_latency_samples(uint64_t n) { latency_samples_override = n; }
+void wb_set_latency_samples(uint64_t n)
+{
+	latency_samples_override = n;
+}
 
 bool wb_enabled(const char *name)
 {
@@ -334,8 +353,8 @@ void wb_init(int argc, char **argv, const char *suite)
 	if (G.round_ms < 1)
 		G.round_ms = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# weir bench suite '%s': %u rounds x >= %u ms per subject%s\n", suite,
-	       G.rounds, G.round_ms, G.quick ? " (QUICK: functional check, not a measurement)" : "");
+	printf("# weir bench suite '%s': %u rounds x >= %u ms per subject%s\n", suite, G.rounds,
+	       G.round_ms, G.quick ? " (QUICK: functional check, not a measurement)" : "");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -408,8 +427,8 @@ static bool in_summary;
 
 /* Run one subject for one round: returns the round's value (ns/op, or
  * Mops/s for WB_RATE, or the round's p50 for WB_LATENCY); 0 on failure. */
-static double run_round(const wb_subject_t *s, uint64_t *iters, unsigned flags,
-                        wb_hist_t *round_h, wb_hist_t *all_h)
+static double run_round(const wb_subject_t *s, uint64_t *iters, unsigned flags, wb_hist_t *round_h,
+                        wb_hist_t *all_h)
 {
 	uint64_t round_ns = (uint64_t)G.round_ms * 1000000u;
 	if (round_h)
@@ -423,7 +442,7 @@ static double run_round(const wb_subject_t *s, uint64_t *iters, unsigned flags,
 		val = wb_hist_quantile(round_h, 0.5);
 		wb_hist_merge(all_h, round_h);
 	} else if (flags & WB_RATE) {
-		val = 1e3 / ns_op;   /* M ops/s */
+		val = 1e3 / ns_op; /* M ops/s */
 	} else {
 		val = ns_op;
 	}
@@ -437,8 +456,8 @@ static double run_round(const wb_subject_t *s, uint64_t *iters, unsigned flags,
 
 static uint64_t calibrate(const wb_subject_t *s, unsigned flags)
 {
-	uint64_t lat_min = (flags & WB_LATENCY)
-		? (wb_latency_samples() + G.rounds - 1) / G.rounds : 1;
+	uint64_t lat_min =
+	        (flags & WB_LATENCY) ? (wb_latency_samples() + G.rounds - 1) / G.rounds : 1;
 	if (s->iters) {
 		/* Fixed size: one warm-up pass. */
 		if (s->run(s->arg, s->iters, NULL) == 0)
@@ -476,9 +495,8 @@ static uint64_t calibrate(const wb_subject_t *s, unsigned flags)
 	return iters > lat_min ? iters : lat_min;
 }
 
-wb_figure_t *wb_compare(const char *name, const char *unit,
-                        const wb_subject_t *ours, const wb_subject_t *base,
-                        unsigned flags)
+wb_figure_t *wb_compare(const char *name, const char *unit, const wb_subject_t *ours,
+                        const wb_subject_t *base, unsigned flags)
 {
 	if (!wb_enabled(name))
 		return NULL;
@@ -526,14 +544,15 @@ wb_figure_t *wb_compare(const char *name, const char *unit,
 			double v = do_ours ? run_round(ours, &it_o, flags, rh, ho)
 			                   : run_round(base, &it_b, flags, rh, hb);
 			if (v == 0) {
-				wb_fail(f, "%s failed in round %u", do_ours ? ours->name : base->name, k);
+				wb_fail(f, "%s failed in round %u",
+				        do_ours ? ours->name : base->name, k);
 				goto out;
 			}
 			(do_ours ? vo : vb)[n] = v;
 			wb_settle();
 		}
 		if (base)
-			r[n] = vo[n] / vb[n];   /* ns/op, p50 or rate: always ours/baseline */
+			r[n] = vo[n] / vb[n]; /* ns/op, p50 or rate: always ours/baseline */
 		n++;
 	}
 	f->rounds = n;
@@ -563,10 +582,8 @@ out:
 	return f;
 }
 
-wb_figure_t *wb_value_rounds(const char *name, const char *unit,
-                             const char *ours_name, double ours,
-                             const char *base_name, double base,
-                             const double *ratios, size_t n)
+wb_figure_t *wb_value_rounds(const char *name, const char *unit, const char *ours_name, double ours,
+                             const char *base_name, double base, const double *ratios, size_t n)
 {
 	if (!wb_enabled(name))
 		return NULL;
@@ -594,8 +611,7 @@ wb_figure_t *wb_value_rounds(const char *name, const char *unit,
 	return f;
 }
 
-wb_figure_t *wb_value(const char *name, const char *unit,
-                      const char *ours_name, double ours,
+wb_figure_t *wb_value(const char *name, const char *unit, const char *ours_name, double ours,
                       const char *base_name, double base)
 {
 	return wb_value_rounds(name, unit, ours_name, ours, base_name, base, NULL, 0);
@@ -660,9 +676,18 @@ void wb_extra(wb_figure_t *f, const char *key, double value)
 	f->extra_val[f->nextra++] = value;
 }
 
-double wb_figure_ours(const wb_figure_t *f) { return f ? f->ours : NAN; }
-double wb_figure_baseline(const wb_figure_t *f) { return f && f->have_base ? f->base : NAN; }
-double wb_figure_ratio(const wb_figure_t *f) { return f && f->have_ratio ? f->ratio_med : NAN; }
+double wb_figure_ours(const wb_figure_t *f)
+{
+	return f ? f->ours : NAN;
+}
+double wb_figure_baseline(const wb_figure_t *f)
+{
+	return f && f->have_base ? f->base : NAN;
+}
+double wb_figure_ratio(const wb_figure_t *f)
+{
+	return f && f->have_ratio ? f->ratio_med : NAN;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Output                                                                    */
@@ -724,7 +749,8 @@ static void print_figure_line(const struct wb_figure *f)
 	char rr[112];
 	snprintf(rr, sizeof rr, "%s [%s, %s]", rm, r1, r9);
 	if (f->tcmp != WB_NONE)
-		snprintf(tg, sizeof tg, "%s%s %g", f->tabs ? "abs " : "", cmp_str(f->tcmp), f->tvalue);
+		snprintf(tg, sizeof tg, "%s%s %g", f->tabs ? "abs " : "", cmp_str(f->tcmp),
+		         f->tvalue);
 	else
 		snprintf(tg, sizeof tg, "-");
 	printf("%-44s %12s %12s %-12s %-24s %-22s %s\n", f->name, o, b, f->unit, rr, tg,
@@ -922,7 +948,8 @@ static void write_json(const char *path)
 			for (int k = 0; k < 2; k++) {
 				if (!L[k]->have)
 					continue;
-				fprintf(fp, "%s\"%s\": {\"p50\": ", k ? ", " : "", k ? "baseline" : "ours");
+				fprintf(fp, "%s\"%s\": {\"p50\": ", k ? ", " : "",
+				        k ? "baseline" : "ours");
 				json_num(fp, L[k]->p50);
 				fprintf(fp, ", \"p99\": ");
 				json_num(fp, L[k]->p99);
@@ -930,7 +957,8 @@ static void write_json(const char *path)
 				json_num(fp, L[k]->p999);
 				fprintf(fp, ", \"mean\": ");
 				json_num(fp, L[k]->mean);
-				fprintf(fp, ", \"samples\": %llu}", (unsigned long long)L[k]->samples);
+				fprintf(fp, ", \"samples\": %llu}",
+				        (unsigned long long)L[k]->samples);
 			}
 			fprintf(fp, "}");
 		}
@@ -945,8 +973,7 @@ static void write_json(const char *path)
 			fputs("null", fp);
 		}
 		const char *st = fig_status(f);
-		fprintf(fp, ", \"status\": \"%s\"",
-		        strcmp(st, "MISSED") == 0 ? "missed" : st);
+		fprintf(fp, ", \"status\": \"%s\"", strcmp(st, "MISSED") == 0 ? "missed" : st);
 		fprintf(fp, ", \"note\": ");
 		json_str(fp, f->note);
 		if (f->nextra) {
@@ -973,7 +1000,8 @@ int wb_finish(void)
 	if (G.list)
 		return 0;
 	int rc = 0;
-	printf("\n# summary: suite '%s'%s\n", G.suite, G.quick ? " (QUICK run: not a measurement)" : "");
+	printf("\n# summary: suite '%s'%s\n", G.suite,
+	       G.quick ? " (QUICK run: not a measurement)" : "");
 	print_header();
 	header_printed = true;
 	in_summary = true;

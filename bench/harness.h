@@ -85,24 +85,24 @@ uint64_t wb_ctxsw_thread(void);
 /* Latency histogram: log-linear, fixed size, ~3% resolution                 */
 /* ------------------------------------------------------------------------ */
 
-#define WB_HIST_SUB      32   /* sub-buckets per power of two */
-#define WB_HIST_POW      42   /* covers 0 .. 2^42 ns (~73 min) */
-#define WB_HIST_BUCKETS  (WB_HIST_SUB * WB_HIST_POW)
+#define WB_HIST_SUB     32 /* sub-buckets per power of two */
+#define WB_HIST_POW     42 /* covers 0 .. 2^42 ns (~73 min) */
+#define WB_HIST_BUCKETS (WB_HIST_SUB * WB_HIST_POW)
 
 typedef struct wb_hist {
 	uint64_t n;
 	uint64_t min, max;
-	double   sum;
+	double sum;
 	uint64_t b[WB_HIST_BUCKETS];
 } wb_hist_t;
 
-void     wb_hist_init(wb_hist_t *h);
-void     wb_hist_add(wb_hist_t *h, uint64_t ns);
-void     wb_hist_merge(wb_hist_t *dst, const wb_hist_t *src);
+void wb_hist_init(wb_hist_t *h);
+void wb_hist_add(wb_hist_t *h, uint64_t ns);
+void wb_hist_merge(wb_hist_t *dst, const wb_hist_t *src);
 /* Value at quantile q in [0, 1] (bucket midpoint; exact min/max at 0/1).
  * 0 when empty. */
-double   wb_hist_quantile(const wb_hist_t *h, double q);
-double   wb_hist_mean(const wb_hist_t *h);
+double wb_hist_quantile(const wb_hist_t *h, double q);
+double wb_hist_mean(const wb_hist_t *h);
 
 /* ------------------------------------------------------------------------ */
 /* Subjects and figures                                                      */
@@ -119,10 +119,10 @@ double   wb_hist_mean(const wb_hist_t *h);
  */
 typedef struct wb_subject {
 	const char *name;
-	uint64_t  (*run)(void *arg, uint64_t iters, struct wb_hist *h);
-	void       *arg;
-	uint64_t    iters;
-	uint64_t    min_iters;   /* calibrated subjects: at least this many per round */
+	uint64_t (*run)(void *arg, uint64_t iters, struct wb_hist *h);
+	void *arg;
+	uint64_t iters;
+	uint64_t min_iters; /* calibrated subjects: at least this many per round */
 } wb_subject_t;
 
 enum wb_cmp { WB_NONE = 0, WB_LE, WB_GE };
@@ -130,9 +130,11 @@ enum wb_cmp { WB_NONE = 0, WB_LE, WB_GE };
 typedef struct wb_figure wb_figure_t;
 
 /* Figure flags. */
-#define WB_RATE     0x1u  /* report ops/s (higher is better): ratio per round
+#define WB_RATE \
+	0x1u /* report ops/s (higher is better): ratio per round
                              = rate(ours) / rate(baseline) */
-#define WB_LATENCY  0x2u  /* subjects fill the histogram; the figure is the
+#define WB_LATENCY \
+	0x2u /* subjects fill the histogram; the figure is the
                              p50 per round, p99 / p99.9 over all rounds */
 
 /* Is a figure with this name selected by --filter? (Check before expensive
@@ -157,24 +159,21 @@ const char *wb_flag_value(const char *flag);
  * harness; valid until wb_finish()), or NULL when filtered out.
  * `baseline` may be NULL: a figure with absolute values only.
  */
-wb_figure_t *wb_compare(const char *name, const char *unit,
-                        const wb_subject_t *ours, const wb_subject_t *baseline,
-                        unsigned flags);
+wb_figure_t *wb_compare(const char *name, const char *unit, const wb_subject_t *ours,
+                        const wb_subject_t *baseline, unsigned flags);
 
 /*
  * A figure whose values the bench computed itself (e.g. syscalls counted,
  * a sweep point against the workers = cores point). ratio = ours / baseline
  * (baseline <= 0: no ratio). One round: p10 = p90 = median.
  */
-wb_figure_t *wb_value(const char *name, const char *unit,
-                      const char *ours_name, double ours,
+wb_figure_t *wb_value(const char *name, const char *unit, const char *ours_name, double ours,
                       const char *baseline_name, double baseline);
 
 /* Same, with per-round ratios the bench collected (n >= 1). */
-wb_figure_t *wb_value_rounds(const char *name, const char *unit,
-                             const char *ours_name, double ours,
-                             const char *baseline_name, double baseline,
-                             const double *ratios, size_t n);
+wb_figure_t *wb_value_rounds(const char *name, const char *unit, const char *ours_name, double ours,
+                             const char *baseline_name, double baseline, const double *ratios,
+                             size_t n);
 
 /* Attach the target: ratio median `cmp` value, e.g. WB_LE 1.5. `text` says
  * it in words for the report. met/missed is decided on the median. */

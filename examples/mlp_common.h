@@ -74,7 +74,7 @@ static inline double mlp_max_err(const float *a, const float *b, int n)
 	for (int i = 0; i < n; i++) {
 		double e = fabs((double)a[i] - b[i]) / (1.0 + fabs((double)b[i]));
 		if (!(e <= m))
-			m = e;   /* NaN propagates as a failure */
+			m = e; /* NaN propagates as a failure */
 	}
 	return m;
 }
@@ -102,19 +102,23 @@ static inline int mlp_build(const char *name, const mlp_weights_t *w, weir_graph
 	    (rc = weir_graph_add_const(g, "w2", &dw2, w->w2, &w2)) ||
 	    (rc = weir_graph_add_const(g, "b2", &db2, w->b2, &b2)))
 		goto fail;
-	in[0] = x; in[1] = w1;
+	in[0] = x;
+	in[1] = w1;
 	if ((rc = weir_graph_add_node(g, "fc1", "MatMul", in, 2, 0, &mm1)))
 		goto fail;
-	in[0] = weir_port(mm1, 0); in[1] = b1;
+	in[0] = weir_port(mm1, 0);
+	in[1] = b1;
 	if ((rc = weir_graph_add_node(g, "bias1", "Add", in, 2, 0, &add1)))
 		goto fail;
 	in[0] = weir_port(add1, 0);
 	if ((rc = weir_graph_add_node(g, "relu", "Relu", in, 1, 0, &relu)))
 		goto fail;
-	in[0] = weir_port(relu, 0); in[1] = w2;
+	in[0] = weir_port(relu, 0);
+	in[1] = w2;
 	if ((rc = weir_graph_add_node(g, "fc2", "MatMul", in, 2, 0, &mm2)))
 		goto fail;
-	in[0] = weir_port(mm2, 0); in[1] = b2;
+	in[0] = weir_port(mm2, 0);
+	in[1] = b2;
 	if ((rc = weir_graph_add_node(g, "bias2", "Add", in, 2, 0, &add2)))
 		goto fail;
 	o = weir_port(add2, 0);

@@ -28,10 +28,24 @@ struct worker {
 	char what[256];
 };
 
-#define CHECK_ACL(call) do { aclError e_ = (call); if (e_ != ACL_SUCCESS) { \
-	snprintf(w->what, sizeof(w->what), "%s failed: %d (%s)", #call, e_, aclGetRecentErrMsg()); goto out; } } while (0)
-#define CHECK_WEIR(call) do { int r_ = (call); if (r_ != WEIR_OK) { \
-	snprintf(w->what, sizeof(w->what), "%s failed: %s (%s)", #call, weir_status_name(r_), weir_graph_last_error()); goto out; } } while (0)
+#define CHECK_ACL(call)                                                                     \
+	do {                                                                                \
+		aclError e_ = (call);                                                       \
+		if (e_ != ACL_SUCCESS) {                                                    \
+			snprintf(w->what, sizeof(w->what), "%s failed: %d (%s)", #call, e_, \
+			         aclGetRecentErrMsg());                                     \
+			goto out;                                                           \
+		}                                                                           \
+	} while (0)
+#define CHECK_WEIR(call)                                                                \
+	do {                                                                            \
+		int r_ = (call);                                                        \
+		if (r_ != WEIR_OK) {                                                    \
+			snprintf(w->what, sizeof(w->what), "%s failed: %s (%s)", #call, \
+			         weir_status_name(r_), weir_graph_last_error());        \
+			goto out;                                                       \
+		}                                                                       \
+	} while (0)
 
 static void *run_device(void *arg)
 {
@@ -72,7 +86,8 @@ static void *run_device(void *arg)
 		mlp_input(x, (uint32_t)(w->dev * 1000 + r));
 		mlp_reference(&W, x, ref);
 		CHECK_ACL(aclrtMemcpy(dx, xbytes, x, xbytes, ACL_MEMCPY_HOST_TO_DEVICE));
-		CHECK_WEIR(weir_session_run_graph_async_stream(sess, graph_id, ws, &in, 1, &out, 1));
+		CHECK_WEIR(
+		        weir_session_run_graph_async_stream(sess, graph_id, ws, &in, 1, &out, 1));
 		CHECK_ACL(aclrtSynchronizeStream(stream));
 		CHECK_ACL(aclrtMemcpy(y, ybytes, dy, ybytes, ACL_MEMCPY_DEVICE_TO_HOST));
 		double e = mlp_max_err(y, ref, MLP_B * MLP_D);
@@ -81,8 +96,9 @@ static void *run_device(void *arg)
 		if (!(e < 1e-4))
 			w->ok = 0;
 	}
-	snprintf(w->what, sizeof(w->what), "%d runs, streams %u, events %u, const %llu B, feature %llu B",
-	         w->runs, sum.streams, sum.events, (unsigned long long)sum.const_size,
+	snprintf(w->what, sizeof(w->what),
+	         "%d runs, streams %u, events %u, const %llu B, feature %llu B", w->runs,
+	         sum.streams, sum.events, (unsigned long long)sum.const_size,
 	         (unsigned long long)sum.feature_size);
 	CHECK_WEIR(weir_session_remove_graph(sess, graph_id));
 out:
@@ -124,7 +140,8 @@ int main(int argc, char **argv)
 		aclFinalize();
 		return 1;
 	}
-	printf("multi_device_c: %d sessions on %d threads, one device each; 2-layer MLP [%d,%d]->[%d]->[%d]\n",
+	printf("multi_device_c: %d sessions on %d threads, one device each; 2-layer MLP "
+	       "[%d,%d]->[%d]->[%d]\n",
 	       ndev, ndev, MLP_B, MLP_D, MLP_H, MLP_D);
 	struct worker *w = calloc((size_t)ndev, sizeof(*w));
 	for (int i = 0; i < ndev; i++) {

@@ -91,17 +91,18 @@ static int check(const weir_attrs_t *a, const char *name, const char *fn)
 	return WEIR_OK;
 }
 
-#define SET_SCALAR(fnname, T, field, TY)                                        \
-int fnname(weir_attrs_t *a, const char *name, T v)                              \
-{                                                                               \
-	int rc = check(a, name, #fnname);                                       \
-	if (rc)                                                                 \
-		return rc;                                                      \
-	struct weir_attr x = { .type = TY };                                    \
-	x.v.field = v;                                                          \
-	rc = put(a, name, &x);                                                  \
-	return rc ? weir__graph_err(rc, #fnname ": out of memory for '%s'", name) : WEIR_OK; \
-}
+#define SET_SCALAR(fnname, T, field, TY)                                                  \
+	int fnname(weir_attrs_t *a, const char *name, T v)                                \
+	{                                                                                 \
+		int rc = check(a, name, #fnname);                                         \
+		if (rc)                                                                   \
+			return rc;                                                        \
+		struct weir_attr x = { .type = TY };                                      \
+		x.v.field = v;                                                            \
+		rc = put(a, name, &x);                                                    \
+		return rc ? weir__graph_err(rc, #fnname ": out of memory for '%s'", name) \
+		          : WEIR_OK;                                                      \
+	}
 SET_SCALAR(weir_attrs_set_int, int64_t, i, WEIR_ATTR_INT)
 SET_SCALAR(weir_attrs_set_float, float, f, WEIR_ATTR_FLOAT)
 SET_SCALAR(weir_attrs_set_bool, bool, b, WEIR_ATTR_BOOL)
@@ -112,12 +113,14 @@ int weir_attrs_set_string(weir_attrs_t *a, const char *name, const char *v)
 	if (rc)
 		return rc;
 	if (!v)
-		return weir__graph_err(WEIR_EINVAL, "weir_attrs_set_string: NULL value for '%s'", name);
+		return weir__graph_err(WEIR_EINVAL, "weir_attrs_set_string: NULL value for '%s'",
+		                       name);
 	struct weir_attr x = { .type = WEIR_ATTR_STRING };
 	x.v.s = weir__strdup(v);
 	if (!x.v.s || put(a, name, &x)) {
 		weir__free(x.v.s);
-		return weir__graph_err(WEIR_ENOMEM, "weir_attrs_set_string: out of memory for '%s'", name);
+		return weir__graph_err(WEIR_ENOMEM, "weir_attrs_set_string: out of memory for '%s'",
+		                       name);
 	}
 	return WEIR_OK;
 }
@@ -129,7 +132,8 @@ static int set_list(weir_attrs_t *a, const char *name, const void *v, size_t n, 
 	if (rc)
 		return rc;
 	if (!v && n)
-		return weir__graph_err(WEIR_EINVAL, "%s: NULL list with %zu elements for '%s'", fn, n, name);
+		return weir__graph_err(WEIR_EINVAL, "%s: NULL list with %zu elements for '%s'", fn,
+		                       n, name);
 	struct weir_attr x = { .type = type };
 	x.v.list.n = n;
 	x.v.list.p = weir__malloc(n ? n * esz : 1);
@@ -162,19 +166,23 @@ int weir_attrs_set_tensor(weir_attrs_t *a, const char *name, const weir_tensor_d
 		return rc;
 	int64_t bytes = desc ? weir_tensor_desc_bytes(desc) : -1;
 	if (bytes < 0)
-		return weir__graph_err(WEIR_EINVAL, "weir_attrs_set_tensor: invalid tensor desc for '%s'", name);
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_attrs_set_tensor: invalid tensor desc for '%s'", name);
 	if (!data && bytes > 0)
-		return weir__graph_err(WEIR_EINVAL, "weir_attrs_set_tensor: NULL data for '%s'", name);
+		return weir__graph_err(WEIR_EINVAL, "weir_attrs_set_tensor: NULL data for '%s'",
+		                       name);
 	struct weir_attr x = { .type = WEIR_ATTR_TENSOR };
 	x.v.t.desc = *desc;
 	x.v.t.data = weir__malloc(bytes ? (size_t)bytes : 1);
 	if (!x.v.t.data)
-		return weir__graph_err(WEIR_ENOMEM, "weir_attrs_set_tensor: out of memory for '%s'", name);
+		return weir__graph_err(WEIR_ENOMEM, "weir_attrs_set_tensor: out of memory for '%s'",
+		                       name);
 	if (bytes)
 		memcpy(x.v.t.data, data, (size_t)bytes);
 	if (put(a, name, &x)) {
 		weir__free(x.v.t.data);
-		return weir__graph_err(WEIR_ENOMEM, "weir_attrs_set_tensor: out of memory for '%s'", name);
+		return weir__graph_err(WEIR_ENOMEM, "weir_attrs_set_tensor: out of memory for '%s'",
+		                       name);
 	}
 	return WEIR_OK;
 }
@@ -272,8 +280,8 @@ int weir_attrs_get_floats(const weir_attrs_t *a, const char *name, const float *
 	return WEIR_OK;
 }
 
-int weir_attrs_get_tensor(const weir_attrs_t *a, const char *name,
-                          const weir_tensor_desc_t **desc, const void **data)
+int weir_attrs_get_tensor(const weir_attrs_t *a, const char *name, const weir_tensor_desc_t **desc,
+                          const void **data)
 {
 	const struct weir_attr *x = find(a, name);
 	if (!x)
@@ -303,7 +311,10 @@ bool weir_attrs_bool_or(const weir_attrs_t *a, const char *name, bool dflt)
 	return weir_attrs_get_bool(a, name, &v) == WEIR_OK ? v : dflt;
 }
 
-size_t weir_attrs_count(const weir_attrs_t *a) { return a ? a->n : 0; }
+size_t weir_attrs_count(const weir_attrs_t *a)
+{
+	return a ? a->n : 0;
+}
 
 const char *weir_attrs_name(const weir_attrs_t *a, size_t i)
 {
@@ -321,9 +332,15 @@ int weir__attrs_copy_into(struct weir_attrs *dst, const struct weir_attrs *src)
 		case WEIR_ATTR_FLOAT: rc = weir_attrs_set_float(dst, x->name, x->v.f); break;
 		case WEIR_ATTR_BOOL: rc = weir_attrs_set_bool(dst, x->name, x->v.b); break;
 		case WEIR_ATTR_STRING: rc = weir_attrs_set_string(dst, x->name, x->v.s); break;
-		case WEIR_ATTR_INTS: rc = weir_attrs_set_ints(dst, x->name, x->v.list.p, x->v.list.n); break;
-		case WEIR_ATTR_FLOATS: rc = weir_attrs_set_floats(dst, x->name, x->v.list.p, x->v.list.n); break;
-		case WEIR_ATTR_TENSOR: rc = weir_attrs_set_tensor(dst, x->name, &x->v.t.desc, x->v.t.data); break;
+		case WEIR_ATTR_INTS:
+			rc = weir_attrs_set_ints(dst, x->name, x->v.list.p, x->v.list.n);
+			break;
+		case WEIR_ATTR_FLOATS:
+			rc = weir_attrs_set_floats(dst, x->name, x->v.list.p, x->v.list.n);
+			break;
+		case WEIR_ATTR_TENSOR:
+			rc = weir_attrs_set_tensor(dst, x->name, &x->v.t.desc, x->v.t.data);
+			break;
 		default: rc = WEIR_EINTERNAL; break;
 		}
 		if (rc) {

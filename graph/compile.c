@@ -53,8 +53,14 @@ static uint32_t copy_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_copy = {
-	.name = "_Copy", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = copy_infer, .kernel = copy_kernel, .blocks = copy_blocks,
+	.name = "_Copy",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = copy_infer,
+	.kernel = copy_kernel,
+	.blocks = copy_blocks,
 };
 
 /* ------------------------------------------------------------------------ */
@@ -76,25 +82,29 @@ int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o)
 			char *end;
 			long n = strtol(num, &end, 10);
 			if (end == num || n <= 0 || (*end && *end != ','))
-				return weir__graph_err(WEIR_EINVAL, "graph '%s': bad ge.streamMaxParallelNum '%s'",
-				                       g->name, v);
+				return weir__graph_err(
+				        WEIR_EINVAL, "graph '%s': bad ge.streamMaxParallelNum '%s'",
+				        g->name, v);
 			if (n > best)
 				best = n;
 			p = *end ? end + 1 : end;
 		}
-		o->max_streams = best > WEIR_PLAN_MAX_STREAMS ? WEIR_PLAN_MAX_STREAMS : (uint32_t)best;
+		o->max_streams =
+		        best > WEIR_PLAN_MAX_STREAMS ? WEIR_PLAN_MAX_STREAMS : (uint32_t)best;
 	}
 	v = weir__graph_option(g, "ge.enableSingleStream");
 	if (v && strcmp(v, "true") == 0)
 		o->max_streams = 1;
 	else if (v && strcmp(v, "false") != 0)
-		return weir__graph_err(WEIR_EINVAL, "graph '%s': bad ge.enableSingleStream '%s' (true|false)",
+		return weir__graph_err(WEIR_EINVAL,
+		                       "graph '%s': bad ge.enableSingleStream '%s' (true|false)",
 		                       g->name, v);
 	v = weir__graph_option(g, "ge.exec.disableReuseMemory");
 	if (v && strcmp(v, "1") == 0)
 		o->no_reuse = true;
 	else if (v && strcmp(v, "0") != 0)
-		return weir__graph_err(WEIR_EINVAL, "graph '%s': bad ge.exec.disableReuseMemory '%s' (0|1)",
+		return weir__graph_err(WEIR_EINVAL,
+		                       "graph '%s': bad ge.exec.disableReuseMemory '%s' (0|1)",
 		                       g->name, v);
 	v = weir__graph_option(g, "weir.exec.mode");
 	if (!v || strcmp(v, "auto") == 0)
@@ -104,7 +114,8 @@ int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o)
 	else if (strcmp(v, "inline") == 0)
 		o->exec_mode = WC_EXEC_INLINE;
 	else
-		return weir__graph_err(WEIR_EINVAL, "graph '%s': bad weir.exec.mode '%s' (auto|streams|inline)",
+		return weir__graph_err(WEIR_EINVAL,
+		                       "graph '%s': bad weir.exec.mode '%s' (auto|streams|inline)",
 		                       g->name, v);
 	return WEIR_OK;
 }
@@ -113,7 +124,10 @@ int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o)
 /* Small helpers                                                              */
 /* ------------------------------------------------------------------------ */
 
-struct u32vec { uint32_t *v; uint32_t n, cap; };
+struct u32vec {
+	uint32_t *v;
+	uint32_t n, cap;
+};
 
 static int vpush(struct u32vec *a, uint32_t x)
 {
@@ -161,13 +175,16 @@ struct cc {
 	uint32_t *order;           /* topological order of all nodes */
 	struct u32vec *preds;      /* per node: data + control predecessors (node ids) */
 	struct u32vec *succs;
-	int32_t *step_of;          /* node -> step, -1 for Data/Const */
-	int32_t *vc_before;        /* nkernels x S */
+	int32_t *step_of;   /* node -> step, -1 for Data/Const */
+	int32_t *vc_before; /* nkernels x S */
 	uint32_t S;
 	uint32_t cap_steps, cap_tensors;
 };
 
-static int32_t *vcb(struct cc *c, uint32_t step) { return &c->vc_before[(size_t)step * c->S]; }
+static int32_t *vcb(struct cc *c, uint32_t step)
+{
+	return &c->vc_before[(size_t)step * c->S];
+}
 
 static int add_tensor(struct cc *c, const weir_tensor_desc_t *d, int kind, int32_t producer,
                       const char *name, uint32_t *id)
@@ -185,7 +202,7 @@ static int add_tensor(struct cc *c, const weir_tensor_desc_t *d, int kind, int32
 	}
 	int64_t bytes = d ? weir_tensor_desc_bytes(d) : 0;
 	if (bytes < 0)
-		return WEIR_EINTERNAL;   /* callers pass checked descs only */
+		return WEIR_EINTERNAL; /* callers pass checked descs only */
 	struct wc_tensor *t = &p->tensors[p->ntensors];
 	memset(t, 0, sizeof(*t));
 	if (d)
@@ -203,7 +220,8 @@ static int add_tensor(struct cc *c, const weir_tensor_desc_t *d, int kind, int32
 static int tensor_fail(const struct cc *c, int rc, const char *node)
 {
 	if (rc == WEIR_EINTERNAL)
-		return weir__graph_err(rc, "graph '%s': node '%s': invalid tensor desc", c->g->name, node);
+		return weir__graph_err(rc, "graph '%s': node '%s': invalid tensor desc", c->g->name,
+		                       node);
 	return rc;
 }
 
@@ -234,7 +252,9 @@ static int pass_verify(struct cc *c)
 	if (g->n == 0)
 		return weir__graph_err(WEIR_EINVAL, "graph '%s' has no nodes", g->name);
 	if (g->nouts == 0)
-		return weir__graph_err(WEIR_EINVAL, "graph '%s' has no outputs (call weir_graph_set_outputs)", g->name);
+		return weir__graph_err(WEIR_EINVAL,
+		                       "graph '%s' has no outputs (call weir_graph_set_outputs)",
+		                       g->name);
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct wg_node *nd = g->nodes[i];
 		if (nd->kind == WG_DATA) {
@@ -248,25 +268,35 @@ static int pass_verify(struct cc *c)
 		}
 		const weir_op_def_t *d = weir__op_lookup(nd->op);
 		if (!d)
-			return weir__graph_err(WEIR_ENOTFOUND, "graph '%s': node '%s' has unknown op type '%s'",
+			return weir__graph_err(WEIR_ENOTFOUND,
+			                       "graph '%s': node '%s' has unknown op type '%s'",
 			                       g->name, nd->name, nd->op);
 		c->def[i] = d;
 		if (nd->nin < d->min_inputs || nd->nin > d->max_inputs)
-			return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' (%s) has %u inputs; the op takes %u..%u",
-			                       g->name, nd->name, nd->op, nd->nin, d->min_inputs, d->max_inputs);
+			return weir__graph_err(
+			        WEIR_EINVAL,
+			        "graph '%s': node '%s' (%s) has %u inputs; the op takes %u..%u",
+			        g->name, nd->name, nd->op, nd->nin, d->min_inputs, d->max_inputs);
 		uint32_t no = nd->nout;
 		if (no == 0) {
 			if (d->min_outputs != d->max_outputs)
-				return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' (%s) has a variable output count; give it explicitly",
+				return weir__graph_err(WEIR_EINVAL,
+				                       "graph '%s': node '%s' (%s) has a variable "
+				                       "output count; give it explicitly",
 				                       g->name, nd->name, nd->op);
 			no = d->min_outputs;
 		}
 		if (no < d->min_outputs || no > d->max_outputs)
-			return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' (%s) has %u outputs; the op makes %u..%u",
-			                       g->name, nd->name, nd->op, no, d->min_outputs, d->max_outputs);
+			return weir__graph_err(
+			        WEIR_EINVAL,
+			        "graph '%s': node '%s' (%s) has %u outputs; the op makes %u..%u",
+			        g->name, nd->name, nd->op, no, d->min_outputs, d->max_outputs);
 		if (no > WEIR_PLAN_MAX_NODE_OUTPUTS)
-			return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' (%s) has %u outputs; a node may have at most %u",
-			                       g->name, nd->name, nd->op, no, WEIR_PLAN_MAX_NODE_OUTPUTS);
+			return weir__graph_err(WEIR_EINVAL,
+			                       "graph '%s': node '%s' (%s) has %u outputs; a node "
+			                       "may have at most %u",
+			                       g->name, nd->name, nd->op, no,
+			                       WEIR_PLAN_MAX_NODE_OUTPUTS);
 		c->nout[i] = no;
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -274,25 +304,36 @@ static int pass_verify(struct cc *c)
 		for (uint32_t k = 0; k < nd->nin; k++) {
 			weir_port_t pt = nd->in[k];
 			if (pt.node >= g->n || pt.index >= c->nout[pt.node])
-				return weir__graph_err(WEIR_EINVAL, "graph '%s': node '%s' input %u refers to output %u of node %u, which does not exist",
+				return weir__graph_err(WEIR_EINVAL,
+				                       "graph '%s': node '%s' input %u refers to "
+				                       "output %u of node %u, which does not exist",
 				                       g->name, nd->name, k, pt.index, pt.node);
 		}
 	}
 	for (uint32_t j = 0; j < g->nouts; j++)
 		if (g->outs[j].index >= c->nout[g->outs[j].node])
-			return weir__graph_err(WEIR_EINVAL, "graph '%s': graph output %u refers to output %u of node '%s', which has %u",
-			                       g->name, j, g->outs[j].index, g->nodes[g->outs[j].node]->name,
+			return weir__graph_err(WEIR_EINVAL,
+			                       "graph '%s': graph output %u refers to output %u of "
+			                       "node '%s', which has %u",
+			                       g->name, j, g->outs[j].index,
+			                       g->nodes[g->outs[j].node]->name,
 			                       c->nout[g->outs[j].node]);
 	/* Data indices must be exactly 0..ndata-1 (unique by construction). */
 	for (uint32_t i = 0; i < g->n; i++)
 		if (g->nodes[i]->kind == WG_DATA && g->nodes[i]->data_index >= ndata)
-			return weir__graph_err(WEIR_EINVAL, "graph '%s': Data node '%s' has index %u but the graph has only %u Data nodes (indices must be 0..%u)",
-			                       g->name, g->nodes[i]->name, g->nodes[i]->data_index, ndata, ndata - 1);
+			return weir__graph_err(
+			        WEIR_EINVAL,
+			        "graph '%s': Data node '%s' has index %u but the graph has only %u "
+			        "Data nodes (indices must be 0..%u)",
+			        g->name, g->nodes[i]->name, g->nodes[i]->data_index, ndata,
+			        ndata - 1);
 	for (uint32_t i = 0; i < g->nctrl; i++) {
 		uint32_t to = g->ctrl[2 * i + 1];
 		if (g->nodes[to]->kind != WG_OP)
-			return weir__graph_err(WEIR_EINVAL, "graph '%s': control edge into %s node '%s' (only op nodes run)",
-			                       g->name, g->nodes[to]->op, g->nodes[to]->name);
+			return weir__graph_err(
+			        WEIR_EINVAL,
+			        "graph '%s': control edge into %s node '%s' (only op nodes run)",
+			        g->name, g->nodes[to]->op, g->nodes[to]->name);
 	}
 	c->p->ninputs = ndata;
 	return WEIR_OK;
@@ -309,7 +350,8 @@ static int pass_order(struct cc *c)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct wg_node *nd = g->nodes[i];
 		for (uint32_t k = 0; k < nd->nin; k++)
-			if (vpush(&c->preds[i], nd->in[k].node) || vpush(&c->succs[nd->in[k].node], i))
+			if (vpush(&c->preds[i], nd->in[k].node) ||
+			    vpush(&c->succs[nd->in[k].node], i))
 				return WEIR_ENOMEM;
 	}
 	for (uint32_t e = 0; e < g->nctrl; e++) {
@@ -342,7 +384,7 @@ static int pass_order(struct cc *c)
 	for (uint32_t i = 0; i < n && v == UINT32_MAX; i++)
 		if (indeg[i])
 			v = i;
-	uint32_t *seen = weir__calloc(n, sizeof(*seen));   /* walk index + 1 */
+	uint32_t *seen = weir__calloc(n, sizeof(*seen)); /* walk index + 1 */
 	uint32_t *walk = weir__malloc((n + 1) * sizeof(*walk));
 	if (!seen || !walk) {
 		weir__free(seen);
@@ -358,14 +400,15 @@ static int pass_order(struct cc *c)
 		for (uint32_t k = 0; k < c->preds[v].n && next == UINT32_MAX; k++)
 			if (indeg[c->preds[v].v[k]])
 				next = c->preds[v].v[k];
-		v = next;   /* always found: a remaining node has a remaining pred */
+		v = next; /* always found: a remaining node has a remaining pred */
 	}
 	/* walk[seen[v]-1 .. len-1] goes backwards along edges; print forwards. */
 	char path[384];
 	size_t o = 0;
 	uint32_t first = seen[v] - 1;
 	for (uint32_t k = len; k-- > first && o < sizeof(path);)
-		o += (size_t)snprintf(path + o, sizeof(path) - o, "'%s' -> ", g->nodes[walk[k]]->name);
+		o += (size_t)snprintf(path + o, sizeof(path) - o, "'%s' -> ",
+		                      g->nodes[walk[k]]->name);
 	if (o < sizeof(path))
 		snprintf(path + o, sizeof(path) - o, "'%s'", g->nodes[walk[len - 1]]->name);
 	uint32_t on = walk[len - 1];
@@ -399,7 +442,8 @@ static int pass_infer(struct cc *c)
 		const struct wg_node *nd = g->nodes[i];
 		if (nd->kind != WG_OP) {
 			uint32_t t;
-			int rc = add_tensor(c, &nd->desc, nd->kind == WG_DATA ? WC_INPUT : WC_CONST, -1, nd->name, &t);
+			int rc = add_tensor(c, &nd->desc, nd->kind == WG_DATA ? WC_INPUT : WC_CONST,
+			                    -1, nd->name, &t);
 			if (rc)
 				return tensor_fail(c, rc, nd->name);
 			c->tbase[i] = t;
@@ -437,28 +481,39 @@ static int pass_infer(struct cc *c)
 		}
 		msg[0] = '\0';
 		weir_op_infer_ctx_t ic = {
-			.node_name = nd->name, .op_name = nd->op, .nin = s->nin, .nout = s->nout,
-			.in = ind, .in_const = inc, .attrs = &nd->attrs, .out = outd,
-			.msg = msg, .msg_size = sizeof(msg),
+			.node_name = nd->name,
+			.op_name = nd->op,
+			.nin = s->nin,
+			.nout = s->nout,
+			.in = ind,
+			.in_const = inc,
+			.attrs = &nd->attrs,
+			.out = outd,
+			.msg = msg,
+			.msg_size = sizeof(msg),
 		};
 		int rc = s->def->infer(&ic);
 		for (uint32_t k = 0; !rc && k < s->nout; k++) {
 			char ds[96];
 			rc = desc_problem(&outd[k]);
 			if (rc == WEIR_ESHAPE)
-				weir_op_fail(&ic, rc, "output %u %s is too large: its element count times its "
-				             "dtype size overflows (at most %lld elements)", k,
-				             weir_tensor_desc_str(&outd[k], ds, sizeof(ds)),
-				             (long long)(INT64_MAX / 16));
+				weir_op_fail(
+				        &ic, rc,
+				        "output %u %s is too large: its element count times its "
+				        "dtype size overflows (at most %lld elements)",
+				        k, weir_tensor_desc_str(&outd[k], ds, sizeof(ds)),
+				        (long long)(INT64_MAX / 16));
 			else if (rc)
-				weir_op_fail(&ic, rc, "inference produced an invalid desc for output %u", k);
+				weir_op_fail(&ic, rc,
+				             "inference produced an invalid desc for output %u", k);
 		}
 		if (rc) {
 			weir__free(ind);
 			weir__free(inc);
 			weir__free(outd);
 			if (!msg[0])
-				snprintf(msg, sizeof(msg), "node '%s' (%s): shape inference failed", nd->name, nd->op);
+				snprintf(msg, sizeof(msg), "node '%s' (%s): shape inference failed",
+				         nd->name, nd->op);
 			return weir__graph_err(rc, "graph '%s': %s", g->name, msg);
 		}
 		int err = 0;
@@ -471,8 +526,12 @@ static int pass_infer(struct cc *c)
 		}
 		if (!err && s->def->workspace) {
 			weir_op_call_t call = {
-				.nin = s->nin, .nout = s->nout, .in_desc = ind, .out_desc = outd,
-				.attrs = &nd->attrs, .node_name = nd->name,
+				.nin = s->nin,
+				.nout = s->nout,
+				.in_desc = ind,
+				.out_desc = outd,
+				.attrs = &nd->attrs,
+				.node_name = nd->name,
 			};
 			size_t ws = s->def->workspace(&call);
 			if (ws) {
@@ -484,9 +543,12 @@ static int pass_infer(struct cc *c)
 					weir__free(ind);
 					weir__free(inc);
 					weir__free(outd);
-					return weir__graph_err(WEIR_ENOMEM, "graph '%s': node '%s' (%s) asks for a workspace of %zu bytes; "
+					return weir__graph_err(WEIR_ENOMEM,
+					                       "graph '%s': node '%s' (%s) asks "
+					                       "for a workspace of %zu bytes; "
 					                       "at most %lld bytes can be planned",
-					                       g->name, nd->name, nd->op, ws, (long long)(INT64_MAX / 16));
+					                       g->name, nd->name, nd->op, ws,
+					                       (long long)(INT64_MAX / 16));
 				}
 				uint32_t t;
 				err = add_tensor(c, &wd, WC_WORKSPACE, (int32_t)si, nd->name, &t);
@@ -511,14 +573,15 @@ static int pass_infer(struct cc *c)
 	/* Readers and dependencies. */
 	for (uint32_t si = 0; si < p->nsteps; si++) {
 		struct wc_step *s = &p->steps[si];
-		struct u32vec deps = {0};
+		struct u32vec deps = { 0 };
 		for (uint32_t k = 0; k < s->nin; k++) {
 			struct wc_tensor *t = &p->tensors[s->in[k]];
 			bool dup = false;
 			for (uint32_t r = 0; r < t->nreaders; r++)
 				dup |= t->readers[r] == si;
 			if (!dup) {
-				uint32_t *v = weir__realloc(t->readers, (t->nreaders + 1) * sizeof(uint32_t));
+				uint32_t *v = weir__realloc(t->readers,
+				                            (t->nreaders + 1) * sizeof(uint32_t));
 				if (!v) {
 					weir__free(deps.v);
 					return WEIR_ENOMEM;
@@ -620,7 +683,10 @@ static int pass_bind(struct cc *c)
 /* Pass 5: streams and events                                                 */
 /* ------------------------------------------------------------------------ */
 
-static int new_event(weir_plan_t *p) { return (int)p->nevents++; }
+static int new_event(weir_plan_t *p)
+{
+	return (int)p->nevents++;
+}
 
 static int add_wait(struct wc_step *s, uint32_t ev)
 {
@@ -682,7 +748,7 @@ static int pass_streams(struct cc *c)
 		for (uint32_t k = 0; k < x->ndeps && !rc; k++) {
 			struct wc_step *a = &p->steps[x->deps[k]];
 			if (a->stream == (uint32_t)st || my[a->stream] >= (int32_t)a->pos)
-				continue;   /* same stream, or already covered: redundant */
+				continue; /* same stream, or already covered: redundant */
 			if (a->record < 0)
 				a->record = new_event(p);
 			rc = add_wait(x, (uint32_t)a->record);
@@ -710,7 +776,7 @@ static int pass_streams(struct cc *c)
 	p->nstreams = nstreams;
 	/* Joins: stream 0 waits for the last step of every other stream it
 	 * does not already cover; latest-finishing (in submission order) first. */
-	uint32_t *last = weir__calloc(S, sizeof(uint32_t));   /* step + 1 */
+	uint32_t *last = weir__calloc(S, sizeof(uint32_t)); /* step + 1 */
 	if (!rc && !last)
 		rc = WEIR_ENOMEM;
 	for (uint32_t si = 0; !rc && si < nk; si++)
@@ -786,8 +852,10 @@ static int cmp_off(const void *a, const void *b)
 
 static int arena_too_big(const struct cc *c, const char *arena, const char *tensor)
 {
-	return weir__graph_err(WEIR_ENOMEM, "graph '%s': the %s arena would exceed %llu bytes at the tensor of node '%s'",
-	                       c->g->name, arena, (unsigned long long)WC_MAX_ARENA, tensor);
+	return weir__graph_err(
+	        WEIR_ENOMEM,
+	        "graph '%s': the %s arena would exceed %llu bytes at the tensor of node '%s'",
+	        c->g->name, arena, (unsigned long long)WC_MAX_ARENA, tensor);
 }
 
 static int pass_memory(struct cc *c)
@@ -811,7 +879,7 @@ static int pass_memory(struct cc *c)
 	p->const_size = coff;
 	uint32_t *active = weir__malloc((p->ntensors + 1) * sizeof(uint32_t));
 	uint64_t *iv = weir__malloc((p->ntensors + 1) * 2 * sizeof(uint64_t));
-	uint32_t *next = weir__calloc(S, sizeof(uint32_t));  /* next kernel step per stream */
+	uint32_t *next = weir__calloc(S, sizeof(uint32_t)); /* next kernel step per stream */
 	if (!active || !iv || !next) {
 		weir__free(active);
 		weir__free(iv);
@@ -908,7 +976,7 @@ int weir__plan_compile(const weir_graph_t *g, const weir_plan_options_t *o, weir
 {
 	if (!g || !out)
 		return weir__graph_err(WEIR_EINVAL, "weir__plan_compile: NULL graph or out");
-	weir_plan_options_t dflt = {0};
+	weir_plan_options_t dflt = { 0 };
 	if (!o)
 		o = &dflt;
 	struct cc c = { .g = g, .o = o };
@@ -994,7 +1062,8 @@ static int plan_validate(const weir_plan_t *p, char *msg, size_t msg_size, bool 
 	uint32_t n = p->nsteps;
 	size_t words = (n + 63) / 64;
 	size_t nreach = n ? (size_t)n * words : 1;
-	uint64_t *reach = counted ? weir__calloc(nreach, sizeof(uint64_t)) : calloc(nreach, sizeof(uint64_t));
+	uint64_t *reach =
+	        counted ? weir__calloc(nreach, sizeof(uint64_t)) : calloc(nreach, sizeof(uint64_t));
 	int32_t *ev_src = counted ? weir__malloc((p->nevents + 1) * sizeof(int32_t))
 	                          : malloc((p->nevents + 1) * sizeof(int32_t));
 	int32_t *last_on = counted ? weir__malloc(WEIR_PLAN_MAX_STREAMS * sizeof(int32_t))
@@ -1007,12 +1076,12 @@ static int plan_validate(const weir_plan_t *p, char *msg, size_t msg_size, bool 
 	}
 	int rc = WEIR_OK;
 	for (uint32_t e = 0; e < p->nevents; e++)
-		ev_src[e] = -2;                 /* never recorded yet */
+		ev_src[e] = -2; /* never recorded yet */
 	if (p->fork_event >= 0)
-		ev_src[p->fork_event] = -1;     /* the fork: before every step */
+		ev_src[p->fork_event] = -1; /* the fork: before every step */
 	for (uint32_t s = 0; s < WEIR_PLAN_MAX_STREAMS; s++)
 		last_on[s] = -1;
-#define R(i) (&reach[(size_t)(i) * words])
+#define R(i)         (&reach[(size_t)(i)*words])
 #define SETB(row, j) ((row)[(j) / 64] |= (uint64_t)1 << ((j) % 64))
 #define GETB(row, j) (((row)[(j) / 64] >> ((j) % 64)) & 1)
 	for (uint32_t i = 0; i < n && !rc; i++) {
@@ -1037,7 +1106,8 @@ static int plan_validate(const weir_plan_t *p, char *msg, size_t msg_size, bool 
 		for (uint32_t k = 0; k < s->nwaits; k++) {
 			int32_t q = ev_src[s->waits[k]];
 			if (q == -2) {
-				snprintf(msg, msg_size, "step '%s' waits on event %u before it is recorded",
+				snprintf(msg, msg_size,
+				         "step '%s' waits on event %u before it is recorded",
 				         s->name, s->waits[k]);
 				rc = WEIR_EINTERNAL;
 				break;
@@ -1050,15 +1120,17 @@ static int plan_validate(const weir_plan_t *p, char *msg, size_t msg_size, bool 
 		}
 		for (uint32_t k = 0; k < s->ndeps && !rc; k++)
 			if (!GETB(ri, s->deps[k])) {
-				snprintf(msg, msg_size, "step '%s' is not ordered after its dependency '%s'",
+				snprintf(msg, msg_size,
+				         "step '%s' is not ordered after its dependency '%s'",
 				         s->name, p->steps[s->deps[k]].name);
 				rc = WEIR_EINTERNAL;
 			}
 		for (uint32_t k = 0; k < s->nin && !rc; k++) {
 			int32_t q = p->tensors[s->in[k]].producer;
 			if (q >= 0 && !GETB(ri, (uint32_t)q)) {
-				snprintf(msg, msg_size, "step '%s' may read '%s' before it is written",
-				         s->name, p->tensors[s->in[k]].name);
+				snprintf(msg, msg_size,
+				         "step '%s' may read '%s' before it is written", s->name,
+				         p->tensors[s->in[k]].name);
 				rc = WEIR_EINTERNAL;
 			}
 		}
@@ -1088,14 +1160,18 @@ static int plan_validate(const weir_plan_t *p, char *msg, size_t msg_size, bool 
 				ok = all;
 			}
 			if (!ok) {
-				snprintf(msg, msg_size, "tensors of '%s' and '%s' overlap in the feature arena ([%llu,+%llu) and [%llu,+%llu)) and may be live at once",
-				         A->name, B->name, (unsigned long long)A->offset, (unsigned long long)A->size,
-				         (unsigned long long)B->offset, (unsigned long long)B->size);
+				snprintf(msg, msg_size,
+				         "tensors of '%s' and '%s' overlap in the feature arena "
+				         "([%llu,+%llu) and [%llu,+%llu)) and may be live at once",
+				         A->name, B->name, (unsigned long long)A->offset,
+				         (unsigned long long)A->size, (unsigned long long)B->offset,
+				         (unsigned long long)B->size);
 				rc = WEIR_EINTERNAL;
 			}
 		}
 		if (!rc && A->offset + A->size > p->feature_size) {
-			snprintf(msg, msg_size, "tensor of '%s' ends past the feature arena", A->name);
+			snprintf(msg, msg_size, "tensor of '%s' ends past the feature arena",
+			         A->name);
 			rc = WEIR_EINTERNAL;
 		}
 	}
@@ -1129,9 +1205,11 @@ static void plan_check(const weir_plan_t *p)
 	char msg[512];
 	int rc = plan_validate(p, msg, sizeof(msg), false);
 	if (rc == WEIR_EINTERNAL)
-		fprintf(stderr, "weir: plan of graph '%s' fails validation: %s\n", p->g ? p->g->name : "?", msg);
+		fprintf(stderr, "weir: plan of graph '%s' fails validation: %s\n",
+		        p->g ? p->g->name : "?", msg);
 	/* WEIR_ENOMEM (the host heap, not an injected failure) proves nothing. */
-	WEIR_ASSERT(rc != WEIR_EINTERNAL, "compile.c inv 1/2/4: a compiled plan passes weir__plan_validate");
+	WEIR_ASSERT(rc != WEIR_EINTERNAL,
+	            "compile.c inv 1/2/4: a compiled plan passes weir__plan_validate");
 #else
 	(void)p;
 #endif

@@ -59,47 +59,50 @@ enum wc_tensor_kind {
 
 struct wc_tensor {
 	weir_tensor_desc_t desc;
-	uint64_t bytes;          /* exact size */
-	uint64_t size;           /* arena footprint (64-rounded), 0 if not in an arena */
-	uint64_t offset;         /* in its arena */
-	int kind;                /* enum wc_tensor_kind */
-	uint32_t io;             /* WC_INPUT / WC_OUTPUT index */
-	int32_t producer;        /* step index; -1 for Data / Const */
-	uint32_t *readers;       /* step indices reading it */
+	uint64_t bytes;    /* exact size */
+	uint64_t size;     /* arena footprint (64-rounded), 0 if not in an arena */
+	uint64_t offset;   /* in its arena */
+	int kind;          /* enum wc_tensor_kind */
+	uint32_t io;       /* WC_INPUT / WC_OUTPUT index */
+	int32_t producer;  /* step index; -1 for Data / Const */
+	uint32_t *readers; /* step indices reading it */
 	uint32_t nreaders;
-	const void *const_src;   /* WC_CONST: bytes in the graph */
-	const char *name;        /* "<node>:<port>" owner, for messages */
+	const void *const_src; /* WC_CONST: bytes in the graph */
+	const char *name;      /* "<node>:<port>" owner, for messages */
 };
 
 struct wc_step {
-	uint32_t node;           /* graph node id; UINT32_MAX for an output copy */
+	uint32_t node; /* graph node id; UINT32_MAX for an output copy */
 	const weir_op_def_t *def;
 	const char *name;
 	const weir_attrs_t *attrs;
 	uint32_t nin, nout;
-	uint32_t *in, *out;      /* tensor ids */
-	int32_t workspace;       /* tensor id or -1 */
+	uint32_t *in, *out; /* tensor ids */
+	int32_t workspace;  /* tensor id or -1 */
 	uint32_t stream;
-	uint32_t pos;            /* position in its stream (>= 1) */
-	uint32_t *waits;         /* event ids waited on before the step */
+	uint32_t pos;    /* position in its stream (>= 1) */
+	uint32_t *waits; /* event ids waited on before the step */
 	uint32_t nwaits;
-	int32_t record;          /* event recorded after the step, -1 none */
-	uint32_t *deps;          /* step indices it depends on (data + control) */
+	int32_t record; /* event recorded after the step, -1 none */
+	uint32_t *deps; /* step indices it depends on (data + control) */
 	uint32_t ndeps;
 };
 
-struct wc_join { uint32_t stream; uint32_t event; };
+struct wc_join {
+	uint32_t stream;
+	uint32_t event;
+};
 
 typedef struct weir_plan {
 	const weir_graph_t *g;
-	struct wc_step *steps;   /* submission order; output copies last */
+	struct wc_step *steps;     /* submission order; output copies last */
 	uint32_t nsteps, nkernels; /* nkernels: steps before the output copies */
 	struct wc_tensor *tensors;
 	uint32_t ntensors;
-	uint32_t nstreams;       /* >= 1 */
-	uint32_t nevents;        /* event ids 0..nevents-1 */
-	int32_t fork_event;      /* recorded at pos 0 of stream 0, or -1 */
-	struct wc_join *joins;   /* stream-0 waits after the kernels */
+	uint32_t nstreams;     /* >= 1 */
+	uint32_t nevents;      /* event ids 0..nevents-1 */
+	int32_t fork_event;    /* recorded at pos 0 of stream 0, or -1 */
+	struct wc_join *joins; /* stream-0 waits after the kernels */
 	uint32_t njoins;
 	uint32_t ninputs, noutputs;
 	uint32_t *input_tensor;  /* run input i -> tensor id */
@@ -107,7 +110,7 @@ typedef struct weir_plan {
 	uint64_t const_size, feature_size;
 	uint32_t max_streams;
 	bool reuse;
-	int exec_mode;           /* enum wc_exec_mode, from the options */
+	int exec_mode; /* enum wc_exec_mode, from the options */
 } weir_plan_t;
 
 /* How the executor runs a loaded plan (weir.exec.mode; docs/graph.md,
@@ -117,10 +120,10 @@ typedef struct weir_plan {
 enum wc_exec_mode { WC_EXEC_AUTO = 0, WC_EXEC_STREAMS = 1, WC_EXEC_INLINE = 2 };
 
 typedef struct weir_plan_options {
-	uint32_t max_streams;    /* 0 = 4; clamped to WEIR_PLAN_MAX_STREAMS (sessions
+	uint32_t max_streams; /* 0 = 4; clamped to WEIR_PLAN_MAX_STREAMS (sessions
 	                            pass min(4, device workers) when the option is unset) */
-	bool no_reuse;           /* ge.exec.disableReuseMemory=1 */
-	int exec_mode;           /* weir.exec.mode: enum wc_exec_mode */
+	bool no_reuse;        /* ge.exec.disableReuseMemory=1 */
+	int exec_mode;        /* weir.exec.mode: enum wc_exec_mode */
 } weir_plan_options_t;
 
 /* Read ge.streamMaxParallelNum ("N" or "engine:N,..."), ge.enableSingleStream,

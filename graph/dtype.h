@@ -19,8 +19,18 @@
 #include <math.h>
 #include "weir/graph.h"
 
-static inline float weir_f32_from_bits(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
-static inline uint32_t weir_f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static inline float weir_f32_from_bits(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+static inline uint32_t weir_f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
 
 static inline float weir_f16_to_f32(uint16_t h)
 {
@@ -29,15 +39,18 @@ static inline float weir_f16_to_f32(uint16_t h)
 	uint32_t man = h & 0x3ffu;
 	uint32_t u;
 
-	if (exp == 0x1fu) {                       /* inf / NaN */
+	if (exp == 0x1fu) { /* inf / NaN */
 		u = sign | 0x7f800000u | (man << 13) | (man ? 0x400000u : 0);
-	} else if (exp != 0) {                    /* normal */
+	} else if (exp != 0) { /* normal */
 		u = sign | ((exp + 112u) << 23) | (man << 13);
-	} else if (man == 0) {                    /* signed zero */
+	} else if (man == 0) { /* signed zero */
 		u = sign;
-	} else {                                  /* subnormal: normalize */
+	} else { /* subnormal: normalize */
 		int e = -1;
-		do { man <<= 1; e++; } while (!(man & 0x400u));
+		do {
+			man <<= 1;
+			e++;
+		} while (!(man & 0x400u));
 		u = sign | ((uint32_t)(112 - e) << 23) | ((man & 0x3ffu) << 13);
 	}
 	return weir_f32_from_bits(u);
@@ -50,12 +63,12 @@ static inline uint16_t weir_f32_to_f16(float f)
 	uint32_t exp = (u >> 23) & 0xffu;
 	uint32_t man = u & 0x7fffffu;
 
-	if (exp == 0xffu)                         /* inf / NaN (quiet) */
+	if (exp == 0xffu) /* inf / NaN (quiet) */
 		return (uint16_t)(sign | 0x7c00u | (man ? 0x200u | (man >> 13) : 0));
 	int32_t e = (int32_t)exp - 127 + 15;
-	if (e >= 0x1f)                            /* overflow */
+	if (e >= 0x1f) /* overflow */
 		return (uint16_t)(sign | 0x7c00u);
-	if (e <= 0) {                             /* subnormal or zero */
+	if (e <= 0) { /* subnormal or zero */
 		if (e < -10)
 			return sign;
 		man |= 0x800000u;
@@ -70,7 +83,7 @@ static inline uint16_t weir_f32_to_f16(float f)
 	uint32_t r = ((uint32_t)e << 10) | (man >> 13);
 	uint32_t rem = man & 0x1fffu;
 	if (rem > 0x1000u || (rem == 0x1000u && (r & 1u)))
-		r++;                                  /* may carry into exp: still right (inf at top) */
+		r++; /* may carry into exp: still right (inf at top) */
 	return (uint16_t)(sign | r);
 }
 
@@ -82,7 +95,7 @@ static inline float weir_bf16_to_f32(uint16_t b)
 static inline uint16_t weir_f32_to_bf16(float f)
 {
 	uint32_t u = weir_f32_bits(f);
-	if ((u & 0x7fffffffu) > 0x7f800000u)      /* NaN: keep it quiet */
+	if ((u & 0x7fffffffu) > 0x7f800000u) /* NaN: keep it quiet */
 		return (uint16_t)((u >> 16) | 0x40u);
 	u += 0x7fffu + ((u >> 16) & 1u);
 	return (uint16_t)(u >> 16);
@@ -92,20 +105,20 @@ static inline uint16_t weir_f32_to_bf16(float f)
 static inline double weir_dt_load(int dt, const void *p, int64_t i)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT:   return ((const float *)p)[i];
+	case WEIR_DT_FLOAT: return ((const float *)p)[i];
 	case WEIR_DT_FLOAT16: return weir_f16_to_f32(((const uint16_t *)p)[i]);
-	case WEIR_DT_BF16:    return weir_bf16_to_f32(((const uint16_t *)p)[i]);
-	case WEIR_DT_DOUBLE:  return ((const double *)p)[i];
-	case WEIR_DT_INT8:    return ((const int8_t *)p)[i];
-	case WEIR_DT_UINT8:   return ((const uint8_t *)p)[i];
-	case WEIR_DT_INT16:   return ((const int16_t *)p)[i];
-	case WEIR_DT_UINT16:  return ((const uint16_t *)p)[i];
-	case WEIR_DT_INT32:   return ((const int32_t *)p)[i];
-	case WEIR_DT_UINT32:  return ((const uint32_t *)p)[i];
-	case WEIR_DT_INT64:   return (double)((const int64_t *)p)[i];
-	case WEIR_DT_UINT64:  return (double)((const uint64_t *)p)[i];
-	case WEIR_DT_BOOL:    return ((const uint8_t *)p)[i] ? 1.0 : 0.0;
-	default:              return 0.0;
+	case WEIR_DT_BF16: return weir_bf16_to_f32(((const uint16_t *)p)[i]);
+	case WEIR_DT_DOUBLE: return ((const double *)p)[i];
+	case WEIR_DT_INT8: return ((const int8_t *)p)[i];
+	case WEIR_DT_UINT8: return ((const uint8_t *)p)[i];
+	case WEIR_DT_INT16: return ((const int16_t *)p)[i];
+	case WEIR_DT_UINT16: return ((const uint16_t *)p)[i];
+	case WEIR_DT_INT32: return ((const int32_t *)p)[i];
+	case WEIR_DT_UINT32: return ((const uint32_t *)p)[i];
+	case WEIR_DT_INT64: return (double)((const int64_t *)p)[i];
+	case WEIR_DT_UINT64: return (double)((const uint64_t *)p)[i];
+	case WEIR_DT_BOOL: return ((const uint8_t *)p)[i] ? 1.0 : 0.0;
+	default: return 0.0;
 	}
 }
 
@@ -120,23 +133,28 @@ static inline double weir__dt_sat(double v, double lo, double hi)
 static inline void weir_dt_store(int dt, void *p, int64_t i, double v)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT:   ((float *)p)[i] = (float)v; break;
+	case WEIR_DT_FLOAT: ((float *)p)[i] = (float)v; break;
 	case WEIR_DT_FLOAT16: ((uint16_t *)p)[i] = weir_f32_to_f16((float)v); break;
-	case WEIR_DT_BF16:    ((uint16_t *)p)[i] = weir_f32_to_bf16((float)v); break;
-	case WEIR_DT_DOUBLE:  ((double *)p)[i] = v; break;
-	case WEIR_DT_INT8:    ((int8_t *)p)[i] = (int8_t)weir__dt_sat(v, -128.0, 127.0); break;
-	case WEIR_DT_UINT8:   ((uint8_t *)p)[i] = (uint8_t)weir__dt_sat(v, 0.0, 255.0); break;
-	case WEIR_DT_INT16:   ((int16_t *)p)[i] = (int16_t)weir__dt_sat(v, -32768.0, 32767.0); break;
-	case WEIR_DT_UINT16:  ((uint16_t *)p)[i] = (uint16_t)weir__dt_sat(v, 0.0, 65535.0); break;
+	case WEIR_DT_BF16: ((uint16_t *)p)[i] = weir_f32_to_bf16((float)v); break;
+	case WEIR_DT_DOUBLE: ((double *)p)[i] = v; break;
+	case WEIR_DT_INT8: ((int8_t *)p)[i] = (int8_t)weir__dt_sat(v, -128.0, 127.0); break;
+	case WEIR_DT_UINT8: ((uint8_t *)p)[i] = (uint8_t)weir__dt_sat(v, 0.0, 255.0); break;
+	case WEIR_DT_INT16: ((int16_t *)p)[i] = (int16_t)weir__dt_sat(v, -32768.0, 32767.0); break;
+	case WEIR_DT_UINT16: ((uint16_t *)p)[i] = (uint16_t)weir__dt_sat(v, 0.0, 65535.0); break;
 	case WEIR_DT_INT32:
-		((int32_t *)p)[i] = (int32_t)weir__dt_sat(v, -2147483648.0, 2147483647.0); break;
+		((int32_t *)p)[i] = (int32_t)weir__dt_sat(v, -2147483648.0, 2147483647.0);
+		break;
 	case WEIR_DT_UINT32:
-		((uint32_t *)p)[i] = (uint32_t)weir__dt_sat(v, 0.0, 4294967295.0); break;
+		((uint32_t *)p)[i] = (uint32_t)weir__dt_sat(v, 0.0, 4294967295.0);
+		break;
 	case WEIR_DT_INT64:
-		((int64_t *)p)[i] = (int64_t)weir__dt_sat(v, -9223372036854775808.0, 9223372036854774784.0); break;
+		((int64_t *)p)[i] =
+		        (int64_t)weir__dt_sat(v, -9223372036854775808.0, 9223372036854774784.0);
+		break;
 	case WEIR_DT_UINT64:
-		((uint64_t *)p)[i] = (uint64_t)weir__dt_sat(v, 0.0, 18446744073709549568.0); break;
-	case WEIR_DT_BOOL:    ((uint8_t *)p)[i] = (v != 0.0); break;
+		((uint64_t *)p)[i] = (uint64_t)weir__dt_sat(v, 0.0, 18446744073709549568.0);
+		break;
+	case WEIR_DT_BOOL: ((uint8_t *)p)[i] = (v != 0.0); break;
 	default: break;
 	}
 }

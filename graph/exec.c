@@ -74,46 +74,49 @@
 #include "base/die.h"
 
 struct wx_step {
-	weir_op_call_t call;             /* I (pointer arrays below are T for I/O slots) */
-	const void **in;                 /* T: I/O slots patched by bind */
-	void **out;                      /* T */
-	weir_op_kernel_fn fn;            /* I */
-	uint32_t nblocks;                /* I */
-	uint32_t seg;                    /* I: steps in the segment starting here (0: inside one) */
-	weir_tensor_desc_t *in_desc, *out_desc;   /* I */
+	weir_op_call_t call;  /* I (pointer arrays below are T for I/O slots) */
+	const void **in;      /* T: I/O slots patched by bind */
+	void **out;           /* T */
+	weir_op_kernel_fn fn; /* I */
+	uint32_t nblocks;     /* I */
+	uint32_t seg;         /* I: steps in the segment starting here (0: inside one) */
+	weir_tensor_desc_t *in_desc, *out_desc; /* I */
 };
 
-struct wx_patch { void **slot; uint32_t io; };
+struct wx_patch {
+	void **slot;
+	uint32_t io;
+};
 
 struct weir_loaded {
-	const weir_plan_t *p;            /* I */
-	weir_runtime_t *rt;              /* I */
-	weir_mem_t *mem;                 /* I */
-	uint32_t dev;                    /* I */
-	void *const_arena, *feature_arena;   /* I */
-	weir_group_t *group;             /* I */
-	weir_stream_t **streams;         /* I: [0] unused (the caller's stream) */
-	weir_stream_t *own;              /* I: sync / callback runs */
-	weir_event_t **events;           /* I */
-	weir_event_t *done;              /* I */
-	struct wx_step *steps;           /* I */
-	struct wx_patch *patches;        /* I: sorted by io */
-	uint32_t *patch_at;              /* I: I/O k's patches are [patch_at[k], patch_at[k + 1]) */
-	uint32_t npatches;               /* I */
-	uint32_t nio;                    /* I: ninputs + noutputs */
-	uint32_t nchunks;                /* I: bind tasks per bind, ceil(nio / BIND_CHUNK) */
+	const weir_plan_t *p;              /* I */
+	weir_runtime_t *rt;                /* I */
+	weir_mem_t *mem;                   /* I */
+	uint32_t dev;                      /* I */
+	void *const_arena, *feature_arena; /* I */
+	weir_group_t *group;               /* I */
+	weir_stream_t **streams;           /* I: [0] unused (the caller's stream) */
+	weir_stream_t *own;                /* I: sync / callback runs */
+	weir_event_t **events;             /* I */
+	weir_event_t *done;                /* I */
+	struct wx_step *steps;             /* I */
+	struct wx_patch *patches;          /* I: sorted by io */
+	uint32_t *patch_at; /* I: I/O k's patches are [patch_at[k], patch_at[k + 1]) */
+	uint32_t npatches;  /* I */
+	uint32_t nio;       /* I: ninputs + noutputs */
+	uint32_t nchunks;   /* I: bind tasks per bind, ceil(nio / BIND_CHUNK) */
 	pthread_mutex_t lock;
-	void **bound;                    /* L */
-	bool bound_valid;                /* L */
-	bool ran;                        /* L: `done` has been recorded */
-	weir_stream_t *last_stream;      /* L: the stream of the latest `done` record */
-	uint64_t discarded;              /* L: last_stream's discard count before the latest run */
-	uint32_t gen;                    /* L: generation of the latest bind submitted */
-	uint64_t want;                   /* L: bind_prog once that bind has fully run */
-	bool inline_run;                 /* I: one task per run (see the top) */
-	_Atomic int fail;                /* A: first kernel failure of the current run */
-	_Atomic uint64_t bind_prog;      /* A: BIND_PROG(gen, chunks run) of the latest bind */
-	_Atomic bool rebind;             /* A: a task found the slots stale (invariant 6) */
+	void **bound;               /* L */
+	bool bound_valid;           /* L */
+	bool ran;                   /* L: `done` has been recorded */
+	weir_stream_t *last_stream; /* L: the stream of the latest `done` record */
+	uint64_t discarded;         /* L: last_stream's discard count before the latest run */
+	uint32_t gen;               /* L: generation of the latest bind submitted */
+	uint64_t want;              /* L: bind_prog once that bind has fully run */
+	bool inline_run;            /* I: one task per run (see the top) */
+	_Atomic int fail;           /* A: first kernel failure of the current run */
+	_Atomic uint64_t bind_prog; /* A: BIND_PROG(gen, chunks run) of the latest bind */
+	_Atomic bool rebind;        /* A: a task found the slots stale (invariant 6) */
 };
 
 /* Zero-byte tensors point here (invariant 7). */
@@ -148,7 +151,11 @@ static int note_failure(weir_loaded_t *L, int rc)
 	return rc;
 }
 
-struct step_args { struct wx_step *st; weir_loaded_t *L; uint64_t want; };
+struct step_args {
+	struct wx_step *st;
+	weir_loaded_t *L;
+	uint64_t want;
+};
 
 static int step_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -162,7 +169,11 @@ static int step_task(void *args, uint32_t block, uint32_t nblocks)
 /* A segment: consecutive steps of one stream in submission order, all with
  * one block, waits only before the first and a record only after the last,
  * run by one task (the "sunk" task list: one launch instead of many). */
-struct seg_args { weir_loaded_t *L; uint32_t first, count; uint64_t want; };
+struct seg_args {
+	weir_loaded_t *L;
+	uint32_t first, count;
+	uint64_t want;
+};
 
 static int seg_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -180,7 +191,10 @@ static int seg_task(void *args, uint32_t block, uint32_t nblocks)
 
 /* The inline executor: every step of the plan in submission order, each
  * step's blocks one after the other, in one task (invariant 4). */
-struct inline_args { weir_loaded_t *L; uint64_t want; };
+struct inline_args {
+	weir_loaded_t *L;
+	uint64_t want;
+};
 
 static int inline_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -207,11 +221,12 @@ static int inline_task(void *args, uint32_t block, uint32_t nblocks)
 #define BIND_CHUNK ((WEIR_ARGS_MAX - sizeof(void *) - 2 * sizeof(uint32_t)) / sizeof(void *))
 struct bind_args {
 	weir_loaded_t *L;
-	uint32_t first;                  /* a multiple of BIND_CHUNK */
+	uint32_t first; /* a multiple of BIND_CHUNK */
 	uint32_t gen;
 	void *ptrs[BIND_CHUNK];
 };
-_Static_assert(sizeof(struct bind_args) <= WEIR_ARGS_MAX, "bind chunk exceeds a task's argument block");
+_Static_assert(sizeof(struct bind_args) <= WEIR_ARGS_MAX,
+               "bind chunk exceeds a task's argument block");
 
 static int bind_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -227,10 +242,11 @@ static int bind_task(void *args, uint32_t block, uint32_t nblocks)
 	 * the run streams (invariant 1). */
 	uint32_t c = a->first / (uint32_t)BIND_CHUNK;
 	WEIR_ASSERT(a->gen != 0 && c < L->nchunks && a->first % BIND_CHUNK == 0,
-	            "exec.c inv 6: a bind chunk carries a generation >= 1 and names one of the bind's chunks");
+	            "exec.c inv 6: a bind chunk carries a generation >= 1 and names one of the "
+	            "bind's chunks");
 	uint64_t prev = weir_load_relaxed(&L->bind_prog);
 	uint64_t next = c == 0 || prev == BIND_PROG(a->gen, c) ? BIND_PROG(a->gen, c + 1)
-	                                                         : BIND_PROG(a->gen, 0);
+	                                                       : BIND_PROG(a->gen, 0);
 	/* EX-R3: release - publishes the slots written above; pairs with EX-A3 in
 	 * slots_current(). */
 	weir_store_release(&L->bind_prog, next);
@@ -244,7 +260,11 @@ static int bind_task(void *args, uint32_t block, uint32_t nblocks)
 /* Planted bug (testing the tests): issue 8's use-after-free, restored. One
  * task carries a heap array of every pointer and frees it when it has run;
  * the host copies its shadow from that array after the launch returns. */
-struct busted_bind_args { weir_loaded_t *L; void **heap; uint32_t gen; };
+struct busted_bind_args {
+	weir_loaded_t *L;
+	void **heap;
+	uint32_t gen;
+};
 
 static int busted_bind_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -260,7 +280,9 @@ static int busted_bind_task(void *args, uint32_t block, uint32_t nblocks)
 }
 #endif
 
-struct finish_args { weir_loaded_t *L; };
+struct finish_args {
+	weir_loaded_t *L;
+};
 
 static int finish_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -313,17 +335,19 @@ static bool choose_inline(const weir_plan_t *p, const struct wx_step *x)
 {
 	if (p->exec_mode != WC_EXEC_AUTO)
 		return p->exec_mode == WC_EXEC_INLINE;
-	uint64_t bytes = 0;   /* saturates at WX_INLINE_BYTES + 1: tensors may be huge */
+	uint64_t bytes = 0; /* saturates at WX_INLINE_BYTES + 1: tensors may be huge */
 	for (uint32_t i = 0; i < p->nsteps; i++) {
 		const struct wc_step *s = &p->steps[i];
 		if (x[i].nblocks > 1)
 			return false;
 		for (uint32_t k = 0; k < s->nin + s->nout + (s->workspace >= 0); k++) {
-			uint32_t t = k < s->nin ? s->in[k] : k < s->nin + s->nout ? s->out[k - s->nin]
-			                                                          : (uint32_t)s->workspace;
+			uint32_t t = k < s->nin             ? s->in[k]
+			             : k < s->nin + s->nout ? s->out[k - s->nin]
+			                                    : (uint32_t)s->workspace;
 			uint64_t b = p->tensors[t].bytes;
-			bytes = bytes > WX_INLINE_BYTES || b > WX_INLINE_BYTES - bytes ? WX_INLINE_BYTES + 1
-			                                                                : bytes + b;
+			bytes = bytes > WX_INLINE_BYTES || b > WX_INLINE_BYTES - bytes
+			                ? WX_INLINE_BYTES + 1
+			                : bytes + b;
 		}
 	}
 	return p->nstreams == 1 || bytes <= WX_INLINE_BYTES;
@@ -339,12 +363,12 @@ static int empty_kernel(const weir_op_call_t *call, uint32_t block, uint32_t nbl
 static void *tensor_ptr(weir_loaded_t *L, const struct wc_tensor *t)
 {
 	if (t->bytes == 0)
-		return wx_empty;   /* invariant 7: never NULL, never an arena */
+		return wx_empty; /* invariant 7: never NULL, never an arena */
 	switch (t->kind) {
 	case WC_CONST: return (char *)L->const_arena + t->offset;
 	case WC_FEATURE:
 	case WC_WORKSPACE: return (char *)L->feature_arena + t->offset;
-	default: return NULL;    /* patched per run */
+	default: return NULL; /* patched per run */
 	}
 }
 
@@ -412,10 +436,12 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		goto fail;
 	}
 	what = "device memory for the const arena";
-	if (p->const_size && (rc = weir_mem_alloc(mem, dev, p->const_size, WEIR_MEM_HUGE_FIRST, &L->const_arena)))
+	if (p->const_size &&
+	    (rc = weir_mem_alloc(mem, dev, p->const_size, WEIR_MEM_HUGE_FIRST, &L->const_arena)))
 		goto fail;
 	what = "device memory for the feature arena";
-	if (p->feature_size && (rc = weir_mem_alloc(mem, dev, p->feature_size, WEIR_MEM_HUGE_FIRST, &L->feature_arena)))
+	if (p->feature_size && (rc = weir_mem_alloc(mem, dev, p->feature_size, WEIR_MEM_HUGE_FIRST,
+	                                            &L->feature_arena)))
 		goto fail;
 	for (uint32_t i = 0; i < p->ntensors; i++) {
 		const struct wc_tensor *t = &p->tensors[i];
@@ -439,7 +465,8 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		}
 		for (uint32_t k = 0; k < s->nin + s->nout; k++) {
 			bool isin = k < s->nin;
-			const struct wc_tensor *t = &p->tensors[isin ? s->in[k] : s->out[k - s->nin]];
+			const struct wc_tensor *t =
+			        &p->tensors[isin ? s->in[k] : s->out[k - s->nin]];
 			void **slot = isin ? (void **)&x->in[k] : &x->out[k - s->nin];
 			if (isin)
 				x->in_desc[k] = t->desc;
@@ -449,7 +476,8 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 			if ((t->kind == WC_INPUT || t->kind == WC_OUTPUT) && t->bytes) {
 				if (npatch == patch_cap) {
 					patch_cap = patch_cap ? patch_cap * 2 : 16;
-					struct wx_patch *v = weir__realloc(L->patches, patch_cap * sizeof(*v));
+					struct wx_patch *v =
+					        weir__realloc(L->patches, patch_cap * sizeof(*v));
 					if (!v) {
 						rc = WEIR_ENOMEM;
 						goto fail;
@@ -457,7 +485,8 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 					L->patches = v;
 				}
 				L->patches[npatch].slot = slot;
-				L->patches[npatch].io = t->kind == WC_INPUT ? t->io : p->ninputs + t->io;
+				L->patches[npatch].io =
+				        t->kind == WC_INPUT ? t->io : p->ninputs + t->io;
 				npatch++;
 			}
 		}
@@ -523,7 +552,7 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 	if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->own)))
 		goto fail;
 	for (uint32_t e = 0; !L->inline_run && e < p->nevents + p->nstreams; e++)
-		if (e != p->nevents &&   /* stream 0 (the caller's) has no tail */
+		if (e != p->nevents && /* stream 0 (the caller's) has no tail */
 		    (rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->events[e])))
 			goto fail;
 	if ((rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->done)))
@@ -533,7 +562,8 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 		uint32_t j = i + 1;
 		if (L->steps[i].nblocks == 1 && p->steps[i].record < 0)
 			while (j < p->nkernels && L->steps[j].nblocks == 1 &&
-			       p->steps[j].stream == p->steps[i].stream && p->steps[j].nwaits == 0) {
+			       p->steps[j].stream == p->steps[i].stream &&
+			       p->steps[j].nwaits == 0) {
 				bool last = p->steps[j].record >= 0;
 				j++;
 				if (last)
@@ -552,41 +582,52 @@ fail:
 	                       weir_strerror(rc), what);
 }
 
-weir_stream_t *weir__exec_own_stream(weir_loaded_t *L) { return L->own; }
+weir_stream_t *weir__exec_own_stream(weir_loaded_t *L)
+{
+	return L->own;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Run                                                                        */
 /* ------------------------------------------------------------------------ */
 
-int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
-                        weir_tensor_t *out, uint32_t nout, bool *allocated)
+int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin, weir_tensor_t *out,
+                        uint32_t nout, bool *allocated)
 {
 	const weir_plan_t *p = L->p;
 	const char *gname = p->g->name;
 	char a[96], b[96];
 	if (nin != p->ninputs || (nin && !in))
-		return weir__graph_err(WEIR_EINVAL, "graph '%s' takes %u inputs, got %u", gname, p->ninputs, nin);
+		return weir__graph_err(WEIR_EINVAL, "graph '%s' takes %u inputs, got %u", gname,
+		                       p->ninputs, nin);
 	if (nout != p->noutputs || !out)
-		return weir__graph_err(WEIR_EINVAL, "graph '%s' has %u outputs, got room for %u", gname,
-		                       p->noutputs, nout);
+		return weir__graph_err(WEIR_EINVAL, "graph '%s' has %u outputs, got room for %u",
+		                       gname, p->noutputs, nout);
 	for (uint32_t i = 0; i < nin; i++) {
 		const struct wc_tensor *t = &p->tensors[p->input_tensor[i]];
 		if (!weir_tensor_desc_equal(&in[i].desc, &t->desc))
-			return weir__graph_err(WEIR_ESHAPE, "graph '%s': input %u is %s but Data node '%s' expects %s",
-			                       gname, i, weir_tensor_desc_str(&in[i].desc, a, sizeof(a)), t->name,
-			                       weir_tensor_desc_str(&t->desc, b, sizeof(b)));
+			return weir__graph_err(
+			        WEIR_ESHAPE,
+			        "graph '%s': input %u is %s but Data node '%s' expects %s", gname,
+			        i, weir_tensor_desc_str(&in[i].desc, a, sizeof(a)), t->name,
+			        weir_tensor_desc_str(&t->desc, b, sizeof(b)));
 		if (in[i].size < t->bytes || (!in[i].data && t->bytes))
-			return weir__graph_err(WEIR_ESHAPE, "graph '%s': input %u (Data node '%s') has %zu bytes at %p, needs %llu",
-			                       gname, i, t->name, in[i].size, in[i].data, (unsigned long long)t->bytes);
+			return weir__graph_err(WEIR_ESHAPE,
+			                       "graph '%s': input %u (Data node '%s') has %zu "
+			                       "bytes at %p, needs %llu",
+			                       gname, i, t->name, in[i].size, in[i].data,
+			                       (unsigned long long)t->bytes);
 	}
 	for (uint32_t j = 0; j < nout; j++) {
 		const struct wc_tensor *t = &p->tensors[p->output_tensor[j]];
 		allocated[j] = false;
 		if (out[j].data && out[j].size) {
 			if (out[j].size < t->bytes)
-				return weir__graph_err(WEIR_ESHAPE, "graph '%s': output %u (%s) has %zu bytes, needs %llu",
-				                       gname, j, weir_tensor_desc_str(&t->desc, a, sizeof(a)), out[j].size,
-				                       (unsigned long long)t->bytes);
+				return weir__graph_err(
+				        WEIR_ESHAPE,
+				        "graph '%s': output %u (%s) has %zu bytes, needs %llu",
+				        gname, j, weir_tensor_desc_str(&t->desc, a, sizeof(a)),
+				        out[j].size, (unsigned long long)t->bytes);
 			out[j].desc = t->desc;
 		}
 	}
@@ -595,7 +636,8 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
 			continue;
 		const struct wc_tensor *t = &p->tensors[p->output_tensor[j]];
 		void *q;
-		int rc = weir_mem_alloc(L->mem, L->dev, t->bytes ? t->bytes : 1, WEIR_MEM_HUGE_FIRST, &q);
+		int rc = weir_mem_alloc(L->mem, L->dev, t->bytes ? t->bytes : 1,
+		                        WEIR_MEM_HUGE_FIRST, &q);
 		if (rc) {
 			for (uint32_t k = 0; k < j; k++)
 				if (allocated[k]) {
@@ -604,8 +646,11 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
 					out[k].size = 0;
 					allocated[k] = false;
 				}
-			return weir__graph_err(rc, "graph '%s': allocating output %u (%llu bytes) on device %u failed: %s",
-			                       gname, j, (unsigned long long)t->bytes, L->dev, weir_strerror(rc));
+			return weir__graph_err(rc,
+			                       "graph '%s': allocating output %u (%llu bytes) on "
+			                       "device %u failed: %s",
+			                       gname, j, (unsigned long long)t->bytes, L->dev,
+			                       weir_strerror(rc));
 		}
 		out[j].data = q;
 		out[j].size = t->bytes;
@@ -631,7 +676,7 @@ static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
 		const struct wc_step *s = &p->steps[i];
 		uint32_t n = L->steps[i].seg;
 		if (n == 0)
-			continue;   /* runs inside an earlier segment */
+			continue; /* runs inside an earlier segment */
 		weir_stream_t *st = s->stream ? L->streams[s->stream] : U;
 		for (uint32_t k = 0; k < s->nwaits; k++)
 			if ((rc = weir_stream_wait_event(st, L->events[s->waits[k]])))
@@ -661,7 +706,8 @@ static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
 }
 
 /* Run I/O number io's buffer. */
-static void *io_ptr(const weir_plan_t *p, const weir_tensor_t *in, const weir_tensor_t *out, uint32_t io)
+static void *io_ptr(const weir_plan_t *p, const weir_tensor_t *in, const weir_tensor_t *out,
+                    uint32_t io)
 {
 	return io < p->ninputs ? in[io].data : out[io - p->ninputs].data;
 }
@@ -672,12 +718,12 @@ static int submit_bind(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *
                        const weir_tensor_t *out)
 {
 	const weir_plan_t *p = L->p;
-	uint32_t gen = L->gen + 1 ? L->gen + 1 : 1;   /* 0: never bound */
+	uint32_t gen = L->gen + 1 ? L->gen + 1 : 1; /* 0: never bound */
 	L->bound_valid = false;
 #ifdef WEIR_BUSTED_BIND_EARLY_FREE
 	/* Planted bug (testing the tests): the shadow is copied from the heap
 	 * array the bind task frees (see busted_bind_task()). */
-	(void)bind_task;   /* not used by the planted variant */
+	(void)bind_task; /* not used by the planted variant */
 	struct busted_bind_args ba = { .L = L, .gen = gen };
 	ba.heap = weir__malloc(L->nio * sizeof(void *));
 	if (!ba.heap)
@@ -703,7 +749,8 @@ static int submit_bind(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *
 		memcpy(&L->bound[first], ba.ptrs, n * sizeof(void *));
 	}
 #endif
-	WEIR_ASSERT(gen != 0 && gen != L->gen, "exec.c inv 6: each bind has a new generation, never 0");
+	WEIR_ASSERT(gen != 0 && gen != L->gen,
+	            "exec.c inv 6: each bind has a new generation, never 0");
 	L->gen = gen;
 	L->want = BIND_PROG(gen, L->nchunks);
 	L->bound_valid = true;
@@ -714,8 +761,8 @@ static int submit_bind(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *
  * run's `done` is recorded even when a later step fails, invariant 5, and
  * *done_ok says whether that record was queued). */
 static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
-                  const weir_tensor_t *out, weir_run_callback_fn cb, void *user,
-                  bool *queued, bool *done_ok)
+                  const weir_tensor_t *out, weir_run_callback_fn cb, void *user, bool *queued,
+                  bool *done_ok)
 {
 	const weir_plan_t *p = L->p;
 	int rc;
@@ -744,8 +791,8 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	bool stale = weir_load_relaxed(&L->rebind);
 	if (stale)
 		weir_store_relaxed(&L->rebind, false);
-	bool same = L->bound_valid && !cb && !stale && L->last_stream == U &&
-	            discarded == L->discarded;
+	bool same =
+	        L->bound_valid && !cb && !stale && L->last_stream == U && discarded == L->discarded;
 	if (L->ran && L->last_stream != U && (rc = weir_stream_wait_event(U, L->done))) {
 		weir__free(r);
 		return rc;
@@ -770,7 +817,7 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	if (!rc && cb) {
 		rc = weir_launch_host(U, callback_task, r);
 		if (!rc)
-			r = NULL;   /* the host task owns it now */
+			r = NULL; /* the host task owns it now */
 	} else if (!rc && !L->inline_run && p->nstreams > 1) {
 		struct finish_args fa = { L };
 		rc = weir_launch(U, finish_task, &fa, sizeof(fa), 1, 0);
@@ -797,7 +844,7 @@ static void wait_partial_run(weir_loaded_t *L, weir_stream_t *U, bool done_ok)
 	else
 		weir_stream_sync(U, WEIR_TIMEOUT_INFINITE);
 	if (!L->inline_run)
-		weir_group_sync(L->group, WEIR_TIMEOUT_INFINITE);   /* the internal streams */
+		weir_group_sync(L->group, WEIR_TIMEOUT_INFINITE); /* the internal streams */
 }
 
 int weir__exec_run(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in, uint32_t nin,
@@ -809,10 +856,13 @@ int weir__exec_run(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in, 
 	uint32_t sdev;
 	int rc = weir_stream_device(U, &sdev);
 	if (rc)
-		return weir__graph_err(rc, "graph '%s': bad run stream: %s", gname, weir_strerror(rc));
+		return weir__graph_err(rc, "graph '%s': bad run stream: %s", gname,
+		                       weir_strerror(rc));
 	if (sdev != L->dev)
-		return weir__graph_err(WEIR_EFOREIGN, "graph '%s' is loaded on device %u but the run stream is on device %u",
-		                       gname, L->dev, sdev);
+		return weir__graph_err(
+		        WEIR_EFOREIGN,
+		        "graph '%s' is loaded on device %u but the run stream is on device %u",
+		        gname, L->dev, sdev);
 	bool alloc_small[16];
 	bool *allocated = nout <= 16 ? alloc_small : weir__calloc(nout, sizeof(bool));
 	if (!allocated)
@@ -830,7 +880,8 @@ int weir__exec_run(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in, 
 				any_alloc |= allocated[j];
 			if (queued && any_alloc)
 				wait_partial_run(L, U, done_ok);
-			weir__graph_err(rc, "graph '%s': launching the run failed: %s", gname, weir_strerror(rc));
+			weir__graph_err(rc, "graph '%s': launching the run failed: %s", gname,
+			                weir_strerror(rc));
 		}
 	}
 	pthread_mutex_unlock(&L->lock);

@@ -25,8 +25,8 @@ void weir__exec_unload(weir_loaded_t *L);
 /* Check the run's inputs/outputs against the plan; allocate missing
  * outputs (recorded in *allocated, a bitmask array the caller passes
  * with noutputs entries, so it can free them if the run fails). */
-int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
-                        weir_tensor_t *out, uint32_t nout, bool *allocated);
+int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin, weir_tensor_t *out,
+                        uint32_t nout, bool *allocated);
 
 /* Launch one run on `stream` (NULL: the graph's own stream). With cb,
  * the run ends with a host callback (outputs copied into its record).
@@ -34,9 +34,8 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
  * If a launch fails after part of the run was queued, the run still ends
  * with its done record, and outputs this call allocated are freed only
  * after the queued part finished. Message on failure. */
-int weir__exec_run(weir_loaded_t *L, weir_stream_t *stream, const weir_tensor_t *in,
-                   uint32_t nin, weir_tensor_t *out, uint32_t nout,
-                   weir_run_callback_fn cb, void *user);
+int weir__exec_run(weir_loaded_t *L, weir_stream_t *stream, const weir_tensor_t *in, uint32_t nin,
+                   weir_tensor_t *out, uint32_t nout, weir_run_callback_fn cb, void *user);
 
 /* The graph's own stream (sync and callback runs). */
 weir_stream_t *weir__exec_own_stream(weir_loaded_t *L);

@@ -30,9 +30,15 @@ int weir__graph_err(int code, const char *fmt, ...)
 	return code;
 }
 
-void weir__graph_err_clear(void) { tls_msg[0] = '\0'; }
+void weir__graph_err_clear(void)
+{
+	tls_msg[0] = '\0';
+}
 
-const char *weir_graph_last_error(void) { return tls_msg; }
+const char *weir_graph_last_error(void)
+{
+	return tls_msg;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Dtypes and descs                                                           */
@@ -41,10 +47,19 @@ const char *weir_graph_last_error(void) { return tls_msg; }
 size_t weir_dtype_size(int dt)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT: case WEIR_DT_INT32: case WEIR_DT_UINT32: return 4;
-	case WEIR_DT_FLOAT16: case WEIR_DT_BF16: case WEIR_DT_INT16: case WEIR_DT_UINT16: return 2;
-	case WEIR_DT_INT8: case WEIR_DT_UINT8: case WEIR_DT_BOOL: return 1;
-	case WEIR_DT_INT64: case WEIR_DT_UINT64: case WEIR_DT_DOUBLE: return 8;
+	case WEIR_DT_FLOAT:
+	case WEIR_DT_INT32:
+	case WEIR_DT_UINT32: return 4;
+	case WEIR_DT_FLOAT16:
+	case WEIR_DT_BF16:
+	case WEIR_DT_INT16:
+	case WEIR_DT_UINT16: return 2;
+	case WEIR_DT_INT8:
+	case WEIR_DT_UINT8:
+	case WEIR_DT_BOOL: return 1;
+	case WEIR_DT_INT64:
+	case WEIR_DT_UINT64:
+	case WEIR_DT_DOUBLE: return 8;
 	default: return 0;
 	}
 }
@@ -136,7 +151,8 @@ char *weir_tensor_desc_str(const weir_tensor_desc_t *d, char *buf, size_t size)
 	}
 	size_t o = (size_t)snprintf(buf, size, "%s[", weir_dtype_name(d->dtype));
 	for (uint32_t i = 0; i < d->rank && i < WEIR_MAX_RANK && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, i ? ",%lld" : "%lld", (long long)d->dims[i]);
+		o += (size_t)snprintf(buf + o, size - o, i ? ",%lld" : "%lld",
+		                      (long long)d->dims[i]);
 	if (o < size)
 		snprintf(buf + o, size - o, "]");
 	return buf;
@@ -219,7 +235,8 @@ static void node_free(struct wg_node *nd)
 int weir_graph_create(const char *name, weir_graph_t **out)
 {
 	if (!out || !name || !*name)
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_create: NULL out or empty graph name");
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_graph_create: NULL out or empty graph name");
 	weir_graph_t *g = weir__calloc(1, sizeof(*g));
 	if (!g || !(g->name = weir__strdup(name))) {
 		weir__free(g);
@@ -248,8 +265,14 @@ void weir_graph_destroy(weir_graph_t *g)
 	weir__free(g);
 }
 
-const char *weir_graph_name(const weir_graph_t *g) { return g ? g->name : NULL; }
-uint32_t weir_graph_node_count(const weir_graph_t *g) { return g ? g->n : 0; }
+const char *weir_graph_name(const weir_graph_t *g)
+{
+	return g ? g->name : NULL;
+}
+uint32_t weir_graph_node_count(const weir_graph_t *g)
+{
+	return g ? g->n : 0;
+}
 
 static int check_port(const weir_graph_t *g, weir_port_t p)
 {
@@ -293,12 +316,17 @@ int weir_graph_add_data(weir_graph_t *g, const char *name, uint32_t index,
                         const weir_tensor_desc_t *desc, weir_port_t *out)
 {
 	if (!desc || weir_tensor_desc_bytes(desc) < 0)
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_add_data: Data node '%s' of graph '%s' has an invalid tensor desc",
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_graph_add_data: Data node '%s' of graph '%s' has an "
+		                       "invalid tensor desc",
 		                       name ? name : "(null)", g && g->name ? g->name : "(null)");
 	for (uint32_t i = 0; g && i < g->n; i++)
 		if (g->nodes[i]->kind == WG_DATA && g->nodes[i]->data_index == index)
-			return weir__graph_err(WEIR_EEXIST, "weir_graph_add_data: graph '%s': Data '%s' and '%s' both claim input index %u",
-			                       g->name, g->nodes[i]->name, name ? name : "(null)", index);
+			return weir__graph_err(WEIR_EEXIST,
+			                       "weir_graph_add_data: graph '%s': Data '%s' and "
+			                       "'%s' both claim input index %u",
+			                       g->name, g->nodes[i]->name, name ? name : "(null)",
+			                       index);
 	struct wg_node *nd;
 	int rc = new_node(g, name, WEIR_OP_DATA, "weir_graph_add_data", &nd);
 	if (rc)
@@ -318,8 +346,10 @@ int weir_graph_add_const(weir_graph_t *g, const char *name, const weir_tensor_de
 {
 	int64_t bytes = desc ? weir_tensor_desc_bytes(desc) : -1;
 	if (bytes < 0 || (!data && bytes > 0))
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_add_const: Const node '%s' has an invalid desc or NULL data",
-		                       name ? name : "(null)");
+		return weir__graph_err(
+		        WEIR_EINVAL,
+		        "weir_graph_add_const: Const node '%s' has an invalid desc or NULL data",
+		        name ? name : "(null)");
 	struct wg_node *nd;
 	int rc = new_node(g, name, WEIR_OP_CONST, "weir_graph_add_const", &nd);
 	if (rc)
@@ -330,7 +360,8 @@ int weir_graph_add_const(weir_graph_t *g, const char *name, const weir_tensor_de
 	nd->const_data = weir__malloc(bytes ? (size_t)bytes : 1);
 	if (!nd->const_data) {
 		node_free(nd);
-		return weir__graph_err(WEIR_ENOMEM, "weir_graph_add_const: out of memory for '%s'", name);
+		return weir__graph_err(WEIR_ENOMEM, "weir_graph_add_const: out of memory for '%s'",
+		                       name);
 	}
 	if (bytes)
 		memcpy(nd->const_data, data, (size_t)bytes);
@@ -344,15 +375,21 @@ int weir_graph_add_node(weir_graph_t *g, const char *name, const char *op,
                         const weir_port_t *inputs, uint32_t nin, uint32_t nout, uint32_t *node)
 {
 	if (g && op && (strcmp(op, WEIR_OP_DATA) == 0 || strcmp(op, WEIR_OP_CONST) == 0))
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_add_node: node '%s': use weir_graph_add_data/add_const for %s",
-		                       name ? name : "(null)", op);
+		return weir__graph_err(
+		        WEIR_EINVAL,
+		        "weir_graph_add_node: node '%s': use weir_graph_add_data/add_const for %s",
+		        name ? name : "(null)", op);
 	if (g && !inputs && nin)
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_add_node: node '%s': NULL inputs with nin %u",
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_graph_add_node: node '%s': NULL inputs with nin %u",
 		                       name ? name : "(null)", nin);
 	for (uint32_t i = 0; g && i < nin; i++)
 		if (!check_port(g, inputs[i]))
-			return weir__graph_err(WEIR_EINVAL, "weir_graph_add_node: node '%s' input %u refers to a missing node or output (%u:%u)",
-			                       name ? name : "(null)", i, inputs[i].node, inputs[i].index);
+			return weir__graph_err(WEIR_EINVAL,
+			                       "weir_graph_add_node: node '%s' input %u refers to "
+			                       "a missing node or output (%u:%u)",
+			                       name ? name : "(null)", i, inputs[i].node,
+			                       inputs[i].index);
 	struct wg_node *nd;
 	int rc = new_node(g, name, op, "weir_graph_add_node", &nd);
 	if (rc)
@@ -364,7 +401,8 @@ int weir_graph_add_node(weir_graph_t *g, const char *name, const char *op,
 		nd->in = weir__malloc(nin * sizeof(*nd->in));
 		if (!nd->in) {
 			node_free(nd);
-			return weir__graph_err(WEIR_ENOMEM, "weir_graph_add_node: out of memory for '%s'", name);
+			return weir__graph_err(WEIR_ENOMEM,
+			                       "weir_graph_add_node: out of memory for '%s'", name);
 		}
 		memcpy(nd->in, inputs, nin * sizeof(*nd->in));
 	}
@@ -377,7 +415,8 @@ int weir_graph_add_node(weir_graph_t *g, const char *name, const char *op,
 int weir_graph_set_input(weir_graph_t *g, uint32_t node, uint32_t slot, weir_port_t src)
 {
 	if (!g || node >= g->n || slot >= g->nodes[node]->nin || !check_port(g, src))
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_set_input: bad node, slot or source port");
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_graph_set_input: bad node, slot or source port");
 	g->nodes[node]->in[slot] = src;
 	return WEIR_OK;
 }
@@ -410,12 +449,15 @@ const char *weir_graph_node_op(const weir_graph_t *g, uint32_t node)
 int weir_graph_add_control_edge(weir_graph_t *g, uint32_t from, uint32_t to)
 {
 	if (!g || from >= g->n || to >= g->n || from == to)
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_add_control_edge: bad node ids %u -> %u", from, to);
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_graph_add_control_edge: bad node ids %u -> %u", from,
+		                       to);
 	if (g->nctrl == g->ctrl_cap) {
 		uint32_t cap = g->ctrl_cap ? g->ctrl_cap * 2 : 8;
 		uint32_t *v = weir__realloc(g->ctrl, cap * 2 * sizeof(*v));
 		if (!v)
-			return weir__graph_err(WEIR_ENOMEM, "weir_graph_add_control_edge: out of memory");
+			return weir__graph_err(WEIR_ENOMEM,
+			                       "weir_graph_add_control_edge: out of memory");
 		g->ctrl = v;
 		g->ctrl_cap = cap;
 	}
@@ -428,10 +470,13 @@ int weir_graph_add_control_edge(weir_graph_t *g, uint32_t from, uint32_t to)
 int weir_graph_set_outputs(weir_graph_t *g, const weir_port_t *outs, uint32_t n)
 {
 	if (!g || !outs || !n)
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_set_outputs: NULL graph/outputs or no outputs");
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_graph_set_outputs: NULL graph/outputs or no outputs");
 	for (uint32_t i = 0; i < n; i++)
 		if (!check_port(g, outs[i]))
-			return weir__graph_err(WEIR_EINVAL, "weir_graph_set_outputs: graph '%s' output %u refers to a missing node or output (%u:%u)",
+			return weir__graph_err(WEIR_EINVAL,
+			                       "weir_graph_set_outputs: graph '%s' output %u "
+			                       "refers to a missing node or output (%u:%u)",
 			                       g->name, i, outs[i].node, outs[i].index);
 	weir_port_t *v = weir__malloc(n * sizeof(*v));
 	if (!v)
@@ -454,7 +499,8 @@ const char *weir__graph_option(const weir_graph_t *g, const char *key)
 int weir_graph_set_option(weir_graph_t *g, const char *key, const char *value)
 {
 	if (!g || !key || !*key || !value)
-		return weir__graph_err(WEIR_EINVAL, "weir_graph_set_option: NULL graph, empty key or NULL value");
+		return weir__graph_err(
+		        WEIR_EINVAL, "weir_graph_set_option: NULL graph, empty key or NULL value");
 	char *v = weir__strdup(value);
 	if (!v)
 		return weir__graph_err(WEIR_ENOMEM, "weir_graph_set_option: out of memory");
@@ -513,7 +559,7 @@ int weir_graph_clone(const weir_graph_t *g, weir_graph_t **out)
 			goto oom_nd;
 		commit_node(c, nd);
 		continue;
-oom_nd:
+	oom_nd:
 		node_free(nd);
 		goto oom;
 	}
@@ -529,7 +575,8 @@ oom_nd:
 	return WEIR_OK;
 oom:
 	weir_graph_destroy(c);
-	return weir__graph_err(WEIR_ENOMEM, "weir_graph_clone: out of memory copying graph '%s'", g->name);
+	return weir__graph_err(WEIR_ENOMEM, "weir_graph_clone: out of memory copying graph '%s'",
+	                       g->name);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -600,7 +647,8 @@ static void json_attr(struct wg_buf *b, const struct weir_attr *x)
 	case WEIR_ATTR_INTS:
 		wg_buf_printf(b, "[");
 		for (size_t i = 0; i < x->v.list.n; i++)
-			wg_buf_printf(b, i ? ",%lld" : "%lld", (long long)((int64_t *)x->v.list.p)[i]);
+			wg_buf_printf(b, i ? ",%lld" : "%lld",
+			              (long long)((int64_t *)x->v.list.p)[i]);
 		wg_buf_printf(b, "]");
 		break;
 	case WEIR_ATTR_FLOATS:
@@ -632,7 +680,7 @@ int weir_graph_dump_json(const weir_graph_t *g, char **out)
 {
 	if (!g || !out)
 		return weir__graph_err(WEIR_EINVAL, "weir_graph_dump_json: NULL graph or out");
-	struct wg_buf b = {0};
+	struct wg_buf b = { 0 };
 	wg_buf_printf(&b, "{\"name\":");
 	wg_buf_json_str(&b, g->name);
 	wg_buf_printf(&b, ",\"nodes\":[");
@@ -650,7 +698,8 @@ int weir_graph_dump_json(const weir_graph_t *g, char **out)
 		}
 		wg_buf_printf(&b, ",\"inputs\":[");
 		for (uint32_t k = 0; k < nd->nin; k++)
-			wg_buf_printf(&b, "%s[%u,%u]", k ? "," : "", nd->in[k].node, nd->in[k].index);
+			wg_buf_printf(&b, "%s[%u,%u]", k ? "," : "", nd->in[k].node,
+			              nd->in[k].index);
 		wg_buf_printf(&b, "],\"outputs\":%u,\"attrs\":{", nd->nout);
 		for (size_t k = 0; k < nd->attrs.n; k++) {
 			if (k)
@@ -692,7 +741,7 @@ int weir_graph_dump_dot(const weir_graph_t *g, char **out)
 {
 	if (!g || !out)
 		return weir__graph_err(WEIR_EINVAL, "weir_graph_dump_dot: NULL graph or out");
-	struct wg_buf b = {0};
+	struct wg_buf b = { 0 };
 	wg_buf_printf(&b, "digraph ");
 	dot_str(&b, g->name);
 	wg_buf_printf(&b, " {\n  rankdir=TB;\n");
@@ -704,15 +753,18 @@ int weir_graph_dump_dot(const weir_graph_t *g, char **out)
 		wg_buf_printf(&b, "\"");
 		for (const char *s = lbl; *s; s++)
 			wg_buf_printf(&b, *s == '"' ? "\\%c" : "%c", *s);
-		wg_buf_printf(&b, "\"%s];\n", nd->kind == WG_DATA ? ",shape=invhouse" :
-		              nd->kind == WG_CONST ? ",shape=box,style=dashed" : ",shape=box");
+		wg_buf_printf(&b, "\"%s];\n",
+		              nd->kind == WG_DATA    ? ",shape=invhouse"
+		              : nd->kind == WG_CONST ? ",shape=box,style=dashed"
+		                                     : ",shape=box");
 	}
 	for (uint32_t i = 0; i < g->n; i++)
 		for (uint32_t k = 0; k < g->nodes[i]->nin; k++)
-			wg_buf_printf(&b, "  n%u -> n%u [label=\"%u:%u\"];\n", g->nodes[i]->in[k].node, i,
-			              g->nodes[i]->in[k].index, k);
+			wg_buf_printf(&b, "  n%u -> n%u [label=\"%u:%u\"];\n",
+			              g->nodes[i]->in[k].node, i, g->nodes[i]->in[k].index, k);
 	for (uint32_t i = 0; i < g->nctrl; i++)
-		wg_buf_printf(&b, "  n%u -> n%u [style=dashed];\n", g->ctrl[2 * i], g->ctrl[2 * i + 1]);
+		wg_buf_printf(&b, "  n%u -> n%u [style=dashed];\n", g->ctrl[2 * i],
+		              g->ctrl[2 * i + 1]);
 	for (uint32_t i = 0; i < g->nouts; i++)
 		wg_buf_printf(&b, "  out%u [shape=house,label=\"output %u\"];\n  n%u -> out%u;\n",
 		              i, i, g->outs[i].node, i);
@@ -720,4 +772,7 @@ int weir_graph_dump_dot(const weir_graph_t *g, char **out)
 	return buf_finish(&b, out, "weir_graph_dump_dot");
 }
 
-void weir_graph_dump_free(char *s) { weir__free(s); }
+void weir_graph_dump_free(char *s)
+{
+	weir__free(s);
+}

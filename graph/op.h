@@ -61,10 +61,10 @@ const weir_op_def_t *weir__op_lookup(const char *name);
  * kernel's non-zero return, WEIR_ENOMEM.
  * For op tests (tests/unit/test_ops*.c) and constant folding.
  */
-int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc,
-                  const void *const *in, uint32_t nin, const weir_attrs_t *attrs,
-                  uint32_t nout, weir_tensor_desc_t *out_desc, void **out,
-                  uint32_t force_blocks, char *msg, size_t msg_size);
+int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc, const void *const *in,
+                  uint32_t nin, const weir_attrs_t *attrs, uint32_t nout,
+                  weir_tensor_desc_t *out_desc, void **out, uint32_t force_blocks, char *msg,
+                  size_t msg_size);
 
 #ifdef __cplusplus
 }

@@ -23,17 +23,17 @@
 #include "base/alloc.h"
 #include "base/rcu.h"
 
-static const weir_op_def_t **builtin;      /* I after init */
-static uint32_t nbuiltin, builtin_cap;     /* I after init */
+static const weir_op_def_t **builtin;  /* I after init */
+static uint32_t nbuiltin, builtin_cap; /* I after init */
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
-static int builtin_failed;                 /* I after init */
+static int builtin_failed; /* I after init */
 
 struct custom_snap {
 	struct weir_rcu_head rcu;
 	uint32_t n;
 	const weir_op_def_t *defs[];
 };
-static _Atomic(struct custom_snap *) custom;   /* R: rcu-read / reg_lock-write */
+static _Atomic(struct custom_snap *) custom; /* R: rcu-read / reg_lock-write */
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void builtin_init(void)
@@ -50,8 +50,8 @@ static int def_valid(const weir_op_def_t *d)
 {
 	return d && d->name && *d->name && d->infer && d->kernel &&
 	       d->min_inputs <= d->max_inputs && d->min_outputs <= d->max_outputs &&
-	       d->max_outputs >= 1 && d->flags == 0 &&
-	       strcmp(d->name, WEIR_OP_DATA) != 0 && strcmp(d->name, WEIR_OP_CONST) != 0;
+	       d->max_outputs >= 1 && d->flags == 0 && strcmp(d->name, WEIR_OP_DATA) != 0 &&
+	       strcmp(d->name, WEIR_OP_CONST) != 0;
 }
 
 static const weir_op_def_t *find_builtin(const char *name)
@@ -108,7 +108,7 @@ const weir_op_def_t *weir__op_lookup(const char *name)
 	const struct custom_snap *s = weir_rcu_deref(custom);
 	d = find_custom_locked_or_rcu(s, name);
 	weir__rcu_read_unlock();
-	return d;   /* invariant 2: still valid */
+	return d; /* invariant 2: still valid */
 }
 
 bool weir_op_exists(const char *name)
@@ -124,17 +124,21 @@ static void snap_free(struct weir_rcu_head *h)
 int weir_op_register(const weir_op_def_t *def)
 {
 	if (!def_valid(def))
-		return weir__graph_err(WEIR_EINVAL, "weir_op_register: op '%s': malformed definition (name, infer, kernel, min<=max, flags 0; Data/Const reserved)",
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_op_register: op '%s': malformed definition (name, "
+		                       "infer, kernel, min<=max, flags 0; Data/Const reserved)",
 		                       def && def->name ? def->name : "(null)");
 	ensure_builtin();
 	if (find_builtin(def->name))
-		return weir__graph_err(WEIR_EEXIST, "weir_op_register: op '%s' is a built-in op", def->name);
+		return weir__graph_err(WEIR_EEXIST, "weir_op_register: op '%s' is a built-in op",
+		                       def->name);
 	weir_op_def_t *copy = weir__malloc(sizeof(*copy));
 	char *nm = weir__strdup(def->name);
 	if (!copy || !nm) {
 		weir__free(copy);
 		weir__free(nm);
-		return weir__graph_err(WEIR_ENOMEM, "weir_op_register: out of memory for '%s'", def->name);
+		return weir__graph_err(WEIR_ENOMEM, "weir_op_register: out of memory for '%s'",
+		                       def->name);
 	}
 	*copy = *def;
 	copy->name = nm;
@@ -146,7 +150,8 @@ int weir_op_register(const weir_op_def_t *def)
 		pthread_mutex_unlock(&reg_lock);
 		weir__free(copy);
 		weir__free(nm);
-		return weir__graph_err(WEIR_EEXIST, "weir_op_register: op '%s' is already registered", def->name);
+		return weir__graph_err(
+		        WEIR_EEXIST, "weir_op_register: op '%s' is already registered", def->name);
 	}
 	uint32_t n = old ? old->n : 0;
 	struct custom_snap *s = weir__malloc(sizeof(*s) + (n + 1) * sizeof(s->defs[0]));
@@ -154,7 +159,8 @@ int weir_op_register(const weir_op_def_t *def)
 		pthread_mutex_unlock(&reg_lock);
 		weir__free(copy);
 		weir__free(nm);
-		return weir__graph_err(WEIR_ENOMEM, "weir_op_register: out of memory for '%s'", def->name);
+		return weir__graph_err(WEIR_ENOMEM, "weir_op_register: out of memory for '%s'",
+		                       def->name);
 	}
 	s->n = n + 1;
 	for (uint32_t i = 0; i < n; i++)
@@ -172,8 +178,9 @@ int weir_op_fail(weir_op_infer_ctx_t *ctx, int code, const char *fmt, ...)
 {
 	if (!ctx || !ctx->msg || !ctx->msg_size)
 		return code;
-	int k = snprintf(ctx->msg, ctx->msg_size, "node '%s' (%s): ",
-	                 ctx->node_name ? ctx->node_name : "?", ctx->op_name ? ctx->op_name : "?");
+	int k = snprintf(ctx->msg, ctx->msg_size,
+	                 "node '%s' (%s): ", ctx->node_name ? ctx->node_name : "?",
+	                 ctx->op_name ? ctx->op_name : "?");
 	if (k >= 0 && (size_t)k < ctx->msg_size) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -183,10 +190,10 @@ int weir_op_fail(weir_op_infer_ctx_t *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
-int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc,
-                  const void *const *in, uint32_t nin, const weir_attrs_t *attrs,
-                  uint32_t nout, weir_tensor_desc_t *out_desc, void **out,
-                  uint32_t force_blocks, char *msg, size_t msg_size)
+int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc, const void *const *in,
+                  uint32_t nin, const weir_attrs_t *attrs, uint32_t nout,
+                  weir_tensor_desc_t *out_desc, void **out, uint32_t force_blocks, char *msg,
+                  size_t msg_size)
 {
 	char local[256];
 	if (!msg || !msg_size) {
@@ -201,10 +208,11 @@ int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc,
 	}
 	if (nin < d->min_inputs || nin > d->max_inputs || nout < d->min_outputs ||
 	    nout > d->max_outputs || nout > 64 || (nin && (!in || !in_desc)) || !out || !out_desc) {
-		snprintf(msg, msg_size, "op '%s': wrong input/output count (%u in, %u out)", op, nin, nout);
+		snprintf(msg, msg_size, "op '%s': wrong input/output count (%u in, %u out)", op,
+		         nin, nout);
 		return WEIR_EINVAL;
 	}
-	weir_attrs_t empty = {0};
+	weir_attrs_t empty = { 0 };
 	if (!attrs)
 		attrs = &empty;
 	for (uint32_t i = 0; i < nout; i++) {
@@ -212,8 +220,16 @@ int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc,
 		memset(&out_desc[i], 0, sizeof(out_desc[i]));
 	}
 	weir_op_infer_ctx_t ic = {
-		.node_name = "eval", .op_name = d->name, .nin = nin, .nout = nout, .in = in_desc,
-		.in_const = in, .attrs = attrs, .out = out_desc, .msg = msg, .msg_size = msg_size,
+		.node_name = "eval",
+		.op_name = d->name,
+		.nin = nin,
+		.nout = nout,
+		.in = in_desc,
+		.in_const = in,
+		.attrs = attrs,
+		.out = out_desc,
+		.msg = msg,
+		.msg_size = msg_size,
 	};
 	int rc = d->infer(&ic);
 	if (rc)
@@ -221,7 +237,8 @@ int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc,
 	for (uint32_t i = 0; i < nout; i++) {
 		int64_t b = weir_tensor_desc_bytes(&out_desc[i]);
 		if (b < 0) {
-			snprintf(msg, msg_size, "op '%s': infer produced an invalid desc for output %u", op, i);
+			snprintf(msg, msg_size,
+			         "op '%s': infer produced an invalid desc for output %u", op, i);
 			rc = WEIR_EINTERNAL;
 			goto fail;
 		}
@@ -232,8 +249,14 @@ int weir__op_eval(const char *op, const weir_tensor_desc_t *in_desc,
 		}
 	}
 	weir_op_call_t call = {
-		.nin = nin, .nout = nout, .in = in, .out = out, .in_desc = in_desc,
-		.out_desc = out_desc, .attrs = attrs, .node_name = "eval",
+		.nin = nin,
+		.nout = nout,
+		.in = in,
+		.out = out,
+		.in_desc = in_desc,
+		.out_desc = out_desc,
+		.attrs = attrs,
+		.node_name = "eval",
 	};
 	size_t ws = 0;
 	if (d->workspace) {

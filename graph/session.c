@@ -50,35 +50,38 @@ enum { MODE_NONE, MODE_SYNC, MODE_STREAM, MODE_CALLBACK };
 static const char *mode_name[] = { "none", "RunGraph", "RunGraphWithStreamAsync", "RunGraphAsync" };
 
 struct gentry {
-	uint32_t id;                     /* I */
-	_Atomic uint32_t refs;           /* A */
+	uint32_t id;           /* I */
+	_Atomic uint32_t refs; /* A */
 	pthread_mutex_t lock;
-	weir_graph_t *g;                 /* I: private clone, options merged */
-	int state;                       /* L(e) */
-	int mode;                        /* L(e) */
-	weir_plan_t *plan;               /* L(e); I once compiled */
-	weir_loaded_t *ld;               /* L(e) */
-	weir_tensor_desc_t *in_descs, *out_descs;   /* set at compile, then I */
+	weir_graph_t *g;                          /* I: private clone, options merged */
+	int state;                                /* L(e) */
+	int mode;                                 /* L(e) */
+	weir_plan_t *plan;                        /* L(e); I once compiled */
+	weir_loaded_t *ld;                        /* L(e) */
+	weir_tensor_desc_t *in_descs, *out_descs; /* set at compile, then I */
 };
 
 struct gtable {
 	struct weir_rcu_head rcu;
 	uint32_t n;
-	struct { uint32_t id; struct gentry *e; } v[];
+	struct {
+		uint32_t id;
+		struct gentry *e;
+	} v[];
 };
 
 struct weir_session {
-	weir_runtime_t *rt;              /* I */
-	weir_mem_t *mem;                 /* I */
-	uint32_t dev;                    /* I */
-	uint64_t id;                     /* I */
-	struct wg_option *opts;          /* I */
-	uint32_t nopts;                  /* I */
+	weir_runtime_t *rt;                  /* I */
+	weir_mem_t *mem;                     /* I */
+	uint32_t dev;                        /* I */
+	uint64_t id;                         /* I */
+	struct wg_option *opts;              /* I */
+	uint32_t nopts;                      /* I */
 	const weir__session_binding_t *bind; /* I: NULL = native session */
-	uint64_t cookie;                 /* I: bind's cookie; 0 = native */
+	uint64_t cookie;                     /* I: bind's cookie; 0 = native */
 	pthread_mutex_t lock;
-	_Atomic(struct gtable *) table;  /* R */
-	_Atomic bool finalized;          /* A */
+	_Atomic(struct gtable *) table; /* R */
+	_Atomic bool finalized;         /* A */
 };
 
 static _Atomic uint64_t next_session_id = 1;
@@ -123,8 +126,10 @@ static int session_enter(weir_session_t *s, const char *fn)
 		return rc;
 	if (s->bind->enter(s->cookie))
 		return WEIR_OK;
-	return weir__graph_err(WEIR_EFINALIZED, "%s: session %llu: the ACL runtime it was created on was finalized (aclFinalize)",
-	                       fn, (unsigned long long)s->id);
+	return weir__graph_err(
+	        WEIR_EFINALIZED,
+	        "%s: session %llu: the ACL runtime it was created on was finalized (aclFinalize)",
+	        fn, (unsigned long long)s->id);
 }
 
 static void session_leave(weir_session_t *s)
@@ -155,7 +160,8 @@ static struct gentry *entry_get(weir_session_t *s, uint32_t id)
 		uint32_t r = weir_load_relaxed(&c->refs);
 		while (r && !weir_cas_acqrel(&c->refs, &r, r + 1))
 			;
-		WEIR_ASSERT(r != UINT32_MAX, "session.c: an entry's reference count never overflows");
+		WEIR_ASSERT(r != UINT32_MAX,
+		            "session.c: an entry's reference count never overflows");
 		if (r)
 			e = c;
 	}
@@ -180,8 +186,9 @@ static void table_publish_locked(weir_session_t *s, struct gtable *nt)
 	for (uint32_t i = 0; nt && i < nt->n; i++) {
 		WEIR_ASSERT(i == 0 || nt->v[i - 1].id < nt->v[i].id,
 		            "session.c inv 1: a snapshot is sorted by graph id, ids unique");
-		WEIR_ASSERT(weir_load_relaxed(&nt->v[i].e->refs) >= 1,
-		            "session.c inv 2: each entry in a snapshot holds the table's reference");
+		WEIR_ASSERT(
+		        weir_load_relaxed(&nt->v[i].e->refs) >= 1,
+		        "session.c inv 2: each entry in a snapshot holds the table's reference");
 	}
 #endif
 	/* SES-R3: release - publishes the complete snapshot; pairs with SES-A3. */
@@ -208,7 +215,9 @@ static int check_opts(const weir_option_t *o, size_t n, const char *fn)
 		return weir__graph_err(WEIR_EINVAL, "%s: NULL options with count %zu", fn, n);
 	for (size_t i = 0; i < n; i++)
 		if (!o[i].key || !*o[i].key || !o[i].value)
-			return weir__graph_err(WEIR_EINVAL, "%s: option %zu has an empty key or NULL value (GE E10059)", fn, i);
+			return weir__graph_err(
+			        WEIR_EINVAL,
+			        "%s: option %zu has an empty key or NULL value (GE E10059)", fn, i);
 	return WEIR_OK;
 }
 
@@ -222,12 +231,13 @@ static int parse_dev(const char *v, long *out)
 	return 0;
 }
 
-static int session_create(weir_runtime_t *rt, weir_mem_t *mem,
-                          const weir__session_binding_t *bind, uint64_t cookie,
-                          const weir_option_t *opts, size_t nopts, weir_session_t **out)
+static int session_create(weir_runtime_t *rt, weir_mem_t *mem, const weir__session_binding_t *bind,
+                          uint64_t cookie, const weir_option_t *opts, size_t nopts,
+                          weir_session_t **out)
 {
 	if (!rt || !mem || !out)
-		return weir__graph_err(WEIR_EINVAL, "weir_session_create: NULL runtime, memory or out");
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_session_create: NULL runtime, memory or out");
 	int rc = check_opts(opts, nopts, "weir_session_create");
 	if (rc)
 		return rc;
@@ -239,15 +249,19 @@ static int session_create(weir_runtime_t *rt, weir_mem_t *mem,
 		which = "ge.exec.deviceId";
 	}
 	if (v && parse_dev(v, &dev))
-		return weir__graph_err(WEIR_EINVAL, "weir_session_create: %s '%s' is not a number", which, v);
+		return weir__graph_err(WEIR_EINVAL, "weir_session_create: %s '%s' is not a number",
+		                       which, v);
 	if (v && dev == -1 && strcmp(which, "ge.exec.deviceId") == 0)
-		dev = 0;   /* GE: -1 = "do not set a device"; the session needs one */
+		dev = 0; /* GE: -1 = "do not set a device"; the session needs one */
 	if (dev < 0 || (uint64_t)dev >= weir_runtime_device_count(rt))
-		return weir__graph_err(WEIR_EDEVICE, "weir_session_create: device %ld out of range (runtime has %u devices)",
-		                       dev, weir_runtime_device_count(rt));
+		return weir__graph_err(
+		        WEIR_EDEVICE,
+		        "weir_session_create: device %ld out of range (runtime has %u devices)",
+		        dev, weir_runtime_device_count(rt));
 	v = opt_find(opts, nopts, "ge.graphRunMode");
 	if (v && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
-		return weir__graph_err(WEIR_EINVAL, "weir_session_create: ge.graphRunMode '%s' (0|1)", v);
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir_session_create: ge.graphRunMode '%s' (0|1)", v);
 	weir_session_t *s = weir__calloc(1, sizeof(*s));
 	if (!s)
 		return weir__graph_err(WEIR_ENOMEM, "weir_session_create: out of memory");
@@ -292,14 +306,15 @@ int weir__session_create_bound(weir_runtime_t *rt, weir_mem_t *mem,
                                const weir_option_t *opts, size_t nopts, weir_session_t **out)
 {
 	if (!b || !b->enter || !b->leave || !b->finalize || !cookie)
-		return weir__graph_err(WEIR_EINVAL, "weir__session_create_bound: incomplete binding");
+		return weir__graph_err(WEIR_EINVAL,
+		                       "weir__session_create_bound: incomplete binding");
 	return session_create(rt, mem, b, cookie, opts, nopts, out);
 }
 
 int weir__session_finalize_now(weir_session_t *s)
 {
 	pthread_mutex_lock(&s->lock);
-	if (weir_load_relaxed(&s->finalized)) {   /* L(s) held */
+	if (weir_load_relaxed(&s->finalized)) { /* L(s) held */
 		pthread_mutex_unlock(&s->lock);
 		return WEIR_OK;
 	}
@@ -309,7 +324,7 @@ int weir__session_finalize_now(weir_session_t *s)
 	weir_rcu_assign(s->table, (struct gtable *)NULL);
 	pthread_mutex_unlock(&s->lock);
 	if (old) {
-		weir__rcu_synchronize();   /* invariant 3 */
+		weir__rcu_synchronize(); /* invariant 3 */
 		for (uint32_t i = 0; i < old->n; i++)
 			entry_put(old->v[i].e);
 		weir__free(old);
@@ -353,9 +368,15 @@ int weir_session_device(const weir_session_t *s, uint32_t *dev)
 	return WEIR_OK;
 }
 
-uint64_t weir_session_id(const weir_session_t *s) { return s ? s->id : 0; }
+uint64_t weir_session_id(const weir_session_t *s)
+{
+	return s ? s->id : 0;
+}
 
-uint64_t weir__session_cookie(const weir_session_t *s) { return s->cookie; }
+uint64_t weir__session_cookie(const weir_session_t *s)
+{
+	return s->cookie;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Add / remove                                                               */
@@ -380,7 +401,8 @@ static int add_graph(weir_session_t *s, uint32_t graph_id, const weir_graph_t *g
 {
 	int rc;
 	if (!g)
-		return weir__graph_err(WEIR_EINVAL, "weir_session_add_graph: graph %u: NULL graph", graph_id);
+		return weir__graph_err(WEIR_EINVAL, "weir_session_add_graph: graph %u: NULL graph",
+		                       graph_id);
 	if ((rc = check_opts(opts, nopts, "weir_session_add_graph")))
 		return rc;
 	struct gentry *e = weir__calloc(1, sizeof(*e));
@@ -402,21 +424,25 @@ static int add_graph(weir_session_t *s, uint32_t graph_id, const weir_graph_t *g
 		return rc;
 	}
 	e->id = graph_id;
-	e->refs = 1;   /* the table's reference; not yet shared */
+	e->refs = 1; /* the table's reference; not yet shared */
 	pthread_mutex_init(&e->lock, NULL);
 
 	pthread_mutex_lock(&s->lock);
-	if (weir_load_relaxed(&s->finalized)) {   /* L(s) held */
-		rc = weir__graph_err(WEIR_EFINALIZED, "weir_session_add_graph: session %llu was finalized",
+	if (weir_load_relaxed(&s->finalized)) { /* L(s) held */
+		rc = weir__graph_err(WEIR_EFINALIZED,
+		                     "weir_session_add_graph: session %llu was finalized",
 		                     (unsigned long long)s->id);
 		goto out_unlock;
 	}
-	const struct gtable *t = atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
+	const struct gtable *t =
+	        atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
 	uint32_t n = t ? t->n : 0, pos = 0;
 	while (pos < n && t->v[pos].id < graph_id)
 		pos++;
 	if (pos < n && t->v[pos].id == graph_id) {
-		rc = weir__graph_err(WEIR_EEXIST, "weir_session_add_graph: graph id %u is already in session %llu (graph '%s')",
+		rc = weir__graph_err(WEIR_EEXIST,
+		                     "weir_session_add_graph: graph id %u is already in session "
+		                     "%llu (graph '%s')",
 		                     graph_id, (unsigned long long)s->id, t->v[pos].e->g->name);
 		goto out_unlock;
 	}
@@ -450,7 +476,7 @@ int weir_session_remove_graph(weir_session_t *s, uint32_t graph_id)
 	int rc = session_enter(s, "weir_session_remove_graph");
 	if (rc)
 		return rc;
-	rc = remove_graph(s, graph_id);   /* the last put unloads: pinned */
+	rc = remove_graph(s, graph_id); /* the last put unloads: pinned */
 	session_leave(s);
 	return rc;
 }
@@ -458,13 +484,16 @@ int weir_session_remove_graph(weir_session_t *s, uint32_t graph_id)
 static int remove_graph(weir_session_t *s, uint32_t graph_id)
 {
 	pthread_mutex_lock(&s->lock);
-	const struct gtable *t = atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
+	const struct gtable *t =
+	        atomic_load_explicit(&s->table, memory_order_relaxed); /* L(s) held */
 	uint32_t n = t ? t->n : 0, pos = 0;
 	while (pos < n && t->v[pos].id != graph_id)
 		pos++;
 	if (pos == n) {
 		pthread_mutex_unlock(&s->lock);
-		return weir__graph_err(WEIR_ENOTFOUND, "weir_session_remove_graph: graph id %u was never added to session %llu (or was removed)",
+		return weir__graph_err(WEIR_ENOTFOUND,
+		                       "weir_session_remove_graph: graph id %u was never added to "
+		                       "session %llu (or was removed)",
 		                       graph_id, (unsigned long long)s->id);
 	}
 	struct gentry *e = t->v[pos].e;
@@ -473,7 +502,8 @@ static int remove_graph(weir_session_t *s, uint32_t graph_id)
 		nt = weir__malloc(sizeof(*nt) + (n - 1) * sizeof(nt->v[0]));
 		if (!nt) {
 			pthread_mutex_unlock(&s->lock);
-			return weir__graph_err(WEIR_ENOMEM, "weir_session_remove_graph: out of memory");
+			return weir__graph_err(WEIR_ENOMEM,
+			                       "weir_session_remove_graph: out of memory");
 		}
 		nt->n = n - 1;
 		for (uint32_t i = 0, k = 0; i < n; i++)
@@ -482,7 +512,7 @@ static int remove_graph(weir_session_t *s, uint32_t graph_id)
 	}
 	table_publish_locked(s, nt);
 	pthread_mutex_unlock(&s->lock);
-	weir__rcu_synchronize();   /* invariant 3 */
+	weir__rcu_synchronize(); /* invariant 3 */
 	entry_put(e);
 	return WEIR_OK;
 }
@@ -493,7 +523,7 @@ bool weir_session_has_graph(weir_session_t *s, uint32_t graph_id)
 		return false;
 	struct gentry *e = entry_get(s, graph_id);
 	if (e)
-		entry_put(e);   /* may be the last put, which unloads: pinned */
+		entry_put(e); /* may be the last put, which unloads: pinned */
 	session_leave(s);
 	return e != NULL;
 }
@@ -502,7 +532,8 @@ static struct gentry *get_or_err(weir_session_t *s, uint32_t id, const char *fn)
 {
 	struct gentry *e = entry_get(s, id);
 	if (!e)
-		weir__graph_err(WEIR_ENOTFOUND, "%s: graph id %u was never added to session %llu (or was removed)",
+		weir__graph_err(WEIR_ENOTFOUND,
+		                "%s: graph id %u was never added to session %llu (or was removed)",
 		                fn, id, (unsigned long long)s->id);
 	return e;
 }
@@ -598,7 +629,9 @@ int weir_session_load_graph(weir_session_t *s, uint32_t graph_id, const weir_opt
 	}
 	pthread_mutex_lock(&e->lock);
 	if (e->state == GS_LOADED)
-		rc = weir__graph_err(WEIR_ESTATE, "weir_session_load_graph: graph %u ('%s') is already loaded (GE_GRAPH_REPEAT_OPERATION)",
+		rc = weir__graph_err(WEIR_ESTATE,
+		                     "weir_session_load_graph: graph %u ('%s') is already loaded "
+		                     "(GE_GRAPH_REPEAT_OPERATION)",
 		                     graph_id, e->g->name);
 	else
 		rc = load_locked(s, e);
@@ -620,7 +653,9 @@ static int run_common(weir_session_t *s, uint32_t graph_id, int mode, weir_strea
 		return WEIR_ENOTFOUND;
 	pthread_mutex_lock(&e->lock);
 	if (e->mode != MODE_NONE && e->mode != mode) {
-		rc = weir__graph_err(WEIR_ENOTSUP, "%s: graph %u ('%s') already runs with %s; run modes are mutually exclusive",
+		rc = weir__graph_err(WEIR_ENOTSUP,
+		                     "%s: graph %u ('%s') already runs with %s; run modes are "
+		                     "mutually exclusive",
 		                     fn, graph_id, e->g->name, mode_name[e->mode]);
 		goto out;
 	}
@@ -636,11 +671,14 @@ static int run_common(weir_session_t *s, uint32_t graph_id, int mode, weir_strea
 			int code = 0;
 			rc = weir_stream_sync_code(st, WEIR_TIMEOUT_INFINITE, &code);
 			if (rc && weir_status_is_task_failure(rc))
-				weir__graph_err(rc, "%s: graph %u ('%s'): the run failed: an op returned %d (%s)",
-				                fn, graph_id, e->g->name, code, weir_status_name(code));
+				weir__graph_err(rc,
+				                "%s: graph %u ('%s'): the run failed: an op "
+				                "returned %d (%s)",
+				                fn, graph_id, e->g->name, code,
+				                weir_status_name(code));
 			else if (rc)
-				weir__graph_err(rc, "%s: graph %u ('%s'): the run failed: %s", fn, graph_id,
-				                e->g->name, weir_strerror(rc));
+				weir__graph_err(rc, "%s: graph %u ('%s'): the run failed: %s", fn,
+				                graph_id, e->g->name, weir_strerror(rc));
 		}
 	}
 out:
@@ -660,7 +698,8 @@ int weir_session_run_graph_async_stream(weir_session_t *s, uint32_t graph_id, we
 	if (!stream)
 		rc = weir__graph_err(WEIR_EINVAL, "%s: graph %u: NULL stream", fn, graph_id);
 	else
-		rc = run_common(s, graph_id, MODE_STREAM, stream, inputs, nin, outputs, nout, NULL, NULL, fn);
+		rc = run_common(s, graph_id, MODE_STREAM, stream, inputs, nin, outputs, nout, NULL,
+		                NULL, fn);
 	session_leave(s);
 	return rc;
 }
@@ -737,7 +776,9 @@ static int graph_summary(weir_session_t *s, uint32_t graph_id, weir_graph_summar
 		return WEIR_ENOTFOUND;
 	pthread_mutex_lock(&e->lock);
 	if (e->state < GS_COMPILED) {
-		rc = weir__graph_err(WEIR_ESTATE, "weir_session_graph_summary: graph %u ('%s') is not compiled (GE_GRAPH_NOT_BUILT)",
+		rc = weir__graph_err(WEIR_ESTATE,
+		                     "weir_session_graph_summary: graph %u ('%s') is not compiled "
+		                     "(GE_GRAPH_NOT_BUILT)",
 		                     graph_id, e->g->name);
 	} else {
 		const weir_plan_t *p = e->plan;
@@ -780,14 +821,17 @@ static int plan_json(weir_session_t *s, uint32_t graph_id, char **out)
 		return WEIR_ENOTFOUND;
 	pthread_mutex_lock(&e->lock);
 	if (e->state < GS_COMPILED) {
-		rc = weir__graph_err(WEIR_ESTATE, "weir_session_plan_json: graph %u is not compiled", graph_id);
+		rc = weir__graph_err(WEIR_ESTATE,
+		                     "weir_session_plan_json: graph %u is not compiled", graph_id);
 		goto out;
 	}
 	const weir_plan_t *p = e->plan;
-	struct wg_buf b = {0};
+	struct wg_buf b = { 0 };
 	wg_buf_printf(&b, "{\"graph\":");
 	wg_buf_json_str(&b, e->g->name);
-	wg_buf_printf(&b, ",\"streams\":%u,\"events\":%u,\"fork_event\":%d,\"const_size\":%llu,\"feature_size\":%llu,\"steps\":[",
+	wg_buf_printf(&b,
+	              ",\"streams\":%u,\"events\":%u,\"fork_event\":%d,\"const_size\":%llu,"
+	              "\"feature_size\":%llu,\"steps\":[",
 	              p->nstreams, p->nevents, p->fork_event, (unsigned long long)p->const_size,
 	              (unsigned long long)p->feature_size);
 	for (uint32_t i = 0; i < p->nsteps; i++) {
@@ -802,15 +846,18 @@ static int plan_json(weir_session_t *s, uint32_t graph_id, char **out)
 		wg_buf_printf(&b, "],\"record\":%d,\"outputs\":[", st->record);
 		for (uint32_t k = 0; k < st->nout; k++) {
 			const struct wc_tensor *t = &p->tensors[st->out[k]];
-			static const char *kinds[] = { "feature", "workspace", "const", "input", "output" };
-			wg_buf_printf(&b, "%s{\"kind\":\"%s\",\"offset\":%llu,\"bytes\":%llu}", k ? "," : "",
-			              kinds[t->kind], (unsigned long long)t->offset, (unsigned long long)t->bytes);
+			static const char *kinds[] = { "feature", "workspace", "const", "input",
+				                       "output" };
+			wg_buf_printf(&b, "%s{\"kind\":\"%s\",\"offset\":%llu,\"bytes\":%llu}",
+			              k ? "," : "", kinds[t->kind], (unsigned long long)t->offset,
+			              (unsigned long long)t->bytes);
 		}
 		wg_buf_printf(&b, "]}");
 	}
 	wg_buf_printf(&b, "],\"joins\":[");
 	for (uint32_t j = 0; j < p->njoins; j++)
-		wg_buf_printf(&b, "%s{\"stream\":%u,\"event\":%u}", j ? "," : "", p->joins[j].stream, p->joins[j].event);
+		wg_buf_printf(&b, "%s{\"stream\":%u,\"event\":%u}", j ? "," : "",
+		              p->joins[j].stream, p->joins[j].event);
 	wg_buf_printf(&b, "]}");
 	if (b.err || !b.p) {
 		weir__free(b.p);
@@ -833,8 +880,11 @@ int weir_session_free(weir_session_t *s, void *p)
 	/* A bound session's memory goes with its ACL runtime: pin it. Not
 	 * session_enter(): outputs stay the caller's after a finalize. */
 	if (!s->bind->enter(s->cookie))
-		return weir__graph_err(WEIR_EFINALIZED, "weir_session_free: session %llu: the ACL runtime it was created on was finalized (aclFinalize); its device memory went with it",
-		                       (unsigned long long)s->id);
+		return weir__graph_err(
+		        WEIR_EFINALIZED,
+		        "weir_session_free: session %llu: the ACL runtime it was created on was "
+		        "finalized (aclFinalize); its device memory went with it",
+		        (unsigned long long)s->id);
 	int rc = weir_mem_free(s->mem, p);
 	s->bind->leave(s->cookie);
 	return rc;

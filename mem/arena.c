@@ -79,7 +79,8 @@ static void bin_insert_locked(struct mem_arena *a, struct mem_run *r)
 static void bin_remove_locked(struct mem_arena *a, struct mem_run *r)
 {
 	uint32_t b = r->bin;
-	WEIR_ASSERT(b == bin_of(r->npages), "arena.c inv 4: a free run is on the list bin_of(npages)");
+	WEIR_ASSERT(b == bin_of(r->npages),
+	            "arena.c inv 4: a free run is on the list bin_of(npages)");
 	WEIR_ASSERT(r->prev ? r->prev->next == r : a->bins[b] == r,
 	            "arena.c inv 4: a free run is linked on its bin list");
 	if (r->prev)
@@ -109,14 +110,15 @@ static void mark_free_locked(struct mem_arena *a, struct mem_run *r)
 	/* Invariant 2, checked at each run's two edges (O(1)): the pages
 	 * beside a new free run belong to no other free run. */
 	WEIR_ASSERT(r->first == 0 ||
-	            (weir_load_relaxed(&a->pmap[r->first - 1]) & MEM_PM_TAG) != MEM_PM_FREE,
+	                    (weir_load_relaxed(&a->pmap[r->first - 1]) & MEM_PM_TAG) != MEM_PM_FREE,
 	            "arena.c inv 2: free runs are maximal (left neighbour not free)");
 	WEIR_ASSERT(r->first + r->npages >= a->npages ||
-	            (weir_load_relaxed(&a->pmap[r->first + r->npages]) & MEM_PM_TAG) != MEM_PM_FREE,
+	                    (weir_load_relaxed(&a->pmap[r->first + r->npages]) & MEM_PM_TAG) !=
+	                            MEM_PM_FREE,
 	            "arena.c inv 2: free runs are maximal (right neighbour not free)");
 	uintptr_t v = (uintptr_t)r | MEM_PM_FREE;
-	weir_store_release(&a->pmap[r->first], v);                /* PM-R1 */
-	weir_store_release(&a->pmap[r->first + r->npages - 1], v);/* PM-R1 */
+	weir_store_release(&a->pmap[r->first], v);                 /* PM-R1 */
+	weir_store_release(&a->pmap[r->first + r->npages - 1], v); /* PM-R1 */
 	bin_insert_locked(a, r);
 }
 
@@ -144,8 +146,8 @@ static void run_put_locked(struct mem_arena *a, struct mem_run *r)
 	a->spare = r;
 }
 
-int weir__mem_arena_init(struct weir_mem *m, struct mem_arena *a, uint32_t id,
-                         char *base, uint64_t capacity)
+int weir__mem_arena_init(struct weir_mem *m, struct mem_arena *a, uint32_t id, char *base,
+                         uint64_t capacity)
 {
 	memset(a, 0, sizeof(*a));
 	a->base = base;
@@ -221,7 +223,8 @@ static int commit_locked(struct mem_arena *a, uint32_t first, uint32_t n, bool h
 			continue;
 		}
 		uint32_t e = c;
-		while (e + 1 <= c1 && !(a->committed[(e + 1) >> 6] & ((uint64_t)1 << ((e + 1) & 63))))
+		while (e + 1 <= c1 &&
+		       !(a->committed[(e + 1) >> 6] & ((uint64_t)1 << ((e + 1) & 63))))
 			e++;
 		int rc = weir__mem_sys_failpoint();
 		if (rc != WEIR_OK)
@@ -285,18 +288,19 @@ static struct mem_run *find_fit_locked(struct mem_arena *a, uint32_t n, uint32_t
  * carved pages. Leftovers on either side become free runs using the spare
  * descriptors sp[0], sp[1] (taken before anything changed); each one used is
  * set to NULL. */
-static struct mem_run *carve_locked(struct mem_arena *a, struct mem_run *r, uint32_t at,
-                                    uint32_t n, struct mem_run *sp[2])
+static struct mem_run *carve_locked(struct mem_arena *a, struct mem_run *r, uint32_t at, uint32_t n,
+                                    struct mem_run *sp[2])
 {
 	uint32_t end = r->first + r->npages;
 	int next = 0;
-	WEIR_ASSERT(at >= r->first && (uint64_t)at + n <= end, "arena.c: a carve lies inside its free run");
+	WEIR_ASSERT(at >= r->first && (uint64_t)at + n <= end,
+	            "arena.c: a carve lies inside its free run");
 	WEIR_ASSERT(weir_load_relaxed(&a->pmap[r->first]) == ((uintptr_t)r | MEM_PM_FREE) &&
-	            weir_load_relaxed(&a->pmap[end - 1]) == ((uintptr_t)r | MEM_PM_FREE),
+	                    weir_load_relaxed(&a->pmap[end - 1]) == ((uintptr_t)r | MEM_PM_FREE),
 	            "arena.c inv 3: a free run's first and last pages map run|FREE");
 	bin_remove_locked(a, r);
-	weir_store_release(&a->pmap[r->first], (uintptr_t)0);          /* PM-R1 */
-	weir_store_release(&a->pmap[end - 1], (uintptr_t)0);           /* PM-R1 */
+	weir_store_release(&a->pmap[r->first], (uintptr_t)0); /* PM-R1 */
+	weir_store_release(&a->pmap[end - 1], (uintptr_t)0);  /* PM-R1 */
 	if (at > r->first) {
 		struct mem_run *left = sp[next];
 		sp[next++] = NULL;
@@ -352,19 +356,22 @@ out:
  * (invariant 2). */
 static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 {
-	WEIR_ASSERT(!r->cached, "arena.c inv 7: a cached run leaves its quick list before it is freed");
+	WEIR_ASSERT(!r->cached,
+	            "arena.c inv 7: a cached run leaves its quick list before it is freed");
 	WEIR_ASSERT(weir_load_relaxed(&a->pmap[r->first]) == ((uintptr_t)r | MEM_PM_LIVE) &&
-	            weir_load_relaxed(&a->pmap[r->first + r->npages - 1]) == ((uintptr_t)r | MEM_PM_LIVE),
+	                    weir_load_relaxed(&a->pmap[r->first + r->npages - 1]) ==
+	                            ((uintptr_t)r | MEM_PM_LIVE),
 	            "arena.c inv 3: the pages of a live or cached run map run|LIVE");
 	pmap_set_locked(a, r->first, r->npages, 0);
 	if (r->first > 0) {
 		uintptr_t e = weir_load_relaxed(&a->pmap[r->first - 1]); /* lock held */
 		if ((e & MEM_PM_TAG) == MEM_PM_FREE) {
 			struct mem_run *l = (struct mem_run *)MEM_PM_PTR(e);
-			WEIR_ASSERT(l->first + l->npages == r->first, "arena.c inv 3: a free run's last page maps it");
+			WEIR_ASSERT(l->first + l->npages == r->first,
+			            "arena.c inv 3: a free run's last page maps it");
 			bin_remove_locked(a, l);
-			weir_store_release(&a->pmap[l->first], (uintptr_t)0);          /* PM-R1 */
-			weir_store_release(&a->pmap[r->first - 1], (uintptr_t)0);      /* PM-R1 */
+			weir_store_release(&a->pmap[l->first], (uintptr_t)0);     /* PM-R1 */
+			weir_store_release(&a->pmap[r->first - 1], (uintptr_t)0); /* PM-R1 */
 			r->npages += l->npages;
 			r->first = l->first;
 			run_put_locked(a, l);
@@ -375,10 +382,12 @@ static void pages_free_locked(struct mem_arena *a, struct mem_run *r)
 		uintptr_t e = weir_load_relaxed(&a->pmap[end]); /* lock held */
 		if ((e & MEM_PM_TAG) == MEM_PM_FREE) {
 			struct mem_run *rr = (struct mem_run *)MEM_PM_PTR(e);
-			WEIR_ASSERT(rr->first == end, "arena.c inv 3: a free run's first page maps it");
+			WEIR_ASSERT(rr->first == end,
+			            "arena.c inv 3: a free run's first page maps it");
 			bin_remove_locked(a, rr);
-			weir_store_release(&a->pmap[end], (uintptr_t)0);                    /* PM-R1 */
-			weir_store_release(&a->pmap[rr->first + rr->npages - 1], (uintptr_t)0); /* PM-R1 */
+			weir_store_release(&a->pmap[end], (uintptr_t)0); /* PM-R1 */
+			weir_store_release(&a->pmap[rr->first + rr->npages - 1],
+			                   (uintptr_t)0); /* PM-R1 */
 			r->npages += rr->npages;
 			run_put_locked(a, rr);
 		}
@@ -404,13 +413,14 @@ static void quick_flush_locked(struct mem_arena *a)
 
 /* pages_alloc_locked(), but first from the quick lists for normal runs,
  * and with the quick lists flushed before giving up. */
-static struct mem_run *large_get_locked(struct mem_arena *a, uint32_t n, uint32_t align,
-                                        bool huge, int *rc)
+static struct mem_run *large_get_locked(struct mem_arena *a, uint32_t n, uint32_t align, bool huge,
+                                        int *rc)
 {
 	if (!huge && n <= MEM_QUICK_PAGES && a->quick[n]) {
 		struct mem_run *r = a->quick[n];
 		WEIR_ASSERT(r->cached && !r->live && r->req == 0 && r->npages == n,
-		            "arena.c inv 7: a cached run is free (live false, req 0) and on quick[npages]");
+		            "arena.c inv 7: a cached run is free (live false, req 0) and on "
+		            "quick[npages]");
 		WEIR_ASSERT(a->quick_n[n] >= 1 && a->quick_bytes >= ((uint64_t)n << MEM_PAGE_SHIFT),
 		            "arena.c inv 7: the quick-list counters cover the cached runs");
 		a->quick[n] = r->next;
@@ -484,7 +494,8 @@ int weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p)
 	size_t off = (size_t)((char *)p - a->base);
 	uint32_t pg = (uint32_t)(off >> MEM_PAGE_SHIFT);
 	pthread_mutex_lock(&a->lock);
-	uintptr_t e = weir_load_relaxed(&a->pmap[pg]); /* lock held: entries of runs change only under it */
+	uintptr_t e = weir_load_relaxed(
+	        &a->pmap[pg]); /* lock held: entries of runs change only under it */
 	if ((e & MEM_PM_TAG) != MEM_PM_LIVE) {
 		pthread_mutex_unlock(&a->lock);
 		weir_faa_relaxed(&a->bad_frees, 1);
@@ -497,10 +508,11 @@ int weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p)
 		weir_faa_relaxed(&a->bad_frees, 1);
 		/* a cached run has req 0: EFREED (invariant 7) */
 		return off - ((size_t)r->first << MEM_PAGE_SHIFT) < r->req ? WEIR_EINTERIOR
-		                                                            : WEIR_EFREED;
+		                                                           : WEIR_EFREED;
 	}
 	size_t req = r->req;
-	WEIR_ASSERT(weir_load_relaxed(&a->large_in_use) >= (int64_t)req && weir_load_relaxed(&a->large_live) >= 1,
+	WEIR_ASSERT(weir_load_relaxed(&a->large_in_use) >= (int64_t)req &&
+	                    weir_load_relaxed(&a->large_live) >= 1,
 	            "arena.c inv 6: large_in_use is the sum of live runs' req (never negative)");
 	LOCKED_ADD(a->large_in_use, -(int64_t)req);
 	LOCKED_ADD(a->large_footprint, -((int64_t)r->npages << MEM_PAGE_SHIFT));
@@ -527,8 +539,7 @@ int weir__mem_large_free(struct weir_mem *m, struct mem_arena *a, void *p)
 	return WEIR_OK;
 }
 
-int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
-                       struct mem_slab **out)
+int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls, struct mem_slab **out)
 {
 	uint32_t size = weir__mem_class_size[cls];
 	uint32_t npages = weir__mem_class_pages(cls);
@@ -550,7 +561,8 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 		weir__free(s);
 		return rc;
 	}
-	WEIR_ASSERT(r->npages == npages && !r->huge, "arena.c: a slab takes a normal run of its class's pages");
+	WEIR_ASSERT(r->npages == npages && !r->huge,
+	            "arena.c: a slab takes a normal run of its class's pages");
 	s->base = a->base + ((size_t)r->first << MEM_PAGE_SHIFT);
 	s->cls = cls;
 	s->size = size;
@@ -563,9 +575,10 @@ int weir__mem_slab_new(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 	s->boff = (uint32_t)(offsetof(struct mem_tarena, bin) + cls * sizeof(struct mem_tbin));
 	s->all_next = a->all_slabs;
 	a->all_slabs = s;
-	pmap_set_locked(a, r->first, npages, (uintptr_t)s | MEM_PM_SLAB |
-	                (a->id == WEIR_MEM_HOST ? MEM_PM_HOST : 0)); /* PM-R1 */
-	run_put_locked(a, r);  /* the slab owns the pages now; recycle the descriptor */
+	pmap_set_locked(a, r->first, npages,
+	                (uintptr_t)s | MEM_PM_SLAB |
+	                        (a->id == WEIR_MEM_HOST ? MEM_PM_HOST : 0)); /* PM-R1 */
+	run_put_locked(a, r); /* the slab owns the pages now; recycle the descriptor */
 	pthread_mutex_unlock(&a->lock);
 	*out = s;
 	return WEIR_OK;

@@ -94,15 +94,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NODE_NONE      UINT32_MAX
-#define CHUNK_SHIFT    8u
-#define CHUNK_NODES    (1u << CHUNK_SHIFT)
+#define NODE_NONE   UINT32_MAX
+#define CHUNK_SHIFT 8u
+#define CHUNK_NODES (1u << CHUNK_SHIFT)
 
 const uint32_t weir__mem_class_size[MEM_NCLASSES] = {
-	64, 128, 192, 256, 320, 384, 448, 512, 576, 640, 704, 768, 832, 896, 960, 1024,
-	1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
-	10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536,
-	81920, 98304, 114688, 131072, 163840, 196608, 229376, 262144,
+	64,    128,   192,   256,   320,   384,   448,    512,    576,    640,    704,    768,
+	832,   896,   960,   1024,  1280,  1536,  1792,   2048,   2560,   3072,   3584,   4096,
+	5120,  6144,  7168,  8192,  10240, 12288, 14336,  16384,  20480,  24576,  28672,  32768,
+	40960, 49152, 57344, 65536, 81920, 98304, 114688, 131072, 163840, 196608, 229376, 262144,
 };
 
 uint8_t weir__mem_class_tab[(MEM_SMALL_MAX >> 6) + 1];
@@ -115,8 +115,8 @@ static pthread_mutex_t mem_tc_glock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct mem_tcache *tl_list;
 /* Stands in for "no cache": its mem is NULL, so no fast path matches it. */
 static struct mem_tcache mem_tc_none;
-_Thread_local struct mem_tcache *weir__mem_tl_last
-	__attribute__((tls_model("initial-exec"))) = &mem_tc_none;
+_Thread_local struct mem_tcache *weir__mem_tl_last __attribute__((tls_model("initial-exec"))) =
+        &mem_tc_none;
 #define tl_last weir__mem_tl_last
 _Thread_local struct mem_tls weir__mem_tl __attribute__((tls_model("initial-exec")));
 
@@ -139,7 +139,10 @@ static void mem_once_init(void)
 	}
 }
 
-void weir__mem_global_init(void) { pthread_once(&mem_once, mem_once_init); }
+void weir__mem_global_init(void)
+{
+	pthread_once(&mem_once, mem_once_init);
+}
 
 uint32_t weir__mem_class_batch(uint32_t cls)
 {
@@ -227,7 +230,10 @@ static int pool_grow_locked(struct weir_mem *m)
 }
 
 /* Nodes reserved for slabs so far, and nodes that exist (pool_lock). */
-static uint64_t pool_nodes_locked(struct weir_mem *m) { return (uint64_t)m->nchunks * CHUNK_NODES; }
+static uint64_t pool_nodes_locked(struct weir_mem *m)
+{
+	return (uint64_t)m->nchunks * CHUNK_NODES;
+}
 
 int weir__mem_pool_reserve(struct weir_mem *m, uint32_t nodes)
 {
@@ -359,7 +365,7 @@ static struct mem_tcache *tcache_slow(struct weir_mem *m)
 	}
 	tc->thread_next = tl_list;
 	tl_list = tc;
-	if (!m->debug)  /* debug mems always take the general paths */
+	if (!m->debug) /* debug mems always take the general paths */
 		tl_last = tc;
 	/* Any non-NULL value makes the key's destructor run at thread exit. */
 	(void)pthread_setspecific(mem_tc_key, &tl_list);
@@ -400,7 +406,7 @@ static struct mem_tarena *tarena_get(struct weir_mem *m, struct mem_tcache *tc, 
 	/* The fast paths serve the last (mem, arena) the general paths used. */
 	if (ta->id != 0 && !m->debug)
 		weir__mem_tl = (struct mem_tls){ weir__mem_key(m, ai), ta,
-		                                 MEM_OBJ_LIVE | ta->id << MEM_OWNER_SHIFT };
+			                         MEM_OBJ_LIVE | ta->id << MEM_OWNER_SHIFT };
 	return ta;
 }
 
@@ -525,14 +531,15 @@ static inline _Atomic uint32_t *meta_of(struct mem_slab *s, const void *p)
 static inline struct mem_slab *slab_of(struct mem_arena *a, const void *p)
 {
 	/* PM-A1: acquire - pairs with PM-R1 (slab published in the page map) */
-	uintptr_t e = weir_load_acquire(&a->pmap[(size_t)((const char *)p - a->base) >> MEM_PAGE_SHIFT]);
+	uintptr_t e =
+	        weir_load_acquire(&a->pmap[(size_t)((const char *)p - a->base) >> MEM_PAGE_SHIFT]);
 	return (struct mem_slab *)MEM_PM_PTR(e);
 }
 
 /* Push one free object (meta 0) on bin cls of ta; a full bin first hands
  * a batch to the central stack. */
-static void bin_push(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta,
-                     uint32_t cls, struct mem_tslot one)
+static void bin_push(struct weir_mem *m, struct mem_arena *a, struct mem_tarena *ta, uint32_t cls,
+                     struct mem_tslot one)
 {
 	struct mem_tbin *b = &ta->bin[cls];
 	uint64_t w = weir_load_relaxed(&b->w); /* relaxed: only we write it */
@@ -561,13 +568,16 @@ static void inbox_drain(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 		struct mem_batch *nd = node_at(m, idx);
 		/* relaxed: ordered by CACHE-A2 in stack_take_all */
 		uint32_t next = weir_load_relaxed(&nd->next) - 1;
-		WEIR_ASSERT(nd->n >= 1 && nd->n <= MEM_BATCH_MAX, "cache.c inv 3: an inbox node holds 1..MEM_BATCH_MAX objects");
+		WEIR_ASSERT(nd->n >= 1 && nd->n <= MEM_BATCH_MAX,
+		            "cache.c inv 3: an inbox node holds 1..MEM_BATCH_MAX objects");
 		for (uint32_t i = 0; i < nd->n; i++) {
 			char *p = nd->o[i].p;
 			_Atomic uint32_t *mw = nd->o[i].meta;
 			struct mem_slab *s = slab_of(a, p);
-			WEIR_ASSERT(s && s->cls < MEM_NCLASSES && mw == meta_of(s, p) && nd->req[i] <= s->size,
-			            "cache.c inv 3: an inbox entry names a slab object, its meta word and a size that fits");
+			WEIR_ASSERT(s && s->cls < MEM_NCLASSES && mw == meta_of(s, p) &&
+			                    nd->req[i] <= s->size,
+			            "cache.c inv 3: an inbox entry names a slab object, its meta "
+			            "word and a size that fits");
 			uint32_t want = MEM_OBJ_PEND | ta->id << MEM_OWNER_SHIFT | nd->req[i];
 			struct mem_tbin *b = &ta->bin[s->cls];
 			TA_ADD(b->net, 1);
@@ -587,8 +597,7 @@ static void inbox_drain(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 
 /* Fill an empty bin: one batch from the central stack, else fresh objects
  * carved from the class's current slab. */
-static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
-                      struct mem_tarena *ta)
+static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls, struct mem_tarena *ta)
 {
 	struct mem_tbin *b = &ta->bin[cls];
 	struct mem_tslot *slot = b->slot;
@@ -628,14 +637,17 @@ static int bin_refill(struct weir_mem *m, struct mem_arena *a, uint32_t cls,
 		/* Highest address first into the bin, so allocation order ascends. */
 		for (uint32_t i = 0; i < got; i++) {
 			uint32_t o = c->carve_next + got - 1 - i;
-			slot[n + i] = (struct mem_tslot){ s->base + (size_t)o * s->size, &s->meta[o] };
+			slot[n + i] =
+			        (struct mem_tslot){ s->base + (size_t)o * s->size, &s->meta[o] };
 		}
 		c->carve_next += got;
-		WEIR_ASSERT(c->carve_next <= s->nobj, "cache.c inv 5: carving never passes the slab's last object");
+		WEIR_ASSERT(c->carve_next <= s->nobj,
+		            "cache.c inv 5: carving never passes the slab's last object");
 		pthread_mutex_unlock(&c->carve_lock);
 	}
 	TA_ADD(b->net, (int64_t)got);
-	weir_store_relaxed(&b->w, w + got * MEM_W_SLOT); /* relaxed: owner; info reads a recent value */
+	weir_store_relaxed(&b->w,
+	                   w + got * MEM_W_SLOT); /* relaxed: owner; info reads a recent value */
 	return WEIR_OK;
 }
 
@@ -662,8 +674,9 @@ int weir__mem_small_alloc(struct weir_mem *m, struct mem_arena *a, size_t size, 
 	}
 	uint64_t w = weir_load_relaxed(&b->w);
 	struct mem_tslot sl = b->slot[weir__mem_w_n(w) - 1];
-	WEIR_ASSERT(weir_load_relaxed(sl.meta) == 0,
-	            "cache.c inv 5/6: an object in a bin has meta 0; only its holder makes it LIVE");
+	WEIR_ASSERT(
+	        weir_load_relaxed(sl.meta) == 0,
+	        "cache.c inv 5/6: an object in a bin has meta 0; only its holder makes it LIVE");
 	WEIR_ASSERT(size <= weir__mem_class_size[cls] && size <= MEM_OBJ_SIZE,
 	            "cache.c: a small request fits its class and the meta word");
 	weir_store_relaxed(&b->w, w + MEM_W_ALLOC - MEM_W_SLOT);
@@ -707,7 +720,8 @@ static void remote_free(struct weir_mem *m, struct mem_arena *a, struct mem_tare
 	}
 	struct mem_batch *nd = node_at(m, idx);
 	WEIR_ASSERT(nd->n < MEM_BATCH_MAX, "cache.c: an outbox is flushed when full");
-	WEIR_ASSERT(owner != 0 && owner <= MEM_OWNER_MAX, "cache.c inv 6: a PEND word names its owner");
+	WEIR_ASSERT(owner != 0 && owner <= MEM_OWNER_MAX,
+	            "cache.c inv 6: a PEND word names its owner");
 	nd->o[nd->n] = (struct mem_tslot){ p, meta_of(s, p) };
 	nd->req[nd->n] = req;
 	nd->n++;

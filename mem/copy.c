@@ -19,11 +19,11 @@ enum { OP_COPY = 1, OP_FILL = 2 };
  * is as if every source byte were read before any destination byte were
  * written, whatever the overlap (copy_order()). */
 enum {
-	ORDER_ANY = 0,     /* source and destination extents are disjoint: any
+	ORDER_ANY = 0,    /* source and destination extents are disjoint: any
 	                      order, parallel slices (blocks) included */
-	ORDER_UP = 1,      /* one block, rows first to last (height 1: one memmove) */
-	ORDER_DOWN = 2,    /* one block, rows last to first */
-	ORDER_BOUNCE = 3,  /* one block, through a copy of the source extent */
+	ORDER_UP = 1,     /* one block, rows first to last (height 1: one memmove) */
+	ORDER_DOWN = 2,   /* one block, rows last to first */
+	ORDER_BOUNCE = 3, /* one block, through a copy of the source extent */
 };
 
 /* The argument block of a copy/fill task (fits WEIR_ARGS_MAX). */
@@ -39,7 +39,10 @@ struct mem_task {
 };
 _Static_assert(sizeof(struct mem_task) <= WEIR_ARGS_MAX, "task args too big");
 
-static bool is_dev(const weir_mem_ptrinfo_t *i) { return i->kind == WEIR_MEM_KIND_DEVICE; }
+static bool is_dev(const weir_mem_ptrinfo_t *i)
+{
+	return i->kind == WEIR_MEM_KIND_DEVICE;
+}
 
 /* extent = (rows - 1) * pitch + width, or 0 on overflow. */
 static size_t extent_of(size_t width, size_t rows, size_t pitch)
@@ -76,9 +79,9 @@ static int check_kind(int kind, const weir_mem_ptrinfo_t *di, const weir_mem_ptr
 }
 
 /* All checks of a (2D) copy. rows 1 for a plain copy. */
-static int check_copy(struct weir_mem *m, void *dst, size_t dpitch, const void *src,
-                      size_t spitch, size_t width, size_t rows, int kind,
-                      weir_mem_ptrinfo_t *di, weir_mem_ptrinfo_t *si)
+static int check_copy(struct weir_mem *m, void *dst, size_t dpitch, const void *src, size_t spitch,
+                      size_t width, size_t rows, int kind, weir_mem_ptrinfo_t *di,
+                      weir_mem_ptrinfo_t *si)
 {
 	if (!dst || !src)
 		return WEIR_EINVAL;
@@ -120,8 +123,8 @@ static void do_rows(char *dst, size_t dpitch, const char *src, size_t spitch, si
  *  - otherwise the rows cross (one pitch is smaller but its start is
  *    behind): copy the source extent aside first (ORDER_BOUNCE).
  */
-static int copy_order(const char *dst, size_t dpitch, const char *src, size_t spitch,
-                      size_t width, size_t height)
+static int copy_order(const char *dst, size_t dpitch, const char *src, size_t spitch, size_t width,
+                      size_t height)
 {
 	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
 	size_t dext = extent_of(width, height, dpitch);
@@ -161,8 +164,7 @@ static int copy_rows(char *dst, size_t dpitch, const char *src, size_t spitch, s
 	return WEIR_OK;
 }
 
-int weir_mem_copy(weir_mem_t *m, void *dst, size_t dst_max, const void *src, size_t count,
-                  int kind)
+int weir_mem_copy(weir_mem_t *m, void *dst, size_t dst_max, const void *src, size_t count, int kind)
 {
 	if (!m)
 		return WEIR_EINVAL;
@@ -259,7 +261,8 @@ static int mem_kernel(void *args, uint32_t block, uint32_t nblocks)
 		nblocks = 1;
 	}
 	if (t->op == OP_COPY && t->order != ORDER_ANY)
-		return copy_rows(t->dst, t->dpitch, t->src, t->spitch, t->width, t->height, t->order);
+		return copy_rows(t->dst, t->dpitch, t->src, t->spitch, t->width, t->height,
+		                 t->order);
 	if (t->height == 1) {
 		size_t per = (t->width + nblocks - 1) / nblocks;
 		size_t lo = (size_t)block * per;
@@ -286,8 +289,7 @@ static int mem_kernel(void *args, uint32_t block, uint32_t nblocks)
 
 /* Device memory must be on the stream's device; a D2D copy may have its
  * other side on a peer device. */
-static int check_stream(const weir_mem_ptrinfo_t *di, const weir_mem_ptrinfo_t *si,
-                        uint32_t sdev)
+static int check_stream(const weir_mem_ptrinfo_t *di, const weir_mem_ptrinfo_t *si, uint32_t sdev)
 {
 	bool d_here = is_dev(di) && di->device == sdev;
 	bool s_here = is_dev(si) && si->device == sdev;
@@ -356,16 +358,22 @@ static int copy2d_async(struct weir_mem *m, void *dst, size_t dpitch, const void
 	if (rc != WEIR_OK)
 		return rc;
 	struct mem_task t = {
-		.m = m, .dst = dst, .src = src, .width = width, .height = height,
-		.dpitch = dpitch, .spitch = spitch, .op = OP_COPY,
+		.m = m,
+		.dst = dst,
+		.src = src,
+		.width = width,
+		.height = height,
+		.dpitch = dpitch,
+		.spitch = spitch,
+		.op = OP_COPY,
 		.check_dst = m->debug && di.kind != WEIR_MEM_KIND_FOREIGN,
 		.check_src = m->debug && si.kind != WEIR_MEM_KIND_FOREIGN,
 	};
 	return submit(m, &t, s, found);
 }
 
-static int copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
-                      size_t count, int kind, weir_stream_t *s, struct weir_stream *found)
+static int copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src, size_t count,
+                      int kind, weir_stream_t *s, struct weir_stream *found)
 {
 	if (!m)
 		return WEIR_EINVAL;
@@ -380,22 +388,21 @@ static int copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
 	return copy2d_async(m, dst, count, src, count, count, 1, kind, s, found);
 }
 
-int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
-                        size_t count, int kind, weir_stream_t *s)
+int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const void *src, size_t count,
+                        int kind, weir_stream_t *s)
 {
 	return copy_async(m, dst, dst_max, src, count, kind, s, NULL);
 }
 
 int weir__mem_copy_async_found(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
-                               size_t count, int kind, weir_stream_t *s,
-                               struct weir_stream *found)
+                               size_t count, int kind, weir_stream_t *s, struct weir_stream *found)
 {
 	return copy_async(m, dst, dst_max, src, count, kind, s, found);
 }
 
 static int copy2d_async_args(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
-                             size_t spitch, size_t width, size_t height, int kind,
-                             weir_stream_t *s, struct weir_stream *found)
+                             size_t spitch, size_t width, size_t height, int kind, weir_stream_t *s,
+                             struct weir_stream *found)
 {
 	if (!m || kind < WEIR_COPY_H2H || kind > WEIR_COPY_DEFAULT)
 		return WEIR_EINVAL;
@@ -406,9 +413,8 @@ static int copy2d_async_args(weir_mem_t *m, void *dst, size_t dpitch, const void
 	return copy2d_async(m, dst, dpitch, src, spitch, width, height, kind, s, found);
 }
 
-int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
-                          size_t spitch, size_t width, size_t height, int kind,
-                          weir_stream_t *s)
+int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src, size_t spitch,
+                          size_t width, size_t height, int kind, weir_stream_t *s)
 {
 	return copy2d_async_args(m, dst, dpitch, src, spitch, width, height, kind, s, NULL);
 }
@@ -443,8 +449,15 @@ static int fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, size_
 	if (rc != WEIR_OK)
 		return rc;
 	struct mem_task t = {
-		.m = m, .dst = dst, .src = NULL, .width = count, .height = 1,
-		.dpitch = count, .spitch = count, .value = value, .op = OP_FILL,
+		.m = m,
+		.dst = dst,
+		.src = NULL,
+		.width = count,
+		.height = 1,
+		.dpitch = count,
+		.spitch = count,
+		.value = value,
+		.op = OP_FILL,
 		.check_dst = m->debug && di.kind != WEIR_MEM_KIND_FOREIGN,
 	};
 	return submit(m, &t, s, found);
@@ -456,8 +469,8 @@ int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, siz
 	return fill_async(m, dst, dst_max, value, count, s, NULL);
 }
 
-int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value,
-                               size_t count, weir_stream_t *s, struct weir_stream *found)
+int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count,
+                               weir_stream_t *s, struct weir_stream *found)
 {
 	return fill_async(m, dst, dst_max, value, count, s, found);
 }

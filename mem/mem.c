@@ -25,10 +25,26 @@ static uint64_t parse_bytes(const char *s)
 		return 0;
 	uint64_t mul = 1;
 	switch (*end) {
-	case 'k': case 'K': mul = (uint64_t)1 << 10; end++; break;
-	case 'm': case 'M': mul = (uint64_t)1 << 20; end++; break;
-	case 'g': case 'G': mul = (uint64_t)1 << 30; end++; break;
-	case 't': case 'T': mul = (uint64_t)1 << 40; end++; break;
+	case 'k':
+	case 'K':
+		mul = (uint64_t)1 << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mul = (uint64_t)1 << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mul = (uint64_t)1 << 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		mul = (uint64_t)1 << 40;
+		end++;
+		break;
 	default: break;
 	}
 	if (mul > 1 && *end == 'i')
@@ -90,8 +106,8 @@ int weir_mem_create_ex(weir_runtime_t *rt, const weir_mem_options_t *opt, weir_m
 	 * so is more than one arena can ever reserve (MEM_MAX_CAPACITY) - before
 	 * any arithmetic on them, so that nothing below shifts by >= 64 or
 	 * overflows. */
-	if (cap < MEM_MIN_CAPACITY || hcap < MEM_MIN_CAPACITY ||
-	    cap > MEM_MAX_CAPACITY || hcap > MEM_MAX_CAPACITY)
+	if (cap < MEM_MIN_CAPACITY || hcap < MEM_MIN_CAPACITY || cap > MEM_MAX_CAPACITY ||
+	    hcap > MEM_MAX_CAPACITY)
 		return WEIR_EINVAL;
 	cap &= ~((uint64_t)MEM_HUGE - 1);
 	hcap &= ~((uint64_t)MEM_HUGE - 1);
@@ -140,8 +156,8 @@ int weir_mem_create_ex(weir_runtime_t *rt, const weir_mem_options_t *opt, weir_m
 		goto fail_pool;
 	/* Reserve span + 2 MiB, keep a 2 MiB-aligned span. */
 	m->map_len = m->span + MEM_HUGE;
-	m->map = mmap(NULL, m->map_len, PROT_NONE,
-	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	m->map = mmap(NULL, m->map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+	              0);
 	if (m->map == MAP_FAILED) {
 		m->map = NULL;
 		goto fail_pool;
@@ -201,12 +217,15 @@ void weir_mem_flush(weir_mem_t *m)
 		weir__mem_caches_flush(m);
 }
 
-uint32_t weir_mem_device_count(const weir_mem_t *m) { return m ? m->ndev : 0; }
+uint32_t weir_mem_device_count(const weir_mem_t *m)
+{
+	return m ? m->ndev : 0;
+}
 
 /* Every allocation that the fast path does not take: checks, large
  * sizes, huge-page policies, empty bins, debug mode, first use. */
-static __attribute__((noinline)) int alloc_slow(struct weir_mem *m, uint32_t dev, size_t size, int policy, void **out,
-                      bool host)
+static __attribute__((noinline)) int alloc_slow(struct weir_mem *m, uint32_t dev, size_t size,
+                                                int policy, void **out, bool host)
 {
 	if (!m || !out || size == 0 || size > SIZE_MAX / 2)
 		return WEIR_EINVAL;
@@ -223,8 +242,8 @@ static __attribute__((noinline)) int alloc_slow(struct weir_mem *m, uint32_t dev
 /* A small allocation the fast path could not serve (m, out, size and the
  * policy already checked): fewer arguments than alloc_slow(), so the fast
  * path keeps fewer registers alive. */
-static __attribute__((noinline)) int alloc_small_slow(struct weir_mem *m, uint32_t ai,
-                                                      size_t size, void **out)
+static __attribute__((noinline)) int alloc_small_slow(struct weir_mem *m, uint32_t ai, size_t size,
+                                                      void **out)
 {
 	if (ai >= m->narenas)
 		return WEIR_EDEVICE;
@@ -332,7 +351,8 @@ int weir_mem_info(weir_mem_t *m, uint32_t dev, weir_mem_stats_t *out)
 	struct mem_sums s = { 0 };
 	weir__mem_caches_sum(m, ai, &s);
 	/* relaxed: counters (exact when quiescent, see the header) */
-	s.in_use += weir_load_relaxed(&a->large_in_use) + weir_load_relaxed(&a->small_adjust_in_use);
+	s.in_use +=
+	        weir_load_relaxed(&a->large_in_use) + weir_load_relaxed(&a->small_adjust_in_use);
 	s.footprint += weir_load_relaxed(&a->large_footprint) +
 	               weir_load_relaxed(&a->small_adjust_footprint);
 	s.live += weir_load_relaxed(&a->small_adjust_live);

@@ -38,10 +38,14 @@ static int parse_u64(const char *s, uint64_t *out, bool suffixes)
 	if (suffixes && *end) {
 		unsigned long long mul;
 		switch (*end) {
-		case 'k': case 'K': mul = 1ull << 10; break;
-		case 'm': case 'M': mul = 1ull << 20; break;
-		case 'g': case 'G': mul = 1ull << 30; break;
-		case 't': case 'T': mul = 1ull << 40; break;
+		case 'k':
+		case 'K': mul = 1ull << 10; break;
+		case 'm':
+		case 'M': mul = 1ull << 20; break;
+		case 'g':
+		case 'G': mul = 1ull << 30; break;
+		case 't':
+		case 'T': mul = 1ull << 40; break;
 		default: return WEIR_EINVAL;
 		}
 		if (__builtin_mul_overflow(v, mul, &v))
@@ -63,7 +67,11 @@ WEIR_API int weir_config_from_env(weir_config_t *cfg)
 	if (!cfg)
 		return WEIR_EINVAL;
 	weir_config_t c = *cfg;
-	static const struct { const char *name; size_t off; bool suffix; } u32s[] = {
+	static const struct {
+		const char *name;
+		size_t off;
+		bool suffix;
+	} u32s[] = {
 		{ "WEIR_DEVICES", offsetof(weir_config_t, devices), false },
 		{ "WEIR_WORKERS", offsetof(weir_config_t, workers_per_device), false },
 		{ "WEIR_RING_CAPACITY", offsetof(weir_config_t, ring_capacity), false },
@@ -122,8 +130,8 @@ int weir__config_validate(const weir_config_t *c)
 
 /* Parse "0-3,6" into cpus[]; returns the count, or -1 if malformed, or if a
  * CPU is outside the allowed mask. */
-static int parse_cpulist(const char *s, const char *end, const cpu_set_t *allowed,
-                         int *cpus, int max)
+static int parse_cpulist(const char *s, const char *end, const cpu_set_t *allowed, int *cpus,
+                         int max)
 {
 	int n = 0;
 	while (s < end) {

@@ -57,8 +57,8 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 		weir__die("pthread_mutex_lock");
 	/* DEV-A1: acquire (mpsc.h MA1) - takes the pushed streams; pairs with DEV-R1.
 	 * The inbox is LIFO; reverse it so equal priorities stay FIFO. */
-	struct weir_stream *rev = weir__ready_reverse(weir__ready_take_all(&dev->rq_inbox),
-	                                              NULL, NULL);
+	struct weir_stream *rev =
+	        weir__ready_reverse(weir__ready_take_all(&dev->rq_inbox), NULL, NULL);
 	while (rev) {
 		struct weir_stream *n = rev->rq_next;
 		uint32_t p = weir_load_relaxed(&rev->prio); /* relaxed: see struct weir_stream */
@@ -108,7 +108,8 @@ static void run_blocks(struct weir_job *job, struct weir_worker *w)
 			/* DEV-AR4: acq_rel - the first failing block wins; the owner reads it after DEV-A3. */
 			weir_cas_strong_acqrel(&job->rc, &z, rc);
 		}
-		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + 1); /* owner only */
+		weir_store_relaxed(&w->n_tasks,
+		                   weir_load_relaxed(&w->n_tasks) + 1); /* owner only */
 	}
 }
 
@@ -236,7 +237,8 @@ static void *worker_main(void *arg)
 			break;
 		struct weir_stream *st = ready_pop(dev);
 		if (st) {
-			weir_store_relaxed(&w->n_streams, weir_load_relaxed(&w->n_streams) + 1); /* owner only */
+			weir_store_relaxed(&w->n_streams,
+			                   weir_load_relaxed(&w->n_streams) + 1); /* owner only */
 			weir__stream_run(st, w->index);
 			continue;
 		}
@@ -253,7 +255,8 @@ static void *worker_main(void *arg)
 			weir__ec_cancel(&dev->ec);
 			continue;
 		}
-		weir_store_relaxed(&w->n_parks, weir_load_relaxed(&w->n_parks) + 1); /* owner only */
+		weir_store_relaxed(&w->n_parks,
+		                   weir_load_relaxed(&w->n_parks) + 1); /* owner only */
 		weir__ec_wait(&dev->ec, key, UINT64_MAX);
 		w->spin_ns /= 2; /* parked: it did not pay to spin */
 	}

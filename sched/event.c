@@ -76,8 +76,7 @@ void weir__event_free(struct weir_obj *o)
 	weir__free(e);
 }
 
-WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
-                               weir_event_t **out)
+WEIR_API int weir_event_create(weir_runtime_t *rt, uint32_t dev, uint32_t flags, weir_event_t **out)
 {
 	if (!rt || !out)
 		return WEIR_EINVAL;
@@ -297,7 +296,7 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 		t->u.ev.gen = weir_load_relaxed(&e->rec_gen);
 		if (!(e->flags & WEIR_EVENT_FLAG) && t->u.ev.gen == 0) {
 			weir__event_put(e);
-			weir__task_free(t);   /* never recorded: complete already */
+			weir__task_free(t); /* never recorded: complete already */
 			return WEIR_OK;
 		}
 	}
@@ -363,8 +362,10 @@ static void absorb_locked(struct weir_event *e)
 		for (uint32_t i = 0; i < e->nearly; i++) {
 			if (e->early[i] == d + 1) {
 				e->early[i] = e->early[--e->nearly];
-				uint32_t np = weir_fas_relaxed(&e->npending, 1); /* relaxed: under lock */
-				WEIR_ASSERT(np != 0, "event.c inv 2: every early entry was announced in npending");
+				uint32_t np =
+				        weir_fas_relaxed(&e->npending, 1); /* relaxed: under lock */
+				WEIR_ASSERT(np != 0, "event.c inv 2: every early entry was "
+				                     "announced in npending");
 				(void)np;
 				/* EV-R2: seq_cst - invariant 1. Only lock holders
 				 * and the one in-order completer write it, and
@@ -447,7 +448,8 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen)
 			/* Invariant 7: a stranded event resumes every waiter. */
 			if (satisfied(e, st->park_gen, true) || stranded_locked(e)) {
 				WEIR_ASSERT(weir_load_relaxed(&st->park_event) == e,
-				            "event.c inv 4: a parked stream is on the list of the event it names");
+				            "event.c inv 4: a parked stream is on the list of the "
+				            "event it names");
 				*pp = st->park_next;
 				nparked_dec_locked(e);
 				weir_store_relaxed(&st->park_event, NULL);
@@ -529,7 +531,8 @@ bool weir__event_cancel_park(struct weir_stream *st)
 	for (struct weir_stream **pp = &e->parked; *pp; pp = &(*pp)->park_next) {
 		if (*pp == st) {
 			WEIR_ASSERT(weir_load_relaxed(&st->park_event) == e,
-			            "event.c inv 4: a parked stream is on the list of the event it names");
+			            "event.c inv 4: a parked stream is on the list of the event it "
+			            "names");
 			*pp = st->park_next;
 			st->park_next = NULL;
 			nparked_dec_locked(e);
@@ -554,7 +557,9 @@ WEIR_API int weir_event_query(weir_event_t *h)
 		else
 			/* EV-A4: acquire - pairs with the completer's EV-R1/EV-R2 (flag, done_gen). */
 			rc = weir_seq_geq(weir_load_acquire(&e->done_gen),
-			                  weir_load_relaxed(&e->rec_gen)) ? WEIR_OK : WEIR_ENOTREADY;
+			                  weir_load_relaxed(&e->rec_gen))
+			             ? WEIR_OK
+			             : WEIR_ENOTREADY;
 		if (rc == WEIR_ENOTREADY && !(e->flags & WEIR_EVENT_FLAG)) {
 			/* The latest record may have completed ahead of an
 			 * earlier one: that counts (CUDA semantics). */
@@ -616,7 +621,8 @@ WEIR_API int weir_event_timestamp(weir_event_t *h, uint64_t *ns)
 	if (e) {
 		if (!(e->flags & WEIR_EVENT_TIMING)) {
 			rc = WEIR_ENOTSUP;
-		} else if (weir_load_acquire(&e->done_gen) == 0) { /* EV-A4: acquire - pairs with EV-R2 */
+		} else if (weir_load_acquire(&e->done_gen) ==
+		           0) { /* EV-A4: acquire - pairs with EV-R2 */
 			rc = WEIR_ENOTREADY;
 		} else {
 			*ns = weir_load_relaxed(&e->stamp_ns);

@@ -100,8 +100,14 @@ static int group_destroy(weir_group_t *h, bool force)
 	return WEIR_OK;
 }
 
-WEIR_API int weir_group_destroy(weir_group_t *g) { return group_destroy(g, false); }
-WEIR_API int weir_group_destroy_force(weir_group_t *g) { return group_destroy(g, true); }
+WEIR_API int weir_group_destroy(weir_group_t *g)
+{
+	return group_destroy(g, false);
+}
+WEIR_API int weir_group_destroy_force(weir_group_t *g)
+{
+	return group_destroy(g, true);
+}
 
 WEIR_API int weir_group_set_failure_mode(weir_group_t *h, int mode)
 {
@@ -176,7 +182,8 @@ static int group_sync_ref(struct weir_group *g, uint64_t deadline, int *task_cod
 			left = now >= deadline ? 0 : (int64_t)(deadline - now);
 		}
 		int code = 0;
-		int rc = first == WEIR_ETIMEDOUT ? WEIR_OK : weir__stream_sync_ref(arr[i], left, &code);
+		int rc = first == WEIR_ETIMEDOUT ? WEIR_OK
+		                                 : weir__stream_sync_ref(arr[i], left, &code);
 		if (rc && !first) {
 			first = rc;
 			*task_code = code;

@@ -99,11 +99,13 @@ static void *cb_main(void *arg)
 		struct weir_task *list = weir__tasks_take_all(&dev->cb_inbox);
 		if (!list) {
 			weir__task_batch_flush(&batch);
-			if (weir_load_acquire(&dev->rt->stopping)) /* HOST-A4: acquire - pairs with RT-R4 (runtime.c) */
+			if (weir_load_acquire(
+			            &dev->rt->stopping)) /* HOST-A4: acquire - pairs with RT-R4 (runtime.c) */
 				break;
 			uint32_t key = weir__ec_prepare(&dev->cb_ec);
 			/* HOST-S2: seq_cst - re-check after weir__ec_prepare (ec invariant 1). */
-			if (weir_load_seqcst(&dev->cb_inbox) || weir_load_seqcst(&dev->rt->stopping)) {
+			if (weir_load_seqcst(&dev->cb_inbox) ||
+			    weir_load_seqcst(&dev->rt->stopping)) {
 				weir__ec_cancel(&dev->cb_ec);
 				continue;
 			}
@@ -141,7 +143,7 @@ static int host_start(struct weir_device *dev)
 		return WEIR_OK;
 	int rc = WEIR_OK;
 	pthread_mutex_lock(&dev->cb_lock);
-	if (!weir_load_relaxed(&dev->cb_started)) {   /* L(cb_lock) held */
+	if (!weir_load_relaxed(&dev->cb_started)) { /* L(cb_lock) held */
 		if (pthread_create(&dev->cb_thread, NULL, cb_main, dev) == 0)
 			/* HOST-R1: release - cb_thread is set; pairs with HOST-A1. */
 			weir_store_release(&dev->cb_started, true);
@@ -169,7 +171,7 @@ void weir__host_wake(struct weir_device *dev)
 void weir__host_join(struct weir_device *dev)
 {
 	pthread_mutex_lock(&dev->cb_lock);
-	bool started = weir_load_relaxed(&dev->cb_started);   /* L(cb_lock) held */
+	bool started = weir_load_relaxed(&dev->cb_started); /* L(cb_lock) held */
 	pthread_mutex_unlock(&dev->cb_lock);
 	if (started)
 		pthread_join(dev->cb_thread, NULL);

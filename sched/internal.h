@@ -90,25 +90,31 @@ enum weir_task_kind {
 	WEIR_TK_WAIT,
 	WEIR_TK_RESET,
 	WEIR_TK_HOST,
-	WEIR_TK_CALLBACK,       /* reporter callback, blocking */
-	WEIR_TK_CALLBACK_NB,    /* reporter callback, non-blocking */
-	WEIR_TK_RECLAIM,        /* last task of a force-destroyed stream: free it */
+	WEIR_TK_CALLBACK,    /* reporter callback, blocking */
+	WEIR_TK_CALLBACK_NB, /* reporter callback, non-blocking */
+	WEIR_TK_RECLAIM,     /* last task of a force-destroyed stream: free it */
 };
 
 struct weir_pool;
 struct weir_event;
 
 struct weir_task {
-	struct weir_task *next;      /* O: inbox / FIFO / free-list link */
-	struct weir_pool *owner;     /* I: pool the record returns to */
-	uint8_t kind;                /* I after submit */
+	struct weir_task *next;  /* O: inbox / FIFO / free-list link */
+	struct weir_pool *owner; /* I: pool the record returns to */
+	uint8_t kind;            /* I after submit */
 	uint8_t pad_[3];
-	uint32_t nblocks;            /* I after submit */
+	uint32_t nblocks; /* I after submit */
 	union {
 		weir_kernel_fn kernel;
-		struct { struct weir_event *ev; uint64_t gen; } ev;
-		struct { weir_host_fn fn; void *arg; } host;
-	} u;                         /* I after submit */
+		struct {
+			struct weir_event *ev;
+			uint64_t gen;
+		} ev;
+		struct {
+			weir_host_fn fn;
+			void *arg;
+		} host;
+	} u; /* I after submit */
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
@@ -187,18 +193,18 @@ enum {
 	WEIR_ST_RUNNING = 2, /* owned by a worker */
 	WEIR_ST_PARKED = 3,  /* waiting on an event or a host callback */
 };
-#define WEIR_ST_MASK ((uintptr_t)3)
-#define WEIR_ST_PTR(w) ((struct weir_task *)((w) & ~WEIR_ST_MASK))
-#define WEIR_ST_STATE(w) ((unsigned)((w) & WEIR_ST_MASK))
+#define WEIR_ST_MASK     ((uintptr_t)3)
+#define WEIR_ST_PTR(w)   ((struct weir_task *)((w) & ~WEIR_ST_MASK))
+#define WEIR_ST_STATE(w) ((unsigned)((w)&WEIR_ST_MASK))
 
 struct weir_device;
 struct weir_group;
 
 struct weir_stream {
-	struct weir_obj obj;               /* I */
-	struct weir_runtime *rt;           /* I */
-	struct weir_device *dev;           /* I */
-	struct weir_group *g;              /* I */
+	struct weir_obj obj;     /* I */
+	struct weir_runtime *rt; /* I */
+	struct weir_device *dev; /* I */
+	struct weir_group *g;    /* I */
 	/* A: relaxed - 0 highest .. 7; written by weir_stream_set_priority,
 	 * read when the stream is filed in the ready queue (a change applies
 	 * from its next filing; no other data depends on it) */
@@ -206,41 +212,38 @@ struct weir_stream {
 	/* A: the layer above's word (weir_stream_user_update), opaque here;
 	 * updated by CAS (relaxed: nothing else is published through it) */
 	_Atomic uint64_t user;
-	uint32_t flags;                    /* I */
-	uint32_t capacity;                 /* I: ring_capacity */
+	uint32_t flags;    /* I */
+	uint32_t capacity; /* I: ring_capacity */
 
 	/* Producer side. */
-	weir_cacheline_aligned
-	_Atomic uintptr_t top;             /* A: inbox stack | state (see enum) */
-	_Atomic uint64_t submitted;        /* A: tasks accepted */
-	_Atomic uint64_t retired_seen;     /* A: producers' cache of retired */
+	weir_cacheline_aligned _Atomic uintptr_t top; /* A: inbox stack | state (see enum) */
+	_Atomic uint64_t submitted;                   /* A: tasks accepted */
+	_Atomic uint64_t retired_seen;                /* A: producers' cache of retired */
 
 	/* Owner side. */
-	weir_cacheline_aligned
-	_Atomic uint64_t retired;          /* A: tasks finished, any outcome */
+	weir_cacheline_aligned _Atomic uint64_t retired; /* A: tasks finished, any outcome */
 	/* A: the retired count of a record task whose event completion the
 	 * owner is publishing right now, 0 otherwise (stream.c invariant 7) */
 	_Atomic uint64_t publishing;
-	struct weir_task *head, *tail;     /* O: private FIFO */
-	_Atomic uint64_t n_ok;             /* A: relaxed statistics, owner writes */
-	_Atomic uint64_t n_failed;         /* A */
-	_Atomic uint64_t n_discarded;      /* A */
+	struct weir_task *head, *tail; /* O: private FIFO */
+	_Atomic uint64_t n_ok;         /* A: relaxed statistics, owner writes */
+	_Atomic uint64_t n_failed;     /* A */
+	_Atomic uint64_t n_discarded;  /* A */
 
 	/* Shared, rarely written. */
-	weir_cacheline_aligned
-	struct weir_waitq wq;              /* host sync waiters on retired */
-	_Atomic uint64_t error;            /* A: first failure record since the last sync */
-	_Atomic uint64_t abort_until;      /* A: discard while retired < this */
-	_Atomic int aborted;               /* A: next sync reports WEIR_EABORTED */
-	_Atomic uint32_t refs;             /* A: 1 for the handle + sync/destroy holders */
-	_Atomic uint64_t reporter;         /* A: subscribed reporter handle or 0 */
+	weir_cacheline_aligned struct weir_waitq wq; /* host sync waiters on retired */
+	_Atomic uint64_t error;                  /* A: first failure record since the last sync */
+	_Atomic uint64_t abort_until;            /* A: discard while retired < this */
+	_Atomic int aborted;                     /* A: next sync reports WEIR_EABORTED */
+	_Atomic uint32_t refs;                   /* A: 1 for the handle + sync/destroy holders */
+	_Atomic uint64_t reporter;               /* A: subscribed reporter handle or 0 */
 	_Atomic(struct weir_event *) park_event; /* A: event it is parked on, or NULL */
-	struct weir_stream *park_next;     /* L(event->lock): event's parked list */
-	uint64_t park_gen;                 /* L(event->lock) */
-	struct weir_stream *rq_next;       /* ready inbox / ready list link: owned by
+	struct weir_stream *park_next;           /* L(event->lock): event's parked list */
+	uint64_t park_gen;                       /* L(event->lock) */
+	struct weir_stream *rq_next;             /* ready inbox / ready list link: owned by
 	                                      whoever holds the stream QUEUED */
-	struct weir_stream *g_next;        /* L(group->lock) */
-	struct weir_stream *g_prev;        /* L(group->lock) */
+	struct weir_stream *g_next;              /* L(group->lock) */
+	struct weir_stream *g_prev;              /* L(group->lock) */
 };
 
 /* A device's ready inbox: MPSC stack of streams linked through rq_next
@@ -268,8 +271,8 @@ void weir__stream_unpark(struct weir_stream *st);
 void weir__stream_retire_head(struct weir_stream *st, uint64_t fail, bool discarded,
                               struct weir_task_batch *batch);
 /* Retire a task the owner already unlinked from the FIFO (host tasks). */
-void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail,
-                         bool discarded, struct weir_task_batch *batch);
+void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail, bool discarded,
+                         struct weir_task_batch *batch);
 /* Wait until retired >= target; then report errors (sync semantics); the
  * failing task's own code goes to *task_code (may be NULL). */
 int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_code);
@@ -285,83 +288,81 @@ void weir__stream_abort(struct weir_stream *st);
 /* ------------------------------------------------------------------------ */
 
 struct weir_group {
-	struct weir_obj obj;               /* I */
-	struct weir_runtime *rt;           /* I */
-	struct weir_device *dev;           /* I */
-	_Atomic int mode;                  /* A: WEIR_FAILURE_* */
-	_Atomic uint64_t stop_error;       /* A: sticky first failure record (STOP mode) */
-	pthread_mutex_t lock;              /* guards the stream list */
-	struct weir_stream *streams;       /* L(lock) */
-	struct weir_group *rt_next;        /* L(rt->lock) */
-	struct weir_group *rt_prev;        /* L(rt->lock) */
-	_Atomic uint32_t refs;             /* A: handle + holders */
+	struct weir_obj obj;         /* I */
+	struct weir_runtime *rt;     /* I */
+	struct weir_device *dev;     /* I */
+	_Atomic int mode;            /* A: WEIR_FAILURE_* */
+	_Atomic uint64_t stop_error; /* A: sticky first failure record (STOP mode) */
+	pthread_mutex_t lock;        /* guards the stream list */
+	struct weir_stream *streams; /* L(lock) */
+	struct weir_group *rt_next;  /* L(rt->lock) */
+	struct weir_group *rt_prev;  /* L(rt->lock) */
+	_Atomic uint32_t refs;       /* A: handle + holders */
 };
 
 /* A kernel split into blocks, posted for the device's other workers. */
 struct weir_job {
-	weir_kernel_fn fn;                 /* I */
-	void *args;                        /* I */
-	uint32_t nblocks;                  /* I */
-	_Atomic uint32_t next;             /* A: next block index to claim */
-	_Atomic int rc;                    /* A: first failure */
+	weir_kernel_fn fn;     /* I */
+	void *args;            /* I */
+	uint32_t nblocks;      /* I */
+	_Atomic uint32_t next; /* A: next block index to claim */
+	_Atomic int rc;        /* A: first failure */
 };
 
 struct weir_job_slot {
-	weir_cacheline_aligned
-	_Atomic(struct weir_job *) job;    /* A: posted by the slot's worker */
-	_Atomic uint32_t users;            /* A: helpers inside the job */
+	weir_cacheline_aligned _Atomic(struct weir_job *) job; /* A: posted by the slot's worker */
+	_Atomic uint32_t users;                                /* A: helpers inside the job */
 };
 
 struct weir_worker {
-	struct weir_device *dev;           /* I */
-	uint32_t index;                    /* I */
-	int cpu;                           /* I: pinned CPU or -1 */
-	pthread_t thread;                  /* I */
-	uint32_t spin_ns;                  /* O: adaptive budget */
-	_Atomic uint64_t n_tasks;          /* A: relaxed statistics, written by this worker only */
-	_Atomic uint64_t n_parks;          /* A */
-	_Atomic uint64_t n_streams;        /* A */
+	struct weir_device *dev;    /* I */
+	uint32_t index;             /* I */
+	int cpu;                    /* I: pinned CPU or -1 */
+	pthread_t thread;           /* I */
+	uint32_t spin_ns;           /* O: adaptive budget */
+	_Atomic uint64_t n_tasks;   /* A: relaxed statistics, written by this worker only */
+	_Atomic uint64_t n_parks;   /* A */
+	_Atomic uint64_t n_streams; /* A */
 };
 
 struct weir_device {
-	struct weir_runtime *rt;           /* I */
-	uint32_t id;                       /* I */
-	uint32_t nworkers;                 /* I */
-	struct weir_worker *workers;       /* I */
-	struct weir_job_slot *jobs;        /* I: one slot per worker */
+	struct weir_runtime *rt;     /* I */
+	uint32_t id;                 /* I */
+	uint32_t nworkers;           /* I */
+	struct weir_worker *workers; /* I */
+	struct weir_job_slot *jobs;  /* I: one slot per worker */
 
-	weir_cacheline_aligned
-	_Atomic(struct weir_stream *) rq_inbox; /* A: MPSC stack of newly ready streams */
-	_Atomic uint32_t rq_len;           /* A: streams in inbox + lists */
-	_Atomic uint32_t njobs;            /* A: posted block jobs */
-	struct weir_ec ec;                 /* idle workers park here */
+	weir_cacheline_aligned _Atomic(struct weir_stream *)
+	        rq_inbox;        /* A: MPSC stack of newly ready streams */
+	_Atomic uint32_t rq_len; /* A: streams in inbox + lists */
+	_Atomic uint32_t njobs;  /* A: posted block jobs */
+	struct weir_ec ec;       /* idle workers park here */
 
-	weir_cacheline_aligned
-	pthread_mutex_t rq_lock;           /* consumer side of the ready queue */
+	weir_cacheline_aligned pthread_mutex_t rq_lock; /* consumer side of the ready queue */
 	struct weir_stream *rq_head[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
 	struct weir_stream *rq_tail[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
 
 	/* Host-callback thread (host.c; started on first use). */
-	pthread_mutex_t cb_lock;           /* guards starting the thread */
-	_Atomic bool cb_started;           /* A: written under cb_lock (HOST-R1), read
+	pthread_mutex_t cb_lock;              /* guards starting the thread */
+	_Atomic bool cb_started;              /* A: written under cb_lock (HOST-R1), read
 	                                      lock-free by launches (HOST-A1) */
-	pthread_t cb_thread;               /* L(cb_lock) */
+	pthread_t cb_thread;                  /* L(cb_lock) */
 	_Atomic(struct weir_task *) cb_inbox; /* A: MPSC stack of host tasks */
 	struct weir_ec cb_ec;                 /* the callback thread parks here */
 };
 
 struct weir_runtime {
-	weir_config_t cfg;                 /* I */
-	char *cpus_copy;                   /* I */
-	uint32_t ndevices;                 /* I */
-	uint32_t total_workers;            /* I */
-	uint32_t ncpus;                    /* I: CPUs available to the process */
-	struct weir_device *devices;       /* I */
-	_Atomic int stopping;              /* A: workers exit when set */
-	pthread_mutex_t lock;              /* guards the lists below */
-	struct weir_group *groups;         /* L(lock) */
-	struct weir_event *events;         /* L(lock) */
-	struct weir_reporter *reporters;   /* L(lock) */
+	weir_config_t cfg;               /* I */
+	char *cpus_copy;                 /* I */
+	uint32_t ndevices;               /* I */
+	uint32_t total_workers;          /* I */
+	uint32_t ncpus;                  /* I: CPUs available to the process */
+	struct weir_device *devices;     /* I */
+	_Atomic int stopping;            /* A: workers exit when set */
+	pthread_mutex_t lock;            /* guards the lists below */
+	struct weir_group *groups;       /* L(lock) */
+	struct weir_event *events;       /* L(lock) */
+	struct weir_reporter *reporters; /* L(lock) */
 };
 
 /* Configuration (config.c). */
@@ -370,7 +371,7 @@ int weir__config_validate(const weir_config_t *c);
  * separated by ';'), or every allowed CPU when cpus is NULL. */
 enum { WEIR_CPU_LIST_MAX = CPU_SETSIZE > 1024 ? 1024 : CPU_SETSIZE };
 struct weir_cpu_lists {
-	int (*cpu)[WEIR_CPU_LIST_MAX];     /* n lists */
+	int (*cpu)[WEIR_CPU_LIST_MAX]; /* n lists */
 	int len[WEIR_MAX_DEVICES];
 	int n;
 };
@@ -387,8 +388,7 @@ void weir__cpu_lists_free(struct weir_cpu_lists *l);
  * inbox and wake a worker. */
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
 /* Run a kernel task (all of its blocks) on worker w. */
-int weir__device_run_kernel(struct weir_device *dev, uint32_t worker,
-                            struct weir_task *t);
+int weir__device_run_kernel(struct weir_device *dev, uint32_t worker, struct weir_task *t);
 /* Lifecycle (runtime.c): init (WEIR_ENOMEM: the caller still calls fini),
  * start worker i (a pthread_create result), wake every sleeper once
  * rt->stopping is set, join the first nworkers workers, fini. */
@@ -409,7 +409,6 @@ void weir__host_wake(struct weir_device *dev);
 void weir__host_join(struct weir_device *dev);
 void weir__host_fini(struct weir_device *dev);
 
-
 /* ------------------------------------------------------------------------ */
 /* Events and reporters                                                      */
 /* ------------------------------------------------------------------------ */
@@ -417,25 +416,25 @@ void weir__host_fini(struct weir_device *dev);
 #define WEIR_EVENT_EARLY 64
 
 struct weir_event {
-	struct weir_obj obj;               /* I */
-	struct weir_runtime *rt;           /* I */
-	uint32_t dev;                      /* I */
-	uint32_t flags;                    /* I */
-	_Atomic uint64_t rec_gen;          /* A: records queued */
-	_Atomic uint64_t done_gen;         /* A: every record <= this has completed */
-	_Atomic uint32_t npending;         /* A: announced out-of-order completions */
-	uint32_t nearly;                   /* L(lock): entries in `early` */
-	uint64_t early[WEIR_EVENT_EARLY];  /* L(lock): completed records > done_gen + 1 */
-	_Atomic uint32_t flag;             /* A: FLAG events: 1 = set */
-	_Atomic uint64_t stamp_ns;         /* A: time of the newest completed record */
-	_Atomic uint32_t nparked;          /* A: streams in `parked` */
-	struct weir_waitq wq;              /* host sync waiters on done_gen */
-	pthread_mutex_t lock;              /* guards parked */
-	struct weir_stream *parked;        /* L(lock) */
-	_Atomic uint32_t refs;             /* A: handle + queued tasks + holders */
-	bool destroyed;                    /* L(lock): the handle was destroyed (invariant 7) */
-	struct weir_event *rt_next;        /* L(rt->lock) */
-	struct weir_event *rt_prev;        /* L(rt->lock) */
+	struct weir_obj obj;              /* I */
+	struct weir_runtime *rt;          /* I */
+	uint32_t dev;                     /* I */
+	uint32_t flags;                   /* I */
+	_Atomic uint64_t rec_gen;         /* A: records queued */
+	_Atomic uint64_t done_gen;        /* A: every record <= this has completed */
+	_Atomic uint32_t npending;        /* A: announced out-of-order completions */
+	uint32_t nearly;                  /* L(lock): entries in `early` */
+	uint64_t early[WEIR_EVENT_EARLY]; /* L(lock): completed records > done_gen + 1 */
+	_Atomic uint32_t flag;            /* A: FLAG events: 1 = set */
+	_Atomic uint64_t stamp_ns;        /* A: time of the newest completed record */
+	_Atomic uint32_t nparked;         /* A: streams in `parked` */
+	struct weir_waitq wq;             /* host sync waiters on done_gen */
+	pthread_mutex_t lock;             /* guards parked */
+	struct weir_stream *parked;       /* L(lock) */
+	_Atomic uint32_t refs;            /* A: handle + queued tasks + holders */
+	bool destroyed;                   /* L(lock): the handle was destroyed (invariant 7) */
+	struct weir_event *rt_next;       /* L(rt->lock) */
+	struct weir_event *rt_prev;       /* L(rt->lock) */
 };
 
 /* Worker side. */
@@ -477,7 +476,6 @@ bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);
 void weir__event_teardown(struct weir_event *e);
 
-
 /* ------------------------------------------------------------------------ */
 /* Object lifecycles (base/obj.h)                                            */
 /* ------------------------------------------------------------------------ */
@@ -487,16 +485,13 @@ void weir__event_teardown(struct weir_event *e);
  * the last put retires x and, after a grace period, weir__X_free frees it.
  * Events take references on looked-up objects with weir__event_tryref: their
  * destroy drops the handle's reference without a grace period (obj.h O2). */
-void weir__group_free(struct weir_obj *o);     /* group.c */
-void weir__stream_free(struct weir_obj *o);    /* stream.c: also puts its group */
-void weir__event_free(struct weir_obj *o);     /* event.c */
-void weir__reporter_free(struct weir_obj *o);  /* reporter.c */
-WEIR_OBJ_DEFINE(weir__group, struct weir_group, weir_group_t, WEIR_T_GROUP,
-                weir__group_free)
-WEIR_OBJ_DEFINE(weir__stream, struct weir_stream, weir_stream_t, WEIR_T_STREAM,
-                weir__stream_free)
-WEIR_OBJ_DEFINE(weir__event, struct weir_event, weir_event_t, WEIR_T_EVENT,
-                weir__event_free)
+void weir__group_free(struct weir_obj *o);    /* group.c */
+void weir__stream_free(struct weir_obj *o);   /* stream.c: also puts its group */
+void weir__event_free(struct weir_obj *o);    /* event.c */
+void weir__reporter_free(struct weir_obj *o); /* reporter.c */
+WEIR_OBJ_DEFINE(weir__group, struct weir_group, weir_group_t, WEIR_T_GROUP, weir__group_free)
+WEIR_OBJ_DEFINE(weir__stream, struct weir_stream, weir_stream_t, WEIR_T_STREAM, weir__stream_free)
+WEIR_OBJ_DEFINE(weir__event, struct weir_event, weir_event_t, WEIR_T_EVENT, weir__event_free)
 WEIR_OBJ_DEFINE(weir__reporter, struct weir_reporter, weir_reporter_t, WEIR_T_REPORTER,
                 weir__reporter_free)
 

@@ -28,16 +28,16 @@ struct pool_chunk {
 };
 
 struct weir_pool {
-	struct weir_task *local;              /* O: private free list */
-	struct pool_chunk *chunks;            /* O: memory of this pool */
-	struct weir_pool *all_next;           /* L(pools_lock) */
-	_Atomic int orphan;                   /* A: 1 while no thread owns it */
-	weir_cacheline_aligned
-	_Atomic(struct weir_task *) remote;   /* A: records returned by others */
+	struct weir_task *local;    /* O: private free list */
+	struct pool_chunk *chunks;  /* O: memory of this pool */
+	struct weir_pool *all_next; /* L(pools_lock) */
+	_Atomic int orphan;         /* A: 1 while no thread owns it */
+	weir_cacheline_aligned _Atomic(struct weir_task *)
+	        remote; /* A: records returned by others */
 };
 
 static pthread_mutex_t pools_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct weir_pool *pools;           /* L(pools_lock) */
+static struct weir_pool *pools; /* L(pools_lock) */
 static pthread_key_t pool_key;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static _Thread_local struct weir_pool *tls_pool;

@@ -118,8 +118,8 @@ bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool pa
 	weir__rcu_read_unlock();
 	/* Invariant 4: an abort that raced the hand-off may have looked for
 	 * the callback before it was queued; take it back ourselves. */
-	if (park && !weir_seq_geq(weir_load_relaxed(&st->retired),
-	                          weir_load_seqcst(&st->abort_until)))
+	if (park &&
+	    !weir_seq_geq(weir_load_relaxed(&st->retired), weir_load_seqcst(&st->abort_until)))
 		weir__reporter_cancel(st);
 	return true;
 }
@@ -224,7 +224,7 @@ void weir__reporter_teardown(struct weir_reporter *rep)
 	/* REP-R5: seq_cst - published before the waiter count is read in
 	 * weir__ec_notify(); pairs with REP-A5 in weir_reporter_process(). */
 	weir_store_seqcst(&rep->dead, true);
-	weir__ec_notify(&rep->ec, INT_MAX);   /* invariant 5 */
+	weir__ec_notify(&rep->ec, INT_MAX); /* invariant 5 */
 	struct weir_runtime *rt = rep->rt;
 	pthread_mutex_lock(&rt->lock);
 	if (rep->rt_prev)

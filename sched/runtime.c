@@ -71,7 +71,8 @@ WEIR_API int weir_runtime_create(const weir_config_t *cfg_in, weir_runtime_t **o
 	rt->ndevices = cfg.devices;
 	rt->ncpus = (uint32_t)ncpus;
 	if (cfg.workers_per_device == 0)
-		cfg.workers_per_device = (uint32_t)ncpus / cfg.devices ? (uint32_t)ncpus / cfg.devices : 1;
+		cfg.workers_per_device =
+		        (uint32_t)ncpus / cfg.devices ? (uint32_t)ncpus / cfg.devices : 1;
 	rt->total_workers = cfg.devices * cfg.workers_per_device;
 	if (cfg.cpus) {
 		rt->cpus_copy = weir__strdup(cfg.cpus);
@@ -106,7 +107,8 @@ WEIR_API int weir_runtime_create(const weir_config_t *cfg_in, weir_runtime_t **o
 		}
 		if (!(cfg.flags & WEIR_CONFIG_NO_PIN))
 			for (uint32_t i = 0; i < dev->nworkers; i++)
-				dev->workers[i].cpu = weir__cpu_lists_pick(&lists, d, i, dev->nworkers);
+				dev->workers[i].cpu =
+				        weir__cpu_lists_pick(&lists, d, i, dev->nworkers);
 	}
 
 	weir__cpu_lists_free(&lists);

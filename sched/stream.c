@@ -93,12 +93,12 @@ void weir__stream_free(struct weir_obj *o)
 
 static uint32_t clamp_priority(int priority)
 {
-	return priority < WEIR_PRIORITY_HIGHEST ? WEIR_PRIORITY_HIGHEST
-	     : priority > WEIR_PRIORITY_LOWEST  ? WEIR_PRIORITY_LOWEST : (uint32_t)priority;
+	return priority < WEIR_PRIORITY_HIGHEST  ? WEIR_PRIORITY_HIGHEST
+	       : priority > WEIR_PRIORITY_LOWEST ? WEIR_PRIORITY_LOWEST
+	                                         : (uint32_t)priority;
 }
 
-WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags,
-                                weir_stream_t **out)
+WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags, weir_stream_t **out)
 {
 	if (!out)
 		return WEIR_EINVAL;
@@ -356,8 +356,8 @@ static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, ui
 	return WEIR_OK;
 }
 
-WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
-                         size_t args_size, uint32_t nblocks, uint32_t flags)
+WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args, size_t args_size,
+                         uint32_t nblocks, uint32_t flags)
 {
 	struct weir_task *t;
 	int rc = kernel_task(fn, args, args_size, nblocks, &t);
@@ -404,7 +404,8 @@ static struct weir_task *stream_pop_head(struct weir_stream *st)
 	struct weir_task *t = st->head;
 	WEIR_ASSERT(t != NULL, "stream.c inv 2: the owner retires only tasks it took");
 	st->head = t->next;
-	WEIR_ASSERT(st->head != NULL || st->tail == t, "stream.c: the FIFO's tail is its last task");
+	WEIR_ASSERT(st->head != NULL || st->tail == t,
+	            "stream.c: the FIFO's tail is its last task");
 	if (!st->head)
 		st->tail = NULL;
 	t->next = NULL;
@@ -417,8 +418,8 @@ void weir__stream_retire_head(struct weir_stream *st, uint64_t fail, bool discar
 	weir__stream_retire(st, stream_pop_head(st), fail, discarded, batch);
 }
 
-void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail,
-                         bool discarded, struct weir_task_batch *batch)
+void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t fail, bool discarded,
+                         struct weir_task_batch *batch)
 {
 	weir__task_batch_add(batch, t);
 	/* Statistics are relaxed: only the owner writes them. */
@@ -598,18 +599,24 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				 * producer's acquire (ST-R1) and with ST-A3 in teardown. */
 				if (weir_cas_release(&st->top, &exp, (uintptr_t)WEIR_ST_IDLE))
 					return;
-				WEIR_ASSERT(WEIR_ST_STATE(exp) == WEIR_ST_RUNNING && WEIR_ST_PTR(exp),
-				            "stream.c inv 1/3: the CAS to IDLE fails only on a push, which keeps RUNNING");
+				WEIR_ASSERT(WEIR_ST_STATE(exp) == WEIR_ST_RUNNING &&
+				                    WEIR_ST_PTR(exp),
+				            "stream.c inv 1/3: the CAS to IDLE fails only on a "
+				            "push, which keeps RUNNING");
 				continue;
 			}
 			st->head = weir__tasks_reverse(list, &st->tail, &last_batch);
-			WEIR_ASSERT(st->head && st->tail && st->tail->next == NULL && last_batch >= 1,
+			WEIR_ASSERT(st->head && st->tail && st->tail->next == NULL &&
+			                    last_batch >= 1,
 			            "stream.c inv 2: the reversed inbox is a non-empty FIFO");
 			/* With the FIFO empty before the exchange, every task not in
 			 * the inbox has been retired (host tasks are retired before
 			 * their stream is unparked), so the batch is all in flight. */
-			WEIR_ASSERT(weir_load_relaxed(&st->submitted) - weir_load_relaxed(&st->retired) >= last_batch,
-			            "stream.c inv 5: the reversal keeps every accepted task (submitted - retired >= batch)");
+			WEIR_ASSERT(weir_load_relaxed(&st->submitted) -
+			                            weir_load_relaxed(&st->retired) >=
+			                    last_batch,
+			            "stream.c inv 5: the reversal keeps every accepted task "
+			            "(submitted - retired >= batch)");
 		}
 		if (n >= quantum) {
 			/* Fairness: let the device's other streams run. */
@@ -648,9 +655,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__stream_retire_head(st, weir__fail_task(rc), false, &batch);
 			break;
 		}
-		case WEIR_TK_RECORD:
-			stream_retire_record(st, false, &batch);
-			break;
+		case WEIR_TK_RECORD: stream_retire_record(st, false, &batch); break;
 		case WEIR_TK_RESET:
 			weir__event_reset_flag(t->u.ev.ev);
 			weir__event_put(t->u.ev.ev);
@@ -702,7 +707,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			break;
 		}
 		default:
-			weir__stream_retire_head(st, weir__fail_runtime(WEIR_EINTERNAL), false, &batch);
+			weir__stream_retire_head(st, weir__fail_runtime(WEIR_EINTERNAL), false,
+			                         &batch);
 			break;
 		}
 	}
@@ -872,8 +878,7 @@ WEIR_API int weir_stream_priority(weir_stream_t *h, int *priority)
 	return WEIR_OK;
 }
 
-WEIR_API int weir_stream_user_update(weir_stream_t *h, uint64_t mask, uint64_t bits,
-                                     uint64_t *old)
+WEIR_API int weir_stream_user_update(weir_stream_t *h, uint64_t mask, uint64_t bits, uint64_t *old)
 {
 	struct weir_stream *st = weir__stream_get(h);
 	if (!st)

@@ -21,22 +21,27 @@
 #include "acl_compat/acl_internal.h"
 #include "base/alloc.h"
 
-struct weir_acl_ge_node { weir_session_t *s; struct weir_acl_ge_node *next; };   /* L */
+struct weir_acl_ge_node {
+	weir_session_t *s;
+	struct weir_acl_ge_node *next;
+}; /* L */
 
 static pthread_mutex_t weir_acl_ge_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool weir_acl_ge_inited;                 /* L */
-static uint64_t weir_acl_ge_gen;                /* L: generation of GE's aclInit reference */
-static struct weir_acl_ge_node *weir_acl_ge_sessions;    /* L */
+static bool weir_acl_ge_inited;                       /* L */
+static uint64_t weir_acl_ge_gen;                      /* L: generation of GE's aclInit reference */
+static struct weir_acl_ge_node *weir_acl_ge_sessions; /* L */
 
 int weir_ge_initialize(const weir_option_t *opts, size_t nopts)
 {
 	for (size_t i = 0; i < nopts; i++)
 		if (!opts || !opts[i].key || !*opts[i].key || !opts[i].value)
-			return weir__graph_err(WEIR_EINVAL, "GEInitializeV2: option %zu has an empty key (E10059)", i);
+			return weir__graph_err(
+			        WEIR_EINVAL, "GEInitializeV2: option %zu has an empty key (E10059)",
+			        i);
 	pthread_mutex_lock(&weir_acl_ge_lock);
 	if (weir_acl_ge_inited && weir_acl_ge_gen == weir__acl_generation()) {
 		pthread_mutex_unlock(&weir_acl_ge_lock);
-		return WEIR_OK;   /* GE: idempotent */
+		return WEIR_OK; /* GE: idempotent */
 	}
 	/* Not initialized, or its runtime was finalized under it: (re)take an
 	 * aclInit reference. */
@@ -65,10 +70,15 @@ int weir_ge_session_check(const weir_session_t *s)
 	if (!s)
 		return weir__graph_err(WEIR_EINVAL, "GeSession: the session could not be created");
 	if (!weir_ge_initialized())
-		return weir__graph_err(WEIR_EFINALIZED, "GeSession: GE is not initialized (GEInitializeV2, or its ACL runtime was finalized) (E10062)");
+		return weir__graph_err(WEIR_EFINALIZED,
+		                       "GeSession: GE is not initialized (GEInitializeV2, or its "
+		                       "ACL runtime was finalized) (E10062)");
 	if (weir__session_cookie(s) != weir__acl_generation())
-		return weir__graph_err(WEIR_EFINALIZED, "GeSession %llu: the ACL runtime it was created on was finalized (aclFinalize); GE is not initialized for it (E10062)",
-		                       (unsigned long long)weir_session_id(s));
+		return weir__graph_err(
+		        WEIR_EFINALIZED,
+		        "GeSession %llu: the ACL runtime it was created on was finalized "
+		        "(aclFinalize); GE is not initialized for it (E10062)",
+		        (unsigned long long)weir_session_id(s));
 	return WEIR_OK;
 }
 
@@ -96,8 +106,11 @@ int weir_ge_session_create(const weir_option_t *opts, size_t nopts, weir_session
 	if (!n)
 		return weir__graph_err(WEIR_ENOMEM, "GeSession: out of memory");
 	pthread_mutex_lock(&weir_acl_ge_lock);
-	int rc = weir_acl_ge_inited ? weir__acl_session_create(weir_acl_ge_gen, opts, nopts, out, "GeSession")
-	                   : weir__graph_err(WEIR_EFINALIZED, "GeSession: GE is not initialized (GEInitializeV2) (E10062)");
+	int rc = weir_acl_ge_inited
+	                 ? weir__acl_session_create(weir_acl_ge_gen, opts, nopts, out, "GeSession")
+	                 : weir__graph_err(
+	                           WEIR_EFINALIZED,
+	                           "GeSession: GE is not initialized (GEInitializeV2) (E10062)");
 	if (rc) {
 		pthread_mutex_unlock(&weir_acl_ge_lock);
 		weir__free(n);

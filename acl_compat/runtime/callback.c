@@ -30,14 +30,14 @@
 #include <string.h>
 
 struct weir_acl_rep {
-	uint64_t tid;                 /* L */
-	weir_reporter_t *rep;         /* L */
-	uint32_t users;               /* L: threads inside aclrtProcessReport */
-	bool finalized;               /* L: unlinked by aclFinalize; the last user frees it */
-	uint32_t nstreams;            /* L */
-	uint32_t cap;                 /* L */
-	weir_stream_t **streams;      /* L: subscribed streams */
-	struct weir_acl_rep *next;    /* L */
+	uint64_t tid;              /* L */
+	weir_reporter_t *rep;      /* L */
+	uint32_t users;            /* L: threads inside aclrtProcessReport */
+	bool finalized;            /* L: unlinked by aclFinalize; the last user frees it */
+	uint32_t nstreams;         /* L */
+	uint32_t cap;              /* L */
+	weir_stream_t **streams;   /* L: subscribed streams */
+	struct weir_acl_rep *next; /* L */
 };
 
 static struct weir_acl_rep *weir_acl_reps; /* L */
@@ -85,7 +85,7 @@ void weir__acl_reports_teardown(void)
 		r->rep = NULL;
 		r->nstreams = 0;
 		if (r->users)
-			r->finalized = true;   /* the last user frees it */
+			r->finalized = true; /* the last user frees it */
 		else
 			weir_acl_rep_free(r);
 #endif
@@ -146,11 +146,13 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
 		weir__acl_unlock();
 		if (st == WEIR_ESUBSCRIBED)
 			return weir__acl_fail(ACL_ERROR_RT_STREAM_SUBSCRIBE, api,
-			                      "stream %p already has a subscribed report thread", stream);
+			                      "stream %p already has a subscribed report thread",
+			                      stream);
 		if (st == WEIR_EFOREIGN)
-			return weir__acl_fail(ACL_ERROR_RT_STREAM_SUBSCRIBE, api,
-			                      "thread %llu already serves streams of another device",
-			                      (unsigned long long)threadId);
+			return weir__acl_fail(
+			        ACL_ERROR_RT_STREAM_SUBSCRIBE, api,
+			        "thread %llu already serves streams of another device",
+			        (unsigned long long)threadId);
 		return weir__acl_fail_weir(st, api, "subscribing the stream");
 	}
 	r->streams[r->nstreams++] = s;
@@ -168,8 +170,9 @@ ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStre
 	weir_stream_t *s;
 	if (stream) {
 		if (!weir__acl_runtime())
-			return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
-			                      "aclInit has not been called (weir has no runtime yet)");
+			return weir__acl_fail(
+			        ACL_ERROR_UNINITIALIZE, api,
+			        "aclInit has not been called (weir has no runtime yet)");
 		s = (weir_stream_t *)stream; /* validated by weir below */
 	} else {
 		WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
@@ -217,7 +220,7 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 		                      "aclInit has not been called (weir has no runtime yet)");
 	uint64_t tid = (uint64_t)pthread_self();
 	weir__acl_lock();
-	if (!weir__acl_runtime()) {   /* aclFinalize came in between */
+	if (!weir__acl_runtime()) { /* aclFinalize came in between */
 		weir__acl_unlock();
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api, "aclFinalize was called");
 	}
@@ -226,7 +229,8 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 		weir__acl_unlock();
 		return weir__acl_fail(ACL_ERROR_RT_THREAD_SUBSCRIBE, api,
 		                      "the calling thread (%llu) is not subscribed to any stream "
-		                      "(aclrtSubscribeReport)", (unsigned long long)tid);
+		                      "(aclrtSubscribeReport)",
+		                      (unsigned long long)tid);
 	}
 	r->users++;
 	weir_reporter_t *rep = r->rep;
@@ -239,15 +243,16 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 	r->users--;
 	bool finalized = r->finalized;
 	bool dead = r->nstreams == 0 && r->users == 0;
-	if (dead && !finalized)   /* a finalized record is unlinked already */
+	if (dead && !finalized) /* a finalized record is unlinked already */
 		weir_acl_rep_unlink_locked(r);
 	weir__acl_unlock();
 	if (dead)
 		weir_acl_rep_free(r);
 
 	if (finalized)
-		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
-		                      "aclFinalize was called while this thread waited for a callback");
+		return weir__acl_fail(
+		        ACL_ERROR_UNINITIALIZE, api,
+		        "aclFinalize was called while this thread waited for a callback");
 
 	if (st == WEIR_ETIMEDOUT)
 		return weir__acl_fail(ACL_ERROR_RT_REPORT_TIMEOUT, api,
@@ -258,7 +263,8 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userData,
-                                                 aclrtCallbackBlockType blockType, aclrtStream stream)
+                                                 aclrtCallbackBlockType blockType,
+                                                 aclrtStream stream)
 {
 	static const char api[] = "aclrtLaunchCallback";
 	weir_stream_t *s;
@@ -277,7 +283,8 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userDat
 	if (st == WEIR_ENOSUB)
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_NO_CB_REG, api,
 		                      "stream %p has no subscribed report thread "
-		                      "(call aclrtSubscribeReport first)", stream);
+		                      "(call aclrtSubscribeReport first)",
+		                      stream);
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(st, s, api, "queueing the callback");
 	return ACL_SUCCESS;
@@ -298,7 +305,8 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
 	if (st == WEIR_ESUBSCRIBED)
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_SUBSCRIBE, api,
 		                      "stream %p is subscribed for aclrtLaunchCallback; the two "
-		                      "callback models cannot be mixed on one stream", stream);
+		                      "callback models cannot be mixed on one stream",
+		                      stream);
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(st, s, api, "queueing the host function");
 	return ACL_SUCCESS;

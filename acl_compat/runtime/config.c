@@ -25,7 +25,8 @@ enum jtype { J_ERR = -1, J_OBJECT, J_ARRAY, J_STRING, J_NUMBER, J_TRUE, J_FALSE,
 
 static const char *const weir_acl_jtype_name[] = {
 	[J_OBJECT] = "an object", [J_ARRAY] = "an array", [J_STRING] = "a string",
-	[J_NUMBER] = "a number", [J_TRUE] = "true", [J_FALSE] = "false", [J_NULL] = "null",
+	[J_NUMBER] = "a number",  [J_TRUE] = "true",      [J_FALSE] = "false",
+	[J_NULL] = "null",
 };
 
 /* Which keys mean something inside an object. */
@@ -33,16 +34,26 @@ enum jctx { CTX_NONE, CTX_ROOT, CTX_WEIR, CTX_DEFDEV };
 
 /* The keys weir reads. The weir.* numbers come first, in weir_acl_config order. */
 enum jkey {
-	K_DEVICES, K_WORKERS, K_RING, K_SPIN, K_QUANTUM, K_MEM, K_CPUS,
-	K_DEFAULT_DEVICE, K_WEIR, K_DEFDEV, K_ERR_MSG_MODE, K_NONE,
+	K_DEVICES,
+	K_WORKERS,
+	K_RING,
+	K_SPIN,
+	K_QUANTUM,
+	K_MEM,
+	K_CPUS,
+	K_DEFAULT_DEVICE,
+	K_WEIR,
+	K_DEFDEV,
+	K_ERR_MSG_MODE,
+	K_NONE,
 };
 
 static const struct {
 	enum jctx ctx;
-	const char *name;    /* the key */
-	const char *path;    /* how messages name it */
-	uint64_t max;        /* numbers: the largest value */
-	uint32_t bit;        /* WEIR_ACL_CFG_* */
+	const char *name; /* the key */
+	const char *path; /* how messages name it */
+	uint64_t max;     /* numbers: the largest value */
+	uint32_t bit;     /* WEIR_ACL_CFG_* */
 } jkeys[] = {
 	[K_DEVICES] = { CTX_WEIR, "devices", "weir.devices", WEIR_MAX_DEVICES,
 	                WEIR_ACL_CFG_DEVICES },
@@ -68,8 +79,8 @@ struct weir_acl_jreader {
 	struct weir_acl_config *out;
 	char *msg;
 	size_t msgsz;
-	bool syntax_err;    /* the reader stopped */
-	bool cfg_err;       /* a configuration error is in msg */
+	bool syntax_err; /* the reader stopped */
+	bool cfg_err;    /* a configuration error is in msg */
 	/* The last scalar: a decoded string or a number's text. vlen counts every
 	 * byte, also those past the buffer (then the value is over-long). */
 	size_t vlen;
@@ -77,7 +88,7 @@ struct weir_acl_jreader {
 };
 
 static void weir_acl_set_msg(struct weir_acl_jreader *j, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 static void weir_acl_set_msg(struct weir_acl_jreader *j, const char *fmt, ...)
 {
 	if (!j->msg || !j->msgsz)
@@ -93,19 +104,22 @@ static enum jtype weir_acl_syntax(struct weir_acl_jreader *j, const char *what)
 {
 	if (!j->syntax_err) {
 		j->syntax_err = true;
-		weir_acl_set_msg(j, "not valid JSON (near byte %zu: %s)", (size_t)(j->p - j->start), what);
+		weir_acl_set_msg(j, "not valid JSON (near byte %zu: %s)", (size_t)(j->p - j->start),
+		                 what);
 	}
 	return J_ERR;
 }
 
 static void weir_acl_ws(struct weir_acl_jreader *j)
 {
-	while (j->p < j->end &&
-	       (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
 		j->p++;
 }
 
-static int weir_acl_peek(const struct weir_acl_jreader *j) { return j->p < j->end ? *j->p : -1; }
+static int weir_acl_peek(const struct weir_acl_jreader *j)
+{
+	return j->p < j->end ? *j->p : -1;
+}
 
 /* Append one byte to the current scalar (counting past the buffer). */
 static void weir_acl_val_put(struct weir_acl_jreader *j, unsigned char c)
@@ -231,7 +245,9 @@ static enum jtype weir_acl_string(struct weir_acl_jreader *j)
 			return weir_acl_syntax(j, "unterminated string");
 		unsigned char e = *j->p++;
 		switch (e) {
-		case '"': case '\\': case '/': weir_acl_val_put(j, e); break;
+		case '"':
+		case '\\':
+		case '/': weir_acl_val_put(j, e); break;
 		case 'b': weir_acl_val_put(j, '\b'); break;
 		case 'f': weir_acl_val_put(j, '\f'); break;
 		case 'n': weir_acl_val_put(j, '\n'); break;
@@ -258,9 +274,7 @@ static enum jtype weir_acl_string(struct weir_acl_jreader *j)
 			}
 			break;
 		}
-		default:
-			j->p--;
-			return weir_acl_syntax(j, "unknown escape");
+		default: j->p--; return weir_acl_syntax(j, "unknown escape");
 		}
 	}
 	j->val[j->vlen < WEIR_ACL_CFG_VALUE_MAX ? j->vlen : WEIR_ACL_CFG_VALUE_MAX] = '\0';
@@ -336,7 +350,7 @@ static void weir_acl_shown(const struct weir_acl_jreader *j, char out[72])
 
 /* A configuration error naming the key; the first one is kept. */
 static void weir_acl_cfg_error(struct weir_acl_jreader *j, enum jkey k, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 static void weir_acl_cfg_error(struct weir_acl_jreader *j, enum jkey k, const char *fmt, ...)
 {
 	if (j->cfg_err || j->syntax_err)
@@ -386,13 +400,13 @@ static void weir_acl_key_value(struct weir_acl_jreader *j, enum jkey k, enum jty
 #ifndef WEIR_BUSTED_JSON_TRUNCATE
 	if (t != J_STRING && t != J_NUMBER) {
 		weir_acl_cfg_error(j, k, "%s is not %s", weir_acl_jtype_name[t],
-		          k == K_CPUS ? "a string (a CPU list)"
-		                      : "an unsigned number (or a string holding one)");
+		                   k == K_CPUS ? "a string (a CPU list)"
+		                               : "an unsigned number (or a string holding one)");
 		return;
 	}
 	if (j->vlen > WEIR_ACL_CFG_VALUE_MAX) {
-		weir_acl_cfg_error(j, k, "the value is longer than %u bytes (%zu)", WEIR_ACL_CFG_VALUE_MAX,
-		          j->vlen);
+		weir_acl_cfg_error(j, k, "the value is longer than %u bytes (%zu)",
+		                   WEIR_ACL_CFG_VALUE_MAX, j->vlen);
 		return;
 	}
 #else
@@ -418,21 +432,25 @@ static void weir_acl_key_value(struct weir_acl_jreader *j, enum jkey k, enum jty
 		weir_acl_shown(j, v);
 		if (k == K_DEFAULT_DEVICE)
 			weir_acl_cfg_error(j, k, "\"%s\" is not a device id (0 to %llu)", v,
-			          (unsigned long long)jkeys[k].max);
+			                   (unsigned long long)jkeys[k].max);
 		else if (k == K_ERR_MSG_MODE)
 			weir_acl_cfg_error(j, k, "\"%s\" is not 0 or 1", v);
 		else if (k == K_MEM && weir_acl_as_u64(j, UINT64_MAX, &x))
-			weir_acl_cfg_error(j, k, "%llu bytes per device cannot be reserved (at most %llu)",
-			          (unsigned long long)x, (unsigned long long)jkeys[k].max);
+			weir_acl_cfg_error(
+			        j, k, "%llu bytes per device cannot be reserved (at most %llu)",
+			        (unsigned long long)x, (unsigned long long)jkeys[k].max);
 		else
-			weir_acl_cfg_error(j, k, "\"%s\" is not a valid unsigned number (at most %llu)", v,
-			          (unsigned long long)jkeys[k].max);
+			weir_acl_cfg_error(j, k,
+			                   "\"%s\" is not a valid unsigned number (at most %llu)",
+			                   v, (unsigned long long)jkeys[k].max);
 		return;
 	}
 	if (k == K_MEM && x != 0 && x < WEIR_ACL_CFG_MEM_CAPACITY_MIN) {
-		weir_acl_cfg_error(j, k, "%llu bytes per device is below the smallest capacity, %llu "
-		          "(0 means the default)", (unsigned long long)x,
-		          (unsigned long long)WEIR_ACL_CFG_MEM_CAPACITY_MIN);
+		weir_acl_cfg_error(j, k,
+		                   "%llu bytes per device is below the smallest capacity, %llu "
+		                   "(0 means the default)",
+		                   (unsigned long long)x,
+		                   (unsigned long long)WEIR_ACL_CFG_MEM_CAPACITY_MIN);
 		return;
 	}
 	c->set |= jkeys[k].bit;
@@ -483,7 +501,9 @@ static enum jtype weir_acl_object(struct weir_acl_jreader *j, unsigned depth, en
 			return weir_acl_syntax(j, "expected ':'");
 		j->p++;
 		enum jtype t = weir_acl_value(j, depth + 1,
-		                     k == K_WEIR ? CTX_WEIR : k == K_DEFDEV ? CTX_DEFDEV : CTX_NONE);
+		                              k == K_WEIR     ? CTX_WEIR
+		                              : k == K_DEFDEV ? CTX_DEFDEV
+		                                              : CTX_NONE);
 		if (t == J_ERR)
 			return J_ERR;
 		if (k != K_NONE)
@@ -553,8 +573,8 @@ void weir__acl_config_init(struct weir_acl_config *c)
 	c->default_device = -1;
 }
 
-int weir__acl_config_parse(const char *buf, size_t len, struct weir_acl_config *out,
-                           char *msg, size_t msgsz)
+int weir__acl_config_parse(const char *buf, size_t len, struct weir_acl_config *out, char *msg,
+                           size_t msgsz)
 {
 	static const unsigned char none[1];
 	struct weir_acl_jreader j;

@@ -46,29 +46,29 @@
 
 /* Bits of weir_acl_config.set: which keys the document gave. */
 enum {
-	WEIR_ACL_CFG_DEVICES        = 1u << 0,
-	WEIR_ACL_CFG_WORKERS        = 1u << 1,
-	WEIR_ACL_CFG_RING_CAPACITY  = 1u << 2,
-	WEIR_ACL_CFG_SPIN_NS        = 1u << 3,
-	WEIR_ACL_CFG_QUANTUM        = 1u << 4,
-	WEIR_ACL_CFG_MEM_CAPACITY   = 1u << 5,
-	WEIR_ACL_CFG_CPUS           = 1u << 6,
+	WEIR_ACL_CFG_DEVICES = 1u << 0,
+	WEIR_ACL_CFG_WORKERS = 1u << 1,
+	WEIR_ACL_CFG_RING_CAPACITY = 1u << 2,
+	WEIR_ACL_CFG_SPIN_NS = 1u << 3,
+	WEIR_ACL_CFG_QUANTUM = 1u << 4,
+	WEIR_ACL_CFG_MEM_CAPACITY = 1u << 5,
+	WEIR_ACL_CFG_CPUS = 1u << 6,
 	WEIR_ACL_CFG_DEFAULT_DEVICE = 1u << 7,
-	WEIR_ACL_CFG_ERR_MSG_MODE   = 1u << 8,
+	WEIR_ACL_CFG_ERR_MSG_MODE = 1u << 8,
 };
 
 /* What one document configures. Plain data: no pointers, nothing to free. */
 struct weir_acl_config {
-	uint32_t set;                  /* WEIR_ACL_CFG_* bits */
-	uint32_t devices;              /* weir.devices, <= WEIR_MAX_DEVICES */
-	uint32_t workers_per_device;   /* weir.workers_per_device, <= 1024 */
-	uint32_t ring_capacity;        /* weir.ring_capacity */
-	uint32_t spin_ns;              /* weir.spin_ns */
-	uint32_t quantum;              /* weir.quantum */
-	uint64_t mem_capacity;         /* weir.mem_capacity: 0, or MIN..MAX above */
+	uint32_t set;                          /* WEIR_ACL_CFG_* bits */
+	uint32_t devices;                      /* weir.devices, <= WEIR_MAX_DEVICES */
+	uint32_t workers_per_device;           /* weir.workers_per_device, <= 1024 */
+	uint32_t ring_capacity;                /* weir.ring_capacity */
+	uint32_t spin_ns;                      /* weir.spin_ns */
+	uint32_t quantum;                      /* weir.quantum */
+	uint64_t mem_capacity;                 /* weir.mem_capacity: 0, or MIN..MAX above */
 	char cpus[WEIR_ACL_CFG_VALUE_MAX + 1]; /* weir.cpus, no NUL inside */
-	int32_t default_device;        /* defaultDevice.default_device; -1: none */
-	bool err_msg_process;          /* err_msg_mode 1 */
+	int32_t default_device;                /* defaultDevice.default_device; -1: none */
+	bool err_msg_process;                  /* err_msg_mode 1 */
 };
 
 /* An empty configuration: nothing set, default_device -1. */
@@ -85,8 +85,8 @@ void weir__acl_config_init(struct weir_acl_config *c);
  * a string holding one)" or "not valid JSON (near byte 17: expected ',' or
  * '}')". Never fails otherwise; allocates nothing; thread-safe (no shared
  * state). */
-int weir__acl_config_parse(const char *buf, size_t len, struct weir_acl_config *out,
-                           char *msg, size_t msgsz);
+int weir__acl_config_parse(const char *buf, size_t len, struct weir_acl_config *out, char *msg,
+                           size_t msgsz);
 
 /* Copy every key c sets into *cfg. cfg->cpus then points into c->cpus: the
  * caller copies it if *cfg outlives *c. */

@@ -23,7 +23,7 @@
 #include <inttypes.h>
 
 /* Per-thread state. */
-static _Thread_local aclrtContext weir_acl_cur;  /* a handle, looked up on every use */
+static _Thread_local aclrtContext weir_acl_cur; /* a handle, looked up on every use */
 
 static void weir_acl_set_current(struct weir_acl_ctx *c)
 {
@@ -51,7 +51,8 @@ aclError weir__acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
 {
 	struct weir_acl_ctx *c = weir__calloc(1, sizeof *c);
 	if (!c)
-		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory (context)");
+		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
+		                      "out of memory (context)");
 	int st = weir_group_create(rt, dev, &c->group);
 	if (st != WEIR_OK) {
 		weir__free(c);
@@ -134,7 +135,8 @@ aclError weir__acl_current_context(weir__acl_ctx_info_t *info)
 	}
 	if (!weir_acl_ctx_lookup(weir_acl_cur, info)) {
 		weir_acl_set_current(NULL);
-		weir__acl_set_reason("this thread's current context was destroyed or its device reset");
+		weir__acl_set_reason(
+		        "this thread's current context was destroyed or its device reset");
 		return ACL_ERROR_RT_CONTEXT_NULL;
 	}
 	return ACL_SUCCESS;
@@ -156,7 +158,8 @@ aclError weir__acl_current_device(int32_t *dev)
 ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t deviceId)
 {
 	if (!context)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtCreateContext", "context is NULL");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtCreateContext",
+		                      "context is NULL");
 	weir_runtime_t *rt = weir__acl_runtime();
 	aclError rc = weir__acl_device_check(rt, deviceId, "aclrtCreateContext");
 	if (rc != ACL_SUCCESS)
@@ -180,13 +183,14 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
 	if (!weir_acl_ctx_lookup(context, &info))
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "context %p is not a live context (destroyed or never created)",
-		                      context);
+		return weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "context %p is not a live context (destroyed or never created)", context);
 	if (info.is_default)
 		return weir__acl_fail(ACL_ERROR_RT_CONTEXT_NULL, api,
 		                      "context %p is device %u's default context; "
-		                      "release it with aclrtResetDevice", context, (unsigned)info.device);
+		                      "release it with aclrtResetDevice",
+		                      context, (unsigned)info.device);
 	/* Safe: the lookup found it, and only a caller that wins the removal
 	 * (invariant 4) schedules its free. */
 	weir__rcu_read_lock();
@@ -218,9 +222,9 @@ ACL_FUNC_VISIBILITY aclError aclrtSetCurrentContext(aclrtContext context)
 		                      "aclInit has not been called (weir has no runtime yet)");
 	weir__acl_ctx_info_t info;
 	if (!weir_acl_ctx_lookup(context, &info))
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "context %p is not a live context (destroyed or never created)",
-		                      context);
+		return weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "context %p is not a live context (destroyed or never created)", context);
 	weir_acl_cur = info.handle;
 	return ACL_SUCCESS;
 }
@@ -279,13 +283,15 @@ static aclError weir_acl_resolve(aclrtStream s, weir_stream_t **out, bool check_
 	struct weir_stream *st = weir__stream_find((weir_stream_t *)s, &g);
 	if (!st) {
 		weir__rcu_read_unlock();
-		weir__acl_set_reason("stream %p is not a live stream (destroyed or never created)", s);
+		weir__acl_set_reason("stream %p is not a live stream (destroyed or never created)",
+		                     s);
 		return ACL_ERROR_RT_INVALID_HANDLE;
 	}
 	if (check_ctx && g != info.group) {
 		weir__rcu_read_unlock();
 		weir__acl_set_reason("stream %p belongs to another context than this thread's "
-		                     "current one (device %u)", s, (unsigned)info.device);
+		                     "current one (device %u)",
+		                     s, (unsigned)info.device);
 		return ACL_ERROR_RT_STREAM_CONTEXT;
 	}
 	*out = (weir_stream_t *)s;

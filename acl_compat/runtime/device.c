@@ -12,8 +12,8 @@
 #include "base/atomic.h"
 
 struct weir_acl_dev {
-	uint64_t refs;                /* L: aclrtSetDevice count */
-	struct weir_acl_ctx *dctx;    /* L: the default context while refs > 0 */
+	uint64_t refs;             /* L: aclrtSetDevice count */
+	struct weir_acl_ctx *dctx; /* L: the default context while refs > 0 */
 };
 
 static struct weir_acl_dev weir_acl_devs[WEIR_MAX_DEVICES]; /* L */
@@ -84,7 +84,8 @@ static aclError weir_acl_reset_device(int32_t id, bool force, const char *api)
 	if (d->refs == 0) {
 		weir__acl_unlock();
 		return weir__acl_fail(ACL_ERROR_RT_CONTEXT_RELEASE_ERROR, api,
-		                      "device %d is not set (never set, or already reset)", (int)id);
+		                      "device %d is not set (never set, or already reset)",
+		                      (int)id);
 	}
 	d->refs = force ? 0 : d->refs - 1;
 	struct weir_acl_ctx *dead = NULL;
@@ -164,7 +165,8 @@ void weir__acl_device_fallback_current(void)
 ACL_FUNC_VISIBILITY aclError aclrtGetDevice(int32_t *deviceId)
 {
 	if (!deviceId)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDevice", "deviceId is NULL");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDevice",
+		                      "deviceId is NULL");
 	WEIR__ACL_TRY("aclrtGetDevice", weir__acl_current_device(deviceId));
 	return ACL_SUCCESS;
 }
@@ -172,7 +174,8 @@ ACL_FUNC_VISIBILITY aclError aclrtGetDevice(int32_t *deviceId)
 ACL_FUNC_VISIBILITY aclError aclrtGetDeviceCount(uint32_t *count)
 {
 	if (!count)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDeviceCount", "count is NULL");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetDeviceCount",
+		                      "count is NULL");
 	weir_runtime_t *rt = weir__acl_runtime();
 	if (!rt)
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, "aclrtGetDeviceCount",
@@ -203,4 +206,3 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDeviceWithTimeout(int32_t timeout)
 	WEIR__ACL_TRY("aclrtSynchronizeDeviceWithTimeout", weir__acl_timeout_ns(timeout, &ns));
 	return weir_acl_sync_device(ns, "aclrtSynchronizeDeviceWithTimeout");
 }
-

@@ -25,8 +25,8 @@
 
 /* RT_EVENT_DDSYNC | RT_EVENT_TIME_LINE | RT_EVENT_STREAM_MARK */
 #define WEIR_ACL_EVENT_DEFAULT_FLAGS 0x0Eu
-#define WEIR_ACL_EVENT_KNOWN_FLAGS                                                     \
-	(ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |     \
+#define WEIR_ACL_EVENT_KNOWN_FLAGS                                                  \
+	(ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE | \
 	 ACL_EVENT_DEVICE_USE_ONLY | ACL_EVENT_EXTERNAL | ACL_EVENT_IPC | 0x04u)
 
 /* A: relaxed - a setting; no data is published through it. */
@@ -47,7 +47,8 @@ aclError weir__acl_event_get(aclrtEvent e, struct weir_acl_event *copy)
 	}
 	weir__rcu_read_unlock();
 	if (!found) {
-		weir__acl_set_reason("event %p is not a live event (destroyed or never created)", e);
+		weir__acl_set_reason("event %p is not a live event (destroyed or never created)",
+		                     e);
 		return ACL_ERROR_RT_INVALID_HANDLE;
 	}
 	return ACL_SUCCESS;
@@ -78,9 +79,11 @@ static aclError weir_acl_event_create(aclrtEvent *event, uint32_t flag, uint32_t
 		                      (unsigned)flag);
 	if ((flag & (ACL_EVENT_IPC | ACL_EVENT_EXTERNAL)) &&
 	    (flag & ~(ACL_EVENT_IPC | ACL_EVENT_EXTERNAL)) != 0)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "ACL_EVENT_IPC and ACL_EVENT_EXTERNAL cannot be combined with "
-		                      "other flags (flag 0x%x)", (unsigned)flag);
+		return weir__acl_fail(
+		        ACL_ERROR_INVALID_PARAM, api,
+		        "ACL_EVENT_IPC and ACL_EVENT_EXTERNAL cannot be combined with "
+		        "other flags (flag 0x%x)",
+		        (unsigned)flag);
 	if ((flag & ACL_EVENT_IPC) && (flag & ACL_EVENT_EXTERNAL))
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "ACL_EVENT_IPC and ACL_EVENT_EXTERNAL are exclusive");
@@ -140,7 +143,8 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 	weir__rcu_read_unlock();
 	if (!won)
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
-		                      "event %p is not a live event (destroyed or never created)", event);
+		                      "event %p is not a live event (destroyed or never created)",
+		                      event);
 	struct weir_acl_event *w = (struct weir_acl_event *)o;
 	/* Never blocks: queued records keep the weir event alive; waits on a
 	 * legacy event whose flag is still clear fail with 107017 (the weir
@@ -186,7 +190,8 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 	if (ev.model == WEIR_ACL_EV_EX)
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
 		                      "event %p was created by aclrtCreateEventExWithFlag; "
-		                      "Ex events cannot be reset (record again instead)", event);
+		                      "Ex events cannot be reset (record again instead)",
+		                      event);
 	struct weir_stream *found;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
 	int st = found ? weir__event_reset_found(ev.ev, found) : WEIR_EAGAIN;
@@ -213,9 +218,11 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
 	if (ev.model == WEIR_ACL_EV_EX && !(ev.flags & ACL_EVENT_SYNC)) {
 		weir__rcu_read_unlock();
-		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "Ex event %p was created without ACL_EVENT_SYNC and cannot be "
-		                      "waited on", event);
+		return weir__acl_fail(
+		        ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		        "Ex event %p was created without ACL_EVENT_SYNC and cannot be "
+		        "waited on",
+		        event);
 	}
 	if (ev.model == WEIR_ACL_EV_LEGACY && !(ev.flags & ACL_EVENT_SYNC)) {
 		bool recorded = false;
@@ -225,10 +232,12 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api, "reading the event's state");
 		if (!recorded)
-			return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-			                      "event %p has never been recorded: call aclrtRecordEvent "
-			                      "first (only ACL_EVENT_SYNC events may be waited on "
-			                      "before their record)", event);
+			return weir__acl_fail(
+			        ACL_ERROR_RT_PARAM_INVALID, api,
+			        "event %p has never been recorded: call aclrtRecordEvent "
+			        "first (only ACL_EVENT_SYNC events may be waited on "
+			        "before their record)",
+			        event);
 	}
 	int st = found ? weir__stream_wait_event_found(found, ev.ev) : WEIR_EAGAIN;
 	weir__rcu_read_unlock();
@@ -276,12 +285,14 @@ static aclError weir_acl_event_done(aclrtEvent event, const void *status, const 
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event,
+                                                   aclrtEventRecordedStatus *status)
 {
 	bool done = false;
 	aclError rc = weir_acl_event_done(event, status, NULL, &done, "aclrtQueryEventStatus");
 	if (rc == ACL_SUCCESS)
-		*status = done ? ACL_EVENT_RECORDED_STATUS_COMPLETE : ACL_EVENT_RECORDED_STATUS_NOT_READY;
+		*status = done ? ACL_EVENT_RECORDED_STATUS_COMPLETE
+		               : ACL_EVENT_RECORDED_STATUS_NOT_READY;
 	return rc;
 }
 
@@ -296,7 +307,8 @@ ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus 
 	return rc;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status)
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event,
+                                                       aclrtEventWaitStatus *status)
 {
 	bool done = false;
 	/* A legacy wait completes once the flag is set: waits queued on the
@@ -334,12 +346,13 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, 
 }
 
 /* A completed record's timestamp, with ACL's codes. */
-static aclError weir_acl_event_stamp(const struct weir_acl_event *ev, aclrtEvent h,
-                                     uint64_t *ns, const char *api)
+static aclError weir_acl_event_stamp(const struct weir_acl_event *ev, aclrtEvent h, uint64_t *ns,
+                                     const char *api)
 {
 	if (ev->flags & (ACL_EVENT_IPC | ACL_EVENT_EXTERNAL))
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "event %p is an IPC/EXTERNAL event, which has no timestamp", h);
+		                      "event %p is an IPC/EXTERNAL event, which has no timestamp",
+		                      h);
 	if (!(ev->flags & ACL_EVENT_TIME_LINE))
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
 		                      "event %p was created without ACL_EVENT_TIME_LINE", h);
@@ -353,13 +366,15 @@ static aclError weir_acl_event_stamp(const struct weir_acl_event *ev, aclrtEvent
 	st = weir_event_timestamp(ev->ev, ns);
 	if (st == WEIR_ENOTREADY)
 		return weir__acl_fail(ACL_ERROR_RT_EVENT_NOT_COMPLETE, api,
-		                      "event %p's record has not completed yet (synchronize first)", h);
+		                      "event %p's record has not completed yet (synchronize first)",
+		                      h);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "reading the event's timestamp");
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent)
+ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent,
+                                                   aclrtEvent endEvent)
 {
 	static const char api[] = "aclrtEventElapsedTime";
 	struct weir_acl_event a = { 0 }, b = { 0 };

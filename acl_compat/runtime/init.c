@@ -51,20 +51,26 @@ static pthread_mutex_t weir_acl_mutex = PTHREAD_MUTEX_INITIALIZER;
 /* A: written under the lock by init/finalize, read lock-free by every call. */
 static weir_runtime_t *_Atomic weir_acl_rt;
 static weir_mem_t *_Atomic weir_acl_memp;
-static uint64_t weir_acl_refs;        /* L */
-static bool weir_acl_finalized;       /* L */
-static char *weir_acl_cpus;           /* L: our copy of the "cpus" string */
+static uint64_t weir_acl_refs;  /* L */
+static bool weir_acl_finalized; /* L */
+static char *weir_acl_cpus;     /* L: our copy of the "cpus" string */
 
 /* Generations and pins (P1-P4 above). */
-static _Atomic uint64_t weir_acl_gen;      /* A: published generation, 0 = none */
-static uint64_t weir_acl_gen_last;         /* L: the last generation given out */
-static _Atomic uint64_t weir_acl_pins;     /* A: pins held, all generations */
-static _Atomic bool weir_acl_draining;     /* A: a teardown waits for the pins */
+static _Atomic uint64_t weir_acl_gen;  /* A: published generation, 0 = none */
+static uint64_t weir_acl_gen_last;     /* L: the last generation given out */
+static _Atomic uint64_t weir_acl_pins; /* A: pins held, all generations */
+static _Atomic bool weir_acl_draining; /* A: a teardown waits for the pins */
 static pthread_mutex_t weir_acl_pin_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t weir_acl_pin_cv = PTHREAD_COND_INITIALIZER; /* pins reached 0 */
 
-void weir__acl_lock(void)   { pthread_mutex_lock(&weir_acl_mutex); }
-void weir__acl_unlock(void) { pthread_mutex_unlock(&weir_acl_mutex); }
+void weir__acl_lock(void)
+{
+	pthread_mutex_lock(&weir_acl_mutex);
+}
+void weir__acl_unlock(void)
+{
+	pthread_mutex_unlock(&weir_acl_mutex);
+}
 
 weir_runtime_t *weir__acl_runtime(void)
 {
@@ -149,7 +155,8 @@ static aclError weir_acl_read_config(const char *path, struct weir_acl_config *c
 	char *buf = weir__malloc(cap);
 	if (!buf) {
 		fclose(f);
-		return weir__acl_fail(ACL_ERROR_BAD_ALLOC, "aclInit", "out of memory reading \"%s\"", path);
+		return weir__acl_fail(ACL_ERROR_BAD_ALLOC, "aclInit",
+		                      "out of memory reading \"%s\"", path);
 	}
 	for (;;) {
 		size_t n = fread(buf + len, 1, cap - len, f);
@@ -176,7 +183,8 @@ static aclError weir_acl_read_config(const char *path, struct weir_acl_config *c
 	fclose(f);
 	if (rerr) {
 		weir__free(buf);
-		return weir__acl_fail(ACL_ERROR_INVALID_FILE, "aclInit", "cannot read config file \"%s\"", path);
+		return weir__acl_fail(ACL_ERROR_INVALID_FILE, "aclInit",
+		                      "cannot read config file \"%s\"", path);
 	}
 	char why[256];
 	aclError rc = weir__acl_config_parse(buf, len, c, why, sizeof why);
@@ -250,7 +258,8 @@ static aclError weir_acl_init(const char *configPath, uint64_t *gen)
 	if (st != WEIR_OK) {
 		weir__free(cpus);
 		weir__acl_unlock();
-		return weir__acl_fail(st == WEIR_ENOMEM ? ACL_ERROR_BAD_ALLOC : ACL_ERROR_INVALID_PARAM,
+		return weir__acl_fail(st == WEIR_ENOMEM ? ACL_ERROR_BAD_ALLOC
+		                                        : ACL_ERROR_INVALID_PARAM,
 		                      "aclInit", "cannot create the runtime (%u devices): %s",
 		                      (unsigned)cfg.devices, weir_strerror(st));
 	}
@@ -262,13 +271,18 @@ static aclError weir_acl_init(const char *configPath, uint64_t *gen)
 		weir__acl_unlock();
 		/* EINVAL: the capacity cannot be reserved for this many devices */
 		if (st == WEIR_EINVAL && (j.set & WEIR_ACL_CFG_MEM_CAPACITY))
-			return weir__acl_fail(ACL_ERROR_PARSE_FILE, "aclInit",
-			                      "config file \"%s\": weir.mem_capacity: %llu bytes per "
-			                      "device cannot be reserved for %u devices", configPath,
-			                      (unsigned long long)cfg.mem_capacity, (unsigned)cfg.devices);
-		return weir__acl_fail(st == WEIR_ENOMEM ? ACL_ERROR_BAD_ALLOC : ACL_ERROR_INVALID_PARAM,
-		                      "aclInit", "cannot create device memory (mem_capacity %llu%s, "
-		                      "%u devices): %s", (unsigned long long)cfg.mem_capacity,
+			return weir__acl_fail(
+			        ACL_ERROR_PARSE_FILE, "aclInit",
+			        "config file \"%s\": weir.mem_capacity: %llu bytes per "
+			        "device cannot be reserved for %u devices",
+			        configPath, (unsigned long long)cfg.mem_capacity,
+			        (unsigned)cfg.devices);
+		return weir__acl_fail(st == WEIR_ENOMEM ? ACL_ERROR_BAD_ALLOC
+		                                        : ACL_ERROR_INVALID_PARAM,
+		                      "aclInit",
+		                      "cannot create device memory (mem_capacity %llu%s, "
+		                      "%u devices): %s",
+		                      (unsigned long long)cfg.mem_capacity,
 		                      cfg.mem_capacity ? " bytes per device" : ": the default",
 		                      (unsigned)cfg.devices, weir_strerror(st));
 	}
@@ -313,7 +327,7 @@ static void weir_acl_teardown_locked(void)
 {
 	weir_runtime_t *rt = weir_load_relaxed(&weir_acl_rt); /* writer: lock held */
 	weir_mem_t *mem = weir_load_relaxed(&weir_acl_memp);
-	uint64_t gen = weir_load_relaxed(&weir_acl_gen);      /* writer: lock held */
+	uint64_t gen = weir_load_relaxed(&weir_acl_gen); /* writer: lock held */
 
 	/* Unpublish first: later calls see "not initialized", and no new pin
 	 * on this generation succeeds. */
@@ -346,7 +360,8 @@ ACL_FUNC_VISIBILITY aclError aclFinalize(void)
 	weir__acl_lock();
 	if (weir_acl_finalized) {
 		weir__acl_unlock();
-		return weir__acl_fail(ACL_ERROR_REPEAT_FINALIZE, "aclFinalize", "already finalized");
+		return weir__acl_fail(ACL_ERROR_REPEAT_FINALIZE, "aclFinalize",
+		                      "already finalized");
 	}
 	weir_acl_refs = 0;
 	if (weir_load_relaxed(&weir_acl_rt)) /* lock held: the writer's view */
@@ -410,8 +425,8 @@ ACL_FUNC_VISIBILITY aclError aclrtGetVersion(int32_t *majorVersion, int32_t *min
 
 static bool weir_acl_known_pkg(const char *name)
 {
-	static const char *const pkgs[] = { "runtime", "driver", "firmware", "compiler",
-	                                     "opp", "toolkit", "aoe", "cann" };
+	static const char *const pkgs[] = { "runtime", "driver",  "firmware", "compiler",
+		                            "opp",     "toolkit", "aoe",      "cann" };
 	for (size_t i = 0; i < sizeof pkgs / sizeof pkgs[0]; i++)
 		if (strcmp(name, pkgs[i]) == 0)
 			return true;
@@ -445,7 +460,8 @@ ACL_FUNC_VISIBILITY aclError aclsysGetVersionNum(char *pkgName, int32_t *version
 ACL_FUNC_VISIBILITY aclError aclrtGetRunMode(aclrtRunMode *runMode)
 {
 	if (!runMode)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetRunMode", "runMode is NULL");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtGetRunMode",
+		                      "runMode is NULL");
 	*runMode = ACL_HOST;
 	return ACL_SUCCESS;
 }

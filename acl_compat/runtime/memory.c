@@ -36,14 +36,11 @@ static int weir_acl_map_policy(uint32_t policy, size_t size, bool *huge1g)
 	*huge1g = false;
 	switch (policy & 0xFFu) {
 	case ACL_MEM_MALLOC_HUGE_FIRST:
-	case ACL_MEM_MALLOC_HUGE_FIRST_P2P:
-		return WEIR_MEM_HUGE_FIRST;
+	case ACL_MEM_MALLOC_HUGE_FIRST_P2P: return WEIR_MEM_HUGE_FIRST;
 	case ACL_MEM_MALLOC_HUGE_ONLY:
-	case ACL_MEM_MALLOC_HUGE_ONLY_P2P:
-		return WEIR_MEM_HUGE_ONLY;
+	case ACL_MEM_MALLOC_HUGE_ONLY_P2P: return WEIR_MEM_HUGE_ONLY;
 	case ACL_MEM_MALLOC_NORMAL_ONLY:
-	case ACL_MEM_MALLOC_NORMAL_ONLY_P2P:
-		return WEIR_MEM_NORMAL_ONLY;
+	case ACL_MEM_MALLOC_NORMAL_ONLY_P2P: return WEIR_MEM_NORMAL_ONLY;
 	case ACL_MEM_MALLOC_HUGE1G_ONLY:
 	case ACL_MEM_MALLOC_HUGE1G_ONLY_P2P:
 		*huge1g = true; /* served as 2 MiB huge pages, no padding */
@@ -55,7 +52,7 @@ static int weir_acl_map_policy(uint32_t policy, size_t size, bool *huge1g)
 }
 
 static aclError weir_acl_malloc_common(const char *api, void **devPtr, size_t size,
-                              aclrtMemMallocPolicy policy, bool pad)
+                                       aclrtMemMallocPolicy policy, bool pad)
 {
 	weir_mem_t *m;
 	aclError e = weir_acl_need_mem(api, &m);
@@ -147,13 +144,15 @@ ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!hostPtr)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtMallocHost", "hostPtr is NULL");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtMallocHost",
+		                      "hostPtr is NULL");
 	if (size == 0)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtMallocHost", "size is 0");
 	void *p = NULL;
 	int st = weir_mem_host_alloc(m, size, &p);
 	if (st == WEIR_EINVAL)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtMallocHost", "size %zu too large", size);
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtMallocHost",
+		                      "size %zu too large", size);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, "aclrtMallocHost", "pinned host allocation");
 	*hostPtr = p;
@@ -215,11 +214,11 @@ ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int
 static bool weir_acl_map_kind(aclrtMemcpyKind kind, int *wk)
 {
 	switch ((int)kind) {
-	case ACL_MEMCPY_HOST_TO_HOST:   *wk = WEIR_COPY_H2H; return true;
+	case ACL_MEMCPY_HOST_TO_HOST: *wk = WEIR_COPY_H2H; return true;
 	case ACL_MEMCPY_HOST_TO_DEVICE: *wk = WEIR_COPY_H2D; return true;
 	case ACL_MEMCPY_DEVICE_TO_HOST: *wk = WEIR_COPY_D2H; return true;
 	case ACL_MEMCPY_DEVICE_TO_DEVICE: *wk = WEIR_COPY_D2D; return true;
-	case ACL_MEMCPY_DEFAULT:        *wk = WEIR_COPY_DEFAULT; return true;
+	case ACL_MEMCPY_DEFAULT: *wk = WEIR_COPY_DEFAULT; return true;
 	case ACL_MEMCPY_HOST_TO_BUF_TO_DEVICE: *wk = WEIR_COPY_H2D; return true;
 	default: return false;
 	}
@@ -228,7 +227,7 @@ static bool weir_acl_map_kind(aclrtMemcpyKind kind, int *wk)
 /* The checks aclrtMemcpy and aclrtMemcpyAsync share, in ACL's order. A copy
  * of 0 bytes returns ACL_SUCCESS with *m left NULL: nothing to do. */
 static aclError weir_acl_copy_args(const char *api, void *dst, const void *src, size_t count,
-                          aclrtMemcpyKind kind, int *wk, weir_mem_t **m)
+                                   aclrtMemcpyKind kind, int *wk, weir_mem_t **m)
 {
 	if (!weir_acl_map_kind(kind, wk))
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid kind %d", (int)kind);
@@ -239,7 +238,8 @@ static aclError weir_acl_copy_args(const char *api, void *dst, const void *src, 
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!dst || !src)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", dst ? "src" : "dst");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      dst ? "src" : "dst");
 	*m = mm;
 	return ACL_SUCCESS;
 }
@@ -291,7 +291,8 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 	if (weir_acl_pageable(m, dst, src)) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
-			return weir__acl_fail_weir(st, api, "synchronous copy (pageable host memory)");
+			return weir__acl_fail_weir(st, api,
+			                           "synchronous copy (pageable host memory)");
 	}
 	return ACL_SUCCESS;
 }
@@ -299,8 +300,8 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 /* The checks aclrtMemcpy2d and aclrtMemcpy2dAsync share, in ACL's order. An
  * empty copy returns ACL_SUCCESS with *m left NULL: nothing to do. */
 static aclError weir_acl_check_2d(const char *api, void *dst, size_t dpitch, const void *src,
-                         size_t spitch, size_t width, size_t height, aclrtMemcpyKind kind,
-                         int *wk, weir_mem_t **m)
+                                  size_t spitch, size_t width, size_t height, aclrtMemcpyKind kind,
+                                  int *wk, weir_mem_t **m)
 {
 	if (width == 0 || height == 0)
 		return ACL_SUCCESS;
@@ -318,10 +319,12 @@ static aclError weir_acl_check_2d(const char *api, void *dst, size_t dpitch, con
 		                      (int)kind);
 	}
 	if (!dst || !src)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", dst ? "src" : "dst");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      dst ? "src" : "dst");
 	if (width > spitch || width > dpitch)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "width %zu exceeds spitch %zu or dpitch %zu", width, spitch, dpitch);
+		                      "width %zu exceeds spitch %zu or dpitch %zu", width, spitch,
+		                      dpitch);
 	*m = mm;
 	return ACL_SUCCESS;
 }
@@ -363,7 +366,8 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 	if (weir_acl_pageable(m, dst, src)) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
-			return weir__acl_fail_weir(st, api, "synchronous 2D copy (pageable host memory)");
+			return weir__acl_fail_weir(st, api,
+			                           "synchronous 2D copy (pageable host memory)");
 	}
 	return ACL_SUCCESS;
 }
@@ -376,20 +380,23 @@ ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, si
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!free || !total)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", free ? "total" : "free");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      free ? "total" : "free");
 	if ((int)attr < ACL_DDR_MEM || (int)attr > ACL_MEM_P2P_HUGE1G)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid attribute %d", (int)attr);
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid attribute %d",
+		                      (int)attr);
 	int32_t dev;
 	WEIR__ACL_TRY(api, weir__acl_current_device(&dev));
 	switch ((int)attr) {
-	case ACL_HBM_MEM_HUGE1G: case ACL_HBM_MEM_P2P_HUGE1G:
-	case ACL_MEM_HUGE1G: case ACL_MEM_P2P_HUGE1G:
+	case ACL_HBM_MEM_HUGE1G:
+	case ACL_HBM_MEM_P2P_HUGE1G:
+	case ACL_MEM_HUGE1G:
+	case ACL_MEM_P2P_HUGE1G:
 		/* no 1 GiB pages on a virtual device: "the hardware lacks it" */
 		*free = 0;
 		*total = 0;
 		return ACL_SUCCESS;
-	default:
-		break;
+	default: break;
 	}
 	weir_mem_stats_t s;
 	int st = weir_mem_info(m, (uint32_t)dev, &s);

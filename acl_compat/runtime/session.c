@@ -33,21 +33,28 @@
 #include "acl_compat/acl_internal.h"
 #include "base/alloc.h"
 
-struct weir_acl_bound_node {   /* I, I, B */
+struct weir_acl_bound_node { /* I, I, B */
 	weir_session_t *s;
 	uint64_t gen;
 	struct weir_acl_bound_node *next;
 };
 
 static pthread_mutex_t weir_acl_bound_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct weir_acl_bound_node *weir_acl_bound;       /* B */
+static struct weir_acl_bound_node *weir_acl_bound; /* B */
 
 static void weir_acl_bound_finalize(weir_session_t *s, bool unbind);
 
 /* The binding graph/ calls back through (weir/session.h); the cookie is the
  * runtime generation. */
-static bool weir_acl_bound_enter(uint64_t gen) { return weir__acl_runtime_enter(gen); }
-static void weir_acl_bound_leave(uint64_t gen) { (void)gen; weir__acl_runtime_leave(); }
+static bool weir_acl_bound_enter(uint64_t gen)
+{
+	return weir__acl_runtime_enter(gen);
+}
+static void weir_acl_bound_leave(uint64_t gen)
+{
+	(void)gen;
+	weir__acl_runtime_leave();
+}
 static const weir__session_binding_t weir_acl_bound_binding = {
 	.enter = weir_acl_bound_enter,
 	.leave = weir_acl_bound_leave,
@@ -68,7 +75,7 @@ static void weir_acl_bound_finalize(weir_session_t *s, bool unbind)
 {
 	pthread_mutex_lock(&weir_acl_bound_lock);
 	struct weir_acl_bound_node **pp = weir_acl_bound_find_locked(s);
-	if (pp) {   /* B1: its runtime is alive until we unlock */
+	if (pp) { /* B1: its runtime is alive until we unlock */
 		weir__session_finalize_now(s);
 		if (unbind) {
 			struct weir_acl_bound_node *n = *pp;
@@ -88,7 +95,7 @@ void weir__acl_detach_sessions(uint64_t gen)
 			pp = &n->next;
 			continue;
 		}
-		weir__session_finalize_now(n->s);   /* B2 */
+		weir__session_finalize_now(n->s); /* B2 */
 		*pp = n->next;
 		weir__free(n);
 	}
@@ -103,11 +110,15 @@ int weir__acl_session_create(uint64_t want, const struct weir_option *opts, size
 	weir_runtime_t *rt;
 	weir_mem_t *mem;
 	if (!weir__acl_runtime_enter_current(&gen, &rt, &mem))
-		return weir__graph_err(WEIR_ESTATE, "%s: aclInit has not been called (or aclFinalize was)", fn);
+		return weir__graph_err(WEIR_ESTATE,
+		                       "%s: aclInit has not been called (or aclFinalize was)", fn);
 	int rc;
 	struct weir_acl_bound_node *n = NULL;
 	if (want && want != gen) {
-		rc = weir__graph_err(WEIR_EFINALIZED, "%s: GE's ACL runtime was finalized (aclFinalize); GE is not initialized (GEInitializeV2) (E10062)", fn);
+		rc = weir__graph_err(WEIR_EFINALIZED,
+		                     "%s: GE's ACL runtime was finalized (aclFinalize); GE is not "
+		                     "initialized (GEInitializeV2) (E10062)",
+		                     fn);
 		goto out;
 	}
 	n = weir__malloc(sizeof(*n));
@@ -115,14 +126,15 @@ int weir__acl_session_create(uint64_t want, const struct weir_option *opts, size
 		rc = weir__graph_err(WEIR_ENOMEM, "%s: out of memory", fn);
 		goto out;
 	}
-	if ((rc = weir__session_create_bound(rt, mem, &weir_acl_bound_binding, gen, opts, nopts, out))) {
+	if ((rc = weir__session_create_bound(rt, mem, &weir_acl_bound_binding, gen, opts, nopts,
+	                                     out))) {
 		weir__free(n);
 		goto out;
 	}
 	n->s = *out;
 	n->gen = gen;
 	pthread_mutex_lock(&weir_acl_bound_lock);
-	n->next = weir_acl_bound;   /* B3: still pinned */
+	n->next = weir_acl_bound; /* B3: still pinned */
 	weir_acl_bound = n;
 	pthread_mutex_unlock(&weir_acl_bound_lock);
 out:
@@ -147,4 +159,3 @@ int weir_session_acl_stream(void *acl_stream, weir_stream_t **out)
 		                       weir__acl_reason(), e);
 	return WEIR_OK;
 }
-

@@ -24,13 +24,13 @@
 
 /* Per-thread state (no sharing, no guard needed). */
 static _Thread_local aclError weir_acl_last_error;
-static _Thread_local char weir_acl_tls_log[WEIR_ACL_MSG_CAP];   /* accumulated */
-static _Thread_local char weir_acl_tls_out[WEIR_ACL_MSG_CAP];   /* last returned */
+static _Thread_local char weir_acl_tls_log[WEIR_ACL_MSG_CAP]; /* accumulated */
+static _Thread_local char weir_acl_tls_out[WEIR_ACL_MSG_CAP]; /* last returned */
 static _Thread_local char weir_acl_tls_reason[512];
 
 /* Process-wide log for err_msg_mode 1. */
 static pthread_mutex_t weir_acl_msg_lock = PTHREAD_MUTEX_INITIALIZER;
-static char weir_acl_proc_log[WEIR_ACL_MSG_CAP];                 /* L:weir_acl_msg_lock */
+static char weir_acl_proc_log[WEIR_ACL_MSG_CAP]; /* L:weir_acl_msg_lock */
 /* A: relaxed - a mode switch, set by aclInit before any call it governs;
  * a message racing the switch may land in either log, both are valid. */
 static _Atomic bool weir_acl_proc_mode;
@@ -59,34 +59,34 @@ static aclError weir_acl_map(int status, aclError timeout_code)
 	if (status > 0) /* a task's own positive return code */
 		return status >= 100000 ? (aclError)status : ACL_ERROR_RT_AICORE_EXCEPTION;
 	switch (status) {
-	case WEIR_EINVAL:         return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_ENOMEM:         return ACL_ERROR_RT_MEMORY_ALLOCATION;
-	case WEIR_EHANDLE:        return ACL_ERROR_RT_INVALID_HANDLE;
-	case WEIR_ENOTREADY:      return ACL_ERROR_RT_STREAM_NOT_COMPLETE;
-	case WEIR_ETIMEDOUT:      return timeout_code;
-	case WEIR_EAGAIN:         return ACL_ERROR_RT_STREAM_TASK_FULL;
-	case WEIR_EDEVICE:        return ACL_ERROR_RT_INVALID_DEVICEID;
-	case WEIR_ESTOPPED:       return ACL_ERROR_RT_AICORE_EXCEPTION;
-	case WEIR_EABORTED:       return ACL_ERROR_RT_STREAM_ABORT;
-	case WEIR_EKERNEL:        return ACL_ERROR_RT_AICORE_EXCEPTION; /* task code <= 0 */
-	case WEIR_ENOTSUP:        return ACL_ERROR_RT_FEATURE_NOT_SUPPORT;
-	case WEIR_EBUSY:          return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_ESTATE:         return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_ENOSUB:         return ACL_ERROR_RT_STREAM_NO_CB_REG;
-	case WEIR_ESUBSCRIBED:    return ACL_ERROR_RT_STREAM_SUBSCRIBE;
+	case WEIR_EINVAL: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_ENOMEM: return ACL_ERROR_RT_MEMORY_ALLOCATION;
+	case WEIR_EHANDLE: return ACL_ERROR_RT_INVALID_HANDLE;
+	case WEIR_ENOTREADY: return ACL_ERROR_RT_STREAM_NOT_COMPLETE;
+	case WEIR_ETIMEDOUT: return timeout_code;
+	case WEIR_EAGAIN: return ACL_ERROR_RT_STREAM_TASK_FULL;
+	case WEIR_EDEVICE: return ACL_ERROR_RT_INVALID_DEVICEID;
+	case WEIR_ESTOPPED: return ACL_ERROR_RT_AICORE_EXCEPTION;
+	case WEIR_EABORTED: return ACL_ERROR_RT_STREAM_ABORT;
+	case WEIR_EKERNEL: return ACL_ERROR_RT_AICORE_EXCEPTION; /* task code <= 0 */
+	case WEIR_ENOTSUP: return ACL_ERROR_RT_FEATURE_NOT_SUPPORT;
+	case WEIR_EBUSY: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_ESTATE: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_ENOSUB: return ACL_ERROR_RT_STREAM_NO_CB_REG;
+	case WEIR_ESUBSCRIBED: return ACL_ERROR_RT_STREAM_SUBSCRIBE;
 	case WEIR_ENOTSUBSCRIBED: return ACL_ERROR_RT_THREAD_SUBSCRIBE;
-	case WEIR_EFOREIGN:       return ACL_ERROR_RT_STREAM_CONTEXT;
-	case WEIR_EBOUNDS:        return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_EDIRECTION:     return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_EFREED:         return ACL_ERROR_RT_MEMORY_FREE;
-	case WEIR_EINTERIOR:      return ACL_ERROR_RT_MEMORY_FREE;
-	case WEIR_ENOTFOUND:      return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_EEXIST:         return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_ESHAPE:         return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_ECYCLE:         return ACL_ERROR_RT_PARAM_INVALID;
-	case WEIR_EFINALIZED:     return ACL_ERROR_UNINITIALIZE;
-	case WEIR_EINTERNAL:      return ACL_ERROR_RT_INTERNAL_ERROR;
-	default:                  return ACL_ERROR_RT_AICORE_EXCEPTION;
+	case WEIR_EFOREIGN: return ACL_ERROR_RT_STREAM_CONTEXT;
+	case WEIR_EBOUNDS: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_EDIRECTION: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_EFREED: return ACL_ERROR_RT_MEMORY_FREE;
+	case WEIR_EINTERIOR: return ACL_ERROR_RT_MEMORY_FREE;
+	case WEIR_ENOTFOUND: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_EEXIST: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_ESHAPE: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_ECYCLE: return ACL_ERROR_RT_PARAM_INVALID;
+	case WEIR_EFINALIZED: return ACL_ERROR_UNINITIALIZE;
+	case WEIR_EINTERNAL: return ACL_ERROR_RT_INTERNAL_ERROR;
+	default: return ACL_ERROR_RT_AICORE_EXCEPTION;
 	}
 }
 
@@ -150,7 +150,8 @@ aclError weir__acl_fail(aclError code, const char *api, const char *fmt, ...)
 aclError weir__acl_fail_weir(int status, const char *api, const char *what)
 {
 	return weir__acl_fail(weir__acl_from_weir(status), api, "%s: %s (weir %s)", what,
-	                      weir_strerror(status), status > 0 ? "task code" : weir_status_name(status));
+	                      weir_strerror(status),
+	                      status > 0 ? "task code" : weir_status_name(status));
 }
 
 aclError weir__acl_fail_weir_code(int status, int task_code, const char *api, const char *what)
@@ -165,7 +166,8 @@ aclError weir__acl_fail_weir_code(int status, int task_code, const char *api, co
 aclError weir__acl_fail_weir_event(int status, const char *api, const char *what)
 {
 	return weir__acl_fail(weir__acl_from_weir_event(status), api, "%s: %s (weir %s)", what,
-	                      weir_strerror(status), status > 0 ? "task code" : weir_status_name(status));
+	                      weir_strerror(status),
+	                      status > 0 ? "task code" : weir_status_name(status));
 }
 
 void weir__acl_set_reason(const char *fmt, ...)

@@ -18,7 +18,8 @@ aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, co
 		if (weir_status_is_task_failure(sticky))
 			return weir__acl_fail(weir__acl_from_weir(sticky), api,
 			                      "%s: the context stopped after a task failed with "
-			                      "code %d (stop-on-failure mode)", what, code);
+			                      "code %d (stop-on-failure mode)",
+			                      what, code);
 	}
 	return weir__acl_fail_weir(status, api, what);
 }
@@ -30,8 +31,9 @@ static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, u
 	if (!stream)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "stream is NULL");
 	if (flag & ACL_STREAM_PERSISTENT)
-		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                      "ACL_STREAM_PERSISTENT (task capture) is not implemented by weir");
+		return weir__acl_fail(
+		        ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		        "ACL_STREAM_PERSISTENT (task capture) is not implemented by weir");
 	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
 	if (priority > WEIR_PRIORITY_LOWEST)
 		priority = WEIR_PRIORITY_LOWEST;
@@ -39,7 +41,8 @@ static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, u
 	weir_stream_t *s = NULL;
 	int st = weir_stream_create(info.group, (int)priority, wflags, &s);
 	if (st != WEIR_OK)
-		return weir__acl_fail_weir(st, api, "cannot create a stream in the current context");
+		return weir__acl_fail_weir(st, api,
+		                           "cannot create a stream in the current context");
 	*stream = s;
 	return ACL_SUCCESS;
 }
@@ -67,7 +70,8 @@ static aclError weir_acl_stream_destroy(aclrtStream stream, bool force, const ch
 	if (s == info.dstream)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "stream %p is the context's default stream, which cannot be "
-		                      "destroyed", stream);
+		                      "destroyed",
+		                      stream);
 	/* Force: returns at once; the tasks launched before still run, as on
 	 * Ascend (docs/acl.md). Plain: waits for them. */
 	int st = force ? weir_stream_destroy_force(s) : weir_stream_destroy(s);
@@ -159,21 +163,23 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamAbort(aclrtStream stream)
 /* The stream attributes other than the failure mode and the priority live
  * in the stream's user word (weir_stream_user_update): the custom tag in
  * the low 32 bits, the two switches above it. */
-#define ACL_ATTR_TAG_MASK       UINT64_C(0xFFFFFFFF)
-#define ACL_ATTR_OVERFLOW_BIT   (UINT64_C(1) << 32)
-#define ACL_ATTR_CACHE_OP_BIT   (UINT64_C(1) << 33)
+#define ACL_ATTR_TAG_MASK     UINT64_C(0xFFFFFFFF)
+#define ACL_ATTR_OVERFLOW_BIT (UINT64_C(1) << 32)
+#define ACL_ATTR_CACHE_OP_BIT (UINT64_C(1) << 33)
 
 static aclError weir_acl_stream_attr_arg(aclrtStreamAttr type, const aclrtStreamAttrValue *value,
-                                const char *api)
+                                         const char *api)
 {
 	if (!value)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
 	if (type < ACL_STREAM_ATTR_FAILURE_MODE || type > ACL_STREAM_ATTR_PRIORITY)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid", (int)type);
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attribute %d is invalid",
+		                      (int)type);
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream, aclrtStreamAttr stmAttrType,
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream,
+                                                     aclrtStreamAttr stmAttrType,
                                                      aclrtStreamAttrValue *value)
 {
 	static const char api[] = "aclrtSetStreamAttribute";
@@ -188,33 +194,35 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream, aclrtSt
 	case ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK:
 	case ACL_STREAM_ATTR_CACHE_OP_INFO:
 		sw = stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK ? value->overflowSwitch
-		                                                        : value->cacheOpInfoSwitch;
+		                                                         : value->cacheOpInfoSwitch;
 		if (sw > 1)
 			return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-			                      "switch value %u is invalid (0 off, 1 on)", (unsigned)sw);
+			                      "switch value %u is invalid (0 off, 1 on)",
+			                      (unsigned)sw);
 		mask = stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK ? ACL_ATTR_OVERFLOW_BIT
-		                                                          : ACL_ATTR_CACHE_OP_BIT;
+		                                                           : ACL_ATTR_CACHE_OP_BIT;
 		bits = sw ? mask : 0;
 		break;
 	case ACL_STREAM_ATTR_USER_CUSTOM_TAG:
 		mask = ACL_ATTR_TAG_MASK;
 		bits = value->userCustomTag;
 		break;
-	default: /* ACL_STREAM_ATTR_PRIORITY: clamped to [0, 7] as at create */
-		break;
+	default: /* ACL_STREAM_ATTR_PRIORITY: clamped to [0, 7] as at create */ break;
 	}
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 	int st = stmAttrType == ACL_STREAM_ATTR_PRIORITY
-	       ? weir_stream_set_priority(s, value->priority > WEIR_PRIORITY_LOWEST
-	                                         ? WEIR_PRIORITY_LOWEST : (int)value->priority)
-	       : weir_stream_user_update(s, mask, bits, NULL);
+	                 ? weir_stream_set_priority(s, value->priority > WEIR_PRIORITY_LOWEST
+	                                                       ? WEIR_PRIORITY_LOWEST
+	                                                       : (int)value->priority)
+	                 : weir_stream_user_update(s, mask, bits, NULL);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "setting the attribute");
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtGetStreamAttribute(aclrtStream stream, aclrtStreamAttr stmAttrType,
+ACL_FUNC_VISIBILITY aclError aclrtGetStreamAttribute(aclrtStream stream,
+                                                     aclrtStreamAttr stmAttrType,
                                                      aclrtStreamAttrValue *value)
 {
 	static const char api[] = "aclrtGetStreamAttribute";

@@ -41,9 +41,9 @@ typedef struct bl_task {
 typedef struct bl_ring bl_ring_t;
 
 enum bl_ring_mode {
-	BL_RING_SPSC,  /* ck_ring_enqueue_spsc / dequeue_spsc, 1 worker */
-	BL_RING_MPSC,  /* ck_ring_enqueue_mpsc / dequeue_mpsc, 1 worker */
-	BL_RING_MPMC,  /* ck_ring_enqueue_mpmc / dequeue_mpmc, `workers` workers */
+	BL_RING_SPSC, /* ck_ring_enqueue_spsc / dequeue_spsc, 1 worker */
+	BL_RING_MPSC, /* ck_ring_enqueue_mpsc / dequeue_mpsc, 1 worker */
+	BL_RING_MPMC, /* ck_ring_enqueue_mpmc / dequeue_mpmc, `workers` workers */
 };
 
 /* capacity: power of two. Worker i is pinned to usable CPU (cpu + i) when
@@ -82,8 +82,8 @@ enum bl_pp_kind {
  * added: the one-way latency (send -> partner sees it). Returns the ns of the
  * whole loop (round trips), 0 on failure. The partner exists only during the
  * call, so nothing spins between rounds. */
-uint64_t bl_pp_run(enum bl_pp_kind kind, uint64_t iters, wb_hist_t *h,
-                   unsigned cpu_self, unsigned cpu_partner);
+uint64_t bl_pp_run(enum bl_pp_kind kind, uint64_t iters, wb_hist_t *h, unsigned cpu_self,
+                   unsigned cpu_partner);
 
 /* --- oneTBB (task_group_tbb.cpp) ---------------------------------------- */
 #ifdef WEIR_BENCH_HAVE_TBB

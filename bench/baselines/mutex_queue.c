@@ -11,12 +11,12 @@
 struct bl_mq {
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full, idle;
-	bl_task_t *slots;        /* L: mu */
+	bl_task_t *slots;          /* L: mu */
 	unsigned cap, head, count; /* L: mu */
-	uint64_t pushed, ran;    /* L: mu */
-	unsigned waiters;        /* L: mu - threads in bl_mq_wait() */
-	unsigned full_waiters;   /* L: mu - producers waiting for room */
-	bool stop;               /* L: mu */
+	uint64_t pushed, ran;      /* L: mu */
+	unsigned waiters;          /* L: mu - threads in bl_mq_wait() */
+	unsigned full_waiters;     /* L: mu - producers waiting for room */
+	bool stop;                 /* L: mu */
 	int cpu;
 	pthread_t th;
 };

@@ -26,13 +26,13 @@ struct pp {
 	/* Written by the partner. */
 	weir_cacheline_aligned _Atomic uint64_t ack;
 	_Atomic uint64_t lat;
-	_Atomic uint64_t waiting;   /* futex: "about to sleep for message i" */
+	_Atomic uint64_t waiting; /* futex: "about to sleep for message i" */
 	/* Condvar mode. */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	uint64_t turn_seq;          /* L: mu - last message sent */
-	uint64_t turn_ack;          /* L: mu - last message acknowledged */
-	uint64_t cv_lat;            /* L: mu */
+	uint64_t turn_seq; /* L: mu - last message sent */
+	uint64_t turn_ack; /* L: mu - last message acknowledged */
+	uint64_t cv_lat;   /* L: mu */
 };
 
 static long futex(_Atomic uint32_t *w, int op, uint32_t val)
@@ -77,8 +77,8 @@ static void *pp_partner(void *p)
 	return NULL;
 }
 
-uint64_t bl_pp_run(enum bl_pp_kind kind, uint64_t iters, wb_hist_t *h,
-                   unsigned cpu_self, unsigned cpu_partner)
+uint64_t bl_pp_run(enum bl_pp_kind kind, uint64_t iters, wb_hist_t *h, unsigned cpu_self,
+                   unsigned cpu_partner)
 {
 	struct pp *x = aligned_alloc(WEIR_CACHELINE, (sizeof *x + WEIR_CACHELINE - 1) &
 	                                                     ~(size_t)(WEIR_CACHELINE - 1));
@@ -105,7 +105,7 @@ uint64_t bl_pp_run(enum bl_pp_kind kind, uint64_t iters, wb_hist_t *h,
 			weir_store_release(&x->seq, i);
 			break;
 		case BL_PP_FUTEX: {
-			while (weir_load_seqcst(&x->waiting) != i)  /* pairs with S1 */
+			while (weir_load_seqcst(&x->waiting) != i) /* pairs with S1 */
 				weir_cpu_relax();
 			/* Give the partner time to enter FUTEX_WAIT; a wake that
 			 * finds nobody asleep is not sampled. */

@@ -25,11 +25,11 @@ struct bl_ring {
 	pthread_t th[16];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	uint64_t gen;            /* L: mu - bumped by begin() */
-	uint64_t target;         /* L: mu - items the worker must have run */
-	bool stop;               /* L: mu */
+	uint64_t gen;    /* L: mu - bumped by begin() */
+	uint64_t target; /* L: mu - items the worker must have run */
+	bool stop;       /* L: mu */
 	int cpu;
-	_Atomic unsigned next_id;  /* relaxed: only hands out worker indices */
+	_Atomic unsigned next_id;                     /* relaxed: only hands out worker indices */
 	weir_cacheline_aligned _Atomic uint64_t done; /* A: items run, all workers */
 };
 
@@ -38,7 +38,7 @@ static bool ring_deq(struct bl_ring *r, void **item)
 	switch (r->mode) {
 	case BL_RING_SPSC: return ck_ring_dequeue_spsc(&r->ring, r->buf, item);
 	case BL_RING_MPSC: return ck_ring_dequeue_mpsc(&r->ring, r->buf, item);
-	default:           return ck_ring_dequeue_mpmc(&r->ring, r->buf, item);
+	default: return ck_ring_dequeue_mpmc(&r->ring, r->buf, item);
 	}
 }
 
@@ -47,7 +47,7 @@ static bool ring_enq(struct bl_ring *r, void *item)
 	switch (r->mode) {
 	case BL_RING_SPSC: return ck_ring_enqueue_spsc(&r->ring, r->buf, item);
 	case BL_RING_MPSC: return ck_ring_enqueue_mpsc(&r->ring, r->buf, item);
-	default:           return ck_ring_enqueue_mpmc(&r->ring, r->buf, item);
+	default: return ck_ring_enqueue_mpmc(&r->ring, r->buf, item);
 	}
 }
 
@@ -86,7 +86,7 @@ static void *ring_worker(void *p)
 			/* R1: release - publishes the items run so far; pairs with
 			 * A1 in bl_ring_wait() and A2. Only when the ring looks empty,
 			 * so the floor pays no per-item shared write. */
-				if (local) {
+			if (local) {
 				weir_faa_release(&r->done, local);
 				local = 0;
 			}

@@ -5,18 +5,15 @@
 #include "graph/ops/ops_internal.h"
 
 static const weir_op_def_t *const builtin_ops[] = {
-	&weir__op_add, &weir__op_sub, &weir__op_mul, &weir__op_div,
-	&weir__op_maximum, &weir__op_minimum, &weir__op_pow,
-	&weir__op_neg, &weir__op_exp, &weir__op_log, &weir__op_sqrt,
-	&weir__op_rsqrt, &weir__op_abs,
-	&weir__op_relu, &weir__op_gelu, &weir__op_sigmoid, &weir__op_tanh, &weir__op_silu,
-	&weir__op_cast,
-	&weir__op_matmul, &weir__op_batchmatmul,
-	&weir__op_softmax, &weir__op_layernorm, &weir__op_rmsnorm,
-	&weir__op_reducesum, &weir__op_reducemean, &weir__op_reducemax,
-	&weir__op_transpose, &weir__op_reshape, &weir__op_concat,
-	&weir__op_split, &weir__op_slice, &weir__op_gather,
-	&weir__op_conv2d, &weir__op_maxpool, &weir__op_avgpool,
+	&weir__op_add,         &weir__op_sub,        &weir__op_mul,       &weir__op_div,
+	&weir__op_maximum,     &weir__op_minimum,    &weir__op_pow,       &weir__op_neg,
+	&weir__op_exp,         &weir__op_log,        &weir__op_sqrt,      &weir__op_rsqrt,
+	&weir__op_abs,         &weir__op_relu,       &weir__op_gelu,      &weir__op_sigmoid,
+	&weir__op_tanh,        &weir__op_silu,       &weir__op_cast,      &weir__op_matmul,
+	&weir__op_batchmatmul, &weir__op_softmax,    &weir__op_layernorm, &weir__op_rmsnorm,
+	&weir__op_reducesum,   &weir__op_reducemean, &weir__op_reducemax, &weir__op_transpose,
+	&weir__op_reshape,     &weir__op_concat,     &weir__op_split,     &weir__op_slice,
+	&weir__op_gather,      &weir__op_conv2d,     &weir__op_maxpool,   &weir__op_avgpool,
 };
 
 void weir__ops_register_builtin(void)

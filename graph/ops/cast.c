@@ -34,8 +34,9 @@ static int cast_dst(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, int *dst)
 	if (!found)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "missing attr 'dst_type' (target dtype)");
 	if (v < 0 || v > INT32_MAX || weir_dtype_size((int)v) == 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'dst_type' = %lld is not a supported dtype",
-				      (long long)v);
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+		                      "attr 'dst_type' = %lld is not a supported dtype",
+		                      (long long)v);
 	*dst = (int)v;
 	return WEIR_OK;
 }
@@ -44,7 +45,8 @@ static int cast_infer(weir_op_infer_ctx_t *ctx)
 {
 	int dst = 0, rc;
 	if (!weir__ops_is_any(ctx->in[0].dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtype %d not supported", ctx->in[0].dtype);
+		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtype %d not supported",
+		                    ctx->in[0].dtype);
 	rc = cast_dst(ctx, ctx->attrs, &dst);
 	if (rc != WEIR_OK)
 		return rc;
@@ -58,19 +60,37 @@ static int64_t f_to_i64(double v, int dt)
 {
 	double lo, hi;
 	switch (dt) {
-	case WEIR_DT_INT8:   lo = -128.0; hi = 127.0; break;
-	case WEIR_DT_UINT8:  lo = 0.0; hi = 255.0; break;
-	case WEIR_DT_INT16:  lo = -32768.0; hi = 32767.0; break;
-	case WEIR_DT_UINT16: lo = 0.0; hi = 65535.0; break;
-	case WEIR_DT_INT32:  lo = -2147483648.0; hi = 2147483647.0; break;
-	case WEIR_DT_UINT32: lo = 0.0; hi = 4294967295.0; break;
+	case WEIR_DT_INT8:
+		lo = -128.0;
+		hi = 127.0;
+		break;
+	case WEIR_DT_UINT8:
+		lo = 0.0;
+		hi = 255.0;
+		break;
+	case WEIR_DT_INT16:
+		lo = -32768.0;
+		hi = 32767.0;
+		break;
+	case WEIR_DT_UINT16:
+		lo = 0.0;
+		hi = 65535.0;
+		break;
+	case WEIR_DT_INT32:
+		lo = -2147483648.0;
+		hi = 2147483647.0;
+		break;
+	case WEIR_DT_UINT32:
+		lo = 0.0;
+		hi = 4294967295.0;
+		break;
 	case WEIR_DT_UINT64:
 		if (isnan(v) || v <= 0.0)
 			return 0;
 		if (v >= 18446744073709551616.0)
 			return (int64_t)UINT64_MAX;
 		return (int64_t)(uint64_t)v;
-	default:             /* int64 */
+	default: /* int64 */
 		if (isnan(v))
 			return 0;
 		if (v >= 9223372036854775808.0)
@@ -161,6 +181,12 @@ static uint32_t cast_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_cast = {
-	.name = "Cast", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = cast_infer, .kernel = cast_kernel, .blocks = cast_blocks,
+	.name = "Cast",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = cast_infer,
+	.kernel = cast_kernel,
+	.blocks = cast_blocks,
 };

@@ -24,8 +24,8 @@
 #include "graph/ops/ops_internal.h"
 
 typedef struct cv_geom {
-	int64_t N, C, H, W;        /* input */
-	int64_t O, KH, KW;         /* output channels (pools: C), window */
+	int64_t N, C, H, W; /* input */
+	int64_t O, KH, KW;  /* output channels (pools: C), window */
 	int64_t OH, OW;
 	int64_t sh, sw, dh, dw;
 	int64_t pt, pb, pl, pr;
@@ -35,7 +35,7 @@ typedef struct cv_geom {
 
 /* A 2-entry [h, w] or 4-entry NCHW [1, 1, h, w] list attr, each >= 1. */
 static int hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
-		   int64_t *h, int64_t *w, bool required)
+                   int64_t *h, int64_t *w, bool required)
 {
 	const int64_t *v;
 	size_t n;
@@ -54,12 +54,13 @@ static int hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *
 	} else if (n == 4) {
 		if (v[0] != 1 || v[1] != 1)
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-					      "attr '%s' in NCHW order must be 1 for N and C", names[0]);
+			                      "attr '%s' in NCHW order must be 1 for N and C",
+			                      names[0]);
 		*h = v[2];
 		*w = v[3];
 	} else {
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr '%s' needs 2 or 4 entries; got %zu",
-				      names[0], n);
+		                      names[0], n);
 	}
 	if (*h < 1 || *w < 1)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr '%s' entries must be >= 1", names[0]);
@@ -67,7 +68,7 @@ static int hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *
 }
 
 static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			const weir_tensor_desc_t *x, cv_geom_t *g)
+                        const weir_tensor_desc_t *x, cv_geom_t *g)
 {
 	const char *fmt;
 	const int64_t *p;
@@ -78,15 +79,15 @@ static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	if (rc != WEIR_OK)
 		return rc;
 	if (found && strcmp(fmt, "NCHW") != 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "data_format \"%s\" not supported (NCHW only)",
-				      fmt);
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+		                      "data_format \"%s\" not supported (NCHW only)", fmt);
 	if (!weir__ops_is_float(x->dtype))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-				      "dtype %s not supported (expected float32/float16/bfloat16)",
-				      weir_dtype_name(x->dtype));
+		                      "dtype %s not supported (expected float32/float16/bfloat16)",
+		                      weir_dtype_name(x->dtype));
 	if (x->rank != 4)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input must be NCHW (rank 4); got %s",
-				      WEIR__OPS_DESC(x));
+		                      WEIR__OPS_DESC(x));
 	g->N = x->dims[0];
 	g->C = x->dims[1];
 	g->H = x->dims[2];
@@ -99,12 +100,14 @@ static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 		return rc;
 	if (found) {
 		if (n != 4)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-					      "attr 'pads' needs 4 entries [top, bottom, left, right]; got %zu",
-					      n);
+			return WEIR__OPS_FAIL(
+			        ctx, WEIR_EINVAL,
+			        "attr 'pads' needs 4 entries [top, bottom, left, right]; got %zu",
+			        n);
 		for (int i = 0; i < 4; i++)
 			if (p[i] < 0)
-				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'pads' entries must be >= 0");
+				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+				                      "attr 'pads' entries must be >= 0");
 		g->pt = p[0];
 		g->pb = p[1];
 		g->pl = p[2];
@@ -135,8 +138,8 @@ static int64_t dilated(int64_t d, int64_t k)
 	return d * (k - 1) + 1;
 }
 
-static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-		     const weir_tensor_desc_t *in, uint32_t nin, cv_geom_t *g)
+static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_tensor_desc_t *in,
+                     uint32_t nin, cv_geom_t *g)
 {
 	int rc = common_attrs(ctx, a, &in[0], g);
 	if (rc != WEIR_OK)
@@ -145,47 +148,52 @@ static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	const weir_tensor_desc_t *w = &in[1];
 	rc = hw_pair(ctx, a, WEIR__OPS_NAMES("dilations"), &g->dh, &g->dw, false);
 	if (rc == WEIR_OK)
-		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("groups", "group"), &g->groups, &found);
+		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("groups", "group"), &g->groups,
+		                        &found);
 	if (rc != WEIR_OK)
 		return rc;
 	if (!found)
 		g->groups = 1;
 	if (w->dtype != in[0].dtype || (nin > 2 && in[2].dtype != in[0].dtype))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter/bias dtype differs from x %s",
-				      WEIR__OPS_DESC(&in[0]));
+		                      WEIR__OPS_DESC(&in[0]));
 	if (w->rank != 4)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter must be [O, C/groups, kH, kW]; got %s",
-				      WEIR__OPS_DESC(w));
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "filter must be [O, C/groups, kH, kW]; got %s",
+		                      WEIR__OPS_DESC(w));
 	if (g->groups < 1 || g->C % g->groups != 0 || w->dims[0] % g->groups != 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-				      "groups = %lld must be >= 1 and divide C = %lld and O = %lld",
-				      (long long)g->groups, (long long)g->C, (long long)w->dims[0]);
+		                      "groups = %lld must be >= 1 and divide C = %lld and O = %lld",
+		                      (long long)g->groups, (long long)g->C, (long long)w->dims[0]);
 	if (w->dims[1] != g->C / g->groups)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-				      "filter %s needs dim 1 = C/groups = %lld for x %s",
-				      WEIR__OPS_DESC(w), (long long)(g->C / g->groups),
-				      WEIR__OPS_DESC(&in[0]));
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_ESHAPE, "filter %s needs dim 1 = C/groups = %lld for x %s",
+		        WEIR__OPS_DESC(w), (long long)(g->C / g->groups), WEIR__OPS_DESC(&in[0]));
 	g->O = w->dims[0];
 	g->KH = w->dims[2];
 	g->KW = w->dims[3];
 	if (nin > 2 && (in[2].rank != 1 || in[2].dims[0] != g->O))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "bias must be 1-D of length O = %lld; got %s",
-				      (long long)g->O, WEIR__OPS_DESC(&in[2]));
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "bias must be 1-D of length O = %lld; got %s",
+		                      (long long)g->O, WEIR__OPS_DESC(&in[2]));
 	if (g->KH < 1 || g->KW < 1)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter %s has an empty window",
-				      WEIR__OPS_DESC(w));
+		                      WEIR__OPS_DESC(w));
 	int64_t wh = dilated(g->dh, g->KH), ww = dilated(g->dw, g->KW);
 	if (wh < 0 || ww < 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "dilations [%lld, %lld] on filter %s overflow the window size",
-				      (long long)g->dh, (long long)g->dw, WEIR__OPS_DESC(w));
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_EINVAL,
+		        "dilations [%lld, %lld] on filter %s overflow the window size",
+		        (long long)g->dh, (long long)g->dw, WEIR__OPS_DESC(w));
 	g->OH = out_extent(g->H, g->pt, g->pb, wh, g->sh);
 	g->OW = out_extent(g->W, g->pl, g->pr, ww, g->sw);
 	if (g->OH == -2 || g->OW == -2)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads overflow the padded input size of %s",
-				      WEIR__OPS_DESC(&in[0]));
+		                      WEIR__OPS_DESC(&in[0]));
 	if (g->OH < 0 || g->OW < 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dilated filter %s is larger than padded input %s",
-				      WEIR__OPS_DESC(w), WEIR__OPS_DESC(&in[0]));
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "dilated filter %s is larger than padded input %s",
+		                      WEIR__OPS_DESC(w), WEIR__OPS_DESC(&in[0]));
 	return WEIR_OK;
 }
 
@@ -200,7 +208,7 @@ static int conv_infer(weir_op_infer_ctx_t *ctx)
 	return WEIR_OK;
 }
 
-#define OWT 64   /* output columns per accumulator tile */
+#define OWT 64 /* output columns per accumulator tile */
 
 static int conv_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
@@ -229,12 +237,17 @@ static int conv_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 					if (ih < 0 || ih >= g.H)
 						continue;
 					for (int64_t kw = 0; kw < g.KW; kw++) {
-						float wv = weir__ops_ldf(dt, Wt, wbase + kh * g.KW + kw);
+						float wv = weir__ops_ldf(dt, Wt,
+						                         wbase + kh * g.KW + kw);
 						for (int j = 0; j < nt; j++) {
-							int64_t iw = (ow0 + j) * g.sw - g.pl + kw * g.dw;
+							int64_t iw =
+							        (ow0 + j) * g.sw - g.pl + kw * g.dw;
 							if (iw < 0 || iw >= g.W)
 								continue;
-							acc[j] += weir__ops_ldf(dt, X, xplane + ih * g.W + iw) * wv;
+							acc[j] += weir__ops_ldf(dt, X,
+							                        xplane + ih * g.W +
+							                                iw) *
+							          wv;
 						}
 					}
 				}
@@ -260,19 +273,25 @@ static uint32_t conv_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_conv2d = {
-	.name = "Conv2D", .min_inputs = 2, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
-	.infer = conv_infer, .kernel = conv_kernel, .blocks = conv_blocks,
+	.name = "Conv2D",
+	.min_inputs = 2,
+	.max_inputs = 3,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = conv_infer,
+	.kernel = conv_kernel,
+	.blocks = conv_blocks,
 };
 
 /* ---- pooling ---------------------------------------------------------------- */
 
-static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-		     const weir_tensor_desc_t *x, bool avg, cv_geom_t *g)
+static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_tensor_desc_t *x,
+                     bool avg, cv_geom_t *g)
 {
 	int rc = common_attrs(ctx, a, x, g);
 	if (rc == WEIR_OK)
 		rc = hw_pair(ctx, a, WEIR__OPS_NAMES("ksize", "kernel_shape", "kernel_size"),
-			     &g->KH, &g->KW, true);
+		             &g->KH, &g->KW, true);
 	if (rc != WEIR_OK)
 		return rc;
 	g->O = g->C;
@@ -288,7 +307,8 @@ static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 		if (found) {
 			g->exclusive = v != 0;
 		} else {
-			rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("count_include_pad"), &v, &found);
+			rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("count_include_pad"), &v,
+			                        &found);
 			if (rc != WEIR_OK)
 				return rc;
 			g->exclusive = !(found && v != 0);
@@ -296,18 +316,20 @@ static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	}
 	if (g->H < 1 || g->W < 1)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input %s has an empty spatial dim",
-				      WEIR__OPS_DESC(x));
+		                      WEIR__OPS_DESC(x));
 	if (g->pt >= g->KH || g->pb >= g->KH || g->pl >= g->KW || g->pr >= g->KW)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads must be smaller than the window %lldx%lld",
-				      (long long)g->KH, (long long)g->KW);
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+		                      "pads must be smaller than the window %lldx%lld",
+		                      (long long)g->KH, (long long)g->KW);
 	g->OH = out_extent(g->H, g->pt, g->pb, g->KH, g->sh);
 	g->OW = out_extent(g->W, g->pl, g->pr, g->KW, g->sw);
 	if (g->OH == -2 || g->OW == -2)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads overflow the padded input size of %s",
-				      WEIR__OPS_DESC(x));
+		                      WEIR__OPS_DESC(x));
 	if (g->OH < 0 || g->OW < 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "window %lldx%lld is larger than padded input %s",
-				      (long long)g->KH, (long long)g->KW, WEIR__OPS_DESC(x));
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "window %lldx%lld is larger than padded input %s",
+		                      (long long)g->KH, (long long)g->KW, WEIR__OPS_DESC(x));
 	return WEIR_OK;
 }
 
@@ -358,7 +380,8 @@ static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool a
 			}
 			float out;
 			if (avg)
-				out = (float)(s / (g.exclusive ? (double)cnt : (double)g.KH * (double)g.KW));
+				out = (float)(s / (g.exclusive ? (double)cnt
+				                               : (double)g.KH * (double)g.KW));
 			else
 				out = m;
 			weir__ops_stf(dt, Y, r * g.OW + ow, out);
@@ -377,26 +400,50 @@ static uint32_t pool_blocks(const weir_op_call_t *c, uint32_t workers, bool avg)
 	return weir__ops_blocks_for(g.N * g.C * g.OH, weir__ops_mul_sat(g.OW, th * tw), workers);
 }
 
-static int maxpool_infer(weir_op_infer_ctx_t *ctx) { return pool_infer(ctx, false); }
+static int maxpool_infer(weir_op_infer_ctx_t *ctx)
+{
+	return pool_infer(ctx, false);
+}
 static int maxpool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	return pool_kernel(c, bi, nb, false);
 }
-static uint32_t maxpool_blocks(const weir_op_call_t *c, uint32_t w) { return pool_blocks(c, w, false); }
+static uint32_t maxpool_blocks(const weir_op_call_t *c, uint32_t w)
+{
+	return pool_blocks(c, w, false);
+}
 
-static int avgpool_infer(weir_op_infer_ctx_t *ctx) { return pool_infer(ctx, true); }
+static int avgpool_infer(weir_op_infer_ctx_t *ctx)
+{
+	return pool_infer(ctx, true);
+}
 static int avgpool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	return pool_kernel(c, bi, nb, true);
 }
-static uint32_t avgpool_blocks(const weir_op_call_t *c, uint32_t w) { return pool_blocks(c, w, true); }
+static uint32_t avgpool_blocks(const weir_op_call_t *c, uint32_t w)
+{
+	return pool_blocks(c, w, true);
+}
 
 const weir_op_def_t weir__op_maxpool = {
-	.name = "MaxPool", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = maxpool_infer, .kernel = maxpool_kernel, .blocks = maxpool_blocks,
+	.name = "MaxPool",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = maxpool_infer,
+	.kernel = maxpool_kernel,
+	.blocks = maxpool_blocks,
 };
 
 const weir_op_def_t weir__op_avgpool = {
-	.name = "AvgPool", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = avgpool_infer, .kernel = avgpool_kernel, .blocks = avgpool_blocks,
+	.name = "AvgPool",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = avgpool_infer,
+	.kernel = avgpool_kernel,
+	.blocks = avgpool_blocks,
 };

@@ -23,8 +23,17 @@
 
 enum bin_op { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW };
 enum un_op {
-	U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS,
-	U_RELU, U_GELU, U_SIGMOID, U_TANH, U_SILU
+	U_NEG,
+	U_EXP,
+	U_LOG,
+	U_SQRT,
+	U_RSQRT,
+	U_ABS,
+	U_RELU,
+	U_GELU,
+	U_SIGMOID,
+	U_TANH,
+	U_SILU
 };
 
 #define CHUNK 256
@@ -52,9 +61,7 @@ static void load_f(int dt, const void *p, const int64_t *off, int n, float *dst)
 static void load_f_dense(int dt, const void *p, int64_t pos, int n, float *dst)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT:
-		memcpy(dst, (const float *)p + pos, (size_t)n * sizeof(float));
-		break;
+	case WEIR_DT_FLOAT: memcpy(dst, (const float *)p + pos, (size_t)n * sizeof(float)); break;
 	case WEIR_DT_FLOAT16:
 		for (int i = 0; i < n; i++)
 			dst[i] = weir_f16_to_f32(((const uint16_t *)p)[pos + i]);
@@ -69,9 +76,7 @@ static void load_f_dense(int dt, const void *p, int64_t pos, int n, float *dst)
 static void store_f_dense(int dt, void *p, int64_t pos, int n, const float *src)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT:
-		memcpy((float *)p + pos, src, (size_t)n * sizeof(float));
-		break;
+	case WEIR_DT_FLOAT: memcpy((float *)p + pos, src, (size_t)n * sizeof(float)); break;
 	case WEIR_DT_FLOAT16:
 		for (int i = 0; i < n; i++)
 			((uint16_t *)p)[pos + i] = weir_f32_to_f16(src[i]);
@@ -116,19 +121,38 @@ static void store_i_dense(int dt, void *p, int64_t pos, int n, const int64_t *sr
 static void bin_f(enum bin_op op, float *a, const float *b, int n)
 {
 	switch (op) {
-	case B_ADD: for (int i = 0; i < n; i++) a[i] = a[i] + b[i]; break;
-	case B_SUB: for (int i = 0; i < n; i++) a[i] = a[i] - b[i]; break;
-	case B_MUL: for (int i = 0; i < n; i++) a[i] = a[i] * b[i]; break;
-	case B_DIV: for (int i = 0; i < n; i++) a[i] = a[i] / b[i]; break;
+	case B_ADD:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] + b[i];
+		break;
+	case B_SUB:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] - b[i];
+		break;
+	case B_MUL:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] * b[i];
+		break;
+	case B_DIV:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] / b[i];
+		break;
 	case B_MAX:
 		for (int i = 0; i < n; i++)
-			a[i] = isnan(a[i]) ? a[i] : isnan(b[i]) ? b[i] : (a[i] >= b[i] ? a[i] : b[i]);
+			a[i] = isnan(a[i])   ? a[i]
+			       : isnan(b[i]) ? b[i]
+			                     : (a[i] >= b[i] ? a[i] : b[i]);
 		break;
 	case B_MIN:
 		for (int i = 0; i < n; i++)
-			a[i] = isnan(a[i]) ? a[i] : isnan(b[i]) ? b[i] : (a[i] <= b[i] ? a[i] : b[i]);
+			a[i] = isnan(a[i])   ? a[i]
+			       : isnan(b[i]) ? b[i]
+			                     : (a[i] <= b[i] ? a[i] : b[i]);
 		break;
-	case B_POW: for (int i = 0; i < n; i++) a[i] = powf(a[i], b[i]); break;
+	case B_POW:
+		for (int i = 0; i < n; i++)
+			a[i] = powf(a[i], b[i]);
+		break;
 	}
 }
 
@@ -138,43 +162,73 @@ static int bin_i(enum bin_op op, int64_t *a, const int64_t *b, int n)
 {
 	switch (op) {
 	case B_ADD:
-		for (int i = 0; i < n; i++) a[i] = (int64_t)((uint64_t)a[i] + (uint64_t)b[i]);
+		for (int i = 0; i < n; i++)
+			a[i] = (int64_t)((uint64_t)a[i] + (uint64_t)b[i]);
 		break;
 	case B_SUB:
-		for (int i = 0; i < n; i++) a[i] = (int64_t)((uint64_t)a[i] - (uint64_t)b[i]);
+		for (int i = 0; i < n; i++)
+			a[i] = (int64_t)((uint64_t)a[i] - (uint64_t)b[i]);
 		break;
 	case B_MUL:
-		for (int i = 0; i < n; i++) a[i] = (int64_t)((uint64_t)a[i] * (uint64_t)b[i]);
+		for (int i = 0; i < n; i++)
+			a[i] = (int64_t)((uint64_t)a[i] * (uint64_t)b[i]);
 		break;
 	case B_DIV:
 		for (int i = 0; i < n; i++) {
 			if (b[i] == 0)
 				return WEIR_EINVAL;
-			if (b[i] == -1)  /* INT64_MIN / -1 would trap: negate, wrapping */
+			if (b[i] == -1) /* INT64_MIN / -1 would trap: negate, wrapping */
 				a[i] = (int64_t)(0 - (uint64_t)a[i]);
 			else
 				a[i] = a[i] / b[i];
 		}
 		break;
-	case B_MAX: for (int i = 0; i < n; i++) a[i] = a[i] >= b[i] ? a[i] : b[i]; break;
-	case B_MIN: for (int i = 0; i < n; i++) a[i] = a[i] <= b[i] ? a[i] : b[i]; break;
-	case B_POW: return WEIR_EINTERNAL;  /* infer rejects integer Pow */
+	case B_MAX:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] >= b[i] ? a[i] : b[i];
+		break;
+	case B_MIN:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] <= b[i] ? a[i] : b[i];
+		break;
+	case B_POW: return WEIR_EINTERNAL; /* infer rejects integer Pow */
 	}
 	return WEIR_OK;
 }
 
-#define GELU_K 0.7978845608028654f   /* sqrt(2/pi) */
+#define GELU_K 0.7978845608028654f /* sqrt(2/pi) */
 
 static void un_f(enum un_op op, bool gelu_erf, float *a, int n)
 {
 	switch (op) {
-	case U_NEG:   for (int i = 0; i < n; i++) a[i] = -a[i]; break;
-	case U_EXP:   for (int i = 0; i < n; i++) a[i] = expf(a[i]); break;
-	case U_LOG:   for (int i = 0; i < n; i++) a[i] = logf(a[i]); break;
-	case U_SQRT:  for (int i = 0; i < n; i++) a[i] = sqrtf(a[i]); break;
-	case U_RSQRT: for (int i = 0; i < n; i++) a[i] = 1.0f / sqrtf(a[i]); break;
-	case U_ABS:   for (int i = 0; i < n; i++) a[i] = fabsf(a[i]); break;
-	case U_RELU:  for (int i = 0; i < n; i++) a[i] = a[i] > 0.0f ? a[i] : (isnan(a[i]) ? a[i] : 0.0f); break;
+	case U_NEG:
+		for (int i = 0; i < n; i++)
+			a[i] = -a[i];
+		break;
+	case U_EXP:
+		for (int i = 0; i < n; i++)
+			a[i] = expf(a[i]);
+		break;
+	case U_LOG:
+		for (int i = 0; i < n; i++)
+			a[i] = logf(a[i]);
+		break;
+	case U_SQRT:
+		for (int i = 0; i < n; i++)
+			a[i] = sqrtf(a[i]);
+		break;
+	case U_RSQRT:
+		for (int i = 0; i < n; i++)
+			a[i] = 1.0f / sqrtf(a[i]);
+		break;
+	case U_ABS:
+		for (int i = 0; i < n; i++)
+			a[i] = fabsf(a[i]);
+		break;
+	case U_RELU:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] > 0.0f ? a[i] : (isnan(a[i]) ? a[i] : 0.0f);
+		break;
 	case U_GELU:
 		if (gelu_erf) {
 			for (int i = 0; i < n; i++)
@@ -182,13 +236,23 @@ static void un_f(enum un_op op, bool gelu_erf, float *a, int n)
 		} else {
 			for (int i = 0; i < n; i++) {
 				float x = a[i];
-				a[i] = 0.5f * x * (1.0f + tanhf(GELU_K * (x + 0.044715f * x * x * x)));
+				a[i] = 0.5f * x *
+				       (1.0f + tanhf(GELU_K * (x + 0.044715f * x * x * x)));
 			}
 		}
 		break;
-	case U_SIGMOID: for (int i = 0; i < n; i++) a[i] = 1.0f / (1.0f + expf(-a[i])); break;
-	case U_TANH:    for (int i = 0; i < n; i++) a[i] = tanhf(a[i]); break;
-	case U_SILU:    for (int i = 0; i < n; i++) a[i] = a[i] / (1.0f + expf(-a[i])); break;
+	case U_SIGMOID:
+		for (int i = 0; i < n; i++)
+			a[i] = 1.0f / (1.0f + expf(-a[i]));
+		break;
+	case U_TANH:
+		for (int i = 0; i < n; i++)
+			a[i] = tanhf(a[i]);
+		break;
+	case U_SILU:
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] / (1.0f + expf(-a[i]));
+		break;
 	}
 }
 
@@ -196,16 +260,18 @@ static void un_i(enum un_op op, int64_t *a, int n)
 {
 	switch (op) {
 	case U_NEG:
-		for (int i = 0; i < n; i++) a[i] = (int64_t)(0 - (uint64_t)a[i]);
+		for (int i = 0; i < n; i++)
+			a[i] = (int64_t)(0 - (uint64_t)a[i]);
 		break;
 	case U_ABS:
-		for (int i = 0; i < n; i++) a[i] = a[i] < 0 ? (int64_t)(0 - (uint64_t)a[i]) : a[i];
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] < 0 ? (int64_t)(0 - (uint64_t)a[i]) : a[i];
 		break;
 	case U_RELU:
-		for (int i = 0; i < n; i++) a[i] = a[i] > 0 ? a[i] : 0;
+		for (int i = 0; i < n; i++)
+			a[i] = a[i] > 0 ? a[i] : 0;
 		break;
-	default:
-		break;   /* infer rejects integer inputs for the others */
+	default: break; /* infer rejects integer inputs for the others */
 	}
 }
 
@@ -223,17 +289,18 @@ static int bin_infer(weir_op_infer_ctx_t *ctx, enum bin_op op)
 	const weir_tensor_desc_t *a = &ctx->in[0], *b = &ctx->in[1];
 	if (a->dtype != b->dtype)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtypes differ: %s vs %s",
-				    WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
+		                    WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
 	if (!bin_dtype_ok(op, a->dtype))
 		return weir_op_fail(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
-				    weir_dtype_name(a->dtype),
-				    op == B_POW ? "float32/float16/bfloat16"
-						: "float32/float16/bfloat16/int8/uint8/int32/int64");
+		                    weir_dtype_name(a->dtype),
+		                    op == B_POW
+		                            ? "float32/float16/bfloat16"
+		                            : "float32/float16/bfloat16/int8/uint8/int32/int64");
 	int r;
 	int64_t dims[WEIR_MAX_RANK];
 	if (weir__ops_bcast_shape((int)a->rank, a->dims, (int)b->rank, b->dims, &r, dims) != 0)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "shapes %s and %s do not broadcast",
-				    WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
+		                    WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
 	weir__ops_desc_set(&ctx->out[0], a->dtype, r, dims);
 	return WEIR_OK;
 }
@@ -314,14 +381,24 @@ static uint32_t ew_blocks_math(const weir_op_call_t *c, uint32_t workers)
 	return weir__ops_blocks_for(weir__ops_desc_numel(&c->out_desc[0]), 16, workers);
 }
 
-#define BIN_OP(sym, NAME, op, blk)                                                   \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx) { return bin_infer(ctx, op); } \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)     \
-	{ return bin_kernel(c, bi, nb, op); }                                          \
-	const weir_op_def_t weir__op_##sym = {                                         \
-		.name = NAME, .min_inputs = 2, .max_inputs = 2,                        \
-		.min_outputs = 1, .max_outputs = 1,                                    \
-		.infer = sym##_infer, .kernel = sym##_kernel, .blocks = blk,           \
+#define BIN_OP(sym, NAME, op, blk)                                                 \
+	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
+	{                                                                          \
+		return bin_infer(ctx, op);                                         \
+	}                                                                          \
+	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
+	{                                                                          \
+		return bin_kernel(c, bi, nb, op);                                  \
+	}                                                                          \
+	const weir_op_def_t weir__op_##sym = {                                     \
+		.name = NAME,                                                      \
+		.min_inputs = 2,                                                   \
+		.max_inputs = 2,                                                   \
+		.min_outputs = 1,                                                  \
+		.max_outputs = 1,                                                  \
+		.infer = sym##_infer,                                              \
+		.kernel = sym##_kernel,                                            \
+		.blocks = blk,                                                     \
 	};
 
 BIN_OP(add, "Add", B_ADD, ew_blocks_cheap)
@@ -354,7 +431,7 @@ static int gelu_mode(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, bool *use_
 		return WEIR_OK;
 	}
 	return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-			      "attr 'approximate' is \"%s\"; expected \"tanh\" or \"none\"", s);
+	                      "attr 'approximate' is \"%s\"; expected \"tanh\" or \"none\"", s);
 }
 
 static int un_infer(weir_op_infer_ctx_t *ctx, enum un_op op)
@@ -371,7 +448,7 @@ static int un_infer(weir_op_infer_ctx_t *ctx, enum un_op op)
 	}
 	if (!ok)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
-				    weir_dtype_name(x->dtype), want);
+		                    weir_dtype_name(x->dtype), want);
 	if (op == U_GELU) {
 		bool e;
 		int rc = gelu_mode(ctx, ctx->attrs, &e);
@@ -410,14 +487,24 @@ static int un_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum un_
 	return WEIR_OK;
 }
 
-#define UN_OP(sym, NAME, op, blk)                                                    \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx) { return un_infer(ctx, op); }  \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)     \
-	{ return un_kernel(c, bi, nb, op); }                                           \
-	const weir_op_def_t weir__op_##sym = {                                         \
-		.name = NAME, .min_inputs = 1, .max_inputs = 1,                        \
-		.min_outputs = 1, .max_outputs = 1,                                    \
-		.infer = sym##_infer, .kernel = sym##_kernel, .blocks = blk,           \
+#define UN_OP(sym, NAME, op, blk)                                                  \
+	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
+	{                                                                          \
+		return un_infer(ctx, op);                                          \
+	}                                                                          \
+	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
+	{                                                                          \
+		return un_kernel(c, bi, nb, op);                                   \
+	}                                                                          \
+	const weir_op_def_t weir__op_##sym = {                                     \
+		.name = NAME,                                                      \
+		.min_inputs = 1,                                                   \
+		.max_inputs = 1,                                                   \
+		.min_outputs = 1,                                                  \
+		.max_outputs = 1,                                                  \
+		.infer = sym##_infer,                                              \
+		.kernel = sym##_kernel,                                            \
+		.blocks = blk,                                                     \
 	};
 
 UN_OP(neg, "Neg", U_NEG, ew_blocks_cheap)

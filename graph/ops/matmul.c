@@ -18,13 +18,13 @@
 
 typedef struct mm_geom {
 	bool ta, tb;
-	int brank;                         /* output batch rank */
-	int64_t bdims[WEIR_MAX_RANK];      /* output batch dims */
+	int brank;                    /* output batch rank */
+	int64_t bdims[WEIR_MAX_RANK]; /* output batch dims */
 	int64_t M, N, K;
 } mm_geom_t;
 
-static int mm_flag(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-		   const char *const *names, bool *v)
+static int mm_flag(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                   bool *v)
 {
 	int64_t x;
 	int found, rc = weir__ops_attr_int(ctx, a, names, &x, &found);
@@ -36,45 +36,57 @@ static int mm_flag(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 
 /* Shared by infer (ctx != NULL) and kernel/blocks (ctx == NULL). */
 static int mm_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		   const weir_tensor_desc_t *in, uint32_t nin, bool batch, mm_geom_t *g)
+                   const weir_tensor_desc_t *in, uint32_t nin, bool batch, mm_geom_t *g)
 {
-	int rc = mm_flag(ctx, attrs, WEIR__OPS_NAMES("transpose_a", "transpose_x1", "adj_x1"), &g->ta);
+	int rc = mm_flag(ctx, attrs, WEIR__OPS_NAMES("transpose_a", "transpose_x1", "adj_x1"),
+	                 &g->ta);
 	if (rc == WEIR_OK)
-		rc = mm_flag(ctx, attrs, WEIR__OPS_NAMES("transpose_b", "transpose_x2", "adj_x2"), &g->tb);
+		rc = mm_flag(ctx, attrs, WEIR__OPS_NAMES("transpose_b", "transpose_x2", "adj_x2"),
+		             &g->tb);
 	if (rc != WEIR_OK)
 		return rc;
 	const weir_tensor_desc_t *a = &in[0], *b = &in[1];
 	if (a->dtype != b->dtype || (nin > 2 && in[2].dtype != a->dtype))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input dtypes differ: %s, %s%s%s",
-				      WEIR__OPS_DESC(a), WEIR__OPS_DESC(b), nin > 2 ? ", bias " : "",
-				      nin > 2 ? WEIR__OPS_DESC(&in[2]) : "");
+		                      WEIR__OPS_DESC(a), WEIR__OPS_DESC(b),
+		                      nin > 2 ? ", bias " : "",
+		                      nin > 2 ? WEIR__OPS_DESC(&in[2]) : "");
 	if (!weir__ops_is_float(a->dtype))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-				      "dtype %s not supported (expected float32/float16/bfloat16)",
-				      weir_dtype_name(a->dtype));
+		                      "dtype %s not supported (expected float32/float16/bfloat16)",
+		                      weir_dtype_name(a->dtype));
 	if (batch ? (a->rank < 2 || b->rank < 2) : (a->rank != 2 || b->rank != 2))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "operands must be %s; got %s and %s",
-				      batch ? "of rank >= 2" : "matrices (rank 2)",
-				      WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
+		                      batch ? "of rank >= 2" : "matrices (rank 2)",
+		                      WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
 	int ra = (int)a->rank, rb = (int)b->rank;
 	int64_t am = a->dims[ra - 2], ak = a->dims[ra - 1];
 	int64_t bk = b->dims[rb - 2], bn = b->dims[rb - 1];
-	if (g->ta) { int64_t t = am; am = ak; ak = t; }
-	if (g->tb) { int64_t t = bk; bk = bn; bn = t; }
+	if (g->ta) {
+		int64_t t = am;
+		am = ak;
+		ak = t;
+	}
+	if (g->tb) {
+		int64_t t = bk;
+		bk = bn;
+		bn = t;
+	}
 	if (ak != bk)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-				      "inner dims differ: %s%s x %s%s gives K = %lld vs %lld",
-				      WEIR__OPS_DESC(a), g->ta ? "^T" : "", WEIR__OPS_DESC(b),
-				      g->tb ? "^T" : "", (long long)ak, (long long)bk);
+		                      "inner dims differ: %s%s x %s%s gives K = %lld vs %lld",
+		                      WEIR__OPS_DESC(a), g->ta ? "^T" : "", WEIR__OPS_DESC(b),
+		                      g->tb ? "^T" : "", (long long)ak, (long long)bk);
 	g->M = am;
 	g->N = bn;
 	g->K = ak;
 	if (weir__ops_bcast_shape(ra - 2, a->dims, rb - 2, b->dims, &g->brank, g->bdims) != 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "batch dims of %s and %s do not broadcast",
-				      WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
+		                      WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
 	if (nin > 2 && (in[2].rank != 1 || in[2].dims[0] != g->N))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "bias must be 1-D of length N = %lld; got %s",
-				      (long long)g->N, WEIR__OPS_DESC(&in[2]));
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "bias must be 1-D of length N = %lld; got %s",
+		                      (long long)g->N, WEIR__OPS_DESC(&in[2]));
 	return WEIR_OK;
 }
 
@@ -92,14 +104,14 @@ static int mm_infer_common(weir_op_infer_ctx_t *ctx, bool batch)
 	return WEIR_OK;
 }
 
-#define NT 128   /* output columns per accumulator tile */
+#define NT 128 /* output columns per accumulator tile */
 
 /* One output row: y[j] for j in [0, N). a: element offset of row i's start
  * in A with element strides (as_k along k); b: B's matrix with strides
  * (bs_k, bs_j). */
-static void mm_row(int dt, const void *A, int64_t a0, int64_t as_k,
-		   const void *B, int64_t b0, int64_t bs_k, int64_t bs_j,
-		   const void *bias, void *Y, int64_t y0, int64_t N, int64_t K)
+static void mm_row(int dt, const void *A, int64_t a0, int64_t as_k, const void *B, int64_t b0,
+                   int64_t bs_k, int64_t bs_j, const void *bias, void *Y, int64_t y0, int64_t N,
+                   int64_t K)
 {
 	float acc[NT];
 	for (int64_t j0 = 0; j0 < N; j0 += NT) {
@@ -174,9 +186,8 @@ static int mm_kernel_common(const weir_op_call_t *c, uint32_t bi, uint32_t nb, b
 			weir__ops_iter_seek(&it, bt);
 			cur_batch = bt;
 		}
-		mm_row(dt, c->in[0], it.off[0] * a_mat + i * as_i, as_k,
-		       c->in[1], it.off[1] * b_mat, bs_k, bs_j, bias,
-		       c->out[0], r * g.N, g.N, g.K);
+		mm_row(dt, c->in[0], it.off[0] * a_mat + i * as_i, as_k, c->in[1],
+		       it.off[1] * b_mat, bs_k, bs_j, bias, c->out[0], r * g.N, g.N, g.K);
 	}
 	return WEIR_OK;
 }
@@ -187,11 +198,14 @@ static uint32_t mm_blocks_common(const weir_op_call_t *c, uint32_t workers, bool
 	if (mm_geom(NULL, c->attrs, c->in_desc, c->nin, batch, &g) != WEIR_OK)
 		return 1;
 	int64_t rows = weir__ops_numel(g.bdims, g.brank) * g.M;
-	int64_t cost = weir__ops_mul_sat(g.N, g.K > 0 ? g.K : 1);   /* N, K: two tensors */
+	int64_t cost = weir__ops_mul_sat(g.N, g.K > 0 ? g.K : 1); /* N, K: two tensors */
 	return weir__ops_blocks_for(rows, cost, workers);
 }
 
-static int matmul_infer(weir_op_infer_ctx_t *ctx) { return mm_infer_common(ctx, false); }
+static int matmul_infer(weir_op_infer_ctx_t *ctx)
+{
+	return mm_infer_common(ctx, false);
+}
 static int matmul_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	return mm_kernel_common(c, bi, nb, false);
@@ -201,7 +215,10 @@ static uint32_t matmul_blocks(const weir_op_call_t *c, uint32_t w)
 	return mm_blocks_common(c, w, false);
 }
 
-static int bmm_infer(weir_op_infer_ctx_t *ctx) { return mm_infer_common(ctx, true); }
+static int bmm_infer(weir_op_infer_ctx_t *ctx)
+{
+	return mm_infer_common(ctx, true);
+}
 static int bmm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	return mm_kernel_common(c, bi, nb, true);
@@ -212,11 +229,23 @@ static uint32_t bmm_blocks(const weir_op_call_t *c, uint32_t w)
 }
 
 const weir_op_def_t weir__op_matmul = {
-	.name = "MatMul", .min_inputs = 2, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
-	.infer = matmul_infer, .kernel = matmul_kernel, .blocks = matmul_blocks,
+	.name = "MatMul",
+	.min_inputs = 2,
+	.max_inputs = 3,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = matmul_infer,
+	.kernel = matmul_kernel,
+	.blocks = matmul_blocks,
 };
 
 const weir_op_def_t weir__op_batchmatmul = {
-	.name = "BatchMatMul", .min_inputs = 2, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
-	.infer = bmm_infer, .kernel = bmm_kernel, .blocks = bmm_blocks,
+	.name = "BatchMatMul",
+	.min_inputs = 2,
+	.max_inputs = 3,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = bmm_infer,
+	.kernel = bmm_kernel,
+	.blocks = bmm_blocks,
 };

@@ -23,8 +23,8 @@ typedef struct sm_geom {
 	int64_t outer, D, inner;
 } sm_geom_t;
 
-static int sm_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		   const weir_tensor_desc_t *x, sm_geom_t *g)
+static int sm_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, const weir_tensor_desc_t *x,
+                   sm_geom_t *g)
 {
 	int64_t axis = -1;
 	int found, rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis"), &axis, &found);
@@ -39,18 +39,18 @@ static int sm_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 			return rc;
 		if (found && n != 1)
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-					      "attr 'axes' must hold exactly one axis; got %zu", n);
+			                      "attr 'axes' must hold exactly one axis; got %zu", n);
 		if (found)
 			axis = v[0];
 	}
 	int r = (int)x->rank;
 	if (r == 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input must have rank >= 1; got %s",
-				      WEIR__OPS_DESC(x));
+		                      WEIR__OPS_DESC(x));
 	int ax = weir__ops_axis(axis, r);
 	if (ax < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %d",
-				      (long long)axis, r);
+		                      (long long)axis, r);
 	g->outer = weir__ops_numel(x->dims, ax);
 	g->D = x->dims[ax];
 	g->inner = weir__ops_numel(x->dims + ax + 1, r - ax - 1);
@@ -115,8 +115,14 @@ static uint32_t softmax_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_softmax = {
-	.name = "Softmax", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = softmax_infer, .kernel = softmax_kernel, .blocks = softmax_blocks,
+	.name = "Softmax",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = softmax_infer,
+	.kernel = softmax_kernel,
+	.blocks = softmax_blocks,
 };
 
 /* ---- LayerNorm / RMSNorm ---------------------------------------------------- */
@@ -127,12 +133,13 @@ typedef struct ln_geom {
 } ln_geom_t;
 
 static int ln_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		   const weir_tensor_desc_t *in, uint32_t nin, bool rms, ln_geom_t *g)
+                   const weir_tensor_desc_t *in, uint32_t nin, bool rms, ln_geom_t *g)
 {
 	const weir_tensor_desc_t *x = &in[0];
 	int64_t axis = -1;
 	int found, rc;
-	rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis", "begin_norm_axis"), &axis, &found);
+	rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis", "begin_norm_axis"), &axis,
+	                        &found);
 	if (rc != WEIR_OK)
 		return rc;
 	g->eps = rms ? 1e-6f : 1e-5f;
@@ -141,19 +148,19 @@ static int ln_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		return rc;
 	if (!(g->eps >= 0.0f) || isinf(g->eps))
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "epsilon must be finite and >= 0; got %g",
-				      (double)g->eps);
+		                      (double)g->eps);
 	if (!weir__ops_is_float(x->dtype))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-				      "dtype %s not supported (expected float32/float16/bfloat16)",
-				      weir_dtype_name(x->dtype));
+		                      "dtype %s not supported (expected float32/float16/bfloat16)",
+		                      weir_dtype_name(x->dtype));
 	int r = (int)x->rank;
 	if (r == 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input must have rank >= 1; got %s",
-				      WEIR__OPS_DESC(x));
+		                      WEIR__OPS_DESC(x));
 	int ax = weir__ops_axis(axis, r);
 	if (ax < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %d",
-				      (long long)axis, r);
+		                      (long long)axis, r);
 	g->rows = weir__ops_numel(x->dims, ax);
 	g->D = weir__ops_numel(x->dims + ax, r - ax);
 	for (uint32_t i = 1; i < nin; i++) {
@@ -161,15 +168,16 @@ static int ln_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		const char *nm = i == 1 ? "gamma" : "beta";
 		if (p->dtype != x->dtype)
 			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "%s dtype %s differs from x %s", nm,
-					      weir_dtype_name(p->dtype), weir_dtype_name(x->dtype));
+			                      weir_dtype_name(p->dtype), weir_dtype_name(x->dtype));
 		bool same = (int)p->rank == r - ax;
 		for (int d = 0; same && d < r - ax; d++)
 			same = p->dims[d] == x->dims[ax + d];
 		bool flat = p->rank == 1 && p->dims[0] == g->D;
 		if (!same && !flat)
-			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-					      "%s %s must have the normalized shape of x %s from axis %d",
-					      nm, WEIR__OPS_DESC(p), WEIR__OPS_DESC(x), ax);
+			return WEIR__OPS_FAIL(
+			        ctx, WEIR_ESHAPE,
+			        "%s %s must have the normalized shape of x %s from axis %d", nm,
+			        WEIR__OPS_DESC(p), WEIR__OPS_DESC(x), ax);
 	}
 	return WEIR_OK;
 }
@@ -193,7 +201,7 @@ static int norm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool r
 	const void *x = c->in[0], *gm = c->in[1], *bt = c->nin > 2 ? c->in[2] : NULL;
 	void *y = c->out[0];
 	int64_t lo, hi;
-	weir__ops_range(g.D ? g.rows : 0, bi, nb, &lo, &hi);   /* empty rows: nothing */
+	weir__ops_range(g.D ? g.rows : 0, bi, nb, &lo, &hi); /* empty rows: nothing */
 	for (int64_t r = lo; r < hi; r++) {
 		int64_t base = r * g.D;
 		double mean = 0.0, acc = 0.0;
@@ -209,7 +217,7 @@ static int norm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool r
 		double rs = 1.0 / sqrt(acc / (double)g.D + (double)g.eps);
 		for (int64_t d = 0; d < g.D; d++) {
 			double v = ((double)weir__ops_ldf(dt, x, base + d) - mean) * rs *
-				   (double)weir__ops_ldf(dt, gm, d);
+			           (double)weir__ops_ldf(dt, gm, d);
 			if (bt)
 				v += (double)weir__ops_ldf(dt, bt, d);
 			weir__ops_stf(dt, y, base + d, (float)v);
@@ -226,26 +234,50 @@ static uint32_t norm_blocks(const weir_op_call_t *c, uint32_t workers, bool rms)
 	return weir__ops_blocks_for(g.rows, weir__ops_mul_sat(8, g.D), workers);
 }
 
-static int layernorm_infer(weir_op_infer_ctx_t *ctx) { return norm_infer(ctx, false); }
+static int layernorm_infer(weir_op_infer_ctx_t *ctx)
+{
+	return norm_infer(ctx, false);
+}
 static int layernorm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	return norm_kernel(c, bi, nb, false);
 }
-static uint32_t layernorm_blocks(const weir_op_call_t *c, uint32_t w) { return norm_blocks(c, w, false); }
+static uint32_t layernorm_blocks(const weir_op_call_t *c, uint32_t w)
+{
+	return norm_blocks(c, w, false);
+}
 
-static int rmsnorm_infer(weir_op_infer_ctx_t *ctx) { return norm_infer(ctx, true); }
+static int rmsnorm_infer(weir_op_infer_ctx_t *ctx)
+{
+	return norm_infer(ctx, true);
+}
 static int rmsnorm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	return norm_kernel(c, bi, nb, true);
 }
-static uint32_t rmsnorm_blocks(const weir_op_call_t *c, uint32_t w) { return norm_blocks(c, w, true); }
+static uint32_t rmsnorm_blocks(const weir_op_call_t *c, uint32_t w)
+{
+	return norm_blocks(c, w, true);
+}
 
 const weir_op_def_t weir__op_layernorm = {
-	.name = "LayerNorm", .min_inputs = 2, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
-	.infer = layernorm_infer, .kernel = layernorm_kernel, .blocks = layernorm_blocks,
+	.name = "LayerNorm",
+	.min_inputs = 2,
+	.max_inputs = 3,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = layernorm_infer,
+	.kernel = layernorm_kernel,
+	.blocks = layernorm_blocks,
 };
 
 const weir_op_def_t weir__op_rmsnorm = {
-	.name = "RMSNorm", .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
-	.infer = rmsnorm_infer, .kernel = rmsnorm_kernel, .blocks = rmsnorm_blocks,
+	.name = "RMSNorm",
+	.min_inputs = 2,
+	.max_inputs = 2,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = rmsnorm_infer,
+	.kernel = rmsnorm_kernel,
+	.blocks = rmsnorm_blocks,
 };

@@ -12,8 +12,8 @@ static const char *attr_pick(const weir_attrs_t *a, const char *const *names)
 	return NULL;
 }
 
-int weir__ops_attr_int(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-		       const char *const *names, int64_t *v, int *found)
+int weir__ops_attr_int(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                       int64_t *v, int *found)
 {
 	const char *n = attr_pick(a, names);
 	*found = 0;
@@ -25,8 +25,8 @@ int weir__ops_attr_int(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	return WEIR_OK;
 }
 
-int weir__ops_attr_float(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			 const char *const *names, float *v, int *found)
+int weir__ops_attr_float(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                         float *v, int *found)
 {
 	const char *n = attr_pick(a, names);
 	*found = 0;
@@ -38,8 +38,8 @@ int weir__ops_attr_float(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	return WEIR_OK;
 }
 
-int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			const char *const *names, const int64_t **v, size_t *cnt, int *found)
+int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                        const int64_t **v, size_t *cnt, int *found)
 {
 	const char *n = attr_pick(a, names);
 	*found = 0;
@@ -53,8 +53,8 @@ int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	return WEIR_OK;
 }
 
-int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			  const char *const *names, const char **v, int *found)
+int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                          const char **v, int *found)
 {
 	const char *n = attr_pick(a, names);
 	*found = 0;
@@ -71,11 +71,10 @@ const char *weir__ops_desc_str(const weir_tensor_desc_t *d, char *buf, size_t si
 	return weir_tensor_desc_str(d, buf, size);
 }
 
-int weir__ops_check_dtype(weir_op_infer_ctx_t *ctx, uint32_t i, bool (*pred)(int),
-			  const char *what)
+int weir__ops_check_dtype(weir_op_infer_ctx_t *ctx, uint32_t i, bool (*pred)(int), const char *what)
 {
 	if (!pred(ctx->in[i].dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE, "input %u has dtype %s; expected %s",
-				    i, weir_dtype_name(ctx->in[i].dtype), what);
+		return weir_op_fail(ctx, WEIR_ESHAPE, "input %u has dtype %s; expected %s", i,
+		                    weir_dtype_name(ctx->in[i].dtype), what);
 	return WEIR_OK;
 }

@@ -29,8 +29,7 @@
 
 /* Report a failure from a parse function shared by infer (ctx != NULL: the
  * message goes to the node's message buffer) and kernel (ctx == NULL). */
-#define WEIR__OPS_FAIL(ctx, code, ...) \
-	((ctx) ? weir_op_fail((ctx), (code), __VA_ARGS__) : (code))
+#define WEIR__OPS_FAIL(ctx, code, ...) ((ctx) ? weir_op_fail((ctx), (code), __VA_ARGS__) : (code))
 
 /* Dtype classes. */
 static inline bool weir__ops_is_float(int dt)
@@ -53,17 +52,17 @@ static inline bool weir__ops_is_any(int dt)
 static inline float weir__ops_ldf(int dt, const void *p, int64_t i)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT:   return ((const float *)p)[i];
+	case WEIR_DT_FLOAT: return ((const float *)p)[i];
 	case WEIR_DT_FLOAT16: return weir_f16_to_f32(((const uint16_t *)p)[i]);
-	default:              return weir_bf16_to_f32(((const uint16_t *)p)[i]);
+	default: return weir_bf16_to_f32(((const uint16_t *)p)[i]);
 	}
 }
 static inline void weir__ops_stf(int dt, void *p, int64_t i, float v)
 {
 	switch (dt) {
-	case WEIR_DT_FLOAT:   ((float *)p)[i] = v; break;
+	case WEIR_DT_FLOAT: ((float *)p)[i] = v; break;
 	case WEIR_DT_FLOAT16: ((uint16_t *)p)[i] = weir_f32_to_f16(v); break;
-	default:              ((uint16_t *)p)[i] = weir_f32_to_bf16(v); break;
+	default: ((uint16_t *)p)[i] = weir_f32_to_bf16(v); break;
 	}
 }
 
@@ -71,30 +70,30 @@ static inline void weir__ops_stf(int dt, void *p, int64_t i, float v)
 static inline int64_t weir__ops_ldi(int dt, const void *p, int64_t i)
 {
 	switch (dt) {
-	case WEIR_DT_INT8:   return ((const int8_t *)p)[i];
-	case WEIR_DT_UINT8:  return ((const uint8_t *)p)[i];
-	case WEIR_DT_BOOL:   return ((const uint8_t *)p)[i] != 0;
-	case WEIR_DT_INT16:  return ((const int16_t *)p)[i];
+	case WEIR_DT_INT8: return ((const int8_t *)p)[i];
+	case WEIR_DT_UINT8: return ((const uint8_t *)p)[i];
+	case WEIR_DT_BOOL: return ((const uint8_t *)p)[i] != 0;
+	case WEIR_DT_INT16: return ((const int16_t *)p)[i];
 	case WEIR_DT_UINT16: return ((const uint16_t *)p)[i];
-	case WEIR_DT_INT32:  return ((const int32_t *)p)[i];
+	case WEIR_DT_INT32: return ((const int32_t *)p)[i];
 	case WEIR_DT_UINT32: return ((const uint32_t *)p)[i];
 	case WEIR_DT_UINT64: return (int64_t)((const uint64_t *)p)[i];
-	default:             return ((const int64_t *)p)[i];
+	default: return ((const int64_t *)p)[i];
 	}
 }
 static inline void weir__ops_sti(int dt, void *p, int64_t i, int64_t v)
 {
 	uint64_t u = (uint64_t)v;
 	switch (dt) {
-	case WEIR_DT_INT8:   ((int8_t *)p)[i] = (int8_t)(uint8_t)u; break;
-	case WEIR_DT_UINT8:  ((uint8_t *)p)[i] = (uint8_t)u; break;
-	case WEIR_DT_BOOL:   ((uint8_t *)p)[i] = (u != 0); break;
-	case WEIR_DT_INT16:  ((int16_t *)p)[i] = (int16_t)(uint16_t)u; break;
+	case WEIR_DT_INT8: ((int8_t *)p)[i] = (int8_t)(uint8_t)u; break;
+	case WEIR_DT_UINT8: ((uint8_t *)p)[i] = (uint8_t)u; break;
+	case WEIR_DT_BOOL: ((uint8_t *)p)[i] = (u != 0); break;
+	case WEIR_DT_INT16: ((int16_t *)p)[i] = (int16_t)(uint16_t)u; break;
 	case WEIR_DT_UINT16: ((uint16_t *)p)[i] = (uint16_t)u; break;
-	case WEIR_DT_INT32:  ((int32_t *)p)[i] = (int32_t)(uint32_t)u; break;
+	case WEIR_DT_INT32: ((int32_t *)p)[i] = (int32_t)(uint32_t)u; break;
 	case WEIR_DT_UINT32: ((uint32_t *)p)[i] = (uint32_t)u; break;
 	case WEIR_DT_UINT64: ((uint64_t *)p)[i] = u; break;
-	default:             ((int64_t *)p)[i] = v; break;
+	default: ((int64_t *)p)[i] = v; break;
 	}
 }
 
@@ -103,28 +102,27 @@ static inline void weir__ops_sti(int dt, void *p, int64_t i, int64_t v)
  * that is present wins. Return 1 when found, 0 when absent; a present
  * attribute of the wrong type fails (via ctx) with WEIR_EINVAL.
  */
-int weir__ops_attr_int(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-		       const char *const *names, int64_t *v, int *found);
-int weir__ops_attr_float(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			 const char *const *names, float *v, int *found);
-int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			const char *const *names, const int64_t **v, size_t *n, int *found);
-int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
-			  const char *const *names, const char **v, int *found);
+int weir__ops_attr_int(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                       int64_t *v, int *found);
+int weir__ops_attr_float(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                         float *v, int *found);
+int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                        const int64_t **v, size_t *n, int *found);
+int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                          const char **v, int *found);
 
 #define WEIR__OPS_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* "float32[2,3]" into buf (a short wrapper for messages). */
 const char *weir__ops_desc_str(const weir_tensor_desc_t *d, char *buf, size_t size);
-#define WEIR__OPS_DESC(d) weir__ops_desc_str((d), (char[96]){0}, 96)
+#define WEIR__OPS_DESC(d) weir__ops_desc_str((d), (char[96]){ 0 }, 96)
 
 /* Fails (WEIR_ESHAPE) unless the input's dtype satisfies pred. */
 int weir__ops_check_dtype(weir_op_infer_ctx_t *ctx, uint32_t i, bool (*pred)(int),
-			  const char *what);
+                          const char *what);
 
 /* Set a desc. */
-static inline void weir__ops_desc_set(weir_tensor_desc_t *d, int dt, int rank,
-				      const int64_t *dims)
+static inline void weir__ops_desc_set(weir_tensor_desc_t *d, int dt, int rank, const int64_t *dims)
 {
 	d->dtype = dt;
 	d->rank = (uint32_t)rank;
@@ -138,18 +136,18 @@ static inline int64_t weir__ops_desc_numel(const weir_tensor_desc_t *d)
 }
 
 /* The op definitions, by family. */
-extern const weir_op_def_t weir__op_add, weir__op_sub, weir__op_mul, weir__op_div,
-	weir__op_maximum, weir__op_minimum, weir__op_pow;
-extern const weir_op_def_t weir__op_neg, weir__op_exp, weir__op_log, weir__op_sqrt,
-	weir__op_rsqrt, weir__op_abs;
-extern const weir_op_def_t weir__op_relu, weir__op_gelu, weir__op_sigmoid,
-	weir__op_tanh, weir__op_silu;
+extern const weir_op_def_t weir__op_add, weir__op_sub, weir__op_mul, weir__op_div, weir__op_maximum,
+        weir__op_minimum, weir__op_pow;
+extern const weir_op_def_t weir__op_neg, weir__op_exp, weir__op_log, weir__op_sqrt, weir__op_rsqrt,
+        weir__op_abs;
+extern const weir_op_def_t weir__op_relu, weir__op_gelu, weir__op_sigmoid, weir__op_tanh,
+        weir__op_silu;
 extern const weir_op_def_t weir__op_cast;
 extern const weir_op_def_t weir__op_matmul, weir__op_batchmatmul;
 extern const weir_op_def_t weir__op_softmax, weir__op_layernorm, weir__op_rmsnorm;
 extern const weir_op_def_t weir__op_reducesum, weir__op_reducemean, weir__op_reducemax;
-extern const weir_op_def_t weir__op_transpose, weir__op_reshape, weir__op_concat,
-	weir__op_split, weir__op_slice, weir__op_gather;
+extern const weir_op_def_t weir__op_transpose, weir__op_reshape, weir__op_concat, weir__op_split,
+        weir__op_slice, weir__op_gather;
 extern const weir_op_def_t weir__op_conv2d, weir__op_maxpool, weir__op_avgpool;
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

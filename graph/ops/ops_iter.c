@@ -59,8 +59,8 @@ void weir__ops_dense_strides(int rank, const int64_t *dims, int64_t *strides)
 	}
 }
 
-int weir__ops_bcast_shape(int ra, const int64_t *a, int rb, const int64_t *b,
-			  int *rout, int64_t *out)
+int weir__ops_bcast_shape(int ra, const int64_t *a, int rb, const int64_t *b, int *rout,
+                          int64_t *out)
 {
 	int r = ra > rb ? ra : rb;
 	for (int d = 0; d < r; d++) {

@@ -15,12 +15,11 @@
 
 #include <stdint.h>
 
-#define WEIR__OPS_MAX_RANK 8
+#define WEIR__OPS_MAX_RANK     8
 #define WEIR__OPS_MAX_OPERANDS 3
 
 /* Share [*lo, *hi) of block bi (0 <= bi < nb) over n items. */
-static inline void weir__ops_range(int64_t n, uint32_t bi, uint32_t nb,
-				   int64_t *lo, int64_t *hi)
+static inline void weir__ops_range(int64_t n, uint32_t bi, uint32_t nb, int64_t *lo, int64_t *hi)
 {
 	if (nb == 0 || n <= 0) {
 		*lo = *hi = 0;
@@ -113,8 +112,8 @@ static inline void weir__ops_iter_next(weir__ops_iter_t *it)
 void weir__ops_dense_strides(int rank, const int64_t *dims, int64_t *strides);
 
 /* numpy broadcast of a and b into out; returns 0, or -1 if incompatible. */
-int weir__ops_bcast_shape(int ra, const int64_t *a, int rb, const int64_t *b,
-			  int *rout, int64_t *out);
+int weir__ops_bcast_shape(int ra, const int64_t *a, int rb, const int64_t *b, int *rout,
+                          int64_t *out);
 
 /* Normalizes axis in [-rank, rank) to [0, rank); returns -1 if out of range. */
 static inline int weir__ops_axis(int64_t axis, int rank)

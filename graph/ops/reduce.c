@@ -25,14 +25,14 @@ typedef struct red_geom {
 	bool red[WEIR_MAX_RANK];
 	int orank;
 	int64_t odims[WEIR_MAX_RANK];
-	int krank, rrank;                      /* kept / reduced dims of the input */
+	int krank, rrank; /* kept / reduced dims of the input */
 	int64_t kdims[WEIR_MAX_RANK], kst[WEIR_MAX_RANK];
 	int64_t rdims[WEIR_MAX_RANK], rst[WEIR_MAX_RANK];
 	int64_t rcount, ocount;
 } red_geom_t;
 
 static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		    const weir_tensor_desc_t *x, enum red_op op, red_geom_t *g)
+                    const weir_tensor_desc_t *x, enum red_op op, red_geom_t *g)
 {
 	const int64_t *axes = NULL;
 	size_t n = 0;
@@ -44,9 +44,10 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	bool dt_ok = weir__ops_is_float(x->dtype) || (op != R_MEAN && weir__ops_is_int(x->dtype));
 	if (!dt_ok)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
-				      weir_dtype_name(x->dtype),
-				      op == R_MEAN ? "float32/float16/bfloat16"
-						   : "float32/float16/bfloat16/int8/uint8/int32/int64");
+		                      weir_dtype_name(x->dtype),
+		                      op == R_MEAN
+		                              ? "float32/float16/bfloat16"
+		                              : "float32/float16/bfloat16/int8/uint8/int32/int64");
 	if (weir_attrs_type(attrs, "axes") == WEIR_ATTR_INT) {
 		rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axes"), &one, &found);
 		axes = &one;
@@ -69,11 +70,12 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	for (size_t i = 0; i < n; i++) {
 		int ax = weir__ops_axis(axes[i], r);
 		if (ax < 0)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %d",
-					      (long long)axes[i], r);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+			                      "axis %lld out of range for rank %d",
+			                      (long long)axes[i], r);
 		if (g->red[ax])
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld listed twice",
-					      (long long)axes[i]);
+			                      (long long)axes[i]);
 		g->red[ax] = true;
 	}
 	int64_t st[WEIR_MAX_RANK];
@@ -95,7 +97,7 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	g->ocount = weir__ops_numel(g->kdims, g->krank);
 	if (op == R_MAX && g->rcount == 0 && g->ocount > 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "ReduceMax over an empty set (input %s)",
-				      WEIR__OPS_DESC(x));
+		                      WEIR__OPS_DESC(x));
 	return WEIR_OK;
 }
 
@@ -177,16 +179,28 @@ static uint32_t red_blocks(const weir_op_call_t *c, uint32_t workers, enum red_o
 	return weir__ops_blocks_for(g.ocount, weir__ops_mul_sat(2, g.rcount), workers);
 }
 
-#define RED_OP(sym, NAME, op)                                                          \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx) { return red_infer(ctx, op); }   \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)       \
-	{ return red_kernel(c, bi, nb, op); }                                            \
-	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w)                \
-	{ return red_blocks(c, w, op); }                                                 \
-	const weir_op_def_t weir__op_##sym = {                                           \
-		.name = NAME, .min_inputs = 1, .max_inputs = 1,                          \
-		.min_outputs = 1, .max_outputs = 1,                                      \
-		.infer = sym##_infer, .kernel = sym##_kernel, .blocks = sym##_blocks,    \
+#define RED_OP(sym, NAME, op)                                                      \
+	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
+	{                                                                          \
+		return red_infer(ctx, op);                                         \
+	}                                                                          \
+	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
+	{                                                                          \
+		return red_kernel(c, bi, nb, op);                                  \
+	}                                                                          \
+	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w)          \
+	{                                                                          \
+		return red_blocks(c, w, op);                                       \
+	}                                                                          \
+	const weir_op_def_t weir__op_##sym = {                                     \
+		.name = NAME,                                                      \
+		.min_inputs = 1,                                                   \
+		.max_inputs = 1,                                                   \
+		.min_outputs = 1,                                                  \
+		.max_outputs = 1,                                                  \
+		.infer = sym##_infer,                                              \
+		.kernel = sym##_kernel,                                            \
+		.blocks = sym##_blocks,                                            \
 	};
 
 RED_OP(reducesum, "ReduceSum", R_SUM)

@@ -30,8 +30,8 @@
 #include "graph/ops/ops_internal.h"
 
 /* Copy n elements of es bytes from src + soff[i] to dst[pos + i]. */
-static void copy_gather(size_t es, const void *src, const int64_t *soff, int n,
-			void *dst, int64_t pos)
+static void copy_gather(size_t es, const void *src, const int64_t *soff, int n, void *dst,
+                        int64_t pos)
 {
 	switch (es) {
 	case 1:
@@ -57,7 +57,7 @@ static void copy_gather(size_t es, const void *src, const int64_t *soff, int n,
 /* Output range [lo, hi) of out_desc from x through a strided view (base
  * element offset + per-output-dim element strides). */
 static void strided_copy(const weir_tensor_desc_t *od, const void *src, int64_t base,
-			 const int64_t *st, void *dst, int64_t lo, int64_t hi)
+                         const int64_t *st, void *dst, int64_t lo, int64_t hi)
 {
 	enum { CH = 256 };
 	size_t es = weir_dtype_size(od->dtype);
@@ -86,14 +86,14 @@ static int any_dtype(weir_op_infer_ctx_t *ctx, uint32_t i)
 {
 	if (!weir__ops_is_any(ctx->in[i].dtype))
 		return weir_op_fail(ctx, WEIR_ESHAPE, "input %u has an unsupported dtype %d", i,
-				    ctx->in[i].dtype);
+		                    ctx->in[i].dtype);
 	return WEIR_OK;
 }
 
 /* ---- Transpose ------------------------------------------------------------ */
 
-static int tr_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		   const weir_tensor_desc_t *x, int64_t *odims, int64_t *st)
+static int tr_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, const weir_tensor_desc_t *x,
+                   int64_t *odims, int64_t *st)
 {
 	const int64_t *perm;
 	size_t n;
@@ -104,14 +104,16 @@ static int tr_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	int64_t p[WEIR_MAX_RANK], ist[WEIR_MAX_RANK];
 	if (found) {
 		if ((int)n != r)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "perm has %zu entries; input %s has rank %d",
-					      n, WEIR__OPS_DESC(x), r);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+			                      "perm has %zu entries; input %s has rank %d", n,
+			                      WEIR__OPS_DESC(x), r);
 		bool seen[WEIR_MAX_RANK] = { false };
 		for (int i = 0; i < r; i++) {
 			if (perm[i] < 0 || perm[i] >= r || seen[perm[i]])
-				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-						      "perm is not a permutation of 0..%d (entry %d = %lld)",
-						      r - 1, i, (long long)perm[i]);
+				return WEIR__OPS_FAIL(
+				        ctx, WEIR_EINVAL,
+				        "perm is not a permutation of 0..%d (entry %d = %lld)",
+				        r - 1, i, (long long)perm[i]);
 			seen[perm[i]] = true;
 			p[i] = perm[i];
 		}
@@ -150,8 +152,14 @@ static int transpose_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 }
 
 const weir_op_def_t weir__op_transpose = {
-	.name = "Transpose", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = transpose_infer, .kernel = transpose_kernel, .blocks = copy_blocks,
+	.name = "Transpose",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = transpose_infer,
+	.kernel = transpose_kernel,
+	.blocks = copy_blocks,
 };
 
 /* ---- Reshape -------------------------------------------------------------- */
@@ -171,29 +179,33 @@ static int reshape_infer(weir_op_infer_ctx_t *ctx)
 	if (ctx->nin == 2) {
 		const weir_tensor_desc_t *s = &ctx->in[1];
 		if (found)
-			return weir_op_fail(ctx, WEIR_EINVAL,
-					    "target shape given both as attr 'shape' and as input 1");
+			return weir_op_fail(
+			        ctx, WEIR_EINVAL,
+			        "target shape given both as attr 'shape' and as input 1");
 		if (s->dtype != WEIR_DT_INT32 && s->dtype != WEIR_DT_INT64)
-			return weir_op_fail(ctx, WEIR_ESHAPE, "shape input must be int32 or int64; got %s",
-					    WEIR__OPS_DESC(s));
+			return weir_op_fail(ctx, WEIR_ESHAPE,
+			                    "shape input must be int32 or int64; got %s",
+			                    WEIR__OPS_DESC(s));
 		if (s->rank != 1)
 			return weir_op_fail(ctx, WEIR_ESHAPE, "shape input must be 1-D; got %s",
-					    WEIR__OPS_DESC(s));
+			                    WEIR__OPS_DESC(s));
 		if (s->dims[0] > WEIR_MAX_RANK)
 			return weir_op_fail(ctx, WEIR_ESHAPE, "target rank %lld exceeds %d",
-					    (long long)s->dims[0], WEIR_MAX_RANK);
+			                    (long long)s->dims[0], WEIR_MAX_RANK);
 		if (!ctx->in_const || !ctx->in_const[1])
 			return weir_op_fail(ctx, WEIR_EINVAL,
-					    "shape input must be a Const (static shapes only)");
+			                    "shape input must be a Const (static shapes only)");
 		n = (size_t)s->dims[0];
 		for (size_t i = 0; i < n; i++)
 			buf[i] = weir__ops_ldi(s->dtype, ctx->in_const[1], (int64_t)i);
 		sv = buf;
 	} else if (!found) {
-		return weir_op_fail(ctx, WEIR_EINVAL, "missing target shape (attr 'shape' or input 1)");
+		return weir_op_fail(ctx, WEIR_EINVAL,
+		                    "missing target shape (attr 'shape' or input 1)");
 	}
 	if (n > WEIR_MAX_RANK)
-		return weir_op_fail(ctx, WEIR_EINVAL, "target rank %zu exceeds %d", n, WEIR_MAX_RANK);
+		return weir_op_fail(ctx, WEIR_EINVAL, "target rank %zu exceeds %d", n,
+		                    WEIR_MAX_RANK);
 	int64_t az = 0;
 	rc = weir__ops_attr_int(ctx, ctx->attrs, WEIR__OPS_NAMES("allowzero"), &az, &found);
 	if (rc != WEIR_OK)
@@ -212,14 +224,15 @@ static int reshape_infer(weir_op_infer_ctx_t *ctx)
 		}
 		if (d == 0 && !az) {
 			if (i >= x->rank)
-				return weir_op_fail(ctx, WEIR_EINVAL,
-						    "shape[%zu] = 0 copies a dim the input %s lacks",
-						    i, WEIR__OPS_DESC(x));
+				return weir_op_fail(
+				        ctx, WEIR_EINVAL,
+				        "shape[%zu] = 0 copies a dim the input %s lacks", i,
+				        WEIR__OPS_DESC(x));
 			d = x->dims[i];
 		}
 		if (d < 0)
 			return weir_op_fail(ctx, WEIR_EINVAL, "shape[%zu] = %lld is negative", i,
-					    (long long)sv[i]);
+			                    (long long)sv[i]);
 		dims[i] = d;
 		if (d != 0 && prod > INT64_MAX / d)
 			return weir_op_fail(ctx, WEIR_EINVAL, "target shape overflows");
@@ -228,18 +241,21 @@ static int reshape_infer(weir_op_infer_ctx_t *ctx)
 	int64_t total = weir__ops_desc_numel(x);
 	if (infer_at >= 0) {
 		if (prod == 0)
-			return weir_op_fail(ctx, WEIR_EINVAL,
-					    "cannot infer the -1 dim: the other dims multiply to 0");
+			return weir_op_fail(
+			        ctx, WEIR_EINVAL,
+			        "cannot infer the -1 dim: the other dims multiply to 0");
 		if (total % prod != 0)
-			return weir_op_fail(ctx, WEIR_ESHAPE, "cannot reshape %s: %lld elements are not "
-					    "a multiple of %lld", WEIR__OPS_DESC(x), (long long)total,
-					    (long long)prod);
+			return weir_op_fail(ctx, WEIR_ESHAPE,
+			                    "cannot reshape %s: %lld elements are not "
+			                    "a multiple of %lld",
+			                    WEIR__OPS_DESC(x), (long long)total, (long long)prod);
 		dims[infer_at] = total / prod;
 		prod = total;
 	}
 	if (prod != total)
-		return weir_op_fail(ctx, WEIR_ESHAPE, "cannot reshape %s (%lld elements) to %lld elements",
-				    WEIR__OPS_DESC(x), (long long)total, (long long)prod);
+		return weir_op_fail(ctx, WEIR_ESHAPE,
+		                    "cannot reshape %s (%lld elements) to %lld elements",
+		                    WEIR__OPS_DESC(x), (long long)total, (long long)prod);
 	weir__ops_desc_set(&ctx->out[0], x->dtype, (int)n, dims);
 	return WEIR_OK;
 }
@@ -250,8 +266,8 @@ static int reshape_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 	int64_t lo, hi;
 	weir__ops_range(weir__ops_desc_numel(&c->out_desc[0]), bi, nb, &lo, &hi);
 	if (hi > lo)
-		memcpy((char *)c->out[0] + (size_t)lo * es, (const char *)c->in[0] + (size_t)lo * es,
-		       (size_t)(hi - lo) * es);
+		memcpy((char *)c->out[0] + (size_t)lo * es,
+		       (const char *)c->in[0] + (size_t)lo * es, (size_t)(hi - lo) * es);
 	return WEIR_OK;
 }
 
@@ -261,18 +277,24 @@ static uint32_t memcpy_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_reshape = {
-	.name = "Reshape", .min_inputs = 1, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
-	.infer = reshape_infer, .kernel = reshape_kernel, .blocks = memcpy_blocks,
+	.name = "Reshape",
+	.min_inputs = 1,
+	.max_inputs = 2,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = reshape_infer,
+	.kernel = reshape_kernel,
+	.blocks = memcpy_blocks,
 };
 
 /* ---- Concat --------------------------------------------------------------- */
 
 static int concat_axis(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		       const weir_tensor_desc_t *x0, int *ax)
+                       const weir_tensor_desc_t *x0, int *ax)
 {
 	int64_t axis = 0;
-	int found, rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis", "concat_dim"),
-					   &axis, &found);
+	int found, rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis", "concat_dim"), &axis,
+	                                   &found);
 	if (rc != WEIR_OK)
 		return rc;
 	if (!found)
@@ -282,7 +304,7 @@ static int concat_axis(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	*ax = weir__ops_axis(axis, (int)x0->rank);
 	if (*ax < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %u",
-				      (long long)axis, x0->rank);
+		                      (long long)axis, x0->rank);
 	return WEIR_OK;
 }
 
@@ -300,7 +322,7 @@ static int concat_infer(weir_op_infer_ctx_t *ctx)
 		return rc;
 	if (found && nattr != (int64_t)ctx->nin)
 		return weir_op_fail(ctx, WEIR_EINVAL, "attr N = %lld but the node has %u inputs",
-				    (long long)nattr, ctx->nin);
+		                    (long long)nattr, ctx->nin);
 	int64_t dims[WEIR_MAX_RANK];
 	memcpy(dims, x0->dims, sizeof(dims));
 	for (uint32_t i = 1; i < ctx->nin; i++) {
@@ -310,8 +332,8 @@ static int concat_infer(weir_op_infer_ctx_t *ctx)
 			ok = (int)d == ax || x->dims[d] == x0->dims[d];
 		if (!ok)
 			return weir_op_fail(ctx, WEIR_ESHAPE,
-					    "input %u %s does not match input 0 %s outside axis %d",
-					    i, WEIR__OPS_DESC(x), WEIR__OPS_DESC(x0), ax);
+			                    "input %u %s does not match input 0 %s outside axis %d",
+			                    i, WEIR__OPS_DESC(x), WEIR__OPS_DESC(x0), ax);
 		if (dims[ax] > INT64_MAX - x->dims[ax])
 			return weir_op_fail(ctx, WEIR_ESHAPE, "concatenated dim overflows");
 		dims[ax] += x->dims[ax];
@@ -326,9 +348,8 @@ static int concat_infer(weir_op_infer_ctx_t *ctx)
  * are the pieces along axis ax. For each whole-tensor element range [lo, hi),
  * copy between whole and the parts (to_whole picks the direction). */
 static void cat_walk(const weir_tensor_desc_t *whole, int ax, uint32_t nparts,
-		     const weir_tensor_desc_t *pdesc, void *whole_buf,
-		     const void *const *pbuf_in, void *const *pbuf_out, bool to_whole,
-		     int64_t lo, int64_t hi)
+                     const weir_tensor_desc_t *pdesc, void *whole_buf, const void *const *pbuf_in,
+                     void *const *pbuf_out, bool to_whole, int64_t lo, int64_t hi)
 {
 	size_t es = weir_dtype_size(whole->dtype);
 	int64_t inner = weir__ops_numel(whole->dims + ax + 1, (int)whole->rank - ax - 1);
@@ -350,9 +371,11 @@ static void cat_walk(const weir_tensor_desc_t *whole, int ax, uint32_t nparts,
 		size_t bytes = (size_t)n * es;
 		size_t poff = (size_t)(o * seg + (rr - start)) * es;
 		if (to_whole)
-			memcpy((char *)whole_buf + (size_t)p * es, (const char *)pbuf_in[j] + poff, bytes);
+			memcpy((char *)whole_buf + (size_t)p * es, (const char *)pbuf_in[j] + poff,
+			       bytes);
 		else
-			memcpy((char *)pbuf_out[j] + poff, (const char *)whole_buf + (size_t)p * es, bytes);
+			memcpy((char *)pbuf_out[j] + poff, (const char *)whole_buf + (size_t)p * es,
+			       bytes);
 		p += n;
 	}
 }
@@ -369,19 +392,24 @@ static int concat_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 }
 
 const weir_op_def_t weir__op_concat = {
-	.name = "Concat", .min_inputs = 1, .max_inputs = WEIR_OP_VARIADIC,
-	.min_outputs = 1, .max_outputs = 1,
-	.infer = concat_infer, .kernel = concat_kernel, .blocks = memcpy_blocks,
+	.name = "Concat",
+	.min_inputs = 1,
+	.max_inputs = WEIR_OP_VARIADIC,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = concat_infer,
+	.kernel = concat_kernel,
+	.blocks = memcpy_blocks,
 };
 
 /* ---- Split ---------------------------------------------------------------- */
 
 static int split_axis(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		      const weir_tensor_desc_t *x, int *ax)
+                      const weir_tensor_desc_t *x, int *ax)
 {
 	int64_t axis = 0;
-	int found, rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis", "split_dim"),
-					   &axis, &found);
+	int found, rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis", "split_dim"), &axis,
+	                                   &found);
 	if (rc != WEIR_OK)
 		return rc;
 	if (x->rank == 0)
@@ -389,7 +417,7 @@ static int split_axis(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	*ax = weir__ops_axis(axis, (int)x->rank);
 	if (*ax < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %u",
-				      (long long)axis, x->rank);
+		                      (long long)axis, x->rank);
 	return WEIR_OK;
 }
 
@@ -407,12 +435,13 @@ static int split_infer(weir_op_infer_ctx_t *ctx)
 	if (rc != WEIR_OK)
 		return rc;
 	if (found && ns != (int64_t)nout)
-		return weir_op_fail(ctx, WEIR_EINVAL, "num_split = %lld but the node has %u outputs",
-				    (long long)ns, nout);
+		return weir_op_fail(ctx, WEIR_EINVAL,
+		                    "num_split = %lld but the node has %u outputs", (long long)ns,
+		                    nout);
 	const int64_t *sz;
 	size_t n;
 	rc = weir__ops_attr_ints(ctx, ctx->attrs, WEIR__OPS_NAMES("split", "size_splits", "sizes"),
-				 &sz, &n, &found);
+	                         &sz, &n, &found);
 	if (rc != WEIR_OK)
 		return rc;
 	int64_t D = x->dims[ax];
@@ -421,8 +450,9 @@ static int split_infer(weir_op_infer_ctx_t *ctx)
 	}
 	if (found) {
 		if (n != nout)
-			return weir_op_fail(ctx, WEIR_EINVAL, "split sizes list has %zu entries for %u outputs",
-					    n, nout);
+			return weir_op_fail(ctx, WEIR_EINVAL,
+			                    "split sizes list has %zu entries for %u outputs", n,
+			                    nout);
 		int64_t sum = 0;
 		int neg = -1;
 		for (size_t j = 0; j < n; j++) {
@@ -431,23 +461,28 @@ static int split_infer(weir_op_infer_ctx_t *ctx)
 				continue;
 			}
 			if (sz[j] < 0)
-				return weir_op_fail(ctx, WEIR_EINVAL, "split size %lld at %zu is invalid",
-						    (long long)sz[j], j);
+				return weir_op_fail(ctx, WEIR_EINVAL,
+				                    "split size %lld at %zu is invalid",
+				                    (long long)sz[j], j);
 			if (sz[j] > D - sum)
-				return weir_op_fail(ctx, WEIR_ESHAPE, "split sizes exceed dim %d (%lld) of %s",
-						    ax, (long long)D, WEIR__OPS_DESC(x));
+				return weir_op_fail(ctx, WEIR_ESHAPE,
+				                    "split sizes exceed dim %d (%lld) of %s", ax,
+				                    (long long)D, WEIR__OPS_DESC(x));
 			sum += sz[j];
 			ctx->out[j].dims[ax] = sz[j];
 		}
 		if (neg >= 0)
 			ctx->out[neg].dims[ax] = D - sum;
 		else if (sum != D)
-			return weir_op_fail(ctx, WEIR_ESHAPE, "split sizes sum to %lld, not dim %d (%lld) of %s",
-					    (long long)sum, ax, (long long)D, WEIR__OPS_DESC(x));
+			return weir_op_fail(ctx, WEIR_ESHAPE,
+			                    "split sizes sum to %lld, not dim %d (%lld) of %s",
+			                    (long long)sum, ax, (long long)D, WEIR__OPS_DESC(x));
 	} else {
 		if (D % (int64_t)nout != 0)
-			return weir_op_fail(ctx, WEIR_ESHAPE, "dim %d (%lld) of %s does not split into %u "
-					    "equal parts", ax, (long long)D, WEIR__OPS_DESC(x), nout);
+			return weir_op_fail(ctx, WEIR_ESHAPE,
+			                    "dim %d (%lld) of %s does not split into %u "
+			                    "equal parts",
+			                    ax, (long long)D, WEIR__OPS_DESC(x), nout);
 		for (uint32_t j = 0; j < nout; j++)
 			ctx->out[j].dims[ax] = D / (int64_t)nout;
 	}
@@ -462,7 +497,7 @@ static int split_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 	int64_t lo, hi;
 	weir__ops_range(weir__ops_desc_numel(&c->in_desc[0]), bi, nb, &lo, &hi);
 	cat_walk(&c->in_desc[0], ax, c->nout, c->out_desc, (void *)c->in[0], NULL, c->out, false,
-		 lo, hi);
+	         lo, hi);
 	return WEIR_OK;
 }
 
@@ -472,9 +507,14 @@ static uint32_t split_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_split = {
-	.name = "Split", .min_inputs = 1, .max_inputs = 1,
-	.min_outputs = 1, .max_outputs = WEIR_OP_VARIADIC,
-	.infer = split_infer, .kernel = split_kernel, .blocks = split_blocks,
+	.name = "Split",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = WEIR_OP_VARIADIC,
+	.infer = split_infer,
+	.kernel = split_kernel,
+	.blocks = split_blocks,
 };
 
 /* ---- Slice ---------------------------------------------------------------- */
@@ -485,15 +525,17 @@ typedef struct sl_geom {
 	int64_t base;
 } sl_geom_t;
 
-static int sl_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		   const weir_tensor_desc_t *x, sl_geom_t *g)
+static int sl_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, const weir_tensor_desc_t *x,
+                   sl_geom_t *g)
 {
 	const int64_t *b, *sz, *e, *s;
 	size_t nb, nsz, ne, ns;
 	int fb, fsz, fe, fs, rc, r = (int)x->rank;
-	rc = weir__ops_attr_ints(ctx, attrs, WEIR__OPS_NAMES("begin", "begins", "offsets"), &b, &nb, &fb);
+	rc = weir__ops_attr_ints(ctx, attrs, WEIR__OPS_NAMES("begin", "begins", "offsets"), &b, &nb,
+	                         &fb);
 	if (rc == WEIR_OK)
-		rc = weir__ops_attr_ints(ctx, attrs, WEIR__OPS_NAMES("size", "sizes"), &sz, &nsz, &fsz);
+		rc = weir__ops_attr_ints(ctx, attrs, WEIR__OPS_NAMES("size", "sizes"), &sz, &nsz,
+		                         &fsz);
 	if (rc == WEIR_OK)
 		rc = weir__ops_attr_ints(ctx, attrs, WEIR__OPS_NAMES("end", "ends"), &e, &ne, &fe);
 	if (rc == WEIR_OK)
@@ -503,13 +545,15 @@ static int sl_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	if (!fb)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "missing attr 'begin'");
 	if (fsz == fe)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "give exactly one of attrs 'size' and 'end'");
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+		                      "give exactly one of attrs 'size' and 'end'");
 	if (fs && !fe)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'strides' needs 'end' (not 'size')");
 	if ((int)nb != r || (fsz && (int)nsz != r) || (fe && (int)ne != r) || (fs && (int)ns != r))
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-				      "begin/size/end/strides need one entry per dim of %s (rank %d)",
-				      WEIR__OPS_DESC(x), r);
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_EINVAL,
+		        "begin/size/end/strides need one entry per dim of %s (rank %d)",
+		        WEIR__OPS_DESC(x), r);
 	int64_t ist[WEIR_MAX_RANK];
 	weir__ops_dense_strides(r, x->dims, ist);
 	g->base = 0;
@@ -519,13 +563,15 @@ static int sl_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 			if (bd < 0)
 				bd += D;
 			if (bd < 0 || bd > D)
-				return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "begin[%d] = %lld out of range for dim %lld",
-						      d, (long long)b[d], (long long)D);
+				return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+				                      "begin[%d] = %lld out of range for dim %lld",
+				                      d, (long long)b[d], (long long)D);
 			len = sz[d] == -1 ? D - bd : sz[d];
 			if (len < 0 || len > D - bd)
-				return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-						      "size[%d] = %lld does not fit dim %lld from begin %lld",
-						      d, (long long)sz[d], (long long)D, (long long)bd);
+				return WEIR__OPS_FAIL(
+				        ctx, WEIR_ESHAPE,
+				        "size[%d] = %lld does not fit dim %lld from begin %lld", d,
+				        (long long)sz[d], (long long)D, (long long)bd);
 		} else {
 			int64_t ed = e[d];
 			step = fs ? s[d] : 1;
@@ -543,7 +589,10 @@ static int sl_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 				bd = bd > D - 1 ? D - 1 : bd;
 				ed = ed > D - 1 ? D - 1 : ed;
 				/* -step in uint64: step may be INT64_MIN. */
-				len = bd > ed ? (int64_t)((uint64_t)(bd - ed - 1) / (0 - (uint64_t)step)) + 1 : 0;
+				len = bd > ed ? (int64_t)((uint64_t)(bd - ed - 1) /
+				                          (0 - (uint64_t)step)) +
+				                        1
+				              : 0;
 			}
 			/* One element or none: the stride is never applied, and an
 			 * attr stride may be huge. With len >= 2, |step| < D, so
@@ -583,8 +632,14 @@ static int slice_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 }
 
 const weir_op_def_t weir__op_slice = {
-	.name = "Slice", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-	.infer = slice_infer, .kernel = slice_kernel, .blocks = copy_blocks,
+	.name = "Slice",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = slice_infer,
+	.kernel = slice_kernel,
+	.blocks = copy_blocks,
 };
 
 /* ---- Gather --------------------------------------------------------------- */
@@ -594,8 +649,8 @@ typedef struct ga_geom {
 	int64_t outer, A, inner, NI;
 } ga_geom_t;
 
-static int ga_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-		   const weir_tensor_desc_t *p, const weir_tensor_desc_t *ix, ga_geom_t *g)
+static int ga_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, const weir_tensor_desc_t *p,
+                   const weir_tensor_desc_t *ix, ga_geom_t *g)
 {
 	int64_t axis = 0, bd = 0;
 	int found, rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axis"), &axis, &found);
@@ -604,23 +659,24 @@ static int ga_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	if (rc != WEIR_OK)
 		return rc;
 	if (bd != 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "batch_dims = %lld is not supported (only 0)",
-				      (long long)bd);
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+		                      "batch_dims = %lld is not supported (only 0)", (long long)bd);
 	if (!weir__ops_is_any(p->dtype))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "params has an unsupported dtype %d", p->dtype);
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "params has an unsupported dtype %d",
+		                      p->dtype);
 	if (ix->dtype != WEIR_DT_INT32 && ix->dtype != WEIR_DT_INT64)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "indices must be int32 or int64; got %s",
-				      WEIR__OPS_DESC(ix));
+		                      WEIR__OPS_DESC(ix));
 	if (p->rank == 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "params must have rank >= 1; got %s",
-				      WEIR__OPS_DESC(p));
+		                      WEIR__OPS_DESC(p));
 	g->ax = weir__ops_axis(axis, (int)p->rank);
 	if (g->ax < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %u",
-				      (long long)axis, p->rank);
+		                      (long long)axis, p->rank);
 	if (p->rank - 1 + ix->rank > WEIR_MAX_RANK)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "output rank %u exceeds %d",
-				      p->rank - 1 + ix->rank, WEIR_MAX_RANK);
+		                      p->rank - 1 + ix->rank, WEIR_MAX_RANK);
 	g->outer = weir__ops_numel(p->dims, g->ax);
 	g->A = p->dims[g->ax];
 	g->inner = weir__ops_numel(p->dims + g->ax + 1, (int)p->rank - g->ax - 1);
@@ -639,9 +695,10 @@ static int gather_infer(weir_op_infer_ctx_t *ctx)
 		for (int64_t j = 0; j < g.NI; j++) {
 			int64_t v = weir__ops_ldi(ix->dtype, ctx->in_const[1], j);
 			if (v < -g.A || v >= g.A)
-				return weir_op_fail(ctx, WEIR_EINVAL,
-						    "index %lld (at %lld) out of range for dim %d of %s",
-						    (long long)v, (long long)j, g.ax, WEIR__OPS_DESC(p));
+				return weir_op_fail(
+				        ctx, WEIR_EINVAL,
+				        "index %lld (at %lld) out of range for dim %d of %s",
+				        (long long)v, (long long)j, g.ax, WEIR__OPS_DESC(p));
 		}
 	}
 	int64_t dims[WEIR_MAX_RANK];
@@ -688,6 +745,12 @@ static uint32_t gather_blocks(const weir_op_call_t *c, uint32_t workers)
 }
 
 const weir_op_def_t weir__op_gather = {
-	.name = "Gather", .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
-	.infer = gather_infer, .kernel = gather_kernel, .blocks = gather_blocks,
+	.name = "Gather",
+	.min_inputs = 2,
+	.max_inputs = 2,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = gather_infer,
+	.kernel = gather_kernel,
+	.blocks = gather_blocks,
 };

@@ -18,7 +18,7 @@
 #endif
 
 #ifdef __GNUC__
-#define ACL_DEPRECATED __attribute__((deprecated))
+#define ACL_DEPRECATED                  __attribute__((deprecated))
 #define ACL_DEPRECATED_MESSAGE(message) __attribute__((deprecated(message)))
 #else
 #define ACL_DEPRECATED

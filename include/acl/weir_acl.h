@@ -23,8 +23,7 @@ extern "C" {
  * The session is bound to that runtime: after aclFinalize every call on it
  * returns WEIR_EFINALIZED (see the top of weir/session.h); destroy it as
  * usual. */
-WEIR_API int weir_session_create_acl(const weir_option_t *opts, size_t nopts,
-                                     weir_session_t **out);
+WEIR_API int weir_session_create_acl(const weir_option_t *opts, size_t nopts, weir_session_t **out);
 
 /* The weir stream behind an aclrtStream (NULL: the calling thread's current
  * context's default stream), for the run calls of weir/session.h. Returns

@@ -37,269 +37,389 @@
 #include "graph/graph.h"
 #include "exe_graph/runtime/tensor.h"
 
-namespace ge {
+namespace ge
+{
 
 using RunAsyncCallbackV2 = std::function<void(Status, std::vector<gert::Tensor> &)>;
 
-namespace detail {
+namespace detail
+{
 
-inline std::vector<weir_option_t> Options(const std::map<AscendString, AscendString> &m, bool &bad) {
-  std::vector<weir_option_t> v;
-  bad = false;
-  for (const auto &kv : m) {
-    if (kv.first.GetLength() == 0) bad = true;
-    v.push_back(weir_option_t{kv.first.GetString(), kv.second.GetString()});
-  }
-  return v;
+inline std::vector<weir_option_t> Options(const std::map<AscendString, AscendString> &m, bool &bad)
+{
+	std::vector<weir_option_t> v;
+	bad = false;
+	for (const auto &kv : m) {
+		if (kv.first.GetLength() == 0)
+			bad = true;
+		v.push_back(weir_option_t{ kv.first.GetString(), kv.second.GetString() });
+	}
+	return v;
 }
 
-inline ge::graphStatus OutputManager(gert::TensorAddress addr, gert::TensorOperateType op, void **out) {
-  switch (op) {
-    case gert::kGetTensorAddress:
-      if (out != nullptr) *out = addr;
-      return GRAPH_SUCCESS;
-    case gert::kFreeTensor:
-      return weir_ge_free(addr) == WEIR_OK ? GRAPH_SUCCESS : GRAPH_FAILED;
-    default:
-      return GRAPH_FAILED;   // sharing is not supported
-  }
+inline ge::graphStatus OutputManager(gert::TensorAddress addr, gert::TensorOperateType op,
+                                     void **out)
+{
+	switch (op) {
+	case gert::kGetTensorAddress:
+		if (out != nullptr)
+			*out = addr;
+		return GRAPH_SUCCESS;
+	case gert::kFreeTensor: return weir_ge_free(addr) == WEIR_OK ? GRAPH_SUCCESS : GRAPH_FAILED;
+	default: return GRAPH_FAILED; // sharing is not supported
+	}
 }
 
-inline bool ToWeir(const gert::Tensor &t, weir_tensor_t &w) {
-  const gert::Shape &s = t.GetStorageShape();
-  if (s.GetDimNum() > WEIR_MAX_RANK) return false;
-  std::memset(&w, 0, sizeof(w));
-  w.data = const_cast<void *>(t.GetAddr());
-  w.size = t.GetSize();
-  w.desc.dtype = static_cast<int32_t>(t.GetDataType());
-  w.desc.rank = static_cast<uint32_t>(s.GetDimNum());
-  for (size_t i = 0; i < s.GetDimNum(); i++) w.desc.dims[i] = s.GetDim(i);
-  return true;
+inline bool ToWeir(const gert::Tensor &t, weir_tensor_t &w)
+{
+	const gert::Shape &s = t.GetStorageShape();
+	if (s.GetDimNum() > WEIR_MAX_RANK)
+		return false;
+	std::memset(&w, 0, sizeof(w));
+	w.data = const_cast<void *>(t.GetAddr());
+	w.size = t.GetSize();
+	w.desc.dtype = static_cast<int32_t>(t.GetDataType());
+	w.desc.rank = static_cast<uint32_t>(s.GetDimNum());
+	for (size_t i = 0; i < s.GetDimNum(); i++)
+		w.desc.dims[i] = s.GetDim(i);
+	return true;
 }
 
-inline gert::Tensor FromWeir(const weir_tensor_t &w, bool owned) {
-  gert::Tensor t(gert::StorageShape(), gert::StorageFormat(FORMAT_ND, FORMAT_ND),
-                 static_cast<DataType>(w.desc.dtype));
-  for (uint32_t i = 0; i < w.desc.rank; i++) {
-    t.MutableStorageShape().AppendDim(w.desc.dims[i]);
-    t.MutableOriginShape().AppendDim(w.desc.dims[i]);
-  }
-  t.SetData(gert::TensorData(w.data, owned ? OutputManager : nullptr, w.size, gert::kOnDeviceHbm));
-  return t;
+inline gert::Tensor FromWeir(const weir_tensor_t &w, bool owned)
+{
+	gert::Tensor t(gert::StorageShape(), gert::StorageFormat(FORMAT_ND, FORMAT_ND),
+	               static_cast<DataType>(w.desc.dtype));
+	for (uint32_t i = 0; i < w.desc.rank; i++) {
+		t.MutableStorageShape().AppendDim(w.desc.dims[i]);
+		t.MutableOriginShape().AppendDim(w.desc.dims[i]);
+	}
+	t.SetData(gert::TensorData(w.data, owned ? OutputManager : nullptr, w.size,
+	                           gert::kOnDeviceHbm));
+	return t;
 }
 
 struct AsyncCtx {
-  RunAsyncCallbackV2 cb;
+	RunAsyncCallbackV2 cb;
 };
 
-inline void AsyncTrampoline(int status, weir_tensor_t *outs, uint32_t nout, void *user) {
-  std::unique_ptr<AsyncCtx> ctx(static_cast<AsyncCtx *>(user));
-  std::vector<gert::Tensor> v;
-  for (uint32_t i = 0; i < nout; i++) v.push_back(FromWeir(outs[i], true));
-  if (ctx->cb) ctx->cb(status == WEIR_OK ? SUCCESS : FAILED, v);
+inline void AsyncTrampoline(int status, weir_tensor_t *outs, uint32_t nout, void *user)
+{
+	std::unique_ptr<AsyncCtx> ctx(static_cast<AsyncCtx *>(user));
+	std::vector<gert::Tensor> v;
+	for (uint32_t i = 0; i < nout; i++)
+		v.push_back(FromWeir(outs[i], true));
+	if (ctx->cb)
+		ctx->cb(status == WEIR_OK ? SUCCESS : FAILED, v);
 }
 
-}  // namespace detail
+} // namespace detail
 
-inline Status GEInitializeV2(const std::map<AscendString, AscendString> &options) {
-  bool bad;
-  std::vector<weir_option_t> o = detail::Options(options, bad);
-  if (bad) return FAILED;
-  return weir_ge_initialize(o.data(), o.size()) == WEIR_OK ? SUCCESS : FAILED;
+inline Status GEInitializeV2(const std::map<AscendString, AscendString> &options)
+{
+	bool bad;
+	std::vector<weir_option_t> o = detail::Options(options, bad);
+	if (bad)
+		return FAILED;
+	return weir_ge_initialize(o.data(), o.size()) == WEIR_OK ? SUCCESS : FAILED;
 }
 
-inline Status GEFinalizeV2() { return weir_ge_finalize() == WEIR_OK ? SUCCESS : FAILED; }
+inline Status GEFinalizeV2()
+{
+	return weir_ge_finalize() == WEIR_OK ? SUCCESS : FAILED;
+}
 
-inline AscendString GEGetErrorMsgV3() { return AscendString(weir_graph_last_error()); }
-inline AscendString GEGetWarningMsgV3() { return AscendString(""); }
+inline AscendString GEGetErrorMsgV3()
+{
+	return AscendString(weir_graph_last_error());
+}
+inline AscendString GEGetWarningMsgV3()
+{
+	return AscendString("");
+}
 
-class CompiledGraphSummary {
- public:
-  explicit CompiledGraphSummary(const weir_graph_summary_t &s) : s_(s) {
-    for (uint32_t i = 0; i < s.noutputs; i++) {
-      std::vector<int64_t> dims(s.output_descs[i].dims, s.output_descs[i].dims + s.output_descs[i].rank);
-      shapes_.push_back(dims);
-      dtypes_.push_back(static_cast<DataType>(s.output_descs[i].dtype));
-    }
-  }
-  bool IsStatic() const { return s_.is_static; }
-  Status GetConstMemorySize(size_t &size) const { size = s_.const_size; return SUCCESS; }
-  Status GetFeatureMemorySize(size_t &size) const { size = s_.feature_size; return SUCCESS; }
-  Status GetRefreshableFeatureMemorySize(size_t &size) const { size = s_.feature_size; return SUCCESS; }
-  Status GetFixedFeatureMemorySize(size_t &size) const { size = 0; return SUCCESS; }
-  Status GetFeatureMemoryBaseRefreshable(bool &v) const { v = false; return SUCCESS; }
-  Status GetStreamNum(size_t &num) const { num = s_.streams; return SUCCESS; }
-  Status GetEventNum(size_t &num) const { num = s_.events; return SUCCESS; }
-  Status GetOutputShapes(std::vector<std::vector<int64_t>> &shapes) const { shapes = shapes_; return SUCCESS; }
-  Status GetOutputDtypes(std::vector<DataType> &dtypes) const { dtypes = dtypes_; return SUCCESS; }
+class CompiledGraphSummary
+{
+      public:
+	explicit CompiledGraphSummary(const weir_graph_summary_t &s) : s_(s)
+	{
+		for (uint32_t i = 0; i < s.noutputs; i++) {
+			std::vector<int64_t> dims(s.output_descs[i].dims,
+			                          s.output_descs[i].dims + s.output_descs[i].rank);
+			shapes_.push_back(dims);
+			dtypes_.push_back(static_cast<DataType>(s.output_descs[i].dtype));
+		}
+	}
+	bool IsStatic() const { return s_.is_static; }
+	Status GetConstMemorySize(size_t &size) const
+	{
+		size = s_.const_size;
+		return SUCCESS;
+	}
+	Status GetFeatureMemorySize(size_t &size) const
+	{
+		size = s_.feature_size;
+		return SUCCESS;
+	}
+	Status GetRefreshableFeatureMemorySize(size_t &size) const
+	{
+		size = s_.feature_size;
+		return SUCCESS;
+	}
+	Status GetFixedFeatureMemorySize(size_t &size) const
+	{
+		size = 0;
+		return SUCCESS;
+	}
+	Status GetFeatureMemoryBaseRefreshable(bool &v) const
+	{
+		v = false;
+		return SUCCESS;
+	}
+	Status GetStreamNum(size_t &num) const
+	{
+		num = s_.streams;
+		return SUCCESS;
+	}
+	Status GetEventNum(size_t &num) const
+	{
+		num = s_.events;
+		return SUCCESS;
+	}
+	Status GetOutputShapes(std::vector<std::vector<int64_t>> &shapes) const
+	{
+		shapes = shapes_;
+		return SUCCESS;
+	}
+	Status GetOutputDtypes(std::vector<DataType> &dtypes) const
+	{
+		dtypes = dtypes_;
+		return SUCCESS;
+	}
 
- private:
-  weir_graph_summary_t s_;
-  std::vector<std::vector<int64_t>> shapes_;
-  std::vector<DataType> dtypes_;
+      private:
+	weir_graph_summary_t s_;
+	std::vector<std::vector<int64_t>> shapes_;
+	std::vector<DataType> dtypes_;
 };
 using CompiledGraphSummaryPtr = std::shared_ptr<CompiledGraphSummary>;
 
-class GeSession {
- public:
-  explicit GeSession(const std::map<AscendString, AscendString> &options) {
-    bool bad;
-    std::vector<weir_option_t> o = detail::Options(options, bad);
-    if (bad || weir_ge_session_create(o.data(), o.size(), &s_) != WEIR_OK) {
-      s_ = nullptr;   // hollow: every method returns FAILED
-      return;
-    }
-    uint32_t dev = 0;
-    weir_session_device(s_, &dev);
-    dev_ = static_cast<int32_t>(dev);
-    // GE's constructor sets the session's device on the constructing thread.
-    set_device_ = aclrtSetDevice(dev_) == ACL_SUCCESS;
-  }
-  ~GeSession() {
-    if (s_ == nullptr) return;
-    // Undo the constructor's aclrtSetDevice only on the runtime it was made
-    // on: after aclFinalize (and maybe a new aclInit) that device reference
-    // is gone, and resetting would take one the session never held.
-    bool reset = set_device_ && weir_ge_session_check(s_) == WEIR_OK;
-    weir_ge_session_destroy(s_);
-    if (reset) aclrtResetDevice(dev_);
-  }
-  GeSession(const GeSession &) = delete;
-  GeSession &operator=(const GeSession &) = delete;
+class GeSession
+{
+      public:
+	explicit GeSession(const std::map<AscendString, AscendString> &options)
+	{
+		bool bad;
+		std::vector<weir_option_t> o = detail::Options(options, bad);
+		if (bad || weir_ge_session_create(o.data(), o.size(), &s_) != WEIR_OK) {
+			s_ = nullptr; // hollow: every method returns FAILED
+			return;
+		}
+		uint32_t dev = 0;
+		weir_session_device(s_, &dev);
+		dev_ = static_cast<int32_t>(dev);
+		// GE's constructor sets the session's device on the constructing thread.
+		set_device_ = aclrtSetDevice(dev_) == ACL_SUCCESS;
+	}
+	~GeSession()
+	{
+		if (s_ == nullptr)
+			return;
+		// Undo the constructor's aclrtSetDevice only on the runtime it was made
+		// on: after aclFinalize (and maybe a new aclInit) that device reference
+		// is gone, and resetting would take one the session never held.
+		bool reset = set_device_ && weir_ge_session_check(s_) == WEIR_OK;
+		weir_ge_session_destroy(s_);
+		if (reset)
+			aclrtResetDevice(dev_);
+	}
+	GeSession(const GeSession &) = delete;
+	GeSession &operator=(const GeSession &) = delete;
 
-  uint64_t GetSessionId() const { return s_ ? weir_session_id(s_) : 0; }
+	uint64_t GetSessionId() const { return s_ ? weir_session_id(s_) : 0; }
 
-  Status AddGraph(uint32_t graph_id, const Graph &graph) { return AddGraph(graph_id, graph, {}); }
-  Status AddGraph(uint32_t graph_id, const Graph &graph,
-                  const std::map<AscendString, AscendString> &options) {
-    if (!Ok() || !graph.IsValid()) return FAILED;
-    bool bad;
-    std::vector<weir_option_t> o = detail::Options(options, bad);
-    if (bad) return FAILED;
-    return weir_session_add_graph(s_, graph_id, graph.GetNativeGraph(), o.data(), o.size()) == WEIR_OK
-               ? SUCCESS : FAILED;
-  }
-  Status AddGraphClone(uint32_t graph_id, const Graph &graph) { return AddGraph(graph_id, graph, {}); }
-  Status AddGraphClone(uint32_t graph_id, const Graph &graph,
-                       const std::map<AscendString, AscendString> &options) {
-    return AddGraph(graph_id, graph, options);
-  }
-  Status RemoveGraph(uint32_t graph_id) {
-    return Ok() && weir_session_remove_graph(s_, graph_id) == WEIR_OK ? SUCCESS : FAILED;
-  }
-  bool IsGraphNeedRebuild(uint32_t graph_id) {
-    return !Ok() ? false : !weir_session_has_graph(s_, graph_id);
-  }
-  Status CompileGraph(uint32_t graph_id) {
-    return Ok() && weir_session_compile_graph(s_, graph_id) == WEIR_OK ? SUCCESS : FAILED;
-  }
-  Status LoadGraph(const uint32_t graph_id, const std::map<AscendString, AscendString> &options,
-                   void *stream) const {
-    if (!Ok()) return FAILED;
-    bool bad;
-    std::vector<weir_option_t> o = detail::Options(options, bad);
-    weir_stream_t *ws = nullptr;
-    if (bad || (stream != nullptr && weir_session_acl_stream(stream, &ws) != WEIR_OK)) return FAILED;
-    return weir_session_load_graph(s_, graph_id, o.data(), o.size(), ws) == WEIR_OK ? SUCCESS : FAILED;
-  }
-  Status RunGraph(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,
-                  std::vector<gert::Tensor> &outputs) {
-    outputs.clear();
-    std::vector<weir_tensor_t> in, out;
-    if (!Prepare(graph_id, inputs, outputs, in, out)) return FAILED;
-    int rc = weir_session_run_graph(s_, graph_id, in.data(), static_cast<uint32_t>(in.size()),
-                                    out.data(), static_cast<uint32_t>(out.size()));
-    if (rc != WEIR_OK) return rc == WEIR_ENOTSUP ? UNSUPPORTED : FAILED;
-    Finish(out, outputs);
-    return SUCCESS;
-  }
-  Status RunGraphWithStreamAsync(uint32_t graph_id, void *stream, const std::vector<gert::Tensor> &inputs,
-                                 std::vector<gert::Tensor> &outputs) {
-    std::vector<weir_tensor_t> in, out;
-    weir_stream_t *ws = nullptr;
-    if (!Ok() || weir_session_acl_stream(stream, &ws) != WEIR_OK) return FAILED;
-    if (!Prepare(graph_id, inputs, outputs, in, out)) return FAILED;
-    int rc = weir_session_run_graph_async_stream(s_, graph_id, ws, in.data(), static_cast<uint32_t>(in.size()),
-                                                 out.data(), static_cast<uint32_t>(out.size()));
-    if (rc != WEIR_OK) return FAILED;
-    Finish(out, outputs);
-    return SUCCESS;
-  }
-  Status RunGraphAsync(uint32_t graph_id, const std::vector<gert::Tensor> &inputs, RunAsyncCallbackV2 callback) {
-    if (!Ok()) return FAILED;
-    std::vector<weir_tensor_t> in(inputs.size());
-    for (size_t i = 0; i < inputs.size(); i++)
-      if (!detail::ToWeir(inputs[i], in[i])) return FAILED;
-    auto *ctx = new detail::AsyncCtx{std::move(callback)};
-    int rc = weir_session_run_graph_async(s_, graph_id, in.data(), static_cast<uint32_t>(in.size()),
-                                          detail::AsyncTrampoline, ctx);
-    if (rc != WEIR_OK) {
-      std::vector<gert::Tensor> none;
-      Status st = rc == WEIR_ENOTSUP ? UNSUPPORTED : FAILED;
-      if (ctx->cb && rc == WEIR_ENOTSUP) ctx->cb(st, none);
-      delete ctx;
-      return st;
-    }
-    return SUCCESS;
-  }
-  CompiledGraphSummaryPtr GetCompiledGraphSummary(uint32_t graph_id) {
-    weir_graph_summary_t s;
-    if (!Ok() || weir_session_graph_summary(s_, graph_id, &s) != WEIR_OK) return nullptr;
-    return std::make_shared<CompiledGraphSummary>(s);
-  }
-  Status GraphDebugJSONPrint(const uint32_t graph_id, uint32_t flags, AscendString &json_result) const {
-    char *j = nullptr;
-    if (!Ok() || flags != 0 || weir_session_plan_json(s_, graph_id, &j) != WEIR_OK) return FAILED;
-    json_result = AscendString(j);
-    weir_graph_dump_free(j);
-    return SUCCESS;
-  }
+	Status AddGraph(uint32_t graph_id, const Graph &graph)
+	{
+		return AddGraph(graph_id, graph, {});
+	}
+	Status AddGraph(uint32_t graph_id, const Graph &graph,
+	                const std::map<AscendString, AscendString> &options)
+	{
+		if (!Ok() || !graph.IsValid())
+			return FAILED;
+		bool bad;
+		std::vector<weir_option_t> o = detail::Options(options, bad);
+		if (bad)
+			return FAILED;
+		return weir_session_add_graph(s_, graph_id, graph.GetNativeGraph(), o.data(),
+		                              o.size()) == WEIR_OK
+		               ? SUCCESS
+		               : FAILED;
+	}
+	Status AddGraphClone(uint32_t graph_id, const Graph &graph)
+	{
+		return AddGraph(graph_id, graph, {});
+	}
+	Status AddGraphClone(uint32_t graph_id, const Graph &graph,
+	                     const std::map<AscendString, AscendString> &options)
+	{
+		return AddGraph(graph_id, graph, options);
+	}
+	Status RemoveGraph(uint32_t graph_id)
+	{
+		return Ok() && weir_session_remove_graph(s_, graph_id) == WEIR_OK ? SUCCESS
+		                                                                  : FAILED;
+	}
+	bool IsGraphNeedRebuild(uint32_t graph_id)
+	{
+		return !Ok() ? false : !weir_session_has_graph(s_, graph_id);
+	}
+	Status CompileGraph(uint32_t graph_id)
+	{
+		return Ok() && weir_session_compile_graph(s_, graph_id) == WEIR_OK ? SUCCESS
+		                                                                   : FAILED;
+	}
+	Status LoadGraph(const uint32_t graph_id,
+	                 const std::map<AscendString, AscendString> &options, void *stream) const
+	{
+		if (!Ok())
+			return FAILED;
+		bool bad;
+		std::vector<weir_option_t> o = detail::Options(options, bad);
+		weir_stream_t *ws = nullptr;
+		if (bad || (stream != nullptr && weir_session_acl_stream(stream, &ws) != WEIR_OK))
+			return FAILED;
+		return weir_session_load_graph(s_, graph_id, o.data(), o.size(), ws) == WEIR_OK
+		               ? SUCCESS
+		               : FAILED;
+	}
+	Status RunGraph(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,
+	                std::vector<gert::Tensor> &outputs)
+	{
+		outputs.clear();
+		std::vector<weir_tensor_t> in, out;
+		if (!Prepare(graph_id, inputs, outputs, in, out))
+			return FAILED;
+		int rc = weir_session_run_graph(s_, graph_id, in.data(),
+		                                static_cast<uint32_t>(in.size()), out.data(),
+		                                static_cast<uint32_t>(out.size()));
+		if (rc != WEIR_OK)
+			return rc == WEIR_ENOTSUP ? UNSUPPORTED : FAILED;
+		Finish(out, outputs);
+		return SUCCESS;
+	}
+	Status RunGraphWithStreamAsync(uint32_t graph_id, void *stream,
+	                               const std::vector<gert::Tensor> &inputs,
+	                               std::vector<gert::Tensor> &outputs)
+	{
+		std::vector<weir_tensor_t> in, out;
+		weir_stream_t *ws = nullptr;
+		if (!Ok() || weir_session_acl_stream(stream, &ws) != WEIR_OK)
+			return FAILED;
+		if (!Prepare(graph_id, inputs, outputs, in, out))
+			return FAILED;
+		int rc = weir_session_run_graph_async_stream(
+		        s_, graph_id, ws, in.data(), static_cast<uint32_t>(in.size()), out.data(),
+		        static_cast<uint32_t>(out.size()));
+		if (rc != WEIR_OK)
+			return FAILED;
+		Finish(out, outputs);
+		return SUCCESS;
+	}
+	Status RunGraphAsync(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,
+	                     RunAsyncCallbackV2 callback)
+	{
+		if (!Ok())
+			return FAILED;
+		std::vector<weir_tensor_t> in(inputs.size());
+		for (size_t i = 0; i < inputs.size(); i++)
+			if (!detail::ToWeir(inputs[i], in[i]))
+				return FAILED;
+		auto *ctx = new detail::AsyncCtx{ std::move(callback) };
+		int rc = weir_session_run_graph_async(s_, graph_id, in.data(),
+		                                      static_cast<uint32_t>(in.size()),
+		                                      detail::AsyncTrampoline, ctx);
+		if (rc != WEIR_OK) {
+			std::vector<gert::Tensor> none;
+			Status st = rc == WEIR_ENOTSUP ? UNSUPPORTED : FAILED;
+			if (ctx->cb && rc == WEIR_ENOTSUP)
+				ctx->cb(st, none);
+			delete ctx;
+			return st;
+		}
+		return SUCCESS;
+	}
+	CompiledGraphSummaryPtr GetCompiledGraphSummary(uint32_t graph_id)
+	{
+		weir_graph_summary_t s;
+		if (!Ok() || weir_session_graph_summary(s_, graph_id, &s) != WEIR_OK)
+			return nullptr;
+		return std::make_shared<CompiledGraphSummary>(s);
+	}
+	Status GraphDebugJSONPrint(const uint32_t graph_id, uint32_t flags,
+	                           AscendString &json_result) const
+	{
+		char *j = nullptr;
+		if (!Ok() || flags != 0 || weir_session_plan_json(s_, graph_id, &j) != WEIR_OK)
+			return FAILED;
+		json_result = AscendString(j);
+		weir_graph_dump_free(j);
+		return SUCCESS;
+	}
 
- private:
-  // GE initialized and the session on the current ACL runtime (else FAILED,
-  // message E10062 in GEGetErrorMsgV3, as GE). Every weir call below checks
-  // again, race-free, and fails with WEIR_EFINALIZED once the runtime is gone.
-  bool Ok() const { return s_ != nullptr && weir_ge_session_check(s_) == WEIR_OK; }
+      private:
+	// GE initialized and the session on the current ACL runtime (else FAILED,
+	// message E10062 in GEGetErrorMsgV3, as GE). Every weir call below checks
+	// again, race-free, and fails with WEIR_EFINALIZED once the runtime is gone.
+	bool Ok() const { return s_ != nullptr && weir_ge_session_check(s_) == WEIR_OK; }
 
-  // Convert inputs; size outputs per GE's rules (empty -> one per graph output).
-  bool Prepare(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,
-               std::vector<gert::Tensor> &outputs, std::vector<weir_tensor_t> &in,
-               std::vector<weir_tensor_t> &out) {
-    if (!Ok()) return false;
-    in.resize(inputs.size());
-    for (size_t i = 0; i < inputs.size(); i++)
-      if (!detail::ToWeir(inputs[i], in[i])) return false;
-    size_t nout = outputs.size();
-    if (nout == 0) {
-      if (weir_session_compile_graph(s_, graph_id) != WEIR_OK) return false;
-      weir_graph_summary_t s;
-      if (weir_session_graph_summary(s_, graph_id, &s) != WEIR_OK) return false;
-      nout = s.noutputs;
-    }
-    out.assign(nout, weir_tensor_t{});
-    for (size_t j = 0; j < outputs.size(); j++) {
-      if (!detail::ToWeir(outputs[j], out[j])) return false;
-      if (out[j].data == nullptr || out[j].size == 0) {
-        out[j].data = nullptr;
-        out[j].size = 0;
-      }
-    }
-    return true;
-  }
-  void Finish(const std::vector<weir_tensor_t> &out, std::vector<gert::Tensor> &outputs) {
-    if (outputs.size() != out.size()) outputs.resize(out.size());
-    for (size_t j = 0; j < out.size(); j++) {
-      bool was_empty = outputs[j].GetAddr() == nullptr || outputs[j].GetSize() == 0;
-      if (was_empty)
-        outputs[j] = detail::FromWeir(out[j], true);
-    }
-  }
+	// Convert inputs; size outputs per GE's rules (empty -> one per graph output).
+	bool Prepare(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,
+	             std::vector<gert::Tensor> &outputs, std::vector<weir_tensor_t> &in,
+	             std::vector<weir_tensor_t> &out)
+	{
+		if (!Ok())
+			return false;
+		in.resize(inputs.size());
+		for (size_t i = 0; i < inputs.size(); i++)
+			if (!detail::ToWeir(inputs[i], in[i]))
+				return false;
+		size_t nout = outputs.size();
+		if (nout == 0) {
+			if (weir_session_compile_graph(s_, graph_id) != WEIR_OK)
+				return false;
+			weir_graph_summary_t s;
+			if (weir_session_graph_summary(s_, graph_id, &s) != WEIR_OK)
+				return false;
+			nout = s.noutputs;
+		}
+		out.assign(nout, weir_tensor_t{});
+		for (size_t j = 0; j < outputs.size(); j++) {
+			if (!detail::ToWeir(outputs[j], out[j]))
+				return false;
+			if (out[j].data == nullptr || out[j].size == 0) {
+				out[j].data = nullptr;
+				out[j].size = 0;
+			}
+		}
+		return true;
+	}
+	void Finish(const std::vector<weir_tensor_t> &out, std::vector<gert::Tensor> &outputs)
+	{
+		if (outputs.size() != out.size())
+			outputs.resize(out.size());
+		for (size_t j = 0; j < out.size(); j++) {
+			bool was_empty =
+			        outputs[j].GetAddr() == nullptr || outputs[j].GetSize() == 0;
+			if (was_empty)
+				outputs[j] = detail::FromWeir(out[j], true);
+		}
+	}
 
-  weir_session_t *s_ = nullptr;
-  int32_t dev_ = 0;
-  bool set_device_ = false;
+	weir_session_t *s_ = nullptr;
+	int32_t dev_ = 0;
+	bool set_device_ = false;
 };
 
-}  // namespace ge
+} // namespace ge
 
 #endif

@@ -7,14 +7,15 @@
 
 #include <cstdint>
 
-namespace ge {
+namespace ge
+{
 
 using Status = uint32_t;
 constexpr Status SUCCESS = 0;
 constexpr Status FAILED = 0xFFFFFFFF;
 constexpr Status UNSUPPORTED = 100;
-constexpr Status PARAM_INVALID = 145000;                  // ACL_ERROR_GE_PARAM_INVALID
-constexpr Status INTERNAL_ERROR = 545000;                 // ACL_ERROR_GE_INTERNAL_ERROR
+constexpr Status PARAM_INVALID = 145000;  // ACL_ERROR_GE_PARAM_INVALID
+constexpr Status INTERNAL_ERROR = 545000; // ACL_ERROR_GE_INTERNAL_ERROR
 constexpr Status GE_CLI_GE_NOT_INITIALIZED = 1343229963;
 constexpr Status GE_SESS_ALREADY_RUNNING = 1343238145;
 constexpr Status GE_GRAPH_ALREADY_RUNNING = 1343242241;
@@ -23,6 +24,6 @@ constexpr Status GE_GRAPH_NOT_BUILT = 1343242295;
 constexpr Status GE_GRAPH_REPEAT_OPERATION = 1343242306;
 constexpr Status MEMALLOC_FAILED = 1343225856;
 
-}  // namespace ge
+} // namespace ge
 
 #endif

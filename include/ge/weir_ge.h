@@ -28,14 +28,13 @@
 extern "C" {
 #endif
 
-WEIR_API int  weir_ge_initialize(const weir_option_t *opts, size_t nopts);
-WEIR_API int  weir_ge_finalize(void);
+WEIR_API int weir_ge_initialize(const weir_option_t *opts, size_t nopts);
+WEIR_API int weir_ge_finalize(void);
 WEIR_API bool weir_ge_initialized(void);
-WEIR_API int  weir_ge_session_create(const weir_option_t *opts, size_t nopts,
-                                     weir_session_t **out);
-WEIR_API int  weir_ge_session_check(const weir_session_t *s);
+WEIR_API int weir_ge_session_create(const weir_option_t *opts, size_t nopts, weir_session_t **out);
+WEIR_API int weir_ge_session_check(const weir_session_t *s);
 WEIR_API void weir_ge_session_destroy(weir_session_t *s);
-WEIR_API int  weir_ge_free(void *p);
+WEIR_API int weir_ge_free(void *p);
 
 #ifdef __cplusplus
 }

@@ -44,19 +44,19 @@ extern "C" {
 /* Numbering is GE's ge::DataType / C_DataType, so values pass through the GE
  * facade unchanged. Other GE values are rejected with WEIR_EINVAL. */
 typedef enum weir_dtype {
-	WEIR_DT_FLOAT   = 0,
+	WEIR_DT_FLOAT = 0,
 	WEIR_DT_FLOAT16 = 1,
-	WEIR_DT_INT8    = 2,
-	WEIR_DT_INT32   = 3,
-	WEIR_DT_UINT8   = 4,
-	WEIR_DT_INT16   = 6,
-	WEIR_DT_UINT16  = 7,
-	WEIR_DT_UINT32  = 8,
-	WEIR_DT_INT64   = 9,
-	WEIR_DT_UINT64  = 10,
-	WEIR_DT_DOUBLE  = 11,
-	WEIR_DT_BOOL    = 12,   /* one byte, 0 or 1 */
-	WEIR_DT_BF16    = 27,
+	WEIR_DT_INT8 = 2,
+	WEIR_DT_INT32 = 3,
+	WEIR_DT_UINT8 = 4,
+	WEIR_DT_INT16 = 6,
+	WEIR_DT_UINT16 = 7,
+	WEIR_DT_UINT32 = 8,
+	WEIR_DT_INT64 = 9,
+	WEIR_DT_UINT64 = 10,
+	WEIR_DT_DOUBLE = 11,
+	WEIR_DT_BOOL = 12, /* one byte, 0 or 1 */
+	WEIR_DT_BF16 = 27,
 	WEIR_DT_UNDEFINED = 28,
 } weir_dtype_t;
 
@@ -70,9 +70,9 @@ WEIR_API const char *weir_dtype_name(int dtype);
 /* A tensor's type and shape. rank 0 is a scalar (one element). Every dim is
  * >= 0 (a zero dim makes an empty tensor). Dense, row-major (C order). */
 typedef struct weir_tensor_desc {
-	int32_t  dtype;                 /* weir_dtype_t */
-	uint32_t rank;                  /* 0..WEIR_MAX_RANK */
-	int64_t  dims[WEIR_MAX_RANK];   /* dims[rank..] are ignored */
+	int32_t dtype;               /* weir_dtype_t */
+	uint32_t rank;               /* 0..WEIR_MAX_RANK */
+	int64_t dims[WEIR_MAX_RANK]; /* dims[rank..] are ignored */
 } weir_tensor_desc_t;
 
 /* Fill *d. Returns WEIR_OK, or WEIR_EINVAL (unsupported dtype, rank >
@@ -99,20 +99,20 @@ WEIR_API char *weir_tensor_desc_str(const weir_tensor_desc_t *d, char *buf, size
 typedef struct weir_attrs weir_attrs_t;
 
 typedef enum weir_attr_type {
-	WEIR_ATTR_NONE   = 0,   /* not present */
-	WEIR_ATTR_INT    = 1,   /* int64_t */
-	WEIR_ATTR_FLOAT  = 2,   /* float */
-	WEIR_ATTR_BOOL   = 3,
+	WEIR_ATTR_NONE = 0,  /* not present */
+	WEIR_ATTR_INT = 1,   /* int64_t */
+	WEIR_ATTR_FLOAT = 2, /* float */
+	WEIR_ATTR_BOOL = 3,
 	WEIR_ATTR_STRING = 4,
-	WEIR_ATTR_INTS   = 5,   /* int64_t list */
-	WEIR_ATTR_FLOATS = 6,   /* float list */
-	WEIR_ATTR_TENSOR = 7,   /* desc + bytes */
+	WEIR_ATTR_INTS = 5,   /* int64_t list */
+	WEIR_ATTR_FLOATS = 6, /* float list */
+	WEIR_ATTR_TENSOR = 7, /* desc + bytes */
 } weir_attr_type_t;
 
 /* A free-standing attribute map (graph nodes own theirs: see
  * weir_graph_node_attrs()). Returns WEIR_OK, WEIR_EINVAL, WEIR_ENOMEM.
  * Partner: weir_attrs_destroy(). */
-WEIR_API int  weir_attrs_create(weir_attrs_t **out);
+WEIR_API int weir_attrs_create(weir_attrs_t **out);
 /* NULL is a no-op. Do not destroy a node's attrs. */
 WEIR_API void weir_attrs_destroy(weir_attrs_t *a);
 
@@ -142,17 +142,17 @@ WEIR_API int weir_attrs_get_int(const weir_attrs_t *a, const char *name, int64_t
 WEIR_API int weir_attrs_get_float(const weir_attrs_t *a, const char *name, float *v);
 WEIR_API int weir_attrs_get_bool(const weir_attrs_t *a, const char *name, bool *v);
 WEIR_API int weir_attrs_get_string(const weir_attrs_t *a, const char *name, const char **v);
-WEIR_API int weir_attrs_get_ints(const weir_attrs_t *a, const char *name,
-                                 const int64_t **v, size_t *n);
-WEIR_API int weir_attrs_get_floats(const weir_attrs_t *a, const char *name,
-                                   const float **v, size_t *n);
+WEIR_API int weir_attrs_get_ints(const weir_attrs_t *a, const char *name, const int64_t **v,
+                                 size_t *n);
+WEIR_API int weir_attrs_get_floats(const weir_attrs_t *a, const char *name, const float **v,
+                                   size_t *n);
 WEIR_API int weir_attrs_get_tensor(const weir_attrs_t *a, const char *name,
                                    const weir_tensor_desc_t **desc, const void **data);
 
 /* Convenience: the value, or `dflt` when absent or of another type. */
 WEIR_API int64_t weir_attrs_int_or(const weir_attrs_t *a, const char *name, int64_t dflt);
-WEIR_API float   weir_attrs_float_or(const weir_attrs_t *a, const char *name, float dflt);
-WEIR_API bool    weir_attrs_bool_or(const weir_attrs_t *a, const char *name, bool dflt);
+WEIR_API float weir_attrs_float_or(const weir_attrs_t *a, const char *name, float dflt);
+WEIR_API bool weir_attrs_bool_or(const weir_attrs_t *a, const char *name, bool dflt);
 
 /* Number of attributes, and the i-th name (insertion order; NULL past the
  * end), for dumps and copies. */
@@ -172,8 +172,8 @@ typedef struct weir_graph weir_graph_t;
 
 /* One output of one node: the thing a data edge carries. */
 typedef struct weir_port {
-	uint32_t node;    /* node id, as returned by the add calls */
-	uint32_t index;   /* output index of that node */
+	uint32_t node;  /* node id, as returned by the add calls */
+	uint32_t index; /* output index of that node */
 } weir_port_t;
 
 static inline weir_port_t weir_port(uint32_t node, uint32_t index)
@@ -190,12 +190,12 @@ static inline weir_port_t weir_port(uint32_t node, uint32_t index)
 
 /* Create an empty graph. `name` non-empty, copied. Returns WEIR_OK,
  * WEIR_EINVAL, WEIR_ENOMEM. Partner: weir_graph_destroy(). */
-WEIR_API int  weir_graph_create(const char *name, weir_graph_t **out);
+WEIR_API int weir_graph_create(const char *name, weir_graph_t **out);
 /* NULL is a no-op. */
 WEIR_API void weir_graph_destroy(weir_graph_t *g);
 /* Deep copy (nodes, attrs, const data, outputs, options). Partner:
  * weir_graph_destroy(). WEIR_OK, WEIR_EINVAL, WEIR_ENOMEM. */
-WEIR_API int  weir_graph_clone(const weir_graph_t *g, weir_graph_t **out);
+WEIR_API int weir_graph_clone(const weir_graph_t *g, weir_graph_t **out);
 WEIR_API const char *weir_graph_name(const weir_graph_t *g);
 WEIR_API uint32_t weir_graph_node_count(const weir_graph_t *g);
 
@@ -208,9 +208,8 @@ WEIR_API int weir_graph_add_data(weir_graph_t *g, const char *name, uint32_t ind
 
 /* Add a Const node holding a copy of weir_tensor_desc_bytes(desc) bytes at
  * `data`. Returns as weir_graph_add_data() (no index clash possible). */
-WEIR_API int weir_graph_add_const(weir_graph_t *g, const char *name,
-                                  const weir_tensor_desc_t *desc, const void *data,
-                                  weir_port_t *out);
+WEIR_API int weir_graph_add_const(weir_graph_t *g, const char *name, const weir_tensor_desc_t *desc,
+                                  const void *data, weir_port_t *out);
 
 /* Add a node of op type `op` with `nin` data inputs and `nout` outputs
  * (nout 0 = the op's fixed output count, resolved at compile time; ops with
@@ -254,8 +253,8 @@ WEIR_API int weir_graph_set_option(weir_graph_t *g, const char *key, const char 
 /* Dump the graph as JSON or Graphviz DOT into a new NUL-terminated string
  * (*out), freed with weir_graph_dump_free(). Const data is summarized, not
  * dumped. WEIR_OK, WEIR_EINVAL, WEIR_ENOMEM. */
-WEIR_API int  weir_graph_dump_json(const weir_graph_t *g, char **out);
-WEIR_API int  weir_graph_dump_dot(const weir_graph_t *g, char **out);
+WEIR_API int weir_graph_dump_json(const weir_graph_t *g, char **out);
+WEIR_API int weir_graph_dump_dot(const weir_graph_t *g, char **out);
 WEIR_API void weir_graph_dump_free(char *s);
 
 /* The message of the last failing graph, session or op-registry call made
@@ -269,16 +268,16 @@ WEIR_API const char *weir_graph_last_error(void);
 
 /* Inference input: what the compiler knows about one node. */
 typedef struct weir_op_infer_ctx {
-	const char *node_name;              /* for messages */
+	const char *node_name; /* for messages */
 	const char *op_name;
 	uint32_t nin, nout;
-	const weir_tensor_desc_t *in;       /* nin input descs */
-	const void *const *in_const;        /* nin entries: the bytes of input i when
+	const weir_tensor_desc_t *in; /* nin input descs */
+	const void *const *in_const;  /* nin entries: the bytes of input i when
 	                                       it comes straight from a Const node,
 	                                       else NULL (e.g. Reshape's shape) */
-	const weir_attrs_t *attrs;          /* the node's attributes (never NULL) */
-	weir_tensor_desc_t *out;            /* nout descs to fill */
-	char *msg;                          /* failure message buffer */
+	const weir_attrs_t *attrs;    /* the node's attributes (never NULL) */
+	weir_tensor_desc_t *out;      /* nout descs to fill */
+	char *msg;                    /* failure message buffer */
 	size_t msg_size;
 } weir_op_infer_ctx_t;
 
@@ -293,12 +292,12 @@ typedef int (*weir_op_infer_fn)(weir_op_infer_ctx_t *ctx);
  * alias inputs. */
 typedef struct weir_op_call {
 	uint32_t nin, nout;
-	const void *const *in;              /* nin input buffers */
-	void *const *out;                   /* nout output buffers */
+	const void *const *in; /* nin input buffers */
+	void *const *out;      /* nout output buffers */
 	const weir_tensor_desc_t *in_desc;
 	const weir_tensor_desc_t *out_desc;
-	const weir_attrs_t *attrs;          /* never NULL */
-	void *workspace;                    /* op->workspace() bytes, 64-aligned, or NULL */
+	const weir_attrs_t *attrs; /* never NULL */
+	void *workspace;           /* op->workspace() bytes, 64-aligned, or NULL */
 	size_t workspace_size;
 	const char *node_name;
 } weir_op_call_t;
@@ -319,17 +318,17 @@ typedef uint32_t (*weir_op_blocks_fn)(const weir_op_call_t *call, uint32_t worke
  * block). Called at compile time (buffers NULL). NULL in the def means 0. */
 typedef size_t (*weir_op_workspace_fn)(const weir_op_call_t *call);
 
-#define WEIR_OP_VARIADIC UINT32_MAX   /* as max_inputs / max_outputs: no upper bound */
+#define WEIR_OP_VARIADIC UINT32_MAX /* as max_inputs / max_outputs: no upper bound */
 
 typedef struct weir_op_def {
-	const char *name;                   /* op type, case-sensitive, e.g. "MatMul" */
+	const char *name; /* op type, case-sensitive, e.g. "MatMul" */
 	uint32_t min_inputs, max_inputs;
-	uint32_t min_outputs, max_outputs;  /* equal for a fixed count */
-	weir_op_infer_fn infer;             /* required */
-	weir_op_kernel_fn kernel;           /* required */
-	weir_op_blocks_fn blocks;           /* optional */
-	weir_op_workspace_fn workspace;     /* optional */
-	uint32_t flags;                     /* reserved, 0 */
+	uint32_t min_outputs, max_outputs; /* equal for a fixed count */
+	weir_op_infer_fn infer;            /* required */
+	weir_op_kernel_fn kernel;          /* required */
+	weir_op_blocks_fn blocks;          /* optional */
+	weir_op_workspace_fn workspace;    /* optional */
+	uint32_t flags;                    /* reserved, 0 */
 } weir_op_def_t;
 
 /* Register a custom op. The def is copied (name included). Thread-safe and
@@ -347,7 +346,7 @@ WEIR_API bool weir_op_exists(const char *name);
  * node name and op) and return `code`, so `return weir_op_fail(ctx,
  * WEIR_ESHAPE, "...", ...);` both reports and fails. */
 WEIR_API int weir_op_fail(weir_op_infer_ctx_t *ctx, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #ifdef __cplusplus
 }

@@ -63,29 +63,30 @@ typedef struct weir_mem weir_mem_t;
 
 /* Default bytes per device when neither the config nor WEIR_MEM_CAPACITY
  * sets one: 1 GiB of address space each (only touched pages cost memory). */
-#define WEIR_MEM_DEFAULT_CAPACITY   ((uint64_t)1 << 30)
+#define WEIR_MEM_DEFAULT_CAPACITY ((uint64_t)1 << 30)
 /* Pseudo device id naming the pinned host arena in weir_mem_info(). */
-#define WEIR_MEM_HOST               UINT32_C(0xFFFFFFFF)
+#define WEIR_MEM_HOST UINT32_C(0xFFFFFFFF)
 /* Every allocation starts aligned to this. */
-#define WEIR_MEM_ALIGN              64u
-#define WEIR_MEM_HUGE_PAGE          ((size_t)2 << 20)
+#define WEIR_MEM_ALIGN     64u
+#define WEIR_MEM_HUGE_PAGE ((size_t)2 << 20)
 
 /* Creation options. */
 typedef struct weir_mem_options {
-	uint32_t devices;    /* used only when rt is NULL (no async copies then) */
-	uint64_t capacity;   /* bytes per device; 0 = rt config mem_capacity, then
+	uint32_t devices;       /* used only when rt is NULL (no async copies then) */
+	uint64_t capacity;      /* bytes per device; 0 = rt config mem_capacity, then
 	                        env WEIR_MEM_CAPACITY (decimal bytes, or with a
 	                        K/M/G/T suffix, "Ki"/"KiB"/"KB" spellings too),
 	                        then WEIR_MEM_DEFAULT_CAPACITY; 2 MiB .. 32 TiB */
 	uint64_t host_capacity; /* pinned host arena; 0 = same as capacity;
 	                           2 MiB .. 32 TiB */
-	uint32_t flags;      /* WEIR_MEM_OPT_* */
+	uint32_t flags;         /* WEIR_MEM_OPT_* */
 } weir_mem_options_t;
 
-#define WEIR_MEM_OPT_DEBUG     0x1u /* poison freed memory (0xDB) and fresh memory
+#define WEIR_MEM_OPT_DEBUG \
+	0x1u                       /* poison freed memory (0xDB) and fresh memory
                                        (0xA5); async copies re-check their
                                        pointers when they run (env WEIR_MEM_DEBUG=1) */
-#define WEIR_MEM_OPT_NO_DEBUG  0x2u /* ignore WEIR_MEM_DEBUG */
+#define WEIR_MEM_OPT_NO_DEBUG 0x2u /* ignore WEIR_MEM_DEBUG */
 
 /* Create the memory of every device of `rt`: one arena per device plus the
  * pinned host arena. Capacity from rt's config, then WEIR_MEM_CAPACITY, then
@@ -117,9 +118,9 @@ WEIR_API uint32_t weir_mem_device_count(const weir_mem_t *m);
 
 /* Values equal ACL's aclrtMemMallocPolicy 0..2. */
 enum weir_mem_policy {
-	WEIR_MEM_HUGE_FIRST  = 0, /* > 1 MiB: 2 MiB-aligned huge run if one is free,
+	WEIR_MEM_HUGE_FIRST = 0,  /* > 1 MiB: 2 MiB-aligned huge run if one is free,
 	                             else normal pages; smaller sizes: normal */
-	WEIR_MEM_HUGE_ONLY   = 1, /* always a 2 MiB-aligned run of whole huge
+	WEIR_MEM_HUGE_ONLY = 1,   /* always a 2 MiB-aligned run of whole huge
 	                             pages; WEIR_ENOMEM rather than fall back */
 	WEIR_MEM_NORMAL_ONLY = 2, /* normal pages only */
 };
@@ -129,8 +130,7 @@ enum weir_mem_policy {
  * out of range); WEIR_EDEVICE; WEIR_ENOMEM (*out untouched). Lock-free for
  * sizes <= 256 KiB when the thread's cache holds a block.
  * Partner: weir_mem_free(). */
-WEIR_API int weir_mem_alloc(weir_mem_t *m, uint32_t dev, size_t size, int policy,
-                            void **out);
+WEIR_API int weir_mem_alloc(weir_mem_t *m, uint32_t dev, size_t size, int policy, void **out);
 
 /* Free a block from weir_mem_alloc(), on any device, from any thread.
  * Returns WEIR_OK; WEIR_EINVAL (NULL); WEIR_EFREED (already freed, or never
@@ -157,18 +157,18 @@ WEIR_API int weir_mem_host_free(weir_mem_t *m, void *p);
 
 enum weir_mem_kind {
 	WEIR_MEM_KIND_FOREIGN = 0, /* not in any arena of m (pageable host memory) */
-	WEIR_MEM_KIND_DEVICE  = 1,
-	WEIR_MEM_KIND_PINNED  = 2, /* pinned host arena */
+	WEIR_MEM_KIND_DEVICE = 1,
+	WEIR_MEM_KIND_PINNED = 2, /* pinned host arena */
 };
 
 typedef struct weir_mem_ptrinfo {
-	int kind;          /* enum weir_mem_kind */
-	uint32_t device;   /* device id; WEIR_MEM_HOST for pinned */
-	bool live;         /* inside a live allocation */
-	bool start;        /* p is the start of that allocation */
-	void *base;        /* start of the live allocation, else NULL */
-	size_t size;       /* its requested size, else 0 */
-	size_t offset;     /* p - base */
+	int kind;        /* enum weir_mem_kind */
+	uint32_t device; /* device id; WEIR_MEM_HOST for pinned */
+	bool live;       /* inside a live allocation */
+	bool start;      /* p is the start of that allocation */
+	void *base;      /* start of the live allocation, else NULL */
+	size_t size;     /* its requested size, else 0 */
+	size_t offset;   /* p - base */
 } weir_mem_ptrinfo_t;
 
 /* Classify any address in O(1). Never dereferences p. Returns WEIR_OK or
@@ -176,12 +176,12 @@ typedef struct weir_mem_ptrinfo {
 WEIR_API int weir_mem_classify(weir_mem_t *m, const void *p, weir_mem_ptrinfo_t *info);
 
 typedef struct weir_mem_stats {
-	uint64_t capacity;     /* bytes of the arena */
-	uint64_t in_use;       /* sum of requested sizes of live allocations */
-	uint64_t free;         /* capacity - in_use */
-	uint64_t footprint;    /* bytes of class- or page-rounded live blocks */
-	uint64_t committed;    /* bytes made accessible so far (never shrinks) */
-	uint64_t live;         /* live allocations */
+	uint64_t capacity;  /* bytes of the arena */
+	uint64_t in_use;    /* sum of requested sizes of live allocations */
+	uint64_t free;      /* capacity - in_use */
+	uint64_t footprint; /* bytes of class- or page-rounded live blocks */
+	uint64_t committed; /* bytes made accessible so far (never shrinks) */
+	uint64_t live;      /* live allocations */
 	uint64_t allocs, frees;
 	uint64_t failed_allocs; /* WEIR_ENOMEM returns */
 	uint64_t bad_frees;     /* rejected frees */
@@ -203,8 +203,8 @@ enum weir_copy_kind {
 	WEIR_COPY_H2H = 0,
 	WEIR_COPY_H2D = 1,
 	WEIR_COPY_D2H = 2,
-	WEIR_COPY_D2D = 3,       /* also between two devices (peer copy) */
-	WEIR_COPY_DEFAULT = 4,   /* direction inferred from the pointers */
+	WEIR_COPY_D2D = 3,     /* also between two devices (peer copy) */
+	WEIR_COPY_DEFAULT = 4, /* direction inferred from the pointers */
 };
 
 /*
@@ -227,8 +227,8 @@ enum weir_copy_kind {
  */
 
 /* Synchronous copy; does not wait for any stream. */
-WEIR_API int weir_mem_copy(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
-                           size_t count, int kind);
+WEIR_API int weir_mem_copy(weir_mem_t *m, void *dst, size_t dst_max, const void *src, size_t count,
+                           int kind);
 
 /* Copy `height` rows of `width` bytes with pitches; each row is checked as
  * above, the whole extent before any byte moves. width > spitch or
@@ -254,8 +254,8 @@ WEIR_API int weir_mem_copy_async(weir_mem_t *m, void *dst, size_t dst_max, const
 WEIR_API int weir_mem_copy2d_async(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
                                    size_t spitch, size_t width, size_t height, int kind,
                                    weir_stream_t *s);
-WEIR_API int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value,
-                                 size_t count, weir_stream_t *s);
+WEIR_API int weir_mem_fill_async(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count,
+                                 weir_stream_t *s);
 
 /* The direction a copy from src to dst has (WEIR_COPY_H2H..D2D), for callers
  * that must treat pageable host memory specially (ACL's MemcpyAsync). */
@@ -270,13 +270,12 @@ WEIR_API int weir_mem_copy_direction(weir_mem_t *m, void *dst, const void *src, 
  * caller leaves the section and makes the public call. */
 struct weir_stream;
 int weir__mem_copy_async_found(weir_mem_t *m, void *dst, size_t dst_max, const void *src,
-                               size_t count, int kind, weir_stream_t *s,
-                               struct weir_stream *found);
+                               size_t count, int kind, weir_stream_t *s, struct weir_stream *found);
 int weir__mem_copy2d_async_found(weir_mem_t *m, void *dst, size_t dpitch, const void *src,
                                  size_t spitch, size_t width, size_t height, int kind,
                                  weir_stream_t *s, struct weir_stream *found);
-int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value,
-                               size_t count, weir_stream_t *s, struct weir_stream *found);
+int weir__mem_fill_async_found(weir_mem_t *m, void *dst, size_t dst_max, int value, size_t count,
+                               weir_stream_t *s, struct weir_stream *found);
 
 #endif /* WEIR_BUILDING_LIBRARY */
 

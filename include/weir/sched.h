@@ -57,18 +57,18 @@ extern "C" {
  *    is defined only inside the library), and are not checked against the
  *    registry: the caller owns the object from create to destroy.
  */
-typedef struct weir_runtime         weir_runtime_t;
-typedef struct weir_group_handle    weir_group_t;
-typedef struct weir_stream_handle   weir_stream_t;
-typedef struct weir_event_handle    weir_event_t;
+typedef struct weir_runtime weir_runtime_t;
+typedef struct weir_group_handle weir_group_t;
+typedef struct weir_stream_handle weir_stream_t;
+typedef struct weir_event_handle weir_event_t;
 typedef struct weir_reporter_handle weir_reporter_t;
 
-#define WEIR_MAX_DEVICES        64
-#define WEIR_TIMEOUT_INFINITE   ((int64_t)-1)
+#define WEIR_MAX_DEVICES      64
+#define WEIR_TIMEOUT_INFINITE ((int64_t)-1)
 /* Bytes of argument block copied inline into each task record. */
-#define WEIR_ARGS_MAX           80
-#define WEIR_PRIORITY_HIGHEST   0
-#define WEIR_PRIORITY_LOWEST    7
+#define WEIR_ARGS_MAX         80
+#define WEIR_PRIORITY_HIGHEST 0
+#define WEIR_PRIORITY_LOWEST  7
 
 /* ------------------------------------------------------------------------ */
 /* Runtime                                                                   */
@@ -81,18 +81,18 @@ typedef struct weir_config {
 	 * separated by ';' give one list per device ("0;1;0;1"); one list is
 	 * shared round-robin. NULL = the process's affinity mask (WEIR_CPUS). */
 	const char *cpus;
-	uint32_t ring_capacity;      /* max pending tasks per stream, power of two;
+	uint32_t ring_capacity; /* max pending tasks per stream, power of two;
 	                                default 4096 (WEIR_RING_CAPACITY) */
-	uint32_t spin_ns;            /* most an idle worker spins before parking;
+	uint32_t spin_ns;       /* most an idle worker spins before parking;
 	                                adaptive below this; default 50000 (WEIR_SPIN_NS) */
-	uint32_t quantum;            /* tasks a worker runs from one stream before
+	uint32_t quantum;       /* tasks a worker runs from one stream before
 	                                it lets others go; default 64 (WEIR_QUANTUM) */
-	uint64_t mem_capacity;       /* bytes of memory per device, used by weir/mem.h;
+	uint64_t mem_capacity;  /* bytes of memory per device, used by weir/mem.h;
 	                                0 = mem's default (WEIR_MEM_CAPACITY) */
-	uint32_t flags;              /* WEIR_CONFIG_* */
+	uint32_t flags;         /* WEIR_CONFIG_* */
 } weir_config_t;
 
-#define WEIR_CONFIG_NO_PIN   0x1u  /* do not pin workers (WEIR_NO_PIN=1) */
+#define WEIR_CONFIG_NO_PIN 0x1u /* do not pin workers (WEIR_NO_PIN=1) */
 
 /* Fill *cfg with the defaults above. Never fails. */
 WEIR_API void weir_config_init(weir_config_t *cfg);
@@ -125,7 +125,7 @@ WEIR_API const weir_config_t *weir_runtime_config(const weir_runtime_t *rt);
 
 enum weir_failure_mode {
 	WEIR_FAILURE_CONTINUE = 0, /* later tasks still run; sync returns the first error */
-	WEIR_FAILURE_STOP     = 1, /* first failure stops every stream of the group */
+	WEIR_FAILURE_STOP = 1,     /* first failure stops every stream of the group */
 };
 
 /* Create an empty stream group on device `dev`. Returns WEIR_OK, WEIR_EDEVICE,
@@ -166,27 +166,26 @@ WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t tim
                                    int *task_code);
 
 typedef struct weir_worker_stats {
-	uint64_t tasks;     /* tasks run (blocks of split kernels count once each) */
-	uint64_t parks;     /* times the worker parked on the device eventcount */
-	uint64_t streams;   /* stream turns taken */
+	uint64_t tasks;   /* tasks run (blocks of split kernels count once each) */
+	uint64_t parks;   /* times the worker parked on the device eventcount */
+	uint64_t streams; /* stream turns taken */
 } weir_worker_stats_t;
 
 /* Per-worker counters of device `dev`. `n` in: capacity of `out`; out: the
  * number of workers. Counters are read relaxed (approximate while running). */
-WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev,
-                               weir_worker_stats_t *out, uint32_t *n);
+WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_stats_t *out,
+                               uint32_t *n);
 
 /* ------------------------------------------------------------------------ */
 /* Streams                                                                    */
 /* ------------------------------------------------------------------------ */
 
-#define WEIR_STREAM_FAST_SYNC  0x1u  /* synchronize busy-polls longer before parking */
+#define WEIR_STREAM_FAST_SYNC 0x1u /* synchronize busy-polls longer before parking */
 
 /* Create a stream in group `g`. priority is clamped to [0 (highest), 7].
  * Unknown flag bits are ignored. Returns WEIR_OK, WEIR_EHANDLE, WEIR_ENOMEM,
  * WEIR_EINVAL. Partner: weir_stream_destroy(). */
-WEIR_API int weir_stream_create(weir_group_t *g, int priority, uint32_t flags,
-                                weir_stream_t **out);
+WEIR_API int weir_stream_create(weir_group_t *g, int priority, uint32_t flags, weir_stream_t **out);
 
 /* Destroy: wait for pending tasks, then free. Launches racing destroy either
  * land before it (and run) or fail with WEIR_EHANDLE. Returns WEIR_OK or
@@ -257,15 +256,14 @@ WEIR_API int weir_stream_priority(weir_stream_t *s, int *priority);
  * reads it): atomically replace the bits in `mask` by those of `bits`, and
  * return the previous word in *old (may be NULL). mask 0 only reads.
  * Returns WEIR_OK or WEIR_EHANDLE. */
-WEIR_API int weir_stream_user_update(weir_stream_t *s, uint64_t mask, uint64_t bits,
-                                     uint64_t *old);
+WEIR_API int weir_stream_user_update(weir_stream_t *s, uint64_t mask, uint64_t bits, uint64_t *old);
 
 typedef struct weir_stream_stats {
-	uint64_t submitted;  /* tasks accepted */
-	uint64_t completed;  /* ran and returned 0 */
-	uint64_t failed;     /* ran and returned non-zero */
-	uint64_t discarded;  /* dropped by abort, group destroy_force or STOP */
-	uint64_t in_flight;  /* submitted - completed - failed - discarded */
+	uint64_t submitted; /* tasks accepted */
+	uint64_t completed; /* ran and returned 0 */
+	uint64_t failed;    /* ran and returned non-zero */
+	uint64_t discarded; /* dropped by abort, group destroy_force or STOP */
+	uint64_t in_flight; /* submitted - completed - failed - discarded */
 } weir_stream_stats_t;
 
 /* Conservation counters (invariant I5). */
@@ -287,7 +285,7 @@ WEIR_API int weir_stream_stats(weir_stream_t *s, weir_stream_stats_t *out);
  */
 typedef int (*weir_kernel_fn)(void *args, uint32_t block, uint32_t nblocks);
 
-#define WEIR_LAUNCH_NONBLOCK 0x1u  /* return WEIR_EAGAIN instead of waiting when full */
+#define WEIR_LAUNCH_NONBLOCK 0x1u /* return WEIR_EAGAIN instead of waiting when full */
 
 /* Submit a kernel to stream `s`. `args_size` bytes are copied from `args`
  * before the call returns. nblocks 0 is treated as 1.
@@ -296,8 +294,8 @@ typedef int (*weir_kernel_fn)(void *args, uint32_t block, uint32_t nblocks);
  * for room); WEIR_EINVAL (NULL fn, args_size > WEIR_ARGS_MAX); WEIR_ESTOPPED
  * (the group stopped after a failure); WEIR_EHANDLE. Lock-free: a producer
  * preempted inside this call never delays other producers or the stream. */
-WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args,
-                         size_t args_size, uint32_t nblocks, uint32_t flags);
+WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args, size_t args_size,
+                         uint32_t nblocks, uint32_t flags);
 
 typedef void (*weir_host_fn)(void *arg);
 
@@ -344,10 +342,12 @@ WEIR_API int weir_reporter_process(weir_reporter_t *rep, int64_t timeout_ns);
 /* Events                                                                     */
 /* ------------------------------------------------------------------------ */
 
-#define WEIR_EVENT_DEFAULT 0x0u  /* snapshot event (CUDA/ACL "Ex"): complete before
+#define WEIR_EVENT_DEFAULT \
+	0x0u                   /* snapshot event (CUDA/ACL "Ex"): complete before
                                     the first record; a wait captures the latest record */
-#define WEIR_EVENT_TIMING  0x1u  /* stamp the completion time of each record */
-#define WEIR_EVENT_FLAG    0x2u  /* legacy ACL flag: record sets, reset (a task) clears;
+#define WEIR_EVENT_TIMING 0x1u /* stamp the completion time of each record */
+#define WEIR_EVENT_FLAG \
+	0x2u /* legacy ACL flag: record sets, reset (a task) clears;
                                     a wait blocks its stream until the flag is set */
 
 /* Create an event on device `dev`. Partner: weir_event_destroy(). */

@@ -85,9 +85,8 @@ typedef struct weir_tensor {
  * value is WEIR_EINVAL (GE: E10059). Returns WEIR_OK, WEIR_EINVAL,
  * WEIR_EDEVICE (device id out of range), WEIR_ENOMEM.
  * Partner: weir_session_destroy(). */
-WEIR_API int weir_session_create(weir_runtime_t *rt, weir_mem_t *mem,
-                                 const weir_option_t *opts, size_t nopts,
-                                 weir_session_t **out);
+WEIR_API int weir_session_create(weir_runtime_t *rt, weir_mem_t *mem, const weir_option_t *opts,
+                                 size_t nopts, weir_session_t **out);
 
 /* Finalize (if not yet) and free. Outputs weir allocated stay allocated.
  * NULL is a no-op. Must not race other calls on `s`. */
@@ -104,8 +103,7 @@ WEIR_API uint64_t weir_session_id(const weir_session_t *s);
  * beat the session's). The caller's graph is not modified and may be
  * destroyed afterwards. Returns WEIR_OK, WEIR_EINVAL, WEIR_EEXIST (the id is
  * already in the table), WEIR_EFINALIZED, WEIR_ENOMEM. */
-WEIR_API int weir_session_add_graph(weir_session_t *s, uint32_t graph_id,
-                                    const weir_graph_t *g,
+WEIR_API int weir_session_add_graph(weir_session_t *s, uint32_t graph_id, const weir_graph_t *g,
                                     const weir_option_t *opts, size_t nopts);
 
 /* Compile (verify, infer, streams, events, memory plan). A compiled graph is
@@ -135,9 +133,9 @@ WEIR_API int weir_session_load_graph(weir_session_t *s, uint32_t graph_id,
  * or a launch error of `stream` (WEIR_ESTOPPED, WEIR_EHANDLE). Kernel
  * failures are reported by the stream's synchronize. */
 WEIR_API int weir_session_run_graph_async_stream(weir_session_t *s, uint32_t graph_id,
-                                                 weir_stream_t *stream,
-                                                 const weir_tensor_t *inputs, uint32_t nin,
-                                                 weir_tensor_t *outputs, uint32_t nout);
+                                                 weir_stream_t *stream, const weir_tensor_t *inputs,
+                                                 uint32_t nin, weir_tensor_t *outputs,
+                                                 uint32_t nout);
 
 /* Run and wait (GE RunGraph) on the graph's own stream. Returns as above,
  * plus the first kernel failure of this run. */
@@ -150,8 +148,7 @@ WEIR_API int weir_session_run_graph(weir_session_t *s, uint32_t graph_id,
  * weir, owned by the caller from now on: free each data with
  * weir_session_free()) are valid only during the call. Runs on the device's
  * host-callback thread. */
-typedef void (*weir_run_callback_fn)(int status, weir_tensor_t *outputs, uint32_t nout,
-                                     void *user);
+typedef void (*weir_run_callback_fn)(int status, weir_tensor_t *outputs, uint32_t nout, void *user);
 
 /* Enqueue a run on the graph's own stream that ends by calling cb (GE
  * RunGraphAsync). Inputs must stay valid until cb runs. Returns as
@@ -168,14 +165,14 @@ WEIR_API int weir_session_remove_graph(weir_session_t *s, uint32_t graph_id);
 
 /* Compiled-graph summary (GE GetCompiledGraphSummary). */
 typedef struct weir_graph_summary {
-	bool is_static;              /* always true: shapes are static */
-	uint32_t streams;            /* streams a run uses, the caller's included */
-	uint32_t events;             /* events a run records */
-	uint64_t const_size;         /* bytes of the const (weight) arena */
-	uint64_t feature_size;       /* bytes of the feature arena (graph I/O excluded) */
-	uint32_t nodes;              /* kernel steps */
+	bool is_static;        /* always true: shapes are static */
+	uint32_t streams;      /* streams a run uses, the caller's included */
+	uint32_t events;       /* events a run records */
+	uint64_t const_size;   /* bytes of the const (weight) arena */
+	uint64_t feature_size; /* bytes of the feature arena (graph I/O excluded) */
+	uint32_t nodes;        /* kernel steps */
 	uint32_t ninputs, noutputs;
-	const weir_tensor_desc_t *input_descs;   /* valid until the graph is removed */
+	const weir_tensor_desc_t *input_descs; /* valid until the graph is removed */
 	const weir_tensor_desc_t *output_descs;
 } weir_graph_summary_t;
 

@@ -34,41 +34,41 @@ extern "C" {
 #endif
 
 /* X(name, value, message) */
-#define WEIR_STATUS_MAP(X)                                                        \
-	X(OK,          0,   "success")                                             \
-	X(EINVAL,     -1,   "invalid argument")                                    \
-	X(ENOMEM,     -2,   "out of memory")                                       \
-	X(EHANDLE,    -3,   "invalid, destroyed or wrong-type handle")             \
-	X(ENOTREADY,  -4,   "work is still pending")                               \
-	X(ETIMEDOUT,  -5,   "timed out")                                           \
-	X(EAGAIN,     -6,   "stream is full (non-blocking submit)")                \
-	X(EDEVICE,    -7,   "device id out of range")                              \
-	X(ESTOPPED,   -8,   "stream group stopped after a task failed")            \
-	X(EABORTED,   -9,   "pending work was aborted")                            \
-	X(EKERNEL,    -10,  "a task failed with a negative code")                  \
-	X(ENOTSUP,    -11,  "operation not supported for this object or mode")     \
-	X(EBUSY,      -12,  "resource busy")                                       \
-	X(ESTATE,     -13,  "call not valid in the object's current state")        \
-	X(ENOSUB,     -14,  "stream has no subscribed report thread")              \
-	X(ESUBSCRIBED,-15,  "stream or thread already subscribed")                 \
-	X(ENOTSUBSCRIBED, -16, "calling thread is not subscribed")                 \
-	X(EFOREIGN,   -17,  "pointer or handle belongs to another device or owner")\
-	X(EBOUNDS,    -18,  "access past the end of an allocation")                \
-	X(EDIRECTION, -19,  "copy kind contradicts the pointers")                  \
-	X(EFREED,     -20,  "pointer was already freed")                           \
-	X(EINTERIOR,  -21,  "pointer is inside an allocation, not its start")      \
-	X(ENOTFOUND,  -22,  "no such object")                                      \
-	X(EEXIST,     -23,  "object already exists")                               \
-	X(ESHAPE,     -24,  "shape or dtype mismatch")                             \
-	X(ECYCLE,     -25,  "graph has a cycle")                                   \
-	X(EFINALIZED, -26,  "runtime or library already finalized")                \
-	X(EINTERNAL,  -27,  "internal error")
+#define WEIR_STATUS_MAP(X)                                                       \
+	X(OK, 0, "success")                                                      \
+	X(EINVAL, -1, "invalid argument")                                        \
+	X(ENOMEM, -2, "out of memory")                                           \
+	X(EHANDLE, -3, "invalid, destroyed or wrong-type handle")                \
+	X(ENOTREADY, -4, "work is still pending")                                \
+	X(ETIMEDOUT, -5, "timed out")                                            \
+	X(EAGAIN, -6, "stream is full (non-blocking submit)")                    \
+	X(EDEVICE, -7, "device id out of range")                                 \
+	X(ESTOPPED, -8, "stream group stopped after a task failed")              \
+	X(EABORTED, -9, "pending work was aborted")                              \
+	X(EKERNEL, -10, "a task failed with a negative code")                    \
+	X(ENOTSUP, -11, "operation not supported for this object or mode")       \
+	X(EBUSY, -12, "resource busy")                                           \
+	X(ESTATE, -13, "call not valid in the object's current state")           \
+	X(ENOSUB, -14, "stream has no subscribed report thread")                 \
+	X(ESUBSCRIBED, -15, "stream or thread already subscribed")               \
+	X(ENOTSUBSCRIBED, -16, "calling thread is not subscribed")               \
+	X(EFOREIGN, -17, "pointer or handle belongs to another device or owner") \
+	X(EBOUNDS, -18, "access past the end of an allocation")                  \
+	X(EDIRECTION, -19, "copy kind contradicts the pointers")                 \
+	X(EFREED, -20, "pointer was already freed")                              \
+	X(EINTERIOR, -21, "pointer is inside an allocation, not its start")      \
+	X(ENOTFOUND, -22, "no such object")                                      \
+	X(EEXIST, -23, "object already exists")                                  \
+	X(ESHAPE, -24, "shape or dtype mismatch")                                \
+	X(ECYCLE, -25, "graph has a cycle")                                      \
+	X(EFINALIZED, -26, "runtime or library already finalized")               \
+	X(EINTERNAL, -27, "internal error")
 
 typedef enum weir_status {
 #define WEIR__STATUS_ENUM(name, val, msg) WEIR_##name = (val),
 	WEIR_STATUS_MAP(WEIR__STATUS_ENUM)
 #undef WEIR__STATUS_ENUM
-	WEIR__STATUS_MIN = -27
+	        WEIR__STATUS_MIN = -27
 } weir_status_t;
 
 /* True if a synchronize result reports a failed task (a task's positive code

@@ -21,29 +21,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define THREADS 8
-#define N 4096
+#define THREADS   8
+#define N         4096
 #define CALLBACKS 16
 
 static atomic_int g_checks;
 static atomic_int g_failures;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		atomic_fetch_add(&g_checks, 1);                                \
-		if (!(cond)) {                                                 \
-			atomic_fetch_add(&g_failures, 1);                      \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fprintf(stderr, "\n");                                 \
-		}                                                              \
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		atomic_fetch_add(&g_checks, 1);                              \
+		if (!(cond)) {                                               \
+			atomic_fetch_add(&g_failures, 1);                    \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fprintf(stderr, "\n");                               \
+		}                                                            \
 	} while (0)
 
-#define CHECK_RC(call, want)                                                   \
-	do {                                                                   \
-		aclError rc_ = (call);                                         \
-		CHECK(rc_ == (want), "%s returned %d, expected %d", #call,      \
-		      (int)rc_, (int)(want));                                   \
+#define CHECK_RC(call, want)                                                                       \
+	do {                                                                                       \
+		aclError rc_ = (call);                                                             \
+		CHECK(rc_ == (want), "%s returned %d, expected %d", #call, (int)rc_, (int)(want)); \
 	} while (0)
 
 /* ------------------------------------------------------------------------ */
@@ -54,10 +53,10 @@ struct work {
 	int id;
 	int32_t device;
 	uint64_t data[N];
-	atomic_int produced;     /* set by stream A's last host function */
-	atomic_int seen_by_b;    /* what stream B's host function saw */
-	uint64_t sum;            /* computed on stream B */
-	atomic_int callbacks;    /* report callbacks run */
+	atomic_int produced;  /* set by stream A's last host function */
+	atomic_int seen_by_b; /* what stream B's host function saw */
+	uint64_t sum;         /* computed on stream B */
+	atomic_int callbacks; /* report callbacks run */
 	atomic_int cb_order_ok;
 	atomic_ullong proc_tid;
 	atomic_int proc_ready;
@@ -146,7 +145,8 @@ static void *device_thread(void *arg)
 	CHECK_RC(aclrtCreateStreamWithConfig(&b, 1, ACL_STREAM_FAST_LAUNCH), ACL_SUCCESS);
 	CHECK_RC(aclrtCreateStream(&c), ACL_SUCCESS);
 	CHECK_RC(aclrtCreateEventExWithFlag(&ev_a, ACL_EVENT_SYNC), ACL_SUCCESS);
-	CHECK_RC(aclrtCreateEventWithFlag(&ev_b, ACL_EVENT_SYNC | ACL_EVENT_TIME_LINE), ACL_SUCCESS);
+	CHECK_RC(aclrtCreateEventWithFlag(&ev_b, ACL_EVENT_SYNC | ACL_EVENT_TIME_LINE),
+	         ACL_SUCCESS);
 	CHECK_RC(aclrtCreateEvent(&t0), ACL_SUCCESS);
 	CHECK_RC(aclrtCreateEvent(&t1), ACL_SUCCESS);
 	if (!a || !b || !c || !ev_a || !ev_b || !t0 || !t1)
@@ -225,7 +225,10 @@ static void *device_thread(void *arg)
 /* Bad input                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static void noop(void *arg) { (void)arg; }
+static void noop(void *arg)
+{
+	(void)arg;
+}
 
 static void *thread_without_device(void *arg)
 {
@@ -299,8 +302,10 @@ static void bad_input_table(void)
 	aclrtEventStatus es;
 	CHECK_RC(aclrtQueryEvent(ex, &es), ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
 	CHECK_RC(aclrtSetStreamFailureMode(s, ACL_STOP_ON_FAILURE), ACL_SUCCESS);
-	CHECK_RC(aclrtSetStreamFailureMode(s, ACL_CONTINUE_ON_FAILURE), ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
-	CHECK_RC(aclrtLaunchCallback(noop, NULL, ACL_CALLBACK_BLOCK, s), ACL_ERROR_RT_STREAM_NO_CB_REG);
+	CHECK_RC(aclrtSetStreamFailureMode(s, ACL_CONTINUE_ON_FAILURE),
+	         ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
+	CHECK_RC(aclrtLaunchCallback(noop, NULL, ACL_CALLBACK_BLOCK, s),
+	         ACL_ERROR_RT_STREAM_NO_CB_REG);
 
 	/* a stream of another context */
 	CHECK_RC(aclrtCreateContext(&ctx, 0), ACL_SUCCESS);

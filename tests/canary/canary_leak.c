@@ -31,6 +31,7 @@ int main(void)
 		leak_once(i * 256);
 		total += i * 256;
 	}
-	printf("canary_leak: leaked %zu bytes in 16 blocks (no report means the lane is blind)\n", total);
+	printf("canary_leak: leaked %zu bytes in 16 blocks (no report means the lane is blind)\n",
+	       total);
 	return 0;
 }

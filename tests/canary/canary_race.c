@@ -43,7 +43,8 @@ static int run_plain(void)
 			return 2;
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	printf("canary_race plain: counter=%ld (no report means the lane is blind)\n", plain_counter);
+	printf("canary_race plain: counter=%ld (no report means the lane is blind)\n",
+	       plain_counter);
 	return 0;
 }
 

@@ -16,9 +16,9 @@
 
 typedef struct wt_fix {
 	weir_runtime_t *rt;
-	weir_group_t *g[WT_FIX_DEVICES];     /* test groups, one per device */
-	weir_group_t *dg[WT_FIX_DEVICES];    /* driver groups */
-	weir_stream_t *drv[WT_FIX_DEVICES];  /* driver streams */
+	weir_group_t *g[WT_FIX_DEVICES];    /* test groups, one per device */
+	weir_group_t *dg[WT_FIX_DEVICES];   /* driver groups */
+	weir_stream_t *drv[WT_FIX_DEVICES]; /* driver streams */
 	int base_threads;
 } wt_fix_t;
 
@@ -42,7 +42,10 @@ static inline int wt_fix_setup_cfg(void **state, uint32_t workers, uint32_t ring
 	return 0;
 }
 
-static inline int wt_fix_setup(void **state) { return wt_fix_setup_cfg(state, 2, 16); }
+static inline int wt_fix_setup(void **state)
+{
+	return wt_fix_setup_cfg(state, 2, 16);
+}
 
 static inline int wt_fix_teardown(void **state)
 {
@@ -55,7 +58,8 @@ static inline int wt_fix_teardown(void **state)
 	free(f);
 	*state = NULL;
 	if (n != base) {
-		fprintf(stderr, "teardown: %d threads after runtime destroy, baseline %d\n", n, base);
+		fprintf(stderr, "teardown: %d threads after runtime destroy, baseline %d\n", n,
+		        base);
 		return -1;
 	}
 	return 0;
@@ -98,7 +102,9 @@ static inline void wt_gate_free(wt_gate_t *gt)
 
 /* args: one counter pointer; counts a run (release: pairs with the main
  * thread's acquire load after a sync or a bounded wait). */
-typedef struct wt_count_args { _Atomic uint64_t *ctr; } wt_count_args_t;
+typedef struct wt_count_args {
+	_Atomic uint64_t *ctr;
+} wt_count_args_t;
 
 static inline int wt_k_count(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -114,7 +120,10 @@ static inline int wt_launch_count(weir_stream_t *s, _Atomic uint64_t *ctr)
 }
 
 /* args: counter and a failure code; counts the run, returns the code. */
-typedef struct wt_fail_args { _Atomic uint64_t *ctr; int code; } wt_fail_args_t;
+typedef struct wt_fail_args {
+	_Atomic uint64_t *ctr;
+	int code;
+} wt_fail_args_t;
 
 static inline int wt_k_fail(void *args, uint32_t block, uint32_t nblocks)
 {

@@ -39,19 +39,18 @@
 /* Status assertions that print names, not just numbers                      */
 /* ------------------------------------------------------------------------ */
 
-#define WT_ASSERT_STATUS(got_, want_)                                             \
-	do {                                                                       \
-		int wt_g_ = (got_), wt_w_ = (want_);                               \
-		if (wt_g_ != wt_w_)                                                \
-			fail_msg("%s: got %d (%s), want %d (%s)", #got_, wt_g_,    \
-			         weir_status_name(wt_g_), wt_w_,                   \
-			         weir_status_name(wt_w_));                         \
+#define WT_ASSERT_STATUS(got_, want_)                                                      \
+	do {                                                                               \
+		int wt_g_ = (got_), wt_w_ = (want_);                                       \
+		if (wt_g_ != wt_w_)                                                        \
+			fail_msg("%s: got %d (%s), want %d (%s)", #got_, wt_g_,            \
+			         weir_status_name(wt_g_), wt_w_, weir_status_name(wt_w_)); \
 	} while (0)
 
 #define WT_OK(expr_) WT_ASSERT_STATUS((expr_), WEIR_OK)
 
 /* got must be one of two codes */
-#define WT_ASSERT_STATUS2(got_, a_, b_)                                           \
+#define WT_ASSERT_STATUS2(got_, a_, b_)                                            \
 	do {                                                                       \
 		int wt_g_ = (got_), wt_a_ = (a_), wt_b_ = (b_);                    \
 		if (wt_g_ != wt_a_ && wt_g_ != wt_b_)                              \
@@ -127,7 +126,9 @@ static inline uint64_t wt_clamp_u64(uint64_t x, uint64_t lo, uint64_t hi)
 }
 
 /* xorshift64*: small, fast, deterministic per seed. */
-typedef struct wt_rng { uint64_t s; } wt_rng_t;
+typedef struct wt_rng {
+	uint64_t s;
+} wt_rng_t;
 
 static inline void wt_rng_seed(wt_rng_t *r, uint64_t seed)
 {
@@ -325,8 +326,8 @@ static inline bool wt_thread_cpus(const char *name, char *out, size_t outsz)
 
 /* Bounded wait until the thread named `name` has Cpus_allowed_list `want`
  * (a worker pins itself when it starts). Returns the final list in out. */
-static inline bool wt_wait_thread_cpus(const char *name, const char *want, char *out,
-                                       size_t outsz, int64_t bound_ns)
+static inline bool wt_wait_thread_cpus(const char *name, const char *want, char *out, size_t outsz,
+                                       int64_t bound_ns)
 {
 	uint64_t end = wt_now_ns() + (uint64_t)bound_ns;
 	for (;;) {
@@ -388,8 +389,9 @@ static void *wt_watchdog_main(void *arg)
 	while (!w->stop) {
 		if (pthread_cond_timedwait(&w->cv, &w->mu, &dl) == ETIMEDOUT && !w->stop) {
 			const char *ph = atomic_load(&w->phase);
-			fprintf(stderr, "WATCHDOG: test hung for more than %" PRId64
-			        " s in phase '%s'\n", w->bound_ns / WT_S, ph ? ph : "?");
+			fprintf(stderr,
+			        "WATCHDOG: test hung for more than %" PRId64 " s in phase '%s'\n",
+			        w->bound_ns / WT_S, ph ? ph : "?");
 			fflush(stderr);
 			_exit(3);
 		}
@@ -435,13 +437,13 @@ static inline void wt_watchdog_stop(wt_watchdog_t *w)
 
 typedef struct wt_violations {
 	_Atomic uint64_t count;
-	_Atomic uint64_t first_kind;   /* user-defined code of the first one */
+	_Atomic uint64_t first_kind; /* user-defined code of the first one */
 	_Atomic uint64_t first_a, first_b, first_c;
 } wt_violations_t;
 
 /* Record a violation from any thread; the first one's details are kept. */
-static inline void wt_violation(wt_violations_t *v, uint64_t kind, uint64_t a,
-                                uint64_t b, uint64_t c)
+static inline void wt_violation(wt_violations_t *v, uint64_t kind, uint64_t a, uint64_t b,
+                                uint64_t c)
 {
 	/* relaxed: read by the main thread only after it joined/synced */
 	if (weir_faa_relaxed(&v->count, 1) == 0) {
@@ -452,17 +454,17 @@ static inline void wt_violation(wt_violations_t *v, uint64_t kind, uint64_t a,
 	}
 }
 
-#define WT_ASSERT_NO_VIOLATIONS(v_, names_)                                        \
-	do {                                                                        \
-		uint64_t wt_n_ = weir_load_relaxed(&(v_)->count);                   \
-		if (wt_n_) {                                                        \
-			uint64_t wt_k_ = weir_load_relaxed(&(v_)->first_kind);      \
-			fail_msg("%" PRIu64 " oracle violation(s); first: %s "      \
-			         "(a=%" PRIu64 " b=%" PRIu64 " c=%" PRIu64 ")", wt_n_, \
-			         (names_)[wt_k_], weir_load_relaxed(&(v_)->first_a), \
-			         weir_load_relaxed(&(v_)->first_b),                 \
-			         weir_load_relaxed(&(v_)->first_c));                \
-		}                                                                   \
+#define WT_ASSERT_NO_VIOLATIONS(v_, names_)                                                 \
+	do {                                                                                \
+		uint64_t wt_n_ = weir_load_relaxed(&(v_)->count);                           \
+		if (wt_n_) {                                                                \
+			uint64_t wt_k_ = weir_load_relaxed(&(v_)->first_kind);              \
+			fail_msg("%" PRIu64 " oracle violation(s); first: %s "              \
+			         "(a=%" PRIu64 " b=%" PRIu64 " c=%" PRIu64 ")",             \
+			         wt_n_, (names_)[wt_k_], weir_load_relaxed(&(v_)->first_a), \
+			         weir_load_relaxed(&(v_)->first_b),                         \
+			         weir_load_relaxed(&(v_)->first_c));                        \
+		}                                                                           \
 	} while (0)
 
 #endif /* WEIR_TESTS_COMMON_ORACLE_H */

@@ -34,12 +34,12 @@ static void test_status_map_matches_functions(void **state)
 {
 	(void)state;
 	int n = 0;
-#define CHECK_STATUS(name, val, msg)                                   \
-	do {                                                           \
-		assert_int_equal(WEIR_##name, (val));                  \
-		assert_string_equal(weir_status_name(val), #name);     \
-		assert_string_equal(weir_strerror(val), msg);          \
-		n++;                                                   \
+#define CHECK_STATUS(name, val, msg)                               \
+	do {                                                       \
+		assert_int_equal(WEIR_##name, (val));              \
+		assert_string_equal(weir_status_name(val), #name); \
+		assert_string_equal(weir_strerror(val), msg);      \
+		n++;                                               \
 	} while (0);
 	WEIR_STATUS_MAP(CHECK_STATUS)
 #undef CHECK_STATUS

@@ -31,16 +31,17 @@ static_assert(std::is_same<decltype(weir_strerror(0)), const char *>::value, "we
 static void test_c_linkage_from_cxx(void **)
 {
 	int n = 0;
-#define CHECK_STATUS(name, val, msg)                                        \
-	do {                                                                \
-		assert_string_equal(weir_status_name(val), #name);          \
-		assert_string_equal(weir_strerror(val), msg);               \
-		n++;                                                        \
+#define CHECK_STATUS(name, val, msg)                               \
+	do {                                                       \
+		assert_string_equal(weir_status_name(val), #name); \
+		assert_string_equal(weir_strerror(val), msg);      \
+		n++;                                               \
 	} while (0);
 	WEIR_STATUS_MAP(CHECK_STATUS)
 #undef CHECK_STATUS
 	assert_int_equal(n, 1 - WEIR__STATUS_MIN);
-	print_message("%d public headers compiled together as C++17\n", WEIR_PUBLIC_CXX_HEADER_COUNT);
+	print_message("%d public headers compiled together as C++17\n",
+	              WEIR_PUBLIC_CXX_HEADER_COUNT);
 }
 
 int main(void)

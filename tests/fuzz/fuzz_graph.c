@@ -38,25 +38,65 @@ static uint8_t rd8(struct reader *r)
 }
 
 static const int dtypes[] = {
-	WEIR_DT_FLOAT, WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_INT32,
-	WEIR_DT_INT64, WEIR_DT_INT8, WEIR_DT_UINT8, WEIR_DT_BOOL, WEIR_DT_DOUBLE,
-	WEIR_DT_INT16, WEIR_DT_UINT64, 5 /* not a weir dtype */, -1,
+	WEIR_DT_FLOAT,
+	WEIR_DT_FLOAT,
+	WEIR_DT_FLOAT16,
+	WEIR_DT_BF16,
+	WEIR_DT_INT32,
+	WEIR_DT_INT64,
+	WEIR_DT_INT8,
+	WEIR_DT_UINT8,
+	WEIR_DT_BOOL,
+	WEIR_DT_DOUBLE,
+	WEIR_DT_INT16,
+	WEIR_DT_UINT64,
+	5 /* not a weir dtype */,
+	-1,
 };
 
 static const char *const ops[] = {
-	"Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Pow", "Neg", "Abs", "Relu",
-	"Exp", "Log", "Sqrt", "Rsqrt", "Gelu", "Sigmoid", "Tanh", "Silu", "Cast",
-	"MatMul", "BatchMatMul", "Softmax", "LayerNorm", "RMSNorm", "Transpose",
-	"Reshape", "Concat", "Split", "Slice", "Gather", "ReduceSum", "ReduceMean",
-	"ReduceMax", "Conv2D", "MaxPool", "AvgPool", "Data", "Const", "NoSuchOp", "",
+	"Add",     "Sub",       "Mul",       "Div",        "Maximum",   "Minimum", "Pow",
+	"Neg",     "Abs",       "Relu",      "Exp",        "Log",       "Sqrt",    "Rsqrt",
+	"Gelu",    "Sigmoid",   "Tanh",      "Silu",       "Cast",      "MatMul",  "BatchMatMul",
+	"Softmax", "LayerNorm", "RMSNorm",   "Transpose",  "Reshape",   "Concat",  "Split",
+	"Slice",   "Gather",    "ReduceSum", "ReduceMean", "ReduceMax", "Conv2D",  "MaxPool",
+	"AvgPool", "Data",      "Const",     "NoSuchOp",   "",
 };
 
 static const char *const attr_names[] = {
-	"axis", "axes", "perm", "shape", "keep_dims", "keepdims", "dst_type", "to",
-	"transpose_a", "transpose_b", "adj_x1", "epsilon", "begin", "size", "begins",
-	"ends", "offsets", "sizes", "num_split", "split_dim", "size_splits", "split",
-	"concat_dim", "strides", "pads", "group", "data_format", "approximate",
-	"batch_dims", "allowzero", "begin_norm_axis", "count_include_pad", "exclusive",
+	"axis",
+	"axes",
+	"perm",
+	"shape",
+	"keep_dims",
+	"keepdims",
+	"dst_type",
+	"to",
+	"transpose_a",
+	"transpose_b",
+	"adj_x1",
+	"epsilon",
+	"begin",
+	"size",
+	"begins",
+	"ends",
+	"offsets",
+	"sizes",
+	"num_split",
+	"split_dim",
+	"size_splits",
+	"split",
+	"concat_dim",
+	"strides",
+	"pads",
+	"group",
+	"data_format",
+	"approximate",
+	"batch_dims",
+	"allowzero",
+	"begin_norm_axis",
+	"count_include_pad",
+	"exclusive",
 };
 
 static const char *const strings[] = {
@@ -65,22 +105,24 @@ static const char *const strings[] = {
 
 static const char *const options[][2] = {
 	{ "ge.exec.disableReuseMemory", "1" }, { "ge.streamMaxParallelNum", "4" },
-	{ "ge.streamMaxParallelNum", "0" }, { "ge.graphRunMode", "1" },
+	{ "ge.streamMaxParallelNum", "0" },    { "ge.graphRunMode", "1" },
 	{ "ge.exec.disableReuseMemory", "x" },
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_STEPS 48
-#define MAX_PORTS 64
+#define NELEM(a)        (sizeof(a) / sizeof((a)[0]))
+#define MAX_STEPS       48
+#define MAX_PORTS       64
 #define MAX_CONST_BYTES 65536
 
 static int64_t pick_int(struct reader *r)
 {
-	static const int64_t edge[] = { INT64_MAX, INT64_MIN, INT32_MAX, -1, 0, 1 << 30, -(1 << 30) };
+	static const int64_t edge[] = {
+		INT64_MAX, INT64_MIN, INT32_MAX, -1, 0, 1 << 30, -(1 << 30)
+	};
 	uint8_t b = rd8(r);
 	if (b >= 0xF8)
 		return edge[b % NELEM(edge)];
-	return (int64_t)(b % 13) - 4;   /* -4..8 */
+	return (int64_t)(b % 13) - 4; /* -4..8 */
 }
 
 static void pick_desc(struct reader *r, weir_tensor_desc_t *d)
@@ -99,10 +141,10 @@ static weir_port_t pick_port(struct reader *r, const weir_port_t *ports, uint32_
 {
 	uint8_t b = rd8(r);
 	if (!nports || b == 0xFF)
-		return weir_port(rd8(r), rd8(r) % 3);   /* maybe dangling */
+		return weir_port(rd8(r), rd8(r) % 3); /* maybe dangling */
 	weir_port_t p = ports[b % nports];
 	if (rd8(r) >= 0xF0)
-		p.index = 1 + p.index;                  /* maybe past the node's outputs */
+		p.index = 1 + p.index; /* maybe past the node's outputs */
 	return p;
 }
 
@@ -113,22 +155,18 @@ static void set_attr(struct reader *r, weir_graph_t *g, uint32_t node)
 		return;
 	const char *name = attr_names[rd8(r) % NELEM(attr_names)];
 	switch (rd8(r) % 6) {
-	case 0:
-		(void)weir_attrs_set_int(a, name, pick_int(r));
-		break;
+	case 0: (void)weir_attrs_set_int(a, name, pick_int(r)); break;
 	case 1: {
 		static const float fv[] = { 0.0f, 1e-5f, -1.0f, 1e30f, 0.5f };
 		uint8_t b = rd8(r);
-		float v = b == 0xFF ? __builtin_nanf("") : b == 0xFE ? __builtin_inff() : fv[b % NELEM(fv)];
+		float v = b == 0xFF   ? __builtin_nanf("")
+		          : b == 0xFE ? __builtin_inff()
+		                      : fv[b % NELEM(fv)];
 		(void)weir_attrs_set_float(a, name, v);
 		break;
 	}
-	case 2:
-		(void)weir_attrs_set_bool(a, name, rd8(r) & 1);
-		break;
-	case 3:
-		(void)weir_attrs_set_string(a, name, strings[rd8(r) % NELEM(strings)]);
-		break;
+	case 2: (void)weir_attrs_set_bool(a, name, rd8(r) & 1); break;
+	case 3: (void)weir_attrs_set_string(a, name, strings[rd8(r) % NELEM(strings)]); break;
 	case 4: {
 		int64_t v[WEIR_MAX_RANK + 2];
 		size_t n = rd8(r) % NELEM(v);
@@ -179,7 +217,7 @@ static void run_graph(const weir_graph_t *g)
 {
 	weir_session_t *s;
 	if (weir_session_create(rt, mem, NULL, 0, &s) != WEIR_OK)
-		abort();   /* no input can make this fail */
+		abort(); /* no input can make this fail */
 	n_inputs++;
 	if (weir_session_add_graph(s, 1, g, NULL, 0) != WEIR_OK)
 		goto out;
@@ -190,7 +228,7 @@ static void run_graph(const weir_graph_t *g)
 	n_loaded++;
 	weir_graph_summary_t sum;
 	if (weir_session_graph_summary(s, 1, &sum) != WEIR_OK)
-		abort();   /* a loaded graph has a summary */
+		abort(); /* a loaded graph has a summary */
 	weir_tensor_t *in = calloc(sum.ninputs + 1, sizeof(*in));
 	weir_tensor_t *out = calloc(sum.noutputs + 1, sizeof(*out));
 	if (!in || !out)
@@ -239,7 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		weir_port_t p;
 		uint32_t id;
 		switch (rd8(&r) % 8) {
-		case 0: {   /* Data */
+		case 0: { /* Data */
 			pick_desc(&r, &d);
 			uint8_t b = rd8(&r);
 			uint32_t idx = b >= 0xF0 ? b % 4 : ndata;
@@ -251,7 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		}
-		case 1: {   /* Const */
+		case 1: { /* Const */
 			pick_desc(&r, &d);
 			int64_t bytes = weir_tensor_desc_bytes(&d);
 			if (bytes > MAX_CONST_BYTES)
@@ -266,7 +304,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		}
-		case 2: {   /* an op node */
+		case 2: { /* an op node */
 			const char *op = ops[rd8(&r) % NELEM(ops)];
 			weir_port_t in[5];
 			uint32_t nin = rd8(&r) % 5, nout = rd8(&r) % 4;
@@ -274,23 +312,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				in[i] = pick_port(&r, ports, nports);
 			if (weir_graph_add_node(g, name, op, in, nin, nout, &id) == WEIR_OK) {
 				last = id;
-				for (uint32_t o = 0; o < (nout ? nout : 1) && nports < MAX_PORTS; o++)
+				for (uint32_t o = 0; o < (nout ? nout : 1) && nports < MAX_PORTS;
+				     o++)
 					ports[nports++] = weir_port(id, o);
 			}
 			break;
 		}
-		case 3:     /* attribute on the last node (or any id) */
+		case 3: /* attribute on the last node (or any id) */
 			set_attr(&r, g, rd8(&r) >= 0xF0 ? rd8(&r) : last);
 			break;
-		case 4:     /* control edge */
-			(void)weir_graph_add_control_edge(g, rd8(&r) % (weir_graph_node_count(g) + 1),
+		case 4: /* control edge */
+			(void)weir_graph_add_control_edge(g,
+			                                  rd8(&r) % (weir_graph_node_count(g) + 1),
 			                                  rd8(&r) % (weir_graph_node_count(g) + 1));
 			break;
-		case 5:     /* rewire an input: may form a cycle */
+		case 5: /* rewire an input: may form a cycle */
 			(void)weir_graph_set_input(g, rd8(&r) % (weir_graph_node_count(g) + 1),
 			                           rd8(&r) % 4, pick_port(&r, ports, nports));
 			break;
-		case 6: {   /* outputs */
+		case 6: { /* outputs */
 			weir_port_t o[4];
 			uint32_t n = 1 + rd8(&r) % 4;
 			for (uint32_t i = 0; i < n; i++)
@@ -299,7 +339,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				outputs = true;
 			break;
 		}
-		default: {  /* graph option */
+		default: { /* graph option */
 			const char *const *kv = options[rd8(&r) % NELEM(options)];
 			(void)weir_graph_set_option(g, kv[0], kv[1]);
 			break;

@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 			nn++;
 		}
 		closedir(d);
-		qsort(names, nn, sizeof(*names), cmp);   /* a stable order to report */
+		qsort(names, nn, sizeof(*names), cmp); /* a stable order to report */
 		for (size_t k = 0; k < nn; k++) {
 			if (stat(names[k], &st) == 0 && S_ISREG(st.st_mode)) {
 				bad += replay_file(names[k]) != 0;

@@ -35,7 +35,7 @@ struct thr {
 	uint32_t id;
 	uint64_t rounds;
 	bool acl;
-	weir_runtime_t *rt;         /* native */
+	weir_runtime_t *rt; /* native */
 	weir_group_t *g;
 	_Atomic uint64_t viol[V_NV];
 	_Atomic uint64_t first_round[V_NV]; /* 1 + round of the first violation */
@@ -134,8 +134,7 @@ static void *acl_main(void *arg)
 	aclrtStream s;
 	aclrtEvent e, x;
 	_Atomic uint64_t *kc = &t->kernels;
-	if (aclrtSetDevice((int32_t)t->id) != ACL_SUCCESS ||
-	    aclrtCreateStream(&s) != ACL_SUCCESS) {
+	if (aclrtSetDevice((int32_t)t->id) != ACL_SUCCESS || aclrtCreateStream(&s) != ACL_SUCCESS) {
 		note(t, V_RC, 0);
 		return NULL;
 	}
@@ -154,7 +153,8 @@ static void *acl_main(void *arg)
 		aclError rc = ACL_SUCCESS;
 		if (r % 3 == 0)
 			rc = weir_launch((weir_stream_t *)s, k_nop, &kc, sizeof kc, 1, 0) == WEIR_OK
-			   ? ACL_SUCCESS : ACL_ERROR_RT_INTERNAL_ERROR;
+			             ? ACL_SUCCESS
+			             : ACL_ERROR_RT_INTERNAL_ERROR;
 		else if (r % 257 == 1)
 			rc = aclrtLaunchHostFunc(s, h_nop, kc);
 		if (rc == ACL_SUCCESS)
@@ -223,8 +223,9 @@ static void run_threads(struct thr *th, const char *what)
 	for (uint32_t i = 0; i < NTHR; i++) {
 		th[i].id = i;
 		th[i].rounds = (total + NTHR - 1) / NTHR;
-		assert_int_equal(pthread_create(&th[i].t, NULL, th[i].acl ? acl_main : native_main,
-		                                &th[i]), 0);
+		assert_int_equal(
+		        pthread_create(&th[i].t, NULL, th[i].acl ? acl_main : native_main, &th[i]),
+		        0);
 	}
 	for (uint32_t i = 0; i < NTHR; i++)
 		pthread_join(th[i].t, NULL);
@@ -235,14 +236,19 @@ static void run_threads(struct thr *th, const char *what)
 		for (int v = 0; v < V_NV; v++) {
 			uint64_t n = weir_load_relaxed(&th[i].viol[v]);
 			if (n) {
-				fprintf(stderr, "  %s thread %u: %" PRIu64 " x %s (first in round %" PRIu64 ")\n",
-				        what, i, n, vname[v], weir_load_relaxed(&th[i].first_round[v]) - 1);
+				fprintf(stderr,
+				        "  %s thread %u: %" PRIu64 " x %s (first in round %" PRIu64
+				        ")\n",
+				        what, i, n, vname[v],
+				        weir_load_relaxed(&th[i].first_round[v]) - 1);
 				bad += n;
 			}
 		}
 	}
-	fprintf(stderr, "  %s: %" PRIu64 " rounds (%" PRIu64 " kernels and host functions) on %d "
-	        "threads, %.2f s\n", what, done, kernels, NTHR, (double)(wt_now_ns() - t0) / 1e9);
+	fprintf(stderr,
+	        "  %s: %" PRIu64 " rounds (%" PRIu64 " kernels and host functions) on %d "
+	        "threads, %.2f s\n",
+	        what, done, kernels, NTHR, (double)(wt_now_ns() - t0) / 1e9);
 	if (bad)
 		fail_msg("%s: %" PRIu64 " ordering violations", what, bad);
 	assert_int_equal(done, th[0].rounds * NTHR);

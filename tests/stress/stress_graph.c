@@ -25,7 +25,7 @@
 #include "weir/session.h"
 
 #define NDEV 8
-#define N 256          /* elements per tensor */
+#define N    256 /* elements per tensor */
 #define RUNS 40
 
 /* y = k*x + c per element, op "SAxpb" (attrs k, c); z = a + b ("SAdd"). */
@@ -57,12 +57,26 @@ static int add_kernel(const weir_op_call_t *c, uint32_t b, uint32_t nb)
 	return 0;
 }
 
-static uint32_t two_blocks(const weir_op_call_t *c, uint32_t w) { return 2; }
+static uint32_t two_blocks(const weir_op_call_t *c, uint32_t w)
+{
+	return 2;
+}
 
-static const weir_op_def_t op_axpb = { .name = "SAxpb", .min_inputs = 1, .max_inputs = 1,
-	.min_outputs = 1, .max_outputs = 1, .infer = same_infer, .kernel = axpb_kernel, .blocks = two_blocks };
-static const weir_op_def_t op_add = { .name = "SAdd", .min_inputs = 2, .max_inputs = 2,
-	.min_outputs = 1, .max_outputs = 1, .infer = same_infer, .kernel = add_kernel };
+static const weir_op_def_t op_axpb = { .name = "SAxpb",
+	                               .min_inputs = 1,
+	                               .max_inputs = 1,
+	                               .min_outputs = 1,
+	                               .max_outputs = 1,
+	                               .infer = same_infer,
+	                               .kernel = axpb_kernel,
+	                               .blocks = two_blocks };
+static const weir_op_def_t op_add = { .name = "SAdd",
+	                              .min_inputs = 2,
+	                              .max_inputs = 2,
+	                              .min_outputs = 1,
+	                              .max_outputs = 1,
+	                              .infer = same_infer,
+	                              .kernel = add_kernel };
 
 static weir_runtime_t *rt;
 static weir_mem_t *mem;
@@ -95,9 +109,11 @@ static weir_graph_t *build(const char *mode)
 	uint32_t s1, s2, s3;
 	weir_port_t in[2] = { br[0], br[1] };
 	weir_graph_add_node(g, "s1", "SAdd", in, 2, 0, &s1);
-	in[0] = br[2]; in[1] = br[3];
+	in[0] = br[2];
+	in[1] = br[3];
 	weir_graph_add_node(g, "s2", "SAdd", in, 2, 0, &s2);
-	in[0] = weir_port(s1, 0); in[1] = weir_port(s2, 0);
+	in[0] = weir_port(s1, 0);
+	in[1] = weir_port(s2, 0);
 	weir_graph_add_node(g, "s3", "SAdd", in, 2, 0, &s3);
 	weir_port_t outs[2] = { weir_port(s3, 0), br[3] };
 	weir_graph_set_outputs(g, outs, 2);
@@ -141,7 +157,8 @@ static void *worker(void *arg)
 	int64_t dims[1] = { N };
 	weir_tensor_desc_init(&d, WEIR_DT_FLOAT, 1, dims);
 	int rc;
-	if ((rc = weir_group_create(rt, w->dev, &grp)) || (rc = weir_stream_create(grp, 0, 0, &st)) ||
+	if ((rc = weir_group_create(rt, w->dev, &grp)) ||
+	    (rc = weir_stream_create(grp, 0, 0, &st)) ||
 	    (rc = weir_mem_alloc(mem, w->dev, sizeof(hx), 0, (void **)&x)) ||
 	    (rc = weir_mem_alloc(mem, w->dev, sizeof(hx), 0, (void **)&y0)) ||
 	    (rc = weir_mem_alloc(mem, w->dev, sizeof(hx), 0, (void **)&y1))) {
@@ -216,7 +233,8 @@ static void stress_8x8(void **state)
 		pthread_join(th[i], NULL);
 	for (int i = 0; i < NDEV + 4; i++) {
 		if (w[i].first_err)
-			fail_msg("worker %d: %s: %s", i, weir_status_name(w[i].first_err), w[i].msg);
+			fail_msg("worker %d: %s: %s", i, weir_status_name(w[i].first_err),
+			         w[i].msg);
 		assert_int_equal(w[i].bad, 0);
 	}
 	for (int i = 0; i < NDEV; i++)

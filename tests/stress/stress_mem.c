@@ -26,7 +26,7 @@
 #include "base/atomic.h"
 
 #define NTHREADS 6
-#define NDEV 3
+#define NDEV     3
 #define LIVE_MAX 64
 
 struct mailbox {
@@ -85,9 +85,10 @@ static bool check(const void *p, size_t n, uint64_t v)
 static size_t pick_size(uint64_t r)
 {
 	switch (r % 16) {
-	case 0: return 300000 + (r >> 8) % 700000;      /* large runs */
-	case 1: case 2: return 4096 + (r >> 8) % 60000;
-	default: return 8 + (r >> 8) % 2040;             /* small */
+	case 0: return 300000 + (r >> 8) % 700000; /* large runs */
+	case 1:
+	case 2: return 4096 + (r >> 8) % 60000;
+	default: return 8 + (r >> 8) % 2040; /* small */
 	}
 }
 
@@ -188,7 +189,8 @@ static void test_stress_mem(void **state)
 		for (int i = 0; i < NTHREADS; i++) {
 			void *p = weir_xchg_acqrel(&sh.box[i].slot, NULL);
 			if (p) {
-				assert_true(check(p, weir_load_acquire(&sh.box[i].size), weir_load_acquire(&sh.box[i].stamp)));
+				assert_true(check(p, weir_load_acquire(&sh.box[i].size),
+				                  weir_load_acquire(&sh.box[i].stamp)));
 				assert_int_equal(weir_mem_free(sh.m, p), WEIR_OK);
 			}
 		}

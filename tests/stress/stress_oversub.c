@@ -10,13 +10,16 @@
  */
 #include "common/fixture.h"
 
-#define NDEV 8
-#define NWORK 4
-#define NSPD 8
+#define NDEV    8
+#define NWORK   4
+#define NSPD    8
 #define NSTREAM (NDEV * NSPD)
-#define NSUB 4
+#define NSUB    4
 
-struct otask { uint64_t id; uint32_t spin; };
+struct otask {
+	uint64_t id;
+	uint32_t spin;
+};
 
 static _Atomic uint32_t *hits;
 static _Atomic uint64_t hog_stop, host_runs, sink;
@@ -164,8 +167,10 @@ static void test_oversubscribed(void **state)
 	for (uint32_t p = 0; p < NSUB; p++) {
 		int rc = pthread_timedjoin_np(sb[p].thr, NULL, &dl);
 		if (rc != 0) {
-			fprintf(stderr, "oversub: submitter %u still blocked after %" PRId64
-			        " s: the scheduler made no progress\n", p, bound / WT_S);
+			fprintf(stderr,
+			        "oversub: submitter %u still blocked after %" PRId64
+			        " s: the scheduler made no progress\n",
+			        p, bound / WT_S);
 			fflush(stderr);
 			_exit(4);
 		}
@@ -175,7 +180,8 @@ static void test_oversubscribed(void **state)
 		int rc = weir_device_sync(rt, d, left > 0 ? left : 0);
 		if (rc == WEIR_ETIMEDOUT)
 			fail_msg("oversub: device %u did not drain within the %" PRId64
-			         " s liveness bound", d, bound / WT_S);
+			         " s liveness bound",
+			         d, bound / WT_S);
 		WT_OK(rc);
 	}
 	double load_s = (double)(wt_now_ns() - t0) / 1e9;
@@ -221,7 +227,8 @@ static void test_oversubscribed(void **state)
 		assert_int_equal(ss.in_flight, 0);
 		assert_int_equal(ss.failed + ss.discarded, 0);
 	}
-	fprintf(stderr, "  %" PRIu64 " tasks, %" PRIu64 " host fns, %d hogs, %d cpus: load %.2f s,"
+	fprintf(stderr,
+	        "  %" PRIu64 " tasks, %" PRIu64 " host fns, %d hogs, %d cpus: load %.2f s,"
 	        " %u extra rounds for every worker to take part\n",
 	        ntasks, hostfns, nhog, ncpu, load_s, rounds);
 

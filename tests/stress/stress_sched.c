@@ -26,18 +26,25 @@
  */
 #include "common/fixture.h"
 
-#define NDEV 8
-#define NSPD 16                 /* streams per device */
+#define NDEV    8
+#define NSPD    16 /* streams per device */
 #define NSTREAM (NDEV * NSPD)
-#define NPROD 4
-#define NEVPP 4                 /* events per producer per device */
-#define MAXNB 8
+#define NPROD   4
+#define NEVPP   4 /* events per producer per device */
+#define MAXNB   8
 
 enum { K_NORMAL, K_WRITER, K_CHECKER, K_SPLIT };
 
 enum {
-	V_OVERLAP, V_FIFO, V_I3_PAYLOAD, V_I3_ORDER, V_LAUNCH_RC, V_EVENT_RC,
-	V_QUERY_RC, V_SYNC_RC, V_SPLIT_NB,
+	V_OVERLAP,
+	V_FIFO,
+	V_I3_PAYLOAD,
+	V_I3_ORDER,
+	V_LAUNCH_RC,
+	V_EVENT_RC,
+	V_QUERY_RC,
+	V_SYNC_RC,
+	V_SPLIT_NB,
 };
 static const char *const vnames[] = {
 	"I2: two tasks of one stream ran at once (a=stream b=owner c=task)",
@@ -68,20 +75,20 @@ struct run {
 	weir_runtime_t *rt;
 	weir_group_t *grp[NDEV];
 	weir_stream_t *st[NSTREAM];
-	weir_event_t *ev[NPROD][NDEV][NEVPP];  /* re-recorded on any stream of the device */
-	weir_event_t *sev[NPROD][NSTREAM];     /* recorded on one stream only */
-	bool no_rerecord;                      /* WEIR_STRESS_NO_REREC=1: sev only */
+	weir_event_t *ev[NPROD][NDEV][NEVPP]; /* re-recorded on any stream of the device */
+	weir_event_t *sev[NPROD][NSTREAM];    /* recorded on one stream only */
+	bool no_rerecord;                     /* WEIR_STRESS_NO_REREC=1: sev only */
 	uint64_t ntasks;
-	_Atomic uint32_t *hits;           /* I1: runs (blocks) per task */
-	uint8_t *want;                    /* expected hits; producer writes, main reads */
-	uint64_t *slots;                  /* I3 payload: plain, write-once */
+	_Atomic uint32_t *hits; /* I1: runs (blocks) per task */
+	uint8_t *want;          /* expected hits; producer writes, main reads */
+	uint64_t *slots;        /* I3 payload: plain, write-once */
 	uint64_t nslots;
 	_Atomic uint64_t next_slot;
 	_Atomic uint64_t last_done[NSTREAM * NPROD];
-	_Atomic uint64_t owner[NSTREAM];  /* task id + 1 while running */
-	uint64_t shadow[NSTREAM];         /* plain: kernels completed per stream */
+	_Atomic uint64_t owner[NSTREAM]; /* task id + 1 while running */
+	uint64_t shadow[NSTREAM];        /* plain: kernels completed per stream */
 	_Atomic uint64_t launched[NSTREAM];
-	_Atomic uint64_t ops[NSTREAM];    /* records and waits queued */
+	_Atomic uint64_t ops[NSTREAM]; /* records and waits queued */
 	_Atomic uint64_t nonblock_eagain;
 	_Atomic uint64_t events_used;
 	wt_violations_t v;
@@ -127,7 +134,8 @@ static int k_task(void *args, uint32_t block, uint32_t nblocks)
 		uint32_t old = atomic_fetch_add_explicit(&R->hits[t->id], 1, memory_order_acq_rel);
 		if (old + 1 == t->nb) {
 			R->shadow[t->stream]++;
-			weir_store_relaxed(&R->last_done[(size_t)t->stream * NPROD + t->producer], t->pseq);
+			weir_store_relaxed(&R->last_done[(size_t)t->stream * NPROD + t->producer],
+			                   t->pseq);
 			drop_stream(t);
 		}
 		return 0;
@@ -140,8 +148,8 @@ static int k_task(void *args, uint32_t block, uint32_t nblocks)
 		uint64_t got = R->slots[t->slot];
 		if (got != t->slot + 1)
 			wt_violation(&R->v, V_I3_PAYLOAD, t->slot, got, t->slot + 1);
-		uint64_t seen = weir_load_relaxed(
-			&R->last_done[(size_t)t->bstream * NPROD + t->producer]);
+		uint64_t seen =
+		        weir_load_relaxed(&R->last_done[(size_t)t->bstream * NPROD + t->producer]);
 		if (seen < t->bound)
 			wt_violation(&R->v, V_I3_ORDER, t->bstream, seen, t->bound);
 	}
@@ -202,7 +210,8 @@ static void *producer_main(void *arg)
 		t.stream = a;
 		if (dice < 8 && end - id >= 2) {
 			/* writer on a, record, wait on b, checker on b */
-			uint32_t b = d * NSPD + (a % NSPD + 1 + wt_rng_below(&rng, NSPD - 1)) % NSPD;
+			uint32_t b =
+			        d * NSPD + (a % NSPD + 1 + wt_rng_below(&rng, NSPD - 1)) % NSPD;
 			uint64_t slot = weir_faa_relaxed(&r->next_slot, 1);
 			if (slot >= r->nslots)
 				slot = r->nslots - 1; /* cannot happen: nslots >= ntasks/2 */
@@ -217,8 +226,8 @@ static void *producer_main(void *arg)
 			 * wait must hold on to the record it captured); half use
 			 * an event recorded on stream a only. */
 			weir_event_t *e = (r->no_rerecord || wt_rng_below(&rng, 2))
-				? r->sev[pp->p][a]
-				: r->ev[pp->p][d][pp->evnext[d]++ % NEVPP];
+			                          ? r->sev[pp->p][a]
+			                          : r->ev[pp->p][d][pp->evnext[d]++ % NEVPP];
 			int rc = weir_event_record(e, r->st[a]);
 			if (rc != WEIR_OK)
 				wt_violation(&r->v, V_EVENT_RC, (uint64_t)(int64_t)rc, a, 0);
@@ -323,8 +332,8 @@ static void run_oracle(uint64_t ntasks, uint64_t seed, uint32_t ring, wt_watchdo
 		}
 	if (bad)
 		fail_msg("I1: %" PRIu64 " tasks ran a wrong number of times; first: task %" PRIu64
-		         " ran %u times, want %u", bad, first,
-		         atomic_load_explicit(&r->hits[first], memory_order_relaxed),
+		         " ran %u times, want %u",
+		         bad, first, atomic_load_explicit(&r->hits[first], memory_order_relaxed),
 		         r->want[first]);
 	/* I2 totals and I5 */
 	for (uint32_t s = 0; s < NSTREAM; s++) {
@@ -334,7 +343,8 @@ static void run_oracle(uint64_t ntasks, uint64_t seed, uint32_t ring, wt_watchdo
 			fail_msg("stream %u: %" PRIu64 " kernels completed, %" PRIu64 " launched",
 			         s, r->shadow[s], launched);
 		for (uint32_t p = 0; p < NPROD; p++)
-			assert_int_equal(weir_load_relaxed(&r->last_done[s * NPROD + p]), pp[p].pseq[s]);
+			assert_int_equal(weir_load_relaxed(&r->last_done[s * NPROD + p]),
+			                 pp[p].pseq[s]);
 		weir_stream_stats_t st = wt_stats(r->st[s]);
 		if (st.in_flight || st.failed || st.discarded || st.completed != st.submitted ||
 		    st.submitted < launched || st.submitted > launched + ops)
@@ -357,8 +367,9 @@ static void run_oracle(uint64_t ntasks, uint64_t seed, uint32_t ring, wt_watchdo
 		total += dt;
 	}
 	assert_true(total >= ntasks);
-	fprintf(stderr, "  seed %" PRIu64 " ring %u: %" PRIu64 " tasks, %" PRIu64
-	        " event pairs, %" PRIu64 " NONBLOCK EAGAIN retries, %" PRIu64 " worker tasks\n",
+	fprintf(stderr,
+	        "  seed %" PRIu64 " ring %u: %" PRIu64 " tasks, %" PRIu64 " event pairs, %" PRIu64
+	        " NONBLOCK EAGAIN retries, %" PRIu64 " worker tasks\n",
 	        seed, ring, ntasks, weir_load_relaxed(&r->events_used),
 	        weir_load_relaxed(&r->nonblock_eagain), total);
 
@@ -407,11 +418,18 @@ static void test_oracle(void **state)
 
 #define FS 4 /* streams in the group */
 
-struct fseq { _Atomic uint64_t last, bad, runs; };
+struct fseq {
+	_Atomic uint64_t last, bad, runs;
+};
 static struct fseq fq[FS];
 static _Atomic uint64_t failing_runs;
 
-struct fargs { uint32_t s; uint32_t fail; uint64_t seq; int code; };
+struct fargs {
+	uint32_t s;
+	uint32_t fail;
+	uint64_t seq;
+	int code;
+};
 
 static int k_fseq(void *args, uint32_t b, uint32_t nb)
 {
@@ -505,7 +523,8 @@ static void failure_round(weir_runtime_t *rt, weir_stream_t *drv, uint32_t dev, 
 			/* others: a prefix of their pre-gate work, nothing after */
 			if (i > 0 && runs > prefix)
 				fail_msg("STOP: stream %u ran %" PRIu64 " tasks, only %" PRIu64
-				         " were before the gate", i, runs, prefix);
+				         " were before the gate",
+				         i, runs, prefix);
 			assert_int_equal(weir_load_acquire(&fq[i].last), runs);
 			weir_stream_stats_t st = wt_stats(s[i]);
 			assert_int_equal(st.in_flight, 0);

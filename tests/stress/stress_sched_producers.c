@@ -12,7 +12,7 @@
 #include "common/fixture.h"
 
 #define NPROD 64
-#define MAXS 8
+#define MAXS  8
 
 enum { V_OVERLAP, V_ORDER, V_RC };
 static const char *const vnames[] = {
@@ -21,7 +21,10 @@ static const char *const vnames[] = {
 	"unexpected launch status (a=status b=producer)",
 };
 
-struct ptask { uint64_t id, seq; uint32_t stream, producer; };
+struct ptask {
+	uint64_t id, seq;
+	uint32_t stream, producer;
+};
 
 struct prun {
 	weir_stream_t *st[MAXS];
@@ -123,7 +126,8 @@ static void run_producers(uint32_t nstreams, uint64_t ntasks, uint64_t seed, wt_
 		pp[p].seed = seed + p;
 		assert_int_equal(pthread_create(&pp[p].thr, NULL, prod_main, &pp[p]), 0);
 	}
-	wt_watchdog_phase(wd, nstreams == 1 ? "64 producers -> 1 stream" : "64 producers -> 8 streams");
+	wt_watchdog_phase(wd,
+	                  nstreams == 1 ? "64 producers -> 1 stream" : "64 producers -> 8 streams");
 	weir_store_release(&r->start, 1);
 	for (uint32_t p = 0; p < NPROD; p++)
 		pthread_join(pp[p].thr, NULL);
@@ -139,7 +143,8 @@ static void run_producers(uint32_t nstreams, uint64_t ntasks, uint64_t seed, wt_
 			bad++;
 		}
 	if (bad)
-		fail_msg("%" PRIu64 " tasks lost or duplicated; first: task %" PRIu64 " ran %u times",
+		fail_msg("%" PRIu64 " tasks lost or duplicated; first: task %" PRIu64
+		         " ran %u times",
 		         bad, first, atomic_load_explicit(&r->hits[first], memory_order_relaxed));
 	for (uint32_t s = 0; s < nstreams; s++) {
 		uint64_t launched = weir_load_relaxed(&r->launched[s]);
@@ -151,9 +156,10 @@ static void run_producers(uint32_t nstreams, uint64_t ntasks, uint64_t seed, wt_
 		assert_int_equal(st.completed, launched);
 		assert_int_equal(st.in_flight, 0);
 	}
-	fprintf(stderr, "  %u stream(s): %" PRIu64 " tasks from %d producers, %" PRIu64
-	        " NONBLOCK EAGAIN retries\n", nstreams, ntasks, NPROD,
-	        weir_load_relaxed(&r->eagain));
+	fprintf(stderr,
+	        "  %u stream(s): %" PRIu64 " tasks from %d producers, %" PRIu64
+	        " NONBLOCK EAGAIN retries\n",
+	        nstreams, ntasks, NPROD, weir_load_relaxed(&r->eagain));
 	weir_runtime_destroy(rt);
 	assert_int_equal(wt_thread_count_settle(base, 10 * WT_S), base);
 	P = NULL;

@@ -20,20 +20,22 @@
  */
 #include "common/fixture.h"
 
-#define NDEV 2
-#define NSPD 3
-#define NS (NDEV * NSPD)
+#define NDEV  2
+#define NSPD  3
+#define NS    (NDEV * NSPD)
 #define NSCEN 7
 
 struct ictx {
 	_Atomic uint64_t ran[NS];
 	_Atomic uint64_t host_ran[NS];
 	_Atomic uint64_t cb_ran;
-	uint64_t launched[NS];   /* kernels + host fns accepted, main thread only */
+	uint64_t launched[NS]; /* kernels + host fns accepted, main thread only */
 	bool gated[NS];
 };
 
-struct karg { _Atomic uint64_t *ctr; };
+struct karg {
+	_Atomic uint64_t *ctr;
+};
 
 /* counts one run per launch: block 0 of a split kernel counts it */
 static int k_run(void *args, uint32_t b, uint32_t nb)
@@ -63,8 +65,9 @@ static void *racer_main(void *arg)
 	struct racer *r = arg;
 	struct karg a = { r->ctr };
 	for (uint64_t i = 0;; i++) {
-		int rc = (i % 8 == 7) ? weir_launch_host(r->s, h_run, r->ctr)
-		                      : weir_launch(r->s, k_run, &a, sizeof a, 1 + (uint32_t)(i % 3), 0);
+		int rc = (i % 8 == 7)
+		                 ? weir_launch_host(r->s, h_run, r->ctr)
+		                 : weir_launch(r->s, k_run, &a, sizeof a, 1 + (uint32_t)(i % 3), 0);
 		if (rc == WEIR_OK) {
 			weir_faa_relaxed(&r->ok, 1);
 			weir_store_release(&r->started, 1);
@@ -155,8 +158,9 @@ static void build(struct iter *it, wt_rng_t *rng, bool allow_gates)
 				                           wt_rng_below(rng, 2) == 0));
 			} else {
 				struct karg a = { &it->cx->ran[i] };
-				int rc = weir_launch(it->s[i], k_run, &a, sizeof a,
-				                     1 + wt_rng_below(rng, 3), WEIR_LAUNCH_NONBLOCK);
+				int rc =
+				        weir_launch(it->s[i], k_run, &a, sizeof a,
+				                    1 + wt_rng_below(rng, 3), WEIR_LAUNCH_NONBLOCK);
 				WT_ASSERT_STATUS2(rc, WEIR_OK, WEIR_EAGAIN);
 				if (rc == WEIR_OK)
 					it->cx->launched[i]++;
@@ -193,8 +197,10 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 		for (uint32_t i = 0; i < NS; i++) {
 			WT_OK(weir_stream_destroy(it.s[i]));
 			if (runs(cx, i) != cx->launched[i])
-				fail_msg("iteration %" PRIu64 ": stream destroy returned with %" PRIu64
-				         " of %" PRIu64 " tasks run", n, runs(cx, i), cx->launched[i]);
+				fail_msg("iteration %" PRIu64
+				         ": stream destroy returned with %" PRIu64 " of %" PRIu64
+				         " tasks run",
+				         n, runs(cx, i), cx->launched[i]);
 		}
 		break;
 	case 1: /* destroy_force keeps every launched task */
@@ -205,7 +211,8 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 		}
 		for (uint32_t i = 0; i < NS; i++)
 			if (cx->gated[i] && runs(cx, i) != 0)
-				fail_msg("a gated stream ran %" PRIu64 " tasks before its gate", runs(cx, i));
+				fail_msg("a gated stream ran %" PRIu64 " tasks before its gate",
+				         runs(cx, i));
 		/* open the gates and release blocking callbacks (reporter
 		 * destroy drops them): the destroyed streams drain and their
 		 * group sync sees them */
@@ -221,13 +228,16 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 			/* ENOSUB: a report callback met the destroyed reporter */
 			int rc = weir_group_sync(it.g[d], 60 * WT_S);
 			if (rc != WEIR_OK && rc != WEIR_ENOSUB)
-				fail_msg("iteration %" PRIu64 ": group sync after destroy_force: %s", n,
-				         weir_status_name(rc));
+				fail_msg("iteration %" PRIu64
+				         ": group sync after destroy_force: %s",
+				         n, weir_status_name(rc));
 		}
 		for (uint32_t i = 0; i < NS; i++)
 			if (runs(cx, i) != cx->launched[i])
-				fail_msg("iteration %" PRIu64 ": force-destroyed stream %u ran %" PRIu64
-				         " of %" PRIu64 " launched tasks", n, i, runs(cx, i), cx->launched[i]);
+				fail_msg("iteration %" PRIu64
+				         ": force-destroyed stream %u ran %" PRIu64 " of %" PRIu64
+				         " launched tasks",
+				         n, i, runs(cx, i), cx->launched[i]);
 		break;
 	case 2: /* group destroy waits */
 		for (uint32_t d = 0; d < NDEV; d++) {
@@ -235,8 +245,9 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 			for (uint32_t k = 0; k < NSPD; k++) {
 				uint32_t i = d * NSPD + k;
 				if (runs(cx, i) != cx->launched[i])
-					fail_msg("group destroy returned with %" PRIu64 " of %" PRIu64
-					         " tasks run on stream %u", runs(cx, i), cx->launched[i], i);
+					fail_msg("group destroy returned with %" PRIu64
+					         " of %" PRIu64 " tasks run on stream %u",
+					         runs(cx, i), cx->launched[i], i);
 				WT_ASSERT_STATUS(weir_stream_query(it.s[i]), WEIR_EHANDLE);
 			}
 		}
@@ -250,8 +261,7 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 				fail_msg("a gated stream ran %" PRIu64 " tasks", runs(cx, i));
 		}
 		break;
-	case 4: /* runtime destroy with everything in flight */
-		break;
+	case 4: /* runtime destroy with everything in flight */ break;
 	case 5: { /* launches racing stream destroy */
 		static struct racer r;
 		bool force = wt_rng_below(rng, 2);
@@ -271,13 +281,15 @@ static void one_iteration(uint64_t n, wt_rng_t *rng, uint32_t scen)
 		uint64_t got = weir_load_acquire(&cx->ran[i]) + weir_load_acquire(&cx->host_ran[i]);
 		if (!force && got != want)
 			fail_msg("plain destroy raced by launches: %" PRIu64 " runs, %" PRIu64
-			         " accepted launches", got, want);
+			         " accepted launches",
+			         got, want);
 		if (force) {
 			WT_OK(weir_group_sync(it.g[0], 60 * WT_S));
 			got = weir_load_acquire(&cx->ran[i]) + weir_load_acquire(&cx->host_ran[i]);
 			if (got != want)
-				fail_msg("forced destroy raced by launches: %" PRIu64 " runs, %" PRIu64
-				         " accepted launches", got, want);
+				fail_msg("forced destroy raced by launches: %" PRIu64
+				         " runs, %" PRIu64 " accepted launches",
+				         got, want);
 		}
 		break;
 	}
@@ -335,7 +347,8 @@ static void test_shutdown_in_flight(void **state)
 		int tc = wt_thread_count_settle(base, 5 * WT_S);
 		if (tc != base)
 			fail_msg("iteration %" PRIu64 " (scenario %u): %d threads after runtime "
-			         "destroy, baseline %d", n, scen, tc, base);
+			         "destroy, baseline %d",
+			         n, scen, tc, base);
 	}
 	fprintf(stderr, "  %.2f s; per scenario:", (double)(wt_now_ns() - t0) / 1e9);
 	for (int i = 0; i < NSCEN; i++)

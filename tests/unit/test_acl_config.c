@@ -27,13 +27,27 @@ static void test_valid_documents(void **state)
 {
 	(void)state;
 	static const char *const docs[] = {
-		"{}", " \t\r\n{ } \t\r\n", "{\"\":0}", "{\"a\":[]}", "{\"a\":[[]]}", "{\"a\":[[1]]}",
-		"{\"a\":[{\"y\":[1]}]}", "{\"a\":[[[[{\"b\":[[]]}]]]]}", "{\"a\":{\"b\":{\"c\":{}}}}",
-		"{\"a\":-0}", "{\"a\":0.0e+0}", "{\"a\":1E-999}", "{\"a\":-123.456e78}",
-		"{\"a\":true,\"b\":false,\"c\":null}", "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}",
+		"{}",
+		" \t\r\n{ } \t\r\n",
+		"{\"\":0}",
+		"{\"a\":[]}",
+		"{\"a\":[[]]}",
+		"{\"a\":[[1]]}",
+		"{\"a\":[{\"y\":[1]}]}",
+		"{\"a\":[[[[{\"b\":[[]]}]]]]}",
+		"{\"a\":{\"b\":{\"c\":{}}}}",
+		"{\"a\":-0}",
+		"{\"a\":0.0e+0}",
+		"{\"a\":1E-999}",
+		"{\"a\":-123.456e78}",
+		"{\"a\":true,\"b\":false,\"c\":null}",
+		"{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}",
 		"{\"a\":\"\\u0000\\uFFFF\\ud800\\udc00\\udbff\\udfff\\ud800\"}",
-		"{\"\\u0000\":1}", "{\"a\":1,\"a\":2}", "\xef\xbb\xbf{}",
-		"{\"weir\":{}}", "{\"weir\":{\"x\":[[[]]],\"devices\":1}}",
+		"{\"\\u0000\":1}",
+		"{\"a\":1,\"a\":2}",
+		"\xef\xbb\xbf{}",
+		"{\"weir\":{}}",
+		"{\"weir\":{\"x\":[[[]]],\"devices\":1}}",
 		"{\"dump\":{\"dump_list\":[{\"model_name\":\"x\",\"layer\":[\"a\",\"b\"]}]}}",
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
@@ -50,24 +64,45 @@ static void test_valid_documents(void **state)
 static void test_invalid_documents(void **state)
 {
 	(void)state;
-	static const struct { const char *doc, *why; } docs[] = {
-		{ "", "empty document" }, { "   ", "empty document" }, { "{", "expected a string key" },
-		{ "{\"a\"}", "expected ':'" }, { "{\"a\":}", "expected a value" },
-		{ "{\"a\":1,}", "expected a string key" }, { "{\"a\":[1,]}", "expected a value" },
-		{ "{\"a\":[1 2]}", "expected ',' or ']'" }, { "{\"a\":1 \"b\":2}", "expected ',' or '}'" },
-		{ "{a:1}", "expected a string key" }, { "{'a':1}", "expected a string key" },
-		{ "{\"a\":01}", "expected ',' or '}'" }, { "{\"a\":+1}", "expected a value" },
-		{ "{\"a\":.5}", "expected a value" }, { "{\"a\":1.}", "after '.'" },
-		{ "{\"a\":1e}", "exponent" }, { "{\"a\":-}", "expected a value" },
-		{ "{\"a\":NaN}", "expected a value" }, { "{\"a\":tru}", "expected a value" },
-		{ "{\"a\":nul}", "expected a value" }, { "{\"a\":\"x}", "unterminated" },
-		{ "{\"a\":\"\\x\"}", "unknown escape" }, { "{\"a\":\"\\u12\"}", "\\u escape" },
-		{ "{\"a\":\"\\u12G4\"}", "\\u escape" }, { "{\"a\":\"\x01\"}", "control character" },
-		{ "{\"a\":\"\x7f\xc0\x80\"}", "UTF-8" }, { "{} {}", "more after" }, { "{}]", "more after" },
-		{ "\xef\xbb{}", "expected a value" }, { "\xef\xbb\xbf", "empty document" },
-		{ "[1]", "an array, not an object" }, { "[[1]]", "an array, not an object" },
-		{ "\"x\"", "a string, not an object" }, { "-1", "a number, not an object" },
-		{ "true", "true, not an object" }, { "null", "null, not an object" },
+	static const struct {
+		const char *doc, *why;
+	} docs[] = {
+		{ "", "empty document" },
+		{ "   ", "empty document" },
+		{ "{", "expected a string key" },
+		{ "{\"a\"}", "expected ':'" },
+		{ "{\"a\":}", "expected a value" },
+		{ "{\"a\":1,}", "expected a string key" },
+		{ "{\"a\":[1,]}", "expected a value" },
+		{ "{\"a\":[1 2]}", "expected ',' or ']'" },
+		{ "{\"a\":1 \"b\":2}", "expected ',' or '}'" },
+		{ "{a:1}", "expected a string key" },
+		{ "{'a':1}", "expected a string key" },
+		{ "{\"a\":01}", "expected ',' or '}'" },
+		{ "{\"a\":+1}", "expected a value" },
+		{ "{\"a\":.5}", "expected a value" },
+		{ "{\"a\":1.}", "after '.'" },
+		{ "{\"a\":1e}", "exponent" },
+		{ "{\"a\":-}", "expected a value" },
+		{ "{\"a\":NaN}", "expected a value" },
+		{ "{\"a\":tru}", "expected a value" },
+		{ "{\"a\":nul}", "expected a value" },
+		{ "{\"a\":\"x}", "unterminated" },
+		{ "{\"a\":\"\\x\"}", "unknown escape" },
+		{ "{\"a\":\"\\u12\"}", "\\u escape" },
+		{ "{\"a\":\"\\u12G4\"}", "\\u escape" },
+		{ "{\"a\":\"\x01\"}", "control character" },
+		{ "{\"a\":\"\x7f\xc0\x80\"}", "UTF-8" },
+		{ "{} {}", "more after" },
+		{ "{}]", "more after" },
+		{ "\xef\xbb{}", "expected a value" },
+		{ "\xef\xbb\xbf", "empty document" },
+		{ "[1]", "an array, not an object" },
+		{ "[[1]]", "an array, not an object" },
+		{ "\"x\"", "a string, not an object" },
+		{ "-1", "a number, not an object" },
+		{ "true", "true, not an object" },
+		{ "null", "null, not an object" },
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		struct weir_acl_config c;
@@ -95,15 +130,18 @@ static void test_buffers(void **state)
 	assert_int_equal(weir__acl_config_parse(b, 12, &c, msg, sizeof msg), ACL_ERROR_PARSE_FILE);
 	assert_non_null(strstr(msg, "near byte 11"));
 	free(b);
-	assert_int_equal(weir__acl_config_parse("{}\0", 3, &c, msg, sizeof msg), ACL_ERROR_PARSE_FILE);
+	assert_int_equal(weir__acl_config_parse("{}\0", 3, &c, msg, sizeof msg),
+	                 ACL_ERROR_PARSE_FILE);
 	assert_int_equal(weir__acl_config_parse("{\"a\0\":1}", 8, &c, msg, sizeof msg),
 	                 ACL_ERROR_PARSE_FILE);
-	assert_int_equal(weir__acl_config_parse(NULL, 0, &c, msg, sizeof msg), ACL_ERROR_PARSE_FILE);
+	assert_int_equal(weir__acl_config_parse(NULL, 0, &c, msg, sizeof msg),
+	                 ACL_ERROR_PARSE_FILE);
 	/* no message buffer, or a tiny one: still the code, never an overflow */
 	assert_int_equal(weir__acl_config_parse("[", 1, &c, NULL, 0), ACL_ERROR_PARSE_FILE);
 	char tiny[4] = "abc";
-	assert_int_equal(weir__acl_config_parse("{\"weir\":{\"devices\":true}}", 25, &c, tiny,
-	                                        sizeof tiny), ACL_ERROR_PARSE_FILE);
+	assert_int_equal(
+	        weir__acl_config_parse("{\"weir\":{\"devices\":true}}", 25, &c, tiny, sizeof tiny),
+	        ACL_ERROR_PARSE_FILE);
 	assert_string_equal(tiny, "wei");
 	assert_int_equal(weir__acl_config_parse("[", 1, &c, tiny, 1), ACL_ERROR_PARSE_FILE);
 	assert_string_equal(tiny, "");
@@ -151,11 +189,13 @@ static void test_keys_stored(void **state)
 	(void)state;
 	struct weir_acl_config c;
 	char msg[256];
-	assert_int_equal(parse("{\"weir\": {\"devices\": \"3\", \"workers_per_device\": 2,"
-	                       " \"ring_capacity\": 256, \"spin_ns\": \"0\", \"quantum\": 4294967295,"
-	                       " \"mem_capacity\": \"0035184372088832\", \"cpus\": \"0-1;\\u0032\"},"
-	                       " \"defaultDevice\": {\"default_device\": 63}, \"err_msg_mode\": \"1\"}",
-	                       &c, msg, sizeof msg), ACL_SUCCESS);
+	assert_int_equal(
+	        parse("{\"weir\": {\"devices\": \"3\", \"workers_per_device\": 2,"
+	              " \"ring_capacity\": 256, \"spin_ns\": \"0\", \"quantum\": 4294967295,"
+	              " \"mem_capacity\": \"0035184372088832\", \"cpus\": \"0-1;\\u0032\"},"
+	              " \"defaultDevice\": {\"default_device\": 63}, \"err_msg_mode\": \"1\"}",
+	              &c, msg, sizeof msg),
+	        ACL_SUCCESS);
 	assert_int_equal(c.set, 0x1FF);
 	assert_int_equal(c.devices, 3);
 	assert_int_equal(c.workers_per_device, 2);
@@ -176,7 +216,8 @@ static void test_keys_stored(void **state)
 
 	/* nothing set: apply changes nothing; last duplicate wins */
 	assert_int_equal(parse("{\"weir\": {\"devices\": 2, \"devices\": 5}, \"err_msg_mode\": 0}",
-	                       &c, msg, sizeof msg), ACL_SUCCESS);
+	                       &c, msg, sizeof msg),
+	                 ACL_SUCCESS);
 	assert_int_equal(c.devices, 5);
 	assert_false(c.err_msg_process);
 	assert_int_equal(c.default_device, -1);
@@ -189,23 +230,31 @@ static void test_keys_stored(void **state)
 	/* ranges, and the message's value cut at 64 bytes on a character boundary */
 	assert_int_equal(parse("{\"weir\": {\"devices\": 65}}", &c, msg, sizeof msg),
 	                 ACL_ERROR_PARSE_FILE);
-	assert_string_equal(msg, "weir.devices: \"65\" is not a valid unsigned number (at most 64)");
-	assert_int_equal(parse("{\"defaultDevice\": {\"default_device\": \"64\"}}", &c, msg,
-	                       sizeof msg), ACL_ERROR_PARSE_FILE);
-	assert_string_equal(msg, "defaultDevice.default_device: \"64\" is not a device id (0 to 63)");
+	assert_string_equal(msg,
+	                    "weir.devices: \"65\" is not a valid unsigned number (at most 64)");
+	assert_int_equal(
+	        parse("{\"defaultDevice\": {\"default_device\": \"64\"}}", &c, msg, sizeof msg),
+	        ACL_ERROR_PARSE_FILE);
+	assert_string_equal(msg,
+	                    "defaultDevice.default_device: \"64\" is not a device id (0 to 63)");
 	assert_int_equal(parse("{\"weir\": {\"quantum\": 4294967296}}", &c, msg, sizeof msg),
 	                 ACL_ERROR_PARSE_FILE);
-	assert_int_equal(parse("{\"weir\": {\"devices\": \"\\u0001aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	                       "aaaaaaaaaaaaaaaaaaaaaa\\u00e9zz\"}}", &c, msg, sizeof msg),
-	                 ACL_ERROR_PARSE_FILE);
-	assert_non_null(strstr(msg, "\"?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is"));
+	assert_int_equal(
+	        parse("{\"weir\": {\"devices\": \"\\u0001aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	              "aaaaaaaaaaaaaaaaaaaaaa\\u00e9zz\"}}",
+	              &c, msg, sizeof msg),
+	        ACL_ERROR_PARSE_FILE);
+	assert_non_null(strstr(
+	        msg, "\"?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is"));
 	assert_int_equal(parse("{\"weir\": {\"cpus\": \"0\\u0000\"}}", &c, msg, sizeof msg),
 	                 ACL_ERROR_PARSE_FILE);
 	assert_string_equal(msg, "weir.cpus: the value holds a NUL character");
 	/* the first configuration error is reported; a syntax error wins */
-	assert_int_equal(parse("{\"weir\": {\"devices\": null, \"quantum\": []}}", &c, msg, sizeof msg),
-	                 ACL_ERROR_PARSE_FILE);
-	assert_string_equal(msg, "weir.devices: null is not an unsigned number (or a string holding one)");
+	assert_int_equal(
+	        parse("{\"weir\": {\"devices\": null, \"quantum\": []}}", &c, msg, sizeof msg),
+	        ACL_ERROR_PARSE_FILE);
+	assert_string_equal(
+	        msg, "weir.devices: null is not an unsigned number (or a string holding one)");
 	assert_int_equal(parse("{\"weir\": {\"devices\": null}", &c, msg, sizeof msg),
 	                 ACL_ERROR_PARSE_FILE);
 	assert_non_null(strstr(msg, "not valid JSON"));
@@ -217,9 +266,10 @@ static void test_mutations(void **state)
 {
 	(void)state;
 	static const char seed[] =
-		"{\"weir\": {\"devices\": \"3\", \"cpus\": \"0-1\", \"mem_capacity\": 16777216,"
-		" \"x\": [[1, {\"y\": [true, null, -1.5e3]}]]}, \"defaultDevice\": {\"default_device\": 0},"
-		" \"s\": \"\\ud83d\\ude00\\u00e9\xc3\xa9\", \"err_msg_mode\": \"0\"}";
+	        "{\"weir\": {\"devices\": \"3\", \"cpus\": \"0-1\", \"mem_capacity\": 16777216,"
+	        " \"x\": [[1, {\"y\": [true, null, -1.5e3]}]]}, \"defaultDevice\": "
+	        "{\"default_device\": 0},"
+	        " \"s\": \"\\ud83d\\ude00\\u00e9\xc3\xa9\", \"err_msg_mode\": \"0\"}";
 	static const char alphabet[] = "{}[]\":,\\u0e9-+.eEtfn \xc3\xa9\xed\xf4\x80";
 	size_t len = sizeof seed - 1;
 	uint64_t x = 0x9E3779B97F4A7C15ull;
@@ -236,7 +286,10 @@ static void test_mutations(void **state)
 			size_t at = (size_t)(x >> 8) % n;
 			switch (x % 3) {
 			case 0: b[at] = alphabet[(x >> 40) % (sizeof alphabet - 1)]; break;
-			case 1: memmove(b + at, b + at + 1, n - at - 1); n--; break;
+			case 1:
+				memmove(b + at, b + at + 1, n - at - 1);
+				n--;
+				break;
 			default: n = at + 1; break; /* cut */
 			}
 		}
@@ -256,12 +309,9 @@ static void test_mutations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_documents),
-		cmocka_unit_test(test_invalid_documents),
-		cmocka_unit_test(test_buffers),
-		cmocka_unit_test(test_depth),
-		cmocka_unit_test(test_keys_stored),
-		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_valid_documents), cmocka_unit_test(test_invalid_documents),
+		cmocka_unit_test(test_buffers),         cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_keys_stored),     cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,7 +47,8 @@ static void wait_parked(aclrtEvent ae)
 		weir__rcu_read_lock();
 		struct weir_obj *o = weir__reg_lookup(copy.ev, WEIR_T_EVENT);
 		if (o)
-			np = weir_load_seqcst(&caa_container_of(o, struct weir_event, obj)->nparked);
+			np = weir_load_seqcst(
+			        &caa_container_of(o, struct weir_event, obj)->nparked);
 		weir__rcu_read_unlock();
 		if (!o)
 			fail_msg("the weir event is not live");
@@ -96,7 +97,7 @@ static void test_sync_reports_destroyed_event(void **state)
 	assert_int_equal(aclrtSynchronizeStreamWithTimeout(s, 10000), ACL_ERROR_RT_INVALID_HANDLE);
 	assert_msg_has("aclrtSynchronizeStreamWithTimeout");
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS); /* reported once */
-	assert_int_equal(weir_load_relaxed(&g_ran), 1);              /* later work ran */
+	assert_int_equal(weir_load_relaxed(&g_ran), 1);           /* later work ran */
 	wt_watchdog_phase(&g_wd, "aclrtDestroyStream");
 	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
 }

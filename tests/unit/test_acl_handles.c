@@ -39,9 +39,8 @@ static int teardown(void **state)
 /* Does `nw` reuse what stood behind the destroyed `old`? */
 static bool aliases(const void *old, const void *nw)
 {
-	return nw == old ||
-	       (weir__reg_handle_slot(nw) == weir__reg_handle_slot(old) &&
-	        weir__reg_handle_type(nw) == weir__reg_handle_type(old));
+	return nw == old || (weir__reg_handle_slot(nw) == weir__reg_handle_slot(old) &&
+	                     weir__reg_handle_type(nw) == weir__reg_handle_type(old));
 }
 
 #define REUSE_TRIES 256
@@ -115,7 +114,8 @@ static void test_stale_event(void **state)
 		         REUSE_TRIES);
 	if (nw == old)
 		fail_msg("the new event got the destroyed event's handle value %p: every call "
-		         "with the stale handle acts on the new event", old);
+		         "with the stale handle acts on the new event",
+		         old);
 
 	check_bad_event(old, nw, s, "stale event");
 	/* the stale calls did nothing to the new event: never recorded */
@@ -159,9 +159,9 @@ static void test_garbage_event(void **state)
 		junk,
 		junk + 8,
 		(void *)(g ^ ((uintptr_t)1 << 40)), /* forged generation */
-		(void *)(g + 1),                     /* the next slot */
-		s,                                   /* a stream */
-		ctx,                                 /* a context */
+		(void *)(g + 1),                    /* the next slot */
+		s,                                  /* a stream */
+		ctx,                                /* a context */
 	};
 	char what[64];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -187,8 +187,7 @@ static aclrtContext create_context_aliasing(aclrtContext old)
 			return c;
 		assert_int_equal(aclrtDestroyContext(c), ACL_SUCCESS);
 	}
-	fail_msg("no new context reused the destroyed context's storage in %d tries",
-	         REUSE_TRIES);
+	fail_msg("no new context reused the destroyed context's storage in %d tries", REUSE_TRIES);
 	return NULL;
 }
 
@@ -202,7 +201,8 @@ static void test_stale_context(void **state)
 	nw = create_context_aliasing(old);
 	if (nw == old)
 		fail_msg("the new context got the destroyed context's handle value %p: every "
-		         "call with the stale handle acts on the new context", old);
+		         "call with the stale handle acts on the new context",
+		         old);
 	assert_int_equal(aclrtSetCurrentContext(dflt), ACL_SUCCESS);
 
 	/* a stale context is "invalid or destroyed": 107000 (spec §5) */
@@ -282,8 +282,13 @@ static void test_garbage_context(void **state)
 	assert_int_equal(aclrtCreateEvent(&e), ACL_SUCCESS);
 	uintptr_t g = (uintptr_t)c;
 	void *bad[] = {
-		(void *)(uintptr_t)0x1, (void *)(uintptr_t)0x12345678abcdull, &on_stack,
-		(void *)(g ^ ((uintptr_t)1 << 40)), (void *)(g + 1), s, e,
+		(void *)(uintptr_t)0x1,
+		(void *)(uintptr_t)0x12345678abcdull,
+		&on_stack,
+		(void *)(g ^ ((uintptr_t)1 << 40)),
+		(void *)(g + 1),
+		s,
+		e,
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (aclrtSetCurrentContext(bad[i]) != ACL_ERROR_RT_PARAM_INVALID)

@@ -104,12 +104,14 @@ static void test_config_errors(void **state)
 	assert_int_equal(aclInit(write_json("bad6.json", "")), ACL_ERROR_PARSE_FILE);
 	/* \u escapes become UTF-8 (a pair is one code point, a lone surrogate
 	 * U+FFFD); the message names the key and the value */
-	assert_int_equal(aclInit(write_json("bad7.json",
-		"{\"w\\u0065ir\": {\"devices\": \"3\\u00e9\\u20ac\\ud83d\\ude00\\udc00x\"}}")),
-		ACL_ERROR_PARSE_FILE);
+	assert_int_equal(
+	        aclInit(write_json("bad7.json", "{\"w\\u0065ir\": {\"devices\": "
+	                                        "\"3\\u00e9\\u20ac\\ud83d\\ude00\\udc00x\"}}")),
+	        ACL_ERROR_PARSE_FILE);
 	const char *m7 = aclGetRecentErrMsg();
 	assert_non_null(m7);
-	assert_non_null(strstr(m7, "weir.devices: \"3\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbdx\""));
+	assert_non_null(
+	        strstr(m7, "weir.devices: \"3\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbdx\""));
 	/* nothing was initialized by the failures */
 	uint32_t count;
 	assert_int_equal(aclrtGetDeviceCount(&count), ACL_ERROR_UNINITIALIZE);
@@ -121,11 +123,12 @@ static void test_config_errors(void **state)
 static void test_config_applied(void **state)
 {
 	(void)state;
-	const char *p = write_json("good.json",
-		"{ \"dump\": {\"dump_list\": [ {\"model_name\": \"x\"} ]},\n"
-		"  \"weir\": {\"devices\": 3, \"workers_per_device\": 1, \"ring_capacity\": 256,\n"
-		"             \"spin_ns\": \"1000\", \"mem_capacity\": 16777216},\n"
-		"  \"unknown\": [true, false, null, 1.5e3, \"\\u0041\"] }");
+	const char *p = write_json(
+	        "good.json",
+	        "{ \"dump\": {\"dump_list\": [ {\"model_name\": \"x\"} ]},\n"
+	        "  \"weir\": {\"devices\": 3, \"workers_per_device\": 1, \"ring_capacity\": 256,\n"
+	        "             \"spin_ns\": \"1000\", \"mem_capacity\": 16777216},\n"
+	        "  \"unknown\": [true, false, null, 1.5e3, \"\\u0041\"] }");
 	uint32_t count = 0;
 	assert_int_equal(aclInit(p), ACL_SUCCESS);
 	assert_int_equal(aclrtGetDeviceCount(&count), ACL_SUCCESS);
@@ -171,11 +174,13 @@ static void test_config_json_grammar(void **state)
 {
 	(void)state;
 	expect_init("g1.json", "{\"weir\": {" SMALL "}, \"a\": [[1]]}", ACL_SUCCESS, NULL);
-	expect_init("g2.json", "{\"weir\": {" SMALL "}, \"x\": [{\"y\": [1, [2, [3]]]}],"
+	expect_init("g2.json",
+	            "{\"weir\": {" SMALL "}, \"x\": [{\"y\": [1, [2, [3]]]}],"
 	            " \"z\": [[], [{}], [[[\"\\u0000\", -0.5e-3, true, false, null]]]]}",
 	            ACL_SUCCESS, NULL);
 	/* an ignored key at the top level and deep inside may hold any value */
-	expect_init("g3.json", "\xef\xbb\xbf { \"dump\": {\"weir\": {\"devices\": true}},"
+	expect_init("g3.json",
+	            "\xef\xbb\xbf { \"dump\": {\"weir\": {\"devices\": true}},"
 	            " \"weir\": {" SMALL ", \"unknown\": {\"k\": [null]}},"
 	            " \"\\u00e9\\ud83d\\ude00\": \"\xc3\xa9\xf0\x9f\x98\x80\"}\r\n",
 	            ACL_SUCCESS, NULL);
@@ -205,14 +210,15 @@ static void test_config_json_grammar(void **state)
 static void test_config_wrong_types(void **state)
 {
 	(void)state;
-	static const char *const bad[] = { "true", "false", "null", "[2]", "{}", "{\"devices\": 2}",
-	                                   "-1", "1.5", "2e0", "\"\"", "\" 2\"", "\"2 \"",
-	                                   "\"2\\u0000\"" };
+	static const char *const bad[] = {
+		"true", "false", "null", "[2]",    "{}",     "{\"devices\": 2}", "-1",
+		"1.5",  "2e0",   "\"\"", "\" 2\"", "\"2 \"", "\"2\\u0000\""
+	};
 	char doc[256], name[32];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		snprintf(name, sizeof name, "t%zu.json", i);
-		snprintf(doc, sizeof doc, "{\"weir\": {\"workers_per_device\": 1, \"devices\": %s}}",
-		         bad[i]);
+		snprintf(doc, sizeof doc,
+		         "{\"weir\": {\"workers_per_device\": 1, \"devices\": %s}}", bad[i]);
 		expect_init(name, doc, ACL_ERROR_PARSE_FILE, "aclInit", "weir.devices", NULL);
 	}
 	expect_init("t-weir.json", "{\"weir\": [{" SMALL "}]}", ACL_ERROR_PARSE_FILE,
@@ -220,7 +226,8 @@ static void test_config_wrong_types(void **state)
 	expect_init("t-weir2.json", "{\"weir\": 1}", ACL_ERROR_PARSE_FILE, "weir: a number", NULL);
 	expect_init("t-dd.json", "{\"weir\": {" SMALL "}, \"defaultDevice\": \"0\"}",
 	            ACL_ERROR_PARSE_FILE, "defaultDevice: a string is not an object", NULL);
-	expect_init("t-dd2.json", "{\"weir\": {" SMALL "}, \"defaultDevice\": {\"default_device\": null}}",
+	expect_init("t-dd2.json",
+	            "{\"weir\": {" SMALL "}, \"defaultDevice\": {\"default_device\": null}}",
 	            ACL_ERROR_PARSE_FILE, "defaultDevice.default_device: null", NULL);
 	expect_init("t-cpus.json", "{\"weir\": {" SMALL ", \"cpus\": [0]}}", ACL_ERROR_PARSE_FILE,
 	            "weir.cpus: an array", NULL);
@@ -229,9 +236,11 @@ static void test_config_wrong_types(void **state)
 	expect_init("t-mode2.json", "{\"weir\": {" SMALL "}, \"err_msg_mode\": \"2\"}",
 	            ACL_ERROR_PARSE_FILE, "err_msg_mode: \"2\" is not 0 or 1", NULL);
 	/* the same keys in other places are not weir's: ignored */
-	expect_init("t-ok.json", "{\"weir\": {" SMALL ", \"weir\": true, \"default_device\": []},"
-	            " \"devices\": null, \"x\": {\"weir\": {\"devices\": {}}}, \"err_msg_mode\": 0}",
-	            ACL_SUCCESS, NULL);
+	expect_init(
+	        "t-ok.json",
+	        "{\"weir\": {" SMALL ", \"weir\": true, \"default_device\": []},"
+	        " \"devices\": null, \"x\": {\"weir\": {\"devices\": {}}}, \"err_msg_mode\": 0}",
+	        ACL_SUCCESS, NULL);
 }
 
 /* Issue 8, defect 9: values over 255 bytes were cut to 255 bytes (so 254
@@ -242,13 +251,15 @@ static void test_config_long_values(void **state)
 	char v[300], doc[1024];
 	memset(v, '0', 254);
 	snprintf(v + 254, sizeof v - 254, "200");
-	snprintf(doc, sizeof doc, "{\"weir\": {\"workers_per_device\": 1, \"devices\": \"%s\"}}", v);
-	expect_init("l1.json", doc, ACL_ERROR_PARSE_FILE, "weir.devices",
-	            "longer than 255 bytes", NULL);
+	snprintf(doc, sizeof doc, "{\"weir\": {\"workers_per_device\": 1, \"devices\": \"%s\"}}",
+	         v);
+	expect_init("l1.json", doc, ACL_ERROR_PARSE_FILE, "weir.devices", "longer than 255 bytes",
+	            NULL);
 	/* 255 bytes is the longest value: leading zeros, then 2 */
 	memset(v, '0', 254);
 	snprintf(v + 254, sizeof v - 254, "2");
-	snprintf(doc, sizeof doc, "{\"weir\": {\"workers_per_device\": 1, \"devices\": \"%s\"}}", v);
+	snprintf(doc, sizeof doc, "{\"weir\": {\"workers_per_device\": 1, \"devices\": \"%s\"}}",
+	         v);
 	assert_int_equal(aclInit(write_json("l2.json", doc)), ACL_SUCCESS);
 	uint32_t count = 0;
 	assert_int_equal(aclrtGetDeviceCount(&count), ACL_SUCCESS);
@@ -278,9 +289,22 @@ static void test_config_utf8(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"\x80", "\xbf", "\xc0\xaf", "\xc1\xbf", "\xc3", "\xc3(", "\xe0\x80\xaf",
-		"\xe2\x82", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80",
-		"\xf5\x80\x80\x80", "\xf8\x88\x80\x80\x80", "\xfe", "\xff",
+		"\x80",
+		"\xbf",
+		"\xc0\xaf",
+		"\xc1\xbf",
+		"\xc3",
+		"\xc3(",
+		"\xe0\x80\xaf",
+		"\xe2\x82",
+		"\xed\xa0\x80",
+		"\xed\xbf\xbf",
+		"\xf0\x80\x80\xaf",
+		"\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80",
+		"\xf8\x88\x80\x80\x80",
+		"\xfe",
+		"\xff",
 	};
 	char doc[128], name[32];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -294,8 +318,10 @@ static void test_config_utf8(void **state)
 		expect_init(name, doc, ACL_ERROR_PARSE_FILE, "invalid UTF-8", NULL);
 	}
 	/* the longest valid forms of each length are fine */
-	expect_init("u-ok.json", "{\"weir\": {" SMALL "}, \"\x7f\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf\":"
-	            " \"\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\"}", ACL_SUCCESS, NULL);
+	expect_init("u-ok.json",
+	            "{\"weir\": {" SMALL "}, \"\x7f\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf\":"
+	            " \"\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\"}",
+	            ACL_SUCCESS, NULL);
 }
 
 /* Issue 8, defect 3: a mem_capacity that cannot be reserved is 100006; it
@@ -306,7 +332,8 @@ static void test_config_mem_capacity(void **state)
 	alarm(60); /* the old code looped for ever: fail instead of hanging */
 	expect_init("m1.json", "{\"weir\": {" SMALL ", \"mem_capacity\": 9223372036854775809}}",
 	            ACL_ERROR_PARSE_FILE, "weir.mem_capacity", "cannot be reserved", NULL);
-	expect_init("m2.json", "{\"weir\": {" SMALL ", \"mem_capacity\": \"18446744073709551615\"}}",
+	expect_init("m2.json",
+	            "{\"weir\": {" SMALL ", \"mem_capacity\": \"18446744073709551615\"}}",
 	            ACL_ERROR_PARSE_FILE, "weir.mem_capacity", "cannot be reserved", NULL);
 	expect_init("m3.json", "{\"weir\": {" SMALL ", \"mem_capacity\": 18446744073709551616}}",
 	            ACL_ERROR_PARSE_FILE, "weir.mem_capacity", NULL);
@@ -315,7 +342,8 @@ static void test_config_mem_capacity(void **state)
 	expect_init("m5.json", "{\"weir\": {" SMALL ", \"mem_capacity\": 1048576}}",
 	            ACL_ERROR_PARSE_FILE, "weir.mem_capacity", "below", NULL);
 	/* 32 TiB fits one device (2 arenas of 2^45 = 2^46) but not two */
-	expect_init("m6.json", "{\"weir\": {\"devices\": 2, \"workers_per_device\": 1,"
+	expect_init("m6.json",
+	            "{\"weir\": {\"devices\": 2, \"workers_per_device\": 1,"
 	            " \"mem_capacity\": 35184372088832}}",
 	            ACL_ERROR_PARSE_FILE, "weir.mem_capacity", "cannot be reserved for 2 devices",
 	            NULL);
@@ -326,7 +354,8 @@ static void test_config_mem_capacity(void **state)
 	assert_int_equal(aclInit(NULL), ACL_ERROR_INVALID_PARAM);
 	const char *m = aclGetRecentErrMsg();
 	assert_non_null(m);
-	assert_non_null(strstr(m, "cannot create device memory (mem_capacity 17592186044416000000"));
+	assert_non_null(
+	        strstr(m, "cannot create device memory (mem_capacity 17592186044416000000"));
 	setenv("WEIR_MEM_CAPACITY", " -1", 1); /* strtoull would wrap it to 2^64 - 1 */
 	assert_int_equal(aclInit(NULL), ACL_ERROR_INVALID_PARAM);
 	(void)aclGetRecentErrMsg();
@@ -355,9 +384,9 @@ static void *default_device_thread(void *arg)
 static void test_config_default_device(void **state)
 {
 	(void)state;
-	const char *p = write_json("defdev.json",
-		"{\"weir\": {\"devices\": 2, \"workers_per_device\": 1},"
-		" \"defaultDevice\": {\"default_device\": \"1\"}}");
+	const char *p =
+	        write_json("defdev.json", "{\"weir\": {\"devices\": 2, \"workers_per_device\": 1},"
+	                                  " \"defaultDevice\": {\"default_device\": \"1\"}}");
 	assert_int_equal(aclInit(p), ACL_SUCCESS);
 	int32_t dev = -1;
 	pthread_t t;
@@ -381,8 +410,9 @@ static void *failing_thread(void *arg)
 static void test_err_msg_process_mode(void **state)
 {
 	(void)state;
-	const char *p = write_json("msgmode.json",
-		"{\"err_msg_mode\": \"1\", \"weir\": {\"devices\": 1, \"workers_per_device\": 1}}");
+	const char *p = write_json(
+	        "msgmode.json",
+	        "{\"err_msg_mode\": \"1\", \"weir\": {\"devices\": 1, \"workers_per_device\": 1}}");
 	assert_int_equal(aclInit(p), ACL_SUCCESS);
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, failing_thread, NULL), 0);
@@ -416,7 +446,7 @@ static void test_last_error_and_messages(void **state)
 	const char *older = strstr(m, "aclrtSetDevice");
 	assert_non_null(newest);
 	assert_non_null(older);
-	assert_true(newest < older); /* newest first */
+	assert_true(newest < older);       /* newest first */
 	assert_null(aclGetRecentErrMsg()); /* cleared on read */
 
 	/* invalid level */

@@ -73,7 +73,7 @@ struct launcher {
 	aclrtContext ctx;
 	aclrtStream s;
 	aclrtEvent ev;
-	void *dev, *host;   /* 64 bytes each: aclrtMalloc, aclrtMallocHost */
+	void *dev, *host; /* 64 bytes each: aclrtMalloc, aclrtMallocHost */
 	int last_fill;
 	_Atomic int progress;
 	aclError first_bad;
@@ -94,7 +94,8 @@ static void *launch_main(void *p)
 			e = aclrtMemsetAsync(l->dev, 64, l->last_fill, 64, l->s);
 		}
 		if (e == ACL_SUCCESS && i % 32 == 3)
-			e = aclrtMemcpyAsync(l->host, 64, l->dev, 64, ACL_MEMCPY_DEVICE_TO_HOST, l->s);
+			e = aclrtMemcpyAsync(l->host, 64, l->dev, 64, ACL_MEMCPY_DEVICE_TO_HOST,
+			                     l->s);
 		atomic_fetch_add(&l->progress, 1);
 	}
 	l->first_bad = e;
@@ -117,7 +118,7 @@ static void test_full_stream_falls_back(void **state)
 	assert_int_equal(aclrtLaunchHostFunc(l.s, gate_fn, NULL), ACL_SUCCESS);
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, launch_main, &l), 0);
-	while (atomic_load(&l.progress) < 1)   /* 4 queued: the ring is full now */
+	while (atomic_load(&l.progress) < 1) /* 4 queued: the ring is full now */
 		sched_yield();
 	for (int i = 0; i < 1000; i++)
 		sched_yield();
@@ -147,7 +148,8 @@ static void test_default_stream(void **state)
 	(void)state;
 	atomic_store(&nran, 0);
 	for (int i = 0; i < 16; i++)
-		assert_int_equal(aclrtLaunchHostFunc(NULL, seq_fn, (void *)(intptr_t)i), ACL_SUCCESS);
+		assert_int_equal(aclrtLaunchHostFunc(NULL, seq_fn, (void *)(intptr_t)i),
+		                 ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(NULL), ACL_SUCCESS);
 	assert_int_equal(atomic_load(&nran), 16);
 	for (int i = 0; i < 16; i++)

@@ -17,7 +17,7 @@
 
 #include "acl/acl.h"
 
-#define MiB ((size_t)1 << 20)
+#define MiB    ((size_t)1 << 20)
 #define A32(s) ((((size_t)(s)) + 31u) & ~(size_t)31u)
 
 static int setup(void **state)
@@ -70,16 +70,20 @@ static void test_malloc_meminfo_exact(void **state)
 	void *p[N], *q[N];
 	size_t used = 0;
 	for (size_t i = 0; i < N; i++) {
-		assert_int_equal(aclrtMalloc(&p[i], sizes[i], ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+		assert_int_equal(aclrtMalloc(&p[i], sizes[i], ACL_MEM_MALLOC_HUGE_FIRST),
+		                 ACL_SUCCESS);
 		assert_int_equal((uintptr_t)p[i] % 64, 0);
 		used += A32(sizes[i]) + 32;
 		assert_int_equal(free_now(), 64 * MiB - used);
-		assert_int_equal(aclrtMallocAlign32(&q[i], sizes[i], ACL_MEM_MALLOC_NORMAL_ONLY), ACL_SUCCESS);
+		assert_int_equal(aclrtMallocAlign32(&q[i], sizes[i], ACL_MEM_MALLOC_NORMAL_ONLY),
+		                 ACL_SUCCESS);
 		used += A32(sizes[i]);
 		assert_int_equal(free_now(), 64 * MiB - used);
 		/* the padding is usable: ALIGN_UP(size,32)+32 bytes may be written */
-		assert_int_equal(aclrtMemset(p[i], A32(sizes[i]) + 32, 0x3C, A32(sizes[i]) + 32), ACL_SUCCESS);
-		assert_int_equal(aclrtMemset(q[i], A32(sizes[i]), 0x3C, A32(sizes[i])), ACL_SUCCESS);
+		assert_int_equal(aclrtMemset(p[i], A32(sizes[i]) + 32, 0x3C, A32(sizes[i]) + 32),
+		                 ACL_SUCCESS);
+		assert_int_equal(aclrtMemset(q[i], A32(sizes[i]), 0x3C, A32(sizes[i])),
+		                 ACL_SUCCESS);
 	}
 	/* free in a different order; exact after each step */
 	for (size_t k = 0; k < N; k++) {
@@ -112,8 +116,10 @@ static void test_bad_input_table(void **state)
 	/* NULL out-pointer / size 0 / overflow: 100000 */
 	assert_int_equal(aclrtMalloc(NULL, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtMalloc(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMalloc(&p, SIZE_MAX - 8, ACL_MEM_MALLOC_HUGE_FIRST), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMallocAlign32(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST), ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMalloc(&p, SIZE_MAX - 8, ACL_MEM_MALLOC_HUGE_FIRST),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMallocAlign32(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST),
+	                 ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtMallocHost(NULL, 64), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtMallocHost(&p, 0), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtFree(NULL), ACL_ERROR_INVALID_PARAM);
@@ -121,8 +127,10 @@ static void test_bad_input_table(void **state)
 	assert_null(p);
 	/* device OOM: 207001, and nothing changes */
 	size_t before = free_now();
-	assert_int_equal(aclrtMalloc(&p, 65 * MiB, ACL_MEM_MALLOC_NORMAL_ONLY), ACL_ERROR_RT_MEMORY_ALLOCATION);
-	assert_int_equal(aclrtMalloc(&p, 64 * MiB, ACL_MEM_MALLOC_NORMAL_ONLY), ACL_ERROR_RT_MEMORY_ALLOCATION);
+	assert_int_equal(aclrtMalloc(&p, 65 * MiB, ACL_MEM_MALLOC_NORMAL_ONLY),
+	                 ACL_ERROR_RT_MEMORY_ALLOCATION);
+	assert_int_equal(aclrtMalloc(&p, 64 * MiB, ACL_MEM_MALLOC_NORMAL_ONLY),
+	                 ACL_ERROR_RT_MEMORY_ALLOCATION);
 	assert_int_equal(aclGetRecentErrMsg() != NULL, 1);
 	assert_int_equal(free_now(), before);
 	assert_null(p);
@@ -130,13 +138,20 @@ static void test_bad_input_table(void **state)
 	char host[256];
 	void *d;
 	assert_int_equal(aclrtMalloc(&d, 200, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-	assert_int_equal(aclrtMemcpy(d, 256, host, 16, (aclrtMemcpyKind)6), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy(d, 256, host, 16, (aclrtMemcpyKind)7), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy(d, 256, host, 16, (aclrtMemcpyKind)-1), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy(NULL, 256, host, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy(d, 256, NULL, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy(d, 8, host, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpy(d, 0, host, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(d, 256, host, 16, (aclrtMemcpyKind)6),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy(d, 256, host, 16, (aclrtMemcpyKind)7),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy(d, 256, host, 16, (aclrtMemcpyKind)-1),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy(NULL, 256, host, 16, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy(d, 256, NULL, 16, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy(d, 8, host, 16, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(d, 0, host, 16, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_RT_PARAM_INVALID);
 	assert_int_equal(aclrtMemcpy(NULL, 0, NULL, 0, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
 	assert_int_equal(aclrtMemcpy(d, 256, d, 16, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_SUCCESS);
 	/* memset / memsetAsync */
@@ -146,17 +161,25 @@ static void test_bad_input_table(void **state)
 	assert_int_equal(aclrtMemsetAsync(NULL, 16, 0, 16, NULL), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtMemsetAsync(d, 16, 0, 17, NULL), ACL_ERROR_RT_PARAM_INVALID);
 	/* 2D */
-	assert_int_equal(aclrtMemcpy2d(d, 16, host, 8, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy2d(d, 8, host, 16, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy2d(d, 16, host, 16, 16, 2, ACL_MEMCPY_HOST_TO_HOST), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy2d(NULL, 16, host, 16, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtMemcpy2d(d, 16, host, 16, 0, 2, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
-	assert_int_equal(aclrtMemcpy2dAsync(d, 16, host, 8, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE, NULL), ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy2d(d, 16, host, 8, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy2d(d, 8, host, 16, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy2d(d, 16, host, 16, 16, 2, ACL_MEMCPY_HOST_TO_HOST),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy2d(NULL, 16, host, 16, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtMemcpy2d(d, 16, host, 16, 0, 2, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpy2dAsync(d, 16, host, 8, 16, 2, ACL_MEMCPY_HOST_TO_DEVICE, NULL),
+	                 ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtFree(d), ACL_SUCCESS);
 	/* no context in a new thread: 107002 */
 }
 
-struct noctx { aclError malloc_rc, info_rc; };
+struct noctx {
+	aclError malloc_rc, info_rc;
+};
 static void *noctx_main(void *vp)
 {
 	struct noctx *r = vp;
@@ -185,7 +208,8 @@ static void test_misuse_untouched(void **state)
 	(void)state;
 	void *d, *d2, *pin, *dev1;
 	char host[512];
-	assert_int_equal(aclrtMalloc(&d, 256, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);   /* 288 bytes */
+	assert_int_equal(aclrtMalloc(&d, 256, ACL_MEM_MALLOC_HUGE_FIRST),
+	                 ACL_SUCCESS); /* 288 bytes */
 	assert_int_equal(aclrtMalloc(&d2, 2 * MiB, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
 	assert_int_equal(aclrtMallocHost(&pin, 256), ACL_SUCCESS);
 	assert_int_equal(aclrtSetDevice(1), ACL_SUCCESS);
@@ -214,29 +238,42 @@ static void test_misuse_untouched(void **state)
 	assert_int_equal(aclrtFreeWithDevSync(host), ACL_ERROR_RT_MEMORY_FREE);
 	assert_int_equal(aclrtGetLastError(ACL_RT_THREAD_LEVEL), ACL_ERROR_RT_MEMORY_FREE);
 	/* copies past the end of an allocation (padding included): 107000 */
-	assert_int_equal(aclrtMemcpy(d, 4096, host, 289, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpy(host, 512, (char *)d + 100, 189, ACL_MEMCPY_DEVICE_TO_HOST), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpyAsync(d, 4096, pin, 300, ACL_MEMCPY_HOST_TO_DEVICE, NULL), ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(d, 4096, host, 289, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(host, 512, (char *)d + 100, 189, ACL_MEMCPY_DEVICE_TO_HOST),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpyAsync(d, 4096, pin, 300, ACL_MEMCPY_HOST_TO_DEVICE, NULL),
+	                 ACL_ERROR_RT_PARAM_INVALID);
 	assert_int_equal(aclrtMemset(d, 4096, 0, 289), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpy2d(d, 128, host, 128, 128, 3, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy2d(d, 128, host, 128, 128, 3, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_RT_PARAM_INVALID);
 	/* kind contradicting the pointers: 107000 (sync and async) */
-	assert_int_equal(aclrtMemcpy(d, 288, host, 16, ACL_MEMCPY_DEVICE_TO_HOST), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpy(host, 512, d, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpy(d, 288, d2, 16, ACL_MEMCPY_HOST_TO_HOST), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpyAsync(d, 288, pin, 16, ACL_MEMCPY_DEVICE_TO_DEVICE, NULL), ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtMemcpyAsync(pin, 256, d, 16, ACL_MEMCPY_HOST_TO_DEVICE, NULL), ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(d, 288, host, 16, ACL_MEMCPY_DEVICE_TO_HOST),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(host, 512, d, 16, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpy(d, 288, d2, 16, ACL_MEMCPY_HOST_TO_HOST),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpyAsync(d, 288, pin, 16, ACL_MEMCPY_DEVICE_TO_DEVICE, NULL),
+	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtMemcpyAsync(pin, 256, d, 16, ACL_MEMCPY_HOST_TO_DEVICE, NULL),
+	                 ACL_ERROR_RT_PARAM_INVALID);
 	/* freed memory in a copy: 207002 */
-	assert_int_equal(aclrtMemcpy(gone, 64, host, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_RT_MEMORY_FREE);
+	assert_int_equal(aclrtMemcpy(gone, 64, host, 16, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_ERROR_RT_MEMORY_FREE);
 	/* device 1's memory with device 0's (current) stream: 107003 */
-	assert_int_equal(aclrtMemcpyAsync(dev1, 288, pin, 16, ACL_MEMCPY_HOST_TO_DEVICE, NULL), ACL_ERROR_RT_STREAM_CONTEXT);
-	assert_int_equal(aclrtMemcpyAsync(pin, 256, dev1, 16, ACL_MEMCPY_DEVICE_TO_HOST, NULL), ACL_ERROR_RT_STREAM_CONTEXT);
+	assert_int_equal(aclrtMemcpyAsync(dev1, 288, pin, 16, ACL_MEMCPY_HOST_TO_DEVICE, NULL),
+	                 ACL_ERROR_RT_STREAM_CONTEXT);
+	assert_int_equal(aclrtMemcpyAsync(pin, 256, dev1, 16, ACL_MEMCPY_DEVICE_TO_HOST, NULL),
+	                 ACL_ERROR_RT_STREAM_CONTEXT);
 	assert_int_equal(aclrtMemsetAsync(dev1, 288, 0, 16, NULL), ACL_ERROR_RT_STREAM_CONTEXT);
 	/* a stream of device 1 while device 0 is current: 107003 */
 	assert_int_equal(aclrtSetDevice(1), ACL_SUCCESS);
 	aclrtStream s1;
 	assert_int_equal(aclrtCreateStream(&s1), ACL_SUCCESS);
 	assert_int_equal(aclrtSetDevice(0), ACL_SUCCESS);
-	assert_int_equal(aclrtMemcpyAsync(d, 288, pin, 16, ACL_MEMCPY_HOST_TO_DEVICE, s1), ACL_ERROR_RT_STREAM_CONTEXT);
+	assert_int_equal(aclrtMemcpyAsync(d, 288, pin, 16, ACL_MEMCPY_HOST_TO_DEVICE, s1),
+	                 ACL_ERROR_RT_STREAM_CONTEXT);
 	assert_int_equal(aclrtMemsetAsync(d, 288, 0, 16, s1), ACL_ERROR_RT_STREAM_CONTEXT);
 
 	assert_true(check_pat(d, 288, 1));
@@ -249,11 +286,14 @@ static void test_misuse_untouched(void **state)
 	/* the legal versions work: peer D2D, pageable async (synchronous) */
 	assert_int_equal(aclrtMemcpy(dev1, 288, d, 288, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_SUCCESS);
 	assert_true(check_pat(dev1, 288, 1));
-	assert_int_equal(aclrtMemcpyAsync(host, 512, d, 288, ACL_MEMCPY_DEVICE_TO_HOST, NULL), ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpyAsync(host, 512, d, 288, ACL_MEMCPY_DEVICE_TO_HOST, NULL),
+	                 ACL_SUCCESS);
 	assert_true(check_pat(host, 288, 1)); /* pageable: done on return */
 	assert_int_equal(aclrtMemcpyAsync(d, 288, pin, 256, ACL_MEMCPY_DEFAULT, NULL), ACL_SUCCESS);
 	assert_int_equal(aclrtMemsetAsync(d2, 2 * MiB, 7, 2 * MiB, NULL), ACL_SUCCESS);
-	assert_int_equal(aclrtMemcpy2dAsync(pin, 16, d2, 32, 16, 4, ACL_MEMCPY_DEVICE_TO_HOST, NULL), ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy2dAsync(pin, 16, d2, 32, 16, 4, ACL_MEMCPY_DEVICE_TO_HOST, NULL),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(NULL), ACL_SUCCESS);
 	assert_true(check_pat(d, 256, 3));
 	assert_int_equal(((unsigned char *)pin)[63], 7);

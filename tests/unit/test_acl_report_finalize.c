@@ -31,7 +31,7 @@ struct waiter {
 	pthread_t thr;
 	int32_t timeout;
 	_Atomic int *go;
-	aclError rc;          /* written by the waiter, read after join */
+	aclError rc; /* written by the waiter, read after join */
 	aclError last;
 };
 

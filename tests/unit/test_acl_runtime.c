@@ -33,8 +33,14 @@ static void gate_fn(void *arg)
 	while (!weir_load_acquire(&g_gate)) /* pairs with the release in gate_open() */
 		usleep(200);
 }
-static void gate_close(void) { weir_store_release(&g_gate, 0); }
-static void gate_open(void) { weir_store_release(&g_gate, 1); }
+static void gate_close(void)
+{
+	weir_store_release(&g_gate, 0);
+}
+static void gate_open(void)
+{
+	weir_store_release(&g_gate, 1);
+}
 
 static int code_kernel(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -125,7 +131,9 @@ static void test_device_bad_input(void **state)
 }
 
 /* A new thread has no context: 107002 everywhere one is needed. */
-struct noctx_result { aclError rc[8]; };
+struct noctx_result {
+	aclError rc[8];
+};
 static void *noctx_thread(void *arg)
 {
 	struct noctx_result *r = arg;
@@ -226,7 +234,8 @@ static void test_contexts(void **state)
 	assert_int_equal(aclrtSetCurrentContext(dflt), ACL_SUCCESS);
 	assert_int_equal(aclrtDestroyStream(s), ACL_ERROR_RT_STREAM_CONTEXT);
 	assert_int_equal(aclrtLaunchHostFunc(s, gate_fn, NULL), ACL_ERROR_RT_STREAM_CONTEXT);
-	assert_int_equal(aclrtSetStreamFailureMode(s, ACL_STOP_ON_FAILURE), ACL_ERROR_RT_STREAM_CONTEXT);
+	assert_int_equal(aclrtSetStreamFailureMode(s, ACL_STOP_ON_FAILURE),
+	                 ACL_ERROR_RT_STREAM_CONTEXT);
 	assert_int_equal(aclrtStreamAbort(s), ACL_ERROR_RT_STREAM_CONTEXT);
 	/* ...but synchronize and query are tolerant */
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
@@ -279,8 +288,10 @@ static void test_stream_bad_input(void **state)
 	assert_int_equal(aclrtDestroyStream(ds), ACL_ERROR_INVALID_PARAM);
 
 	/* priority clamped, unknown flag bits dropped, FAST_* accepted */
-	assert_int_equal(aclrtCreateStreamWithConfig(&s, 99, 0x80000000u | ACL_STREAM_FAST_LAUNCH |
-	                                             ACL_STREAM_FAST_SYNC), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateStreamWithConfig(&s, 99,
+	                                             0x80000000u | ACL_STREAM_FAST_LAUNCH |
+	                                                     ACL_STREAM_FAST_SYNC),
+	                 ACL_SUCCESS);
 	assert_int_equal(aclrtCreateStream(&s2), ACL_SUCCESS);
 	aclrtStreamStatus st = ACL_STREAM_STATUS_RESERVED;
 	assert_int_equal(aclrtStreamQuery(s, NULL), ACL_ERROR_INVALID_PARAM);
@@ -300,7 +311,8 @@ static void test_stream_bad_input(void **state)
 	assert_int_equal(aclrtLaunchHostFunc(s, gate_fn, NULL), ACL_ERROR_RT_INVALID_HANDLE);
 	assert_int_equal(aclrtSynchronizeStream(garbage), ACL_ERROR_RT_INVALID_HANDLE);
 	assert_int_equal(aclrtDestroyStream(garbage), ACL_ERROR_RT_INVALID_HANDLE);
-	assert_int_equal(aclrtDestroyStream((aclrtStream)(uintptr_t)0x10), ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(aclrtDestroyStream((aclrtStream)(uintptr_t)0x10),
+	                 ACL_ERROR_RT_INVALID_HANDLE);
 	aclrtEvent e;
 	assert_int_equal(aclrtCreateEvent(&e), ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(e), ACL_ERROR_RT_INVALID_HANDLE); /* wrong type */
@@ -308,18 +320,22 @@ static void test_stream_bad_input(void **state)
 
 	/* failure-mode attribute and priority range */
 	aclrtStreamAttrValue v;
-	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_FAILURE_MODE, &v), ACL_SUCCESS);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_FAILURE_MODE, &v),
+	                 ACL_SUCCESS);
 	assert_int_equal(v.failureMode, ACL_CONTINUE_ON_FAILURE);
 	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_FAILURE_MODE, NULL),
 	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtSetStreamAttribute(s2, (aclrtStreamAttr)0, &v), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtSetStreamAttribute(s2, (aclrtStreamAttr)6, &v), ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtSetStreamAttribute(s2, (aclrtStreamAttr)0, &v),
+	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclrtSetStreamAttribute(s2, (aclrtStreamAttr)6, &v),
+	                 ACL_ERROR_INVALID_PARAM);
 	/* the other attributes: set, read back, independent of each other */
 	aclrtStreamAttrValue w = { 0 };
 	w.priority = 5;
 	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
 	w.userCustomTag = 0xC0FFEEu;
-	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w), ACL_SUCCESS);
+	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w),
+	                 ACL_SUCCESS);
 	w.overflowSwitch = 1;
 	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK, &w),
 	                 ACL_SUCCESS);
@@ -329,12 +345,14 @@ static void test_stream_bad_input(void **state)
 	memset(&w, 0xFF, sizeof w);
 	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
 	assert_int_equal(w.priority, 5);
-	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w), ACL_SUCCESS);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_USER_CUSTOM_TAG, &w),
+	                 ACL_SUCCESS);
 	assert_int_equal(w.userCustomTag, 0xC0FFEEu);
 	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK, &w),
 	                 ACL_SUCCESS);
 	assert_int_equal(w.overflowSwitch, 1);
-	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_CACHE_OP_INFO, &w), ACL_SUCCESS);
+	assert_int_equal(aclrtGetStreamAttribute(s2, ACL_STREAM_ATTR_CACHE_OP_INFO, &w),
+	                 ACL_SUCCESS);
 	assert_int_equal(w.cacheOpInfoSwitch, 0);
 	w.priority = 1000; /* clamped to the lowest, as at create */
 	assert_int_equal(aclrtSetStreamAttribute(s2, ACL_STREAM_ATTR_PRIORITY, &w), ACL_SUCCESS);
@@ -367,7 +385,8 @@ static void test_sync_timeouts(void **state)
 	assert_int_equal(aclrtRecordEvent(e, s), ACL_SUCCESS);
 	/* the gate is closed until we open it: every bounded wait expires */
 	assert_int_equal(aclrtSynchronizeStreamWithTimeout(s, 5), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
-	assert_int_equal(aclrtPeekAtLastError(ACL_RT_THREAD_LEVEL), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
+	assert_int_equal(aclrtPeekAtLastError(ACL_RT_THREAD_LEVEL),
+	                 ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
 	assert_int_equal(aclrtSynchronizeDeviceWithTimeout(5), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
 	assert_int_equal(aclrtSynchronizeEventWithTimeout(e, 5), ACL_ERROR_RT_EVENT_SYNC_TIMEOUT);
 	assert_int_equal(aclrtStreamQuery(s, &st), ACL_SUCCESS);
@@ -402,13 +421,14 @@ static void test_failure_continue(void **state)
 	assert_int_equal(aclrtCreateContext(&c, 0), ACL_SUCCESS);
 	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
 	weir_store_relaxed(&g_count, 0);
-	launch_code(s, ACL_ERROR_RT_VECTOR_CORE_EXCEPTION);  /* an ACL code travels verbatim */
+	launch_code(s, ACL_ERROR_RT_VECTOR_CORE_EXCEPTION); /* an ACL code travels verbatim */
 	assert_int_equal(weir_launch((weir_stream_t *)s, count_kernel, NULL, 0, 1, 0), WEIR_OK);
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_ERROR_RT_VECTOR_CORE_EXCEPTION);
-	assert_int_equal(aclrtGetLastError(ACL_RT_THREAD_LEVEL), ACL_ERROR_RT_VECTOR_CORE_EXCEPTION);
-	assert_int_equal(weir_load_relaxed(&g_count), 1); /* later work still ran */
+	assert_int_equal(aclrtGetLastError(ACL_RT_THREAD_LEVEL),
+	                 ACL_ERROR_RT_VECTOR_CORE_EXCEPTION);
+	assert_int_equal(weir_load_relaxed(&g_count), 1);         /* later work still ran */
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS); /* reported once */
-	launch_code(s, 7);                                  /* a non-ACL code */
+	launch_code(s, 7);                                        /* a non-ACL code */
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_ERROR_RT_AICORE_EXCEPTION);
 	/* submissions are still accepted */
 	gate_open();
@@ -448,7 +468,8 @@ static void test_failure_stop(void **state)
 	assert_int_equal(aclrtSynchronizeDevice(), ACL_ERROR_RT_AICORE_EXCEPTION);
 	/* new submissions are refused with the sticky error */
 	assert_int_equal(aclrtLaunchHostFunc(b, gate_fn, NULL), ACL_ERROR_RT_AICORE_EXCEPTION);
-	assert_int_equal(weir_launch((weir_stream_t *)b, count_kernel, NULL, 0, 1, 0), WEIR_ESTOPPED);
+	assert_int_equal(weir_launch((weir_stream_t *)b, count_kernel, NULL, 0, 1, 0),
+	                 WEIR_ESTOPPED);
 	assert_int_equal(weir_load_relaxed(&g_count), 0);
 	assert_int_equal(aclrtDestroyContext(c), ACL_SUCCESS);
 }
@@ -467,7 +488,8 @@ static void test_abort_and_destroy_force(void **state)
 	gate_close();
 	assert_int_equal(aclrtLaunchHostFunc(s, gate_fn, NULL), ACL_SUCCESS);
 	for (int i = 0; i < 10; i++)
-		assert_int_equal(weir_launch((weir_stream_t *)s, count_kernel, NULL, 0, 1, 0), WEIR_OK);
+		assert_int_equal(weir_launch((weir_stream_t *)s, count_kernel, NULL, 0, 1, 0),
+		                 WEIR_OK);
 	assert_int_equal(aclrtStreamAbort(s), ACL_SUCCESS);
 	gate_open();
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_ERROR_RT_STREAM_ABORT);
@@ -480,7 +502,8 @@ static void test_abort_and_destroy_force(void **state)
 	gate_close();
 	assert_int_equal(aclrtLaunchHostFunc(s, gate_fn, NULL), ACL_SUCCESS);
 	for (int i = 0; i < 10; i++)
-		assert_int_equal(weir_launch((weir_stream_t *)s, count_kernel, NULL, 0, 1, 0), WEIR_OK);
+		assert_int_equal(weir_launch((weir_stream_t *)s, count_kernel, NULL, 0, 1, 0),
+		                 WEIR_OK);
 	gate_open();
 	assert_int_equal(aclrtDestroyStreamForce(s), ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(s), ACL_ERROR_RT_INVALID_HANDLE);

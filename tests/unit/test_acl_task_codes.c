@@ -32,9 +32,17 @@ static const int codes[] = {
 #define WT_NEG(name, val, msg) val, /* WEIR_OK too: skipped */
 	WEIR_STATUS_MAP(WT_NEG)
 #undef WT_NEG
-	WEIR__STATUS_MIN - 1, -100000, INT_MIN,
-	1, 2, 7, 99999,
-	100000, ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, ACL_ERROR_RT_VECTOR_CORE_EXCEPTION,
+	                WEIR__STATUS_MIN -
+	        1,
+	-100000,
+	INT_MIN,
+	1,
+	2,
+	7,
+	99999,
+	100000,
+	ACL_ERROR_RT_STREAM_SYNC_TIMEOUT,
+	ACL_ERROR_RT_VECTOR_CORE_EXCEPTION,
 };
 #define NCODES (sizeof codes / sizeof codes[0])
 
@@ -58,12 +66,12 @@ static void launch_code(aclrtStream s, int code)
 	                 WEIR_OK);
 }
 
-#define EXPECT_ACL(call_, code_)                                                    \
-	do {                                                                         \
-		aclError g_ = (call_), w_ = want_acl(code_);                         \
-		if (g_ != w_)                                                        \
-			fail_msg("%s: kernel code %d: got %d, want %d", #call_,      \
-			         (int)(code_), (int)g_, (int)w_);                    \
+#define EXPECT_ACL(call_, code_)                                                              \
+	do {                                                                                  \
+		aclError g_ = (call_), w_ = want_acl(code_);                                  \
+		if (g_ != w_)                                                                 \
+			fail_msg("%s: kernel code %d: got %d, want %d", #call_, (int)(code_), \
+			         (int)g_, (int)w_);                                           \
 	} while (0)
 
 static int setup(void **state)

@@ -126,18 +126,18 @@ static void futex_wait_abs(const uint32_t *addr, uint32_t expected, const struct
 {
 	/* May return early (EINTR, EAGAIN, ETIMEDOUT): ck_ec re-checks. */
 	(void)syscall(SYS_futex, addr, FUTEX_WAIT_BITSET_PRIVATE, expected, deadline, NULL,
-		      FUTEX_BITSET_MATCH_ANY);
+	              FUTEX_BITSET_MATCH_ANY);
 }
 
 static void ec_wait32(const struct ck_ec_wait_state *st, const uint32_t *addr, uint32_t expected,
-		      const struct timespec *deadline)
+                      const struct timespec *deadline)
 {
 	(void)st;
 	futex_wait_abs(addr, expected, deadline);
 }
 
 static void ec_wait64(const struct ck_ec_wait_state *st, const uint64_t *addr, uint64_t expected,
-		      const struct timespec *deadline)
+                      const struct timespec *deadline)
 {
 	(void)st;
 	/* x86-64 is little endian: the futex word is the low half. */
@@ -193,8 +193,8 @@ static void test_ec_entry_points(void **state)
 
 /* ---- 2+3. SPSC ring hand-off ------------------------------------------- */
 
-#define RING_SIZE 256u   /* power of two; holds RING_SIZE - 1 */
-#define POOL_SIZE 512u   /* > RING_SIZE, so a slot is reused only after its consumer is done */
+#define RING_SIZE 256u /* power of two; holds RING_SIZE - 1 */
+#define POOL_SIZE 512u /* > RING_SIZE, so a slot is reused only after its consumer is done */
 #define N_MSGS    100000u
 #define MSG_MAGIC 0x5745495243u /* "WEIRC" */
 
@@ -210,11 +210,11 @@ static uint64_t payload_word(uint64_t seq, unsigned k)
 }
 
 struct spsc {
-	struct ck_ring ring;                /* A: ck_ring's own indices */
-	ck_ring_buffer_t *buf;              /* I: slots, written through ck_ring only */
-	struct msg *pool;                   /* plain: ownership passes through the ring */
-	struct ck_ec32 items;               /* A: bumped after each enqueue (consumer sleeps on it) */
-	struct ck_ec64 space;               /* A: bumped after each dequeue (producer sleeps on it) */
+	struct ck_ring ring;   /* A: ck_ring's own indices */
+	ck_ring_buffer_t *buf; /* I: slots, written through ck_ring only */
+	struct msg *pool;      /* plain: ownership passes through the ring */
+	struct ck_ec32 items;  /* A: bumped after each enqueue (consumer sleeps on it) */
+	struct ck_ec64 space;  /* A: bumped after each dequeue (producer sleeps on it) */
 	/* Results, written by the consumer, read by main after join. */
 	uint64_t received, bad_magic, bad_seq, bad_payload;
 	uint64_t producer_waits, consumer_waits;
@@ -302,10 +302,10 @@ static void test_spsc_ring_with_ec(void **state)
 	assert_int_equal(ck_ring_size(&q->ring), 0);
 	assert_int_equal(ck_ec32_value(&q->items), N_MSGS);
 	assert_int_equal(ck_ec64_value(&q->space), N_MSGS);
-	print_message("ck_ring spsc: %u msgs, producer waits %llu, consumer waits %llu (port: %s)\n",
-		      N_MSGS, (unsigned long long)q->producer_waits,
-		      (unsigned long long)q->consumer_waits,
-		      WEIR_CK_TSAN_PORT ? "__atomic" : "ck asm");
+	print_message(
+	        "ck_ring spsc: %u msgs, producer waits %llu, consumer waits %llu (port: %s)\n",
+	        N_MSGS, (unsigned long long)q->producer_waits,
+	        (unsigned long long)q->consumer_waits, WEIR_CK_TSAN_PORT ? "__atomic" : "ck asm");
 	free(q->pool);
 	free(q->buf);
 	free(q);

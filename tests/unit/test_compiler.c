@@ -26,7 +26,8 @@ static int same_infer(weir_op_infer_ctx_t *c)
 {
 	for (uint32_t i = 1; i < c->nin; i++)
 		if (!weir_tensor_desc_equal(&c->in[i], &c->in[0]))
-			return weir_op_fail(c, WEIR_ESHAPE, "input %u shape differs from input 0", i);
+			return weir_op_fail(c, WEIR_ESHAPE, "input %u shape differs from input 0",
+			                    i);
 	if (c->in[0].dtype != WEIR_DT_FLOAT)
 		return weir_op_fail(c, WEIR_ESHAPE, "float32 only");
 	for (uint32_t k = 0; k < c->nout; k++)
@@ -46,15 +47,29 @@ static int sum_kernel(const weir_op_call_t *c, uint32_t b, uint32_t nb)
 	return 0;
 }
 
-static size_t ws_fn(const weir_op_call_t *c) { return (size_t)weir_attrs_int_or(c->attrs, "ws", 0); }
+static size_t ws_fn(const weir_op_call_t *c)
+{
+	return (size_t)weir_attrs_int_or(c->attrs, "ws", 0);
+}
 
 static const weir_op_def_t tsum = {
-	.name = "TSum", .min_inputs = 1, .max_inputs = WEIR_OP_VARIADIC, .min_outputs = 1,
-	.max_outputs = 1, .infer = same_infer, .kernel = sum_kernel, .workspace = ws_fn,
+	.name = "TSum",
+	.min_inputs = 1,
+	.max_inputs = WEIR_OP_VARIADIC,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = same_infer,
+	.kernel = sum_kernel,
+	.workspace = ws_fn,
 };
 static const weir_op_def_t tsplit = {
-	.name = "TDup", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1,
-	.max_outputs = 4, .infer = same_infer, .kernel = sum_kernel,
+	.name = "TDup",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 4,
+	.infer = same_infer,
+	.kernel = sum_kernel,
 };
 
 static int setup(void **st)
@@ -137,9 +152,9 @@ static void test_cycle_names_node(void **st)
 	assert_int_equal(compile(g, 4, false, &p), WEIR_OK);
 	weir__plan_destroy(p);
 	assert_int_equal(weir_graph_add_control_edge(g, tail, a), WEIR_OK);
-	assert_int_equal(compile(g, 4, false, &p), WEIR_OK);   /* tail only reads x: no cycle */
+	assert_int_equal(compile(g, 4, false, &p), WEIR_OK); /* tail only reads x: no cycle */
 	weir__plan_destroy(p);
-	assert_int_equal(weir_graph_add_control_edge(g, c, tail), WEIR_OK);  /* a->b->c->tail->a */
+	assert_int_equal(weir_graph_add_control_edge(g, c, tail), WEIR_OK); /* a->b->c->tail->a */
 	assert_int_equal(compile(g, 4, false, &p), WEIR_ECYCLE);
 	m = weir_graph_last_error();
 	assert_true(strstr(m, "through node 'a'") || strstr(m, "through node 'b'") ||
@@ -186,7 +201,7 @@ static void test_verify_errors(void **st)
 	assert_int_equal(weir_graph_add_node(g, "dup", "TDup", &x, 1, 0, &id), WEIR_OK);
 	o = weir_port(id, 0);
 	assert_int_equal(weir_graph_set_outputs(g, &o, 1), WEIR_OK);
-	assert_int_equal(compile(g, 1, false, &p), WEIR_EINVAL);    /* variable outputs, none given */
+	assert_int_equal(compile(g, 1, false, &p), WEIR_EINVAL); /* variable outputs, none given */
 	assert_non_null(strstr(weir_graph_last_error(), "'dup'"));
 	weir_graph_destroy(g);
 	assert_int_equal(weir_graph_create("g_count2", &g), WEIR_OK);
@@ -267,7 +282,8 @@ static void test_branches_streams_events(void **st)
 
 	/* Option parsing feeds the same knob. */
 	weir_plan_options_t o2;
-	assert_int_equal(weir_graph_set_option(g, "ge.streamMaxParallelNum", "AIcoreEngine:3"), WEIR_OK);
+	assert_int_equal(weir_graph_set_option(g, "ge.streamMaxParallelNum", "AIcoreEngine:3"),
+	                 WEIR_OK);
 	assert_int_equal(weir__plan_options_from_graph(g, &o2), WEIR_OK);
 	assert_int_equal(o2.max_streams, 3);
 	assert_int_equal(weir_graph_set_option(g, "ge.streamMaxParallelNum", "x"), WEIR_OK);
@@ -316,14 +332,15 @@ static void test_redundant_waits_pruned(void **st)
 	assert_int_not_equal(s2->stream, sk->stream);
 	assert_int_equal(sk->nwaits, 1);
 	assert_int_equal(sk->waits[0], (uint32_t)s3->record);
-	assert_int_equal(s2->record, -1);     /* nobody needs p2's own event */
+	assert_int_equal(s2->record, -1); /* nobody needs p2's own event */
 	/* tail continues p3's stream (p3's first successor in order is sink on
 	 * another stream? either way the plan must join it back). */
 	const struct wc_step *tl = step(p, "tail");
 	if (tl->stream != 0) {
 		bool joined = false;
 		for (uint32_t k = 0; k < p->njoins; k++)
-			joined |= p->joins[k].stream == tl->stream && p->joins[k].event == (uint32_t)tl->record;
+			joined |= p->joins[k].stream == tl->stream &&
+			          p->joins[k].event == (uint32_t)tl->record;
 		assert_true(joined);
 	}
 	assert_int_equal(weir__plan_validate(p, NULL, 0), WEIR_OK);
@@ -337,7 +354,7 @@ static void test_memory_reuse_chain(void **st)
 {
 	(void)st;
 	weir_graph_t *g;
-	weir_tensor_desc_t d = f32(16, 16);   /* 1 KiB */
+	weir_tensor_desc_t d = f32(16, 16); /* 1 KiB */
 	weir_port_t x;
 	assert_int_equal(weir_graph_create("chain", &g), WEIR_OK);
 	assert_int_equal(weir_graph_add_data(g, "x", 0, &d, &x), WEIR_OK);
@@ -389,7 +406,8 @@ static void test_memory_cross_stream_needs_event(void **st)
 	const struct wc_tensor *ta0 = &p->tensors[step(p, "a0")->out[0]];
 	for (const char *const *n = (const char *const[]){ "c0", "c1", "c2", NULL }; *n; n++) {
 		const struct wc_tensor *t = &p->tensors[step(p, *n)->out[0]];
-		assert_false(t->offset < ta0->offset + ta0->size && ta0->offset < t->offset + t->size);
+		assert_false(t->offset < ta0->offset + ta0->size &&
+		             ta0->offset < t->offset + t->size);
 	}
 	/* Corrupt the plan: alias c1 onto a1 (both live at once). The
 	 * validator must catch it. */
@@ -440,14 +458,17 @@ static void test_random_dags_validate(void **st)
 				in[q] = ports[np - 1 - rnd(np < 6 ? np : 6)];
 			snprintf(name, sizeof(name), "v%u", i);
 			uint32_t id;
-			assert_int_equal(weir_graph_add_node(g, name, "TSum", in, k, 0, &id), WEIR_OK);
+			assert_int_equal(weir_graph_add_node(g, name, "TSum", in, k, 0, &id),
+			                 WEIR_OK);
 			if (rnd(4) == 0) {
 				weir_attrs_t *a;
 				assert_int_equal(weir_graph_node_attrs(g, id, &a), WEIR_OK);
-				assert_int_equal(weir_attrs_set_int(a, "ws", 64 + rnd(512)), WEIR_OK);
+				assert_int_equal(weir_attrs_set_int(a, "ws", 64 + rnd(512)),
+				                 WEIR_OK);
 			}
 			if (nn && rnd(5) == 0)
-				assert_int_equal(weir_graph_add_control_edge(g, nodes[rnd(nn)], id), WEIR_OK);
+				assert_int_equal(weir_graph_add_control_edge(g, nodes[rnd(nn)], id),
+				                 WEIR_OK);
 			nodes[nn++ % 64] = id;
 			ports[np++] = weir_port(id, 0);
 		}
@@ -491,7 +512,7 @@ static void test_dumps_and_attrs(void **st)
 	assert_int_equal(weir_attrs_set_bool(a, "flag", true), WEIR_OK);
 	assert_int_equal(weir_attrs_set_tensor(a, "t", &d, w), WEIR_OK);
 	assert_int_equal(weir_attrs_set_int(a, "k2", 7), WEIR_OK);
-	assert_int_equal(weir_attrs_set_int(a, "k2", 8), WEIR_OK);   /* replace */
+	assert_int_equal(weir_attrs_set_int(a, "k2", 8), WEIR_OK); /* replace */
 	assert_int_equal(weir_attrs_count(a), 6);
 	assert_int_equal(weir_attrs_int_or(a, "k2", 0), 8);
 	assert_int_equal(weir_attrs_int_or(a, "flag", 0), 1);
@@ -562,11 +583,13 @@ static void test_registry(void **st)
 	const void *in[2] = { a, b };
 	weir_tensor_desc_t ind[2] = { d, d };
 	void *out;
-	assert_int_equal(weir__op_eval("TSum", ind, in, 2, NULL, 1, &od, &out, 3, NULL, 0), WEIR_OK);
+	assert_int_equal(weir__op_eval("TSum", ind, in, 2, NULL, 1, &od, &out, 3, NULL, 0),
+	                 WEIR_OK);
 	assert_true(weir_tensor_desc_equal(&od, &d));
 	assert_true(((float *)out)[2] == 33.0f);
 	weir__free(out);
-	assert_int_equal(weir__op_eval("Nope", ind, in, 2, NULL, 1, &od, &out, 0, NULL, 0), WEIR_ENOTFOUND);
+	assert_int_equal(weir__op_eval("Nope", ind, in, 2, NULL, 1, &od, &out, 0, NULL, 0),
+	                 WEIR_ENOTFOUND);
 }
 
 int main(void)

@@ -23,8 +23,8 @@
 
 #include "acl/acl.h"
 
-#define ITERS 200
-#define NK 16
+#define ITERS    200
+#define NK       16
 #define NK_GATED 8 /* behind a gate: below the fixture's ring capacity (16) */
 
 static wt_watchdog_t wd; /* static: outlives a failing test's longjmp */
@@ -69,14 +69,17 @@ static void test_acl_destroy_force_runs_launched(void **state)
 		memset(host, it & 0xFF, 4096);
 		memset(back, ~it & 0xFF, 4096);
 		/* the memory-copy sample: H2D then D2H, then force-destroy */
-		assert_int_equal(aclrtMemcpyAsync(dev, 4096, host, 4096, ACL_MEMCPY_HOST_TO_DEVICE, s),
-		                 ACL_SUCCESS);
+		assert_int_equal(
+		        aclrtMemcpyAsync(dev, 4096, host, 4096, ACL_MEMCPY_HOST_TO_DEVICE, s),
+		        ACL_SUCCESS);
 		for (int k = 0; k < NK; k++)
 			assert_int_equal(weir_launch((weir_stream_t *)s, k_count, NULL, 0,
-			                             1 + (uint32_t)(k % 3), 0), WEIR_OK);
+			                             1 + (uint32_t)(k % 3), 0),
+			                 WEIR_OK);
 		assert_int_equal(aclrtLaunchHostFunc(s, h_count, &g_hosts), ACL_SUCCESS);
-		assert_int_equal(aclrtMemcpyAsync(back, 4096, dev, 4096, ACL_MEMCPY_DEVICE_TO_HOST, s),
-		                 ACL_SUCCESS);
+		assert_int_equal(
+		        aclrtMemcpyAsync(back, 4096, dev, 4096, ACL_MEMCPY_DEVICE_TO_HOST, s),
+		        ACL_SUCCESS);
 		assert_int_equal(aclrtDestroyStreamForce(s), ACL_SUCCESS);
 		aclrtStreamStatus st;
 		assert_int_equal(aclrtStreamQuery(s, &st), ACL_ERROR_RT_INVALID_HANDLE);
@@ -88,8 +91,10 @@ static void test_acl_destroy_force_runs_launched(void **state)
 			         " of %" PRIu64 " host functions ran after aclrtDestroyStreamForce",
 			         it, kr, want * NK, hr, want);
 		if (((unsigned char *)back)[4095] != (unsigned char)(it & 0xFF))
-			fail_msg("iteration %d: the D2H copy launched before aclrtDestroyStreamForce "
-			         "did not run", it);
+			fail_msg("iteration %d: the D2H copy launched before "
+			         "aclrtDestroyStreamForce "
+			         "did not run",
+			         it);
 	}
 	assert_int_equal(aclrtFree(dev), ACL_SUCCESS);
 	assert_int_equal(aclrtFreeHost(host), ACL_SUCCESS);
@@ -121,7 +126,8 @@ static void test_native_destroy_force_runs_launched(void **state)
 		uint64_t kr = weir_load_acquire(&ctr), hr = weir_load_acquire(&hosts);
 		if (kr != want * (NK + 1) || hr != want)
 			fail_msg("iteration %d: %" PRIu64 " of %" PRIu64 " kernels and %" PRIu64
-			         " of %" PRIu64 " host functions ran after weir_stream_destroy_force",
+			         " of %" PRIu64
+			         " host functions ran after weir_stream_destroy_force",
 			         it, kr, want * (NK + 1), hr, want);
 	}
 	/* every force-destroyed stream is reclaimed: the groups' plain destroy

@@ -44,7 +44,9 @@ static void note_site(void)
 
 static int nop_kernel(void *args, uint32_t b, uint32_t n)
 {
-	(void)args; (void)b; (void)n;
+	(void)args;
+	(void)b;
+	(void)n;
 	return 0;
 }
 
@@ -172,7 +174,8 @@ static void run_loop(const char *name, int (*scenario)(void))
 		weir__failpoint_arm(0);
 		if (!fired) {
 			assert_int_equal(rc, 0);
-			printf("[failinject] %s: %llu allocation points, %d failing runs, %d new sites\n",
+			printf("[failinject] %s: %llu allocation points, %d failing runs, %d new "
+			       "sites\n",
 			       name, (unsigned long long)(n - 1), failed_runs, nsites - before);
 			return;
 		}

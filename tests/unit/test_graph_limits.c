@@ -69,8 +69,14 @@ static int ws_kernel(const weir_op_call_t *c, uint32_t b, uint32_t nb)
 }
 
 static const weir_op_def_t ws_op = {
-	.name = "LimWorkspace", .min_inputs = 1, .max_inputs = 1, .min_outputs = 1,
-	.max_outputs = 1, .infer = ws_infer, .kernel = ws_kernel, .workspace = ws_size,
+	.name = "LimWorkspace",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = ws_infer,
+	.kernel = ws_kernel,
+	.workspace = ws_size,
 };
 
 static int setup(void **st)
@@ -134,8 +140,8 @@ static weir_plan_t *compile_expect(const weir_graph_t *g, int want, const char *
 	weir_plan_t *p = NULL;
 	int rc = weir__plan_compile(g, &o, &p);
 	if (rc != want)
-		fail_msg("compile: got %s, want %s (%s)", weir_status_name(rc), weir_status_name(want),
-		         weir_graph_last_error());
+		fail_msg("compile: got %s, want %s (%s)", weir_status_name(rc),
+		         weir_status_name(want), weir_graph_last_error());
 	if (rc) {
 		if (who && !strstr(weir_graph_last_error(), who))
 			fail_msg("message does not name '%s': %s", who, weir_graph_last_error());
@@ -191,7 +197,7 @@ static void test_workspace_too_large(void **st)
 static void test_workspace_large_load_fails_cleanly(void **st)
 {
 	(void)st;
-	weir_graph_t *g = ws_graph((int64_t)1 << 50);   /* a valid size, far beyond memory */
+	weir_graph_t *g = ws_graph((int64_t)1 << 50); /* a valid size, far beyond memory */
 	weir_plan_t *p = compile_expect(g, WEIR_OK, NULL);
 	assert_true(p->feature_size >= (uint64_t)1 << 50);
 	weir__plan_destroy(p);
@@ -218,7 +224,9 @@ static void test_workspace_exact_size(void **st)
 		float x[16], y[16];
 		for (int k = 0; k < 16; k++)
 			x[k] = (float)k;
-		weir_tensor_t in = { .data = x, .size = sizeof(x), .desc = dsc(WEIR_DT_FLOAT, 1, 16, 0, 0, 0) };
+		weir_tensor_t in = { .data = x,
+			             .size = sizeof(x),
+			             .desc = dsc(WEIR_DT_FLOAT, 1, 16, 0, 0, 0) };
 		weir_tensor_t out = { .data = y, .size = sizeof(y) };
 		int rc = weir_session_run_graph(s, 1, &in, 1, &out, 1);
 		if (rc)
@@ -306,7 +314,9 @@ static void test_zero_dim_does_not_hide_overflow(void **st)
 	assert_int_equal(weir_tensor_desc_numel(&d), 0);
 	assert_int_equal(weir_tensor_desc_bytes(&d), 0);
 	/* A hand-filled desc reaches the builder as well. */
-	weir_tensor_desc_t h = { .dtype = WEIR_DT_FLOAT, .rank = 3, .dims = { 0, (int64_t)1 << 40, (int64_t)1 << 40 } };
+	weir_tensor_desc_t h = { .dtype = WEIR_DT_FLOAT,
+		                 .rank = 3,
+		                 .dims = { 0, (int64_t)1 << 40, (int64_t)1 << 40 } };
 	assert_int_equal(weir_tensor_desc_numel(&h), -1);
 	weir_graph_t *g;
 	WT_OK(weir_graph_create("zd", &g));
@@ -342,7 +352,8 @@ static weir_graph_t *conv_graph(const int64_t *pads, const int64_t *dil)
 {
 	weir_graph_t *g;
 	WT_OK(weir_graph_create("conv", &g));
-	weir_tensor_desc_t dx = dsc(WEIR_DT_FLOAT, 4, 1, 1, 4, 4), dw = dsc(WEIR_DT_FLOAT, 4, 1, 1, 2, 2);
+	weir_tensor_desc_t dx = dsc(WEIR_DT_FLOAT, 4, 1, 1, 4, 4),
+	                   dw = dsc(WEIR_DT_FLOAT, 4, 1, 1, 2, 2);
 	weir_port_t in[2];
 	WT_OK(weir_graph_add_data(g, "x", 0, &dx, &in[0]));
 	WT_OK(weir_graph_add_const(g, "w", &dw, K22, &in[1]));
@@ -426,7 +437,11 @@ static void test_slice_extreme_strides(void **st)
 	float x[16];
 	for (int i = 0; i < 16; i++)
 		x[i] = (float)i;
-	struct { int64_t b[2], e[2], s[2]; int rows, cols; float want[4]; } c[2] = {
+	struct {
+		int64_t b[2], e[2], s[2];
+		int rows, cols;
+		float want[4];
+	} c[2] = {
 		{ { 3, 0 }, { 0, 4 }, { INT64_MIN, INT64_MAX }, 1, 1, { 12 } },
 		{ { 3, 0 }, { INT64_MIN, INT64_MAX }, { -2, 3 }, 2, 2, { 12, 15, 4, 7 } },
 	};
@@ -465,7 +480,8 @@ static void test_bad_builder_input(void **st)
 {
 	(void)st;
 	weir_graph_t *g;
-	weir_tensor_desc_t d = dsc(WEIR_DT_FLOAT, 2, 2, 3, 0, 0), d4 = dsc(WEIR_DT_FLOAT, 1, 4, 0, 0, 0);
+	weir_tensor_desc_t d = dsc(WEIR_DT_FLOAT, 2, 2, 3, 0, 0),
+	                   d4 = dsc(WEIR_DT_FLOAT, 1, 4, 0, 0, 0);
 	weir_port_t x, y, o;
 	uint32_t n;
 
@@ -477,7 +493,8 @@ static void test_bad_builder_input(void **st)
 	assert_int_equal(weir_graph_add_node(g, "a", "Relu", &badidx, 1, 0, &n), WEIR_EINVAL);
 	assert_int_equal(weir_graph_add_node(g, "a", "Relu", NULL, 1, 0, &n), WEIR_EINVAL);
 	assert_int_equal(weir_graph_set_input(g, 99, 0, x), WEIR_EINVAL);
-	assert_int_equal(weir_graph_set_input(g, x.node, 0, x), WEIR_EINVAL);   /* Data has no inputs */
+	assert_int_equal(weir_graph_set_input(g, x.node, 0, x),
+	                 WEIR_EINVAL); /* Data has no inputs */
 	assert_int_equal(weir_graph_add_control_edge(g, x.node, 99), WEIR_EINVAL);
 	assert_int_equal(weir_graph_add_control_edge(g, x.node, x.node), WEIR_EINVAL);
 	assert_int_equal(weir_graph_set_outputs(g, &dangling, 1), WEIR_EINVAL);
@@ -580,7 +597,7 @@ static void test_bad_builder_input(void **st)
 	tbad.desc = d4;
 	assert_int_equal(weir_session_run_graph(s, 1, &tbad, 1, &to, 1), WEIR_ESHAPE);
 	tbad = ti;
-	tbad.desc.rank = 1000;   /* garbage desc */
+	tbad.desc.rank = 1000; /* garbage desc */
 	assert_int_equal(weir_session_run_graph(s, 1, &tbad, 1, &to, 1), WEIR_ESHAPE);
 	tbad = ti;
 	tbad.size = 4;

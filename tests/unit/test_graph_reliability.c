@@ -103,9 +103,9 @@ static void *dalloc(size_t n)
 /* Many inputs and outputs, buffers changing every run                        */
 /* ------------------------------------------------------------------------ */
 
-#define NX 16             /* inputs */
-#define NY (NX + 1)       /* outputs: NX adds + one Data passed through */
-#define LEN 64            /* floats per tensor */
+#define NX  16       /* inputs */
+#define NY  (NX + 1) /* outputs: NX adds + one Data passed through */
+#define LEN 64       /* floats per tensor */
 
 /* y_i = x_i + x_{(i+1) % NX} (i < NX); y_NX = x_3 (an output copy step). */
 static weir_graph_t *wide_graph(const char *mode)
@@ -194,7 +194,7 @@ static void wide_free(struct wide_run *r)
 			WT_OK(weir_mem_free(mem, r->out[j].data));
 }
 
-#define BATCH 4
+#define BATCH   4
 #define BATCHES 24
 
 /* Stream-async: BATCH runs queued back to back, each with new buffers, then
@@ -213,7 +213,8 @@ static void wide_async(const char *mode)
 		struct wide_run r[BATCH];
 		for (int i = 0; i < BATCH; i++) {
 			wide_alloc(&r[i], seed++, i & 1);
-			int rc = weir_session_run_graph_async_stream(s, 1, st, r[i].in, NX, r[i].out, NY);
+			int rc = weir_session_run_graph_async_stream(s, 1, st, r[i].in, NX,
+			                                             r[i].out, NY);
 			if (rc)
 				fail_msg("run: %s", weir_graph_last_error());
 		}
@@ -221,7 +222,8 @@ static void wide_async(const char *mode)
 		for (int i = 0; i < BATCH; i++) {
 			int bad = wide_check_outs(r[i].seed, r[i].out, NY);
 			if (bad)
-				fail_msg("%s: batch %d run %d: output element %d wrong", mode, b, i, bad - 1);
+				fail_msg("%s: batch %d run %d: output element %d wrong", mode, b, i,
+				         bad - 1);
 			wide_free(&r[i]);
 		}
 	}
@@ -262,7 +264,8 @@ static void test_wide_sync(void **st)
 				fail_msg("run: %s", weir_graph_last_error());
 			int bad = wide_check_outs(r.seed, r.out, NY);
 			if (bad)
-				fail_msg("%s: run %d: output element %d wrong", modes[m], i, bad - 1);
+				fail_msg("%s: run %d: output element %d wrong", modes[m], i,
+				         bad - 1);
 			wide_free(&r);
 		}
 		weir_session_destroy(s);
@@ -286,11 +289,11 @@ static void wide_cb(int status, weir_tensor_t *outs, uint32_t nout, void *user)
 {
 	struct cb_ticket *t = user;
 	if (status != WEIR_OK || wide_check_outs(t->cs->seed[t->i], outs, nout) != 0)
-		weir_faa_relaxed(&t->cs->bad, 1);   /* relaxed: read after done (release) */
+		weir_faa_relaxed(&t->cs->bad, 1); /* relaxed: read after done (release) */
 	for (uint32_t j = 0; j < nout; j++)
 		if (weir_session_free(t->cs->s, outs[j].data) != WEIR_OK)
 			weir_faa_relaxed(&t->cs->bad, 1);
-	weir_faa_release(&t->cs->done, 1);   /* pairs with wt_wait_geq's acquire */
+	weir_faa_release(&t->cs->done, 1); /* pairs with wt_wait_geq's acquire */
 }
 
 static void test_wide_callback(void **st)
@@ -309,7 +312,8 @@ static void test_wide_callback(void **st)
 			wide_alloc(&r[i], (float)(i + 100), false);
 			cs.seed[i] = r[i].seed;
 			tk[i] = (struct cb_ticket){ &cs, i };
-			int rc = weir_session_run_graph_async(cs.s, 3, r[i].in, NX, wide_cb, &tk[i]);
+			int rc =
+			        weir_session_run_graph_async(cs.s, 3, r[i].in, NX, wide_cb, &tk[i]);
 			if (rc)
 				fail_msg("run: %s", weir_graph_last_error());
 		}
@@ -466,7 +470,7 @@ static weir_graph_t *empty_graph(const char *mode, bool only_empty)
 		int64_t ax0 = 0;
 		WT_OK(weir_attrs_set_ints(at, "axes", &ax0, 1));
 		weir_port_t outs[5] = { c, weir_port(relu, 0), weir_port(mm, 0), weir_port(cat, 0),
-		                        weir_port(rs, 0) };
+			                weir_port(rs, 0) };
 		WT_OK(weir_graph_set_outputs(g, outs, 5));
 	}
 	WT_OK(weir_graph_set_option(g, "weir.exec.mode", mode));
@@ -479,12 +483,15 @@ static const float X23[6] = { 1, -2, 3, -4, 5, -6 };
 static uint32_t empty_inputs(weir_tensor_t *in, bool only_empty, bool e_null, float *xbuf)
 {
 	static float dummy[1];
-	in[0] = (weir_tensor_t){ .data = e_null ? NULL : dummy, .size = 0,
-	                         .desc = desc(WEIR_DT_FLOAT, 2, 0, 3) };
+	in[0] = (weir_tensor_t){ .data = e_null ? NULL : dummy,
+		                 .size = 0,
+		                 .desc = desc(WEIR_DT_FLOAT, 2, 0, 3) };
 	if (only_empty)
 		return 1;
 	memcpy(xbuf, X23, sizeof(X23));
-	in[1] = (weir_tensor_t){ .data = xbuf, .size = sizeof(X23), .desc = desc(WEIR_DT_FLOAT, 2, 2, 3) };
+	in[1] = (weir_tensor_t){ .data = xbuf,
+		                 .size = sizeof(X23),
+		                 .desc = desc(WEIR_DT_FLOAT, 2, 2, 3) };
 	return 2;
 }
 
@@ -556,10 +563,12 @@ static void test_empty_tensors_executor(void **st)
 				rc = weir__exec_run(L, NULL, in, nin, out, nout, NULL, NULL);
 				if (rc)
 					fail_msg("run: %s", weir_graph_last_error());
-				WT_OK(weir_stream_sync(weir__exec_own_stream(L), WEIR_TIMEOUT_INFINITE));
+				WT_OK(weir_stream_sync(weir__exec_own_stream(L),
+				                       WEIR_TIMEOUT_INFINITE));
 				int bad = empty_check(out, nout, oe);
 				if (bad)
-					fail_msg("%s/%d run %d: check %d failed", modes[m], oe, r, bad);
+					fail_msg("%s/%d run %d: check %d failed", modes[m], oe, r,
+					         bad);
 				free_outs(out, nout);
 			}
 			weir__exec_unload(L);
@@ -579,10 +588,10 @@ static void empty_cb_fn(int status, weir_tensor_t *outs, uint32_t nout, void *us
 {
 	struct empty_cb *c = user;
 	if (status != WEIR_OK || empty_check(outs, nout, c->only_empty) != 0)
-		weir_faa_relaxed(&c->bad, 1);   /* relaxed: read after done (release) */
+		weir_faa_relaxed(&c->bad, 1); /* relaxed: read after done (release) */
 	for (uint32_t j = 0; j < nout; j++)
 		weir_session_free(c->s, outs[j].data);
-	weir_faa_release(&c->done, 1);      /* pairs with wt_wait_geq's acquire */
+	weir_faa_release(&c->done, 1); /* pairs with wt_wait_geq's acquire */
 }
 
 /* Through a session: sync, stream-async and callback runs. */
@@ -623,11 +632,14 @@ static void test_empty_tensors_session(void **st)
 				float o2[8], o3[6], o4[3];
 				static float z0[1], z1[1];
 				weir_tensor_t uo[5] = {
-					{ .data = z0, .size = 0 }, { .data = z1, .size = 0 },
-					{ .data = o2, .size = sizeof(o2) }, { .data = o3, .size = sizeof(o3) },
+					{ .data = z0, .size = 0 },
+					{ .data = z1, .size = 0 },
+					{ .data = o2, .size = sizeof(o2) },
+					{ .data = o3, .size = sizeof(o3) },
 					{ .data = o4, .size = sizeof(o4) },
 				};
-				rc = weir_session_run_graph_async_stream(s, 2, ust, in, nin, uo, nout);
+				rc = weir_session_run_graph_async_stream(s, 2, ust, in, nin, uo,
+				                                         nout);
 				if (rc)
 					fail_msg("async run: %s", weir_graph_last_error());
 				WT_OK(weir_stream_sync(ust, WEIR_TIMEOUT_INFINITE));

@@ -66,10 +66,10 @@ static void expect_violation(violation_fn fn, const char *name)
 	int status = 0;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	alarm(0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT || !strstr(buf, "invariant violated") ||
-	    !strstr(buf, name))
-		fail_msg("expected an abort naming '%s'; child status 0x%x, stderr:\n%s", name, status,
-		         buf);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT ||
+	    !strstr(buf, "invariant violated") || !strstr(buf, name))
+		fail_msg("expected an abort naming '%s'; child status 0x%x, stderr:\n%s", name,
+		         status, buf);
 }
 
 static void retire_published(void)
@@ -148,7 +148,8 @@ int main(void)
 		cmocka_unit_test(test_eventcount_underflow),
 	};
 #ifndef WEIR_DEBUG_INVARIANTS
-	printf("skipped: built without -DWEIR_DEBUG_INVARIANTS=ON (the checks compile to nothing)\n");
+	printf("skipped: built without -DWEIR_DEBUG_INVARIANTS=ON (the checks compile to "
+	       "nothing)\n");
 	(void)tests;
 	return 77;
 #else

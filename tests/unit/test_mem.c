@@ -17,7 +17,6 @@
 
 #include "common/memfix.h"
 
-
 /* Allocator state that misuse must leave alone. */
 static void assert_same_state(const weir_mem_stats_t *a, const weir_mem_stats_t *b)
 {
@@ -91,15 +90,16 @@ static void test_alloc_accounting(void **state)
 {
 	(void)state;
 	weir_mem_t *m = wt_mem_new(2, 64 * MiB, 0);
-	static const size_t sizes[] = { 1, 63, 64, 65, 100, 1000, 4096, 4128, 65536, 200000,
-	                                262144, 262145, 1 * MiB, 3 * MiB + 5 };
+	static const size_t sizes[] = { 1,    63,    64,     65,     100,    1000,    4096,
+		                        4128, 65536, 200000, 262144, 262145, 1 * MiB, 3 * MiB + 5 };
 	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
 	void *p[N][2];
 	uint64_t want = 0;
 	for (size_t i = 0; i < N; i++) {
 		for (uint32_t d = 0; d < 2; d++) {
-			assert_int_equal(weir_mem_alloc(m, d, sizes[i], WEIR_MEM_NORMAL_ONLY, &p[i][d]),
-			                 WEIR_OK);
+			assert_int_equal(
+			        weir_mem_alloc(m, d, sizes[i], WEIR_MEM_NORMAL_ONLY, &p[i][d]),
+			        WEIR_OK);
 			assert_int_equal((uintptr_t)p[i][d] % WEIR_MEM_ALIGN, 0);
 			fill_pat(p[i][d], sizes[i], (uint8_t)(i + d));
 			weir_mem_ptrinfo_t inf;
@@ -108,7 +108,8 @@ static void test_alloc_accounting(void **state)
 			assert_int_equal(inf.device, d);
 			assert_true(inf.live && inf.start);
 			assert_int_equal(inf.size, sizes[i]);
-			assert_int_equal(weir_mem_classify(m, (char *)p[i][d] + sizes[i] - 1, &inf), WEIR_OK);
+			assert_int_equal(weir_mem_classify(m, (char *)p[i][d] + sizes[i] - 1, &inf),
+			                 WEIR_OK);
 			assert_true(inf.live && inf.start == (sizes[i] == 1));
 			assert_ptr_equal(inf.base, p[i][d]);
 			assert_int_equal(inf.offset, sizes[i] - 1);
@@ -171,19 +172,23 @@ static void test_bad_frees(void **state)
 	assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, 0, &lfreed), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, lfreed), WEIR_OK);
 
-	weir_mem_stats_t b0 = wt_mem_stats(m, 0), b1 = wt_mem_stats(m, 1), bh = wt_mem_stats(m, WEIR_MEM_HOST);
+	weir_mem_stats_t b0 = wt_mem_stats(m, 0), b1 = wt_mem_stats(m, 1),
+	                 bh = wt_mem_stats(m, WEIR_MEM_HOST);
 	int on_stack = 0;
 	char *heap = malloc(64);
-	struct { void *p; int rc; } cases[] = {
-		{ freed, WEIR_EFREED },                   /* double free, small */
-		{ lfreed, WEIR_EFREED },                  /* double free, large */
-		{ (char *)small + 64, WEIR_EINTERIOR },  /* interior, small */
+	struct {
+		void *p;
+		int rc;
+	} cases[] = {
+		{ freed, WEIR_EFREED },                 /* double free, small */
+		{ lfreed, WEIR_EFREED },                /* double free, large */
+		{ (char *)small + 64, WEIR_EINTERIOR }, /* interior, small */
 		{ (char *)small + 1, WEIR_EINTERIOR },
-		{ (char *)large + 4096, WEIR_EINTERIOR },/* interior, large */
+		{ (char *)large + 4096, WEIR_EINTERIOR }, /* interior, large */
 		{ (char *)large + 64 * 1024, WEIR_EINTERIOR },
-		{ heap, WEIR_EFOREIGN },                  /* foreign: malloc */
-		{ &on_stack, WEIR_EFOREIGN },             /* foreign: stack */
-		{ host, WEIR_EFOREIGN },                  /* pinned host to device free */
+		{ heap, WEIR_EFOREIGN },      /* foreign: malloc */
+		{ &on_stack, WEIR_EFOREIGN }, /* foreign: stack */
+		{ host, WEIR_EFOREIGN },      /* pinned host to device free */
 		{ NULL, WEIR_EINVAL },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -191,7 +196,8 @@ static void test_bad_frees(void **state)
 	assert_int_equal(weir_mem_host_free(m, small), WEIR_EFOREIGN);
 	assert_int_equal(weir_mem_host_free(m, (char *)host + 64), WEIR_EINTERIOR);
 	assert_int_equal(weir_mem_host_free(m, heap), WEIR_EFOREIGN);
-	weir_mem_stats_t a0 = wt_mem_stats(m, 0), a1 = wt_mem_stats(m, 1), ah = wt_mem_stats(m, WEIR_MEM_HOST);
+	weir_mem_stats_t a0 = wt_mem_stats(m, 0), a1 = wt_mem_stats(m, 1),
+	                 ah = wt_mem_stats(m, WEIR_MEM_HOST);
 	assert_same_state(&b0, &a0);
 	assert_same_state(&b1, &a1);
 	assert_same_state(&bh, &ah);
@@ -369,7 +375,8 @@ static void test_policies_coalesce_oom(void **state)
 	 * runs must coalesce back into one that holds the whole capacity. */
 	void *r[16];
 	for (int i = 0; i < 16; i++)
-		assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, WEIR_MEM_NORMAL_ONLY, &r[i]), WEIR_OK);
+		assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, WEIR_MEM_NORMAL_ONLY, &r[i]),
+		                 WEIR_OK);
 	s = wt_mem_stats(m, 0);
 	void *q = (void *)1;
 	assert_int_equal(weir_mem_alloc(m, 0, 1 * MiB, WEIR_MEM_NORMAL_ONLY, &q), WEIR_ENOMEM);
@@ -431,10 +438,13 @@ static void test_copy_checks(void **state)
 	assert_int_equal(weir_mem_alloc(m, 0, 256, 0, &fr), WEIR_OK);
 	assert_int_equal(weir_mem_free(m, fr), WEIR_OK);
 	weir_mem_stats_t b0 = wt_mem_stats(m, 0);
-	assert_int_equal(weir_mem_copy(m, d0, 256, host, 257, WEIR_COPY_H2D), WEIR_EBOUNDS); /* > destMax */
-	assert_int_equal(weir_mem_copy(m, d0, 512, host, 257, WEIR_COPY_H2D), WEIR_EBOUNDS); /* past end */
+	assert_int_equal(weir_mem_copy(m, d0, 256, host, 257, WEIR_COPY_H2D),
+	                 WEIR_EBOUNDS); /* > destMax */
+	assert_int_equal(weir_mem_copy(m, d0, 512, host, 257, WEIR_COPY_H2D),
+	                 WEIR_EBOUNDS); /* past end */
 	assert_int_equal(weir_mem_copy(m, (char *)d0 + 128, 512, host, 129, 1), WEIR_EBOUNDS);
-	assert_int_equal(weir_mem_copy(m, host, 512, (char *)d0 + 1, 256, WEIR_COPY_D2H), WEIR_EBOUNDS);
+	assert_int_equal(weir_mem_copy(m, host, 512, (char *)d0 + 1, 256, WEIR_COPY_D2H),
+	                 WEIR_EBOUNDS);
 	assert_int_equal(weir_mem_copy(m, d0, 256, host, 16, WEIR_COPY_D2H), WEIR_EDIRECTION);
 	assert_int_equal(weir_mem_copy(m, d0, 256, host, 16, WEIR_COPY_H2H), WEIR_EDIRECTION);
 	assert_int_equal(weir_mem_copy(m, d0, 256, d1, 16, WEIR_COPY_H2D), WEIR_EDIRECTION);
@@ -445,17 +455,21 @@ static void test_copy_checks(void **state)
 	assert_int_equal(weir_mem_copy(m, d0, 256, host, 16, -1), WEIR_EINVAL);
 	assert_int_equal(weir_mem_copy(m, NULL, 256, host, 16, 1), WEIR_EINVAL);
 	assert_int_equal(weir_mem_copy(m, d0, 256, NULL, 16, 1), WEIR_EINVAL);
-	assert_int_equal(weir_mem_copy(m, NULL, 0, NULL, 0, 1), WEIR_OK);      /* count 0 */
-	assert_int_equal(weir_mem_copy(m, d0, 256, d0, 256, WEIR_COPY_D2D), WEIR_OK); /* dst == src */
+	assert_int_equal(weir_mem_copy(m, NULL, 0, NULL, 0, 1), WEIR_OK); /* count 0 */
+	assert_int_equal(weir_mem_copy(m, d0, 256, d0, 256, WEIR_COPY_D2D),
+	                 WEIR_OK); /* dst == src */
 	assert_int_equal(weir_mem_fill(m, d0, 256, 0, 257), WEIR_EBOUNDS);
 	assert_int_equal(weir_mem_fill(m, (char *)d0 + 8, 512, 0, 256), WEIR_EBOUNDS);
 	assert_int_equal(weir_mem_fill(m, fr, 256, 0, 8), WEIR_EFREED);
 	assert_int_equal(weir_mem_fill(m, NULL, 256, 0, 8), WEIR_EINVAL);
 	assert_int_equal(weir_mem_fill(m, NULL, 0, 0, 0), WEIR_OK);
 	/* 2D */
-	assert_int_equal(weir_mem_copy2d(m, d0, 16, host, 8, 16, 4, 1), WEIR_EINVAL); /* width > spitch */
-	assert_int_equal(weir_mem_copy2d(m, d0, 8, host, 16, 16, 4, 1), WEIR_EINVAL); /* width > dpitch */
-	assert_int_equal(weir_mem_copy2d(m, d0, 64, host, 64, 64, 5, 1), WEIR_EBOUNDS); /* 5 rows > 256 */
+	assert_int_equal(weir_mem_copy2d(m, d0, 16, host, 8, 16, 4, 1),
+	                 WEIR_EINVAL); /* width > spitch */
+	assert_int_equal(weir_mem_copy2d(m, d0, 8, host, 16, 16, 4, 1),
+	                 WEIR_EINVAL); /* width > dpitch */
+	assert_int_equal(weir_mem_copy2d(m, d0, 64, host, 64, 64, 5, 1),
+	                 WEIR_EBOUNDS); /* 5 rows > 256 */
 	assert_int_equal(weir_mem_copy2d(m, d0, 64, host, 64, 64, 4, 2), WEIR_EDIRECTION);
 	assert_int_equal(weir_mem_copy2d(m, d0, 64, host, 64, 0, 4, 1), WEIR_OK);
 	assert_true(check_pat(d0, 256, 20));
@@ -538,8 +552,8 @@ static void *thr_main(void *vp)
 	a->rc = WEIR_OK;
 	for (int i = 0; i < a->n && a->rc == WEIR_OK; i++) {
 		if (a->mode == 0) {
-			a->rc = weir_mem_alloc(a->m, (uint32_t)(i & 1), 32 + (size_t)(i % 700) * 8, 0,
-			                       &a->ptrs[i]);
+			a->rc = weir_mem_alloc(a->m, (uint32_t)(i & 1), 32 + (size_t)(i % 700) * 8,
+			                       0, &a->ptrs[i]);
 			if (a->rc == WEIR_OK)
 				memset(a->ptrs[i], i & 0xFF, 32);
 		} else {
@@ -617,8 +631,14 @@ static int async_setup(void **state, uint32_t flags)
 	return 0;
 }
 
-static int async_setup_plain(void **state) { return async_setup(state, WEIR_MEM_OPT_NO_DEBUG); }
-static int async_setup_debug(void **state) { return async_setup(state, WEIR_MEM_OPT_DEBUG); }
+static int async_setup_plain(void **state)
+{
+	return async_setup(state, WEIR_MEM_OPT_NO_DEBUG);
+}
+static int async_setup_debug(void **state)
+{
+	return async_setup(state, WEIR_MEM_OPT_DEBUG);
+}
 
 static int async_teardown(void **state)
 {
@@ -658,14 +678,19 @@ static void test_async(void **state)
 	assert_int_equal(weir_stream_stats(f->s[0], &ss0), WEIR_OK);
 	weir_mem_stats_t b = wt_mem_stats(m, 0);
 	/* device 1 memory on device 0's stream */
-	assert_int_equal(weir_mem_copy_async(m, d1, N, host, 16, WEIR_COPY_H2D, f->s[0]), WEIR_EFOREIGN);
-	assert_int_equal(weir_mem_copy_async(m, host, N, d1, 16, WEIR_COPY_D2H, f->s[0]), WEIR_EFOREIGN);
+	assert_int_equal(weir_mem_copy_async(m, d1, N, host, 16, WEIR_COPY_H2D, f->s[0]),
+	                 WEIR_EFOREIGN);
+	assert_int_equal(weir_mem_copy_async(m, host, N, d1, 16, WEIR_COPY_D2H, f->s[0]),
+	                 WEIR_EFOREIGN);
 	assert_int_equal(weir_mem_fill_async(m, d1, N, 0, 16, f->s[0]), WEIR_EFOREIGN);
-	assert_int_equal(weir_mem_copy_async(m, d0, N, host, 16, WEIR_COPY_D2H, f->s[0]), WEIR_EDIRECTION);
-	assert_int_equal(weir_mem_copy_async(m, d0, 16, host, 17, WEIR_COPY_H2D, f->s[0]), WEIR_EBOUNDS);
+	assert_int_equal(weir_mem_copy_async(m, d0, N, host, 16, WEIR_COPY_D2H, f->s[0]),
+	                 WEIR_EDIRECTION);
+	assert_int_equal(weir_mem_copy_async(m, d0, 16, host, 17, WEIR_COPY_H2D, f->s[0]),
+	                 WEIR_EBOUNDS);
 	assert_int_equal(weir_mem_copy_async(m, (char *)d0 + N - 8, 16, host, 16, 1, f->s[0]),
 	                 WEIR_EBOUNDS);
-	assert_int_equal(weir_mem_copy_async(m, d0, N, host, 16, WEIR_COPY_H2D, NULL), WEIR_EHANDLE);
+	assert_int_equal(weir_mem_copy_async(m, d0, N, host, 16, WEIR_COPY_H2D, NULL),
+	                 WEIR_EHANDLE);
 	assert_int_equal(weir_mem_copy_async(m, d0, N, host, 16, 9, f->s[0]), WEIR_EINVAL);
 	assert_int_equal(weir_stream_stats(f->s[0], &ss1), WEIR_OK);
 	assert_int_equal(ss0.submitted, ss1.submitted);
@@ -702,11 +727,13 @@ static void test_async_debug_freed(void **state)
 	weir_event_t *gate;
 	assert_int_equal(weir_event_create(f->rt, 0, WEIR_EVENT_FLAG, &gate), WEIR_OK);
 	assert_int_equal(weir_stream_wait_event(f->s[0], gate), WEIR_OK);
-	assert_int_equal(weir_mem_copy_async(m, d, 4096, host, 64, WEIR_COPY_H2D, f->s[0]), WEIR_OK);
+	assert_int_equal(weir_mem_copy_async(m, d, 4096, host, 64, WEIR_COPY_H2D, f->s[0]),
+	                 WEIR_OK);
 	assert_int_equal(weir_mem_free(m, d), WEIR_OK);
 	assert_int_equal(weir_event_record(gate, f->drv), WEIR_OK);
 	int code = 0;
-	assert_int_equal(weir_stream_sync_code(f->s[0], WEIR_TIMEOUT_INFINITE, &code), WEIR_EKERNEL);
+	assert_int_equal(weir_stream_sync_code(f->s[0], WEIR_TIMEOUT_INFINITE, &code),
+	                 WEIR_EKERNEL);
 	assert_int_equal(code, WEIR_EFREED);
 	assert_int_equal(((unsigned char *)d)[0], 0xDB); /* poisoned, not overwritten */
 	assert_int_equal(weir_stream_sync(f->s[0], WEIR_TIMEOUT_INFINITE), WEIR_OK);

@@ -22,8 +22,10 @@
 
 static int create(uint32_t devices, uint64_t cap, uint64_t hcap)
 {
-	weir_mem_options_t o = { .devices = devices, .capacity = cap, .host_capacity = hcap,
-	                         .flags = WEIR_MEM_OPT_NO_DEBUG };
+	weir_mem_options_t o = { .devices = devices,
+		                 .capacity = cap,
+		                 .host_capacity = hcap,
+		                 .flags = WEIR_MEM_OPT_NO_DEBUG };
 	weir_mem_t *m = NULL;
 	int rc = weir_mem_create_ex(NULL, &o, &m);
 	if (rc == WEIR_OK)
@@ -39,7 +41,7 @@ static void test_options(void **state)
 	alarm(60);
 	static const uint64_t huge[] = {
 		((uint64_t)1 << 63) + 1, (uint64_t)1 << 63, UINT64_MAX, UINT64_MAX - (2u << 20),
-		((uint64_t)1 << 62) + 1, 32 * TiB + 1, 33 * TiB, (uint64_t)16000000 * TiB,
+		((uint64_t)1 << 62) + 1, 32 * TiB + 1,      33 * TiB,   (uint64_t)16000000 * TiB,
 	};
 	for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
 		assert_int_equal(create(1, huge[i], 0), WEIR_EINVAL);
@@ -81,9 +83,20 @@ static void test_env(void **state)
 	(void)state;
 	alarm(60);
 	/* weir_mem_create_ex's own fallback to the environment */
-	static const char *const bad[] = { "16000000T", "16777215T", "9223372036854775809",
-	                                   "18446744073709551615", "33T", "-1", " -1", "+5G",
-	                                   " 5G", "16777216T", "5X", "5iB", "5GiBx", "" };
+	static const char *const bad[] = { "16000000T",
+		                           "16777215T",
+		                           "9223372036854775809",
+		                           "18446744073709551615",
+		                           "33T",
+		                           "-1",
+		                           " -1",
+		                           "+5G",
+		                           " 5G",
+		                           "16777216T",
+		                           "5X",
+		                           "5iB",
+		                           "5GiBx",
+		                           "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		setenv("WEIR_MEM_CAPACITY", bad[i], 1);
 		if (bad[i][0] == '\0') {
@@ -108,14 +121,16 @@ static void test_env(void **state)
 
 	/* weir_config_from_env: a sign or blank first was wrapped by strtoull
 	 * (" -1" became 2^64 - 1); a product past 2^64 is refused */
-	static const char *const cfg_bad[] = { " -1", "-1", "+1", " 1", "16777216T", "99999999999999999999" };
+	static const char *const cfg_bad[] = { " -1", "-1",        "+1",
+		                               " 1",  "16777216T", "99999999999999999999" };
 	for (size_t i = 0; i < sizeof cfg_bad / sizeof cfg_bad[0]; i++) {
 		weir_config_t c, before;
 		weir_config_init(&c);
 		before = c;
 		setenv("WEIR_MEM_CAPACITY", cfg_bad[i], 1);
 		if (weir_config_from_env(&c) != WEIR_EINVAL)
-			fail_msg("weir_config_from_env: WEIR_MEM_CAPACITY=\"%s\" accepted", cfg_bad[i]);
+			fail_msg("weir_config_from_env: WEIR_MEM_CAPACITY=\"%s\" accepted",
+			         cfg_bad[i]);
 		assert_memory_equal(&c, &before, sizeof c);
 	}
 	weir_config_t c;

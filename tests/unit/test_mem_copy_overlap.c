@@ -19,7 +19,7 @@
 
 #include "common/memfix.h"
 
-#define BUF (32 * MiB)
+#define BUF     (32 * MiB)
 #define SYNC_NS ((int64_t)60 * 1000000000) /* a hang fails, it does not block CI */
 
 struct fix {
@@ -27,7 +27,7 @@ struct fix {
 	weir_mem_t *m;
 	weir_group_t *g;
 	weir_stream_t *s;
-	char *dev;          /* BUF bytes of device 0 */
+	char *dev; /* BUF bytes of device 0 */
 	unsigned char *pattern, *ref, *tmp;
 };
 
@@ -118,7 +118,8 @@ static void check_copy(struct fix *f, size_t d, size_t s, size_t n, bool async)
 	memmove(f->ref + d, f->ref + s, n);
 	if (async) {
 		assert_int_equal(weir_mem_copy_async(f->m, f->dev + d, n, f->dev + s, n,
-		                                     WEIR_COPY_D2D, f->s), WEIR_OK);
+		                                     WEIR_COPY_D2D, f->s),
+		                 WEIR_OK);
 		assert_int_equal(weir_stream_sync(f->s, SYNC_NS), WEIR_OK);
 	} else {
 		assert_int_equal(weir_mem_copy(f->m, f->dev + d, n, f->dev + s, n, WEIR_COPY_D2D),
@@ -141,8 +142,8 @@ static size_t slice_of(size_t n)
 static void test_async_overlap_1d(void **state)
 {
 	struct fix *f = *state;
-	static const size_t sizes[] = { 4 * MiB - 1, 4 * MiB, 4 * MiB + 1, 8 * MiB - 1, 8 * MiB,
-	                                8 * MiB + 3, 12 * MiB + 5, 17 * MiB };
+	static const size_t sizes[] = { 4 * MiB - 1, 4 * MiB,     4 * MiB + 1,  8 * MiB - 1,
+		                        8 * MiB,     8 * MiB + 3, 12 * MiB + 5, 17 * MiB };
 	alarm(240);
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		size_t n = sizes[i], sl = slice_of(n);
@@ -151,8 +152,8 @@ static void test_async_overlap_1d(void **state)
 		for (size_t k = 0; k < noffs; k++) {
 			size_t o = n >= 8 * MiB ? offs[k] : (k ? 4 * MiB - 1 : 1);
 			assert_true(n + o <= BUF);
-			check_copy(f, o, 0, n, true);  /* forward: dst above src */
-			check_copy(f, 0, o, n, true);  /* backward: dst below src */
+			check_copy(f, o, 0, n, true); /* forward: dst above src */
+			check_copy(f, 0, o, n, true); /* backward: dst below src */
 		}
 	}
 	/* dst == src, and far apart (the parallel path) */
@@ -167,8 +168,8 @@ static void test_async_overlap_1d(void **state)
 
 /* A 2D copy against the reference: rows written from a copy of the source
  * extent taken first. */
-static void check_2d(struct fix *f, size_t d, size_t dp, size_t s, size_t sp, size_t w,
-                     size_t h, bool async, const char *what)
+static void check_2d(struct fix *f, size_t d, size_t dp, size_t s, size_t sp, size_t w, size_t h,
+                     bool async, const char *what)
 {
 	size_t sext = (h - 1) * sp + w, dext = (h - 1) * dp + w;
 	assert_true(d + dext <= BUF && s + sext <= BUF);
@@ -179,15 +180,18 @@ static void check_2d(struct fix *f, size_t d, size_t dp, size_t s, size_t sp, si
 		memcpy(f->ref + d + r * dp, f->tmp + r * sp, w);
 	if (async) {
 		assert_int_equal(weir_mem_copy2d_async(f->m, f->dev + d, dp, f->dev + s, sp, w, h,
-		                                       WEIR_COPY_D2D, f->s), WEIR_OK);
+		                                       WEIR_COPY_D2D, f->s),
+		                 WEIR_OK);
 		assert_int_equal(weir_stream_sync(f->s, SYNC_NS), WEIR_OK);
 	} else {
-		assert_int_equal(weir_mem_copy2d(f->m, f->dev + d, dp, f->dev + s, sp, w, h,
-		                                 WEIR_COPY_D2D), WEIR_OK);
+		assert_int_equal(
+		        weir_mem_copy2d(f->m, f->dev + d, dp, f->dev + s, sp, w, h, WEIR_COPY_D2D),
+		        WEIR_OK);
 	}
 	long at = first_diff(f);
 	if (at >= 0)
-		fail_msg("%s 2D copy (%s): %zu rows of %zu, +%zu/%zu from +%zu/%zu: byte %ld differs",
+		fail_msg("%s 2D copy (%s): %zu rows of %zu, +%zu/%zu from +%zu/%zu: byte %ld "
+		         "differs",
 		         async ? "async" : "sync", what, h, w, d, dp, s, sp, at);
 }
 

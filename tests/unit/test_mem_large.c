@@ -85,7 +85,8 @@ static void test_kept_runs_never_cause_oom(void **state)
 	assert_int_equal(weir_mem_free(m, big), WEIR_OK);
 	/* the same with the huge-page policy: 2 MiB-aligned whole chunks */
 	for (int i = 0; i < 8; i++)
-		assert_int_equal(weir_mem_alloc(m, 0, 3 * MiB, WEIR_MEM_NORMAL_ONLY, &v[i]), WEIR_OK);
+		assert_int_equal(weir_mem_alloc(m, 0, 3 * MiB, WEIR_MEM_NORMAL_ONLY, &v[i]),
+		                 WEIR_OK);
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(weir_mem_free(m, v[i]), WEIR_OK);
 	assert_int_equal(weir_mem_alloc(m, 0, 64 * MiB, WEIR_MEM_HUGE_ONLY, &big), WEIR_OK);
@@ -93,7 +94,8 @@ static void test_kept_runs_never_cause_oom(void **state)
 	assert_int_equal(weir_mem_free(m, big), WEIR_OK);
 	/* and small objects: slabs take pages wherever they are */
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(weir_mem_alloc(m, 0, 2 * MiB, WEIR_MEM_NORMAL_ONLY, &v[i]), WEIR_OK);
+		assert_int_equal(weir_mem_alloc(m, 0, 2 * MiB, WEIR_MEM_NORMAL_ONLY, &v[i]),
+		                 WEIR_OK);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(weir_mem_free(m, v[i]), WEIR_OK);
 	assert_int_equal(weir_mem_alloc(m, 0, 64 * MiB - 64 * KiB, WEIR_MEM_NORMAL_ONLY, &big),

@@ -80,8 +80,9 @@ static void test_remote_routing(void **state)
 	/* The allocating thread gets its blocks back: all but the few its bins
 	 * held before (at most 64 per class) are ones the other thread freed. */
 	for (int i = 0; i < ROUTE_N; i++)
-		assert_int_equal(weir_mem_alloc(m, 0, i % 2 ? 64 : 100, WEIR_MEM_NORMAL_ONLY, &w[i]),
-		                 WEIR_OK);
+		assert_int_equal(
+		        weir_mem_alloc(m, 0, i % 2 ? 64 : 100, WEIR_MEM_NORMAL_ONLY, &w[i]),
+		        WEIR_OK);
 	assert_int_equal(wt_mem_stats(m, 0).committed, committed);
 	int again = wt_count_in(v, w, ROUTE_N);
 	assert_true(again >= ROUTE_N - 2 * 64);
@@ -195,7 +196,7 @@ static void test_owner_race(void **state)
 	int ok = mine + atomic_load(&r.ok);
 	/* at least one free per round won; both only in a true overlap */
 	assert_true(ok >= RACE_ROUNDS);
-	weir_mem_flush(r.m);  /* drain: corrects the frees counted twice */
+	weir_mem_flush(r.m); /* drain: corrects the frees counted twice */
 	wt_mem_assert_empty(r.m, 0);
 	/* each round had one bad free, found at once or by the drain */
 	assert_int_equal(wt_mem_stats(r.m, 0).bad_frees, RACE_ROUNDS);
@@ -203,8 +204,9 @@ static void test_owner_race(void **state)
 	/* no block sits in two places: 200 live blocks of each size differ */
 	void *v[400];
 	for (int i = 0; i < 400; i++) {
-		assert_int_equal(weir_mem_alloc(r.m, 0, i % 2 ? 64 : 200, WEIR_MEM_NORMAL_ONLY, &v[i]),
-		                 WEIR_OK);
+		assert_int_equal(
+		        weir_mem_alloc(r.m, 0, i % 2 ? 64 : 200, WEIR_MEM_NORMAL_ONLY, &v[i]),
+		        WEIR_OK);
 		memset(v[i], i & 0xFF, 64);
 	}
 	qsort(v, 400, sizeof(void *), wt_cmp_ptr);
@@ -221,7 +223,7 @@ static void test_owner_race(void **state)
 /* ------------------------------------------------------------------------ */
 
 #define MANY_DEV 64
-#define MANY_THR 33   /* 33 * 65 caches > 2047 owner ids */
+#define MANY_THR 33 /* 33 * 65 caches > 2047 owner ids */
 
 struct many {
 	weir_mem_t *m;
@@ -320,10 +322,8 @@ static void test_host_device_keys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_remote_routing),
-		cmocka_unit_test(test_exit_drains),
-		cmocka_unit_test(test_owner_race),
-		cmocka_unit_test(test_ownerless),
+		cmocka_unit_test(test_remote_routing),   cmocka_unit_test(test_exit_drains),
+		cmocka_unit_test(test_owner_race),       cmocka_unit_test(test_ownerless),
 		cmocka_unit_test(test_host_device_keys),
 	};
 	return cmocka_run_group_tests_name("mem_owner", tests, NULL, NULL);

@@ -6,41 +6,48 @@
  */
 #include "test_ops_harness.h"
 
-static bool is_fl(int dt) { return oc_is_float(dt); }
+static bool is_fl(int dt)
+{
+	return oc_is_float(dt);
+}
 static bool is_unsigned(int dt)
 {
 	return dt == WEIR_DT_UINT8 || dt == WEIR_DT_UINT16 || dt == WEIR_DT_UINT32 ||
 	       dt == WEIR_DT_UINT64 || dt == WEIR_DT_BOOL;
 }
-static int bits_of(int dt) { return (int)weir_dtype_size(dt) * 8; }
+static int bits_of(int dt)
+{
+	return (int)weir_dtype_size(dt) * 8;
+}
 
 /* Exact integer value of element k: the low 64 bits, sign-extended for
  * signed dtypes. */
 static uint64_t ld_int_bits(int dt, const void *p, int64_t k)
 {
 	switch (dt) {
-	case WEIR_DT_INT8:   return (uint64_t)(int64_t)((const int8_t *)p)[k];
-	case WEIR_DT_UINT8:  return ((const uint8_t *)p)[k];
-	case WEIR_DT_BOOL:   return ((const uint8_t *)p)[k] != 0;
-	case WEIR_DT_INT16:  return (uint64_t)(int64_t)((const int16_t *)p)[k];
+	case WEIR_DT_INT8: return (uint64_t)(int64_t)((const int8_t *)p)[k];
+	case WEIR_DT_UINT8: return ((const uint8_t *)p)[k];
+	case WEIR_DT_BOOL: return ((const uint8_t *)p)[k] != 0;
+	case WEIR_DT_INT16: return (uint64_t)(int64_t)((const int16_t *)p)[k];
 	case WEIR_DT_UINT16: return ((const uint16_t *)p)[k];
-	case WEIR_DT_INT32:  return (uint64_t)(int64_t)((const int32_t *)p)[k];
+	case WEIR_DT_INT32: return (uint64_t)(int64_t)((const int32_t *)p)[k];
 	case WEIR_DT_UINT32: return ((const uint32_t *)p)[k];
-	default:             return ((const uint64_t *)p)[k];
+	default: return ((const uint64_t *)p)[k];
 	}
 }
 
 static void st_bits(int dt, void *p, int64_t k, uint64_t v)
 {
-	memcpy((char *)p + (size_t)k * weir_dtype_size(dt), &v, weir_dtype_size(dt));  /* LE */
+	memcpy((char *)p + (size_t)k * weir_dtype_size(dt), &v, weir_dtype_size(dt)); /* LE */
 }
 
 /* Reference for one element. */
 static void ref_elem(int sd, const void *src, int64_t k, int dd, void *dst)
 {
 	if (dd == WEIR_DT_BOOL) {
-		bool nz = is_fl(sd) ? weir_dt_load(sd, src, k) != 0.0 || isnan(weir_dt_load(sd, src, k))
-				    : ld_int_bits(sd, src, k) != 0;
+		bool nz = is_fl(sd) ? weir_dt_load(sd, src, k) != 0.0 ||
+		                              isnan(weir_dt_load(sd, src, k))
+		                    : ld_int_bits(sd, src, k) != 0;
 		((uint8_t *)dst)[k] = nz;
 		return;
 	}
@@ -56,15 +63,16 @@ static void ref_elem(int sd, const void *src, int64_t k, int dd, void *dst)
 		/* float -> int: trunc, saturate, NaN -> 0 */
 		int b = bits_of(dd);
 		double lo = is_unsigned(dd) ? 0.0 : -ldexp(1.0, b - 1);
-		double hi = is_unsigned(dd) ? ldexp(1.0, b) : ldexp(1.0, b - 1);  /* exclusive */
+		double hi = is_unsigned(dd) ? ldexp(1.0, b) : ldexp(1.0, b - 1); /* exclusive */
 		uint64_t out;
 		if (isnan(v))
 			out = 0;
 		else if (v <= lo)
-			out = is_unsigned(dd) ? 0 : (uint64_t)(-(int64_t)((uint64_t)1 << (b - 2)) * 2);
+			out = is_unsigned(dd) ? 0
+			                      : (uint64_t)(-(int64_t)((uint64_t)1 << (b - 2)) * 2);
 		else if (trunc(v) >= hi)
 			out = is_unsigned(dd) ? (b == 64 ? UINT64_MAX : ((uint64_t)1 << b) - 1)
-					      : ((uint64_t)1 << (b - 1)) - 1;
+			                      : ((uint64_t)1 << (b - 1)) - 1;
 		else
 			out = v < 0 ? (uint64_t)(int64_t)trunc(v) : (uint64_t)trunc(v);
 		st_bits(dd, dst, k, out);
@@ -81,20 +89,45 @@ static void ref_elem(int sd, const void *src, int64_t k, int dd, void *dst)
 			weir_dt_store(dd, dst, k, (double)(uns ? (float)u : (float)(int64_t)u));
 		return;
 	}
-	st_bits(dd, dst, k, u);   /* two's-complement truncation */
+	st_bits(dd, dst, k, u); /* two's-complement truncation */
 }
 
 static void fill_source(int sd, void *p, int64_t n)
 {
-	static const double fv[] = { 0.0, -0.0, 1.5, -1.5, 2.7, -2.7, 0.49, 127.9, 128.2, -129.5,
-				     255.5, 300.25, -300.25, 65535.9, 70000.0, 2147483647.0,
-				     -2147483649.0, 4294967296.5, 1e10, -1e10, 9.3e18, -9.3e18,
-				     2e19, 1e30, NAN, INFINITY, -INFINITY, 0.1 };
-	static const uint64_t iv[] = { 0, 1, (uint64_t)-1, 127, 128, 255, 256, (uint64_t)-129,
-				       65535, 65536, 2147483647, (uint64_t)-2147483648LL,
-				       4294967295ull, 1ull << 40, (1ull << 53) + 1,
-				       0x7fffffffffffffffull, 0x8000000000000000ull, 12345678901ull,
-				       (uint64_t)-7, 42, 3, 100, 200, 1000, 5, 6, 7, 9 };
+	static const double fv[] = { 0.0,          -0.0,          1.5,          -1.5,    2.7,
+		                     -2.7,         0.49,          127.9,        128.2,   -129.5,
+		                     255.5,        300.25,        -300.25,      65535.9, 70000.0,
+		                     2147483647.0, -2147483649.0, 4294967296.5, 1e10,    -1e10,
+		                     9.3e18,       -9.3e18,       2e19,         1e30,    NAN,
+		                     INFINITY,     -INFINITY,     0.1 };
+	static const uint64_t iv[] = { 0,
+		                       1,
+		                       (uint64_t)-1,
+		                       127,
+		                       128,
+		                       255,
+		                       256,
+		                       (uint64_t)-129,
+		                       65535,
+		                       65536,
+		                       2147483647,
+		                       (uint64_t)-2147483648LL,
+		                       4294967295ull,
+		                       1ull << 40,
+		                       (1ull << 53) + 1,
+		                       0x7fffffffffffffffull,
+		                       0x8000000000000000ull,
+		                       12345678901ull,
+		                       (uint64_t)-7,
+		                       42,
+		                       3,
+		                       100,
+		                       200,
+		                       1000,
+		                       5,
+		                       6,
+		                       7,
+		                       9 };
 	for (int64_t k = 0; k < n; k++) {
 		if (sd == WEIR_DT_BOOL)
 			((uint8_t *)p)[k] = (uint8_t)(k % 3 == 0);
@@ -134,11 +167,14 @@ static void test_cast_all_pairs(void **state)
 			}
 			for (int64_t k = 0; k < n; k++) {
 				size_t es = weir_dtype_size(dd);
-				if (memcmp((char *)c.out[0] + (size_t)k * es, (char *)want + (size_t)k * es, es))
-					fail_msg("Cast %s -> %s: element %lld (%.17g) gives %.17g, expected %.17g",
-						 weir_dtype_name(sd), weir_dtype_name(dd), (long long)k,
-						 weir_dt_load(sd, src, k), weir_dt_load(dd, c.out[0], k),
-						 weir_dt_load(dd, want, k));
+				if (memcmp((char *)c.out[0] + (size_t)k * es,
+				           (char *)want + (size_t)k * es, es))
+					fail_msg("Cast %s -> %s: element %lld (%.17g) gives %.17g, "
+					         "expected %.17g",
+					         weir_dtype_name(sd), weir_dtype_name(dd),
+					         (long long)k, weir_dt_load(sd, src, k),
+					         weir_dt_load(dd, c.out[0], k),
+					         weir_dt_load(dd, want, k));
 			}
 			free(want);
 			oc_fini(&c);
@@ -155,7 +191,7 @@ static void test_cast_known_values(void **state)
 	opcase_t c;
 	oc_init(&c, "Cast");
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 6 }, f);
-	oc_attr_int(&c, "to", WEIR_DT_INT8);   /* ONNX alias */
+	oc_attr_int(&c, "to", WEIR_DT_INT8); /* ONNX alias */
 	OC_EXPECT_OK(&c, 1);
 	int8_t want8[] = { 1, -1, 127, -128, 0, 0 };
 	assert_memory_equal(c.out[0], want8, sizeof(want8));
@@ -183,8 +219,14 @@ static void test_cast_known_values(void **state)
 static void test_cast_shapes(void **state)
 {
 	(void)state;
-	static const struct { int r; int64_t d[8]; } shapes[] = {
-		{ 0, { 0 } }, { 1, { 0 } }, { 8, { 1, 2, 1, 2, 1, 2, 1, 2 } }, { 2, { 512, 700 } },
+	static const struct {
+		int r;
+		int64_t d[8];
+	} shapes[] = {
+		{ 0, { 0 } },
+		{ 1, { 0 } },
+		{ 8, { 1, 2, 1, 2, 1, 2, 1, 2 } },
+		{ 2, { 512, 700 } },
 	};
 	for (size_t s = 0; s < OC_N(shapes); s++) {
 		opcase_t c;
@@ -196,7 +238,7 @@ static void test_cast_shapes(void **state)
 		int64_t n = oc_numel(shapes[s].r, shapes[s].d);
 		for (int64_t k = 0; k < n; k++)
 			assert_true(((uint16_t *)c.out[0])[k] ==
-				    weir_f32_to_bf16(((const float *)c.in[0])[k]));
+			            weir_f32_to_bf16(((const float *)c.in[0])[k]));
 		oc_fini(&c);
 	}
 }
@@ -213,7 +255,7 @@ static void test_cast_errors(void **state)
 
 	oc_init(&c, "Cast");
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 2 }, f);
-	oc_attr_int(&c, "dst_type", 5);   /* not a weir dtype */
+	oc_attr_int(&c, "dst_type", 5); /* not a weir dtype */
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "not a supported dtype");
 	oc_fini(&c);
 

@@ -42,13 +42,24 @@ static void run_conv(int dt, const cv_t *p, bool bias, bool four)
 					for (int64_t ci = 0; ci < Cg; ci++)
 						for (int64_t kh = 0; kh < p->KH; kh++)
 							for (int64_t kw = 0; kw < p->KW; kw++) {
-								int64_t ih = oh * p->sh - p->pt + kh * p->dh;
-								int64_t iw = ow * p->sw - p->pl + kw * p->dw;
-								if (ih < 0 || ih >= p->H || iw < 0 || iw >= p->W)
+								int64_t ih = oh * p->sh - p->pt +
+								             kh * p->dh;
+								int64_t iw = ow * p->sw - p->pl +
+								             kw * p->dw;
+								if (ih < 0 || ih >= p->H ||
+								    iw < 0 || iw >= p->W)
 									continue;
 								int64_t cin = (o / Og) * Cg + ci;
-								double x = oc_ld(&c, 0, ((n * p->C + cin) * p->H + ih) * p->W + iw);
-								double w = oc_ld(&c, 1, ((o * Cg + ci) * p->KH + kh) * p->KW + kw);
+								double x = oc_ld(
+								        &c, 0,
+								        ((n * p->C + cin) * p->H +
+								         ih) * p->W +
+								                iw);
+								double w = oc_ld(
+								        &c, 1,
+								        ((o * Cg + ci) * p->KH +
+								         kh) * p->KW +
+								                kw);
 								s += x * w;
 								abss += fabs(x * w);
 							}
@@ -56,10 +67,12 @@ static void run_conv(int dt, const cv_t *p, bool bias, bool four)
 						s += oc_ld(&c, 2, o);
 					int64_t q = ((n * p->O + o) * OH + oh) * OW + ow;
 					double got = weir_dt_load(dt, c.out[0], q);
-					double tol = oc_tol(dt) * (fabs(s) > 1 ? fabs(s) : 1) + 1e-6 * abss;
+					double tol = oc_tol(dt) * (fabs(s) > 1 ? fabs(s) : 1) +
+					             1e-6 * abss;
 					if (!(fabs(got - s) <= tol))
-						fail_msg("Conv2D %s: out[%lld] = %.9g, expected %.9g",
-							 weir_dtype_name(dt), (long long)q, got, s);
+						fail_msg("Conv2D %s: out[%lld] = %.9g, expected "
+						         "%.9g",
+						         weir_dtype_name(dt), (long long)q, got, s);
 				}
 	oc_fini(&c);
 }
@@ -71,20 +84,20 @@ static void test_conv2d(void **state)
 		/* N C  H  W  O KH KW sh sw dh dw pt pb pl pr groups */
 		{ 1, 1, 5, 5, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1 },
 		{ 2, 3, 7, 6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 0, 1, 1 },
-		{ 1, 4, 9, 9, 6, 3, 3, 1, 2, 2, 1, 2, 0, 1, 3, 2 },   /* groups, dilation */
-		{ 1, 4, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4 },   /* depthwise */
-		{ 0, 2, 4, 4, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1 },   /* empty batch */
-		{ 1, 2, 1, 1, 2, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 1 },   /* taps mostly padding */
+		{ 1, 4, 9, 9, 6, 3, 3, 1, 2, 2, 1, 2, 0, 1, 3, 2 }, /* groups, dilation */
+		{ 1, 4, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4 }, /* depthwise */
+		{ 0, 2, 4, 4, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1 }, /* empty batch */
+		{ 1, 2, 1, 1, 2, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 1 }, /* taps mostly padding */
 		{ 1, 1, 4, 4, 1, 1, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1 },
-		{ 2, 8, 24, 24, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1 },   /* several blocks */
+		{ 2, 8, 24, 24, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, /* several blocks */
 	};
 	for (size_t s = 0; s < OC_N(cases); s++)
 		for (size_t t = 0; t < OC_N(oc_float_dts); t++)
 			run_conv(oc_float_dts[t], &cases[s], s % 2 == 0, t == 1);
 }
 
-static void run_pool(const char *op, int dt, const int64_t *xd, const int64_t *k,
-		     const int64_t *st, const int64_t *pads, int exclusive)
+static void run_pool(const char *op, int dt, const int64_t *xd, const int64_t *k, const int64_t *st,
+                     const int64_t *pads, int exclusive)
 {
 	bool avg = !strcmp(op, "AvgPool");
 	opcase_t c;
@@ -102,7 +115,7 @@ static void run_pool(const char *op, int dt, const int64_t *xd, const int64_t *k
 	OC_EXPECT_OK(&c, 1);
 	int64_t sh = st ? st[0] : 1, sw = st ? st[1] : 1;
 	int64_t pt = pads ? pads[0] : 0, pb = pads ? pads[1] : 0, pl = pads ? pads[2] : 0,
-		pr = pads ? pads[3] : 0;
+	        pr = pads ? pads[3] : 0;
 	int64_t OH = (xd[2] + pt + pb - k[0]) / sh + 1, OW = (xd[3] + pl + pr - k[1]) / sw + 1;
 	OC_SHAPE(&c, 0, dt, xd[0], xd[1], OH, OW);
 	int64_t n = xd[0] * xd[1] * OH * OW;
@@ -139,14 +152,17 @@ static void test_pools(void **state)
 			int dt = oc_float_dts[t];
 			for (int ex = 0; ex < 4; ex++) {
 				run_pool(ops[o], dt, (int64_t[]){ 2, 3, 6, 7 }, (int64_t[]){ 2, 2 },
-					 (int64_t[]){ 2, 2 }, NULL, ex);
+				         (int64_t[]){ 2, 2 }, NULL, ex);
 				run_pool(ops[o], dt, (int64_t[]){ 1, 2, 5, 5 }, (int64_t[]){ 3, 3 },
-					 (int64_t[]){ 2, 1 }, (int64_t[]){ 1, 2, 0, 1 }, ex);
+				         (int64_t[]){ 2, 1 }, (int64_t[]){ 1, 2, 0, 1 }, ex);
 			}
-			run_pool(ops[o], dt, (int64_t[]){ 1, 1, 1, 1 }, (int64_t[]){ 1, 1 }, NULL, NULL, 1);
-			run_pool(ops[o], dt, (int64_t[]){ 0, 3, 4, 4 }, (int64_t[]){ 2, 2 }, NULL, NULL, 1);
+			run_pool(ops[o], dt, (int64_t[]){ 1, 1, 1, 1 }, (int64_t[]){ 1, 1 }, NULL,
+			         NULL, 1);
+			run_pool(ops[o], dt, (int64_t[]){ 0, 3, 4, 4 }, (int64_t[]){ 2, 2 }, NULL,
+			         NULL, 1);
 			run_pool(ops[o], dt, (int64_t[]){ 4, 16, 64, 64 }, (int64_t[]){ 3, 3 },
-				 (int64_t[]){ 1, 1 }, (int64_t[]){ 1, 1, 1, 1 }, 1);   /* several blocks */
+			         (int64_t[]){ 1, 1 }, (int64_t[]){ 1, 1, 1, 1 },
+			         1); /* several blocks */
 		}
 }
 
@@ -156,91 +172,91 @@ static void test_conv_pool_errors(void **state)
 	static float f[256];
 	opcase_t c;
 
-	oc_init(&c, "Conv2D");   /* channel mismatch */
+	oc_init(&c, "Conv2D"); /* channel mismatch */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 3, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 2, 2, 3, 3 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "C/groups");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* groups do not divide */
+	oc_init(&c, "Conv2D"); /* groups do not divide */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 4, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 3, 2, 3, 3 }, f);
 	oc_attr_int(&c, "groups", 2);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "groups");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* rank 3 input */
+	oc_init(&c, "Conv2D"); /* rank 3 input */
 	oc_in(&c, WEIR_DT_FLOAT, 3, (int64_t[]){ 3, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 2, 3, 3, 3 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "rank 4");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* filter larger than the input */
+	oc_init(&c, "Conv2D"); /* filter larger than the input */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 2, 2 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 3, 3 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "larger");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* NHWC */
+	oc_init(&c, "Conv2D"); /* NHWC */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 4, 4, 1 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 4, 1, 1 }, f);
 	oc_attr_str(&c, "data_format", "NHWC");
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "NCHW only");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* zero stride */
+	oc_init(&c, "Conv2D"); /* zero stride */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 3, 3 }, f);
 	OC_INTS(&c, "strides", 0, 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, ">= 1");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* strides in NCHW form with N != 1 */
+	oc_init(&c, "Conv2D"); /* strides in NCHW form with N != 1 */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 3, 3 }, f);
 	OC_INTS(&c, "strides", 2, 1, 1, 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "1 for N and C");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* 3 pads */
+	oc_init(&c, "Conv2D"); /* 3 pads */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 3, 3 }, f);
 	OC_INTS(&c, "pads", 1, 1, 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "pads");
 	oc_fini(&c);
 
-	oc_init(&c, "Conv2D");   /* bias length */
+	oc_init(&c, "Conv2D"); /* bias length */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 4, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 2, 1, 3, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 3 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "bias");
 	oc_fini(&c);
 
-	oc_init(&c, "MaxPool");   /* missing ksize */
+	oc_init(&c, "MaxPool"); /* missing ksize */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 4, 4 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "ksize");
 	oc_fini(&c);
 
-	oc_init(&c, "AvgPool");   /* pad as large as the window */
+	oc_init(&c, "AvgPool"); /* pad as large as the window */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 4, 4 }, f);
 	OC_INTS(&c, "ksize", 2, 2);
 	OC_INTS(&c, "pads", 2, 0, 0, 0);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "smaller than the window");
 	oc_fini(&c);
 
-	oc_init(&c, "MaxPool");   /* window larger than input */
+	oc_init(&c, "MaxPool"); /* window larger than input */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 2, 2 }, f);
 	OC_INTS(&c, "ksize", 3, 3);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "larger");
 	oc_fini(&c);
 
-	oc_init(&c, "MaxPool");   /* integer input */
+	oc_init(&c, "MaxPool"); /* integer input */
 	oc_in(&c, WEIR_DT_INT32, 4, (int64_t[]){ 1, 1, 2, 2 }, f);
 	OC_INTS(&c, "ksize", 1, 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
 
-	oc_init(&c, "AvgPool");   /* empty spatial dim */
+	oc_init(&c, "AvgPool"); /* empty spatial dim */
 	oc_in(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 1, 0, 2 }, f);
 	OC_INTS(&c, "ksize", 1, 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "empty spatial");

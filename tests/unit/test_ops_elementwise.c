@@ -10,10 +10,10 @@
 static double wrap_int(int dt, int64_t v)
 {
 	switch (dt) {
-	case WEIR_DT_INT8:  return (double)(int8_t)(uint8_t)(uint64_t)v;
+	case WEIR_DT_INT8: return (double)(int8_t)(uint8_t)(uint64_t)v;
 	case WEIR_DT_UINT8: return (double)(uint8_t)(uint64_t)v;
 	case WEIR_DT_INT32: return (double)(int32_t)(uint32_t)(uint64_t)v;
-	default:            return (double)v;
+	default: return (double)v;
 	}
 }
 
@@ -36,7 +36,8 @@ static double ref_bin(const char *op, int dt, double a, double b)
 }
 
 /* Index of the input element feeding output element k (numpy broadcast). */
-static int64_t bcast_src(int64_t k, int orank, const int64_t *odims, int irank, const int64_t *idims)
+static int64_t bcast_src(int64_t k, int orank, const int64_t *odims, int irank,
+                         const int64_t *idims)
 {
 	int64_t idx[8], src[8];
 	oc_unravel(k, orank, odims, idx);
@@ -47,8 +48,8 @@ static int64_t bcast_src(int64_t k, int orank, const int64_t *odims, int irank, 
 	return oc_ravel(irank, idims, src);
 }
 
-static void run_binary(const char *op, int dt, int ra, const int64_t *da, int rb,
-		       const int64_t *db, int rexp, const int64_t *dexp)
+static void run_binary(const char *op, int dt, int ra, const int64_t *da, int rb, const int64_t *db,
+                       int rexp, const int64_t *dexp)
 {
 	opcase_t c;
 	oc_init(&c, op);
@@ -58,7 +59,7 @@ static void run_binary(const char *op, int dt, int ra, const int64_t *da, int rb
 	double hi = fl ? 3.0 : (dt == WEIR_DT_UINT8 ? 255.0 : 100.0);
 	if (dt == WEIR_DT_INT32 || dt == WEIR_DT_INT64) {
 		lo = -2e9;
-		hi = 2e9;   /* products overflow int32: wrapping is checked */
+		hi = 2e9; /* products overflow int32: wrapping is checked */
 	}
 	if (is_pow) {
 		lo = 0.05;
@@ -66,7 +67,7 @@ static void run_binary(const char *op, int dt, int ra, const int64_t *da, int rb
 	}
 	oc_in_gen(&c, dt, ra, da, lo, hi);
 	void *b = oc_in_gen(&c, dt, rb, db, is_pow ? -2.0 : lo, is_pow ? 2.0 : hi);
-	if (is_div && !fl) {   /* no zero divisors (tested separately) */
+	if (is_div && !fl) { /* no zero divisors (tested separately) */
 		int64_t n = oc_numel(rb, db);
 		for (int64_t k = 0; k < n; k++)
 			if (weir_dt_load(dt, b, k) == 0.0)
@@ -108,20 +109,24 @@ static void test_binary_all_dtypes_and_shapes(void **state)
 		{ 2, 2, 2, { 0, 3 }, { 1, 3 }, { 0, 3 } },
 		{ 2, 2, 2, { 2, 0 }, { 2, 1 }, { 2, 0 } },
 		{ 1, 3, 3, { 1 }, { 1, 1, 1 }, { 1, 1, 1 } },
-		{ 8, 8, 8, { 2, 1, 2, 1, 2, 1, 2, 1 }, { 1, 2, 1, 2, 1, 2, 1, 2 },
+		{ 8,
+		  8,
+		  8,
+		  { 2, 1, 2, 1, 2, 1, 2, 1 },
+		  { 1, 2, 1, 2, 1, 2, 1, 2 },
 		  { 2, 2, 2, 2, 2, 2, 2, 2 } },
-		{ 2, 1, 2, { 70, 1031 }, { 1031 }, { 70, 1031 } },   /* several blocks */
+		{ 2, 1, 2, { 70, 1031 }, { 1031 }, { 70, 1031 } }, /* several blocks */
 	};
 	for (size_t o = 0; o < OC_N(bin_ops); o++) {
 		for (size_t s = 0; s < OC_N(shapes); s++) {
 			for (size_t t = 0; t < OC_N(oc_float_dts); t++)
 				run_binary(bin_ops[o], oc_float_dts[t], shapes[s].ra, shapes[s].a,
-					   shapes[s].rb, shapes[s].b, shapes[s].ro, shapes[s].o);
+				           shapes[s].rb, shapes[s].b, shapes[s].ro, shapes[s].o);
 			if (!strcmp(bin_ops[o], "Pow"))
 				continue;
 			for (size_t t = 0; t < OC_N(oc_int_dts); t++)
 				run_binary(bin_ops[o], oc_int_dts[t], shapes[s].ra, shapes[s].a,
-					   shapes[s].rb, shapes[s].b, shapes[s].ro, shapes[s].o);
+				           shapes[s].rb, shapes[s].b, shapes[s].ro, shapes[s].o);
 		}
 	}
 }
@@ -134,7 +139,7 @@ static void test_binary_multiblock(void **state)
 	oc_in_gen(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 300, 1000 }, -1, 1);
 	oc_in_gen(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 300, 1 }, -1, 1);
 	OC_EXPECT_OK(&c, 1);
-	assert_true(c.blocks4 > 1);   /* large outputs really split */
+	assert_true(c.blocks4 > 1); /* large outputs really split */
 	oc_fini(&c);
 }
 
@@ -201,37 +206,37 @@ static void test_binary_errors(void **state)
 	int32_t i32[4] = { 1, 0, 2, 3 };
 	uint8_t bo[4] = { 0 };
 
-	oc_init(&c, "Add");   /* shapes do not broadcast */
+	oc_init(&c, "Add"); /* shapes do not broadcast */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 4 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "do not broadcast");
 	assert_non_null(strstr(c.msg, "node 'test' (Add)"));
 	oc_fini(&c);
 
-	oc_init(&c, "Mul");   /* dtype mismatch */
+	oc_init(&c, "Mul"); /* dtype mismatch */
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 4 }, f);
 	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "dtypes differ");
 	oc_fini(&c);
 
-	oc_init(&c, "Sub");   /* bool not arithmetic */
+	oc_init(&c, "Sub"); /* bool not arithmetic */
 	oc_in(&c, WEIR_DT_BOOL, 1, (int64_t[]){ 4 }, bo);
 	oc_in(&c, WEIR_DT_BOOL, 1, (int64_t[]){ 4 }, bo);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
 
-	oc_init(&c, "Pow");   /* Pow is float-only */
+	oc_init(&c, "Pow"); /* Pow is float-only */
 	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
 	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
 
-	oc_init(&c, "Add");   /* wrong input count */
+	oc_init(&c, "Add"); /* wrong input count */
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 4 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, NULL);
 	oc_fini(&c);
 
-	oc_init(&c, "Div");   /* integer division by zero: kernel error, no trap */
+	oc_init(&c, "Div"); /* integer division by zero: kernel error, no trap */
 	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
 	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, NULL);
@@ -243,16 +248,26 @@ static void test_binary_errors(void **state)
 
 static double ref_un(const char *op, double x, bool gelu_erf)
 {
-	if (!strcmp(op, "Neg")) return -x;
-	if (!strcmp(op, "Exp")) return exp(x);
-	if (!strcmp(op, "Log")) return log(x);
-	if (!strcmp(op, "Sqrt")) return sqrt(x);
-	if (!strcmp(op, "Rsqrt")) return 1.0 / sqrt(x);
-	if (!strcmp(op, "Abs")) return fabs(x);
-	if (!strcmp(op, "Relu")) return x > 0 ? x : 0.0;
-	if (!strcmp(op, "Sigmoid")) return 1.0 / (1.0 + exp(-x));
-	if (!strcmp(op, "Tanh")) return tanh(x);
-	if (!strcmp(op, "Silu")) return x / (1.0 + exp(-x));
+	if (!strcmp(op, "Neg"))
+		return -x;
+	if (!strcmp(op, "Exp"))
+		return exp(x);
+	if (!strcmp(op, "Log"))
+		return log(x);
+	if (!strcmp(op, "Sqrt"))
+		return sqrt(x);
+	if (!strcmp(op, "Rsqrt"))
+		return 1.0 / sqrt(x);
+	if (!strcmp(op, "Abs"))
+		return fabs(x);
+	if (!strcmp(op, "Relu"))
+		return x > 0 ? x : 0.0;
+	if (!strcmp(op, "Sigmoid"))
+		return 1.0 / (1.0 + exp(-x));
+	if (!strcmp(op, "Tanh"))
+		return tanh(x);
+	if (!strcmp(op, "Silu"))
+		return x / (1.0 + exp(-x));
 	if (!strcmp(op, "Gelu")) {
 		if (gelu_erf)
 			return 0.5 * x * (1.0 + erf(x / sqrt(2.0)));
@@ -291,11 +306,15 @@ static void run_unary(const char *op, int dt, int rank, const int64_t *dims, con
 static void test_unary_all(void **state)
 {
 	(void)state;
-	static const char *const fops[] = { "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Abs", "Relu",
-					    "Gelu", "Sigmoid", "Tanh", "Silu" };
-	static const struct { int r; int64_t d[8]; } shapes[] = {
-		{ 0, { 0 } }, { 1, { 1 } }, { 1, { 0 } }, { 2, { 3, 0 } }, { 2, { 7, 13 } },
-		{ 8, { 1, 2, 1, 3, 1, 2, 1, 2 } }, { 2, { 200, 1000 } },
+	static const char *const fops[] = { "Neg",  "Exp",  "Log",     "Sqrt", "Rsqrt", "Abs",
+		                            "Relu", "Gelu", "Sigmoid", "Tanh", "Silu" };
+	static const struct {
+		int r;
+		int64_t d[8];
+	} shapes[] = {
+		{ 0, { 0 } },         { 1, { 1 } },     { 1, { 0 } },
+		{ 2, { 3, 0 } },      { 2, { 7, 13 } }, { 8, { 1, 2, 1, 3, 1, 2, 1, 2 } },
+		{ 2, { 200, 1000 } },
 	};
 	for (size_t o = 0; o < OC_N(fops); o++)
 		for (size_t s = 0; s < OC_N(shapes); s++)
@@ -323,15 +342,15 @@ static void test_unary_errors(void **state)
 	int32_t i32[4] = { 0 };
 	uint8_t u8[4] = { 0 };
 	float f[4] = { 0 };
-	static const char *const fonly[] = { "Exp", "Log", "Sqrt", "Rsqrt", "Gelu", "Sigmoid",
-					     "Tanh", "Silu" };
+	static const char *const fonly[] = { "Exp",  "Log",     "Sqrt", "Rsqrt",
+		                             "Gelu", "Sigmoid", "Tanh", "Silu" };
 	for (size_t o = 0; o < OC_N(fonly); o++) {
 		oc_init(&c, fonly[o]);
 		oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
 		OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 		oc_fini(&c);
 	}
-	oc_init(&c, "Neg");   /* unsigned negation is rejected */
+	oc_init(&c, "Neg"); /* unsigned negation is rejected */
 	oc_in(&c, WEIR_DT_UINT8, 1, (int64_t[]){ 4 }, u8);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
@@ -342,7 +361,7 @@ static void test_unary_errors(void **state)
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "approximate");
 	oc_fini(&c);
 
-	oc_init(&c, "Gelu");   /* attr of the wrong type */
+	oc_init(&c, "Gelu"); /* attr of the wrong type */
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 4 }, f);
 	oc_attr_int(&c, "approximate", 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "must be a string");
@@ -353,11 +372,12 @@ static void test_registry_has_all_builtins(void **state)
 {
 	(void)state;
 	static const char *const names[] = {
-		"Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Neg", "Exp", "Log", "Sqrt",
-		"Rsqrt", "Abs", "Pow", "Relu", "Gelu", "Sigmoid", "Tanh", "Silu", "Cast",
-		"MatMul", "BatchMatMul", "Softmax", "LayerNorm", "RMSNorm", "ReduceSum",
-		"ReduceMean", "ReduceMax", "Transpose", "Reshape", "Concat", "Split", "Slice",
-		"Gather", "Conv2D", "MaxPool", "AvgPool",
+		"Add",       "Sub",        "Mul",         "Div",       "Maximum",   "Minimum",
+		"Neg",       "Exp",        "Log",         "Sqrt",      "Rsqrt",     "Abs",
+		"Pow",       "Relu",       "Gelu",        "Sigmoid",   "Tanh",      "Silu",
+		"Cast",      "MatMul",     "BatchMatMul", "Softmax",   "LayerNorm", "RMSNorm",
+		"ReduceSum", "ReduceMean", "ReduceMax",   "Transpose", "Reshape",   "Concat",
+		"Split",     "Slice",      "Gather",      "Conv2D",    "MaxPool",   "AvgPool",
 	};
 	for (size_t i = 0; i < OC_N(names); i++) {
 		const weir_op_def_t *d = weir__op_lookup(names[i]);
@@ -382,7 +402,8 @@ static void test_eval_matches_harness(void **state)
 	char msg[256];
 	for (uint32_t nb = 0; nb < 5; nb += 2) {
 		assert_int_equal(weir__op_eval("Sub", c.in_desc, c.in, 2, c.attrs, 1, &od, &out, nb,
-					       msg, sizeof(msg)), WEIR_OK);
+		                               msg, sizeof(msg)),
+		                 WEIR_OK);
 		assert_true(weir_tensor_desc_equal(&od, &c.out_desc[0]));
 		assert_memory_equal(out, c.out[0], (size_t)weir_tensor_desc_bytes(&od));
 		weir__free(out);

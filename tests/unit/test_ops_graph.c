@@ -59,7 +59,7 @@ static weir_tensor_desc_t mkdesc(int dt, uint32_t rank, const int64_t *dims)
 }
 
 static weir_port_t data_in(bld_t *b, const char *name, uint32_t idx, weir_tensor_desc_t d,
-			   void *host)
+                           void *host)
 {
 	weir_port_t p;
 	assert_int_equal(weir_graph_add_data(b->g, name, idx, &d, &p), WEIR_OK);
@@ -85,8 +85,8 @@ static weir_port_t konst(bld_t *b, const char *name, weir_tensor_desc_t d, doubl
 
 /* Add node `name` and evaluate it on the host (one block). attrs may be
  * NULL; it is copied into the node and destroyed. */
-static uint32_t add(bld_t *b, const char *name, const char *op, const weir_port_t *in,
-		    uint32_t nin, uint32_t nout, weir_attrs_t *attrs)
+static uint32_t add(bld_t *b, const char *name, const char *op, const weir_port_t *in, uint32_t nin,
+                    uint32_t nout, weir_attrs_t *attrs)
 {
 	uint32_t id;
 	assert_int_equal(weir_graph_add_node(b->g, name, op, in, nin, nout, &id), WEIR_OK);
@@ -103,7 +103,8 @@ static uint32_t add(bld_t *b, const char *name, const char *op, const weir_port_
 		inp[i] = b->v[in[i].node][in[i].index];
 	}
 	char msg[256];
-	int rc = weir__op_eval(op, ind, inp, nin, attrs, nout, b->d[id], b->v[id], 1, msg, sizeof(msg));
+	int rc = weir__op_eval(op, ind, inp, nin, attrs, nout, b->d[id], b->v[id], 1, msg,
+	                       sizeof(msg));
 	if (rc != WEIR_OK)
 		fail_msg("eval %s (%s): %s", name, op, msg);
 	for (uint32_t j = 0; j < nout; j++)
@@ -129,8 +130,9 @@ static weir_attrs_t *A_int(weir_attrs_t *a, const char *k, int64_t v)
 	assert_int_equal(weir_attrs_set_int(a, k, v), WEIR_OK);
 	return a;
 }
-#define AI(a, k, ...) A_ints((a), (k), (const int64_t[]){ __VA_ARGS__ }, \
-			     sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
+#define AI(a, k, ...)                                      \
+	A_ints((a), (k), (const int64_t[]){ __VA_ARGS__ }, \
+	       sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
 #define P(n, i) weir_port((n), (i))
 
 enum { T = 64, V = 500, E = 64, HEADS = 4, HD = 16, F = 128 };
@@ -143,12 +145,14 @@ static void build(bld_t *b, int32_t *tok, weir_port_t *outs, uint32_t *nout)
 	weir_port_t emb = konst(b, "emb", mkdesc(WEIR_DT_FLOAT, 2, (int64_t[]){ V, E }), -1, 1);
 	weir_port_t g1 = konst(b, "g1", mkdesc(WEIR_DT_FLOAT, 1, (int64_t[]){ E }), 0.5, 1.5);
 	weir_port_t b1 = konst(b, "b1", mkdesc(WEIR_DT_FLOAT, 1, (int64_t[]){ E }), -0.1, 0.1);
-	weir_port_t wqkv = konst(b, "wqkv", mkdesc(WEIR_DT_FLOAT, 2, (int64_t[]){ E, 3 * E }), -0.2, 0.2);
+	weir_port_t wqkv =
+	        konst(b, "wqkv", mkdesc(WEIR_DT_FLOAT, 2, (int64_t[]){ E, 3 * E }), -0.2, 0.2);
 	weir_port_t g2 = konst(b, "g2", mkdesc(WEIR_DT_FLOAT, 1, (int64_t[]){ E }), 0.5, 1.5);
 	weir_port_t w1 = konst(b, "w1", mkdesc(WEIR_DT_FLOAT, 2, (int64_t[]){ E, F }), -0.2, 0.2);
 	weir_port_t bf = konst(b, "bf", mkdesc(WEIR_DT_FLOAT, 1, (int64_t[]){ F }), -0.1, 0.1);
 	weir_port_t scale = konst(b, "scale", mkdesc(WEIR_DT_FLOAT, 0, NULL), 0.25, 0.25);
-	weir_port_t wc = konst(b, "wc", mkdesc(WEIR_DT_FLOAT, 4, (int64_t[]){ 8, 4, 3, 3 }), -0.3, 0.3);
+	weir_port_t wc =
+	        konst(b, "wc", mkdesc(WEIR_DT_FLOAT, 4, (int64_t[]){ 8, 4, 3, 3 }), -0.3, 0.3);
 	/* Reshape target as a Const int64 input: [T, HEADS, HD]. */
 	weir_tensor_desc_t sd = mkdesc(WEIR_DT_INT64, 1, (int64_t[]){ 3 });
 	int64_t shp[3] = { T, HEADS, -1 };
@@ -159,44 +163,54 @@ static void build(bld_t *b, int32_t *tok, weir_port_t *outs, uint32_t *nout)
 
 	weir_port_t in[3];
 	uint32_t ga = add(b, "embed", "Gather", (in[0] = emb, in[1] = tk, in), 2, 1, NULL);
-	uint32_t ln = add(b, "ln", "LayerNorm", (in[0] = P(ga, 0), in[1] = g1, in[2] = b1, in), 3, 1,
-			  A_int(A(), "axis", -1));
+	uint32_t ln = add(b, "ln", "LayerNorm", (in[0] = P(ga, 0), in[1] = g1, in[2] = b1, in), 3,
+	                  1, A_int(A(), "axis", -1));
 	uint32_t qkv = add(b, "qkv", "MatMul", (in[0] = P(ln, 0), in[1] = wqkv, in), 2, 1, NULL);
 	uint32_t sp = add(b, "split", "Split", (in[0] = P(qkv, 0), in), 1, 3,
-			  A_int(A_int(A(), "axis", 1), "num_split", 3));
+	                  A_int(A_int(A(), "axis", 1), "num_split", 3));
 	uint32_t hq[3];
 	static const char *const rn[] = { "rq", "rk", "rv" }, *const tn[] = { "tq", "tk", "tv" };
 	for (uint32_t j = 0; j < 3; j++) {
-		uint32_t r = add(b, rn[j], "Reshape", (in[0] = P(sp, j), in[1] = rs, in), 2, 1, NULL);
-		hq[j] = add(b, tn[j], "Transpose", (in[0] = P(r, 0), in), 1, 1, AI(A(), "perm", 1, 0, 2));
+		uint32_t r =
+		        add(b, rn[j], "Reshape", (in[0] = P(sp, j), in[1] = rs, in), 2, 1, NULL);
+		hq[j] = add(b, tn[j], "Transpose", (in[0] = P(r, 0), in), 1, 1,
+		            AI(A(), "perm", 1, 0, 2));
 	}
-	uint32_t sc = add(b, "scores", "BatchMatMul", (in[0] = P(hq[0], 0), in[1] = P(hq[1], 0), in),
-			  2, 1, A_int(A(), "transpose_b", 1));
+	uint32_t sc =
+	        add(b, "scores", "BatchMatMul", (in[0] = P(hq[0], 0), in[1] = P(hq[1], 0), in), 2,
+	            1, A_int(A(), "transpose_b", 1));
 	uint32_t scl = add(b, "scaled", "Mul", (in[0] = P(sc, 0), in[1] = scale, in), 2, 1, NULL);
-	uint32_t sm = add(b, "softmax", "Softmax", (in[0] = P(scl, 0), in), 1, 1, A_int(A(), "axis", -1));
-	uint32_t cx = add(b, "ctx", "BatchMatMul", (in[0] = P(sm, 0), in[1] = P(hq[2], 0), in), 2, 1, NULL);
-	uint32_t ct = add(b, "ctx_t", "Transpose", (in[0] = P(cx, 0), in), 1, 1, AI(A(), "perm", 1, 0, 2));
-	uint32_t cr = add(b, "ctx_r", "Reshape", (in[0] = P(ct, 0), in), 1, 1, AI(A(), "shape", 0, -1));
+	uint32_t sm =
+	        add(b, "softmax", "Softmax", (in[0] = P(scl, 0), in), 1, 1, A_int(A(), "axis", -1));
+	uint32_t cx = add(b, "ctx", "BatchMatMul", (in[0] = P(sm, 0), in[1] = P(hq[2], 0), in), 2,
+	                  1, NULL);
+	uint32_t ct = add(b, "ctx_t", "Transpose", (in[0] = P(cx, 0), in), 1, 1,
+	                  AI(A(), "perm", 1, 0, 2));
+	uint32_t cr =
+	        add(b, "ctx_r", "Reshape", (in[0] = P(ct, 0), in), 1, 1, AI(A(), "shape", 0, -1));
 	uint32_t res = add(b, "resid", "Add", (in[0] = P(cr, 0), in[1] = P(ga, 0), in), 2, 1, NULL);
 	uint32_t rms = add(b, "rms", "RMSNorm", (in[0] = P(res, 0), in[1] = g2, in), 2, 1, NULL);
-	uint32_t ff = add(b, "ff", "MatMul", (in[0] = P(rms, 0), in[1] = w1, in[2] = bf, in), 3, 1, NULL);
+	uint32_t ff =
+	        add(b, "ff", "MatMul", (in[0] = P(rms, 0), in[1] = w1, in[2] = bf, in), 3, 1, NULL);
 	uint32_t ge = add(b, "gelu", "Gelu", (in[0] = P(ff, 0), in), 1, 1, NULL);
 	uint32_t mean = add(b, "mean", "ReduceMean", (in[0] = P(ge, 0), in), 1, 1,
-			    A_int(AI(A(), "axes", 1), "keep_dims", 1));
+	                    A_int(AI(A(), "axes", 1), "keep_dims", 1));
 	uint32_t cat = add(b, "cat", "Concat", (in[0] = P(ge, 0), in[1] = P(rms, 0), in), 2, 1,
-			   A_int(A(), "axis", 1));
+	                   A_int(A(), "axis", 1));
 	uint32_t sl = add(b, "slice", "Slice", (in[0] = P(cat, 0), in), 1, 1,
-			  AI(AI(AI(A(), "begin", -1, 0), "end", -100, 192), "strides", -2, 3));
-	uint32_t im = add(b, "img", "Reshape", (in[0] = P(rms, 0), in), 1, 1, AI(A(), "shape", 1, 4, 64, 16));
+	                  AI(AI(AI(A(), "begin", -1, 0), "end", -100, 192), "strides", -2, 3));
+	uint32_t im = add(b, "img", "Reshape", (in[0] = P(rms, 0), in), 1, 1,
+	                  AI(A(), "shape", 1, 4, 64, 16));
 	uint32_t cv = add(b, "conv", "Conv2D", (in[0] = P(im, 0), in[1] = wc, in), 2, 1,
-			  AI(A(), "pads", 1, 1, 1, 1));
+	                  AI(A(), "pads", 1, 1, 1, 1));
 	uint32_t mp = add(b, "maxpool", "MaxPool", (in[0] = P(cv, 0), in), 1, 1,
-			  AI(AI(A(), "ksize", 2, 2), "strides", 2, 2));
+	                  AI(AI(A(), "ksize", 2, 2), "strides", 2, 2));
 	uint32_t ap = add(b, "avgpool", "AvgPool", (in[0] = P(cv, 0), in), 1, 1,
-			  AI(AI(AI(A(), "ksize", 3, 3), "strides", 1, 2), "pads", 1, 1, 1, 1));
+	                  AI(AI(AI(A(), "ksize", 3, 3), "strides", 1, 2), "pads", 1, 1, 1, 1));
 	uint32_t h16 = add(b, "half", "Cast", (in[0] = P(ap, 0), in), 1, 1,
-			   A_int(A(), "dst_type", WEIR_DT_FLOAT16));
-	uint32_t mx = add(b, "max", "ReduceMax", (in[0] = P(mp, 0), in), 1, 1, AI(A(), "axes", 0, 2));
+	                   A_int(A(), "dst_type", WEIR_DT_FLOAT16));
+	uint32_t mx =
+	        add(b, "max", "ReduceMax", (in[0] = P(mp, 0), in), 1, 1, AI(A(), "axes", 0, 2));
 	uint32_t sg = add(b, "sig", "Sigmoid", (in[0] = P(mx, 0), in), 1, 1, NULL);
 	outs[0] = P(mean, 0);
 	outs[1] = P(sl, 0);
@@ -222,7 +236,8 @@ static void free_consts(bld_t *b)
 	/* Const host copies made by konst() (weir copied them into the graph). */
 	for (uint32_t i = 0; i < weir_graph_node_count(b->g); i++) {
 		const char *op = weir_graph_node_op(b->g, i);
-		if (op && !strcmp(op, WEIR_OP_CONST) && strcmp(weir_graph_node_name(b->g, i), "heads_shape"))
+		if (op && !strcmp(op, WEIR_OP_CONST) &&
+		    strcmp(weir_graph_node_name(b->g, i), "heads_shape"))
 			free(b->v[i][0]);
 	}
 }
@@ -232,7 +247,7 @@ static void test_graph_matches_host_eval(void **state)
 	(void)state;
 	int32_t tok[T];
 	for (int i = 0; i < T; i++)
-		tok[i] = (int32_t)(oc_rand() % V) - (i % 5 == 0 ? V : 0);   /* some negative */
+		tok[i] = (int32_t)(oc_rand() % V) - (i % 5 == 0 ? V : 0); /* some negative */
 	bld_t b;
 	memset(&b, 0, sizeof(b));
 	weir_port_t outs[8];
@@ -243,7 +258,7 @@ static void test_graph_matches_host_eval(void **state)
 	for (int variant = 0; variant < 2; variant++) {
 		weir_session_t *s;
 		weir_option_t opt[] = { { "ge.session_device_id", "0" },
-					{ "ge.streamMaxParallelNum", par[variant] } };
+			                { "ge.streamMaxParallelNum", par[variant] } };
 		assert_int_equal(weir_session_create(rt, mem, opt, 2, &s), WEIR_OK);
 		int rc = weir_session_add_graph(s, 1, b.g, NULL, 0);
 		assert_int_equal(rc, WEIR_OK);
@@ -253,14 +268,16 @@ static void test_graph_matches_host_eval(void **state)
 			memset(out, 0, sizeof(out));
 			rc = weir_session_run_graph(s, 1, &in, 1, out, nout);
 			if (rc != WEIR_OK)
-				fail_msg("run: %s: %s", weir_status_name(rc), weir_graph_last_error());
+				fail_msg("run: %s: %s", weir_status_name(rc),
+				         weir_graph_last_error());
 			for (uint32_t j = 0; j < nout; j++) {
 				const weir_tensor_desc_t *want = &b.d[outs[j].node][outs[j].index];
 				assert_true(weir_tensor_desc_equal(&out[j].desc, want));
 				if (memcmp(out[j].data, b.v[outs[j].node][outs[j].index],
-					   (size_t)weir_tensor_desc_bytes(want)) != 0)
-					fail_msg("output %u differs from the host evaluation (streams %s)", j,
-						 par[variant]);
+				           (size_t)weir_tensor_desc_bytes(want)) != 0)
+					fail_msg("output %u differs from the host evaluation "
+					         "(streams %s)",
+					         j, par[variant]);
 				assert_int_equal(weir_session_free(s, out[j].data), WEIR_OK);
 			}
 		}
@@ -285,7 +302,7 @@ static void test_graph_matches_host_eval(void **state)
 		rc = weir_session_run_graph(s, 1, &in, 1, out, nout);
 		if (rc != WEIR_OK)
 			fail_msg("run after a failed run: %s: %s", weir_status_name(rc),
-				 weir_graph_last_error());
+			         weir_graph_last_error());
 		for (uint32_t j = 0; j < nout; j++)
 			assert_int_equal(weir_session_free(s, out[j].data), WEIR_OK);
 		weir_session_destroy(s);

@@ -26,7 +26,7 @@
 #include "base/alloc.h"
 
 #define OC_MAX_IO 16
-#define OC_GUARD 64
+#define OC_GUARD  64
 
 typedef struct opcase {
 	const char *op;
@@ -34,14 +34,14 @@ typedef struct opcase {
 	weir_tensor_desc_t in_desc[OC_MAX_IO];
 	const void *in[OC_MAX_IO];
 	bool is_const[OC_MAX_IO];
-	void *owned[OC_MAX_IO];          /* input buffers made by oc_in_gen() */
+	void *owned[OC_MAX_IO]; /* input buffers made by oc_in_gen() */
 	weir_attrs_t *attrs;
 	uint32_t nout;
 	weir_tensor_desc_t out_desc[OC_MAX_IO];
-	void *out[OC_MAX_IO];            /* results of the nblocks = 1 run */
-	uint32_t blocks4;                /* blocks() with 4 workers */
+	void *out[OC_MAX_IO]; /* results of the nblocks = 1 run */
+	uint32_t blocks4;     /* blocks() with 4 workers */
 	char msg[512];
-	int stage;                       /* where rc came from: 0 count, 1 infer, 2 kernel */
+	int stage; /* where rc came from: 0 count, 1 infer, 2 kernel */
 } opcase_t;
 
 static uint64_t oc_rng_state = 0x9e3779b97f4a7c15ull;
@@ -109,15 +109,15 @@ static inline uint32_t oc_in(opcase_t *c, int dt, int rank, const int64_t *dims,
 
 /* Add an input filled with random values in [lo, hi] (integers: rounded),
  * stored in dtype dt. Returns the buffer (owned by the case). */
-static inline void *oc_in_gen(opcase_t *c, int dt, int rank, const int64_t *dims,
-			      double lo, double hi)
+static inline void *oc_in_gen(opcase_t *c, int dt, int rank, const int64_t *dims, double lo,
+                              double hi)
 {
 	int64_t n = oc_numel(rank, dims);
 	size_t es = weir_dtype_size(dt);
 	void *p = malloc((size_t)n * es + 1);
 	assert_non_null(p);
 	bool isf = dt == WEIR_DT_FLOAT || dt == WEIR_DT_FLOAT16 || dt == WEIR_DT_BF16 ||
-		   dt == WEIR_DT_DOUBLE;
+	           dt == WEIR_DT_DOUBLE;
 	for (int64_t k = 0; k < n; k++) {
 		double v = oc_uniform(lo, hi);
 		weir_dt_store(dt, p, k, isf ? v : floor(v + 0.5));
@@ -127,7 +127,10 @@ static inline void *oc_in_gen(opcase_t *c, int dt, int rank, const int64_t *dims
 	return p;
 }
 
-static inline void oc_const(opcase_t *c, uint32_t i) { c->is_const[i] = true; }
+static inline void oc_const(opcase_t *c, uint32_t i)
+{
+	c->is_const[i] = true;
+}
 
 static inline void oc_attr_int(opcase_t *c, const char *k, int64_t v)
 {
@@ -149,9 +152,9 @@ static inline void oc_attr_ints(opcase_t *c, const char *k, const int64_t *v, si
 {
 	assert_int_equal(weir_attrs_set_ints(c->attrs, k, v, n), WEIR_OK);
 }
-#define OC_INTS(c, k, ...) \
+#define OC_INTS(c, k, ...)                                       \
 	oc_attr_ints((c), (k), (const int64_t[]){ __VA_ARGS__ }, \
-		     sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
+	             sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
 
 typedef struct oc_thread_arg {
 	const weir_op_def_t *d;
@@ -172,7 +175,7 @@ static void *oc_block_thread(void *p)
  * device's workers run them: under TSan this proves that blocks write
  * disjoint bytes). Returns the first failing block's code. */
 static inline int oc_call(opcase_t *c, const weir_op_def_t *d, uint32_t nb, bool reverse,
-			  bool threaded, uint8_t fill, void **outs, size_t *bytes)
+                          bool threaded, uint8_t fill, void **outs, size_t *bytes)
 {
 	for (uint32_t i = 0; i < c->nout; i++) {
 		bytes[i] = (size_t)weir_tensor_desc_bytes(&c->out_desc[i]);
@@ -181,8 +184,13 @@ static inline int oc_call(opcase_t *c, const weir_op_def_t *d, uint32_t nb, bool
 		memset(outs[i], fill, bytes[i] + OC_GUARD);
 	}
 	weir_op_call_t call = {
-		.nin = c->nin, .nout = c->nout, .in = c->in, .out = outs,
-		.in_desc = c->in_desc, .out_desc = c->out_desc, .attrs = c->attrs,
+		.nin = c->nin,
+		.nout = c->nout,
+		.in = c->in,
+		.out = outs,
+		.in_desc = c->in_desc,
+		.out_desc = c->out_desc,
+		.attrs = c->attrs,
 		.node_name = "test",
 	};
 	size_t ws = d->workspace ? d->workspace(&call) : 0;
@@ -194,15 +202,18 @@ static inline int oc_call(opcase_t *c, const weir_op_def_t *d, uint32_t nb, bool
 		pthread_t th[16];
 		oc_thread_arg_t args[16];
 		for (uint32_t k = 0; k < nb; k++) {
-			args[k] = (oc_thread_arg_t){ .d = d, .call = &call, .block = k, .nblocks = nb };
-			assert_int_equal(pthread_create(&th[k], NULL, oc_block_thread, &args[k]), 0);
+			args[k] = (oc_thread_arg_t){
+				.d = d, .call = &call, .block = k, .nblocks = nb
+			};
+			assert_int_equal(pthread_create(&th[k], NULL, oc_block_thread, &args[k]),
+			                 0);
 		}
 		for (uint32_t k = 0; k < nb; k++) {
 			assert_int_equal(pthread_join(th[k], NULL), 0);
 			if (args[k].rc != 0 && rc == 0)
 				rc = args[k].rc;
 		}
-		nb = 0;   /* done */
+		nb = 0; /* done */
 	}
 	for (uint32_t k = 0; k < nb; k++) {
 		uint32_t b = reverse ? nb - 1 - k : k;
@@ -215,7 +226,7 @@ static inline int oc_call(opcase_t *c, const weir_op_def_t *d, uint32_t nb, bool
 		for (size_t g = 0; g < OC_GUARD; g++)
 			if (((uint8_t *)outs[i])[bytes[i] + g] != fill)
 				fail_msg("%s: kernel wrote past the end of output %u (nblocks %u)",
-					 c->op, i, nb);
+				         c->op, i, nb);
 	return rc;
 }
 
@@ -243,9 +254,16 @@ static inline int oc_run(opcase_t *c, uint32_t nout)
 		consts[i] = c->is_const[i] ? c->in[i] : NULL;
 	memset(c->out_desc, 0, sizeof(c->out_desc));
 	weir_op_infer_ctx_t ic = {
-		.node_name = "test", .op_name = d->name, .nin = c->nin, .nout = nout,
-		.in = c->in_desc, .in_const = consts, .attrs = c->attrs, .out = c->out_desc,
-		.msg = c->msg, .msg_size = sizeof(c->msg),
+		.node_name = "test",
+		.op_name = d->name,
+		.nin = c->nin,
+		.nout = nout,
+		.in = c->in_desc,
+		.in_const = consts,
+		.attrs = c->attrs,
+		.out = c->out_desc,
+		.msg = c->msg,
+		.msg_size = sizeof(c->msg),
 	};
 	c->stage = 1;
 	int rc = d->infer(&ic);
@@ -259,8 +277,12 @@ static inline int oc_run(opcase_t *c, uint32_t nout)
 			fail_msg("%s: infer produced an invalid output desc %u", c->op, i);
 	}
 	weir_op_call_t q = {
-		.nin = c->nin, .nout = nout, .in_desc = c->in_desc, .out_desc = c->out_desc,
-		.attrs = c->attrs, .node_name = "test",
+		.nin = c->nin,
+		.nout = nout,
+		.in_desc = c->in_desc,
+		.out_desc = c->out_desc,
+		.attrs = c->attrs,
+		.node_name = "test",
 	};
 	uint32_t b4 = d->blocks ? d->blocks(&q, 4) : 1;
 	uint32_t b1 = d->blocks ? d->blocks(&q, 1) : 1;
@@ -277,10 +299,11 @@ static inline int oc_run(opcase_t *c, uint32_t nout)
 		int r = oc_call(c, d, nbs[k], k % 2 == 1, nbs[k] == 7, 0x5A, o2, b2);
 		if ((r != 0) != (rc0 != 0))
 			fail_msg("%s: nblocks 1 returned %d but nblocks %u returned %d", c->op, rc0,
-				 nbs[k], r);
+			         nbs[k], r);
 		for (uint32_t i = 0; rc0 == 0 && i < nout; i++)
 			if (memcmp(c->out[i], o2[i], bytes[i]) != 0)
-				fail_msg("%s: output %u differs between nblocks 1 and %u", c->op, i, nbs[k]);
+				fail_msg("%s: output %u differs between nblocks 1 and %u", c->op, i,
+				         nbs[k]);
 		for (uint32_t i = 0; i < nout; i++)
 			free(o2[i]);
 	}
@@ -296,26 +319,26 @@ static inline void oc_expect_msg(const opcase_t *c, const char *needle)
 }
 
 /* Expect failure code `code` whose message contains `needle`. */
-#define OC_EXPECT_FAIL(c, nout, code, needle)                                              \
-	do {                                                                                \
-		int rc_ = oc_run((c), (nout));                                               \
-		if (rc_ != (code))                                                           \
+#define OC_EXPECT_FAIL(c, nout, code, needle)                                                     \
+	do {                                                                                      \
+		int rc_ = oc_run((c), (nout));                                                    \
+		if (rc_ != (code))                                                                \
 			fail_msg("%s: expected %s, got %s (%s)", (c)->op, weir_status_name(code), \
-				 weir_status_name(rc_), (c)->msg);                            \
-		oc_expect_msg((c), (needle));                                                \
+			         weir_status_name(rc_), (c)->msg);                                \
+		oc_expect_msg((c), (needle));                                                     \
 	} while (0)
 
-#define OC_EXPECT_OK(c, nout)                                                             \
-	do {                                                                                \
-		int rc_ = oc_run((c), (nout));                                               \
-		if (rc_ != WEIR_OK)                                                          \
-			fail_msg("%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, (c)->op,     \
-				 weir_status_name(rc_), (c)->msg);                            \
+#define OC_EXPECT_OK(c, nout)                                                              \
+	do {                                                                               \
+		int rc_ = oc_run((c), (nout));                                             \
+		if (rc_ != WEIR_OK)                                                        \
+			fail_msg("%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, (c)->op, \
+			         weir_status_name(rc_), (c)->msg);                         \
 	} while (0)
 
 /* Output i has dtype dt and the given shape. */
 static inline void oc_expect_shape(const opcase_t *c, uint32_t i, int dt, int rank,
-				   const int64_t *dims)
+                                   const int64_t *dims)
 {
 	const weir_tensor_desc_t *o = &c->out_desc[i];
 	bool ok = o->dtype == dt && (int)o->rank == rank;
@@ -325,13 +348,13 @@ static inline void oc_expect_shape(const opcase_t *c, uint32_t i, int dt, int ra
 		char got[96];
 		weir_tensor_desc_str(o, got, sizeof(got));
 		fail_msg("%s: output %u is %s, expected dtype %s rank %d", c->op, i, got,
-			 weir_dtype_name(dt), rank);
+		         weir_dtype_name(dt), rank);
 	}
 }
-#define OC_SHAPE(c, i, dt, ...) \
-	oc_expect_shape((c), (i), (dt), \
-			(int)(sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), \
-			(const int64_t[]){ __VA_ARGS__ })
+#define OC_SHAPE(c, i, dt, ...)                                                            \
+	oc_expect_shape((c), (i), (dt),                                                    \
+	                (int)(sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), \
+	                (const int64_t[]){ __VA_ARGS__ })
 
 static inline bool oc_is_float(int dt)
 {
@@ -344,9 +367,9 @@ static inline double oc_tol(int dt)
 {
 	switch (dt) {
 	case WEIR_DT_FLOAT16: return 2e-3;
-	case WEIR_DT_BF16:    return 1.6e-2;
-	case WEIR_DT_DOUBLE:  return 1e-12;
-	default:              return 2e-6;
+	case WEIR_DT_BF16: return 1.6e-2;
+	case WEIR_DT_DOUBLE: return 1e-12;
+	default: return 2e-6;
 	}
 }
 
@@ -367,27 +390,27 @@ static inline void oc_expect_close(const opcase_t *c, uint32_t i, const double *
 			double want = weir_dt_load(dt, tmp, 0);
 			if (got != want)
 				fail_msg("%s: out%u[%lld] = %.17g, expected %.17g", c->op, i,
-					 (long long)k, got, want);
+				         (long long)k, got, want);
 			continue;
 		}
 		double r = ref[k];
 		if (isnan(r) || isnan(got)) {
 			if (!(isnan(r) && isnan(got)))
 				fail_msg("%s: out%u[%lld] = %.9g, expected %.9g", c->op, i,
-					 (long long)k, got, r);
+				         (long long)k, got, r);
 			continue;
 		}
 		if (isinf(r) || isinf(got)) {
 			weir_dt_store(dt, tmp, 0, r);
 			if (got != weir_dt_load(dt, tmp, 0))
 				fail_msg("%s: out%u[%lld] = %.9g, expected %.9g", c->op, i,
-					 (long long)k, got, r);
+				         (long long)k, got, r);
 			continue;
 		}
 		double tol = oc_tol(dt) * scale * (fabs(r) > 1.0 ? fabs(r) : 1.0);
 		if (fabs(got - r) > tol)
 			fail_msg("%s (%s): out%u[%lld] = %.9g, expected %.9g (tol %.3g)", c->op,
-				 weir_dtype_name(dt), i, (long long)k, got, r, tol);
+			         weir_dtype_name(dt), i, (long long)k, got, r, tol);
 	}
 }
 
@@ -400,9 +423,9 @@ static inline double oc_ld(const opcase_t *c, uint32_t i, int64_t k)
 static const int oc_float_dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16 };
 static const int oc_int_dts[] = { WEIR_DT_INT8, WEIR_DT_UINT8, WEIR_DT_INT32, WEIR_DT_INT64 };
 static const int oc_all_dts[] = {
-	WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE, WEIR_DT_INT8,
-	WEIR_DT_UINT8, WEIR_DT_INT16, WEIR_DT_UINT16, WEIR_DT_INT32, WEIR_DT_UINT32,
-	WEIR_DT_INT64, WEIR_DT_UINT64, WEIR_DT_BOOL,
+	WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16,   WEIR_DT_DOUBLE, WEIR_DT_INT8,
+	WEIR_DT_UINT8, WEIR_DT_INT16,   WEIR_DT_UINT16, WEIR_DT_INT32,  WEIR_DT_UINT32,
+	WEIR_DT_INT64, WEIR_DT_UINT64,  WEIR_DT_BOOL,
 };
 #define OC_N(a) (sizeof(a) / sizeof((a)[0]))
 

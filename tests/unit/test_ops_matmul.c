@@ -8,7 +8,7 @@
 
 /* Element offset in a batched matrix operand for output batch index bidx. */
 static int64_t batch_off(int orank_b, const int64_t *obdims, const int64_t *bidx,
-			 const weir_tensor_desc_t *d)
+                         const weir_tensor_desc_t *d)
 {
 	int r = (int)d->rank - 2;
 	int64_t off = 0;
@@ -33,7 +33,8 @@ static void check_mm(opcase_t *c, bool ta, bool tb)
 		int64_t idx[8];
 		oc_unravel(q, orank, o->dims, idx);
 		int64_t i = idx[orank - 2], j = idx[orank - 1];
-		int64_t ao = batch_off(brank, o->dims, idx, a), bo = batch_off(brank, o->dims, idx, b);
+		int64_t ao = batch_off(brank, o->dims, idx, a),
+		        bo = batch_off(brank, o->dims, idx, b);
 		double s = 0, abss = 0;
 		for (int64_t k = 0; k < K; k++) {
 			double x = oc_ld(c, 0, ao + (ta ? k * acols + i : i * acols + k));
@@ -48,16 +49,17 @@ static void check_mm(opcase_t *c, bool ta, bool tb)
 		double got = weir_dt_load(dt, c->out[0], q);
 		double tol = oc_tol(dt) * (fabs(s) > 1 ? fabs(s) : 1) + 1e-6 * abss;
 		if (!(fabs(got - s) <= tol))
-			fail_msg("%s %s ta=%d tb=%d: out[%lld] (i=%lld j=%lld) = %.9g, expected %.9g",
-				 c->op, weir_dtype_name(dt), ta, tb, (long long)q, (long long)i,
-				 (long long)j, got, s);
+			fail_msg("%s %s ta=%d tb=%d: out[%lld] (i=%lld j=%lld) = %.9g, expected "
+			         "%.9g",
+			         c->op, weir_dtype_name(dt), ta, tb, (long long)q, (long long)i,
+			         (long long)j, got, s);
 	}
 	(void)M;
 	(void)N;
 }
 
 static void run_mm(const char *op, int dt, int ra, const int64_t *da, int rb, const int64_t *db,
-		   bool ta, bool tb, bool bias, int ro, const int64_t *dout)
+                   bool ta, bool tb, bool bias, int ro, const int64_t *dout)
 {
 	opcase_t c;
 	oc_init(&c, op);
@@ -86,8 +88,8 @@ static void test_matmul(void **state)
 {
 	(void)state;
 	static const int64_t mkn[][3] = {
-		{ 3, 5, 4 }, { 1, 1, 1 }, { 0, 3, 4 }, { 3, 0, 4 }, { 2, 3, 0 }, { 17, 33, 9 },
-		{ 130, 64, 150 },   /* several blocks */
+		{ 3, 5, 4 }, { 1, 1, 1 },   { 0, 3, 4 },      { 3, 0, 4 },
+		{ 2, 3, 0 }, { 17, 33, 9 }, { 130, 64, 150 }, /* several blocks */
 	};
 	for (size_t s = 0; s < OC_N(mkn); s++)
 		for (int t = 0; t < 4; t++)
@@ -97,7 +99,8 @@ static void test_matmul(void **state)
 					int64_t da[2], db[2], o[2] = { mkn[s][0], mkn[s][2] };
 					mk(da, 2, mkn[s][0], mkn[s][1], ta);
 					mk(db, 2, mkn[s][1], mkn[s][2], tb);
-					run_mm("MatMul", oc_float_dts[d], 2, da, 2, db, ta, tb, bias, 2, o);
+					run_mm("MatMul", oc_float_dts[d], 2, da, 2, db, ta, tb,
+					       bias, 2, o);
 				}
 }
 
@@ -106,9 +109,9 @@ static void test_matmul_multiblock_and_aliases(void **state)
 	(void)state;
 	opcase_t c;
 	oc_init(&c, "MatMul");
-	oc_in_gen(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 64, 300 }, -1, 1);   /* [K, M] */
-	oc_in_gen(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 200, 64 }, -1, 1);   /* [N, K] */
-	oc_attr_bool(&c, "transpose_x1", true);   /* GE names */
+	oc_in_gen(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 64, 300 }, -1, 1); /* [K, M] */
+	oc_in_gen(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 200, 64 }, -1, 1); /* [N, K] */
+	oc_attr_bool(&c, "transpose_x1", true);                         /* GE names */
 	oc_attr_int(&c, "transpose_x2", 1);
 	OC_EXPECT_OK(&c, 1);
 	OC_SHAPE(&c, 0, WEIR_DT_FLOAT, 300, 200);
@@ -132,7 +135,7 @@ static void test_batchmatmul(void **state)
 	(void)state;
 	static const struct {
 		int ra, rb, ro;
-		int64_t a[8], b[8], o[8];   /* logical (untransposed) a, b */
+		int64_t a[8], b[8], o[8]; /* logical (untransposed) a, b */
 	} cases[] = {
 		{ 4, 2, 4, { 2, 3, 4, 5 }, { 5, 6 }, { 2, 3, 4, 6 } },
 		{ 4, 3, 4, { 2, 1, 4, 5 }, { 3, 5, 6 }, { 2, 3, 4, 6 } },
@@ -140,7 +143,7 @@ static void test_batchmatmul(void **state)
 		{ 3, 3, 3, { 0, 3, 4 }, { 1, 4, 5 }, { 0, 3, 5 } },
 		{ 3, 3, 3, { 2, 3, 0 }, { 2, 0, 5 }, { 2, 3, 5 } },
 		{ 8, 3, 8, { 1, 1, 1, 1, 1, 2, 3, 4 }, { 2, 4, 2 }, { 1, 1, 1, 1, 1, 2, 3, 2 } },
-		{ 3, 3, 3, { 6, 40, 64 }, { 1, 64, 90 }, { 6, 40, 90 } },   /* several blocks */
+		{ 3, 3, 3, { 6, 40, 64 }, { 1, 64, 90 }, { 6, 40, 90 } }, /* several blocks */
 	};
 	for (size_t s = 0; s < OC_N(cases); s++)
 		for (int t = 0; t < 4; t++)
@@ -152,8 +155,8 @@ static void test_batchmatmul(void **state)
 				int ra = cases[s].ra, rb = cases[s].rb;
 				mk(da, ra, cases[s].a[ra - 2], cases[s].a[ra - 1], ta);
 				mk(db, rb, cases[s].b[rb - 2], cases[s].b[rb - 1], tb);
-				run_mm("BatchMatMul", oc_float_dts[d], ra, da, rb, db, ta, tb, t == 3,
-				       cases[s].ro, cases[s].o);
+				run_mm("BatchMatMul", oc_float_dts[d], ra, da, rb, db, ta, tb,
+				       t == 3, cases[s].ro, cases[s].o);
 			}
 }
 
@@ -164,57 +167,57 @@ static void test_matmul_errors(void **state)
 	int32_t i[64] = { 0 };
 	opcase_t c;
 
-	oc_init(&c, "MatMul");   /* K mismatch */
+	oc_init(&c, "MatMul"); /* K mismatch */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 4, 5 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "inner dims differ");
 	oc_fini(&c);
 
-	oc_init(&c, "MatMul");   /* transposes change K */
+	oc_init(&c, "MatMul"); /* transposes change K */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 5 }, f);
 	oc_attr_bool(&c, "transpose_a", true);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "inner dims differ");
 	oc_fini(&c);
 
-	oc_init(&c, "MatMul");   /* rank 3 */
+	oc_init(&c, "MatMul"); /* rank 3 */
 	oc_in(&c, WEIR_DT_FLOAT, 3, (int64_t[]){ 1, 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 5 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "rank 2");
 	oc_fini(&c);
 
-	oc_init(&c, "BatchMatMul");   /* rank 1 */
+	oc_init(&c, "BatchMatMul"); /* rank 1 */
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 5 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "rank >= 2");
 	oc_fini(&c);
 
-	oc_init(&c, "BatchMatMul");   /* batch dims clash */
+	oc_init(&c, "BatchMatMul"); /* batch dims clash */
 	oc_in(&c, WEIR_DT_FLOAT, 3, (int64_t[]){ 2, 3, 4 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 3, (int64_t[]){ 3, 4, 5 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "do not broadcast");
 	oc_fini(&c);
 
-	oc_init(&c, "MatMul");   /* dtype mismatch */
+	oc_init(&c, "MatMul"); /* dtype mismatch */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT16, 2, (int64_t[]){ 3, 5 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "dtypes differ");
 	oc_fini(&c);
 
-	oc_init(&c, "MatMul");   /* integer */
+	oc_init(&c, "MatMul"); /* integer */
 	oc_in(&c, WEIR_DT_INT32, 2, (int64_t[]){ 2, 3 }, i);
 	oc_in(&c, WEIR_DT_INT32, 2, (int64_t[]){ 3, 5 }, i);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
 
-	oc_init(&c, "MatMul");   /* bias of the wrong length */
+	oc_init(&c, "MatMul"); /* bias of the wrong length */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 5 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 4 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "bias");
 	oc_fini(&c);
 
-	oc_init(&c, "MatMul");   /* transpose flag of the wrong type */
+	oc_init(&c, "MatMul"); /* transpose flag of the wrong type */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 5 }, f);
 	oc_attr_str(&c, "transpose_b", "yes");

@@ -49,7 +49,7 @@ static void test_softmax(void **state)
 		run_softmax(dt, 2, (int64_t[]){ 0, 4 }, -1, true);
 		run_softmax(dt, 2, (int64_t[]){ 4, 0 }, -1, true);
 		run_softmax(dt, 8, (int64_t[]){ 1, 2, 1, 2, 1, 3, 1, 2 }, 5, true);
-		run_softmax(dt, 2, (int64_t[]){ 300, 257 }, 1, true);   /* several blocks */
+		run_softmax(dt, 2, (int64_t[]){ 300, 257 }, 1, true); /* several blocks */
 	}
 	/* GE's `axes` list form. */
 	opcase_t c;
@@ -79,8 +79,8 @@ static void test_softmax(void **state)
 
 /* ---- LayerNorm / RMSNorm -------------------------------------------------- */
 
-static void run_norm(const char *op, int dt, int rank, const int64_t *dims, int64_t axis,
-		     bool beta, bool flat_gamma, float eps)
+static void run_norm(const char *op, int dt, int rank, const int64_t *dims, int64_t axis, bool beta,
+                     bool flat_gamma, float eps)
 {
 	bool rms = !strcmp(op, "RMSNorm");
 	int ax = (int)(axis < 0 ? axis + rank : axis);
@@ -117,7 +117,8 @@ static void run_norm(const char *op, int dt, int rank, const int64_t *dims, int6
 		}
 		var /= (double)D;
 		for (int64_t d = 0; d < D; d++) {
-			double v = (oc_ld(&c, 0, r * D + d) - mean) / sqrt(var + (double)eps) * oc_ld(&c, 1, d);
+			double v = (oc_ld(&c, 0, r * D + d) - mean) / sqrt(var + (double)eps) *
+			           oc_ld(&c, 1, d);
 			ref[r * D + d] = beta ? v + oc_ld(&c, 2, d) : v;
 		}
 	}
@@ -140,8 +141,10 @@ static void test_layernorm_rmsnorm(void **state)
 			run_norm(ops[o], dt, 1, (int64_t[]){ 5 }, 0, ln, false, -1);
 			run_norm(ops[o], dt, 2, (int64_t[]){ 0, 6 }, -1, ln, false, -1);
 			run_norm(ops[o], dt, 2, (int64_t[]){ 3, 1 }, -1, ln, false, 1e-2f);
-			run_norm(ops[o], dt, 8, (int64_t[]){ 1, 2, 1, 2, 1, 2, 3, 4 }, -2, ln, false, -1);
-			run_norm(ops[o], dt, 2, (int64_t[]){ 600, 128 }, -1, ln, false, -1);   /* blocks */
+			run_norm(ops[o], dt, 8, (int64_t[]){ 1, 2, 1, 2, 1, 2, 3, 4 }, -2, ln,
+			         false, -1);
+			run_norm(ops[o], dt, 2, (int64_t[]){ 600, 128 }, -1, ln, false,
+			         -1); /* blocks */
 		}
 }
 
@@ -152,48 +155,48 @@ static void test_norm_errors(void **state)
 	int32_t i[8] = { 0 };
 	opcase_t c;
 
-	oc_init(&c, "Softmax");   /* axis out of range */
+	oc_init(&c, "Softmax"); /* axis out of range */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 3 }, f);
 	oc_attr_int(&c, "axis", 2);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "axis 2 out of range");
 	oc_fini(&c);
 
-	oc_init(&c, "Softmax");   /* scalar */
+	oc_init(&c, "Softmax"); /* scalar */
 	oc_in(&c, WEIR_DT_FLOAT, 0, NULL, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "rank >= 1");
 	oc_fini(&c);
 
-	oc_init(&c, "Softmax");   /* integer */
+	oc_init(&c, "Softmax"); /* integer */
 	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "expected float32");
 	oc_fini(&c);
 
-	oc_init(&c, "LayerNorm");   /* gamma of the wrong shape */
+	oc_init(&c, "LayerNorm"); /* gamma of the wrong shape */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 8 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 7 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "gamma");
 	oc_fini(&c);
 
-	oc_init(&c, "LayerNorm");   /* beta dtype */
+	oc_init(&c, "LayerNorm"); /* beta dtype */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 8 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 8 }, f);
 	oc_in(&c, WEIR_DT_FLOAT16, 1, (int64_t[]){ 8 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "beta");
 	oc_fini(&c);
 
-	oc_init(&c, "RMSNorm");   /* negative epsilon */
+	oc_init(&c, "RMSNorm"); /* negative epsilon */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 8 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 8 }, f);
 	oc_attr_float(&c, "epsilon", -1.0f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "epsilon");
 	oc_fini(&c);
 
-	oc_init(&c, "RMSNorm");   /* missing gamma */
+	oc_init(&c, "RMSNorm"); /* missing gamma */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 8 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, NULL);
 	oc_fini(&c);
 
-	oc_init(&c, "LayerNorm");   /* bad axis */
+	oc_init(&c, "LayerNorm"); /* bad axis */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 2, 8 }, f);
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 8 }, f);
 	oc_attr_int(&c, "axis", -3);
@@ -203,14 +206,14 @@ static void test_norm_errors(void **state)
 
 /* ---- reductions ------------------------------------------------------------- */
 
-static void run_reduce(const char *op, int dt, int rank, const int64_t *dims,
-		       const int64_t *axes, int naxes, bool keep)
+static void run_reduce(const char *op, int dt, int rank, const int64_t *dims, const int64_t *axes,
+                       int naxes, bool keep)
 {
 	opcase_t c;
 	oc_init(&c, op);
 	bool fl = oc_is_float(dt);
 	oc_in_gen(&c, dt, rank, dims, fl ? -3 : (dt == WEIR_DT_UINT8 ? 0 : -100),
-		  fl ? 3 : (dt == WEIR_DT_UINT8 ? 255 : 100));
+	          fl ? 3 : (dt == WEIR_DT_UINT8 ? 255 : 100));
 	if (naxes >= 0)
 		oc_attr_ints(&c, "axes", axes, (size_t)naxes);
 	if (keep)
@@ -259,7 +262,7 @@ static void run_reduce(const char *op, int dt, int rank, const int64_t *dims,
 	for (int64_t k = 0; k < on; k++) {
 		if (!strcmp(op, "ReduceMean"))
 			acc[k] = rc ? acc[k] / (double)cnt[k] : NAN;
-		if (!fl && !mx) {   /* integer sums wrap */
+		if (!fl && !mx) { /* integer sums wrap */
 			switch (dt) {
 			case WEIR_DT_INT8: acc[k] = (int8_t)(uint8_t)iacc[k]; break;
 			case WEIR_DT_UINT8: acc[k] = (uint8_t)iacc[k]; break;
@@ -279,17 +282,22 @@ static void test_reduce(void **state)
 {
 	(void)state;
 	static const char *const ops[] = { "ReduceSum", "ReduceMean", "ReduceMax" };
-	static const struct { int r; int64_t d[8]; int na; int64_t ax[8]; } cases[] = {
+	static const struct {
+		int r;
+		int64_t d[8];
+		int na;
+		int64_t ax[8];
+	} cases[] = {
 		{ 3, { 2, 3, 4 }, 1, { 1 } },
 		{ 3, { 2, 3, 4 }, 2, { 0, -1 } },
-		{ 3, { 2, 3, 4 }, 0, { 0 } },        /* empty list: all */
-		{ 3, { 2, 3, 4 }, -1, { 0 } },       /* no attr: all */
+		{ 3, { 2, 3, 4 }, 0, { 0 } },  /* empty list: all */
+		{ 3, { 2, 3, 4 }, -1, { 0 } }, /* no attr: all */
 		{ 3, { 2, 3, 4 }, 3, { 2, 0, 1 } },
-		{ 0, { 0 }, -1, { 0 } },             /* scalar */
+		{ 0, { 0 }, -1, { 0 } }, /* scalar */
 		{ 2, { 5, 1 }, 1, { 1 } },
-		{ 2, { 0, 4 }, 1, { 1 } },           /* empty output */
+		{ 2, { 0, 4 }, 1, { 1 } }, /* empty output */
 		{ 8, { 2, 1, 2, 1, 2, 1, 2, 3 }, 3, { 1, 4, 7 } },
-		{ 2, { 1000, 300 }, 1, { 1 } },      /* several blocks */
+		{ 2, { 1000, 300 }, 1, { 1 } }, /* several blocks */
 		{ 2, { 300, 1000 }, 1, { 0 } },
 	};
 	for (size_t o = 0; o < OC_N(ops); o++)
@@ -297,12 +305,12 @@ static void test_reduce(void **state)
 			for (int keep = 0; keep < 2; keep++) {
 				for (size_t t = 0; t < OC_N(oc_float_dts); t++)
 					run_reduce(ops[o], oc_float_dts[t], cases[s].r, cases[s].d,
-						   cases[s].ax, cases[s].na, keep);
+					           cases[s].ax, cases[s].na, keep);
 				if (o == 1)
 					continue;
 				for (size_t t = 0; t < OC_N(oc_int_dts); t++)
 					run_reduce(ops[o], oc_int_dts[t], cases[s].r, cases[s].d,
-						   cases[s].ax, cases[s].na, keep);
+					           cases[s].ax, cases[s].na, keep);
 			}
 	/* Empty reduced set: Sum 0, Mean NaN. */
 	run_reduce("ReduceSum", WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 0 }, (int64_t[]){ 1 }, 1, false);
@@ -369,10 +377,8 @@ static void test_reduce_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_softmax),
-		cmocka_unit_test(test_layernorm_rmsnorm),
-		cmocka_unit_test(test_norm_errors),
-		cmocka_unit_test(test_reduce),
+		cmocka_unit_test(test_softmax),       cmocka_unit_test(test_layernorm_rmsnorm),
+		cmocka_unit_test(test_norm_errors),   cmocka_unit_test(test_reduce),
 		cmocka_unit_test(test_reduce_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,7 +75,7 @@ static void test_transpose(void **state)
 	run_transpose(WEIR_DT_FLOAT, 1, (int64_t[]){ 6 }, (int64_t[]){ 0 });
 	run_transpose(WEIR_DT_FLOAT, 3, (int64_t[]){ 2, 0, 3 }, (int64_t[]){ 2, 0, 1 });
 	run_transpose(WEIR_DT_INT8, 8, (int64_t[]){ 2, 1, 3, 1, 2, 2, 1, 3 },
-		      (int64_t[]){ 7, 0, 5, 3, 1, 6, 2, 4 });
+	              (int64_t[]){ 7, 0, 5, 3, 1, 6, 2, 4 });
 	run_transpose(WEIR_DT_FLOAT, 2, (int64_t[]){ 400, 300 }, (int64_t[]){ 1, 0 });
 }
 
@@ -85,14 +85,20 @@ static void test_reshape(void **state)
 {
 	(void)state;
 	static const struct {
-		int r; int64_t d[8]; int ns; int64_t s[8]; int ro; int64_t o[8]; int64_t allowzero;
+		int r;
+		int64_t d[8];
+		int ns;
+		int64_t s[8];
+		int ro;
+		int64_t o[8];
+		int64_t allowzero;
 	} cases[] = {
 		{ 2, { 2, 6 }, 3, { 3, -1, 2 }, 3, { 3, 2, 2 }, 0 },
 		{ 2, { 2, 6 }, 2, { 0, -1 }, 2, { 2, 6 }, 0 },
 		{ 3, { 2, 3, 4 }, 2, { -1, 4 }, 2, { 6, 4 }, 0 },
-		{ 1, { 1 }, 0, { 0 }, 0, { 0 }, 0 },                 /* to a scalar */
-		{ 0, { 0 }, 3, { 1, 1, 1 }, 3, { 1, 1, 1 }, 0 },    /* from a scalar */
-		{ 2, { 0, 4 }, 2, { 4, 0 }, 2, { 4, 0 }, 1 },       /* allowzero */
+		{ 1, { 1 }, 0, { 0 }, 0, { 0 }, 0 },             /* to a scalar */
+		{ 0, { 0 }, 3, { 1, 1, 1 }, 3, { 1, 1, 1 }, 0 }, /* from a scalar */
+		{ 2, { 0, 4 }, 2, { 4, 0 }, 2, { 4, 0 }, 1 },    /* allowzero */
 		{ 2, { 0, 4 }, 2, { 0, 2 }, 2, { 0, 2 }, 0 },
 		{ 1, { 256 }, 8, { 2, 2, 2, 2, 2, 2, 2, 2 }, 8, { 2, 2, 2, 2, 2, 2, 2, 2 }, 0 },
 		{ 2, { 700, 300 }, 1, { -1 }, 1, { 210000 }, 0 },
@@ -158,29 +164,29 @@ static void test_reshape_errors(void **state)
 
 	oc_init(&c, "Reshape");
 	oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 12 }, f);
-	OC_INTS(&c, "shape", 12, 0);   /* 0 copies a dim the input lacks */
+	OC_INTS(&c, "shape", 12, 0); /* 0 copies a dim the input lacks */
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "lacks");
 	oc_fini(&c);
 
-	oc_init(&c, "Reshape");   /* shape input not constant */
+	oc_init(&c, "Reshape"); /* shape input not constant */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, f);
 	oc_in(&c, WEIR_DT_INT64, 1, (int64_t[]){ 2 }, sh);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "Const");
 	oc_fini(&c);
 
-	oc_init(&c, "Reshape");   /* neither form */
+	oc_init(&c, "Reshape"); /* neither form */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, f);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "missing");
 	oc_fini(&c);
 
-	oc_init(&c, "Reshape");   /* both forms */
+	oc_init(&c, "Reshape"); /* both forms */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, f);
 	oc_const(&c, oc_in(&c, WEIR_DT_INT64, 1, (int64_t[]){ 2 }, sh));
 	OC_INTS(&c, "shape", 12);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EINVAL, "both");
 	oc_fini(&c);
 
-	oc_init(&c, "Reshape");   /* float shape input */
+	oc_init(&c, "Reshape"); /* float shape input */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, f);
 	oc_const(&c, oc_in(&c, WEIR_DT_FLOAT, 1, (int64_t[]){ 2 }, f));
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "int32 or int64");
@@ -192,7 +198,13 @@ static void test_reshape_errors(void **state)
 static void test_concat_split(void **state)
 {
 	(void)state;
-	static const struct { int r; int64_t d[8]; int ax; int n; int64_t sz[5]; } cases[] = {
+	static const struct {
+		int r;
+		int64_t d[8];
+		int ax;
+		int n;
+		int64_t sz[5];
+	} cases[] = {
 		{ 2, { 0, 4 }, 0, 3, { 2, 0, 3 } },
 		{ 2, { 3, 0 }, 1, 3, { 1, 2, 4 } },
 		{ 3, { 2, 0, 3 }, -2, 2, { 3, 1 } },
@@ -200,72 +212,73 @@ static void test_concat_split(void **state)
 		{ 1, { 0 }, 0, 4, { 1, 0, 2, 1 } },
 		{ 4, { 2, 3, 0, 2 }, 2, 3, { 1, 1, 2 } },
 		{ 8, { 1, 2, 1, 2, 0, 2, 1, 2 }, 4, 2, { 1, 2 } },
-		{ 2, { 500, 0 }, 1, 3, { 100, 7, 200 } },   /* several blocks */
+		{ 2, { 500, 0 }, 1, 3, { 100, 7, 200 } }, /* several blocks */
 		{ 2, { 0, 300 }, 0, 2, { 400, 300 } },
 	};
 	for (size_t s = 0; s < OC_N(cases); s++)
-	for (size_t t = 0; t < OC_N(oc_all_dts); t++) {
-		int dt = oc_all_dts[(s + t) % OC_N(oc_all_dts)];
-		size_t es = weir_dtype_size(dt);
-		int r = cases[s].r, ax = cases[s].ax < 0 ? cases[s].ax + r : cases[s].ax;
-		int64_t od[8];
-		memcpy(od, cases[s].d, sizeof(od));
-		od[ax] = 0;
-		for (int j = 0; j < cases[s].n; j++)
-			od[ax] += cases[s].sz[j];
+		for (size_t t = 0; t < OC_N(oc_all_dts); t++) {
+			int dt = oc_all_dts[(s + t) % OC_N(oc_all_dts)];
+			size_t es = weir_dtype_size(dt);
+			int r = cases[s].r, ax = cases[s].ax < 0 ? cases[s].ax + r : cases[s].ax;
+			int64_t od[8];
+			memcpy(od, cases[s].d, sizeof(od));
+			od[ax] = 0;
+			for (int j = 0; j < cases[s].n; j++)
+				od[ax] += cases[s].sz[j];
 
-		/* Concat the pieces. */
-		opcase_t c;
-		oc_init(&c, "Concat");
-		const void *parts[5];
-		for (int j = 0; j < cases[s].n; j++) {
-			int64_t pd[8];
-			memcpy(pd, cases[s].d, sizeof(pd));
-			pd[ax] = cases[s].sz[j];
-			parts[j] = gen_bytes(&c, dt, r, pd);
-		}
-		oc_attr_int(&c, s % 2 ? "concat_dim" : "axis", cases[s].ax);
-		if (s % 3 == 0)
-			oc_attr_int(&c, "N", cases[s].n);
-		OC_EXPECT_OK(&c, 1);
-		oc_expect_shape(&c, 0, dt, r, od);
-		int64_t n = oc_numel(r, od);
-		uint8_t *want = malloc((size_t)n * es + 1);
-		for (int64_t k = 0; k < n; k++) {
-			int64_t idx[8] = { 0 }, pd[8];
-			oc_unravel(k, r, od, idx);
-			int j = 0;
-			while (idx[ax] >= cases[s].sz[j]) {
-				idx[ax] -= cases[s].sz[j];
-				j++;
+			/* Concat the pieces. */
+			opcase_t c;
+			oc_init(&c, "Concat");
+			const void *parts[5];
+			for (int j = 0; j < cases[s].n; j++) {
+				int64_t pd[8];
+				memcpy(pd, cases[s].d, sizeof(pd));
+				pd[ax] = cases[s].sz[j];
+				parts[j] = gen_bytes(&c, dt, r, pd);
 			}
-			memcpy(pd, cases[s].d, sizeof(pd));
-			pd[ax] = cases[s].sz[j];
-			copy_el(want, k, parts[j], oc_ravel(r, pd, idx), es);
-		}
-		expect_bytes(&c, 0, want);
+			oc_attr_int(&c, s % 2 ? "concat_dim" : "axis", cases[s].ax);
+			if (s % 3 == 0)
+				oc_attr_int(&c, "N", cases[s].n);
+			OC_EXPECT_OK(&c, 1);
+			oc_expect_shape(&c, 0, dt, r, od);
+			int64_t n = oc_numel(r, od);
+			uint8_t *want = malloc((size_t)n * es + 1);
+			for (int64_t k = 0; k < n; k++) {
+				int64_t idx[8] = { 0 }, pd[8];
+				oc_unravel(k, r, od, idx);
+				int j = 0;
+				while (idx[ax] >= cases[s].sz[j]) {
+					idx[ax] -= cases[s].sz[j];
+					j++;
+				}
+				memcpy(pd, cases[s].d, sizeof(pd));
+				pd[ax] = cases[s].sz[j];
+				copy_el(want, k, parts[j], oc_ravel(r, pd, idx), es);
+			}
+			expect_bytes(&c, 0, want);
 
-		/* Split it back, by sizes (with a -1), and check every piece. */
-		opcase_t sp;
-		oc_init(&sp, "Split");
-		oc_in(&sp, dt, r, od, c.out[0]);
-		int64_t sizes[5];
-		memcpy(sizes, cases[s].sz, sizeof(sizes));
-		sizes[s % (size_t)cases[s].n] = -1;
-		oc_attr_ints(&sp, s % 2 ? "size_splits" : "split", sizes, (size_t)cases[s].n);
-		oc_attr_int(&sp, s % 2 ? "split_dim" : "axis", cases[s].ax);
-		OC_EXPECT_OK(&sp, (uint32_t)cases[s].n);
-		for (int j = 0; j < cases[s].n; j++) {
-			int64_t pd[8];
-			memcpy(pd, cases[s].d, sizeof(pd));
-			pd[ax] = cases[s].sz[j];
-			oc_expect_shape(&sp, (uint32_t)j, dt, r, pd);
-			expect_bytes(&sp, (uint32_t)j, parts[j]);
+			/* Split it back, by sizes (with a -1), and check every piece. */
+			opcase_t sp;
+			oc_init(&sp, "Split");
+			oc_in(&sp, dt, r, od, c.out[0]);
+			int64_t sizes[5];
+			memcpy(sizes, cases[s].sz, sizeof(sizes));
+			sizes[s % (size_t)cases[s].n] = -1;
+			oc_attr_ints(&sp, s % 2 ? "size_splits" : "split", sizes,
+			             (size_t)cases[s].n);
+			oc_attr_int(&sp, s % 2 ? "split_dim" : "axis", cases[s].ax);
+			OC_EXPECT_OK(&sp, (uint32_t)cases[s].n);
+			for (int j = 0; j < cases[s].n; j++) {
+				int64_t pd[8];
+				memcpy(pd, cases[s].d, sizeof(pd));
+				pd[ax] = cases[s].sz[j];
+				oc_expect_shape(&sp, (uint32_t)j, dt, r, pd);
+				expect_bytes(&sp, (uint32_t)j, parts[j]);
+			}
+			oc_fini(&sp);
+			free(want);
+			oc_fini(&c);
 		}
-		oc_fini(&sp);
-		free(want);
-		oc_fini(&c);
-	}
 
 	/* Equal split without sizes, and with num_split. */
 	opcase_t c;
@@ -383,8 +396,18 @@ static void py_slice(int64_t D, int64_t b, int64_t e, int64_t s, int64_t *start,
 {
 	/* CPython's PySlice_AdjustIndices, then count the indices. */
 	int64_t lo = s > 0 ? 0 : -1, hi = s > 0 ? D : D - 1, n = 0;
-	if (b < 0) { b += D; if (b < lo) b = lo; } else if (b > hi) b = hi;
-	if (e < 0) { e += D; if (e < lo) e = lo; } else if (e > hi) e = hi;
+	if (b < 0) {
+		b += D;
+		if (b < lo)
+			b = lo;
+	} else if (b > hi)
+		b = hi;
+	if (e < 0) {
+		e += D;
+		if (e < lo)
+			e = lo;
+	} else if (e > hi)
+		e = hi;
 	for (int64_t i = b; s > 0 ? i < e : i > e;) {
 		n++;
 		if (s > 0 ? e - i <= s : i - e <= -s)
@@ -396,7 +419,7 @@ static void py_slice(int64_t D, int64_t b, int64_t e, int64_t s, int64_t *start,
 }
 
 static void run_slice(int dt, int rank, const int64_t *dims, const int64_t *b, const int64_t *sz,
-		      const int64_t *e, const int64_t *st)
+                      const int64_t *e, const int64_t *st)
 {
 	opcase_t c;
 	oc_init(&c, "Slice");
@@ -440,25 +463,31 @@ static void test_slice(void **state)
 	(void)state;
 	for (size_t t = 0; t < OC_N(oc_all_dts); t++) {
 		int dt = oc_all_dts[t];
-		run_slice(dt, 2, (int64_t[]){ 4, 6 }, (int64_t[]){ 1, 2 }, (int64_t[]){ 2, -1 }, NULL, NULL);
-		run_slice(dt, 2, (int64_t[]){ 4, 6 }, (int64_t[]){ -1, 5 }, NULL, (int64_t[]){ -5, 0 },
-			  (int64_t[]){ -1, -2 });
+		run_slice(dt, 2, (int64_t[]){ 4, 6 }, (int64_t[]){ 1, 2 }, (int64_t[]){ 2, -1 },
+		          NULL, NULL);
+		run_slice(dt, 2, (int64_t[]){ 4, 6 }, (int64_t[]){ -1, 5 }, NULL,
+		          (int64_t[]){ -5, 0 }, (int64_t[]){ -1, -2 });
 	}
 	int dt = WEIR_DT_FLOAT;
 	static const int64_t none[1] = { 0 };
-	run_slice(dt, 0, NULL, none, NULL, none, NULL);   /* scalar: empty lists */
+	run_slice(dt, 0, NULL, none, NULL, none, NULL); /* scalar: empty lists */
 	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 0 }, (int64_t[]){ 0 }, NULL, NULL);
 	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 10 }, (int64_t[]){ 0 }, NULL, NULL);
-	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ -100 }, NULL, (int64_t[]){ 100 }, (int64_t[]){ 3 });
-	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 100 }, NULL, (int64_t[]){ -100 }, (int64_t[]){ -3 });
-	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 5 }, NULL, (int64_t[]){ 2 }, (int64_t[]){ 1 });
-	run_slice(dt, 1, (int64_t[]){ 0 }, (int64_t[]){ 0 }, NULL, (int64_t[]){ 5 }, (int64_t[]){ -1 });
+	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ -100 }, NULL, (int64_t[]){ 100 },
+	          (int64_t[]){ 3 });
+	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 100 }, NULL, (int64_t[]){ -100 },
+	          (int64_t[]){ -3 });
+	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 5 }, NULL, (int64_t[]){ 2 },
+	          (int64_t[]){ 1 });
+	run_slice(dt, 1, (int64_t[]){ 0 }, (int64_t[]){ 0 }, NULL, (int64_t[]){ 5 },
+	          (int64_t[]){ -1 });
 	run_slice(dt, 1, (int64_t[]){ 10 }, (int64_t[]){ 0 }, NULL, (int64_t[]){ INT64_MAX },
-		  (int64_t[]){ INT64_MAX });
-	run_slice(dt, 8, (int64_t[]){ 2, 3, 1, 4, 2, 1, 3, 2 }, (int64_t[]){ 1, 0, 0, 1, 0, 0, -2, 0 },
-		  (int64_t[]){ 1, -1, 1, 2, 2, 1, 2, 1 }, NULL, NULL);
+	          (int64_t[]){ INT64_MAX });
+	run_slice(dt, 8, (int64_t[]){ 2, 3, 1, 4, 2, 1, 3, 2 },
+	          (int64_t[]){ 1, 0, 0, 1, 0, 0, -2, 0 }, (int64_t[]){ 1, -1, 1, 2, 2, 1, 2, 1 },
+	          NULL, NULL);
 	run_slice(dt, 2, (int64_t[]){ 600, 500 }, (int64_t[]){ 599, 1 }, NULL,
-		  (int64_t[]){ -601, 500 }, (int64_t[]){ -2, 1 });   /* several blocks */
+	          (int64_t[]){ -601, 500 }, (int64_t[]){ -2, 1 }); /* several blocks */
 }
 
 static void test_slice_errors(void **state)
@@ -514,7 +543,7 @@ static void test_slice_errors(void **state)
 /* ---- Gather ------------------------------------------------------------------- */
 
 static void run_gather(int dt, int pr, const int64_t *pd, int idt, int ir, const int64_t *id,
-		       int64_t axis, bool konst)
+                       int64_t axis, bool konst)
 {
 	opcase_t c;
 	oc_init(&c, "Gather");
@@ -559,24 +588,29 @@ static void test_gather(void **state)
 {
 	(void)state;
 	for (size_t t = 0; t < OC_N(oc_all_dts); t++) {
-		run_gather(oc_all_dts[t], 2, (int64_t[]){ 5, 3 }, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, 0, false);
-		run_gather(oc_all_dts[t], 3, (int64_t[]){ 2, 5, 3 }, WEIR_DT_INT64, 2, (int64_t[]){ 2, 3 }, 1, true);
+		run_gather(oc_all_dts[t], 2, (int64_t[]){ 5, 3 }, WEIR_DT_INT32, 1,
+		           (int64_t[]){ 4 }, 0, false);
+		run_gather(oc_all_dts[t], 3, (int64_t[]){ 2, 5, 3 }, WEIR_DT_INT64, 2,
+		           (int64_t[]){ 2, 3 }, 1, true);
 	}
-	run_gather(WEIR_DT_FLOAT, 1, (int64_t[]){ 7 }, WEIR_DT_INT64, 0, NULL, 0, false);   /* scalar index */
-	run_gather(WEIR_DT_FLOAT, 2, (int64_t[]){ 4, 6 }, WEIR_DT_INT32, 1, (int64_t[]){ 0 }, -1, false);
-	run_gather(WEIR_DT_FLOAT, 2, (int64_t[]){ 0, 6 }, WEIR_DT_INT32, 1, (int64_t[]){ 3 }, 1, false);
+	run_gather(WEIR_DT_FLOAT, 1, (int64_t[]){ 7 }, WEIR_DT_INT64, 0, NULL, 0,
+	           false); /* scalar index */
+	run_gather(WEIR_DT_FLOAT, 2, (int64_t[]){ 4, 6 }, WEIR_DT_INT32, 1, (int64_t[]){ 0 }, -1,
+	           false);
+	run_gather(WEIR_DT_FLOAT, 2, (int64_t[]){ 0, 6 }, WEIR_DT_INT32, 1, (int64_t[]){ 3 }, 1,
+	           false);
 	run_gather(WEIR_DT_FLOAT16, 4, (int64_t[]){ 2, 3, 2, 2 }, WEIR_DT_INT32, 4,
-		   (int64_t[]){ 1, 2, 1, 2 }, 2, false);   /* rank 7 output */
+	           (int64_t[]){ 1, 2, 1, 2 }, 2, false); /* rank 7 output */
 	run_gather(WEIR_DT_FLOAT, 2, (int64_t[]){ 32000, 64 }, WEIR_DT_INT64, 2,
-		   (int64_t[]){ 16, 128 }, 0, false);   /* embedding lookup, several blocks */
+	           (int64_t[]){ 16, 128 }, 0, false); /* embedding lookup, several blocks */
 }
 
 static void test_gather_errors(void **state)
 {
 	(void)state;
 	float f[12] = { 0 };
-	int32_t i32[3] = { 0, 4, 1 };   /* 4 is out of range for dim 4 */
-	int64_t i64[2] = { -5, 0 };     /* -5 is out of range for dim 4 */
+	int32_t i32[3] = { 0, 4, 1 }; /* 4 is out of range for dim 4 */
+	int64_t i64[2] = { -5, 0 };   /* -5 is out of range for dim 4 */
 	float fi[2] = { 0 };
 	opcase_t c;
 
@@ -595,7 +629,7 @@ static void test_gather_errors(void **state)
 	OC_EXPECT_FAIL(&c, 1, WEIR_EBOUNDS, NULL);
 	oc_fini(&c);
 
-	oc_init(&c, "Gather");   /* any index into an empty axis */
+	oc_init(&c, "Gather"); /* any index into an empty axis */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 0, 3 }, f);
 	oc_in(&c, WEIR_DT_INT64, 1, (int64_t[]){ 1 }, i64 + 1);
 	OC_EXPECT_FAIL(&c, 1, WEIR_EBOUNDS, NULL);
@@ -628,7 +662,7 @@ static void test_gather_errors(void **state)
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "rank >= 1");
 	oc_fini(&c);
 
-	oc_init(&c, "Gather");   /* output rank 9 */
+	oc_init(&c, "Gather"); /* output rank 9 */
 	oc_in(&c, WEIR_DT_FLOAT, 2, (int64_t[]){ 1, 1 }, f);
 	oc_in(&c, WEIR_DT_INT32, 8, (int64_t[]){ 1, 1, 1, 1, 1, 1, 1, 1 }, i32);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "exceeds");
@@ -669,16 +703,11 @@ static void test_transpose_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_transpose),
-		cmocka_unit_test(test_transpose_errors),
-		cmocka_unit_test(test_reshape),
-		cmocka_unit_test(test_reshape_errors),
-		cmocka_unit_test(test_concat_split),
-		cmocka_unit_test(test_concat_split_errors),
-		cmocka_unit_test(test_slice),
-		cmocka_unit_test(test_slice_errors),
-		cmocka_unit_test(test_gather),
-		cmocka_unit_test(test_gather_errors),
+		cmocka_unit_test(test_transpose),    cmocka_unit_test(test_transpose_errors),
+		cmocka_unit_test(test_reshape),      cmocka_unit_test(test_reshape_errors),
+		cmocka_unit_test(test_concat_split), cmocka_unit_test(test_concat_split_errors),
+		cmocka_unit_test(test_slice),        cmocka_unit_test(test_slice_errors),
+		cmocka_unit_test(test_gather),       cmocka_unit_test(test_gather_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,8 +73,8 @@ static void test_snapshot_record_sync_query(void **state)
 /* I3: a task after a wait sees the writes made before the matching record.
  * The payload is a plain variable: if the library's record -> wait edge were
  * missing, ThreadSanitizer reports it, and a too-early start reads 0. */
-static uint64_t payload;               /* plain on purpose */
-static _Atomic uint64_t consumer_saw;   /* value the consumer read */
+static uint64_t payload;              /* plain on purpose */
+static _Atomic uint64_t consumer_saw; /* value the consumer read */
 
 static int k_produce(void *args, uint32_t b, uint32_t nb)
 {

@@ -38,7 +38,8 @@ static void wait_parked(weir_event_t *h, uint32_t n)
 		weir__rcu_read_lock();
 		struct weir_obj *o = weir__reg_lookup(h, WEIR_T_EVENT);
 		if (o)
-			np = weir_load_seqcst(&caa_container_of(o, struct weir_event, obj)->nparked);
+			np = weir_load_seqcst(
+			        &caa_container_of(o, struct weir_event, obj)->nparked);
 		weir__rcu_read_unlock();
 		if (!o)
 			fail_msg("event handle is not live");
@@ -231,17 +232,20 @@ static void test_snapshot_destroy_keeps_wait(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_flag_destroy_fails_parked_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flag_destroy_fails_parked_wait, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_stream_destroy_after_event_destroy, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_group_destroy_after_event_destroy, setup,
 		                                teardown),
-		cmocka_unit_test_setup_teardown(test_flag_destroy_fails_queued_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flag_destroy_after_set_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flag_destroy_fails_queued_wait, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_flag_destroy_after_set_passes, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_flag_destroy_waits_for_pending_record, setup,
 		                                teardown),
-		cmocka_unit_test_setup_teardown(test_flag_destroy_record_then_reset_never_hangs, setup,
-		                                teardown),
+		cmocka_unit_test_setup_teardown(test_flag_destroy_record_then_reset_never_hangs,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_destroy_keeps_wait, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

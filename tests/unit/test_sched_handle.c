@@ -5,8 +5,11 @@
  */
 #include "common/fixture.h"
 
-static int k_nop(void *a, uint32_t b, uint32_t n) { return 0; }
-static void h_nop(void *a) { }
+static int k_nop(void *a, uint32_t b, uint32_t n)
+{
+	return 0;
+}
+static void h_nop(void *a) {}
 
 /* Every stream-taking call must answer `want` for stream handle s. */
 static void check_stream_calls(wt_fix_t *f, weir_stream_t *s, int want, const char *what)
@@ -282,8 +285,10 @@ static void test_foreign_runtime_handles(void **state)
 	WT_OK(weir_stream_destroy(s1));
 	weir_runtime_destroy(rt2); /* frees g2, s2, e2 */
 	static const char *const what[] = {
-		"record(event of rt1, stream of rt2)", "record(event of rt2, stream of rt1)",
-		"wait_event(stream of rt1, event of rt2)", "subscribe(stream of rt2, reporter of rt1)",
+		"record(event of rt1, stream of rt2)",
+		"record(event of rt2, stream of rt1)",
+		"wait_event(stream of rt1, event of rt2)",
+		"subscribe(stream of rt2, reporter of rt1)",
 	};
 	for (int i = 0; i < 4; i++)
 		if (rc[i] != WEIR_EFOREIGN && rc[i] != WEIR_EHANDLE)
@@ -302,8 +307,8 @@ static void test_null_arguments(void **state)
 	WT_ASSERT_STATUS2(weir_launch(NULL, k_nop, NULL, 0, 1, 0), WEIR_EHANDLE, WEIR_EINVAL);
 	WT_ASSERT_STATUS2(weir_event_query(NULL), WEIR_EHANDLE, WEIR_EINVAL);
 	WT_ASSERT_STATUS2(weir_group_sync(NULL, 0), WEIR_EHANDLE, WEIR_EINVAL);
-	WT_ASSERT_STATUS2(weir_stream_create(NULL, 0, 0, &(weir_stream_t *){ NULL }),
-	                  WEIR_EHANDLE, WEIR_EINVAL);
+	WT_ASSERT_STATUS2(weir_stream_create(NULL, 0, 0, &(weir_stream_t *){ NULL }), WEIR_EHANDLE,
+	                  WEIR_EINVAL);
 	WT_ASSERT_STATUS2(weir_stream_destroy(NULL), WEIR_OK, WEIR_EHANDLE);
 	WT_ASSERT_STATUS2(weir_stream_destroy_force(NULL), WEIR_OK, WEIR_EHANDLE);
 	WT_ASSERT_STATUS2(weir_event_destroy(NULL), WEIR_OK, WEIR_EHANDLE);
@@ -382,12 +387,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, wt_fix_setup, wt_fix_teardown)
-		T(test_garbage_handles),
-		T(test_wrong_type_handles),
-		T(test_destroyed_handles),
-		T(test_stale_handles_not_reused),
-		T(test_foreign_runtime_handles),
-		T(test_null_arguments),
+		T(test_garbage_handles),         T(test_wrong_type_handles),
+		T(test_destroyed_handles),       T(test_stale_handles_not_reused),
+		T(test_foreign_runtime_handles), T(test_null_arguments),
 		T(test_calls_racing_destroy),
 #undef T
 	};

@@ -6,10 +6,10 @@
 
 /* ---- host functions ---- */
 
-static _Atomic uint64_t stage;          /* 1: kernel before, 2: host fn, 3: kernel after */
+static _Atomic uint64_t stage; /* 1: kernel before, 2: host fn, 3: kernel after */
 static _Atomic uint64_t order_bad;
 static _Atomic uintptr_t kernel_tid, host_tid;
-static char host_name[32];              /* written by the host fn, read after sync */
+static char host_name[32]; /* written by the host fn, read after sync */
 static _Atomic uint64_t host_name_ok;
 
 static int k_stage(void *args, uint32_t b, uint32_t nb)
@@ -203,9 +203,9 @@ static void test_reporter_rules(void **state)
 	weir_stream_t *a = wt_stream(f, 0), *b = wt_stream(f, 0), *c = wt_stream(f, 1);
 	WT_OK(weir_stream_subscribe(a, r1));
 	WT_ASSERT_STATUS(weir_stream_subscribe(a, r2), WEIR_ESUBSCRIBED); /* one reporter */
-	WT_OK(weir_stream_subscribe(b, r1));                             /* same device */
-	WT_ASSERT_STATUS(weir_stream_subscribe(c, r1), WEIR_EFOREIGN);   /* other device */
-	WT_ASSERT_STATUS(weir_stream_unsubscribe(a, r2), WEIR_ENOSUB);   /* wrong reporter */
+	WT_OK(weir_stream_subscribe(b, r1));                              /* same device */
+	WT_ASSERT_STATUS(weir_stream_subscribe(c, r1), WEIR_EFOREIGN);    /* other device */
+	WT_ASSERT_STATUS(weir_stream_unsubscribe(a, r2), WEIR_ENOSUB);    /* wrong reporter */
 	WT_OK(weir_stream_subscribe(c, r2));
 	WT_OK(weir_stream_unsubscribe(a, r1));
 	WT_OK(weir_stream_subscribe(a, r1));

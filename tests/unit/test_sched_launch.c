@@ -87,7 +87,9 @@ static _Atomic uint64_t blk_hits[MAXB];
 static _Atomic uint64_t blk_bad_nblocks, blk_bad_index, blk_after_bad;
 static _Atomic uint64_t blk_total;
 
-struct blk_args { uint32_t expect_nblocks; };
+struct blk_args {
+	uint32_t expect_nblocks;
+};
 
 static int k_block(void *args, uint32_t block, uint32_t nblocks)
 {

@@ -93,7 +93,8 @@ static void test_recycled_slot_rejects_stale_handle(void **state)
 	for (int i = 0; i < 64 && !nw; i++) {
 		weir__rcu_barrier(); /* the slot is back on the free list */
 		struct tobj *t = tobj_new(a, 2);
-		if (weir__reg_handle_slot(WEIR__OBJ_HANDLE(&t->obj)) == weir__reg_handle_slot(stale))
+		if (weir__reg_handle_slot(WEIR__OBJ_HANDLE(&t->obj)) ==
+		    weir__reg_handle_slot(stale))
 			nw = t;
 		else
 			destroy(t);
@@ -147,14 +148,14 @@ static void test_garbage_values(void **state)
 	const void *bad[] = {
 		NULL,
 		(void *)(uintptr_t)0x1,
-		(void *)(uintptr_t)0x0A000000u,                    /* tag, generation 0 */
-		(void *)(uintptr_t)(h ^ (1ull << 40)),             /* another generation */
-		(void *)(uintptr_t)(h + 1),                        /* the next slot */
-		(void *)(uintptr_t)(h | 0xFFFFFFull),              /* the last slot */
+		(void *)(uintptr_t)0x0A000000u,        /* tag, generation 0 */
+		(void *)(uintptr_t)(h ^ (1ull << 40)), /* another generation */
+		(void *)(uintptr_t)(h + 1),            /* the next slot */
+		(void *)(uintptr_t)(h | 0xFFFFFFull),  /* the last slot */
 		(void *)(uintptr_t)0x12345678abcdull,
 		(void *)(uintptr_t)0xfffffffffffff000ull,
 		&on_stack,
-		t,                                                 /* its address */
+		t, /* its address */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (lookup_value(bad[i], a) != -1)

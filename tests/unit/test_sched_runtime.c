@@ -5,7 +5,7 @@
 #include "common/oracle.h"
 
 static const char *const env_vars[] = {
-	"WEIR_DEVICES", "WEIR_WORKERS", "WEIR_CPUS", "WEIR_RING_CAPACITY",
+	"WEIR_DEVICES", "WEIR_WORKERS", "WEIR_CPUS",   "WEIR_RING_CAPACITY",
 	"WEIR_SPIN_NS", "WEIR_QUANTUM", "WEIR_NO_PIN", "WEIR_MEM_CAPACITY",
 };
 
@@ -75,7 +75,8 @@ static void test_config_from_env_malformed(void **state)
 		{ "WEIR_DEVICES", "3x" },
 		{ "WEIR_DEVICES", "-1" },
 		{ "WEIR_RING_CAPACITY", "lots" },
-		{ "WEIR_SPIN_NS", "" "1.5" },
+		{ "WEIR_SPIN_NS", ""
+		                  "1.5" },
 		{ "WEIR_QUANTUM", "q" },
 		{ "WEIR_WORKERS", "99999999999999999999999" },
 	};

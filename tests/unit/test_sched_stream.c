@@ -248,7 +248,10 @@ static void test_abort(void **state)
 	WT_OK(weir_stream_destroy(s));
 }
 
-struct opener { wt_fix_t *f; wt_gate_t *gt; };
+struct opener {
+	wt_fix_t *f;
+	wt_gate_t *gt;
+};
 
 static void *open_later(void *arg)
 {

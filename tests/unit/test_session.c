@@ -104,13 +104,16 @@ static weir_graph_t *mlp_graph(const char *name)
 	assert_int_equal(weir_graph_add_const(g, "b2", &db2, B2, &b2), WEIR_OK);
 	weir_port_t in[2] = { x, w1 };
 	uint32_t mm1 = node(g, "mm1", "MatMul", in, 2);
-	in[0] = weir_port(mm1, 0); in[1] = b1;
+	in[0] = weir_port(mm1, 0);
+	in[1] = b1;
 	uint32_t a1 = node(g, "add1", "Add", in, 2);
 	in[0] = weir_port(a1, 0);
 	uint32_t r = node(g, "relu", "Relu", in, 1);
-	in[0] = weir_port(r, 0); in[1] = w2;
+	in[0] = weir_port(r, 0);
+	in[1] = w2;
 	uint32_t mm2 = node(g, "mm2", "MatMul", in, 2);
-	in[0] = weir_port(mm2, 0); in[1] = b2;
+	in[0] = weir_port(mm2, 0);
+	in[1] = b2;
 	uint32_t a2 = node(g, "add2", "Add", in, 2);
 	weir_port_t o = weir_port(a2, 0);
 	assert_int_equal(weir_graph_set_outputs(g, &o, 1), WEIR_OK);
@@ -160,9 +163,11 @@ static weir_graph_t *branchy_graph(const char *name, const char *streams, const 
 	uint32_t r2 = node(g, "r2", "Sigmoid", in, 1);
 	in[0] = weir_port(m3, 0);
 	uint32_t r3 = node(g, "r3", "Tanh", in, 1);
-	in[0] = weir_port(r1, 0); in[1] = weir_port(r2, 0);
+	in[0] = weir_port(r1, 0);
+	in[1] = weir_port(r2, 0);
 	uint32_t s1 = node(g, "s1", "Add", in, 2);
-	in[0] = weir_port(s1, 0); in[1] = weir_port(r3, 0);
+	in[0] = weir_port(s1, 0);
+	in[1] = weir_port(r3, 0);
 	uint32_t s2 = node(g, "s2", "Mul", in, 2);
 	weir_port_t outs[2] = { weir_port(s2, 0), weir_port(r2, 0) };
 	assert_int_equal(weir_graph_set_outputs(g, outs, 2), WEIR_OK);
@@ -197,7 +202,7 @@ static void test_sync_run_and_state_machine(void **st)
 	assert_int_equal(dev, 1);
 	weir_graph_t *g = mlp_graph("mlp");
 	assert_int_equal(weir_session_add_graph(s, 7, g, NULL, 0), WEIR_OK);
-	weir_graph_destroy(g);   /* the session keeps its own copy */
+	weir_graph_destroy(g); /* the session keeps its own copy */
 	weir_graph_summary_t sum;
 	assert_int_equal(weir_session_graph_summary(s, 7, &sum), WEIR_ESTATE);
 	/* RunGraph auto-loads (auto-compiles). */
@@ -205,7 +210,7 @@ static void test_sync_run_and_state_machine(void **st)
 	fill_x(x, 1);
 	mlp_ref(x, ref);
 	weir_tensor_t in = tin(x, desc(WEIR_DT_FLOAT, 2, B, D));
-	weir_tensor_t out = { 0 };   /* weir allocates */
+	weir_tensor_t out = { 0 }; /* weir allocates */
 	int rc = weir_session_run_graph(s, 7, &in, 1, &out, 1);
 	if (rc)
 		fail_msg("run: %s", weir_graph_last_error());
@@ -233,7 +238,8 @@ static void test_sync_run_and_state_machine(void **st)
 	assert_int_equal(weir_stream_create(grp, 0, 0, &stream), WEIR_OK);
 	out.data = y;
 	out.size = sizeof(y);
-	assert_int_equal(weir_session_run_graph_async_stream(s, 7, stream, &in, 1, &out, 1), WEIR_ENOTSUP);
+	assert_int_equal(weir_session_run_graph_async_stream(s, 7, stream, &in, 1, &out, 1),
+	                 WEIR_ENOTSUP);
 	assert_non_null(strstr(weir_graph_last_error(), "mutually exclusive"));
 	char *json;
 	assert_int_equal(weir_session_plan_json(s, 7, &json), WEIR_OK);
@@ -271,7 +277,8 @@ static void run_branchy(const char *streams, const char *mode, float *x, float *
 	/* Several runs with changing inputs, outputs in place; keep the last. */
 	for (int r = 0; r < 5; r++) {
 		fill_x(x, r);
-		assert_int_equal(weir_mem_copy(mem, dx, B * D * 4, x, B * D * 4, WEIR_COPY_H2D), WEIR_OK);
+		assert_int_equal(weir_mem_copy(mem, dx, B * D * 4, x, B * D * 4, WEIR_COPY_H2D),
+		                 WEIR_OK);
 		weir_tensor_t in = tin(dx, dxd);
 		weir_tensor_t out[2] = { tin(d1, dod), tin(d2, dod) };
 		int rc = weir_session_run_graph_async_stream(s, 1, st, &in, 1, out, 2);
@@ -326,7 +333,13 @@ static void test_multistream_bit_identical(void **st)
 		}
 }
 
-struct cb_seen { pthread_mutex_t mu; int calls; int status; float y[B * D]; weir_session_t *s; };
+struct cb_seen {
+	pthread_mutex_t mu;
+	int calls;
+	int status;
+	float y[B * D];
+	weir_session_t *s;
+};
 
 static void on_done(int status, weir_tensor_t *outs, uint32_t nout, void *user)
 {
@@ -377,7 +390,9 @@ static void test_callback_and_alternating_streams(void **st)
 		fill_x(xs[r], 10 + r);
 		weir_tensor_t i1 = tin(xs[r], desc(WEIR_DT_FLOAT, 2, B, D));
 		weir_tensor_t o1 = tin(ys[r], desc(WEIR_DT_FLOAT, 2, B, D));
-		assert_int_equal(weir_session_run_graph_async_stream(s, 2, (r & 1) ? s2 : s1, &i1, 1, &o1, 1), WEIR_OK);
+		assert_int_equal(weir_session_run_graph_async_stream(s, 2, (r & 1) ? s2 : s1, &i1,
+		                                                     1, &o1, 1),
+		                 WEIR_OK);
 	}
 	assert_int_equal(weir_stream_sync(s1, WEIR_TIMEOUT_INFINITE), WEIR_OK);
 	assert_int_equal(weir_stream_sync(s2, WEIR_TIMEOUT_INFINITE), WEIR_OK);
@@ -470,7 +485,8 @@ static void test_bad_inputs(void **st)
 	weir_graph_t *g2 = mlp_graph("mlp_dev");
 	assert_int_equal(weir_session_add_graph(s, 4, g2, NULL, 0), WEIR_OK);
 	weir_graph_destroy(g2);
-	assert_int_equal(weir_session_run_graph_async_stream(s, 4, st1, &in, 1, &out, 1), WEIR_EFOREIGN);
+	assert_int_equal(weir_session_run_graph_async_stream(s, 4, st1, &in, 1, &out, 1),
+	                 WEIR_EFOREIGN);
 
 	/* any call after finalize */
 	assert_int_equal(weir_session_finalize(s), WEIR_OK);
@@ -479,7 +495,8 @@ static void test_bad_inputs(void **st)
 	assert_int_equal(weir_session_compile_graph(s, 1), WEIR_EFINALIZED);
 	assert_int_equal(weir_session_load_graph(s, 1, NULL, 0, NULL), WEIR_EFINALIZED);
 	assert_int_equal(weir_session_run_graph(s, 1, &in, 1, &out, 1), WEIR_EFINALIZED);
-	assert_int_equal(weir_session_run_graph_async_stream(s, 4, st1, &in, 1, &out, 1), WEIR_EFINALIZED);
+	assert_int_equal(weir_session_run_graph_async_stream(s, 4, st1, &in, 1, &out, 1),
+	                 WEIR_EFINALIZED);
 	assert_int_equal(weir_session_remove_graph(s, 1), WEIR_EFINALIZED);
 	weir_graph_summary_t sum;
 	assert_int_equal(weir_session_graph_summary(s, 1, &sum), WEIR_EFINALIZED);

@@ -108,7 +108,8 @@ static void assert_all_finalized(weir_session_t *s)
 	assert_int_equal(weir_session_run_graph(s, 1, &in, 1, &out, 1), WEIR_EFINALIZED);
 	assert_null(out.data);
 	assert_int_equal(weir_session_run_graph(s, 2, &in, 1, &out, 1), WEIR_EFINALIZED);
-	assert_int_equal(weir_session_run_graph_async(s, 1, &in, 1, cb_never, NULL), WEIR_EFINALIZED);
+	assert_int_equal(weir_session_run_graph_async(s, 1, &in, 1, cb_never, NULL),
+	                 WEIR_EFINALIZED);
 	assert_int_equal(weir_session_add_graph(s, 3, g, NULL, 0), WEIR_EFINALIZED);
 	assert_msg_finalized();
 	assert_false(weir_session_has_graph(s, 1));
@@ -117,7 +118,7 @@ static void assert_all_finalized(weir_session_t *s)
 	assert_null(json);
 	assert_int_equal(weir_session_free(s, &dummy), WEIR_EFINALIZED);
 	assert_int_equal(weir_session_remove_graph(s, 1), WEIR_EFINALIZED);
-	assert_int_equal(weir_session_finalize(s), WEIR_OK);   /* idempotent */
+	assert_int_equal(weir_session_finalize(s), WEIR_OK); /* idempotent */
 	weir_graph_destroy(g);
 }
 
@@ -146,7 +147,7 @@ static void test_calls_after_finalize(void **st)
 	weir_session_t *s = loaded_session(1);
 	assert_int_equal(aclFinalize(), ACL_SUCCESS);
 	assert_all_finalized(s);
-	weir_session_destroy(s);   /* clean: ASan and LSan check it */
+	weir_session_destroy(s); /* clean: ASan and LSan check it */
 }
 
 /* A stream-async run still in flight when aclFinalize comes: finalize
@@ -164,7 +165,8 @@ static void test_destroy_after_finalize_with_run_in_flight(void **st)
 	assert_int_equal(weir_session_acl_stream(NULL, &ws), WEIR_OK);
 	for (int i = 0; i < 4; i++) {
 		memset(&out, 0, sizeof out);
-		assert_int_equal(weir_session_run_graph_async_stream(s, 2, ws, &in, 1, &out, 1), WEIR_OK);
+		assert_int_equal(weir_session_run_graph_async_stream(s, 2, ws, &in, 1, &out, 1),
+		                 WEIR_OK);
 	}
 	/* The outputs weir allocated go with the device memory. */
 	assert_int_equal(aclFinalize(), ACL_SUCCESS);

@@ -38,7 +38,7 @@ static bool same_slot(const void *old, const void *nw)
  * every type. */
 typedef struct kind {
 	const char *name;
-	int ok;                                    /* the create's success code */
+	int ok; /* the create's success code */
 	int (*create)(void *ctx, void **out);
 	int (*destroy)(void *h);
 } kind_t;
@@ -55,9 +55,10 @@ static void *create_in_slot(const kind_t *k, void *ctx, void *old)
 			fail_msg("%s create returned %d", k->name, rc);
 		if (same_slot(old, h)) {
 			if (h == old)
-				fail_msg("the new %s got the destroyed one's handle value %p: every "
-				         "call with the stale handle acts on the new object",
-				         k->name, old);
+				fail_msg(
+				        "the new %s got the destroyed one's handle value %p: every "
+				        "call with the stale handle acts on the new object",
+				        k->name, old);
 			return h;
 		}
 		assert_int_equal(k->destroy(h), k->ok);
@@ -71,7 +72,10 @@ static void *create_in_slot(const kind_t *k, void *ctx, void *old)
 /* Native handles                                                            */
 /* ------------------------------------------------------------------------ */
 
-static int k_nop(void *a, uint32_t b, uint32_t n) { return 0; }
+static int k_nop(void *a, uint32_t b, uint32_t n)
+{
+	return 0;
+}
 static _Atomic int g_ran;
 static void h_count(void *arg)
 {
@@ -87,7 +91,10 @@ static int mk_group(void *ctx, void **out)
 	*out = g;
 	return rc;
 }
-static int rm_group(void *h) { return weir_group_destroy(h); }
+static int rm_group(void *h)
+{
+	return weir_group_destroy(h);
+}
 static const kind_t k_group = { "group", WEIR_OK, mk_group, rm_group };
 
 static int mk_stream(void *ctx, void **out)
@@ -98,7 +105,10 @@ static int mk_stream(void *ctx, void **out)
 	*out = s;
 	return rc;
 }
-static int rm_stream(void *h) { return weir_stream_destroy(h); }
+static int rm_stream(void *h)
+{
+	return weir_stream_destroy(h);
+}
 static const kind_t k_stream = { "stream", WEIR_OK, mk_stream, rm_stream };
 
 static int mk_event(void *ctx, void **out)
@@ -109,7 +119,10 @@ static int mk_event(void *ctx, void **out)
 	*out = e;
 	return rc;
 }
-static int rm_event(void *h) { return weir_event_destroy(h); }
+static int rm_event(void *h)
+{
+	return weir_event_destroy(h);
+}
 static const kind_t k_event = { "event", WEIR_OK, mk_event, rm_event };
 
 static int mk_reporter(void *ctx, void **out)
@@ -120,7 +133,10 @@ static int mk_reporter(void *ctx, void **out)
 	*out = r;
 	return rc;
 }
-static int rm_reporter(void *h) { return weir_reporter_destroy(h); }
+static int rm_reporter(void *h)
+{
+	return weir_reporter_destroy(h);
+}
 static const kind_t k_reporter = { "reporter", WEIR_OK, mk_reporter, rm_reporter };
 
 static void want_all(const int *rc, int n, int want, const char *what)
@@ -307,7 +323,7 @@ static void test_stale_reporter(void **state)
 	WT_OK(weir_reporter_destroy(old));
 	weir_reporter_t *nw = create_in_slot(&k_reporter, f, old);
 
-	weir_stream_t *sub = wt_stream(f, 0);   /* subscribed to the new reporter */
+	weir_stream_t *sub = wt_stream(f, 0);    /* subscribed to the new reporter */
 	weir_stream_t *free_s = wt_stream(f, 0); /* subscribed to none */
 	WT_OK(weir_stream_subscribe(sub, nw));
 	int rc[8], n = 0;
@@ -367,7 +383,10 @@ static int mk_acl_ctx(void *ctx, void **out)
 	(void)ctx;
 	return aclrtCreateContext(out, 0);
 }
-static int rm_acl_ctx(void *h) { return aclrtDestroyContext(h); }
+static int rm_acl_ctx(void *h)
+{
+	return aclrtDestroyContext(h);
+}
 static const kind_t k_acl_ctx = { "ACL context", ACL_SUCCESS, mk_acl_ctx, rm_acl_ctx };
 
 static int mk_acl_stream(void *ctx, void **out)
@@ -375,7 +394,10 @@ static int mk_acl_stream(void *ctx, void **out)
 	(void)ctx;
 	return aclrtCreateStream(out);
 }
-static int rm_acl_stream(void *h) { return aclrtDestroyStream(h); }
+static int rm_acl_stream(void *h)
+{
+	return aclrtDestroyStream(h);
+}
 static const kind_t k_acl_stream = { "ACL stream", ACL_SUCCESS, mk_acl_stream, rm_acl_stream };
 
 static int mk_acl_event(void *ctx, void **out)
@@ -383,7 +405,10 @@ static int mk_acl_event(void *ctx, void **out)
 	(void)ctx;
 	return aclrtCreateEvent(out);
 }
-static int rm_acl_event(void *h) { return aclrtDestroyEvent(h); }
+static int rm_acl_event(void *h)
+{
+	return aclrtDestroyEvent(h);
+}
 static const kind_t k_acl_event = { "ACL event", ACL_SUCCESS, mk_acl_event, rm_acl_event };
 
 static void acl_cb(void *arg)
@@ -585,8 +610,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_group, wt_fix_setup, wt_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_stream, wt_fix_setup, wt_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_event, wt_fix_setup, wt_fix_teardown),
-		cmocka_unit_test_setup_teardown(test_stale_reporter, wt_fix_setup,
-		                                wt_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_reporter, wt_fix_setup, wt_fix_teardown),
 	};
 	const struct CMUnitTest acl[] = {
 		cmocka_unit_test_setup_teardown(test_stale_acl_context, acl_setup, acl_teardown),

@@ -18,8 +18,17 @@ static const int codes[] = {
 #define WT_NEG(name, val, msg) val, /* WEIR_OK too: skipped */
 	WEIR_STATUS_MAP(WT_NEG)
 #undef WT_NEG
-	WEIR__STATUS_MIN - 1, -100000, INT_MIN,
-	1, 2, 7, 99999, 100000, 507046, INT_MAX,
+	                WEIR__STATUS_MIN -
+	        1,
+	-100000,
+	INT_MIN,
+	1,
+	2,
+	7,
+	99999,
+	100000,
+	507046,
+	INT_MAX,
 };
 #define NCODES (sizeof codes / sizeof codes[0])
 
@@ -30,7 +39,10 @@ static int want_status(int code)
 }
 
 /* args: code and nblocks; a split kernel fails in one block only */
-struct code_args { int code; uint32_t failing_block; };
+struct code_args {
+	int code;
+	uint32_t failing_block;
+};
 
 static int k_code(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -46,14 +58,14 @@ static void launch_code(weir_stream_t *s, int code, uint32_t nblocks)
 }
 
 /* expect a sync result for a task that returned `code` */
-#define WT_EXPECT_TASK(rc_, tc_, code_)                                                 \
-	do {                                                                             \
-		int r_ = (rc_), t_ = (tc_), c_ = (code_);                                \
-		if (r_ != want_status(c_) || t_ != c_ || !weir_status_is_task_failure(r_)) \
-			fail_msg("%s: kernel code %d (%s): got %d (%s) task code %d, "   \
-			         "want %d (%s) task code %d", #rc_, c_,                  \
-			         weir_status_name(c_), r_, weir_status_name(r_), t_,      \
-			         want_status(c_), weir_status_name(want_status(c_)), c_); \
+#define WT_EXPECT_TASK(rc_, tc_, code_)                                                        \
+	do {                                                                                   \
+		int r_ = (rc_), t_ = (tc_), c_ = (code_);                                      \
+		if (r_ != want_status(c_) || t_ != c_ || !weir_status_is_task_failure(r_))     \
+			fail_msg("%s: kernel code %d (%s): got %d (%s) task code %d, "         \
+			         "want %d (%s) task code %d",                                  \
+			         #rc_, c_, weir_status_name(c_), r_, weir_status_name(r_), t_, \
+			         want_status(c_), weir_status_name(want_status(c_)), c_);      \
 	} while (0)
 
 static void test_status_is_task_failure(void **state)
@@ -64,7 +76,8 @@ static void test_status_is_task_failure(void **state)
 	assert_true(weir_status_is_task_failure(1));
 	assert_true(weir_status_is_task_failure(INT_MAX));
 #define WT_NOT_TASK(name, val, msg) \
-	if ((val) != WEIR_EKERNEL) assert_false(weir_status_is_task_failure(val));
+	if ((val) != WEIR_EKERNEL)  \
+		assert_false(weir_status_is_task_failure(val));
 	WEIR_STATUS_MAP(WT_NOT_TASK)
 #undef WT_NOT_TASK
 }
@@ -87,7 +100,8 @@ static void test_continue_every_code(void **state)
 			WT_OK(weir_event_record(e, s));
 			WT_OK(weir_event_sync(e, WEIR_TIMEOUT_INFINITE)); /* not a condition */
 			WT_OK(weir_event_query(e));
-			WT_EXPECT_TASK(weir_stream_sync_code(s, WEIR_TIMEOUT_INFINITE, &tc), tc, code);
+			WT_EXPECT_TASK(weir_stream_sync_code(s, WEIR_TIMEOUT_INFINITE, &tc), tc,
+			               code);
 			WT_OK(weir_stream_sync_code(s, 0, &tc));
 			assert_int_equal(tc, 0);
 			/* the plain form: the same status */
@@ -96,12 +110,14 @@ static void test_continue_every_code(void **state)
 			/* group and device sync */
 			launch_code(t, code, nb);
 			tc = 12345;
-			WT_EXPECT_TASK(weir_group_sync_code(f->g[0], WEIR_TIMEOUT_INFINITE, &tc), tc, code);
+			WT_EXPECT_TASK(weir_group_sync_code(f->g[0], WEIR_TIMEOUT_INFINITE, &tc),
+			               tc, code);
 			launch_code(t, code, nb);
 			tc = 12345;
 			WT_EXPECT_TASK(weir_device_sync_code(f->rt, 0, 10 * WT_S, &tc), tc, code);
 			launch_code(s, code, nb);
-			WT_ASSERT_STATUS(weir_group_sync(f->g[0], WEIR_TIMEOUT_INFINITE), want_status(code));
+			WT_ASSERT_STATUS(weir_group_sync(f->g[0], WEIR_TIMEOUT_INFINITE),
+			                 want_status(code));
 			launch_code(s, code, nb);
 			WT_ASSERT_STATUS(weir_device_sync(f->rt, 0, WEIR_TIMEOUT_INFINITE),
 			                 want_status(code));
@@ -157,7 +173,8 @@ static void test_stop_every_code(void **state)
 		tc = 12345;
 		WT_EXPECT_TASK(weir_group_sync_code(g, WEIR_TIMEOUT_INFINITE, &tc), tc, code);
 		tc = 12345;
-		WT_EXPECT_TASK(weir_device_sync_code(f->rt, 1, WEIR_TIMEOUT_INFINITE, &tc), tc, code);
+		WT_EXPECT_TASK(weir_device_sync_code(f->rt, 1, WEIR_TIMEOUT_INFINITE, &tc), tc,
+		               code);
 		WT_ASSERT_STATUS(weir_stream_sync(t, WEIR_TIMEOUT_INFINITE), want_status(code));
 		/* refusals name the condition, not the task's code */
 		WT_ASSERT_STATUS(wt_launch_count(t, &after), WEIR_ESTOPPED);

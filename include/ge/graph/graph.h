@@ -13,35 +13,45 @@
 #include "weir/graph.h"
 #include "graph/ascend_string.h"
 
-namespace ge {
+namespace ge
+{
 
-class Graph {
- public:
-  Graph() = default;
-  /* An empty graph named `name` (build it through GetNativeGraph()). */
-  explicit Graph(const char *name) {
-    weir_graph_t *g = nullptr;
-    if (weir_graph_create(name, &g) == WEIR_OK) graph_.reset(g, weir_graph_destroy);
-  }
-  /* Take ownership of a native graph. */
-  static Graph FromNative(weir_graph_t *native) {
-    Graph g;
-    if (native != nullptr) g.graph_.reset(native, weir_graph_destroy);
-    return g;
-  }
-  weir_graph_t *GetNativeGraph() const { return graph_.get(); }
-  bool IsValid() const { return graph_ != nullptr; }
-  AscendString GetName() const {
-    return graph_ ? AscendString(weir_graph_name(graph_.get())) : AscendString("");
-  }
-  size_t GetDirectNodeCount() const { return graph_ ? weir_graph_node_count(graph_.get()) : 0; }
+class Graph
+{
+      public:
+	Graph() = default;
+	/* An empty graph named `name` (build it through GetNativeGraph()). */
+	explicit Graph(const char *name)
+	{
+		weir_graph_t *g = nullptr;
+		if (weir_graph_create(name, &g) == WEIR_OK)
+			graph_.reset(g, weir_graph_destroy);
+	}
+	/* Take ownership of a native graph. */
+	static Graph FromNative(weir_graph_t *native)
+	{
+		Graph g;
+		if (native != nullptr)
+			g.graph_.reset(native, weir_graph_destroy);
+		return g;
+	}
+	weir_graph_t *GetNativeGraph() const { return graph_.get(); }
+	bool IsValid() const { return graph_ != nullptr; }
+	AscendString GetName() const
+	{
+		return graph_ ? AscendString(weir_graph_name(graph_.get())) : AscendString("");
+	}
+	size_t GetDirectNodeCount() const
+	{
+		return graph_ ? weir_graph_node_count(graph_.get()) : 0;
+	}
 
- private:
-  std::shared_ptr<weir_graph_t> graph_;
+      private:
+	std::shared_ptr<weir_graph_t> graph_;
 };
 
 using GraphPtr = std::shared_ptr<Graph>;
 
-}  // namespace ge
+} // namespace ge
 
 #endif
