@@ -9,7 +9,7 @@
 # nothing to do. Needs no stdin (CI runs it non-interactively).
 set -euo pipefail
 
-pkgs=(build-essential gcc g++ clang-14 libclang-rt-14-dev cmake ninja-build
+pkgs=(build-essential gcc g++ clang-14 clang-format-14 libclang-rt-14-dev cmake ninja-build
       pkg-config libck-dev liburcu-dev libcmocka-dev)
 for arg in "$@"; do
 	case "$arg" in

@@ -215,6 +215,15 @@ else
 	echo "layers: FAIL: an include points up or into another layer's private header (above)"
 	exit 1
 fi
+# And the format (.clang-format): a file clang-format-14 would change fails
+# the run (scripts/check-format.sh --fix reformats).
+say format "scripts/check-format.sh"
+if "$ROOT/scripts/check-format.sh"; then
+	echo "format: PASS"
+else
+	echo "format: FAIL: run scripts/check-format.sh --fix and commit"
+	exit 1
+fi
 
 mkdir -p "$ROOT/build"
 for lane in "${lanes[@]}"; do
