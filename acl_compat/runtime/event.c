@@ -156,34 +156,44 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 	return ACL_SUCCESS;
 }
 
+/* Queue a record (reset false) or a reset of ev on `stream` with one stream
+ * lookup; a full stream falls back to the public call, which waits for room. */
+static aclError weir_acl_event_task(const struct weir_acl_event *ev, aclrtEvent event,
+                                    aclrtStream stream, bool reset, const char *api)
+{
+	weir_stream_t *s;
+	struct weir_stream *found;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
+	int st = !found  ? WEIR_EAGAIN
+	         : reset ? weir__event_reset_found(ev->ev, found)
+	                 : weir__event_record_found(ev->ev, found);
+	weir__rcu_read_unlock();
+	if (st == WEIR_EAGAIN)
+		st = reset ? weir_event_reset(ev->ev, s) : weir_event_record(ev->ev, s);
+	if (st == WEIR_EFOREIGN)
+		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
+		                      "event %p belongs to device %u, the stream to another device",
+		                      event, (unsigned)ev->device);
+	if (st != WEIR_OK)
+		return weir__acl_fail_submit(st, s, api,
+		                             reset ? "queueing the reset" : "queueing the record");
+	return ACL_SUCCESS;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
 {
 	static const char api[] = "aclrtRecordEvent";
 	struct weir_acl_event ev = { 0 };
-	weir_stream_t *s;
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	struct weir_stream *found;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
-	int st = found ? weir__event_record_found(ev.ev, found) : WEIR_EAGAIN;
-	weir__rcu_read_unlock();
-	if (st == WEIR_EAGAIN)
-		st = weir_event_record(ev.ev, s);
-	if (st == WEIR_EFOREIGN)
-		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
-		                      "event %p belongs to device %u, the stream to another device",
-		                      event, (unsigned)ev.device);
-	if (st != WEIR_OK)
-		return weir__acl_fail_submit(st, s, api, "queueing the record");
-	return ACL_SUCCESS;
+	return weir_acl_event_task(&ev, event, stream, false, api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream)
 {
 	static const char api[] = "aclrtResetEvent";
 	struct weir_acl_event ev = { 0 };
-	weir_stream_t *s;
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
@@ -192,19 +202,7 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 		                      "event %p was created by aclrtCreateEventExWithFlag; "
 		                      "Ex events cannot be reset (record again instead)",
 		                      event);
-	struct weir_stream *found;
-	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
-	int st = found ? weir__event_reset_found(ev.ev, found) : WEIR_EAGAIN;
-	weir__rcu_read_unlock();
-	if (st == WEIR_EAGAIN)
-		st = weir_event_reset(ev.ev, s);
-	if (st == WEIR_EFOREIGN)
-		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
-		                      "event %p belongs to device %u, the stream to another device",
-		                      event, (unsigned)ev.device);
-	if (st != WEIR_OK)
-		return weir__acl_fail_submit(st, s, api, "queueing the reset");
-	return ACL_SUCCESS;
+	return weir_acl_event_task(&ev, event, stream, true, api);
 }
 
 static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const char *api)
