@@ -87,7 +87,7 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 	/* Invariant 3: QUEUED -> RUNNING, keeping the inbox bits. */
 	uintptr_t w = weir_load_relaxed(&st->top);
 	/* DEV-A2: acquire - sees the tasks pushed before; pairs with the
-	 * producers' release CAS in weir__stream_push(). */
+	 * producers' release CAS (ST-R1 in stream_push_unchecked(), stream.c). */
 	while (!weir_cas_acquire(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_RUNNING))
 		;
 	return st;
