@@ -311,6 +311,78 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout);
 ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream);
 ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFunc fn, void *args);
 
+/* ------------------------------------------------------------------------ */
+/* Errors and exceptions (acl_compat/runtime/exception.c)                 */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Errors and exceptions) */
+
+/* ------------------------------------------------------------------------ */
+/* Stream extras: ids, flags, config handles, stop, state callbacks (acl_compat/runtime/stream.c) */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Stream extras: ids, flags, config handles, stop, state callbacks) */
+
+/* ------------------------------------------------------------------------ */
+/* Host-function subscription (acl_compat/runtime/callback.c)             */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Host-function subscription) */
+
+/* ------------------------------------------------------------------------ */
+/* System information (acl_compat/runtime/sysinfo.c)                      */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: System information) */
+
+/* ------------------------------------------------------------------------ */
+/* Resource limits (acl_compat/runtime/reslimit.c)                        */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Resource limits) */
+
+/* ------------------------------------------------------------------------ */
+/* Peer access (acl_compat/runtime/device.c)                              */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Peer access) */
+
+/* ------------------------------------------------------------------------ */
+/* Overflow and saturation (acl_compat/runtime/overflow.c)                */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Overflow and saturation) */
+
+/* ------------------------------------------------------------------------ */
+/* Notify (acl_compat/runtime/notify.c)                                   */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Notify) */
+
+/* ------------------------------------------------------------------------ */
+/* Memory-value tasks (acl_compat/runtime/value.c)                        */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Memory-value tasks) */
+
+/* ------------------------------------------------------------------------ */
+/* Event extras (acl_compat/runtime/event.c)                              */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Event extras) */
+
+/* ------------------------------------------------------------------------ */
+/* Built-in tasks: reduce and random numbers (acl_compat/runtime/builtin.c) */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Built-in tasks: reduce and random numbers) */
+
+/* ------------------------------------------------------------------------ */
+/* Kernel binaries and launch (acl_compat/runtime/kernel.c)               */
+/* ------------------------------------------------------------------------ */
+
+/* (section end: Kernel binaries and launch) */
+
 #ifdef __cplusplus
 }
 #endif
