@@ -12,6 +12,12 @@
 #   fuzz     clang + libFuzzer + ASan/UBSan: each tests/fuzz harness runs
 #            WEIR_FUZZ_SECONDS (default 60) from its checked-in corpus
 #            (scripts/fuzz.sh)                       build/ci-fuzz
+#   samples  Huawei's runtime samples (hicann/runtime example/) compiled
+#            unchanged and run 3 times each against build/ci-release's
+#            libweir (scripts/samples.sh). The checkout comes from
+#            WEIR_RUNTIME_SAMPLES, else a shallow clone of the pinned
+#            commit below; with neither (no network) the lane is skipped,
+#            not failed. Runs after release (builds it if needed).
 #   busted   testing the tests: for each planted bug in tests/busted.list,
 #            a build with -DWEIR_BUSTED=<name> whose named tests MUST fail
 #                                                    build/busted-<lane>
@@ -35,8 +41,8 @@ while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--lane)
 		[[ $# -ge 2 ]] || { usage >&2; exit 2; }
-		case "$2" in release|tsan|asan|fuzz|busted) lanes+=("$2") ;;
-		*) echo "test.sh: unknown lane '$2' (release|tsan|asan|fuzz|busted)" >&2; exit 2 ;; esac
+		case "$2" in release|samples|tsan|asan|fuzz|busted) lanes+=("$2") ;;
+		*) echo "test.sh: unknown lane '$2' (release|samples|tsan|asan|fuzz|busted)" >&2; exit 2 ;; esac
 		shift 2 ;;
 	--lane=*) set -- --lane "${1#--lane=}" "${@:2}" ;;
 	--quick) quick=1; shift ;;
@@ -44,7 +50,7 @@ while [[ $# -gt 0 ]]; do
 	*) echo "test.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
-[[ ${#lanes[@]} -gt 0 ]] || lanes=(release tsan asan fuzz busted)
+[[ ${#lanes[@]} -gt 0 ]] || lanes=(release samples tsan asan fuzz busted)
 
 "$ROOT/scripts/install-deps.sh" </dev/null || { echo "test.sh: installing dependencies failed" >&2; exit 1; }
 
@@ -157,9 +163,45 @@ run_busted_lane() {
 	[[ $verdict == PASS ]]
 }
 
+# The samples lane (see the top). The pinned commit is the one the samples
+# were last checked against.
+RUNTIME_REPO=https://github.com/hicann/runtime.git
+RUNTIME_COMMIT=681ef7610
+run_samples_lane() {
+	local start=$SECONDS src=${WEIR_RUNTIME_SAMPLES:-} dir="$ROOT/build/ci-release"
+	if [[ -z $src ]]; then
+		src="$ROOT/build/hicann-runtime"
+		if [[ ! -d $src/example ]]; then
+			say samples "no WEIR_RUNTIME_SAMPLES: cloning $RUNTIME_REPO at $RUNTIME_COMMIT"
+			rm -rf "$src"
+			if ! timeout 300 git clone -q --filter=blob:none --no-checkout "$RUNTIME_REPO" "$src" </dev/null ||
+			   ! git -C "$src" checkout -q "$RUNTIME_COMMIT" -- example </dev/null; then
+				rm -rf "$src"
+				summary[samples]="SKIPPED: no runtime checkout (set WEIR_RUNTIME_SAMPLES; clone failed)"
+				return 0
+			fi
+		fi
+	fi
+	if [[ ! -f $dir/libweir.so ]]; then
+		local -a cmake_args=()
+		lane_config release
+		cmake -G Ninja -S "$ROOT" -B "$dir" -DWEIR_BUILD_TESTS=ON "${cmake_args[@]}" </dev/null >/dev/null &&
+			cmake --build "$dir" -j "$JOBS" --target weir </dev/null >/dev/null ||
+			{ summary[samples]="FAIL at build ($((SECONDS - start))s)"; return 1; }
+	fi
+	say samples "scripts/samples.sh --build $dir $src"
+	local out
+	out=$("$ROOT/scripts/samples.sh" --build "$dir" "$src" </dev/null 2>&1)
+	local rc=$?
+	printf '%s\n' "$out"
+	summary[samples]="$([[ $rc -eq 0 ]] && echo PASS || echo FAIL): $(printf '%s\n' "$out" | tail -1) ($((SECONDS - start))s)"
+	return $rc
+}
+
 run_lane() {
 	local lane=$1 dir="$ROOT/build/ci-$1" start=$SECONDS
-	case "$lane" in fuzz) run_fuzz_lane; return ;; busted) run_busted_lane; return ;; esac
+	case "$lane" in fuzz) run_fuzz_lane; return ;; busted) run_busted_lane; return ;;
+	samples) run_samples_lane; return ;; esac
 	local -a cmake_args=(-G Ninja -S "$ROOT" -B "$dir" -DWEIR_BUILD_TESTS=ON)
 	local -a ctest_args=(--test-dir "$dir" --output-on-failure -j "$JOBS" --no-tests=error)
 	local canary_fail=0 tests_line="tests not run" prefix=()
