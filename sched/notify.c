@@ -277,7 +277,7 @@ int weir__notify_run(struct weir_stream *st, struct weir_task *t, struct weir_ta
 		if (!weir_seq_geq(weir_load_relaxed(&st->retired),
 		                  weir_load_seqcst(&st->abort_until)))
 			return WEIR__RUN_RETRY; /* the run loop discards it */
-		/* ready: re-evaluate */
+		                                /* ready: re-evaluate */
 	}
 	weir__wait_disarm(st, t);
 	/* Every failing path above took nothing. If records are still

@@ -44,13 +44,13 @@
 
 struct weir_timer {
 	pthread_mutex_t lock;
-	pthread_cond_t cv;                /* the thread sleeps here */
-	struct weir_timer_entry **heap;   /* L(lock) */
-	uint32_t n, cap;                  /* L(lock) */
-	bool started;                     /* L(lock) */
-	bool stopping;                    /* L(lock) */
-	pthread_t thread;                 /* L(lock) */
-	struct weir_runtime *rt;          /* I */
+	pthread_cond_t cv;              /* the thread sleeps here */
+	struct weir_timer_entry **heap; /* L(lock) */
+	uint32_t n, cap;                /* L(lock) */
+	bool started;                   /* L(lock) */
+	bool stopping;                  /* L(lock) */
+	pthread_t thread;               /* L(lock) */
+	struct weir_runtime *rt;        /* I */
 };
 
 static void heap_swap(struct weir_timer *tm, uint32_t a, uint32_t b)

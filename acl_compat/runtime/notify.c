@@ -85,9 +85,10 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordNotify(aclrtNotify notify, aclrtStream s
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 	int st = weir_notify_record((weir_notify_t *)notify, s);
 	if (st == WEIR_EFOREIGN)
-		return weir__acl_fail(ACL_ERROR_RT_STREAM_CONTEXT, api,
-		                      "notify %p belongs to device %u, the stream to another device",
-		                      notify, (unsigned)dev);
+		return weir__acl_fail(
+		        ACL_ERROR_RT_STREAM_CONTEXT, api,
+		        "notify %p belongs to device %u, the stream to another device", notify,
+		        (unsigned)dev);
 	if (st == WEIR_EHANDLE)
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
 		                      "notify %p or the stream was destroyed meanwhile", notify);

@@ -34,10 +34,11 @@ static aclError weir_acl_value_addr(void *devAddr, const char *api)
 	weir_mem_ptrinfo_t info;
 	if (weir_mem_classify(m, devAddr, &info) != WEIR_OK || info.kind != WEIR_MEM_KIND_DEVICE ||
 	    !info.live || info.size - info.offset < sizeof(uint64_t))
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "devAddr %p does not hold a 64-bit word of live device memory "
-		                      "(allocate it with aclrtMalloc)",
-		                      devAddr);
+		return weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "devAddr %p does not hold a 64-bit word of live device memory "
+		        "(allocate it with aclrtMalloc)",
+		        devAddr);
 	if ((uintptr_t)devAddr & 7u)
 		return weir__acl_fail(ACL_ERROR_RT_ADDR_UNALIGNED, api,
 		                      "devAddr %p is not 8-byte aligned (the word is accessed "
