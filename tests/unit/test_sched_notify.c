@@ -248,9 +248,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, wt_fix_setup, wt_fix_teardown)
-		T(test_notify_args),          T(test_notify_counting),  T(test_notify_destroy_while_waiting),
-		T(test_wait_timeouts),        T(test_value_args),       T(test_value_conditions),
-		T(test_value_wake_paths),     T(test_abort_and_teardown),
+		T(test_notify_args),
+		T(test_notify_counting),
+		T(test_notify_destroy_while_waiting),
+		T(test_wait_timeouts),
+		T(test_value_args),
+		T(test_value_conditions),
+		T(test_value_wake_paths),
+		T(test_abort_and_teardown),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
