@@ -193,4 +193,8 @@ const char *weir__acl_reason(void);
  * reason set. */
 aclError weir__acl_timeout_ns(int32_t timeout_ms, int64_t *ns);
 
+/* runtime/event.c: the process-wide wait time-out of aclrtSetOpWaitTimeout,
+ * in seconds (0: none). It applies to waits queued after it is set. */
+uint32_t weir__acl_op_wait_timeout_s(void);
+
 #endif /* WEIR_ACL_INTERNAL_H */

@@ -61,6 +61,11 @@ struct weir_acl_event {
 	uint32_t flags;   /* I: ACL_EVENT_* flags given at create */
 	uint32_t model;   /* I: weir_acl_event_model */
 	uint32_t device;  /* I */
+	/* A: the record / wait flag (ACL_EVENT_RECORD_* / _WAIT_*) + 1 the
+	 * event was first used with, 0 before; ACL keeps each one fixed for an
+	 * event's life (runtime/event.c, "Event extras"). Set by CAS. */
+	_Atomic uint32_t record_flag;
+	_Atomic uint32_t wait_flag;
 };
 
 /* Registry (runtime/registry.c). Obtain the kinds' registry type ids (aclInit,

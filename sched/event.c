@@ -201,7 +201,7 @@ void weir__event_teardown(struct weir_event *e)
 }
 
 /* Queue a record, reset or wait task naming e on stream sh. */
-static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
+static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind, int64_t timeout_ns)
 {
 	struct weir_task *t = weir__task_alloc();
 	if (!t)
@@ -234,6 +234,8 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
 	t->kind = kind;
 	t->nblocks = 1;
 	t->u.ev.ev = e;
+	memset(t->args, 0, sizeof(struct weir_wait_state));
+	WAIT_STATE(t)->timeout_ns = timeout_ns;
 	if (kind == WEIR_TK_RECORD) {
 		/* Relaxed: the generation is only a ticket; completion is
 		 * published through done_gen. */
@@ -263,7 +265,8 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind)
  * read-side section it still holds: no stream lookup; the same checks in the
  * same order. The admission check (WEIR_ESTOPPED, or WEIR_EAGAIN: full)
  * comes before the record's ticket, so a refused task takes nothing. */
-static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t kind)
+static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t kind,
+                            int64_t timeout_ns)
 {
 	struct weir_task *t = weir__task_alloc();
 	if (!t)
@@ -289,6 +292,8 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 	t->kind = kind;
 	t->nblocks = 1;
 	t->u.ev.ev = e;
+	memset(t->args, 0, sizeof(struct weir_wait_state));
+	WAIT_STATE(t)->timeout_ns = timeout_ns;
 	if (kind == WEIR_TK_RECORD) {
 		/* Relaxed: a ticket, as in event_task(). */
 		t->u.ev.gen = weir_faa_relaxed(&e->rec_gen, 1) + 1;
@@ -306,32 +311,39 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 
 int weir__event_record_found(weir_event_t *e, struct weir_stream *st)
 {
-	return event_task_found(e, st, WEIR_TK_RECORD);
+	return event_task_found(e, st, WEIR_TK_RECORD, 0);
 }
 
 int weir__event_reset_found(weir_event_t *e, struct weir_stream *st)
 {
-	return event_task_found(e, st, WEIR_TK_RESET);
+	return event_task_found(e, st, WEIR_TK_RESET, 0);
 }
 
 int weir__stream_wait_event_found(struct weir_stream *st, weir_event_t *e)
 {
-	return event_task_found(e, st, WEIR_TK_WAIT);
+	return event_task_found(e, st, WEIR_TK_WAIT, 0);
 }
 
 WEIR_API int weir_event_record(weir_event_t *e, weir_stream_t *s)
 {
-	return event_task(e, s, WEIR_TK_RECORD);
+	return event_task(e, s, WEIR_TK_RECORD, 0);
 }
 
 WEIR_API int weir_event_reset(weir_event_t *e, weir_stream_t *s)
 {
-	return event_task(e, s, WEIR_TK_RESET);
+	return event_task(e, s, WEIR_TK_RESET, 0);
 }
 
 WEIR_API int weir_stream_wait_event(weir_stream_t *s, weir_event_t *e)
 {
-	return event_task(e, s, WEIR_TK_WAIT);
+	return event_task(e, s, WEIR_TK_WAIT, 0);
+}
+
+WEIR_API int weir_stream_wait_event_timeout(weir_stream_t *s, weir_event_t *e, int64_t timeout_ns)
+{
+	if (timeout_ns < WEIR_TIMEOUT_INFINITE)
+		return WEIR_EINVAL;
+	return event_task(e, s, WEIR_TK_WAIT, timeout_ns > 0 ? timeout_ns : 0);
 }
 
 /* Is record `gen` complete? `locked`: the caller holds e->lock, so the
@@ -477,10 +489,13 @@ void weir__event_reset_flag(struct weir_event *e)
 	weir_store_seqcst(&e->flag, 0); /* EV-R4: seq_cst - clears the flag; pairs with EV-A1 */
 }
 
-int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen)
+int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen,
+                         struct weir_task *t)
 {
 	if (satisfied(e, gen, false))
 		return WEIR_OK;
+	if (weir__wait_fired(t))
+		return WEIR_EWAITTIMEOUT; /* timer.c P2 */
 	pthread_mutex_lock(&e->lock);
 	/* Invariant 3: announce, then re-check. */
 	weir_faa_seqcst(&e->nparked, 1);
@@ -505,14 +520,17 @@ int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t 
 	 * 6); pairs with the abort's seq_cst store of abort_until followed by
 	 * its load of park_event (EV-A3). Abort reads e under RCU (invariant 5). */
 	weir_store_seqcst(&st->park_event, e);
-	if (!weir_seq_geq(weir_load_relaxed(&st->retired), weir_load_seqcst(&st->abort_until))) {
+	/* timer.c P2: a time-out that fired before the park was published. */
+	bool timed_out = weir__wait_fired(t);
+	if (timed_out ||
+	    !weir_seq_geq(weir_load_relaxed(&st->retired), weir_load_seqcst(&st->abort_until))) {
 		/* An abort raced the park: back out; the caller discards. */
 		e->parked = st->park_next;
 		st->park_next = NULL;
 		nparked_dec_locked(e);
 		weir_store_relaxed(&st->park_event, NULL);
 		pthread_mutex_unlock(&e->lock);
-		return WEIR_OK;
+		return timed_out ? WEIR_EWAITTIMEOUT : WEIR_OK;
 	}
 	weir__stream_park(st);
 	pthread_mutex_unlock(&e->lock);

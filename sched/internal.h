@@ -90,13 +90,18 @@ enum weir_task_kind {
 	WEIR_TK_WAIT,
 	WEIR_TK_RESET,
 	WEIR_TK_HOST,
-	WEIR_TK_CALLBACK,    /* reporter callback, blocking */
-	WEIR_TK_CALLBACK_NB, /* reporter callback, non-blocking */
-	WEIR_TK_RECLAIM,     /* last task of a force-destroyed stream: free it */
+	WEIR_TK_CALLBACK,      /* reporter callback, blocking */
+	WEIR_TK_CALLBACK_NB,   /* reporter callback, non-blocking */
+	WEIR_TK_RECLAIM,       /* last task of a force-destroyed stream: free it */
+	WEIR_TK_NOTIFY_RECORD, /* notify.c */
+	WEIR_TK_NOTIFY_WAIT,   /* notify.c: parks on the notify */
+	WEIR_TK_VALUE_WRITE,   /* value.c */
+	WEIR_TK_VALUE_WAIT,    /* value.c: parks on the runtime's value list */
 };
 
 struct weir_pool;
 struct weir_event;
+struct weir_notify;
 
 struct weir_task {
 	struct weir_task *next;  /* O: inbox / FIFO / free-list link */
@@ -114,7 +119,12 @@ struct weir_task {
 			weir_host_fn fn;
 			void *arg;
 		} host;
-	} u; /* I after submit */
+		struct weir_notify *nt; /* notify record / wait */
+		struct {
+			void *addr;
+			uint64_t value;
+		} val; /* value write / wait */
+	} u;           /* I after submit */
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
@@ -126,6 +136,35 @@ WEIR_MPSC_DEFINE(weir__tasks, struct weir_task, next)
 /* Host and report-callback tasks carry no argument block; while queued for a
  * callback thread or reporter, the args area holds the stream they came from. */
 #define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
+
+/* A timer entry (timer.c). Every field: L(timer lock) while queued. */
+struct weir_timer_entry {
+	uint64_t deadline; /* CLOCK_MONOTONIC ns */
+	uint32_t idx;      /* heap slot, or idle */
+	/* Runs on the timer thread with the timer lock held; returns 0, or a
+	 * new deadline to queue the entry again. */
+	uint64_t (*fn)(struct weir_timer_entry *);
+};
+
+/* The state of a wait task (event, notify or value wait), kept in its args
+ * area: its optional time-out (timer.c "Timed waits"). */
+struct weir_wait_state {
+	struct weir_timer_entry tm; /* L(timer lock) while armed */
+	int64_t timeout_ns;         /* I: 0 = none */
+	struct weir_stream *st;     /* I once armed */
+	_Atomic uint32_t fired;     /* A: the deadline passed (timer.c P2) */
+	uint32_t flags;             /* I: value waits: WEIR_VALUE_* */
+	bool armed;                 /* O: queued on the timer (or fired) */
+};
+#define WAIT_STATE(t) ((struct weir_wait_state *)(void *)(t)->args)
+_Static_assert(sizeof(struct weir_wait_state) <= WEIR_ARGS_MAX, "wait state fits the args area");
+
+/* A list of streams parked on a condition (timer.c P1-P3). */
+struct weir_parklist {
+	pthread_mutex_t lock;
+	struct weir_stream *head; /* L(lock), linked through park_next */
+	_Atomic uint32_t n;       /* A: announced parkers (P1) */
+};
 
 /* Allocate a task record from the calling thread's pool (NULL: out of
  * memory). Free from any thread; it returns to its owner pool lock-free. */
@@ -238,7 +277,8 @@ struct weir_stream {
 	_Atomic uint32_t refs;                   /* A: 1 for the handle + sync/destroy holders */
 	_Atomic uint64_t reporter;               /* A: subscribed reporter handle or 0 */
 	_Atomic(struct weir_event *) park_event; /* A: event it is parked on, or NULL */
-	struct weir_stream *park_next;           /* L(event->lock): event's parked list */
+	_Atomic(struct weir_parklist *) park_pl; /* A: park list it is parked on, or NULL */
+	struct weir_stream *park_next;           /* L(event->lock or park_pl->lock) */
 	uint64_t park_gen;                       /* L(event->lock) */
 	struct weir_stream *rq_next;             /* ready inbox / ready list link: owned by
 	                                      whoever holds the stream QUEUED */
@@ -352,18 +392,65 @@ struct weir_device {
 };
 
 struct weir_runtime {
-	weir_config_t cfg;               /* I */
-	char *cpus_copy;                 /* I */
-	uint32_t ndevices;               /* I */
-	uint32_t total_workers;          /* I */
-	uint32_t ncpus;                  /* I: CPUs available to the process */
-	struct weir_device *devices;     /* I */
-	_Atomic int stopping;            /* A: workers exit when set */
-	pthread_mutex_t lock;            /* guards the lists below */
-	struct weir_group *groups;       /* L(lock) */
-	struct weir_event *events;       /* L(lock) */
-	struct weir_reporter *reporters; /* L(lock) */
+	weir_config_t cfg;                  /* I */
+	char *cpus_copy;                    /* I */
+	uint32_t ndevices;                  /* I */
+	uint32_t total_workers;             /* I */
+	uint32_t ncpus;                     /* I: CPUs available to the process */
+	struct weir_device *devices;        /* I */
+	_Atomic int stopping;               /* A: workers exit when set */
+	pthread_mutex_t lock;               /* guards the lists below */
+	struct weir_group *groups;          /* L(lock) */
+	struct weir_event *events;          /* L(lock) */
+	struct weir_reporter *reporters;    /* L(lock) */
+	struct weir_notify *notifies;       /* L(lock) */
+	struct weir_timer *timer;           /* I: timer.c (its thread starts on first use) */
+	struct weir_parklist value_pl;      /* streams parked on value waits (value.c) */
+	struct weir_timer_entry value_poll; /* L(timer lock): value.c's re-check */
+	_Atomic bool value_poll_on;         /* A: value_poll is queued (value.c VW2) */
 };
+
+/* Timer (timer.c). init: WEIR_ENOMEM; fini joins the thread (call after
+ * every stream is gone). add: WEIR_OK, WEIR_ENOMEM, WEIR_ESTATE (stopping).
+ * cancel: true if it was still queued; when it returns, the entry's callback
+ * is not running. */
+int weir__timer_init(struct weir_runtime *rt);
+void weir__timer_fini(struct weir_runtime *rt);
+void weir__timer_entry_init(struct weir_timer_entry *e, uint64_t (*fn)(struct weir_timer_entry *));
+int weir__timer_add(struct weir_runtime *rt, struct weir_timer_entry *e, uint64_t deadline);
+bool weir__timer_cancel(struct weir_runtime *rt, struct weir_timer_entry *e);
+/* Timed waits: arm the head wait task t of st (no-op without a time-out),
+ * test whether its deadline passed, disarm it (before the task retires). */
+int weir__wait_arm(struct weir_stream *st, struct weir_task *t);
+bool weir__wait_fired(struct weir_task *t);
+void weir__wait_disarm(struct weir_stream *st, struct weir_task *t);
+/* Park lists. park: WEIR_OK (ready, or an abort raced: re-check discard),
+ * WEIR_EWAITTIMEOUT, WEIR_ENOTREADY (parked: hands the stream over). wake:
+ * resume up to max parked streams for which ready() holds or whose wait
+ * fired. cancel: abort / timer side, true if the caller now owns st. */
+void weir__parklist_init(struct weir_parklist *pl);
+void weir__parklist_fini(struct weir_parklist *pl);
+int weir__parklist_park(struct weir_parklist *pl, struct weir_stream *st, struct weir_task *t,
+                        bool (*ready)(struct weir_stream *, struct weir_task *));
+void weir__parklist_wake(struct weir_parklist *pl, uint32_t max,
+                         bool (*ready)(struct weir_stream *, struct weir_task *));
+bool weir__parklist_cancel(struct weir_stream *st);
+
+/* Notify and value tasks (notify.c, value.c), from the run loop: run the
+ * head task t of st. WEIR__RUN_DONE: retired; WEIR__RUN_PARKED: the stream
+ * parked and the caller must leave it alone; WEIR__RUN_RETRY: an abort
+ * raced the park, the caller re-checks for discard. Or discard it. */
+enum { WEIR__RUN_DONE = 0, WEIR__RUN_PARKED = 1, WEIR__RUN_RETRY = 2 };
+int weir__notify_run(struct weir_stream *st, struct weir_task *t, struct weir_task_batch *b);
+int weir__value_run(struct weir_stream *st, struct weir_task *t, struct weir_task_batch *b);
+void weir__sync_task_discard(struct weir_stream *st, struct weir_task *t);
+/* value.c: a task that may have written memory retired on some stream of
+ * rt: re-check parked value waits (one relaxed load when none). */
+void weir__value_written(struct weir_runtime *rt);
+/* Lifecycles (runtime.c). */
+void weir__value_init(struct weir_runtime *rt);
+void weir__value_fini(struct weir_runtime *rt);
+void weir__notify_teardown(struct weir_notify *n);
 
 /* Configuration (config.c). */
 int weir__config_validate(const weir_config_t *c);
@@ -445,7 +532,8 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen);
  * never be satisfied because its event was destroyed and no record queued
  * before that can satisfy it (event.c invariant 7): the caller retires the
  * task with that status. */
-int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen);
+int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen,
+                         struct weir_task *t);
 void weir__event_reset_flag(struct weir_event *e);
 /* Cancel a park (abort); returns true if the caller now owns the stream. */
 bool weir__event_cancel_park(struct weir_stream *st);
@@ -476,6 +564,21 @@ bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);
 void weir__event_teardown(struct weir_event *e);
 
+/* Notifies (notify.c): a counting signal; a wait task consumes one record. */
+struct weir_notify {
+	struct weir_obj obj;         /* I */
+	struct weir_runtime *rt;     /* I */
+	uint32_t dev;                /* I */
+	_Atomic uint64_t count;      /* A: records run and not yet consumed */
+	_Atomic uint64_t queued;     /* A: record tasks queued and not yet run */
+	_Atomic bool destroyed;      /* A: the handle was destroyed (notify.c N3) */
+	struct weir_parklist pl;     /* streams waiting for a record */
+	_Atomic uint32_t refs;       /* A: handle + queued tasks */
+	struct weir_notify *rt_next; /* L(rt->lock) */
+	struct weir_notify *rt_prev; /* L(rt->lock) */
+};
+uint32_t weir__notify_type(void);
+
 /* ------------------------------------------------------------------------ */
 /* Object lifecycles (base/obj.h)                                            */
 /* ------------------------------------------------------------------------ */
@@ -494,5 +597,10 @@ WEIR_OBJ_DEFINE(weir__stream, struct weir_stream, weir_stream_t, WEIR_T_STREAM, 
 WEIR_OBJ_DEFINE(weir__event, struct weir_event, weir_event_t, WEIR_T_EVENT, weir__event_free)
 WEIR_OBJ_DEFINE(weir__reporter, struct weir_reporter, weir_reporter_t, WEIR_T_REPORTER,
                 weir__reporter_free)
+void weir__notify_free(struct weir_obj *o); /* notify.c */
+/* Notifies take their registry type id at run time (weir__reg_type), so the
+ * fixed ids stay free for the layers above. */
+WEIR_OBJ_DEFINE(weir__notify, struct weir_notify, weir_notify_t, weir__notify_type(),
+                weir__notify_free)
 
 #endif /* WEIR_SCHED_INTERNAL_H */

@@ -1,6 +1,7 @@
 /*
  * sched/runtime.c - the runtime's lifecycle: create (configuration, devices,
- * workers) and destroy (reporters, groups, events, then the threads).
+ * workers) and destroy (reporters, groups, notifies, the timer, events,
+ * then the threads).
  *
  * Calls down into config.c, device.c, host.c, and the teardown of
  * reporter.c, group.c and event.c (internal.h, "Dependencies"); nothing in
@@ -34,6 +35,8 @@ static void runtime_free(struct weir_runtime *rt)
 		weir__free(rt->devices);
 	}
 	weir__free(rt->cpus_copy);
+	weir__timer_fini(rt); /* no-op when destroy stopped it already */
+	weir__value_fini(rt);
 	pthread_mutex_destroy(&rt->lock);
 	weir__free(rt);
 }
@@ -68,6 +71,11 @@ WEIR_API int weir_runtime_create(const weir_config_t *cfg_in, weir_runtime_t **o
 	if (!rt)
 		return WEIR_ENOMEM;
 	pthread_mutex_init(&rt->lock, NULL);
+	weir__value_init(rt);
+	if (weir__timer_init(rt)) { /* the thread starts on first use */
+		runtime_free(rt);
+		return WEIR_ENOMEM;
+	}
 	rt->ndevices = cfg.devices;
 	rt->ncpus = (uint32_t)ncpus;
 	if (cfg.workers_per_device == 0)
@@ -156,6 +164,16 @@ WEIR_API void weir_runtime_destroy(weir_runtime_t *rt)
 		if (still)
 			sched_yield();
 	}
+	for (;;) {
+		pthread_mutex_lock(&rt->lock);
+		struct weir_notify *n = rt->notifies;
+		pthread_mutex_unlock(&rt->lock);
+		if (!n)
+			break;
+		weir__notify_teardown(n);
+	}
+	/* No stream is left to park or time out: stop the timer (timer.c). */
+	weir__timer_fini(rt);
 	for (;;) {
 		pthread_mutex_lock(&rt->lock);
 		struct weir_event *e = rt->events;

@@ -155,7 +155,7 @@ void weir__stream_abort(struct weir_stream *st)
 		;
 	weir_store_relaxed(&st->aborted, 1); /* relaxed: read by a later sync */
 	weir__rcu_read_lock();
-	bool mine = weir__event_cancel_park(st);
+	bool mine = weir__event_cancel_park(st) || weir__parklist_cancel(st);
 	weir__rcu_read_unlock();
 	if (mine)
 		weir__stream_unpark(st);
@@ -643,6 +643,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				stream_retire_record(st, true, &batch);
 				continue;
 			}
+			weir__sync_task_discard(st, t); /* timers, notify references */
 			if (t->kind == WEIR_TK_WAIT || t->kind == WEIR_TK_RESET)
 				weir__event_put(t->u.ev.ev);
 			weir__stream_retire_head(st, 0, true, &batch);
@@ -653,6 +654,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			/* The kernel's return value is its own code (weir/status.h). */
 			int rc = weir__device_run_kernel(dev, widx, t);
 			weir__stream_retire_head(st, weir__fail_task(rc), false, &batch);
+			weir__value_written(st->rt); /* value.c W2 */
 			break;
 		}
 		case WEIR_TK_RECORD: stream_retire_record(st, false, &batch); break;
@@ -663,11 +665,15 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			break;
 		case WEIR_TK_WAIT: {
 			weir__task_batch_flush(&batch);
-			int wrc = weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen);
+			/* A time-out is armed once (timer.c "Timed waits"). */
+			int wrc = weir__wait_arm(st, t);
+			if (wrc == WEIR_OK)
+				wrc = weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen, t);
 			if (wrc == WEIR_ENOTREADY)
 				return; /* parked: the stream is no longer ours */
 			if (should_discard(st))
 				continue; /* an abort raced the park: discard it above */
+			weir__wait_disarm(st, t);
 			weir__event_put(t->u.ev.ev);
 			/* WEIR_EHANDLE: its event was destroyed and nothing
 			 * can satisfy it (event.c invariant 7). */
@@ -691,6 +697,17 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				return;
 			weir__stream_retire(st, t, weir__fail_runtime(WEIR_ENOSUB), false, &batch);
 			break;
+		case WEIR_TK_NOTIFY_RECORD:
+		case WEIR_TK_NOTIFY_WAIT:
+		case WEIR_TK_VALUE_WRITE:
+		case WEIR_TK_VALUE_WAIT: {
+			weir__task_batch_flush(&batch);
+			int r = t->kind <= WEIR_TK_NOTIFY_WAIT ? weir__notify_run(st, t, &batch)
+			                                       : weir__value_run(st, t, &batch);
+			if (r == WEIR__RUN_PARKED)
+				return; /* parked: the stream is no longer ours */
+			break;          /* done, or RETRY: the discard check comes first */
+		}
 		case WEIR_TK_CALLBACK_NB: {
 			/* The stream goes on at once; a copy travels. */
 			struct weir_task *c = weir__task_alloc();

@@ -22,6 +22,7 @@
 #include "acl_compat/acl_state.h"
 #include "base/alloc.h"
 #include "base/atomic.h"
+#include "base/registry.h"
 
 /* RT_EVENT_DDSYNC | RT_EVENT_TIME_LINE | RT_EVENT_STREAM_MARK */
 #define WEIR_ACL_EVENT_DEFAULT_FLAGS 0x0Eu
@@ -31,6 +32,45 @@
 
 /* A: relaxed - a setting; no data is published through it. */
 static _Atomic uint32_t weir_acl_op_wait_timeout_s;
+
+uint32_t weir__acl_op_wait_timeout_s(void)
+{
+	return weir_load_relaxed(&weir_acl_op_wait_timeout_s);
+}
+
+/*
+ * Event resources (aclrtGetEventAvailNum). Each device has
+ * WEIR_ACL_EVENTS_PER_DEVICE event ids; a create beyond them fails with
+ * 207007, as on a device whose event ids are used up. One word per device:
+ * the runtime generation's low 32 bits above the live count, so a new aclInit
+ * (whose runtime starts with no events) reads a count of 0 without anyone
+ * resetting it. Updated by CAS (relaxed: a count, nothing is published).
+ */
+#define WEIR_ACL_EVENTS_PER_DEVICE 65536u
+static _Atomic uint64_t weir_acl_event_live[WEIR_MAX_DEVICES];
+
+static uint32_t weir_acl_event_count(uint64_t word, uint64_t gen)
+{
+	return (word >> 32) == (gen & 0xFFFFFFFFu) ? (uint32_t)word : 0;
+}
+
+/* Take (delta +1, false when none is left) or give back (-1) one id. */
+static bool weir_acl_event_take(uint32_t dev, int delta)
+{
+	uint64_t gen = weir__acl_generation();
+	_Atomic uint64_t *w = &weir_acl_event_live[dev % WEIR_MAX_DEVICES];
+	uint64_t cur = weir_load_relaxed(w);
+	for (;;) {
+		uint32_t n = weir_acl_event_count(cur, gen);
+		if (delta > 0 && n >= WEIR_ACL_EVENTS_PER_DEVICE)
+			return false;
+		if (delta < 0 && n == 0)
+			return true; /* an event of an earlier runtime */
+		uint64_t next = ((gen & 0xFFFFFFFFu) << 32) | (uint32_t)(n + (uint32_t)delta);
+		if (weir_cas_relaxed(w, &cur, next))
+			return true;
+	}
+}
 
 aclError weir__acl_event_get(aclrtEvent e, struct weir_acl_event *copy)
 {
@@ -88,16 +128,23 @@ static aclError weir_acl_event_create(aclrtEvent *event, uint32_t flag, uint32_t
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "ACL_EVENT_IPC and ACL_EVENT_EXTERNAL are exclusive");
 	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	if (!weir_acl_event_take(info.device, +1))
+		return weir__acl_fail(ACL_ERROR_RT_NO_EVENT_RESOURCE, api,
+		                      "device %u has no event left (%u live events)",
+		                      (unsigned)info.device, WEIR_ACL_EVENTS_PER_DEVICE);
 
 	struct weir_acl_event *w = weir__calloc(1, sizeof *w);
-	if (!w)
+	if (!w) {
+		weir_acl_event_take(info.device, -1);
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory (event)");
+	}
 	uint32_t wflags = (flag & ACL_EVENT_TIME_LINE) ? WEIR_EVENT_TIMING : 0;
 	if (model == WEIR_ACL_EV_LEGACY)
 		wflags |= WEIR_EVENT_FLAG;
 	int st = weir_event_create(weir__acl_runtime(), info.device, wflags, &w->ev);
 	if (st != WEIR_OK) {
 		weir__free(w);
+		weir_acl_event_take(info.device, -1);
 		return weir__acl_fail_weir(st, api, "cannot create the event");
 	}
 	w->flags = flag;
@@ -106,6 +153,7 @@ static aclError weir_acl_event_create(aclrtEvent *event, uint32_t flag, uint32_t
 	if (!weir__acl_reg_add(&w->obj, WEIR_ACL_OBJ_EVENT)) {
 		weir_event_destroy(w->ev);
 		weir__free(w);
+		weir_acl_event_take(info.device, -1);
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
 		                      "out of memory (event handle)");
 	}
@@ -146,6 +194,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 		                      "event %p is not a live event (destroyed or never created)",
 		                      event);
 	struct weir_acl_event *w = (struct weir_acl_event *)o;
+	weir_acl_event_take(w->device, -1);
 	/* Never blocks: queued records keep the weir event alive; waits on a
 	 * legacy event whose flag is still clear fail with 107017 (the weir
 	 * event's destroy resumes and fails them, sched/event.c invariant 7). */
@@ -153,6 +202,39 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 	weir__acl_reg_free_deferred(&w->obj);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "destroying the event");
+	return ACL_SUCCESS;
+}
+
+/* ACL keeps the record flag and the wait flag of an event fixed from its
+ * first use (plain records and waits use the DEFAULT flags): a later use
+ * with the other flag is 107000. Records `flag` on first use, even when the
+ * call then fails, as ACL does. */
+static aclError weir_acl_event_use_flag(aclrtEvent event, bool record, uint32_t flag,
+                                        const char *api)
+{
+	uint32_t want = flag + 1, cur = 0;
+	bool found = false;
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(event, WEIR_ACL_OBJ_EVENT);
+	if (o) {
+		struct weir_acl_event *w = (struct weir_acl_event *)o;
+		_Atomic uint32_t *f = record ? &w->record_flag : &w->wait_flag;
+		found = true;
+		/* relaxed: a setting of the event; nothing is published with it */
+		if (!weir_cas_relaxed(f, &cur, want) && cur == want)
+			cur = 0;
+	}
+	weir__rcu_read_unlock();
+	if (!found)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
+		                      "event %p is not a live event (destroyed or never created)",
+		                      event);
+	if (cur != 0)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "event %p was first %s with flag %u; the flag must stay the "
+		                      "same for an event (given %u)",
+		                      event, record ? "recorded" : "waited on", (unsigned)(cur - 1),
+		                      (unsigned)flag);
 	return ACL_SUCCESS;
 }
 
@@ -187,6 +269,9 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stre
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
+	rc = weir_acl_event_use_flag(event, true, ACL_EVENT_RECORD_DEFAULT, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
 	return weir_acl_event_task(&ev, event, stream, false, api);
 }
 
@@ -205,13 +290,22 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 	return weir_acl_event_task(&ev, event, stream, true, api);
 }
 
-static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const char *api)
+/* Queue a wait of `event` on `stream`. timeout_ns > 0 bounds the wait (the
+ * wait task fails with 107020 when it outlives it); 0 applies
+ * aclrtSetOpWaitTimeout's limit, if one is set. */
+static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, int64_t timeout_ns,
+                                     const char *api)
 {
 	struct weir_acl_event ev = { 0 };
 	weir_stream_t *s;
 	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
+	rc = weir_acl_event_use_flag(event, false, ACL_EVENT_WAIT_DEFAULT, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	if (timeout_ns == 0)
+		timeout_ns = (int64_t)weir__acl_op_wait_timeout_s() * 1000000000;
 	struct weir_stream *found;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
 	if (ev.model == WEIR_ACL_EV_EX && !(ev.flags & ACL_EVENT_SYNC)) {
@@ -237,10 +331,12 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const
 			        "before their record)",
 			        event);
 	}
-	int st = found ? weir__stream_wait_event_found(found, ev.ev) : WEIR_EAGAIN;
+	/* A timed wait takes the public call (one more stream lookup). */
+	int st = found && timeout_ns == 0 ? weir__stream_wait_event_found(found, ev.ev)
+	                                  : WEIR_EAGAIN;
 	weir__rcu_read_unlock();
 	if (st == WEIR_EAGAIN)
-		st = weir_stream_wait_event(s, ev.ev);
+		st = weir_stream_wait_event_timeout(s, ev.ev, timeout_ns);
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(st, s, api, "queueing the wait");
 	return ACL_SUCCESS;
@@ -248,7 +344,7 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, const
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
 {
-	return weir_acl_stream_wait(stream, event, "aclrtStreamWaitEvent");
+	return weir_acl_stream_wait(stream, event, 0, "aclrtStreamWaitEvent");
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithTimeout(aclrtStream stream, aclrtEvent event,
@@ -259,7 +355,7 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithTimeout(aclrtStream stream,
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "timeout %d is invalid (must be >= 0; 0 means no timeout)",
 		                      (int)timeout);
-	return weir_acl_stream_wait(stream, event, api);
+	return weir_acl_stream_wait(stream, event, (int64_t)timeout * 1000000, api);
 }
 
 /* The state the three query calls report: *done is true once the event's
@@ -415,5 +511,110 @@ ACL_FUNC_VISIBILITY aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *
 ACL_FUNC_VISIBILITY aclError aclrtSetOpWaitTimeout(uint32_t timeout)
 {
 	weir_store_relaxed(&weir_acl_op_wait_timeout_s, timeout);
+	return ACL_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Event extras                                                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The EXTERNAL flags mark a record or wait that crosses the boundary of an
+ * ACL graph being captured (aclmdlRICapture*). As in ACL: only events of
+ * aclrtCreateEventExWithFlag(ACL_EVENT_SYNC) take them (207000 otherwise),
+ * an event keeps the flag of its first record / wait (107000 otherwise),
+ * and a stream that is not capturing refuses them with 107029. weir has no
+ * capture yet, so every stream is one that is not capturing.
+ */
+static aclError weir_acl_event_external(aclrtEvent event, const struct weir_acl_event *ev,
+                                        bool record, const char *api)
+{
+	if (ev->model != WEIR_ACL_EV_EX || ev->flags != ACL_EVENT_SYNC)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "the EXTERNAL flag needs an event of "
+		                      "aclrtCreateEventExWithFlag(ACL_EVENT_SYNC); event %p is not",
+		                      event);
+	aclError rc = weir_acl_event_use_flag(event, record, 1, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
+	                      "the stream is not being captured into an ACL graph (weir has no "
+	                      "graph capture), so there is no graph boundary to cross");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtRecordEventWithFlag(aclrtEvent event, aclrtStream stream,
+                                                      uint32_t flag)
+{
+	static const char api[] = "aclrtRecordEventWithFlag";
+	if (!event)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "event is NULL");
+	if (flag != ACL_EVENT_RECORD_DEFAULT && flag != ACL_EVENT_RECORD_EXTERNAL)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "flag %u is not ACL_EVENT_RECORD_DEFAULT or "
+		                      "ACL_EVENT_RECORD_EXTERNAL",
+		                      (unsigned)flag);
+	if (flag == ACL_EVENT_RECORD_DEFAULT)
+		return aclrtRecordEvent(event, stream);
+	struct weir_acl_event ev = { 0 };
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir_stream_t *s;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	return weir_acl_event_external(event, &ev, true, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithFlag(aclrtStream stream, aclrtEvent event,
+                                                          uint32_t timeout, uint32_t flag)
+{
+	static const char api[] = "aclrtStreamWaitEventWithFlag";
+	if (!event)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "event is NULL");
+	if (flag != ACL_EVENT_WAIT_DEFAULT && flag != ACL_EVENT_WAIT_EXTERNAL)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "flag %u is not ACL_EVENT_WAIT_DEFAULT or "
+		                      "ACL_EVENT_WAIT_EXTERNAL",
+		                      (unsigned)flag);
+	if (flag == ACL_EVENT_WAIT_EXTERNAL && timeout != 0)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "timeout %u: ACL_EVENT_WAIT_EXTERNAL takes only 0",
+		                      (unsigned)timeout);
+	if (flag == ACL_EVENT_WAIT_DEFAULT)
+		return weir_acl_stream_wait(stream, event, (int64_t)timeout * 1000000, api);
+	struct weir_acl_event ev = { 0 };
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir_stream_t *s;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	return weir_acl_event_external(event, &ev, false, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetEventId(aclrtEvent event, uint32_t *eventId)
+{
+	static const char api[] = "aclrtGetEventId";
+	struct weir_acl_event ev = { 0 };
+	if (!eventId)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "eventId is NULL");
+	aclError rc = weir_acl_event_arg(event, "event", &ev, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	/* The handle's registry slot: unique among live handles, reused after
+	 * a destroy, as hardware event ids are. */
+	*eventId = weir__reg_handle_slot(event);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetEventAvailNum(uint32_t *eventCount)
+{
+	static const char api[] = "aclrtGetEventAvailNum";
+	weir__acl_ctx_info_t info;
+	if (!eventCount)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "eventCount is NULL");
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	uint32_t live = weir_acl_event_count(
+	        weir_load_relaxed(&weir_acl_event_live[info.device % WEIR_MAX_DEVICES]),
+	        weir__acl_generation());
+	*eventCount = WEIR_ACL_EVENTS_PER_DEVICE - live;
 	return ACL_SUCCESS;
 }

@@ -86,6 +86,7 @@ static aclError weir_acl_map(int status, aclError timeout_code)
 	case WEIR_ECYCLE: return ACL_ERROR_RT_PARAM_INVALID;
 	case WEIR_EFINALIZED: return ACL_ERROR_UNINITIALIZE;
 	case WEIR_EINTERNAL: return ACL_ERROR_RT_INTERNAL_ERROR;
+	case WEIR_EWAITTIMEOUT: return ACL_ERROR_RT_TASK_TIMEOUT; /* a wait task timed out */
 	default: return ACL_ERROR_RT_AICORE_EXCEPTION;
 	}
 }

@@ -62,6 +62,7 @@ typedef struct weir_group_handle weir_group_t;
 typedef struct weir_stream_handle weir_stream_t;
 typedef struct weir_event_handle weir_event_t;
 typedef struct weir_reporter_handle weir_reporter_t;
+typedef struct weir_notify_handle weir_notify_t;
 
 #define WEIR_MAX_DEVICES      64
 #define WEIR_TIMEOUT_INFINITE ((int64_t)-1)
@@ -400,6 +401,79 @@ WEIR_API int weir_event_timestamp(weir_event_t *e, uint64_t *ns);
 
 /* end - start in milliseconds, from the timestamps above. */
 WEIR_API int weir_event_elapsed(weir_event_t *start, weir_event_t *end, float *ms);
+
+/* weir_stream_wait_event() with a time-out: timeout_ns > 0 bounds how long
+ * the wait may keep its stream parked, counted from when the stream reaches
+ * it; 0 (or WEIR_TIMEOUT_INFINITE) waits forever. A wait that outlives it
+ * fails with WEIR_EWAITTIMEOUT, reported by the stream's next sync like a
+ * failing task (and under STOP it stops the group); the stream goes on.
+ * Other returns as weir_stream_wait_event(), WEIR_EINVAL for < -1. */
+WEIR_API int weir_stream_wait_event_timeout(weir_stream_t *s, weir_event_t *e, int64_t timeout_ns);
+
+/* ------------------------------------------------------------------------ */
+/* Notifies: a counting signal between streams                               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A record task adds one pending record when it runs; a wait task consumes
+ * one, and while none is pending its stream parks (no worker blocks). N
+ * records release exactly N waits, on any streams of the runtime. The timer
+ * (one thread per runtime, started on first use) ends waits that have a
+ * time-out.
+ */
+
+/* Create a notify on device `dev` (records must be queued on that device's
+ * streams; waits may be on any device). Returns WEIR_OK, WEIR_EINVAL,
+ * WEIR_EDEVICE, WEIR_ENOMEM. Partner: weir_notify_destroy(). */
+WEIR_API int weir_notify_create(weir_runtime_t *rt, uint32_t dev, weir_notify_t **out);
+
+/* Never blocks. Queued records still run and count. A wait (parked or
+ * queued) that nothing can satisfy any more (no record pending and none
+ * queued) fails with WEIR_EHANDLE, reported by its stream's next sync, so
+ * no stream is stranded. Returns WEIR_OK or WEIR_EHANDLE. */
+WEIR_API int weir_notify_destroy(weir_notify_t *n);
+
+/* Queue a record on `s`. WEIR_EFOREIGN: `s` is on another device or runtime.
+ * Other returns as weir_launch() (waits for room when full). */
+WEIR_API int weir_notify_record(weir_notify_t *n, weir_stream_t *s);
+
+/* Queue a wait on `s` that consumes one record. timeout_ns as
+ * weir_stream_wait_event_timeout() (0 or -1: forever; a timed-out wait
+ * consumes nothing and fails with WEIR_EWAITTIMEOUT). WEIR_EFOREIGN for
+ * another runtime's stream. */
+WEIR_API int weir_notify_wait(weir_notify_t *n, weir_stream_t *s, int64_t timeout_ns);
+
+/* Records run and not yet consumed (a snapshot). */
+WEIR_API int weir_notify_pending(weir_notify_t *n, uint64_t *count);
+/* An id unique among the live notifies (and other handles) of the process. */
+WEIR_API int weir_notify_id(weir_notify_t *n, uint32_t *id);
+WEIR_API int weir_notify_device(weir_notify_t *n, uint32_t *dev);
+
+/* ------------------------------------------------------------------------ */
+/* Memory-value tasks                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Conditions of weir_value_wait (the word is w, the operand v): */
+#define WEIR_VALUE_GEQ      0x0u /* (signed)(w - v) >= 0 */
+#define WEIR_VALUE_EQ       0x1u /* w == v */
+#define WEIR_VALUE_AND      0x2u /* (w & v) != 0 */
+#define WEIR_VALUE_NOR      0x3u /* ~(w | v) != 0 */
+#define WEIR_VALUE_CMP_MASK 0x3u
+#define WEIR_VALUE_32       0x100u /* a 32-bit word (default: 64-bit); v is truncated */
+
+/* Queue a task on `s` that stores `value` into the word at addr (atomically,
+ * aligned to its width). flags: 0 or WEIR_VALUE_32. WEIR_EINVAL for NULL or
+ * misaligned addr or other flags. Other returns as weir_launch(). */
+WEIR_API int weir_value_write(weir_stream_t *s, void *addr, uint64_t value, uint32_t flags);
+
+/* Queue a task on `s` that completes once the word at addr satisfies the
+ * condition in flags (WEIR_VALUE_GEQ/EQ/AND/NOR, optionally | WEIR_VALUE_32).
+ * The stream spins briefly, then parks; it is re-checked when a value write
+ * or a kernel of the runtime retires, and every few ms (sched/value.c, the
+ * wake rules). timeout_ns as weir_stream_wait_event_timeout(). The word must
+ * stay valid until the wait completes. */
+WEIR_API int weir_value_wait(weir_stream_t *s, void *addr, uint64_t value, uint32_t flags,
+                             int64_t timeout_ns);
 
 #ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* ------------------------------------------------------------------------ */
