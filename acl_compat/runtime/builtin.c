@@ -40,8 +40,8 @@ static bool weir_acl_builtin_dtype(aclDataType t, int *dt)
 }
 
 /* `bytes` at p must lie in one live device allocation of device `dev`. */
-static aclError weir_acl_builtin_span(const char *api, weir_mem_t *m, const void *p,
-                                      uint64_t bytes, uint32_t dev, const char *what)
+static aclError weir_acl_builtin_span(const char *api, weir_mem_t *m, const void *p, uint64_t bytes,
+                                      uint32_t dev, const char *what)
 {
 	weir_mem_ptrinfo_t pi;
 	if (!p)
@@ -52,8 +52,8 @@ static aclError weir_acl_builtin_span(const char *api, weir_mem_t *m, const void
 		                      "%s %p is not in a live device allocation", what, p);
 	if (pi.device != dev)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "%s is memory of device %u, the stream's device is %u",
-		                      what, pi.device, dev);
+		                      "%s is memory of device %u, the stream's device is %u", what,
+		                      pi.device, dev);
 	if (bytes > pi.size - pi.offset)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "%s: %llu bytes from offset %zu pass the end of its %zu-byte "
@@ -104,7 +104,8 @@ ACL_FUNC_VISIBILITY aclError aclrtReduceAsync(void *dst, const void *src, uint64
 	if (reserve)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "reserve must be NULL");
 	if (!dst || !src)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", dst ? "src" : "dst");
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      dst ? "src" : "dst");
 	switch ((int)kind) {
 	case ACL_RT_MEMCPY_SDMA_AUTOMATIC_SUM: wk = WEIR_ACCUMULATE_SUM; break;
 	case ACL_RT_MEMCPY_SDMA_AUTOMATIC_MAX: wk = WEIR_ACCUMULATE_MAX; break;
@@ -119,9 +120,10 @@ ACL_FUNC_VISIBILITY aclError aclrtReduceAsync(void *dst, const void *src, uint64
 		                      (int)type);
 	size_t esz = weir_dtype_size(dt);
 	if (count == 0 || count % esz != 0)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "count %llu is not a positive multiple of the %zu-byte element",
-		                      (unsigned long long)count, esz);
+		return weir__acl_fail(
+		        ACL_ERROR_INVALID_PARAM, api,
+		        "count %llu is not a positive multiple of the %zu-byte element",
+		        (unsigned long long)count, esz);
 	weir_stream_t *s;
 	uint32_t dev;
 	weir_mem_t *m;
@@ -156,7 +158,10 @@ static aclError weir_acl_random_param(const char *api, const aclrtRandomParaInfo
 	if (want ? p->size != want : (p->size == 0 || p->size > 8))
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "%s.size = %u, the value takes %s bytes", what, p->size,
-		                      want == 2 ? "2" : want == 4 ? "4" : want == 8 ? "8" : "1..8");
+		                      want == 2   ? "2"
+		                      : want == 4 ? "4"
+		                      : want == 8 ? "8"
+		                                  : "1..8");
 	uint64_t v = 0;
 	for (int i = 7; i >= 0; i--)
 		v = v << 8 | p->valueOrAddr[i];
@@ -266,8 +271,8 @@ ACL_FUNC_VISIBILITY aclError aclrtRandomNumAsync(const aclrtRandomNumTaskInfo *t
 			return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 			                      "randomNum = %llu (must be 1..2^60)",
 			                      (unsigned long long)count);
-		e = weir_acl_builtin_span(api, m, a.out, weir_random_out_bytes(dist, dt, count), dev,
-		                          "randomResultAddr");
+		e = weir_acl_builtin_span(api, m, a.out, weir_random_out_bytes(dist, dt, count),
+		                          dev, "randomResultAddr");
 		if (e != ACL_SUCCESS)
 			return e;
 	}

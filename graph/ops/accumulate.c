@@ -61,12 +61,14 @@ static void acc_range(int dt, int kind, void *dst, const void *x, const void *y,
 {
 	if (weir__ops_is_float(dt)) {
 		for (int64_t i = lo; i < hi; i++)
-			weir__ops_stf(dt, dst, i,
-			              acc_f(kind, weir__ops_ldf(dt, x, i), weir__ops_ldf(dt, y, i)));
+			weir__ops_stf(
+			        dt, dst, i,
+			        acc_f(kind, weir__ops_ldf(dt, x, i), weir__ops_ldf(dt, y, i)));
 	} else {
 		for (int64_t i = lo; i < hi; i++)
-			weir__ops_sti(dt, dst, i,
-			              acc_i(kind, weir__ops_ldi(dt, x, i), weir__ops_ldi(dt, y, i)));
+			weir__ops_sti(
+			        dt, dst, i,
+			        acc_i(kind, weir__ops_ldi(dt, x, i), weir__ops_ldi(dt, y, i)));
 	}
 }
 

@@ -218,7 +218,8 @@ static void rnd_values(const rnd_call_t *c, void *out, int64_t lo, int64_t hi)
 		double m = rnd_pf(dt, c->p[0]), s = rnd_pf(dt, c->p[1]);
 		bool tr = c->dist == WEIR_RANDOM_TRUNCATED_NORMAL;
 		for (int64_t i = lo; i < hi; i++)
-			rnd_store_float(dt, out, i, (float)(m + s * rnd_normal(c, (uint64_t)i, tr)));
+			rnd_store_float(dt, out, i,
+			                (float)(m + s * rnd_normal(c, (uint64_t)i, tr)));
 		return;
 	}
 	if (weir__ops_is_float(dt)) {
@@ -278,7 +279,8 @@ int weir_random_kernel(void *args, uint32_t block, uint32_t nblocks)
 		return rc;
 	void *out = ((const weir_random_args_t *)args)->out;
 	if (c.dist == WEIR_RANDOM_DROPOUT_MASK) {
-		weir__ops_range((int64_t)(c.count / 8 + (c.count % 8 != 0)), block, nblocks, &lo, &hi);
+		weir__ops_range((int64_t)(c.count / 8 + (c.count % 8 != 0)), block, nblocks, &lo,
+		                &hi);
 		rnd_mask(&c, out, lo, hi);
 	} else {
 		weir__ops_range((int64_t)c.count, block, nblocks, &lo, &hi);
@@ -346,7 +348,7 @@ static int rnd_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, int dist,
 	a->val[WEIR_RANDOM_COUNT] = (uint64_t)n;
 	for (int k = 0; k < 4; k++)
 		a->size[k] = 8;
-	const char *n0 = dist == WEIR_RANDOM_UNIFORM  ? "min"
+	const char *n0 = dist == WEIR_RANDOM_UNIFORM        ? "min"
 	                 : dist == WEIR_RANDOM_DROPOUT_MASK ? "ratio"
 	                                                    : "mean";
 	const char *n1 = dist == WEIR_RANDOM_UNIFORM ? "max" : "stddev";
@@ -442,10 +444,15 @@ static uint32_t rnd_blocks(const weir_op_call_t *c, uint32_t workers)
 	return weir__ops_blocks_for(weir__ops_desc_numel(&c->out_desc[0]), 8, workers);
 }
 
-#define WEIR__RND_DEF(sym, nm, kern)                                                        \
-	const weir_op_def_t sym = { .name = nm,      .min_inputs = 0,   .max_inputs = 0,    \
-		                    .min_outputs = 1, .max_outputs = 1, .infer = rnd_infer, \
-		                    .kernel = kern,   .blocks = rnd_blocks }
+#define WEIR__RND_DEF(sym, nm, kern)                    \
+	const weir_op_def_t sym = { .name = nm,         \
+		                    .min_inputs = 0,    \
+		                    .max_inputs = 0,    \
+		                    .min_outputs = 1,   \
+		                    .max_outputs = 1,   \
+		                    .infer = rnd_infer, \
+		                    .kernel = kern,     \
+		                    .blocks = rnd_blocks }
 
 WEIR__RND_DEF(weir__op_randomuniform, "RandomUniform", rnd_uniform_kernel);
 WEIR__RND_DEF(weir__op_randomnormal, "RandomNormal", rnd_normal_kernel);
