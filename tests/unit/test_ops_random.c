@@ -34,10 +34,10 @@ static void test_philox_known_answers(void **state)
 	/* Random123's kat_vectors for philox4x32_10. */
 	static const uint32_t v[3][10] = {
 		{ 0, 0, 0, 0, 0, 0, 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8 },
-		{ 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0x408f276d,
-		  0x41c83b0e, 0xa20bc7c6, 0x6d5451fd },
-		{ 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, 0xd16cfe09,
-		  0x94fdcceb, 0x5001e420, 0x24126ea1 },
+		{ 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+		  0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd },
+		{ 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0,
+		  0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 },
 	};
 	for (int i = 0; i < 3; i++) {
 		uint32_t out[4], ref[4];
@@ -81,7 +81,9 @@ static void test_random_kernel_reference(void **state)
 	uint64_t out64[N];
 	for (uint32_t nb = 1; nb <= 9; nb++) {
 		/* UINT32 uniform over the full range: the raw word. */
-		weir_random_args_t a = { .out = out32, .counter_addr = ctr, .dtype = WEIR_DT_UINT32,
+		weir_random_args_t a = { .out = out32,
+			                 .counter_addr = ctr,
+			                 .dtype = WEIR_DT_UINT32,
 			                 .dist = WEIR_RANDOM_UNIFORM };
 		a.val[WEIR_RANDOM_SEED] = seed;
 		a.val[WEIR_RANDOM_COUNT] = N;
@@ -121,8 +123,8 @@ static void test_random_kernel_reference(void **state)
 static void test_random_block_independence(void **state)
 {
 	(void)state;
-	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_INT32,
-		                   WEIR_DT_INT64, WEIR_DT_UINT32, WEIR_DT_UINT64 };
+	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16,  WEIR_DT_INT32,
+		                   WEIR_DT_INT64, WEIR_DT_UINT32,  WEIR_DT_UINT64 };
 	uint32_t ctr[4] = { 1, 2, 3, 4 };
 	for (int dist = 0; dist <= 3; dist++) {
 		for (size_t d = 0; d < sizeof dts / sizeof dts[0]; d++) {
@@ -132,8 +134,9 @@ static void test_random_block_independence(void **state)
 			uint64_t n = 997;
 			size_t bytes = (size_t)weir_random_out_bytes(dist, dt, n);
 			unsigned char *ref = malloc(bytes), *out = malloc(bytes);
-			weir_random_args_t a = { .out = ref, .counter_addr = ctr, .dtype = dt,
-				                 .dist = (uint8_t)dist };
+			weir_random_args_t a = {
+				.out = ref, .counter_addr = ctr, .dtype = dt, .dist = (uint8_t)dist
+			};
 			a.val[WEIR_RANDOM_SEED] = 42;
 			a.val[WEIR_RANDOM_COUNT] = n;
 			size_t es = weir_dtype_size(dt);
@@ -187,7 +190,8 @@ static void test_random_distributions(void **state)
 			sum += f[i];
 			sq += (f[i] - 3.0) * (f[i] - 3.0);
 			if (dist == WEIR_RANDOM_TRUNCATED_NORMAL)
-				assert_true(f[i] >= 3.0f - 4.0f - 1e-5f && f[i] <= 3.0f + 4.0f + 1e-5f);
+				assert_true(f[i] >= 3.0f - 4.0f - 1e-5f &&
+				            f[i] <= 3.0f + 4.0f + 1e-5f);
 		}
 		double mean = sum / N, sd = sqrt(sq / N);
 		assert_true(fabs(mean - 3.0) < 0.05);
@@ -242,7 +246,9 @@ static void test_random_addr_params(void **state)
 	int32_t out1[64], out2[64], mn = -7, mx = 7;
 	uint64_t seed = 99, cnt = 64;
 	uint32_t ctr[4] = { 5, 0, 0, 0 };
-	weir_random_args_t a = { .out = out1, .counter_addr = ctr, .dtype = WEIR_DT_INT32,
+	weir_random_args_t a = { .out = out1,
+		                 .counter_addr = ctr,
+		                 .dtype = WEIR_DT_INT32,
 		                 .dist = WEIR_RANDOM_UNIFORM };
 	a.val[0] = seed;
 	a.val[1] = cnt;
@@ -301,8 +307,10 @@ static void test_random_graph_ops(void **state)
 		size_t bytes = o == 3 ? 375 : 6000;
 		uint8_t *buf = malloc(bytes);
 		uint32_t ctr[4] = { 1, 2, 0, 0 };
-		weir_random_args_t a = { .out = buf, .counter_addr = ctr, .dtype = WEIR_DT_FLOAT16 };
-		a.dist = (uint8_t)(o == 0 ? WEIR_RANDOM_UNIFORM
+		weir_random_args_t a = { .out = buf,
+			                 .counter_addr = ctr,
+			                 .dtype = WEIR_DT_FLOAT16 };
+		a.dist = (uint8_t)(o == 0   ? WEIR_RANDOM_UNIFORM
 		                   : o == 1 ? WEIR_RANDOM_NORMAL
 		                   : o == 2 ? WEIR_RANDOM_TRUNCATED_NORMAL
 		                            : WEIR_RANDOM_DROPOUT_MASK);
@@ -373,16 +381,20 @@ static void test_accumulate(void **state)
 			/* Reference, and the in-place task kernel on a copy of x. */
 			void *dst = malloc(N * es);
 			memcpy(dst, x, N * es);
-			weir_accumulate_args_t a = { .dst = dst, .src = y, .count = N, .dtype = dt,
-				                     .kind = kind };
+			weir_accumulate_args_t a = {
+				.dst = dst, .src = y, .count = N, .dtype = dt, .kind = kind
+			};
 			for (uint32_t nb = 7; nb-- > 0;)
 				assert_int_equal(weir_accumulate_kernel(&a, nb, 7), WEIR_OK);
 			assert_memory_equal(dst, c.out[0], N * es);
 			for (int64_t i = 0; i < N; i++) {
-				double want = acc_ref(kind, weir_dt_load(dt, x, i), weir_dt_load(dt, y, i));
+				double want = acc_ref(kind, weir_dt_load(dt, x, i),
+				                      weir_dt_load(dt, y, i));
 				double got = weir_dt_load(dt, c.out[0], i);
 				if (oc_is_float(dt)) {
-					double tol = dt == WEIR_DT_FLOAT ? 1e-6 : dt == WEIR_DT_FLOAT16 ? 1e-3 : 1e-2;
+					double tol = dt == WEIR_DT_FLOAT     ? 1e-6
+					             : dt == WEIR_DT_FLOAT16 ? 1e-3
+					                                     : 1e-2;
 					assert_true(fabs(got - want) <= tol * (1 + fabs(want)));
 				} else {
 					/* wrap to the type's width */
@@ -390,8 +402,8 @@ static void test_accumulate(void **state)
 					uint64_t m = bits == 64 ? ~0ull : ((1ull << bits) - 1);
 					uint64_t w = (uint64_t)(int64_t)want & m;
 					int64_t wv = dt == WEIR_DT_UINT32 ? (int64_t)w
-					             : (w >> (bits - 1)) ? (int64_t)(w | ~m)
-					                                 : (int64_t)w;
+					             : (w >> (bits - 1))  ? (int64_t)(w | ~m)
+					                                  : (int64_t)w;
 					assert_true(got == (double)wv);
 				}
 			}
@@ -420,7 +432,10 @@ static void test_accumulate(void **state)
 	oc_fini(&c);
 	/* NaN wins max/min; -0 == +0 for EQUAL. */
 	float xs[3] = { NAN, 1.0f, -0.0f }, ys[3] = { 2.0f, NAN, 0.0f };
-	weir_accumulate_args_t a = { .dst = xs, .src = ys, .count = 3, .dtype = WEIR_DT_FLOAT,
+	weir_accumulate_args_t a = { .dst = xs,
+		                     .src = ys,
+		                     .count = 3,
+		                     .dtype = WEIR_DT_FLOAT,
 		                     .kind = WEIR_ACCUMULATE_MAX };
 	assert_int_equal(weir_accumulate_kernel(&a, 0, 1), WEIR_OK);
 	assert_true(isnan(xs[0]) && isnan(xs[1]) && xs[2] == 0.0f);
