@@ -27,16 +27,16 @@ typedef struct weir_acl_ranges {
 
 struct aclTensorDesc {
 	aclDataType dataType;
-	aclFormat format;         /* origin format */
-	aclFormat storageFormat;  /* storage (runtime) format */
-	weir_acl_dims_t dims;     /* origin shape */
-	weir_acl_dims_t storage;  /* storage shape */
+	aclFormat format;        /* origin format */
+	aclFormat storageFormat; /* storage (runtime) format */
+	weir_acl_dims_t dims;    /* origin shape */
+	weir_acl_dims_t storage; /* storage shape */
 	weir_acl_ranges_t shapeRange;
 	weir_acl_ranges_t valueRange;
-	char *name;               /* never NULL after create */
+	char *name; /* never NULL after create */
 	char *dynamicInputName;
-	void *address;            /* set by model loading in ACL; NULL here */
-	void *constData;          /* owned copy; NULL unless const */
+	void *address;   /* set by model loading in ACL; NULL here */
+	void *constData; /* owned copy; NULL unless const */
 	size_t constLen;
 	aclMemType memType;
 };
@@ -124,8 +124,8 @@ static bool weir_acl_desc_null(const void *desc, const char *api)
 	return true;
 }
 
-ACL_FUNC_VISIBILITY aclError aclSetTensorShapeRange(
-        aclTensorDesc *desc, size_t dimsCount, int64_t dimsRange[][ACL_TENSOR_SHAPE_RANGE_NUM])
+ACL_FUNC_VISIBILITY aclError aclSetTensorShapeRange(aclTensorDesc *desc, size_t dimsCount,
+                                                    int64_t dimsRange[][ACL_TENSOR_SHAPE_RANGE_NUM])
 {
 	static const char api[] = "aclSetTensorShapeRange";
 	if (weir_acl_desc_null(desc, api))
@@ -152,14 +152,13 @@ ACL_FUNC_VISIBILITY aclError aclSetTensorValueRange(
 
 ACL_FUNC_VISIBILITY aclDataType aclGetTensorDescType(const aclTensorDesc *desc)
 {
-	return weir_acl_desc_null(desc, "aclGetTensorDescType") ? ACL_DT_UNDEFINED
-	                                                          : desc->dataType;
+	return weir_acl_desc_null(desc, "aclGetTensorDescType") ? ACL_DT_UNDEFINED : desc->dataType;
 }
 
 ACL_FUNC_VISIBILITY aclFormat aclGetTensorDescFormat(const aclTensorDesc *desc)
 {
 	return weir_acl_desc_null(desc, "aclGetTensorDescFormat") ? ACL_FORMAT_UNDEFINED
-	                                                            : desc->format;
+	                                                          : desc->format;
 }
 
 /* Element count of the origin shape: 1 for a scalar, 0 for a negative
@@ -181,7 +180,7 @@ static size_t weir_acl_desc_count(const aclTensorDesc *d)
 ACL_FUNC_VISIBILITY size_t aclGetTensorDescElementCount(const aclTensorDesc *desc)
 {
 	return weir_acl_desc_null(desc, "aclGetTensorDescElementCount") ? 0
-	                                                                  : weir_acl_desc_count(desc);
+	                                                                : weir_acl_desc_count(desc);
 }
 
 ACL_FUNC_VISIBILITY size_t aclGetTensorDescSize(const aclTensorDesc *desc)
@@ -207,8 +206,8 @@ ACL_FUNC_VISIBILITY int64_t aclGetTensorDescDim(const aclTensorDesc *desc, size_
 	if (weir_acl_desc_null(desc, api))
 		return -1;
 	if (index >= desc->dims.n) {
-		(void)weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "index %zu >= numDims %zu", index,
-		                     desc->dims.n);
+		(void)weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "index %zu >= numDims %zu",
+		                     index, desc->dims.n);
 		return -1;
 	}
 	return desc->dims.v[index];
@@ -238,8 +237,8 @@ ACL_FUNC_VISIBILITY aclError aclGetTensorDescDimRange(const aclTensorDesc *desc,
 	if (!dimRange)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "dimRange is NULL");
 	if (index >= desc->shapeRange.n)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "index %zu >= %zu shape ranges", index, desc->shapeRange.n);
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "index %zu >= %zu shape ranges",
+		                      index, desc->shapeRange.n);
 	if (dimRangeNum < ACL_TENSOR_SHAPE_RANGE_NUM)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "dimRangeNum %zu < 2",
 		                      dimRangeNum);
@@ -287,8 +286,7 @@ static bool weir_acl_plain_format(aclFormat f)
 }
 
 ACL_FUNC_VISIBILITY aclError aclTransTensorDescFormat(const aclTensorDesc *srcDesc,
-                                                      aclFormat dstFormat,
-                                                      aclTensorDesc **dstDesc)
+                                                      aclFormat dstFormat, aclTensorDesc **dstDesc)
 {
 	static const char api[] = "aclTransTensorDescFormat";
 	if (!srcDesc || !dstDesc)
@@ -395,8 +393,7 @@ ACL_FUNC_VISIBILITY aclError aclSetTensorDynamicInput(aclTensorDesc *desc,
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclSetTensorConst(aclTensorDesc *desc, void *dataBuffer,
-                                               size_t length)
+ACL_FUNC_VISIBILITY aclError aclSetTensorConst(aclTensorDesc *desc, void *dataBuffer, size_t length)
 {
 	static const char api[] = "aclSetTensorConst";
 	if (weir_acl_desc_null(desc, api))
@@ -424,7 +421,9 @@ ACL_FUNC_VISIBILITY aclError aclSetTensorPlaceMent(aclTensorDesc *desc, aclMemTy
 	case ACL_MEMTYPE_DEVICE:
 	case ACL_MEMTYPE_HOST:
 	case ACL_MEMTYPE_HOST_COMPILE_INDEPENDENT: break;
-	default: return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid memType %d", (int)memType);
+	default:
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "invalid memType %d",
+		                      (int)memType);
 	}
 	desc->memType = memType;
 	return ACL_SUCCESS;

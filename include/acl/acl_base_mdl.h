@@ -53,8 +53,7 @@ ACL_FUNC_VISIBILITY const char *aclGetTensorDescName(aclTensorDesc *desc);
  * between formats whose layout is the same for the shape: ND, NCHW, NHWC,
  * NC, NCL, NCDHW, NDHWC, HWCN keep the shape as is). */
 ACL_FUNC_VISIBILITY aclError aclTransTensorDescFormat(const aclTensorDesc *srcDesc,
-                                                      aclFormat dstFormat,
-                                                      aclTensorDesc **dstDesc);
+                                                      aclFormat dstFormat, aclTensorDesc **dstDesc);
 
 ACL_DEPRECATED_MESSAGE("aclSetTensorStorageFormat is deprecated, use aclSetTensorFormat instead")
 ACL_FUNC_VISIBILITY aclError aclSetTensorStorageFormat(aclTensorDesc *desc, aclFormat format);

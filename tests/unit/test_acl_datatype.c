@@ -134,16 +134,16 @@ static void test_datatype_size(void **state)
 		aclDataType t;
 		size_t n;
 	} rows[] = {
-		{ ACL_FLOAT, 4 },        { ACL_FLOAT16, 2 },       { ACL_INT8, 1 },
-		{ ACL_INT32, 4 },        { ACL_UINT8, 1 },         { ACL_INT16, 2 },
-		{ ACL_UINT16, 2 },       { ACL_UINT32, 4 },        { ACL_INT64, 8 },
-		{ ACL_UINT64, 8 },       { ACL_DOUBLE, 8 },        { ACL_BOOL, 1 },
-		{ ACL_STRING, 0 },       { ACL_COMPLEX64, 8 },     { ACL_COMPLEX128, 16 },
-		{ ACL_BF16, 2 },         { ACL_INT4, 1 },          { ACL_UINT1, 1 },
-		{ ACL_COMPLEX32, 4 },    { ACL_HIFLOAT8, 1 },      { ACL_FLOAT8_E5M2, 1 },
-		{ ACL_FLOAT8_E4M3FN, 1 }, { ACL_FLOAT8_E8M0, 1 },  { ACL_FLOAT6_E3M2, 1 },
-		{ ACL_FLOAT6_E2M3, 1 },  { ACL_FLOAT4_E2M1, 1 },   { ACL_FLOAT4_E1M2, 1 },
-		{ ACL_DT_UNDEFINED, 0 }, { (aclDataType)5, 0 },    { (aclDataType)999, 0 },
+		{ ACL_FLOAT, 4 },         { ACL_FLOAT16, 2 },     { ACL_INT8, 1 },
+		{ ACL_INT32, 4 },         { ACL_UINT8, 1 },       { ACL_INT16, 2 },
+		{ ACL_UINT16, 2 },        { ACL_UINT32, 4 },      { ACL_INT64, 8 },
+		{ ACL_UINT64, 8 },        { ACL_DOUBLE, 8 },      { ACL_BOOL, 1 },
+		{ ACL_STRING, 0 },        { ACL_COMPLEX64, 8 },   { ACL_COMPLEX128, 16 },
+		{ ACL_BF16, 2 },          { ACL_INT4, 1 },        { ACL_UINT1, 1 },
+		{ ACL_COMPLEX32, 4 },     { ACL_HIFLOAT8, 1 },    { ACL_FLOAT8_E5M2, 1 },
+		{ ACL_FLOAT8_E4M3FN, 1 }, { ACL_FLOAT8_E8M0, 1 }, { ACL_FLOAT6_E3M2, 1 },
+		{ ACL_FLOAT6_E2M3, 1 },   { ACL_FLOAT4_E2M1, 1 }, { ACL_FLOAT4_E1M2, 1 },
+		{ ACL_DT_UNDEFINED, 0 },  { (aclDataType)5, 0 },  { (aclDataType)999, 0 },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		assert_int_equal(aclDataTypeSize(rows[i].t), rows[i].n);
@@ -259,7 +259,8 @@ static void test_tensor_desc(void **state)
 	aclDestroyTensorDesc(t);
 	assert_int_equal(aclTransTensorDescFormat(d, ACL_FORMAT_FRACTAL_NZ, &t),
 	                 ACL_ERROR_FORMAT_NOT_MATCH);
-	assert_int_equal(aclTransTensorDescFormat(NULL, ACL_FORMAT_ND, &t), ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclTransTensorDescFormat(NULL, ACL_FORMAT_ND, &t),
+	                 ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclTransTensorDescFormat(d, ACL_FORMAT_ND, NULL), ACL_ERROR_INVALID_PARAM);
 	aclDestroyTensorDesc(d);
 	/* Scalars, unknown dims, unknown rank, overflow. */
@@ -328,12 +329,15 @@ static void test_reduce_async(void **state)
 		assert_int_equal(aclrtMemcpy(hz, N * 4, dx, N * 4, ACL_MEMCPY_DEVICE_TO_HOST), 0);
 		for (int i = 0; i < N; i++) {
 			float x = hx[i], y = hy[i];
-			float want = k == 0 ? x + y : k == 1 ? fmaxf(x, y) : k == 2 ? fminf(x, y) : (x == y);
+			float want = k == 0   ? x + y
+			             : k == 1 ? fmaxf(x, y)
+			             : k == 2 ? fminf(x, y)
+			                      : (x == y);
 			assert_true(hz[i] == want);
 		}
 	}
 	/* Every allowed dtype sums; in place (dst == src) doubles. */
-	static const aclDataType ok[] = { ACL_INT8, ACL_INT16, ACL_INT32, ACL_UINT32,
+	static const aclDataType ok[] = { ACL_INT8,    ACL_INT16, ACL_INT32, ACL_UINT32,
 		                          ACL_FLOAT16, ACL_FLOAT, ACL_BF16 };
 	for (size_t t = 0; t < sizeof ok / sizeof ok[0]; t++) {
 		size_t es = aclDataTypeSize(ok[t]);
@@ -349,8 +353,8 @@ static void test_reduce_async(void **state)
 				h[i * es] = 1; /* little-endian 1 */
 		}
 		assert_int_equal(aclrtMemcpy(dx, 64, h, 64, ACL_MEMCPY_HOST_TO_DEVICE), 0);
-		assert_int_equal(aclrtReduceAsync(dx, dx, 64, ACL_RT_MEMCPY_SDMA_AUTOMATIC_SUM, ok[t],
-		                                  s, NULL),
+		assert_int_equal(aclrtReduceAsync(dx, dx, 64, ACL_RT_MEMCPY_SDMA_AUTOMATIC_SUM,
+		                                  ok[t], s, NULL),
 		                 ACL_SUCCESS);
 		assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
 		unsigned char r[64];
@@ -373,23 +377,24 @@ static void test_reduce_async(void **state)
 		int kind, type;
 		void *rsv;
 	} bad[] = {
-		{ NULL, dy, 16, 10, ACL_FLOAT, NULL },       /* dst NULL */
-		{ dx, NULL, 16, 10, ACL_FLOAT, NULL },       /* src NULL */
-		{ dx, dy, 16, 9, ACL_FLOAT, NULL },          /* kind below */
-		{ dx, dy, 16, 14, ACL_FLOAT, NULL },         /* kind above */
-		{ dx, dy, 16, 10, ACL_INT64, NULL },         /* dtype not allowed */
-		{ dx, dy, 16, 10, ACL_DOUBLE, NULL },        /* dtype not allowed */
-		{ dx, dy, 16, 10, 12345, NULL },             /* dtype out of range */
-		{ dx, dy, 0, 10, ACL_FLOAT, NULL },          /* count 0 */
-		{ dx, dy, 6, 10, ACL_FLOAT, NULL },          /* not a multiple */
+		{ NULL, dy, 16, 10, ACL_FLOAT, NULL },         /* dst NULL */
+		{ dx, NULL, 16, 10, ACL_FLOAT, NULL },         /* src NULL */
+		{ dx, dy, 16, 9, ACL_FLOAT, NULL },            /* kind below */
+		{ dx, dy, 16, 14, ACL_FLOAT, NULL },           /* kind above */
+		{ dx, dy, 16, 10, ACL_INT64, NULL },           /* dtype not allowed */
+		{ dx, dy, 16, 10, ACL_DOUBLE, NULL },          /* dtype not allowed */
+		{ dx, dy, 16, 10, 12345, NULL },               /* dtype out of range */
+		{ dx, dy, 0, 10, ACL_FLOAT, NULL },            /* count 0 */
+		{ dx, dy, 6, 10, ACL_FLOAT, NULL },            /* not a multiple */
 		{ dx, dy, N * 4 + 4096, 10, ACL_FLOAT, NULL }, /* past the allocation */
-		{ dx, hostbuf, 16, 10, ACL_FLOAT, NULL },    /* host memory */
-		{ dx, dx + 1, 16, 10, ACL_FLOAT, NULL },     /* overlap */
-		{ dx, dy, 16, 10, ACL_FLOAT, (void *)dx },   /* reserve */
+		{ dx, hostbuf, 16, 10, ACL_FLOAT, NULL },      /* host memory */
+		{ dx, dx + 1, 16, 10, ACL_FLOAT, NULL },       /* overlap */
+		{ dx, dy, 16, 10, ACL_FLOAT, (void *)dx },     /* reserve */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		aclError e = aclrtReduceAsync(bad[i].d, bad[i].s, bad[i].n, (aclrtReduceKind)bad[i].kind,
-		                              (aclDataType)bad[i].type, s, bad[i].rsv);
+		aclError e =
+		        aclrtReduceAsync(bad[i].d, bad[i].s, bad[i].n, (aclrtReduceKind)bad[i].kind,
+		                         (aclDataType)bad[i].type, s, bad[i].rsv);
 		if (e != ACL_ERROR_INVALID_PARAM)
 			fail_msg("bad row %zu: got %d", i, e);
 		assert_int_equal(aclrtGetLastError(ACL_RT_THREAD_LEVEL), ACL_ERROR_INVALID_PARAM);
@@ -528,7 +533,8 @@ static void test_random_async(void **state)
 	t2 = ti;
 	para(&t2.randomNumFuncParaInfo.paramInfo.uniformDisInfo.min, &hi, 4, 0);
 	para(&t2.randomNumFuncParaInfo.paramInfo.uniformDisInfo.max, &lo, 4, 0);
-	assert_int_equal(aclrtRandomNumAsync(&t2, s, NULL), ACL_ERROR_INVALID_PARAM); /* min > max */
+	assert_int_equal(aclrtRandomNumAsync(&t2, s, NULL),
+	                 ACL_ERROR_INVALID_PARAM); /* min > max */
 	t2 = ti;
 	void *hostp = &lo;
 	para(&t2.randomNumFuncParaInfo.paramInfo.uniformDisInfo.min, &hostp, 4, 1);
