@@ -149,5 +149,7 @@ extern const weir_op_def_t weir__op_reducesum, weir__op_reducemean, weir__op_red
 extern const weir_op_def_t weir__op_transpose, weir__op_reshape, weir__op_concat, weir__op_split,
         weir__op_slice, weir__op_gather;
 extern const weir_op_def_t weir__op_conv2d, weir__op_maxpool, weir__op_avgpool;
+extern const weir_op_def_t weir__op_accumulate, weir__op_randomuniform, weir__op_randomnormal,
+        weir__op_truncatednormal, weir__op_dropoutgenmask;
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

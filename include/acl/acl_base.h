@@ -208,6 +208,33 @@ typedef enum {
 /* Data buffers, data types, fp16 (acl_compat/runtime/datatype.c)           */
 /* ------------------------------------------------------------------------ */
 
+/* float16 bits -> float. ACL's rule: the value is finite whatever the
+ * input: exponent 31 reads as 2^16 * (1 + mantissa / 1024), so +inf gives
+ * 65536.0 and the canonical NaN 0x7E00 gives 98304.0. Every other input
+ * converts exactly (subnormals included). */
+ACL_FUNC_VISIBILITY float aclFloat16ToFloat(aclFloat16 value);
+
+/* float -> float16 bits, rounded to nearest even. ACL's saturating rule:
+ * +-inf and finite values beyond the float16 range give +-65504 (0x7BFF /
+ * 0xFBFF); NaN gives 0x7BFF. */
+ACL_FUNC_VISIBILITY aclFloat16 aclFloatToFloat16(float value);
+
+/* A (data, size) pair naming user memory; the buffer never owns `data`.
+ * NULL on allocation failure. */
+ACL_FUNC_VISIBILITY aclDataBuffer *aclCreateDataBuffer(void *data, size_t size);
+/* Frees the pair only (not the memory it names). */
+ACL_FUNC_VISIBILITY aclError aclDestroyDataBuffer(const aclDataBuffer *dataBuffer);
+ACL_FUNC_VISIBILITY aclError aclUpdateDataBuffer(aclDataBuffer *dataBuffer, void *data,
+                                                 size_t size);
+ACL_FUNC_VISIBILITY void *aclGetDataBufferAddr(const aclDataBuffer *dataBuffer);
+ACL_DEPRECATED_MESSAGE("aclGetDataBufferSize is deprecated, use aclGetDataBufferSizeV2 instead")
+ACL_FUNC_VISIBILITY uint32_t aclGetDataBufferSize(const aclDataBuffer *dataBuffer);
+ACL_FUNC_VISIBILITY size_t aclGetDataBufferSizeV2(const aclDataBuffer *dataBuffer);
+
+/* Bytes per element; 0 for ACL_DT_UNDEFINED, ACL_STRING and unknown values;
+ * 1 for the sub-byte types (ACL_INT4, ACL_UINT1, ACL_FLOAT6_*, ACL_FLOAT4_*). */
+ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType);
+
 /* (section end: data types) */
 
 /* ------------------------------------------------------------------------ */
@@ -219,5 +246,8 @@ typedef enum {
 #ifdef __cplusplus
 }
 #endif
+
+/* ACL's acl_base.h also brings in the tensor descriptors. */
+#include "acl_base_mdl.h"
 
 #endif /* WEIR_ACL_BASE_H */

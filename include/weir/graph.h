@@ -348,6 +348,86 @@ WEIR_API bool weir_op_exists(const char *name);
 WEIR_API int weir_op_fail(weir_op_infer_ctx_t *ctx, int code, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* ------------------------------------------------------------------------ */
+/* Built-in task kernels: accumulate and random numbers                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Kernels of the op library that a runtime facade launches straight on a
+ * stream (weir_launch(s, weir_accumulate_kernel, &args, sizeof args, nblocks,
+ * 0)). The graph ops "Accumulate", "RandomUniform", "RandomNormal",
+ * "TruncatedNormal" and "DropoutGenMask" (docs/ops.md) run the same code.
+ * Results are bit-identical for any nblocks >= 1. Both argument blocks fit
+ * in WEIR_ARGS_MAX. A kernel returns WEIR_EINVAL for arguments it can only
+ * check when it runs (values read from device memory).
+ */
+
+typedef enum weir_accumulate_kind {
+	WEIR_ACCUMULATE_SUM = 0,   /* dst = dst + src (integers wrap) */
+	WEIR_ACCUMULATE_MAX = 1,   /* dst = max(dst, src); NaN wins */
+	WEIR_ACCUMULATE_MIN = 2,   /* dst = min(dst, src); NaN wins */
+	WEIR_ACCUMULATE_EQUAL = 3, /* dst = (dst == src) ? 1 : 0 */
+} weir_accumulate_kind_t;
+
+/* dst[i] = dst[i] op src[i] for i < count. dst and src may be the same
+ * buffer; otherwise they must not overlap. */
+typedef struct weir_accumulate_args {
+	void *dst;
+	const void *src;
+	int64_t count; /* elements */
+	int32_t dtype; /* INT8, INT16, INT32, UINT32, FLOAT16, FLOAT, BF16 */
+	int32_t kind;  /* weir_accumulate_kind_t */
+} weir_accumulate_args_t;
+
+/* Is (dtype, kind) one the accumulate kernel computes? */
+WEIR_API bool weir_accumulate_supported(int dtype, int kind);
+WEIR_API int weir_accumulate_kernel(void *args, uint32_t block, uint32_t nblocks);
+
+typedef enum weir_random_dist {
+	WEIR_RANDOM_DROPOUT_MASK = 0,     /* bit i = 1 (keep) with probability 1 - ratio */
+	WEIR_RANDOM_UNIFORM = 1,          /* floats [min, max); integers [min, max) */
+	WEIR_RANDOM_NORMAL = 2,           /* mean + stddev * N(0, 1) */
+	WEIR_RANDOM_TRUNCATED_NORMAL = 3, /* as NORMAL, redrawn until |N| <= 2 */
+} weir_random_dist_t;
+
+/* Index of each value in weir_random_args_t.val. */
+enum {
+	WEIR_RANDOM_SEED = 0,
+	WEIR_RANDOM_COUNT = 1, /* how many values (DROPOUT_MASK: bits) */
+	WEIR_RANDOM_P0 = 2,    /* min, mean or ratio */
+	WEIR_RANDOM_P1 = 3,    /* max or stddev */
+};
+
+/*
+ * Philox4x32-10 with key = seed (64 bits) and a 128-bit counter: value i
+ * depends only on (seed, counter, i, dist, dtype, params). val[k] holds the
+ * value itself (little-endian, size[k] bytes: 1..8) or, when bit k of
+ * addr_mask is set, the address of those bytes (read when the task runs).
+ * The params' dtype is `dtype` (for DROPOUT_MASK: FLOAT, FLOAT16 or BF16;
+ * the output is then ceil(count / 8) bytes, bit i in byte i / 8 at bit i % 8,
+ * unused high bits 0); seed and count are unsigned integers.
+ */
+typedef struct weir_random_args {
+	void *out;
+	const void *counter_addr; /* the counter: 16 bytes, four little-endian uint32 */
+	uint64_t val[4];
+	uint64_t max_count; /* non-zero: fail the task when count exceeds it */
+	int32_t dtype;      /* output dtype: FLOAT, FLOAT16, BF16, INT32, INT64, UINT32, UINT64 */
+	uint8_t dist;       /* weir_random_dist_t */
+	uint8_t addr_mask;
+	uint8_t size[4];
+} weir_random_args_t;
+
+/* Is (dist, dtype) one the random kernel computes? */
+WEIR_API bool weir_random_supported(int dist, int dtype);
+/* Output bytes for `count` values. */
+WEIR_API uint64_t weir_random_out_bytes(int dist, int dtype, uint64_t count);
+WEIR_API int weir_random_kernel(void *args, uint32_t block, uint32_t nblocks);
+/* One Philox4x32-10 block: out = philox(counter, key). */
+WEIR_API void weir_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
+/* A block count for n elements of work on `workers` workers (1 for small n). */
+WEIR_API uint32_t weir_op_blocks_for(int64_t n, uint32_t workers);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,13 @@ _Static_assert(sizeof(aclrtEvent) == sizeof(void *), "aclrtEvent is void*");
 _Static_assert(sizeof(aclrtContext) == sizeof(void *), "aclrtContext is void*");
 _Static_assert(sizeof(aclrtNotify) == sizeof(void *), "aclrtNotify is void*");
 _Static_assert(sizeof(((aclrtStreamAttrValue *)0)->failureMode) == 8, "failureMode is uint64_t");
+/* Built-in task structs: ACL's layout (x86-64). */
+_Static_assert(sizeof(aclrtRandomParaInfo) == 16, "aclrtRandomParaInfo is 16 bytes");
+_Static_assert(offsetof(aclrtRandomParaInfo, size) == 9, "size follows valueOrAddr[8]");
+_Static_assert(sizeof(aclrtRandomNumFuncParaInfo) == 36, "funcType + two params");
+_Static_assert(offsetof(aclrtRandomNumTaskInfo, randomParaAddr) == 40, "randomParaAddr");
+_Static_assert(offsetof(aclrtRandomNumTaskInfo, randomSeed) == 64, "randomSeed");
+_Static_assert(sizeof(aclrtRandomNumTaskInfo) == 104, "aclrtRandomNumTaskInfo size");
 /* Macros and enumerators are compile-time constants, as in ACL. */
 _Static_assert(ACL_ERROR_RT_PARAM_INVALID == 107000, "rt codes are #define");
 _Static_assert(ACL_STOP_ON_FAILURE == 1u, "flag macros");
@@ -302,11 +309,28 @@ static void test_callback_types(void **state)
 	assert_null(ecb);
 }
 
+static void test_pins_datatypes_builtin(void **state)
+{
+	(void)state;
+	PIN(ACL_RT_MEMCPY_SDMA_AUTOMATIC_SUM, 10);
+	PIN(ACL_RT_MEMCPY_SDMA_AUTOMATIC_MAX, 11);
+	PIN(ACL_RT_MEMCPY_SDMA_AUTOMATIC_MIN, 12);
+	PIN(ACL_RT_MEMCPY_SDMA_AUTOMATIC_EQUAL, 13);
+	PIN(ACL_RT_RANDOM_NUM_FUNC_TYPE_DROPOUT_BITMASK, 0);
+	PIN(ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, 1);
+	PIN(ACL_RT_RANDOM_NUM_FUNC_TYPE_NORMAL_DIS, 2);
+	PIN(ACL_RT_RANDOM_NUM_FUNC_TYPE_TRUNCATED_NORMAL_DIS, 3);
+	PIN(ACL_TENSOR_SHAPE_RANGE_NUM, 2);
+	PIN(ACL_TENSOR_VALUE_RANGE_NUM, 2);
+	assert_true(ACL_UNKNOWN_RANK == 0xFFFFFFFFFFFFFFFEull);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_callback_types),
+		cmocka_unit_test(test_pins_datatypes_builtin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
