@@ -106,27 +106,27 @@ struct weir_acl_func {
 };
 
 struct weir_acl_param {
-	uint32_t off;       /* where the parameter sits in the list */
-	uint32_t size;      /* its size */
-	uint32_t data_off;  /* placeholder: where its data sits (valid if has_data) */
+	uint32_t off;      /* where the parameter sits in the list */
+	uint32_t size;     /* its size */
+	uint32_t data_off; /* placeholder: where its data sits (valid if has_data) */
 	uint8_t placeholder;
 	uint8_t has_data;
 };
 
 struct weir_acl_args {
 	struct weir_acl_kobj k;
-	pthread_mutex_t lock;   /* guards the fields below */
-	bool dead;              /* L: removed from the registry */
-	bool user_mem;          /* L: buf is the user's */
-	bool finalized;         /* L */
-	bool got_ph_buf;        /* L: a placeholder buffer was handed out */
-	void *func;             /* L: the aclrtFuncHandle (K3) */
-	unsigned char *buf;     /* L */
-	size_t cap;             /* L: bytes buf can hold */
-	size_t size;            /* L: bytes used */
-	uint32_t nparams;       /* L */
+	pthread_mutex_t lock; /* guards the fields below */
+	bool dead;            /* L: removed from the registry */
+	bool user_mem;        /* L: buf is the user's */
+	bool finalized;       /* L */
+	bool got_ph_buf;      /* L: a placeholder buffer was handed out */
+	void *func;           /* L: the aclrtFuncHandle (K3) */
+	unsigned char *buf;   /* L */
+	size_t cap;           /* L: bytes buf can hold */
+	size_t size;          /* L: bytes used */
+	uint32_t nparams;     /* L */
 	struct weir_acl_param params[WEIR_ACL_ARGS_MAX_PARAMS]; /* L */
-	struct weir_acl_args *orphan_next;                       /* L(weir_acl_kmu) */
+	struct weir_acl_args *orphan_next;                      /* L(weir_acl_kmu) */
 };
 
 /* One launch: K4. */
@@ -134,11 +134,11 @@ struct weir_acl_launch {
 	struct weir_acl_bin *bin; /* a reference, dropped by the release */
 	weir_kernel_entry_t entry;
 	void *func_handle;
-	void *args;          /* what the kernel sees: data[] or the caller's memory */
+	void *args; /* what the kernel sees: data[] or the caller's memory */
 	size_t args_size;
 	uint32_t device;
 	uint32_t block_offset;
-	uint64_t timeout_ns; /* 0: none */
+	uint64_t timeout_ns;       /* 0: none */
 	_Atomic uint64_t start_ns; /* A: first block's start (relaxed: a time only) */
 	size_t local_size;
 	_Alignas(16) unsigned char data[];
@@ -327,7 +327,8 @@ static aclError weir_acl_check_options(const aclrtBinaryLoadOptions *options, co
 		case ACL_RT_BINARY_LOAD_OPT_CPU_KERNEL_MODE: break;
 		default:
 			return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-			                      "options[%zu]: unknown option type %d", i, (int)o->type);
+			                      "options[%zu]: unknown option type %d", i,
+			                      (int)o->type);
 		}
 	}
 	return ACL_SUCCESS;
@@ -429,8 +430,9 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryLoadFromData(const void *data, size_t le
 	if (rc != ACL_SUCCESS)
 		return rc;
 	if (length < SELFMAG || memcmp(data, ELFMAG, SELFMAG) != 0)
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "the data is not an ELF shared object (a weir kernel binary)");
+		return weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "the data is not an ELF shared object (a weir kernel binary)");
 	/* The bytes go to an anonymous file that dlopen can map. */
 	char tmpl[64] = "";
 	int fd = memfd_create("weir-kernel-binary", MFD_CLOEXEC);
@@ -583,7 +585,7 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryGetFunction(const aclrtBinHandle binHand
 	static const char api[] = "aclrtBinaryGetFunction";
 	if (!binHandle || !kernelName || !funcHandle)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
-		                      !binHandle ? "binHandle"
+		                      !binHandle    ? "binHandle"
 		                      : !kernelName ? "kernelName"
 		                                    : "funcHandle");
 	struct weir_acl_bin *b = weir_acl_bin_get(binHandle);
@@ -593,8 +595,8 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryGetFunction(const aclrtBinHandle binHand
 	bool valid = n > 0 && n <= WEIR_ACL_NAME_MAX;
 	for (size_t i = 0; valid && i < n; i++) {
 		char c = kernelName[i];
-		valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		        c == '_';
+		valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		        (c >= '0' && c <= '9') || c == '_';
 	}
 	aclError rc;
 	const weir_kernel_desc_t *d = NULL;
@@ -610,10 +612,11 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryGetFunction(const aclrtBinHandle binHand
 		rc = weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
 		                    "binary handle %p was unloaded", binHandle);
 	else if (!d)
-		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                    "binary %s has no kernel named \"%s\" (a kernel is written with "
-		                    "WEIR_KERNEL, weir/kernel.h)",
-		                    b->origin, kernelName);
+		rc = weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "binary %s has no kernel named \"%s\" (a kernel is written with "
+		        "WEIR_KERNEL, weir/kernel.h)",
+		        b->origin, kernelName);
 	else
 		rc = weir_acl_func_handle_locked(b, d, funcHandle, api);
 	pthread_mutex_unlock(&b->lock);
@@ -839,8 +842,7 @@ ACL_FUNC_VISIBILITY aclError aclrtKernelArgsGetHandleMemSize(aclrtFuncHandle fun
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtKernelArgsGetMemSize(aclrtFuncHandle funcHandle,
-                                                       size_t userArgsSize,
-                                                       size_t *actualArgsSize)
+                                                       size_t userArgsSize, size_t *actualArgsSize)
 {
 	static const char api[] = "aclrtKernelArgsGetMemSize";
 	if (!actualArgsSize)
@@ -893,8 +895,7 @@ ACL_FUNC_VISIBILITY aclError aclrtKernelArgsInit(aclrtFuncHandle funcHandle,
 
 ACL_FUNC_VISIBILITY aclError aclrtKernelArgsInitByUserMem(aclrtFuncHandle funcHandle,
                                                           aclrtArgsHandle argsHandle,
-                                                          void *userHostMem,
-                                                          size_t actualArgsSize)
+                                                          void *userHostMem, size_t actualArgsSize)
 {
 	static const char api[] = "aclrtKernelArgsInitByUserMem";
 	if (!argsHandle || !userHostMem || actualArgsSize == 0)
@@ -905,8 +906,8 @@ ACL_FUNC_VISIBILITY aclError aclrtKernelArgsInitByUserMem(aclrtFuncHandle funcHa
 	aclError rc = weir_acl_func_check(funcHandle, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	size_t cap = actualArgsSize < WEIR_ACL_ARGS_MAX_BYTES ? actualArgsSize
-	                                                      : WEIR_ACL_ARGS_MAX_BYTES;
+	size_t cap =
+	        actualArgsSize < WEIR_ACL_ARGS_MAX_BYTES ? actualArgsSize : WEIR_ACL_ARGS_MAX_BYTES;
 	uintptr_t key = (uintptr_t)argsHandle;
 	size_t bucket = (key >> 4) % WEIR_ACL_UMAP_BUCKETS;
 	pthread_mutex_lock(&weir_acl_kmu);
@@ -961,8 +962,7 @@ ACL_FUNC_VISIBILITY aclError aclrtKernelArgsInitByUserMem(aclrtFuncHandle funcHa
 /* The list named by h (its registry handle, or the user's handle memory of
  * aclrtKernelArgsInitByUserMem), locked, with a reference, in *out; or the
  * failure, recorded. */
-static aclError weir_acl_args_lock(aclrtArgsHandle h, const char *api,
-                                   struct weir_acl_args **out)
+static aclError weir_acl_args_lock(aclrtArgsHandle h, const char *api, struct weir_acl_args **out)
 {
 	if (!h)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "argsHandle is NULL");
@@ -1010,11 +1010,11 @@ static aclError weir_acl_args_room(struct weir_acl_args *a, size_t need, const c
 {
 	size_t limit = a->user_mem ? a->cap : WEIR_ACL_ARGS_MAX_BYTES;
 	if (need > limit)
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "the argument list would need %zu bytes; it holds %zu%s", need,
-		                      limit,
-		                      a->user_mem ? " (the size given to aclrtKernelArgsInitByUserMem)"
-		                                  : " (ACL's limit)");
+		return weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "the argument list would need %zu bytes; it holds %zu%s", need, limit,
+		        a->user_mem ? " (the size given to aclrtKernelArgsInitByUserMem)"
+		                    : " (ACL's limit)");
 	if (need <= a->cap)
 		return ACL_SUCCESS;
 	size_t cap = a->cap ? a->cap : 256;
@@ -1052,11 +1052,11 @@ static aclError weir_acl_args_append(aclrtArgsHandle argsHandle, const void *par
 	if (rc != ACL_SUCCESS)
 		return rc;
 	if (a->finalized || a->got_ph_buf) {
-		rc = weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		                    "%s", a->finalized
-		                            ? "the argument list was finalized (aclrtKernelArgsFinalize)"
-		                            : "a placeholder buffer was already taken: parameters "
-		                              "come before placeholder data");
+		rc = weir__acl_fail(
+		        ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api, "%s",
+		        a->finalized ? "the argument list was finalized (aclrtKernelArgsFinalize)"
+		                     : "a placeholder buffer was already taken: parameters "
+		                       "come before placeholder data");
 	} else if (a->nparams >= WEIR_ACL_ARGS_MAX_PARAMS) {
 		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                    "the argument list already has %u parameters (ACL's limit)",
@@ -1087,8 +1087,7 @@ static aclError weir_acl_args_append(aclrtArgsHandle argsHandle, const void *par
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtKernelArgsAppend(aclrtArgsHandle argsHandle, void *param,
-                                                   size_t paramSize,
-                                                   aclrtParamHandle *paramHandle)
+                                                   size_t paramSize, aclrtParamHandle *paramHandle)
 {
 	static const char api[] = "aclrtKernelArgsAppend";
 	if (!param || !paramHandle || paramSize == 0)
@@ -1125,8 +1124,7 @@ static struct weir_acl_param *weir_acl_param_of(struct weir_acl_args *a, aclrtPa
 
 ACL_FUNC_VISIBILITY aclError aclrtKernelArgsGetPlaceHolderBuffer(aclrtArgsHandle argsHandle,
                                                                  aclrtParamHandle paramHandle,
-                                                                 size_t dataSize,
-                                                                 void **bufferAddr)
+                                                                 size_t dataSize, void **bufferAddr)
 {
 	static const char api[] = "aclrtKernelArgsGetPlaceHolderBuffer";
 	if (!paramHandle || !bufferAddr || dataSize == 0)
@@ -1167,8 +1165,8 @@ ACL_FUNC_VISIBILITY aclError aclrtKernelArgsGetPlaceHolderBuffer(aclrtArgsHandle
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtKernelArgsParaUpdate(aclrtArgsHandle argsHandle,
-                                                       aclrtParamHandle paramHandle,
-                                                       void *param, size_t paramSize)
+                                                       aclrtParamHandle paramHandle, void *param,
+                                                       size_t paramSize)
 {
 	static const char api[] = "aclrtKernelArgsParaUpdate";
 	if (!paramHandle || !param || paramSize == 0)
@@ -1235,9 +1233,10 @@ static aclError weir_acl_kcfg_parse(const aclrtLaunchKernelCfg *cfg, struct weir
 		switch (at->id) {
 		case ACL_RT_LAUNCH_KERNEL_ATTR_SCHEM_MODE:
 			if (at->value.schemMode > 1)
-				return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-				                      "attrs[%zu]: schedule mode %u (0 normal, 1 batch)",
-				                      i, (unsigned)at->value.schemMode);
+				return weir__acl_fail(
+				        ACL_ERROR_RT_PARAM_INVALID, api,
+				        "attrs[%zu]: schedule mode %u (0 normal, 1 batch)", i,
+				        (unsigned)at->value.schemMode);
 			break;
 		case ACL_RT_LAUNCH_KERNEL_ATTR_DYN_UBUF_SIZE:
 			out->local_size = at->value.dynUBufSize;
@@ -1267,7 +1266,8 @@ static aclError weir_acl_kcfg_parse(const aclrtLaunchKernelCfg *cfg, struct weir
 			break;
 		default:
 			return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-			                      "attrs[%zu]: unknown attribute id %d", i, (int)at->id);
+			                      "attrs[%zu]: unknown attribute id %d", i,
+			                      (int)at->id);
 		}
 	}
 	if (t_s && t_us)
@@ -1391,8 +1391,8 @@ static aclError weir_acl_launch_submit(struct weir_acl_launch *L, uint32_t nbloc
 	int st = WEIR_EAGAIN;
 	if (found) {
 		L->device = weir__stream_found_device(found);
-		st = weir__launch_release_found(found, weir_acl_kernel_tramp, &L, sizeof(L), nblocks,
-		                                weir_acl_launch_release, L);
+		st = weir__launch_release_found(found, weir_acl_kernel_tramp, &L, sizeof(L),
+		                                nblocks, weir_acl_launch_release, L);
 	}
 	weir__rcu_read_unlock();
 	if (st == WEIR_EAGAIN) {
@@ -1472,8 +1472,7 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelV2(aclrtFuncHandle funcHandle, uin
 ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithConfig(aclrtFuncHandle funcHandle,
                                                          uint32_t numBlocks, aclrtStream stream,
                                                          aclrtLaunchKernelCfg *cfg,
-                                                         aclrtArgsHandle argsHandle,
-                                                         void *reserve)
+                                                         aclrtArgsHandle argsHandle, void *reserve)
 {
 	static const char api[] = "aclrtLaunchKernelWithConfig";
 	aclError rc = weir_acl_launch_common_checks(funcHandle, numBlocks, api);
@@ -1503,7 +1502,8 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithConfig(aclrtFuncHandle funcHan
 		for (uint32_t i = 0; i < a->nparams; i++) {
 			const struct weir_acl_param *p = &a->params[i];
 			if (p->placeholder)
-				weir_acl_patch(L, p->off, p->has_data ? L->data + p->data_off : NULL);
+				weir_acl_patch(L, p->off,
+				               p->has_data ? L->data + p->data_off : NULL);
 		}
 	}
 	weir_acl_args_unlock(a);
@@ -1512,10 +1512,12 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithConfig(aclrtFuncHandle funcHan
 	return weir_acl_launch_submit(L, numBlocks, stream, api);
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithHostArgs(
-        aclrtFuncHandle funcHandle, uint32_t numBlocks, aclrtStream stream,
-        aclrtLaunchKernelCfg *cfg, void *hostArgs, size_t argsSize,
-        aclrtPlaceHolderInfo *placeHolderArray, size_t placeHolderNum)
+ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithHostArgs(aclrtFuncHandle funcHandle,
+                                                           uint32_t numBlocks, aclrtStream stream,
+                                                           aclrtLaunchKernelCfg *cfg,
+                                                           void *hostArgs, size_t argsSize,
+                                                           aclrtPlaceHolderInfo *placeHolderArray,
+                                                           size_t placeHolderNum)
 {
 	static const char api[] = "aclrtLaunchKernelWithHostArgs";
 	aclError rc = weir_acl_launch_common_checks(funcHandle, numBlocks, api);
@@ -1536,11 +1538,11 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithHostArgs(
 		const aclrtPlaceHolderInfo *ph = &placeHolderArray[i];
 		if ((size_t)ph->addrOffset + sizeof(uint64_t) > argsSize ||
 		    (size_t)ph->dataOffset >= argsSize)
-			return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-			                      "placeHolderArray[%zu] (addrOffset %u, dataOffset %u) "
-			                      "is outside the %zu bytes of hostArgs",
-			                      i, (unsigned)ph->addrOffset, (unsigned)ph->dataOffset,
-			                      argsSize);
+			return weir__acl_fail(
+			        ACL_ERROR_RT_PARAM_INVALID, api,
+			        "placeHolderArray[%zu] (addrOffset %u, dataOffset %u) "
+			        "is outside the %zu bytes of hostArgs",
+			        i, (unsigned)ph->addrOffset, (unsigned)ph->dataOffset, argsSize);
 	}
 	struct weir_acl_kcfg kc;
 	rc = weir_acl_kcfg_parse(cfg, &kc, api);
@@ -1566,7 +1568,9 @@ static void weir_acl_kdrain_one(struct weir_obj *o, void *arg)
 	(void)arg;
 	struct weir_acl_kobj *k = caa_container_of(o, struct weir_acl_kobj, obj);
 	switch (k->kind) {
-	case WEIR_ACL_K_BIN: weir_acl_bin_unload(caa_container_of(k, struct weir_acl_bin, k)); break;
+	case WEIR_ACL_K_BIN:
+		weir_acl_bin_unload(caa_container_of(k, struct weir_acl_bin, k));
+		break;
 	case WEIR_ACL_K_FUNC:
 		/* Retired by its binary's unload, which this drain also runs (a
 		 * function is published only while its binary is). */

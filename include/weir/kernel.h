@@ -86,12 +86,12 @@ typedef int (*weir_kernel_entry_t)(const weir_kernel_ctx_t *ctx);
 
 /* The exported descriptor of one kernel (written by WEIR_KERNEL). */
 typedef struct weir_kernel_desc {
-	uint32_t magic;           /* WEIR_KERNEL_MAGIC */
-	uint32_t abi;             /* WEIR_KERNEL_ABI */
-	const char *name;         /* the kernel's name (as in the symbol) */
-	weir_kernel_entry_t fn;   /* called once per block */
-	uint64_t entry;           /* explicit entry value; 0: the name's hash */
-	size_t args_min;          /* sizeof the argument type: a launch with a
+	uint32_t magic;         /* WEIR_KERNEL_MAGIC */
+	uint32_t abi;           /* WEIR_KERNEL_ABI */
+	const char *name;       /* the kernel's name (as in the symbol) */
+	weir_kernel_entry_t fn; /* called once per block */
+	uint64_t entry;         /* explicit entry value; 0: the name's hash */
+	size_t args_min;        /* sizeof the argument type: a launch with a
 	                             smaller argument block is refused */
 } weir_kernel_desc_t;
 
@@ -136,18 +136,19 @@ static inline void *weir_kernel_args_of_(const weir_kernel_ctx_t *c)
 /* Define kernel `name` taking an argument block of type ArgsT: the body that
  * follows sees `args` (const ArgsT *) and `ctx` (const weir_kernel_ctx_t *)
  * and returns int (0: success). `entry` (non-zero) is its entry value. */
-#define WEIR_KERNEL_ENTRY(name, entry, ArgsT, args, ctx)                                        \
-	static int weir_kbody__##name(const ArgsT *args __attribute__((unused)),                \
-	                              const weir_kernel_ctx_t *ctx __attribute__((unused)));    \
-	static int weir_kthunk__##name(const weir_kernel_ctx_t *c_)                             \
-	{                                                                                       \
-		return weir_kbody__##name((const ArgsT *)weir_kernel_args_of_(c_), c_);                         \
-	}                                                                                       \
-	WEIR_KERNEL_LINKAGE_ __attribute__((visibility("default"), used))                       \
-	const weir_kernel_desc_t weir_kernel__##name = { WEIR_KERNEL_MAGIC, WEIR_KERNEL_ABI,    \
-		                                         #name,             weir_kthunk__##name, \
-		                                         (entry),           sizeof(ArgsT) };     \
-	static int weir_kbody__##name(const ArgsT *args __attribute__((unused)),                \
+#define WEIR_KERNEL_ENTRY(name, entry, ArgsT, args, ctx)                                     \
+	static int weir_kbody__##name(const ArgsT *args __attribute__((unused)),             \
+	                              const weir_kernel_ctx_t *ctx __attribute__((unused))); \
+	static int weir_kthunk__##name(const weir_kernel_ctx_t *c_)                          \
+	{                                                                                    \
+		return weir_kbody__##name((const ArgsT *)weir_kernel_args_of_(c_), c_);      \
+	}                                                                                    \
+	WEIR_KERNEL_LINKAGE_ __attribute__((visibility("default"), used))                    \
+	const weir_kernel_desc_t weir_kernel__##name = {                                     \
+		WEIR_KERNEL_MAGIC,   WEIR_KERNEL_ABI, #name,                                 \
+		weir_kthunk__##name, (entry),         sizeof(ArgsT)                          \
+	};                                                                                   \
+	static int weir_kbody__##name(const ArgsT *args __attribute__((unused)),             \
 	                              const weir_kernel_ctx_t *ctx __attribute__((unused)))
 
 /* A kernel whose entry value is the hash of its name. */

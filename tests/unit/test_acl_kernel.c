@@ -92,10 +92,12 @@ static void inputs(void)
 {
 	if (xs)
 		return;
-	assert_int_equal(aclrtMalloc((void **)&xs, NELEM * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST),
-	                 ACL_SUCCESS);
-	assert_int_equal(aclrtMalloc((void **)&ys, NELEM * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMalloc((void **)&xs, NELEM * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST),
+	        ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMalloc((void **)&ys, NELEM * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST),
+	        ACL_SUCCESS);
 	for (int i = 0; i < NELEM; i++) {
 		xs[i] = (float)i;
 		ys[i] = (float)(3 * i + 1);
@@ -119,8 +121,9 @@ static void check_job(const struct job *j, uint32_t offset)
 static void new_job(struct job *j, uint32_t bd, float scale)
 {
 	memset(j, 0, sizeof(*j));
-	assert_int_equal(aclrtMalloc((void **)&j->z, NELEM * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMalloc((void **)&j->z, NELEM * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST),
+	        ACL_SUCCESS);
 	j->bd = bd;
 	j->scale = scale;
 }
@@ -172,7 +175,8 @@ static void test_load_file_launch_args(void **state)
 			assert_int_equal(aclrtKernelArgsAppend(a, &x, sizeof(x), &p), ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsAppend(a, &y, sizeof(y), &p), ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsAppend(a, &z, sizeof(z), &p), ACL_SUCCESS);
-			assert_int_equal(aclrtKernelArgsAppend(a, &blk, sizeof(blk), &p), ACL_SUCCESS);
+			assert_int_equal(aclrtKernelArgsAppend(a, &blk, sizeof(blk), &p),
+			                 ACL_SUCCESS);
 			float wrong = -100.0f;
 			aclrtParamHandle ps;
 			assert_int_equal(aclrtKernelArgsAppend(a, &wrong, sizeof(wrong), &ps),
@@ -182,9 +186,9 @@ static void test_load_file_launch_args(void **state)
 			assert_int_equal(aclrtKernelArgsParaUpdate(a, ps, &j->scale, sizeof(float)),
 			                 ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsFinalize(a), ACL_SUCCESS);
-			assert_int_equal(aclrtLaunchKernelWithConfig(f, bds[k], streams[s], NULL, a,
-			                                             NULL),
-			                 ACL_SUCCESS);
+			assert_int_equal(
+			        aclrtLaunchKernelWithConfig(f, bds[k], streams[s], NULL, a, NULL),
+			        ACL_SUCCESS);
 			/* The launch copied the list: changing it now changes nothing. */
 			assert_int_equal(aclrtKernelArgsParaUpdate(a, ps, &wrong, sizeof(float)),
 			                 ACL_SUCCESS);
@@ -199,7 +203,8 @@ static void test_load_file_launch_args(void **state)
 			assert_int_equal(aclrtKernelArgsAppend(a, &x, sizeof(x), &p), ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsAppend(a, &y, sizeof(y), &p), ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsAppend(a, &z, sizeof(z), &p), ACL_SUCCESS);
-			assert_int_equal(aclrtKernelArgsAppend(a, &blk, sizeof(blk), &p), ACL_SUCCESS);
+			assert_int_equal(aclrtKernelArgsAppend(a, &blk, sizeof(blk), &p),
+			                 ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsAppendPlaceHolder(a, &p1), ACL_SUCCESS);
 			assert_int_equal(aclrtKernelArgsAppendPlaceHolder(a, &p2), ACL_SUCCESS);
 			float *sb;
@@ -207,15 +212,15 @@ static void test_load_file_launch_args(void **state)
 			assert_int_equal(aclrtKernelArgsGetPlaceHolderBuffer(a, p1, sizeof(float),
 			                                                     (void **)&sb),
 			                 ACL_SUCCESS);
-			assert_int_equal(aclrtKernelArgsGetPlaceHolderBuffer(a, p2, sizeof(uint32_t),
-			                                                     (void **)&nb),
+			assert_int_equal(aclrtKernelArgsGetPlaceHolderBuffer(
+			                         a, p2, sizeof(uint32_t), (void **)&nb),
 			                 ACL_SUCCESS);
 			*sb = j->scale;
 			*nb = NELEM;
 			assert_int_equal(aclrtKernelArgsFinalize(a), ACL_SUCCESS);
-			assert_int_equal(aclrtLaunchKernelWithConfig(fph, bds[k], streams[s], NULL, a,
-			                                             NULL),
-			                 ACL_SUCCESS);
+			assert_int_equal(
+			        aclrtLaunchKernelWithConfig(fph, bds[k], streams[s], NULL, a, NULL),
+			        ACL_SUCCESS);
 			*sb = -1.0f; /* copied at launch */
 		}
 	}
@@ -252,7 +257,8 @@ static void test_host_args_and_entries(void **state)
 	aclrtPlaceHolderInfo ph[2] = {
 		{ (uint32_t)offsetof(struct saxpy_ph_args, scale),
 		  (uint32_t)offsetof(struct host_block, scale) },
-		{ (uint32_t)offsetof(struct saxpy_ph_args, n), (uint32_t)offsetof(struct host_block, n) },
+		{ (uint32_t)offsetof(struct saxpy_ph_args, n),
+		  (uint32_t)offsetof(struct host_block, n) },
 	};
 	for (size_t k = 0; k < NBD; k++) {
 		for (int s = 0; s < NSTREAMS; s++) {
@@ -265,8 +271,9 @@ static void test_host_args_and_entries(void **state)
 			hb.a.blocks = j->blocks;
 			hb.scale = j->scale;
 			hb.n = NELEM;
-			assert_int_equal(aclrtLaunchKernelWithHostArgs(fph, bds[k], streams[s], NULL,
-			                                               &hb, sizeof(hb), ph, 2),
+			assert_int_equal(aclrtLaunchKernelWithHostArgs(fph, bds[k], streams[s],
+			                                               NULL, &hb, sizeof(hb), ph,
+			                                               2),
 			                 ACL_SUCCESS);
 			hb.scale = -7.0f; /* copied at launch */
 		}
@@ -278,9 +285,9 @@ static void test_host_args_and_entries(void **state)
 	assert_int_equal(aclrtMalloc((void **)&dargs, sizeof(*dargs), ACL_MEM_MALLOC_HUGE_FIRST),
 	                 ACL_SUCCESS);
 	struct saxpy_args ha = { xs, ys, dj.z, dj.blocks, dj.scale, NELEM };
-	assert_int_equal(aclrtMemcpy(dargs, sizeof(*dargs), &ha, sizeof(ha),
-	                             ACL_MEMCPY_HOST_TO_DEVICE),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy(dargs, sizeof(*dargs), &ha, sizeof(ha), ACL_MEMCPY_HOST_TO_DEVICE),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtLaunchKernel(f, 4, dargs, sizeof(*dargs), streams[0]), ACL_SUCCESS);
 
 	/* A 16 KiB argument block, found by its explicit entry. */
@@ -300,9 +307,9 @@ static void test_host_args_and_entries(void **state)
 		big->words[i] = i * 7 + 1;
 		want += i * 7 + 1;
 	}
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fb, 1, streams[1], NULL, big, sizeof(*big),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fb, 1, streams[1], NULL, big, sizeof(*big), NULL, 0),
+	        ACL_SUCCESS);
 	memset(big->words, 0, sizeof(big->words)); /* copied at launch */
 
 	for (int s = 0; s < NSTREAMS; s++)
@@ -340,9 +347,9 @@ static void run_saxpy_once(aclrtBinHandle bin, uint32_t bd, float scale)
 	struct job j;
 	new_job(&j, bd, scale);
 	struct saxpy_args ha = { xs, ys, j.z, j.blocks, scale, NELEM };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, bd, streams[2], NULL, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, bd, streams[2], NULL, &ha, sizeof(ha), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[2]), ACL_SUCCESS);
 	check_job(&j, 0);
 	aclrtFree(j.z);
@@ -415,7 +422,8 @@ static void test_bad_input(void **state)
 	assert_int_equal(aclrtBinaryGetFunction(streams[0], "saxpy", &g),
 	                 ACL_ERROR_RT_INVALID_HANDLE);
 	assert_int_equal(aclrtBinaryGetFunction(f, "saxpy", &g), ACL_ERROR_RT_INVALID_HANDLE);
-	assert_int_equal(aclrtBinaryGetFunctionByEntry(bin, 0xdead, &g), ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(aclrtBinaryGetFunctionByEntry(bin, 0xdead, &g),
+	                 ACL_ERROR_RT_PARAM_INVALID);
 	assert_int_equal(aclrtBinaryGetFunctionByEntry(NULL, 1, &g), ACL_ERROR_INVALID_PARAM);
 	char small[3];
 	assert_int_equal(aclrtGetFunctionName(f, sizeof(small), small), ACL_ERROR_RT_PARAM_INVALID);
@@ -425,19 +433,19 @@ static void test_bad_input(void **state)
 	struct job j;
 	new_job(&j, 2, 1.0f);
 	struct saxpy_args ha = { xs, ys, j.z, j.blocks, 1.0f, NELEM };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(NULL, 2, streams[0], NULL, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 0, streams[0], NULL, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(NULL, 2, streams[0], NULL, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 0, streams[0], NULL, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtLaunchKernel(f, 0, &ha, sizeof(ha), streams[0]),
 	                 ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtLaunchKernel(f, 1, NULL, sizeof(ha), streams[0]),
 	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, NULL, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, NULL, sizeof(ha), NULL, 0),
+	        ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclrtLaunchKernelWithHostArgs(garbage, 2, streams[0], NULL, &ha,
 	                                               sizeof(ha), NULL, 0),
 	                 ACL_ERROR_RT_INVALID_HANDLE);
@@ -445,37 +453,37 @@ static void test_bad_input(void **state)
 	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, 8, NULL, 0),
 	                 ACL_ERROR_RT_PARAM_INVALID);
 	aclrtPlaceHolderInfo oob = { (uint32_t)sizeof(ha) - 4, 0 };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, sizeof(ha),
-	                                               &oob, 1),
-	                 ACL_ERROR_RT_PARAM_INVALID);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, sizeof(ha),
-	                                               NULL, 1),
-	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, garbage, NULL, &ha, sizeof(ha), NULL,
-	                                               0),
-	                 ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, sizeof(ha), &oob, 1),
+	        ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, sizeof(ha), NULL, 1),
+	        ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, garbage, NULL, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_RT_INVALID_HANDLE);
 	/* Attributes. */
 	aclrtLaunchKernelAttr at[2];
 	memset(at, 0, sizeof(at));
 	at[0].id = (aclrtLaunchKernelAttrId)99;
 	aclrtLaunchKernelCfg cfg = { at, 1 };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], &cfg, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], &cfg, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_RT_PARAM_INVALID);
 	at[0].id = ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT;
 	at[0].value.timeout = 1;
 	at[1].id = ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT_US;
 	at[1].value.timeoutUs.timeoutLow = 5;
 	cfg.numAttrs = 2;
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], &cfg, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], &cfg, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_RT_PARAM_INVALID);
 	at[0].id = ACL_RT_LAUNCH_KERNEL_ATTR_SCHEM_MODE;
 	at[0].value.schemMode = 7;
 	cfg.numAttrs = 1;
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], &cfg, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], &cfg, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_RT_PARAM_INVALID);
 
 	/* Argument lists. */
 	aclrtArgsHandle a;
@@ -506,8 +514,8 @@ static void test_bad_input(void **state)
 	assert_int_equal(aclrtKernelArgsAppend(a, &v, 8, &p), ACL_SUCCESS);
 	assert_int_equal(aclrtKernelArgsGetPlaceHolderBuffer(a, p, 8, (void **)&g),
 	                 ACL_ERROR_RT_PARAM_INVALID); /* not a placeholder */
-	assert_int_equal(aclrtKernelArgsGetPlaceHolderBuffer(a, (aclrtParamHandle)(uintptr_t)99,
-	                                                     8, (void **)&g),
+	assert_int_equal(aclrtKernelArgsGetPlaceHolderBuffer(a, (aclrtParamHandle)(uintptr_t)99, 8,
+	                                                     (void **)&g),
 	                 ACL_ERROR_RT_PARAM_INVALID);
 	assert_int_equal(aclrtKernelArgsParaUpdate(a, p, &v, 4), ACL_ERROR_RT_PARAM_INVALID);
 	aclrtParamHandle ph;
@@ -517,7 +525,8 @@ static void test_bad_input(void **state)
 	/* Parameters come before placeholder data. */
 	assert_int_equal(aclrtKernelArgsAppend(a, &v, 8, &p), ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
 	assert_int_equal(aclrtKernelArgsFinalize(a), ACL_SUCCESS);
-	assert_int_equal(aclrtKernelArgsAppendPlaceHolder(a, &ph), ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
+	assert_int_equal(aclrtKernelArgsAppendPlaceHolder(a, &ph),
+	                 ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
 	/* A list made for saxpy launched as saxpy_ph. */
 	assert_int_equal(aclrtLaunchKernelWithConfig(fph, 1, streams[0], NULL, a, NULL),
 	                 ACL_ERROR_RT_PARAM_INVALID);
@@ -568,9 +577,9 @@ static void test_bad_input(void **state)
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_ERROR_RT_INVALID_HANDLE);
 	assert_int_equal(aclrtBinaryGetFunction(bin, "saxpy", &g), ACL_ERROR_RT_INVALID_HANDLE);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 2, streams[0], NULL, &ha, sizeof(ha), NULL, 0),
+	        ACL_ERROR_RT_INVALID_HANDLE);
 	assert_int_equal(aclrtLaunchKernelWithConfig(f, 1, streams[0], NULL, a, NULL),
 	                 ACL_ERROR_RT_INVALID_HANDLE);
 	assert_int_equal(aclrtKernelArgsInit(f, &a), ACL_ERROR_RT_INVALID_HANDLE);
@@ -594,20 +603,20 @@ static void test_kernel_error(void **state)
 	aclrtFuncHandle f;
 	assert_int_equal(aclrtBinaryGetFunction(bin, "fail_with", &f), ACL_SUCCESS);
 	struct fail_args fa = { -3, 2 };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 4, streams[1], NULL, &fa, sizeof(fa),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 4, streams[1], NULL, &fa, sizeof(fa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[1]), ACL_ERROR_RT_AICORE_EXCEPTION);
 	fa.code = ACL_ERROR_RT_AICORE_TRAP_EXCEPTION;
 	fa.block = 0;
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 1, streams[1], NULL, &fa, sizeof(fa),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 1, streams[1], NULL, &fa, sizeof(fa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[1]), ACL_ERROR_RT_AICORE_TRAP_EXCEPTION);
 	fa.block = 99; /* no block fails */
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 3, streams[1], NULL, &fa, sizeof(fa),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 3, streams[1], NULL, &fa, sizeof(fa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[1]), ACL_SUCCESS);
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
 }
@@ -634,9 +643,9 @@ static void test_attributes(void **state)
 	at[0].value.timeoutUs.timeoutLow = 1000; /* 1 ms */
 	aclrtLaunchKernelCfg cfg = { at, 1 };
 	struct slow_args sa = { 30, NULL };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fs, 2, streams[0], &cfg, &sa, sizeof(sa),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fs, 2, streams[0], &cfg, &sa, sizeof(sa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[0]), ACL_ERROR_RT_AICORE_TIMEOUT);
 	uint64_t sizes[4] = { 0 };
 	sa.ms = 0;
@@ -648,9 +657,9 @@ static void test_attributes(void **state)
 	at[2].id = ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT;
 	at[2].value.timeout = 60;
 	cfg.numAttrs = 3;
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fs, 4, streams[0], &cfg, &sa, sizeof(sa),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fs, 4, streams[0], &cfg, &sa, sizeof(sa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[0]), ACL_SUCCESS);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(sizes[i], 4096);
@@ -661,9 +670,9 @@ static void test_attributes(void **state)
 	at[0].id = ACL_RT_LAUNCH_KERNEL_ATTR_BLOCKDIM_OFFSET;
 	at[0].value.blockDimOffset = 5;
 	cfg.numAttrs = 1;
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 3, streams[0], &cfg, &ha, sizeof(ha),
-	                                               NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 3, streams[0], &cfg, &ha, sizeof(ha), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(streams[0]), ACL_SUCCESS);
 	/* weir_kernel_split uses block_idx % block_num: the data is covered. */
 	check_job(&j, 5);
@@ -694,9 +703,9 @@ static void test_unload_in_flight(void **state)
 			                                               sizeof(ga), NULL, 0),
 			                 ACL_SUCCESS);
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(f, 1, streams[0], NULL, &ga, sizeof(ga),
-	                                               NULL, 0),
-	                 ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(f, 1, streams[0], NULL, &ga, sizeof(ga), NULL, 0),
+	        ACL_ERROR_RT_INVALID_HANDLE);
 	/* Discard what has not started on stream 2. */
 	assert_int_equal(aclrtStreamAbort(streams[2]), ACL_SUCCESS);
 	atomic_store_explicit(&gate, 1, memory_order_release);
@@ -750,9 +759,7 @@ static void test_task_info(void **state)
 	uint32_t len = 7;
 	uint64_t args[2] = { 0, 0 };
 	/* Not a kernel launched through aclrtLaunchKernel*: nothing is read. */
-	assert_int_not_equal(weir__acl_kernel_task_info(not_tramp,
-	                                                args, &fh, &ua, &len),
-	                     0);
+	assert_int_not_equal(weir__acl_kernel_task_info(not_tramp, args, &fh, &ua, &len), 0);
 	assert_ptr_equal(fh, (void *)1);
 	assert_int_equal(len, 7);
 }
