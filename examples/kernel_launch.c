@@ -13,14 +13,14 @@
 #define KERNEL_BINARY "./libvector_add_kernels.so"
 #endif
 
-#define CHECK(x)                                                                          \
-	do {                                                                              \
-		aclError rc_ = (x);                                                       \
-		if (rc_ != ACL_SUCCESS) {                                                 \
-			fprintf(stderr, "%s failed: %d (%s)\n", #x, (int)rc_,             \
-			        aclGetRecentErrMsg());                                    \
-			return 1;                                                         \
-		}                                                                         \
+#define CHECK(x)                                                              \
+	do {                                                                  \
+		aclError rc_ = (x);                                           \
+		if (rc_ != ACL_SUCCESS) {                                     \
+			fprintf(stderr, "%s failed: %d (%s)\n", #x, (int)rc_, \
+			        aclGetRecentErrMsg());                        \
+			return 1;                                             \
+		}                                                             \
 	} while (0)
 
 int main(int argc, char **argv)

@@ -136,6 +136,32 @@ static aclrtBinHandle load_file(void)
 	return b;
 }
 
+struct gate_args {
+	_Atomic uint32_t *gate;
+	_Atomic uint32_t *count;
+};
+
+static _Atomic uint32_t hold_gate, hold_count;
+
+/* Hold every stream behind a gated kernel, so that what the host changes
+ * after its launches is seen only if a launch failed to copy it. */
+static void hold_streams(aclrtBinHandle bin)
+{
+	aclrtFuncHandle g;
+	assert_int_equal(aclrtBinaryGetFunction(bin, "gated", &g), ACL_SUCCESS);
+	atomic_store(&hold_gate, 0);
+	struct gate_args ga = { &hold_gate, &hold_count };
+	for (int s = 0; s < NSTREAMS; s++)
+		assert_int_equal(aclrtLaunchKernelWithHostArgs(g, 1, streams[s], NULL, &ga,
+		                                               sizeof(ga), NULL, 0),
+		                 ACL_SUCCESS);
+}
+
+static void release_streams(void)
+{
+	atomic_store_explicit(&hold_gate, 1, memory_order_release);
+}
+
 static const uint32_t bds[] = { 1, 2, 3, 7, 16 };
 #define NBD (sizeof(bds) / sizeof(bds[0]))
 
@@ -160,6 +186,7 @@ static void test_load_file_launch_args(void **state)
 
 	struct job jobs[2 * NBD * NSTREAMS];
 	int nj = 0;
+	hold_streams(bin);
 	for (size_t k = 0; k < NBD; k++) {
 		for (int s = 0; s < NSTREAMS; s++) {
 			/* Plain parameters. */
@@ -224,6 +251,7 @@ static void test_load_file_launch_args(void **state)
 			*sb = -1.0f; /* copied at launch */
 		}
 	}
+	release_streams();
 	for (int s = 0; s < NSTREAMS; s++)
 		assert_int_equal(aclrtSynchronizeStream(streams[s]), ACL_SUCCESS);
 	for (int i = 0; i < nj; i++) {
@@ -311,6 +339,7 @@ static void test_host_args_and_entries(void **state)
 	        aclrtLaunchKernelWithHostArgs(fb, 1, streams[1], NULL, big, sizeof(*big), NULL, 0),
 	        ACL_SUCCESS);
 	memset(big->words, 0, sizeof(big->words)); /* copied at launch */
+	release_streams();
 
 	for (int s = 0; s < NSTREAMS; s++)
 		assert_int_equal(aclrtSynchronizeStream(streams[s]), ACL_SUCCESS);
@@ -679,11 +708,6 @@ static void test_attributes(void **state)
 	aclrtFree(j.z);
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
 }
-
-struct gate_args {
-	_Atomic uint32_t *gate;
-	_Atomic uint32_t *count;
-};
 
 /* Unload while launches are queued or running: the code stays mapped until
  * they retire; an aborted launch is released (no leak under ASan). */

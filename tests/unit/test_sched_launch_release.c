@@ -54,8 +54,8 @@ static void test_run_and_fail(void **state)
 	weir_stream_t *s;
 	assert_int_equal(weir_stream_create(f->g[0], 0, 0, &s), WEIR_OK);
 	for (uintptr_t i = 0; i < 20; i++)
-		assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, (uint32_t)(i % 5) + 1, 0, rel,
-		                                     (void *)i),
+		assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, (uint32_t)(i % 5) + 1, 0,
+		                                     rel, (void *)i),
 		                 WEIR_OK);
 	assert_int_equal(weir_launch_release(s, k_fail, NULL, 0, 3, 0, rel, (void *)20), WEIR_OK);
 	assert_int_equal(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), 9);
@@ -65,7 +65,8 @@ static void test_run_and_fail(void **state)
 	/* A refused launch calls no release. */
 	assert_int_equal(weir_launch_release(s, NULL, NULL, 0, 1, 0, rel, (void *)30), WEIR_EINVAL);
 	assert_int_equal(weir_stream_destroy(s), WEIR_OK);
-	assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, 1, 0, rel, (void *)31), WEIR_EHANDLE);
+	assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, 1, 0, rel, (void *)31),
+	                 WEIR_EHANDLE);
 	assert_int_equal(atomic_load(&released[30]) + atomic_load(&released[31]), 0);
 	/* NULL release is weir_launch. */
 	assert_int_equal(weir_stream_create(f->g[0], 0, 0, &s), WEIR_OK);
@@ -82,7 +83,8 @@ static void test_discarded(void **state)
 	wt_gate_t gate;
 	wt_gate_block(f, &gate, 0, s);
 	for (uintptr_t i = 0; i < 10; i++)
-		assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, 2, 0, rel, (void *)i), WEIR_OK);
+		assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, 2, 0, rel, (void *)i),
+		                 WEIR_OK);
 	assert_int_equal(weir_stream_abort(s), WEIR_OK);
 	wt_gate_open(f, &gate);
 	wt_gate_free(&gate);
@@ -95,7 +97,8 @@ static void test_discarded(void **state)
 	 * the teardown's runtime destroy (checked in teardown_check). */
 	wt_gate_block(f, &gate, 0, s);
 	for (uintptr_t i = 40; i < 50; i++)
-		assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, 1, 0, rel, (void *)i), WEIR_OK);
+		assert_int_equal(weir_launch_release(s, k_ok, NULL, 0, 1, 0, rel, (void *)i),
+		                 WEIR_OK);
 	wt_gate_free(&gate); /* the wait fails; the kernels run or the teardown discards them */
 }
 
