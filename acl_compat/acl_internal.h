@@ -145,6 +145,20 @@ aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
                                         struct weir_stream **found);
 
 /* ------------------------------------------------------------------------ */
+/* Kernels (runtime/kernel.c)                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Given the kernel function and argument block of a weir task (as the
+ * scheduler hands them to a failing-task hook), return 0 and the
+ * aclrtFuncHandle, the kernel's argument block and its size when the task is
+ * an aclrtLaunchKernel* launch; non-zero otherwise. Valid only while the task
+ * has not been released: call it before the task retires (sched/stream.c
+ * invariant 9 runs the release after the failure is recorded). Out pointers
+ * may be NULL. */
+int weir__acl_kernel_task_info(weir_kernel_fn fn, const void *args, void **func_handle,
+                               void **user_args, uint32_t *user_args_len);
+
+/* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */
 

@@ -116,6 +116,9 @@ void weir__acl_set_err_msg_process(bool on);
 void weir__acl_set_default_device(int32_t dev); /* -1 = none */
 void weir__acl_devices_reset_locked(void);      /* finalize, lock held */
 void weir__acl_reports_teardown(void);          /* finalize */
+/* finalize, after the runtime is destroyed: unload every binary, free every
+ * function and argument list (runtime/kernel.c) */
+void weir__acl_kernel_teardown(void);
 
 /* Stream resolution with the ESTOPPED rule: a submission refused because
  * the group stopped returns the group's sticky failure code. */

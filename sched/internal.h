@@ -110,7 +110,13 @@ struct weir_task {
 	uint8_t pad_[3];
 	uint32_t nblocks; /* I after submit */
 	union {
-		weir_kernel_fn kernel;
+		/* WEIR_TK_KERNEL: release(release_ctx), if set, runs once when the
+		 * task retires, run or discarded (weir_launch_release) */
+		struct {
+			weir_kernel_fn kernel;
+			weir_host_fn release;
+			void *release_ctx;
+		};
 		struct {
 			struct weir_event *ev;
 			uint64_t gen;

@@ -57,6 +57,12 @@
  *     without touching the stream again. A stream parked when destroyed gets
  *     there once released (event, callback, or weir_group_destroy_force(),
  *     which aborts it).
+ *  9. Every kernel task leaves through weir__stream_retire (run, failed or
+ *     discarded: abort, STOP, destroy_force, runtime destroy), so its
+ *     release (weir_launch_release) runs there exactly once, on the owner,
+ *     before the retirement (ST-R3) is published: a sync that returns has
+ *     seen every release of the tasks it waited for. A launch that fails
+ *     queues nothing and calls no release.
  *
  * Concurrency table:
  *            push   run   sync   abort  destroy          destroy_force
@@ -338,9 +344,11 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 	}
 }
 
-/* A kernel task for weir_launch(): WEIR_OK, WEIR_EINVAL or WEIR_ENOMEM. */
+/* A kernel task for weir_launch(): WEIR_OK, WEIR_EINVAL or WEIR_ENOMEM.
+ * `release` (may be NULL) is not called here: a failed launch leaves the
+ * caller's resource to the caller. */
 static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, uint32_t nblocks,
-                       struct weir_task **out)
+                       weir_host_fn release, void *release_ctx, struct weir_task **out)
 {
 	if (!fn || args_size > WEIR_ARGS_MAX || (args_size && !args))
 		return WEIR_EINVAL;
@@ -350,6 +358,8 @@ static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, ui
 	t->kind = WEIR_TK_KERNEL;
 	t->nblocks = nblocks ? nblocks : 1;
 	t->u.kernel = fn;
+	t->u.release = release;
+	t->u.release_ctx = release_ctx;
 	if (args_size)
 		memcpy(t->args, args, args_size);
 	*out = t;
@@ -359,8 +369,15 @@ static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, ui
 WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args, size_t args_size,
                          uint32_t nblocks, uint32_t flags)
 {
+	return weir_launch_release(s, fn, args, args_size, nblocks, flags, NULL, NULL);
+}
+
+WEIR_API int weir_launch_release(weir_stream_t *s, weir_kernel_fn fn, const void *args,
+                                 size_t args_size, uint32_t nblocks, uint32_t flags,
+                                 weir_host_fn release, void *release_ctx)
+{
 	struct weir_task *t;
-	int rc = kernel_task(fn, args, args_size, nblocks, &t);
+	int rc = kernel_task(fn, args, args_size, nblocks, release, release_ctx, &t);
 	if (rc)
 		return rc;
 	rc = stream_submit(s, t, flags);
@@ -374,8 +391,15 @@ WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args, 
 int weir__launch_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
                        size_t args_size, uint32_t nblocks)
 {
+	return weir__launch_release_found(st, fn, args, args_size, nblocks, NULL, NULL);
+}
+
+int weir__launch_release_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
+                               size_t args_size, uint32_t nblocks, weir_host_fn release,
+                               void *release_ctx)
+{
 	struct weir_task *t;
-	int rc = kernel_task(fn, args, args_size, nblocks, &t);
+	int rc = kernel_task(fn, args, args_size, nblocks, release, release_ctx, &t);
 	if (rc)
 		return rc;
 	rc = weir__stream_push(st, t);
@@ -438,6 +462,10 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 	} else {
 		weir_store_relaxed(&st->n_ok, weir_load_relaxed(&st->n_ok) + 1);
 	}
+	/* Invariant 9: a kernel's release runs once, run or discarded, after
+	 * its failure is recorded and before its retirement is published. */
+	if (t->kind == WEIR_TK_KERNEL && t->u.release)
+		t->u.release(t->u.release_ctx);
 	uint64_t r = weir_load_relaxed(&st->retired) + 1;
 	/* The owner acquired the task's push (ST-A1), which its producer made
 	 * after counting it: submitted covers it. */

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rank() {   # rank of a directory or public header, or empty
 	case "$1" in
 	base|weir/status.h) echo 0 ;;
-	sched|weir/sched.h) echo 1 ;;
+	sched|weir/sched.h|weir/kernel.h) echo 1 ;;
 	mem|weir/mem.h) echo 2 ;;
 	graph|weir/graph.h|weir/session.h) echo 3 ;;
 	acl_compat|acl/*|ge/*) echo 4 ;;

@@ -347,6 +347,7 @@ static void weir_acl_teardown_locked(void)
 	/* The runtime first: it joins the workers, so no queued async copy can
 	 * touch device memory once weir_mem_destroy() runs (mem.h's rule). */
 	weir_runtime_destroy(rt);
+	weir__acl_kernel_teardown(); /* every launch released its binary above */
 	weir_mem_destroy(mem);
 	weir__rcu_barrier();
 	weir__free(weir_acl_cpus);

@@ -288,6 +288,8 @@ typedef int (*weir_kernel_fn)(void *args, uint32_t block, uint32_t nblocks);
 
 #define WEIR_LAUNCH_NONBLOCK 0x1u /* return WEIR_EAGAIN instead of waiting when full */
 
+typedef void (*weir_host_fn)(void *arg);
+
 /* Submit a kernel to stream `s`. `args_size` bytes are copied from `args`
  * before the call returns. nblocks 0 is treated as 1.
  * Returns WEIR_OK; WEIR_EAGAIN (NONBLOCK and the stream holds ring_capacity
@@ -298,7 +300,19 @@ typedef int (*weir_kernel_fn)(void *args, uint32_t block, uint32_t nblocks);
 WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args, size_t args_size,
                          uint32_t nblocks, uint32_t flags);
 
-typedef void (*weir_host_fn)(void *arg);
+/* weir_launch() for a kernel whose arguments own a resource (a heap block
+ * larger than WEIR_ARGS_MAX, a reference on loaded code): once the task is
+ * accepted, release(release_ctx) runs exactly once, on the worker, when the
+ * task retires: after its last block returned, or when it is discarded
+ * (weir_stream_abort, a STOP failure, weir_group_destroy_force, runtime
+ * destroy). It runs before the task counts as finished, so a sync that
+ * covers the task returns after its release. It must not block, launch on
+ * or synchronize the task's stream. When the call fails nothing is queued
+ * and release is not called: the resource stays the caller's. release NULL
+ * is weir_launch(). Returns as weir_launch(). */
+WEIR_API int weir_launch_release(weir_stream_t *s, weir_kernel_fn fn, const void *args,
+                                 size_t args_size, uint32_t nblocks, uint32_t flags,
+                                 weir_host_fn release, void *release_ctx);
 
 /* Run fn(arg) on the device's host-callback thread once every earlier task of
  * `s` has finished; later tasks of `s` wait until fn returns. fn must not
@@ -507,6 +521,11 @@ int weir__stream_wait_event_found(struct weir_stream *st, weir_event_t *e);
 /* weir_launch(s, ..., flags 0) and weir_stream_device() on a found stream. */
 int weir__launch_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
                        size_t args_size, uint32_t nblocks);
+/* weir_launch_release(s, ..., flags 0) on a found stream; WEIR_EAGAIN (full)
+ * queues nothing and calls no release. */
+int weir__launch_release_found(struct weir_stream *st, weir_kernel_fn fn, const void *args,
+                               size_t args_size, uint32_t nblocks, weir_host_fn release,
+                               void *release_ctx);
 uint32_t weir__stream_found_device(const struct weir_stream *st);
 
 #endif /* WEIR_BUILDING_LIBRARY */

@@ -298,6 +298,37 @@ static void test_pins(void **state)
 	PIN(ACL_STREAM_ATTR_PRIORITY, 5);
 }
 
+/* Kernel binaries and launch (section E): values and layouts are ACL's. */
+static void test_kernel_pins(void **state)
+{
+	(void)state;
+	PIN(ACL_RT_BINARY_MAGIC_ELF_AICORE, 0x43554245U);
+	PIN(ACL_RT_BINARY_MAGIC_ELF_VECTOR_CORE, 0x41415246U);
+	PIN(ACL_RT_BINARY_MAGIC_ELF_CUBE_CORE, 0x41494343U);
+	PIN(ACL_RT_BINARY_LOAD_OPT_LAZY_LOAD, 1);
+	PIN(ACL_RT_BINARY_LOAD_OPT_LAZY_MAGIC, 2);
+	PIN(ACL_RT_BINARY_LOAD_OPT_MAGIC, 2);
+	PIN(ACL_RT_BINARY_LOAD_OPT_CPU_KERNEL_MODE, 3);
+	PIN(ACL_RT_ENGINE_TYPE_AIC, 0);
+	PIN(ACL_RT_ENGINE_TYPE_AIV, 1);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_SCHEM_MODE, 1);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_DYN_UBUF_SIZE, 2);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_ENGINE_TYPE, 3);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_BLOCKDIM_OFFSET, 4);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_BLOCK_TASK_PREFETCH, 5);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_DATA_DUMP, 6);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT, 7);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT_US, 8);
+	PIN(ACL_RT_LAUNCH_KERNEL_ATTR_ENABLE_PROFILING, 9);
+	PIN(sizeof(aclrtLaunchKernelAttrValue), 16);
+	PIN(sizeof(aclrtLaunchKernelAttr), 20);
+	PIN(sizeof(aclrtBinaryLoadOptionValue), 16);
+	PIN(sizeof(aclrtBinaryLoadOption), 20);
+	PIN(sizeof(aclrtPlaceHolderInfo), 8);
+	PIN(offsetof(aclrtPlaceHolderInfo, dataOffset), 4);
+	PIN(offsetof(aclrtLaunchKernelCfg, numAttrs), sizeof(void *));
+}
+
 static void test_callback_types(void **state)
 {
 	(void)state;
@@ -331,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_callback_types),
 		cmocka_unit_test(test_pins_datatypes_builtin),
+		cmocka_unit_test(test_kernel_pins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
