@@ -279,6 +279,7 @@ static void *worker_main(void *arg)
 	if (rt->total_workers > rt->ncpus)
 		max_spin = max_spin * rt->ncpus / rt->total_workers;
 	w->spin_ns = (uint32_t)max_spin;
+	idle_end(w, w->start_ns); /* the wait for this thread to start */
 
 	for (;;) {
 		/* DEV-A4: acquire - pairs with RT-R4 in runtime_stop_threads() (runtime.c). */
@@ -348,7 +349,9 @@ int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t
 
 int weir__device_start_worker(struct weir_device *dev, uint32_t i)
 {
-	dev->workers[i].start_ns = weir__now_ns(); /* published by pthread_create */
+	/* Published by pthread_create; until the thread runs, it is idle. */
+	dev->workers[i].start_ns = weir__now_ns();
+	weir_store_relaxed(&dev->workers[i].idle_since, dev->workers[i].start_ns);
 	return pthread_create(&dev->workers[i].thread, NULL, worker_main, &dev->workers[i]);
 }
 

@@ -97,8 +97,7 @@ static bool class_ok(int cls)
 	return cls >= 0 && cls < WEIR_CORE_CLASSES;
 }
 
-WEIR_API int weir_device_set_block_limit(weir_runtime_t *rt, uint32_t dev, int cls,
-                                         uint32_t limit)
+WEIR_API int weir_device_set_block_limit(weir_runtime_t *rt, uint32_t dev, int cls, uint32_t limit)
 {
 	struct weir_device *d;
 	int rc = device_of(rt, dev, &d);

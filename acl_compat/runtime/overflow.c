@@ -26,7 +26,8 @@
 ACL_FUNC_VISIBILITY aclError aclrtSetDeviceSatMode(aclrtFloatOverflowMode mode)
 {
 	static const char api[] = "aclrtSetDeviceSatMode";
-	if ((int)mode != ACL_RT_OVERFLOW_MODE_SATURATION && (int)mode != ACL_RT_OVERFLOW_MODE_INFNAN)
+	if ((int)mode != ACL_RT_OVERFLOW_MODE_SATURATION &&
+	    (int)mode != ACL_RT_OVERFLOW_MODE_INFNAN)
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "mode %d is not in [0, 2) (SATURATION, INFNAN)", (int)mode);
 	int32_t dev;

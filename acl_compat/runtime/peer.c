@@ -55,8 +55,8 @@ ACL_FUNC_VISIBILITY aclError aclrtDeviceCanAccessPeer(int32_t *canAccessPeer, in
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "canAccessPeer is NULL");
 	if (deviceId == peerDeviceId)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "deviceId %d cannot be equal to peerDeviceId %d", (int)deviceId,
-		                      (int)peerDeviceId);
+		                      "deviceId %d cannot be equal to peerDeviceId %d",
+		                      (int)deviceId, (int)peerDeviceId);
 	weir_runtime_t *rt = weir__acl_runtime();
 	aclError rc = weir__acl_device_check(rt, deviceId, api);
 	if (rc == ACL_SUCCESS)
@@ -123,8 +123,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDevicePeerAccessStatus(int32_t deviceId, int32
 	return ACL_SUCCESS;
 }
 
-aclError weir__acl_peer_copy_check(weir_mem_t *m, const void *dst, const void *src,
-                                   const char *api)
+aclError weir__acl_peer_copy_check(weir_mem_t *m, const void *dst, const void *src, const char *api)
 {
 	weir_mem_ptrinfo_t di, si;
 	if (weir_mem_classify(m, dst, &di) != WEIR_OK || weir_mem_classify(m, src, &si) != WEIR_OK)

@@ -81,7 +81,8 @@ ACL_FUNC_VISIBILITY aclError aclrtSetDeviceResLimit(int32_t deviceId, aclrtDevRe
 	if (value == 0)
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "a limit of 0 cores leaves no worker to run a kernel");
-	int st = weir_device_set_block_limit(rt, (uint32_t)deviceId, weir_acl_res_class(type), value);
+	int st = weir_device_set_block_limit(rt, (uint32_t)deviceId, weir_acl_res_class(type),
+	                                     value);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "device block limit");
 }
 
@@ -198,8 +199,8 @@ ACL_FUNC_VISIBILITY aclError aclrtGetResInCurrentThread(aclrtDevResLimitType typ
 	int cls = weir_acl_res_class(type);
 	uint32_t v = 0;
 	/* The chosen stream's own limit for this type, if it has one. */
-	if (weir_acl_res_stream && weir_stream_block_limit(weir_acl_res_stream, cls, &v) == WEIR_OK &&
-	    v) {
+	if (weir_acl_res_stream &&
+	    weir_stream_block_limit(weir_acl_res_stream, cls, &v) == WEIR_OK && v) {
 		*value = v;
 		return ACL_SUCCESS;
 	}

@@ -149,7 +149,8 @@ ACL_FUNC_VISIBILITY aclError aclrtGetDeviceInfo(uint32_t deviceId, aclrtDevAttr 
 	if (!value)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "value is NULL");
 	weir_runtime_t *rt = weir__acl_runtime();
-	aclError rc = weir__acl_device_check(rt, deviceId > INT32_MAX ? -1 : (int32_t)deviceId, api);
+	aclError rc =
+	        weir__acl_device_check(rt, deviceId > INT32_MAX ? -1 : (int32_t)deviceId, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
 	switch ((int)attr) {
