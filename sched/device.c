@@ -225,14 +225,14 @@ static bool work_pending(struct weir_device *dev)
 	       weir_load_relaxed(&dev->rt->stopping);
 }
 
-/* Bounded, adaptive spin: true if work showed up. */
-static bool worker_spin(struct weir_worker *w)
+/* Bounded, adaptive spin from time `from`: true if work showed up. */
+static bool worker_spin(struct weir_worker *w, uint64_t from)
 {
 	struct weir_device *dev = w->dev;
 	if (w->spin_ns == 0)
 		return work_pending(dev);
 	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
-	uint64_t until = weir__now_ns() + w->spin_ns;
+	uint64_t until = from + w->spin_ns;
 	for (uint32_t i = 1;; i++) {
 		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
 		    weir_load_relaxed(&dev->rt->stopping))
@@ -297,7 +297,7 @@ static void *worker_main(void *arg)
 		uint64_t idle_from = weir__now_ns();
 		/* Relaxed: statistics; DEV-R5 orders the end of the period. */
 		weir_store_relaxed(&w->idle_since, idle_from);
-		if (worker_spin(w)) {
+		if (worker_spin(w, idle_from)) {
 			/* Found work while spinning: spin longer next time. */
 			uint64_t s = (uint64_t)w->spin_ns * 2 + 1000;
 			w->spin_ns = (uint32_t)(s < max_spin ? s : max_spin);
@@ -385,6 +385,7 @@ WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_sta
 	if (dev >= rt->ndevices)
 		return WEIR_EDEVICE;
 	struct weir_device *d = &rt->devices[dev];
+	uint64_t now = *n ? weir__now_ns() : 0;
 	for (uint32_t i = 0; i < d->nworkers && i < *n; i++) {
 		struct weir_worker *w = &d->workers[i];
 		out[i].tasks = weir_load_relaxed(&w->n_tasks);
@@ -395,7 +396,6 @@ WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_sta
 		 * (read both before and after it closes): clamped below. */
 		uint64_t since = weir_load_acquire(&w->idle_since);
 		uint64_t idle = weir_load_relaxed(&w->idle_ns);
-		uint64_t now = weir__now_ns();
 		uint64_t up = now > w->start_ns ? now - w->start_ns : 0;
 		if (since && now > since)
 			idle += now - since;
