@@ -202,6 +202,12 @@ const char *weir__acl_reason(void);
 			return weir__acl_fail(weir__rc_, (api), "%s", weir__acl_reason()); \
 	} while (0)
 
+/* runtime/peer.c: a copy between two devices' memory needs the source
+ * device's aclrtDeviceEnablePeerAccess(destination). ACL_SUCCESS for any
+ * other copy; ACL_ERROR_RT_NO_PERMISSION (207006, recorded for api). */
+aclError weir__acl_peer_copy_check(weir_mem_t *m, const void *dst, const void *src,
+                                   const char *api);
+
 /* Convert an ACL millisecond time-out (-1 forever, > 0 ms) to weir
  * nanoseconds. 0 and < -1 give ACL_ERROR_RT_PARAM_INVALID (107000) with the
  * reason set. */

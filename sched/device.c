@@ -26,6 +26,15 @@
  *     waits for users == 0. So the owner never returns while a helper may
  *     still touch the job, which lives on the owner's stack.
  *  5. Block indices are claimed by fetch-add, each exactly once.
+ *  6. Block limit: at most job->cap workers run blocks of one job at once.
+ *     The owner holds one runner place from the post; a helper takes one
+ *     by CAS below cap before its first block and gives it back after its
+ *     last, both inside its `users` announcement, so the owner (which waits
+ *     for users == 0) sees runners == 1 when it returns.
+ *
+ * Busy time: a worker's idle periods (spinning for work, parked) are timed
+ * at their ends only (a clock read per idle period, none per task); a
+ * reader adds the current period from idle_since (weir_device_stats).
  *
  * Calls: weir__stream_run (stream.c), the one call back up: a worker runs the
  * stream it popped (internal.h, "Dependencies").
@@ -113,11 +122,28 @@ static void run_blocks(struct weir_job *job, struct weir_worker *w)
 	}
 }
 
-int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_task *t)
+/* Invariant 6: take one of the job's `cap` runner places, or none. */
+static bool claim_runner(struct weir_job *job)
+{
+	/* Relaxed: the count only bounds how many run at once; the blocks'
+	 * results are published through `users` (DEV-R3). */
+	uint32_t r = weir_load_relaxed(&job->runners);
+	while (r < job->cap)
+		if (weir_cas_relaxed(&job->runners, &r, r + 1))
+			return true;
+	return false;
+}
+
+int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_stream *st,
+                            struct weir_task *t)
 {
 	uint32_t n = t->nblocks ? t->nblocks : 1;
 	struct weir_worker *w = &dev->workers[widx];
-	if (n == 1 || dev->nworkers == 1) {
+	struct weir_device *sdev;
+	uint32_t sfp;
+	weir__kernel_enter(dev, t->fp, &sdev, &sfp);
+	uint32_t cap = n == 1 || dev->nworkers == 1 ? 1 : weir__block_cap(dev, st);
+	if (cap == 1) {
 		int rc = 0;
 		for (uint32_t i = 0; i < n; i++) {
 			int r = t->u.kernel(t->args, i, n);
@@ -127,17 +153,21 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 		/* Relaxed load + store, not an RMW: only this worker writes its
 		 * counters (a locked add per task costs as much as the task). */
 		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + n);
+		weir__kernel_leave(sdev, sfp);
 		return rc;
 	}
-	struct weir_job job = { .fn = t->u.kernel, .args = t->args, .nblocks = n };
+	struct weir_job job = {
+		.fn = t->u.kernel, .args = t->args, .nblocks = n, .cap = cap, .fp = t->fp
+	};
 	atomic_init(&job.next, 0);
+	atomic_init(&job.runners, 1); /* the owner */
 	atomic_init(&job.rc, 0);
 	struct weir_job_slot *slot = &dev->jobs[widx];
 	/* P1: seq_cst - posts the job (invariant 4) and orders it before the
 	 * njobs increment that helpers poll. */
 	weir_store_seqcst(&slot->job, &job);
 	weir_faa_seqcst(&dev->njobs, 1);
-	weir__ec_notify(&dev->ec, (int)dev->nworkers - 1);
+	weir__ec_notify(&dev->ec, (int)(cap < dev->nworkers ? cap : dev->nworkers) - 1);
 	run_blocks(&job, w);
 	/* P2: seq_cst - unposts before reading users (invariant 4); pairs
 	 * with H1 in help_jobs(). */
@@ -149,6 +179,9 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	 * DEV-R3 in help_jobs(). The wait is bounded by one block per helper. */
 	while (weir_load_acquire(&slot->users) != 0)
 		weir__backoff(&bo, &round);
+	WEIR_ASSERT(weir_load_relaxed(&job.runners) == 1,
+	            "device.c inv 6: every helper gave its runner place back before users hit 0");
+	weir__kernel_leave(sdev, sfp);
 	return weir_load_relaxed(&job.rc);
 }
 
@@ -165,8 +198,14 @@ static bool help_jobs(struct weir_device *dev, struct weir_worker *w)
 		 * pairs with P2. */
 		weir_faa_seqcst(&slot->users, 1);
 		struct weir_job *job = weir_load_seqcst(&slot->job);
-		if (job) {
+		if (job && claim_runner(job)) {
+			struct weir_device *sdev;
+			uint32_t sfp;
+			weir__kernel_enter(dev, job->fp, &sdev, &sfp);
 			run_blocks(job, w);
+			weir__kernel_leave(sdev, sfp);
+			/* Relaxed: the place is only a count (invariant 6). */
+			weir_fas_relaxed(&job->runners, 1);
 			did = true;
 		}
 		/* DEV-R3: release - publishes the blocks' results; pairs with DEV-A3. */
@@ -186,14 +225,14 @@ static bool work_pending(struct weir_device *dev)
 	       weir_load_relaxed(&dev->rt->stopping);
 }
 
-/* Bounded, adaptive spin: true if work showed up. */
-static bool worker_spin(struct weir_worker *w)
+/* Bounded, adaptive spin from time `from`: true if work showed up. */
+static bool worker_spin(struct weir_worker *w, uint64_t from)
 {
 	struct weir_device *dev = w->dev;
 	if (w->spin_ns == 0)
 		return work_pending(dev);
 	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
-	uint64_t until = weir__now_ns() + w->spin_ns;
+	uint64_t until = from + w->spin_ns;
 	for (uint32_t i = 1;; i++) {
 		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
 		    weir_load_relaxed(&dev->rt->stopping))
@@ -206,6 +245,16 @@ static bool worker_spin(struct weir_worker *w)
 				sched_yield();
 		}
 	}
+}
+
+/* End the idle period that began at `from`. */
+static void idle_end(struct weir_worker *w, uint64_t from)
+{
+	uint64_t now = weir__now_ns();
+	weir_store_relaxed(&w->idle_ns, weir_load_relaxed(&w->idle_ns) + (now - from));
+	/* DEV-R5: release - a reader that sees the period closed (0) also sees
+	 * its time in idle_ns; pairs with DEV-A5 in weir_device_stats(). */
+	weir_store_release(&w->idle_since, 0);
 }
 
 static void *worker_main(void *arg)
@@ -230,6 +279,7 @@ static void *worker_main(void *arg)
 	if (rt->total_workers > rt->ncpus)
 		max_spin = max_spin * rt->ncpus / rt->total_workers;
 	w->spin_ns = (uint32_t)max_spin;
+	idle_end(w, w->start_ns); /* the wait for this thread to start */
 
 	for (;;) {
 		/* DEV-A4: acquire - pairs with RT-R4 in runtime_stop_threads() (runtime.c). */
@@ -244,21 +294,27 @@ static void *worker_main(void *arg)
 		}
 		if (help_jobs(dev, w))
 			continue;
-		if (worker_spin(w)) {
+		uint64_t idle_from = weir__now_ns();
+		/* Relaxed: statistics; DEV-R5 orders the end of the period. */
+		weir_store_relaxed(&w->idle_since, idle_from);
+		if (worker_spin(w, idle_from)) {
 			/* Found work while spinning: spin longer next time. */
 			uint64_t s = (uint64_t)w->spin_ns * 2 + 1000;
 			w->spin_ns = (uint32_t)(s < max_spin ? s : max_spin);
+			idle_end(w, idle_from);
 			continue;
 		}
 		uint32_t key = weir__ec_prepare(&dev->ec);
 		if (work_pending(dev)) {
 			weir__ec_cancel(&dev->ec);
+			idle_end(w, idle_from);
 			continue;
 		}
 		weir_store_relaxed(&w->n_parks,
 		                   weir_load_relaxed(&w->n_parks) + 1); /* owner only */
 		weir__ec_wait(&dev->ec, key, UINT64_MAX);
 		w->spin_ns /= 2; /* parked: it did not pay to spin */
+		idle_end(w, idle_from);
 	}
 	return NULL;
 }
@@ -273,6 +329,7 @@ int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t
 	dev->rt = rt;
 	dev->id = id;
 	dev->nworkers = nworkers;
+	atomic_init(&dev->float_mode, WEIR_FLOAT_INFNAN);
 	pthread_mutex_init(&dev->rq_lock, NULL);
 	weir__host_init(dev);
 	dev->workers = weir__calloc(dev->nworkers, sizeof(*dev->workers));
@@ -292,6 +349,9 @@ int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t
 
 int weir__device_start_worker(struct weir_device *dev, uint32_t i)
 {
+	/* Published by pthread_create; until the thread runs, it is idle. */
+	dev->workers[i].start_ns = weir__now_ns();
+	weir_store_relaxed(&dev->workers[i].idle_since, dev->workers[i].start_ns);
 	return pthread_create(&dev->workers[i].thread, NULL, worker_main, &dev->workers[i]);
 }
 
@@ -325,10 +385,22 @@ WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_sta
 	if (dev >= rt->ndevices)
 		return WEIR_EDEVICE;
 	struct weir_device *d = &rt->devices[dev];
+	uint64_t now = *n ? weir__now_ns() : 0;
 	for (uint32_t i = 0; i < d->nworkers && i < *n; i++) {
-		out[i].tasks = weir_load_relaxed(&d->workers[i].n_tasks);
-		out[i].parks = weir_load_relaxed(&d->workers[i].n_parks);
-		out[i].streams = weir_load_relaxed(&d->workers[i].n_streams);
+		struct weir_worker *w = &d->workers[i];
+		out[i].tasks = weir_load_relaxed(&w->n_tasks);
+		out[i].parks = weir_load_relaxed(&w->n_parks);
+		out[i].streams = weir_load_relaxed(&w->n_streams);
+		/* DEV-A5: acquire - pairs with DEV-R5 in idle_end(): a closed
+		 * period's time is in idle_ns. An open one may be counted twice
+		 * (read both before and after it closes): clamped below. */
+		uint64_t since = weir_load_acquire(&w->idle_since);
+		uint64_t idle = weir_load_relaxed(&w->idle_ns);
+		uint64_t up = now > w->start_ns ? now - w->start_ns : 0;
+		if (since && now > since)
+			idle += now - since;
+		out[i].up_ns = up;
+		out[i].busy_ns = idle < up ? up - idle : 0;
 	}
 	*n = d->nworkers;
 	return WEIR_OK;

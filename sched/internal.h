@@ -51,6 +51,8 @@
  *               host.c and reporter.c.
  *   device.c    ready queue, workers, split kernels. Its worker loop calls
  *               weir__stream_run, the one call back up to stream.c.
+ *   limits.c    block limits, float modes, overflow status, the kernel
+ *               context. Called by device.c and stream.c; calls nothing.
  *   config.c    configuration, environment, CPU lists. Calls nothing.
  *   pool.c      task records. Calls nothing.
  * So calls point down this list except two kinds of call-back, each through
@@ -107,7 +109,8 @@ struct weir_task {
 	struct weir_task *next;  /* O: inbox / FIFO / free-list link */
 	struct weir_pool *owner; /* I: pool the record returns to */
 	uint8_t kind;            /* I after submit */
-	uint8_t pad_[3];
+	uint8_t fp;              /* I after submit: kernels, the stream's WEIR__FP_* at the push */
+	uint8_t pad_[2];
 	uint32_t nblocks; /* I after submit */
 	union {
 		/* WEIR_TK_KERNEL: release(release_ctx), if set, runs once when the
@@ -259,6 +262,14 @@ struct weir_stream {
 	_Atomic uint64_t user;
 	uint32_t flags;    /* I */
 	uint32_t capacity; /* I: ring_capacity */
+	/* A: relaxed - WEIR__FP_* bits; the saturation bit is I (the device's
+	 * float mode at create), the check bit is set by
+	 * weir_stream_set_overflow_check; copied into each kernel task at its
+	 * push (limits.c) */
+	_Atomic uint32_t fp;
+	/* A: relaxed - per core class block limit, 0 = none (limits.c); read
+	 * when a split kernel starts (no other data depends on it) */
+	_Atomic uint32_t blk_limit[WEIR_CORE_CLASSES];
 
 	/* Producer side. */
 	weir_cacheline_aligned _Atomic uintptr_t top; /* A: inbox stack | state (see enum) */
@@ -346,13 +357,20 @@ struct weir_group {
 	_Atomic uint32_t refs;       /* A: handle + holders */
 };
 
+/* Float flags of a stream and of its kernel tasks (stream->fp, task->fp). */
+#define WEIR__FP_CHECK    0x1u /* overflow check on: reports reach the device status */
+#define WEIR__FP_SATURATE 0x2u /* the stream was created in saturation mode */
+
 /* A kernel split into blocks, posted for the device's other workers. */
 struct weir_job {
-	weir_kernel_fn fn;     /* I */
-	void *args;            /* I */
-	uint32_t nblocks;      /* I */
-	_Atomic uint32_t next; /* A: next block index to claim */
-	_Atomic int rc;        /* A: first failure */
+	weir_kernel_fn fn;        /* I */
+	void *args;               /* I */
+	uint32_t nblocks;         /* I */
+	uint32_t cap;             /* I: most workers inside at once (the block limit) */
+	uint32_t fp;              /* I: the task's WEIR__FP_* (a helper's kernel context) */
+	_Atomic uint32_t next;    /* A: next block index to claim */
+	_Atomic uint32_t runners; /* A: workers running blocks now, owner included (<= cap) */
+	_Atomic int rc;           /* A: first failure */
 };
 
 struct weir_job_slot {
@@ -369,6 +387,12 @@ struct weir_worker {
 	_Atomic uint64_t n_tasks;   /* A: relaxed statistics, written by this worker only */
 	_Atomic uint64_t n_parks;   /* A */
 	_Atomic uint64_t n_streams; /* A */
+	uint64_t start_ns;          /* I: when the worker started (CLOCK_MONOTONIC) */
+	/* A: relaxed, written by this worker only - idle time (spinning or
+	 * parked) of ended idle periods; the start of the current idle period
+	 * or 0 when busy (DEV-R5 / DEV-A5 order the pair for readers) */
+	_Atomic uint64_t idle_ns;
+	_Atomic uint64_t idle_since;
 };
 
 struct weir_device {
@@ -383,6 +407,10 @@ struct weir_device {
 	_Atomic uint32_t rq_len; /* A: streams in inbox + lists */
 	_Atomic uint32_t njobs;  /* A: posted block jobs */
 	struct weir_ec ec;       /* idle workers park here */
+	/* A: relaxed - per core class block limit, 0 = none (limits.c) */
+	_Atomic uint32_t blk_limit[WEIR_CORE_CLASSES];
+	_Atomic uint32_t float_mode; /* A: relaxed - WEIR_FLOAT_*, for streams created later */
+	_Atomic uint32_t overflow;   /* A: sticky overflow status (limits.c, DEV-R6/DEV-A6) */
 
 	weir_cacheline_aligned pthread_mutex_t rq_lock; /* consumer side of the ready queue */
 	struct weir_stream *rq_head[WEIR_PRIORITY_LOWEST + 1]; /* L(rq_lock) */
@@ -480,8 +508,20 @@ void weir__cpu_lists_free(struct weir_cpu_lists *l);
 /* Push a stream that the caller moved to QUEUED on its device's ready
  * inbox and wake a worker. */
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
-/* Run a kernel task (all of its blocks) on worker w. */
-int weir__device_run_kernel(struct weir_device *dev, uint32_t worker, struct weir_task *t);
+/* Run a kernel task of stream st (all of its blocks) on worker w, at most
+ * weir__block_cap(dev, st) workers at once. */
+int weir__device_run_kernel(struct weir_device *dev, uint32_t worker, struct weir_stream *st,
+                            struct weir_task *t);
+
+/* Limits, float modes and overflow (limits.c). The block cap of a kernel of
+ * st: per core class the stream's limit, else the device's, else none; the
+ * smallest of those and the worker count. */
+uint32_t weir__block_cap(const struct weir_device *dev, struct weir_stream *st);
+/* The kernel context of the calling worker (set around every block run):
+ * the device and the task's WEIR__FP_* bits; NULL outside a kernel. */
+void weir__kernel_enter(struct weir_device *dev, uint32_t fp, struct weir_device **saved_dev,
+                        uint32_t *saved_fp);
+void weir__kernel_leave(struct weir_device *saved_dev, uint32_t saved_fp);
 /* Lifecycle (runtime.c): init (WEIR_ENOMEM: the caller still calls fini),
  * start worker i (a pthread_create result), wake every sleeper once
  * rt->stopping is set, join the first nworkers workers, fini. */

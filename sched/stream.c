@@ -131,6 +131,9 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags, 
 	st->dev = g->dev;
 	st->rt = g->rt;
 	st->capacity = g->rt->cfg.ring_capacity;
+	/* Relaxed: the device's float mode for streams created from now on. */
+	if (weir_load_relaxed(&g->dev->float_mode) == WEIR_FLOAT_SATURATION)
+		weir_store_relaxed(&st->fp, WEIR__FP_SATURATE);
 	int rc = weir__reg_insert(&st->obj, WEIR_T_STREAM);
 	if (rc) {
 		weir__rcu_read_unlock();
@@ -260,6 +263,9 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 	/* Invariant 5: count before the push. Relaxed: sync reads it with
 	 * acquire after the task's own push (ST-R1) in program order. */
 	weir_faa_relaxed(&st->submitted, 1);
+	/* A kernel keeps the stream's float flags of its launch (relaxed:
+	 * the push below publishes the record). */
+	t->fp = (uint8_t)weir_load_relaxed(&st->fp);
 	WEIR_ASSERT(((uintptr_t)t & WEIR_ST_MASK) == 0,
 	            "stream.c: task records are aligned, so the state bits stay free");
 	uintptr_t w = weir_load_relaxed(&st->top);
@@ -680,7 +686,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		switch (t->kind) {
 		case WEIR_TK_KERNEL: {
 			/* The kernel's return value is its own code (weir/status.h). */
-			int rc = weir__device_run_kernel(dev, widx, t);
+			int rc = weir__device_run_kernel(dev, widx, st, t);
 			weir__stream_retire_head(st, weir__fail_task(rc), false, &batch);
 			weir__value_written(st->rt); /* value.c W2 */
 			break;

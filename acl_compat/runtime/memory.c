@@ -253,6 +253,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
 	aclError e = weir_acl_copy_args(api, dst, src, count, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
+	e = weir__acl_peer_copy_check(m, dst, src, api);
+	if (e != ACL_SUCCESS)
+		return e;
 	int st = weir_mem_copy(m, dst, destMax, src, count, wk);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "copy");
 }
@@ -275,6 +278,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 	weir_mem_t *m = NULL;
 	aclError e = weir_acl_copy_args(api, dst, src, count, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
+		return e;
+	e = weir__acl_peer_copy_check(m, dst, src, api);
+	if (e != ACL_SUCCESS)
 		return e;
 	weir_stream_t *s;
 	struct weir_stream *found;

@@ -160,9 +160,10 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamAbort(aclrtStream stream)
 	return ACL_SUCCESS;
 }
 
-/* The stream attributes other than the failure mode and the priority live
- * in the stream's user word (weir_stream_user_update): the custom tag in
- * the low 32 bits, the two switches above it. */
+/* The custom tag and the cache-op switch live in the stream's user word
+ * (weir_stream_user_update): the tag in the low 32 bits, the switch above
+ * it. The overflow check is the native one (weir_stream_set_overflow_check,
+ * the switch of aclrtSetStreamOverflowSwitch, runtime/overflow.c). */
 #define ACL_ATTR_TAG_MASK     UINT64_C(0xFFFFFFFF)
 #define ACL_ATTR_OVERFLOW_BIT (UINT64_C(1) << 32)
 #define ACL_ATTR_CACHE_OP_BIT (UINT64_C(1) << 33)
@@ -215,6 +216,8 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamAttribute(aclrtStream stream,
 	                 ? weir_stream_set_priority(s, value->priority > WEIR_PRIORITY_LOWEST
 	                                                       ? WEIR_PRIORITY_LOWEST
 	                                                       : (int)value->priority)
+	         : stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK
+	                 ? weir_stream_set_overflow_check(s, bits != 0)
 	                 : weir_stream_user_update(s, mask, bits, NULL);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "setting the attribute");
@@ -246,14 +249,17 @@ ACL_FUNC_VISIBILITY aclError aclrtGetStreamAttribute(aclrtStream stream,
 		st = weir_stream_priority(s, &prio);
 		if (st == WEIR_OK)
 			value->priority = (uint32_t)prio;
+	} else if (stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK) {
+		bool on = false;
+		st = weir_stream_overflow_check(s, &on);
+		if (st == WEIR_OK)
+			value->overflowSwitch = on ? 1 : 0;
 	} else {
 		uint64_t w = 0;
 		st = weir_stream_user_update(s, 0, 0, &w);
 		if (st == WEIR_OK) {
 			if (stmAttrType == ACL_STREAM_ATTR_USER_CUSTOM_TAG)
 				value->userCustomTag = (uint32_t)(w & ACL_ATTR_TAG_MASK);
-			else if (stmAttrType == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK)
-				value->overflowSwitch = (w & ACL_ATTR_OVERFLOW_BIT) ? 1 : 0;
 			else
 				value->cacheOpInfoSwitch = (w & ACL_ATTR_CACHE_OP_BIT) ? 1 : 0;
 		}

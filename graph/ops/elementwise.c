@@ -12,12 +12,23 @@
  *    WEIR_EINVAL (it never traps).
  *  - Maximum/Minimum propagate NaN.
  *  - Gelu: attr approximate = "tanh" (default, GE's Gelu) or "none" (erf).
+ *  - Float overflow (weir/sched.h, "Float modes"), float dtypes only, both
+ *    binary and unary ops: when the running task's overflow check is on, a
+ *    result that is inf or NaN (or too large for float16/bfloat16) although
+ *    every input of that element is finite is reported with
+ *    weir_kernel_report_overflow(); in SATURATION mode every result is
+ *    made finite before the store: +-inf and too-large values become the
+ *    dtype's largest finite value of that sign, NaN becomes 0. Nothing is
+ *    checked (no cost) when neither flag is set.
  *
  * Blocks split the output's flat index range; each element is computed
  * independently, so any block count gives identical bytes.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
+
+#include "weir/sched.h"
 
 #include "graph/ops/ops_internal.h"
 
@@ -37,6 +48,52 @@ enum un_op {
 };
 
 #define CHUNK 256
+
+/* ---- overflow check and saturation ------------------------------------ */
+
+/* The largest finite value of a float dtype. */
+static float fp_max(int dt)
+{
+	switch (dt) {
+	case WEIR_DT_FLOAT16: return 65504.0f;
+	case WEIR_DT_BF16: return 3.38953139e38f; /* 0x7F7F */
+	default: return FLT_MAX;
+	}
+}
+
+/* True when x, stored as dt, is not a finite value. */
+static bool fp_bad(int dt, float x)
+{
+	if (!isfinite(x))
+		return true;
+	if (dt == WEIR_DT_FLOAT16)
+		return isinf(weir_f16_to_f32(weir_f32_to_f16(x)));
+	if (dt == WEIR_DT_BF16)
+		return isinf(weir_bf16_to_f32(weir_f32_to_bf16(x)));
+	return false;
+}
+
+/* Before the op: fin[i] = every input of element i is finite (b may be NULL). */
+static void fp_inputs(const float *a, const float *b, int n, unsigned char *fin)
+{
+	for (int i = 0; i < n; i++)
+		fin[i] = isfinite(a[i]) && (!b || isfinite(b[i]));
+}
+
+/* After the op, on the results r (fl: weir_kernel_float_flags(), non-zero). */
+static void fp_guard(uint32_t fl, int dt, const unsigned char *fin, float *r, int n)
+{
+	bool over = false;
+	for (int i = 0; i < n; i++) {
+		if (!fp_bad(dt, r[i]))
+			continue;
+		over = over || fin[i];
+		if (fl & WEIR_KERNEL_FP_SATURATE)
+			r[i] = isnan(r[i]) ? 0.0f : copysignf(fp_max(dt), r[i]);
+	}
+	if (over)
+		weir_kernel_report_overflow();
+}
 
 /* ---- chunked loads / stores ------------------------------------------- */
 
@@ -322,11 +379,17 @@ static int bin_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum bi
 	    c->in_desc[1].rank == od->rank) {
 		const float *a = (const float *)c->in[0] + lo, *b = (const float *)c->in[1] + lo;
 		float *y = (float *)c->out[0] + lo;
+		uint32_t fl = weir_kernel_float_flags();
 		for (int64_t pos = lo; pos < hi;) {
 			int m = (int)(hi - pos < CHUNK ? hi - pos : CHUNK);
 			float t[CHUNK];
+			unsigned char fin[CHUNK];
+			if (fl)
+				fp_inputs(a, b, m, fin);
 			memcpy(t, a, (size_t)m * sizeof(float));
 			bin_f(op, t, b, m);
+			if (fl)
+				fp_guard(fl, dt, fin, t, m);
 			memcpy(y, t, (size_t)m * sizeof(float));
 			a += m;
 			b += m;
@@ -343,7 +406,8 @@ static int bin_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum bi
 	weir__ops_iter_seek(&it, lo);
 
 	int64_t oa[CHUNK], ob[CHUNK];
-	bool fl = weir__ops_is_float(dt);
+	bool isf = weir__ops_is_float(dt);
+	uint32_t fl = isf ? weir_kernel_float_flags() : 0;
 	for (int64_t pos = lo; pos < hi;) {
 		int m = (int)(hi - pos < CHUNK ? hi - pos : CHUNK);
 		for (int i = 0; i < m; i++) {
@@ -351,11 +415,16 @@ static int bin_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum bi
 			ob[i] = it.off[1];
 			weir__ops_iter_next(&it);
 		}
-		if (fl) {
+		if (isf) {
 			float a[CHUNK], b[CHUNK];
+			unsigned char fin[CHUNK];
 			load_f(dt, c->in[0], oa, m, a);
 			load_f(dt, c->in[1], ob, m, b);
+			if (fl)
+				fp_inputs(a, b, m, fin);
 			bin_f(op, a, b, m);
+			if (fl)
+				fp_guard(fl, dt, fin, a, m);
 			store_f_dense(dt, c->out[0], pos, m, a);
 		} else {
 			int64_t a[CHUNK], b[CHUNK];
@@ -468,12 +537,18 @@ static int un_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum un_
 		return WEIR_EINVAL;
 	int64_t lo, hi;
 	weir__ops_range(weir__ops_desc_numel(od), bi, nb, &lo, &hi);
+	uint32_t fl = weir__ops_is_float(dt) ? weir_kernel_float_flags() : 0;
 	for (int64_t pos = lo; pos < hi;) {
 		int m = (int)(hi - pos < CHUNK ? hi - pos : CHUNK);
 		if (weir__ops_is_float(dt)) {
 			float a[CHUNK];
+			unsigned char fin[CHUNK];
 			load_f_dense(dt, c->in[0], pos, m, a);
+			if (fl)
+				fp_inputs(a, NULL, m, fin);
 			un_f(op, use_erf, a, m);
+			if (fl)
+				fp_guard(fl, dt, fin, a, m);
 			store_f_dense(dt, c->out[0], pos, m, a);
 		} else {
 			int64_t a[CHUNK];

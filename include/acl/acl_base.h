@@ -241,6 +241,18 @@ ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType);
 /* SoC name, CANN attributes, device capability (acl_compat/runtime/sysinfo.c) */
 /* ------------------------------------------------------------------------ */
 
+/* The SoC name of weir's virtual devices: "weir-cpu" (docs/acl.md), never
+ * NULL; the same before aclInit. */
+ACL_FUNC_VISIBILITY const char *aclrtGetSocName(void);
+/* The attributes weir has (INF_NAN, BF16, JIT_COMPILE), in a static array. */
+ACL_FUNC_VISIBILITY aclError aclGetCannAttributeList(const aclCannAttr **cannAttrList, size_t *num);
+/* *value: 1 available, 0 not. 100000 for NULL or an unknown attribute. */
+ACL_FUNC_VISIBILITY aclError aclGetCannAttribute(aclCannAttr cannAttr, int32_t *value);
+/* AI_CORE_NUM and VECTOR_CORE_NUM: the device's workers; L2_SIZE: the
+ * host's last-level cache. 100000 for NULL, a bad device or info type. */
+ACL_FUNC_VISIBILITY aclError aclGetDeviceCapability(uint32_t deviceId, aclDeviceInfo deviceInfo,
+                                                    int64_t *value);
+
 /* (section end: base system info) */
 
 #ifdef __cplusplus

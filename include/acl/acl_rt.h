@@ -333,23 +333,172 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
 /* System information (acl_compat/runtime/sysinfo.c)                      */
 /* ------------------------------------------------------------------------ */
 
+typedef enum {
+	ACL_DEV_ATTR_AICPU_CORE_NUM = 1,
+	ACL_DEV_ATTR_AICORE_CORE_NUM = 101,
+	ACL_DEV_ATTR_CUBE_CORE_NUM = 102,
+	ACL_DEV_ATTR_VECTOR_CORE_NUM = 201,
+	ACL_DEV_ATTR_WARP_SIZE = 202,
+	ACL_DEV_ATTR_MAX_THREAD_PER_VECTOR_CORE = 203,
+	ACL_DEV_ATTR_LOCAL_MEM_PER_VECTOR_CORE ACL_DEPRECATED_MESSAGE(
+	        "Use ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE instead") = 204,
+	ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE = 204,
+	ACL_DEV_ATTR_MAX_GRID_DIM_X = 205,
+	ACL_DEV_ATTR_MAX_GRID_DIM_Y = 206,
+	ACL_DEV_ATTR_MAX_GRID_DIM_Z = 207,
+	ACL_DEV_ATTR_MAX_BLOCK_PER_GRID = 208,
+	ACL_DEV_ATTR_MAX_THREADS_PER_BLOCK = 209,
+	ACL_DEV_ATTR_MAX_BLOCK_DIM_X = 210,
+	ACL_DEV_ATTR_MAX_BLOCK_DIM_Y = 211,
+	ACL_DEV_ATTR_MAX_BLOCK_DIM_Z = 212,
+	ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE = 301,
+	ACL_DEV_ATTR_L2_CACHE_SIZE = 302,
+	ACL_DEV_ATTR_SMP_ID = 401U,
+	ACL_DEV_ATTR_PHY_CHIP_ID = 402U,
+	ACL_DEV_ATTR_SUPER_POD_DEVIDE_ID = 403U,
+	ACL_DEV_ATTR_SUPER_POD_DEVICE_ID = 403U,
+	ACL_DEV_ATTR_SUPER_POD_SERVER_ID = 404U,
+	ACL_DEV_ATTR_SUPER_POD_ID = 405U,
+	ACL_DEV_ATTR_CUST_OP_PRIVILEGE = 406U,
+	ACL_DEV_ATTR_MAINBOARD_ID = 407U,
+	ACL_DEV_ATTR_HD_CONNECT_TYPE = 408U,
+	ACL_DEV_ATTR_DEVICE_FORM_FACTOR = 409U,
+	ACL_DEV_ATTR_IS_VIRTUAL = 501U,
+	ACL_DEV_ATTR_NPU_ARCH = 601U,
+} aclrtDevAttr;
+
+/* Values of ACL_DEV_ATTR_DEVICE_FORM_FACTOR. */
+#define ACL_DEVICE_FORM_FACTOR_POD       0
+#define ACL_DEVICE_FORM_FACTOR_A_K       1
+#define ACL_DEVICE_FORM_FACTOR_A_X       2
+#define ACL_DEVICE_FORM_FACTOR_PCIE_CARD 3
+
+typedef enum {
+	ACL_FEATURE_TSCPU_TASK_UPDATE_SUPPORT_AIC_AIV = 1,
+	ACL_FEATURE_SYSTEM_MEMQ_EVENT_CROSS_DEV = 21,
+} aclrtDevFeatureType;
+
+typedef enum aclrtDeviceStatus {
+	ACL_RT_DEVICE_STATUS_NORMAL = 0,
+	ACL_RT_DEVICE_STATUS_ABNORMAL,
+	ACL_RT_DEVICE_STATUS_END = 0xFFFF,
+} aclrtDeviceStatus;
+
+typedef struct aclrtUtilizationExtendInfo aclrtUtilizationExtendInfo;
+
+/* Percentages (0..100) of a device's use (docs/acl.md). */
+typedef struct aclrtUtilizationInfo {
+	int32_t cubeUtilization;
+	int32_t vectorUtilization;
+	int32_t aicpuUtilization;
+	int32_t memoryUtilization;
+	aclrtUtilizationExtendInfo *utilizationExtend; /* reserved: must be NULL */
+} aclrtUtilizationInfo;
+
+/* Every attribute, from the runtime's configuration (docs/acl.md has the
+ * table). 100000 NULL value, 107001 bad device, 107000 unknown attribute. */
+ACL_FUNC_VISIBILITY aclError aclrtGetDeviceInfo(uint32_t deviceId, aclrtDevAttr attr,
+                                                int64_t *value);
+ACL_FUNC_VISIBILITY aclError aclrtGetDeviceCapability(int32_t deviceId,
+                                                      aclrtDevFeatureType devFeatureType,
+                                                      int32_t *value);
+/* *canCompatible = 1 when socVersion is weir's SoC name, else 0. */
+ACL_FUNC_VISIBILITY aclError aclrtCheckArchCompatibility(const char *socVersion,
+                                                         int32_t *canCompatible);
+/* Cube and vector: the share of time the device's workers were busy since
+ * the previous call for that device (the first: since the runtime
+ * started); aicpu: its host-callback thread (0: weir does not time it);
+ * memory: bytes in use / capacity. */
+ACL_FUNC_VISIBILITY aclError aclrtGetDeviceUtilizationRate(int32_t deviceId,
+                                                           aclrtUtilizationInfo *utilizationInfo);
+ACL_FUNC_VISIBILITY aclError aclrtQueryDeviceStatus(int32_t deviceId,
+                                                    aclrtDeviceStatus *deviceStatus);
+
 /* (section end: System information) */
 
 /* ------------------------------------------------------------------------ */
 /* Resource limits (acl_compat/runtime/reslimit.c)                        */
 /* ------------------------------------------------------------------------ */
 
+typedef enum {
+	ACL_RT_DEV_RES_CUBE_CORE = 0,
+	ACL_RT_DEV_RES_VECTOR_CORE,
+} aclrtDevResLimitType;
+
+/* Core limits: they cap how many of the device's workers run the blocks of
+ * one kernel at once (weir/sched.h "Block limits"). Priority: the stream's
+ * limit, then the device's (process-wide), then the worker count. Values
+ * from 1; 0 and an out-of-range type give 107000. A value above the worker
+ * count is kept and caps at the worker count (docs/acl.md). */
+ACL_FUNC_VISIBILITY aclError aclrtGetDeviceResLimit(int32_t deviceId, aclrtDevResLimitType type,
+                                                    uint32_t *value);
+ACL_FUNC_VISIBILITY aclError aclrtSetDeviceResLimit(int32_t deviceId, aclrtDevResLimitType type,
+                                                    uint32_t value);
+ACL_FUNC_VISIBILITY aclError aclrtResetDeviceResLimit(int32_t deviceId);
+/* NULL stream: the current context's default stream. */
+ACL_FUNC_VISIBILITY aclError aclrtGetStreamResLimit(aclrtStream stream, aclrtDevResLimitType type,
+                                                    uint32_t *value);
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamResLimit(aclrtStream stream, aclrtDevResLimitType type,
+                                                    uint32_t value);
+ACL_FUNC_VISIBILITY aclError aclrtResetStreamResLimit(aclrtStream stream);
+/* The calling thread's choice of a stream whose limits
+ * aclrtGetResInCurrentThread reports. */
+ACL_FUNC_VISIBILITY aclError aclrtUseStreamResInCurrentThread(aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclrtUnuseStreamResInCurrentThread(aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclrtGetResInCurrentThread(aclrtDevResLimitType type, uint32_t *value);
+
 /* (section end: Resource limits) */
 
 /* ------------------------------------------------------------------------ */
-/* Peer access (acl_compat/runtime/device.c)                              */
+/* Peer access (acl_compat/runtime/peer.c)                                */
 /* ------------------------------------------------------------------------ */
+
+/* Every pair of distinct weir devices can reach each other (one host
+ * memory): *canAccessPeer = 1. 100000 when the ids are equal. */
+ACL_FUNC_VISIBILITY aclError aclrtDeviceCanAccessPeer(int32_t *canAccessPeer, int32_t deviceId,
+                                                      int32_t peerDeviceId);
+/* Allow copies from the current device to peerDeviceId (one direction).
+ * flags must be 0 (200006). Enabling twice, or disabling what is not
+ * enabled, succeeds. A device-to-device copy between two devices without
+ * the source device's enable returns 207006 (docs/acl.md). */
+ACL_FUNC_VISIBILITY aclError aclrtDeviceEnablePeerAccess(int32_t peerDeviceId, uint32_t flags);
+ACL_FUNC_VISIBILITY aclError aclrtDeviceDisablePeerAccess(int32_t peerDeviceId);
+/* *status = 1 when copies from deviceId to peerDeviceId are enabled. */
+ACL_FUNC_VISIBILITY aclError aclrtDevicePeerAccessStatus(int32_t deviceId, int32_t peerDeviceId,
+                                                         int32_t *status);
 
 /* (section end: Peer access) */
 
 /* ------------------------------------------------------------------------ */
 /* Overflow and saturation (acl_compat/runtime/overflow.c)                */
 /* ------------------------------------------------------------------------ */
+
+typedef enum aclrtFloatOverflowMode {
+	ACL_RT_OVERFLOW_MODE_SATURATION = 0,
+	ACL_RT_OVERFLOW_MODE_INFNAN,
+	ACL_RT_OVERFLOW_MODE_UNDEF,
+} aclrtFloatOverflowMode;
+
+/* The current device's float mode, for streams created after the call
+ * (default INFNAN). 107000 for a mode out of range. */
+ACL_FUNC_VISIBILITY aclError aclrtSetDeviceSatMode(aclrtFloatOverflowMode mode);
+ACL_FUNC_VISIBILITY aclError aclrtGetDeviceSatMode(aclrtFloatOverflowMode *mode);
+/* The stream's overflow check (0 off, 1 on; 107000 above), for kernels
+ * launched after the call; the same switch as
+ * ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK. */
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamOverflowSwitch(aclrtStream stream, uint32_t flag);
+ACL_FUNC_VISIBILITY aclError aclrtGetStreamOverflowSwitch(aclrtStream stream, uint32_t *flag);
+/* Async, in stream order: write the device's sticky overflow status to the
+ * 64 bytes at outputAddr (first uint32_t: 1 overflowed, 0 not; the rest 0).
+ * outputSize must be 64 (107000). */
+ACL_FUNC_VISIBILITY aclError aclrtGetOverflowStatus(void *outputAddr, size_t outputSize,
+                                                    aclrtStream stream);
+/* Async, in stream order: clear the device's overflow status. */
+ACL_FUNC_VISIBILITY aclError aclrtResetOverflowStatus(aclrtStream stream);
+/* The same two calls under their other ACL names. */
+ACL_FUNC_VISIBILITY aclError aclrtGetFloatOverflowStatus(void *outputAddr, uint64_t outputSize,
+                                                         aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclrtResetFloatOverflowStatus(aclrtStream stream);
 
 /* (section end: Overflow and saturation) */
 

@@ -170,12 +170,87 @@ typedef struct weir_worker_stats {
 	uint64_t tasks;   /* tasks run (blocks of split kernels count once each) */
 	uint64_t parks;   /* times the worker parked on the device eventcount */
 	uint64_t streams; /* stream turns taken */
+	uint64_t busy_ns; /* time not spent idle (spinning for work or parked) since start */
+	uint64_t up_ns;   /* time since the worker started */
 } weir_worker_stats_t;
 
 /* Per-worker counters of device `dev`. `n` in: capacity of `out`; out: the
- * number of workers. Counters are read relaxed (approximate while running). */
+ * number of workers. Counters are read relaxed (approximate while running);
+ * busy_ns <= up_ns always. */
 WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_stats_t *out,
                                uint32_t *n);
+
+/* ------------------------------------------------------------------------ */
+/* Block limits, float modes and overflow status (sched/limits.c)            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Block limits. A kernel with nblocks > 1 runs its blocks on the device's
+ * workers in parallel; a block limit caps how many workers run blocks of
+ * ONE kernel at the same time (the blocks still all run, fewer at once).
+ * Limits are kept per core class (the two kinds of core of Ascend's AI
+ * cores). A weir worker is both kinds and a kernel may use either, so a
+ * kernel is capped by both classes: for each class the stream's limit if
+ * set, else the device's if set, else none; the kernel's cap is the
+ * smallest of those and the device's worker count. A change applies to
+ * kernels that start after it. Kernels of different streams are capped
+ * separately (as on Ascend, where the limit is on the cores one kernel is
+ * dispatched to).
+ */
+enum weir_core_class {
+	WEIR_CORE_CUBE = 0,
+	WEIR_CORE_VECTOR = 1,
+};
+#define WEIR_CORE_CLASSES 2
+
+/* Set (limit >= 1) or clear (limit 0) a block limit. Returns WEIR_OK,
+ * WEIR_EINVAL (NULL rt, class out of range), WEIR_EDEVICE, WEIR_EHANDLE. */
+WEIR_API int weir_device_set_block_limit(weir_runtime_t *rt, uint32_t dev, int cls, uint32_t limit);
+WEIR_API int weir_stream_set_block_limit(weir_stream_t *s, int cls, uint32_t limit);
+/* The limit set, 0 when none. Same returns, WEIR_EINVAL for NULL limit. */
+WEIR_API int weir_device_block_limit(weir_runtime_t *rt, uint32_t dev, int cls, uint32_t *limit);
+WEIR_API int weir_stream_block_limit(weir_stream_t *s, int cls, uint32_t *limit);
+
+/*
+ * Float modes. INFNAN (the default): float kernels produce IEEE results,
+ * inf and NaN included. SATURATION: kernels that honour it clamp a result
+ * that would overflow to the largest finite value of its type (docs/ops.md
+ * lists the ops). The mode is the device's at the time a stream is created
+ * and stays with the stream.
+ *
+ * Overflow status. Each device has one sticky word. A kernel that honours
+ * it reports an overflow (an inf or NaN made from finite inputs, or a value
+ * clamped in SATURATION mode) with weir_kernel_report_overflow(); the report
+ * reaches the device's status only when the overflow check of the kernel's
+ * stream was on when the kernel was launched. Reset clears it.
+ */
+enum weir_float_mode {
+	WEIR_FLOAT_SATURATION = 0,
+	WEIR_FLOAT_INFNAN = 1,
+};
+
+/* Returns WEIR_OK, WEIR_EINVAL (NULL, mode out of range), WEIR_EDEVICE. */
+WEIR_API int weir_device_set_float_mode(weir_runtime_t *rt, uint32_t dev, int mode);
+WEIR_API int weir_device_float_mode(weir_runtime_t *rt, uint32_t dev, int *mode);
+/* The mode stream s was created with. WEIR_EINVAL, WEIR_EHANDLE. */
+WEIR_API int weir_stream_float_mode(weir_stream_t *s, int *mode);
+/* Turn the overflow check of s on or off for kernels launched after. */
+WEIR_API int weir_stream_set_overflow_check(weir_stream_t *s, bool on);
+WEIR_API int weir_stream_overflow_check(weir_stream_t *s, bool *on);
+/* The device's status: 1 after an overflow was reported, else 0. Acquire:
+ * the reports of kernels that finished before the call are seen. */
+WEIR_API int weir_device_overflow_status(weir_runtime_t *rt, uint32_t dev, uint32_t *status);
+WEIR_API int weir_device_overflow_reset(weir_runtime_t *rt, uint32_t dev);
+
+/* Inside a running kernel (any block, on any worker): the flags of its
+ * task, WEIR_KERNEL_FP_* (0 outside a kernel). Float ops check for overflow
+ * only when WEIR_KERNEL_FP_CHECK is set, and clamp when SATURATE is. */
+#define WEIR_KERNEL_FP_CHECK    0x1u
+#define WEIR_KERNEL_FP_SATURATE 0x2u
+WEIR_API uint32_t weir_kernel_float_flags(void);
+/* Report an overflow of the running kernel: sets its device's status when
+ * the task's check was on; otherwise (or outside a kernel) does nothing. */
+WEIR_API void weir_kernel_report_overflow(void);
 
 /* ------------------------------------------------------------------------ */
 /* Streams                                                                    */

@@ -327,6 +327,65 @@ static void test_kernel_pins(void **state)
 	PIN(sizeof(aclrtPlaceHolderInfo), 8);
 	PIN(offsetof(aclrtPlaceHolderInfo, dataOffset), 4);
 	PIN(offsetof(aclrtLaunchKernelCfg, numAttrs), sizeof(void *));
+/* acl_rt.h "System information", "Resource limits", "Overflow and
+ * saturation" and acl_base.h's system info (helper C). */
+static void test_pins_sysinfo(void **state)
+{
+	(void)state;
+	PIN(ACL_DEV_ATTR_AICPU_CORE_NUM, 1);
+	PIN(ACL_DEV_ATTR_AICORE_CORE_NUM, 101);
+	PIN(ACL_DEV_ATTR_CUBE_CORE_NUM, 102);
+	PIN(ACL_DEV_ATTR_VECTOR_CORE_NUM, 201);
+	PIN(ACL_DEV_ATTR_WARP_SIZE, 202);
+	PIN(ACL_DEV_ATTR_MAX_THREAD_PER_VECTOR_CORE, 203);
+	PIN(ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE, 204);
+	PIN(ACL_DEV_ATTR_MAX_GRID_DIM_X, 205);
+	PIN(ACL_DEV_ATTR_MAX_GRID_DIM_Y, 206);
+	PIN(ACL_DEV_ATTR_MAX_GRID_DIM_Z, 207);
+	PIN(ACL_DEV_ATTR_MAX_BLOCK_PER_GRID, 208);
+	PIN(ACL_DEV_ATTR_MAX_THREADS_PER_BLOCK, 209);
+	PIN(ACL_DEV_ATTR_MAX_BLOCK_DIM_X, 210);
+	PIN(ACL_DEV_ATTR_MAX_BLOCK_DIM_Y, 211);
+	PIN(ACL_DEV_ATTR_MAX_BLOCK_DIM_Z, 212);
+	PIN(ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE, 301);
+	PIN(ACL_DEV_ATTR_L2_CACHE_SIZE, 302);
+	PIN(ACL_DEV_ATTR_SMP_ID, 401);
+	PIN(ACL_DEV_ATTR_PHY_CHIP_ID, 402);
+	PIN(ACL_DEV_ATTR_SUPER_POD_DEVIDE_ID, 403);
+	PIN(ACL_DEV_ATTR_SUPER_POD_DEVICE_ID, 403);
+	PIN(ACL_DEV_ATTR_SUPER_POD_SERVER_ID, 404);
+	PIN(ACL_DEV_ATTR_SUPER_POD_ID, 405);
+	PIN(ACL_DEV_ATTR_CUST_OP_PRIVILEGE, 406);
+	PIN(ACL_DEV_ATTR_MAINBOARD_ID, 407);
+	PIN(ACL_DEV_ATTR_HD_CONNECT_TYPE, 408);
+	PIN(ACL_DEV_ATTR_DEVICE_FORM_FACTOR, 409);
+	PIN(ACL_DEV_ATTR_IS_VIRTUAL, 501);
+	PIN(ACL_DEV_ATTR_NPU_ARCH, 601);
+	PIN(ACL_DEVICE_FORM_FACTOR_POD, 0);
+	PIN(ACL_DEVICE_FORM_FACTOR_A_K, 1);
+	PIN(ACL_DEVICE_FORM_FACTOR_A_X, 2);
+	PIN(ACL_DEVICE_FORM_FACTOR_PCIE_CARD, 3);
+	PIN(ACL_FEATURE_TSCPU_TASK_UPDATE_SUPPORT_AIC_AIV, 1);
+	PIN(ACL_FEATURE_SYSTEM_MEMQ_EVENT_CROSS_DEV, 21);
+	PIN(ACL_RT_DEVICE_STATUS_NORMAL, 0);
+	PIN(ACL_RT_DEVICE_STATUS_ABNORMAL, 1);
+	PIN(ACL_RT_DEVICE_STATUS_END, 0xFFFF);
+	PIN(ACL_RT_DEV_RES_CUBE_CORE, 0);
+	PIN(ACL_RT_DEV_RES_VECTOR_CORE, 1);
+	PIN(ACL_RT_OVERFLOW_MODE_SATURATION, 0);
+	PIN(ACL_RT_OVERFLOW_MODE_INFNAN, 1);
+	PIN(ACL_RT_OVERFLOW_MODE_UNDEF, 2);
+	PIN(ACL_CANN_ATTR_UNDEFINED, -1);
+	PIN(ACL_CANN_ATTR_INF_NAN, 0);
+	PIN(ACL_CANN_ATTR_BF16, 1);
+	PIN(ACL_CANN_ATTR_JIT_COMPILE, 2);
+	PIN(ACL_DEVICE_INFO_UNDEFINED, -1);
+	PIN(ACL_DEVICE_INFO_AI_CORE_NUM, 0);
+	PIN(ACL_DEVICE_INFO_VECTOR_CORE_NUM, 1);
+	PIN(ACL_DEVICE_INFO_L2_SIZE, 2);
+	/* aclrtUtilizationInfo: four int32_t then the reserved pointer. */
+	PIN(offsetof(aclrtUtilizationInfo, memoryUtilization), 12);
+	PIN(offsetof(aclrtUtilizationInfo, utilizationExtend), 16);
 }
 
 static void test_callback_types(void **state)
@@ -363,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_callback_types),
 		cmocka_unit_test(test_pins_datatypes_builtin),
 		cmocka_unit_test(test_kernel_pins),
+		cmocka_unit_test(test_pins_sysinfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

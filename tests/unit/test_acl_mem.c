@@ -283,7 +283,11 @@ static void test_misuse_untouched(void **state)
 	assert_true(check_pat(host, sizeof host, 5));
 	assert_int_equal(free_now(), before);
 
-	/* the legal versions work: peer D2D, pageable async (synchronous) */
+	/* the legal versions work: peer D2D (after the peer enable: without it
+	 * 207006, docs/acl.md section C), pageable async (synchronous) */
+	assert_int_equal(aclrtMemcpy(dev1, 288, d, 288, ACL_MEMCPY_DEVICE_TO_DEVICE),
+	                 ACL_ERROR_RT_NO_PERMISSION);
+	assert_int_equal(aclrtDeviceEnablePeerAccess(1, 0), ACL_SUCCESS);
 	assert_int_equal(aclrtMemcpy(dev1, 288, d, 288, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_SUCCESS);
 	assert_true(check_pat(dev1, 288, 1));
 	assert_int_equal(aclrtMemcpyAsync(host, 512, d, 288, ACL_MEMCPY_DEVICE_TO_HOST, NULL),
