@@ -327,6 +327,8 @@ static void test_kernel_pins(void **state)
 	PIN(sizeof(aclrtPlaceHolderInfo), 8);
 	PIN(offsetof(aclrtPlaceHolderInfo, dataOffset), 4);
 	PIN(offsetof(aclrtLaunchKernelCfg, numAttrs), sizeof(void *));
+}
+
 /* acl_rt.h "System information", "Resource limits", "Overflow and
  * saturation" and acl_base.h's system info (helper C). */
 static void test_pins_sysinfo(void **state)
