@@ -93,6 +93,8 @@ enum weir_task_kind {
 	WEIR_TK_CALLBACK,    /* reporter callback, blocking */
 	WEIR_TK_CALLBACK_NB, /* reporter callback, non-blocking */
 	WEIR_TK_RECLAIM,     /* last task of a force-destroyed stream: free it */
+	WEIR_TK_FAULT,       /* a failed kernel's report for the fault hook (host.c) */
+	WEIR_TK_HOST_REP,    /* a host function handed to the stream's host reporter */
 };
 
 struct weir_pool;
@@ -114,7 +116,9 @@ struct weir_task {
 			weir_host_fn fn;
 			void *arg;
 		} host;
-	} u; /* I after submit */
+	} u;          /* I after submit */
+	uint32_t seq; /* I after submit: the task's id on its stream (stream.c) */
+	uint32_t tid; /* I after submit: OS thread id of the submitter */
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
@@ -126,6 +130,9 @@ WEIR_MPSC_DEFINE(weir__tasks, struct weir_task, next)
 /* Host and report-callback tasks carry no argument block; while queued for a
  * callback thread or reporter, the args area holds the stream they came from. */
 #define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
+/* A WEIR_TK_FAULT record: u.host.arg is the failed kernel's own record (still
+ * unretired), and this is the code the kernel returned. */
+#define FAULT_CODE(t) (*(int *)(void *)((t)->args + sizeof(void *)))
 
 /* Allocate a task record from the calling thread's pool (NULL: out of
  * memory). Free from any thread; it returns to its owner pool lock-free. */
@@ -214,6 +221,7 @@ struct weir_stream {
 	_Atomic uint64_t user;
 	uint32_t flags;    /* I */
 	uint32_t capacity; /* I: ring_capacity */
+	uint32_t id;       /* I: process-wide stream id (weir_stream_id) */
 
 	/* Producer side. */
 	weir_cacheline_aligned _Atomic uintptr_t top; /* A: inbox stack | state (see enum) */
@@ -237,6 +245,7 @@ struct weir_stream {
 	_Atomic int aborted;                     /* A: next sync reports WEIR_EABORTED */
 	_Atomic uint32_t refs;                   /* A: 1 for the handle + sync/destroy holders */
 	_Atomic uint64_t reporter;               /* A: subscribed reporter handle or 0 */
+	_Atomic uint64_t host_reporter;          /* A: reporter running its host functions, or 0 */
 	_Atomic(struct weir_event *) park_event; /* A: event it is parked on, or NULL */
 	struct weir_stream *park_next;           /* L(event->lock): event's parked list */
 	uint64_t park_gen;                       /* L(event->lock) */
@@ -363,6 +372,9 @@ struct weir_runtime {
 	struct weir_group *groups;       /* L(lock) */
 	struct weir_event *events;       /* L(lock) */
 	struct weir_reporter *reporters; /* L(lock) */
+	weir_fault_fn fault_fn;          /* L(lock): weir_runtime_set_fault_hook */
+	void *fault_user;                /* L(lock) */
+	_Atomic bool fault_on;           /* A: relaxed hint for workers: fault_fn != NULL */
 };
 
 /* Configuration (config.c). */
@@ -403,6 +415,8 @@ void weir__device_fini(struct weir_device *dev);
 /* Hand a host task of a stream parked on it to the device's callback
  * thread (started by weir_launch_host before the task was submitted). */
 void weir__host_push(struct weir_device *dev, struct weir_task *t);
+/* Start the device's callback thread if it is not running (WEIR_ENOMEM). */
+int weir__host_start(struct weir_device *dev);
 /* Lifecycle of the callback thread's part of a device (device.c, runtime.c). */
 void weir__host_init(struct weir_device *dev);
 void weir__host_wake(struct weir_device *dev);
@@ -471,6 +485,11 @@ bool weir__reporter_subscribed(struct weir_stream *st);
 /* Worker side: hand t to the stream's reporter, parking the stream first
  * when `park`. False (nothing done) if the reporter is gone. */
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
+/* Worker side: hand host task t to the stream's host reporter, parking the
+ * stream. False (nothing done) if it has none. */
+bool weir__reporter_handoff_host(struct weir_stream *st, struct weir_task *t);
+/* True if st's host functions go to a live reporter. */
+bool weir__reporter_host_subscribed(struct weir_stream *st);
 /* Abort side: take back a blocking callback of st that no thread started. */
 bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);
