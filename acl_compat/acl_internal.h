@@ -88,6 +88,17 @@ int weir__acl_session_create(uint64_t want, const struct weir_option *opts, size
  * (subscribed records only; for tests and diagnostics). Takes the lock. */
 uint32_t weir__acl_report_waiters(void);
 
+/* runtime/exception.c: install the exception-callback hook on a runtime
+ * aclInit has just published (when any callback is registered). */
+void weir__acl_exception_attach(weir_runtime_t *rt);
+
+/* runtime/kernel.c: what a failed task launched through aclrtLaunchKernel*
+ * was: given the task's kernel and argument block (weir_fault_t fn, args),
+ * fill the function handle and the user's argument block and return 0; any
+ * other task: non-zero, outputs untouched. */
+int weir__acl_kernel_task_info(weir_kernel_fn fn, const void *args, void **func_handle,
+                               void **user_args, uint32_t *user_args_len);
+
 /* The facade's one process-wide mutex (init/finalize, device reference
  * counts, contexts, report subscriptions). Never held while waiting on a
  * stream. Not recursive. */
