@@ -38,7 +38,7 @@ struct aclrtExceptionInfo {
 };
 
 static pthread_mutex_t weir_acl_exc_lock = PTHREAD_MUTEX_INITIALIZER;
-static aclrtExceptionInfoCallback weir_acl_exc_set;                     /* L(exc_lock) */
+static aclrtExceptionInfoCallback weir_acl_exc_set;                   /* L(exc_lock) */
 static aclrtExceptionInfoCallback weir_acl_exc_reg[WEIR_ACL_EXC_MAX]; /* L(exc_lock) */
 static uint32_t weir_acl_exc_nreg;                                    /* L(exc_lock) */
 
@@ -187,8 +187,7 @@ ACL_FUNC_VISIBILITY uint32_t aclrtGetErrorCodeFromExceptionInfo(const aclrtExcep
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtGetArgsFromExceptionInfo(const aclrtExceptionInfo *info,
-                                                           void **devArgsPtr,
-                                                           uint32_t *devArgsLen)
+                                                           void **devArgsPtr, uint32_t *devArgsLen)
 {
 	static const char api[] = "aclrtGetArgsFromExceptionInfo";
 	if (!info)
