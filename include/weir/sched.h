@@ -302,7 +302,9 @@ typedef void (*weir_host_fn)(void *arg);
 /* Run fn(arg) on the device's host-callback thread once every earlier task of
  * `s` has finished; later tasks of `s` wait until fn returns. fn must not
  * synchronize its own stream. Returns as weir_launch(); WEIR_EINVAL for NULL
- * fn; WEIR_ESUBSCRIBED if `s` is subscribed to a reporter. */
+ * fn; WEIR_ESUBSCRIBED if `s` is subscribed to a reporter for callbacks and
+ * has no host reporter (weir_stream_subscribe_host, which runs fn inside
+ * weir_reporter_process instead). */
 WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg);
 
 /* ------------------------------------------------------------------------ */

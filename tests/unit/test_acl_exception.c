@@ -227,8 +227,9 @@ static void test_stream_config_handle(void **state)
 	                 ACL_SUCCESS);
 	assert_int_equal(aclrtSetStreamConfigOpt(h, ACL_RT_STREAM_FLAG, &flag, sizeof flag),
 	                 ACL_SUCCESS);
-	assert_int_equal(aclrtSetStreamConfigOpt(h, ACL_RT_STREAM_WORK_ADDR_PTR, &wptr, sizeof wptr),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtSetStreamConfigOpt(h, ACL_RT_STREAM_WORK_ADDR_PTR, &wptr, sizeof wptr),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSetStreamConfigOpt(h, ACL_RT_STREAM_WORK_SIZE, &wsize, sizeof wsize),
 	                 ACL_SUCCESS);
 	/* bad input */
