@@ -88,6 +88,10 @@ int weir__acl_session_create(uint64_t want, const struct weir_option *opts, size
  * (subscribed records only; for tests and diagnostics). Takes the lock. */
 uint32_t weir__acl_report_waiters(void);
 
+/* runtime/exception.c: install the exception-callback hook on a runtime
+ * aclInit has just published (when any callback is registered). */
+void weir__acl_exception_attach(weir_runtime_t *rt);
+
 /* The facade's one process-wide mutex (init/finalize, device reference
  * counts, contexts, report subscriptions). Never held while waiting on a
  * stream. Not recursive. */

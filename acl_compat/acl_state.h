@@ -39,7 +39,12 @@
 
 /* Kinds of facade objects; each gets a registry type id at aclInit. A new
  * kind (e.g. notify) is one more entry here and one name in runtime/registry.c. */
-enum weir_acl_obj_kind { WEIR_ACL_OBJ_CTX = 0, WEIR_ACL_OBJ_EVENT = 1, WEIR_ACL_OBJ__COUNT };
+enum weir_acl_obj_kind {
+	WEIR_ACL_OBJ_CTX = 0,
+	WEIR_ACL_OBJ_EVENT = 1,
+	WEIR_ACL_OBJ_STREAM_CFG, /* aclrtStreamConfigHandle (runtime/stream.c) */
+	WEIR_ACL_OBJ__COUNT
+};
 
 struct weir_acl_obj {
 	struct weir_obj reg; /* registry header: reg.handle is the ACL handle */

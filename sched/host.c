@@ -8,6 +8,14 @@
  * inbox, runs fn, retires the task and resumes the stream. Host functions
  * run one at a time per device, in the order their streams reached them.
  *
+ * The same thread reports failed kernels to the runtime's fault hook
+ * (weir_runtime_set_fault_hook): the worker parks the failing stream and
+ * pushes a WEIR_TK_FAULT record carrying the unretired kernel task; this
+ * thread calls the hook, retires the kernel task with its code and resumes
+ * the stream, exactly as for a host function (invariant 1). Host functions
+ * of a stream with a host reporter (reporter.c) run on that reporter
+ * instead, and come here only if it goes away first.
+ *
  * Invariants:
  *  1. While its task is on the callback inbox or running, the stream is
  *     PARKED on it and the callback thread owns it (O); the push (HOST-R5) hands
@@ -25,8 +33,6 @@
 
 #include <limits.h>
 
-static int host_start(struct weir_device *dev);
-
 WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg)
 {
 	if (!fn)
@@ -35,10 +41,10 @@ WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg)
 	if (!st)
 		return WEIR_EHANDLE;
 	int rc = WEIR_OK;
-	if (weir__reporter_subscribed(st))
+	if (weir__reporter_subscribed(st) && !weir__reporter_host_subscribed(st))
 		rc = WEIR_ESUBSCRIBED;
 	if (!rc)
-		rc = host_start(st->dev);
+		rc = weir__host_start(st->dev);
 	weir__stream_put(st);
 	if (rc)
 		return rc;
@@ -63,9 +69,9 @@ int weir__launch_host_found(struct weir_stream *st, weir_host_fn fn, void *arg)
 {
 	if (!fn)
 		return WEIR_EINVAL;
-	if (weir__reporter_subscribed(st))
+	if (weir__reporter_subscribed(st) && !weir__reporter_host_subscribed(st))
 		return WEIR_ESUBSCRIBED;
-	int rc = host_start(st->dev);
+	int rc = weir__host_start(st->dev);
 	if (rc)
 		return rc;
 	struct weir_task *t = weir__task_alloc();
@@ -84,6 +90,52 @@ int weir__launch_host_found(struct weir_stream *st, weir_host_fn fn, void *arg)
 /* ------------------------------------------------------------------------ */
 /* The device's host-callback thread                                         */
 /* ------------------------------------------------------------------------ */
+
+/* Call the runtime's fault hook, if it still has one, for kernel task k of
+ * st that returned `code`. The hook is read under rt->lock and called
+ * outside it (it is user code). */
+static void host_fault(struct weir_stream *st, struct weir_task *k, int code)
+{
+	struct weir_runtime *rt = st->rt;
+	pthread_mutex_lock(&rt->lock);
+	weir_fault_fn fn = rt->fault_fn;
+	void *user = rt->fault_user;
+	pthread_mutex_unlock(&rt->lock);
+	if (!fn)
+		return;
+	weir_fault_t f = {
+		.device = st->dev->id,
+		.stream_id = st->id,
+		.stream = weir__stream_handle(st),
+		.task_id = k->seq,
+		.thread_id = k->tid,
+		.code = code,
+		.fn = k->u.kernel,
+		.args = k->args,
+		.nblocks = k->nblocks,
+	};
+	fn(&f, user);
+}
+
+WEIR_API int weir_runtime_set_fault_hook(weir_runtime_t *rt, weir_fault_fn fn, void *user)
+{
+	if (!rt)
+		return WEIR_EINVAL;
+	/* A failed kernel is reported on its device's callback thread, so
+	 * every device needs one before a worker may hand it a fault. */
+	if (fn)
+		for (uint32_t d = 0; d < rt->ndevices; d++)
+			if (weir__host_start(&rt->devices[d]) != WEIR_OK)
+				return WEIR_ENOMEM;
+	pthread_mutex_lock(&rt->lock);
+	rt->fault_fn = fn;
+	rt->fault_user = user;
+	/* Relaxed: a hint for workers; the callback thread re-reads the hook
+	 * under the lock, and the threads it needs were started above. */
+	weir_store_relaxed(&rt->fault_on, fn != NULL);
+	pthread_mutex_unlock(&rt->lock);
+	return WEIR_OK;
+}
 
 static void *cb_main(void *arg)
 {
@@ -117,6 +169,17 @@ static void *cb_main(void *arg)
 			struct weir_task *t = list;
 			list = t->next;
 			struct weir_stream *st = HOST_STREAM(t);
+			if (t->kind == WEIR_TK_FAULT) {
+				/* A failed kernel (stream.c): report it, then
+				 * retire it; the stream is parked on it (O). */
+				struct weir_task *k = t->u.host.arg;
+				int code = FAULT_CODE(t);
+				host_fault(st, k, code);
+				weir__stream_retire(st, k, weir__fail_task(code), false, &batch);
+				weir__task_batch_add(&batch, t);
+				weir__stream_unpark(st);
+				continue;
+			}
 			t->u.host.fn(t->u.host.arg);
 			/* The stream is parked on this task: we own it (O). */
 			weir__stream_retire(st, t, 0, false, &batch);
@@ -135,7 +198,7 @@ void weir__host_push(struct weir_device *dev, struct weir_task *t)
 	weir__ec_notify(&dev->cb_ec, 1);
 }
 
-static int host_start(struct weir_device *dev)
+int weir__host_start(struct weir_device *dev)
 {
 	/* HOST-A1: acquire - pairs with HOST-R1: once started, no launch takes the
 	 * lock again (no mutex on the per-task path). */

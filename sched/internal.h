@@ -99,6 +99,8 @@ enum weir_task_kind {
 	WEIR_TK_NOTIFY_WAIT,   /* notify.c: parks on the notify */
 	WEIR_TK_VALUE_WRITE,   /* value.c */
 	WEIR_TK_VALUE_WAIT,    /* value.c: parks on the runtime's value list */
+	WEIR_TK_FAULT,         /* a failed kernel's report for the fault hook (host.c) */
+	WEIR_TK_HOST_REP,      /* a host function handed to the stream's host reporter */
 };
 
 struct weir_pool;
@@ -110,16 +112,15 @@ struct weir_task {
 	struct weir_pool *owner; /* I: pool the record returns to */
 	uint8_t kind;            /* I after submit */
 	uint8_t fp;              /* I after submit: kernels, the stream's WEIR__FP_* at the push */
-	uint8_t pad_[2];
+	uint8_t has_release;     /* I after submit: kernels, TASK_RELEASE is set */
+	uint8_t pad_;
 	uint32_t nblocks; /* I after submit */
 	union {
-		/* WEIR_TK_KERNEL: release(release_ctx), if set, runs once when the
-		 * task retires, run or discarded (weir_launch_release) */
-		struct {
-			weir_kernel_fn kernel;
-			weir_host_fn release;
-			void *release_ctx;
-		};
+		/* WEIR_TK_KERNEL. With has_release, release(release_ctx) runs
+		 * once when the task retires, run or discarded
+		 * (weir_launch_release); both are kept in the tail of args
+		 * (TASK_RELEASE) so the record stays two cache lines. */
+		weir_kernel_fn kernel;
 		struct {
 			struct weir_event *ev;
 			uint64_t gen;
@@ -134,6 +135,8 @@ struct weir_task {
 			uint64_t value;
 		} val; /* value write / wait */
 	} u;           /* I after submit */
+	uint32_t seq;  /* I after submit: the task's id on its stream (stream.c) */
+	uint32_t tid;  /* I after submit: OS thread id of the submitter */
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
@@ -145,6 +148,19 @@ WEIR_MPSC_DEFINE(weir__tasks, struct weir_task, next)
 /* Host and report-callback tasks carry no argument block; while queued for a
  * callback thread or reporter, the args area holds the stream they came from. */
 #define HOST_STREAM(t) (*(struct weir_stream **)(void *)(t)->args)
+/* A kernel launched with a release (weir_launch_release): the release and
+ * its context sit in the last 16 bytes of args, after the kernel's own
+ * argument block (which is then at most WEIR_ARGS_RELEASE_MAX bytes). */
+struct weir_task_release {
+	weir_host_fn fn;
+	void *ctx;
+};
+#define TASK_RELEASE(t)                                                   \
+	((struct weir_task_release *)(void *)((t)->args + WEIR_ARGS_MAX - \
+	                                      sizeof(struct weir_task_release)))
+/* A WEIR_TK_FAULT record: u.host.arg is the failed kernel's own record (still
+ * unretired), and this is the code the kernel returned. */
+#define FAULT_CODE(t) (*(int *)(void *)((t)->args + sizeof(void *)))
 
 /* A timer entry (timer.c). Every field: L(timer lock) while queued. */
 struct weir_timer_entry {
@@ -270,6 +286,7 @@ struct weir_stream {
 	/* A: relaxed - per core class block limit, 0 = none (limits.c); read
 	 * when a split kernel starts (no other data depends on it) */
 	_Atomic uint32_t blk_limit[WEIR_CORE_CLASSES];
+	uint32_t id; /* I: process-wide stream id (weir_stream_id) */
 
 	/* Producer side. */
 	weir_cacheline_aligned _Atomic uintptr_t top; /* A: inbox stack | state (see enum) */
@@ -293,6 +310,7 @@ struct weir_stream {
 	_Atomic int aborted;                     /* A: next sync reports WEIR_EABORTED */
 	_Atomic uint32_t refs;                   /* A: 1 for the handle + sync/destroy holders */
 	_Atomic uint64_t reporter;               /* A: subscribed reporter handle or 0 */
+	_Atomic uint64_t host_reporter;          /* A: reporter running its host functions, or 0 */
 	_Atomic(struct weir_event *) park_event; /* A: event it is parked on, or NULL */
 	_Atomic(struct weir_parklist *) park_pl; /* A: park list it is parked on, or NULL */
 	struct weir_stream *park_next;           /* L(event->lock or park_pl->lock) */
@@ -442,6 +460,9 @@ struct weir_runtime {
 	struct weir_parklist value_pl;      /* streams parked on value waits (value.c) */
 	struct weir_timer_entry value_poll; /* L(timer lock): value.c's re-check */
 	_Atomic bool value_poll_on;         /* A: value_poll is queued (value.c VW2) */
+	weir_fault_fn fault_fn;             /* L(lock): weir_runtime_set_fault_hook */
+	void *fault_user;                   /* L(lock) */
+	_Atomic bool fault_on;              /* A: relaxed hint for workers: fault_fn != NULL */
 };
 
 /* Timer (timer.c). init: WEIR_ENOMEM; fini joins the thread (call after
@@ -536,6 +557,8 @@ void weir__device_fini(struct weir_device *dev);
 /* Hand a host task of a stream parked on it to the device's callback
  * thread (started by weir_launch_host before the task was submitted). */
 void weir__host_push(struct weir_device *dev, struct weir_task *t);
+/* Start the device's callback thread if it is not running (WEIR_ENOMEM). */
+int weir__host_start(struct weir_device *dev);
 /* Lifecycle of the callback thread's part of a device (device.c, runtime.c). */
 void weir__host_init(struct weir_device *dev);
 void weir__host_wake(struct weir_device *dev);
@@ -605,6 +628,11 @@ bool weir__reporter_subscribed(struct weir_stream *st);
 /* Worker side: hand t to the stream's reporter, parking the stream first
  * when `park`. False (nothing done) if the reporter is gone. */
 bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park);
+/* Worker side: hand host task t to the stream's host reporter, parking the
+ * stream. False (nothing done) if it has none. */
+bool weir__reporter_handoff_host(struct weir_stream *st, struct weir_task *t);
+/* True if st's host functions go to a live reporter. */
+bool weir__reporter_host_subscribed(struct weir_stream *st);
 /* Abort side: take back a blocking callback of st that no thread started. */
 bool weir__reporter_cancel(struct weir_stream *st);
 void weir__reporter_teardown(struct weir_reporter *rep);

@@ -42,15 +42,26 @@ void weir__reporter_free(struct weir_obj *o)
 	weir__free(rep);
 }
 
-bool weir__reporter_subscribed(struct weir_stream *st)
+/* True if the reporter handle in *field is a live reporter. */
+static bool reporter_live(_Atomic uint64_t *field)
 {
-	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: a handle, validated below */
+	uint64_t rh = weir_load_relaxed(field); /* relaxed: a handle, validated below */
 	if (!rh)
 		return false;
 	weir__rcu_read_lock();
 	bool live = weir__reporter_lookup((void *)(uintptr_t)rh) != NULL;
 	weir__rcu_read_unlock();
 	return live;
+}
+
+bool weir__reporter_subscribed(struct weir_stream *st)
+{
+	return reporter_live(&st->reporter);
+}
+
+bool weir__reporter_host_subscribed(struct weir_stream *st)
+{
+	return reporter_live(&st->host_reporter);
 }
 
 WEIR_API int weir_launch_callback(weir_stream_t *s, weir_host_fn fn, void *arg, bool block)
@@ -99,9 +110,10 @@ int weir__launch_callback_found(struct weir_stream *st, weir_host_fn fn, void *a
 	return rc;
 }
 
-bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park)
+static bool reporter_handoff(struct weir_stream *st, _Atomic uint64_t *field, struct weir_task *t,
+                             bool park)
 {
-	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */
+	uint64_t rh = weir_load_relaxed(field); /* relaxed: validated below */
 	weir__rcu_read_lock();
 	struct weir_reporter *rep = rh ? weir__reporter_lookup((void *)(uintptr_t)rh) : NULL;
 	if (!rep) {
@@ -122,6 +134,22 @@ bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool pa
 	    !weir_seq_geq(weir_load_relaxed(&st->retired), weir_load_seqcst(&st->abort_until)))
 		weir__reporter_cancel(st);
 	return true;
+}
+
+bool weir__reporter_handoff(struct weir_stream *st, struct weir_task *t, bool park)
+{
+	return reporter_handoff(st, &st->reporter, t, park);
+}
+
+bool weir__reporter_handoff_host(struct weir_stream *st, struct weir_task *t)
+{
+	/* Blocking, like WEIR_TK_CALLBACK; the kind remembers it is a host
+	 * function, which must run even if its reporter goes (callback_done). */
+	t->kind = WEIR_TK_HOST_REP;
+	if (reporter_handoff(st, &st->host_reporter, t, true))
+		return true;
+	t->kind = WEIR_TK_HOST;
+	return false;
 }
 
 WEIR_API int weir_reporter_create(weir_runtime_t *rt, weir_reporter_t **out)
@@ -152,9 +180,18 @@ WEIR_API int weir_reporter_create(weir_runtime_t *rt, weir_reporter_t **out)
 }
 
 /* Finish a callback task after it ran (or was dropped). */
-static void callback_done(struct weir_task *t, bool discarded, struct weir_task_batch *b)
+static void callback_done(struct weir_task *t, bool discarded, bool dropped,
+                          struct weir_task_batch *b)
 {
-	if (t->kind == WEIR_TK_CALLBACK) {
+	if (t->kind == WEIR_TK_HOST_REP && dropped) {
+		/* Its reporter is going away: the host function still runs, on
+		 * the device's callback thread (started by weir_launch_host),
+		 * which takes the parked stream over. */
+		t->kind = WEIR_TK_HOST;
+		weir__host_push(HOST_STREAM(t)->dev, t);
+		return;
+	}
+	if (t->kind == WEIR_TK_CALLBACK || t->kind == WEIR_TK_HOST_REP) {
 		struct weir_stream *st = HOST_STREAM(t);
 		/* The stream is parked on t: we own it. */
 		weir__stream_retire(st, t, 0, discarded, b);
@@ -183,9 +220,10 @@ static void reporter_take_locked(struct weir_reporter *rep)
 /* Abort side (stream.c): take back a blocking callback of `st` that no
  * weir_reporter_process() has started yet, retire it as discarded and resume
  * the stream. True if one was found. A callback already running finishes. */
-bool weir__reporter_cancel(struct weir_stream *st)
+/* One of st's reporters (*field): take back its blocking task of st. */
+static struct weir_task *reporter_cancel_in(struct weir_stream *st, _Atomic uint64_t *field)
 {
-	uint64_t rh = weir_load_relaxed(&st->reporter); /* relaxed: validated below */
+	uint64_t rh = weir_load_relaxed(field); /* relaxed: validated below */
 	struct weir_task *found = NULL;
 	weir__rcu_read_lock();
 	struct weir_reporter *rep = rh ? weir__reporter_lookup((void *)(uintptr_t)rh) : NULL;
@@ -194,7 +232,8 @@ bool weir__reporter_cancel(struct weir_stream *st)
 		reporter_take_locked(rep);
 		struct weir_task *prev = NULL;
 		for (struct weir_task *t = rep->head; t; prev = t, t = t->next) {
-			if (t->kind == WEIR_TK_CALLBACK && HOST_STREAM(t) == st) {
+			if ((t->kind == WEIR_TK_CALLBACK || t->kind == WEIR_TK_HOST_REP) &&
+			    HOST_STREAM(t) == st) {
 				if (prev)
 					prev->next = t->next;
 				else
@@ -209,11 +248,19 @@ bool weir__reporter_cancel(struct weir_stream *st)
 		pthread_mutex_unlock(&rep->lock);
 	}
 	weir__rcu_read_unlock();
+	return found;
+}
+
+bool weir__reporter_cancel(struct weir_stream *st)
+{
+	struct weir_task *found = reporter_cancel_in(st, &st->reporter);
+	if (!found)
+		found = reporter_cancel_in(st, &st->host_reporter);
 	if (!found)
 		return false;
 	struct weir_task_batch b;
 	weir__task_batch_init(&b);
-	callback_done(found, true, &b);
+	callback_done(found, true, false, &b);
 	weir__task_batch_flush(&b);
 	return true;
 }
@@ -248,7 +295,7 @@ void weir__reporter_teardown(struct weir_reporter *rep)
 	pthread_mutex_unlock(&rep->lock);
 	while (t) {
 		struct weir_task *n = t->next;
-		callback_done(t, true, &b); /* invariant 3 */
+		callback_done(t, true, true, &b); /* invariant 3 */
 		t = n;
 	}
 	weir__task_batch_flush(&b);
@@ -267,11 +314,12 @@ WEIR_API int weir_reporter_destroy(weir_reporter_t *h)
 	return WEIR_OK;
 }
 
-WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
+static int reporter_subscribe(weir_stream_t *s, weir_reporter_t *h, bool host)
 {
 	struct weir_stream *st = weir__stream_get(s);
 	if (!st)
 		return WEIR_EHANDLE;
+	_Atomic uint64_t *field = host ? &st->host_reporter : &st->reporter;
 	int rc = WEIR_OK;
 	weir__rcu_read_lock();
 	struct weir_reporter *rep = weir__reporter_lookup(h);
@@ -280,14 +328,14 @@ WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
 		goto out;
 	}
 	pthread_mutex_lock(&rep->lock);
-	uint64_t cur = weir_load_relaxed(&st->reporter);
+	uint64_t cur = weir_load_relaxed(field);
 	if (cur && weir__reporter_lookup((void *)(uintptr_t)cur)) {
 		rc = WEIR_ESUBSCRIBED;
 	} else if (rep->rt != st->rt || (rep->dev >= 0 && (uint32_t)rep->dev != st->dev->id)) {
 		rc = WEIR_EFOREIGN;
 	} else if (/* REP-AR5: acq_rel - the subscription handle; readers load it
 	            * relaxed and validate it in the registry. */
-	           !weir_cas_strong_acqrel(&st->reporter, &cur, rep->obj.handle)) {
+	           !weir_cas_strong_acqrel(field, &cur, rep->obj.handle)) {
 		/* A concurrent subscribe won. */
 		rc = WEIR_ESUBSCRIBED;
 	} else {
@@ -301,11 +349,12 @@ out:
 	return rc;
 }
 
-WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
+static int reporter_unsubscribe(weir_stream_t *s, weir_reporter_t *h, bool host)
 {
 	struct weir_stream *st = weir__stream_get(s);
 	if (!st)
 		return WEIR_EHANDLE;
+	_Atomic uint64_t *field = host ? &st->host_reporter : &st->reporter;
 	int rc = WEIR_OK;
 	weir__rcu_read_lock();
 	struct weir_reporter *rep = weir__reporter_lookup(h);
@@ -315,7 +364,7 @@ WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
 		pthread_mutex_lock(&rep->lock);
 		uint64_t cur = rep->obj.handle;
 		/* REP-AR5: acq_rel - unsubscribe only if still ours. */
-		if (weir_cas_strong_acqrel(&st->reporter, &cur, 0)) {
+		if (weir_cas_strong_acqrel(field, &cur, 0)) {
 			if (--rep->nsubs == 0)
 				rep->dev = -1;
 		} else {
@@ -326,6 +375,26 @@ WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
 	weir__rcu_read_unlock();
 	weir__stream_put(st);
 	return rc;
+}
+
+WEIR_API int weir_stream_subscribe(weir_stream_t *s, weir_reporter_t *h)
+{
+	return reporter_subscribe(s, h, false);
+}
+
+WEIR_API int weir_stream_unsubscribe(weir_stream_t *s, weir_reporter_t *h)
+{
+	return reporter_unsubscribe(s, h, false);
+}
+
+WEIR_API int weir_stream_subscribe_host(weir_stream_t *s, weir_reporter_t *h)
+{
+	return reporter_subscribe(s, h, true);
+}
+
+WEIR_API int weir_stream_unsubscribe_host(weir_stream_t *s, weir_reporter_t *h)
+{
+	return reporter_unsubscribe(s, h, true);
 }
 
 WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
@@ -352,7 +421,7 @@ WEIR_API int weir_reporter_process(weir_reporter_t *h, int64_t timeout_ns)
 			t->u.host.fn(t->u.host.arg);
 			struct weir_task_batch b;
 			weir__task_batch_init(&b);
-			callback_done(t, false, &b);
+			callback_done(t, false, false, &b);
 			weir__task_batch_flush(&b);
 			rc = WEIR_OK;
 			break;

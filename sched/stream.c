@@ -75,6 +75,23 @@
 
 #include <sched.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Stream ids (weir_stream_id): relaxed, only uniqueness matters. */
+static _Atomic uint32_t weir_stream_next_id;
+
+/* The calling thread's OS id and the id of its last submitted task
+ * (weir_thread_last_task); thread-local, so no ordering is involved. */
+static _Thread_local uint32_t weir_tls_tid;
+static _Thread_local uint32_t weir_tls_last_task;
+
+static uint32_t stream_thread_id(void)
+{
+	if (!weir_tls_tid)
+		weir_tls_tid = (uint32_t)syscall(SYS_gettid);
+	return weir_tls_tid;
+}
 
 /* ST-A5: acquire - counts every launch whose push this thread has seen;
  * pairs with ST-R1 (the increment precedes the push). The one place it is
@@ -114,6 +131,7 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags, 
 	memset(st, 0, sizeof(*st));
 	weir_store_relaxed(&st->prio, clamp_priority(priority)); /* relaxed: not yet published */
 	st->flags = flags & WEIR_STREAM_FAST_SYNC;
+	st->id = weir_faa_relaxed(&weir_stream_next_id, 1) + 1;
 	atomic_init(&st->top, WEIR_ST_IDLE);
 	weir__ref_init(&st->refs);
 	weir__waitq_init(&st->wq);
@@ -261,8 +279,14 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
 static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 {
 	/* Invariant 5: count before the push. Relaxed: sync reads it with
-	 * acquire after the task's own push (ST-R1) in program order. */
-	weir_faa_relaxed(&st->submitted, 1);
+	 * acquire after the task's own push (ST-R1) in program order. The count
+	 * including this task is its id (weir/sched.h "Task ids"), written
+	 * before ST-R1 publishes the record. */
+	uint32_t seq = (uint32_t)(weir_faa_relaxed(&st->submitted, 1) + 1);
+	t->seq = seq;
+	t->tid = stream_thread_id();
+	if (t->kind != WEIR_TK_RECLAIM)
+		weir_tls_last_task = seq;
 	/* A kernel keeps the stream's float flags of its launch (relaxed:
 	 * the push below publishes the record). */
 	t->fp = (uint8_t)weir_load_relaxed(&st->fp);
@@ -356,7 +380,8 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, uint32_t nblocks,
                        weir_host_fn release, void *release_ctx, struct weir_task **out)
 {
-	if (!fn || args_size > WEIR_ARGS_MAX || (args_size && !args))
+	size_t max = release ? WEIR_ARGS_RELEASE_MAX : WEIR_ARGS_MAX;
+	if (!fn || args_size > max || (args_size && !args))
 		return WEIR_EINVAL;
 	struct weir_task *t = weir__task_alloc();
 	if (!t)
@@ -364,8 +389,9 @@ static int kernel_task(weir_kernel_fn fn, const void *args, size_t args_size, ui
 	t->kind = WEIR_TK_KERNEL;
 	t->nblocks = nblocks ? nblocks : 1;
 	t->u.kernel = fn;
-	t->u.release = release;
-	t->u.release_ctx = release_ctx;
+	t->has_release = release != NULL;
+	if (release)
+		*TASK_RELEASE(t) = (struct weir_task_release){ release, release_ctx };
 	if (args_size)
 		memcpy(t->args, args, args_size);
 	*out = t;
@@ -412,6 +438,26 @@ int weir__launch_release_found(struct weir_stream *st, weir_kernel_fn fn, const 
 	if (rc)
 		weir__task_free(t);
 	return rc;
+}
+
+WEIR_API int weir_stream_id(weir_stream_t *s, uint32_t *id)
+{
+	if (!id)
+		return WEIR_EINVAL;
+	weir__rcu_read_lock();
+	struct weir_stream *st = weir__stream_lookup(s);
+	if (st)
+		*id = st->id;
+	weir__rcu_read_unlock();
+	return st ? WEIR_OK : WEIR_EHANDLE;
+}
+
+WEIR_API int weir_thread_last_task(uint32_t *task_id)
+{
+	if (!task_id)
+		return WEIR_EINVAL;
+	*task_id = weir_tls_last_task;
+	return WEIR_OK;
 }
 
 uint32_t weir__stream_found_device(const struct weir_stream *st)
@@ -470,8 +516,8 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 	}
 	/* Invariant 9: a kernel's release runs once, run or discarded, after
 	 * its failure is recorded and before its retirement is published. */
-	if (t->kind == WEIR_TK_KERNEL && t->u.release)
-		t->u.release(t->u.release_ctx);
+	if (t->kind == WEIR_TK_KERNEL && t->has_release)
+		TASK_RELEASE(t)->fn(TASK_RELEASE(t)->ctx);
 	uint64_t r = weir_load_relaxed(&st->retired) + 1;
 	/* The owner acquired the task's push (ST-A1), which its producer made
 	 * after counting it: submitted covers it. */
@@ -687,6 +733,26 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		case WEIR_TK_KERNEL: {
 			/* The kernel's return value is its own code (weir/status.h). */
 			int rc = weir__device_run_kernel(dev, widx, st, t);
+			/* Relaxed: a hint; a hook removed meanwhile is re-read by
+			 * the callback thread under rt->lock. */
+			if (rc && weir_load_relaxed(&st->rt->fault_on)) {
+				struct weir_task *f = weir__task_alloc();
+				if (f) {
+					/* Like a host function: the callback thread
+					 * calls the hook, retires t and resumes st. */
+					weir__task_batch_flush(&batch);
+					stream_pop_head(st);
+					f->kind = WEIR_TK_FAULT;
+					f->nblocks = 1;
+					f->u.host.fn = NULL;
+					f->u.host.arg = t;
+					HOST_STREAM(f) = st;
+					FAULT_CODE(f) = rc;
+					weir__stream_park(st);
+					weir__host_push(dev, f);
+					return;
+				}
+			}
 			weir__stream_retire_head(st, weir__fail_task(rc), false, &batch);
 			weir__value_written(st->rt); /* value.c W2 */
 			break;
@@ -716,10 +782,15 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		}
 		case WEIR_TK_HOST:
 			/* The task leaves the FIFO (its link is reused by the
-			 * callback inbox); the callback thread retires it. */
+			 * callback inbox); the callback thread (or the stream's
+			 * host reporter) retires it. */
 			weir__task_batch_flush(&batch);
 			stream_pop_head(st);
 			HOST_STREAM(t) = st;
+			/* Relaxed: a hint, validated by the hand-off. */
+			if (weir_load_relaxed(&st->host_reporter) &&
+			    weir__reporter_handoff_host(st, t))
+				return;
 			weir__stream_park(st);
 			weir__host_push(dev, t);
 			return;

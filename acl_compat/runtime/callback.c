@@ -31,6 +31,7 @@
 
 struct weir_acl_rep {
 	uint64_t tid;              /* L */
+	bool host;                 /* L: aclrtSubscribeHostFunc's (else SubscribeReport's) */
 	weir_reporter_t *rep;      /* L */
 	uint32_t users;            /* L: threads inside aclrtProcessReport */
 	bool finalized;            /* L: unlinked by aclFinalize; the last user frees it */
@@ -43,10 +44,10 @@ struct weir_acl_rep {
 static struct weir_acl_rep *weir_acl_reps; /* L */
 
 /* Lock held. */
-static struct weir_acl_rep *weir_acl_rep_find_locked(uint64_t tid)
+static struct weir_acl_rep *weir_acl_rep_find_locked(uint64_t tid, bool host)
 {
 	for (struct weir_acl_rep *r = weir_acl_reps; r; r = r->next)
-		if (r->tid == tid)
+		if (r->tid == tid && r->host == host)
 			return r;
 	return NULL;
 }
@@ -103,14 +104,16 @@ uint32_t weir__acl_report_waiters(void)
 	return n;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
+static aclError weir_acl_subscribe(uint64_t threadId, aclrtStream stream, bool host,
+                                   const char *api)
 {
-	static const char api[] = "aclrtSubscribeReport";
 	weir_stream_t *s;
+	if (host && !stream)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api, "exeStream is NULL");
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 
 	weir__acl_lock();
-	struct weir_acl_rep *r = weir_acl_rep_find_locked(threadId);
+	struct weir_acl_rep *r = weir_acl_rep_find_locked(threadId, host);
 	bool fresh = false;
 	if (!r) {
 		r = weir__calloc(1, sizeof *r);
@@ -125,6 +128,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
 			return weir__acl_fail_weir(st, api, "cannot create the report queue");
 		}
 		r->tid = threadId;
+		r->host = host;
 		fresh = true;
 	}
 	if (r->nstreams == r->cap) {
@@ -139,7 +143,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
 		r->streams = ns;
 		r->cap = ncap;
 	}
-	int st = weir_stream_subscribe(s, r->rep);
+	int st = host ? weir_stream_subscribe_host(s, r->rep) : weir_stream_subscribe(s, r->rep);
 	if (st != WEIR_OK) {
 		if (fresh)
 			weir_acl_rep_free(r);
@@ -164,10 +168,23 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
 {
-	static const char api[] = "aclrtUnSubscribeReport";
+	return weir_acl_subscribe(threadId, stream, false, "aclrtSubscribeReport");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeHostFunc(uint64_t hostFuncThreadId,
+                                                    aclrtStream exeStream)
+{
+	return weir_acl_subscribe(hostFuncThreadId, exeStream, true, "aclrtSubscribeHostFunc");
+}
+
+static aclError weir_acl_unsubscribe(uint64_t threadId, aclrtStream stream, bool host,
+                                     const char *api)
+{
 	weir_stream_t *s;
+	if (host && !stream)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api, "exeStream is NULL");
 	if (stream) {
 		if (!weir__acl_runtime())
 			return weir__acl_fail(
@@ -179,7 +196,7 @@ ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStre
 	}
 
 	weir__acl_lock();
-	struct weir_acl_rep *r = weir_acl_rep_find_locked(threadId);
+	struct weir_acl_rep *r = weir_acl_rep_find_locked(threadId, host);
 	uint32_t i = 0;
 	if (r)
 		while (i < r->nstreams && r->streams[i] != s)
@@ -190,7 +207,8 @@ ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStre
 		                      "stream %p is not subscribed to thread %llu", stream,
 		                      (unsigned long long)threadId);
 	}
-	int st = weir_stream_unsubscribe(s, r->rep);
+	int st =
+	        host ? weir_stream_unsubscribe_host(s, r->rep) : weir_stream_unsubscribe(s, r->rep);
 	/* A destroyed stream is forgotten too: nothing more can reach it. */
 	if (st == WEIR_OK || st == WEIR_EHANDLE) {
 		r->streams[i] = r->streams[--r->nstreams];
@@ -209,12 +227,23 @@ ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStre
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
 {
-	static const char api[] = "aclrtProcessReport";
+	return weir_acl_unsubscribe(threadId, stream, false, "aclrtUnSubscribeReport");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeHostFunc(uint64_t hostFuncThreadId,
+                                                      aclrtStream exeStream)
+{
+	return weir_acl_unsubscribe(hostFuncThreadId, exeStream, true, "aclrtUnSubscribeHostFunc");
+}
+
+static aclError weir_acl_process(int32_t timeout, bool host, const char *api)
+{
 	if (timeout == 0 || timeout < -1)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "timeout %d is invalid (must be -1 or > 0)", (int)timeout);
+		return weir__acl_fail(host ? ACL_ERROR_RT_PARAM_INVALID : ACL_ERROR_INVALID_PARAM,
+		                      api, "timeout %d is invalid (must be -1 or > 0)",
+		                      (int)timeout);
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
@@ -224,13 +253,14 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 		weir__acl_unlock();
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api, "aclFinalize was called");
 	}
-	struct weir_acl_rep *r = weir_acl_rep_find_locked(tid);
+	struct weir_acl_rep *r = weir_acl_rep_find_locked(tid, host);
 	if (!r || r->nstreams == 0) {
 		weir__acl_unlock();
 		return weir__acl_fail(ACL_ERROR_RT_THREAD_SUBSCRIBE, api,
 		                      "the calling thread (%llu) is not subscribed to any stream "
-		                      "(aclrtSubscribeReport)",
-		                      (unsigned long long)tid);
+		                      "(%s)",
+		                      (unsigned long long)tid,
+		                      host ? "aclrtSubscribeHostFunc" : "aclrtSubscribeReport");
 	}
 	r->users++;
 	weir_reporter_t *rep = r->rep;
@@ -256,10 +286,21 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 
 	if (st == WEIR_ETIMEDOUT)
 		return weir__acl_fail(ACL_ERROR_RT_REPORT_TIMEOUT, api,
-		                      "no callback arrived within %d ms", (int)timeout);
+		                      "no %s arrived within %d ms",
+		                      host ? "host function" : "callback", (int)timeout);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "processing a callback");
 	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
+{
+	return weir_acl_process(timeout, false, "aclrtProcessReport");
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtProcessHostFunc(int32_t timeout)
+{
+	return weir_acl_process(timeout, true, "aclrtProcessHostFunc");
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userData,

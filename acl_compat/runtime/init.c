@@ -297,6 +297,9 @@ static aclError weir_acl_init(const char *configPath, uint64_t *gen)
 	/* R3: seq_cst (so also release) - publishes the generation after its
 	 * runtime and memory; pairs with A3 and with the read in enter (P1). */
 	weir_store_seqcst(&weir_acl_gen, ++weir_acl_gen_last);
+	/* After publishing: a concurrent aclrtSetExceptionInfoCallback either
+	 * sees this runtime or is seen by this call (runtime/exception.c). */
+	weir__acl_exception_attach(rt);
 	if (gen)
 		*gen = weir_acl_gen_last;
 	weir_acl_refs = 1;

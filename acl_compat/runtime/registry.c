@@ -20,6 +20,7 @@
 static const char *const weir_acl_kind_name[WEIR_ACL_OBJ__COUNT] = {
 	[WEIR_ACL_OBJ_CTX] = "acl.context",
 	[WEIR_ACL_OBJ_EVENT] = "acl.event",
+	[WEIR_ACL_OBJ_STREAM_CFG] = "acl.stream_config",
 };
 
 /* A: relaxed - set by weir__acl_reg_init() before aclInit publishes the

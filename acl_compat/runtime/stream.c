@@ -6,6 +6,18 @@
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
+#include "base/alloc.h"
+#include "base/atomic.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* The ACL flags a stream was created with, kept in bits 40-63 of its user
+ * word (weir_stream_user_update; the attributes use bits 0-33). */
+#define ACL_FLAGS_SHIFT 40
+#define ACL_FLAGS_MASK  (UINT64_C(0xFFFFFF) << ACL_FLAGS_SHIFT)
+
+static void weir_acl_stream_state_notify(aclrtStream s, aclrtStreamState state);
 
 aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, const char *what)
 {
@@ -43,7 +55,10 @@ static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, u
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api,
 		                           "cannot create a stream in the current context");
+	(void)weir_stream_user_update(s, ACL_FLAGS_MASK,
+	                              ((uint64_t)flag << ACL_FLAGS_SHIFT) & ACL_FLAGS_MASK, NULL);
 	*stream = s;
+	weir_acl_stream_state_notify(s, ACL_RT_STREAM_STATE_CREATE_POST);
 	return ACL_SUCCESS;
 }
 
@@ -72,6 +87,7 @@ static aclError weir_acl_stream_destroy(aclrtStream stream, bool force, const ch
 		                      "stream %p is the context's default stream, which cannot be "
 		                      "destroyed",
 		                      stream);
+	weir_acl_stream_state_notify(stream, ACL_RT_STREAM_STATE_DESTROY_PRE);
 	/* Force: returns at once; the tasks launched before still run, as on
 	 * Ascend (docs/acl.md). Plain: waits for them. */
 	int st = force ? weir_stream_destroy_force(s) : weir_stream_destroy(s);
@@ -277,5 +293,272 @@ ACL_FUNC_VISIBILITY aclError aclrtDeviceGetStreamPriorityRange(int32_t *leastPri
 		                      "an output pointer is NULL");
 	*leastPriority = WEIR_PRIORITY_LOWEST;
 	*greatestPriority = WEIR_PRIORITY_HIGHEST;
+	return ACL_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Stream extras: ids, flags, priority, config handles, stop, state callbacks */
+/* ------------------------------------------------------------------------ */
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamGetId(aclrtStream stream, int32_t *streamId)
+{
+	static const char api[] = "aclrtStreamGetId";
+	weir_stream_t *s;
+	if (!streamId)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "streamId is NULL");
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_any(stream, &s));
+	uint32_t id = 0;
+	int st = weir_stream_id(s, &id);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "reading the stream id");
+	*streamId = (int32_t)(id & 0x7FFFFFFF);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t *flags)
+{
+	static const char api[] = "aclrtStreamGetFlags";
+	weir_stream_t *s;
+	if (!flags)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "flags is NULL");
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_any(stream, &s));
+	uint64_t word = 0;
+	int st = weir_stream_user_update(s, 0, 0, &word);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "reading the stream flags");
+	*flags = (uint32_t)((word & ACL_FLAGS_MASK) >> ACL_FLAGS_SHIFT);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t *priority)
+{
+	static const char api[] = "aclrtStreamGetPriority";
+	weir_stream_t *s;
+	if (!priority)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "priority is NULL");
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream_any(stream, &s));
+	int prio = 0;
+	int st = weir_stream_priority(s, &prio);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "reading the stream priority");
+	*priority = (uint32_t)prio;
+	return ACL_SUCCESS;
+}
+
+struct weir_acl_stream_cfg {
+	struct weir_acl_obj obj; /* first: the registry frees the object through it */
+	_Atomic uint64_t flag;   /* A: relaxed; the handle's owner sets, create reads */
+	_Atomic uint32_t priority;
+	_Atomic(void *) workptr;
+	_Atomic uint64_t work_size;
+};
+
+ACL_FUNC_VISIBILITY aclrtStreamConfigHandle *aclrtCreateStreamConfigHandle(void)
+{
+	static const char api[] = "aclrtCreateStreamConfigHandle";
+	if (!weir__acl_runtime()) {
+		(void)weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                     "aclInit has not been called (weir has no runtime yet)");
+		return NULL;
+	}
+	struct weir_acl_stream_cfg *c = weir__calloc(1, sizeof *c);
+	if (!c) {
+		(void)weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+		return NULL;
+	}
+	if (!weir__acl_reg_add(&c->obj, WEIR_ACL_OBJ_STREAM_CFG)) {
+		weir__free(c);
+		(void)weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory (registry)");
+		return NULL;
+	}
+	return (aclrtStreamConfigHandle *)weir__acl_reg_handle(&c->obj);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStreamConfigHandle(aclrtStreamConfigHandle *handle)
+{
+	static const char api[] = "aclrtDestroyStreamConfigHandle";
+	if (!handle)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "handle is NULL");
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(handle, WEIR_ACL_OBJ_STREAM_CFG);
+	bool mine = o && weir__acl_reg_del_locked(o);
+	weir__rcu_read_unlock();
+	if (!mine)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "handle %p is not a live stream configuration",
+		                      (void *)handle);
+	weir__acl_reg_free_deferred(o);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamConfigOpt(aclrtStreamConfigHandle *handle,
+                                                     aclrtStreamConfigAttr attr,
+                                                     const void *attrValue, size_t valueSize)
+{
+	static const char api[] = "aclrtSetStreamConfigOpt";
+	if (!handle || !attrValue)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      handle ? "attrValue" : "handle");
+	if ((unsigned)attr > (unsigned)ACL_RT_STREAM_PRIORITY)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "attr %d is invalid",
+		                      (int)attr);
+	/* The flag may be given as a 32-bit value or a size_t (ACL's field). */
+	size_t want = attr == ACL_RT_STREAM_WORK_ADDR_PTR ? sizeof(void *)
+	              : attr == ACL_RT_STREAM_PRIORITY    ? sizeof(uint32_t)
+	                                                  : sizeof(size_t);
+	bool ok =
+	        valueSize == want || (attr == ACL_RT_STREAM_FLAG && valueSize == sizeof(uint32_t));
+	if (!ok)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "valueSize %zu is invalid for attr %d (expected %zu)",
+		                      valueSize, (int)attr, want);
+	uint64_t v64 = 0;
+	uint32_t v32 = 0;
+	void *ptr = NULL;
+	if (attr == ACL_RT_STREAM_WORK_ADDR_PTR)
+		memcpy(&ptr, attrValue, sizeof ptr);
+	else if (valueSize == sizeof(uint32_t))
+		memcpy(&v32, attrValue, sizeof v32), v64 = v32;
+	else {
+		size_t z;
+		memcpy(&z, attrValue, sizeof z);
+		v64 = z;
+	}
+	if (attr == ACL_RT_STREAM_PRIORITY && v64 > WEIR_PRIORITY_LOWEST)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "priority %llu is out of range [0, %d]",
+		                      (unsigned long long)v64, WEIR_PRIORITY_LOWEST);
+	weir__rcu_read_lock();
+	struct weir_acl_obj *o = weir__acl_reg_lookup_locked(handle, WEIR_ACL_OBJ_STREAM_CFG);
+	if (o) {
+		struct weir_acl_stream_cfg *c =
+		        caa_container_of(o, struct weir_acl_stream_cfg, obj);
+		/* Relaxed: a configuration is set and used by its owner; racing
+		 * setters each store a whole value. */
+		switch (attr) {
+		case ACL_RT_STREAM_WORK_ADDR_PTR: weir_store_relaxed(&c->workptr, ptr); break;
+		case ACL_RT_STREAM_WORK_SIZE: weir_store_relaxed(&c->work_size, v64); break;
+		case ACL_RT_STREAM_FLAG: weir_store_relaxed(&c->flag, v64); break;
+		case ACL_RT_STREAM_PRIORITY: weir_store_relaxed(&c->priority, (uint32_t)v64); break;
+		}
+	}
+	weir__rcu_read_unlock();
+	if (!o)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "handle %p is not a live stream configuration",
+		                      (void *)handle);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStreamV2(aclrtStream *stream,
+                                                 const aclrtStreamConfigHandle *handle)
+{
+	static const char api[] = "aclrtCreateStreamV2";
+	if (!stream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "stream is NULL");
+	uint32_t prio = 0;
+	uint64_t flag = 0;
+	if (handle) {
+		weir__rcu_read_lock();
+		struct weir_acl_obj *o =
+		        weir__acl_reg_lookup_locked(handle, WEIR_ACL_OBJ_STREAM_CFG);
+		if (o) {
+			struct weir_acl_stream_cfg *c =
+			        caa_container_of(o, struct weir_acl_stream_cfg, obj);
+			prio = weir_load_relaxed(&c->priority);
+			flag = weir_load_relaxed(&c->flag);
+		}
+		weir__rcu_read_unlock();
+		if (!o)
+			return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+			                      "handle %p is not a live stream configuration",
+			                      (const void *)handle);
+	}
+	return weir_acl_stream_create(stream, prio, (uint32_t)flag, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamStop(aclrtStream stream)
+{
+	static const char api[] = "aclrtStreamStop";
+	weir_stream_t *s;
+	if (!stream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "stream is NULL (the default stream cannot be stopped)");
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
+	/* A running CPU kernel cannot be interrupted and ACL keeps the queued
+	 * tasks: there is nothing to stop (docs/acl.md). */
+	int st = weir_stream_query(s);
+	if (st != WEIR_OK && st != WEIR_ENOTREADY)
+		return weir__acl_fail_weir(st, api, "stopping the stream");
+	return ACL_SUCCESS;
+}
+
+/* Stream state callbacks: a short list under its own mutex (never held while
+ * a callback runs: the list is copied first). */
+#define WEIR_ACL_SSC_MAX  32
+#define WEIR_ACL_SSC_NAME 128
+
+struct weir_acl_ssc {
+	char name[WEIR_ACL_SSC_NAME];
+	aclrtStreamStateCallback fn;
+	void *args;
+};
+
+static pthread_mutex_t weir_acl_ssc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct weir_acl_ssc weir_acl_ssc[WEIR_ACL_SSC_MAX]; /* L(ssc_lock) */
+static uint32_t weir_acl_nssc;                             /* L(ssc_lock) */
+
+static void weir_acl_stream_state_notify(aclrtStream s, aclrtStreamState state)
+{
+	struct weir_acl_ssc cbs[WEIR_ACL_SSC_MAX];
+	pthread_mutex_lock(&weir_acl_ssc_lock);
+	uint32_t n = weir_acl_nssc;
+	memcpy(cbs, weir_acl_ssc, n * sizeof cbs[0]);
+	pthread_mutex_unlock(&weir_acl_ssc_lock);
+	for (uint32_t i = 0; i < n; i++)
+		cbs[i].fn(s, state, cbs[i].args);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtRegStreamStateCallback(const char *regName,
+                                                         aclrtStreamStateCallback callback,
+                                                         void *args)
+{
+	static const char api[] = "aclrtRegStreamStateCallback";
+	if (!regName)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "regName is NULL");
+	size_t len = strnlen(regName, WEIR_ACL_SSC_NAME);
+	if (len == 0 || len == WEIR_ACL_SSC_NAME)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "regName must have 1 to %d characters",
+		                      WEIR_ACL_SSC_NAME - 1);
+	pthread_mutex_lock(&weir_acl_ssc_lock);
+	uint32_t i = 0;
+	while (i < weir_acl_nssc && strcmp(weir_acl_ssc[i].name, regName) != 0)
+		i++;
+	aclError rc = ACL_SUCCESS;
+	if (!callback) {
+		/* Unregister; an unknown name is no error. Keep the order. */
+		if (i < weir_acl_nssc) {
+			memmove(&weir_acl_ssc[i], &weir_acl_ssc[i + 1],
+			        (weir_acl_nssc - i - 1) * sizeof weir_acl_ssc[0]);
+			weir_acl_nssc--;
+		}
+	} else if (i < weir_acl_nssc) {
+		rc = ACL_ERROR_RT_PARAM_INVALID;
+	} else if (weir_acl_nssc == WEIR_ACL_SSC_MAX) {
+		rc = ACL_ERROR_RT_PARAM_INVALID;
+	} else {
+		struct weir_acl_ssc *e = &weir_acl_ssc[weir_acl_nssc++];
+		memcpy(e->name, regName, len + 1);
+		e->fn = callback;
+		e->args = args;
+	}
+	pthread_mutex_unlock(&weir_acl_ssc_lock);
+	if (rc != ACL_SUCCESS)
+		return weir__acl_fail(rc, api,
+		                      i < WEIR_ACL_SSC_MAX
+		                              ? "the name \"%s\" is registered already"
+		                              : "too many callbacks (weir's limit): %s",
+		                      regName);
 	return ACL_SUCCESS;
 }

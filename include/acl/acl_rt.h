@@ -315,17 +315,162 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
 /* Errors and exceptions (acl_compat/runtime/exception.c)                 */
 /* ------------------------------------------------------------------------ */
 
+typedef void *aclrtFuncHandle; /* also declared by the kernel section (same type) */
+
+typedef enum {
+	ACL_RT_NO_ERROR = 0,
+	ACL_RT_ERROR_MEMORY = 1,
+	ACL_RT_ERROR_L2 = 2,
+	ACL_RT_ERROR_AICORE = 3,
+	ACL_RT_ERROR_LINK = 4,
+	ACL_RT_ERROR_L3_PORT = 5,
+	ACL_RT_ERROR_OTHERS = 0xFFFF,
+} aclrtErrorType;
+
+typedef enum aclrtAicoreErrorType {
+	ACL_RT_AICORE_ERROR_UNKNOWN,
+	ACL_RT_AICORE_ERROR_SW,
+	ACL_RT_AICORE_ERROR_HW_LOCAL,
+} aclrtAicoreErrorType;
+
+#define UCE_INFO_RESERVED_SIZE      14
+#define ACL_RT_MEM_UCE_INFO_MAX_NUM 20
+
+typedef struct aclrtMemUceInfo {
+	void *addr;
+	size_t len;
+	size_t reserved[UCE_INFO_RESERVED_SIZE];
+} aclrtMemUceInfo;
+
+typedef struct {
+	size_t arraySize;
+	aclrtMemUceInfo memUceInfoArray[ACL_RT_MEM_UCE_INFO_MAX_NUM];
+} aclrtMemUceInfoArray;
+
+typedef union aclrtErrorInfoDetail {
+	aclrtMemUceInfoArray uceInfo;
+	aclrtAicoreErrorType aicoreErrType;
+} aclrtErrorInfoDetail;
+
+/* What aclrtGetErrorVerbose reports about a device. */
+typedef struct aclrtErrorInfo {
+	uint8_t tryRepair;
+	uint8_t hasDetail;
+	uint8_t reserved[2];
+	aclrtErrorType errorType;
+	aclrtErrorInfoDetail detail;
+} aclrtErrorInfo;
+
+/* Hardware faults of the device (weir's devices have none: always
+ * ACL_RT_NO_ERROR; a kernel's failure is reported by the synchronize and the
+ * exception callback). 100000 NULL errorInfo, 107001 bad device. */
+ACL_FUNC_VISIBILITY aclError aclrtGetErrorVerbose(int32_t deviceId, aclrtErrorInfo *errorInfo);
+/* The exception callback: called once for every kernel task that fails
+ * (returns non-zero), on the device's callback thread, before the failure is
+ * visible to a synchronize; the info is valid during the call only. The last
+ * call wins; NULL removes it. */
+ACL_FUNC_VISIBILITY aclError aclrtSetExceptionInfoCallback(aclrtExceptionInfoCallback callback);
+/* More callbacks, called after the one above; registering one twice adds it
+ * once, unregistering an unknown one succeeds. 107000 for NULL. */
+ACL_FUNC_VISIBILITY aclError
+aclrtExceptionInfoCallbackRegister(aclrtExceptionInfoCallback callback);
+ACL_FUNC_VISIBILITY aclError
+aclrtExceptionInfoCallbackUnregister(aclrtExceptionInfoCallback callback);
+/* The fields of an exception info; 0xFFFFFFFF for NULL info. The task id is
+ * the task's id on its stream (aclrtGetThreadLastTaskId gives the same id to
+ * the thread that launched it); the thread id is the OS thread id (gettid)
+ * of that thread. */
+ACL_FUNC_VISIBILITY uint32_t aclrtGetTaskIdFromExceptionInfo(const aclrtExceptionInfo *info);
+ACL_FUNC_VISIBILITY uint32_t aclrtGetStreamIdFromExceptionInfo(const aclrtExceptionInfo *info);
+ACL_FUNC_VISIBILITY uint32_t aclrtGetThreadIdFromExceptionInfo(const aclrtExceptionInfo *info);
+ACL_FUNC_VISIBILITY uint32_t aclrtGetDeviceIdFromExceptionInfo(const aclrtExceptionInfo *info);
+ACL_FUNC_VISIBILITY uint32_t aclrtGetErrorCodeFromExceptionInfo(const aclrtExceptionInfo *info);
+/* The argument block and function handle of a failed task launched with
+ * aclrtLaunchKernel*. 0xFFFFFFFF (as aclError) for NULL info or a task that
+ * was not (args); 107000 for the latter (function handle); 100000 NULL
+ * out-pointers. */
+ACL_FUNC_VISIBILITY aclError aclrtGetArgsFromExceptionInfo(const aclrtExceptionInfo *info,
+                                                           void **devArgsPtr, uint32_t *devArgsLen);
+ACL_FUNC_VISIBILITY aclError aclrtGetFuncHandleFromExceptionInfo(const aclrtExceptionInfo *info,
+                                                                 aclrtFuncHandle *func);
+/* The id of the last task the calling thread launched (0: none). */
+ACL_FUNC_VISIBILITY aclError aclrtGetThreadLastTaskId(uint32_t *taskId);
+
 /* (section end: Errors and exceptions) */
 
 /* ------------------------------------------------------------------------ */
 /* Stream extras: ids, flags, config handles, stop, state callbacks (acl_compat/runtime/stream.c) */
 /* ------------------------------------------------------------------------ */
 
+typedef enum {
+	ACL_RT_STREAM_WORK_ADDR_PTR = 0,
+	ACL_RT_STREAM_WORK_SIZE,
+	ACL_RT_STREAM_FLAG,
+	ACL_RT_STREAM_PRIORITY,
+} aclrtStreamConfigAttr;
+
+/* A stream configuration (aclrtCreateStreamConfigHandle). In weir it is a
+ * registry handle, opaque: ACL declares the struct's fields, weir does not
+ * (docs/acl.md). */
+typedef struct aclrtStreamConfigHandle aclrtStreamConfigHandle;
+
+typedef enum {
+	ACL_RT_STREAM_STATE_CREATE_POST = 1,
+	ACL_RT_STREAM_STATE_DESTROY_PRE,
+} aclrtStreamState;
+
+typedef void (*aclrtStreamStateCallback)(aclrtStream stm, aclrtStreamState state, void *args);
+
+/* Process-wide stream id, flags given at create, priority. NULL stream: the
+ * current context's default stream. 100000 NULL out-pointer, 107017 bad
+ * stream. */
+ACL_FUNC_VISIBILITY aclError aclrtStreamGetId(aclrtStream stream, int32_t *streamId);
+ACL_FUNC_VISIBILITY aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t *flags);
+ACL_FUNC_VISIBILITY aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t *priority);
+/* A configuration (flag 0, priority 0); NULL before aclInit or out of
+ * memory. Partner: aclrtDestroyStreamConfigHandle (100000 NULL or destroyed). */
+ACL_FUNC_VISIBILITY aclrtStreamConfigHandle *aclrtCreateStreamConfigHandle(void);
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStreamConfigHandle(aclrtStreamConfigHandle *handle);
+/* 100000: NULL or destroyed handle, NULL value, unknown attr, wrong
+ * valueSize, priority above 7. */
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamConfigOpt(aclrtStreamConfigHandle *handle,
+                                                     aclrtStreamConfigAttr attr,
+                                                     const void *attrValue, size_t valueSize);
+/* aclrtCreateStreamWithConfig with the handle's priority and flag (NULL
+ * handle: defaults). */
+ACL_FUNC_VISIBILITY aclError aclrtCreateStreamV2(aclrtStream *stream,
+                                                 const aclrtStreamConfigHandle *handle);
+/* Stop the stream's running task without clearing its tasks. A running CPU
+ * kernel cannot be interrupted, so this validates the stream and returns
+ * (docs/acl.md). 100000 NULL stream. */
+ACL_FUNC_VISIBILITY aclError aclrtStreamStop(aclrtStream stream);
+/* Register callback under regName (107000 when the name is taken); NULL
+ * callback unregisters. Called after every aclrtCreateStream* and before
+ * every aclrtDestroyStream*, in the calling thread. */
+ACL_FUNC_VISIBILITY aclError aclrtRegStreamStateCallback(const char *regName,
+                                                         aclrtStreamStateCallback callback,
+                                                         void *args);
+
 /* (section end: Stream extras: ids, flags, config handles, stop, state callbacks) */
 
 /* ------------------------------------------------------------------------ */
 /* Host-function subscription (acl_compat/runtime/callback.c)             */
 /* ------------------------------------------------------------------------ */
+
+/* Run the aclrtLaunchHostFunc tasks of exeStream in the thread whose
+ * numeric pthread_self() is hostFuncThreadId, inside its
+ * aclrtProcessHostFunc. 107000 NULL stream, 107011 stream already subscribed
+ * (or the thread serves another device). Partner: aclrtUnSubscribeHostFunc
+ * (107011 when not subscribed to that thread); host functions reached
+ * afterwards run on the device's callback thread again. */
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeHostFunc(uint64_t hostFuncThreadId,
+                                                    aclrtStream exeStream);
+/* Run at most one host function in the calling thread: 0 after running one,
+ * 107000 bad timeout (-1 forever or > 0 ms), 107012 thread not subscribed,
+ * 507012 none arrived in time. */
+ACL_FUNC_VISIBILITY aclError aclrtProcessHostFunc(int32_t timeout);
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeHostFunc(uint64_t hostFuncThreadId,
+                                                      aclrtStream exeStream);
 
 /* (section end: Host-function subscription) */
 

@@ -68,6 +68,7 @@ typedef struct weir_notify_handle weir_notify_t;
 #define WEIR_TIMEOUT_INFINITE ((int64_t)-1)
 /* Bytes of argument block copied inline into each task record. */
 #define WEIR_ARGS_MAX         80
+#define WEIR_ARGS_RELEASE_MAX 64 /* weir_launch_release(): 16 bytes hold the release */
 #define WEIR_PRIORITY_HIGHEST 0
 #define WEIR_PRIORITY_LOWEST  7
 
@@ -384,7 +385,8 @@ WEIR_API int weir_launch(weir_stream_t *s, weir_kernel_fn fn, const void *args, 
  * covers the task returns after its release. It must not block, launch on
  * or synchronize the task's stream. When the call fails nothing is queued
  * and release is not called: the resource stays the caller's. release NULL
- * is weir_launch(). Returns as weir_launch(). */
+ * is weir_launch(). With a release, args_size is at most
+ * WEIR_ARGS_RELEASE_MAX (WEIR_EINVAL above). Returns as weir_launch(). */
 WEIR_API int weir_launch_release(weir_stream_t *s, weir_kernel_fn fn, const void *args,
                                  size_t args_size, uint32_t nblocks, uint32_t flags,
                                  weir_host_fn release, void *release_ctx);
@@ -392,7 +394,9 @@ WEIR_API int weir_launch_release(weir_stream_t *s, weir_kernel_fn fn, const void
 /* Run fn(arg) on the device's host-callback thread once every earlier task of
  * `s` has finished; later tasks of `s` wait until fn returns. fn must not
  * synchronize its own stream. Returns as weir_launch(); WEIR_EINVAL for NULL
- * fn; WEIR_ESUBSCRIBED if `s` is subscribed to a reporter. */
+ * fn; WEIR_ESUBSCRIBED if `s` is subscribed to a reporter for callbacks and
+ * has no host reporter (weir_stream_subscribe_host, which runs fn inside
+ * weir_reporter_process instead). */
 WEIR_API int weir_launch_host(weir_stream_t *s, weir_host_fn fn, void *arg);
 
 /* ------------------------------------------------------------------------ */
@@ -563,6 +567,79 @@ WEIR_API int weir_value_write(weir_stream_t *s, void *addr, uint64_t value, uint
  * stay valid until the wait completes. */
 WEIR_API int weir_value_wait(weir_stream_t *s, void *addr, uint64_t value, uint32_t flags,
                              int64_t timeout_ns);
+
+/* ------------------------------------------------------------------------ */
+/* Task ids and the fault hook                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Every task accepted by a stream gets an id: the stream's count of accepted
+ * tasks including it (1 for its first task). Ids are 32-bit and wrap; they
+ * are unique among a stream's last 2^32 tasks. One producer's tasks get
+ * increasing ids; tasks of concurrent producers get distinct ids whose order
+ * may differ from the order the tasks run in.
+ */
+
+/* The process-wide id of stream `s` (1, 2, ... in creation order, never
+ * reused). Returns WEIR_OK, WEIR_EINVAL (NULL id), WEIR_EHANDLE. */
+WEIR_API int weir_stream_id(weir_stream_t *s, uint32_t *id);
+
+/* The id of the last task the calling thread submitted to any stream (kernel,
+ * host function, callback, event record, wait or reset), 0 if it has
+ * submitted none. Thread-local; never fails except WEIR_EINVAL (NULL). */
+WEIR_API int weir_thread_last_task(uint32_t *task_id);
+
+/* What the fault hook is told about a kernel task that returned non-zero. */
+typedef struct weir_fault {
+	uint32_t device;       /* the stream's device */
+	uint32_t stream_id;    /* weir_stream_id() of the stream */
+	weir_stream_t *stream; /* its handle (dead if the stream was force-destroyed) */
+	uint32_t task_id;      /* the task's id on the stream (see above) */
+	uint32_t thread_id;    /* OS thread id (gettid) of the thread that submitted it */
+	int code;              /* the value the kernel returned (never 0) */
+	weir_kernel_fn fn;     /* the kernel */
+	const void *args;      /* the task's argument block (WEIR_ARGS_MAX bytes), valid
+	                          only during the call */
+	uint32_t nblocks;      /* its block count */
+} weir_fault_t;
+
+typedef void (*weir_fault_fn)(const weir_fault_t *fault, void *user);
+
+/*
+ * Call fn(fault, user) once for every kernel task of `rt` that returns
+ * non-zero, from then on; fn NULL removes the hook. fn runs on the failing
+ * stream's device callback thread (the one that runs weir_launch_host
+ * functions; started by this call), never on a worker. While it runs, the
+ * failing stream waits: the task is retired (and its failure becomes visible
+ * to synchronize, and in STOP mode to the group) only after fn returns, so a
+ * synchronize that reports the failure returns after the hook has seen it.
+ * Other streams go on. fn may call weir_* functions except synchronizing
+ * the failing stream or its group. A task whose report cannot be allocated
+ * (out of memory) fails without calling the hook. Returns WEIR_OK,
+ * WEIR_EINVAL (NULL rt), WEIR_ENOMEM (a callback thread could not start;
+ * nothing changed). Thread-safe; a hook replaced while a call to the old one
+ * is running does not wait for that call.
+ */
+WEIR_API int weir_runtime_set_fault_hook(weir_runtime_t *rt, weir_fault_fn fn, void *user);
+
+/* ------------------------------------------------------------------------ */
+/* Host functions run by user threads                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Route weir_launch_host() tasks of `s` to `rep`: they run inside
+ * weir_reporter_process() of `rep` instead of on the device's callback
+ * thread, still blocking the stream until they return. Independent of
+ * weir_stream_subscribe() (a stream may have one reporter for callbacks and
+ * one for host functions, the same or different; with a host reporter,
+ * weir_launch_host() is allowed on a stream subscribed for callbacks). A
+ * stream has at most one host reporter (WEIR_ESUBSCRIBED); all streams of a
+ * reporter must be on one device of its runtime (WEIR_EFOREIGN). Host tasks
+ * reached after the reporter is unsubscribed or destroyed (including ones it
+ * had queued and not started) run on the device's callback thread: none is
+ * lost. WEIR_EHANDLE for a bad handle. */
+WEIR_API int weir_stream_subscribe_host(weir_stream_t *s, weir_reporter_t *rep);
+/* WEIR_ENOSUB if `s` does not send its host functions to `rep`. */
+WEIR_API int weir_stream_unsubscribe_host(weir_stream_t *s, weir_reporter_t *rep);
 
 #ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* ------------------------------------------------------------------------ */

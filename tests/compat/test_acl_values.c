@@ -296,6 +296,29 @@ static void test_pins(void **state)
 	PIN(ACL_STREAM_ATTR_USER_CUSTOM_TAG, 3);
 	PIN(ACL_STREAM_ATTR_CACHE_OP_INFO, 4);
 	PIN(ACL_STREAM_ATTR_PRIORITY, 5);
+	/* issue 10 (B): errors and exceptions, stream extras */
+	PIN(ACL_RT_NO_ERROR, 0);
+	PIN(ACL_RT_ERROR_MEMORY, 1);
+	PIN(ACL_RT_ERROR_L2, 2);
+	PIN(ACL_RT_ERROR_AICORE, 3);
+	PIN(ACL_RT_ERROR_LINK, 4);
+	PIN(ACL_RT_ERROR_L3_PORT, 5);
+	PIN(ACL_RT_ERROR_OTHERS, 0xFFFF);
+	PIN(ACL_RT_AICORE_ERROR_UNKNOWN, 0);
+	PIN(ACL_RT_AICORE_ERROR_SW, 1);
+	PIN(ACL_RT_AICORE_ERROR_HW_LOCAL, 2);
+	PIN(ACL_RT_MEM_UCE_INFO_MAX_NUM, 20);
+	PIN(UCE_INFO_RESERVED_SIZE, 14);
+	PIN(ACL_RT_STREAM_WORK_ADDR_PTR, 0);
+	PIN(ACL_RT_STREAM_WORK_SIZE, 1);
+	PIN(ACL_RT_STREAM_FLAG, 2);
+	PIN(ACL_RT_STREAM_PRIORITY, 3);
+	PIN(ACL_RT_STREAM_STATE_CREATE_POST, 1);
+	PIN(ACL_RT_STREAM_STATE_DESTROY_PRE, 2);
+	/* aclrtErrorInfo's layout is ACL's */
+	assert_int_equal(offsetof(aclrtErrorInfo, errorType), 4);
+	assert_int_equal(offsetof(aclrtErrorInfo, detail), 8);
+	assert_int_equal(sizeof(aclrtMemUceInfo), 16 + 14 * sizeof(size_t));
 }
 
 /* Kernel binaries and launch (section E): values and layouts are ACL's. */

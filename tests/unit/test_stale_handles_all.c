@@ -411,6 +411,18 @@ static int rm_acl_event(void *h)
 }
 static const kind_t k_acl_event = { "ACL event", ACL_SUCCESS, mk_acl_event, rm_acl_event };
 
+static int mk_acl_scfg(void *ctx, void **out)
+{
+	(void)ctx;
+	*out = aclrtCreateStreamConfigHandle();
+	return *out ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
+}
+static int rm_acl_scfg(void *h)
+{
+	return aclrtDestroyStreamConfigHandle(h);
+}
+static const kind_t k_acl_scfg = { "ACL stream config", ACL_SUCCESS, mk_acl_scfg, rm_acl_scfg };
+
 static void acl_cb(void *arg)
 {
 	h_count(arg);
@@ -562,13 +574,46 @@ static void test_stale_acl_event(void **state)
 	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
 }
 
+/* A stream configuration (aclrtStreamConfigHandle): ACL's code for a bad
+ * handle of this kind is 100000. */
+static void test_stale_acl_stream_config(void **state)
+{
+	(void)state;
+	void *old, *nw;
+	assert_int_equal(mk_acl_scfg(NULL, &old), ACL_SUCCESS);
+	uint32_t prio = 6;
+	assert_int_equal(aclrtSetStreamConfigOpt(old, ACL_RT_STREAM_PRIORITY, &prio, sizeof prio),
+	                 ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStreamConfigHandle(old), ACL_SUCCESS);
+	nw = create_in_slot(&k_acl_scfg, NULL, old);
+	aclrtStream s = NULL;
+	uint32_t two = 2;
+	aclError rc[8];
+	int n = 0;
+	rc[n++] = aclrtSetStreamConfigOpt(old, ACL_RT_STREAM_PRIORITY, &two, sizeof two);
+	rc[n++] = aclrtCreateStreamV2(&s, old);
+	rc[n++] = aclrtDestroyStreamConfigHandle(old);
+	rc[n++] = aclrtDestroyStreamConfigHandle(old);
+	acl_want_all(rc, n, ACL_ERROR_INVALID_PARAM, "stale ACL stream config");
+	assert_null(s);
+	/* the new configuration is untouched (priority 0) and works */
+	assert_int_equal(aclrtCreateStreamV2(&s, nw), ACL_SUCCESS);
+	uint32_t got = 99;
+	assert_int_equal(aclrtStreamGetPriority(s, &got), ACL_SUCCESS);
+	assert_int_equal(got, 0);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStreamConfigHandle(nw), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStreamConfigHandle(nw), ACL_ERROR_INVALID_PARAM);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Coverage of the registry's types                                          */
 /* ------------------------------------------------------------------------ */
 
 /* Every registry type the library hands out is tested above: the native
- * types WEIR_T_GROUP..WEIR_T_REPORTER, and the ACL facade's two (context and
- * event, registered by aclInit; an ACL stream is a native stream handle). A
+ * types WEIR_T_GROUP..WEIR_T_REPORTER, and the ACL facade's three (context,
+ * event and stream configuration, registered by aclInit; an ACL stream is a
+ * native stream handle). A
  * new type id asked for now must be the next after those; if it is not, some
  * layer registers a type this file does not test. */
 static void test_registry_types_covered(void **state)
@@ -585,10 +630,10 @@ static void test_registry_types_covered(void **state)
 	assert_true(tc > WEIR_T_FIXED_LAST && te > WEIR_T_FIXED_LAST && tc != te);
 	assert_int_equal(weir__reg_handle_type(s), WEIR_T_STREAM);
 	uint32_t probe = weir__reg_type("test_stale_handles_all.probe");
-	if (probe != WEIR_T_FIXED_LAST + 3)
+	if (probe != WEIR_T_FIXED_LAST + 4)
 		fail_msg("registry type id %u is the next free one, expected %u: a layer "
 		         "registers a handle type that test_stale_handles_all.c does not test",
-		         probe, WEIR_T_FIXED_LAST + 3);
+		         probe, WEIR_T_FIXED_LAST + 4);
 	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
 	assert_int_equal(aclrtDestroyEvent(e), ACL_SUCCESS);
 }
@@ -616,6 +661,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_acl_context, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_acl_stream, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_acl_event, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_acl_stream_config, acl_setup,
+		                                acl_teardown),
 		cmocka_unit_test_setup_teardown(test_registry_types_covered, acl_setup,
 		                                acl_teardown),
 	};
