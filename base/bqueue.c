@@ -120,11 +120,14 @@ static bool weir_bq_is_stopped(const struct weir_bq *q)
 }
 
 /* Take a token from `tokens`, spinning then parking on ec (B5).
- * WEIR_OK, WEIR_EAGAIN, WEIR_ETIMEDOUT, or WEIR_ESTATE when `fail_stopped`
- * and the queue is stopped with no token left. */
+ * WEIR_OK, WEIR_EAGAIN, WEIR_ETIMEDOUT, or WEIR_ESTATE when the queue is
+ * stopped: with `stop_first` (pushes) as soon as the stop is seen, else
+ * (pops) only once no token is left. */
 static int weir_bq_wait_token(struct weir_bq *q, _Atomic int64_t *tokens, struct weir_ec *ec,
-                              int64_t timeout_ns)
+                              int64_t timeout_ns, bool stop_first)
 {
+	if (stop_first && weir_bq_is_stopped(q))
+		return WEIR_ESTATE;
 	if (weir_bq_take(tokens))
 		return WEIR_OK;
 	if (weir_bq_is_stopped(q))
@@ -132,13 +135,17 @@ static int weir_bq_wait_token(struct weir_bq *q, _Atomic int64_t *tokens, struct
 	if (timeout_ns == 0)
 		return WEIR_EAGAIN;
 	uint64_t deadline = weir__deadline(timeout_ns);
-	for (int i = 0; i < WEIR_BQ_SPIN; i++) {
+	for (int i = 0; i < WEIR_BQ_SPIN && !(stop_first && weir_bq_is_stopped(q)); i++) {
 		weir_cpu_relax();
 		if (weir_bq_take(tokens))
 			return WEIR_OK;
 	}
 	for (;;) {
 		uint32_t key = weir__ec_prepare(ec);
+		if (stop_first && weir_bq_is_stopped(q)) {
+			weir__ec_cancel(ec);
+			return WEIR_ESTATE;
+		}
 		if (weir_bq_take(tokens)) {
 			weir__ec_cancel(ec);
 			return WEIR_OK;
@@ -157,9 +164,7 @@ static int weir_bq_wait_token(struct weir_bq *q, _Atomic int64_t *tokens, struct
 
 int weir__bq_push(struct weir_bq *q, void *v, int64_t timeout_ns)
 {
-	if (weir_bq_is_stopped(q))
-		return WEIR_ESTATE;
-	int st = weir_bq_wait_token(q, &q->spaces, &q->space_ec, timeout_ns);
+	int st = weir_bq_wait_token(q, &q->spaces, &q->space_ec, timeout_ns, true);
 	if (st != WEIR_OK)
 		return st;
 	/* B4: a push that holds a token completes even if stop came since. */
@@ -169,7 +174,7 @@ int weir__bq_push(struct weir_bq *q, void *v, int64_t timeout_ns)
 
 int weir__bq_pop(struct weir_bq *q, void **v, int64_t timeout_ns)
 {
-	int st = weir_bq_wait_token(q, &q->items, &q->item_ec, timeout_ns);
+	int st = weir_bq_wait_token(q, &q->items, &q->item_ec, timeout_ns, false);
 	if (st != WEIR_OK)
 		return st;
 	*v = weir_bq_get(q);

@@ -55,16 +55,16 @@ struct weir_bq_slot {
 };
 
 struct weir_bq {
-	struct weir_bq_slot *slots;              /* I */
-	uint32_t cap;                            /* I */
+	struct weir_bq_slot *slots;                   /* I */
+	uint32_t cap;                                 /* I */
 	weir_cacheline_aligned _Atomic uint64_t head; /* A: next pop ticket */
 	weir_cacheline_aligned _Atomic uint64_t tail; /* A: next push ticket */
 	weir_cacheline_aligned _Atomic int64_t items; /* A: item tokens */
-	_Atomic int64_t spaces;                  /* A: space tokens */
-	_Atomic uint32_t stopped;                /* A: set once by weir__bq_stop */
-	struct weir_ec item_ec;                  /* A: pops park here */
-	struct weir_ec space_ec;                 /* A: pushes park here */
-	_Atomic(struct weir_ec *) also;          /* A: extra eventcount told of each push */
+	_Atomic int64_t spaces;                       /* A: space tokens */
+	_Atomic uint32_t stopped;                     /* A: set once by weir__bq_stop */
+	struct weir_ec item_ec;                       /* A: pops park here */
+	struct weir_ec space_ec;                      /* A: pushes park here */
+	_Atomic(struct weir_ec *) also;               /* A: extra eventcount told of each push */
 };
 
 /* How many times a blocking call retries before it parks. */
