@@ -60,8 +60,8 @@ static void test_items_and_datasets(void **state)
 	(void)state;
 	float v[3] = { 1, 2, 3 };
 	int64_t dims[2] = { 1, 3 };
-	acltdtDataItem *it = acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, dims, 2, ACL_FLOAT, v,
-	                                          sizeof(v));
+	acltdtDataItem *it =
+	        acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, dims, 2, ACL_FLOAT, v, sizeof(v));
 	assert_non_null(it);
 	assert_int_equal(acltdtGetTensorTypeFromItem(it), ACL_TENSOR_DATA_TENSOR);
 	assert_int_equal(acltdtGetDataTypeFromItem(it), ACL_FLOAT);
@@ -84,8 +84,8 @@ static void test_items_and_datasets(void **state)
 	assert_null(acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, NULL, 2, ACL_FLOAT, v, 4));
 	assert_null(acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, dims, 0, ACL_FLOAT, v, 4));
 	assert_null(acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, dims, 129, ACL_FLOAT, v, 4));
-	assert_null(acltdtCreateDataItem(ACL_TENSOR_DATA_END_OF_SEQUENCE, dims, 2, ACL_FLOAT, v,
-	                                 4));
+	assert_null(
+	        acltdtCreateDataItem(ACL_TENSOR_DATA_END_OF_SEQUENCE, dims, 2, ACL_FLOAT, v, 4));
 	assert_null(acltdtCreateDataItem((acltdtTensorType)7, NULL, 0, ACL_FLOAT, NULL, 0));
 	assert_null(acltdtCreateDataItem(ACL_TENSOR_DATA_UNDEFINED, NULL, 0, ACL_FLOAT, NULL, 0));
 	assert_null(acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, dims, 2, ACL_FLOAT, NULL, 4));
@@ -396,7 +396,7 @@ static void test_bufs(void **state)
 	assert_ptr_equal(g, c);
 	assert_int_equal(acltdtGetBufFromChain(b, 2, &g), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(acltdtFreeBuf(c), ACL_ERROR_INVALID_PARAM); /* a member */
-	assert_int_equal(acltdtFreeBuf(b), ACL_SUCCESS);               /* frees c too */
+	assert_int_equal(acltdtFreeBuf(b), ACL_SUCCESS);             /* frees c too */
 	assert_int_equal(acltdtFreeBuf(c), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(acltdtFreeBuf(b), ACL_ERROR_INVALID_PARAM);
 	/* the copy keeps the data alive */
@@ -436,8 +436,7 @@ static void test_queue_enqueue_dequeue(void **state)
 	/* data calls */
 	char msg[] = "hello", ud[4] = "abc", back[16], uback[4] = { 0 };
 	size_t n = 0;
-	assert_int_equal(acltdtEnqueueData(q, msg, sizeof(msg), ud, sizeof(ud), 0, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(acltdtEnqueueData(q, msg, sizeof(msg), ud, sizeof(ud), 0, 0), ACL_SUCCESS);
 	assert_int_equal(acltdtDequeueData(q, back, 2, &n, NULL, 0, 0), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(n, sizeof(msg)); /* the item stays queued */
 	assert_int_equal(acltdtDequeueData(q, back, sizeof(back), &n, uback, sizeof(uback), 0),
@@ -463,9 +462,9 @@ static void test_queue_enqueue_dequeue(void **state)
 
 	/* grant / attach */
 	uint32_t perm = 0;
-	assert_int_equal(acltdtGrantQueue(q, (int32_t)getpid(), ACL_TDT_QUEUE_PERMISSION_ENQUEUE,
-	                                  0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtGrantQueue(q, (int32_t)getpid(), ACL_TDT_QUEUE_PERMISSION_ENQUEUE, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(acltdtGrantQueue(q, (int32_t)getpid() + 1, 2, 0),
 	                 ACL_ERROR_FEATURE_UNSUPPORTED);
 	assert_int_equal(acltdtGrantQueue(q, (int32_t)getpid(), 8, 0), ACL_ERROR_INVALID_PARAM);
@@ -511,8 +510,9 @@ static void test_routes(void **state)
 	assert_int_equal(acltdtGetQueueRoute(l, 0, r1), ACL_SUCCESS);
 	int32_t st = -1;
 	size_t rs = 0;
-	assert_int_equal(acltdtGetQueueRouteParam(r1, ACL_TDT_QUEUE_ROUTE_STATUS_INT32, 4, &rs, &st),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtGetQueueRouteParam(r1, ACL_TDT_QUEUE_ROUTE_STATUS_INT32, 4, &rs, &st),
+	        ACL_SUCCESS);
 	assert_int_equal(st, ACL_TDT_QUEUE_ROUTE_BIND);
 	assert_int_equal(acltdtDequeue(s, &out, 0), ACL_ERROR_RT_QUEUE_EMPTY); /* routed away */
 	assert_int_equal(acltdtDequeue(m, &out, 0), ACL_ERROR_RT_QUEUE_EMPTY);
@@ -535,9 +535,9 @@ static void test_routes(void **state)
 	assert_int_equal(acltdtAddQueueRoute(bl, dup), ACL_SUCCESS);
 	assert_int_equal(acltdtBindQueueRoutes(bl), ACL_ERROR_FAILURE);
 	assert_int_equal(acltdtGetQueueRoute(bl, 0, bad), ACL_SUCCESS);
-	assert_int_equal(acltdtGetQueueRouteParam(bad, ACL_TDT_QUEUE_ROUTE_STATUS_INT32, 4, &rs,
-	                                          &st),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtGetQueueRouteParam(bad, ACL_TDT_QUEUE_ROUTE_STATUS_INT32, 4, &rs, &st),
+	        ACL_SUCCESS);
 	assert_int_equal(st, ACL_TDT_QUEUE_ROUTE_BIND_ABNORMAL);
 	/* a queue in a bound route cannot be destroyed */
 	assert_int_equal(acltdtDestroyQueue(m), ACL_ERROR_FAILURE);
@@ -551,56 +551,60 @@ static void test_routes(void **state)
 	                                              sizeof(mode), &mode),
 	                 ACL_SUCCESS);
 	assert_int_equal(acltdtQueryQueueRoutes(qi, ql), ACL_ERROR_INVALID_PARAM); /* no dst */
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_DST_ID_UINT32,
-	                                              4, &d),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_DST_ID_UINT32, 4, &d),
+	        ACL_SUCCESS);
 	assert_int_equal(acltdtQueryQueueRoutes(qi, ql), ACL_SUCCESS);
 	assert_int_equal(acltdtGetQueueRouteNum(ql), 1);
 	acltdtQueueRoute *view = acltdtCreateQueueRoute(0, 0);
 	assert_int_equal(acltdtGetQueueRoute(ql, 0, view), ACL_SUCCESS);
 	assert_int_equal(acltdtGetQueueRoute(ql, 1, view), ACL_ERROR_INVALID_PARAM);
 	uint32_t src = 0, dst = 0;
-	assert_int_equal(acltdtGetQueueRouteParam(view, ACL_TDT_QUEUE_ROUTE_SRC_UINT32, 4, &rs, &src),
-	                 ACL_SUCCESS);
-	assert_int_equal(acltdtGetQueueRouteParam(view, ACL_TDT_QUEUE_ROUTE_DST_UINT32, 4, &rs, &dst),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtGetQueueRouteParam(view, ACL_TDT_QUEUE_ROUTE_SRC_UINT32, 4, &rs, &src),
+	        ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtGetQueueRouteParam(view, ACL_TDT_QUEUE_ROUTE_DST_UINT32, 4, &rs, &dst),
+	        ACL_SUCCESS);
 	assert_int_equal(src, m);
 	assert_int_equal(dst, d);
 	assert_int_equal(acltdtGetQueueRouteParam(view, (acltdtQueueRouteParamType)3, 4, &rs, &dst),
 	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(acltdtGetQueueRouteParam(view, ACL_TDT_QUEUE_ROUTE_DST_UINT32, 2, &rs, &dst),
-	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(acltdtGetQueueRouteParam(NULL, ACL_TDT_QUEUE_ROUTE_DST_UINT32, 4, &rs, &dst),
-	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        acltdtGetQueueRouteParam(view, ACL_TDT_QUEUE_ROUTE_DST_UINT32, 2, &rs, &dst),
+	        ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        acltdtGetQueueRouteParam(NULL, ACL_TDT_QUEUE_ROUTE_DST_UINT32, 4, &rs, &dst),
+	        ACL_ERROR_INVALID_PARAM);
 	mode = ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST;
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4,
-	                                              &mode),
-	                 ACL_SUCCESS);
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_SRC_ID_UINT32,
-	                                              4, &s),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4, &mode),
+	        ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_SRC_ID_UINT32, 4, &s),
+	        ACL_SUCCESS);
 	assert_int_equal(acltdtQueryQueueRoutes(qi, ql), ACL_SUCCESS);
 	assert_int_equal(acltdtGetQueueRouteNum(ql), 0); /* s routes to m, not d */
 	mode = ACL_TDT_QUEUE_ROUTE_QUERY_ABNORMAL;
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4,
-	                                              &mode),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4, &mode),
+	        ACL_SUCCESS);
 	assert_int_equal(acltdtQueryQueueRoutes(qi, ql), ACL_SUCCESS);
 	assert_int_equal(acltdtGetQueueRouteNum(ql), 0);
 	mode = (acltdtQueueRouteQueryMode)5;
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4,
-	                                              &mode),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4, &mode),
+	        ACL_SUCCESS);
 	assert_int_equal(acltdtQueryQueueRoutes(qi, ql), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, (acltdtQueueRouteQueryInfoParamType)3, 4,
-	                                              &mode),
-	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 8,
-	                                              &mode),
-	                 ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(acltdtSetQueueRouteQueryInfo(NULL, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4,
-	                                              &mode),
-	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, (acltdtQueueRouteQueryInfoParamType)3, 4, &mode),
+	        ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 8, &mode),
+	        ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(
+	        acltdtSetQueueRouteQueryInfo(NULL, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4, &mode),
+	        ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(acltdtQueryQueueRoutes(NULL, ql), ACL_ERROR_INVALID_PARAM);
 
 	/* unbind: s's items are s's again */
