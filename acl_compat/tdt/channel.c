@@ -19,9 +19,9 @@
 
 struct weir_acl_tdt_channel {
 	struct weir_acl_tdt_obj hdr;
-	struct weir_bq q;                    /* A: of struct weir_acl_tdt_msg * */
-	uint32_t device;                     /* I */
-	char name[WEIR_ACL_TDT_NAME_MAX];    /* I */
+	struct weir_bq q;                 /* A: of struct weir_acl_tdt_msg * */
+	uint32_t device;                  /* I */
+	char name[WEIR_ACL_TDT_NAME_MAX]; /* I */
 };
 
 static struct weir_acl_tdt_channel *weir_acl_channel_get(const void *h)
@@ -96,7 +96,8 @@ ACL_FUNC_VISIBILITY acltdtChannelHandle *acltdtCreateChannel(uint32_t deviceId, 
 {
 	/* ACL's classic channel has no capacity of its own: weir gives it the
 	 * largest one a capacity-limited channel may have. */
-	return weir_acl_channel_create(deviceId, name, WEIR_ACL_TDT_DEPTH_MAX, "acltdtCreateChannel");
+	return weir_acl_channel_create(deviceId, name, WEIR_ACL_TDT_DEPTH_MAX,
+	                               "acltdtCreateChannel");
 }
 
 ACL_FUNC_VISIBILITY acltdtChannelHandle *acltdtCreateChannelWithCapacity(uint32_t deviceId,
@@ -106,11 +107,11 @@ ACL_FUNC_VISIBILITY acltdtChannelHandle *acltdtCreateChannelWithCapacity(uint32_
 	return weir_acl_channel_create(deviceId, name, capacity, "acltdtCreateChannelWithCapacity");
 }
 
-#define WEIR_ACL_CHANNEL_GET(c, h, api)                                                          \
-	struct weir_acl_tdt_channel *c = weir_acl_channel_get(h);                                \
-	if (!c)                                                                                  \
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),                            \
-		                      "handle %p is NULL or not a live channel", (const void *)(h))
+#define WEIR_ACL_CHANNEL_GET(c, h, api)                           \
+	struct weir_acl_tdt_channel *c = weir_acl_channel_get(h); \
+	if (!c)                                                   \
+	return weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),     \
+	                      "handle %p is NULL or not a live channel", (const void *)(h))
 
 ACL_FUNC_VISIBILITY aclError acltdtStopChannel(acltdtChannelHandle *handle)
 {
@@ -134,8 +135,7 @@ ACL_FUNC_VISIBILITY aclError acltdtDestroyChannel(acltdtChannelHandle *handle)
 	                             "channel", weir_acl_channel_pre_destroy);
 }
 
-ACL_FUNC_VISIBILITY aclError acltdtQueryChannelSize(const acltdtChannelHandle *handle,
-                                                    size_t *size)
+ACL_FUNC_VISIBILITY aclError acltdtQueryChannelSize(const acltdtChannelHandle *handle, size_t *size)
 {
 	const char *api = "acltdtQueryChannelSize";
 	if (!size)
@@ -162,12 +162,13 @@ ACL_FUNC_VISIBILITY aclError acltdtSendTensor(const acltdtChannelHandle *handle,
 		if (st != WEIR_OK) {
 			weir__acl_tdt_msg_free(m);
 			if (st == WEIR_ESTATE)
-				rc = weir__acl_fail(ACL_ERROR_FAILURE, api, "channel \"%s\" is stopped",
-				                    c->name);
+				rc = weir__acl_fail(ACL_ERROR_FAILURE, api,
+				                    "channel \"%s\" is stopped", c->name);
 			else
-				rc = weir__acl_fail(ACL_ERROR_RT_QUEUE_FULL, api,
-				                    "channel \"%s\" is full (capacity %u, timeout %d ms)",
-				                    c->name, (unsigned)c->q.cap, (int)timeout);
+				rc = weir__acl_fail(
+				        ACL_ERROR_RT_QUEUE_FULL, api,
+				        "channel \"%s\" is full (capacity %u, timeout %d ms)",
+				        c->name, (unsigned)c->q.cap, (int)timeout);
 		}
 	}
 	weir__acl_tdt_put(&c->hdr);

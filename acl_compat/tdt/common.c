@@ -101,9 +101,10 @@ aclError weir__acl_tdt_destroy(const void *h, enum weir_acl_tdt_kind kind, const
 aclError weir__acl_tdt_timeout(int32_t timeout_ms, int64_t *ns, const char *api)
 {
 	if (timeout_ms < -1)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "timeout %d is invalid (-1: wait forever, 0: no wait, > 0: ms)",
-		                      (int)timeout_ms);
+		return weir__acl_fail(
+		        ACL_ERROR_INVALID_PARAM, api,
+		        "timeout %d is invalid (-1: wait forever, 0: no wait, > 0: ms)",
+		        (int)timeout_ms);
 	*ns = timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000;
 	return ACL_SUCCESS;
 }

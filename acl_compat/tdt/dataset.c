@@ -80,11 +80,11 @@ static void weir_acl_item_fini(struct weir_acl_tdt_obj *o)
 		weir__acl_tdt_msg_free(it->msg);
 }
 
-#define WEIR_ACL_ITEM_NULL(api, ret)                                                          \
-	do {                                                                                  \
-		weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),                                \
+#define WEIR_ACL_ITEM_NULL(api, ret)                                                             \
+	do {                                                                                     \
+		weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),                                   \
 		               "dataItem %p is NULL or not a live data item", (void *)dataItem); \
-		return (ret);                                                                 \
+		return (ret);                                                                    \
 	} while (0)
 
 ACL_FUNC_VISIBILITY acltdtTensorType acltdtGetTensorTypeFromItem(const acltdtDataItem *dataItem)
@@ -205,14 +205,16 @@ ACL_FUNC_VISIBILITY acltdtDataItem *acltdtCreateDataItem(acltdtTensorType tdtTyp
 	}
 	if (!weir_acl_tdt_type_valid((int32_t)tdtType)) {
 		weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		               "tdtType %d is not an acltdtTensorType of a data item", (int)tdtType);
+		               "tdtType %d is not an acltdtTensorType of a data item",
+		               (int)tdtType);
 		return NULL;
 	}
 	if (tdtType != ACL_TENSOR_DATA_TENSOR) {
 		/* ACL's rule: only a tensor has dims, a data type and data. */
 		if (dims) {
 			weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-			               "dims must be NULL for tdtType %d (not a tensor)", (int)tdtType);
+			               "dims must be NULL for tdtType %d (not a tensor)",
+			               (int)tdtType);
 			return NULL;
 		}
 		dimNum = 0;
@@ -223,8 +225,7 @@ ACL_FUNC_VISIBILITY acltdtDataItem *acltdtCreateDataItem(acltdtTensorType tdtTyp
 		weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "data is NULL but size is %zu", size);
 		return NULL;
 	}
-	struct weir_acl_tdt_item *it =
-	        weir__calloc(1, sizeof(*it) + dimNum * sizeof(int64_t));
+	struct weir_acl_tdt_item *it = weir__calloc(1, sizeof(*it) + dimNum * sizeof(int64_t));
 	if (!it) {
 		weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
 		return NULL;
@@ -300,11 +301,11 @@ ACL_FUNC_VISIBILITY aclError acltdtDestroyDataset(acltdtDataset *dataset)
 	                             "dataset", weir_acl_dataset_pre_destroy);
 }
 
-#define WEIR_ACL_DATASET_BAD(api, ret)                                                       \
-	do {                                                                                 \
-		weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),                               \
+#define WEIR_ACL_DATASET_BAD(api, ret)                                                             \
+	do {                                                                                       \
+		weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),                                     \
 		               "dataset %p is NULL or not a live dataset", (const void *)dataset); \
-		return (ret);                                                                \
+		return (ret);                                                                      \
 	} while (0)
 
 ACL_FUNC_VISIBILITY acltdtDataItem *acltdtGetDataItem(const acltdtDataset *dataset, size_t index)
@@ -333,7 +334,8 @@ ACL_FUNC_VISIBILITY aclError acltdtAddDataItem(acltdtDataset *dataset, acltdtDat
 	aclError rc = ACL_SUCCESS;
 	if (!it) {
 		rc = weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                    "dataItem %p is NULL or not a live data item", (void *)dataItem);
+		                    "dataItem %p is NULL or not a live data item",
+		                    (void *)dataItem);
 	} else if (d->owns) {
 		rc = weir__acl_fail(ACL_ERROR_FEATURE_UNSUPPORTED, api,
 		                    "the dataset holds received items; add to a new dataset");
@@ -428,8 +430,8 @@ aclError weir__acl_tdt_msg_build(const acltdtDataset *dataset, struct weir_acl_t
 	if (rc == ACL_SUCCESS) {
 		atomic_init(&m->refs, 0);
 		m->n = n;
-		unsigned char *p = (unsigned char *)m +
-		                   weir_acl_align64(sizeof(*m) + n * sizeof(m->it[0]));
+		unsigned char *p =
+		        (unsigned char *)m + weir_acl_align64(sizeof(*m) + n * sizeof(m->it[0]));
 		for (size_t i = 0; i < n; i++) {
 			struct weir_acl_tdt_msg_item *mi = &m->it[i];
 			const struct weir_acl_tdt_item *it = its[i];
@@ -513,7 +515,8 @@ aclError weir__acl_tdt_msg_deliver(struct weir_acl_tdt_msg *m, acltdtDataset *da
 		it->msg = m;
 		if (!weir__acl_tdt_publish(&it->hdr, WEIR_ACL_TDT_ITEM, weir_acl_item_fini)) {
 			weir__free(it);
-			rc = weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "no handle left in the registry");
+			rc = weir__acl_fail(ACL_ERROR_BAD_ALLOC, api,
+			                    "no handle left in the registry");
 			break;
 		}
 		d->items[made++] = weir__acl_tdt_handle(&it->hdr);

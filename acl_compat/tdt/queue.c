@@ -50,13 +50,13 @@ struct weir_acl_tdt_blk {
 
 struct weir_acl_tdt_buf {
 	struct weir_acl_tdt_obj hdr;
-	struct weir_acl_tdt_blk *blk;                  /* I */
-	size_t data_len;                               /* U */
-	unsigned char udata[WEIR_ACL_TDT_USERDATA];    /* U */
-	_Atomic uint32_t queued;                       /* A: 1 while a queue holds it */
-	bool member;                                   /* U: appended to another's chain */
-	void **chain;                                  /* U: appended buffers (head only) */
-	uint32_t nchain, capchain;                     /* U */
+	struct weir_acl_tdt_blk *blk;               /* I */
+	size_t data_len;                            /* U */
+	unsigned char udata[WEIR_ACL_TDT_USERDATA]; /* U */
+	_Atomic uint32_t queued;                    /* A: 1 while a queue holds it */
+	bool member;                                /* U: appended to another's chain */
+	void **chain;                               /* U: appended buffers (head only) */
+	uint32_t nchain, capchain;                  /* U */
 };
 
 static struct weir_acl_tdt_buf *weir_acl_buf_get(const void *h)
@@ -118,11 +118,11 @@ static void weir_acl_buf_free_chain(struct weir_acl_tdt_buf *b)
 		weir__acl_tdt_put(&b->hdr);
 }
 
-#define WEIR_ACL_BUF_GET(b, h, api)                                                            \
-	struct weir_acl_tdt_buf *b = weir_acl_buf_get(h);                                      \
-	if (!b)                                                                                \
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api),                          \
-		                      "buf %p is NULL or not a live buffer", (const void *)(h))
+#define WEIR_ACL_BUF_GET(b, h, api)                           \
+	struct weir_acl_tdt_buf *b = weir_acl_buf_get(h);     \
+	if (!b)                                               \
+	return weir__acl_fail(ACL_ERROR_INVALID_PARAM, (api), \
+	                      "buf %p is NULL or not a live buffer", (const void *)(h))
 
 ACL_FUNC_VISIBILITY aclError acltdtAllocBuf(size_t size, uint32_t type, acltdtBuf *buf)
 {
@@ -152,7 +152,8 @@ ACL_FUNC_VISIBILITY aclError acltdtFreeBuf(acltdtBuf buf)
 		                    "buf %p is in a queue; dequeue it first", (void *)buf);
 	else if (b->member)
 		rc = weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                    "buf %p belongs to a chain; free the chain's head", (void *)buf);
+		                    "buf %p belongs to a chain; free the chain's head",
+		                    (void *)buf);
 	else
 		weir_acl_buf_free_chain(b);
 	weir__acl_tdt_put(&b->hdr);
@@ -212,7 +213,8 @@ ACL_FUNC_VISIBILITY aclError acltdtAppendBufChain(acltdtBuf headBuf, acltdtBuf b
 		                    (void *)buf);
 	else if (h->member || weir_load_acquire(&h->queued))
 		rc = weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                    "headBuf %p is not a chain's head or is queued", (void *)headBuf);
+		                    "headBuf %p is not a chain's head or is queued",
+		                    (void *)headBuf);
 	else {
 		if (h->nchain == h->capchain) {
 			uint32_t cap = h->capchain ? h->capchain * 2 : 4;
@@ -271,8 +273,8 @@ static aclError weir_acl_udata_check(size_t size, size_t offset, const void *p, 
 	if (size == 0 || size > WEIR_ACL_TDT_USERDATA || offset > WEIR_ACL_TDT_USERDATA ||
 	    size + offset > WEIR_ACL_TDT_USERDATA)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "size %zu at offset %zu is outside the %d private bytes", size,
-		                      offset, WEIR_ACL_TDT_USERDATA);
+		                      "size %zu at offset %zu is outside the %d private bytes",
+		                      size, offset, WEIR_ACL_TDT_USERDATA);
 	return ACL_SUCCESS;
 }
 
@@ -289,8 +291,8 @@ ACL_FUNC_VISIBILITY aclError acltdtGetBufUserData(const acltdtBuf buf, void *dat
 	return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError acltdtSetBufUserData(acltdtBuf buf, const void *dataPtr,
-                                                  size_t size, size_t offset)
+ACL_FUNC_VISIBILITY aclError acltdtSetBufUserData(acltdtBuf buf, const void *dataPtr, size_t size,
+                                                  size_t offset)
 {
 	const char *api = "acltdtSetBufUserData";
 	aclError rc = weir_acl_udata_check(size, offset, dataPtr, api);
@@ -398,7 +400,8 @@ ACL_FUNC_VISIBILITY aclError acltdtSetQueueAttr(acltdtQueueAttr *attr, acltdtQue
 	struct weir_acl_tdt_attr *a = weir_acl_attr_get(attr);
 	if (!a)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                      "attr %p is NULL or not a live queue attribute", (void *)attr);
+		                      "attr %p is NULL or not a live queue attribute",
+		                      (void *)attr);
 	aclError rc = ACL_SUCCESS;
 	if (type == ACL_TDT_QUEUE_NAME_PTR) {
 		const char *name;
@@ -474,16 +477,16 @@ struct weir_acl_tdt_route_list {
 
 struct weir_acl_tdt_query {
 	struct weir_acl_tdt_obj hdr;
-	int32_t mode;                       /* U */
-	uint32_t src, dst;                  /* U */
-	bool has_mode, has_src, has_dst;    /* U */
+	int32_t mode;                    /* U */
+	uint32_t src, dst;               /* U */
+	bool has_mode, has_src, has_dst; /* U */
 };
 
-#define WEIR_ACL_TDT_GETTER(fn, T, kind)                                     \
-	static T *fn(const void *h)                                          \
-	{                                                                    \
-		struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, (kind));   \
-		return o ? caa_container_of(o, T, hdr) : NULL;               \
+#define WEIR_ACL_TDT_GETTER(fn, T, kind)                                   \
+	static T *fn(const void *h)                                        \
+	{                                                                  \
+		struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, (kind)); \
+		return o ? caa_container_of(o, T, hdr) : NULL;             \
 	}
 WEIR_ACL_TDT_GETTER(weir_acl_route_get, struct weir_acl_tdt_route, WEIR_ACL_TDT_ROUTE)
 WEIR_ACL_TDT_GETTER(weir_acl_rlist_get, struct weir_acl_tdt_route_list, WEIR_ACL_TDT_ROUTE_LIST)
@@ -858,8 +861,8 @@ ACL_FUNC_VISIBILITY aclError acltdtDestroyQueue(uint32_t qid)
 	struct weir_acl_tdt_queue *q = weir_acl_q_find_locked(qid);
 	if (!q) {
 		pthread_mutex_unlock(&weir_acl_tdt_qmu);
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "qid %u is not a live queue", (unsigned)qid);
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api, "qid %u is not a live queue",
+		                      (unsigned)qid);
 	}
 	if (q->fwd || weir_load_relaxed(&q->nsrc)) {
 		pthread_mutex_unlock(&weir_acl_tdt_qmu);
@@ -948,14 +951,14 @@ static int weir_acl_q_take(struct weir_acl_tdt_queue *q, int64_t ns, struct weir
 	}
 }
 
-#define WEIR_ACL_Q_GET(q, qid, api)                                                        \
-	struct weir_acl_tdt_queue *q = weir_acl_q_get(qid);                                \
-	if (!q)                                                                            \
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, (api),                   \
-		                      "qid %u is not a live queue", (unsigned)(qid))
+#define WEIR_ACL_Q_GET(q, qid, api)                                                            \
+	struct weir_acl_tdt_queue *q = weir_acl_q_get(qid);                                    \
+	if (!q)                                                                                \
+	return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, (api), "qid %u is not a live queue", \
+	                      (unsigned)(qid))
 
-static aclError weir_acl_q_push(struct weir_acl_tdt_queue *q, void *h, int64_t ns,
-                                int32_t timeout, const char *api)
+static aclError weir_acl_q_push(struct weir_acl_tdt_queue *q, void *h, int64_t ns, int32_t timeout,
+                                const char *api)
 {
 	int st = weir__bq_push(&q->q, h, ns);
 	if (st == WEIR_OK)
@@ -1085,8 +1088,9 @@ ACL_FUNC_VISIBILITY aclError acltdtDequeueData(uint32_t qid, void *data, size_t 
 	const char *api = "acltdtDequeueData";
 	if (!data || !retDataSize || dataSize == 0)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s",
-		                      !data ? "data is NULL"
-		                            : !retDataSize ? "retDataSize is NULL" : "dataSize is 0");
+		                      !data          ? "data is NULL"
+		                      : !retDataSize ? "retDataSize is NULL"
+		                                     : "dataSize is 0");
 	int64_t ns;
 	aclError rc = weir__acl_tdt_timeout(timeout, &ns, api);
 	if (rc != ACL_SUCCESS)
@@ -1259,7 +1263,8 @@ static aclError weir_acl_q_bind(acltdtQueueRouteList *qRouteList, bool bind, con
 		weir__ec_notify(wake[i], INT32_MAX);
 	pthread_mutex_unlock(&weir_acl_tdt_qmu);
 	size_t n = l->n;
-	struct weir_acl_route_val first = bad != SIZE_MAX ? l->v[bad] : (struct weir_acl_route_val){ 0 };
+	struct weir_acl_route_val first =
+	        bad != SIZE_MAX ? l->v[bad] : (struct weir_acl_route_val){ 0 };
 	weir__acl_tdt_put(&l->hdr);
 	if (bad != SIZE_MAX)
 		return weir__acl_fail(ACL_ERROR_FAILURE, api,
@@ -1295,8 +1300,9 @@ ACL_FUNC_VISIBILITY aclError acltdtQueryQueueRoutes(const acltdtQueueRouteQueryI
 		                    "queryInfo %p is NULL or not a live route query info",
 		                    (const void *)queryInfo);
 	else if (!qi->has_mode)
-		rc = weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
-		                    "the query info has no mode (ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM)");
+		rc = weir__acl_fail(
+		        ACL_ERROR_INVALID_PARAM, api,
+		        "the query info has no mode (ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM)");
 	else if (qi->mode != ACL_TDT_QUEUE_ROUTE_QUERY_SRC &&
 	         qi->mode != ACL_TDT_QUEUE_ROUTE_QUERY_DST &&
 	         qi->mode != ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST &&
@@ -1306,7 +1312,8 @@ ACL_FUNC_VISIBILITY aclError acltdtQueryQueueRoutes(const acltdtQueueRouteQueryI
 	else if ((qi->mode == ACL_TDT_QUEUE_ROUTE_QUERY_SRC ||
 	          qi->mode == ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST) &&
 	         !qi->has_src)
-		rc = weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "the query info has no source id");
+		rc = weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                    "the query info has no source id");
 	else if ((qi->mode == ACL_TDT_QUEUE_ROUTE_QUERY_DST ||
 	          qi->mode == ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST) &&
 	         !qi->has_dst)

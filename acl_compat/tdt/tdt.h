@@ -50,18 +50,18 @@ enum weir_acl_tdt_kind {
 };
 
 struct weir_acl_tdt_obj {
-	struct weir_obj obj;                       /* registry header */
-	uint32_t kind;                             /* I */
-	_Atomic uint32_t refs;                     /* A */
+	struct weir_obj obj;                      /* registry header */
+	uint32_t kind;                            /* I */
+	_Atomic uint32_t refs;                    /* A */
 	void (*fini)(struct weir_acl_tdt_obj *o); /* I: frees what o owns */
 };
 
 /* Names and limits. */
-#define WEIR_ACL_TDT_NAME_MAX  128  /* bytes with the NUL, as ACL's queues */
-#define WEIR_ACL_TDT_DIMS_MAX  128  /* dims of a data item, as ACL */
-#define WEIR_ACL_TDT_DEPTH_MIN 2    /* channel capacity / queue depth */
+#define WEIR_ACL_TDT_NAME_MAX  128 /* bytes with the NUL, as ACL's queues */
+#define WEIR_ACL_TDT_DIMS_MAX  128 /* dims of a data item, as ACL */
+#define WEIR_ACL_TDT_DEPTH_MIN 2   /* channel capacity / queue depth */
 #define WEIR_ACL_TDT_DEPTH_MAX 8192
-#define WEIR_ACL_TDT_USERDATA  96   /* private bytes of a buffer, as ACL */
+#define WEIR_ACL_TDT_USERDATA  96 /* private bytes of a buffer, as ACL */
 
 /* Publish o (refs = 1, the handle's). false: registry full or no memory. */
 bool weir__acl_tdt_publish(struct weir_acl_tdt_obj *o, enum weir_acl_tdt_kind kind,
@@ -95,8 +95,7 @@ aclError weir__acl_tdt_timeout(int32_t timeout_ms, int64_t *ns, const char *api)
 struct weir_acl_tdt_msg;
 aclError weir__acl_tdt_msg_build(const acltdtDataset *ds, struct weir_acl_tdt_msg **out,
                                  const char *api);
-aclError weir__acl_tdt_msg_deliver(struct weir_acl_tdt_msg *m, acltdtDataset *ds,
-                                   const char *api);
+aclError weir__acl_tdt_msg_deliver(struct weir_acl_tdt_msg *m, acltdtDataset *ds, const char *api);
 /* Check that ds can receive (before taking a message off a channel). */
 aclError weir__acl_tdt_can_receive(acltdtDataset *ds, const char *api);
 void weir__acl_tdt_msg_free(struct weir_acl_tdt_msg *m);

@@ -134,7 +134,8 @@ static void *q_producer(void *p)
 		uint32_t key = (uint32_t)c->id * PER_PROD + i;
 		/* half through the data call, half through buffers */
 		if (i & 1) {
-			if (acltdtEnqueueData(c->src, &key, sizeof(key), NULL, 0, -1, 0) != ACL_SUCCESS)
+			if (acltdtEnqueueData(c->src, &key, sizeof(key), NULL, 0, -1, 0) !=
+			    ACL_SUCCESS)
 				c->errors++;
 			continue;
 		}
