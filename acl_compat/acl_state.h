@@ -39,6 +39,9 @@
 
 /* Kinds of facade objects; each gets a registry type id at aclInit. A new
  * kind (e.g. notify) is one more entry here and one name in runtime/registry.c. */
+/* TDT objects (acl_compat/tdt/tdt.h) are not kinds here: they outlive
+ * aclFinalize, as ACL's do, so they take one registry type of their own,
+ * "acl.tdt", on first use, and carry their TDT kind in their header. */
 enum weir_acl_obj_kind {
 	WEIR_ACL_OBJ_CTX = 0,
 	WEIR_ACL_OBJ_EVENT = 1,

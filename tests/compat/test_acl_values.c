@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "acl/acl.h"
+#include "acl/acl_tdt.h"
+#include "acl/acl_tdt_queue.h"
 
 #define PIN(name, value) assert_int_equal((long long)(name), (long long)(value))
 
@@ -440,10 +442,44 @@ static void test_pins_datatypes_builtin(void **state)
 	assert_true(ACL_UNKNOWN_RANK == 0xFFFFFFFFFFFFFFFEull);
 }
 
+/* acl/acl_tdt.h and acl/acl_tdt_queue.h (helper F). */
+static void test_tdt_pins(void **state)
+{
+	(void)state;
+	PIN(ACL_TENSOR_DATA_UNDEFINED, -1);
+	PIN(ACL_TENSOR_DATA_TENSOR, 0);
+	PIN(ACL_TENSOR_DATA_END_OF_SEQUENCE, 1);
+	PIN(ACL_TENSOR_DATA_ABNORMAL, 2);
+	PIN(ACL_TENSOR_DATA_SLICE_TENSOR, 3);
+	PIN(ACL_TENSOR_DATA_END_TENSOR, 4);
+	PIN(ACL_TDT_QUEUE_PERMISSION_MANAGE, 1);
+	PIN(ACL_TDT_QUEUE_PERMISSION_DEQUEUE, 2);
+	PIN(ACL_TDT_QUEUE_PERMISSION_ENQUEUE, 4);
+	PIN(ACL_TDT_QUEUE_ROUTE_UNBIND, 0);
+	PIN(ACL_TDT_QUEUE_ROUTE_BIND, 1);
+	PIN(ACL_TDT_QUEUE_ROUTE_BIND_ABNORMAL, 2);
+	PIN(ACL_TDT_QUEUE_NAME_PTR, 0);
+	PIN(ACL_TDT_QUEUE_DEPTH_UINT32, 1);
+	PIN(ACL_TDT_QUEUE_ROUTE_SRC_UINT32, 0);
+	PIN(ACL_TDT_QUEUE_ROUTE_DST_UINT32, 1);
+	PIN(ACL_TDT_QUEUE_ROUTE_STATUS_INT32, 2);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_SRC, 0);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_DST, 1);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST, 2);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_ABNORMAL, 100);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 0);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_SRC_ID_UINT32, 1);
+	PIN(ACL_TDT_QUEUE_ROUTE_QUERY_DST_ID_UINT32, 2);
+	PIN(ACL_TDT_NORMAL_MEM, 0);
+	PIN(ACL_TDT_DVPP_MEM, 1);
+	PIN(sizeof(acltdtBuf), sizeof(void *));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pins),
+		cmocka_unit_test(test_tdt_pins),
 		cmocka_unit_test(test_callback_types),
 		cmocka_unit_test(test_pins_datatypes_builtin),
 		cmocka_unit_test(test_kernel_pins),
