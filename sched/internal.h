@@ -51,6 +51,12 @@
  *               host.c and reporter.c.
  *   device.c    ready queue, workers, split kernels. Its worker loop calls
  *               weir__stream_run, the one call back up to stream.c.
+ *   notify.c    notifies (record, wait). value.c: memory-value write and
+ *               wait tasks. Both park streams on park lists (timer.c) and
+ *               call stream.c's owner API to resume them.
+ *   timer.c     the runtime's timer thread (time-outs of waits) and park
+ *               lists. Calls stream.c's owner API (a fired time-out takes
+ *               its stream back).
  *   limits.c    block limits, float modes, overflow status, the kernel
  *               context. Called by device.c and stream.c; calls nothing.
  *   config.c    configuration, environment, CPU lists. Calls nothing.
@@ -58,7 +64,9 @@
  * So calls point down this list except two kinds of call-back, each through
  * a narrow interface: a worker runs a stream (device.c -> stream.c), and a
  * task's subject resumes the stream it parked (event.c / host.c /
- * reporter.c -> the stream owner API). stream.c's weir__group_put (the last
+ * reporter.c / notify.c / value.c / timer.c -> the stream owner API). A
+ * failing kernel, when the runtime has a fault hook, parks its stream on the
+ * device's callback thread (host.c), which calls the hook and resumes it. stream.c's weir__group_put (the last
  * reference of a stream holds its group) is the lifecycle's put.
  */
 #ifndef WEIR_SCHED_INTERNAL_H

@@ -50,22 +50,37 @@ exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort
 declare -A have=()
 for f in $exported; do have[$f]=1; done
 
-all=$(cd "$inc" && grep -ohE '^[A-Za-z_].*\b(acl|aclrt|acltdt|aclsys|aclmdl)[A-Za-z0-9_]*\(' "${headers[@]}" |
-      grep -oE '\b(acl|aclrt|acltdt|aclsys|aclmdl)[A-Za-z0-9_]*\($' | tr -d '(' | sort -u)
+declared() { # the functions a header declares
+	grep -ohE '^[A-Za-z_].*\b(acl|aclrt|acltdt|aclsys|aclmdl)[A-Za-z0-9_]*\(' "$inc/$1" |
+		grep -oE '\b(acl|aclrt|acltdt|aclsys|aclmdl)[A-Za-z0-9_]*\($' | tr -d '(' | sort -u
+}
 n_all=0; n_have=0
-sup=(); declare -A miss=()
-for f in $all; do
-	n_all=$((n_all + 1))
-	if [[ -n ${have[$f]:-} ]]; then
-		n_have=$((n_have + 1)); sup+=("$f"); continue
-	fi
-	why='not implemented yet'
-	for ((i = 0; i < ${#reasons[@]}; i += 2)); do
-		if [[ $f =~ ${reasons[i]} ]]; then why=${reasons[i + 1]}; break; fi
+declare -A miss=() seen=()
+supported=""
+for h in "${headers[@]}"; do
+	list=""
+	for f in $(declared "$h"); do
+		[[ -n ${seen[$f]:-} ]] && continue
+		seen[$f]=1
+		n_all=$((n_all + 1))
+		if [[ -n ${have[$f]:-} ]]; then
+			n_have=$((n_have + 1)); list+="\`$f\`, "; continue
+		fi
+		why='not implemented yet'
+		for ((i = 0; i < ${#reasons[@]}; i += 2)); do
+			if [[ $f =~ ${reasons[i]} ]]; then why=${reasons[i + 1]}; break; fi
+		done
+		miss[$why]+="\`$f\` "
 	done
-	miss[$why]+="\`$f\` "
+	[[ -n $list ]] && supported+="- \`acl/$h\`: ${list%, }"$'\n'
 done
 echo "Of the $n_all functions declared in ACL's ${headers[*]}, weir exports $n_have."
+echo
+echo "#### Supported, by header"
+echo
+printf '%s' "$supported"
+echo
+echo "#### Absent, with the reason"
 echo
 echo "| absent | reason |"
 echo "|---|---|"
