@@ -45,6 +45,15 @@ static bool weir_bq_take(_Atomic int64_t *tokens)
 	/* BQ-S1: seq_cst - the re-check of a parked waiter (B5); a successful
 	 * CAS also acquires the token giver's BQ-S2. */
 	int64_t n = weir_load_seqcst(tokens);
+#ifdef WEIR_BUSTED_BQ_RACY_TAKE
+	/* planted: check, then store: two takers can share one token */
+	if (n > 0) {
+		for (int i = 0; i < 32; i++)
+			weir_cpu_relax();
+		weir_store_seqcst(tokens, n - 1);
+		return true;
+	}
+#endif
 	while (n > 0) {
 		if (weir_cas_seqcst(tokens, &n, n - 1))
 			return true;
