@@ -45,15 +45,6 @@ static bool weir_bq_take(_Atomic int64_t *tokens)
 	/* BQ-S1: seq_cst - the re-check of a parked waiter (B5); a successful
 	 * CAS also acquires the token giver's BQ-S2. */
 	int64_t n = weir_load_seqcst(tokens);
-#ifdef WEIR_BUSTED_BQ_RACY_TAKE
-	/* planted: check, then store: two takers can share one token */
-	if (n > 0) {
-		for (int i = 0; i < 32; i++)
-			weir_cpu_relax();
-		weir_store_seqcst(tokens, n - 1);
-		return true;
-	}
-#endif
 	while (n > 0) {
 		if (weir_cas_seqcst(tokens, &n, n - 1))
 			return true;
@@ -206,6 +197,15 @@ void weir__bq_release_space(struct weir_bq *q)
 
 void weir__bq_push_held(struct weir_bq *q, void *v)
 {
+#ifdef WEIR_BUSTED_BQ_HELD_LOST
+	/* planted: the item is stored again but no item token is given, so
+	 * no pop ever finds it */
+	uint64_t t = weir_faa_relaxed(&q->tail, 1);
+	struct weir_bq_slot *s = weir_bq_turn(q, t, t);
+	s->val = v;
+	weir_store_release(&s->seq, t + 1);
+	return;
+#endif
 	weir_bq_put(q, v);
 }
 
