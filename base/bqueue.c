@@ -197,6 +197,15 @@ void weir__bq_release_space(struct weir_bq *q)
 
 void weir__bq_push_held(struct weir_bq *q, void *v)
 {
+#ifdef WEIR_BUSTED_BQ_HELD_LOST
+	/* planted: the item is stored again but no item token is given, so
+	 * no pop ever finds it */
+	uint64_t t = weir_faa_relaxed(&q->tail, 1);
+	struct weir_bq_slot *s = weir_bq_turn(q, t, t);
+	s->val = v;
+	weir_store_release(&s->seq, t + 1);
+	return;
+#endif
 	weir_bq_put(q, v);
 }
 

@@ -78,7 +78,11 @@ static inline uint16_t weir_f32_to_f16(float f)
 	}
 	uint32_t r = ((uint32_t)e << 10) | (man >> 13);
 	uint32_t rem = man & 0x1fffu;
+#ifdef WEIR_BUSTED_F16_TIES_AWAY
+	if (rem >= 0x1000u) /* planted: ties round away from zero */
+#else
 	if (rem > 0x1000u || (rem == 0x1000u && (r & 1u)))
+#endif
 		r++; /* may carry into exp: still right (inf at top) */
 	return (uint16_t)(sign | r);
 }

@@ -101,6 +101,9 @@ static void host_fault(struct weir_stream *st, struct weir_task *k, int code)
 	weir_fault_fn fn = rt->fault_fn;
 	void *user = rt->fault_user;
 	pthread_mutex_unlock(&rt->lock);
+#ifdef WEIR_BUSTED_FAULT_HOOK_SKIPPED
+	fn = NULL; /* planted: a failing kernel is never reported */
+#endif
 	if (!fn)
 		return;
 	weir_fault_t f = {

@@ -76,7 +76,11 @@ uint32_t weir__block_cap(const struct weir_device *dev, struct weir_stream *st)
 		if (!v)
 			v = weir_load_relaxed(&((struct weir_device *)dev)->blk_limit[c]);
 		if (v && v < cap)
+#ifdef WEIR_BUSTED_BLOCK_CAP_OFF_BY_ONE
+			cap = v + 1; /* planted: one worker more than the limit */
+#else
 			cap = v;
+#endif
 	}
 	WEIR_ASSERT(cap >= 1, "limits.c: a limit is >= 1, so a kernel always has a worker");
 	return cap;

@@ -236,6 +236,9 @@ WEIR_API int weir_notify_device(weir_notify_t *h, uint32_t *dev)
 static bool try_consume(struct weir_notify *n)
 {
 	uint64_t c = weir_load_seqcst(&n->count); /* NT-A1 */
+#ifdef WEIR_BUSTED_NOTIFY_NO_CONSUME
+	return c != 0; /* planted: the record is seen but never taken */
+#endif
 	/* NT-R4: seq_cst - N1, the decrement from a value > 0. */
 	while (c != 0 && !weir_cas_seqcst(&n->count, &c, c - 1))
 		;

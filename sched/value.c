@@ -124,7 +124,9 @@ WEIR_API int weir_value_wait(weir_stream_t *s, void *addr, uint64_t value, uint3
 static uint64_t value_poll(struct weir_timer_entry *te)
 {
 	struct weir_runtime *rt = caa_container_of(te, struct weir_runtime, value_poll);
+#ifndef WEIR_BUSTED_VALUE_NO_RECHECK
 	weir__parklist_wake(&rt->value_pl, UINT32_MAX, value_ready);
+#endif
 	/* VL-R2: seq_cst - VW2: clear, then read the count. */
 	weir_store_seqcst(&rt->value_poll_on, false);
 	bool expect = false;
@@ -148,6 +150,10 @@ void weir__value_fini(struct weir_runtime *rt)
 
 void weir__value_written(struct weir_runtime *rt)
 {
+#ifdef WEIR_BUSTED_VALUE_NO_RECHECK
+	(void)rt; /* planted: a parked value wait is never re-checked */
+	return;
+#endif
 	weir__parklist_wake(&rt->value_pl, UINT32_MAX, value_ready);
 }
 

@@ -1489,11 +1489,15 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithConfig(aclrtFuncHandle funcHan
 	if (rc != ACL_SUCCESS)
 		return rc;
 	struct weir_acl_launch *L = NULL;
-	if (a->func != funcHandle)
-		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                    "argsHandle %p was made for function %p, not %p", argsHandle,
-		                    a->func, funcHandle);
-	else
+	if (a->func != funcHandle) {
+		/* A dead or garbage function is 107017, as for every other
+		 * launch, before the mismatch (107000). */
+		rc = weir_acl_func_check(funcHandle, api);
+		if (rc == ACL_SUCCESS)
+			rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+			                    "argsHandle %p was made for function %p, not %p",
+			                    argsHandle, a->func, funcHandle);
+	} else
 		rc = weir_acl_launch_new(funcHandle, a->size, &kc, a->size, api, &L);
 	if (rc == ACL_SUCCESS) {
 		/* The launch's own copy: the list may change or go right after. */

@@ -913,6 +913,13 @@ static bool weir_acl_q_try(struct weir_acl_tdt_queue *r, struct weir_acl_q_take 
 		pthread_mutex_unlock(&weir_acl_tdt_qmu);
 		for (uint32_t i = 0; i < n; i++) {
 			if (!found && weir__bq_pop_hold(&src[i]->q, &t->item)) {
+#ifdef WEIR_BUSTED_TDT_ROUTE_DROP
+				/* planted: the forwarded item's space is released,
+				 * the item itself never handed over */
+				weir__bq_release_space(&src[i]->q);
+				weir__acl_tdt_put(&src[i]->hdr);
+				continue;
+#endif
 				t->from = src[i];
 				found = true;
 				continue; /* keep that reference */

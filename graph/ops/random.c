@@ -225,7 +225,12 @@ static void rnd_values(const rnd_call_t *c, void *out, int64_t lo, int64_t hi)
 	if (weir__ops_is_float(dt)) {
 		float mn = (float)rnd_pf(dt, c->p[0]), mx = (float)rnd_pf(dt, c->p[1]);
 		for (int64_t i = lo; i < hi; i++) {
+#ifdef WEIR_BUSTED_PHILOX_BLOCK_LOCAL
+			/* planted: Philox blocks counted from the share's start */
+			rnd_block(c->ctr, c->seed, (uint64_t)lo / 4 + (uint64_t)(i - lo) / 4, 0, w);
+#else
 			rnd_block(c->ctr, c->seed, (uint64_t)i / 4, 0, w);
+#endif
 			float u = (float)(w[i % 4] >> 8) * 0x1p-24f;
 			rnd_store_float(dt, out, i, mn + u * (mx - mn));
 		}

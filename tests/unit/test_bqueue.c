@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 #include <sched.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/bqueue.h"
 #include "weir/status.h"
@@ -176,8 +178,14 @@ static void test_mpmc_exactly_once(void **state)
 	}
 	for (int i = 0; i < MP_THREADS; i++)
 		pthread_join(tp[i], NULL);
-	while (weir_load_relaxed(&popped) < (uint64_t)MP_THREADS * MP_ITEMS)
-		sched_yield();
+	/* bounded: a lost or stuck item fails here (the watchdog catches a
+	 * caller stuck inside the queue) */
+	for (int i = 0; i < 20000 && weir_load_relaxed(&popped) < (uint64_t)MP_THREADS * MP_ITEMS;
+	     i++)
+		usleep(1000);
+	if (weir_load_relaxed(&popped) != (uint64_t)MP_THREADS * MP_ITEMS)
+		fail_msg("%llu of %d items arrived", (unsigned long long)weir_load_relaxed(&popped),
+		         MP_THREADS * MP_ITEMS);
 	weir__bq_stop(&q);
 	for (int i = 0; i < MP_THREADS; i++)
 		pthread_join(tc[i], NULL);
@@ -192,8 +200,19 @@ static void test_mpmc_exactly_once(void **state)
 	weir__bq_fini(&q);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "test_bqueue: watchdog expired (a queue call hung)\n";
+	ssize_t w = write(2, msg, sizeof msg - 1);
+	(void)w;
+	_exit(1);
+}
+
 int main(void)
 {
+	signal(SIGALRM, on_alarm);
+	alarm(120);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capacity_order),
 		cmocka_unit_test(test_hold_and_drain),

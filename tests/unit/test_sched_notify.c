@@ -3,8 +3,18 @@
  * writes and waits (every comparison, 32- and 64-bit words, every wake
  * path), and wait time-outs (event, notify and value waits fail with
  * WEIR_EWAITTIMEOUT at the next sync, and the stream goes on).
+ *
+ * A wait that should end (a time-out, a wake) is synced with a bound, and a
+ * watchdog ends the run: a lost wake-up or an unarmed timer fails the test
+ * instead of hanging it (tests/busted.list).
  */
 #include "common/fixture.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+/* Far beyond any wait here: reaching it means the wake-up was lost. */
+#define WAIT_BOUND (10 * WT_S)
 
 static void test_notify_args(void **state)
 {
@@ -112,15 +122,15 @@ static void test_wait_timeouts(void **state)
 	weir_store_relaxed(&ctr, 0);
 	WT_OK(weir_notify_wait(n, s, 5 * WT_MS));
 	WT_OK(wt_launch_count(s, &ctr));
-	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), WEIR_EWAITTIMEOUT);
+	WT_ASSERT_STATUS(weir_stream_sync(s, WAIT_BOUND), WEIR_EWAITTIMEOUT);
 	WT_ASSERT_STATUS(weir_stream_wait_event_timeout(s, e, -2), WEIR_EINVAL);
 	WT_OK(weir_stream_wait_event_timeout(s, e, 5 * WT_MS));
 	WT_OK(wt_launch_count(s, &ctr));
-	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), WEIR_EWAITTIMEOUT);
+	WT_ASSERT_STATUS(weir_stream_sync(s, WAIT_BOUND), WEIR_EWAITTIMEOUT);
 	__atomic_store_n(&word, 1, __ATOMIC_SEQ_CST);
 	WT_OK(weir_value_wait(s, &word, 2, WEIR_VALUE_EQ, 5 * WT_MS));
 	WT_OK(wt_launch_count(s, &ctr));
-	WT_ASSERT_STATUS(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE), WEIR_EWAITTIMEOUT);
+	WT_ASSERT_STATUS(weir_stream_sync(s, WAIT_BOUND), WEIR_EWAITTIMEOUT);
 	assert_int_equal(weir_load_acquire(&ctr), 3);
 	/* a satisfied timed wait does not fail later */
 	WT_OK(weir_notify_record(n, s));
@@ -184,7 +194,7 @@ static void test_value_conditions(void **state)
 		WT_ASSERT_STATUS(weir_stream_sync(s, 5 * WT_MS), WEIR_ETIMEDOUT);
 		assert_int_equal(weir_load_acquire(&ctr), 0);
 		WT_OK(weir_value_write(wr, addr, rows[i].after, rows[i].flags & WEIR_VALUE_32));
-		WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+		WT_OK(weir_stream_sync(s, WAIT_BOUND));
 		assert_int_equal(weir_load_acquire(&ctr), 1);
 	}
 	WT_OK(weir_stream_destroy(s));
@@ -212,11 +222,11 @@ static void test_value_wake_paths(void **state)
 	WT_ASSERT_STATUS(weir_stream_sync(s, 5 * WT_MS), WEIR_ETIMEDOUT);
 	uint64_t *p = &w;
 	WT_OK(weir_launch(k, k_store, &p, sizeof p, 1, 0));
-	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_stream_sync(s, WAIT_BOUND));
 	WT_OK(weir_value_wait(s, &w, 43, WEIR_VALUE_GEQ, 0));
 	WT_ASSERT_STATUS(weir_stream_sync(s, 5 * WT_MS), WEIR_ETIMEDOUT);
 	__atomic_store_n(&w, 50, __ATOMIC_SEQ_CST); /* the host: only the poll sees it */
-	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_stream_sync(s, WAIT_BOUND));
 	WT_OK(weir_stream_destroy(s));
 	WT_OK(weir_stream_destroy(k));
 }
@@ -244,8 +254,19 @@ static void test_abort_and_teardown(void **state)
 	WT_ASSERT_STATUS(weir_stream_sync(v, 5 * WT_MS), WEIR_ETIMEDOUT);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "test_sched_notify: watchdog expired (a wait hung)\n";
+	ssize_t w = write(2, msg, sizeof msg - 1);
+	(void)w;
+	_exit(1);
+}
+
 int main(void)
 {
+	signal(SIGALRM, on_alarm);
+	alarm(120);
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, wt_fix_setup, wt_fix_teardown)
 		T(test_notify_args),

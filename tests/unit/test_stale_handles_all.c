@@ -13,15 +13,26 @@
  * acl-runtime.md §5, §12), and the new object in the same slot must be
  * untouched by those calls and still work.
  *
+ * Issue 10's types get the same rows, plus garbage handles (small integers,
+ * junk memory, a never-used slot of the right type, a live handle of another
+ * type or kind): native and ACL notifies (ACL 107017), kernel binaries,
+ * functions and argument lists (107017), stream configurations (100000),
+ * the nine TDT kinds (100000, ACL's TDT code) and TDT queue ids (107000).
+ *
  * test_registry_types_covered fails when a layer registers a registry type
  * that this file does not know of (add it here).
  */
 #include "common/fixture.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "acl/acl.h"
+#include "acl/acl_tdt.h"
+#include "acl/acl_tdt_queue.h"
 #include "base/rcu.h"
 #include "base/registry.h"
 
@@ -350,6 +361,95 @@ static void test_stale_reporter(void **state)
 	WT_OK(weir_stream_destroy(free_s));
 }
 
+/* Values that name no live object: small integers, a pointer to junk
+ * memory, and a value with the registry's tag and `type` whose slot was
+ * never handed out. Returns how many it wrote to out. */
+#define N_GARBAGE 4
+static void garbage_handles(uint32_t type, void *out[N_GARBAGE])
+{
+	static unsigned char junk[256];
+	memset(junk, 0xA5, sizeof junk);
+	out[0] = (void *)(uintptr_t)1;
+	out[1] = (void *)(uintptr_t)0xdeadbeefu;
+	out[2] = junk;
+	out[3] = (void *)(uintptr_t)((7ull << 32) | ((uint64_t)type << 28) | (0xAull << 24) |
+	                             0xFFFFF0u);
+}
+
+static int mk_notify(void *ctx, void **out)
+{
+	wt_fix_t *f = ctx;
+	weir_notify_t *n = NULL;
+	int rc = weir_notify_create(f->rt, 0, &n);
+	*out = n;
+	return rc;
+}
+static int rm_notify(void *h)
+{
+	return weir_notify_destroy(h);
+}
+static const kind_t k_notify = { "notify", WEIR_OK, mk_notify, rm_notify };
+
+/* Every native call that takes a notify, on h; the codes into rc. */
+static int notify_calls(weir_notify_t *h, weir_stream_t *s, int *rc)
+{
+	int n = 0;
+	uint64_t cnt;
+	uint32_t u;
+	rc[n++] = weir_notify_record(h, s);
+	rc[n++] = weir_notify_wait(h, s, 0);
+	rc[n++] = weir_notify_wait(h, s, WEIR_TIMEOUT_INFINITE);
+	rc[n++] = weir_notify_wait(h, s, 1000000);
+	rc[n++] = weir_notify_pending(h, &cnt);
+	rc[n++] = weir_notify_id(h, &u);
+	rc[n++] = weir_notify_device(h, &u);
+	rc[n++] = weir_notify_destroy(h);
+	rc[n++] = weir_notify_destroy(h);
+	return n;
+}
+
+static void test_stale_notify(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	void *h;
+	assert_int_equal(mk_notify(f, &h), WEIR_OK);
+	weir_notify_t *old = h;
+	WT_OK(weir_notify_record(old, s)); /* a record left pending on the old one */
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_notify_destroy(old));
+	weir_notify_t *nw = create_in_slot(&k_notify, f, old);
+	weir_stream_stats_t st0 = wt_stats(s);
+
+	int rc[16], n = notify_calls(old, s, rc);
+	want_all(rc, n, WEIR_EHANDLE, "stale notify");
+	void *bad[N_GARBAGE + 1];
+	garbage_handles(weir__reg_handle_type(nw), bad);
+	bad[N_GARBAGE] = s; /* a live handle of another type */
+	for (int g = 0; g <= N_GARBAGE; g++) {
+		n = notify_calls(bad[g], s, rc);
+		want_all(rc, n, WEIR_EHANDLE, "garbage notify");
+	}
+
+	/* the new notify is untouched (nothing pending, nothing queued) */
+	uint64_t pend = 9;
+	WT_OK(weir_notify_pending(nw, &pend));
+	assert_int_equal(pend, 0);
+	weir_stream_stats_t st = wt_stats(s);
+	assert_int_equal(st.submitted, st0.submitted);
+	/* and works: a record releases a wait */
+	weir_stream_t *w = wt_stream(f, 1);
+	WT_OK(weir_notify_wait(nw, w, 0));
+	WT_OK(weir_notify_record(nw, s));
+	WT_OK(weir_stream_sync(w, 30 * WT_S));
+	WT_OK(weir_notify_pending(nw, &pend));
+	assert_int_equal(pend, 0);
+	WT_OK(weir_notify_destroy(nw));
+	WT_ASSERT_STATUS(weir_notify_destroy(nw), WEIR_EHANDLE);
+	WT_OK(weir_stream_destroy(w));
+	WT_OK(weir_stream_destroy(s));
+}
+
 /* ------------------------------------------------------------------------ */
 /* ACL handles                                                               */
 /* ------------------------------------------------------------------------ */
@@ -606,16 +706,569 @@ static void test_stale_acl_stream_config(void **state)
 	assert_int_equal(aclrtDestroyStreamConfigHandle(nw), ACL_ERROR_INVALID_PARAM);
 }
 
+/* ACL garbage: the native garbage values plus a live handle of another
+ * type (type) or of another kind of the same type (other). */
+static void acl_garbage(const void *like, void *other, void *out[N_GARBAGE + 1])
+{
+	garbage_handles(weir__reg_handle_type(like), out);
+	out[N_GARBAGE] = other;
+}
+
+/* Notifies: a dead or garbage aclrtNotify is 107017 for every call. */
+static int mk_acl_notify(void *ctx, void **out)
+{
+	(void)ctx;
+	return aclrtCreateNotify(out, ACL_NOTIFY_DEFAULT);
+}
+static int rm_acl_notify(void *h)
+{
+	return aclrtDestroyNotify(h);
+}
+static const kind_t k_acl_notify = { "ACL notify", ACL_SUCCESS, mk_acl_notify, rm_acl_notify };
+
+static int acl_notify_calls(aclrtNotify h, aclrtStream s, aclError *rc)
+{
+	int n = 0;
+	uint32_t id;
+	rc[n++] = aclrtRecordNotify(h, s);
+	rc[n++] = aclrtRecordNotify(h, NULL);
+	rc[n++] = aclrtWaitAndResetNotify(h, s, 0);
+	rc[n++] = aclrtWaitAndResetNotify(h, NULL, 1);
+	rc[n++] = aclrtGetNotifyId(h, &id);
+	rc[n++] = aclrtDestroyNotify(h);
+	rc[n++] = aclrtDestroyNotify(h);
+	return n;
+}
+
+static void test_stale_acl_notify(void **state)
+{
+	(void)state;
+	aclrtNotify old, nw;
+	aclrtStream s;
+	aclrtEvent e;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateEvent(&e), ACL_SUCCESS);
+	assert_int_equal(mk_acl_notify(NULL, &old), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyNotify(old), ACL_SUCCESS);
+	nw = create_in_slot(&k_acl_notify, NULL, old);
+	aclError rc[16];
+	int n = acl_notify_calls(old, s, rc);
+	acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "stale ACL notify");
+	void *bad[N_GARBAGE + 1];
+	acl_garbage(nw, e, bad);
+	for (int g = 0; g <= N_GARBAGE; g++) {
+		n = acl_notify_calls(bad[g], s, rc);
+		acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "garbage ACL notify");
+	}
+	/* the new notify is untouched (no record pending: a zero time-out
+	 * wait would fail) and works */
+	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+	uint64_t pend = 9;
+	assert_int_equal(weir_notify_pending((weir_notify_t *)nw, &pend), WEIR_OK);
+	assert_int_equal(pend, 0);
+	assert_int_equal(aclrtRecordNotify(nw, s), ACL_SUCCESS);
+	assert_int_equal(aclrtWaitAndResetNotify(nw, s, 30), ACL_SUCCESS);
+	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyNotify(nw), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyNotify(nw), ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(aclrtDestroyEvent(e), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+}
+
+/* Kernel binaries, functions and argument lists ("acl.kernel"): 107017. */
+static int mk_acl_bin(void *ctx, void **out)
+{
+	(void)ctx;
+	return aclrtBinaryLoadFromFile(WEIR_TEST_KERNELS, NULL, out);
+}
+static int rm_acl_bin(void *h)
+{
+	return aclrtBinaryUnLoad(h);
+}
+static const kind_t k_acl_bin = { "ACL binary", ACL_SUCCESS, mk_acl_bin, rm_acl_bin };
+
+static int mk_acl_func(void *ctx, void **out)
+{
+	(void)ctx;
+	aclrtBinHandle b;
+	aclError rc = mk_acl_bin(NULL, &b);
+	return rc != ACL_SUCCESS ? rc : aclrtBinaryGetFunction(b, "saxpy", out);
+}
+static int rm_acl_func(void *h)
+{
+	aclrtBinHandle b;
+	aclError rc = aclrtFunctionGetBinary(h, &b);
+	return rc != ACL_SUCCESS ? rc : aclrtBinaryUnLoad(b);
+}
+static const kind_t k_acl_func = { "ACL function", ACL_SUCCESS, mk_acl_func, rm_acl_func };
+
+static int acl_bin_calls(aclrtBinHandle h, aclError *rc)
+{
+	int n = 0;
+	aclrtFuncHandle fh;
+	rc[n++] = aclrtBinaryGetFunction(h, "saxpy", &fh);
+	rc[n++] = aclrtBinaryGetFunctionByEntry(h, 0x5151, &fh);
+	rc[n++] = aclrtBinaryUnLoad(h);
+	rc[n++] = aclrtBinaryUnLoad(h);
+	return n;
+}
+
+/* Every call that takes a function handle; args is a live argument list
+ * made for h (a list outliving its function, kernel.c K3). */
+static int acl_func_calls(aclrtFuncHandle h, aclrtArgsHandle args, aclrtStream s, aclError *rc)
+{
+	int n = 0;
+	aclrtBinHandle b;
+	char name[64];
+	size_t sz;
+	aclrtArgsHandle a;
+	_Alignas(16) unsigned char umem[256] = { 0 };
+	_Alignas(16) unsigned char hargs[64] = { 0 };
+	rc[n++] = aclrtFunctionGetBinary(h, &b);
+	rc[n++] = aclrtGetFunctionName(h, sizeof name, name);
+	rc[n++] = aclrtKernelArgsGetHandleMemSize(h, &sz);
+	rc[n++] = aclrtKernelArgsGetMemSize(h, 64, &sz);
+	rc[n++] = aclrtKernelArgsInit(h, &a);
+	rc[n++] = aclrtKernelArgsInitByUserMem(h, (aclrtArgsHandle)umem, hargs, sizeof hargs);
+	rc[n++] = aclrtLaunchKernel(h, 1, hargs, sizeof hargs, s);
+	rc[n++] = aclrtLaunchKernelV2(h, 1, hargs, sizeof hargs, NULL, s);
+	rc[n++] = aclrtLaunchKernelWithConfig(h, 1, s, NULL, args, NULL);
+	rc[n++] = aclrtLaunchKernelWithHostArgs(h, 1, s, NULL, hargs, sizeof hargs, NULL, 0);
+	return n;
+}
+
+static int acl_args_calls(aclrtArgsHandle h, aclrtFuncHandle fn, aclrtStream s, aclError *rc)
+{
+	int n = 0;
+	uint64_t x = 7;
+	aclrtParamHandle ph;
+	void *buf;
+	rc[n++] = aclrtKernelArgsAppend(h, &x, sizeof x, &ph);
+	rc[n++] = aclrtKernelArgsAppendPlaceHolder(h, &ph);
+	rc[n++] = aclrtKernelArgsGetPlaceHolderBuffer(h, (aclrtParamHandle)(uintptr_t)1, 8, &buf);
+	rc[n++] = aclrtKernelArgsParaUpdate(h, (aclrtParamHandle)(uintptr_t)1, &x, sizeof x);
+	rc[n++] = aclrtKernelArgsFinalize(h);
+	rc[n++] = aclrtLaunchKernelWithConfig(fn, 1, s, NULL, h, NULL);
+	return n;
+}
+
+static void test_stale_acl_binary(void **state)
+{
+	(void)state;
+	aclrtBinHandle old, nw;
+	aclrtStream s;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(mk_acl_bin(NULL, &old), ACL_SUCCESS);
+	assert_int_equal(aclrtBinaryUnLoad(old), ACL_SUCCESS);
+	nw = create_in_slot(&k_acl_bin, NULL, old);
+	aclrtFuncHandle fn;
+	assert_int_equal(aclrtBinaryGetFunction(nw, "saxpy", &fn), ACL_SUCCESS);
+	aclError rc[16];
+	int n = acl_bin_calls(old, rc);
+	acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "stale ACL binary");
+	void *bad[N_GARBAGE + 1];
+	acl_garbage(nw, fn, bad); /* a function is not a binary */
+	for (int g = 0; g <= N_GARBAGE; g++) {
+		n = acl_bin_calls(bad[g], rc);
+		acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "garbage ACL binary");
+	}
+	/* the new binary is untouched: still loaded, same function */
+	aclrtFuncHandle fn2;
+	assert_int_equal(aclrtBinaryGetFunction(nw, "saxpy", &fn2), ACL_SUCCESS);
+	assert_ptr_equal(fn2, fn);
+	assert_int_equal(aclrtBinaryUnLoad(nw), ACL_SUCCESS);
+	assert_int_equal(aclrtBinaryUnLoad(nw), ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+}
+
+static void test_stale_acl_function(void **state)
+{
+	(void)state;
+	aclrtFuncHandle old, nw;
+	aclrtStream s;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(mk_acl_func(NULL, &old), ACL_SUCCESS);
+	aclrtArgsHandle args; /* this thread's list, made for the old function */
+	assert_int_equal(aclrtKernelArgsInit(old, &args), ACL_SUCCESS);
+	assert_int_equal(rm_acl_func(old), ACL_SUCCESS);
+	nw = create_in_slot(&k_acl_func, NULL, old);
+	weir_store_relaxed(&g_ran, 0);
+	aclError rc[16];
+	int n = acl_func_calls(old, args, s, rc);
+	acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "stale ACL function");
+	aclrtBinHandle bin;
+	assert_int_equal(aclrtFunctionGetBinary(nw, &bin), ACL_SUCCESS);
+	void *bad[N_GARBAGE + 1];
+	acl_garbage(nw, bin, bad); /* a binary is not a function */
+	for (int g = 0; g <= N_GARBAGE; g++) {
+		n = acl_func_calls(bad[g], args, s, rc);
+		acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "garbage ACL function");
+	}
+	/* nothing was queued; the new function is untouched and usable */
+	aclrtStreamStatus ss;
+	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtStreamQuery(s, &ss), ACL_SUCCESS);
+	char name[16];
+	assert_int_equal(aclrtGetFunctionName(nw, sizeof name, name), ACL_SUCCESS);
+	assert_string_equal(name, "saxpy");
+	assert_int_equal(rm_acl_func(nw), ACL_SUCCESS);
+	assert_int_equal(aclrtFunctionGetBinary(nw, &bin), ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+}
+
+/* Argument lists belong to a thread (aclrtKernelArgsInit); one dies when
+ * its thread has exited and the next Init reaps it (kernel.c). */
+static aclrtFuncHandle g_args_fn;
+static void *args_thread(void *p)
+{
+	*(aclError *)((void **)p)[1] =
+	        aclrtKernelArgsInit(g_args_fn, (aclrtArgsHandle *)((void **)p)[0]);
+	return NULL;
+}
+static int mk_acl_args(void *ctx, void **out)
+{
+	(void)ctx;
+	aclError rc = ACL_ERROR_FAILURE;
+	void *p[2] = { out, &rc };
+	pthread_t t;
+	if (pthread_create(&t, NULL, args_thread, p) != 0)
+		return ACL_ERROR_FAILURE;
+	pthread_join(t, NULL);
+	return rc;
+}
+static int rm_acl_args(void *h)
+{
+	(void)h; /* an exited thread's list: this thread's next Init reaps it */
+	aclrtArgsHandle mine;
+	return aclrtKernelArgsInit(g_args_fn, &mine);
+}
+static const kind_t k_acl_args = { "ACL argument list", ACL_SUCCESS, mk_acl_args, rm_acl_args };
+
+static void test_stale_acl_args(void **state)
+{
+	(void)state;
+	aclrtStream s;
+	aclrtBinHandle b;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(mk_acl_bin(NULL, &b), ACL_SUCCESS);
+	assert_int_equal(aclrtBinaryGetFunction(b, "saxpy", &g_args_fn), ACL_SUCCESS);
+	aclrtArgsHandle old, nw, mine;
+	/* this thread's own list first: made later, it would take the slot
+	 * that create_in_slot waits for */
+	assert_int_equal(aclrtKernelArgsInit(g_args_fn, &mine), ACL_SUCCESS);
+	weir__rcu_barrier();
+	assert_int_equal(mk_acl_args(NULL, &old), ACL_SUCCESS);
+	assert_int_equal(rm_acl_args(old), ACL_SUCCESS);
+	nw = create_in_slot(&k_acl_args, NULL, old);
+	aclError rc[16];
+	int n = acl_args_calls(old, g_args_fn, s, rc);
+	acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "stale ACL argument list");
+	void *bad[N_GARBAGE + 1];
+	acl_garbage(nw, b, bad); /* a binary is not an argument list */
+	for (int g = 0; g <= N_GARBAGE; g++) {
+		n = acl_args_calls(bad[g], g_args_fn, s, rc);
+		acl_want_all(rc, n, ACL_ERROR_RT_INVALID_HANDLE, "garbage ACL argument list");
+	}
+	/* the new list is untouched (no parameter was appended to it) */
+	uint64_t x = 1;
+	aclrtParamHandle ph = NULL;
+	assert_int_equal(aclrtKernelArgsAppend(nw, &x, sizeof x, &ph), ACL_SUCCESS);
+	assert_int_equal((uintptr_t)ph, 1);
+	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+	assert_int_equal(rm_acl_args(nw), ACL_SUCCESS);
+	assert_int_equal(aclrtKernelArgsFinalize(nw), ACL_ERROR_RT_INVALID_HANDLE);
+	assert_int_equal(aclrtBinaryUnLoad(b), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+}
+
+/* Stream configurations: garbage is refused like a destroyed one (100000). */
+static void test_garbage_acl_stream_config(void **state)
+{
+	(void)state;
+	void *live;
+	aclrtEvent e;
+	assert_int_equal(mk_acl_scfg(NULL, &live), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateEvent(&e), ACL_SUCCESS);
+	void *bad[N_GARBAGE + 1];
+	acl_garbage(live, e, bad);
+	for (int g = 0; g <= N_GARBAGE; g++) {
+		aclrtStream s = NULL;
+		uint32_t two = 2;
+		aclError rc[4];
+		int n = 0;
+		rc[n++] = aclrtSetStreamConfigOpt(bad[g], ACL_RT_STREAM_PRIORITY, &two, sizeof two);
+		rc[n++] = aclrtCreateStreamV2(&s, bad[g]);
+		rc[n++] = aclrtDestroyStreamConfigHandle(bad[g]);
+		acl_want_all(rc, n, ACL_ERROR_INVALID_PARAM, "garbage ACL stream config");
+		assert_null(s);
+	}
+	assert_int_equal(aclrtDestroyStreamConfigHandle(live), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyEvent(e), ACL_SUCCESS);
+}
+
+/* TDT objects ("acl.tdt", nine kinds): every call answers 100000
+ * (ACL_ERROR_INVALID_PARAM, ACL's TDT code for a bad handle) or its
+ * failure value for a dead, garbage or other-kind handle. */
+#define TDT_KIND(nm, create, destroy)                            \
+	static int mk_##nm(void *ctx, void **out)                \
+	{                                                        \
+		(void)ctx;                                       \
+		*out = (void *)(create);                         \
+		return *out ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC; \
+	}                                                        \
+	static int rm_##nm(void *h)                              \
+	{                                                        \
+		return destroy(h);                               \
+	}                                                        \
+	static const kind_t k_##nm = { "TDT " #nm, ACL_SUCCESS, mk_##nm, rm_##nm };
+static int64_t g_dims[2] = { 2, 3 };
+TDT_KIND(item, acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, g_dims, 2, ACL_FLOAT, NULL, 0),
+         acltdtDestroyDataItem)
+TDT_KIND(dataset, acltdtCreateDataset(), acltdtDestroyDataset)
+TDT_KIND(channel, acltdtCreateChannelWithCapacity(0, "stale", 4), acltdtDestroyChannel)
+TDT_KIND(qattr, acltdtCreateQueueAttr(), acltdtDestroyQueueAttr)
+TDT_KIND(route, acltdtCreateQueueRoute(1, 2), acltdtDestroyQueueRoute)
+TDT_KIND(rlist, acltdtCreateQueueRouteList(), acltdtDestroyQueueRouteList)
+TDT_KIND(query, acltdtCreateQueueRouteQueryInfo(), acltdtDestroyQueueRouteQueryInfo)
+static int mk_buf(void *ctx, void **out)
+{
+	(void)ctx;
+	return acltdtAllocBuf(64, ACL_TDT_NORMAL_MEM, out);
+}
+static int rm_buf(void *h)
+{
+	return acltdtFreeBuf(h);
+}
+static const kind_t k_buf = { "TDT buf", ACL_SUCCESS, mk_buf, rm_buf };
+
+/* Live objects of every kind, for the calls that take two handles. */
+typedef struct tdt_live {
+	void *item, *dataset, *channel, *qattr, *route, *rlist, *query, *buf;
+} tdt_live_t;
+
+/* The calls on handle h of kind `kind` (the others from L); codes into rc;
+ * a call returning no code adds ACL_ERROR_INVALID_PARAM when it returned
+ * its failure value, ACL_SUCCESS otherwise. */
+static int tdt_calls(const kind_t *kind, void *h, const tdt_live_t *L, aclError *rc)
+{
+	int n = 0;
+	size_t sz, a, b;
+	int64_t dims[4];
+	uint32_t u;
+	void *p;
+#define NOCODE(cond) (rc[n++] = (cond) ? ACL_ERROR_INVALID_PARAM : ACL_SUCCESS)
+	if (kind == &k_item) {
+		NOCODE(acltdtGetTensorTypeFromItem(h) == ACL_TENSOR_DATA_UNDEFINED);
+		NOCODE(acltdtGetDataTypeFromItem(h) == ACL_DT_UNDEFINED);
+		NOCODE(acltdtGetDataAddrFromItem(h) == NULL);
+		NOCODE(acltdtGetDataSizeFromItem(h) == 0);
+		NOCODE(acltdtGetDimNumFromItem(h) == 0);
+		rc[n++] = acltdtGetSliceInfoFromItem(h, &a, &b);
+		rc[n++] = acltdtGetDimsFromItem(h, dims, 4);
+		rc[n++] = acltdtAddDataItem(L->dataset, h);
+		rc[n++] = acltdtDestroyDataItem(h);
+	} else if (kind == &k_dataset) {
+		NOCODE(acltdtGetDataItem(h, 0) == NULL);
+		rc[n++] = acltdtAddDataItem(h, L->item);
+		NOCODE(acltdtGetDatasetSize(h) == 0);
+		NOCODE(acltdtGetDatasetName(h) == NULL);
+		rc[n++] = acltdtSendTensor(L->channel, h, 0);
+		rc[n++] = acltdtReceiveTensor(L->channel, h, 0);
+		rc[n++] = acltdtDestroyDataset(h);
+	} else if (kind == &k_channel) {
+		rc[n++] = acltdtSendTensor(h, L->dataset, 0);
+		rc[n++] = acltdtReceiveTensor(h, L->dataset, 0);
+		rc[n++] = acltdtQueryChannelSize(h, &sz);
+		rc[n++] = acltdtCleanChannel(h);
+		rc[n++] = acltdtStopChannel(h);
+		rc[n++] = acltdtDestroyChannel(h);
+	} else if (kind == &k_qattr) {
+		uint32_t depth = 4;
+		rc[n++] = acltdtSetQueueAttr(h, ACL_TDT_QUEUE_DEPTH_UINT32, sizeof depth, &depth);
+		rc[n++] = acltdtGetQueueAttr(h, ACL_TDT_QUEUE_DEPTH_UINT32, sizeof depth, &sz,
+		                             &depth);
+		u = 0;
+		rc[n++] = acltdtCreateQueue(h, &u);
+		rc[n++] = acltdtDestroyQueueAttr(h);
+	} else if (kind == &k_route) {
+		rc[n++] = acltdtGetQueueRouteParam(h, ACL_TDT_QUEUE_ROUTE_SRC_UINT32, sizeof u, &sz,
+		                                   &u);
+		rc[n++] = acltdtAddQueueRoute(L->rlist, h);
+		rc[n++] = acltdtGetQueueRoute(L->rlist, 0, h);
+		rc[n++] = acltdtDestroyQueueRoute(h);
+	} else if (kind == &k_rlist) {
+		rc[n++] = acltdtAddQueueRoute(h, L->route);
+		rc[n++] = acltdtGetQueueRoute(h, 0, L->route);
+		NOCODE(acltdtGetQueueRouteNum(h) == 0);
+		rc[n++] = acltdtBindQueueRoutes(h);
+		rc[n++] = acltdtUnbindQueueRoutes(h);
+		rc[n++] = acltdtQueryQueueRoutes(L->query, h);
+		rc[n++] = acltdtDestroyQueueRouteList(h);
+	} else if (kind == &k_query) {
+		u = ACL_TDT_QUEUE_ROUTE_QUERY_SRC;
+		rc[n++] = acltdtSetQueueRouteQueryInfo(h, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM,
+		                                       sizeof u, &u);
+		rc[n++] = acltdtQueryQueueRoutes(h, L->rlist);
+		rc[n++] = acltdtDestroyQueueRouteQueryInfo(h);
+	} else if (kind == &k_buf) {
+		unsigned char ud[8] = { 0 };
+		rc[n++] = acltdtGetBufData(h, &p, &sz);
+		rc[n++] = acltdtSetBufDataLen(h, 1);
+		rc[n++] = acltdtGetBufDataLen(h, &sz);
+		rc[n++] = acltdtAppendBufChain(h, L->buf);
+		rc[n++] = acltdtAppendBufChain(L->buf, h);
+		rc[n++] = acltdtGetBufChainNum(h, &u);
+		rc[n++] = acltdtGetBufFromChain(h, 0, &p);
+		rc[n++] = acltdtGetBufUserData(h, ud, sizeof ud, 0);
+		rc[n++] = acltdtSetBufUserData(h, ud, sizeof ud, 0);
+		rc[n++] = acltdtCopyBufRef(h, &p);
+		rc[n++] = acltdtFreeBuf(h);
+		rc[n++] = acltdtFreeBuf(h);
+	}
+#undef NOCODE
+	return n;
+}
+
+static void test_stale_tdt(void **state)
+{
+	(void)state;
+	tdt_live_t L;
+	assert_int_equal(mk_item(NULL, &L.item), ACL_SUCCESS);
+	assert_int_equal(mk_dataset(NULL, &L.dataset), ACL_SUCCESS);
+	assert_int_equal(mk_channel(NULL, &L.channel), ACL_SUCCESS);
+	assert_int_equal(mk_qattr(NULL, &L.qattr), ACL_SUCCESS);
+	assert_int_equal(mk_route(NULL, &L.route), ACL_SUCCESS);
+	assert_int_equal(mk_rlist(NULL, &L.rlist), ACL_SUCCESS);
+	assert_int_equal(mk_query(NULL, &L.query), ACL_SUCCESS);
+	assert_int_equal(mk_buf(NULL, &L.buf), ACL_SUCCESS);
+	uint32_t mode = ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST, src = 1, dst = 2;
+	assert_int_equal(acltdtSetQueueRouteQueryInfo(L.query, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM,
+	                                              sizeof mode, &mode),
+	                 ACL_SUCCESS);
+	assert_int_equal(acltdtSetQueueRouteQueryInfo(L.query,
+	                                              ACL_TDT_QUEUE_ROUTE_QUERY_SRC_ID_UINT32,
+	                                              sizeof src, &src),
+	                 ACL_SUCCESS);
+	assert_int_equal(acltdtSetQueueRouteQueryInfo(L.query,
+	                                              ACL_TDT_QUEUE_ROUTE_QUERY_DST_ID_UINT32,
+	                                              sizeof dst, &dst),
+	                 ACL_SUCCESS);
+	const kind_t *kinds[] = { &k_item,  &k_dataset, &k_channel, &k_qattr,
+		                  &k_route, &k_rlist,   &k_query,   &k_buf };
+	/* another kind's live handle for each: the next kind's */
+	void *others[] = {
+		L.dataset, L.channel, L.qattr, L.route, L.rlist, L.query, L.buf, L.item
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		const kind_t *kd = kinds[k];
+		void *old, *nw;
+		assert_int_equal(kd->create(NULL, &old), ACL_SUCCESS);
+		assert_int_equal(kd->destroy(old), ACL_SUCCESS);
+		nw = create_in_slot(kd, NULL, old);
+		aclError rc[16];
+		char what[64];
+		int n = tdt_calls(kd, old, &L, rc);
+		snprintf(what, sizeof what, "stale %s", kd->name);
+		acl_want_all(rc, n, ACL_ERROR_INVALID_PARAM, what);
+		void *bad[N_GARBAGE + 1];
+		acl_garbage(nw, others[k], bad);
+		snprintf(what, sizeof what, "garbage %s", kd->name);
+		for (int g = 0; g <= N_GARBAGE; g++) {
+			n = tdt_calls(kd, bad[g], &L, rc);
+			acl_want_all(rc, n, ACL_ERROR_INVALID_PARAM, what);
+		}
+		/* the new object is alive and untouched by those calls */
+		assert_int_equal(kd->destroy(nw), ACL_SUCCESS);
+		assert_int_equal(kd->destroy(nw), ACL_ERROR_INVALID_PARAM);
+	}
+	/* the live objects the calls named as partners are untouched */
+	size_t sz = 9;
+	assert_int_equal(acltdtGetDatasetSize(L.dataset), 0);
+	assert_int_equal(acltdtGetQueueRouteNum(L.rlist), 0);
+	assert_int_equal(acltdtQueryChannelSize(L.channel, &sz), ACL_SUCCESS);
+	assert_int_equal(sz, 0);
+	uint32_t num = 0;
+	assert_int_equal(acltdtGetBufChainNum(L.buf, &num), ACL_SUCCESS);
+	assert_int_equal(num, 1);
+	assert_int_equal(rm_item(L.item), ACL_SUCCESS);
+	assert_int_equal(rm_dataset(L.dataset), ACL_SUCCESS);
+	assert_int_equal(rm_channel(L.channel), ACL_SUCCESS);
+	assert_int_equal(rm_qattr(L.qattr), ACL_SUCCESS);
+	assert_int_equal(rm_route(L.route), ACL_SUCCESS);
+	assert_int_equal(rm_rlist(L.rlist), ACL_SUCCESS);
+	assert_int_equal(rm_query(L.query), ACL_SUCCESS);
+	assert_int_equal(rm_buf(L.buf), ACL_SUCCESS);
+}
+
+/* Queues are named by id (generation << 12 | index): a destroyed or never
+ * created id is 107000 (ACL_ERROR_RT_PARAM_INVALID) for every call. */
+static int tdt_queue_calls(uint32_t qid, void *buf, aclError *rc)
+{
+	int n = 0;
+	void *got;
+	unsigned char data[8] = { 1 };
+	size_t ret;
+	uint32_t perm;
+	rc[n++] = acltdtEnqueue(qid, buf, 0);
+	rc[n++] = acltdtDequeue(qid, &got, 0);
+	rc[n++] = acltdtEnqueueData(qid, data, sizeof data, NULL, 0, 0, 0);
+	rc[n++] = acltdtDequeueData(qid, data, sizeof data, &ret, NULL, 0, 0);
+	rc[n++] = acltdtGrantQueue(qid, (int32_t)getpid(), ACL_TDT_QUEUE_PERMISSION_ENQUEUE, 0);
+	rc[n++] = acltdtAttachQueue(qid, 0, &perm);
+	rc[n++] = acltdtDestroyQueue(qid);
+	return n;
+}
+
+static void test_stale_tdt_queue(void **state)
+{
+	(void)state;
+	uint32_t old, nw;
+	void *buf;
+	assert_int_equal(acltdtCreateQueue(NULL, &old), ACL_SUCCESS);
+	assert_int_equal(acltdtDestroyQueue(old), ACL_SUCCESS);
+	assert_int_equal(acltdtCreateQueue(NULL, &nw), ACL_SUCCESS);
+	assert_int_equal(mk_buf(NULL, &buf), ACL_SUCCESS);
+	uint32_t ids[] = { old, 0, 12345u, 0xFFFFFFFFu, nw ^ (1u << 20) };
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		aclError rc[8];
+		int n = tdt_queue_calls(ids[i], buf, rc);
+		acl_want_all(rc, n, ACL_ERROR_RT_PARAM_INVALID, "stale/garbage TDT queue id");
+	}
+	/* a route naming a dead queue does not bind */
+	void *l = acltdtCreateQueueRouteList(), *r = acltdtCreateQueueRoute(old, nw);
+	assert_non_null(l);
+	assert_non_null(r);
+	assert_int_equal(acltdtAddQueueRoute(l, r), ACL_SUCCESS);
+	assert_int_equal(acltdtBindQueueRoutes(l), ACL_ERROR_FAILURE);
+	/* the live queue is untouched (empty) and works */
+	void *got = NULL;
+	assert_int_equal(acltdtDequeue(nw, &got, 0), ACL_ERROR_RT_QUEUE_EMPTY);
+	assert_int_equal(acltdtEnqueue(nw, buf, 0), ACL_SUCCESS);
+	assert_int_equal(acltdtDequeue(nw, &got, 0), ACL_SUCCESS);
+	assert_ptr_equal(got, buf);
+	assert_int_equal(acltdtDestroyQueueRoute(r), ACL_SUCCESS);
+	assert_int_equal(acltdtDestroyQueueRouteList(l), ACL_SUCCESS);
+	assert_int_equal(acltdtFreeBuf(buf), ACL_SUCCESS);
+	assert_int_equal(acltdtDestroyQueue(nw), ACL_SUCCESS);
+	assert_int_equal(acltdtDestroyQueue(nw), ACL_ERROR_RT_PARAM_INVALID);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Coverage of the registry's types                                          */
 /* ------------------------------------------------------------------------ */
 
 /* Every registry type the library hands out is tested above: the native
- * types WEIR_T_GROUP..WEIR_T_REPORTER, and the ACL facade's three (context,
- * event and stream configuration, registered by aclInit; an ACL stream is a
- * native stream handle). A
- * new type id asked for now must be the next after those; if it is not, some
- * layer registers a type this file does not test. */
+ * types WEIR_T_GROUP..WEIR_T_REPORTER, the ACL facade's three registered by
+ * aclInit (context, event and stream configuration; an ACL stream is a
+ * native stream handle), and the three registered on first use: notifies
+ * ("sched.notify"), kernel binaries, functions and argument lists
+ * ("acl.kernel") and the nine TDT kinds ("acl.tdt"). One object of each lazy
+ * type is made first, so that each has its id; a new type id asked for then
+ * must be the next after those. If it is not, some layer registers a type
+ * this file does not test.
+ *
+ * The type field has 4 bits (WEIR_T_MAX 15): 10 ids are in use, 5 are left
+ * for every layer together. */
 static void test_registry_types_covered(void **state)
 {
 	(void)state;
@@ -629,11 +1282,28 @@ static void test_registry_types_covered(void **state)
 	uint32_t tc = weir__reg_handle_type(c), te = weir__reg_handle_type(e);
 	assert_true(tc > WEIR_T_FIXED_LAST && te > WEIR_T_FIXED_LAST && tc != te);
 	assert_int_equal(weir__reg_handle_type(s), WEIR_T_STREAM);
+	aclrtNotify nt;
+	aclrtBinHandle bin;
+	assert_int_equal(aclrtCreateNotify(&nt, ACL_NOTIFY_DEFAULT), ACL_SUCCESS);
+	assert_int_equal(mk_acl_bin(NULL, &bin), ACL_SUCCESS);
+	acltdtDataset *ds = acltdtCreateDataset();
+	assert_non_null(ds);
+	uint32_t lazy[] = { weir__reg_handle_type(nt), weir__reg_handle_type(bin),
+		            weir__reg_handle_type(ds) };
+	for (int i = 0; i < 3; i++) {
+		assert_true(lazy[i] > WEIR_T_FIXED_LAST && lazy[i] <= WEIR_T_MAX);
+		assert_true(lazy[i] != tc && lazy[i] != te);
+		for (int j = 0; j < i; j++)
+			assert_true(lazy[i] != lazy[j]);
+	}
 	uint32_t probe = weir__reg_type("test_stale_handles_all.probe");
-	if (probe != WEIR_T_FIXED_LAST + 4)
+	if (probe != WEIR_T_FIXED_LAST + 7)
 		fail_msg("registry type id %u is the next free one, expected %u: a layer "
 		         "registers a handle type that test_stale_handles_all.c does not test",
-		         probe, WEIR_T_FIXED_LAST + 4);
+		         probe, WEIR_T_FIXED_LAST + 7);
+	assert_int_equal(acltdtDestroyDataset(ds), ACL_SUCCESS);
+	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyNotify(nt), ACL_SUCCESS);
 	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
 	assert_int_equal(aclrtDestroyEvent(e), ACL_SUCCESS);
 }
@@ -650,12 +1320,13 @@ static void on_alarm(int sig)
 int main(void)
 {
 	signal(SIGALRM, on_alarm);
-	alarm(120); /* a hang is a failure, not a stuck CI job */
+	alarm(240); /* a hang is a failure, not a stuck CI job */
 	const struct CMUnitTest native[] = {
 		cmocka_unit_test_setup_teardown(test_stale_group, wt_fix_setup, wt_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_stream, wt_fix_setup, wt_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_event, wt_fix_setup, wt_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_reporter, wt_fix_setup, wt_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_notify, wt_fix_setup, wt_fix_teardown),
 	};
 	const struct CMUnitTest acl[] = {
 		cmocka_unit_test_setup_teardown(test_stale_acl_context, acl_setup, acl_teardown),
@@ -663,6 +1334,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_acl_event, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_acl_stream_config, acl_setup,
 		                                acl_teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_acl_stream_config, acl_setup,
+		                                acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_acl_notify, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_acl_binary, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_acl_function, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_acl_args, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_tdt, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_tdt_queue, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_registry_types_covered, acl_setup,
 		                                acl_teardown),
 	};
