@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WEIR_ACL_LOG_MAX   1024 /* ACL's bound on one formatted line */
-#define WEIR_ACL_LOG_NONE  4    /* ASCEND_GLOBAL_LOG_LEVEL: nothing */
+#define WEIR_ACL_LOG_MAX  1024 /* ACL's bound on one formatted line */
+#define WEIR_ACL_LOG_NONE 4    /* ASCEND_GLOBAL_LOG_LEVEL: nothing */
 
 static const char weir_acl_log_mark[] = "...[truncated]";
 
