@@ -10,8 +10,10 @@
  *
  * Invariants:
  *  N1. count only changes by a record task's increment (seq_cst, then the
- *      park list's n is read: P1) or a wait's CAS decrement from a value > 0,
- *      so it never goes below 0 and every record is consumed at most once.
+ *      park list's n is read: P1), a wait's CAS decrement from a value > 0,
+ *      or weir_notify_reset's exchange to 0 (the records it drops are never
+ *      consumed), so it never goes below 0 and every record is consumed at
+ *      most once.
  *  N2. queued counts record tasks accepted and not yet run; it is
  *      incremented before the push, and decremented after the record's
  *      increment of count (or when the push is refused).

@@ -34,10 +34,10 @@ static int teardown(void **state)
 	return aclFinalize() == ACL_SUCCESS ? 0 : -1;
 }
 
-#define ROWS_CHECK(rows)                                                                   \
-	for (size_t i_ = 0; i_ < sizeof(rows) / sizeof((rows)[0]); i_++)                  \
-		if ((rows)[i_].got != (rows)[i_].want)                                     \
-			fail_msg("row %zu: got %d, want %d", i_, (rows)[i_].got, (rows)[i_].want)
+#define ROWS_CHECK(rows)                                                 \
+	for (size_t i_ = 0; i_ < sizeof(rows) / sizeof((rows)[0]); i_++) \
+		if ((rows)[i_].got != (rows)[i_].want)                   \
+	fail_msg("row %zu: got %d, want %d", i_, (rows)[i_].got, (rows)[i_].want)
 
 /* The count behind a count notify (white box: the handle is weir's). */
 static uint64_t count_of(aclrtCntNotify c)
@@ -172,8 +172,9 @@ static void test_cnt_modes(void **state)
 	}
 	assert_int_equal(count_of(c), 0x0B);
 	/* not met within 1 s: 107020 at the synchronize; the stream goes on */
-	aclrtCntNotifyWaitInfo never = { ACL_RT_CNT_NOTIFY_WAIT_EQUAL_WITH_BITMASK_MODE, 0x4, 1, 0,
-		                         { 0 } };
+	aclrtCntNotifyWaitInfo never = {
+		ACL_RT_CNT_NOTIFY_WAIT_EQUAL_WITH_BITMASK_MODE, 0x4, 1, 0, { 0 }
+	};
 	assert_int_equal(aclrtCntNotifyWaitWithTimeout(c, a, &never), ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(a), ACL_ERROR_RT_TASK_TIMEOUT);
 	/* isClear: the count is 0 once the wait is met */
@@ -182,7 +183,9 @@ static void test_cnt_modes(void **state)
 	assert_int_equal(aclrtSynchronizeStream(a), ACL_SUCCESS);
 	assert_int_equal(count_of(c), 0);
 	/* one record releases two waits */
-	aclrtCntNotifyWaitInfo ge2 = { ACL_RT_CNT_NOTIFY_WAIT_BIGGER_OR_EQUAL_MODE, 2, 0, 0, { 0 } };
+	aclrtCntNotifyWaitInfo ge2 = {
+		ACL_RT_CNT_NOTIFY_WAIT_BIGGER_OR_EQUAL_MODE, 2, 0, 0, { 0 }
+	};
 	assert_int_equal(aclrtCntNotifyWaitWithTimeout(c, a, &ge2), ACL_SUCCESS);
 	assert_int_equal(aclrtCntNotifyWaitWithTimeout(c, b, &ge2), ACL_SUCCESS);
 	aclrtCntNotifyRecordInfo add2 = { ACL_RT_CNT_NOTIFY_RECORD_ADD_MODE, 2 };
@@ -317,8 +320,8 @@ static void test_overflow_old_names(void **state)
 /* Run aclAppLog with stderr captured; return what it wrote. */
 static char logbuf[4096];
 
-static const char *capture_log(aclLogLevel lv, const char *func, const char *file,
-                               const char *fmt, const char *arg)
+static const char *capture_log(aclLogLevel lv, const char *func, const char *file, const char *fmt,
+                               const char *arg)
 {
 	fflush(stderr);
 	int saved = dup(STDERR_FILENO);
@@ -377,8 +380,7 @@ static void test_cann_version(void **state)
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 	assert_int_equal(aclsysGetCANNVersion(ACL_PKG_NAME_CANN, NULL), ACL_ERROR_INVALID_PARAM);
 	assert_int_equal(aclsysGetCANNVersion((aclCANNPackageName)8, &v), ACL_ERROR_INVALID_PARAM);
-	assert_int_equal(aclsysGetCANNVersion((aclCANNPackageName)-1, &v),
-	                 ACL_ERROR_INVALID_PARAM);
+	assert_int_equal(aclsysGetCANNVersion((aclCANNPackageName)-1, &v), ACL_ERROR_INVALID_PARAM);
 	for (int p = ACL_PKG_NAME_CANN; p <= ACL_PKG_NAME_DRIVER; p++) {
 		memset(&v, 0x7F, sizeof v);
 		assert_int_equal(aclsysGetCANNVersion((aclCANNPackageName)p, &v), ACL_SUCCESS);

@@ -65,10 +65,13 @@ static void test_counter_ops(void **state)
 		uint32_t operand;
 		uint64_t want;
 	} rows[] = {
-		{ WEIR_NOTIFY_OP_SET, 5, 5 },           { WEIR_NOTIFY_OP_ADD, 3, 8 },
-		{ WEIR_NOTIFY_OP_OR, 0x30, 0x38 },      { WEIR_NOTIFY_OP_OR, 0x0A, 0x3A },
+		{ WEIR_NOTIFY_OP_SET, 5, 5 },
+		{ WEIR_NOTIFY_OP_ADD, 3, 8 },
+		{ WEIR_NOTIFY_OP_OR, 0x30, 0x38 },
+		{ WEIR_NOTIFY_OP_OR, 0x0A, 0x3A },
 		{ WEIR_NOTIFY_OP_AND, 0x0F, 0x0A },
-		{ WEIR_NOTIFY_OP_SET, 0xFFFFFFFFu, 0xFFFFFFFFu }, { WEIR_NOTIFY_OP_ADD, 2, 1 },
+		{ WEIR_NOTIFY_OP_SET, 0xFFFFFFFFu, 0xFFFFFFFFu },
+		{ WEIR_NOTIFY_OP_ADD, 2, 1 },
 		{ WEIR_NOTIFY_OP_AND, 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -244,8 +247,8 @@ static void test_device_stream_count(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_counter_args),      T(test_counter_ops),    T(test_counter_conditions),
-		T(test_counter_wakes),     T(test_reset_and_destroy), T(test_device_stream_count),
+		T(test_counter_args),  T(test_counter_ops),       T(test_counter_conditions),
+		T(test_counter_wakes), T(test_reset_and_destroy), T(test_device_stream_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
