@@ -267,3 +267,46 @@ WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t tim
 		weir__free(arr);
 	return first;
 }
+
+WEIR_API int weir_device_stream_count(weir_runtime_t *rt, uint32_t dev, uint32_t *count)
+{
+	if (!rt || !count)
+		return WEIR_EINVAL;
+	if (dev >= rt->ndevices)
+		return WEIR_EDEVICE;
+	/* Take a reference to each of the device's groups under rt->lock, then
+	 * count each one's streams under its own lock: the two locks are never
+	 * held together (as in group_destroy). */
+	struct weir_group *local[16], **arr = local;
+	size_t ng = 0;
+	pthread_mutex_lock(&rt->lock);
+	for (struct weir_group *g = rt->groups; g; g = g->rt_next)
+		if (g->dev->id == dev)
+			ng++;
+	if (ng > 16) {
+		arr = weir__malloc(ng * sizeof(*arr));
+		if (!arr) {
+			pthread_mutex_unlock(&rt->lock);
+			return WEIR_ENOMEM;
+		}
+	}
+	ng = 0;
+	for (struct weir_group *g = rt->groups; g; g = g->rt_next)
+		if (g->dev->id == dev) {
+			weir__group_ref(g); /* rt->lock keeps it listed */
+			arr[ng++] = g;
+		}
+	pthread_mutex_unlock(&rt->lock);
+	uint32_t n = 0;
+	for (size_t i = 0; i < ng; i++) {
+		pthread_mutex_lock(&arr[i]->lock);
+		for (struct weir_stream *st = arr[i]->streams; st; st = st->g_next)
+			n++;
+		pthread_mutex_unlock(&arr[i]->lock);
+		weir__group_put(arr[i]);
+	}
+	if (arr != local)
+		weir__free(arr);
+	*count = n;
+	return WEIR_OK;
+}

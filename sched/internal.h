@@ -186,8 +186,10 @@ struct weir_wait_state {
 	int64_t timeout_ns;         /* I: 0 = none */
 	struct weir_stream *st;     /* I once armed */
 	_Atomic uint32_t fired;     /* A: the deadline passed (timer.c P2) */
-	uint32_t flags;             /* I: value waits: WEIR_VALUE_* */
+	uint32_t flags;             /* I: value waits: WEIR_VALUE_*; notify tasks:
+	                               WEIR__NT_* (notify.c) */
 	bool armed;                 /* O: queued on the timer (or fired) */
+	uint32_t operand;           /* I: notify tasks: the op's or cond's operand */
 };
 #define WAIT_STATE(t) ((struct weir_wait_state *)(void *)(t)->args)
 _Static_assert(sizeof(struct weir_wait_state) <= WEIR_ARGS_MAX, "wait state fits the args area");
@@ -651,7 +653,9 @@ struct weir_notify {
 	struct weir_obj obj;         /* I */
 	struct weir_runtime *rt;     /* I */
 	uint32_t dev;                /* I */
-	_Atomic uint64_t count;      /* A: records run and not yet consumed */
+	uint32_t flags;              /* I: WEIR_NOTIFY_* */
+	_Atomic uint64_t count;      /* A: records run and not yet consumed (a counter
+	                                notify: its 32-bit value) */
 	_Atomic uint64_t queued;     /* A: record tasks queued and not yet run */
 	_Atomic bool destroyed;      /* A: the handle was destroyed (notify.c N3) */
 	struct weir_parklist pl;     /* streams waiting for a record */

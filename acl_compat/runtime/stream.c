@@ -36,6 +36,10 @@ aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, co
 	return weir__acl_fail_weir(status, api, what);
 }
 
+/* The per-device stream limit (aclrtGetStreamAvailableNum, end of file). */
+static aclError weir_acl_stream_room_lock(uint32_t dev);
+static void weir_acl_stream_room_unlock(void);
+
 static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, uint32_t flag,
                                        const char *api)
 {
@@ -51,7 +55,9 @@ static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, u
 		priority = WEIR_PRIORITY_LOWEST;
 	uint32_t wflags = (flag & ACL_STREAM_FAST_SYNC) ? WEIR_STREAM_FAST_SYNC : 0;
 	weir_stream_t *s = NULL;
+	WEIR__ACL_TRY(api, weir_acl_stream_room_lock(info.device));
 	int st = weir_stream_create(info.group, (int)priority, wflags, &s);
+	weir_acl_stream_room_unlock();
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api,
 		                           "cannot create a stream in the current context");
@@ -560,5 +566,68 @@ ACL_FUNC_VISIBILITY aclError aclrtRegStreamStateCallback(const char *regName,
 		                              ? "the name \"%s\" is registered already"
 		                              : "too many callbacks (weir's limit): %s",
 		                      regName);
+	return ACL_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Stream resources (aclrtGetStreamAvailableNum)                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Each device has WEIR_ACL_STREAMS_PER_DEVICE streams. The count of those in
+ * use is weir's own (weir_device_stream_count: every stream living on the
+ * device, contexts' default streams and streams still draining after a
+ * force destroy included), so nothing here can drift from it. User stream
+ * creates check the room and create under one mutex, so two creates never
+ * both take the last stream; a context's default stream is never refused
+ * (it may leave the device above the limit, and then none is available).
+ */
+#define WEIR_ACL_STREAMS_PER_DEVICE 2048u
+
+static pthread_mutex_t weir_acl_stream_room_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t weir_acl_stream_room(uint32_t dev, int *st)
+{
+	uint32_t live = 0;
+	*st = weir_device_stream_count(weir__acl_runtime(), dev, &live);
+	return live < WEIR_ACL_STREAMS_PER_DEVICE ? WEIR_ACL_STREAMS_PER_DEVICE - live : 0;
+}
+
+/* On ACL_SUCCESS the mutex is held: the caller creates, then unlocks. The
+ * reason is left as resolution helpers do (WEIR__ACL_TRY records it). */
+static aclError weir_acl_stream_room_lock(uint32_t dev)
+{
+	int st;
+	pthread_mutex_lock(&weir_acl_stream_room_mu);
+	uint32_t room = weir_acl_stream_room(dev, &st);
+	if (st == WEIR_OK && room > 0)
+		return ACL_SUCCESS;
+	pthread_mutex_unlock(&weir_acl_stream_room_mu);
+	if (st != WEIR_OK) {
+		weir__acl_set_reason("cannot count the streams of device %u", (unsigned)dev);
+		return weir__acl_from_weir(st);
+	}
+	weir__acl_set_reason("device %u already has %u streams (weir's limit per device)",
+	                     (unsigned)dev, WEIR_ACL_STREAMS_PER_DEVICE);
+	return ACL_ERROR_RT_NO_STREAM_RESOURCE;
+}
+
+static void weir_acl_stream_room_unlock(void)
+{
+	pthread_mutex_unlock(&weir_acl_stream_room_mu);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetStreamAvailableNum(uint32_t *streamCount)
+{
+	static const char api[] = "aclrtGetStreamAvailableNum";
+	weir__acl_ctx_info_t info;
+	if (!streamCount)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "streamCount is NULL");
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	int st;
+	uint32_t room = weir_acl_stream_room(info.device, &st);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "counting the device's streams");
+	*streamCount = room;
 	return ACL_SUCCESS;
 }

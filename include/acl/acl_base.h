@@ -253,6 +253,18 @@ ACL_FUNC_VISIBILITY aclError aclGetCannAttribute(aclCannAttr cannAttr, int32_t *
 ACL_FUNC_VISIBILITY aclError aclGetDeviceCapability(uint32_t deviceId, aclDeviceInfo deviceInfo,
                                                     int64_t *value);
 
+/* The application's log (acl_compat/runtime/applog.c): one line on stderr
+ * per call whose level is at or above the process's level, which is read
+ * from ASCEND_GLOBAL_LOG_LEVEL (0 debug, 1 info, 2 warning, 3 error, 4 none;
+ * default 3) when the first line is written. The message is limited to
+ * 1024 bytes and a longer one is cut with a "...[truncated]" mark. A NULL
+ * func, file or fmt, or a level out of range, writes nothing. */
+ACL_FUNC_VISIBILITY void aclAppLog(aclLogLevel logLevel, const char *func, const char *file,
+                                   uint32_t line, const char *fmt, ...);
+
+#define ACL_APP_LOG(level, fmt, ...) \
+	aclAppLog(level, __FUNCTION__, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
 /* (section end: base system info) */
 
 #ifdef __cplusplus

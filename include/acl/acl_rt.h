@@ -559,6 +559,41 @@ ACL_FUNC_VISIBILITY aclError aclrtGetDeviceUtilizationRate(int32_t deviceId,
 ACL_FUNC_VISIBILITY aclError aclrtQueryDeviceStatus(int32_t deviceId,
                                                     aclrtDeviceStatus *deviceStatus);
 
+#define ACL_PKG_VERSION_PARTS_MAX_SIZE 64
+
+typedef enum aclCANNPackageName {
+	ACL_PKG_NAME_CANN,
+	ACL_PKG_NAME_RUNTIME,
+	ACL_PKG_NAME_COMPILER,
+	ACL_PKG_NAME_HCCL,
+	ACL_PKG_NAME_TOOLKIT,
+	ACL_PKG_NAME_OPP,
+	ACL_PKG_NAME_OPP_KERNEL,
+	ACL_PKG_NAME_DRIVER
+} aclCANNPackageName;
+
+typedef struct aclCANNPackageVersion {
+	char version[ACL_PKG_VERSION_MAX_SIZE];
+	char majorVersion[ACL_PKG_VERSION_PARTS_MAX_SIZE];
+	char minorVersion[ACL_PKG_VERSION_PARTS_MAX_SIZE];
+	char releaseVersion[ACL_PKG_VERSION_PARTS_MAX_SIZE];
+	char patchVersion[ACL_PKG_VERSION_PARTS_MAX_SIZE];
+	char reserved[ACL_PKG_VERSION_MAX_SIZE];
+} aclCANNPackageVersion;
+
+/* Every package is weir itself: its version (aclsysGetVersionStr) split
+ * into major, minor and patch; releaseVersion and reserved are empty.
+ * 100000 for NULL or a name out of range. */
+ACL_DEPRECATED_MESSAGE("aclsysGetCANNVersion is deprecated, use aclsysGetVersionStr and "
+                       "aclsysGetVersionNum instead")
+ACL_FUNC_VISIBILITY aclError aclsysGetCANNVersion(aclCANNPackageName name,
+                                                  aclCANNPackageVersion *version);
+
+/* Streams the current device can still create: weir's per-device limit
+ * (2048 streams, default streams of contexts included) less the streams
+ * living on it. A create beyond it fails with 207008. */
+ACL_FUNC_VISIBILITY aclError aclrtGetStreamAvailableNum(uint32_t *streamCount);
+
 /* (section end: System information) */
 
 /* ------------------------------------------------------------------------ */
@@ -644,6 +679,18 @@ ACL_FUNC_VISIBILITY aclError aclrtResetOverflowStatus(aclrtStream stream);
 ACL_FUNC_VISIBILITY aclError aclrtGetFloatOverflowStatus(void *outputAddr, uint64_t outputSize,
                                                          aclrtStream stream);
 ACL_FUNC_VISIBILITY aclError aclrtResetFloatOverflowStatus(aclrtStream stream);
+/* The older names of the two tasks above, with a check mode: 0 (the
+ * original check) or 1 (the debug check); both read the same status in
+ * weir. 107000 for another mode. */
+ACL_FUNC_VISIBILITY aclError aclrtNpuGetFloatOverFlowStatus(void *outputAddr, uint64_t outputSize,
+                                                            uint32_t checkMode, aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclrtNpuClearFloatOverFlowStatus(uint32_t checkMode,
+                                                              aclrtStream stream);
+/* The current context's overflow word: 512 bytes of device memory, zero
+ * at first, that kernels may take as a workspace. Any non-zero byte there
+ * counts as an overflow of the device for the status tasks above, and the
+ * reset tasks zero it. It lives as long as the context. */
+ACL_FUNC_VISIBILITY aclError aclrtCtxGetFloatOverflowAddr(void **overflowAddr);
 
 /* (section end: Overflow and saturation) */
 
@@ -660,6 +707,57 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordNotify(aclrtNotify notify, aclrtStream s
 ACL_FUNC_VISIBILITY aclError aclrtWaitAndResetNotify(aclrtNotify notify, aclrtStream stream,
                                                      uint32_t timeout);
 ACL_FUNC_VISIBILITY aclError aclrtGetNotifyId(aclrtNotify notify, uint32_t *notifyId);
+/* Host side, at once: drop every pending record of each notify. Every
+ * handle is checked first: one bad handle (107017) resets none. num 0:
+ * 107000. */
+ACL_FUNC_VISIBILITY aclError aclrtNotifyBatchReset(aclrtNotify *notifies, size_t num);
+
+typedef enum {
+	ACL_RT_CNT_NOTIFY_RECORD_SET_VALUE_MODE = 0,
+	ACL_RT_CNT_NOTIFY_RECORD_ADD_MODE = 1,
+	ACL_RT_CNT_NOTIFY_RECORD_BIT_OR_MODE = 2,
+	ACL_RT_CNT_NOTIFY_RECORD_BIT_AND_MODE = 4,
+} aclrtCntNotifyRecordMode;
+
+typedef struct {
+	aclrtCntNotifyRecordMode mode;
+	uint32_t value;
+} aclrtCntNotifyRecordInfo;
+
+typedef enum {
+	ACL_RT_CNT_NOTIFY_WAIT_LESS_MODE = 0,
+	ACL_RT_CNT_NOTIFY_WAIT_EQUAL_MODE = 1,
+	ACL_RT_CNT_NOTIFY_WAIT_BIGGER_MODE = 2,
+	ACL_RT_CNT_NOTIFY_WAIT_BIGGER_OR_EQUAL_MODE = 3,
+	ACL_RT_CNT_NOTIFY_WAIT_EQUAL_WITH_BITMASK_MODE = 4,
+} aclrtCntNotifyWaitMode;
+
+typedef struct {
+	aclrtCntNotifyWaitMode mode;
+	uint32_t value;
+	uint32_t timeout; /* seconds; 0: forever (or aclrtSetOpWaitTimeout's) */
+	uint8_t isClear;  /* non-zero: set the count to 0 when the wait is met */
+	uint8_t rsv[3];
+} aclrtCntNotifyWaitInfo;
+
+/* Count notifies: a 32-bit count on the current device, 0 at create.
+ * flag: ACL_NOTIFY_DEFAULT or ACL_NOTIFY_DEVICE_USE_ONLY (107000 else).
+ * Records (async, on a stream of the notify's device: 107003 else) apply
+ * their mode to the count; waits (async, any stream) hold their stream
+ * until the count meets their mode, without taking anything unless
+ * isClear. A record releases every wait it satisfies. Modes out of range:
+ * 107000. An aclrtNotify is not a count notify and the other way round
+ * (107017). Reset: a SET_VALUE record of 0. Destroying a count notify a
+ * wait still needs fails that wait (107017 at the next synchronize). */
+ACL_FUNC_VISIBILITY aclError aclrtCntNotifyCreate(aclrtCntNotify *cntNotify, uint64_t flag);
+ACL_FUNC_VISIBILITY aclError aclrtCntNotifyDestroy(aclrtCntNotify cntNotify);
+ACL_FUNC_VISIBILITY aclError aclrtCntNotifyRecord(aclrtCntNotify cntNotify, aclrtStream stream,
+                                                  aclrtCntNotifyRecordInfo *info);
+ACL_FUNC_VISIBILITY aclError aclrtCntNotifyWaitWithTimeout(aclrtCntNotify cntNotify,
+                                                           aclrtStream stream,
+                                                           aclrtCntNotifyWaitInfo *info);
+ACL_FUNC_VISIBILITY aclError aclrtCntNotifyReset(aclrtCntNotify cntNotify, aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclrtCntNotifyGetId(aclrtCntNotify cntNotify, uint32_t *notifyId);
 
 /* (section end: Notify) */
 

@@ -166,6 +166,9 @@ WEIR_API int weir_group_device(weir_group_t *g, uint32_t *dev);
 WEIR_API int weir_device_sync(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns);
 WEIR_API int weir_device_sync_code(weir_runtime_t *rt, uint32_t dev, int64_t timeout_ns,
                                    int *task_code);
+/* Streams living on device `dev` (every group's, force-destroyed ones not
+ * yet reclaimed included): a snapshot. WEIR_EINVAL, WEIR_EDEVICE, WEIR_ENOMEM. */
+WEIR_API int weir_device_stream_count(weir_runtime_t *rt, uint32_t dev, uint32_t *count);
 
 typedef struct weir_worker_stats {
 	uint64_t tasks;   /* tasks run (blocks of split kernels count once each) */
@@ -541,6 +544,59 @@ WEIR_API int weir_notify_pending(weir_notify_t *n, uint64_t *count);
 /* An id unique among the live notifies (and other handles) of the process. */
 WEIR_API int weir_notify_id(weir_notify_t *n, uint32_t *id);
 WEIR_API int weir_notify_device(weir_notify_t *n, uint32_t *dev);
+
+/*
+ * Counter notifies (ACL's count notify). A notify created with
+ * WEIR_NOTIFY_COUNTER holds a 32-bit value instead of a count of pending
+ * records. Records apply an operation to it (weir_notify_record_op; the plain
+ * weir_notify_record() is an ADD of 1, arithmetic modulo 2^32); waits park
+ * their stream until a condition on it holds (weir_notify_wait_cond) and
+ * consume nothing unless they ask to clear the value. Every change of the
+ * value re-evaluates every parked wait, so one record may release many
+ * waits. A plain weir_notify_wait() on a counter notify consumes one (it
+ * waits for a non-zero value and subtracts 1).
+ */
+#define WEIR_NOTIFY_COUNTER 0x1u /* weir_notify_create_flags(): a counter notify */
+
+enum weir_notify_op {
+	WEIR_NOTIFY_OP_SET = 0, /* value = operand */
+	WEIR_NOTIFY_OP_ADD = 1, /* value += operand (mod 2^32) */
+	WEIR_NOTIFY_OP_OR = 2,  /* value |= operand */
+	WEIR_NOTIFY_OP_AND = 3, /* value &= operand */
+};
+
+enum weir_notify_cond {
+	WEIR_NOTIFY_LT = 0,       /* value < operand */
+	WEIR_NOTIFY_EQ = 1,       /* value == operand */
+	WEIR_NOTIFY_GT = 2,       /* value > operand */
+	WEIR_NOTIFY_GEQ = 3,      /* value >= operand */
+	WEIR_NOTIFY_ALL_BITS = 4, /* (value & operand) == operand */
+};
+
+#define WEIR_NOTIFY_WAIT_CLEAR \
+	0x1u /* weir_notify_wait_cond(): set the value to 0
+                                       when the condition is met (atomically) */
+
+/* weir_notify_create() with flags (0 or WEIR_NOTIFY_COUNTER; WEIR_EINVAL
+ * for others). */
+WEIR_API int weir_notify_create_flags(weir_runtime_t *rt, uint32_t dev, uint32_t flags,
+                                      weir_notify_t **out);
+/* The flags it was created with. */
+WEIR_API int weir_notify_flags(weir_notify_t *n, uint32_t *flags);
+/* Queue a record applying `op` with `operand` (counter notifies only:
+ * WEIR_EINVAL otherwise, or for an op out of range). Same device rule and
+ * returns as weir_notify_record(). */
+WEIR_API int weir_notify_record_op(weir_notify_t *n, weir_stream_t *s, int op, uint32_t operand);
+/* Queue a wait until `cond` holds for `operand` (counter notifies only;
+ * WEIR_EINVAL for a cond or flag out of range). flags: WEIR_NOTIFY_WAIT_CLEAR
+ * or 0. timeout_ns as weir_notify_wait(). A wait on a destroyed notify with
+ * no record queued fails with WEIR_EHANDLE unless its condition holds when
+ * it is evaluated. */
+WEIR_API int weir_notify_wait_cond(weir_notify_t *n, weir_stream_t *s, int cond, uint32_t operand,
+                                   uint32_t flags, int64_t timeout_ns);
+/* Host side, at once: drop every pending record (plain) or set the value to
+ * 0 (counter). Waits that the new value satisfies go on. */
+WEIR_API int weir_notify_reset(weir_notify_t *n);
 
 /* ------------------------------------------------------------------------ */
 /* Memory-value tasks                                                         */

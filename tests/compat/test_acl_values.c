@@ -415,6 +415,48 @@ static void test_pins_sysinfo(void **state)
 	PIN(offsetof(aclrtUtilizationInfo, utilizationExtend), 16);
 }
 
+/* The tail of issue 10: count notifies, CANN versions, the log levels,
+ * the stream resource code (docs/acl.md sections S and C). */
+static void test_pins_tail(void **state)
+{
+	(void)state;
+	PIN(ACL_RT_CNT_NOTIFY_RECORD_SET_VALUE_MODE, 0);
+	PIN(ACL_RT_CNT_NOTIFY_RECORD_ADD_MODE, 1);
+	PIN(ACL_RT_CNT_NOTIFY_RECORD_BIT_OR_MODE, 2);
+	PIN(ACL_RT_CNT_NOTIFY_RECORD_BIT_AND_MODE, 4);
+	PIN(ACL_RT_CNT_NOTIFY_WAIT_LESS_MODE, 0);
+	PIN(ACL_RT_CNT_NOTIFY_WAIT_EQUAL_MODE, 1);
+	PIN(ACL_RT_CNT_NOTIFY_WAIT_BIGGER_MODE, 2);
+	PIN(ACL_RT_CNT_NOTIFY_WAIT_BIGGER_OR_EQUAL_MODE, 3);
+	PIN(ACL_RT_CNT_NOTIFY_WAIT_EQUAL_WITH_BITMASK_MODE, 4);
+	PIN(sizeof(aclrtCntNotifyRecordInfo), 8);
+	PIN(offsetof(aclrtCntNotifyRecordInfo, value), 4);
+	PIN(sizeof(aclrtCntNotifyWaitInfo), 16);
+	PIN(offsetof(aclrtCntNotifyWaitInfo, value), 4);
+	PIN(offsetof(aclrtCntNotifyWaitInfo, timeout), 8);
+	PIN(offsetof(aclrtCntNotifyWaitInfo, isClear), 12);
+	PIN(offsetof(aclrtCntNotifyWaitInfo, rsv), 13);
+	PIN(ACL_PKG_NAME_CANN, 0);
+	PIN(ACL_PKG_NAME_RUNTIME, 1);
+	PIN(ACL_PKG_NAME_COMPILER, 2);
+	PIN(ACL_PKG_NAME_HCCL, 3);
+	PIN(ACL_PKG_NAME_TOOLKIT, 4);
+	PIN(ACL_PKG_NAME_OPP, 5);
+	PIN(ACL_PKG_NAME_OPP_KERNEL, 6);
+	PIN(ACL_PKG_NAME_DRIVER, 7);
+	PIN(ACL_PKG_VERSION_MAX_SIZE, 128);
+	PIN(ACL_PKG_VERSION_PARTS_MAX_SIZE, 64);
+	PIN(sizeof(aclCANNPackageVersion), 128 + 4 * 64 + 128);
+	PIN(offsetof(aclCANNPackageVersion, majorVersion), 128);
+	PIN(offsetof(aclCANNPackageVersion, reserved), 384);
+	PIN(ACL_DEBUG, 0);
+	PIN(ACL_INFO, 1);
+	PIN(ACL_WARNING, 2);
+	PIN(ACL_ERROR, 3);
+	PIN(ACL_ERROR_RT_NO_STREAM_RESOURCE, 207008);
+	PIN(ACL_ERROR_INVALID_FILE, 100003);
+}
+
 static void test_callback_types(void **state)
 {
 	(void)state;
@@ -484,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_pins_datatypes_builtin),
 		cmocka_unit_test(test_kernel_pins),
 		cmocka_unit_test(test_pins_sysinfo),
+		cmocka_unit_test(test_pins_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
