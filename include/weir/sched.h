@@ -331,7 +331,9 @@ WEIR_API int weir_stream_abort(weir_stream_t *s);
  *    after stay queued (a full stream makes a blocking launch wait);
  *  - weir_stream_sync() and weir_stream_sync_code() return WEIR_EHALTED at
  *    once (after the running kernel's block finished), a query reads
- *    WEIR_ENOTREADY while tasks are queued, and weir_group_sync() reports it.
+ *    WEIR_ENOTREADY while tasks are queued, and weir_group_sync() reports it;
+ *    an event record queued on it completes only when it runs or is
+ *    discarded (so an event sync or another stream's wait on it waits).
  * It stays stopped until weir_stream_abort(), which discards what is queued
  * and makes the stream usable again (the next sync returns WEIR_EABORTED).
  * weir_stream_destroy() and weir_stream_destroy_force() of a stopped stream

@@ -354,7 +354,9 @@ static void test_stop_concurrent_launches(void **state)
 	assert_int_equal(st.submitted, launched);
 	assert_int_equal(st.in_flight, 0);
 	assert_int_equal(st.completed, ran_at_stop);
-	assert_int_equal(st.completed + st.discarded, launched);
+	/* the kernel dispatched when the stop came (if any) failed halted */
+	assert_true(st.failed <= 1);
+	assert_int_equal(st.completed + st.failed + st.discarded, launched);
 	assert_int_equal(weir_load_acquire(&released), launched);
 	WT_OK(wt_launch_count(s, &ran));
 	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
