@@ -68,8 +68,7 @@ static int k_count(void *args, uint32_t block, uint32_t nblocks)
 
 static void launch_count(aclrtStream s, _Atomic uint64_t *ctr)
 {
-	assert_int_equal(weir_launch((weir_stream_t *)s, k_count, &ctr, sizeof ctr, 1, 0),
-	                 WEIR_OK);
+	assert_int_equal(weir_launch((weir_stream_t *)s, k_count, &ctr, sizeof ctr, 1, 0), WEIR_OK);
 }
 
 static void test_stop_bad_input(void **state)
@@ -112,8 +111,7 @@ static void test_stop_running_kernel(void **state)
 	gate_t *gp = &g;
 	assert_int_equal(aclrtCreateStreamWithConfig(&s, 0, ACL_STREAM_DEVICE_USE_ONLY),
 	                 ACL_SUCCESS);
-	assert_int_equal(weir_launch((weir_stream_t *)s, k_gated, &gp, sizeof gp, 32, 0),
-	                 WEIR_OK);
+	assert_int_equal(weir_launch((weir_stream_t *)s, k_gated, &gp, sizeof gp, 32, 0), WEIR_OK);
 	for (int i = 0; i < 4; i++)
 		launch_count(s, &ran);
 	wt_watchdog_phase(&g_wd, "waiting for the kernel to start");
