@@ -103,6 +103,11 @@ aclError weir__acl_ctx_create(weir_runtime_t *rt, uint32_t dev, bool is_default,
                               struct weir_acl_ctx **out, const char *api);
 bool weir__acl_ctx_unpublish(struct weir_acl_ctx *c);
 int weir__acl_ctx_retire(struct weir_acl_ctx *c);
+/* Call the aclrtRegStreamStateCallback callbacks for stream s (runtime/
+ * stream.c). Never with the facade lock held: the callers of
+ * weir__acl_ctx_create call it for the new default stream once they have
+ * unlocked; weir__acl_ctx_retire calls it before destroying one. */
+void weir__acl_stream_state_notify(void *s, int state);
 /* The calling thread's current context: set it (NULL: none); forget it if
  * it is c. */
 void weir__acl_ctx_set_current(struct weir_acl_ctx *c);

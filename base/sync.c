@@ -48,10 +48,27 @@ void weir__waitq_wake(struct weir_waitq *wq)
 int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
                      uint64_t deadline_ns, uint32_t spin_ns)
 {
+	return weir__waitq_wait_flag(wq, counter, target, NULL, 0, deadline_ns, spin_ns);
+}
+
+/* WQ-A3: seq_cst - the flag of weir__waitq_wait_flag (invariant 5); pairs
+ * with the setter's seq_cst store followed by the seq bump in
+ * weir__waitq_wake(). */
+static inline bool waitq_flagged(const _Atomic uint32_t *flag, uint32_t val)
+{
+	return flag && weir_load_seqcst(flag) == val;
+}
+
+int weir__waitq_wait_flag(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
+                          const _Atomic uint32_t *flag, uint32_t val, uint64_t deadline_ns,
+                          uint32_t spin_ns)
+{
 	/* WQ-A1: acquire - the waited-for work's effects become visible; pairs
 	 * with the notifier's seq_cst store of the counter. */
 	if (weir_seq_geq(weir_load_acquire(counter), target))
 		return WEIR_OK;
+	if (waitq_flagged(flag, val))
+		return WEIR_ESTATE;
 	if (spin_ns) {
 		uint64_t until = weir__now_ns() + spin_ns;
 		if (until > deadline_ns)
@@ -60,8 +77,12 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter, uin
 			weir_cpu_relax();
 			if (weir_seq_geq(weir_load_acquire(counter), target)) /* WQ-A1 */
 				return WEIR_OK;
-			if ((i & 63) == 0 && weir__now_ns() >= until)
-				break;
+			if ((i & 63) == 0) {
+				if (waitq_flagged(flag, val))
+					return WEIR_ESTATE;
+				if (weir__now_ns() >= until)
+					break;
+			}
 		}
 	}
 	for (;;) {
@@ -78,6 +99,9 @@ int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter, uin
 		 * notifier's store-then-load). */
 		if (weir_seq_geq(weir_load_seqcst(counter), target))
 			return WEIR_OK;
+		/* Invariant 5: the flag after the key. */
+		if (waitq_flagged(flag, val))
+			return WEIR_ESTATE;
 		uint64_t now = weir__now_ns();
 		if (now >= deadline_ns)
 			return WEIR_ETIMEDOUT;

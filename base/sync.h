@@ -70,6 +70,9 @@ void weir__futex_wake(_Atomic uint32_t *addr, int n);
  *     sleeper; each sleeper that still waits re-publishes its target.
  *  3. seq changes on every wake, so a futex_wait on a stale seq returns.
  *  4. With no sleeper, notify costs one load (wake_at == UINT64_MAX).
+ *  5. A flag waiter (weir__waitq_wait_flag) reads seq, then the flag; whoever
+ *     sets the flag stores it and then calls weir__waitq_wake() (all
+ *     seq_cst), so the waiter sees the flag or sleeps on a stale seq.
  */
 struct weir_waitq {
 	_Atomic uint64_t wake_at; /* A: smallest target of a sleeper, or UINT64_MAX */
@@ -81,6 +84,12 @@ void weir__waitq_init(struct weir_waitq *wq);
  * spin_ns first. Returns WEIR_OK or WEIR_ETIMEDOUT. */
 int weir__waitq_wait(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
                      uint64_t deadline_ns, uint32_t spin_ns);
+/* weir__waitq_wait() that also ends, with WEIR_ESTATE, once *flag == val
+ * (invariant 5). Whoever sets the flag calls weir__waitq_wake() after. */
+int weir__waitq_wait_flag(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
+                          const _Atomic uint32_t *flag, uint32_t val, uint64_t deadline_ns,
+                          uint32_t spin_ns);
+void weir__waitq_wake(struct weir_waitq *wq);
 /* Call after storing `value` into the counter with seq_cst. */
 static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
 {

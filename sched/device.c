@@ -31,6 +31,11 @@
  *     by CAS below cap before its first block and gives it back after its
  *     last, both inside its `users` announcement, so the owner (which waits
  *     for users == 0) sees runners == 1 when it returns.
+ *  7. Stop (stream.c invariant 10): before each block, the runner (owner or
+ *     helper) reads the stream's halt word; once a stop is pending it claims
+ *     no block and moves `next` past the end, so blocks not started are
+ *     skipped and a block already running finishes. The kernel then reports
+ *     `halted` and its stream retires it with WEIR_EHALTED.
  *
  * Busy time: a worker's idle periods (spinning for work, parked) are timed
  * at their ends only (a clock read per idle period, none per task); a
@@ -106,11 +111,25 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 /* Split kernels                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* A stop of the kernel's stream is pending (stream.c invariant 10). Relaxed:
+ * a hint polled before each block; the stop publishes nothing through it. */
+static inline bool halt_pending(const _Atomic uint32_t *halt)
+{
+	return (weir_load_relaxed(halt) & WEIR__HALT_REQ) != 0;
+}
+
 static void run_blocks(struct weir_job *job, struct weir_worker *w)
 {
 	uint32_t i;
 	/* Relaxed: claiming an index publishes nothing (invariant 5). */
 	while ((i = weir_faa_relaxed(&job->next, 1)) < job->nblocks) {
+		if (halt_pending(job->halt)) {
+			/* Invariant 7: skip every block not started; the owner
+			 * reads the flag after DEV-A3. */
+			weir_store_relaxed(&job->next, job->nblocks);
+			weir_store_relaxed(&job->halted, true);
+			break;
+		}
 		int rc = job->fn(job->args, i, job->nblocks);
 		if (rc) {
 			int z = 0;
@@ -135,8 +154,9 @@ static bool claim_runner(struct weir_job *job)
 }
 
 int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_stream *st,
-                            struct weir_task *t)
+                            struct weir_task *t, bool *halted)
 {
+	*halted = false;
 	uint32_t n = t->nblocks ? t->nblocks : 1;
 	struct weir_worker *w = &dev->workers[widx];
 	struct weir_device *sdev;
@@ -145,14 +165,20 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	uint32_t cap = n == 1 || dev->nworkers == 1 ? 1 : weir__block_cap(dev, st);
 	if (cap == 1) {
 		int rc = 0;
+		uint32_t ran = 0;
 		for (uint32_t i = 0; i < n; i++) {
+			if (halt_pending(&st->halt)) { /* invariant 7 */
+				*halted = true;
+				break;
+			}
 			int r = t->u.kernel(t->args, i, n);
 			if (r && !rc)
 				rc = r;
+			ran++;
 		}
 		/* Relaxed load + store, not an RMW: only this worker writes its
 		 * counters (a locked add per task costs as much as the task). */
-		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + n);
+		weir_store_relaxed(&w->n_tasks, weir_load_relaxed(&w->n_tasks) + ran);
 		weir__kernel_leave(sdev, sfp);
 		return rc;
 	}
@@ -162,6 +188,8 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	atomic_init(&job.next, 0);
 	atomic_init(&job.runners, 1); /* the owner */
 	atomic_init(&job.rc, 0);
+	job.halt = &st->halt;
+	atomic_init(&job.halted, false);
 	struct weir_job_slot *slot = &dev->jobs[widx];
 	/* P1: seq_cst - posts the job (invariant 4) and orders it before the
 	 * njobs increment that helpers poll. */
@@ -182,6 +210,7 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	WEIR_ASSERT(weir_load_relaxed(&job.runners) == 1,
 	            "device.c inv 6: every helper gave its runner place back before users hit 0");
 	weir__kernel_leave(sdev, sfp);
+	*halted = weir_load_relaxed(&job.halted); /* after DEV-A3 */
 	return weir_load_relaxed(&job.rc);
 }
 

@@ -267,6 +267,15 @@ enum {
 	WEIR_ST_RUNNING = 2, /* owned by a worker */
 	WEIR_ST_PARKED = 3,  /* waiting on an event or a host callback */
 };
+/* weir_stream_stop (stream.c invariant 10): stream->halt. Bit 0 set: a stop
+ * is pending for the task running now (its kernel skips its blocks not yet
+ * started). */
+enum {
+	WEIR__HALT_NONE = 0,    /* runs normally */
+	WEIR__HALT_REQ = 1,     /* stop requested; the next owner parks it HALTED */
+	WEIR__HALT_STOPPED = 2, /* PARKED with no holder; abort / destroy claim it */
+	WEIR__HALT_RELEASE = 3, /* requested, then aborted before the owner parked it */
+};
 #define WEIR_ST_MASK     ((uintptr_t)3)
 #define WEIR_ST_PTR(w)   ((struct weir_task *)((w) & ~WEIR_ST_MASK))
 #define WEIR_ST_STATE(w) ((unsigned)((w)&WEIR_ST_MASK))
@@ -318,6 +327,7 @@ struct weir_stream {
 	_Atomic uint64_t error;                  /* A: first failure record since the last sync */
 	_Atomic uint64_t abort_until;            /* A: discard while retired < this */
 	_Atomic int aborted;                     /* A: next sync reports WEIR_EABORTED */
+	_Atomic uint32_t halt;                   /* A: WEIR__HALT_* (stream.c inv. 10) */
 	_Atomic uint32_t refs;                   /* A: 1 for the handle + sync/destroy holders */
 	_Atomic uint64_t reporter;               /* A: subscribed reporter handle or 0 */
 	_Atomic uint64_t host_reporter;          /* A: reporter running its host functions, or 0 */
@@ -399,6 +409,9 @@ struct weir_job {
 	_Atomic uint32_t next;    /* A: next block index to claim */
 	_Atomic uint32_t runners; /* A: workers running blocks now, owner included (<= cap) */
 	_Atomic int rc;           /* A: first failure */
+	/* I: the stream's halt word (stream.c inv. 10), read relaxed before each block */
+	const _Atomic uint32_t *halt;
+	_Atomic bool halted; /* A: relaxed, read by the owner after DEV-A3: a block was skipped */
 };
 
 struct weir_job_slot {
@@ -540,9 +553,10 @@ void weir__cpu_lists_free(struct weir_cpu_lists *l);
  * inbox and wake a worker. */
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
 /* Run a kernel task of stream st (all of its blocks) on worker w, at most
- * weir__block_cap(dev, st) workers at once. */
+ * weir__block_cap(dev, st) workers at once. *halted: a stop of st (stream.c
+ * invariant 10) skipped blocks that had not started. */
 int weir__device_run_kernel(struct weir_device *dev, uint32_t worker, struct weir_stream *st,
-                            struct weir_task *t);
+                            struct weir_task *t, bool *halted);
 
 /* Limits, float modes and overflow (limits.c). The block cap of a kernel of
  * st: per core class the stream's limit, else the device's, else none; the

@@ -63,6 +63,28 @@
  *     before the retirement (ST-R3) is published: a sync that returns has
  *     seen every release of the tasks it waited for. A launch that fails
  *     queues nothing and calls no release.
+ * 10. Stop (weir_stream_stop), the word `halt` (internal.h WEIR__HALT_*):
+ *       NONE --stop--> REQ --holder--> STOPPED --abort/destroy--> NONE
+ *       REQ --abort--> RELEASE --owner--> NONE;  RELEASE --stop--> REQ
+ *     Bit 0 (REQ, RELEASE): the task running now stops; a kernel skips its
+ *     blocks not started (device.c invariant 7) and retires with
+ *     WEIR_EHALTED. The RUNNING owner reads the word before each task (one
+ *     an abort covers is discarded first, as always) and before going
+ *     IDLE: at REQ it parks the stream (RUNNING -> PARKED,
+ *     keeping the inbox: queued tasks stay queued) and, holding it, CASes
+ *     REQ -> STOPPED (ST-R10); at RELEASE it CASes RELEASE -> NONE and goes
+ *     on. The stopper itself holds the stream when it claims it IDLE (CAS
+ *     IDLE -> PARKED, ST-A7) or cancels its park on an event or park list,
+ *     and does the same CAS. A STOPPED stream is PARKED and nobody holds it:
+ *     only a CAS STOPPED -> NONE (abort, ST-AR11) takes it, after
+ *     abort_until (ST-R2) covers every task submitted so far, and resumes
+ *     it. A holder whose CAS finds RELEASE (an abort came first) resumes
+ *     it. So a worker never waits for a stop, a stopped stream runs no task,
+ *     and nothing but abort, destroy (which aborts a stopped stream: its
+ *     tasks are discarded and counted) or destroy_force (the same, before
+ *     its reclaim task) takes it out of STOPPED. A stop that races an owner
+ *     going IDLE, or a park, leaves REQ on a stream with no task running;
+ *     its next owner parks it before running anything.
  *
  * Concurrency table:
  *            push   run   sync   abort  destroy          destroy_force
@@ -170,8 +192,106 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags, 
 	return WEIR_OK;
 }
 
-/* Discard everything submitted so far that has not started. */
-void weir__stream_abort(struct weir_stream *st)
+/* ------------------------------------------------------------------------ */
+/* Stop (invariant 10)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Whether st is stopped or a stop is pending for it (REQ or STOPPED). After
+ * the grace period of a destroy no stop can start any more. */
+static bool stream_stopped(struct weir_stream *st)
+{
+	/* ST-A8: acquire - pairs with ST-R10/ST-R11; the word only decides
+	 * whether to abort, which re-reads it by CAS. */
+	uint32_t h = weir_load_acquire(&st->halt);
+	return h == WEIR__HALT_REQ || h == WEIR__HALT_STOPPED;
+}
+
+/* The caller holds st PARKED after it saw REQ (invariant 10): publish it
+ * STOPPED, or resume it if an abort withdrew the stop meanwhile. The caller
+ * never touches st afterwards. */
+static void stream_halt_held(struct weir_stream *st)
+{
+	WEIR_ASSERT(WEIR_ST_STATE(weir_load_relaxed(&st->top)) == WEIR_ST_PARKED,
+	            "stream.c inv 10: only the holder of a PARKED stream stops it");
+	uint32_t h = weir_load_relaxed(&st->halt);
+	for (;;) {
+		WEIR_ASSERT(h == WEIR__HALT_REQ || h == WEIR__HALT_RELEASE,
+		            "stream.c inv 10: while a holder has it, only stop and abort move the "
+		            "word (REQ <-> RELEASE)");
+		if (h != WEIR__HALT_REQ) {
+			weir__stream_unpark(st);
+			return;
+		}
+		/* ST-R10: seq_cst - hands the PARKED stream (its owner fields)
+		 * to the abort that takes it (ST-AR11); stored before the wake
+		 * (sync.h waitq invariant 5), read by syncs (WQ-A3). */
+		if (weir_cas_seqcst(&st->halt, &h, WEIR__HALT_STOPPED)) {
+			weir__waitq_wake(&st->wq);
+			return;
+		}
+	}
+}
+
+/* The RUNNING owner, before each task and before going IDLE: true if a stop
+ * is pending (the caller then calls stream_halt_owner and returns); clears a
+ * withdrawn one. */
+static bool stream_halt_check(struct weir_stream *st)
+{
+	/* Relaxed: a task pushed after the stop returned was taken through
+	 * ST-A1, which orders the request (ST-R11) before this load. */
+	uint32_t h = weir_load_relaxed(&st->halt);
+	/* Relaxed: RELEASE -> NONE publishes nothing (the abort's discard
+	 * travels through ST-R2 / ST-A2). */
+	while (h == WEIR__HALT_RELEASE && !weir_cas_relaxed(&st->halt, &h, WEIR__HALT_NONE))
+		;
+	WEIR_ASSERT(h != WEIR__HALT_STOPPED, "stream.c inv 10: a STOPPED stream has no owner");
+	return h == WEIR__HALT_REQ;
+}
+
+static void stream_halt_owner(struct weir_stream *st, struct weir_task_batch *batch)
+{
+	weir__task_batch_flush(batch);
+	weir__stream_park(st);
+	stream_halt_held(st);
+}
+
+WEIR_API int weir_stream_stop(weir_stream_t *h)
+{
+	/* One read-side section: a destroy's grace period (teardown,
+	 * destroy_force) ends after every stop that found the handle. */
+	weir__rcu_read_lock();
+	struct weir_stream *st = weir__stream_lookup(h);
+	if (!st) {
+		weir__rcu_read_unlock();
+		return WEIR_EHANDLE;
+	}
+	uint32_t cur = weir_load_relaxed(&st->halt);
+	/* ST-R11: seq_cst - the request, read by owners and kernel runners
+	 * (relaxed, before each task and block); ordered before the park
+	 * checks below, like ST-R2. */
+	while (cur != WEIR__HALT_REQ && cur != WEIR__HALT_STOPPED &&
+	       !weir_cas_seqcst(&st->halt, &cur, WEIR__HALT_REQ))
+		;
+	if (cur != WEIR__HALT_STOPPED) {
+		/* Hold the stream if nobody owns it: IDLE (ST-A7: acquire -
+		 * takes over from the last owner's ST-R4), or parked on an
+		 * event or park list. Otherwise its owner or the thread that
+		 * resumes it stops it. */
+		uintptr_t w = WEIR_ST_IDLE;
+		bool mine = weir_cas_acquire(&st->top, &w, (uintptr_t)WEIR_ST_PARKED);
+		if (!mine && WEIR_ST_STATE(w) == WEIR_ST_PARKED)
+			mine = weir__event_cancel_park(st) || weir__parklist_cancel(st);
+		if (mine)
+			stream_halt_held(st);
+	}
+	weir__rcu_read_unlock();
+	return WEIR_OK;
+}
+
+/* Discard everything submitted so far that has not started; `report`: the
+ * next sync says WEIR_EABORTED (not for the discard of a stopped stream's
+ * destroy, which nobody asked to abort). */
+static void stream_abort(struct weir_stream *st, bool report)
 {
 	uint64_t sub = stream_submitted(st);
 	uint64_t cur = weir_load_relaxed(&st->abort_until);
@@ -180,14 +300,33 @@ void weir__stream_abort(struct weir_stream *st)
 	 * (ST-A2 in should_discard) sees it. */
 	while (!weir_seq_geq(cur, sub) && !weir_cas_seqcst(&st->abort_until, &cur, sub))
 		;
-	weir_store_relaxed(&st->aborted, 1); /* relaxed: read by a later sync */
+	if (report)
+		weir_store_relaxed(&st->aborted, 1); /* relaxed: read by a later sync */
+	/* Invariant 10: withdraw a pending stop, or take a STOPPED stream. */
+	bool claimed = false;
+	uint32_t h = weir_load_relaxed(&st->halt);
+	while (h == WEIR__HALT_REQ || h == WEIR__HALT_STOPPED) {
+		uint32_t to = h == WEIR__HALT_REQ ? WEIR__HALT_RELEASE : WEIR__HALT_NONE;
+		/* ST-AR11: seq_cst - taking STOPPED acquires the holder's
+		 * ST-R10 (its owner fields); after ST-R2, so the owner that
+		 * resumes it discards every task submitted so far. */
+		if (weir_cas_seqcst(&st->halt, &h, to)) {
+			claimed = h == WEIR__HALT_STOPPED;
+			break;
+		}
+	}
 	weir__rcu_read_lock();
-	bool mine = weir__event_cancel_park(st) || weir__parklist_cancel(st);
+	bool mine = claimed || weir__event_cancel_park(st) || weir__parklist_cancel(st);
 	weir__rcu_read_unlock();
 	if (mine)
 		weir__stream_unpark(st);
 	else
 		weir__reporter_cancel(st); /* parked on a callback nobody runs yet */
+}
+
+void weir__stream_abort(struct weir_stream *st)
+{
+	stream_abort(st, true);
 }
 
 /* Unlink a stream that is done from its group and drop the handle's
@@ -210,8 +349,8 @@ void weir__stream_teardown(struct weir_stream *st, bool force)
 {
 	/* Launches that looked the handle up have finished pushing. */
 	weir__rcu_synchronize();
-	if (force)
-		weir__stream_abort(st);
+	if (force || stream_stopped(st))
+		stream_abort(st, force);
 	uint64_t target = stream_submitted(st);
 	weir__waitq_wait(&st->wq, &st->retired, target, UINT64_MAX, 0);
 	/* Invariant 3: the owner's last act is the CAS to IDLE. The wait is
@@ -258,6 +397,10 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
 	}
 	/* Invariant 8: launches that looked the handle up have pushed. */
 	weir__rcu_synchronize();
+	/* Invariant 10: a stopped stream would never reach its reclaim task;
+	 * its queued tasks are discarded first. */
+	if (stream_stopped(st))
+		stream_abort(st, false);
 #ifdef WEIR_BUSTED_FORCE_DESTROY_DISCARDS
 	/* Planted bug (testing the tests): the old semantics, discarding the
 	 * tasks already launched (defect: aclrtDestroyStreamForce lost them). */
@@ -501,6 +644,10 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 	/* Statistics are relaxed: only the owner writes them. */
 	if (discarded) {
 		weir_store_relaxed(&st->n_discarded, weir_load_relaxed(&st->n_discarded) + 1);
+	} else if (fail == weir__fail_runtime(WEIR_EHALTED)) {
+		/* Invariant 10: a stopped kernel; the stop itself is the
+		 * report (stream_report), and no failure of the group. */
+		weir_store_relaxed(&st->n_failed, weir_load_relaxed(&st->n_failed) + 1);
 	} else if (fail) {
 		weir_store_relaxed(&st->n_failed, weir_load_relaxed(&st->n_failed) + 1);
 		uint64_t z = 0;
@@ -635,8 +782,9 @@ static bool stream_linger(struct weir_stream *st, struct weir_worker *w)
 	uint64_t until = weir__now_ns() + budget;
 	for (uint32_t i = 1;; i++) {
 		/* Relaxed: a hint only; the caller's exchange acquires (ST-A1). */
-		if (WEIR_ST_PTR(weir_load_relaxed(&st->top)))
-			return true;
+		if (WEIR_ST_PTR(weir_load_relaxed(&st->top)) ||
+		    weir_load_relaxed(&st->halt) == WEIR__HALT_REQ)
+			return true; /* a stop: the caller's check parks it */
 		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
 		    weir_load_relaxed(&dev->rt->stopping))
 			return false;
@@ -668,6 +816,10 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			struct weir_task *list = WEIR_ST_PTR(w);
 			if (!list) {
 				weir__task_batch_flush(&batch);
+				if (stream_halt_check(st)) { /* invariant 10 */
+					stream_halt_owner(st, &batch);
+					return;
+				}
 				/* Linger only after small batches: a producer trickling
 				 * tasks in (latency-bound) gains from it; many producers
 				 * filling large batches need the CPU more than the
@@ -697,6 +849,14 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			                    last_batch,
 			            "stream.c inv 5: the reversal keeps every accepted task "
 			            "(submitted - retired >= batch)");
+		}
+		/* Invariant 10: no task starts once a stop is seen (tasks an
+		 * abort covers are still discarded); the reclaim task is never
+		 * behind one (destroy_force aborts it first). */
+		if (st->head->kind != WEIR_TK_RECLAIM && !should_discard(st) &&
+		    stream_halt_check(st)) {
+			stream_halt_owner(st, &batch);
+			return;
 		}
 		if (n >= quantum) {
 			/* Fairness: let the device's other streams run. */
@@ -732,7 +892,16 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		switch (t->kind) {
 		case WEIR_TK_KERNEL: {
 			/* The kernel's return value is its own code (weir/status.h). */
-			int rc = weir__device_run_kernel(dev, widx, st, t);
+			bool halted;
+			int rc = weir__device_run_kernel(dev, widx, st, t, &halted);
+			if (halted) {
+				/* Invariant 10: blocks were skipped; the loop's
+				 * check parks the stream next. */
+				weir__stream_retire_head(st, weir__fail_runtime(WEIR_EHALTED),
+				                         false, &batch);
+				weir__value_written(st->rt); /* value.c W2 */
+				break;
+			}
 			/* Relaxed: a hint; a hook removed meanwhile is re-read by
 			 * the callback thread under rt->lock. */
 			if (rc && weir_load_relaxed(&st->rt->fault_on)) {
@@ -845,6 +1014,8 @@ static int stream_report(struct weir_stream *st, int *task_code)
 {
 	if (task_code)
 		*task_code = 0;
+	if (stream_stopped(st)) /* invariant 10 */
+		return WEIR_EHALTED;
 	/* The relaxed loads only skip the exchanges when nothing is set; the
 	 * tasks' effects were already ordered by the acquire in the wait.
 	 * ST-AR6: acq_rel - takes the abort report set by weir__stream_abort(). */
@@ -886,7 +1057,11 @@ int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_
 		*task_code = 0;
 	uint64_t target = stream_submitted(st);
 	uint32_t spin = (st->flags & WEIR_STREAM_FAST_SYNC) ? 100000 : 2000;
-	int rc = weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(timeout_ns), spin);
+	/* Invariant 10: a stopped stream ends the wait (ST-R10, then the wake). */
+	int rc = weir__waitq_wait_flag(&st->wq, &st->retired, target, &st->halt, WEIR__HALT_STOPPED,
+	                               weir__deadline(timeout_ns), spin);
+	if (rc == WEIR_ESTATE)
+		return WEIR_EHALTED;
 	if (rc)
 		return rc;
 	stream_settle(st, target);

@@ -89,6 +89,7 @@ bool weir__acl_ctx_unpublish(struct weir_acl_ctx *c)
  * called with the facade lock held (draining may take long). */
 int weir__acl_ctx_retire(struct weir_acl_ctx *c)
 {
+	weir__acl_stream_state_notify(c->dstream, ACL_RT_STREAM_STATE_DESTROY_PRE);
 	int st = weir_group_destroy(c->group);
 	weir__acl_reg_free_deferred(&c->obj);
 	return st;
@@ -168,6 +169,7 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t d
 	rc = weir__acl_ctx_create(rt, (uint32_t)deviceId, false, &c, "aclrtCreateContext");
 	if (rc != ACL_SUCCESS)
 		return rc;
+	weir__acl_stream_state_notify(c->dstream, ACL_RT_STREAM_STATE_CREATE_POST);
 	weir_acl_set_current(c);
 	*context = weir__acl_reg_handle(&c->obj);
 	return ACL_SUCCESS;

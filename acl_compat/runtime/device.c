@@ -54,17 +54,21 @@ static aclError weir_acl_set_device(int32_t id, const char *api)
 		return rc;
 	weir__acl_lock();
 	struct weir_acl_dev *d = &weir_acl_devs[id];
+	weir_stream_t *born = NULL; /* a new default stream, announced after unlocking */
 	if (d->refs == 0) {
 		rc = weir__acl_ctx_create(rt, (uint32_t)id, true, &d->dctx, api);
 		if (rc != ACL_SUCCESS) {
 			weir__acl_unlock();
 			return rc;
 		}
+		born = d->dctx->dstream;
 	}
 	d->refs++;
 	weir__acl_ctx_set_current(d->dctx);
 	weir_acl_last_set_dev = id;
 	weir__acl_unlock();
+	if (born)
+		weir__acl_stream_state_notify(born, ACL_RT_STREAM_STATE_CREATE_POST);
 	return ACL_SUCCESS;
 }
 

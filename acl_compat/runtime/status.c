@@ -86,7 +86,10 @@ static aclError weir_acl_map(int status, aclError timeout_code)
 	case WEIR_ECYCLE: return ACL_ERROR_RT_PARAM_INVALID;
 	case WEIR_EFINALIZED: return ACL_ERROR_UNINITIALIZE;
 	case WEIR_EINTERNAL: return ACL_ERROR_RT_INTERNAL_ERROR;
-	case WEIR_EWAITTIMEOUT: return ACL_ERROR_RT_TASK_TIMEOUT; /* a wait task timed out */
+	case WEIR_EWAITTIMEOUT:
+		return ACL_ERROR_RT_TASK_TIMEOUT; /* a wait task timed out */
+	/* A stopped stream (aclrtStreamStop): the code Ascend's sync returns. */
+	case WEIR_EHALTED: return ACL_ERROR_RT_INTERNAL_ERROR;
 	default: return ACL_ERROR_RT_AICORE_EXCEPTION;
 	}
 }

@@ -17,8 +17,6 @@
 #define ACL_FLAGS_SHIFT 40
 #define ACL_FLAGS_MASK  (UINT64_C(0xFFFFFF) << ACL_FLAGS_SHIFT)
 
-static void weir_acl_stream_state_notify(aclrtStream s, aclrtStreamState state);
-
 aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, const char *what)
 {
 	if (status == WEIR_ESTOPPED) {
@@ -64,7 +62,7 @@ static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, u
 	(void)weir_stream_user_update(s, ACL_FLAGS_MASK,
 	                              ((uint64_t)flag << ACL_FLAGS_SHIFT) & ACL_FLAGS_MASK, NULL);
 	*stream = s;
-	weir_acl_stream_state_notify(s, ACL_RT_STREAM_STATE_CREATE_POST);
+	weir__acl_stream_state_notify(s, ACL_RT_STREAM_STATE_CREATE_POST);
 	return ACL_SUCCESS;
 }
 
@@ -93,7 +91,7 @@ static aclError weir_acl_stream_destroy(aclrtStream stream, bool force, const ch
 		                      "stream %p is the context's default stream, which cannot be "
 		                      "destroyed",
 		                      stream);
-	weir_acl_stream_state_notify(stream, ACL_RT_STREAM_STATE_DESTROY_PRE);
+	weir__acl_stream_state_notify(stream, ACL_RT_STREAM_STATE_DESTROY_PRE);
 	/* Force: returns at once; the tasks launched before still run, as on
 	 * Ascend (docs/acl.md). Plain: waits for them. */
 	int st = force ? weir_stream_destroy_force(s) : weir_stream_destroy(s);
@@ -483,18 +481,27 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateStreamV2(aclrtStream *stream,
 	return weir_acl_stream_create(stream, prio, (uint32_t)flag, api);
 }
 
+/* The running kernel stops at block granularity, queued tasks stay queued,
+ * and the stream runs nothing until aclrtStreamAbort (or its destroy, which
+ * discards them); a sync returns 507000 at once, as on Ascend
+ * (weir_stream_stop, docs/acl.md). Any stream but a default one. */
 ACL_FUNC_VISIBILITY aclError aclrtStreamStop(aclrtStream stream)
 {
 	static const char api[] = "aclrtStreamStop";
+	weir__acl_ctx_info_t info;
 	weir_stream_t *s;
 	if (!stream)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "stream is NULL (the default stream cannot be stopped)");
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	/* A running CPU kernel cannot be interrupted and ACL keeps the queued
-	 * tasks: there is nothing to stop (docs/acl.md). */
-	int st = weir_stream_query(s);
-	if (st != WEIR_OK && st != WEIR_ENOTREADY)
+	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
+	if (s == info.dstream)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "stream %p is the context's default stream, which cannot be "
+		                      "stopped",
+		                      stream);
+	int st = weir_stream_stop(s);
+	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "stopping the stream");
 	return ACL_SUCCESS;
 }
@@ -514,7 +521,7 @@ static pthread_mutex_t weir_acl_ssc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct weir_acl_ssc weir_acl_ssc[WEIR_ACL_SSC_MAX]; /* L(ssc_lock) */
 static uint32_t weir_acl_nssc;                             /* L(ssc_lock) */
 
-static void weir_acl_stream_state_notify(aclrtStream s, aclrtStreamState state)
+void weir__acl_stream_state_notify(void *s, int state)
 {
 	struct weir_acl_ssc cbs[WEIR_ACL_SSC_MAX];
 	pthread_mutex_lock(&weir_acl_ssc_lock);
@@ -522,7 +529,7 @@ static void weir_acl_stream_state_notify(aclrtStream s, aclrtStreamState state)
 	memcpy(cbs, weir_acl_ssc, n * sizeof cbs[0]);
 	pthread_mutex_unlock(&weir_acl_ssc_lock);
 	for (uint32_t i = 0; i < n; i++)
-		cbs[i].fn(s, state, cbs[i].args);
+		cbs[i].fn(s, (aclrtStreamState)state, cbs[i].args);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtRegStreamStateCallback(const char *regName,

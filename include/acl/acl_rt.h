@@ -440,13 +440,18 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamConfigOpt(aclrtStreamConfigHandle *ha
  * handle: defaults). */
 ACL_FUNC_VISIBILITY aclError aclrtCreateStreamV2(aclrtStream *stream,
                                                  const aclrtStreamConfigHandle *handle);
-/* Stop the stream's running task without clearing its tasks. A running CPU
- * kernel cannot be interrupted, so this validates the stream and returns
- * (docs/acl.md). 100000 NULL stream. */
+/* Stop the stream's running task without clearing its tasks: a kernel
+ * stops between blocks, the queued tasks stay queued and nothing more runs
+ * until aclrtStreamAbort (which discards them) or the stream's destroy;
+ * aclrtSynchronizeStream returns 507000 at once. Any stream but a default
+ * one (100000, as NULL); docs/acl.md. */
 ACL_FUNC_VISIBILITY aclError aclrtStreamStop(aclrtStream stream);
 /* Register callback under regName (107000 when the name is taken); NULL
  * callback unregisters. Called after every aclrtCreateStream* and before
- * every aclrtDestroyStream*, in the calling thread. */
+ * every aclrtDestroyStream*, and for a context's default stream when the
+ * context is created / destroyed (aclrtCreateContext, a device's first
+ * aclrtSetDevice; aclrtDestroyContext, its last aclrtResetDevice), in the
+ * calling thread. */
 ACL_FUNC_VISIBILITY aclError aclrtRegStreamStateCallback(const char *regName,
                                                          aclrtStreamStateCallback callback,
                                                          void *args);

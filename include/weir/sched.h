@@ -316,8 +316,35 @@ WEIR_API int weir_stream_sync_code(weir_stream_t *s, int64_t timeout_ns, int *ta
 /* Discard every task submitted before this call that has not started yet and
  * cancel an event wait it is parked on. The stream stays usable. The next
  * sync returns WEIR_EABORTED. With weir_group_destroy_force(), the only calls
- * that discard submitted tasks. */
+ * that discard submitted tasks (a stopped stream's destroy aside, below).
+ * On a stopped stream (weir_stream_stop) it also ends the stop: the queued
+ * tasks are discarded and the tasks launched after it run. */
 WEIR_API int weir_stream_abort(weir_stream_t *s);
+
+/*
+ * Stop the task running on s and run no further task, keeping the queued ones
+ * (ACL's aclrtStreamStop). Never waits:
+ *  - a kernel running now stops at block granularity: its blocks not started
+ *    yet are skipped, a block already running finishes; the kernel then
+ *    counts as failed (weir_stream_stats) with WEIR_EHALTED;
+ *  - a stream waiting on an event, notify or value stops waiting (the wait
+ *    stays queued); one running a host function or callback stops once that
+ *    returns;
+ *  - from then on the stream runs nothing: tasks queued before or launched
+ *    after stay queued (a full stream makes a blocking launch wait);
+ *  - weir_stream_sync() and weir_stream_sync_code() return WEIR_EHALTED at
+ *    once (after the running kernel's block finished), a query reads
+ *    WEIR_ENOTREADY while tasks are queued, and weir_group_sync() reports it;
+ *    an event record queued on it completes only when it runs or is
+ *    discarded (so an event sync or another stream's wait on it waits).
+ * It stays stopped until weir_stream_abort(), which discards what is queued
+ * and makes the stream usable again (the next sync returns WEIR_EABORTED).
+ * weir_stream_destroy() and weir_stream_destroy_force() of a stopped stream
+ * discard its queued tasks (counted as discarded, releases called) instead of
+ * running them; destroying its group or the runtime does the same. Stopping
+ * a stopped stream does nothing. Returns WEIR_OK or WEIR_EHANDLE.
+ */
+WEIR_API int weir_stream_stop(weir_stream_t *s);
 
 /* Sets the failure mode of the stream's group (the ACL rule). */
 WEIR_API int weir_stream_set_failure_mode(weir_stream_t *s, int mode);

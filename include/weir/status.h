@@ -63,13 +63,14 @@ extern "C" {
 	X(ECYCLE, -25, "graph has a cycle")                                      \
 	X(EFINALIZED, -26, "runtime or library already finalized")               \
 	X(EINTERNAL, -27, "internal error")                                      \
-	X(EWAITTIMEOUT, -28, "a stream's wait task timed out")
+	X(EWAITTIMEOUT, -28, "a stream's wait task timed out")                   \
+	X(EHALTED, -29, "the stream was stopped (weir_stream_stop)")
 
 typedef enum weir_status {
 #define WEIR__STATUS_ENUM(name, val, msg) WEIR_##name = (val),
 	WEIR_STATUS_MAP(WEIR__STATUS_ENUM)
 #undef WEIR__STATUS_ENUM
-	        WEIR__STATUS_MIN = -28
+	        WEIR__STATUS_MIN = -29
 } weir_status_t;
 
 /* True if a synchronize result reports a failed task (a task's positive code
