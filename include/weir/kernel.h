@@ -212,11 +212,13 @@ static inline void *weir_kernel_args_of_(const weir_kernel_ctx_t *c)
 		return weir_kbody__##name((const ArgsT *)weir_kernel_args_of_(c_), c_);         \
 	}                                                                                       \
 	WEIR_KERNEL_LINKAGE_                                                                    \
-	        __attribute__((visibility("default"), used))                                    \
-	        const weir_kernel_desc_t weir_kernel__##name = {                                \
-		        WEIR_KERNEL_MAGIC, WEIR_KERNEL_ABI, #name,                              \
-		        weir_kfn__##name,  (entry),         sizeof(ArgsT)                       \
-	        };                                                                              \
+	__attribute__((visibility("default"), used))                                            \
+	const weir_kernel_desc_t weir_kernel__##name = { WEIR_KERNEL_MAGIC,                     \
+		                                         WEIR_KERNEL_ABI,                       \
+		                                         #name,                                 \
+		                                         weir_kfn__##name,                      \
+		                                         (entry),                               \
+		                                         sizeof(ArgsT) };                       \
 	static inline __attribute__((always_inline)) int weir_kbody__##name(                    \
 	        const ArgsT *args __attribute__((unused)),                                      \
 	        const weir_kernel_ctx_t *ctx __attribute__((unused)))
