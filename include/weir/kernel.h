@@ -29,6 +29,12 @@
  *    default visibility, so it is exported even from a library built with
  *    -fvisibility=hidden. Do not define it by hand.
  *
+ * Optional declarations (docs/porting-kernels.md): a kernel's parameter list
+ * (WEIR_KERNEL_PARAMS: ACL's parameter queries and args-array launch), a SIMT
+ * kernel (WEIR_KERNEL_SIMT_PARAMS: the SIMT launches; ctx->grid_dim,
+ * block_id and block_dim give the grid), and host CPU functions for
+ * aclrtRegisterCpuFunc (weir_cpu_kernel_fn).
+ *
  * Entries: aclrtBinaryGetFunctionByEntry(bin, entry) finds the kernel whose
  * entry value is `entry`. A kernel written with WEIR_KERNEL_ENTRY(name, e,
  * ...) has entry value e (e != 0); one written with WEIR_KERNEL has the

@@ -106,12 +106,11 @@ static void test_param_queries(void **state)
 	size_t n = 99, off = 99, sz = 99;
 	assert_int_equal(aclrtFunctionGetParamCount(sx, &n), ACL_SUCCESS);
 	assert_int_equal(n, 6);
-	static const size_t offs[] = { offsetof(struct saxpy_args, x),
-		                       offsetof(struct saxpy_args, y),
-		                       offsetof(struct saxpy_args, z),
-		                       offsetof(struct saxpy_args, blocks),
-		                       offsetof(struct saxpy_args, scale),
-		                       offsetof(struct saxpy_args, n) };
+	static const size_t offs[] = {
+		offsetof(struct saxpy_args, x),     offsetof(struct saxpy_args, y),
+		offsetof(struct saxpy_args, z),     offsetof(struct saxpy_args, blocks),
+		offsetof(struct saxpy_args, scale), offsetof(struct saxpy_args, n)
+	};
 	static const size_t sizes[] = { 8, 8, 8, 8, 4, 4 };
 	for (size_t i = 0; i < 6; i++) {
 		assert_int_equal(aclrtFunctionGetParamInfo(sx, i, &off, &sz), ACL_SUCCESS);
@@ -250,8 +249,9 @@ static void test_simt(void **state)
 
 	/* An ordinary launch of the same kernel: grid {n, 1, 1}, one thread. */
 	memset(out, 0, cells * 4);
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(k, 5, stream, NULL, &ha, sizeof(ha), NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(k, 5, stream, NULL, &ha, sizeof(ha), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(stream), ACL_SUCCESS);
 	check_simt(out, 5);
 	assert_int_equal(out[5], 0);
@@ -365,7 +365,8 @@ static void test_function_attributes(void **state)
 	assert_int_equal(aclrtGetFunctionAttribute(k, ACL_FUNC_ATTR_KERNEL_TYPE, &v), ACL_SUCCESS);
 	assert_int_equal(v, ACL_KERNEL_TYPE_VECTOR);
 	v = -1;
-	assert_int_equal(aclrtGetFunctionAttribute(sx, ACL_FUNC_ATTR_KERNEL_RATIO, &v), ACL_SUCCESS);
+	assert_int_equal(aclrtGetFunctionAttribute(sx, ACL_FUNC_ATTR_KERNEL_RATIO, &v),
+	                 ACL_SUCCESS);
 	assert_int_equal(v, 0);
 	v = -1;
 	assert_int_equal(aclrtGetFunctionAttribute(sx, ACL_FUNC_ATTR_KERNEL_SCHED_MODE, &v),
@@ -395,11 +396,13 @@ static void test_function_attributes(void **state)
 	aclrtLaunchKernelCfg cfg = { &at, 1 };
 	struct fail_args fa = { 0, 0 };
 	aclrtFuncHandle fw = func(b, "fail_with");
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fw, 1, stream, &cfg, &fa, sizeof(fa), NULL, 0),
-	                 ACL_ERROR_RT_PARAM_INVALID);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fw, 1, stream, &cfg, &fa, sizeof(fa), NULL, 0),
+	        ACL_ERROR_RT_PARAM_INVALID);
 	at.value.dynUBufSize = (uint32_t)ub;
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fw, 1, stream, &cfg, &fa, sizeof(fa), NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fw, 1, stream, &cfg, &fa, sizeof(fa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(stream), ACL_SUCCESS);
 	assert_int_equal(aclrtBinaryUnLoad(b), ACL_SUCCESS);
 	assert_int_equal(aclrtGetFunctionAttribute(sx, ACL_FUNC_ATTR_KERNEL_TYPE, &v),
@@ -463,7 +466,8 @@ static void test_cpu_functions(void **state)
 	/* One handle per (function, opType). */
 	assert_int_equal(aclrtRegisterCpuFunc(cb, "weir_test_cpu_add", "AddOp", &f2), ACL_SUCCESS);
 	assert_ptr_equal(f, f2);
-	assert_int_equal(aclrtRegisterCpuFunc(cb, "weir_test_cpu_add", "OtherOp", &f3), ACL_SUCCESS);
+	assert_int_equal(aclrtRegisterCpuFunc(cb, "weir_test_cpu_add", "OtherOp", &f3),
+	                 ACL_SUCCESS);
 	assert_ptr_not_equal(f, f3);
 	char name[32];
 	assert_int_equal(aclrtGetFunctionName(f, sizeof(name), name), ACL_SUCCESS);
@@ -579,8 +583,9 @@ static void other_cb(aclrtExceptionInfo *info, void *user)
 static void fail_once(aclrtFuncHandle fw, int32_t code)
 {
 	struct fail_args fa = { code, 0 };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fw, 2, stream, NULL, &fa, sizeof(fa), NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fw, 2, stream, NULL, &fa, sizeof(fa), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(stream), (aclError)code);
 }
 
@@ -620,8 +625,9 @@ static void test_binary_exception_callback(void **state)
 	/* A success calls nothing. */
 	atomic_store(&norder, 0);
 	struct fail_args ok = { 0, 0 };
-	assert_int_equal(aclrtLaunchKernelWithHostArgs(fw, 2, stream, NULL, &ok, sizeof(ok), NULL, 0),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtLaunchKernelWithHostArgs(fw, 2, stream, NULL, &ok, sizeof(ok), NULL, 0),
+	        ACL_SUCCESS);
 	assert_int_equal(aclrtSynchronizeStream(stream), ACL_SUCCESS);
 	assert_int_equal(atomic_load(&norder), 0);
 
