@@ -418,7 +418,8 @@ static void test_globals(void **state)
 	void *p = NULL;
 	size_t sz = 0;
 	assert_int_equal(aclrtBinaryGetGlobal(b, "weir_test_global", &p, &sz), ACL_SUCCESS);
-	assert_int_equal(sz, 16 * sizeof(uint32_t));
+	/* ELF size (a sanitizer build pads globals with redzones). */
+	assert_true(sz >= 16 * sizeof(uint32_t));
 	uint32_t *g = p;
 	assert_int_equal(g[0], 7);
 	assert_int_equal(g[2], 9);
@@ -429,7 +430,7 @@ static void test_globals(void **state)
 	/* Only one output. */
 	sz = 0;
 	assert_int_equal(aclrtBinaryGetGlobal(b, "weir_test_const", NULL, &sz), ACL_SUCCESS);
-	assert_int_equal(sz, 8);
+	assert_true(sz >= 8);
 	p = NULL;
 	assert_int_equal(aclrtBinaryGetGlobal(b, "weir_test_const", &p, NULL), ACL_SUCCESS);
 	assert_int_equal(*(const uint64_t *)p, 0x1234);
