@@ -162,6 +162,17 @@ aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
 int weir__acl_kernel_task_info(weir_kernel_fn fn, const void *args, void **func_handle,
                                void **user_args, uint32_t *user_args_len);
 
+/* From the fault hook (runtime/exception.c), after the process-wide
+ * exception callbacks: call the aclrtBinarySetExceptionCallback callback of
+ * the failing launch's binary, if the task is a launch and its binary is
+ * still loaded. Same validity rule as above. */
+void weir__acl_kernel_fault_notify(weir_kernel_fn fn, const void *args, aclrtExceptionInfo *info);
+
+/* runtime/exception.c: a binary gained (on) or lost (!on) its exception
+ * callback; the fault hook stays installed while any binary has one.
+ * Arming may fail (recorded for api): the hook's threads could not start. */
+aclError weir__acl_exception_bin_arm(bool on, const char *api);
+
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */

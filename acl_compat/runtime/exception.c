@@ -17,6 +17,7 @@
  */
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
+#include "base/die.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -41,6 +42,8 @@ static pthread_mutex_t weir_acl_exc_lock = PTHREAD_MUTEX_INITIALIZER;
 static aclrtExceptionInfoCallback weir_acl_exc_set;                   /* L(exc_lock) */
 static aclrtExceptionInfoCallback weir_acl_exc_reg[WEIR_ACL_EXC_MAX]; /* L(exc_lock) */
 static uint32_t weir_acl_exc_nreg;                                    /* L(exc_lock) */
+/* Loaded binaries with an aclrtBinarySetExceptionCallback callback. */
+static uint32_t weir_acl_exc_nbin; /* L(exc_lock) */
 
 static void weir_acl_exc_hook(const weir_fault_t *f, void *user)
 {
@@ -53,8 +56,9 @@ static void weir_acl_exc_hook(const weir_fault_t *f, void *user)
 	for (uint32_t i = 0; i < weir_acl_exc_nreg; i++)
 		if (weir_acl_exc_reg[i] != weir_acl_exc_set)
 			cbs[n++] = weir_acl_exc_reg[i];
+	bool bins = weir_acl_exc_nbin > 0;
 	pthread_mutex_unlock(&weir_acl_exc_lock);
-	if (!n)
+	if (!n && !bins)
 		return;
 	struct aclrtExceptionInfo info = {
 		.task_id = f->task_id,
@@ -68,12 +72,15 @@ static void weir_acl_exc_hook(const weir_fault_t *f, void *user)
 	                                             &info.args_len) == 0;
 	for (uint32_t i = 0; i < n; i++)
 		cbs[i](&info);
+	/* Then the failing kernel's binary's own callback (ACL's order). */
+	if (info.has_kernel)
+		weir__acl_kernel_fault_notify(f->fn, f->args, &info);
 }
 
 /* Install or remove the hook on rt to match the table (exc_lock held). */
 static int weir_acl_exc_sync_locked(weir_runtime_t *rt)
 {
-	bool any = weir_acl_exc_set || weir_acl_exc_nreg;
+	bool any = weir_acl_exc_set || weir_acl_exc_nreg || weir_acl_exc_nbin;
 	return weir_runtime_set_fault_hook(rt, any ? weir_acl_exc_hook : NULL, NULL);
 }
 
@@ -151,6 +158,26 @@ aclrtExceptionInfoCallbackUnregister(aclrtExceptionInfoCallback callback)
 		}
 	}
 	aclError rc = weir_acl_exc_apply_locked(api);
+	pthread_mutex_unlock(&weir_acl_exc_lock);
+	return rc;
+}
+
+aclError weir__acl_exception_bin_arm(bool on, const char *api)
+{
+	pthread_mutex_lock(&weir_acl_exc_lock);
+	aclError rc = ACL_SUCCESS;
+	if (on) {
+		weir_acl_exc_nbin++;
+		rc = weir_acl_exc_apply_locked(api);
+		if (rc != ACL_SUCCESS)
+			weir_acl_exc_nbin--;
+	} else {
+		WEIR_ASSERT(weir_acl_exc_nbin > 0,
+		            "exception.c: a binary disarms only what it armed");
+		weir_acl_exc_nbin--;
+		/* Removing the hook cannot fail; a failure to apply is ignored. */
+		(void)weir_acl_exc_apply_locked("aclrtBinaryUnLoad");
+	}
 	pthread_mutex_unlock(&weir_acl_exc_lock);
 	return rc;
 }

@@ -76,7 +76,15 @@
 /* Bytes of aclrtKernelArgsGetHandleMemSize: what the user allocates. */
 #define WEIR_ACL_ARGS_HANDLE_MEM 64u
 #define WEIR_ACL_KERNEL_PREFIX   "weir_kernel__"
-#define WEIR_ACL_NAME_MAX        200u
+#define WEIR_ACL_PARAMS_PREFIX   "weir_kparams__"
+/* The per-block scratch a launch may ask for (DYN_UBUF_SIZE, SIMT
+ * dynUbufSize): aclrtFunctionGetAvailDynUbufPerBlock's answer. */
+#define WEIR_ACL_DYN_UBUF_MAX (64u * 1024u * 1024u)
+/* ACL's SIMT limits: threads per block, and per block dimension. */
+#define WEIR_ACL_SIMT_MAX_THREADS 2048u
+/* aclrtGetHardwareSyncAddr: bytes of each device's area. */
+#define WEIR_ACL_SYNC_BYTES 4096u
+#define WEIR_ACL_NAME_MAX   200u
 
 enum weir_acl_kkind { WEIR_ACL_K_BIN = 1, WEIR_ACL_K_FUNC = 2, WEIR_ACL_K_ARGS = 3 };
 
@@ -88,21 +96,48 @@ struct weir_acl_kobj {
 
 struct weir_acl_func;
 
+/* A host CPU function registered with aclrtRegisterCpuFunc: owned by its
+ * binary (freed with it), so it outlives every function handle naming it. */
+struct weir_acl_cpufn {
+	weir_cpu_kernel_fn fn; /* I: inside the binary's mapping */
+	char *op;              /* I: the kernelName (ACL's opType) */
+	struct weir_acl_cpufn *next;
+};
+
 struct weir_acl_bin {
 	struct weir_acl_kobj k;
-	void *dl;                    /* I: dlopen handle */
-	struct link_map *lm;         /* I */
-	char *origin;                /* I: path or "<data>", for messages */
-	pthread_mutex_t lock;        /* guards the fields below */
-	bool unloaded;               /* L(lock) */
-	struct weir_acl_func *funcs; /* L(lock): published functions */
+	void *dl;                         /* I: dlopen handle */
+	struct link_map *lm;              /* I */
+	char *origin;                     /* I: path or "<data>", for messages */
+	bool cpu_mode;                    /* I: loaded with ..._CPU_KERNEL_MODE */
+	uint32_t ktype;                   /* I: aclrtKernelType from the MAGIC option */
+	pthread_mutex_t lock;             /* guards the fields below */
+	bool unloaded;                    /* L(lock) */
+	struct weir_acl_func *funcs;      /* L(lock): published functions */
+	struct weir_acl_cpufn *cpu_funcs; /* L(lock): registered CPU functions */
+	aclrtOpExceptionCallback exc_cb;  /* L(lock): aclrtBinarySetExceptionCallback */
+	void *exc_user;                   /* L(lock) */
 };
 
 struct weir_acl_func {
 	struct weir_acl_kobj k;
-	struct weir_acl_bin *bin;       /* I: not a reference (K2) */
-	const weir_kernel_desc_t *desc; /* I: inside bin's mapping */
-	struct weir_acl_func *next;     /* L(bin->lock) */
+	struct weir_acl_bin *bin;           /* I: not a reference (K2) */
+	const weir_kernel_desc_t *desc;     /* I: inside bin's mapping; NULL for cpu */
+	const weir_kernel_params_t *params; /* I: its checked parameter list, or NULL */
+	const struct weir_acl_cpufn *cpu;   /* I: a registered CPU function, or NULL */
+	bool params_bad;                    /* I: it has a list that does not fit */
+	struct weir_acl_func *next;         /* L(bin->lock) */
+};
+
+/* What a call needs of a function, copied inside the read-side section
+ * (K2): everything it points to lives in the binary, which the snapshot
+ * holds a reference on. */
+struct weir_acl_fsnap {
+	struct weir_acl_bin *bin; /* a reference */
+	const weir_kernel_desc_t *desc;
+	const weir_kernel_params_t *params;
+	const struct weir_acl_cpufn *cpu;
+	bool params_bad;
 };
 
 struct weir_acl_param {
@@ -133,6 +168,9 @@ struct weir_acl_args {
 struct weir_acl_launch {
 	struct weir_acl_bin *bin; /* a reference, dropped by the release */
 	weir_kernel_entry_t entry;
+	weir_cpu_kernel_fn cpu_fn;  /* a registered CPU function instead of entry */
+	weir_kernel_dim3_t grid;    /* SIMT grid (x, y, z blocks); {nblocks, 1, 1} otherwise */
+	weir_kernel_dim3_t threads; /* SIMT block (threads); {1, 1, 1} otherwise */
 	void *func_handle;
 	void *args; /* what the kernel sees: data[] or the caller's memory */
 	size_t args_size;
@@ -203,6 +241,12 @@ static void weir_acl_bin_free(struct weir_obj *o)
 {
 	struct weir_acl_bin *b = caa_container_of(o, struct weir_acl_bin, k.obj);
 	WEIR_ASSERT(b->funcs == NULL, "kernel.c K1: a freed binary has no published function");
+	while (b->cpu_funcs) {
+		struct weir_acl_cpufn *c = b->cpu_funcs;
+		b->cpu_funcs = c->next;
+		weir__free(c->op);
+		weir__free(c);
+	}
 	dlclose(b->dl);
 	pthread_mutex_destroy(&b->lock);
 	weir__free(b->origin);
@@ -254,6 +298,12 @@ static void weir_acl_bin_unload(struct weir_acl_bin *b)
 	b->unloaded = true;
 	struct weir_acl_func *f = b->funcs;
 	b->funcs = NULL;
+	if (b->exc_cb) {
+		/* Under the lock, as the arm in aclrtBinarySetExceptionCallback:
+		 * the count never goes below zero. */
+		b->exc_cb = NULL;
+		(void)weir__acl_exception_bin_arm(false, NULL);
+	}
 	pthread_mutex_unlock(&b->lock);
 	while (f) {
 		/* Listed functions are published until here, or were removed by
@@ -283,10 +333,9 @@ static struct weir_acl_bin *weir_acl_bin_get(aclrtBinHandle h)
 	return b;
 }
 
-/* The function named by h: its descriptor and a reference on its binary
- * (K2), or false (reason set). */
-static bool weir_acl_func_get(aclrtFuncHandle h, const weir_kernel_desc_t **desc,
-                              struct weir_acl_bin **bin)
+/* The function named by h, copied into *out with a reference on its binary
+ * (K2); or false (reason set). */
+static bool weir_acl_func_get(const void *h, struct weir_acl_fsnap *out)
 {
 	bool ok = false;
 	weir__rcu_read_lock();
@@ -294,8 +343,11 @@ static bool weir_acl_func_get(aclrtFuncHandle h, const weir_kernel_desc_t **desc
 	if (k) {
 		struct weir_acl_func *f = caa_container_of(k, struct weir_acl_func, k);
 		if (weir__ref_get_unless_zero(&f->bin->k.refs)) {
-			*desc = f->desc;
-			*bin = f->bin;
+			out->bin = f->bin;
+			out->desc = f->desc;
+			out->params = f->params;
+			out->cpu = f->cpu;
+			out->params_bad = f->params_bad;
 			ok = true;
 		}
 	}
@@ -303,17 +355,32 @@ static bool weir_acl_func_get(aclrtFuncHandle h, const weir_kernel_desc_t **desc
 	if (!ok)
 		weir__acl_set_reason("function handle %p is not a function of a loaded binary "
 		                     "(its binary was unloaded, or it was never returned by "
-		                     "aclrtBinaryGetFunction*)",
+		                     "aclrtBinaryGetFunction* or aclrtRegisterCpuFunc)",
 		                     h);
 	return ok;
+}
+
+/* A function's name for messages and aclrtGetFunctionName. */
+static const char *weir_acl_fname(const struct weir_acl_fsnap *f)
+{
+	return f->desc ? f->desc->name : f->cpu->op;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Loading                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static aclError weir_acl_check_options(const aclrtBinaryLoadOptions *options, const char *api)
+/* What the load options ask for. */
+struct weir_acl_lopts {
+	bool cpu_mode;  /* ..._CPU_KERNEL_MODE given: a CPU binary */
+	uint32_t ktype; /* aclrtKernelType of its kernels */
+};
+
+static aclError weir_acl_check_options(const aclrtBinaryLoadOptions *options, bool from_file,
+                                       struct weir_acl_lopts *lo, const char *api)
 {
+	lo->cpu_mode = false;
+	lo->ktype = ACL_KERNEL_TYPE_AICORE;
 	if (!options)
 		return ACL_SUCCESS;
 	if (options->numOpt && !options->options)
@@ -322,9 +389,28 @@ static aclError weir_acl_check_options(const aclrtBinaryLoadOptions *options, co
 	for (size_t i = 0; i < options->numOpt; i++) {
 		const aclrtBinaryLoadOption *o = &options->options[i];
 		switch (o->type) {
-		case ACL_RT_BINARY_LOAD_OPT_LAZY_LOAD:
+		case ACL_RT_BINARY_LOAD_OPT_LAZY_LOAD: break;
 		case ACL_RT_BINARY_LOAD_OPT_MAGIC:
-		case ACL_RT_BINARY_LOAD_OPT_CPU_KERNEL_MODE: break;
+			/* ACL: an unknown magic keeps the default kernel type. */
+			if (o->value.magic == ACL_RT_BINARY_MAGIC_ELF_VECTOR_CORE)
+				lo->ktype = ACL_KERNEL_TYPE_VECTOR;
+			else if (o->value.magic == ACL_RT_BINARY_MAGIC_ELF_CUBE_CORE)
+				lo->ktype = ACL_KERNEL_TYPE_CUBE;
+			else
+				lo->ktype = ACL_KERNEL_TYPE_AICORE;
+			break;
+		case ACL_RT_BINARY_LOAD_OPT_CPU_KERNEL_MODE: {
+			/* ACL's modes: 0 and 1 from a file, 2 from data. */
+			int32_t m = o->value.cpuKernelMode;
+			bool ok = from_file ? (m == 0 || m == 1) : m == 2;
+			if (!ok)
+				return weir__acl_fail(
+				        ACL_ERROR_RT_PARAM_INVALID, api,
+				        "options[%zu]: CPU kernel mode %d (%s)", i, (int)m,
+				        from_file ? "0 or 1 from a file" : "2 from data");
+			lo->cpu_mode = true;
+			break;
+		}
 		default:
 			return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 			                      "options[%zu]: unknown option type %d", i,
@@ -335,7 +421,8 @@ static aclError weir_acl_check_options(const aclrtBinaryLoadOptions *options, co
 }
 
 /* dlopen `path` and publish a binary for it. */
-static aclError weir_acl_bin_open(const char *path, const char *origin, aclrtBinHandle *out,
+static aclError weir_acl_bin_open(const char *path, const char *origin,
+                                  const struct weir_acl_lopts *lo, aclrtBinHandle *out,
                                   const char *api)
 {
 	if (!weir_acl_ktype_get())
@@ -350,6 +437,8 @@ static aclError weir_acl_bin_open(const char *path, const char *origin, aclrtBin
 	}
 	memset(b, 0, sizeof(*b));
 	b->origin = o;
+	b->cpu_mode = lo->cpu_mode;
+	b->ktype = lo->ktype;
 	b->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!b->dl) {
 		const char *e = dlerror();
@@ -393,7 +482,8 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryLoadFromFile(const char *binPath,
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
-	aclError rc = weir_acl_check_options(options, api);
+	struct weir_acl_lopts lo;
+	aclError rc = weir_acl_check_options(options, true, &lo, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
 	if (access(binPath, R_OK) != 0)
@@ -408,7 +498,7 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryLoadFromFile(const char *binPath,
 			return weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
 		snprintf(p, n, "./%s", binPath);
 	}
-	rc = weir_acl_bin_open(p ? p : binPath, binPath, binHandle, api);
+	rc = weir_acl_bin_open(p ? p : binPath, binPath, &lo, binHandle, api);
 	weir__free(p);
 	return rc;
 }
@@ -426,7 +516,8 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryLoadFromData(const void *data, size_t le
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
-	aclError rc = weir_acl_check_options(options, api);
+	struct weir_acl_lopts lo;
+	aclError rc = weir_acl_check_options(options, false, &lo, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
 	if (length < SELFMAG || memcmp(data, ELFMAG, SELFMAG) != 0)
@@ -468,7 +559,7 @@ ACL_FUNC_VISIBILITY aclError aclrtBinaryLoadFromData(const void *data, size_t le
 		snprintf(path, sizeof(path), "%s", tmpl);
 	else
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	rc = weir_acl_bin_open(path, "<binary data>", binHandle, api);
+	rc = weir_acl_bin_open(path, "<binary data>", &lo, binHandle, api);
 	close(fd);
 	if (tmpl[0])
 		unlink(tmpl);
@@ -550,22 +641,44 @@ static bool weir_acl_desc_ok(const struct weir_acl_bin *b, const weir_kernel_des
 	return d->magic == WEIR_KERNEL_MAGIC && d->abi == WEIR_KERNEL_ABI && d->fn && d->name;
 }
 
-/* Lock held: the published function for d, made if needed. */
-static aclError weir_acl_func_handle_locked(struct weir_acl_bin *b, const weir_kernel_desc_t *d,
-                                            aclrtFuncHandle *out, const char *api)
+/* The parameter list kernel d of b declares (weir_kparams__<name>, defined
+ * in b itself): NULL without one; *bad when it does not fit the kernel
+ * (another argument size, a parameter outside it, over ACL's 128). */
+static const weir_kernel_params_t *weir_acl_params_find(const struct weir_acl_bin *b,
+                                                        const weir_kernel_desc_t *d, bool *bad)
 {
-	for (struct weir_acl_func *f = b->funcs; f; f = f->next) {
-		if (f->desc == d) {
-			*out = WEIR__OBJ_HANDLE(&f->k.obj);
-			return ACL_SUCCESS;
-		}
-	}
+	*bad = false;
+	char sym[sizeof(WEIR_ACL_PARAMS_PREFIX) + WEIR_ACL_NAME_MAX];
+	if (strlen(d->name) > WEIR_ACL_NAME_MAX)
+		return NULL;
+	snprintf(sym, sizeof(sym), "%s%s", WEIR_ACL_PARAMS_PREFIX, d->name);
+	const weir_kernel_params_t *p = dlsym(b->dl, sym);
+	struct link_map *lm = NULL;
+	Dl_info info;
+	if (!p || !dladdr1(p, &info, (void **)&lm, RTLD_DL_LINKMAP) || lm != b->lm)
+		return NULL;
+	*bad = p->magic != WEIR_KERNEL_PARAMS_MAGIC || p->count > WEIR_ACL_ARGS_MAX_PARAMS ||
+	       (p->count && !p->params) || p->args_size != d->args_min;
+	for (size_t i = 0; !*bad && i < p->count; i++)
+		*bad = p->params[i].size == 0 || p->params[i].offset > p->args_size ||
+		       p->params[i].size > p->args_size - p->params[i].offset;
+	return *bad ? NULL : p;
+}
+
+/* Lock held: publish a new function of b for d or cpu in *out. */
+static aclError weir_acl_func_publish_locked(struct weir_acl_bin *b, const weir_kernel_desc_t *d,
+                                             const struct weir_acl_cpufn *cpu, aclrtFuncHandle *out,
+                                             const char *api)
+{
 	struct weir_acl_func *f = weir__malloc(sizeof(*f));
 	if (!f)
 		return weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
 	memset(f, 0, sizeof(*f));
 	f->bin = b;
 	f->desc = d;
+	f->cpu = cpu;
+	if (d)
+		f->params = weir_acl_params_find(b, d, &f->params_bad);
 	f->k.kind = WEIR_ACL_K_FUNC;
 	weir__ref_init(&f->k.refs);
 	if (weir__reg_insert(&f->k.obj, weir_load_relaxed(&weir_acl_ktype)) != WEIR_OK) {
@@ -576,6 +689,19 @@ static aclError weir_acl_func_handle_locked(struct weir_acl_bin *b, const weir_k
 	b->funcs = f;
 	*out = WEIR__OBJ_HANDLE(&f->k.obj);
 	return ACL_SUCCESS;
+}
+
+/* Lock held: the published function for d, made if needed. */
+static aclError weir_acl_func_handle_locked(struct weir_acl_bin *b, const weir_kernel_desc_t *d,
+                                            aclrtFuncHandle *out, const char *api)
+{
+	for (struct weir_acl_func *f = b->funcs; f; f = f->next) {
+		if (f->desc == d) {
+			*out = WEIR__OBJ_HANDLE(&f->k.obj);
+			return ACL_SUCCESS;
+		}
+	}
+	return weir_acl_func_publish_locked(b, d, NULL, out, api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtBinaryGetFunction(const aclrtBinHandle binHandle,
@@ -723,12 +849,11 @@ ACL_FUNC_VISIBILITY aclError aclrtFunctionGetBinary(const aclrtFuncHandle funcHa
 	if (!funcHandle || !binHandle)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
 		                      !funcHandle ? "funcHandle" : "binHandle");
-	const weir_kernel_desc_t *d;
-	struct weir_acl_bin *b;
-	if (!weir_acl_func_get(funcHandle, &d, &b))
+	struct weir_acl_fsnap f;
+	if (!weir_acl_func_get(funcHandle, &f))
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
-	*binHandle = WEIR__OBJ_HANDLE(&b->k.obj);
-	weir_acl_bin_put(b);
+	*binHandle = WEIR__OBJ_HANDLE(&f.bin->k.obj);
+	weir_acl_bin_put(f.bin);
 	return ACL_SUCCESS;
 }
 
@@ -739,19 +864,19 @@ ACL_FUNC_VISIBILITY aclError aclrtGetFunctionName(aclrtFuncHandle funcHandle, ui
 	if (!funcHandle || !name)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
 		                      !funcHandle ? "funcHandle" : "name");
-	const weir_kernel_desc_t *d;
-	struct weir_acl_bin *b;
-	if (!weir_acl_func_get(funcHandle, &d, &b))
+	struct weir_acl_fsnap f;
+	if (!weir_acl_func_get(funcHandle, &f))
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
-	size_t n = strlen(d->name);
+	const char *fname = weir_acl_fname(&f);
+	size_t n = strlen(fname);
 	aclError rc = ACL_SUCCESS;
 	if ((size_t)maxLen < n + 1)
 		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                    "maxLen %u is too small for the name (%zu bytes with its NUL)",
 		                    (unsigned)maxLen, n + 1);
 	else
-		memcpy(name, d->name, n + 1);
-	weir_acl_bin_put(b);
+		memcpy(name, fname, n + 1);
+	weir_acl_bin_put(f.bin);
 	return rc;
 }
 
@@ -821,11 +946,10 @@ static aclError weir_acl_func_check(aclrtFuncHandle funcHandle, const char *api)
 {
 	if (!funcHandle)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "funcHandle is NULL");
-	const weir_kernel_desc_t *d;
-	struct weir_acl_bin *b;
-	if (!weir_acl_func_get(funcHandle, &d, &b))
+	struct weir_acl_fsnap f;
+	if (!weir_acl_func_get(funcHandle, &f))
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
-	weir_acl_bin_put(b);
+	weir_acl_bin_put(f.bin);
 	return ACL_SUCCESS;
 }
 
@@ -1239,6 +1363,14 @@ static aclError weir_acl_kcfg_parse(const aclrtLaunchKernelCfg *cfg, struct weir
 				        (unsigned)at->value.schemMode);
 			break;
 		case ACL_RT_LAUNCH_KERNEL_ATTR_DYN_UBUF_SIZE:
+			if (at->value.dynUBufSize > WEIR_ACL_DYN_UBUF_MAX)
+				return weir__acl_fail(
+				        ACL_ERROR_RT_PARAM_INVALID, api,
+				        "attrs[%zu]: dynamic UB size %u is over weir's %u bytes "
+				        "per "
+				        "block (aclrtFunctionGetAvailDynUbufPerBlock)",
+				        i, (unsigned)at->value.dynUBufSize,
+				        (unsigned)WEIR_ACL_DYN_UBUF_MAX);
 			out->local_size = at->value.dynUBufSize;
 			break;
 		case ACL_RT_LAUNCH_KERNEL_ATTR_ENGINE_TYPE:
@@ -1295,6 +1427,11 @@ static int weir_acl_kernel_tramp(void *args, uint32_t block, uint32_t nblocks)
 	c.block_idx = block + L->block_offset;
 	c.block_num = nblocks;
 	c.device = L->device;
+	c.grid_dim = L->grid;
+	c.block_dim = L->threads;
+	c.block_id.x = block % L->grid.x;
+	c.block_id.y = (block / L->grid.x) % L->grid.y;
+	c.block_id.z = block / L->grid.x / L->grid.y;
 	if (L->timeout_ns) {
 		uint64_t z = 0, now = weir_acl_now_ns();
 		/* relaxed: a time stamp, nothing is published through it */
@@ -1310,7 +1447,15 @@ static int weir_acl_kernel_tramp(void *args, uint32_t block, uint32_t nblocks)
 		c.local = local;
 		c.local_size = L->local_size;
 	}
-	int rc = L->entry(&c);
+	int rc;
+	if (L->cpu_fn) {
+		uint32_t r = L->cpu_fn(c.args);
+		rc = r == 0                           ? 0
+		     : r >= 100000u && r <= INT32_MAX ? (int)r
+		                                      : ACL_ERROR_RT_AICPU_EXCEPTION;
+	} else {
+		rc = L->entry(&c);
+	}
 	free(local);
 	if (rc == 0 && L->timeout_ns && weir_acl_now_ns() > c.deadline_ns)
 		rc = ACL_ERROR_RT_AICORE_TIMEOUT;
@@ -1340,47 +1485,67 @@ int weir__acl_kernel_task_info(weir_kernel_fn fn, const void *args, void **func_
 	return 0;
 }
 
-/* Allocate a launch of func h with `data_size` bytes of copied arguments,
- * holding a binary reference, in *out; or the failure, recorded. */
-static aclError weir_acl_launch_new(aclrtFuncHandle h, size_t data_size,
-                                    const struct weir_acl_kcfg *kc, size_t args_size,
-                                    const char *api, struct weir_acl_launch **out)
+/* Allocate a launch of function f (named h) with `data_size` bytes of
+ * copied arguments in *out; it takes over f's binary reference, which is
+ * dropped on failure (recorded). */
+static aclError weir_acl_launch_alloc(const struct weir_acl_fsnap *f, aclrtFuncHandle h,
+                                      size_t data_size, const struct weir_acl_kcfg *kc,
+                                      size_t args_size, const char *api,
+                                      struct weir_acl_launch **out)
 {
-	const weir_kernel_desc_t *d;
-	struct weir_acl_bin *b;
-	if (!weir_acl_func_get(h, &d, &b))
-		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
-	if (args_size < d->args_min) {
-		weir_acl_bin_put(b);
+	size_t need = f->desc ? f->desc->args_min : 0;
+	if (args_size < need) {
+		weir_acl_bin_put(f->bin);
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "kernel \"%s\" takes %zu bytes of arguments; the launch "
 		                      "gives %zu",
-		                      d->name, d->args_min, args_size);
+		                      weir_acl_fname(f), need, args_size);
 	}
 	struct weir_acl_launch *L = weir__aligned_alloc(16, sizeof(*L) + data_size);
 	if (!L) {
-		weir_acl_bin_put(b);
+		weir_acl_bin_put(f->bin);
 		return weir__acl_fail(ACL_ERROR_BAD_ALLOC, api,
 		                      "out of memory (%zu bytes of arguments)", data_size);
 	}
 	memset(L, 0, sizeof(*L));
-	L->bin = b;
-	L->entry = d->fn;
+	L->bin = f->bin;
+	if (f->desc)
+		L->entry = f->desc->fn;
+	else
+		L->cpu_fn = f->cpu->fn;
 	L->func_handle = h;
 	L->args = L->data;
 	L->args_size = args_size;
 	L->block_offset = kc->block_offset;
 	L->timeout_ns = kc->timeout_ns;
-	L->local_size = kc->local_size;
+	/* A CPU function sees no context, so no scratch either. */
+	L->local_size = f->desc ? kc->local_size : 0;
+	L->grid.x = 0; /* set by the submit: {nblocks, 1, 1} unless SIMT */
+	L->threads.x = L->threads.y = L->threads.z = 1;
 	atomic_init(&L->start_ns, 0);
 	*out = L;
 	return ACL_SUCCESS;
+}
+
+/* weir_acl_launch_alloc for the function named h (107017 when it is not). */
+static aclError weir_acl_launch_new(aclrtFuncHandle h, size_t data_size,
+                                    const struct weir_acl_kcfg *kc, size_t args_size,
+                                    const char *api, struct weir_acl_launch **out)
+{
+	struct weir_acl_fsnap f;
+	if (!weir_acl_func_get(h, &f))
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	return weir_acl_launch_alloc(&f, h, data_size, kc, args_size, api, out);
 }
 
 /* Queue L on `stream`; frees L on failure (K4). */
 static aclError weir_acl_launch_submit(struct weir_acl_launch *L, uint32_t nblocks,
                                        aclrtStream stream, const char *api)
 {
+	if (L->grid.x == 0) {
+		L->grid.x = nblocks;
+		L->grid.y = L->grid.z = 1;
+	}
 	weir_stream_t *s;
 	struct weir_stream *found;
 	aclError rc = weir__acl_resolve_stream_found(stream, &s, &found);
@@ -1415,6 +1580,39 @@ static void weir_acl_patch(struct weir_acl_launch *L, size_t addr_off, const voi
 {
 	uint64_t v = (uint64_t)(uintptr_t)target;
 	memcpy(L->data + addr_off, &v, sizeof(v));
+}
+
+/* Host arguments: ACL's size limit, placeholders inside them. */
+static aclError weir_acl_hostargs_check(size_t argsSize, const aclrtPlaceHolderInfo *ph_array,
+                                        size_t ph_num, const char *api)
+{
+	if (ph_num && !ph_array)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "placeHolderArray is NULL with placeHolderNum %zu", ph_num);
+	if (argsSize > WEIR_ACL_ARGS_MAX_BYTES)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "argsSize %zu is over ACL's limit of %u bytes", argsSize,
+		                      (unsigned)WEIR_ACL_ARGS_MAX_BYTES);
+	for (size_t i = 0; i < ph_num; i++) {
+		const aclrtPlaceHolderInfo *ph = &ph_array[i];
+		if ((size_t)ph->addrOffset + sizeof(uint64_t) > argsSize ||
+		    (size_t)ph->dataOffset >= argsSize)
+			return weir__acl_fail(
+			        ACL_ERROR_RT_PARAM_INVALID, api,
+			        "placeHolderArray[%zu] (addrOffset %u, dataOffset %u) "
+			        "is outside the %zu bytes of hostArgs",
+			        i, (unsigned)ph->addrOffset, (unsigned)ph->dataOffset, argsSize);
+	}
+	return ACL_SUCCESS;
+}
+
+/* L's copy of checked host arguments, placeholder slots pointing into it. */
+static void weir_acl_hostargs_copy(struct weir_acl_launch *L, const void *hostArgs, size_t argsSize,
+                                   const aclrtPlaceHolderInfo *ph_array, size_t ph_num)
+{
+	memcpy(L->data, hostArgs, argsSize);
+	for (size_t i = 0; i < ph_num; i++)
+		weir_acl_patch(L, ph_array[i].addrOffset, L->data + ph_array[i].dataOffset);
 }
 
 static aclError weir_acl_launch_common_checks(aclrtFuncHandle funcHandle, uint32_t numBlocks,
@@ -1534,20 +1732,9 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithHostArgs(aclrtFuncHandle funcH
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "placeHolderArray is NULL with placeHolderNum %zu",
 		                      placeHolderNum);
-	if (argsSize > WEIR_ACL_ARGS_MAX_BYTES)
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "argsSize %zu is over ACL's limit of %u bytes", argsSize,
-		                      (unsigned)WEIR_ACL_ARGS_MAX_BYTES);
-	for (size_t i = 0; i < placeHolderNum; i++) {
-		const aclrtPlaceHolderInfo *ph = &placeHolderArray[i];
-		if ((size_t)ph->addrOffset + sizeof(uint64_t) > argsSize ||
-		    (size_t)ph->dataOffset >= argsSize)
-			return weir__acl_fail(
-			        ACL_ERROR_RT_PARAM_INVALID, api,
-			        "placeHolderArray[%zu] (addrOffset %u, dataOffset %u) "
-			        "is outside the %zu bytes of hostArgs",
-			        i, (unsigned)ph->addrOffset, (unsigned)ph->dataOffset, argsSize);
-	}
+	rc = weir_acl_hostargs_check(argsSize, placeHolderArray, placeHolderNum, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
 	struct weir_acl_kcfg kc;
 	rc = weir_acl_kcfg_parse(cfg, &kc, api);
 	if (rc != ACL_SUCCESS)
@@ -1556,11 +1743,705 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithHostArgs(aclrtFuncHandle funcH
 	rc = weir_acl_launch_new(funcHandle, argsSize, &kc, argsSize, api, &L);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	memcpy(L->data, hostArgs, argsSize);
-	for (size_t i = 0; i < placeHolderNum; i++)
-		weir_acl_patch(L, placeHolderArray[i].addrOffset,
-		               L->data + placeHolderArray[i].dataOffset);
+	weir_acl_hostargs_copy(L, hostArgs, argsSize, placeHolderArray, placeHolderNum);
 	return weir_acl_launch_submit(L, numBlocks, stream, api);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Binary images, globals, CPU functions, exception callbacks                */
+/* ------------------------------------------------------------------------ */
+
+struct weir_acl_span {
+	const struct link_map *lm;
+	uintptr_t lo, hi; /* hi == 0: not found */
+};
+
+static int weir_acl_span_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	struct weir_acl_span *sp = arg;
+	if (info->dlpi_addr != sp->lm->l_addr || !info->dlpi_name || !sp->lm->l_name ||
+	    strcmp(info->dlpi_name, sp->lm->l_name) != 0)
+		return 0;
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uintptr_t lo = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
+		uintptr_t hi = lo + ph->p_memsz;
+		if (sp->hi == 0 || lo < sp->lo)
+			sp->lo = lo;
+		if (hi > sp->hi)
+			sp->hi = hi;
+	}
+	return sp->hi != 0;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtBinaryGetDevAddress(const aclrtBinHandle binHandle,
+                                                      void **binAddr, size_t *binSize)
+{
+	static const char api[] = "aclrtBinaryGetDevAddress";
+	if (!binHandle || !binAddr || !binSize)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !binHandle ? "binHandle"
+		                      : !binAddr ? "binAddr"
+		                                 : "binSize");
+	struct weir_acl_bin *b = weir_acl_bin_get(binHandle);
+	if (!b)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	/* The image is the object's loaded segments: from its ELF header to
+	 * the end of its last PT_LOAD segment. */
+	struct weir_acl_span sp = { b->lm, 0, 0 };
+	(void)dl_iterate_phdr(weir_acl_span_cb, &sp);
+	aclError rc = ACL_SUCCESS;
+	if (sp.hi == 0) {
+		rc = weir__acl_fail(ACL_ERROR_RT_INTERNAL_ERROR, api,
+		                    "the loaded image of %s was not found", b->origin);
+	} else {
+		*binAddr = (void *)sp.lo;
+		*binSize = sp.hi - sp.lo;
+	}
+	weir_acl_bin_put(b);
+	return rc;
+}
+
+/* The symbol `name` defined in b itself: its address and ELF symbol entry,
+ * or NULL. */
+static void *weir_acl_bin_sym(const struct weir_acl_bin *b, const char *name,
+                              const ElfW(Sym) * *sym)
+{
+	void *p = dlsym(b->dl, name);
+	Dl_info info;
+	struct link_map *lm = NULL;
+	if (!p || !dladdr1(p, &info, (void **)&lm, RTLD_DL_LINKMAP) || lm != b->lm)
+		return NULL;
+	*sym = NULL;
+	if (!dladdr1(p, &info, (void **)sym, RTLD_DL_SYMENT) || info.dli_saddr != p)
+		*sym = NULL;
+	return p;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtBinaryGetGlobal(aclrtBinHandle binHandle, const char *name,
+                                                  void **dptr, size_t *size)
+{
+	static const char api[] = "aclrtBinaryGetGlobal";
+	if (!binHandle || !name)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !binHandle ? "binHandle" : "name");
+	if (!dptr && !size)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "dptr and size cannot both be NULL");
+	struct weir_acl_bin *b = weir_acl_bin_get(binHandle);
+	if (!b)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	aclError rc = ACL_SUCCESS;
+	const ElfW(Sym) *sym = NULL;
+	void *p = NULL;
+	if (b->cpu_mode) {
+		rc = weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                    "%s was loaded as a CPU kernel binary (CPU_KERNEL_MODE): ACL "
+		                    "has no globals for those",
+		                    b->origin);
+	} else if (!(p = weir_acl_bin_sym(b, name, &sym)) || !sym) {
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "binary %s defines no exported global named \"%s\"", b->origin,
+		                    name);
+	} else if (ELF64_ST_TYPE(sym->st_info) != STT_OBJECT &&
+	           ELF64_ST_TYPE(sym->st_info) != STT_COMMON) {
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "\"%s\" in %s is not a global variable (ELF symbol type %u)",
+		                    name, b->origin, (unsigned)ELF64_ST_TYPE(sym->st_info));
+	} else {
+		if (dptr)
+			*dptr = p;
+		if (size)
+			*size = (size_t)sym->st_size;
+	}
+	weir_acl_bin_put(b);
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtRegisterCpuFunc(const aclrtBinHandle handle, const char *funcName,
+                                                  const char *kernelName,
+                                                  aclrtFuncHandle *funcHandle)
+{
+	static const char api[] = "aclrtRegisterCpuFunc";
+	if (!handle || !funcName || !kernelName || !funcHandle)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !handle       ? "handle"
+		                      : !funcName   ? "funcName"
+		                      : !kernelName ? "kernelName"
+		                                    : "funcHandle");
+	struct weir_acl_bin *b = weir_acl_bin_get(handle);
+	if (!b)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	aclError rc = ACL_SUCCESS;
+	const ElfW(Sym) *sym = NULL;
+	void *p = NULL;
+	if (!b->cpu_mode)
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "%s is not a CPU kernel binary (load it with "
+		                    "ACL_RT_BINARY_LOAD_OPT_CPU_KERNEL_MODE)",
+		                    b->origin);
+	else if (kernelName[0] == '\0' || strlen(kernelName) > WEIR_ACL_NAME_MAX)
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "kernelName must have 1 to %u characters",
+		                    (unsigned)WEIR_ACL_NAME_MAX);
+	else if (!(p = weir_acl_bin_sym(b, funcName, &sym)) || !sym ||
+	         ELF64_ST_TYPE(sym->st_info) != STT_FUNC)
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "binary %s exports no function named \"%s\"", b->origin,
+		                    funcName);
+	if (rc != ACL_SUCCESS) {
+		weir_acl_bin_put(b);
+		return rc;
+	}
+	weir_cpu_kernel_fn fn;
+	memcpy(&fn, &p, sizeof(fn));
+	pthread_mutex_lock(&b->lock);
+	if (b->unloaded) {
+		rc = weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
+		                    "binary handle %p was unloaded", handle);
+		goto out;
+	}
+	/* One handle per (function, opType), as GetFunction gives one per kernel. */
+	for (struct weir_acl_func *f = b->funcs; f; f = f->next) {
+		if (f->cpu && f->cpu->fn == fn && strcmp(f->cpu->op, kernelName) == 0) {
+			*funcHandle = WEIR__OBJ_HANDLE(&f->k.obj);
+			goto out;
+		}
+	}
+	struct weir_acl_cpufn *c = weir__malloc(sizeof(*c));
+	char *op = weir__strdup(kernelName);
+	if (!c || !op) {
+		weir__free(c);
+		weir__free(op);
+		rc = weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+		goto out;
+	}
+	c->fn = fn;
+	c->op = op;
+	c->next = b->cpu_funcs;
+	b->cpu_funcs = c; /* freed with the binary, used or not */
+	rc = weir_acl_func_publish_locked(b, NULL, c, funcHandle, api);
+out:
+	pthread_mutex_unlock(&b->lock);
+	weir_acl_bin_put(b);
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtBinarySetExceptionCallback(aclrtBinHandle binHandle,
+                                                             aclrtOpExceptionCallback callback,
+                                                             void *userData)
+{
+	static const char api[] = "aclrtBinarySetExceptionCallback";
+	if (!binHandle || !callback)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !binHandle ? "binHandle" : "callback");
+	struct weir_acl_bin *b = weir_acl_bin_get(binHandle);
+	if (!b)
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	aclError rc = ACL_SUCCESS;
+	pthread_mutex_lock(&b->lock);
+	if (b->unloaded)
+		rc = weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
+		                    "binary handle %p was unloaded", binHandle);
+	else if (!b->exc_cb)
+		/* The first callback of this binary arms the fault hook; the
+		 * unload disarms it (both under b->lock). */
+		rc = weir__acl_exception_bin_arm(true, api);
+	if (rc == ACL_SUCCESS) {
+		b->exc_cb = callback;
+		b->exc_user = userData;
+	}
+	pthread_mutex_unlock(&b->lock);
+	weir_acl_bin_put(b);
+	return rc;
+}
+
+void weir__acl_kernel_fault_notify(weir_kernel_fn fn, const void *args, aclrtExceptionInfo *info)
+{
+	if (fn != weir_acl_kernel_tramp || !args)
+		return;
+	/* The task is not released yet, so L and its binary reference live. */
+	const struct weir_acl_launch *L = *(struct weir_acl_launch *const *)args;
+	struct weir_acl_bin *b = L->bin;
+	pthread_mutex_lock(&b->lock);
+	/* ACL calls it only while the binary is loaded. */
+	aclrtOpExceptionCallback cb = b->unloaded ? NULL : b->exc_cb;
+	void *user = b->exc_user;
+	pthread_mutex_unlock(&b->lock);
+	if (cb)
+		cb(info, user);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Function queries                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* The function named by h for a query, or the failure recorded. */
+static aclError weir_acl_func_query(const void *h, struct weir_acl_fsnap *f, const char *api)
+{
+	if (!weir_acl_func_get(h, f))
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	return ACL_SUCCESS;
+}
+
+/* ACL's kernel type of f: CPU functions are AI CPU kernels; SIMT kernels
+ * run on vector cores; the rest follow the binary's MAGIC option. */
+static uint32_t weir_acl_ktype_of(const struct weir_acl_fsnap *f)
+{
+	if (!f->desc)
+		return ACL_KERNEL_TYPE_AICPU;
+	if (f->params && (f->params->flags & WEIR_KERNEL_SIMT))
+		return ACL_KERNEL_TYPE_VECTOR;
+	return f->bin->ktype;
+}
+
+/* The entry function of kernel d and its ELF size (0 when its symbol is
+ * not exported: a binary built without weir_kfn__<name>). */
+static void weir_acl_code_of(const weir_kernel_desc_t *d, void **addr, size_t *size)
+{
+	void *p;
+	memcpy(&p, &d->fn, sizeof(p));
+	*addr = p;
+	*size = 0;
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+	if (dladdr1(p, &info, (void **)&sym, RTLD_DL_SYMENT) && sym && info.dli_saddr == p &&
+	    ELF64_ST_TYPE(sym->st_info) == STT_FUNC)
+		*size = (size_t)sym->st_size;
+}
+
+/* Shared by aclrtGetFunctionAddr / Size: refuse CPU functions (ACL's
+ * 107000). */
+static aclError weir_acl_code_query(aclrtFuncHandle h, void **addr, size_t *size, bool *aiv,
+                                    const char *api)
+{
+	struct weir_acl_fsnap f;
+	aclError rc = weir_acl_func_query(h, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	if (!f.desc) {
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "function %p is a registered CPU function: ACL gives no code "
+		                    "address or size for those",
+		                    h);
+	} else {
+		weir_acl_code_of(f.desc, addr, size);
+		*aiv = weir_acl_ktype_of(&f) == ACL_KERNEL_TYPE_VECTOR;
+	}
+	weir_acl_bin_put(f.bin);
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetFunctionAddr(aclrtFuncHandle funcHandle, void **aicAddr,
+                                                  void **aivAddr)
+{
+	static const char api[] = "aclrtGetFunctionAddr";
+	if (!funcHandle || !aicAddr || !aivAddr)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !funcHandle ? "funcHandle"
+		                      : !aicAddr  ? "aicAddr"
+		                                  : "aivAddr");
+	void *addr = NULL;
+	size_t size = 0;
+	bool aiv = false;
+	aclError rc = weir_acl_code_query(funcHandle, &addr, &size, &aiv, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	/* One code address: a vector kernel's goes to aivAddr, any other's to
+	 * aicAddr, as ACL reports a kernel that is not mixed. */
+	*aicAddr = aiv ? NULL : addr;
+	*aivAddr = aiv ? addr : NULL;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetFunctionSize(aclrtFuncHandle funcHandle, size_t *aicSize,
+                                                  size_t *aivSize)
+{
+	static const char api[] = "aclrtGetFunctionSize";
+	if (!funcHandle || !aicSize || !aivSize)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !funcHandle ? "funcHandle"
+		                      : !aicSize  ? "aicSize"
+		                                  : "aivSize");
+	void *addr = NULL;
+	size_t size = 0;
+	bool aiv = false;
+	aclError rc = weir_acl_code_query(funcHandle, &addr, &size, &aiv, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	*aicSize = aiv ? 0 : size;
+	*aivSize = aiv ? size : 0;
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetFunctionAttribute(aclrtFuncHandle funcHandle,
+                                                       aclrtFuncAttribute attrType,
+                                                       int64_t *attrValue)
+{
+	static const char api[] = "aclrtGetFunctionAttribute";
+	if (!funcHandle || !attrValue)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !funcHandle ? "funcHandle" : "attrValue");
+	if ((int)attrType < ACL_FUNC_ATTR_KERNEL_TYPE ||
+	    (int)attrType > ACL_FUNC_ATTR_KERNEL_SCHED_MODE)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "attrType %d is not in [1, 3]", (int)attrType);
+	struct weir_acl_fsnap f;
+	aclError rc = weir_acl_func_query(funcHandle, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	switch (attrType) {
+	case ACL_FUNC_ATTR_KERNEL_TYPE: *attrValue = (int64_t)weir_acl_ktype_of(&f); break;
+	case ACL_FUNC_ATTR_KERNEL_RATIO:
+		if (!f.desc)
+			rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+			                    "function %p is a registered CPU function: it has no "
+			                    "cube/vector ratio",
+			                    funcHandle);
+		else
+			*attrValue = 0; /* not a mixed kernel: both ratios 0 */
+		break;
+	case ACL_FUNC_ATTR_KERNEL_SCHED_MODE: *attrValue = 0; break; /* normal */
+	default: break;
+	}
+	weir_acl_bin_put(f.bin);
+	return rc;
+}
+
+/* The parameter list of f for a query or launch, or the failure recorded:
+ * 207000 for a CPU function, 107000 without (a fitting) one. */
+static aclError weir_acl_params_need(const struct weir_acl_fsnap *f, const char *api)
+{
+	if (!f->desc)
+		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+		                      "\"%s\" is a registered CPU function: ACL keeps no parameter "
+		                      "list for AI CPU kernels",
+		                      weir_acl_fname(f));
+	if (f->params_bad)
+		return weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "the parameter list of kernel \"%s\" does not fit its argument "
+		        "type (size, a parameter outside it, or over 128 parameters)",
+		        f->desc->name);
+	if (!f->params)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "kernel \"%s\" has no parameter information (declare it with "
+		                      "WEIR_KERNEL_PARAMS, weir/kernel.h)",
+		                      f->desc->name);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtFunctionGetParamCount(const void *func, size_t *paramCount)
+{
+	static const char api[] = "aclrtFunctionGetParamCount";
+	if (!func || !paramCount)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !func ? "func" : "paramCount");
+	struct weir_acl_fsnap f;
+	aclError rc = weir_acl_func_query(func, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_params_need(&f, api);
+	if (rc == ACL_SUCCESS)
+		*paramCount = f.params->count;
+	weir_acl_bin_put(f.bin);
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtFunctionGetParamInfo(const void *func, size_t paramIndex,
+                                                       size_t *paramOffset, size_t *paramSize)
+{
+	static const char api[] = "aclrtFunctionGetParamInfo";
+	if (!func)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "func is NULL");
+	if (!paramOffset && !paramSize)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
+		                      "paramOffset and paramSize cannot both be NULL");
+	struct weir_acl_fsnap f;
+	aclError rc = weir_acl_func_query(func, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_params_need(&f, api);
+	if (rc == ACL_SUCCESS && paramIndex >= f.params->count)
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "paramIndex %zu is not in [0, %zu)", paramIndex,
+		                    f.params->count);
+	if (rc == ACL_SUCCESS) {
+		if (paramOffset)
+			*paramOffset = f.params->params[paramIndex].offset;
+		if (paramSize)
+			*paramSize = f.params->params[paramIndex].size;
+	}
+	weir_acl_bin_put(f.bin);
+	return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtFunctionGetAvailDynUbufPerBlock(void *func, uint32_t flags,
+                                                                  size_t *dynamicUbufSize)
+{
+	static const char api[] = "aclrtFunctionGetAvailDynUbufPerBlock";
+	if (!func || !dynamicUbufSize)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
+		                      !func ? "func" : "dynamicUbufSize");
+	if (flags != 0)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "flags %u must be 0",
+		                      (unsigned)flags);
+	struct weir_acl_fsnap f;
+	aclError rc = weir_acl_func_query(func, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	/* Every weir kernel may get per-block scratch (ctx->local), none of it
+	 * taken statically; a CPU function sees no context, so none. */
+	*dynamicUbufSize = f.desc ? WEIR_ACL_DYN_UBUF_MAX : 0;
+	weir_acl_bin_put(f.bin);
+	return ACL_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Args-array and SIMT launches                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Check a SIMT grid; *nblocks its block count. */
+static aclError weir_acl_simt_check(dim3 grid, dim3 block, size_t dyn_ubuf, uint32_t *nblocks,
+                                    const char *api)
+{
+	if (!grid.x || !grid.y || !grid.z)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "gridDim (%u, %u, %u) has a zero extent", (unsigned)grid.x,
+		                      (unsigned)grid.y, (unsigned)grid.z);
+	if (!block.x || !block.y || !block.z)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "blockDim (%u, %u, %u) has a zero extent", (unsigned)block.x,
+		                      (unsigned)block.y, (unsigned)block.z);
+	uint64_t nb = (uint64_t)grid.x * grid.y * grid.z;
+	if (nb > UINT32_MAX)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "gridDim (%u, %u, %u) has %llu blocks; weir runs at most %u",
+		                      (unsigned)grid.x, (unsigned)grid.y, (unsigned)grid.z,
+		                      (unsigned long long)nb, (unsigned)UINT32_MAX);
+	uint64_t nt = (uint64_t)block.x * block.y * block.z;
+	if (block.x > WEIR_ACL_SIMT_MAX_THREADS || block.y > WEIR_ACL_SIMT_MAX_THREADS ||
+	    block.z > WEIR_ACL_SIMT_MAX_THREADS || nt > WEIR_ACL_SIMT_MAX_THREADS)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "blockDim (%u, %u, %u) is over ACL's %u threads per block",
+		                      (unsigned)block.x, (unsigned)block.y, (unsigned)block.z,
+		                      (unsigned)WEIR_ACL_SIMT_MAX_THREADS);
+	if (dyn_ubuf > WEIR_ACL_DYN_UBUF_MAX)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "dynUbufSize %zu is over weir's %u bytes per block "
+		                      "(aclrtFunctionGetAvailDynUbufPerBlock)",
+		                      dyn_ubuf, (unsigned)WEIR_ACL_DYN_UBUF_MAX);
+	*nblocks = (uint32_t)nb;
+	return ACL_SUCCESS;
+}
+
+/* A SIMT launch's grid: dynUbufSize wins over the cfg attribute (ACL). */
+static void weir_acl_simt_apply(struct weir_acl_launch *L, dim3 grid, dim3 block, size_t dyn_ubuf)
+{
+	L->grid.x = grid.x;
+	L->grid.y = grid.y;
+	L->grid.z = grid.z;
+	L->threads.x = block.x;
+	L->threads.y = block.y;
+	L->threads.z = block.z;
+	if (dyn_ubuf)
+		L->local_size = dyn_ubuf;
+}
+
+/* Resolve func for an args-array or SIMT launch: a kernel (not a CPU
+ * function) with a parameter list, and for SIMT a SIMT one. */
+static aclError weir_acl_launch_func(const void *func, bool simt, struct weir_acl_fsnap *f,
+                                     const char *api)
+{
+	if (!weir_acl_func_get(func, f))
+		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api, "%s", weir__acl_reason());
+	aclError rc;
+	if (simt && !f->desc)
+		rc = weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                    "\"%s\" is a registered CPU function, not a SIMT kernel",
+		                    weir_acl_fname(f));
+	else
+		rc = weir_acl_params_need(f, api);
+	if (rc == ACL_SUCCESS && simt && !(f->params->flags & WEIR_KERNEL_SIMT))
+		rc = weir__acl_fail(
+		        ACL_ERROR_RT_PARAM_INVALID, api,
+		        "kernel \"%s\" is not a SIMT kernel (declare its parameters with "
+		        "WEIR_KERNEL_SIMT_PARAMS)",
+		        f->desc->name);
+	if (rc != ACL_SUCCESS)
+		weir_acl_bin_put(f->bin);
+	return rc;
+}
+
+/* Build L's argument block from args[i] -> parameter i. */
+static aclError weir_acl_args_array(const struct weir_acl_fsnap *f, aclrtFuncHandle h, void **args,
+                                    const struct weir_acl_kcfg *kc, const char *api,
+                                    struct weir_acl_launch **out)
+{
+	const weir_kernel_params_t *P = f->params;
+	if (P->count && !args) {
+		weir_acl_bin_put(f->bin);
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "args is NULL; kernel \"%s\" has %zu parameters",
+		                      f->desc->name, P->count);
+	}
+	for (size_t i = 0; i < P->count; i++) {
+		if (!args[i]) {
+			weir_acl_bin_put(f->bin);
+			return weir__acl_fail(
+			        ACL_ERROR_RT_PARAM_INVALID, api,
+			        "args[%zu] is NULL (kernel \"%s\" has %zu parameters)", i,
+			        f->desc->name, P->count);
+		}
+	}
+	aclError rc = weir_acl_launch_alloc(f, h, P->args_size, kc, P->args_size, api, out);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	memset((*out)->data, 0, P->args_size);
+	for (size_t i = 0; i < P->count; i++)
+		memcpy((*out)->data + P->params[i].offset, args[i], P->params[i].size);
+	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithArgsArray(void *func, uint32_t numBlocks,
+                                                            aclrtStream stream,
+                                                            aclrtLaunchKernelCfg *cfg, void **args)
+{
+	static const char api[] = "aclrtLaunchKernelWithArgsArray";
+	aclError rc = weir_acl_launch_common_checks(func, numBlocks, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_kcfg kc;
+	rc = weir_acl_kcfg_parse(cfg, &kc, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_fsnap f;
+	rc = weir_acl_launch_func(func, false, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_launch *L;
+	rc = weir_acl_args_array(&f, func, args, &kc, api, &L);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	return weir_acl_launch_submit(L, numBlocks, stream, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchSIMTKernelWithArgsArray(void *func, dim3 gridDim,
+                                                                dim3 blockDim, size_t dynUbufSize,
+                                                                aclrtStream stream,
+                                                                aclrtLaunchKernelCfg *cfg,
+                                                                void **args)
+{
+	static const char api[] = "aclrtLaunchSIMTKernelWithArgsArray";
+	if (!func)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "func is NULL");
+	if (!weir__acl_runtime())
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	uint32_t nblocks;
+	aclError rc = weir_acl_simt_check(gridDim, blockDim, dynUbufSize, &nblocks, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_kcfg kc;
+	rc = weir_acl_kcfg_parse(cfg, &kc, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_fsnap f;
+	rc = weir_acl_launch_func(func, true, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_launch *L;
+	rc = weir_acl_args_array(&f, func, args, &kc, api, &L);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir_acl_simt_apply(L, gridDim, blockDim, dynUbufSize);
+	return weir_acl_launch_submit(L, nblocks, stream, api);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchSIMTKernelWithHostArgs(
+        void *func, dim3 gridDim, dim3 blockDim, size_t dynUbufSize, aclrtStream stream,
+        aclrtLaunchKernelCfg *cfg, void *hostArgs, size_t argsSize,
+        aclrtPlaceHolderInfo *placeHolderArray, size_t placeHolderNum)
+{
+	static const char api[] = "aclrtLaunchSIMTKernelWithHostArgs";
+	if (!func || !hostArgs || argsSize == 0)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s",
+		                      !func       ? "func is NULL"
+		                      : !hostArgs ? "hostArgs is NULL"
+		                                  : "argsSize is 0");
+	if (!weir__acl_runtime())
+		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
+		                      "aclInit has not been called (weir has no runtime yet)");
+	uint32_t nblocks;
+	aclError rc = weir_acl_simt_check(gridDim, blockDim, dynUbufSize, &nblocks, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	rc = weir_acl_hostargs_check(argsSize, placeHolderArray, placeHolderNum, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_kcfg kc;
+	rc = weir_acl_kcfg_parse(cfg, &kc, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_fsnap f;
+	rc = weir_acl_launch_func(func, true, &f, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	struct weir_acl_launch *L;
+	rc = weir_acl_launch_alloc(&f, func, argsSize, &kc, argsSize, api, &L);
+	if (rc != ACL_SUCCESS)
+		return rc;
+	weir_acl_hostargs_copy(L, hostArgs, argsSize, placeHolderArray, placeHolderNum);
+	weir_acl_simt_apply(L, gridDim, blockDim, dynUbufSize);
+	return weir_acl_launch_submit(L, nblocks, stream, api);
+}
+
+/* ------------------------------------------------------------------------ */
+/* aclrtGetHardwareSyncAddr                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Each device's area, made on first use and freed by aclFinalize. */
+static void **weir_acl_sync_areas; /* L(weir_acl_kmu) */
+static uint32_t weir_acl_sync_n;   /* L(weir_acl_kmu) */
+
+ACL_FUNC_VISIBILITY aclError aclrtGetHardwareSyncAddr(void **addr)
+{
+	static const char api[] = "aclrtGetHardwareSyncAddr";
+	if (!addr)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "addr is NULL");
+	int32_t dev;
+	WEIR__ACL_TRY(api, weir__acl_current_device(&dev));
+	aclError rc = ACL_SUCCESS;
+	pthread_mutex_lock(&weir_acl_kmu);
+	if ((uint32_t)dev >= weir_acl_sync_n) {
+		uint32_t n = (uint32_t)dev + 1;
+		void **a = weir__malloc(n * sizeof(*a));
+		if (!a) {
+			rc = weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+			goto out;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			a[i] = i < weir_acl_sync_n ? weir_acl_sync_areas[i] : NULL;
+		weir__free(weir_acl_sync_areas);
+		weir_acl_sync_areas = a;
+		weir_acl_sync_n = n;
+	}
+	if (!weir_acl_sync_areas[dev]) {
+		void *p = weir__aligned_alloc(WEIR_ACL_SYNC_BYTES, WEIR_ACL_SYNC_BYTES);
+		if (!p) {
+			rc = weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+			goto out;
+		}
+		memset(p, 0, WEIR_ACL_SYNC_BYTES);
+		weir_acl_sync_areas[dev] = p;
+	}
+	*addr = weir_acl_sync_areas[dev];
+out:
+	pthread_mutex_unlock(&weir_acl_kmu);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1598,6 +2479,11 @@ void weir__acl_kernel_teardown(void)
 	if (t)
 		weir__reg_drain(t, weir_acl_kdrain_one, NULL);
 	pthread_mutex_lock(&weir_acl_kmu);
+	for (uint32_t i = 0; i < weir_acl_sync_n; i++)
+		weir__free(weir_acl_sync_areas[i]);
+	weir__free(weir_acl_sync_areas);
+	weir_acl_sync_areas = NULL;
+	weir_acl_sync_n = 0;
 	for (size_t i = 0; i < WEIR_ACL_UMAP_BUCKETS; i++) {
 		struct weir_acl_umap *m = weir_acl_umap[i];
 		weir_acl_umap[i] = NULL;

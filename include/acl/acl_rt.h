@@ -1037,6 +1037,83 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithHostArgs(aclrtFuncHandle funcH
                                                            aclrtPlaceHolderInfo *placeHolderArray,
                                                            size_t placeHolderNum);
 
+/* Grid and block extents of the SIMT launches (ACL's dim3). */
+#ifndef __BISHENG_CCEC__
+typedef struct dim3 {
+	uint32_t x;
+	uint32_t y;
+	uint32_t z;
+#ifdef __cplusplus
+#if __cplusplus >= 201103L
+	constexpr dim3(uint32_t vx = 1, uint32_t vy = 1, uint32_t vz = 1) : x(vx), y(vy), z(vz) {}
+#else
+	dim3(uint32_t vx = 1, uint32_t vy = 1, uint32_t vz = 1) : x(vx), y(vy), z(vz) {}
+#endif
+#endif
+} dim3;
+#endif
+
+typedef enum {
+	ACL_FUNC_ATTR_KERNEL_TYPE = 1,
+	ACL_FUNC_ATTR_KERNEL_RATIO = 2,
+	ACL_FUNC_ATTR_KERNEL_SCHED_MODE = 3,
+} aclrtFuncAttribute;
+
+typedef enum {
+	ACL_KERNEL_TYPE_AICORE = 0,
+	ACL_KERNEL_TYPE_CUBE = 1,
+	ACL_KERNEL_TYPE_VECTOR = 2,
+	ACL_KERNEL_TYPE_MIX = 3,
+	ACL_KERNEL_TYPE_AICPU = 100,
+} aclrtKernelType;
+
+/* Called when a kernel of the binary it was set on fails (after the
+ * process-wide exception callbacks). */
+typedef void (*aclrtOpExceptionCallback)(aclrtExceptionInfo *exceptionInfo, void *userData);
+
+/* Binary images, globals and CPU functions. */
+ACL_FUNC_VISIBILITY aclError aclrtBinaryGetDevAddress(const aclrtBinHandle binHandle,
+                                                      void **binAddr, size_t *binSize);
+ACL_FUNC_VISIBILITY aclError aclrtBinaryGetGlobal(aclrtBinHandle binHandle, const char *name,
+                                                  void **dptr, size_t *size);
+ACL_FUNC_VISIBILITY aclError aclrtRegisterCpuFunc(const aclrtBinHandle handle, const char *funcName,
+                                                  const char *kernelName,
+                                                  aclrtFuncHandle *funcHandle);
+ACL_FUNC_VISIBILITY aclError aclrtBinarySetExceptionCallback(aclrtBinHandle binHandle,
+                                                             aclrtOpExceptionCallback callback,
+                                                             void *userData);
+
+/* Function queries. */
+ACL_FUNC_VISIBILITY aclError aclrtGetFunctionAddr(aclrtFuncHandle funcHandle, void **aicAddr,
+                                                  void **aivAddr);
+ACL_FUNC_VISIBILITY aclError aclrtGetFunctionSize(aclrtFuncHandle funcHandle, size_t *aicSize,
+                                                  size_t *aivSize);
+ACL_FUNC_VISIBILITY aclError aclrtGetFunctionAttribute(aclrtFuncHandle funcHandle,
+                                                       aclrtFuncAttribute attrType,
+                                                       int64_t *attrValue);
+ACL_FUNC_VISIBILITY aclError aclrtFunctionGetParamCount(const void *func, size_t *paramCount);
+ACL_FUNC_VISIBILITY aclError aclrtFunctionGetParamInfo(const void *func, size_t paramIndex,
+                                                       size_t *paramOffset, size_t *paramSize);
+ACL_FUNC_VISIBILITY aclError aclrtFunctionGetAvailDynUbufPerBlock(void *func, uint32_t flags,
+                                                                  size_t *dynamicUbufSize);
+
+/* Launches from an array of parameter pointers, and SIMT launches. */
+ACL_FUNC_VISIBILITY aclError aclrtLaunchKernelWithArgsArray(void *func, uint32_t numBlocks,
+                                                            aclrtStream stream,
+                                                            aclrtLaunchKernelCfg *cfg, void **args);
+ACL_FUNC_VISIBILITY aclError aclrtLaunchSIMTKernelWithArgsArray(void *func, dim3 gridDim,
+                                                                dim3 blockDim, size_t dynUbufSize,
+                                                                aclrtStream stream,
+                                                                aclrtLaunchKernelCfg *cfg,
+                                                                void **args);
+ACL_FUNC_VISIBILITY aclError aclrtLaunchSIMTKernelWithHostArgs(
+        void *func, dim3 gridDim, dim3 blockDim, size_t dynUbufSize, aclrtStream stream,
+        aclrtLaunchKernelCfg *cfg, void *hostArgs, size_t argsSize,
+        aclrtPlaceHolderInfo *placeHolderArray, size_t placeHolderNum);
+
+/* A per-device word area for kernels' own cross-block synchronization. */
+ACL_FUNC_VISIBILITY aclError aclrtGetHardwareSyncAddr(void **addr);
+
 /* (section end: Kernel binaries and launch) */
 
 #ifdef __cplusplus

@@ -352,6 +352,17 @@ static void test_kernel_pins(void **state)
 	PIN(sizeof(aclrtPlaceHolderInfo), 8);
 	PIN(offsetof(aclrtPlaceHolderInfo, dataOffset), 4);
 	PIN(offsetof(aclrtLaunchKernelCfg, numAttrs), sizeof(void *));
+	PIN(ACL_FUNC_ATTR_KERNEL_TYPE, 1);
+	PIN(ACL_FUNC_ATTR_KERNEL_RATIO, 2);
+	PIN(ACL_FUNC_ATTR_KERNEL_SCHED_MODE, 3);
+	PIN(ACL_KERNEL_TYPE_AICORE, 0);
+	PIN(ACL_KERNEL_TYPE_CUBE, 1);
+	PIN(ACL_KERNEL_TYPE_VECTOR, 2);
+	PIN(ACL_KERNEL_TYPE_MIX, 3);
+	PIN(ACL_KERNEL_TYPE_AICPU, 100);
+	PIN(sizeof(dim3), 12);
+	PIN(offsetof(dim3, y), 4);
+	PIN(offsetof(dim3, z), 8);
 }
 
 /* acl_rt.h "System information", "Resource limits", "Overflow and

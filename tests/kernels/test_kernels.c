@@ -124,3 +124,70 @@ __attribute__((visibility("default"))) int not_a_kernel(void)
 {
 	return 1;
 }
+
+/* ---- test_acl_kernel_extras.c ---- */
+
+/* saxpy's parameter list: aclrtFunctionGetParam*, the args-array launch. */
+WEIR_KERNEL_PARAMS(saxpy, struct saxpy_args, x, y, z, blocks, scale, n);
+
+/* A parameter list that does not fit its kernel (another argument size). */
+struct not_fail_args {
+	int32_t code;
+	uint32_t block;
+	uint64_t extra;
+};
+WEIR_KERNEL_PARAM_TABLE(fail_with, 0, struct not_fail_args,
+                        WEIR_KERNEL_PARAM(struct not_fail_args, code),
+                        WEIR_KERNEL_PARAM(struct not_fail_args, extra));
+
+/* A SIMT kernel: every thread of every block writes its global thread
+ * index's cell: out[((bz * gy + by) * gx + bx) * nthreads + t] = the same
+ * number + 1; block 0 also records what it saw in seen[]. */
+struct simt_args {
+	uint32_t *out;
+	uint64_t *seen; /* grid x y z, block_dim x y z, block_num, local_size */
+};
+
+WEIR_KERNEL(simt_fill, struct simt_args, a, ctx)
+{
+	uint32_t nthreads = ctx->block_dim.x * ctx->block_dim.y * ctx->block_dim.z;
+	uint32_t block = (ctx->block_id.z * ctx->grid_dim.y + ctx->block_id.y) * ctx->grid_dim.x +
+	                 ctx->block_id.x;
+	WEIR_KERNEL_FOR_EACH_THREAD(ctx, t)
+	{
+		uint32_t tid = (t.z * ctx->block_dim.y + t.y) * ctx->block_dim.x + t.x;
+		uint32_t g = block * nthreads + tid;
+		a->out[g] = g + 1;
+	}
+	if (block == 0 && a->seen) {
+		a->seen[0] = ctx->grid_dim.x;
+		a->seen[1] = ctx->grid_dim.y;
+		a->seen[2] = ctx->grid_dim.z;
+		a->seen[3] = ctx->block_dim.x;
+		a->seen[4] = ctx->block_dim.y;
+		a->seen[5] = ctx->block_dim.z;
+		a->seen[6] = ctx->block_num;
+		a->seen[7] = ctx->local_size;
+	}
+	return block == ctx->block_idx ? 0 : 1;
+}
+WEIR_KERNEL_SIMT_PARAMS(simt_fill, struct simt_args, out, seen);
+
+/* Exported globals for aclrtBinaryGetGlobal. */
+__attribute__((visibility("default"))) uint32_t weir_test_global[16] = { 7, 8, 9 };
+__attribute__((visibility("default"))) const uint64_t weir_test_const = 0x1234;
+
+/* A host CPU function for aclrtRegisterCpuFunc: adds `add` to *counter once
+ * per call, and returns `ret`. */
+struct cpu_add_args {
+	_Atomic uint32_t *counter;
+	uint32_t add;
+	uint32_t ret;
+};
+
+__attribute__((visibility("default"))) uint32_t weir_test_cpu_add(void *args)
+{
+	struct cpu_add_args *a = args;
+	atomic_fetch_add_explicit(a->counter, a->add, memory_order_relaxed);
+	return a->ret;
+}
