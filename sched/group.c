@@ -192,6 +192,16 @@ static int group_sync_ref(struct weir_group *g, uint64_t deadline, int *task_cod
 	}
 	if (arr != local)
 		weir__free(arr);
+	/* A stopped group reports its failure even once the stream that failed
+	 * is gone (force-destroyed and reclaimed before this sync listed the
+	 * streams). GR-A1: acquire - pairs with the acq_rel CAS that recorded
+	 * it (stream.c, the retire of the failing task); the unlink of that
+	 * stream, after its retire, was also seen under g->lock above. */
+	if (first == WEIR_OK) {
+		uint64_t e = weir_load_acquire(&g->stop_error);
+		if (e)
+			first = weir__fail_report(e, task_code);
+	}
 	return first;
 }
 
