@@ -152,6 +152,12 @@ aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
 /* Kernels (runtime/kernel.c)                                                */
 /* ------------------------------------------------------------------------ */
 
+/* Kernel limits that runtime/kernel.c enforces and runtime/sysinfo.c
+ * reports (aclrtGetDeviceInfo): threads per SIMT block and per block
+ * dimension, and dynamic scratch ("UB") bytes per block. */
+#define WEIR_ACL_SIMT_MAX_THREADS 2048u
+#define WEIR_ACL_DYN_UBUF_MAX     (64u * 1024u * 1024u)
+
 /* Given the kernel function and argument block of a weir task (as the
  * scheduler hands them to a failing-task hook), return 0 and the
  * aclrtFuncHandle, the kernel's argument block and its size when the task is

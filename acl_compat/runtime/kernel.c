@@ -77,11 +77,7 @@
 #define WEIR_ACL_ARGS_HANDLE_MEM 64u
 #define WEIR_ACL_KERNEL_PREFIX   "weir_kernel__"
 #define WEIR_ACL_PARAMS_PREFIX   "weir_kparams__"
-/* The per-block scratch a launch may ask for (DYN_UBUF_SIZE, SIMT
- * dynUbufSize): aclrtFunctionGetAvailDynUbufPerBlock's answer. */
-#define WEIR_ACL_DYN_UBUF_MAX (64u * 1024u * 1024u)
-/* ACL's SIMT limits: threads per block, and per block dimension. */
-#define WEIR_ACL_SIMT_MAX_THREADS 2048u
+/* WEIR_ACL_DYN_UBUF_MAX and WEIR_ACL_SIMT_MAX_THREADS: acl_internal.h. */
 /* aclrtGetHardwareSyncAddr: bytes of each device's area. */
 #define WEIR_ACL_SYNC_BYTES 4096u
 #define WEIR_ACL_NAME_MAX   200u

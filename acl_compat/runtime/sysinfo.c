@@ -46,15 +46,6 @@ static int64_t weir_acl_llc_bytes(void)
 	return v > 0 ? (int64_t)v : 0;
 }
 
-static int64_t weir_acl_l1d_bytes(void)
-{
-	long v = -1;
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-	v = sysconf(_SC_LEVEL1_DCACHE_SIZE);
-#endif
-	return v > 0 ? (int64_t)v : 32768;
-}
-
 static aclError weir_acl_dev_capacity(uint32_t dev, int64_t *out, const char *api)
 {
 	weir_mem_t *m = weir__acl_mem();
@@ -159,16 +150,22 @@ ACL_FUNC_VISIBILITY aclError aclrtGetDeviceInfo(uint32_t deviceId, aclrtDevAttr 
 	case ACL_DEV_ATTR_CUBE_CORE_NUM:
 	case ACL_DEV_ATTR_VECTOR_CORE_NUM: *value = weir_acl_workers(rt, deviceId); break;
 	case ACL_DEV_ATTR_WARP_SIZE:
+		*value = 1;
+		break; /* a SIMT thread is one loop turn */
+	/* What the SIMT launches accept (runtime/kernel.c): a block's threads
+	 * run in one call, per dimension and in all at most this many. */
 	case ACL_DEV_ATTR_MAX_THREAD_PER_VECTOR_CORE:
 	case ACL_DEV_ATTR_MAX_THREADS_PER_BLOCK:
 	case ACL_DEV_ATTR_MAX_BLOCK_DIM_X:
 	case ACL_DEV_ATTR_MAX_BLOCK_DIM_Y:
-	case ACL_DEV_ATTR_MAX_BLOCK_DIM_Z:
-	case ACL_DEV_ATTR_MAX_GRID_DIM_Y:
-	case ACL_DEV_ATTR_MAX_GRID_DIM_Z: *value = 1; break; /* a block is one call */
-	case ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE: *value = weir_acl_l1d_bytes(); break;
+	case ACL_DEV_ATTR_MAX_BLOCK_DIM_Z: *value = WEIR_ACL_SIMT_MAX_THREADS; break;
+	/* A block's dynamic scratch, the launch's DYN_UBUF_SIZE bound. */
+	case ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE: *value = WEIR_ACL_DYN_UBUF_MAX; break;
+	/* Blocks of a launch: at most 2^32 - 1 in all, in any grid shape. */
 	case ACL_DEV_ATTR_MAX_GRID_DIM_X:
-	case ACL_DEV_ATTR_MAX_BLOCK_PER_GRID: *value = UINT32_MAX; break; /* nblocks */
+	case ACL_DEV_ATTR_MAX_GRID_DIM_Y:
+	case ACL_DEV_ATTR_MAX_GRID_DIM_Z:
+	case ACL_DEV_ATTR_MAX_BLOCK_PER_GRID: *value = UINT32_MAX; break;
 	case ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE: return weir_acl_dev_capacity(deviceId, value, api);
 	case ACL_DEV_ATTR_L2_CACHE_SIZE: *value = weir_acl_llc_bytes(); break;
 	case ACL_DEV_ATTR_SMP_ID: *value = 0; break; /* every device is in this process */

@@ -197,6 +197,14 @@ static void test_device_info(void **state)
 		assert_true(v >= 0);
 	}
 	int64_t v;
+	/* The SIMT launch limits of runtime/kernel.c, not 1. */
+	assert_int_equal(aclrtGetDeviceInfo(2, ACL_DEV_ATTR_MAX_THREADS_PER_BLOCK, &v),
+	                 ACL_SUCCESS);
+	assert_int_equal(v, 2048);
+	assert_int_equal(aclrtGetDeviceInfo(2, ACL_DEV_ATTR_MAX_BLOCK_DIM_Z, &v), ACL_SUCCESS);
+	assert_int_equal(v, 2048);
+	assert_int_equal(aclrtGetDeviceInfo(2, ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE, &v), ACL_SUCCESS);
+	assert_int_equal(v, 64 * 1024 * 1024);
 	assert_int_equal(aclrtGetDeviceInfo(2, ACL_DEV_ATTR_VECTOR_CORE_NUM, &v), ACL_SUCCESS);
 	assert_int_equal(v, WORKERS);
 	assert_int_equal(aclrtGetDeviceInfo(2, ACL_DEV_ATTR_CUBE_CORE_NUM, &v), ACL_SUCCESS);
