@@ -14,6 +14,8 @@ lib=$2
 headers=(acl_base_rt.h acl_rt.h acl_tdt.h acl_tdt_queue.h)
 
 reasons=(
+	'^aclrtGetFuncBySymbol$'
+	'kernel lookup by host stub: a weir device binary has no host stubs (docs/porting-kernels.md); aclrtBinaryGetFunction finds a kernel by name'
 	'^aclmdl|Label|^aclrtSwitchStream$|^aclrtActiveStream$|^aclrtTaskUpdateAsync$|^aclrtPersistentTaskClean$|TaskGrp|CacheLastTask|^aclrtMemcpyAsyncWithCondition$'
 	'model runtime, task capture and stream switching: issue 13 (capture and replay)'
 	'Ipc|Shareable|ImportPid|SetImportPid|ExportKey|ImportByKey|InterServer|SetPid|BareTgid'
