@@ -55,12 +55,14 @@ static aclError weir_acl_notify_arg(aclrtNotify notify, uint32_t *dev, const cha
 	return weir_acl_notify_kind(notify, false, dev, api);
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtCreateNotify(aclrtNotify *notify, uint64_t flag)
+/* aclrtCreateNotify / aclrtCntNotifyCreate: check the flag, then a native
+ * notify with `native` flags on the current context's device. */
+static aclError weir_acl_notify_new(void **out, const char *out_name, uint64_t flag,
+                                    uint32_t native, const char *what, const char *api)
 {
-	static const char api[] = "aclrtCreateNotify";
 	weir__acl_ctx_info_t info;
-	if (!notify)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "notify is NULL");
+	if (!out)
+		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL", out_name);
 	if (flag != ACL_NOTIFY_DEFAULT && flag != ACL_NOTIFY_DEVICE_USE_ONLY)
 		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
 		                      "flag 0x%llx is not ACL_NOTIFY_DEFAULT or "
@@ -68,14 +70,21 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateNotify(aclrtNotify *notify, uint64_t fla
 		                      (unsigned long long)flag);
 	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
 	weir_notify_t *n = NULL;
-	int st = weir_notify_create(weir__acl_runtime(), info.device, &n);
+	int st = weir_notify_create_flags(weir__acl_runtime(), info.device, native, &n);
 	if (st == WEIR_ENOMEM)
-		return weir__acl_fail(ACL_ERROR_RT_NO_NOTIFY_RESOURCE, api,
-		                      "out of memory (notify)");
+		return weir__acl_fail(ACL_ERROR_RT_NO_NOTIFY_RESOURCE, api, "out of memory (%s)",
+		                      what);
 	if (st != WEIR_OK)
-		return weir__acl_fail_weir(st, api, "cannot create the notify");
-	*notify = (aclrtNotify)n;
+		return weir__acl_fail_weir(st, api,
+		                           native ? "cannot create the count notify"
+		                                  : "cannot create the notify");
+	*out = n;
 	return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateNotify(aclrtNotify *notify, uint64_t flag)
+{
+	return weir_acl_notify_new(notify, "notify", flag, 0, "notify", "aclrtCreateNotify");
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtDestroyNotify(aclrtNotify notify)
@@ -205,26 +214,8 @@ static aclError weir_acl_cnt_queued(int st, void *cnt, uint32_t dev, weir_stream
 
 ACL_FUNC_VISIBILITY aclError aclrtCntNotifyCreate(aclrtCntNotify *cntNotify, uint64_t flag)
 {
-	static const char api[] = "aclrtCntNotifyCreate";
-	weir__acl_ctx_info_t info;
-	if (!cntNotify)
-		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "cntNotify is NULL");
-	if (flag != ACL_NOTIFY_DEFAULT && flag != ACL_NOTIFY_DEVICE_USE_ONLY)
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "flag 0x%llx is not ACL_NOTIFY_DEFAULT or "
-		                      "ACL_NOTIFY_DEVICE_USE_ONLY",
-		                      (unsigned long long)flag);
-	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
-	weir_notify_t *n = NULL;
-	int st =
-	        weir_notify_create_flags(weir__acl_runtime(), info.device, WEIR_NOTIFY_COUNTER, &n);
-	if (st == WEIR_ENOMEM)
-		return weir__acl_fail(ACL_ERROR_RT_NO_NOTIFY_RESOURCE, api,
-		                      "out of memory (count notify)");
-	if (st != WEIR_OK)
-		return weir__acl_fail_weir(st, api, "cannot create the count notify");
-	*cntNotify = (aclrtCntNotify)n;
-	return ACL_SUCCESS;
+	return weir_acl_notify_new(cntNotify, "cntNotify", flag, WEIR_NOTIFY_COUNTER,
+	                           "count notify", "aclrtCntNotifyCreate");
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtCntNotifyDestroy(aclrtCntNotify cntNotify)
