@@ -174,7 +174,7 @@ run_samples_lane() {
 		if [[ ! -d $src/example ]]; then
 			say samples "no WEIR_RUNTIME_SAMPLES: cloning $RUNTIME_REPO at $RUNTIME_COMMIT"
 			rm -rf "$src"
-			if ! timeout 300 git clone -q --filter=blob:none --no-checkout "$RUNTIME_REPO" "$src" </dev/null ||
+			if ! timeout 120 git clone -q --filter=blob:none --no-checkout "$RUNTIME_REPO" "$src" </dev/null ||
 			   ! git -C "$src" checkout -q "$RUNTIME_COMMIT" -- example </dev/null; then
 				rm -rf "$src"
 				summary[samples]="SKIPPED: no runtime checkout (set WEIR_RUNTIME_SAMPLES; clone failed)"
