@@ -20,7 +20,7 @@ rank() {   # rank of a directory or public header, or empty
 	sched|weir/sched.h|weir/kernel.h) echo 1 ;;
 	mem|weir/mem.h) echo 2 ;;
 	graph|weir/graph.h|weir/session.h) echo 3 ;;
-	acl_compat|acl/*|ge/*) echo 4 ;;
+	acl_compat|acl/*|aclnn/*|aclnnop/*|ge/*) echo 4 ;;
 	esac
 }
 
@@ -31,7 +31,7 @@ check_file() {   # FILE LAYER
 	while IFS= read -r inc; do
 		dir=${inc%%/*}
 		case "$inc" in
-		weir/*|acl/*|ge/*)
+		weir/*|acl/*|aclnn/*|aclnnop/*|ge/*)
 			ir=$(rank "$inc")
 			[[ -z "$ir" ]] && { [[ $dir == weir ]] && { echo "$f: unknown public header $inc"; bad=1; }; continue; }
 			if (( ir > lr )); then echo "$f: includes $inc, a header of a higher layer"; bad=1; fi ;;

@@ -428,6 +428,82 @@ WEIR_API void weir_philox4x32_10(const uint32_t counter[4], const uint32_t key[2
 /* A block count for n elements of work on `workers` workers (1 for small n). */
 WEIR_API uint32_t weir_op_blocks_for(int64_t n, uint32_t workers);
 
+
+/* ------------------------------------------------------------------------ */
+/* Single op calls (outside a graph) and strided copies                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One call of a registered op on dense buffers, planned once and run any
+ * number of times: the front end for single-op APIs (ACL's aclnn). A plan
+ * holds the op's def, copies of the input descs and attrs, the inferred
+ * output descs and the workspace size; running it calls the op's kernel, so
+ * results are the op library's, bit-identical for any block count. Plans
+ * are immutable once made and may be run from several threads at once.
+ * An owned pointer, not a registry handle.
+ */
+typedef struct weir_op_plan weir_op_plan_t;
+
+/* Plan op `op` on nin inputs of descs in_desc. in_const (NULL, or nin
+ * entries) gives the bytes of inputs known now (what a Const node would
+ * give: shapes, axes); they are read during this call only. attrs may be
+ * NULL (copied otherwise). nout 0 = the op's minimum output count.
+ * Returns WEIR_OK; WEIR_ENOTFOUND (unknown op); WEIR_EINVAL (NULL op/out,
+ * input or output count outside the op's range, in_desc NULL with nin > 0,
+ * an invalid desc, or the op's attr check); WEIR_ESHAPE (the op's shape or
+ * dtype check); WEIR_ENOMEM. On failure *out is NULL and the reason is in
+ * weir_graph_last_error(). Partner: weir_op_plan_destroy(). */
+WEIR_API int weir_op_plan_create(const char *op, const weir_tensor_desc_t *in_desc,
+                                 const void *const *in_const, uint32_t nin,
+                                 const weir_attrs_t *attrs, uint32_t nout, weir_op_plan_t **out);
+/* NULL is a no-op. */
+WEIR_API void weir_op_plan_destroy(weir_op_plan_t *p);
+WEIR_API uint32_t weir_op_plan_inputs(const weir_op_plan_t *p);
+WEIR_API uint32_t weir_op_plan_outputs(const weir_op_plan_t *p);
+/* Output i's desc (NULL for i out of range); valid until the plan is destroyed. */
+WEIR_API const weir_tensor_desc_t *weir_op_plan_out_desc(const weir_op_plan_t *p, uint32_t i);
+/* Scratch bytes one run needs (64-byte aligned workspace; 0 = none). */
+WEIR_API size_t weir_op_plan_workspace(const weir_op_plan_t *p);
+/* Blocks to split a run into on `workers` workers (1..1024). */
+WEIR_API uint32_t weir_op_plan_blocks(const weir_op_plan_t *p, uint32_t workers);
+/* Run block `block` of `nblocks` (any nblocks >= 1) on dense buffers:
+ * in[nin], out[nout] (outputs must not overlap inputs or each other),
+ * workspace of weir_op_plan_workspace() bytes (NULL when 0). Blocks of one
+ * run may run concurrently. Returns the kernel's status (0 = success). */
+WEIR_API int weir_op_plan_run(const weir_op_plan_t *p, const void *const *in, void *const *out,
+                              void *workspace, uint32_t block, uint32_t nblocks);
+
+/*
+ * Copy between two strided views of one shape: element (i0..ir-1) moves
+ * from src + sum(ik * src_strides[k]) * esize to dst + sum(ik *
+ * dst_strides[k]) * esize, esize = weir_dtype_size(dtype). Strides are in
+ * elements and may be 0 in src (a broadcast read), never in dst where its
+ * dim exceeds 1 (each dst element written once). The views must not overlap.
+ * Bytes move unchanged (no conversion), so any dtype copies exactly.
+ */
+typedef struct weir_strided_copy {
+	int32_t dtype;
+	uint32_t rank; /* 0 (one element) .. WEIR_MAX_RANK */
+	int64_t dims[WEIR_MAX_RANK];
+	int64_t src_strides[WEIR_MAX_RANK];
+	int64_t dst_strides[WEIR_MAX_RANK];
+} weir_strided_copy_t;
+
+/* Fill *c, merging dims that are contiguous in both views (so a dense copy
+ * becomes one run of bytes). WEIR_OK; WEIR_EINVAL (NULL c, unsupported
+ * dtype, rank > WEIR_MAX_RANK, NULL arrays with rank > 0, a negative dim or
+ * stride, a zero dst stride on a dim above 1, or an extent overflowing
+ * int64). */
+WEIR_API int weir_strided_copy_init(weir_strided_copy_t *c, int dtype, uint32_t rank,
+                                    const int64_t *dims, const int64_t *src_strides,
+                                    const int64_t *dst_strides);
+/* Blocks for a copy on `workers` workers. */
+WEIR_API uint32_t weir_strided_copy_blocks(const weir_strided_copy_t *c, uint32_t workers);
+/* Copy block `block` of `nblocks` (contiguous ranges of the row-major element
+ * order). Returns WEIR_OK. */
+WEIR_API int weir_strided_copy_run(const weir_strided_copy_t *c, void *dst, const void *src,
+                                   uint32_t block, uint32_t nblocks);
+
 #ifdef __cplusplus
 }
 #endif
