@@ -68,8 +68,9 @@ static int arg_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	} else {
 		int ax = weir__ops_axis(axis, r);
 		if (ax < 0)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %d",
-			                      (long long)axis, r);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+			                      "axis %lld out of range for rank %d", (long long)axis,
+			                      r);
 		g->outer = weir__ops_numel(x->dims, ax);
 		g->D = x->dims[ax];
 		g->inner = weir__ops_numel(x->dims + ax + 1, r - ax - 1);

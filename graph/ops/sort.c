@@ -70,9 +70,9 @@ static int sort_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	int64_t axis = -1, dir = topk ? 1 : 0;
 	int found, rc;
 	int r = (int)x->rank;
-	rc = weir__ops_attr_int(ctx, attrs,
-	                        topk ? WEIR__OPS_NAMES("dim", "axis") : WEIR__OPS_NAMES("axis", "dim"),
-	                        &axis, &found);
+	rc = weir__ops_attr_int(
+	        ctx, attrs, topk ? WEIR__OPS_NAMES("dim", "axis") : WEIR__OPS_NAMES("axis", "dim"),
+	        &axis, &found);
 	if (rc == WEIR_OK)
 		rc = weir__ops_attr_int(ctx, attrs,
 		                        topk ? WEIR__OPS_NAMES("largest")
@@ -81,8 +81,9 @@ static int sort_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	if (rc != WEIR_OK)
 		return rc;
 	int64_t flag; /* accepted for the attr type check; no effect */
-	rc = weir__ops_attr_int(ctx, attrs, topk ? WEIR__OPS_NAMES("sorted") : WEIR__OPS_NAMES("stable"),
-	                        &flag, &found);
+	rc = weir__ops_attr_int(ctx, attrs,
+	                        topk ? WEIR__OPS_NAMES("sorted") : WEIR__OPS_NAMES("stable"), &flag,
+	                        &found);
 	if (rc != WEIR_OK)
 		return rc;
 	g->desc = dir != 0;
@@ -197,8 +198,8 @@ static uint32_t sort_blocks_for(const sort_geom_t *g, uint32_t workers)
 	int64_t lg = 1;
 	for (int64_t v = g->D; v > 1; v >>= 1)
 		lg++;
-	return weir__ops_blocks_for(g->k ? g->outer * g->inner : 0,
-	                            weir__ops_mul_sat(4 * lg, g->D), workers);
+	return weir__ops_blocks_for(g->k ? g->outer * g->inner : 0, weir__ops_mul_sat(4 * lg, g->D),
+	                            workers);
 }
 
 /* ---- Sort ------------------------------------------------------------------- */
@@ -269,7 +270,8 @@ static int topk_k(weir_op_infer_ctx_t *ctx, int64_t *k)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "k input must be 0-d or [1]; got %s",
 		                    WEIR__OPS_DESC(kd));
 	if (!ctx->in_const || !ctx->in_const[1])
-		return weir_op_fail(ctx, WEIR_EINVAL, "k input must be a Const (static shapes only)");
+		return weir_op_fail(ctx, WEIR_EINVAL,
+		                    "k input must be a Const (static shapes only)");
 	*k = weir__ops_ldi(kd->dtype, ctx->in_const[1], 0);
 	return WEIR_OK;
 }
