@@ -165,8 +165,8 @@ static void test_reduce_min_prod_errors(void **state)
 /* ---- ArgMax / ArgMin -------------------------------------------------------- */
 
 /* axis < -8: attr absent (flattened). */
-static void run_arg(const char *op, int dt, int rank, const int64_t *dims, int64_t axis,
-                    bool keep, bool i32, bool ties)
+static void run_arg(const char *op, int dt, int rank, const int64_t *dims, int64_t axis, bool keep,
+                    bool i32, bool ties)
 {
 	bool mx = !strcmp(op, "ArgMax");
 	bool flat = axis < -8;
@@ -234,10 +234,10 @@ static void test_argmax_argmin(void **state)
 		int64_t d[8];
 		int64_t ax;
 	} cases[] = {
-		{ 3, { 2, 5, 4 }, 1 },   { 3, { 2, 5, 4 }, -1 }, { 3, { 2, 5, 4 }, 0 },
-		{ 3, { 2, 5, 4 }, -99 }, { 0, { 0 }, 0 },        { 0, { 0 }, -99 },
-		{ 0, { 0 }, -1 },        { 2, { 0, 4 }, 1 },     { 2, { 4, 0 }, 0 },
-		{ 1, { 1 }, 0 },         { 2, { 3000, 30 }, 1 }, /* several blocks */
+		{ 3, { 2, 5, 4 }, 1 },    { 3, { 2, 5, 4 }, -1 }, { 3, { 2, 5, 4 }, 0 },
+		{ 3, { 2, 5, 4 }, -99 },  { 0, { 0 }, 0 },        { 0, { 0 }, -99 },
+		{ 0, { 0 }, -1 },         { 2, { 0, 4 }, 1 },     { 2, { 4, 0 }, 0 },
+		{ 1, { 1 }, 0 },          { 2, { 3000, 30 }, 1 }, /* several blocks */
 		{ 2, { 30, 3000 }, -99 },
 	};
 	for (size_t o = 0; o < OC_N(ops); o++)
@@ -245,11 +245,12 @@ static void test_argmax_argmin(void **state)
 			for (int keep = 0; keep < 2; keep++)
 				for (int ties = 0; ties < 2; ties++) {
 					for (size_t t = 0; t < OC_N(oc_float_dts); t++)
-						run_arg(ops[o], oc_float_dts[t], cases[s].r, cases[s].d,
-						        cases[s].ax, keep, s % 2, ties);
+						run_arg(ops[o], oc_float_dts[t], cases[s].r,
+						        cases[s].d, cases[s].ax, keep, s % 2, ties);
 					for (size_t t = 0; t < OC_N(oc_int_dts); t++)
-						run_arg(ops[o], oc_int_dts[t], cases[s].r, cases[s].d,
-						        cases[s].ax, keep, s % 3 == 0, ties);
+						run_arg(ops[o], oc_int_dts[t], cases[s].r,
+						        cases[s].d, cases[s].ax, keep, s % 3 == 0,
+						        ties);
 				}
 
 	/* The first NaN wins for both; ties give the first index; alias. */

@@ -7,7 +7,7 @@
  */
 #include "test_ops_harness.h"
 
-static const int sort_dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE,
+static const int sort_dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16,  WEIR_DT_DOUBLE,
 	                        WEIR_DT_INT8,  WEIR_DT_UINT8,   WEIR_DT_INT16, WEIR_DT_INT32,
 	                        WEIR_DT_INT64, WEIR_DT_BOOL };
 
@@ -18,8 +18,12 @@ static void *gen_ties(int dt, int64_t n, bool nan)
 	assert_non_null(p);
 	bool fl = oc_is_float(dt);
 	for (int64_t k = 0; k < n; k++) {
-		double v = floor(oc_uniform(dt == WEIR_DT_BOOL ? 0 : fl ? -4 : -60,
-		                            dt == WEIR_DT_BOOL ? 2 : fl ? 4 : 60));
+		double v = floor(oc_uniform(dt == WEIR_DT_BOOL ? 0
+		                            : fl               ? -4
+		                                               : -60,
+		                            dt == WEIR_DT_BOOL ? 2
+		                            : fl               ? 4
+		                                               : 60));
 		if (fl && k % 3 == 1)
 			v += 0.5;
 		if (fl && nan && oc_rand() % 7 == 0)
@@ -101,12 +105,14 @@ static void run_sort(int dt, int rank, const int64_t *dims, int64_t axis, bool s
 				int64_t got = ((int64_t *)c.out[1])[obase + j * inner];
 				if (got != perm[j])
 					fail_msg("%s %s: index[%lld] = %lld, expected %lld", c.op,
-					         weir_dtype_name(dt), (long long)(obase + j * inner),
-					         (long long)got, (long long)perm[j]);
+					         weir_dtype_name(dt),
+					         (long long)(obase + j * inner), (long long)got,
+					         (long long)perm[j]);
 				size_t es = weir_dtype_size(dt);
-				assert_memory_equal((char *)c.out[0] + (size_t)(obase + j * inner) * es,
-				                    (const char *)x + (size_t)(base + perm[j] * inner) * es,
-				                    es);
+				assert_memory_equal(
+				        (char *)c.out[0] + (size_t)(obase + j * inner) * es,
+				        (const char *)x + (size_t)(base + perm[j] * inner) * es,
+				        es);
 			}
 		}
 	free(perm);
