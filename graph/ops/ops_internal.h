@@ -1,8 +1,8 @@
 /*
  * graph/ops/ops_internal.h - shared declarations of the built-in op library.
  *
- * Each family file (elementwise.c, cast.c, matmul.c, norm.c, reduce.c,
- * shape.c, conv.c) defines its weir_op_def_t objects (static storage);
+ * Each family file (elementwise.c, cast.c, matmul.c, norm.c, norm2.c,
+ * reduce.c, reduce_arg.c, sort.c, shape.c, conv.c, ...) defines its weir_op_def_t objects (static storage);
  * builtin.c registers them all through weir__op_register_builtin().
  *
  * Conventions for every built-in op:
