@@ -152,8 +152,9 @@ static void run_groupnorm(int dt, int rank, const int64_t *dims, int64_t G, bool
 		rr[r] = 1.0 / sqrt(var + (double)eps);
 		for (int64_t d = 0; d < D; d++) {
 			int64_t ch = (r % G) * (C / G) + d / inner;
-			ref[r * D + d] = (oc_ld(&c, 0, r * D + d) - mean) * rr[r] * oc_ld(&c, 1, ch) +
-			                 oc_ld(&c, 2, ch);
+			ref[r * D + d] =
+			        (oc_ld(&c, 0, r * D + d) - mean) * rr[r] * oc_ld(&c, 1, ch) +
+			        oc_ld(&c, 2, ch);
 		}
 	}
 	oc_expect_close(&c, 0, ref, 8.0);
@@ -178,7 +179,8 @@ static void test_groupnorm(void **state)
 			run_groupnorm(dt, 4, (int64_t[]){ 2, 6, 3, 4 }, 6, st, 0.1f, false);
 			run_groupnorm(dt, 2, (int64_t[]){ 3, 8 }, 2, st, -1, false);
 			run_groupnorm(dt, 3, (int64_t[]){ 0, 4, 5 }, 2, st, -1, false);
-			run_groupnorm(dt, 3, (int64_t[]){ 2, 4, 0 }, 2, st, -1, false); /* NaN stats */
+			run_groupnorm(dt, 3, (int64_t[]){ 2, 4, 0 }, 2, st, -1,
+			              false); /* NaN stats */
 			run_groupnorm(dt, 4, (int64_t[]){ 4, 32, 16, 16 }, 8, st, -1, false);
 		}
 	}

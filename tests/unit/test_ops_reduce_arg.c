@@ -61,7 +61,8 @@ static void run_reduce(const char *op, int dt, int rank, const int64_t *dims, co
 		double v = oc_ld(&c, 0, k);
 		if (prod) {
 			acc[o] *= v;
-			iacc[o] *= (uint64_t)(int64_t)v;
+			if (!fl)
+				iacc[o] *= (uint64_t)(int64_t)v;
 		} else if (isnan(v) || isnan(acc[o])) {
 			acc[o] = NAN;
 		} else {
