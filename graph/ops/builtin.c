@@ -46,6 +46,16 @@ static const weir_op_def_t *const builtin_ops[] = {
 	&weir__op_randomnormal,
 	&weir__op_truncatednormal,
 	&weir__op_dropoutgenmask,
+	/* Issue 11 (g2): reductions, norms, sorting. */
+	&weir__op_reducemin,
+	&weir__op_reduceprod,
+	&weir__op_argmax,
+	&weir__op_argmin,
+	&weir__op_logsoftmax,
+	&weir__op_batchnorm,
+	&weir__op_groupnorm,
+	&weir__op_topk,
+	&weir__op_sort,
 };
 
 void weir__ops_register_builtin(void)

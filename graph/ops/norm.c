@@ -1,12 +1,17 @@
 /*
- * graph/ops/norm.c - Softmax, LayerNorm and RMSNorm (float dtypes).
+ * graph/ops/norm.c - Softmax, LogSoftmax, LayerNorm and RMSNorm (float dtypes).
  *
  *  Softmax(x; axis = -1):  y = exp(x - max) / sum(exp(x - max)) along axis.
+ *  LogSoftmax(x; axis = -1): y = (x - max) - log(sum(exp(x - max))) along
+ *      axis, the subtraction and the log in double.
  *  LayerNorm(x, gamma[, beta]; axis = -1, epsilon = 1e-5): normalizes over
  *      the dims [axis, rank) (GE alias begin_norm_axis):
  *      y = (x - mean) / sqrt(var + epsilon) * gamma + beta (biased variance).
  *  RMSNorm(x, gamma; axis = -1, epsilon = 1e-6):
  *      y = x / sqrt(mean(x^2) + epsilon) * gamma over the dims [axis, rank).
+ *  Optional statistics outputs (aclnnLayerNorm's meanOut/rstdOut): LayerNorm
+ *  with 3 outputs gives (y, mean, rstd), RMSNorm with 2 gives (y, rstd), each
+ *  of x's dtype and shape x.shape[:axis] + ones for the normalized dims.
  *
  * gamma/beta have the dtype of x and the shape x.shape[axis:] (or 1-D with
  * as many elements). Sums accumulate in double, sequentially in index order;
@@ -69,7 +74,7 @@ static int softmax_infer(weir_op_infer_ctx_t *ctx)
 	return WEIR_OK;
 }
 
-static int softmax_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
+static int sm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool log_out)
 {
 	sm_geom_t g;
 	if (sm_geom(NULL, c->attrs, &c->in_desc[0], &g) != WEIR_OK)
@@ -96,6 +101,16 @@ static int softmax_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 		if (nan || mx == -INFINITY)
 			mx = 0.0f;
 		double sum = 0.0;
+		if (log_out) {
+			for (int64_t d = 0; d < g.D; d++)
+				sum += exp((double)weir__ops_ldf(dt, x, base + d * s) - (double)mx);
+			double ls = log(sum);
+			for (int64_t d = 0; d < g.D; d++) {
+				double v = (double)weir__ops_ldf(dt, x, base + d * s) - (double)mx;
+				weir__ops_stf(dt, y, base + d * s, (float)(v - ls));
+			}
+			continue;
+		}
 		for (int64_t d = 0; d < g.D; d++)
 			sum += (double)expf(weir__ops_ldf(dt, x, base + d * s) - mx);
 		for (int64_t d = 0; d < g.D; d++) {
@@ -114,6 +129,26 @@ static uint32_t softmax_blocks(const weir_op_call_t *c, uint32_t workers)
 	return weir__ops_blocks_for(g.outer * g.inner, weir__ops_mul_sat(3 * 16, g.D), workers);
 }
 
+static int softmax_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
+{
+	return sm_kernel(c, bi, nb, false);
+}
+static int logsoftmax_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
+{
+	return sm_kernel(c, bi, nb, true);
+}
+
+const weir_op_def_t weir__op_logsoftmax = {
+	.name = "LogSoftmax",
+	.min_inputs = 1,
+	.max_inputs = 1,
+	.min_outputs = 1,
+	.max_outputs = 1,
+	.infer = softmax_infer,
+	.kernel = logsoftmax_kernel,
+	.blocks = softmax_blocks,
+};
+
 const weir_op_def_t weir__op_softmax = {
 	.name = "Softmax",
 	.min_inputs = 1,
@@ -129,6 +164,7 @@ const weir_op_def_t weir__op_softmax = {
 
 typedef struct ln_geom {
 	int64_t rows, D;
+	int ax;
 	float eps;
 } ln_geom_t;
 
@@ -161,6 +197,7 @@ static int ln_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	if (ax < 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld out of range for rank %d",
 		                      (long long)axis, r);
+	g->ax = ax;
 	g->rows = weir__ops_numel(x->dims, ax);
 	g->D = weir__ops_numel(x->dims + ax, r - ax);
 	for (uint32_t i = 1; i < nin; i++) {
@@ -188,7 +225,17 @@ static int norm_infer(weir_op_infer_ctx_t *ctx, bool rms)
 	int rc = ln_geom(ctx, ctx->attrs, ctx->in, ctx->nin, rms, &g);
 	if (rc != WEIR_OK)
 		return rc;
+	if (ctx->nout != 1 && ctx->nout != (rms ? 2u : 3u))
+		return weir_op_fail(ctx, WEIR_EINVAL, "%s has 1 or %d outputs; got %u",
+		                    rms ? "RMSNorm" : "LayerNorm", rms ? 2 : 3, ctx->nout);
 	ctx->out[0] = ctx->in[0];
+	/* Statistics: x.shape[:axis] + ones for the normalized dims. */
+	const weir_tensor_desc_t *x = &ctx->in[0];
+	int64_t sd[WEIR_MAX_RANK];
+	for (int d = 0; d < (int)x->rank; d++)
+		sd[d] = d < g.ax ? x->dims[d] : 1;
+	for (uint32_t i = 1; i < ctx->nout; i++)
+		weir__ops_desc_set(&ctx->out[i], x->dtype, (int)x->rank, sd);
 	return WEIR_OK;
 }
 
@@ -200,8 +247,13 @@ static int norm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool r
 	int dt = c->in_desc[0].dtype;
 	const void *x = c->in[0], *gm = c->in[1], *bt = c->nin > 2 ? c->in[2] : NULL;
 	void *y = c->out[0];
+	/* Statistics outputs: LayerNorm (mean, rstd), RMSNorm (rstd). */
+	void *mo = !rms && c->nout > 1 ? c->out[1] : NULL;
+	void *ro = c->nout > 1 ? c->out[rms ? 1 : 2] : NULL;
 	int64_t lo, hi;
-	weir__ops_range(g.D ? g.rows : 0, bi, nb, &lo, &hi); /* empty rows: nothing */
+	/* Empty rows: nothing, unless the (non-empty) statistics are asked for;
+	 * a row of no element has mean and rstd NaN (0/0). */
+	weir__ops_range(g.D || ro ? g.rows : 0, bi, nb, &lo, &hi);
 	for (int64_t r = lo; r < hi; r++) {
 		int64_t base = r * g.D;
 		double mean = 0.0, acc = 0.0;
@@ -215,6 +267,10 @@ static int norm_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool r
 			acc += v * v;
 		}
 		double rs = 1.0 / sqrt(acc / (double)g.D + (double)g.eps);
+		if (mo)
+			weir__ops_stf(dt, mo, r, (float)mean);
+		if (ro)
+			weir__ops_stf(dt, ro, r, (float)rs);
 		for (int64_t d = 0; d < g.D; d++) {
 			double v = ((double)weir__ops_ldf(dt, x, base + d) - mean) * rs *
 			           (double)weir__ops_ldf(dt, gm, d);
@@ -265,7 +321,7 @@ const weir_op_def_t weir__op_layernorm = {
 	.min_inputs = 2,
 	.max_inputs = 3,
 	.min_outputs = 1,
-	.max_outputs = 1,
+	.max_outputs = 3,
 	.infer = layernorm_infer,
 	.kernel = layernorm_kernel,
 	.blocks = layernorm_blocks,
@@ -276,7 +332,7 @@ const weir_op_def_t weir__op_rmsnorm = {
 	.min_inputs = 2,
 	.max_inputs = 2,
 	.min_outputs = 1,
-	.max_outputs = 1,
+	.max_outputs = 2,
 	.infer = rmsnorm_infer,
 	.kernel = rmsnorm_kernel,
 	.blocks = rmsnorm_blocks,

@@ -1,8 +1,8 @@
 /*
  * graph/ops/ops_internal.h - shared declarations of the built-in op library.
  *
- * Each family file (elementwise.c, cast.c, matmul.c, norm.c, reduce.c,
- * shape.c, conv.c) defines its weir_op_def_t objects (static storage);
+ * Each family file (elementwise.c, cast.c, matmul.c, norm.c, norm2.c,
+ * reduce.c, reduce_arg.c, sort.c, shape.c, conv.c, ...) defines its weir_op_def_t objects (static storage);
  * builtin.c registers them all through weir__op_register_builtin().
  *
  * Conventions for every built-in op:
@@ -151,5 +151,9 @@ extern const weir_op_def_t weir__op_transpose, weir__op_reshape, weir__op_concat
 extern const weir_op_def_t weir__op_conv2d, weir__op_maxpool, weir__op_avgpool;
 extern const weir_op_def_t weir__op_accumulate, weir__op_randomuniform, weir__op_randomnormal,
         weir__op_truncatednormal, weir__op_dropoutgenmask;
+/* Issue 11 (g2): reductions, norms, sorting. */
+extern const weir_op_def_t weir__op_reducemin, weir__op_reduceprod, weir__op_argmax,
+        weir__op_argmin, weir__op_logsoftmax, weir__op_batchnorm, weir__op_groupnorm, weir__op_topk,
+        weir__op_sort;
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

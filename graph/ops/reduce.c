@@ -1,14 +1,15 @@
 /*
- * graph/ops/reduce.c - ReduceSum, ReduceMean, ReduceMax.
+ * graph/ops/reduce.c - ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd.
  *
  * Attrs: axes (int list; absent or empty = every dim; negative counts from
  * the end; duplicates rejected; a plain int is accepted as one axis),
  * keep_dims (bool, default false; ONNX alias keepdims).
- * Dtypes: ReduceSum and ReduceMax take float32/float16/bfloat16 and
- * int8/uint8/int32/int64; ReduceMean takes the float dtypes. Float sums
- * accumulate in double, integer sums in int64 (wrapping on store). Empty
- * reductions: ReduceSum gives 0, ReduceMean NaN (0/0); ReduceMax over an
- * empty set fails in inference. ReduceMax propagates NaN.
+ * Dtypes: ReduceSum, ReduceMax, ReduceMin and ReduceProd take
+ * float32/float16/bfloat16 and int8/uint8/int32/int64; ReduceMean takes the
+ * float dtypes. Float sums and products accumulate in double, integer sums
+ * and products in int64 (wrapping on store). Empty reductions: ReduceSum
+ * gives 0, ReduceProd 1, ReduceMean NaN (0/0); ReduceMax/ReduceMin over an
+ * empty set fail in inference. ReduceMax and ReduceMin propagate NaN.
  *
  * Each output element reduces its inputs sequentially in row-major order
  * of the reduced dims; blocks split the output elements.
@@ -18,7 +19,7 @@
 
 #include "graph/ops/ops_internal.h"
 
-enum red_op { R_SUM, R_MEAN, R_MAX };
+enum red_op { R_SUM, R_MEAN, R_MAX, R_MIN, R_PROD };
 
 typedef struct red_geom {
 	bool keep;
@@ -95,9 +96,9 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		}
 	}
 	g->ocount = weir__ops_numel(g->kdims, g->krank);
-	if (op == R_MAX && g->rcount == 0 && g->ocount > 0)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "ReduceMax over an empty set (input %s)",
-		                      WEIR__OPS_DESC(x));
+	if ((op == R_MAX || op == R_MIN) && g->rcount == 0 && g->ocount > 0)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "%s over an empty set (input %s)",
+		                      op == R_MAX ? "ReduceMax" : "ReduceMin", WEIR__OPS_DESC(x));
 	return WEIR_OK;
 }
 
@@ -130,11 +131,17 @@ static int red_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum re
 	weir__ops_iter_init(&ri, g.rrank, g.rdims, 1);
 	weir__ops_iter_strides(&ri, 0, g.rst);
 	bool fl = weir__ops_is_float(dt);
+	bool ext = op == R_MAX || op == R_MIN;
 
 	for (int64_t o = lo; o < hi; o++, weir__ops_iter_next(&ko)) {
 		int64_t base = ko.off[0];
 		weir__ops_iter_seek(&ri, 0);
-		if (fl && op != R_MAX) {
+		if (fl && op == R_PROD) {
+			double p = 1.0;
+			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri))
+				p *= (double)weir__ops_ldf(dt, x, base + ri.off[0]);
+			weir__ops_stf(dt, y, o, (float)p);
+		} else if (fl && !ext) {
 			double s = 0.0;
 			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri))
 				s += (double)weir__ops_ldf(dt, x, base + ri.off[0]);
@@ -142,27 +149,29 @@ static int red_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum re
 				s /= (double)g.rcount;
 			weir__ops_stf(dt, y, o, (float)s);
 		} else if (fl) {
-			float m = -INFINITY;
+			float m = op == R_MAX ? -INFINITY : INFINITY;
 			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri)) {
 				float v = weir__ops_ldf(dt, x, base + ri.off[0]);
 				if (isnan(v)) {
 					m = v;
 					break;
 				}
-				if (v > m)
+				if (op == R_MAX ? v > m : v < m)
 					m = v;
 			}
 			weir__ops_stf(dt, y, o, m);
-		} else if (op == R_SUM) {
-			uint64_t s = 0;
-			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri))
-				s += (uint64_t)weir__ops_ldi(dt, x, base + ri.off[0]);
+		} else if (op == R_SUM || op == R_PROD) {
+			uint64_t s = op == R_SUM ? 0 : 1;
+			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri)) {
+				uint64_t v = (uint64_t)weir__ops_ldi(dt, x, base + ri.off[0]);
+				s = op == R_SUM ? s + v : s * v;
+			}
 			weir__ops_sti(dt, y, o, (int64_t)s);
 		} else {
-			int64_t m = INT64_MIN;
+			int64_t m = op == R_MAX ? INT64_MIN : INT64_MAX;
 			for (int64_t k = 0; k < g.rcount; k++, weir__ops_iter_next(&ri)) {
 				int64_t v = weir__ops_ldi(dt, x, base + ri.off[0]);
-				if (v > m)
+				if (op == R_MAX ? v > m : v < m)
 					m = v;
 			}
 			weir__ops_sti(dt, y, o, m);
@@ -206,3 +215,5 @@ static uint32_t red_blocks(const weir_op_call_t *c, uint32_t workers, enum red_o
 RED_OP(reducesum, "ReduceSum", R_SUM)
 RED_OP(reducemean, "ReduceMean", R_MEAN)
 RED_OP(reducemax, "ReduceMax", R_MAX)
+RED_OP(reducemin, "ReduceMin", R_MIN)
+RED_OP(reduceprod, "ReduceProd", R_PROD)
