@@ -55,7 +55,8 @@ static int ap_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_
 		                      "dtype %s not supported (expected float32/float16/bfloat16)",
 		                      weir_dtype_name(x->dtype));
 	if (x->rank != 3 && x->rank != 4)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input must be [N,C,H,W] or [C,H,W]; got %s",
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "input must be [N,C,H,W] or [C,H,W]; got %s",
 		                      WEIR__OPS_DESC(x));
 	g->rank = (int)x->rank;
 	g->H = x->dims[x->rank - 2];
@@ -270,8 +271,7 @@ static int ct_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_t
 	if (w->dims[0] != g->C)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "filter %s needs dim 0 = C = %lld for x %s",
 		                      WEIR__OPS_DESC(w), (long long)g->C, WEIR__OPS_DESC(x));
-	if (g->groups < 1 || g->C % g->groups != 0 ||
-	    w->dims[1] > INT64_MAX / 16 / g->groups)
+	if (g->groups < 1 || g->C % g->groups != 0 || w->dims[1] > INT64_MAX / 16 / g->groups)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
 		                      "groups = %lld must be >= 1 and divide C = %lld",
 		                      (long long)g->groups, (long long)g->C);
@@ -351,8 +351,10 @@ static int ct_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 						int64_t iw = ct_tap(ow, g.pl, kw, g.dw, g.sw, g.W);
 						if (iw < 0)
 							continue;
-						acc += weir__ops_ldf(dt, X, xplane + ih * g.W + iw) *
-						       weir__ops_ldf(dt, Wt, wbase + kh * g.KW + kw);
+						acc += weir__ops_ldf(dt, X,
+						                     xplane + ih * g.W + iw) *
+						       weir__ops_ldf(dt, Wt,
+						                     wbase + kh * g.KW + kw);
 					}
 				}
 			}

@@ -254,7 +254,8 @@ static int range_infer(weir_op_infer_ctx_t *ctx)
 	for (uint32_t i = 0; i < 3; i++) {
 		if (ctx->in[i].dtype != dt)
 			return weir_op_fail(ctx, WEIR_ESHAPE, "input dtypes differ: %s and %s",
-			                    WEIR__OPS_DESC(&ctx->in[0]), WEIR__OPS_DESC(&ctx->in[i]));
+			                    WEIR__OPS_DESC(&ctx->in[0]),
+			                    WEIR__OPS_DESC(&ctx->in[i]));
 		if (weir__ops_desc_numel(&ctx->in[i]) != 1)
 			return weir_op_fail(ctx, WEIR_ESHAPE,
 			                    "input %u must have one element; got %s", i,
