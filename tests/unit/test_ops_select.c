@@ -9,8 +9,8 @@
 static void expect_elem(const opcase_t *c, int64_t k, uint32_t i, int64_t s)
 {
 	size_t es = weir_dtype_size(c->out_desc[0].dtype);
-	if (memcmp((const char *)c->out[0] + (size_t)k * es, (const char *)c->in[i] + (size_t)s * es,
-	           es) != 0)
+	if (memcmp((const char *)c->out[0] + (size_t)k * es,
+	           (const char *)c->in[i] + (size_t)s * es, es) != 0)
 		fail_msg("%s: out[%lld] differs from in%u[%lld]", c->op, (long long)k, i,
 		         (long long)s);
 }
@@ -34,8 +34,8 @@ static int64_t bidx(int ro, const int64_t *idx, int ri, const int64_t *dims)
 	return k;
 }
 
-static void run_where(int cdt, int dt, int rc, const int64_t *cd, int rx, const int64_t *xd,
-                      int ry, const int64_t *yd)
+static void run_where(int cdt, int dt, int rc, const int64_t *cd, int rx, const int64_t *xd, int ry,
+                      const int64_t *yd)
 {
 	opcase_t c;
 	oc_init(&c, "Where");
@@ -101,8 +101,7 @@ static void test_where(void **state)
 	oc_fini(&c);
 }
 
-static void run_tri(const char *op, int dt, int rank, const int64_t *dims, int64_t diag,
-                    bool set)
+static void run_tri(const char *op, int dt, int rank, const int64_t *dims, int64_t diag, bool set)
 {
 	bool upper = !strcmp(op, "Triu");
 	opcase_t c;
@@ -209,7 +208,8 @@ static void test_range(void **state)
 		int64_t n = c.out_desc[0].dims[0];
 		assert_int_equal(n, (int64_t)ceil(((double)l - (double)s) / (double)d));
 		for (int64_t i = 0; i < n; i++)
-			assert_true(((float *)c.out[0])[i] == (float)((double)s + (double)i * (double)d));
+			assert_true(((float *)c.out[0])[i] ==
+			            (float)((double)s + (double)i * (double)d));
 		oc_fini(&c);
 	}
 	/* int64 extremes: exact length and values. */
@@ -316,7 +316,8 @@ static void test_expand(void **state)
 		int dt = oc_all_dts[t];
 		run_expand(dt, 2, (int64_t[]){ 3, 1 }, 3, (int64_t[]){ 2, -1, 4 }, (int)(t % 3), 3,
 		           (int64_t[]){ 2, 3, 4 });
-		run_expand(dt, 0, NULL, 2, (int64_t[]){ 2, 3 }, 0, 2, (int64_t[]){ 2, 3 }); /* fill */
+		run_expand(dt, 0, NULL, 2, (int64_t[]){ 2, 3 }, 0, 2,
+		           (int64_t[]){ 2, 3 }); /* fill */
 	}
 	run_expand(WEIR_DT_FLOAT, 1, (int64_t[]){ 1 }, 2, (int64_t[]){ 0, 0 }, 1, 2,
 	           (int64_t[]){ 0, 0 }); /* empty */
