@@ -64,7 +64,8 @@ static void run_pool(const char *op, int dt, const int64_t *xd, const int64_t *k
 				}
 			}
 		double div = divisor ? (double)divisor
-		                     : incl ? (double)pool : (double)((he - hs) * (we - ws));
+		             : incl  ? (double)pool
+		                     : (double)((he - hs) * (we - ws));
 		ref[q] = avg ? s / div : m;
 		if (idx && ((const int64_t *)c.out[1])[q] != mi)
 			fail_msg("%s: index[%lld] = %lld, expected %lld", op, (long long)q,
@@ -97,7 +98,8 @@ static void test_pool_ceil_divisor_indices(void **state)
 			run_pool("AvgPool", dt, (int64_t[]){ 1, 2, 6, 7 }, (int64_t[]){ 2, 2 },
 			         (int64_t[]){ 2, 2 }, (int64_t[]){ 1, 1, 1, 1 }, ceil, 1, 3, false);
 			run_pool("AvgPool", dt, (int64_t[]){ 1, 1, 5, 5 }, (int64_t[]){ 3, 3 },
-			         (int64_t[]){ 2, 2 }, (int64_t[]){ 0, 0, 0, 0 }, ceil, 0, -2, false);
+			         (int64_t[]){ 2, 2 }, (int64_t[]){ 0, 0, 0, 0 }, ceil, 0, -2,
+			         false);
 		}
 		/* ceil_mode's rule drops a window that would start in the right
 		 * padding: H = 4, k = 2, s = 3, pads 1/1 gives 2, not 3. */
@@ -204,7 +206,8 @@ static void test_adaptive(void **state)
 		for (size_t t = 0; t < OC_N(oc_float_dts); t++) {
 			int dt = oc_float_dts[t];
 			run_adaptive(m, dt, 4, (int64_t[]){ 2, 3, 7, 9 }, 3, 4, m);
-			run_adaptive(m, dt, 4, (int64_t[]){ 1, 2, 5, 5 }, 5, 5, false); /* identity */
+			run_adaptive(m, dt, 4, (int64_t[]){ 1, 2, 5, 5 }, 5, 5,
+			             false);                                        /* identity */
 			run_adaptive(m, dt, 4, (int64_t[]){ 1, 2, 3, 2 }, 7, 5, m); /* upsampling */
 			run_adaptive(m, dt, 3, (int64_t[]){ 3, 10, 10 }, 1, 1, m);  /* global */
 			run_adaptive(m, dt, 3, (int64_t[]){ 2, 6, 8 }, 4, 4, false);
@@ -288,7 +291,8 @@ static void run_convt(int dt, const ct_t *p, bool bias)
 		for (int64_t ci = 0; ci < p->C; ci++)
 			for (int64_t ih = 0; ih < p->H; ih++)
 				for (int64_t iw = 0; iw < p->W; iw++) {
-					double x = oc_ld(&c, 0, ((b * p->C + ci) * p->H + ih) * p->W + iw);
+					double x = oc_ld(&c, 0,
+					                 ((b * p->C + ci) * p->H + ih) * p->W + iw);
 					int64_t g = ci / Cg;
 					for (int64_t oo = 0; oo < Og; oo++)
 						for (int64_t kh = 0; kh < p->KH; kh++)
@@ -302,12 +306,12 @@ static void run_convt(int dt, const ct_t *p, bool bias)
 									continue;
 								double w = oc_ld(
 								        &c, 1,
-								        ((ci * Og + oo) * p->KH + kh) *
-								                        p->KW +
+								        ((ci * Og + oo) * p->KH +
+								         kh) * p->KW +
 								                kw);
 								int64_t o = g * Og + oo;
-								int64_t q = ((b * p->O + o) * OH + oh) *
-								                    OW +
+								int64_t q = ((b * p->O + o) * OH +
+								             oh) * OW +
 								            ow;
 								ref[q] += x * w;
 								mag[q] += fabs(x * w);
@@ -334,9 +338,9 @@ static void test_conv2d_transpose(void **state)
 		/* N C  H  W  O KH KW sh sw dh dw pt pb pl pr oph opw groups */
 		{ 1, 1, 3, 3, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 },
 		{ 2, 3, 4, 5, 2, 3, 2, 2, 3, 1, 1, 1, 0, 0, 1, 1, 2, 1 },
-		{ 1, 4, 5, 4, 6, 3, 3, 2, 1, 2, 2, 2, 1, 1, 3, 1, 1, 2 }, /* groups, dilation */
-		{ 1, 4, 3, 3, 4, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 2, 0, 4 }, /* depthwise */
-		{ 0, 2, 4, 4, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 }, /* empty batch */
+		{ 1, 4, 5, 4, 6, 3, 3, 2, 1, 2, 2, 2, 1, 1, 3, 1, 1, 2 },   /* groups, dilation */
+		{ 1, 4, 3, 3, 4, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 2, 0, 4 },   /* depthwise */
+		{ 0, 2, 4, 4, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1 },   /* empty batch */
 		{ 2, 8, 16, 16, 8, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1 }, /* several blocks */
 	};
 	for (size_t s = 0; s < OC_N(cases); s++)
