@@ -56,6 +56,15 @@ static const weir_op_def_t *const builtin_ops[] = {
 	&weir__op_groupnorm,
 	&weir__op_topk,
 	&weir__op_sort,
+	/* Selection, generation, pooling (issue 11: select.c, pool2.c) */
+	&weir__op_where,
+	&weir__op_tril,
+	&weir__op_triu,
+	&weir__op_range,
+	&weir__op_expand,
+	&weir__op_adaptiveavgpool2d,
+	&weir__op_adaptivemaxpool2d,
+	&weir__op_conv2dtranspose,
 };
 
 void weir__ops_register_builtin(void)

@@ -11,9 +11,15 @@
  *        order in float32, padded taps skipped, then adds the bias.
  *  MaxPool/AvgPool(x[N,C,H,W]): ksize (aliases kernel_shape, kernel_size)
  *        required, each pad smaller than the window; padded cells are ignored
- *        by MaxPool; AvgPool divides by the in-bounds cell count when
- *        exclusive = true (default; ONNX count_include_pad = 0) and by kH*kW
- *        otherwise. Output dims are floor((H + pads - window) / stride) + 1.
+ *        by MaxPool; AvgPool divides by divisor_override when non-zero, else
+ *        by the in-bounds cell count when exclusive = true (default; ONNX
+ *        count_include_pad = 0), else by the window's cells inside the padded
+ *        input. Output dims are floor((H + pads - window) / stride) + 1, or
+ *        with ceil_mode the ceiling, less one when the last window would
+ *        start past the input and its left padding (torch's rule). MaxPool's
+ *        optional second output holds int64 indices ih * W + iw of each max
+ *        in its input plane (torch's return_indices: a NaN wins, else the
+ *        first maximum).
  *
  * Blocks split output rows (n, channel, oh); each output is computed by the
  * same sequential code whatever the block count.
@@ -31,11 +37,14 @@ typedef struct cv_geom {
 	int64_t pt, pb, pl, pr;
 	int64_t groups;
 	bool exclusive;
+	bool ceil_mode;
+	int64_t divisor; /* AvgPool divisor_override; 0 = none */
 } cv_geom_t;
 
-/* A 2-entry [h, w] or 4-entry NCHW [1, 1, h, w] list attr, each >= 1. */
-static int hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
-                   int64_t *h, int64_t *w, bool required)
+/* A 2-entry [h, w] or 4-entry NCHW [1, 1, h, w] list attr, each >= 1
+ * (shared with pool2.c through ops_internal.h). */
+int weir__ops_hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                      int64_t *h, int64_t *w, bool required)
 {
 	const int64_t *v;
 	size_t n;
@@ -92,7 +101,7 @@ static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 	g->C = x->dims[1];
 	g->H = x->dims[2];
 	g->W = x->dims[3];
-	rc = hw_pair(ctx, a, WEIR__OPS_NAMES("strides"), &g->sh, &g->sw, false);
+	rc = weir__ops_hw_pair(ctx, a, WEIR__OPS_NAMES("strides"), &g->sh, &g->sw, false);
 	if (rc != WEIR_OK)
 		return rc;
 	rc = weir__ops_attr_ints(ctx, a, WEIR__OPS_NAMES("pads"), &p, &n, &found);
@@ -113,6 +122,22 @@ static int common_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
 		g->pl = p[2];
 		g->pr = p[3];
 	}
+	return WEIR_OK;
+}
+
+int weir__ops_nchw_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
+                         const weir_tensor_desc_t *x, int64_t strides[2], int64_t pads[4])
+{
+	cv_geom_t g;
+	int rc = common_attrs(ctx, a, x, &g);
+	if (rc != WEIR_OK)
+		return rc;
+	strides[0] = g.sh;
+	strides[1] = g.sw;
+	pads[0] = g.pt;
+	pads[1] = g.pb;
+	pads[2] = g.pl;
+	pads[3] = g.pr;
 	return WEIR_OK;
 }
 
@@ -146,7 +171,7 @@ static int conv_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
 		return rc;
 	int found;
 	const weir_tensor_desc_t *w = &in[1];
-	rc = hw_pair(ctx, a, WEIR__OPS_NAMES("dilations"), &g->dh, &g->dw, false);
+	rc = weir__ops_hw_pair(ctx, a, WEIR__OPS_NAMES("dilations"), &g->dh, &g->dw, false);
 	if (rc == WEIR_OK)
 		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("groups", "group"), &g->groups,
 		                        &found);
@@ -285,22 +310,49 @@ const weir_op_def_t weir__op_conv2d = {
 
 /* ---- pooling ---------------------------------------------------------------- */
 
+/* out_extent() with torch's ceil_mode: the last window may run past the
+ * padded end, but must start inside the input or the left padding. */
+static int64_t pool_extent(int64_t in, int64_t p0, int64_t p1, int64_t win, int64_t s, bool ceil)
+{
+	int64_t n = out_extent(in, p0, p1, win, s);
+	if (n < 0 || !ceil)
+		return n;
+	int64_t span = in + p0 + p1; /* fits: out_extent checked it */
+	if ((span - win) % s != 0)
+		n++;
+	/* (n - 1) * s >= in + p0 (>= 1), without overflow. */
+	if (n - 1 > (in + p0 - 1) / s)
+		n--;
+	return n;
+}
+
 static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_tensor_desc_t *x,
                      bool avg, cv_geom_t *g)
 {
 	int rc = common_attrs(ctx, a, x, g);
 	if (rc == WEIR_OK)
-		rc = hw_pair(ctx, a, WEIR__OPS_NAMES("ksize", "kernel_shape", "kernel_size"),
-		             &g->KH, &g->KW, true);
+		rc = weir__ops_hw_pair(ctx, a,
+		                       WEIR__OPS_NAMES("ksize", "kernel_shape", "kernel_size"),
+		                       &g->KH, &g->KW, true);
 	if (rc != WEIR_OK)
 		return rc;
 	g->O = g->C;
 	g->dh = g->dw = 1;
 	g->groups = 1;
 	g->exclusive = true;
+	int64_t v;
+	int found;
+	rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("ceil_mode"), &v, &found);
+	if (rc != WEIR_OK)
+		return rc;
+	g->ceil_mode = found && v != 0;
 	if (avg) {
-		int64_t v;
-		int found;
+		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("divisor_override"), &g->divisor,
+		                        &found);
+		if (rc != WEIR_OK)
+			return rc;
+		if (!found)
+			g->divisor = 0;
 		rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("exclusive"), &v, &found);
 		if (rc != WEIR_OK)
 			return rc;
@@ -321,8 +373,8 @@ static int pool_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
 		                      "pads must be smaller than the window %lldx%lld",
 		                      (long long)g->KH, (long long)g->KW);
-	g->OH = out_extent(g->H, g->pt, g->pb, g->KH, g->sh);
-	g->OW = out_extent(g->W, g->pl, g->pr, g->KW, g->sw);
+	g->OH = pool_extent(g->H, g->pt, g->pb, g->KH, g->sh, g->ceil_mode);
+	g->OW = pool_extent(g->W, g->pl, g->pr, g->KW, g->sw, g->ceil_mode);
 	if (g->OH == -2 || g->OW == -2)
 		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "pads overflow the padded input size of %s",
 		                      WEIR__OPS_DESC(x));
@@ -341,6 +393,8 @@ static int pool_infer(weir_op_infer_ctx_t *ctx, bool avg)
 		return rc;
 	int64_t d[4] = { g.N, g.C, g.OH, g.OW };
 	weir__ops_desc_set(&ctx->out[0], ctx->in[0].dtype, 4, d);
+	if (ctx->nout > 1) /* MaxPool's indices */
+		weir__ops_desc_set(&ctx->out[1], WEIR_DT_INT64, 4, d);
 	return WEIR_OK;
 }
 
@@ -352,6 +406,7 @@ static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool a
 	int dt = c->in_desc[0].dtype;
 	const void *X = c->in[0];
 	void *Y = c->out[0];
+	int64_t *I = c->nout > 1 ? (int64_t *)c->out[1] : NULL;
 	int64_t lo, hi;
 	weir__ops_range(g.N * g.C * g.OH, bi, nb, &lo, &hi);
 	for (int64_t r = lo; r < hi; r++) {
@@ -360,10 +415,15 @@ static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool a
 		/* Only the in-bounds taps: the window (an attr) may be far larger
 		 * than the input. */
 		int64_t kh0 = h0 < 0 ? -h0 : 0, kh1 = g.H - h0 < g.KH ? g.H - h0 : g.KH;
+		/* Window rows inside the padded input (count_include_pad's
+		 * divisor; below KH only for a ceil_mode window). */
+		int64_t ph = g.H + g.pb - h0 < g.KH ? g.H + g.pb - h0 : g.KH;
 		for (int64_t ow = 0; ow < g.OW; ow++) {
 			int64_t w0 = ow * g.sw - g.pl;
 			int64_t kw0 = w0 < 0 ? -w0 : 0, kw1 = g.W - w0 < g.KW ? g.W - w0 : g.KW;
+			int64_t pw = g.W + g.pr - w0 < g.KW ? g.W + g.pr - w0 : g.KW;
 			float m = -INFINITY;
+			int64_t mi = (h0 + kh0) * g.W + (w0 + kw0);
 			double s = 0.0;
 			int64_t cnt = 0;
 			for (int64_t kh = kh0; kh < kh1; kh++) {
@@ -371,20 +431,25 @@ static int pool_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, bool a
 				for (int64_t kw = kw0; kw < kw1; kw++) {
 					int64_t iw = w0 + kw;
 					float v = weir__ops_ldf(dt, X, plane + ih * g.W + iw);
-					if (avg)
+					if (avg) {
 						s += (double)v;
-					else if (isnan(v) || isnan(m) || v > m)
-						m = isnan(m) ? m : v;
+					} else if (v > m || isnan(v)) { /* torch's rule */
+						m = v;
+						mi = ih * g.W + iw;
+					}
 					cnt++;
 				}
 			}
 			float out;
 			if (avg)
-				out = (float)(s / (g.exclusive ? (double)cnt
-				                               : (double)g.KH * (double)g.KW));
+				out = (float)(s / (g.divisor     ? (double)g.divisor
+				                   : g.exclusive ? (double)cnt
+				                                 : (double)ph * (double)pw));
 			else
 				out = m;
 			weir__ops_stf(dt, Y, r * g.OW + ow, out);
+			if (I)
+				I[r * g.OW + ow] = mi;
 		}
 	}
 	return WEIR_OK;
@@ -431,7 +496,7 @@ const weir_op_def_t weir__op_maxpool = {
 	.min_inputs = 1,
 	.max_inputs = 1,
 	.min_outputs = 1,
-	.max_outputs = 1,
+	.max_outputs = 2, /* values, optional int64 indices */
 	.infer = maxpool_infer,
 	.kernel = maxpool_kernel,
 	.blocks = maxpool_blocks,

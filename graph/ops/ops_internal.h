@@ -156,4 +156,17 @@ extern const weir_op_def_t weir__op_reducemin, weir__op_reduceprod, weir__op_arg
         weir__op_argmin, weir__op_logsoftmax, weir__op_batchnorm, weir__op_groupnorm, weir__op_topk,
         weir__op_sort;
 
+/* Selection, generation and pooling (select.c, pool2.c; issue 11). */
+extern const weir_op_def_t weir__op_where, weir__op_tril, weir__op_triu, weir__op_range,
+        weir__op_expand;
+extern const weir_op_def_t weir__op_adaptiveavgpool2d, weir__op_adaptivemaxpool2d,
+        weir__op_conv2dtranspose;
+/* conv.c's attr parsing, shared with pool2.c: a 2-entry [h, w] or NCHW
+ * [1, 1, h, w] list attr (each >= 1; 1s when absent and not required), and
+ * the NCHW float input check with data_format, strides and pads. */
+int weir__ops_hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                      int64_t *h, int64_t *w, bool required);
+int weir__ops_nchw_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
+                         const weir_tensor_desc_t *x, int64_t strides[2], int64_t pads[4]);
+
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

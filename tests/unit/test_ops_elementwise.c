@@ -418,6 +418,15 @@ static void test_registry_has_all_builtins(void **state)
 		"GroupNorm",
 		"TopK",
 		"Sort",
+		/* issue 11: selection, generation, pooling */
+		"Where",
+		"Tril",
+		"Triu",
+		"Range",
+		"Expand",
+		"AdaptiveAvgPool2d",
+		"AdaptiveMaxPool2d",
+		"Conv2DTranspose",
 	};
 	for (size_t i = 0; i < OC_N(names); i++) {
 		const weir_op_def_t *d = weir__op_lookup(names[i]);
