@@ -151,5 +151,11 @@ extern const weir_op_def_t weir__op_transpose, weir__op_reshape, weir__op_concat
 extern const weir_op_def_t weir__op_conv2d, weir__op_maxpool, weir__op_avgpool;
 extern const weir_op_def_t weir__op_accumulate, weir__op_randomuniform, weir__op_randomnormal,
         weir__op_truncatednormal, weir__op_dropoutgenmask;
+/* Unary math, comparisons and logic (math.c). */
+extern const weir_op_def_t weir__op_sin, weir__op_cos, weir__op_erf, weir__op_floor, weir__op_ceil,
+        weir__op_round, weir__op_reciprocal, weir__op_sign, weir__op_clipbyvalue;
+extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, weir__op_lessequal,
+        weir__op_greater, weir__op_greaterequal, weir__op_logicaland, weir__op_logicalor,
+        weir__op_logicalnot;
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */
