@@ -259,19 +259,19 @@ const weir_op_def_t weir__op_clipbyvalue = {
 
 /* ---- comparisons and binary logic --------------------------------------- */
 
-#define CMP_FN(name, T)                                     \
-	static bool name(enum m_bin op, T a, T b)           \
-	{                                                   \
-		switch (op) {                               \
-		case C_EQ: return a == b;                   \
-		case C_NE: return a != b;                   \
-		case C_LT: return a < b;                    \
-		case C_LE: return a <= b;                   \
-		case C_GT: return a > b;                    \
-		case C_GE: return a >= b;                   \
-		case L_AND: return a != 0 && b != 0;        \
-		default: return a != 0 || b != 0;           \
-		}                                           \
+#define CMP_FN(name, T)                              \
+	static bool name(enum m_bin op, T a, T b)    \
+	{                                            \
+		switch (op) {                        \
+		case C_EQ: return a == b;            \
+		case C_NE: return a != b;            \
+		case C_LT: return a < b;             \
+		case C_LE: return a <= b;            \
+		case C_GT: return a > b;             \
+		case C_GE: return a >= b;            \
+		case L_AND: return a != 0 && b != 0; \
+		default: return a != 0 || b != 0;    \
+		}                                    \
 	}
 CMP_FN(cmp_real, double)
 CMP_FN(cmp_signed, int64_t)
@@ -290,9 +290,9 @@ static int cmp_infer(weir_op_infer_ctx_t *ctx, enum m_bin op)
 	/* weir_dtype_size() knows every dtype the desc check admits; test
 	 * anyway so a kernel never meets one it cannot load. */
 	if (!weir__ops_is_any(a->dtype) || !weir__ops_is_any(b->dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE, "dtype %s not supported",
-		                    weir_dtype_name(weir__ops_is_any(a->dtype) ? b->dtype
-		                                                               : a->dtype));
+		return weir_op_fail(
+		        ctx, WEIR_ESHAPE, "dtype %s not supported",
+		        weir_dtype_name(weir__ops_is_any(a->dtype) ? b->dtype : a->dtype));
 	if (!logic && a->dtype != b->dtype)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtypes differ: %s vs %s",
 		                    WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
