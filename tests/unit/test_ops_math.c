@@ -127,8 +127,7 @@ static void run_unary(const char *op, int dt, const shape_t *s, double lo, doubl
 static void test_unary_float(void **state)
 {
 	(void)state;
-	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16,
-		                   WEIR_DT_DOUBLE };
+	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE };
 	for (size_t o = 0; o < OC_N(un_ops); o++)
 		for (size_t s = 0; s < OC_N(un_shapes); s++)
 			for (size_t t = 0; t < OC_N(dts); t++)
@@ -162,8 +161,8 @@ static void test_unary_float(void **state)
 static void test_unary_special(void **state)
 {
 	(void)state;
-	static const float x[] = { NAN, INFINITY, -INFINITY, -0.0f, 0.0f, 0.5f,
-		                   1.5f, 2.5f, -0.5f, -2.5f, -1.25f, 3.0f };
+	static const float x[] = { NAN,  INFINITY, -INFINITY, -0.0f, 0.0f,   0.5f,
+		                   1.5f, 2.5f,     -0.5f,     -2.5f, -1.25f, 3.0f };
 	const struct {
 		const char *op;
 		float want[12];
@@ -175,15 +174,17 @@ static void test_unary_special(void **state)
 		  { NAN, 0, -0.0f, -INFINITY, INFINITY, 2, 1 / 1.5f, 0.4f, -2, -0.4f, -0.8f,
 		    1 / 3.0f } },
 		{ "Sign", { NAN, 1, -1, 0, 0, 1, 1, 1, -1, -1, -1, 1 } },
-		{ "Erf", { NAN, 1, -1, -0.0f, 0, erff(0.5f), erff(1.5f), erff(2.5f), erff(-0.5f),
-		           erff(-2.5f), erff(-1.25f), erff(3.0f) } },
-		{ "Sin", { NAN, NAN, NAN, -0.0f, 0, sinf(0.5f), sinf(1.5f), sinf(2.5f),
-		           sinf(-0.5f), sinf(-2.5f), sinf(-1.25f), sinf(3.0f) } },
-		{ "Cos", { NAN, NAN, NAN, 1, 1, cosf(0.5f), cosf(1.5f), cosf(2.5f), cosf(-0.5f),
-		           cosf(-2.5f), cosf(-1.25f), cosf(3.0f) } },
+		{ "Erf",
+		  { NAN, 1, -1, -0.0f, 0, erff(0.5f), erff(1.5f), erff(2.5f), erff(-0.5f),
+		    erff(-2.5f), erff(-1.25f), erff(3.0f) } },
+		{ "Sin",
+		  { NAN, NAN, NAN, -0.0f, 0, sinf(0.5f), sinf(1.5f), sinf(2.5f), sinf(-0.5f),
+		    sinf(-2.5f), sinf(-1.25f), sinf(3.0f) } },
+		{ "Cos",
+		  { NAN, NAN, NAN, 1, 1, cosf(0.5f), cosf(1.5f), cosf(2.5f), cosf(-0.5f),
+		    cosf(-2.5f), cosf(-1.25f), cosf(3.0f) } },
 	};
-	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16,
-		                   WEIR_DT_DOUBLE };
+	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE };
 	for (size_t r = 0; r < OC_N(rows); r++) {
 		for (size_t t = 0; t < OC_N(dts); t++) {
 			int dt = dts[t];
@@ -199,11 +200,14 @@ static void test_unary_special(void **state)
 				unsigned char w[8];
 				weir_dt_store(dt, w, 0, rows[r].want[k]);
 				double want = weir_dt_load(dt, w, 0);
-				bool exact = strcmp(rows[r].op, "Sin") && strcmp(rows[r].op, "Cos") &&
+				bool exact = strcmp(rows[r].op, "Sin") &&
+				             strcmp(rows[r].op, "Cos") &&
 				             strcmp(rows[r].op, "Erf") && dt != WEIR_DT_DOUBLE;
-				bool ok = isnan(want) ? isnan(got)
-				          : exact     ? got == want && signbit(got) == signbit(want)
-				                      : got == want || fabs(got - want) <= 1e-6 * fmax(fabs(want), 1);
+				bool ok =
+				        isnan(want) ? isnan(got)
+				        : exact     ? got == want && signbit(got) == signbit(want)
+				                    : got == want || fabs(got - want) <=
+				                                         1e-6 * fmax(fabs(want), 1);
 				if (dt == WEIR_DT_DOUBLE && !strcmp(rows[r].op, "Reciprocal") &&
 				    !isnan(want) && !isinf(want))
 					ok = got == 1.0 / (double)x[k];
@@ -219,9 +223,8 @@ static void test_unary_special(void **state)
 static void test_unary_int(void **state)
 {
 	(void)state;
-	static const int ints[] = { WEIR_DT_INT8,   WEIR_DT_UINT8,  WEIR_DT_INT16,
-		                    WEIR_DT_UINT16, WEIR_DT_INT32,  WEIR_DT_UINT32,
-		                    WEIR_DT_INT64,  WEIR_DT_UINT64 };
+	static const int ints[] = { WEIR_DT_INT8,  WEIR_DT_UINT8,  WEIR_DT_INT16, WEIR_DT_UINT16,
+		                    WEIR_DT_INT32, WEIR_DT_UINT32, WEIR_DT_INT64, WEIR_DT_UINT64 };
 	static const char *const ops[] = { "Floor", "Ceil", "Round", "Sign" };
 	for (size_t o = 0; o < OC_N(ops); o++) {
 		for (size_t t = 0; t < OC_N(ints); t++) {
@@ -337,7 +340,8 @@ static void run_clip(int dt, const shape_t *x, const shape_t *lo, const shape_t 
 	int64_t n = oc_numel(x->r, x->d);
 	double *ref = ref_alloc(n);
 	for (int64_t k = 0; k < n; k++)
-		ref[k] = clip_ref(oc_ld(&c, 0, k), oc_ld(&c, 1, bcast_src(k, x->r, x->d, lo->r, lo->d)),
+		ref[k] = clip_ref(oc_ld(&c, 0, k),
+		                  oc_ld(&c, 1, bcast_src(k, x->r, x->d, lo->r, lo->d)),
 		                  oc_ld(&c, 2, bcast_src(k, x->r, x->d, hi->r, hi->d)));
 	oc_expect_close(&c, 0, ref, 0.0); /* exact: the result is an input */
 	free(ref);
@@ -347,9 +351,9 @@ static void run_clip(int dt, const shape_t *x, const shape_t *lo, const shape_t 
 static void test_clip(void **state)
 {
 	(void)state;
-	static const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE,
-		                   WEIR_DT_INT8,  WEIR_DT_UINT8,   WEIR_DT_INT16, WEIR_DT_INT32,
-		                   WEIR_DT_INT64 };
+	static const int dts[] = { WEIR_DT_FLOAT,  WEIR_DT_FLOAT16, WEIR_DT_BF16,
+		                   WEIR_DT_DOUBLE, WEIR_DT_INT8,    WEIR_DT_UINT8,
+		                   WEIR_DT_INT16,  WEIR_DT_INT32,   WEIR_DT_INT64 };
 	static const struct {
 		shape_t x, lo, hi;
 	} rows[] = {
@@ -670,16 +674,16 @@ static void test_pow_int(void **state)
 			              *so = &bin_shapes[s].o;
 			opcase_t c;
 			oc_init(&c, "Pow");
-			in_small(&c, dt, sa, -6, 13);  /* bases -6..6 */
+			in_small(&c, dt, sa, -6, 13); /* bases -6..6 */
 			in_small(&c, dt, sb, -3, 70); /* exponents -3..66: wraps */
 			OC_EXPECT_OK(&c, 1);
 			oc_expect_shape(&c, 0, dt, so->r, so->d);
 			int64_t n = oc_numel(so->r, so->d);
 			for (int64_t k = 0; k < n; k++) {
-				int64_t a = (int64_t)oc_ld(&c, 0,
-				                           bcast_src(k, so->r, so->d, sa->r, sa->d));
-				int64_t e = (int64_t)oc_ld(&c, 1,
-				                           bcast_src(k, so->r, so->d, sb->r, sb->d));
+				int64_t a = (int64_t)oc_ld(
+				        &c, 0, bcast_src(k, so->r, so->d, sa->r, sa->d));
+				int64_t e = (int64_t)oc_ld(
+				        &c, 1, bcast_src(k, so->r, so->d, sb->r, sb->d));
 				if (ld_i(dt, c.out[0], k) != ref_pow_i(dt, a, e))
 					fail_msg("Pow(%s) %lld^%lld = %.17g, expected %lld",
 					         weir_dtype_name(dt), (long long)a, (long long)e,
@@ -720,11 +724,11 @@ static void test_pow_int(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unary_float),    cmocka_unit_test(test_unary_special),
-		cmocka_unit_test(test_unary_int),      cmocka_unit_test(test_unary_errors),
-		cmocka_unit_test(test_clip),           cmocka_unit_test(test_clip_errors),
-		cmocka_unit_test(test_compare_all),    cmocka_unit_test(test_compare_special),
-		cmocka_unit_test(test_logical_not),    cmocka_unit_test(test_compare_errors),
+		cmocka_unit_test(test_unary_float), cmocka_unit_test(test_unary_special),
+		cmocka_unit_test(test_unary_int),   cmocka_unit_test(test_unary_errors),
+		cmocka_unit_test(test_clip),        cmocka_unit_test(test_clip_errors),
+		cmocka_unit_test(test_compare_all), cmocka_unit_test(test_compare_special),
+		cmocka_unit_test(test_logical_not), cmocka_unit_test(test_compare_errors),
 		cmocka_unit_test(test_pow_int),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
