@@ -65,6 +65,25 @@ static const weir_op_def_t *const builtin_ops[] = {
 	&weir__op_adaptiveavgpool2d,
 	&weir__op_adaptivemaxpool2d,
 	&weir__op_conv2dtranspose,
+	/* Unary math, comparisons and logic (math.c). */
+	&weir__op_sin,
+	&weir__op_cos,
+	&weir__op_erf,
+	&weir__op_floor,
+	&weir__op_ceil,
+	&weir__op_round,
+	&weir__op_reciprocal,
+	&weir__op_sign,
+	&weir__op_clipbyvalue,
+	&weir__op_equal,
+	&weir__op_notequal,
+	&weir__op_less,
+	&weir__op_lessequal,
+	&weir__op_greater,
+	&weir__op_greaterequal,
+	&weir__op_logicaland,
+	&weir__op_logicalor,
+	&weir__op_logicalnot,
 };
 
 void weir__ops_register_builtin(void)

@@ -8,6 +8,8 @@
  *    output shape is the numpy broadcast of the two input shapes.
  *  - float32/float16/bfloat16 compute in float32 (IEEE, C library math);
  *    integer dtypes compute in int64 and wrap on store (two's complement).
+ *    Integer Pow (int8/uint8/int16/int32/int64) squares repeatedly with
+ *    wrapping; a negative exponent gives 0 except for bases 1 and -1.
  *    Integer Div truncates toward zero; a zero divisor fails the kernel with
  *    WEIR_EINVAL (it never traps).
  *  - Maximum/Minimum propagate NaN.
@@ -156,6 +158,10 @@ static void load_i(int dt, const void *p, const int64_t *off, int n, int64_t *ds
 		for (int i = 0; i < n; i++)
 			dst[i] = ((const uint8_t *)p)[off[i]];
 		break;
+	case WEIR_DT_INT16: /* integer Pow only */
+		for (int i = 0; i < n; i++)
+			dst[i] = ((const int16_t *)p)[off[i]];
+		break;
 	case WEIR_DT_INT32:
 		for (int i = 0; i < n; i++)
 			dst[i] = ((const int32_t *)p)[off[i]];
@@ -213,6 +219,23 @@ static void bin_f(enum bin_op op, float *a, const float *b, int n)
 	}
 }
 
+/* Integer a^e, wrapping: repeated squaring in uint64 (truncating to the
+ * dtype's width on store commutes with it). A negative exponent gives 0,
+ * except for bases 1 (1) and -1 (+-1 by parity), as torch's integer pow
+ * with a tensor exponent. */
+static int64_t pow_i(int64_t a, int64_t e)
+{
+	if (e < 0)
+		return a == 1 ? 1 : a == -1 ? ((e & 1) ? -1 : 1) : 0;
+	uint64_t r = 1, b = (uint64_t)a;
+	for (uint64_t u = (uint64_t)e; u; u >>= 1) {
+		if (u & 1)
+			r *= b;
+		b *= b;
+	}
+	return (int64_t)r;
+}
+
 /* Wrapping integer arithmetic (done in uint64 to stay clear of signed
  * overflow); the store truncates to the dtype's width. */
 static int bin_i(enum bin_op op, int64_t *a, const int64_t *b, int n)
@@ -248,7 +271,10 @@ static int bin_i(enum bin_op op, int64_t *a, const int64_t *b, int n)
 		for (int i = 0; i < n; i++)
 			a[i] = a[i] <= b[i] ? a[i] : b[i];
 		break;
-	case B_POW: return WEIR_EINTERNAL; /* infer rejects integer Pow */
+	case B_POW:
+		for (int i = 0; i < n; i++)
+			a[i] = pow_i(a[i], b[i]);
+		break;
 	}
 	return WEIR_OK;
 }
@@ -337,7 +363,7 @@ static void un_i(enum un_op op, int64_t *a, int n)
 static bool bin_dtype_ok(enum bin_op op, int dt)
 {
 	if (op == B_POW)
-		return weir__ops_is_float(dt);
+		return weir__ops_is_float(dt) || weir__ops_is_int(dt) || dt == WEIR_DT_INT16;
 	return weir__ops_is_float(dt) || weir__ops_is_int(dt);
 }
 
@@ -348,11 +374,11 @@ static int bin_infer(weir_op_infer_ctx_t *ctx, enum bin_op op)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtypes differ: %s vs %s",
 		                    WEIR__OPS_DESC(a), WEIR__OPS_DESC(b));
 	if (!bin_dtype_ok(op, a->dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
-		                    weir_dtype_name(a->dtype),
-		                    op == B_POW
-		                            ? "float32/float16/bfloat16"
-		                            : "float32/float16/bfloat16/int8/uint8/int32/int64");
+		return weir_op_fail(
+		        ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
+		        weir_dtype_name(a->dtype),
+		        op == B_POW ? "float32/float16/bfloat16/int8/uint8/int16/int32/int64"
+		                    : "float32/float16/bfloat16/int8/uint8/int32/int64");
 	int r;
 	int64_t dims[WEIR_MAX_RANK];
 	if (weir__ops_bcast_shape((int)a->rank, a->dims, (int)b->rank, b->dims, &r, dims) != 0)

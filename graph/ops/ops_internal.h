@@ -168,5 +168,11 @@ int weir__ops_hw_pair(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const cha
                       int64_t *h, int64_t *w, bool required);
 int weir__ops_nchw_attrs(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
                          const weir_tensor_desc_t *x, int64_t strides[2], int64_t pads[4]);
+/* Unary math, comparisons and logic (math.c). */
+extern const weir_op_def_t weir__op_sin, weir__op_cos, weir__op_erf, weir__op_floor, weir__op_ceil,
+        weir__op_round, weir__op_reciprocal, weir__op_sign, weir__op_clipbyvalue;
+extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, weir__op_lessequal,
+        weir__op_greater, weir__op_greaterequal, weir__op_logicaland, weir__op_logicalor,
+        weir__op_logicalnot;
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

@@ -225,9 +225,9 @@ static void test_binary_errors(void **state)
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
 
-	oc_init(&c, "Pow"); /* Pow is float-only */
-	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
-	oc_in(&c, WEIR_DT_INT32, 1, (int64_t[]){ 4 }, i32);
+	oc_init(&c, "Pow"); /* Pow takes no bool (integer Pow: test_ops_math.c) */
+	oc_in(&c, WEIR_DT_BOOL, 1, (int64_t[]){ 4 }, bo);
+	oc_in(&c, WEIR_DT_BOOL, 1, (int64_t[]){ 4 }, bo);
 	OC_EXPECT_FAIL(&c, 1, WEIR_ESHAPE, "not supported");
 	oc_fini(&c);
 
@@ -427,6 +427,25 @@ static void test_registry_has_all_builtins(void **state)
 		"AdaptiveAvgPool2d",
 		"AdaptiveMaxPool2d",
 		"Conv2DTranspose",
+		/* Unary math, comparisons and logic (math.c). */
+		"Sin",
+		"Cos",
+		"Erf",
+		"Floor",
+		"Ceil",
+		"Round",
+		"Reciprocal",
+		"Sign",
+		"ClipByValue",
+		"Equal",
+		"NotEqual",
+		"Less",
+		"LessEqual",
+		"Greater",
+		"GreaterEqual",
+		"LogicalAnd",
+		"LogicalOr",
+		"LogicalNot",
 	};
 	for (size_t i = 0; i < OC_N(names); i++) {
 		const weir_op_def_t *d = weir__op_lookup(names[i]);
