@@ -50,10 +50,10 @@ int weir_op_plan_create(const char *op, const weir_tensor_desc_t *in_desc,
 		nout = d->min_outputs;
 	if (nin < d->min_inputs || nin > d->max_inputs || nout < d->min_outputs ||
 	    nout > d->max_outputs || nout > 64 || nin > 1024)
-		return weir__graph_err(WEIR_EINVAL,
-		                       "op '%s' takes %u..%u inputs and %u..%u outputs, not %u and %u",
-		                       op, d->min_inputs, d->max_inputs, d->min_outputs,
-		                       d->max_outputs, nin, nout);
+		return weir__graph_err(
+		        WEIR_EINVAL,
+		        "op '%s' takes %u..%u inputs and %u..%u outputs, not %u and %u", op,
+		        d->min_inputs, d->max_inputs, d->min_outputs, d->max_outputs, nin, nout);
 	if (nin && !in_desc)
 		return weir__graph_err(WEIR_EINVAL, "op '%s': NULL input descs", op);
 	for (uint32_t i = 0; i < nin; i++)
@@ -192,8 +192,8 @@ int weir_strided_copy_init(weir_strided_copy_t *c, int dtype, uint32_t rank, con
 			return WEIR_EINVAL;
 		if (dims[k] > 1 && dst_strides[k] == 0)
 			return WEIR_EINVAL;
-		if (dims[k] > 1 && (src_strides[k] > INT64_MAX / dims[k] ||
-		                    dst_strides[k] > INT64_MAX / dims[k]))
+		if (dims[k] > 1 &&
+		    (src_strides[k] > INT64_MAX / dims[k] || dst_strides[k] > INT64_MAX / dims[k]))
 			return WEIR_EINVAL;
 		if (dims[k] == 0) { /* empty: nothing to copy */
 			c->rank = 1;

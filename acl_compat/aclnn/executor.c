@@ -48,9 +48,9 @@ aclnnStatus nn_tensor_set_addr(const aclTensor *h, void *addr, const char *api);
 enum { R_USER = 1, R_TEMP, R_CONST };
 
 struct nn_ref {
-	uint8_t kind;    /* R_* */
-	uint32_t slot;   /* user slot, temp or const index */
-	int64_t off;     /* bytes from the start of that memory */
+	uint8_t kind;  /* R_* */
+	uint32_t slot; /* user slot, temp or const index */
+	int64_t off;   /* bytes from the start of that memory */
 };
 
 struct nn_val {
@@ -69,10 +69,10 @@ struct nn_user {
 
 struct nn_temp {
 	size_t bytes;
-	size_t off;      /* assigned at nn_finish */
+	size_t off;       /* assigned at nn_finish */
 	int32_t producer; /* step writing it */
 	uint32_t readers;
-	bool dead;       /* retargeted (X1) */
+	bool dead; /* retargeted (X1) */
 };
 
 struct nn_const {
@@ -85,9 +85,9 @@ enum { S_OP = 1, S_COPY };
 struct nn_step {
 	uint8_t kind;
 	uint32_t nin, nout;
-	struct nn_ref *in, *out; /* nin, nout */
-	weir_op_plan_t *plan;    /* S_OP */
-	int32_t ws_temp;         /* S_OP: its workspace temp, or -1 */
+	struct nn_ref *in, *out;  /* nin, nout */
+	weir_op_plan_t *plan;     /* S_OP */
+	int32_t ws_temp;          /* S_OP: its workspace temp, or -1 */
 	weir_strided_copy_t copy; /* S_COPY */
 };
 
@@ -106,14 +106,14 @@ struct nn_plan {
 
 struct nn_exec {
 	struct nn_obj o;
-	char api[64];               /* I */
-	struct nn_plan p;           /* I except users[].info.data (G: lock) */
-	uint32_t *in_slots;         /* I: input number -> user slot */
-	uint32_t *out_slots;        /* I: output number -> user slot */
-	size_t workspace;           /* I */
+	char api[64];        /* I */
+	struct nn_plan p;    /* I except users[].info.data (G: lock) */
+	uint32_t *in_slots;  /* I: input number -> user slot */
+	uint32_t *out_slots; /* I: output number -> user slot */
+	size_t workspace;    /* I */
 	pthread_mutex_t lock;
-	_Atomic bool repeatable;    /* A: relaxed; set before runs by the owner */
-	_Atomic bool consumed;      /* A: relaxed exchange; a single-use run claims it */
+	_Atomic bool repeatable; /* A: relaxed; set before runs by the owner */
+	_Atomic bool consumed;   /* A: relaxed exchange; a single-use run claims it */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -136,7 +136,7 @@ static bool grow(void **arr, uint32_t *cap, uint32_t need, size_t es)
 	return true;
 }
 
-#define GROW(b, arr, cnt, cap) \
+#define GROW(b, arr, cnt, cap)                                                               \
 	(grow((void **)&(b)->p->arr, &(b)->p->cap, (b)->p->cnt + 1, sizeof(*(b)->p->arr)) || \
 	 (nn_fail((b), ACLNN_ERR_INNER, "out of memory"), false))
 
@@ -286,10 +286,8 @@ static bool format_ok(int f)
 	case ACL_FORMAT_NDHWC:
 	case ACL_FORMAT_NCDHW:
 	case ACL_FORMAT_NC:
-	case ACL_FORMAT_NCL:
-		return true;
-	default:
-		return false;
+	case ACL_FORMAT_NCL: return true;
+	default: return false;
 	}
 }
 
@@ -477,7 +475,8 @@ nn_v nn_const(nn_t *b, int dtype, uint32_t rank, const int64_t *dims, const void
 		return NN_BAD;
 	weir_tensor_desc_t d;
 	if (weir_tensor_desc_init(&d, dtype, rank, dims) != WEIR_OK)
-		return nn_fail(b, ACLNN_ERR_PARAM_INVALID, "constant of dtype %d is invalid", dtype);
+		return nn_fail(b, ACLNN_ERR_PARAM_INVALID, "constant of dtype %d is invalid",
+		               dtype);
 	size_t bytes = (size_t)weir_tensor_desc_bytes(&d);
 	if (!GROW(b, consts, nconsts, cap_consts))
 		return NN_BAD;
@@ -548,8 +547,8 @@ nn_v nn_opv(nn_t *b, const char *op, const weir_attrs_t *attrs, uint32_t nin, co
 		if (ins[i] == NN_NONE)
 			continue;
 		if (!val(b, ins[i]))
-			return nn_fail(b, ACLNN_ERR_INNER, "%s: input %u of op %s is not a value", b->api,
-			               i, op);
+			return nn_fail(b, ACLNN_ERR_INNER, "%s: input %u of op %s is not a value",
+			               b->api, i, op);
 		n++;
 	}
 	weir_tensor_desc_t *descs = weir__calloc(n ? n : 1, sizeof(*descs));
@@ -575,8 +574,8 @@ nn_v nn_opv(nn_t *b, const char *op, const weir_attrs_t *attrs, uint32_t nin, co
 	weir__free(descs);
 	weir__free(cst);
 	if (rc != WEIR_OK)
-		return nn_fail(b, rc == WEIR_ENOMEM ? ACLNN_ERR_INNER : ACLNN_ERR_PARAM_INVALID, "%s",
-		               weir_graph_last_error());
+		return nn_fail(b, rc == WEIR_ENOMEM ? ACLNN_ERR_INNER : ACLNN_ERR_PARAM_INVALID,
+		               "%s", weir_graph_last_error());
 	uint32_t no = weir_op_plan_outputs(plan);
 	struct nn_step *s = new_step(b, S_OP, n, no);
 	if (!s) {
@@ -669,8 +668,8 @@ nn_v nn_expand(nn_t *b, nn_v v, uint32_t rank, const int64_t *dims, const char *
 		return NN_BAD;
 	weir_tensor_desc_t src = x->desc;
 	if (src.rank > rank)
-		return nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s has rank %u, more than the target %u",
-		               what, src.rank, rank);
+		return nn_fail(b, ACLNN_ERR_PARAM_INVALID,
+		               "%s has rank %u, more than the target %u", what, src.rank, rank);
 	bool same = src.rank == rank;
 	int64_t sstr[WEIR_MAX_RANK];
 	int64_t run = 1;
@@ -679,8 +678,8 @@ nn_v nn_expand(nn_t *b, nn_v v, uint32_t rank, const int64_t *dims, const char *
 		int64_t sd = sk >= 0 ? src.dims[sk] : 1;
 		if (sd != dims[k] && sd != 1)
 			return nn_fail(b, ACLNN_ERR_PARAM_INVALID,
-			               "%s dim %d is %lld, which does not broadcast to %lld", what, sk,
-			               (long long)sd, (long long)dims[k]);
+			               "%s dim %d is %lld, which does not broadcast to %lld", what,
+			               sk, (long long)sd, (long long)dims[k]);
 		if (sd != dims[k])
 			same = false;
 		sstr[k] = sd == 1 ? 0 : run;
@@ -785,8 +784,10 @@ void nn_store(nn_t *b, nn_v src, nn_v out)
 				if (ps->out[k].kind == R_TEMP && ps->out[k].slot == ts)
 					ps->out[k] = to;
 			for (uint32_t v = 0; v < b->p->nvals; v++)
-				if (b->p->vals[v].ref.kind == R_TEMP && b->p->vals[v].ref.slot == ts)
-					b->p->vals[v].ref.kind = R_USER, b->p->vals[v].ref.slot = slot;
+				if (b->p->vals[v].ref.kind == R_TEMP &&
+				    b->p->vals[v].ref.slot == ts)
+					b->p->vals[v].ref.kind = R_USER,
+					b->p->vals[v].ref.slot = slot;
 			t->dead = true;
 			return;
 		}
@@ -824,11 +825,15 @@ bool nn_is_float(int dt)
 bool nn_is_int(int dt)
 {
 	switch (dt) {
-	case ACL_INT8: case ACL_UINT8: case ACL_INT16: case ACL_UINT16:
-	case ACL_INT32: case ACL_UINT32: case ACL_INT64: case ACL_UINT64:
-		return true;
-	default:
-		return false;
+	case ACL_INT8:
+	case ACL_UINT8:
+	case ACL_INT16:
+	case ACL_UINT16:
+	case ACL_INT32:
+	case ACL_UINT32:
+	case ACL_INT64:
+	case ACL_UINT64: return true;
+	default: return false;
 	}
 }
 
@@ -925,6 +930,24 @@ bool nn_can_cast(int from, int to)
 	if (from != ACL_BOOL && to == ACL_BOOL)
 		return false;
 	return weir_dtype_size(to) != 0;
+}
+
+int nn_compute_dtype(int dt)
+{
+	switch (dt) {
+	case ACL_FLOAT:
+	case ACL_FLOAT16:
+	case ACL_BF16:
+	case ACL_INT8:
+	case ACL_UINT8:
+	case ACL_INT32:
+	case ACL_INT64: return dt;
+	case ACL_INT16:
+	case ACL_UINT16:
+	case ACL_UINT32:
+	case ACL_UINT64: return ACL_INT64;
+	default: return -1;
+	}
 }
 
 bool nn_check_dtype(nn_t *b, int dt, const char *name, const int *allowed)
@@ -1065,8 +1088,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclDestroyAclOpExecutor(aclOpExecutor *executor)
 
 /* Set user slot `slot`'s address (tensor's too). */
 static aclnnStatus set_slot_addr(aclOpExecutor *executor, bool out, size_t index, size_t rel,
-                                 bool by_ir, const aclTensor *tensor, void *addr,
-                                 const char *api)
+                                 bool by_ir, const aclTensor *tensor, void *addr, const char *api)
 {
 	if (!executor)
 		return weir__acl_fail(ACLNN_ERR_INNER_NULLPTR, api, "executor is NULL");
@@ -1094,16 +1116,17 @@ static aclnnStatus set_slot_addr(aclOpExecutor *executor, bool out, size_t index
 		nn_obj_put(&ex->o);
 		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
 		                      "the executor of %s has no %s %zu%s (it has %u)", ex->api,
-		                      out ? "output" : "input", index, by_ir ? " at that index" : "",
-		                      n);
+		                      out ? "output" : "input", index,
+		                      by_ir ? " at that index" : "", n);
 	}
 	struct nn_user *u = &ex->p.users[slot];
 	if (u->val == NN_NONE) {
 		nn_obj_put(&ex->o);
-		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
-		                      "%s %zu of %s was NULL when it was planned; its address cannot "
-		                      "be set",
-		                      out ? "output" : "input", index, ex->api);
+		return weir__acl_fail(
+		        ACLNN_ERR_PARAM_INVALID, api,
+		        "%s %zu of %s was NULL when it was planned; its address cannot "
+		        "be set",
+		        out ? "output" : "input", index, ex->api);
 	}
 	pthread_mutex_lock(&ex->lock);
 	u->info.data = addr;
@@ -1156,8 +1179,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclSetDynamicInputTensorAddr(aclOpExecutor *exec
 	static const char api[] = "aclSetDynamicInputTensorAddr";
 	const aclTensor *t = NULL;
 	aclnnStatus rc = list_item(tensors, relativeIndex, &t, api);
-	return rc ? rc
-	          : set_slot_addr(executor, false, irIndex, relativeIndex, true, t, addr, api);
+	return rc ? rc : set_slot_addr(executor, false, irIndex, relativeIndex, true, t, addr, api);
 }
 
 ACL_FUNC_VISIBILITY aclnnStatus aclSetDynamicOutputTensorAddr(aclOpExecutor *executor,
@@ -1176,10 +1198,10 @@ ACL_FUNC_VISIBILITY aclnnStatus aclSetDynamicOutputTensorAddr(aclOpExecutor *exe
 /* ------------------------------------------------------------------------ */
 
 struct nn_run {
-	struct nn_exec *ex;     /* a reference (dropped by the last release) */
-	_Atomic uint32_t left;  /* X4 */
+	struct nn_exec *ex;    /* a reference (dropped by the last release) */
+	_Atomic uint32_t left; /* X4 */
 	unsigned char *ws;
-	void *user[];           /* per user slot: data + offset * esize */
+	void *user[]; /* per user slot: data + offset * esize */
 };
 
 struct nn_task {
@@ -1191,12 +1213,9 @@ static void *ref_ptr(const struct nn_run *r, const struct nn_ref *f)
 {
 	const struct nn_plan *p = &r->ex->p;
 	switch (f->kind) {
-	case R_USER:
-		return (unsigned char *)r->user[f->slot] + f->off;
-	case R_TEMP:
-		return r->ws + p->temps[f->slot].off + f->off;
-	default:
-		return (unsigned char *)p->consts[f->slot].data + f->off;
+	case R_USER: return (unsigned char *)r->user[f->slot] + f->off;
+	case R_TEMP: return r->ws + p->temps[f->slot].off + f->off;
+	default: return (unsigned char *)p->consts[f->slot].data + f->off;
 	}
 }
 
@@ -1206,8 +1225,8 @@ static int nn_step_task(void *args, uint32_t block, uint32_t nblocks)
 	const struct nn_run *r = a->run;
 	const struct nn_step *s = &r->ex->p.steps[a->step];
 	if (s->kind == S_COPY)
-		return weir_strided_copy_run(&s->copy, ref_ptr(r, &s->out[0]), ref_ptr(r, &s->in[0]),
-		                             block, nblocks);
+		return weir_strided_copy_run(&s->copy, ref_ptr(r, &s->out[0]),
+		                             ref_ptr(r, &s->in[0]), block, nblocks);
 	const void *in_small[NN_MAX_STEP_IO];
 	void *out_small[NN_MAX_STEP_IO];
 	const void **in = in_small;
@@ -1271,13 +1290,14 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 		 * whatever the executor holds; a mix-up is always a bug). */
 		nn_obj_put(&ex->o);
 		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
-		                      "executor %p was planned by %sGetWorkspaceSize", (void *)executor,
-		                      ex->api);
+		                      "executor %p was planned by %sGetWorkspaceSize",
+		                      (void *)executor, ex->api);
 	}
 	aclnnStatus rc = ACLNN_SUCCESS;
 	if (ex->workspace && !workspace)
 		rc = weir__acl_fail(ACLNN_ERR_PARAM_NULLPTR, api,
-		                    "workspace is NULL but the executor needs %zu bytes", ex->workspace);
+		                    "workspace is NULL but the executor needs %zu bytes",
+		                    ex->workspace);
 	else if (workspace_size < ex->workspace)
 		rc = weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
 		                    "workspaceSize %llu is smaller than the %zu bytes the executor "
@@ -1287,15 +1307,17 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 	if (!rc) {
 		aclError e = weir__acl_resolve_stream(stream, &st);
 		if (e)
-			rc = weir__acl_fail(ACLNN_ERR_RUNTIME_ERROR, api, "stream %p: %s (ACL error %d)",
-			                    stream, weir__acl_reason(), (int)e);
+			rc = weir__acl_fail(ACLNN_ERR_RUNTIME_ERROR, api,
+			                    "stream %p: %s (ACL error %d)", stream,
+			                    weir__acl_reason(), (int)e);
 	}
 	bool single = !weir_load_relaxed(&ex->repeatable);
 	if (!rc && single && atomic_exchange_explicit(&ex->consumed, true, memory_order_relaxed))
-		rc = weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
-		                    "executor %p was already run (aclSetAclOpExecutorRepeatable makes "
-		                    "an executor reusable)",
-		                    (void *)executor);
+		rc = weir__acl_fail(
+		        ACLNN_ERR_PARAM_INVALID, api,
+		        "executor %p was already run (aclSetAclOpExecutorRepeatable makes "
+		        "an executor reusable)",
+		        (void *)executor);
 	if (rc) {
 		nn_obj_put(&ex->o);
 		return rc;
@@ -1312,7 +1334,8 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 	pthread_mutex_lock(&ex->lock);
 	for (uint32_t i = 0; i < p->nusers; i++) {
 		const nn_tensor_info_t *t = &p->users[i].info;
-		r->user[i] = (unsigned char *)t->data + t->offset * (int64_t)weir_dtype_size(t->dtype);
+		r->user[i] =
+		        (unsigned char *)t->data + t->offset * (int64_t)weir_dtype_size(t->dtype);
 		if (!t->data && p->users[i].val != NN_NONE && p->users[i].lo != p->users[i].hi)
 			rc = ACLNN_ERR_PARAM_NULLPTR;
 	}
@@ -1341,12 +1364,13 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 	for (uint32_t k = 0; k < p->nsteps; k++) {
 		struct nn_task a = { .run = r, .step = k };
 		int s = weir_launch_release(st, nn_step_task, &a, sizeof(a),
-		                            step_blocks(&p->steps[k], workers), 0, nn_task_release, r);
+		                            step_blocks(&p->steps[k], workers), 0, nn_task_release,
+		                            r);
 		if (s != WEIR_OK) {
 			run_put(r, p->nsteps - k);
 			return weir__acl_fail(ACLNN_ERR_RUNTIME_ERROR, api,
-			                      "launching step %u of %u on the stream failed: %s", k + 1,
-			                      p->nsteps, weir_strerror(s));
+			                      "launching step %u of %u on the stream failed: %s",
+			                      k + 1, p->nsteps, weir_strerror(s));
 		}
 	}
 	return ACLNN_SUCCESS;

@@ -149,18 +149,23 @@ static aclnnStatus nn_tensor_describe(struct nn_tensor *t, const char *api, cons
 	if (offset < 0)
 		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api, "offset %lld is negative",
 		                      (long long)offset);
-	nn_tensor_info_t in = { .dtype = dt, .format = format, .rank = (uint32_t)rank,
-		                .offset = offset, .data = data };
+	nn_tensor_info_t in = { .dtype = dt,
+		                .format = format,
+		                .rank = (uint32_t)rank,
+		                .offset = offset,
+		                .data = data };
 	int64_t run = 1;
 	for (int k = (int)rank - 1; k >= 0; k--) {
 		if (dims[k] < 0)
 			return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
-			                      "view dim %d is %lld (negative)", k, (long long)dims[k]);
+			                      "view dim %d is %lld (negative)", k,
+			                      (long long)dims[k]);
 		in.dims[k] = dims[k];
 		if (stride && stride[k] < 0)
-			return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
-			                      "stride %d is %lld (negative strides are not supported)",
-			                      k, (long long)stride[k]);
+			return weir__acl_fail(
+			        ACLNN_ERR_PARAM_INVALID, api,
+			        "stride %d is %lld (negative strides are not supported)", k,
+			        (long long)stride[k]);
 		in.strides[k] = stride ? stride[k] : run;
 		if (dims[k] && run > INT64_MAX / 16 / dims[k])
 			return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api, "view is too large");
@@ -310,7 +315,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetViewShape(const aclTensor *tensor, int64_t
                                                 uint64_t *viewDimsNum)
 {
 	static const char api[] = "aclGetViewShape";
-	nn_tensor_info_t in;
+	nn_tensor_info_t in = { 0 };
 	aclnnStatus rc = nn_tensor_read(tensor, viewDims, viewDimsNum, api, &in, NULL, NULL);
 	return rc ? rc : nn_dup_dims(in.dims, in.rank, viewDims, viewDimsNum, api);
 }
@@ -319,7 +324,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetViewStrides(const aclTensor *tensor, int64
                                                   uint64_t *stridesNum)
 {
 	static const char api[] = "aclGetViewStrides";
-	nn_tensor_info_t in;
+	nn_tensor_info_t in = { 0 };
 	aclnnStatus rc = nn_tensor_read(tensor, stridesValue, stridesNum, api, &in, NULL, NULL);
 	return rc ? rc : nn_dup_dims(in.strides, in.rank, stridesValue, stridesNum, api);
 }
@@ -328,7 +333,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetStorageShape(const aclTensor *tensor, int6
                                                    uint64_t *storageDimsNum)
 {
 	static const char api[] = "aclGetStorageShape";
-	nn_tensor_info_t in;
+	nn_tensor_info_t in = { 0 };
 	uint32_t sr = 0;
 	int64_t sd[WEIR_MAX_RANK * 2];
 	aclnnStatus rc = nn_tensor_read(tensor, storageDims, storageDimsNum, api, &in, &sr, sd);
@@ -337,8 +342,9 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetStorageShape(const aclTensor *tensor, int6
 
 ACL_FUNC_VISIBILITY aclnnStatus aclGetViewOffset(const aclTensor *tensor, int64_t *offset)
 {
-	nn_tensor_info_t in;
-	aclnnStatus rc = nn_tensor_read(tensor, offset, offset, "aclGetViewOffset", &in, NULL, NULL);
+	nn_tensor_info_t in = { 0 };
+	aclnnStatus rc =
+	        nn_tensor_read(tensor, offset, offset, "aclGetViewOffset", &in, NULL, NULL);
 	if (!rc)
 		*offset = in.offset;
 	return rc;
@@ -346,7 +352,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetViewOffset(const aclTensor *tensor, int64_
 
 ACL_FUNC_VISIBILITY aclnnStatus aclGetFormat(const aclTensor *tensor, aclFormat *format)
 {
-	nn_tensor_info_t in;
+	nn_tensor_info_t in = { 0 };
 	aclnnStatus rc = nn_tensor_read(tensor, format, format, "aclGetFormat", &in, NULL, NULL);
 	if (!rc)
 		*format = (aclFormat)in.format;
@@ -355,7 +361,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetFormat(const aclTensor *tensor, aclFormat 
 
 ACL_FUNC_VISIBILITY aclnnStatus aclGetDataType(const aclTensor *tensor, aclDataType *dataType)
 {
-	nn_tensor_info_t in;
+	nn_tensor_info_t in = { 0 };
 	aclnnStatus rc =
 	        nn_tensor_read(tensor, dataType, dataType, "aclGetDataType", &in, NULL, NULL);
 	if (!rc)
@@ -379,25 +385,69 @@ static bool nn_scalar_read(int dt, const void *p, nn_scalar_info_t *v)
 	v->i = 0;
 	v->f = 0;
 	switch (dt) {
-	case ACL_FLOAT: { float x; memcpy(&x, p, 4); v->f = x; break; }
+	case ACL_FLOAT: {
+		float x;
+		memcpy(&x, p, 4);
+		v->f = x;
+		break;
+	}
 	case ACL_DOUBLE: memcpy(&v->f, p, 8); break;
-	case ACL_FLOAT16: { uint16_t h; memcpy(&h, p, 2); v->f = weir_f16_to_f32(h); break; }
-	case ACL_BF16: { uint16_t h; memcpy(&h, p, 2); v->f = weir_f32_from_bits((uint32_t)h << 16); break; }
+	case ACL_FLOAT16: {
+		uint16_t h;
+		memcpy(&h, p, 2);
+		v->f = weir_f16_to_f32(h);
+		break;
+	}
+	case ACL_BF16: {
+		uint16_t h;
+		memcpy(&h, p, 2);
+		v->f = weir_f32_from_bits((uint32_t)h << 16);
+		break;
+	}
 	case ACL_INT8: v->i = *(const int8_t *)p; break;
 	case ACL_UINT8: v->i = *(const uint8_t *)p; break;
 	case ACL_BOOL: v->i = *(const uint8_t *)p != 0; break;
-	case ACL_INT16: { int16_t x; memcpy(&x, p, 2); v->i = x; break; }
-	case ACL_UINT16: { uint16_t x; memcpy(&x, p, 2); v->i = x; break; }
-	case ACL_INT32: { int32_t x; memcpy(&x, p, 4); v->i = x; break; }
-	case ACL_UINT32: { uint32_t x; memcpy(&x, p, 4); v->i = x; break; }
+	case ACL_INT16: {
+		int16_t x;
+		memcpy(&x, p, 2);
+		v->i = x;
+		break;
+	}
+	case ACL_UINT16: {
+		uint16_t x;
+		memcpy(&x, p, 2);
+		v->i = x;
+		break;
+	}
+	case ACL_INT32: {
+		int32_t x;
+		memcpy(&x, p, 4);
+		v->i = x;
+		break;
+	}
+	case ACL_UINT32: {
+		uint32_t x;
+		memcpy(&x, p, 4);
+		v->i = x;
+		break;
+	}
 	case ACL_INT64: memcpy(&v->i, p, 8); break;
-	case ACL_UINT64: { uint64_t x; memcpy(&x, p, 8); v->i = (int64_t)x; v->f = (double)x; v->b = x != 0; return true; }
+	case ACL_UINT64: {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		v->i = (int64_t)x;
+		v->f = (double)x;
+		v->b = x != 0;
+		return true;
+	}
 	default: return false;
 	}
 	if (dt == ACL_FLOAT || dt == ACL_DOUBLE || dt == ACL_FLOAT16 || dt == ACL_BF16) {
 		double f = v->f;
-		v->i = f != f ? 0 : f >= 9.2233720368547758e18 ? INT64_MAX
-		                  : f <= -9.2233720368547758e18 ? INT64_MIN : (int64_t)f;
+		v->i = f != f                        ? 0
+		       : f >= 9.2233720368547758e18  ? INT64_MAX
+		       : f <= -9.2233720368547758e18 ? INT64_MIN
+		                                     : (int64_t)f;
 		v->b = f != 0;
 	} else {
 		v->f = (double)v->i;
@@ -414,13 +464,22 @@ void nn_scalar_store(const nn_scalar_info_t *s, int dt, void *dst)
 	int64_t i = s->i;
 	double f = s->f;
 	switch (dt) {
-	case ACL_FLOAT: { float x = (float)f; memcpy(dst, &x, 4); return; }
+	case ACL_FLOAT: {
+		float x = (float)f;
+		memcpy(dst, &x, 4);
+		return;
+	}
 	case ACL_DOUBLE: memcpy(dst, &f, 8); return;
-	case ACL_FLOAT16: { uint16_t h = weir_f32_to_f16((float)f); memcpy(dst, &h, 2); return; }
+	case ACL_FLOAT16: {
+		uint16_t h = weir_f32_to_f16((float)f);
+		memcpy(dst, &h, 2);
+		return;
+	}
 	case ACL_BF16: {
 		uint32_t u = weir_f32_bits((float)f);
-		uint16_t h = (u & 0x7fffffffu) > 0x7f800000u ? (uint16_t)((u >> 16) | 0x40u)
-		                                             : (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+		uint16_t h = (u & 0x7fffffffu) > 0x7f800000u
+		                     ? (uint16_t)((u >> 16) | 0x40u)
+		                     : (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
 		memcpy(dst, &h, 2);
 		return;
 	}
@@ -430,21 +489,59 @@ void nn_scalar_store(const nn_scalar_info_t *s, int dt, void *dst)
 	if (fl) {
 		double lo = 0, hi = 0;
 		switch (dt) {
-		case ACL_INT8: lo = INT8_MIN; hi = INT8_MAX; break;
-		case ACL_UINT8: lo = 0; hi = UINT8_MAX; break;
-		case ACL_INT16: lo = INT16_MIN; hi = INT16_MAX; break;
-		case ACL_UINT16: lo = 0; hi = UINT16_MAX; break;
-		case ACL_INT32: lo = INT32_MIN; hi = INT32_MAX; break;
-		case ACL_UINT32: lo = 0; hi = UINT32_MAX; break;
-		default: lo = -9.2233720368547758e18; hi = 9.2233720368547758e18; break;
+		case ACL_INT8:
+			lo = INT8_MIN;
+			hi = INT8_MAX;
+			break;
+		case ACL_UINT8:
+			lo = 0;
+			hi = UINT8_MAX;
+			break;
+		case ACL_INT16:
+			lo = INT16_MIN;
+			hi = INT16_MAX;
+			break;
+		case ACL_UINT16:
+			lo = 0;
+			hi = UINT16_MAX;
+			break;
+		case ACL_INT32:
+			lo = INT32_MIN;
+			hi = INT32_MAX;
+			break;
+		case ACL_UINT32:
+			lo = 0;
+			hi = UINT32_MAX;
+			break;
+		default:
+			lo = -9.2233720368547758e18;
+			hi = 9.2233720368547758e18;
+			break;
 		}
-		i = f != f ? 0 : f <= lo ? (int64_t)lo : f >= hi ? (dt == ACL_UINT64 ? (int64_t)UINT64_MAX : dt == ACL_INT64 ? INT64_MAX : (int64_t)hi) : (int64_t)f;
+		i = f != f    ? 0
+		    : f <= lo ? (int64_t)lo
+		    : f >= hi ? (dt == ACL_UINT64  ? (int64_t)UINT64_MAX
+		                 : dt == ACL_INT64 ? INT64_MAX
+		                                   : (int64_t)hi)
+		              : (int64_t)f;
 	}
 	switch (dt) {
-	case ACL_INT8: case ACL_UINT8: *(uint8_t *)dst = (uint8_t)i; return;
-	case ACL_INT16: case ACL_UINT16: { uint16_t x = (uint16_t)i; memcpy(dst, &x, 2); return; }
-	case ACL_INT32: case ACL_UINT32: { uint32_t x = (uint32_t)i; memcpy(dst, &x, 4); return; }
-	case ACL_INT64: case ACL_UINT64: memcpy(dst, &i, 8); return;
+	case ACL_INT8:
+	case ACL_UINT8: *(uint8_t *)dst = (uint8_t)i; return;
+	case ACL_INT16:
+	case ACL_UINT16: {
+		uint16_t x = (uint16_t)i;
+		memcpy(dst, &x, 2);
+		return;
+	}
+	case ACL_INT32:
+	case ACL_UINT32: {
+		uint32_t x = (uint32_t)i;
+		memcpy(dst, &x, 4);
+		return;
+	}
+	case ACL_INT64:
+	case ACL_UINT64: memcpy(dst, &i, 8); return;
 	default: return;
 	}
 }
@@ -458,8 +555,8 @@ ACL_FUNC_VISIBILITY aclScalar *aclCreateScalar(void *value, aclDataType dataType
 	}
 	nn_scalar_info_t v;
 	if (!nn_scalar_read(dataType, value, &v)) {
-		weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api, "dataType %d is not a scalar type weir knows",
-		               (int)dataType);
+		weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
+		               "dataType %d is not a scalar type weir knows", (int)dataType);
 		return NULL;
 	}
 	struct nn_scalar *s = weir__calloc(1, sizeof(*s));
@@ -659,8 +756,8 @@ static aclnnStatus nn_size_of(const void *h, enum nn_kind kind, uint64_t *size, 
 		                      !h ? what : "size");
 	struct nn_obj *o = nn_obj_get(h, kind);
 	if (!o)
-		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api, "%s %p is not a live %s", what, h,
-		                      what);
+		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api, "%s %p is not a live %s", what,
+		                      h, what);
 	*size = caa_container_of(o, struct nn_array, o)->n;
 	nn_obj_put(o);
 	return ACLNN_SUCCESS;

@@ -63,10 +63,10 @@ enum nn_kind {
  * fini() freeing what the object owns once the last reference is gone and
  * a grace period has passed. */
 struct nn_obj {
-	struct weir_obj obj;               /* registry header */
-	uint32_t kind;                     /* I: enum nn_kind */
-	_Atomic uint32_t refs;             /* A */
-	void (*fini)(struct nn_obj *o);    /* I */
+	struct weir_obj obj;            /* registry header */
+	uint32_t kind;                  /* I: enum nn_kind */
+	_Atomic uint32_t refs;          /* A */
+	void (*fini)(struct nn_obj *o); /* I */
 };
 
 /* Publish o (refs = 1, the handle's). false: registry full. */
@@ -213,13 +213,20 @@ void nn_store(nn_t *b, nn_v src, nn_v out);
 
 /* PyTorch's type promotion. Values of rank 0 and scalars count as
  * "wrapped numbers": they only raise the category (bool < int < float). */
-int nn_promote(int a, int b);                  /* two tensor dtypes */
+int nn_promote(int a, int b); /* two tensor dtypes */
 int nn_result_type(const nn_t *b, const nn_v *vals, uint32_t n, const int *scalar_dtypes,
                    uint32_t nscalars);
 int nn_result_type2(const nn_t *b, nn_v x, nn_v y);
 bool nn_can_cast(int from, int to); /* PyTorch's can_cast: no float->int, no ->bool */
 bool nn_is_float(int dt);           /* float32/16, bf16, double */
 bool nn_is_int(int dt);             /* signed or unsigned integer (not bool) */
+/* The dtype the op library's arithmetic (Add, Mul, Maximum, ...) computes
+ * a dt result in: dt itself for float32/float16/bfloat16 and
+ * int8/uint8/int32/int64; int64 for the other integers (add, sub, mul and
+ * neg wrap identically, so casting back gives dt's result); -1 for bool
+ * and double (the op library has no double arithmetic). */
+int nn_compute_dtype(int dt);
+
 /* Fail with 161002 "<name> has dtype X; supported: ..." unless dt is in
  * the list (terminated by -1). Returns whether it was. */
 bool nn_check_dtype(nn_t *b, int dt, const char *name, const int *allowed);
@@ -241,11 +248,11 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
                    aclOpExecutor *executor, aclrtStream stream);
 
 /* Define the second phase of op Xxx: aclnnStatus aclnnXxx(ws, size, ex, stream). */
-#define NN_DEFINE_RUN(name)                                                             \
-	ACL_FUNC_VISIBILITY aclnnStatus name(void *workspace, uint64_t workspaceSize,   \
+#define NN_DEFINE_RUN(name)                                                               \
+	ACL_FUNC_VISIBILITY aclnnStatus name(void *workspace, uint64_t workspaceSize,     \
 	                                     aclOpExecutor *executor, aclrtStream stream) \
-	{                                                                               \
-		return nn_run(#name, workspace, workspaceSize, executor, stream);       \
+	{                                                                                 \
+		return nn_run(#name, workspace, workspaceSize, executor, stream);         \
 	}
 
 #ifdef __cplusplus

@@ -14,24 +14,29 @@
 extern "C" {
 #endif
 
-#define ACLNN_SUCCESS                        0
-#define ACLNN_ERR_PARAM_NULLPTR              161001 /* a required argument is NULL */
-#define ACLNN_ERR_PARAM_INVALID              161002 /* a bad argument: dtype, shape, value */
-#define ACLNN_ERR_RUNTIME_ERROR              361001 /* the runtime refused a call */
-#define ACLNN_ERR_INNER                      561000
-#define ACLNN_ERR_INNER_INFERSHAPE_ERROR     561001
-#define ACLNN_ERR_INNER_TILING_ERROR         561002
-#define ACLNN_ERR_INNER_FIND_KERNEL_ERROR    561003
-#define ACLNN_ERR_INNER_CREATE_EXECUTOR      561101
-#define ACLNN_ERR_INNER_NOT_TRANS_EXECUTOR   561102
-#define ACLNN_ERR_INNER_NULLPTR              561103
-#define ACLNN_ERR_INNER_WRONG_ATTR_INFO_SIZE 561104
-#define ACLNN_ERR_INNER_KEY_CONFILICT        561105
-#define ACLNN_ERR_INNER_INVALID_IMPL_MODE    561106
-#define ACLNN_ERR_INNER_OPP_PATH_NOT_FOUND   561107
-#define ACLNN_ERR_INNER_LOAD_JSON_FAILED     561108
+/* The export marker of the aclnnop headers' declarations. */
+#ifndef ACLNN_API
+#define ACLNN_API ACL_FUNC_VISIBILITY
+#endif
+
+#define ACLNN_SUCCESS                         0
+#define ACLNN_ERR_PARAM_NULLPTR               161001 /* a required argument is NULL */
+#define ACLNN_ERR_PARAM_INVALID               161002 /* a bad argument: dtype, shape, value */
+#define ACLNN_ERR_RUNTIME_ERROR               361001 /* the runtime refused a call */
+#define ACLNN_ERR_INNER                       561000
+#define ACLNN_ERR_INNER_INFERSHAPE_ERROR      561001
+#define ACLNN_ERR_INNER_TILING_ERROR          561002
+#define ACLNN_ERR_INNER_FIND_KERNEL_ERROR     561003
+#define ACLNN_ERR_INNER_CREATE_EXECUTOR       561101
+#define ACLNN_ERR_INNER_NOT_TRANS_EXECUTOR    561102
+#define ACLNN_ERR_INNER_NULLPTR               561103
+#define ACLNN_ERR_INNER_WRONG_ATTR_INFO_SIZE  561104
+#define ACLNN_ERR_INNER_KEY_CONFILICT         561105
+#define ACLNN_ERR_INNER_INVALID_IMPL_MODE     561106
+#define ACLNN_ERR_INNER_OPP_PATH_NOT_FOUND    561107
+#define ACLNN_ERR_INNER_LOAD_JSON_FAILED      561108
 #define ACLNN_ERR_INNER_ATTR_NUM_OUT_OF_BOUND 561114
-#define ACLNN_ERR_INNER_ATTR_LEN_NOT_ENOUGH  561115
+#define ACLNN_ERR_INNER_ATTR_LEN_NOT_ENOUGH   561115
 
 /* aclnn needs no set-up on weir: both return ACLNN_SUCCESS (aclnnInit
  * ignores its config path, which may be NULL). */

@@ -428,7 +428,6 @@ WEIR_API void weir_philox4x32_10(const uint32_t counter[4], const uint32_t key[2
 /* A block count for n elements of work on `workers` workers (1 for small n). */
 WEIR_API uint32_t weir_op_blocks_for(int64_t n, uint32_t workers);
 
-
 /* ------------------------------------------------------------------------ */
 /* Single op calls (outside a graph) and strided copies                       */
 /* ------------------------------------------------------------------------ */
