@@ -605,18 +605,6 @@ static void nn_array_fini(struct nn_obj *o)
 	weir__free(a->items);
 }
 
-/* Lists own their elements: destroying the list destroys them. */
-static void nn_list_fini(struct nn_obj *o)
-{
-	struct nn_array *a = caa_container_of(o, struct nn_array, o);
-	const void *const *h = a->items;
-	enum nn_kind k = a->o.kind == NN_TENSOR_LIST ? NN_TENSOR : NN_SCALAR;
-	for (uint64_t i = 0; i < a->n; i++)
-		if (h[i])
-			(void)nn_obj_destroy(h[i], k, "aclDestroy*List", "list element");
-	nn_array_fini(o);
-}
-
 static void *nn_array_create(const char *api, enum nn_kind kind, const void *items, uint64_t n,
                              size_t es)
 {
@@ -643,8 +631,7 @@ static void *nn_array_create(const char *api, enum nn_kind kind, const void *ite
 	a->n = n;
 	a->es = es;
 	a->items = copy;
-	bool list = kind == NN_TENSOR_LIST || kind == NN_SCALAR_LIST;
-	if (!nn_obj_publish(&a->o, kind, list ? nn_list_fini : nn_array_fini)) {
+	if (!nn_obj_publish(&a->o, kind, nn_array_fini)) {
 		weir__free(copy);
 		weir__free(a);
 		weir__acl_fail(ACLNN_ERR_INNER, api, "the handle registry is full");
@@ -693,14 +680,36 @@ ACL_FUNC_VISIBILITY aclnnStatus aclDestroyBoolArray(const aclBoolArray *array)
 	return nn_obj_destroy(array, NN_BOOL_ARRAY, "aclDestroyBoolArray", "aclBoolArray");
 }
 
+static aclnnStatus nn_array_copy(const void *h, enum nn_kind kind, void **out, uint64_t *n);
+
+/* Lists own their elements: destroying the list destroys them (at once,
+ * so a later call with an element's handle is refused). */
+static aclnnStatus nn_list_destroy(const void *h, enum nn_kind kind, enum nn_kind elem,
+                                   const char *api, const char *what)
+{
+	void **items = NULL;
+	uint64_t n = 0;
+	if (h && nn_array_copy(h, kind, (void **)&items, &n) != ACLNN_SUCCESS)
+		items = NULL, n = 0;
+	aclnnStatus rc = nn_obj_destroy(h, kind, api, what);
+	if (rc == ACLNN_SUCCESS)
+		for (uint64_t i = 0; i < n; i++)
+			if (items[i])
+				(void)nn_obj_destroy(items[i], elem, api, "list element");
+	free(items);
+	return rc;
+}
+
 ACL_FUNC_VISIBILITY aclnnStatus aclDestroyTensorList(const aclTensorList *array)
 {
-	return nn_obj_destroy(array, NN_TENSOR_LIST, "aclDestroyTensorList", "aclTensorList");
+	return nn_list_destroy(array, NN_TENSOR_LIST, NN_TENSOR, "aclDestroyTensorList",
+	                       "aclTensorList");
 }
 
 ACL_FUNC_VISIBILITY aclnnStatus aclDestroyScalarList(const aclScalarList *array)
 {
-	return nn_obj_destroy(array, NN_SCALAR_LIST, "aclDestroyScalarList", "aclScalarList");
+	return nn_list_destroy(array, NN_SCALAR_LIST, NN_SCALAR, "aclDestroyScalarList",
+	                       "aclScalarList");
 }
 
 /* A copy of an array's items (malloc'd) and its count. */

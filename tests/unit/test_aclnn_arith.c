@@ -43,6 +43,7 @@ struct acase {
 	int64_t da[4], db[4], dout[4];
 	nh_layout_t la, lb, lo;
 	double alpha;
+	bool big; /* integer operands near their dtype's range */
 };
 
 static int64_t bidx(int64_t i, uint32_t ro, const int64_t *dout, uint32_t r, const int64_t *d)
@@ -69,8 +70,8 @@ static int run_case(const struct acase *c, bool check)
 	double *got = malloc(sizeof(double) * (size_t)(no + 1));
 	double *ref = malloc(sizeof(double) * (size_t)(no + 1));
 	bool ia = !nh_is_float(c->dta), ib = !nh_is_float(c->dtb);
-	nh_fill(va, na, -20, 20, ia);
-	nh_fill(vb, nb, 1, 9, ib); /* no zero divisors */
+	nh_fill(va, na, c->big ? -120 : -20, c->big ? 120 : 20, ia);
+	nh_fill(vb, nb, c->big ? 100 : 1, c->big ? 250 : 9, ib); /* no zero divisors */
 	for (int64_t i = 0; i < na; i++)
 		va[i] = nh_round(c->dta, va[i]);
 	for (int64_t i = 0; i < nb; i++)
@@ -177,10 +178,14 @@ static void test_promotion(void **state)
 	struct acase c = { K_ADD, false, false, ACL_INT32, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16,
 		           2, 2, 2, D(2, 3), D(2, 3), D(2, 3), NH_DENSE, NH_STRIDED, NH_DENSE, 1 };
 	run_case(&c, true);
-	/* int8 * uint8 -> int16, written to an int32 out */
+	/* int8 * uint8 -> int16 (products beyond int8), written to an int32 out */
 	struct acase m = { K_MUL, false, false, ACL_INT8, ACL_UINT8, ACL_INT32, ACL_INT16,
-		           1, 1, 1, D(7), D(7), D(7), NH_STRIDED, NH_DENSE, NH_DENSE, 1 };
+		           1, 1, 1, D(7), D(7), D(7), NH_STRIDED, NH_DENSE, NH_DENSE, 1, true };
 	run_case(&m, true);
+	/* float16 + bfloat16 -> float32 */
+	struct acase hb = { K_ADD, false, false, ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_FLOAT,
+		            1, 1, 1, D(9), D(9), D(9), NH_DENSE, NH_DENSE, NH_DENSE, 1 };
+	run_case(&hb, true);
 	/* int32 tensor + float scalar -> float32 */
 	struct acase s = { K_ADD, true, false, ACL_INT32, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT,
 		           1, 0, 1, D(6), D(0), D(6), NH_DENSE, NH_DENSE, NH_DENSE, 1 };

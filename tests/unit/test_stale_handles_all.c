@@ -33,6 +33,7 @@
 #include "acl/acl.h"
 #include "acl/acl_tdt.h"
 #include "acl/acl_tdt_queue.h"
+#include "aclnnop/aclnn_add.h"
 #include "base/rcu.h"
 #include "base/registry.h"
 
@@ -1253,6 +1254,82 @@ static void test_stale_tdt_queue(void **state)
 	assert_int_equal(acltdtDestroyQueue(nw), ACL_ERROR_RT_PARAM_INVALID);
 }
 
+/* aclnn objects ("aclnn", eight kinds): a destroyed object of each kind,
+ * and each kind passed where another is expected, is refused with 161002
+ * by every call that takes it. */
+static void test_stale_aclnn(void **state)
+{
+	(void)state;
+	int64_t d[1] = { 4 };
+	float host[4] = { 1, 2, 3, 4 }, one = 1;
+	void *dev = NULL;
+	assert_int_equal(aclrtMalloc(&dev, 16, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpy(dev, 16, host, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+	aclTensor *t = aclCreateTensor(d, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, d, 1, dev);
+	aclTensor *live = aclCreateTensor(d, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, d, 1, dev);
+	aclScalar *sc = aclCreateScalar(&one, ACL_FLOAT);
+	aclScalar *alpha = aclCreateScalar(&one, ACL_FLOAT);
+	aclIntArray *ia = aclCreateIntArray(d, 1);
+	aclFloatArray *fa = aclCreateFloatArray(&one, 1);
+	bool bv = true;
+	aclBoolArray *ba = aclCreateBoolArray(&bv, 1);
+	const aclTensor *tl_items[1] = { aclCreateTensor(d, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, d,
+		                                         1, dev) };
+	aclTensorList *tl = aclCreateTensorList(tl_items, 1);
+	const aclScalar *sl_items[1] = { aclCreateScalar(&one, ACL_FLOAT) };
+	aclScalarList *sl = aclCreateScalarList(sl_items, 1);
+	uint64_t ws = 0;
+	aclOpExecutor *ex = NULL;
+	assert_int_equal(aclnnAddGetWorkspaceSize(live, live, alpha, live, &ws, &ex), ACLNN_SUCCESS);
+	assert_non_null(t);
+	assert_non_null(sc);
+	assert_non_null(ia);
+	assert_non_null(fa);
+	assert_non_null(ba);
+	assert_non_null(tl);
+	assert_non_null(sl);
+	/* wrong kinds first (all live) */
+	uint64_t n;
+	assert_int_equal(aclGetIntArraySize((aclIntArray *)fa, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetTensorListSize((aclTensorList *)sl, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnAddGetWorkspaceSize((aclTensor *)sc, live, alpha, live, &ws, &ex),
+	                 ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnAdd(NULL, 0, (aclOpExecutor *)t, NULL), ACLNN_ERR_PARAM_INVALID);
+	/* destroyed */
+	assert_int_equal(aclDestroyTensor(t), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyScalar(sc), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyIntArray(ia), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyFloatArray(fa), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyBoolArray(ba), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyTensorList(tl), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyScalarList(sl), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyAclOpExecutor(ex), ACLNN_SUCCESS);
+	aclOpExecutor *dead_ex = ex;
+	int64_t *v;
+	aclDataType dt;
+	assert_int_equal(aclGetViewShape(t, &v, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetDataType(t, &dt), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclDestroyTensor(t), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclDestroyTensor(tl_items[0]), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclDestroyScalar(sc), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclDestroyScalar(sl_items[0]), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetIntArraySize(ia, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetFloatArraySize(fa, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetBoolArraySize(ba, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetTensorListSize(tl, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclGetScalarListSize(sl, &n), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnAddGetWorkspaceSize(t, live, alpha, live, &ws, &ex),
+	                 ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnAddGetWorkspaceSize(live, live, sc, live, &ws, &ex),
+	                 ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnAdd(NULL, 0, dead_ex, NULL), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclSetAclOpExecutorRepeatable(dead_ex), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclSetInputTensorAddr(dead_ex, 0, live, dev), ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclDestroyTensor(live), ACLNN_SUCCESS);
+	assert_int_equal(aclDestroyScalar(alpha), ACLNN_SUCCESS);
+	assert_int_equal(aclrtFree(dev), ACL_SUCCESS);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Coverage of the registry's types                                          */
 /* ------------------------------------------------------------------------ */
@@ -1262,12 +1339,13 @@ static void test_stale_tdt_queue(void **state)
  * aclInit (context, event and stream configuration; an ACL stream is a
  * native stream handle), and the three registered on first use: notifies
  * ("sched.notify"), kernel binaries, functions and argument lists
- * ("acl.kernel") and the nine TDT kinds ("acl.tdt"). One object of each lazy
+ * ("acl.kernel"), the nine TDT kinds ("acl.tdt") and the eight aclnn kinds
+ * ("aclnn"). One object of each lazy
  * type is made first, so that each has its id; a new type id asked for then
  * must be the next after those. If it is not, some layer registers a type
  * this file does not test.
  *
- * The type field has 4 bits (WEIR_T_MAX 15): 10 ids are in use, 5 are left
+ * The type field has 4 bits (WEIR_T_MAX 15): 11 ids are in use, 4 are left
  * for every layer together. */
 static void test_registry_types_covered(void **state)
 {
@@ -1288,19 +1366,22 @@ static void test_registry_types_covered(void **state)
 	assert_int_equal(mk_acl_bin(NULL, &bin), ACL_SUCCESS);
 	acltdtDataset *ds = acltdtCreateDataset();
 	assert_non_null(ds);
+	aclIntArray *nn = aclCreateIntArray(NULL, 0);
+	assert_non_null(nn);
 	uint32_t lazy[] = { weir__reg_handle_type(nt), weir__reg_handle_type(bin),
-		            weir__reg_handle_type(ds) };
-	for (int i = 0; i < 3; i++) {
+		            weir__reg_handle_type(ds), weir__reg_handle_type(nn) };
+	for (int i = 0; i < 4; i++) {
 		assert_true(lazy[i] > WEIR_T_FIXED_LAST && lazy[i] <= WEIR_T_MAX);
 		assert_true(lazy[i] != tc && lazy[i] != te);
 		for (int j = 0; j < i; j++)
 			assert_true(lazy[i] != lazy[j]);
 	}
 	uint32_t probe = weir__reg_type("test_stale_handles_all.probe");
-	if (probe != WEIR_T_FIXED_LAST + 7)
+	if (probe != WEIR_T_FIXED_LAST + 8)
 		fail_msg("registry type id %u is the next free one, expected %u: a layer "
 		         "registers a handle type that test_stale_handles_all.c does not test",
-		         probe, WEIR_T_FIXED_LAST + 7);
+		         probe, WEIR_T_FIXED_LAST + 8);
+	assert_int_equal(aclDestroyIntArray(nn), ACLNN_SUCCESS);
 	assert_int_equal(acltdtDestroyDataset(ds), ACL_SUCCESS);
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
 	assert_int_equal(aclrtDestroyNotify(nt), ACL_SUCCESS);
@@ -1342,6 +1423,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_acl_args, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_tdt, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_tdt_queue, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_aclnn, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_registry_types_covered, acl_setup,
 		                                acl_teardown),
 	};
