@@ -1281,6 +1281,7 @@ static void test_stale_aclnn(void **state)
 	uint64_t ws = 0;
 	aclOpExecutor *ex = NULL;
 	assert_int_equal(aclnnAddGetWorkspaceSize(live, live, alpha, live, &ws, &ex), ACLNN_SUCCESS);
+	aclOpExecutor *dead_ex = ex;
 	assert_non_null(t);
 	assert_non_null(sc);
 	assert_non_null(ia);
@@ -1303,8 +1304,7 @@ static void test_stale_aclnn(void **state)
 	assert_int_equal(aclDestroyBoolArray(ba), ACLNN_SUCCESS);
 	assert_int_equal(aclDestroyTensorList(tl), ACLNN_SUCCESS);
 	assert_int_equal(aclDestroyScalarList(sl), ACLNN_SUCCESS);
-	assert_int_equal(aclDestroyAclOpExecutor(ex), ACLNN_SUCCESS);
-	aclOpExecutor *dead_ex = ex;
+	assert_int_equal(aclDestroyAclOpExecutor(dead_ex), ACLNN_SUCCESS);
 	int64_t *v;
 	aclDataType dt;
 	assert_int_equal(aclGetViewShape(t, &v, &n), ACLNN_ERR_PARAM_INVALID);
