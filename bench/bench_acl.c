@@ -17,6 +17,14 @@
  *   A1.copy    N x aclrtMemcpyAsync of 64 bytes device to device, then
  *              aclrtSynchronizeStream, vs N x weir_mem_copy_async +
  *              weir_stream_sync (information only: no target)
+ *   A2.aclnn_add.vs_kernel / .vs_graph (issue 11): out = a + b on 1 Ki
+ *              floats, one op per iteration, synchronized each time:
+ *              aclnnAddGetWorkspaceSize + aclnnAdd + aclrtSynchronizeStream,
+ *              vs a native kernel doing the same add (weir_launch +
+ *              weir_stream_sync), vs the same Add as a loaded one-node graph
+ *              (weir_session_run_graph_async_stream + weir_stream_sync).
+ *              A2.aclnn_add_repeat.vs_kernel: a repeatable executor planned
+ *              once, then aclnnAdd + sync per iteration (information only).
  *
  * Both sides get the same kind of runtime: one device, one worker pinned to
  * the second usable CPU, the producer (this thread) pinned to the first, the
@@ -36,8 +44,11 @@
 
 #include "acl/acl.h"
 #include "acl/weir_acl.h"
+#include "aclnnop/aclnn_add.h"
+#include "weir/graph.h"
 #include "weir/mem.h"
 #include "weir/sched.h"
+#include "weir/session.h"
 
 #define SYNC_TIMEOUT_NS ((int64_t)30 * 1000000000)
 #define COPY_BYTES      64u
@@ -84,7 +95,153 @@ typedef struct a1 {
 	void *adst, *asrc; /* aclrtMalloc'd */
 	void *ndst, *nsrc; /* weir_mem_alloc'd */
 	uint64_t count;    /* host functions run (h_count); read after a sync */
+	/* A2: 1 Ki floats each */
+	float *aa, *ab, *ao;     /* aclrtMalloc'd */
+	float *na, *nb, *no;     /* weir_mem_alloc'd */
+	aclTensor *ta, *tb, *to; /* over aa, ab, ao */
+	aclScalar *alpha;        /* 1.0f */
+	aclOpExecutor *rep;      /* repeatable executor for A2 repeat */
+	weir_session_t *sess;    /* native session, graph 1 = one Add node */
+	weir_tensor_t gin[2], gout;
 } a1_t;
+
+#define A2_N 1024
+
+struct add_args {
+	const float *a, *b;
+	float *o;
+};
+
+static int k_add(void *args, uint32_t blk, uint32_t nb)
+{
+	(void)blk, (void)nb;
+	const struct add_args *x = args;
+	for (int i = 0; i < A2_N; i++)
+		x->o[i] = x->a[i] + x->b[i];
+	return 0;
+}
+
+static uint64_t add_aclnn(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	(void)h;
+	a1_t *a = arg;
+	uint64_t t0 = wb_now_ns();
+	for (uint64_t i = 0; i < iters; i++) {
+		uint64_t ws = 0;
+		aclOpExecutor *ex = NULL;
+		if (aclnnAddGetWorkspaceSize(a->ta, a->tb, a->alpha, a->to, &ws, &ex) != 0 || ws ||
+		    aclnnAdd(NULL, 0, ex, a->as) != 0 ||
+		    aclrtSynchronizeStream(a->as) != ACL_SUCCESS)
+			return 0;
+	}
+	uint64_t t = wb_now_ns() - t0;
+	return a->ao[7] == a->aa[7] + a->ab[7] ? t : 0;
+}
+
+static uint64_t add_aclnn_repeat(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	(void)h;
+	a1_t *a = arg;
+	uint64_t t0 = wb_now_ns();
+	for (uint64_t i = 0; i < iters; i++)
+		if (aclnnAdd(NULL, 0, a->rep, a->as) != 0 ||
+		    aclrtSynchronizeStream(a->as) != ACL_SUCCESS)
+			return 0;
+	return wb_now_ns() - t0;
+}
+
+static uint64_t add_kernel(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	(void)h;
+	a1_t *a = arg;
+	struct add_args x = { a->na, a->nb, a->no };
+	uint64_t t0 = wb_now_ns();
+	for (uint64_t i = 0; i < iters; i++)
+		if (weir_launch(a->ns, k_add, &x, sizeof x, 1, 0) != WEIR_OK ||
+		    weir_stream_sync(a->ns, SYNC_TIMEOUT_NS) != WEIR_OK)
+			return 0;
+	uint64_t t = wb_now_ns() - t0;
+	return a->no[7] == a->na[7] + a->nb[7] ? t : 0;
+}
+
+static uint64_t add_graph(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	(void)h;
+	a1_t *a = arg;
+	uint64_t t0 = wb_now_ns();
+	for (uint64_t i = 0; i < iters; i++)
+		if (weir_session_run_graph_async_stream(a->sess, 1, a->ns, a->gin, 2, &a->gout,
+		                                        1) != WEIR_OK ||
+		    weir_stream_sync(a->ns, SYNC_TIMEOUT_NS) != WEIR_OK)
+			return 0;
+	uint64_t t = wb_now_ns() - t0;
+	return a->no[7] == a->na[7] + a->nb[7] ? t : 0;
+}
+
+/* A2's buffers, tensors, executor and graph on both runtimes. */
+static void a2_setup(a1_t *a, weir_runtime_t *rt)
+{
+	size_t bytes = A2_N * sizeof(float);
+	if (aclrtMalloc((void **)&a->aa, bytes, ACL_MEM_MALLOC_HUGE_FIRST) ||
+	    aclrtMalloc((void **)&a->ab, bytes, ACL_MEM_MALLOC_HUGE_FIRST) ||
+	    aclrtMalloc((void **)&a->ao, bytes, ACL_MEM_MALLOC_HUGE_FIRST))
+		die("aclrtMalloc (A2)", 0);
+	if (weir_mem_alloc(a->nm, 0, bytes, 0, (void **)&a->na) ||
+	    weir_mem_alloc(a->nm, 0, bytes, 0, (void **)&a->nb) ||
+	    weir_mem_alloc(a->nm, 0, bytes, 0, (void **)&a->no))
+		die("weir_mem_alloc (A2)", 0);
+	for (int i = 0; i < A2_N; i++) {
+		a->aa[i] = a->na[i] = (float)i;
+		a->ab[i] = a->nb[i] = 0.5f * (float)i;
+	}
+	int64_t dims[1] = { A2_N };
+	a->ta = aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, dims, 1, a->aa);
+	a->tb = aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, dims, 1, a->ab);
+	a->to = aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, dims, 1, a->ao);
+	float one = 1.0f;
+	a->alpha = aclCreateScalar(&one, ACL_FLOAT);
+	uint64_t ws = 0;
+	if (!a->ta || !a->tb || !a->to || !a->alpha ||
+	    aclnnAddGetWorkspaceSize(a->ta, a->tb, a->alpha, a->to, &ws, &a->rep) != 0 ||
+	    aclSetAclOpExecutorRepeatable(a->rep) != 0)
+		die("aclnn set-up (A2)", 0);
+
+	weir_tensor_desc_t d;
+	weir_tensor_desc_init(&d, WEIR_DT_FLOAT, 1, dims);
+	weir_graph_t *g;
+	weir_port_t pa, pb;
+	uint32_t add;
+	if (weir_graph_create("a2", &g) || weir_graph_add_data(g, "a", 0, &d, &pa) ||
+	    weir_graph_add_data(g, "b", 1, &d, &pb) ||
+	    weir_graph_add_node(g, "add", "Add", (weir_port_t[]){ pa, pb }, 2, 1, &add))
+		die("graph build (A2)", 0);
+	weir_port_t po = weir_port(add, 0);
+	if (weir_graph_set_outputs(g, &po, 1) ||
+	    weir_session_create(rt, a->nm, NULL, 0, &a->sess) ||
+	    weir_session_add_graph(a->sess, 1, g, NULL, 0) ||
+	    weir_session_load_graph(a->sess, 1, NULL, 0, a->ns))
+		die("graph load (A2)", 0);
+	weir_graph_destroy(g);
+	a->gin[0] = (weir_tensor_t){ a->na, bytes, d };
+	a->gin[1] = (weir_tensor_t){ a->nb, bytes, d };
+	a->gout = (weir_tensor_t){ a->no, bytes, d };
+}
+
+static void a2_teardown(a1_t *a)
+{
+	aclDestroyAclOpExecutor(a->rep);
+	aclDestroyTensor(a->ta);
+	aclDestroyTensor(a->tb);
+	aclDestroyTensor(a->to);
+	aclDestroyScalar(a->alpha);
+	aclrtFree(a->aa);
+	aclrtFree(a->ab);
+	aclrtFree(a->ao);
+	weir_session_destroy(a->sess);
+	weir_mem_free(a->nm, a->na);
+	weir_mem_free(a->nm, a->nb);
+	weir_mem_free(a->nm, a->no);
+}
 
 static uint64_t host_acl(void *arg, uint64_t iters, wb_hist_t *h)
 {
@@ -280,6 +437,29 @@ int main(int argc, char **argv)
 		wb_figure_t *fig = wb_compare("A1.copy.vs_native", "ns/copy", &f, &n, 0);
 		wb_note(fig, "64 B device to device per task; information only");
 	}
+
+	a2_setup(&a, rt);
+	uint64_t amin = wb_quick() ? 2000 : 20000;
+	if (wb_enabled("A2.aclnn_add.vs_kernel")) {
+		wb_subject_t f = { "aclnnAdd plan+launch+sync", add_aclnn, &a, 0, amin };
+		wb_subject_t n = { "weir_launch(add 1Ki)+sync", add_kernel, &a, 0, amin };
+		wb_figure_t *fig = wb_compare("A2.aclnn_add.vs_kernel", "ns/op", &f, &n, 0);
+		wb_note(fig,
+		        "1 Ki float32 add; a new executor every op (GetWorkspaceSize + aclnnAdd)");
+	}
+	if (wb_enabled("A2.aclnn_add.vs_graph")) {
+		wb_subject_t f = { "aclnnAdd plan+launch+sync", add_aclnn, &a, 0, amin };
+		wb_subject_t n = { "one-node graph run+sync", add_graph, &a, 0, amin };
+		wb_compare("A2.aclnn_add.vs_graph", "ns/op", &f, &n, 0);
+	}
+	if (wb_enabled("A2.aclnn_add_repeat.vs_kernel")) {
+		wb_subject_t f = { "aclnnAdd(repeatable)+sync", add_aclnn_repeat, &a, 0, amin };
+		wb_subject_t n = { "weir_launch(add 1Ki)+sync", add_kernel, &a, 0, amin };
+		wb_figure_t *fig = wb_compare("A2.aclnn_add_repeat.vs_kernel", "ns/op", &f, &n, 0);
+		wb_note(fig,
+		        "executor planned once (aclSetAclOpExecutorRepeatable); information only");
+	}
+	a2_teardown(&a);
 
 	wb_unpin_self();
 	aclrtFree(a.adst);

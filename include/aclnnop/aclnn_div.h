@@ -16,21 +16,23 @@ ACLNN_API aclnnStatus aclnnDivGetWorkspaceSize(const aclTensor *self, const aclT
                                                aclTensor *out, uint64_t *workspaceSize,
                                                aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnDiv(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                aclrtStream stream);
-ACLNN_API aclnnStatus aclnnInplaceDivGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other,
+                               aclrtStream stream);
+ACLNN_API aclnnStatus aclnnInplaceDivGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnInplaceDiv(void *workspace, uint64_t workspaceSize,
-                                       aclOpExecutor *executor, aclrtStream stream);
+                                      aclOpExecutor *executor, aclrtStream stream);
 
 ACLNN_API aclnnStatus aclnnDivsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor);
+                                                aclTensor *out, uint64_t *workspaceSize,
+                                                aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnDivs(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);
-ACLNN_API aclnnStatus aclnnInplaceDivsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnInplaceDivsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnInplaceDivs(void *workspace, uint64_t workspaceSize,
                                        aclOpExecutor *executor, aclrtStream stream);
 

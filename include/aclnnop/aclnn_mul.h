@@ -16,21 +16,23 @@ ACLNN_API aclnnStatus aclnnMulGetWorkspaceSize(const aclTensor *self, const aclT
                                                aclTensor *out, uint64_t *workspaceSize,
                                                aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnMul(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                aclrtStream stream);
-ACLNN_API aclnnStatus aclnnInplaceMulGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other,
+                               aclrtStream stream);
+ACLNN_API aclnnStatus aclnnInplaceMulGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnInplaceMul(void *workspace, uint64_t workspaceSize,
-                                       aclOpExecutor *executor, aclrtStream stream);
+                                      aclOpExecutor *executor, aclrtStream stream);
 
 ACLNN_API aclnnStatus aclnnMulsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor);
+                                                aclTensor *out, uint64_t *workspaceSize,
+                                                aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnMuls(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);
-ACLNN_API aclnnStatus aclnnInplaceMulsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnInplaceMulsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnInplaceMuls(void *workspace, uint64_t workspaceSize,
                                        aclOpExecutor *executor, aclrtStream stream);
 

@@ -12,25 +12,29 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnSubGetWorkspaceSize(const aclTensor *self, const aclTensor *other, const aclScalar *alpha,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnSubGetWorkspaceSize(const aclTensor *self, const aclTensor *other,
+                                               const aclScalar *alpha, aclTensor *out,
+                                               uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnSub(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                aclrtStream stream);
-ACLNN_API aclnnStatus aclnnInplaceSubGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other, const aclScalar *alpha,
+                               aclrtStream stream);
+ACLNN_API aclnnStatus aclnnInplaceSubGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
+                                                      const aclScalar *alpha,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnInplaceSub(void *workspace, uint64_t workspaceSize,
-                                       aclOpExecutor *executor, aclrtStream stream);
+                                      aclOpExecutor *executor, aclrtStream stream);
 
-ACLNN_API aclnnStatus aclnnSubsGetWorkspaceSize(const aclTensor *self, const aclScalar *other, const aclScalar *alpha,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnSubsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
+                                                const aclScalar *alpha, aclTensor *out,
+                                                uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnSubs(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);
-ACLNN_API aclnnStatus aclnnInplaceSubsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other, const aclScalar *alpha,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnInplaceSubsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       const aclScalar *alpha,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnInplaceSubs(void *workspace, uint64_t workspaceSize,
                                        aclOpExecutor *executor, aclrtStream stream);
 

@@ -66,9 +66,16 @@ static inline void nh_fini(void)
 static inline size_t nh_size(int dt)
 {
 	switch (dt) {
-	case ACL_INT8: case ACL_UINT8: case ACL_BOOL: return 1;
-	case ACL_FLOAT16: case ACL_BF16: case ACL_INT16: case ACL_UINT16: return 2;
-	case ACL_FLOAT: case ACL_INT32: case ACL_UINT32: return 4;
+	case ACL_INT8:
+	case ACL_UINT8:
+	case ACL_BOOL: return 1;
+	case ACL_FLOAT16:
+	case ACL_BF16:
+	case ACL_INT16:
+	case ACL_UINT16: return 2;
+	case ACL_FLOAT:
+	case ACL_INT32:
+	case ACL_UINT32: return 4;
 	default: return 8;
 	}
 }
@@ -91,19 +98,55 @@ static inline void nh_store(int dt, void *p, int64_t i, double v)
 {
 	unsigned char *b = (unsigned char *)p + i * (int64_t)nh_size(dt);
 	switch (dt) {
-	case ACL_FLOAT: { float f = (float)v; memcpy(b, &f, 4); break; }
+	case ACL_FLOAT: {
+		float f = (float)v;
+		memcpy(b, &f, 4);
+		break;
+	}
 	case ACL_DOUBLE: memcpy(b, &v, 8); break;
-	case ACL_FLOAT16: { uint16_t h = weir_f32_to_f16((float)v); memcpy(b, &h, 2); break; }
-	case ACL_BF16: { uint16_t h = nh_to_bf16((float)v); memcpy(b, &h, 2); break; }
+	case ACL_FLOAT16: {
+		uint16_t h = weir_f32_to_f16((float)v);
+		memcpy(b, &h, 2);
+		break;
+	}
+	case ACL_BF16: {
+		uint16_t h = nh_to_bf16((float)v);
+		memcpy(b, &h, 2);
+		break;
+	}
 	case ACL_BOOL: *b = v != 0; break;
 	case ACL_INT8: *(int8_t *)b = (int8_t)(int64_t)v; break;
 	case ACL_UINT8: *b = (uint8_t)(int64_t)v; break;
-	case ACL_INT16: { int16_t x = (int16_t)(int64_t)v; memcpy(b, &x, 2); break; }
-	case ACL_UINT16: { uint16_t x = (uint16_t)(int64_t)v; memcpy(b, &x, 2); break; }
-	case ACL_INT32: { int32_t x = (int32_t)(int64_t)v; memcpy(b, &x, 4); break; }
-	case ACL_UINT32: { uint32_t x = (uint32_t)(int64_t)v; memcpy(b, &x, 4); break; }
-	case ACL_INT64: { int64_t x = (int64_t)v; memcpy(b, &x, 8); break; }
-	case ACL_UINT64: { uint64_t x = (uint64_t)v; memcpy(b, &x, 8); break; }
+	case ACL_INT16: {
+		int16_t x = (int16_t)(int64_t)v;
+		memcpy(b, &x, 2);
+		break;
+	}
+	case ACL_UINT16: {
+		uint16_t x = (uint16_t)(int64_t)v;
+		memcpy(b, &x, 2);
+		break;
+	}
+	case ACL_INT32: {
+		int32_t x = (int32_t)(int64_t)v;
+		memcpy(b, &x, 4);
+		break;
+	}
+	case ACL_UINT32: {
+		uint32_t x = (uint32_t)(int64_t)v;
+		memcpy(b, &x, 4);
+		break;
+	}
+	case ACL_INT64: {
+		int64_t x = (int64_t)v;
+		memcpy(b, &x, 8);
+		break;
+	}
+	case ACL_UINT64: {
+		uint64_t x = (uint64_t)v;
+		memcpy(b, &x, 8);
+		break;
+	}
 	default: fail_msg("nh_store: dtype %d", dt);
 	}
 }
@@ -112,19 +155,59 @@ static inline double nh_load(int dt, const void *p, int64_t i)
 {
 	const unsigned char *b = (const unsigned char *)p + i * (int64_t)nh_size(dt);
 	switch (dt) {
-	case ACL_FLOAT: { float f; memcpy(&f, b, 4); return f; }
-	case ACL_DOUBLE: { double d; memcpy(&d, b, 8); return d; }
-	case ACL_FLOAT16: { uint16_t h; memcpy(&h, b, 2); return weir_f16_to_f32(h); }
-	case ACL_BF16: { uint16_t h; memcpy(&h, b, 2); return weir_f32_from_bits((uint32_t)h << 16); }
+	case ACL_FLOAT: {
+		float f;
+		memcpy(&f, b, 4);
+		return f;
+	}
+	case ACL_DOUBLE: {
+		double d;
+		memcpy(&d, b, 8);
+		return d;
+	}
+	case ACL_FLOAT16: {
+		uint16_t h;
+		memcpy(&h, b, 2);
+		return weir_f16_to_f32(h);
+	}
+	case ACL_BF16: {
+		uint16_t h;
+		memcpy(&h, b, 2);
+		return weir_f32_from_bits((uint32_t)h << 16);
+	}
 	case ACL_BOOL: return *b != 0;
 	case ACL_INT8: return *(const int8_t *)b;
 	case ACL_UINT8: return *b;
-	case ACL_INT16: { int16_t x; memcpy(&x, b, 2); return x; }
-	case ACL_UINT16: { uint16_t x; memcpy(&x, b, 2); return x; }
-	case ACL_INT32: { int32_t x; memcpy(&x, b, 4); return x; }
-	case ACL_UINT32: { uint32_t x; memcpy(&x, b, 4); return x; }
-	case ACL_INT64: { int64_t x; memcpy(&x, b, 8); return (double)x; }
-	case ACL_UINT64: { uint64_t x; memcpy(&x, b, 8); return (double)x; }
+	case ACL_INT16: {
+		int16_t x;
+		memcpy(&x, b, 2);
+		return x;
+	}
+	case ACL_UINT16: {
+		uint16_t x;
+		memcpy(&x, b, 2);
+		return x;
+	}
+	case ACL_INT32: {
+		int32_t x;
+		memcpy(&x, b, 4);
+		return x;
+	}
+	case ACL_UINT32: {
+		uint32_t x;
+		memcpy(&x, b, 4);
+		return x;
+	}
+	case ACL_INT64: {
+		int64_t x;
+		memcpy(&x, b, 8);
+		return (double)x;
+	}
+	case ACL_UINT64: {
+		uint64_t x;
+		memcpy(&x, b, 8);
+		return (double)x;
+	}
 	default: fail_msg("nh_load: dtype %d", dt); return 0;
 	}
 }
@@ -190,16 +273,17 @@ static inline void nh_make(nh_t *x, int dtype, uint32_t rank, const int64_t *dim
 	x->offset = layout == NH_STRIDED ? 5 : 0;
 	int64_t storage = x->offset + run + 1;
 	x->dev_bytes = (size_t)storage * nh_size(dtype);
-	assert_int_equal(aclrtMalloc(&x->dev, x->dev_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMalloc(&x->dev, x->dev_bytes, ACL_MEM_MALLOC_HUGE_FIRST),
+	                 ACL_SUCCESS);
 	unsigned char *host = malloc(x->dev_bytes);
 	assert_non_null(host);
 	memset(host, 0x5a, x->dev_bytes);
 	if (vals)
 		for (int64_t i = 0; i < x->numel; i++)
 			nh_store(dtype, host, nh_pos(x, i), vals[i]);
-	assert_int_equal(aclrtMemcpy(x->dev, x->dev_bytes, host, x->dev_bytes,
-	                             ACL_MEMCPY_HOST_TO_DEVICE),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy(x->dev, x->dev_bytes, host, x->dev_bytes, ACL_MEMCPY_HOST_TO_DEVICE),
+	        ACL_SUCCESS);
 	free(host);
 	int64_t sdims[1] = { storage };
 	x->t = aclCreateTensor(x->dims, rank, (aclDataType)dtype, x->strides, x->offset,
@@ -212,9 +296,9 @@ static inline void nh_read(const nh_t *x, double *out)
 {
 	unsigned char *host = malloc(x->dev_bytes);
 	assert_non_null(host);
-	assert_int_equal(aclrtMemcpy(host, x->dev_bytes, x->dev, x->dev_bytes,
-	                             ACL_MEMCPY_DEVICE_TO_HOST),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy(host, x->dev_bytes, x->dev, x->dev_bytes, ACL_MEMCPY_DEVICE_TO_HOST),
+	        ACL_SUCCESS);
 	for (int64_t i = 0; i < x->numel; i++)
 		out[i] = nh_load(x->dtype, host, nh_pos(x, i));
 	free(host);
@@ -225,9 +309,9 @@ static inline void nh_read_bytes(const nh_t *x, unsigned char *out)
 {
 	unsigned char *host = malloc(x->dev_bytes);
 	assert_non_null(host);
-	assert_int_equal(aclrtMemcpy(host, x->dev_bytes, x->dev, x->dev_bytes,
-	                             ACL_MEMCPY_DEVICE_TO_HOST),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy(host, x->dev_bytes, x->dev, x->dev_bytes, ACL_MEMCPY_DEVICE_TO_HOST),
+	        ACL_SUCCESS);
 	size_t es = nh_size(x->dtype);
 	for (int64_t i = 0; i < x->numel; i++)
 		memcpy(out + (size_t)i * es, host + (size_t)nh_pos(x, i) * es, es);
@@ -242,9 +326,9 @@ static inline void nh_expect_holes_intact(const nh_t *x)
 	unsigned char *mark = calloc(x->dev_bytes, 1);
 	assert_non_null(host);
 	assert_non_null(mark);
-	assert_int_equal(aclrtMemcpy(host, x->dev_bytes, x->dev, x->dev_bytes,
-	                             ACL_MEMCPY_DEVICE_TO_HOST),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy(host, x->dev_bytes, x->dev, x->dev_bytes, ACL_MEMCPY_DEVICE_TO_HOST),
+	        ACL_SUCCESS);
 	size_t es = nh_size(x->dtype);
 	for (int64_t i = 0; i < x->numel; i++)
 		memset(mark + (size_t)nh_pos(x, i) * es, 1, es);
@@ -295,8 +379,10 @@ static inline void nh_fill(double *v, int64_t n, double lo, double hi, bool inte
  * NaN matches NaN, inf matches the same inf). */
 static inline void nh_expect_close(const double *got, const double *ref, int64_t n, int dt)
 {
-	double rtol = dt == ACL_FLOAT16 ? 2e-3 : dt == ACL_BF16 ? 1.6e-2 : dt == ACL_DOUBLE ? 1e-12
-	                                                                  : 2e-6;
+	double rtol = dt == ACL_FLOAT16  ? 2e-3
+	              : dt == ACL_BF16   ? 1.6e-2
+	              : dt == ACL_DOUBLE ? 1e-12
+	                                 : 2e-6;
 	double atol = nh_is_float(dt) ? rtol : 0;
 	for (int64_t i = 0; i < n; i++) {
 		if (isnan(ref[i]) && isnan(got[i]))
@@ -317,7 +403,8 @@ static uint64_t nh_ws_size;
 static aclOpExecutor *nh_ex;
 
 /* First phase only: the status; on success nh_ex and nh_ws_size are set. */
-#define NH_PLAN(Op, ...) (nh_ex = NULL, aclnn##Op##GetWorkspaceSize(__VA_ARGS__, &nh_ws_size, &nh_ex))
+#define NH_PLAN(Op, ...) \
+	(nh_ex = NULL, aclnn##Op##GetWorkspaceSize(__VA_ARGS__, &nh_ws_size, &nh_ex))
 
 /* Second phase of a planned call, then a stream sync: the first failing status. */
 static inline int nh_exec(aclnnStatus (*run)(void *, uint64_t, aclOpExecutor *, aclrtStream))
@@ -363,7 +450,8 @@ static inline void nh_expect_ws_too_small(aclnnStatus (*run)(void *, uint64_t, a
 	assert_non_null(nh_ex);
 	void *w = NULL;
 	if (nh_ws_size)
-		assert_int_equal(aclrtMalloc(&w, nh_ws_size, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+		assert_int_equal(aclrtMalloc(&w, nh_ws_size, ACL_MEM_MALLOC_HUGE_FIRST),
+		                 ACL_SUCCESS);
 	assert_int_equal(run(w, nh_ws_size ? nh_ws_size - 1 : 0, nh_ex, nh_stream),
 	                 nh_ws_size ? ACLNN_ERR_PARAM_INVALID : ACLNN_SUCCESS);
 	if (nh_ws_size)

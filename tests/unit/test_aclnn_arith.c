@@ -20,7 +20,8 @@ static double ref_op(enum kind k, int rdt, double a, double b, double alpha)
 {
 	bool fl = nh_is_float(rdt);
 	if (k < K_MUL && alpha != 1)
-		b = fl ? nh_round(rdt, (double)((float)b * (float)alpha)) : nh_round(rdt, b * alpha);
+		b = fl ? nh_round(rdt, (double)((float)b * (float)alpha))
+		       : nh_round(rdt, b * alpha);
 	double r;
 	if (fl) {
 		float x = (float)a, y = (float)b;
@@ -77,7 +78,8 @@ static int run_case(const struct acase *c, bool check)
 	for (int64_t i = 0; i < nb; i++)
 		vb[i] = nh_round(c->dtb, vb[i]);
 	nh_make(&a, c->dta, c->ra, c->da, va, c->la);
-	aclScalar *s = NULL, *alpha = nh_scalar(nh_is_float(c->rdt) ? ACL_FLOAT : ACL_INT64, c->alpha);
+	aclScalar *s = NULL,
+	          *alpha = nh_scalar(nh_is_float(c->rdt) ? ACL_FLOAT : ACL_INT64, c->alpha);
 	if (c->scalar)
 		s = nh_scalar(c->dtb, vb[0]);
 	else
@@ -131,7 +133,10 @@ static int run_case(const struct acase *c, bool check)
 	return rc;
 }
 
-#define D(...) { __VA_ARGS__ }
+#define D(...)              \
+	{                   \
+		__VA_ARGS__ \
+	}
 
 static void test_all_functions_layouts(void **state)
 {
@@ -142,18 +147,22 @@ static void test_all_functions_layouts(void **state)
 			for (int ip = 0; ip < 2; ip++) {
 				double alpha = k < 2 ? 2.5 : 1;
 				/* contiguous, same shapes */
-				struct acase c1 = { k, sc, ip, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT,
-					            2, 2, 2, D(3, 5), D(3, 5), D(3, 5), NH_DENSE, NH_DENSE,
-					            NH_DENSE, alpha };
+				struct acase c1 = { k,         sc,        ip,        ACL_FLOAT,
+					            ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, 2,
+					            2,         2,         D(3, 5),   D(3, 5),
+					            D(3, 5),   NH_DENSE,  NH_DENSE,  NH_DENSE,
+					            alpha };
 				run_case(&c1, true);
 				/* strided and offset views everywhere */
 				struct acase c2 = c1;
 				c2.la = c2.lb = c2.lo = NH_STRIDED;
 				run_case(&c2, true);
 				/* broadcast: [4,1,3] with [5,1] -> [4,5,3] (in place: [4,5,3] with [5,1]) */
-				struct acase c3 = { k, sc, ip, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT,
-					            3, 2, 3, D(4, 1, 3), D(5, 1), D(4, 5, 3), NH_STRIDED,
-					            NH_DENSE, NH_STRIDED, alpha };
+				struct acase c3 = { k,          sc,         ip,         ACL_FLOAT,
+					            ACL_FLOAT,  ACL_FLOAT,  ACL_FLOAT,  3,
+					            2,          3,          D(4, 1, 3), D(5, 1),
+					            D(4, 5, 3), NH_STRIDED, NH_DENSE,   NH_STRIDED,
+					            alpha };
 				if (ip)
 					c3.da[1] = 5;
 				if (sc)
@@ -175,36 +184,42 @@ static void test_promotion(void **state)
 	(void)state;
 	nh_init(2);
 	/* int32 + float16 -> float16 */
-	struct acase c = { K_ADD, false, false, ACL_INT32, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16,
-		           2, 2, 2, D(2, 3), D(2, 3), D(2, 3), NH_DENSE, NH_STRIDED, NH_DENSE, 1 };
+	struct acase c = {
+		K_ADD, false,   false,   ACL_INT32, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 2, 2,
+		2,     D(2, 3), D(2, 3), D(2, 3),   NH_DENSE,    NH_STRIDED,  NH_DENSE,    1
+	};
 	run_case(&c, true);
 	/* int8 * uint8 -> int16 (products beyond int8), written to an int32 out */
-	struct acase m = { K_MUL, false, false, ACL_INT8, ACL_UINT8, ACL_INT32, ACL_INT16,
-		           1, 1, 1, D(7), D(7), D(7), NH_STRIDED, NH_DENSE, NH_DENSE, 1, true };
+	struct acase m = {
+		K_MUL, false, false, ACL_INT8, ACL_UINT8,  ACL_INT32, ACL_INT16, 1, 1,
+		1,     D(7),  D(7),  D(7),     NH_STRIDED, NH_DENSE,  NH_DENSE,  1, true
+	};
 	run_case(&m, true);
 	/* float16 + bfloat16 -> float32 */
-	struct acase hb = { K_ADD, false, false, ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_FLOAT,
-		            1, 1, 1, D(9), D(9), D(9), NH_DENSE, NH_DENSE, NH_DENSE, 1 };
+	struct acase hb = { K_ADD, false, false, ACL_FLOAT16, ACL_BF16, ACL_FLOAT, ACL_FLOAT, 1, 1,
+		            1,     D(9),  D(9),  D(9),        NH_DENSE, NH_DENSE,  NH_DENSE,  1 };
 	run_case(&hb, true);
 	/* int32 tensor + float scalar -> float32 */
-	struct acase s = { K_ADD, true, false, ACL_INT32, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT,
-		           1, 0, 1, D(6), D(0), D(6), NH_DENSE, NH_DENSE, NH_DENSE, 1 };
+	struct acase s = { K_ADD, true, false, ACL_INT32, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, 1, 0,
+		           1,     D(6), D(0),  D(6),      NH_DENSE,  NH_DENSE,  NH_DENSE,  1 };
 	run_case(&s, true);
 	/* float16 tensor * float scalar -> float16 (the scalar does not widen it) */
-	struct acase h = { K_MUL, true, false, ACL_FLOAT16, ACL_FLOAT, ACL_FLOAT16, ACL_FLOAT16,
-		           1, 0, 1, D(6), D(0), D(6), NH_DENSE, NH_DENSE, NH_DENSE, 1 };
+	struct acase h = { K_MUL,       true,     false,    ACL_FLOAT16, ACL_FLOAT, ACL_FLOAT16,
+		           ACL_FLOAT16, 1,        0,        1,           D(6),      D(0),
+		           D(6),        NH_DENSE, NH_DENSE, NH_DENSE,    1 };
 	run_case(&h, true);
 	/* int32 / int32 -> float32 (true division) */
-	struct acase d = { K_DIV, false, false, ACL_INT32, ACL_INT32, ACL_FLOAT, ACL_FLOAT,
-		           1, 1, 1, D(9), D(9), D(9), NH_DENSE, NH_DENSE, NH_STRIDED, 1 };
+	struct acase d = { K_DIV, false, false, ACL_INT32, ACL_INT32, ACL_FLOAT, ACL_FLOAT,  1, 1,
+		           1,     D(9),  D(9),  D(9),      NH_DENSE,  NH_DENSE,  NH_STRIDED, 1 };
 	run_case(&d, true);
 	/* int16 - int16 with alpha 3 -> int16 (computed in int64, wraps back) */
-	struct acase w = { K_SUB, false, false, ACL_INT16, ACL_INT16, ACL_INT16, ACL_INT16,
-		           1, 1, 1, D(9), D(9), D(9), NH_DENSE, NH_DENSE, NH_DENSE, 3 };
+	struct acase w = { K_SUB, false, false, ACL_INT16, ACL_INT16, ACL_INT16, ACL_INT16, 1, 1,
+		           1,     D(9),  D(9),  D(9),      NH_DENSE,  NH_DENSE,  NH_DENSE,  3 };
 	run_case(&w, true);
 	/* a 0-d float32 tensor does not widen a float16 tensor */
-	struct acase z = { K_ADD, false, false, ACL_FLOAT16, ACL_FLOAT, ACL_FLOAT16, ACL_FLOAT16,
-		           1, 0, 1, D(5), D(0), D(5), NH_DENSE, NH_DENSE, NH_DENSE, 1 };
+	struct acase z = { K_ADD,       false,    false,    ACL_FLOAT16, ACL_FLOAT, ACL_FLOAT16,
+		           ACL_FLOAT16, 1,        0,        1,           D(5),      D(0),
+		           D(5),        NH_DENSE, NH_DENSE, NH_DENSE,    1 };
 	run_case(&z, true);
 	nh_fini();
 }
@@ -233,11 +248,15 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(aclnnAddGetWorkspaceSize(a.t, a.t, NULL, o.t, &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
 	nh_expect_msg("alpha is NULL");
-	assert_int_equal(aclnnMulGetWorkspaceSize(a.t, a.t, NULL, &ws, &ex), ACLNN_ERR_PARAM_NULLPTR);
+	assert_int_equal(aclnnMulGetWorkspaceSize(a.t, a.t, NULL, &ws, &ex),
+	                 ACLNN_ERR_PARAM_NULLPTR);
 	nh_expect_msg("out is NULL");
-	assert_int_equal(aclnnMulsGetWorkspaceSize(a.t, NULL, o.t, &ws, &ex), ACLNN_ERR_PARAM_NULLPTR);
-	assert_int_equal(aclnnMulGetWorkspaceSize(a.t, a.t, o.t, NULL, &ex), ACLNN_ERR_PARAM_NULLPTR);
-	assert_int_equal(aclnnMulGetWorkspaceSize(a.t, a.t, o.t, &ws, NULL), ACLNN_ERR_PARAM_NULLPTR);
+	assert_int_equal(aclnnMulsGetWorkspaceSize(a.t, NULL, o.t, &ws, &ex),
+	                 ACLNN_ERR_PARAM_NULLPTR);
+	assert_int_equal(aclnnMulGetWorkspaceSize(a.t, a.t, o.t, NULL, &ex),
+	                 ACLNN_ERR_PARAM_NULLPTR);
+	assert_int_equal(aclnnMulGetWorkspaceSize(a.t, a.t, o.t, &ws, NULL),
+	                 ACLNN_ERR_PARAM_NULLPTR);
 	/* shapes that do not broadcast, and an out of the wrong shape: 161002 */
 	assert_int_equal(aclnnAddGetWorkspaceSize(a.t, b.t, one, o.t, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);

@@ -49,8 +49,9 @@ static void test_tensor_create_and_get(void **state)
 	assert_int_equal(off, 3);
 	assert_int_equal(aclInitTensor(t, d2, 9, ACL_INT32, NULL, 0, ACL_FORMAT_ND, NULL, 0, buf),
 	                 ACLNN_ERR_PARAM_INVALID);
-	assert_int_equal(aclInitTensor(NULL, d2, 2, ACL_INT32, NULL, 0, ACL_FORMAT_ND, NULL, 0, buf),
-	                 ACLNN_ERR_PARAM_NULLPTR);
+	assert_int_equal(
+	        aclInitTensor(NULL, d2, 2, ACL_INT32, NULL, 0, ACL_FORMAT_ND, NULL, 0, buf),
+	        ACLNN_ERR_PARAM_NULLPTR);
 	/* destroyed: refused everywhere, never dereferenced */
 	assert_int_equal(aclDestroyTensor(t), ACLNN_SUCCESS);
 	assert_int_equal(aclDestroyTensor(t), ACLNN_ERR_PARAM_INVALID);
@@ -155,8 +156,9 @@ static void test_overlapping_output(void **state)
 	float host[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 	void *dev = NULL;
 	assert_int_equal(aclrtMalloc(&dev, sizeof(host), ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-	assert_int_equal(aclrtMemcpy(dev, sizeof(host), host, sizeof(host), ACL_MEMCPY_HOST_TO_DEVICE),
-	                 ACL_SUCCESS);
+	assert_int_equal(
+	        aclrtMemcpy(dev, sizeof(host), host, sizeof(host), ACL_MEMCPY_HOST_TO_DEVICE),
+	        ACL_SUCCESS);
 	int64_t d[1] = { 8 }, sd[1] = { 9 };
 	aclTensor *self = aclCreateTensor(d, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, sd, 1, dev);
 	aclTensor *out = aclCreateTensor(d, 1, ACL_FLOAT, NULL, 1, ACL_FORMAT_ND, sd, 1, dev);

@@ -1280,7 +1280,8 @@ static void test_stale_aclnn(void **state)
 	aclScalarList *sl = aclCreateScalarList(sl_items, 1);
 	uint64_t ws = 0;
 	aclOpExecutor *ex = NULL;
-	assert_int_equal(aclnnAddGetWorkspaceSize(live, live, alpha, live, &ws, &ex), ACLNN_SUCCESS);
+	assert_int_equal(aclnnAddGetWorkspaceSize(live, live, alpha, live, &ws, &ex),
+	                 ACLNN_SUCCESS);
 	aclOpExecutor *dead_ex = ex;
 	assert_non_null(t);
 	assert_non_null(sc);

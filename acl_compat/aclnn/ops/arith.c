@@ -28,9 +28,9 @@ static const char *const arith_op[] = { "Add", "Sub", "Mul", "Div" };
  * must then be non-NULL.
  */
 static aclnnStatus arith(const char *api, enum arith kind, bool inplace, bool scalar,
-                         const aclTensor *self, const aclTensor *other_t,
-                         const aclScalar *other_s, bool need_alpha, const aclScalar *alpha,
-                         const aclTensor *out, uint64_t *ws, aclOpExecutor **ex)
+                         const aclTensor *self, const aclTensor *other_t, const aclScalar *other_s,
+                         bool need_alpha, const aclScalar *alpha, const aclTensor *out,
+                         uint64_t *ws, aclOpExecutor **ex)
 {
 	nn_t b;
 	nn_begin(&b, api, ws, ex);
@@ -80,75 +80,83 @@ static aclnnStatus arith(const char *api, enum arith kind, bool inplace, bool sc
 	return nn_finish(&b);
 }
 
-ACLNN_API aclnnStatus aclnnAddGetWorkspaceSize(const aclTensor *self, const aclTensor *other, const aclScalar *alpha,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnAddGetWorkspaceSize(const aclTensor *self, const aclTensor *other,
+                                               const aclScalar *alpha, aclTensor *out,
+                                               uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	return arith("aclnnAdd", A_ADD, false, false, self, other, NULL, true, alpha, out,
 	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnAdd)
 
-ACLNN_API aclnnStatus aclnnInplaceAddGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other, const aclScalar *alpha,
+ACLNN_API aclnnStatus aclnnInplaceAddGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
+                                                      const aclScalar *alpha,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceAdd", A_ADD, true, false, selfRef, other, NULL, true, alpha,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceAdd", A_ADD, true, false, selfRef, other, NULL, true, alpha, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceAdd)
 
-ACLNN_API aclnnStatus aclnnAddsGetWorkspaceSize(const aclTensor *self, const aclScalar *other, const aclScalar *alpha,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnAddsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
+                                                const aclScalar *alpha, aclTensor *out,
+                                                uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	return arith("aclnnAdds", A_ADD, false, true, self, NULL, other, true, alpha, out,
 	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnAdds)
 
-ACLNN_API aclnnStatus aclnnInplaceAddsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other, const aclScalar *alpha,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnInplaceAddsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       const aclScalar *alpha,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceAdds", A_ADD, true, true, selfRef, NULL, other, true, alpha,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceAdds", A_ADD, true, true, selfRef, NULL, other, true, alpha, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceAdds)
 
-ACLNN_API aclnnStatus aclnnSubGetWorkspaceSize(const aclTensor *self, const aclTensor *other, const aclScalar *alpha,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnSubGetWorkspaceSize(const aclTensor *self, const aclTensor *other,
+                                               const aclScalar *alpha, aclTensor *out,
+                                               uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	return arith("aclnnSub", A_SUB, false, false, self, other, NULL, true, alpha, out,
 	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnSub)
 
-ACLNN_API aclnnStatus aclnnInplaceSubGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other, const aclScalar *alpha,
+ACLNN_API aclnnStatus aclnnInplaceSubGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
+                                                      const aclScalar *alpha,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceSub", A_SUB, true, false, selfRef, other, NULL, true, alpha,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceSub", A_SUB, true, false, selfRef, other, NULL, true, alpha, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceSub)
 
-ACLNN_API aclnnStatus aclnnSubsGetWorkspaceSize(const aclTensor *self, const aclScalar *other, const aclScalar *alpha,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnSubsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
+                                                const aclScalar *alpha, aclTensor *out,
+                                                uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	return arith("aclnnSubs", A_SUB, false, true, self, NULL, other, true, alpha, out,
 	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnSubs)
 
-ACLNN_API aclnnStatus aclnnInplaceSubsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other, const aclScalar *alpha,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnInplaceSubsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       const aclScalar *alpha,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceSubs", A_SUB, true, true, selfRef, NULL, other, true, alpha,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceSubs", A_SUB, true, true, selfRef, NULL, other, true, alpha, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceSubs)
 
@@ -161,30 +169,32 @@ ACLNN_API aclnnStatus aclnnMulGetWorkspaceSize(const aclTensor *self, const aclT
 }
 NN_DEFINE_RUN(aclnnMul)
 
-ACLNN_API aclnnStatus aclnnInplaceMulGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other,
+ACLNN_API aclnnStatus aclnnInplaceMulGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceMul", A_MUL, true, false, selfRef, other, NULL, false, NULL,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceMul", A_MUL, true, false, selfRef, other, NULL, false, NULL, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceMul)
 
 ACLNN_API aclnnStatus aclnnMulsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor)
+                                                aclTensor *out, uint64_t *workspaceSize,
+                                                aclOpExecutor **executor)
 {
 	return arith("aclnnMuls", A_MUL, false, true, self, NULL, other, false, NULL, out,
 	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnMuls)
 
-ACLNN_API aclnnStatus aclnnInplaceMulsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnInplaceMulsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceMuls", A_MUL, true, true, selfRef, NULL, other, false, NULL,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceMuls", A_MUL, true, true, selfRef, NULL, other, false, NULL, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceMuls)
 
@@ -197,29 +207,31 @@ ACLNN_API aclnnStatus aclnnDivGetWorkspaceSize(const aclTensor *self, const aclT
 }
 NN_DEFINE_RUN(aclnnDiv)
 
-ACLNN_API aclnnStatus aclnnInplaceDivGetWorkspaceSize(const aclTensor *selfRef, const aclTensor *other,
+ACLNN_API aclnnStatus aclnnInplaceDivGetWorkspaceSize(const aclTensor *selfRef,
+                                                      const aclTensor *other,
                                                       uint64_t *workspaceSize,
                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceDiv", A_DIV, true, false, selfRef, other, NULL, false, NULL,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceDiv", A_DIV, true, false, selfRef, other, NULL, false, NULL, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceDiv)
 
 ACLNN_API aclnnStatus aclnnDivsGetWorkspaceSize(const aclTensor *self, const aclScalar *other,
-                                               aclTensor *out, uint64_t *workspaceSize,
-                                               aclOpExecutor **executor)
+                                                aclTensor *out, uint64_t *workspaceSize,
+                                                aclOpExecutor **executor)
 {
 	return arith("aclnnDivs", A_DIV, false, true, self, NULL, other, false, NULL, out,
 	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnDivs)
 
-ACLNN_API aclnnStatus aclnnInplaceDivsGetWorkspaceSize(const aclTensor *selfRef, const aclScalar *other,
-                                                      uint64_t *workspaceSize,
-                                                      aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnInplaceDivsGetWorkspaceSize(const aclTensor *selfRef,
+                                                       const aclScalar *other,
+                                                       uint64_t *workspaceSize,
+                                                       aclOpExecutor **executor)
 {
-	return arith("aclnnInplaceDivs", A_DIV, true, true, selfRef, NULL, other, false, NULL,
-	             NULL, workspaceSize, executor);
+	return arith("aclnnInplaceDivs", A_DIV, true, true, selfRef, NULL, other, false, NULL, NULL,
+	             workspaceSize, executor);
 }
 NN_DEFINE_RUN(aclnnInplaceDivs)
