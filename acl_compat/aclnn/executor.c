@@ -773,7 +773,12 @@ void nn_store(nn_t *b, nn_v src, nn_v out)
 			return;
 	}
 	/* Retarget (X1): the producer writes the output directly. */
+#ifdef WEIR_BUSTED_ACLNN_RETARGET_OVERLAP
+	/* planted: an output overlapping an input is written by the op itself */
+	if (u->dense && s->ref.kind == R_TEMP && s->ref.off == 0) {
+#else
 	if (u->dense && s->ref.kind == R_TEMP && s->ref.off == 0 && !overlaps_any_input(b, u)) {
+#endif
 		struct nn_temp *t = &b->p->temps[s->ref.slot];
 		if (t->readers == 0 && t->producer >= 0 && !t->dead &&
 		    (size_t)weir_tensor_desc_bytes(&od) == t->bytes) {
@@ -1312,6 +1317,10 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 			                    weir__acl_reason(), (int)e);
 	}
 	bool single = !weir_load_relaxed(&ex->repeatable);
+#ifdef WEIR_BUSTED_ACLNN_EXECUTOR_REUSE
+	/* planted: a single-use executor is never consumed */
+	single = false;
+#endif
 	if (!rc && single && atomic_exchange_explicit(&ex->consumed, true, memory_order_relaxed))
 		rc = weir__acl_fail(
 		        ACLNN_ERR_PARAM_INVALID, api,
