@@ -8,7 +8,7 @@
 # RUNTIME_CHECKOUT is a checkout of hicann/runtime (or any folder holding its
 # example/ tree); SAMPLE is a path under example/, e.g.
 # 2_advanced_features/tdt_queue/1_queue_route. Without SAMPLE arguments the
-# list below (the samples issue 10 names) is run.
+# list below (the samples issues 10 and 11 name) is run.
 #
 # Each sample's sources are the .cpp files its CMakeLists.txt gives to
 # add_executable(); they are compiled with g++ -std=c++17 with the include
@@ -47,10 +47,12 @@ ex=$src/example
 samples=("$@")
 if [[ ${#samples[@]} -eq 0 ]]; then
 	samples=(
+		0_quickstart/0_hello_cann
 		0_quickstart/1_error_handling
 		0_quickstart/2_system_info
 		0_quickstart/3_cross_version/0_runtime_compatibility
 		1_basic_features/context/0_context_query
+		1_basic_features/device/0_device_normal
 		1_basic_features/device/1_device_multi_thread
 		1_basic_features/device/2_device_P2P
 		1_basic_features/stream/0_simple_stream
