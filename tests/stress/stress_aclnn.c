@@ -70,8 +70,10 @@ static void *run(void *arg)
 		bool strided = r % 2;
 		aclTensor *ta = aclCreateTensor(dims, 1, ACL_FLOAT, strided ? st2 : NULL, strided,
 		                                ACL_FORMAT_ND, sdims, 1, a);
-		aclTensor *tb = aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, sdims, 1, b);
-		aclTensor *to = aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, sdims, 1, o);
+		aclTensor *tb =
+		        aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, sdims, 1, b);
+		aclTensor *to =
+		        aclCreateTensor(dims, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, sdims, 1, o);
 		uint64_t ws = 0;
 		aclOpExecutor *ex = NULL;
 		void *wsp = NULL;
@@ -134,8 +136,8 @@ static void *churn(void *arg)
 	while (!atomic_load(&stop_churn)) {
 		aclTensor *t = aclCreateTensor(d, 2, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, d, 2, NULL);
 		aclScalar *sc = aclCreateScalar(&v, ACL_FLOAT);
-		const aclTensor *items[1] = { aclCreateTensor(d, 1, ACL_INT32, NULL, 0, ACL_FORMAT_ND,
-			                                      d, 1, NULL) };
+		const aclTensor *items[1] = { aclCreateTensor(d, 1, ACL_INT32, NULL, 0,
+			                                      ACL_FORMAT_ND, d, 1, NULL) };
 		aclTensorList *l = aclCreateTensorList(items, 1);
 		if (!t || !sc || !l) {
 			note_fail(w, "churn create", -1);
@@ -163,7 +165,8 @@ static void test_aclnn_threads(void **state)
 	memset(w, 0, sizeof(w));
 	for (int i = 0; i <= THREADS; i++) {
 		w[i].id = i;
-		assert_int_equal(pthread_create(&th[i], NULL, i == THREADS ? churn : run, &w[i]), 0);
+		assert_int_equal(pthread_create(&th[i], NULL, i == THREADS ? churn : run, &w[i]),
+		                 0);
 	}
 	for (int i = 0; i < THREADS; i++)
 		pthread_join(th[i], NULL);
