@@ -784,6 +784,9 @@ void nn_store(nn_t *b, nn_v src, nn_v out)
 		    (size_t)weir_tensor_desc_bytes(&od) == t->bytes) {
 			uint32_t ts = s->ref.slot;
 			struct nn_step *ps = &b->p->steps[t->producer];
+			/* X1/X2: only the producer has touched the temporary */
+			WEIR_ASSERT(t->readers == 0 && (uint32_t)t->producer < b->p->nsteps,
+			            "aclnn X1/X2: a retargeted temporary was read");
 			struct nn_ref to = { .kind = R_USER, .slot = slot };
 			for (uint32_t k = 0; k < ps->nout; k++)
 				if (ps->out[k].kind == R_TEMP && ps->out[k].slot == ts)
@@ -1262,7 +1265,9 @@ static void run_put(struct nn_run *r, uint32_t n)
 {
 	/* X4-R1: acq_rel - the last release sees every task's writes to the
 	 * run (none today) before freeing it; pairs with itself. */
-	if (atomic_fetch_sub_explicit(&r->left, n, memory_order_acq_rel) == n) {
+	uint32_t was = atomic_fetch_sub_explicit(&r->left, n, memory_order_acq_rel);
+	WEIR_ASSERT(was >= n, "aclnn X4: more releases than tasks");
+	if (was == n) {
 		nn_obj_put(&r->ex->o);
 		weir__free(r);
 	}

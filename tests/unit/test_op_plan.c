@@ -89,7 +89,8 @@ static void test_plan_run_blocks(void **state)
 	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
 		memset(o, 0xff, sizeof(float) * R * C);
 		for (uint32_t blk = counts[c]; blk-- > 0;)
-			assert_int_equal(weir_op_plan_run(p, in, out, NULL, blk, counts[c]), WEIR_OK);
+			assert_int_equal(weir_op_plan_run(p, in, out, NULL, blk, counts[c]),
+			                 WEIR_OK);
 		for (int i = 0; i < R * C; i++)
 			assert_true(o[i] == x[i] + y[i % C]);
 	}
@@ -149,7 +150,8 @@ static void check_copy(uint32_t rank, const int64_t *dims, const int64_t *ss, co
 	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
 		memset(got, 0xab, dst_n * 4);
 		for (uint32_t b = 0; b < counts[k]; b++)
-			assert_int_equal(weir_strided_copy_run(&c, got, src, b, counts[k]), WEIR_OK);
+			assert_int_equal(weir_strided_copy_run(&c, got, src, b, counts[k]),
+			                 WEIR_OK);
 		assert_memory_equal(got, want, dst_n * 4);
 	}
 	free(src);
