@@ -82,8 +82,10 @@ static void store_stat(nn_t *b, nn_v r, nn_v o)
 	if (!nn_ok(b) || o == NN_NONE)
 		return;
 	const weir_tensor_desc_t *rd = nn_desc(b, r), *od = nn_desc(b, o);
-	if (rd && od && weir_tensor_desc_numel(rd) == weir_tensor_desc_numel(od))
-		r = nn_reshape(b, r, od->rank, od->dims);
+	if (rd && od && weir_tensor_desc_numel(rd) == weir_tensor_desc_numel(od)) {
+		weir_tensor_desc_t want = *od; /* nn_reshape may move the values */
+		r = nn_reshape(b, r, want.rank, want.dims);
+	}
 	nn_store(b, r, o);
 }
 
@@ -118,7 +120,7 @@ ACLNN_API aclnnStatus aclnnLayerNormGetWorkspaceSize(const aclTensor *input, con
 		        (const void *)normalizedShape);
 		return nn_finish(&b);
 	}
-	const weir_tensor_desc_t *xd = nn_desc(&b, x);
+	const weir_tensor_desc_t xdesc = *nn_desc(&b, x), *xd = &xdesc;
 	uint32_t rank = xd->rank;
 	bool match = k >= 1 && k <= rank;
 	int64_t n = 1;
@@ -183,7 +185,8 @@ ACLNN_API aclnnStatus aclnnRmsNormGetWorkspaceSize(const aclTensor *x, const acl
 	nn_v ro = nn_out_opt(&b, rstdOut, "rstdOut");
 	if (!nn_ok(&b))
 		return nn_finish(&b);
-	const weir_tensor_desc_t *xd = nn_desc(&b, xv), *gd = nn_desc(&b, g);
+	const weir_tensor_desc_t xdesc = *nn_desc(&b, xv), gdesc = *nn_desc(&b, g);
+	const weir_tensor_desc_t *xd = &xdesc, *gd = &gdesc;
 	bool match = gd->rank >= 1 && gd->rank <= xd->rank;
 	for (uint32_t j = 0; match && j < gd->rank; j++)
 		match = gd->dims[j] == xd->dims[xd->rank - gd->rank + j];
@@ -247,7 +250,7 @@ ACLNN_API aclnnStatus aclnnBatchNormGetWorkspaceSize(const aclTensor *input, con
 	nn_v rvo = training && rv != NN_NONE ? nn_out(&b, runningVar, "runningVar") : NN_NONE;
 	if (!nn_ok(&b))
 		return nn_finish(&b);
-	const weir_tensor_desc_t *xd = nn_desc(&b, x);
+	const weir_tensor_desc_t xdesc = *nn_desc(&b, x), *xd = &xdesc;
 	uint32_t rank = xd->rank;
 	if (rank < 2) {
 		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "input has rank %u; BatchNorm needs 2 to 8", rank);
@@ -348,7 +351,7 @@ ACLNN_API aclnnStatus aclnnGroupNormGetWorkspaceSize(const aclTensor *self, cons
 	nn_v ro = nn_out_opt(&b, rstdOut, "rstdOut");
 	if (!nn_ok(&b))
 		return nn_finish(&b);
-	const weir_tensor_desc_t *xd = nn_desc(&b, x);
+	const weir_tensor_desc_t xdesc = *nn_desc(&b, x), *xd = &xdesc;
 	int64_t hw = 1;
 	for (uint32_t k = 2; k < xd->rank; k++)
 		hw *= xd->dims[k];
