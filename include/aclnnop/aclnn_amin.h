@@ -11,10 +11,11 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnAminGetWorkspaceSize(const aclTensor *self, const aclIntArray *dim, bool keepDim, aclTensor *out, uint64_t *workspaceSize,
-	aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnAminGetWorkspaceSize(const aclTensor *self, const aclIntArray *dim,
+                                                bool keepDim, aclTensor *out,
+                                                uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnAmin(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-	aclrtStream stream);
+                                aclrtStream stream);
 
 #ifdef __cplusplus
 }

@@ -11,11 +11,11 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnMeanGetWorkspaceSize(const aclTensor *self, const aclIntArray *dim, bool keepDim, aclDataType dtype,
-	aclTensor *out, uint64_t *workspaceSize,
-	aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnMeanGetWorkspaceSize(const aclTensor *self, const aclIntArray *dim,
+                                                bool keepDim, aclDataType dtype, aclTensor *out,
+                                                uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnMean(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-	aclrtStream stream);
+                                aclrtStream stream);
 
 #ifdef __cplusplus
 }

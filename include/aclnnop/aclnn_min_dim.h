@@ -11,11 +11,12 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnMinDimGetWorkspaceSize(const aclTensor *self, int64_t dim, bool keepdim, aclTensor *out,
-	aclTensor *indices, uint64_t *workspaceSize,
-	aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnMinDimGetWorkspaceSize(const aclTensor *self, int64_t dim, bool keepdim,
+                                                  aclTensor *out, aclTensor *indices,
+                                                  uint64_t *workspaceSize,
+                                                  aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnMinDim(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-	aclrtStream stream);
+                                  aclrtStream stream);
 
 #ifdef __cplusplus
 }

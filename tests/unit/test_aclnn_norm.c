@@ -13,7 +13,10 @@
 #include "aclnnop/aclnn_rms_norm.h"
 
 #define F32 ACL_FLOAT
-#define D(...) { __VA_ARGS__ }
+#define D(...)              \
+	{                   \
+		__VA_ARGS__ \
+	}
 
 enum nf { N_LAYER, N_RMS, N_BN_EVAL, N_BN_TRAIN, N_GROUP, N_COUNT };
 
@@ -74,7 +77,8 @@ static void run_case(const struct ncase *c, unsigned char *out, size_t *len)
 	}
 	/* the reference */
 	int64_t nst = 0, hw = cols;
-	double *nrm = malloc(sizeof(double) * (size_t)np), *nrv = malloc(sizeof(double) * (size_t)np);
+	double *nrm = malloc(sizeof(double) * (size_t)np),
+	       *nrv = malloc(sizeof(double) * (size_t)np);
 	if (c->f == N_LAYER || c->f == N_RMS) {
 		for (int64_t r = 0; r < rows; r++) {
 			double m, v;
@@ -171,9 +175,7 @@ static void run_case(const struct ncase *c, unsigned char *out, size_t *len)
 	aclIntArray *ns = aclCreateIntArray(pd, pr);
 	int rc;
 	switch (c->f) {
-	case N_LAYER:
-		rc = NH_RUN(LayerNorm, tx.t, ns, tw.t, tb.t, eps, to.t, tm.t, tr.t);
-		break;
+	case N_LAYER: rc = NH_RUN(LayerNorm, tx.t, ns, tw.t, tb.t, eps, to.t, tm.t, tr.t); break;
 	case N_RMS: rc = NH_RUN(RmsNorm, tx.t, tw.t, eps, to.t, tr.t); break;
 	case N_GROUP:
 		rc = NH_RUN(GroupNorm, tx.t, tw.t, tb.t, c->dims[0], ch, hw, c->k, eps, to.t, tm.t,
@@ -254,26 +256,37 @@ static void test_cases(void **state)
 		{ N_LAYER, F32, F32, 3, D(3, 4, 5), 1, false, false, true, NH_STRIDED, NH_DENSE },
 		/* promotion: a float16 input with float32 parameters; bfloat16 */
 		{ N_LAYER, ACL_FLOAT16, F32, 2, D(4, 6), 1, true, true, true, NH_DENSE, NH_DENSE },
-		{ N_LAYER, ACL_BF16, ACL_BF16, 2, D(4, 6), 1, true, false, false, NH_STRIDED, NH_DENSE },
+		{ N_LAYER, ACL_BF16, ACL_BF16, 2, D(4, 6), 1, true, false, false, NH_STRIDED,
+		  NH_DENSE },
 		/* RmsNorm */
 		{ N_RMS, F32, F32, 2, D(4, 6), 1, true, false, true, NH_DENSE, NH_DENSE },
 		{ N_RMS, F32, F32, 3, D(3, 4, 5), 2, true, false, false, NH_STRIDED, NH_STRIDED },
-		{ N_RMS, ACL_FLOAT16, F32, 3, D(2, 3, 8), 1, true, false, true, NH_STRIDED, NH_DENSE },
-		{ N_RMS, ACL_BF16, ACL_BF16, 2, D(4, 6), 1, true, false, false, NH_DENSE, NH_DENSE },
+		{ N_RMS, ACL_FLOAT16, F32, 3, D(2, 3, 8), 1, true, false, true, NH_STRIDED,
+		  NH_DENSE },
+		{ N_RMS, ACL_BF16, ACL_BF16, 2, D(4, 6), 1, true, false, false, NH_DENSE,
+		  NH_DENSE },
 		/* BatchNorm inference */
 		{ N_BN_EVAL, F32, F32, 4, D(2, 3, 4, 5), 0, true, true, false, NH_DENSE, NH_DENSE },
-		{ N_BN_EVAL, F32, F32, 3, D(2, 3, 7), 0, false, true, false, NH_STRIDED, NH_STRIDED },
-		{ N_BN_EVAL, ACL_FLOAT16, F32, 2, D(5, 3), 0, true, false, false, NH_DENSE, NH_DENSE },
-		{ N_BN_EVAL, ACL_BF16, ACL_BF16, 4, D(2, 3, 2, 2), 0, true, true, false, NH_STRIDED, NH_DENSE },
+		{ N_BN_EVAL, F32, F32, 3, D(2, 3, 7), 0, false, true, false, NH_STRIDED,
+		  NH_STRIDED },
+		{ N_BN_EVAL, ACL_FLOAT16, F32, 2, D(5, 3), 0, true, false, false, NH_DENSE,
+		  NH_DENSE },
+		{ N_BN_EVAL, ACL_BF16, ACL_BF16, 4, D(2, 3, 2, 2), 0, true, true, false, NH_STRIDED,
+		  NH_DENSE },
 		/* BatchNorm training: batch statistics and the running update */
 		{ N_BN_TRAIN, F32, F32, 4, D(2, 3, 4, 5), 0, true, true, true, NH_DENSE, NH_DENSE },
-		{ N_BN_TRAIN, F32, F32, 3, D(4, 3, 6), 0, false, false, true, NH_STRIDED, NH_STRIDED },
-		{ N_BN_TRAIN, ACL_FLOAT16, F32, 2, D(8, 3), 0, true, true, true, NH_DENSE, NH_DENSE },
+		{ N_BN_TRAIN, F32, F32, 3, D(4, 3, 6), 0, false, false, true, NH_STRIDED,
+		  NH_STRIDED },
+		{ N_BN_TRAIN, ACL_FLOAT16, F32, 2, D(8, 3), 0, true, true, true, NH_DENSE,
+		  NH_DENSE },
 		/* GroupNorm */
 		{ N_GROUP, F32, F32, 4, D(2, 6, 3, 4), 3, true, true, true, NH_DENSE, NH_DENSE },
-		{ N_GROUP, F32, F32, 3, D(3, 4, 5), 2, false, false, false, NH_STRIDED, NH_STRIDED },
-		{ N_GROUP, ACL_FLOAT16, F32, 3, D(2, 4, 6), 4, true, true, true, NH_STRIDED, NH_DENSE },
-		{ N_GROUP, ACL_BF16, ACL_BF16, 2, D(3, 6), 2, true, true, false, NH_DENSE, NH_DENSE },
+		{ N_GROUP, F32, F32, 3, D(3, 4, 5), 2, false, false, false, NH_STRIDED,
+		  NH_STRIDED },
+		{ N_GROUP, ACL_FLOAT16, F32, 3, D(2, 4, 6), 4, true, true, true, NH_STRIDED,
+		  NH_DENSE },
+		{ N_GROUP, ACL_BF16, ACL_BF16, 2, D(3, 6), 2, true, true, false, NH_DENSE,
+		  NH_DENSE },
 	};
 	for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++)
 		run_case(&cs[i], NULL, NULL);
@@ -305,22 +318,22 @@ static void test_bad_inputs(void **state)
 	                                                &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
 	nh_expect_msg("input is NULL");
-	assert_int_equal(aclnnLayerNormGetWorkspaceSize(x.t, NULL, NULL, NULL, 1e-5, o.t, NULL, NULL,
-	                                                &ws, &ex),
+	assert_int_equal(aclnnLayerNormGetWorkspaceSize(x.t, NULL, NULL, NULL, 1e-5, o.t, NULL,
+	                                                NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
 	nh_expect_msg("normalizedShape is NULL");
 	assert_int_equal(aclnnRmsNormGetWorkspaceSize(x.t, NULL, 1e-6, o.t, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
 	nh_expect_msg("gamma is NULL");
-	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, NULL, NULL, NULL, NULL, false, 0.1, 1e-5,
-	                                                NULL, NULL, NULL, &ws, &ex),
+	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, NULL, NULL, NULL, NULL, false, 0.1,
+	                                                1e-5, NULL, NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
-	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, NULL, NULL, NULL, NULL, true, 0.1, 1e-5,
-	                                                o.t, NULL, NULL, &ws, &ex),
+	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, NULL, NULL, NULL, NULL, true, 0.1,
+	                                                1e-5, o.t, NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
 	nh_expect_msg("saveMean is NULL");
-	assert_int_equal(aclnnGroupNormGetWorkspaceSize(NULL, NULL, NULL, 2, 4, 6, 2, 1e-5, o.t, NULL,
-	                                                NULL, &ws, &ex),
+	assert_int_equal(aclnnGroupNormGetWorkspaceSize(NULL, NULL, NULL, 2, 4, 6, 2, 1e-5, o.t,
+	                                                NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_NULLPTR);
 	/* mismatched shapes: 161002 */
 	assert_int_equal(aclnnLayerNormGetWorkspaceSize(x.t, nb, NULL, NULL, 1e-5, o.t, NULL, NULL,
@@ -337,26 +350,26 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(aclnnRmsNormGetWorkspaceSize(x.t, w4.t, 1e-6, o.t, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("gamma");
-	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, w5.t, NULL, NULL, NULL, false, 0.1, 1e-5,
-	                                                o.t, NULL, NULL, &ws, &ex),
+	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, w5.t, NULL, NULL, NULL, false, 0.1,
+	                                                1e-5, o.t, NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("weight must be 1-D of length 4");
-	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, NULL, NULL, NULL, NULL, true, 0.1, 1e-5,
-	                                                o.t, gm.t, w5.t, &ws, &ex),
+	assert_int_equal(aclnnBatchNormGetWorkspaceSize(x.t, NULL, NULL, NULL, NULL, true, 0.1,
+	                                                1e-5, o.t, gm.t, w5.t, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
-	assert_int_equal(aclnnGroupNormGetWorkspaceSize(x.t, NULL, NULL, 2, 4, 6, 3, 1e-5, o.t, NULL,
-	                                                NULL, &ws, &ex),
+	assert_int_equal(aclnnGroupNormGetWorkspaceSize(x.t, NULL, NULL, 2, 4, 6, 3, 1e-5, o.t,
+	                                                NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("divide C");
-	assert_int_equal(aclnnGroupNormGetWorkspaceSize(x.t, NULL, NULL, 2, 4, 5, 2, 1e-5, o.t, NULL,
-	                                                NULL, &ws, &ex),
+	assert_int_equal(aclnnGroupNormGetWorkspaceSize(x.t, NULL, NULL, 2, 4, 5, 2, 1e-5, o.t,
+	                                                NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
-	assert_int_equal(aclnnGroupNormGetWorkspaceSize(x.t, c3.t, NULL, 2, 4, 6, 2, 1e-5, o.t, NULL,
-	                                                NULL, &ws, &ex),
+	assert_int_equal(aclnnGroupNormGetWorkspaceSize(x.t, c3.t, NULL, 2, 4, 6, 2, 1e-5, o.t,
+	                                                NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	/* unsupported dtypes: 161002 */
-	assert_int_equal(aclnnLayerNormGetWorkspaceSize(i32.t, ns, NULL, NULL, 1e-5, o.t, NULL, NULL,
-	                                                &ws, &ex),
+	assert_int_equal(aclnnLayerNormGetWorkspaceSize(i32.t, ns, NULL, NULL, 1e-5, o.t, NULL,
+	                                                NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("input has dtype int32");
 	assert_int_equal(aclnnRmsNormGetWorkspaceSize(i32.t, c3.t, 1e-6, o.t, NULL, &ws, &ex),
@@ -368,8 +381,8 @@ static void test_bad_inputs(void **state)
 	                                                NULL, NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	/* a float result into an int32 output */
-	assert_int_equal(aclnnLayerNormGetWorkspaceSize(x.t, ns, NULL, NULL, 1e-5, i32.t, NULL, NULL,
-	                                                &ws, &ex),
+	assert_int_equal(aclnnLayerNormGetWorkspaceSize(x.t, ns, NULL, NULL, 1e-5, i32.t, NULL,
+	                                                NULL, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	/* workspace too small: a strided input is gathered first */
 	assert_int_equal(NH_PLAN(LayerNorm, sx.t, ns, NULL, NULL, 1e-5, o.t, NULL, NULL),
@@ -377,9 +390,9 @@ static void test_bad_inputs(void **state)
 	nh_expect_ws_too_small(aclnnLayerNorm);
 	assert_int_equal(NH_PLAN(RmsNorm, sx.t, c3.t, 1e-6, o.t, NULL), ACLNN_SUCCESS);
 	nh_expect_ws_too_small(aclnnRmsNorm);
-	assert_int_equal(NH_PLAN(BatchNorm, sx.t, NULL, NULL, NULL, NULL, false, 0.1, 1e-5, o.t,
-	                         NULL, NULL),
-	                 ACLNN_SUCCESS);
+	assert_int_equal(
+	        NH_PLAN(BatchNorm, sx.t, NULL, NULL, NULL, NULL, false, 0.1, 1e-5, o.t, NULL, NULL),
+	        ACLNN_SUCCESS);
 	nh_expect_ws_too_small(aclnnBatchNorm);
 	assert_int_equal(NH_PLAN(GroupNorm, sx.t, NULL, NULL, 2, 4, 6, 2, 1e-5, o.t, NULL, NULL),
 	                 ACLNN_SUCCESS);
@@ -406,8 +419,10 @@ static void big_all(void *ctx, unsigned char *out, size_t *len)
 	static const struct ncase cs[] = {
 		{ N_LAYER, F32, F32, 2, D(300, 257), 1, true, true, true, NH_STRIDED, NH_DENSE },
 		{ N_RMS, F32, F32, 2, D(300, 257), 1, true, false, true, NH_STRIDED, NH_DENSE },
-		{ N_BN_EVAL, F32, F32, 3, D(20, 15, 257), 0, true, true, false, NH_STRIDED, NH_DENSE },
-		{ N_BN_TRAIN, F32, F32, 3, D(20, 15, 257), 0, true, true, true, NH_STRIDED, NH_DENSE },
+		{ N_BN_EVAL, F32, F32, 3, D(20, 15, 257), 0, true, true, false, NH_STRIDED,
+		  NH_DENSE },
+		{ N_BN_TRAIN, F32, F32, 3, D(20, 15, 257), 0, true, true, true, NH_STRIDED,
+		  NH_DENSE },
 		{ N_GROUP, F32, F32, 3, D(20, 15, 257), 5, true, true, true, NH_STRIDED, NH_DENSE },
 	};
 	*len = 0;

@@ -17,7 +17,19 @@
 #include "aclnnop/aclnn_reduce_sum.h"
 #include "aclnnop/aclnn_softmax.h"
 
-enum fn { F_SUM, F_MEAN, F_AMAX, F_AMIN, F_ARGMAX, F_ARGMIN, F_MAXDIM, F_MINDIM, F_SOFTMAX, F_LOGSOFTMAX, F_COUNT };
+enum fn {
+	F_SUM,
+	F_MEAN,
+	F_AMAX,
+	F_AMIN,
+	F_ARGMAX,
+	F_ARGMIN,
+	F_MAXDIM,
+	F_MINDIM,
+	F_SOFTMAX,
+	F_LOGSOFTMAX,
+	F_COUNT
+};
 
 struct rcase {
 	enum fn f;
@@ -91,9 +103,9 @@ static void reference(const struct rcase *c, const double *v, double *ref, doubl
 		no *= red[k] ? 1 : c->dims[k];
 	int64_t *cnt = calloc((size_t)no + 1, sizeof(int64_t));
 	for (int64_t o = 0; o < no; o++)
-		ref[o] = c->f == F_AMAX || c->f == F_ARGMAX || c->f == F_MAXDIM ? -INFINITY
+		ref[o] = c->f == F_AMAX || c->f == F_ARGMAX || c->f == F_MAXDIM   ? -INFINITY
 		         : c->f == F_AMIN || c->f == F_ARGMIN || c->f == F_MINDIM ? INFINITY
-		                                                                   : 0;
+		                                                                  : 0;
 	for (int64_t i = 0; i < n; i++) {
 		int64_t rem = i, o = 0, mul = 1, pos = 0;
 		for (int k = (int)c->rank - 1; k >= 0; k--) {
@@ -217,7 +229,10 @@ static void run_case(const struct rcase *c, unsigned char *out, size_t *len)
 	free(idx);
 }
 
-#define D(...) { __VA_ARGS__ }
+#define D(...)              \
+	{                   \
+		__VA_ARGS__ \
+	}
 #define F32 ACL_FLOAT
 
 /* A contiguous and a strided case for every function, float32. */
@@ -229,21 +244,23 @@ static void test_layouts(void **state)
 		bool arg = is_arg((enum fn)f);
 		int dto = f == F_ARGMAX || f == F_ARGMIN ? ACL_INT64 : F32;
 		bool sm = f == F_SOFTMAX || f == F_LOGSOFTMAX;
-		struct rcase c1 = { f, F32, dto, F32, 3, D(3, 4, 5), 1, D(1), false, NH_DENSE, NH_DENSE };
+		struct rcase c1 = { f, F32,  dto,   F32,      3,       D(3, 4, 5),
+			            1, D(1), false, NH_DENSE, NH_DENSE };
 		run_case(&c1, NULL, NULL);
 		/* strided/offset views; two dims (one for arg/softmax), kept */
-		struct rcase c2 = { f, F32, dto, F32, 3, D(4, 3, 6), 2, D(0, -1), true, NH_STRIDED,
-			            NH_STRIDED };
+		struct rcase c2 = { f, F32,      dto,  F32,        3,         D(4, 3, 6),
+			            2, D(0, -1), true, NH_STRIDED, NH_STRIDED };
 		if (arg || sm)
 			c2.nd = 1;
 		run_case(&c2, NULL, NULL);
 		/* the last dim, not kept, rank 2 */
-		struct rcase c3 = { f, F32, dto, F32, 2, D(5, 7), 1, D(-1), false, NH_STRIDED, NH_DENSE };
+		struct rcase c3 = { f, F32,   dto,   F32,        2,       D(5, 7),
+			            1, D(-1), false, NH_STRIDED, NH_DENSE };
 		run_case(&c3, NULL, NULL);
 		if (!arg && !sm) {
 			/* an empty dim list reduces everything */
-			struct rcase c4 = { f, F32, dto, F32, 3, D(2, 3, 4), 0, D(0), true, NH_STRIDED,
-				            NH_DENSE };
+			struct rcase c4 = { f, F32,  dto,  F32,        3,       D(2, 3, 4),
+				            0, D(0), true, NH_STRIDED, NH_DENSE };
 			run_case(&c4, NULL, NULL);
 		}
 	}
@@ -257,27 +274,40 @@ static void test_dtypes(void **state)
 	nh_init(2);
 	static const struct rcase cs[] = {
 		/* float16 and bfloat16 */
-		{ F_SUM, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 2, D(6, 9), 1, D(1), false, NH_STRIDED, NH_DENSE },
-		{ F_MEAN, ACL_BF16, ACL_BF16, ACL_BF16, 2, D(6, 9), 1, D(0), true, NH_DENSE, NH_DENSE },
+		{ F_SUM, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 2, D(6, 9), 1, D(1), false,
+		  NH_STRIDED, NH_DENSE },
+		{ F_MEAN, ACL_BF16, ACL_BF16, ACL_BF16, 2, D(6, 9), 1, D(0), true, NH_DENSE,
+		  NH_DENSE },
 		{ F_AMAX, ACL_BF16, ACL_BF16, 0, 2, D(6, 9), 1, D(1), false, NH_DENSE, NH_DENSE },
-		{ F_AMIN, ACL_FLOAT16, ACL_FLOAT16, 0, 2, D(6, 9), 1, D(1), false, NH_DENSE, NH_DENSE },
-		{ F_ARGMAX, ACL_FLOAT16, ACL_INT64, 0, 2, D(6, 9), 1, D(1), false, NH_DENSE, NH_DENSE },
-		{ F_SOFTMAX, ACL_FLOAT16, ACL_FLOAT16, 0, 2, D(6, 9), 1, D(1), 0, NH_STRIDED, NH_DENSE },
+		{ F_AMIN, ACL_FLOAT16, ACL_FLOAT16, 0, 2, D(6, 9), 1, D(1), false, NH_DENSE,
+		  NH_DENSE },
+		{ F_ARGMAX, ACL_FLOAT16, ACL_INT64, 0, 2, D(6, 9), 1, D(1), false, NH_DENSE,
+		  NH_DENSE },
+		{ F_SOFTMAX, ACL_FLOAT16, ACL_FLOAT16, 0, 2, D(6, 9), 1, D(1), 0, NH_STRIDED,
+		  NH_DENSE },
 		{ F_LOGSOFTMAX, ACL_BF16, ACL_BF16, 0, 2, D(6, 9), 1, D(0), 0, NH_DENSE, NH_DENSE },
 		/* promotion: int32 summed as int64; int8 self, float dtype */
-		{ F_SUM, ACL_INT32, ACL_INT64, ACL_INT64, 2, D(5, 7), 1, D(1), false, NH_STRIDED, NH_DENSE },
+		{ F_SUM, ACL_INT32, ACL_INT64, ACL_INT64, 2, D(5, 7), 1, D(1), false, NH_STRIDED,
+		  NH_DENSE },
 		{ F_SUM, ACL_INT8, F32, F32, 2, D(5, 7), 1, D(0), false, NH_DENSE, NH_DENSE },
-		{ F_SUM, ACL_INT16, ACL_INT16, ACL_INT16, 2, D(5, 7), 1, D(0), false, NH_DENSE, NH_DENSE },
+		{ F_SUM, ACL_INT16, ACL_INT16, ACL_INT16, 2, D(5, 7), 1, D(0), false, NH_DENSE,
+		  NH_DENSE },
 		/* mean: int32 self in float32 (into a float16 out), and an integer mean */
-		{ F_MEAN, ACL_INT32, ACL_FLOAT16, F32, 2, D(5, 7), 1, D(1), false, NH_DENSE, NH_DENSE },
-		{ F_MEAN, ACL_INT32, ACL_INT64, ACL_INT64, 2, D(5, 7), 1, D(1), false, NH_DENSE, NH_DENSE },
+		{ F_MEAN, ACL_INT32, ACL_FLOAT16, F32, 2, D(5, 7), 1, D(1), false, NH_DENSE,
+		  NH_DENSE },
+		{ F_MEAN, ACL_INT32, ACL_INT64, ACL_INT64, 2, D(5, 7), 1, D(1), false, NH_DENSE,
+		  NH_DENSE },
 		/* integer amax/argmin (int16 through int64), int32 indices */
-		{ F_AMAX, ACL_INT16, ACL_INT16, 0, 2, D(5, 7), 1, D(1), false, NH_STRIDED, NH_DENSE },
-		{ F_ARGMIN, ACL_INT32, ACL_INT32, 0, 2, D(5, 7), 1, D(0), true, NH_DENSE, NH_STRIDED },
-		{ F_MINDIM, ACL_UINT8, ACL_UINT8, 0, 2, D(5, 7), 1, D(1), false, NH_DENSE, NH_DENSE },
+		{ F_AMAX, ACL_INT16, ACL_INT16, 0, 2, D(5, 7), 1, D(1), false, NH_STRIDED,
+		  NH_DENSE },
+		{ F_ARGMIN, ACL_INT32, ACL_INT32, 0, 2, D(5, 7), 1, D(0), true, NH_DENSE,
+		  NH_STRIDED },
+		{ F_MINDIM, ACL_UINT8, ACL_UINT8, 0, 2, D(5, 7), 1, D(1), false, NH_DENSE,
+		  NH_DENSE },
 		/* softmax: an int32 self into float32, a float16 self into float32 */
 		{ F_SOFTMAX, ACL_INT32, F32, 0, 2, D(4, 6), 1, D(1), 0, NH_DENSE, NH_DENSE },
-		{ F_LOGSOFTMAX, ACL_FLOAT16, F32, 0, 2, D(4, 6), 1, D(-1), 0, NH_STRIDED, NH_DENSE },
+		{ F_LOGSOFTMAX, ACL_FLOAT16, F32, 0, 2, D(4, 6), 1, D(-1), 0, NH_STRIDED,
+		  NH_DENSE },
 		/* a 0-d self */
 		{ F_SUM, F32, F32, F32, 0, D(0), 1, D(-1), false, NH_DENSE, NH_DENSE },
 		{ F_ARGMAX, F32, ACL_INT64, 0, 0, D(0), 1, D(0), false, NH_DENSE, NH_DENSE },
@@ -322,7 +352,8 @@ static void test_bad_inputs(void **state)
 	nh_make(&u64, ACL_UINT64, 3, NH_DIMS(2, 3, 4), v, NH_DENSE);
 	nh_make(&bl, ACL_BOOL, 3, NH_DIMS(2, 3, 4), v, NH_DENSE);
 	aclIntArray *d1 = aclCreateIntArray(NH_DIMS(1), 1), *d5 = aclCreateIntArray(NH_DIMS(5), 1);
-	aclIntArray *dd = aclCreateIntArray(NH_DIMS(1, -2), 2), *d0 = aclCreateIntArray(NH_DIMS(0), 1);
+	aclIntArray *dd = aclCreateIntArray(NH_DIMS(1, -2), 2),
+	            *d0 = aclCreateIntArray(NH_DIMS(0), 1);
 	uint64_t ws;
 	aclOpExecutor *ex = NULL;
 	/* NULL: 161001 */
@@ -375,8 +406,9 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(aclnnLogSoftmaxGetWorkspaceSize(a.t, 1, o.t, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	/* unsupported dtypes: 161002 */
-	assert_int_equal(aclnnReduceSumGetWorkspaceSize(a.t, d1, false, ACL_DOUBLE, dbl.t, &ws, &ex),
-	                 ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(
+	        aclnnReduceSumGetWorkspaceSize(a.t, d1, false, ACL_DOUBLE, dbl.t, &ws, &ex),
+	        ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("float64");
 	assert_int_equal(aclnnReduceSumGetWorkspaceSize(a.t, d1, false, ACL_FLOAT16, o.t, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
@@ -445,8 +477,8 @@ static void big_all(void *ctx, unsigned char *out, size_t *len)
 	for (int f = 0; f < F_COUNT; f++) {
 		nh_rng = 42 + (uint64_t)f;
 		int dto = f == F_ARGMAX || f == F_ARGMIN ? ACL_INT64 : F32;
-		struct rcase c = { f, F32, dto, F32, 2, D(300, 257), 1, D(1), false, NH_STRIDED,
-			           NH_DENSE };
+		struct rcase c = { f, F32,  dto,   F32,        2,       D(300, 257),
+			           1, D(1), false, NH_STRIDED, NH_DENSE };
 		size_t l = 0;
 		run_case(&c, out + *len, &l);
 		*len += l;

@@ -93,13 +93,10 @@ static void store_stat(nn_t *b, nn_v r, nn_v o)
 /* LayerNorm, RmsNorm                                                         */
 /* ------------------------------------------------------------------------ */
 
-ACLNN_API aclnnStatus aclnnLayerNormGetWorkspaceSize(const aclTensor *input, const aclIntArray *normalizedShape,
-                                                     const aclTensor *weightOptional,
-                                                     const aclTensor *biasOptional, double eps,
-                                                     aclTensor *out, aclTensor *meanOutOptional,
-                                                     aclTensor *rstdOutOptional,
-                                                     uint64_t *workspaceSize,
-                                                     aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnLayerNormGetWorkspaceSize(
+        const aclTensor *input, const aclIntArray *normalizedShape, const aclTensor *weightOptional,
+        const aclTensor *biasOptional, double eps, aclTensor *out, aclTensor *meanOutOptional,
+        aclTensor *rstdOutOptional, uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnLayerNorm", workspaceSize, executor);
@@ -146,8 +143,8 @@ ACLNN_API aclnnStatus aclnnLayerNormGetWorkspaceSize(const aclTensor *input, con
 		for (uint32_t j = 0; pd && ok && j < k; j++)
 			ok = pd->dims[j] == xd->dims[axis + j];
 		if (!ok)
-			nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "%s must have the shape normalizedShape",
-			        names[i]);
+			nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
+			        "%s must have the shape normalizedShape", names[i]);
 	}
 	if (!nn_ok(&b))
 		return nn_finish(&b);
@@ -172,8 +169,9 @@ ACLNN_API aclnnStatus aclnnLayerNormGetWorkspaceSize(const aclTensor *input, con
 }
 NN_DEFINE_RUN(aclnnLayerNorm)
 
-ACLNN_API aclnnStatus aclnnRmsNormGetWorkspaceSize(const aclTensor *x, const aclTensor *gamma, double epsilon,
-                                                   const aclTensor *yOut, const aclTensor *rstdOut,
+ACLNN_API aclnnStatus aclnnRmsNormGetWorkspaceSize(const aclTensor *x, const aclTensor *gamma,
+                                                   double epsilon, const aclTensor *yOut,
+                                                   const aclTensor *rstdOut,
                                                    uint64_t *workspaceSize,
                                                    aclOpExecutor **executor)
 {
@@ -228,7 +226,8 @@ static nn_v lerp(nn_t *b, nn_v a, double s, nn_v c, double t)
 	return nn_op(b, "Add", NULL, 2, l, r);
 }
 
-ACLNN_API aclnnStatus aclnnBatchNormGetWorkspaceSize(const aclTensor *input, const aclTensor *weight, const aclTensor *bias,
+ACLNN_API aclnnStatus aclnnBatchNormGetWorkspaceSize(const aclTensor *input,
+                                                     const aclTensor *weight, const aclTensor *bias,
                                                      aclTensor *runningMean, aclTensor *runningVar,
                                                      bool training, double momentum, double eps,
                                                      aclTensor *output, aclTensor *saveMean,
@@ -253,7 +252,8 @@ ACLNN_API aclnnStatus aclnnBatchNormGetWorkspaceSize(const aclTensor *input, con
 	const weir_tensor_desc_t xdesc = *nn_desc(&b, x), *xd = &xdesc;
 	uint32_t rank = xd->rank;
 	if (rank < 2) {
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "input has rank %u; BatchNorm needs 2 to 8", rank);
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "input has rank %u; BatchNorm needs 2 to 8",
+		        rank);
 		return nn_finish(&b);
 	}
 	int64_t c = xd->dims[1];
@@ -334,11 +334,11 @@ NN_DEFINE_RUN(aclnnBatchNorm)
 /* GroupNorm                                                                  */
 /* ------------------------------------------------------------------------ */
 
-ACLNN_API aclnnStatus aclnnGroupNormGetWorkspaceSize(const aclTensor *self, const aclTensor *gamma, const aclTensor *beta,
-                                                     int64_t N, int64_t C, int64_t HxW,
-                                                     int64_t group, double eps, aclTensor *out,
-                                                     aclTensor *meanOut, aclTensor *rstdOut,
-                                                     uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnGroupNormGetWorkspaceSize(const aclTensor *self, const aclTensor *gamma,
+                                                     const aclTensor *beta, int64_t N, int64_t C,
+                                                     int64_t HxW, int64_t group, double eps,
+                                                     aclTensor *out, aclTensor *meanOut,
+                                                     aclTensor *rstdOut, uint64_t *workspaceSize,
                                                      aclOpExecutor **executor)
 {
 	nn_t b;
@@ -379,7 +379,8 @@ ACLNN_API aclnnStatus aclnnGroupNormGetWorkspaceSize(const aclTensor *self, cons
 		return nn_finish(&b);
 	attrs_check(&b, weir_attrs_set_int(a, "num_groups", group));
 	attrs_check(&b, weir_attrs_set_float(a, "epsilon", (float)eps));
-	nn_v ins[3] = { nn_cast(&b, x, cdt), param(&b, g, cdt, C, 1.0), param(&b, be, cdt, C, 0.0) };
+	nn_v ins[3] = { nn_cast(&b, x, cdt), param(&b, g, cdt, C, 1.0),
+		        param(&b, be, cdt, C, 0.0) };
 	nn_v outs[3];
 	nn_opv(&b, "GroupNorm", a, 3, ins, stats ? 3 : 1, outs);
 	weir_attrs_destroy(a);

@@ -120,8 +120,8 @@ static int64_t reduced_count(const nn_t *b, nn_v x, const int64_t *axes, uint32_
 /* ------------------------------------------------------------------------ */
 
 ACLNN_API aclnnStatus aclnnReduceSumGetWorkspaceSize(const aclTensor *self, const aclIntArray *dim,
-                                                     bool keepDim, aclDataType dtype, aclTensor *out,
-                                                     uint64_t *workspaceSize,
+                                                     bool keepDim, aclDataType dtype,
+                                                     aclTensor *out, uint64_t *workspaceSize,
                                                      aclOpExecutor **executor)
 {
 	nn_t b;
@@ -147,7 +147,8 @@ ACLNN_API aclnnStatus aclnnReduceSumGetWorkspaceSize(const aclTensor *self, cons
 		int cdt = nn_compute_dtype(dt);
 		if (cdt < 0) {
 			nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
-			        "dtype %s is not supported (weir sums in float32, float16, bfloat16, "
+			        "dtype %s is not supported (weir sums in float32, float16, "
+			        "bfloat16, "
 			        "integers and bool)",
 			        weir_dtype_name(dt));
 			return nn_finish(&b);
@@ -172,14 +173,15 @@ ACLNN_API aclnnStatus aclnnMeanGetWorkspaceSize(const aclTensor *self, const acl
 	uint32_t n = get_dims(&b, dim, nn_rank(&b, x), axes);
 	if (!nn_ok(&b))
 		return nn_finish(&b);
-	static const int ok[] = { ACL_FLOAT, ACL_FLOAT16, ACL_BF16, ACL_INT8, ACL_INT16,
-		                  ACL_INT32, ACL_INT64, ACL_UINT8, -1 };
+	static const int ok[] = { ACL_FLOAT, ACL_FLOAT16, ACL_BF16,  ACL_INT8, ACL_INT16,
+		                  ACL_INT32, ACL_INT64,   ACL_UINT8, -1 };
 	int dt = (int)dtype, sdt = nn_dtype(&b, x);
 	if (!nn_check_dtype(&b, dt, "dtype", ok))
 		return nn_finish(&b);
 	if (!nn_can_cast(sdt, dt)) {
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "self has dtype %s, which cannot be cast to dtype %s",
-		        weir_dtype_name(sdt), weir_dtype_name(dt));
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
+		        "self has dtype %s, which cannot be cast to dtype %s", weir_dtype_name(sdt),
+		        weir_dtype_name(dt));
 		return nn_finish(&b);
 	}
 	nn_v r;
@@ -313,8 +315,8 @@ ACLNN_API aclnnStatus aclnnArgMaxGetWorkspaceSize(const aclTensor *self, int64_t
                                                   aclTensor *out, uint64_t *workspaceSize,
                                                   aclOpExecutor **executor)
 {
-	return arg_reduce("aclnnArgMax", true, self, dim, keepdim, out, NULL, false,
-	                  workspaceSize, executor);
+	return arg_reduce("aclnnArgMax", true, self, dim, keepdim, out, NULL, false, workspaceSize,
+	                  executor);
 }
 NN_DEFINE_RUN(aclnnArgMax)
 
@@ -322,15 +324,14 @@ ACLNN_API aclnnStatus aclnnArgMinGetWorkspaceSize(const aclTensor *self, int64_t
                                                   aclTensor *out, uint64_t *workspaceSize,
                                                   aclOpExecutor **executor)
 {
-	return arg_reduce("aclnnArgMin", false, self, dim, keepdim, out, NULL, false,
-	                  workspaceSize, executor);
+	return arg_reduce("aclnnArgMin", false, self, dim, keepdim, out, NULL, false, workspaceSize,
+	                  executor);
 }
 NN_DEFINE_RUN(aclnnArgMin)
 
 ACLNN_API aclnnStatus aclnnMaxDimGetWorkspaceSize(const aclTensor *self, int64_t dim, bool keepdim,
                                                   aclTensor *out, aclTensor *indices,
-                                                  uint64_t *workspaceSize,
-                                                  aclOpExecutor **executor)
+                                                  uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	return arg_reduce("aclnnMaxDim", true, self, dim, keepdim, out, indices, true,
 	                  workspaceSize, executor);
@@ -339,8 +340,7 @@ NN_DEFINE_RUN(aclnnMaxDim)
 
 ACLNN_API aclnnStatus aclnnMinDimGetWorkspaceSize(const aclTensor *self, int64_t dim, bool keepdim,
                                                   aclTensor *out, aclTensor *indices,
-                                                  uint64_t *workspaceSize,
-                                                  aclOpExecutor **executor)
+                                                  uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	return arg_reduce("aclnnMinDim", false, self, dim, keepdim, out, indices, true,
 	                  workspaceSize, executor);
@@ -367,8 +367,9 @@ static aclnnStatus softmax(const char *api, const char *op, const aclTensor *sel
 	if (!nn_check_dtype(&b, odt, "out", fl))
 		return nn_finish(&b);
 	if (!nn_can_cast(sdt, odt)) {
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "self has dtype %s, which cannot be cast to out's %s",
-		        weir_dtype_name(sdt), weir_dtype_name(odt));
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
+		        "self has dtype %s, which cannot be cast to out's %s", weir_dtype_name(sdt),
+		        weir_dtype_name(odt));
 		return nn_finish(&b);
 	}
 	nn_v xc = nn_cast(&b, x, odt);
@@ -386,8 +387,8 @@ static aclnnStatus softmax(const char *api, const char *op, const aclTensor *sel
 	return nn_finish(&b);
 }
 
-ACLNN_API aclnnStatus aclnnSoftmaxGetWorkspaceSize(const aclTensor *self, int64_t dim, aclTensor *out,
-                                                   uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnSoftmaxGetWorkspaceSize(const aclTensor *self, int64_t dim,
+                                                   aclTensor *out, uint64_t *workspaceSize,
                                                    aclOpExecutor **executor)
 {
 	return softmax("aclnnSoftmax", "Softmax", self, dim, out, workspaceSize, executor);
