@@ -1,0 +1,23 @@
+/*
+ * aclnnop/aclnn_mean.h - out = the mean of self over the dims in dim, computed in dtype.
+ * docs/aclnn.md has the dtypes and where weir differs.
+ */
+#ifndef WEIR_ACLNNOP_ACLNN_MEAN_H
+#define WEIR_ACLNNOP_ACLNN_MEAN_H
+
+#include "aclnn/aclnn_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+ACLNN_API aclnnStatus aclnnMeanGetWorkspaceSize(const aclTensor *self, const aclIntArray *dim,
+                                                bool keepDim, aclDataType dtype, aclTensor *out,
+                                                uint64_t *workspaceSize, aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnMean(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
+                                aclrtStream stream);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WEIR_ACLNNOP_ACLNN_MEAN_H */
