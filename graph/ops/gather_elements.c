@@ -22,8 +22,8 @@ typedef struct ge_geom {
 	int64_t n; /* output elements */
 } ge_geom_t;
 
-static int ge_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-                   const weir_tensor_desc_t *d, const weir_tensor_desc_t *ix, ge_geom_t *g)
+static int ge_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, const weir_tensor_desc_t *d,
+                   const weir_tensor_desc_t *ix, ge_geom_t *g)
 {
 	int64_t axis = 0;
 	int found;
@@ -103,8 +103,8 @@ static int ge_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 			rest /= ix->dims[k];
 			src += (k == g.ax ? v : ik) * dstr[k];
 		}
-		memcpy((char *)c->out[0] + (size_t)i * es, (const char *)c->in[0] + (size_t)src * es,
-		       es);
+		memcpy((char *)c->out[0] + (size_t)i * es,
+		       (const char *)c->in[0] + (size_t)src * es, es);
 	}
 	return WEIR_OK;
 }

@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnArangeGetWorkspaceSize(const aclScalar *start,
-                                                  const aclScalar *end,
-                                                  const aclScalar *step,
-                                                  aclTensor *out,
+ACLNN_API aclnnStatus aclnnArangeGetWorkspaceSize(const aclScalar *start, const aclScalar *end,
+                                                  const aclScalar *step, aclTensor *out,
                                                   uint64_t *workspaceSize,
                                                   aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnArange(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,

@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnCastGetWorkspaceSize(const aclTensor *self,
-                                                const aclDataType dtype,
-                                                aclTensor *out,
-                                                uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnCastGetWorkspaceSize(const aclTensor *self, const aclDataType dtype,
+                                                aclTensor *out, uint64_t *workspaceSize,
                                                 aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnCast(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);

@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnCatGetWorkspaceSize(const aclTensorList *tensors,
-                                               int64_t dim,
-                                               aclTensor *out,
-                                               uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnCatGetWorkspaceSize(const aclTensorList *tensors, int64_t dim,
+                                               aclTensor *out, uint64_t *workspaceSize,
                                                aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnCat(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                aclrtStream stream);

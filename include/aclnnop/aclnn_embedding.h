@@ -12,12 +12,11 @@ extern "C" {
 #endif
 
 ACLNN_API aclnnStatus aclnnEmbeddingGetWorkspaceSize(const aclTensor *weight,
-                                                     const aclTensor *indices,
-                                                     const aclTensor *out,
+                                                     const aclTensor *indices, const aclTensor *out,
                                                      uint64_t *workspaceSize,
                                                      aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnEmbedding(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                     aclrtStream stream);
+ACLNN_API aclnnStatus aclnnEmbedding(void *workspace, uint64_t workspaceSize,
+                                     aclOpExecutor *executor, aclrtStream stream);
 
 #ifdef __cplusplus
 }

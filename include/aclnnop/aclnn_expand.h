@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnExpandGetWorkspaceSize(const aclTensor *self,
-                                                  const aclIntArray *size,
-                                                  aclTensor *out,
-                                                  uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnExpandGetWorkspaceSize(const aclTensor *self, const aclIntArray *size,
+                                                  aclTensor *out, uint64_t *workspaceSize,
                                                   aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnExpand(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                   aclrtStream stream);

@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnGatherGetWorkspaceSize(const aclTensor *self,
-                                                  const int64_t dim,
-                                                  const aclTensor *index,
-                                                  aclTensor *out,
+ACLNN_API aclnnStatus aclnnGatherGetWorkspaceSize(const aclTensor *self, const int64_t dim,
+                                                  const aclTensor *index, aclTensor *out,
                                                   uint64_t *workspaceSize,
                                                   aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnGather(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,

@@ -11,14 +11,12 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnIndexSelectGetWorkspaceSize(const aclTensor *self,
-                                                       int64_t dim,
-                                                       const aclTensor *index,
-                                                       aclTensor *out,
+ACLNN_API aclnnStatus aclnnIndexSelectGetWorkspaceSize(const aclTensor *self, int64_t dim,
+                                                       const aclTensor *index, aclTensor *out,
                                                        uint64_t *workspaceSize,
                                                        aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnIndexSelect(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                       aclrtStream stream);
+ACLNN_API aclnnStatus aclnnIndexSelect(void *workspace, uint64_t workspaceSize,
+                                       aclOpExecutor *executor, aclrtStream stream);
 
 #ifdef __cplusplus
 }

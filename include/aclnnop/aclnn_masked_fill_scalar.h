@@ -16,8 +16,8 @@ ACLNN_API aclnnStatus aclnnInplaceMaskedFillScalarGetWorkspaceSize(aclTensor *se
                                                                    const aclScalar *value,
                                                                    uint64_t *workspaceSize,
                                                                    aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnInplaceMaskedFillScalar(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                                   aclrtStream stream);
+ACLNN_API aclnnStatus aclnnInplaceMaskedFillScalar(void *workspace, uint64_t workspaceSize,
+                                                   aclOpExecutor *executor, aclrtStream stream);
 
 #ifdef __cplusplus
 }

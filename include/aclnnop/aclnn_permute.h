@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnPermuteGetWorkspaceSize(const aclTensor *self,
-                                                   const aclIntArray *dims,
-                                                   aclTensor *out,
-                                                   uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnPermuteGetWorkspaceSize(const aclTensor *self, const aclIntArray *dims,
+                                                   aclTensor *out, uint64_t *workspaceSize,
                                                    aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnPermute(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                    aclrtStream stream);

@@ -11,10 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnSWhereGetWorkspaceSize(const aclTensor *condition,
-                                                  const aclTensor *self,
-                                                  const aclTensor *other,
-                                                  aclTensor *out,
+ACLNN_API aclnnStatus aclnnSWhereGetWorkspaceSize(const aclTensor *condition, const aclTensor *self,
+                                                  const aclTensor *other, aclTensor *out,
                                                   uint64_t *workspaceSize,
                                                   aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnSWhere(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,

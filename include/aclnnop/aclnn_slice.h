@@ -11,14 +11,9 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnSliceGetWorkspaceSize(const aclTensor *self,
-                                                 int64_t dim,
-                                                 int64_t start,
-                                                 int64_t end,
-                                                 int64_t step,
-                                                 aclTensor *out,
-                                                 uint64_t *workspaceSize,
-                                                 aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnSliceGetWorkspaceSize(const aclTensor *self, int64_t dim, int64_t start,
+                                                 int64_t end, int64_t step, aclTensor *out,
+                                                 uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnSlice(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                  aclrtStream stream);
 

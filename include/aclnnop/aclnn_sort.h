@@ -11,13 +11,9 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnSortGetWorkspaceSize(const aclTensor *self,
-                                                bool stable,
-                                                int64_t dim,
-                                                bool descending,
-                                                aclTensor *valuesOut,
-                                                aclTensor *indicesOut,
-                                                uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnSortGetWorkspaceSize(const aclTensor *self, bool stable, int64_t dim,
+                                                bool descending, aclTensor *valuesOut,
+                                                aclTensor *indicesOut, uint64_t *workspaceSize,
                                                 aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnSort(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);

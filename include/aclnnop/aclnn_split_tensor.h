@@ -12,13 +12,11 @@ extern "C" {
 #endif
 
 ACLNN_API aclnnStatus aclnnSplitTensorGetWorkspaceSize(const aclTensor *self,
-                                                       uint64_t splitSections,
-                                                       int64_t dim,
-                                                       aclTensorList *out,
-                                                       uint64_t *workspaceSize,
+                                                       uint64_t splitSections, int64_t dim,
+                                                       aclTensorList *out, uint64_t *workspaceSize,
                                                        aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnSplitTensor(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                       aclrtStream stream);
+ACLNN_API aclnnStatus aclnnSplitTensor(void *workspace, uint64_t workspaceSize,
+                                       aclOpExecutor *executor, aclrtStream stream);
 
 #ifdef __cplusplus
 }

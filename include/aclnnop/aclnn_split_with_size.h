@@ -12,13 +12,12 @@ extern "C" {
 #endif
 
 ACLNN_API aclnnStatus aclnnSplitWithSizeGetWorkspaceSize(const aclTensor *self,
-                                                         const aclIntArray *splitSize,
-                                                         int64_t dim,
+                                                         const aclIntArray *splitSize, int64_t dim,
                                                          aclTensorList *out,
                                                          uint64_t *workspaceSize,
                                                          aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnSplitWithSize(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                         aclrtStream stream);
+ACLNN_API aclnnStatus aclnnSplitWithSize(void *workspace, uint64_t workspaceSize,
+                                         aclOpExecutor *executor, aclrtStream stream);
 
 #ifdef __cplusplus
 }

@@ -11,14 +11,9 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnTopkGetWorkspaceSize(const aclTensor *self,
-                                                int64_t k,
-                                                int64_t dim,
-                                                bool largest,
-                                                bool sorted,
-                                                aclTensor *valuesOut,
-                                                aclTensor *indicesOut,
-                                                uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnTopkGetWorkspaceSize(const aclTensor *self, int64_t k, int64_t dim,
+                                                bool largest, bool sorted, aclTensor *valuesOut,
+                                                aclTensor *indicesOut, uint64_t *workspaceSize,
                                                 aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnTopk(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);

@@ -11,20 +11,17 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnTrilGetWorkspaceSize(const aclTensor *self,
-                                                int64_t diagonal,
-                                                aclTensor *out,
-                                                uint64_t *workspaceSize,
+ACLNN_API aclnnStatus aclnnTrilGetWorkspaceSize(const aclTensor *self, int64_t diagonal,
+                                                aclTensor *out, uint64_t *workspaceSize,
                                                 aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnTril(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                 aclrtStream stream);
 
-ACLNN_API aclnnStatus aclnnInplaceTrilGetWorkspaceSize(const aclTensor *selfRef,
-                                                       int64_t diagonal,
+ACLNN_API aclnnStatus aclnnInplaceTrilGetWorkspaceSize(const aclTensor *selfRef, int64_t diagonal,
                                                        uint64_t *workspaceSize,
                                                        aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnInplaceTril(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
-                                       aclrtStream stream);
+ACLNN_API aclnnStatus aclnnInplaceTril(void *workspace, uint64_t workspaceSize,
+                                       aclOpExecutor *executor, aclrtStream stream);
 
 #ifdef __cplusplus
 }

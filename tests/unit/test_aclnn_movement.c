@@ -247,7 +247,8 @@ static void test_split(void **state)
 			expect(&p[i], ref);
 		}
 		aclIntArray *bad = ints(NH_DIMS(2, 1, 5), 3); /* sums to 8 */
-		assert_int_equal(NH_PLAN(SplitWithSize, y.t, bad, -1, list), ACLNN_ERR_PARAM_INVALID);
+		assert_int_equal(NH_PLAN(SplitWithSize, y.t, bad, -1, list),
+		                 ACLNN_ERR_PARAM_INVALID);
 		nh_expect_msg("sums to 8");
 		aclDestroyIntArray(bad);
 		aclDestroyIntArray(sz);
@@ -263,8 +264,7 @@ static void test_split(void **state)
 
 /* ---- Slice ----------------------------------------------------------------- */
 
-static void slice_case(int dt, nh_layout_t l, int64_t start, int64_t end, int64_t step,
-                       int64_t n)
+static void slice_case(int dt, nh_layout_t l, int64_t start, int64_t end, int64_t step, int64_t n)
 {
 	nh_t x, o;
 	vals(va, 40, dt);
@@ -493,8 +493,7 @@ static void test_bad_inputs(void **state)
 	                 ACLNN_ERR_PARAM_INVALID);
 	assert_int_equal(aclnnCatGetWorkspaceSize(l1, 2, o.t, &ws, &ex), ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("dim 2 is out of range");
-	assert_int_equal(aclnnCatGetWorkspaceSize(l1, 0, dbl.t, &ws, &ex),
-	                 ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnCatGetWorkspaceSize(l1, 0, dbl.t, &ws, &ex), ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("cannot be cast");
 	/* Split */
 	assert_int_equal(aclnnSplitTensorGetWorkspaceSize(NULL, 1, 0, lo, &ws, &ex),

@@ -26,8 +26,8 @@ static void run_ge(int dt, int rank, const int64_t *dd, int idt, const int64_t *
 		int64_t v = (int64_t)weir_dt_load(idt, ix, k);
 		idx[ax] = v < 0 ? v + A : v;
 		int64_t s = oc_ravel(rank, dd, idx);
-		if (memcmp((const char *)c.out[0] + (size_t)k * es, (const char *)d + (size_t)s * es,
-		           es) != 0)
+		if (memcmp((const char *)c.out[0] + (size_t)k * es,
+		           (const char *)d + (size_t)s * es, es) != 0)
 			fail_msg("GatherElements: out[%lld] differs from data[%lld]", (long long)k,
 			         (long long)s);
 	}

@@ -58,8 +58,7 @@ NN_DEFINE_RUN(aclnnInplaceFillScalar)
 
 ACLNN_API aclnnStatus aclnnArangeGetWorkspaceSize(const aclScalar *start, const aclScalar *end,
                                                   const aclScalar *step, aclTensor *out,
-                                                  uint64_t *workspaceSize,
-                                                  aclOpExecutor **executor)
+                                                  uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnArange", workspaceSize, executor);
@@ -72,8 +71,8 @@ ACLNN_API aclnnStatus aclnnArangeGetWorkspaceSize(const aclScalar *start, const 
 		return nn_finish(&b);
 	int odt = nn_dtype(&b, o);
 	if (!nn_is_float(odt) && !nn_is_int(odt)) {
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "out has dtype %s; supported: float and integer",
-		        weir_dtype_name(odt));
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
+		        "out has dtype %s; supported: float and integer", weir_dtype_name(odt));
 		return nn_finish(&b);
 	}
 	double a = s0.f, z = s1.f, d = sd.f;

@@ -226,8 +226,7 @@ static aclnnStatus split(nn_t *b, nn_v x, int64_t dim, const int64_t *sizes, uin
 
 ACLNN_API aclnnStatus aclnnSplitTensorGetWorkspaceSize(const aclTensor *self,
                                                        uint64_t splitSections, int64_t dim,
-                                                       aclTensorList *out,
-                                                       uint64_t *workspaceSize,
+                                                       aclTensorList *out, uint64_t *workspaceSize,
                                                        aclOpExecutor **executor)
 {
 	nn_t b;
@@ -241,8 +240,9 @@ ACLNN_API aclnnStatus aclnnSplitTensorGetWorkspaceSize(const aclTensor *self,
 		return nn_finish(&b);
 	int64_t len = d->dims[ax];
 	if (splitSections == 0 && len != 0) {
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "splitSections is 0 but dim %lld has size %lld",
-		        (long long)ax, (long long)len);
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
+		        "splitSections is 0 but dim %lld has size %lld", (long long)ax,
+		        (long long)len);
 		return nn_finish(&b);
 	}
 	/* ceil(len / sections) parts (one when len is 0), the last one smaller. */
@@ -263,8 +263,8 @@ ACLNN_API aclnnStatus aclnnSplitTensorGetWorkspaceSize(const aclTensor *self,
 NN_DEFINE_RUN(aclnnSplitTensor)
 
 ACLNN_API aclnnStatus aclnnSplitWithSizeGetWorkspaceSize(const aclTensor *self,
-                                                         const aclIntArray *splitSize,
-                                                         int64_t dim, aclTensorList *out,
+                                                         const aclIntArray *splitSize, int64_t dim,
+                                                         aclTensorList *out,
                                                          uint64_t *workspaceSize,
                                                          aclOpExecutor **executor)
 {
@@ -306,10 +306,9 @@ NN_DEFINE_RUN(aclnnSplitWithSize)
 /* Slice                                                                      */
 /* ------------------------------------------------------------------------ */
 
-ACLNN_API aclnnStatus aclnnSliceGetWorkspaceSize(const aclTensor *self, int64_t dim,
-                                                 int64_t start, int64_t end, int64_t step,
-                                                 aclTensor *out, uint64_t *workspaceSize,
-                                                 aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnSliceGetWorkspaceSize(const aclTensor *self, int64_t dim, int64_t start,
+                                                 int64_t end, int64_t step, aclTensor *out,
+                                                 uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnSlice", workspaceSize, executor);
@@ -320,8 +319,7 @@ ACLNN_API aclnnStatus aclnnSliceGetWorkspaceSize(const aclTensor *self, int64_t 
 		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "self is 0-d; Slice needs rank >= 1");
 	int64_t ax = nn_dim(&b, dim, rank, "dim");
 	if (nn_ok(&b) && step <= 0)
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "step %lld must be positive",
-		        (long long)step);
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "step %lld must be positive", (long long)step);
 	if (!nn_ok(&b))
 		return nn_finish(&b);
 	int64_t bg[WEIR_MAX_RANK], en[WEIR_MAX_RANK], st[WEIR_MAX_RANK];
@@ -352,8 +350,7 @@ NN_DEFINE_RUN(aclnnSlice)
 
 ACLNN_API aclnnStatus aclnnGatherGetWorkspaceSize(const aclTensor *self, const int64_t dim,
                                                   const aclTensor *index, aclTensor *out,
-                                                  uint64_t *workspaceSize,
-                                                  aclOpExecutor **executor)
+                                                  uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnGather", workspaceSize, executor);
@@ -415,8 +412,7 @@ ACLNN_API aclnnStatus aclnnIndexSelectGetWorkspaceSize(const aclTensor *self, in
 NN_DEFINE_RUN(aclnnIndexSelect)
 
 ACLNN_API aclnnStatus aclnnEmbeddingGetWorkspaceSize(const aclTensor *weight,
-                                                     const aclTensor *indices,
-                                                     const aclTensor *out,
+                                                     const aclTensor *indices, const aclTensor *out,
                                                      uint64_t *workspaceSize,
                                                      aclOpExecutor **executor)
 {

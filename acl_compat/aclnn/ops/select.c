@@ -18,8 +18,7 @@ static const int cond_dtypes[] = { ACL_BOOL, ACL_UINT8, ACL_INT8, -1 };
 
 ACLNN_API aclnnStatus aclnnSWhereGetWorkspaceSize(const aclTensor *condition, const aclTensor *self,
                                                   const aclTensor *other, aclTensor *out,
-                                                  uint64_t *workspaceSize,
-                                                  aclOpExecutor **executor)
+                                                  uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnSWhere", workspaceSize, executor);
