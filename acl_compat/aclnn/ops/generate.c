@@ -86,7 +86,11 @@ ACLNN_API aclnnStatus aclnnArangeGetWorkspaceSize(const aclScalar *start, const 
 	if (!nn_ok(&b))
 		return nn_finish(&b);
 	nn_v r;
-	if (nn_is_float(odt)) {
+	if (z == a) {
+		/* An empty range: an empty constant (no op, no 0-byte temporary). */
+		int64_t zero = 0;
+		r = nn_const(&b, odt, 1, &zero, NULL);
+	} else if (nn_is_float(odt)) {
 		r = nn_op(&b, "Range", NULL, 3, nn_const_f(&b, ACL_DOUBLE, a),
 		          nn_const_f(&b, ACL_DOUBLE, z), nn_const_f(&b, ACL_DOUBLE, d));
 	} else {
