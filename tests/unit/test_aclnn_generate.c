@@ -79,8 +79,7 @@ static void test_zero_fill(void **state)
 
 /* ---- Arange ------------------------------------------------------------------- */
 
-static void arange_case(int sdt, double a, double e, double d, int odt, int64_t n,
-                        nh_layout_t l)
+static void arange_case(int sdt, double a, double e, double d, int odt, int64_t n, nh_layout_t l)
 {
 	nh_t o;
 	nh_make(&o, odt, 1, NH_DIMS(n), NULL, l);
@@ -104,7 +103,7 @@ static void test_arange(void **state)
 	arange_case(ACL_INT64, 2, 12, 3, ACL_INT64, 4, NH_STRIDED);
 	arange_case(ACL_INT32, 10, -3, -4, ACL_INT32, 4, NH_DENSE);
 	arange_case(ACL_DOUBLE, 1.5, 5, 1, ACL_INT32, 4, NH_STRIDED); /* 1, 2, 3, 4 */
-	arange_case(ACL_INT64, -3, 4, 2, ACL_FLOAT16, 4, NH_STRIDED);  /* promotion */
+	arange_case(ACL_INT64, -3, 4, 2, ACL_FLOAT16, 4, NH_STRIDED); /* promotion */
 	arange_case(ACL_FLOAT, 0, 2, 0.25, ACL_BF16, 8, NH_DENSE);
 	arange_case(ACL_INT64, 5, 5, 1, ACL_FLOAT, 0, NH_DENSE); /* empty */
 	nh_fini();
@@ -318,7 +317,8 @@ static void test_bad_inputs(void **state)
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("mask has dtype");
 	/* Tril, Triu */
-	assert_int_equal(aclnnTrilGetWorkspaceSize(NULL, 0, o.t, &ws, &ex), ACLNN_ERR_PARAM_NULLPTR);
+	assert_int_equal(aclnnTrilGetWorkspaceSize(NULL, 0, o.t, &ws, &ex),
+	                 ACLNN_ERR_PARAM_NULLPTR);
 	assert_int_equal(aclnnTriuGetWorkspaceSize(f4.t, 0, f4.t, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("at least 2");
