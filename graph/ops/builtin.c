@@ -84,6 +84,8 @@ static const weir_op_def_t *const builtin_ops[] = {
 	&weir__op_logicaland,
 	&weir__op_logicalor,
 	&weir__op_logicalnot,
+	/* GatherElements (gather_elements.c; issue 11, aclnnGather). */
+	&weir__op_gatherelements,
 };
 
 void weir__ops_register_builtin(void)

@@ -174,5 +174,7 @@ extern const weir_op_def_t weir__op_sin, weir__op_cos, weir__op_erf, weir__op_fl
 extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, weir__op_lessequal,
         weir__op_greater, weir__op_greaterequal, weir__op_logicaland, weir__op_logicalor,
         weir__op_logicalnot;
+/* GatherElements (gather_elements.c; issue 11, aclnnGather). */
+extern const weir_op_def_t weir__op_gatherelements;
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */
