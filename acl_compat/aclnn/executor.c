@@ -1221,8 +1221,10 @@ static void *ref_ptr(const struct nn_run *r, const struct nn_ref *f)
 {
 	const struct nn_plan *p = &r->ex->p;
 	switch (f->kind) {
-	case R_USER: return (unsigned char *)r->user[f->slot] + f->off;
-	case R_TEMP: return r->ws + p->temps[f->slot].off + f->off;
+	case R_USER: /* an absent optional tensor, or an empty one, has no data */
+		return r->user[f->slot] ? (unsigned char *)r->user[f->slot] + f->off : NULL;
+	case R_TEMP: /* a plan whose temporaries are all empty has no workspace */
+		return r->ws ? r->ws + p->temps[f->slot].off + f->off : NULL;
 	default: return (unsigned char *)p->consts[f->slot].data + f->off;
 	}
 }
@@ -1252,7 +1254,7 @@ static int nn_step_task(void *args, uint32_t block, uint32_t nblocks)
 		in[i] = ref_ptr(r, &s->in[i]);
 	for (uint32_t i = 0; i < s->nout; i++)
 		out[i] = ref_ptr(r, &s->out[i]);
-	void *ws = s->ws_temp >= 0 ? r->ws + r->ex->p.temps[s->ws_temp].off : NULL;
+	void *ws = s->ws_temp >= 0 && r->ws ? r->ws + r->ex->p.temps[s->ws_temp].off : NULL;
 	int rc = weir_op_plan_run(s->plan, in, out, ws, block, nblocks);
 	if (in != in_small) {
 		free(in);

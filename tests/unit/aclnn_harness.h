@@ -215,7 +215,7 @@ static inline double nh_load(int dt, const void *p, int64_t i)
 /* The value v as dtype dt would hold it (rounded to fp16, truncated, ...). */
 static inline double nh_round(int dt, double v)
 {
-	unsigned char buf[8];
+	unsigned char buf[8] = { 0 };
 	nh_store(dt, buf, 0, v);
 	return nh_load(dt, buf, 0);
 }
