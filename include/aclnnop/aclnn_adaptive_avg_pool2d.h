@@ -13,7 +13,8 @@ extern "C" {
 
 ACLNN_API aclnnStatus aclnnAdaptiveAvgPool2dGetWorkspaceSize(const aclTensor *self,
                                                              const aclIntArray *outputSize,
-                                                             aclTensor *out, uint64_t *workspaceSize,
+                                                             aclTensor *out,
+                                                             uint64_t *workspaceSize,
                                                              aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnAdaptiveAvgPool2d(void *workspace, uint64_t workspaceSize,
                                              aclOpExecutor *executor, const aclrtStream stream);

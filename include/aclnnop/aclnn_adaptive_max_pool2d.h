@@ -11,12 +11,9 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnAdaptiveMaxPool2dGetWorkspaceSize(const aclTensor *self,
-                                                             const aclIntArray *outputSize,
-                                                             aclTensor *outputOut,
-                                                             aclTensor *indicesOut,
-                                                             uint64_t *workspaceSize,
-                                                             aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnAdaptiveMaxPool2dGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *outputSize, aclTensor *outputOut,
+        aclTensor *indicesOut, uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnAdaptiveMaxPool2d(void *workspace, uint64_t workspaceSize,
                                              aclOpExecutor *executor, aclrtStream stream);
 

@@ -16,14 +16,10 @@ ACLNN_API aclnnStatus aclnnAddmmGetWorkspaceSize(const aclTensor *self, const ac
                                                  const aclScalar *alpha, aclTensor *out,
                                                  int8_t cubeMathType, uint64_t *workspaceSize,
                                                  aclOpExecutor **executor);
-ACLNN_API aclnnStatus aclnnInplaceAddmmGetWorkspaceSize(const aclTensor *selfRef,
-                                                        const aclTensor *mat1,
-                                                        const aclTensor *mat2,
-                                                        const aclScalar *beta,
-                                                        const aclScalar *alpha,
-                                                        int8_t cubeMathType,
-                                                        uint64_t *workspaceSize,
-                                                        aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnInplaceAddmmGetWorkspaceSize(
+        const aclTensor *selfRef, const aclTensor *mat1, const aclTensor *mat2,
+        const aclScalar *beta, const aclScalar *alpha, int8_t cubeMathType, uint64_t *workspaceSize,
+        aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnAddmm(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                  aclrtStream stream);
 ACLNN_API aclnnStatus aclnnInplaceAddmm(void *workspace, uint64_t workspaceSize,

@@ -11,14 +11,11 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnAvgPool2dGetWorkspaceSize(const aclTensor *self, const aclIntArray *kernelSize,
-                                                     const aclIntArray *strides,
-                                                     const aclIntArray *paddings, const bool ceilMode,
-                                                     const bool countIncludePad,
-                                                     const int64_t divisorOverride,
-                                                     const int8_t cubeMathType, aclTensor *out,
-                                                     uint64_t *workspaceSize,
-                                                     aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnAvgPool2dGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *kernelSize, const aclIntArray *strides,
+        const aclIntArray *paddings, const bool ceilMode, const bool countIncludePad,
+        const int64_t divisorOverride, const int8_t cubeMathType, aclTensor *out,
+        uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnAvgPool2d(void *workspace, uint64_t workspaceSize,
                                      aclOpExecutor *executor, aclrtStream stream);
 

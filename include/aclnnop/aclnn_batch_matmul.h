@@ -11,9 +11,8 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnBatchMatMulGetWorkspaceSize(const aclTensor *self,
-                                                       const aclTensor *mat2, aclTensor *out,
-                                                       int8_t cubeMathType,
+ACLNN_API aclnnStatus aclnnBatchMatMulGetWorkspaceSize(const aclTensor *self, const aclTensor *mat2,
+                                                       aclTensor *out, int8_t cubeMathType,
                                                        uint64_t *workspaceSize,
                                                        aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnBatchMatMul(void *workspace, uint64_t workspaceSize,

@@ -11,14 +11,11 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(const aclTensor *input, const aclTensor *weight,
-                                                       const aclTensor *bias, const aclIntArray *stride,
-                                                       const aclIntArray *padding,
-                                                       const aclIntArray *dilation, bool transposed,
-                                                       const aclIntArray *outputPadding,
-                                                       const int64_t groups, aclTensor *output,
-                                                       int8_t cubeMathType, uint64_t *workspaceSize,
-                                                       aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(
+        const aclTensor *input, const aclTensor *weight, const aclTensor *bias,
+        const aclIntArray *stride, const aclIntArray *padding, const aclIntArray *dilation,
+        bool transposed, const aclIntArray *outputPadding, const int64_t groups, aclTensor *output,
+        int8_t cubeMathType, uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnConvolution(void *workspace, const uint64_t workspaceSize,
                                        aclOpExecutor *executor, aclrtStream stream);
 

@@ -11,13 +11,10 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(const aclTensor *self, const aclIntArray *kernelShape,
-                                                   const aclIntArray *strides, const int64_t autoPad,
-                                                   const aclIntArray *pads,
-                                                   const aclIntArray *dilations,
-                                                   const int64_t ceilMode, aclTensor *out,
-                                                   uint64_t *workspaceSize,
-                                                   aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *kernelShape, const aclIntArray *strides,
+        const int64_t autoPad, const aclIntArray *pads, const aclIntArray *dilations,
+        const int64_t ceilMode, aclTensor *out, uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnMaxPool(void *workspace, uint64_t workspaceSize, aclOpExecutor *executor,
                                    aclrtStream stream);
 

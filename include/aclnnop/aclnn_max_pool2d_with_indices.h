@@ -11,14 +11,10 @@
 extern "C" {
 #endif
 
-ACLNN_API aclnnStatus aclnnMaxPool2dWithIndicesGetWorkspaceSize(const aclTensor *self, const aclIntArray *kernelSize,
-                                                                const aclIntArray *stride,
-                                                                const aclIntArray *padding,
-                                                                const aclIntArray *dilation,
-                                                                bool ceilMode, aclTensor *out,
-                                                                aclTensor *indices,
-                                                                uint64_t *workspaceSize,
-                                                                aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnMaxPool2dWithIndicesGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *kernelSize, const aclIntArray *stride,
+        const aclIntArray *padding, const aclIntArray *dilation, bool ceilMode, aclTensor *out,
+        aclTensor *indices, uint64_t *workspaceSize, aclOpExecutor **executor);
 ACLNN_API aclnnStatus aclnnMaxPool2dWithIndices(void *workspace, uint64_t workspaceSize,
                                                 aclOpExecutor *executor, aclrtStream stream);
 

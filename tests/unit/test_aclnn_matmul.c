@@ -30,8 +30,8 @@ struct mcase {
 
 /* torch.matmul's output shape and the reference values (doubles of the
  * rounded float32 accumulation). Returns the output rank. */
-static uint32_t ref_matmul(const struct mcase *c, const double *va, const double *vb,
-                           int64_t *od, double *ref)
+static uint32_t ref_matmul(const struct mcase *c, const double *va, const double *vb, int64_t *od,
+                           double *ref)
 {
 	int64_t a2[8], b2[8];
 	uint32_t ra = c->ra, rb = c->rb;
@@ -123,7 +123,7 @@ static void run_mcase(const struct mcase *c)
 				r = nh_round(c->rdt, (float)r * (float)c->alpha);
 			if (c->beta != 0) {
 				int64_t m = i / od[1], n = i % od[1];
-				int64_t si = c->rs == 0 ? 0
+				int64_t si = c->rs == 0   ? 0
 				             : c->rs == 1 ? (c->ds[0] == 1 ? 0 : n)
 				                          : (c->ds[0] == 1 ? 0 : m) * c->ds[1] +
 				                                    (c->ds[1] == 1 ? 0 : n);
@@ -166,8 +166,11 @@ static void run_mcase(const struct mcase *c)
 	free(got);
 }
 
-#define D(...) { __VA_ARGS__ }
-#define F32    ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT
+#define D(...)              \
+	{                   \
+		__VA_ARGS__ \
+	}
+#define F32 ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT
 
 static void test_matmul(void **state)
 {
@@ -211,8 +214,8 @@ static void test_matmul(void **state)
 		{ F_BMM, F32, 3, 3, D(2, 3, 4), D(2, 4, 5), NH_STRIDED, NH_STRIDED, NH_STRIDED },
 		{ F_BMM, F32, 3, 3, D(1, 3, 4), D(3, 4, 5), NH_DENSE, NH_STRIDED, NH_DENSE },
 		{ F_BMM, F32, 3, 3, D(3, 3, 4), D(1, 4, 5), NH_DENSE, NH_DENSE, NH_DENSE },
-		{ F_BMM, ACL_FLOAT16, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, 3, 3, D(2, 3, 4),
-		  D(2, 4, 5), NH_DENSE, NH_DENSE, NH_DENSE },
+		{ F_BMM, ACL_FLOAT16, ACL_FLOAT, ACL_FLOAT, ACL_FLOAT, 3, 3, D(2, 3, 4), D(2, 4, 5),
+		  NH_DENSE, NH_DENSE, NH_DENSE },
 		{ F_BMM, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, ACL_FLOAT16, 3, 3, D(2, 3, 4),
 		  D(2, 4, 5), NH_STRIDED, NH_DENSE, NH_DENSE },
 	};
@@ -328,6 +331,11 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(aclnnMatmulGetWorkspaceSize(i32.t, i32.t, o.t, 1, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("int32");
+	assert_int_equal(aclnnMatmulGetWorkspaceSize(i32.t, b.t, o.t, 1, &ws, &ex),
+	                 ACLNN_ERR_PARAM_INVALID);
+	assert_int_equal(aclnnAddmmGetWorkspaceSize(s.t, i32.t, b.t, one, one, o.t, 1, &ws, &ex),
+	                 ACLNN_ERR_PARAM_INVALID);
+	nh_expect_msg("mat1 has dtype int32");
 	assert_int_equal(aclnnMmGetWorkspaceSize(a.t, dbl.t, o.t, 1, &ws, &ex),
 	                 ACLNN_ERR_PARAM_INVALID);
 	nh_expect_msg("float64");

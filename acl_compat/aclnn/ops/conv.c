@@ -56,8 +56,8 @@ static bool conv_pads(nn_t *b, const aclIntArray *arr, int nsp, bool transposed,
 	}
 	for (int i = 0; i < n; i++)
 		if (v[i] < 0) {
-			nn_fail(b, ACLNN_ERR_PARAM_INVALID, "padding[%d] is %lld; it must be >= 0", i,
-			        (long long)v[i]);
+			nn_fail(b, ACLNN_ERR_PARAM_INVALID, "padding[%d] is %lld; it must be >= 0",
+			        i, (long long)v[i]);
 			return false;
 		}
 	if (nsp == 1) {
@@ -74,14 +74,11 @@ static bool conv_pads(nn_t *b, const aclIntArray *arr, int nsp, bool transposed,
 	return true;
 }
 
-ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(const aclTensor *input, const aclTensor *weight,
-                                                       const aclTensor *bias, const aclIntArray *stride,
-                                                       const aclIntArray *padding,
-                                                       const aclIntArray *dilation, bool transposed,
-                                                       const aclIntArray *outputPadding,
-                                                       const int64_t groups, aclTensor *output,
-                                                       int8_t cubeMathType, uint64_t *workspaceSize,
-                                                       aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(
+        const aclTensor *input, const aclTensor *weight, const aclTensor *bias,
+        const aclIntArray *stride, const aclIntArray *padding, const aclIntArray *dilation,
+        bool transposed, const aclIntArray *outputPadding, const int64_t groups, aclTensor *output,
+        int8_t cubeMathType, uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnConvolution", workspaceSize, executor);
@@ -95,7 +92,8 @@ ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(const aclTensor *input, c
 	uint32_t rank = nn_rank(&b, x);
 	if (rank != 3 && rank != 4) {
 		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
-		        "input has rank %u; weir supports 1-D (rank 3) and 2-D (rank 4) convolution",
+		        "input has rank %u; weir supports 1-D (rank 3) and 2-D (rank 4) "
+		        "convolution",
 		        rank);
 		return nn_finish(&b);
 	}
@@ -128,17 +126,20 @@ ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(const aclTensor *input, c
 		        (long long)dw->dims[1], (long long)groups, (long long)C);
 	if (transposed && dw->dims[0] != C)
 		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
-		        "weight dim 0 (%lld) must equal the input channels %lld", (long long)dw->dims[0],
-		        (long long)C);
+		        "weight dim 0 (%lld) must equal the input channels %lld",
+		        (long long)dw->dims[0], (long long)C);
 	if (nn_ok(&b) && bi != NN_NONE) {
 		const weir_tensor_desc_t *db = nn_desc(&b, bi);
 		if (db->rank != 1 || db->dims[0] != O)
 			nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
-			        "bias must be 1-D of length %lld (the output channels)", (long long)O);
+			        "bias must be 1-D of length %lld (the output channels)",
+			        (long long)O);
 	}
+	f3_float_dtype(&b, nn_dtype(&b, x), "input");
+	f3_float_dtype(&b, nn_dtype(&b, w), "weight");
 	int dt = nn_ok(&b) ? nn_result_type2(&b, x, w) : 0;
 	f3_float_dtype(&b, dt, "the promoted dtype of input and weight");
-	if (nn_ok(&b) && bi != NN_NONE && !nn_is_float(nn_dtype(&b, bi)))
+	if (bi != NN_NONE)
 		f3_float_dtype(&b, nn_dtype(&b, bi), "bias");
 	if (!nn_ok(&b))
 		return nn_finish(&b);
@@ -153,7 +154,8 @@ ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(const aclTensor *input, c
 	}
 	weir_attrs_t *a = NULL;
 	if (weir_attrs_create(&a) || weir_attrs_set_ints(a, "strides", st, 2) ||
-	    weir_attrs_set_ints(a, "pads", pads, 4) || weir_attrs_set_ints(a, "dilations", dil, 2) ||
+	    weir_attrs_set_ints(a, "pads", pads, 4) ||
+	    weir_attrs_set_ints(a, "dilations", dil, 2) ||
 	    weir_attrs_set_int(a, "groups", groups) ||
 	    (transposed && weir_attrs_set_ints(a, "output_padding", opad, 2))) {
 		weir_attrs_destroy(a);

@@ -51,7 +51,8 @@ bool f3_float_dtype(nn_t *b, int dt, const char *what)
 		return false;
 	if (dt == ACL_FLOAT || dt == ACL_FLOAT16 || dt == ACL_BF16)
 		return true;
-	nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s has dtype %s; supported: float32, float16, bfloat16",
-	        what, weir_dtype_name(dt));
+	nn_fail(b, ACLNN_ERR_PARAM_INVALID,
+	        "%s has dtype %s; supported: float32, float16, bfloat16", what,
+	        weir_dtype_name(dt));
 	return false;
 }

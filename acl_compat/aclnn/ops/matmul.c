@@ -18,9 +18,12 @@
 #include "aclnnop/aclnn_matmul.h"
 #include "aclnnop/aclnn_mm.h"
 
-/* The promoted float dtype of x and y (0 after a failure). */
+/* The promoted float dtype of x and y (0 after a failure); each operand
+ * must be float32, float16 or bfloat16 (aclnn takes no integers). */
 static int mm_dtype(nn_t *b, nn_v x, nn_v y)
 {
+	f3_float_dtype(b, nn_dtype(b, x), "self");
+	f3_float_dtype(b, nn_dtype(b, y), "mat2");
 	if (!nn_ok(b))
 		return 0;
 	int dt = nn_result_type2(b, x, y);
@@ -80,8 +83,7 @@ static nn_v matmul_value(nn_t *b, nn_v x, nn_v y, int dt)
 
 ACLNN_API aclnnStatus aclnnMatmulGetWorkspaceSize(const aclTensor *self, const aclTensor *mat2,
                                                   aclTensor *out, int8_t cubeMathType,
-                                                  uint64_t *workspaceSize,
-                                                  aclOpExecutor **executor)
+                                                  uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnMatmul", workspaceSize, executor);
@@ -115,9 +117,8 @@ ACLNN_API aclnnStatus aclnnMmGetWorkspaceSize(const aclTensor *self, const aclTe
 }
 NN_DEFINE_RUN(aclnnMm)
 
-ACLNN_API aclnnStatus aclnnBatchMatMulGetWorkspaceSize(const aclTensor *self,
-                                                       const aclTensor *mat2, aclTensor *out,
-                                                       int8_t cubeMathType,
+ACLNN_API aclnnStatus aclnnBatchMatMulGetWorkspaceSize(const aclTensor *self, const aclTensor *mat2,
+                                                       aclTensor *out, int8_t cubeMathType,
                                                        uint64_t *workspaceSize,
                                                        aclOpExecutor **executor)
 {
@@ -146,8 +147,8 @@ static bool scalar_is(const nn_scalar_info_t *s, double v)
  * beta 0 ignores self's values (NaN included), as PyTorch. */
 static aclnnStatus addmm(const char *api, bool inplace, const aclTensor *self,
                          const aclTensor *mat1, const aclTensor *mat2, const aclScalar *beta,
-                         const aclScalar *alpha, const aclTensor *out, int8_t cube,
-                         uint64_t *ws, aclOpExecutor **ex)
+                         const aclScalar *alpha, const aclTensor *out, int8_t cube, uint64_t *ws,
+                         aclOpExecutor **ex)
 {
 	nn_t b;
 	nn_begin(&b, api, ws, ex);
@@ -165,6 +166,11 @@ static aclnnStatus addmm(const char *api, bool inplace, const aclTensor *self,
 	mm_rank(&b, s, 0, 2, sname);
 	if (!nn_ok(&b))
 		return nn_finish(&b);
+	f3_float_dtype(&b, nn_dtype(&b, s), sname);
+	f3_float_dtype(&b, nn_dtype(&b, x), "mat1");
+	f3_float_dtype(&b, nn_dtype(&b, y), "mat2");
+	if (!nn_ok(&b))
+		return nn_finish(&b);
 	nn_v all[3] = { s, x, y };
 	int dt = nn_result_type(&b, all, 3, NULL, 0);
 	f3_float_dtype(&b, dt, "the promoted dtype of self, mat1 and mat2");
@@ -179,8 +185,8 @@ static aclnnStatus addmm(const char *api, bool inplace, const aclTensor *self,
 		int64_t d = ds->dims[k], want = mn[k + 2 - ds->rank];
 		if (d != 1 && d != want) {
 			nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
-			        "%s dim %u is %lld, which does not broadcast to [%lld, %lld]", sname,
-			        k, (long long)d, (long long)mn[0], (long long)mn[1]);
+			        "%s dim %u is %lld, which does not broadcast to [%lld, %lld]",
+			        sname, k, (long long)d, (long long)mn[0], (long long)mn[1]);
 			return nn_finish(&b);
 		}
 	}
@@ -207,14 +213,10 @@ ACLNN_API aclnnStatus aclnnAddmmGetWorkspaceSize(const aclTensor *self, const ac
 }
 NN_DEFINE_RUN(aclnnAddmm)
 
-ACLNN_API aclnnStatus aclnnInplaceAddmmGetWorkspaceSize(const aclTensor *selfRef,
-                                                        const aclTensor *mat1,
-                                                        const aclTensor *mat2,
-                                                        const aclScalar *beta,
-                                                        const aclScalar *alpha,
-                                                        int8_t cubeMathType,
-                                                        uint64_t *workspaceSize,
-                                                        aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnInplaceAddmmGetWorkspaceSize(
+        const aclTensor *selfRef, const aclTensor *mat1, const aclTensor *mat2,
+        const aclScalar *beta, const aclScalar *alpha, int8_t cubeMathType, uint64_t *workspaceSize,
+        aclOpExecutor **executor)
 {
 	return addmm("aclnnInplaceAddmm", true, selfRef, mat1, mat2, beta, alpha, NULL,
 	             cubeMathType, workspaceSize, executor);

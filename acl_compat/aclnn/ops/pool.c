@@ -79,8 +79,9 @@ static bool pool_hw(nn_t *b, const aclIntArray *arr, const char *name, bool allo
 	hw[1] = v[n - 1];
 	for (int i = 0; i < 2; i++)
 		if (hw[i] < lo) {
-			nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s holds %lld; entries must be >= %lld",
-			        name, (long long)hw[i], (long long)lo);
+			nn_fail(b, ACLNN_ERR_PARAM_INVALID,
+			        "%s holds %lld; entries must be >= %lld", name, (long long)hw[i],
+			        (long long)lo);
 			return false;
 		}
 	return true;
@@ -94,8 +95,9 @@ static bool pad_half(nn_t *b, const int64_t pad[2], const int64_t k[2], const ch
 	for (int i = 0; i < 2; i++)
 		if (pad[i] > k[i] / 2) {
 			nn_fail(b, ACLNN_ERR_PARAM_INVALID,
-			        "%s [%lld, %lld] must be at most half the window [%lld, %lld]", name,
-			        (long long)pad[0], (long long)pad[1], (long long)k[0], (long long)k[1]);
+			        "%s [%lld, %lld] must be at most half the window [%lld, %lld]",
+			        name, (long long)pad[0], (long long)pad[1], (long long)k[0],
+			        (long long)k[1]);
 			return false;
 		}
 	return true;
@@ -115,14 +117,10 @@ static weir_attrs_t *pool_attrs(nn_t *b, const int64_t k[2], const int64_t s[2],
 	return a;
 }
 
-ACLNN_API aclnnStatus aclnnMaxPool2dWithIndicesGetWorkspaceSize(const aclTensor *self, const aclIntArray *kernelSize,
-                                                                const aclIntArray *stride,
-                                                                const aclIntArray *padding,
-                                                                const aclIntArray *dilation,
-                                                                bool ceilMode, aclTensor *out,
-                                                                aclTensor *indices,
-                                                                uint64_t *workspaceSize,
-                                                                aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnMaxPool2dWithIndicesGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *kernelSize, const aclIntArray *stride,
+        const aclIntArray *padding, const aclIntArray *dilation, bool ceilMode, aclTensor *out,
+        aclTensor *indices, uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnMaxPool2dWithIndices", workspaceSize, executor);
@@ -167,20 +165,17 @@ static int onnx_list(nn_t *b, const aclIntArray *arr, const char *name, int64_t 
 	if (n < 0)
 		return -1;
 	if (n == 3 || n > 4) {
-		nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s has %d entries; it takes 0, 1, 2 or 4", name,
-		        n);
+		nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s has %d entries; it takes 0, 1, 2 or 4",
+		        name, n);
 		return -1;
 	}
 	return n;
 }
 
-ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(const aclTensor *self, const aclIntArray *kernelShape,
-                                                   const aclIntArray *strides, const int64_t autoPad,
-                                                   const aclIntArray *pads,
-                                                   const aclIntArray *dilations,
-                                                   const int64_t ceilMode, aclTensor *out,
-                                                   uint64_t *workspaceSize,
-                                                   aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *kernelShape, const aclIntArray *strides,
+        const int64_t autoPad, const aclIntArray *pads, const aclIntArray *dilations,
+        const int64_t ceilMode, aclTensor *out, uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnMaxPool", workspaceSize, executor);
@@ -193,12 +188,12 @@ ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(const aclTensor *self, const 
 	int np = onnx_list(&b, pads, "pads", pv);
 	int nd = onnx_list(&b, dilations, "dilations", dv);
 	if (nn_ok(&b) && autoPad != 0)
-		nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "autoPad is %lld; only 0 (NOTSET) is supported",
-		        (long long)autoPad);
+		nn_fail(&b, ACLNN_ERR_PARAM_INVALID,
+		        "autoPad is %lld; only 0 (NOTSET) is supported", (long long)autoPad);
 	for (int i = 0; nn_ok(&b) && i < nd; i++)
 		if (dv[i] != 1)
-			nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "dilations[%d] is %lld; it must be 1", i,
-			        (long long)dv[i]);
+			nn_fail(&b, ACLNN_ERR_PARAM_INVALID, "dilations[%d] is %lld; it must be 1",
+			        i, (long long)dv[i]);
 	if (nn_ok(&b)) { /* ONNX [top, left, bottom, right] -> GE [top, bottom, left, right] */
 		if (np == 1)
 			gp[0] = gp[1] = gp[2] = gp[3] = pv[0];
@@ -215,8 +210,8 @@ ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(const aclTensor *self, const 
 	}
 	/* Small integers are exact in float32, so their maximum is pooled
 	 * there and cast back. */
-	static const int types[] = { ACL_FLOAT,  ACL_FLOAT16, ACL_BF16,   ACL_INT8,
-		                     ACL_UINT8,  ACL_INT16,   ACL_UINT16, -1 };
+	static const int types[] = { ACL_FLOAT, ACL_FLOAT16, ACL_BF16,   ACL_INT8,
+		                     ACL_UINT8, ACL_INT16,   ACL_UINT16, -1 };
 	bool r3;
 	nn_v x4 = pool_in(&b, x, types, &r3);
 	same_dtype(&b, x, o, "out");
@@ -233,14 +228,11 @@ ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(const aclTensor *self, const 
 }
 NN_DEFINE_RUN(aclnnMaxPool)
 
-ACLNN_API aclnnStatus aclnnAvgPool2dGetWorkspaceSize(const aclTensor *self, const aclIntArray *kernelSize,
-                                                     const aclIntArray *strides,
-                                                     const aclIntArray *paddings, const bool ceilMode,
-                                                     const bool countIncludePad,
-                                                     const int64_t divisorOverride,
-                                                     const int8_t cubeMathType, aclTensor *out,
-                                                     uint64_t *workspaceSize,
-                                                     aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnAvgPool2dGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *kernelSize, const aclIntArray *strides,
+        const aclIntArray *paddings, const bool ceilMode, const bool countIncludePad,
+        const int64_t divisorOverride, const int8_t cubeMathType, aclTensor *out,
+        uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnAvgPool2d", workspaceSize, executor);
@@ -299,7 +291,8 @@ static weir_attrs_t *adaptive_attrs(nn_t *b, const aclIntArray *outputSize, int6
 
 ACLNN_API aclnnStatus aclnnAdaptiveAvgPool2dGetWorkspaceSize(const aclTensor *self,
                                                              const aclIntArray *outputSize,
-                                                             aclTensor *out, uint64_t *workspaceSize,
+                                                             aclTensor *out,
+                                                             uint64_t *workspaceSize,
                                                              aclOpExecutor **executor)
 {
 	nn_t b;
@@ -317,12 +310,9 @@ ACLNN_API aclnnStatus aclnnAdaptiveAvgPool2dGetWorkspaceSize(const aclTensor *se
 }
 NN_DEFINE_RUN(aclnnAdaptiveAvgPool2d)
 
-ACLNN_API aclnnStatus aclnnAdaptiveMaxPool2dGetWorkspaceSize(const aclTensor *self,
-                                                             const aclIntArray *outputSize,
-                                                             aclTensor *outputOut,
-                                                             aclTensor *indicesOut,
-                                                             uint64_t *workspaceSize,
-                                                             aclOpExecutor **executor)
+ACLNN_API aclnnStatus aclnnAdaptiveMaxPool2dGetWorkspaceSize(
+        const aclTensor *self, const aclIntArray *outputSize, aclTensor *outputOut,
+        aclTensor *indicesOut, uint64_t *workspaceSize, aclOpExecutor **executor)
 {
 	nn_t b;
 	nn_begin(&b, "aclnnAdaptiveMaxPool2d", workspaceSize, executor);
