@@ -1334,8 +1334,10 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 	pthread_mutex_lock(&ex->lock);
 	for (uint32_t i = 0; i < p->nusers; i++) {
 		const nn_tensor_info_t *t = &p->users[i].info;
-		r->user[i] =
-		        (unsigned char *)t->data + t->offset * (int64_t)weir_dtype_size(t->dtype);
+		/* an absent optional tensor (nn_in_opt of NULL) has no address */
+		r->user[i] = t->data ? (unsigned char *)t->data +
+		                               t->offset * (int64_t)weir_dtype_size(t->dtype)
+		                     : NULL;
 		if (!t->data && p->users[i].val != NN_NONE && p->users[i].lo != p->users[i].hi)
 			rc = ACLNN_ERR_PARAM_NULLPTR;
 	}
