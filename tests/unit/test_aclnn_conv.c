@@ -378,7 +378,7 @@ static const struct pcase pool_cases[] = {
 	/* MaxPool: ONNX pads (asymmetric), default stride 1, int8/uint16 (pooled in
 	 * float32) */
 	{ P_MAX, ACL_FLOAT, 0, 4, D(2, 3, 6, 7), NH_DENSE, NH_DENSE, D(3, 3), D(2, 2),
-	  D(1, 0, 0, 1), 2 },
+	  D(1, 0, 1, 0), 2 },
 	{ P_MAX, ACL_FLOAT, 0, 4, D(2, 3, 6, 7), NH_STRIDED, NH_STRIDED, D(2, 3), D(0, 0), Z4, 0 },
 	{ P_MAX, ACL_FLOAT16, 0, 3, D(2, 5, 5), NH_DENSE, NH_DENSE, D(2, 2), D(2, 2), Z4, 2, true },
 	{ P_MAX, ACL_INT8, 0, 4, D(1, 2, 5, 6), NH_STRIDED, NH_DENSE, D(2, 2), D(1, 2), Z4, 2 },
