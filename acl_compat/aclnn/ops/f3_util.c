@@ -1,0 +1,58 @@
+/*
+ * acl_compat/aclnn/ops/f3_util.c - see f3_util.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl_compat/aclnn/ops/f3_util.h"
+
+int f3_int_array(nn_t *b, const aclIntArray *a, const char *name, int64_t v[F3_MAX_ARRAY])
+{
+	if (!nn_ok(b))
+		return -1;
+	if (!a) {
+		nn_fail(b, ACLNN_ERR_PARAM_NULLPTR, "%s is NULL", name);
+		return -1;
+	}
+	int64_t *vals = NULL;
+	uint64_t n = 0;
+	if (nn_int_array_get(a, &vals, &n) != ACLNN_SUCCESS) {
+		nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s %p is not a live aclIntArray", name,
+		        (const void *)a);
+		return -1;
+	}
+	if (n > F3_MAX_ARRAY) {
+		free(vals);
+		nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s has %llu entries", name,
+		        (unsigned long long)n);
+		return -1;
+	}
+	if (n)
+		memcpy(v, vals, (size_t)n * sizeof(*v));
+	free(vals);
+	return (int)n;
+}
+
+bool f3_cube_math(nn_t *b, int8_t cube, int lo, int hi)
+{
+	if (!nn_ok(b))
+		return false;
+	if (cube < lo || cube > hi) {
+		nn_fail(b, ACLNN_ERR_PARAM_INVALID, "cubeMathType %d is not in [%d, %d]", cube, lo,
+		        hi);
+		return false;
+	}
+	return true;
+}
+
+bool f3_float_dtype(nn_t *b, int dt, const char *what)
+{
+	if (!nn_ok(b))
+		return false;
+	if (dt == ACL_FLOAT || dt == ACL_FLOAT16 || dt == ACL_BF16)
+		return true;
+	nn_fail(b, ACLNN_ERR_PARAM_INVALID,
+	        "%s has dtype %s; supported: float32, float16, bfloat16", what,
+	        weir_dtype_name(dt));
+	return false;
+}
