@@ -279,7 +279,8 @@ static int pass_verify(struct cc *c)
 			        g->name, nd->name, nd->op, nd->nin, d->min_inputs, d->max_inputs);
 		uint32_t no = nd->nout;
 		if (no == 0) {
-			if (d->min_outputs != d->max_outputs)
+			if (d->min_outputs != d->max_outputs &&
+			    !(d->flags & WEIR_OP_OPTIONAL_OUTPUTS))
 				return weir__graph_err(WEIR_EINVAL,
 				                       "graph '%s': node '%s' (%s) has a variable "
 				                       "output count; give it explicitly",

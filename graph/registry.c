@@ -50,8 +50,8 @@ static int def_valid(const weir_op_def_t *d)
 {
 	return d && d->name && *d->name && d->infer && d->kernel &&
 	       d->min_inputs <= d->max_inputs && d->min_outputs <= d->max_outputs &&
-	       d->max_outputs >= 1 && d->flags == 0 && strcmp(d->name, WEIR_OP_DATA) != 0 &&
-	       strcmp(d->name, WEIR_OP_CONST) != 0;
+	       d->max_outputs >= 1 && (d->flags & ~WEIR_OP_OPTIONAL_OUTPUTS) == 0 &&
+	       strcmp(d->name, WEIR_OP_DATA) != 0 && strcmp(d->name, WEIR_OP_CONST) != 0;
 }
 
 static const weir_op_def_t *find_builtin(const char *name)
@@ -126,7 +126,7 @@ int weir_op_register(const weir_op_def_t *def)
 	if (!def_valid(def))
 		return weir__graph_err(WEIR_EINVAL,
 		                       "weir_op_register: op '%s': malformed definition (name, "
-		                       "infer, kernel, min<=max, flags 0; Data/Const reserved)",
+		                       "infer, kernel, min<=max, known flags; Data/Const reserved)",
 		                       def && def->name ? def->name : "(null)");
 	ensure_builtin();
 	if (find_builtin(def->name))

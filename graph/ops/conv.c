@@ -500,6 +500,7 @@ const weir_op_def_t weir__op_maxpool = {
 	.infer = maxpool_infer,
 	.kernel = maxpool_kernel,
 	.blocks = maxpool_blocks,
+	.flags = WEIR_OP_OPTIONAL_OUTPUTS,
 };
 
 const weir_op_def_t weir__op_avgpool = {

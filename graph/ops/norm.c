@@ -325,6 +325,7 @@ const weir_op_def_t weir__op_layernorm = {
 	.infer = layernorm_infer,
 	.kernel = layernorm_kernel,
 	.blocks = layernorm_blocks,
+	.flags = WEIR_OP_OPTIONAL_OUTPUTS,
 };
 
 const weir_op_def_t weir__op_rmsnorm = {
@@ -336,4 +337,5 @@ const weir_op_def_t weir__op_rmsnorm = {
 	.infer = rmsnorm_infer,
 	.kernel = rmsnorm_kernel,
 	.blocks = rmsnorm_blocks,
+	.flags = WEIR_OP_OPTIONAL_OUTPUTS,
 };

@@ -239,4 +239,5 @@ const weir_op_def_t weir__op_groupnorm = {
 	.infer = gn_infer,
 	.kernel = gn_kernel,
 	.blocks = gn_blocks,
+	.flags = WEIR_OP_OPTIONAL_OUTPUTS,
 };

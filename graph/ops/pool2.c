@@ -194,6 +194,7 @@ const weir_op_def_t weir__op_adaptivemaxpool2d = {
 	.infer = amp_infer,
 	.kernel = amp_kernel,
 	.blocks = ap_blocks,
+	.flags = WEIR_OP_OPTIONAL_OUTPUTS,
 };
 
 /* ---- Conv2DTranspose ---------------------------------------------------------- */

@@ -328,13 +328,18 @@ typedef struct weir_op_def {
 	weir_op_kernel_fn kernel;          /* required */
 	weir_op_blocks_fn blocks;          /* optional */
 	weir_op_workspace_fn workspace;    /* optional */
-	uint32_t flags;                    /* reserved, 0 */
+	uint32_t flags;                    /* WEIR_OP_* flags below, or 0 */
 } weir_op_def_t;
+
+/* flags: the outputs past min_outputs are optional extras (statistics,
+ * indices): a node added with nout 0 gets min_outputs instead of the
+ * "variable output count" error. */
+#define WEIR_OP_OPTIONAL_OUTPUTS 0x1u
 
 /* Register a custom op. The def is copied (name included). Thread-safe and
  * lock-free for concurrent lookups (the custom table is RCU-published).
  * Returns WEIR_OK; WEIR_EINVAL (NULL def/name/infer/kernel, empty name,
- * min > max, flags != 0, name "Data"/"Const"); WEIR_EEXIST (a built-in or
+ * min > max, unknown flags, name "Data"/"Const"); WEIR_EEXIST (a built-in or
  * custom op already has this name); WEIR_ENOMEM. Registrations last for the
  * life of the process. */
 WEIR_API int weir_op_register(const weir_op_def_t *def);

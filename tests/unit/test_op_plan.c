@@ -201,12 +201,63 @@ static void test_strided_copy(void **state)
 	assert_int_equal(weir_strided_copy_init(&c, WEIR_DT_INT32, 2, huge, hs, hs), WEIR_EINVAL);
 }
 
+static int nop_infer(weir_op_infer_ctx_t *ctx)
+{
+	for (uint32_t i = 0; i < ctx->nout; i++)
+		ctx->out[i] = ctx->in[0];
+	return WEIR_OK;
+}
+
+static int nop_kernel(const weir_op_call_t *call, uint32_t block, uint32_t nblocks)
+{
+	(void)call, (void)block, (void)nblocks;
+	return WEIR_OK;
+}
+
+/* Op flags: only WEIR_OP_OPTIONAL_OUTPUTS is known; with it a node (or a
+ * plan) given no output count gets min_outputs. */
+static void test_op_flags(void **state)
+{
+	(void)state;
+	weir_op_def_t d = { .name = "test_op_plan.opt",
+		            .min_inputs = 1,
+		            .max_inputs = 1,
+		            .min_outputs = 1,
+		            .max_outputs = 3,
+		            .infer = nop_infer,
+		            .kernel = nop_kernel,
+		            .flags = 0x2 };
+	assert_int_equal(weir_op_register(&d), WEIR_EINVAL);
+	d.flags = WEIR_OP_OPTIONAL_OUTPUTS;
+	assert_int_equal(weir_op_register(&d), WEIR_OK);
+	weir_graph_t *g;
+	weir_tensor_desc_t td;
+	int64_t n = 4;
+	desc(&td, WEIR_DT_FLOAT, 1, &n);
+	weir_port_t x;
+	uint32_t node;
+	assert_int_equal(weir_graph_create("flags", &g), WEIR_OK);
+	assert_int_equal(weir_graph_add_data(g, "x", 0, &td, &x), WEIR_OK);
+	assert_int_equal(weir_graph_add_node(g, "o", d.name, &x, 1, 0, &node), WEIR_OK);
+	weir_port_t o = weir_port(node, 0);
+	assert_int_equal(weir_graph_set_outputs(g, &o, 1), WEIR_OK);
+	weir_graph_destroy(g);
+	weir_op_plan_t *p;
+	assert_int_equal(weir_op_plan_create(d.name, &td, NULL, 1, NULL, 0, &p), WEIR_OK);
+	assert_int_equal(weir_op_plan_outputs(p), 1);
+	weir_op_plan_destroy(p);
+	assert_int_equal(weir_op_plan_create(d.name, &td, NULL, 1, NULL, 3, &p), WEIR_OK);
+	assert_int_equal(weir_op_plan_outputs(p), 3);
+	weir_op_plan_destroy(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_plan_run_blocks),
 		cmocka_unit_test(test_strided_copy),
+		cmocka_unit_test(test_op_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
