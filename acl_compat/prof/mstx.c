@@ -66,8 +66,8 @@ _Static_assert((WEIR_MSTX_TRACE_CAPACITY & (WEIR_MSTX_TRACE_CAPACITY - 1)) == 0,
                "the trace capacity is a power of two");
 
 #define WEIR_ACL_MSTX_DEFAULT     "default"
-#define WEIR_ACL_MSTX_RANGES_MAX  65536u /* open ranges at once, all domains */
-#define WEIR_ACL_MSTX_BUCKETS     1024u  /* open-range hash table */
+#define WEIR_ACL_MSTX_RANGES_MAX  65536u        /* open ranges at once, all domains */
+#define WEIR_ACL_MSTX_BUCKETS     1024u         /* open-range hash table */
 #define WEIR_ACL_MSTX_STREAM_TID0 1000000000ull /* trace-file tids of streams */
 
 /* ------------------------------------------------------------------------ */
@@ -226,12 +226,12 @@ enum weir_acl_prof_kind {
 };
 
 struct weir_acl_mstx_domain {
-	struct weir_obj obj;                /* registry header */
-	uint32_t kind;                      /* I: WEIR_ACL_PROF_MSTX_DOMAIN */
-	_Atomic uint32_t refs;              /* A: handle + holders (obj.h O1) */
-	uint32_t creates;                   /* L: mstxDomainCreateA calls not yet destroyed */
-	struct weir_acl_mstx_domain *next;  /* L: the live-domain list */
-	char name[];                        /* I */
+	struct weir_obj obj;               /* registry header */
+	uint32_t kind;                     /* I: WEIR_ACL_PROF_MSTX_DOMAIN */
+	_Atomic uint32_t refs;             /* A: handle + holders (obj.h O1) */
+	uint32_t creates;                  /* L: mstxDomainCreateA calls not yet destroyed */
+	struct weir_acl_mstx_domain *next; /* L: the live-domain list */
+	char name[];                       /* I */
 };
 
 /* A: relaxed - the registry type id, asked for on first use; the same name
@@ -330,15 +330,15 @@ ACL_FUNC_VISIBILITY mstxDomainHandle_t mstxDomainCreateA(const char *name)
 /* ------------------------------------------------------------------------ */
 
 struct weir_acl_mstx_range {
-	uint64_t id;                        /* L */
-	struct weir_acl_mstx_domain *dom;   /* L: NULL default; holds a reference */
-	aclrtStream stream;                 /* L: the start's stream, NULL none */
-	struct weir_acl_mstx_range *next;   /* L: hash chain */
+	uint64_t id;                         /* L */
+	struct weir_acl_mstx_domain *dom;    /* L: NULL default; holds a reference */
+	aclrtStream stream;                  /* L: the start's stream, NULL none */
+	struct weir_acl_mstx_range *next;    /* L: hash chain */
 	char message[WEIR_MSTX_MESSAGE_MAX]; /* L */
 };
 
 static struct weir_acl_mstx_range *weir_acl_mstx_ranges[WEIR_ACL_MSTX_BUCKETS]; /* L */
-static uint32_t weir_acl_mstx_nranges;                                         /* L */
+static uint32_t weir_acl_mstx_nranges;                                          /* L */
 
 static struct weir_acl_mstx_range **weir_acl_mstx_bucket(uint64_t id)
 {
@@ -440,8 +440,8 @@ static void weir_acl_mstx_end(struct weir_acl_mstx_domain *dom, mstxRangeId id)
 		 * so that the range is closed either way. */
 		if (!weir_acl_mstx_record(e, r->stream)) {
 			e = weir_acl_mstx_ev_new(WEIR_MSTX_RANGE_END,
-			                         dom ? dom->name : WEIR_ACL_MSTX_DEFAULT, r->message,
-			                         id);
+			                         dom ? dom->name : WEIR_ACL_MSTX_DEFAULT,
+			                         r->message, id);
 			if (e)
 				(void)weir_acl_mstx_record(e, NULL);
 		}
