@@ -171,6 +171,31 @@ static void test_mark_waits_for_stream(void **state)
 	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
 }
 
+/* A marker task discarded before the stream reached it (stream abort) is
+ * still recorded, with stream time 0. */
+static void test_mark_discarded(void **state)
+{
+	(void)state;
+	aclrtStream s;
+	aclrtNotify nt;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateNotify(&nt, 0), ACL_SUCCESS);
+	assert_int_equal(aclrtWaitAndResetNotify(nt, s, 0), ACL_SUCCESS);
+	mstxMarkA("discarded", s);
+	assert_int_equal(aclrtStreamAbort(s), ACL_SUCCESS);
+	/* The abort is reported once; the discarded tasks have retired. */
+	aclError rc = aclrtSynchronizeStream(s);
+	assert_true(rc == ACL_SUCCESS || rc == ACL_ERROR_RT_STREAM_ABORT);
+	size_t n;
+	weir_mstx_event_t *v = read_all(&n, NULL);
+	const weir_mstx_event_t *e = find1(v, n, WEIR_MSTX_MARK, "discarded");
+	assert_ptr_equal(e->stream, s);
+	assert_int_equal(e->stream_ns, 0);
+	free(v);
+	assert_int_equal(aclrtDestroyNotify(nt), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+}
+
 /* A range around a slow kernel: the start's stream time is before the
  * kernel began, the end's after it returned. */
 static void test_range_brackets_kernel(void **state)
@@ -807,6 +832,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_mark_without_stream, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_mark_waits_for_stream, acl_setup,
 		                                acl_teardown),
+		cmocka_unit_test_setup_teardown(test_mark_discarded, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_range_brackets_kernel, acl_setup,
 		                                acl_teardown),
 		cmocka_unit_test_setup_teardown(test_range_end_after_stream_destroyed, acl_setup,
