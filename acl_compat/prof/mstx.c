@@ -153,6 +153,7 @@ static void weir_acl_mstx_push(struct weir_acl_mstx_ev *e)
 	 * this slot, which takes over (and retires) what this one put in. */
 	struct weir_acl_mstx_ev *old =
 	        weir_xchg_acqrel(&weir_acl_mstx_ring[t & (WEIR_MSTX_TRACE_CAPACITY - 1)], e);
+	WEIR_ASSERT(old != e, "mstx MX2: an event pushed twice");
 	if (old) {
 		weir_faa_relaxed(&weir_acl_mstx_dropped, 1);
 		weir__rcu_call(&old->rcu, weir_acl_mstx_ev_free); /* MX2 */
@@ -178,11 +179,12 @@ static void weir_acl_mstx_release(void *ctx)
 
 static void weir_acl_mstx_flush_at_exit(void);
 
+/* The exit handler reads WEIR_MSTX_TRACE when it runs, like aclFinalize's
+ * flush, so the variable may be set after the first marker. */
 static void weir_acl_mstx_once(void)
 {
-	const char *p = getenv("WEIR_MSTX_TRACE");
-	if (p && *p)
-		atexit(weir_acl_mstx_flush_at_exit);
+	if (atexit(weir_acl_mstx_flush_at_exit) != 0)
+		fprintf(stderr, "weir: no exit handler for the mstx trace\n");
 }
 
 static void weir_acl_mstx_note_use(void)
@@ -253,8 +255,35 @@ static void weir_acl_mstx_domain_free(struct weir_obj *o)
 	weir__free(caa_container_of(o, struct weir_acl_mstx_domain, obj));
 }
 
-WEIR_OBJ_DEFINE(weir_acl_mstx_domain, struct weir_acl_mstx_domain, void,
-                weir_load_relaxed(&weir_acl_prof_type), weir_acl_mstx_domain_free)
+/* base/obj.h's lifecycle, written out rather than WEIR_OBJ_DEFINE'd: a
+ * domain's destroy puts without a grace period, so its get must be the
+ * tryref one (obj.h O2), and the generated relaxed get must not exist. */
+static struct weir_acl_mstx_domain *weir_acl_mstx_domain_lookup(const void *h)
+{
+	struct weir_obj *o = weir__reg_lookup(h, weir_load_relaxed(&weir_acl_prof_type));
+	return o ? caa_container_of(o, struct weir_acl_mstx_domain, obj) : NULL;
+}
+
+static mstxDomainHandle_t weir_acl_mstx_domain_handle(const struct weir_acl_mstx_domain *d)
+{
+	return (mstxDomainHandle_t)WEIR__HANDLE(d);
+}
+
+static void weir_acl_mstx_domain_ref(struct weir_acl_mstx_domain *d)
+{
+	weir__ref_get(&d->refs);
+}
+
+static bool weir_acl_mstx_domain_tryref(struct weir_acl_mstx_domain *d)
+{
+	return weir__ref_get_unless_zero(&d->refs);
+}
+
+static void weir_acl_mstx_domain_put(struct weir_acl_mstx_domain *d)
+{
+	if (weir__ref_put(&d->refs))
+		weir__obj_retire(&d->obj, weir_acl_mstx_domain_free);
+}
 
 static pthread_mutex_t weir_acl_mstx_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct weir_acl_mstx_domain *weir_acl_mstx_domains; /* L */
@@ -578,6 +607,9 @@ static int weir_acl_mstx_snapshot(struct weir_acl_mstx_ev ***out, size_t *n)
 		struct weir_acl_mstx_ev *e = weir_load_acquire(&weir_acl_mstx_ring[i]);
 		if (!e)
 			continue;
+		/* MX1: the sequence number was written before the publish. */
+		WEIR_ASSERT(e->seq != 0 && e->seq <= weir_load_relaxed(&weir_acl_mstx_head),
+		            "mstx MX1: an event published before it was built");
 		size_t dl = strlen(e->text);
 		size_t sz = sizeof *e + dl + strlen(e->message) + 2;
 		struct weir_acl_mstx_ev *c = weir__malloc(sz);
