@@ -92,6 +92,11 @@ uint32_t weir__acl_report_waiters(void);
  * aclInit has just published (when any callback is registered). */
 void weir__acl_exception_attach(weir_runtime_t *rt);
 
+/* prof/mstx.c: write the mstx trace to $WEIR_MSTX_TRACE, when that is set
+ * and some mstx call recorded something. aclFinalize calls it after the
+ * runtime is torn down (every marker task has retired by then). */
+void weir__acl_mstx_flush(void);
+
 /* The facade's one process-wide mutex (init/finalize, device reference
  * counts, contexts, report subscriptions). Never held while waiting on a
  * stream. Not recursive. */

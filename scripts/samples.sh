@@ -71,6 +71,7 @@ if [[ ${#samples[@]} -eq 0 ]]; then
 		2_advanced_features/tdt_queue/0_simple_queue
 		2_advanced_features/tdt_queue/1_queue_route
 		4_reliability/overflow_detection/0_overflow_detection
+		5_performance/profiling/3_mstx_with_domain
 	)
 fi
 

@@ -357,6 +357,7 @@ static void weir_acl_teardown_locked(void)
 	weir_acl_cpus = NULL;
 	weir__acl_set_default_device(-1);
 	weir_acl_finalized = true;
+	weir__acl_mstx_flush();
 }
 
 ACL_FUNC_VISIBILITY aclError aclFinalize(void)

@@ -13,6 +13,7 @@
 #include "acl/acl.h"
 #include "acl/acl_tdt.h"
 #include "acl/acl_tdt_queue.h"
+#include "mstx/ms_tools_ext.h"
 
 #define PIN(name, value) assert_int_equal((long long)(name), (long long)(value))
 
@@ -496,6 +497,19 @@ static void test_pins_datatypes_builtin(void **state)
 }
 
 /* acl/acl_tdt.h and acl/acl_tdt_queue.h (helper F). */
+/* mstx/ms_tools_ext.h: its macros and the types of its handles and ids. */
+static void test_mstx_pins(void **state)
+{
+	(void)state;
+	PIN(MSTX_SUCCESS, 0);
+	PIN(MSTX_FAIL, 1);
+	PIN(MSTX_INVALID_ID, 0);
+	_Static_assert(sizeof(mstxRangeId) == 8 && (mstxRangeId)-1 > 0, "mstxRangeId is uint64_t");
+	_Static_assert(sizeof(mstxDomainHandle_t) == sizeof(void *), "a pointer handle");
+	mstxDomainRegistration_t *reg = (mstxDomainHandle_t)0;
+	assert_null(reg);
+}
+
 static void test_tdt_pins(void **state)
 {
 	(void)state;
@@ -533,6 +547,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_tdt_pins),
+		cmocka_unit_test(test_mstx_pins),
 		cmocka_unit_test(test_callback_types),
 		cmocka_unit_test(test_pins_datatypes_builtin),
 		cmocka_unit_test(test_kernel_pins),

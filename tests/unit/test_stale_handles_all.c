@@ -18,6 +18,9 @@
  * type or kind): native and ACL notifies (ACL 107017), kernel binaries,
  * functions and argument lists (107017), stream configurations (100000),
  * the nine TDT kinds (100000, ACL's TDT code) and TDT queue ids (107000).
+ * Issue 11 adds mstx domains (registry type "acl.prof"): the mstx calls
+ * return nothing, so a stale domain must be ignored (no event, range id 0)
+ * and must not reach the domain that reuses its slot.
  *
  * test_registry_types_covered fails when a layer registers a registry type
  * that this file does not know of (add it here).
@@ -33,7 +36,9 @@
 #include "acl/acl.h"
 #include "acl/acl_tdt.h"
 #include "acl/acl_tdt_queue.h"
+#include "acl/weir_acl.h"
 #include "aclnnop/aclnn_add.h"
+#include "mstx/ms_tools_ext.h"
 #include "base/rcu.h"
 #include "base/registry.h"
 
@@ -1332,21 +1337,87 @@ static void test_stale_aclnn(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* mstx domains ("acl.prof")                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int mk_mstx_domain(void *ctx, void **out)
+{
+	(void)ctx;
+	*out = mstxDomainCreateA("stale_probe");
+	return *out ? 0 : -1;
+}
+
+static int rm_mstx_domain(void *h)
+{
+	mstxDomainDestroy((mstxDomainHandle_t)h);
+	return 0;
+}
+
+/* Events in the mstx trace now, and the newest one's domain. */
+static size_t mstx_events(char *last_domain, size_t len)
+{
+	static weir_mstx_event_t ev[8];
+	size_t n = 0;
+	assert_int_equal(weir_mstx_trace_read(ev, 8, &n, NULL), WEIR_OK);
+	if (n && last_domain)
+		snprintf(last_domain, len, "%s", ev[n - 1].domain);
+	return n;
+}
+
+static void test_stale_mstx_domain(void **state)
+{
+	(void)state;
+	static const kind_t k = { "mstx domain", 0, mk_mstx_domain, rm_mstx_domain };
+	void *old;
+	assert_int_equal(mk_mstx_domain(NULL, &old), 0);
+	mstxDomainDestroy((mstxDomainHandle_t)old);
+	void *nw = create_in_slot(&k, NULL, old);
+	mstxDomainHandle_t stale = (mstxDomainHandle_t)old;
+	mstxDomainHandle_t live = (mstxDomainHandle_t)nw;
+	mstxRangeId open = mstxDomainRangeStartA(live, "live range", NULL);
+	assert_int_not_equal(open, 0);
+	weir_mstx_trace_clear();
+	mstxDomainMarkA(stale, "stale", NULL);
+	assert_int_equal(mstxDomainRangeStartA(stale, "stale", NULL), 0);
+	mstxDomainRangeEnd(stale, open); /* the live domain's range: not ended */
+	mstxDomainDestroy(stale);        /* must not destroy the live one */
+	assert_int_equal(mstx_events(NULL, 0), 0);
+	char dom[64];
+	mstxDomainMarkA(live, "live", NULL);
+	assert_int_equal(mstx_events(dom, sizeof dom), 1);
+	assert_string_equal(dom, "stale_probe");
+	mstxDomainRangeEnd(live, open);
+	assert_int_equal(mstx_events(NULL, 0), 2);
+	/* Garbage: a live handle of another type, a small integer. */
+	aclrtContext c;
+	assert_int_equal(aclrtGetCurrentContext(&c), ACL_SUCCESS);
+	mstxDomainMarkA((mstxDomainHandle_t)c, "ctx", NULL);
+	mstxDomainMarkA((mstxDomainHandle_t)(uintptr_t)7, "seven", NULL);
+	mstxDomainDestroy((mstxDomainHandle_t)c);
+	assert_int_equal(mstx_events(NULL, 0), 2);
+	assert_int_equal(aclrtGetCurrentContext(&c), ACL_SUCCESS); /* still live */
+	mstxDomainDestroy(live);
+	mstxDomainMarkA(live, "after destroy", NULL);
+	assert_int_equal(mstx_events(NULL, 0), 2);
+	weir_mstx_trace_clear();
+}
+
+/* ------------------------------------------------------------------------ */
 /* Coverage of the registry's types                                          */
 /* ------------------------------------------------------------------------ */
 
 /* Every registry type the library hands out is tested above: the native
  * types WEIR_T_GROUP..WEIR_T_REPORTER, the ACL facade's three registered by
  * aclInit (context, event and stream configuration; an ACL stream is a
- * native stream handle), and the three registered on first use: notifies
+ * native stream handle), and the five registered on first use: notifies
  * ("sched.notify"), kernel binaries, functions and argument lists
- * ("acl.kernel"), the nine TDT kinds ("acl.tdt") and the eight aclnn kinds
- * ("aclnn"). One object of each lazy
+ * ("acl.kernel"), the nine TDT kinds ("acl.tdt"), the eight aclnn kinds
+ * ("aclnn") and mstx domains ("acl.prof"). One object of each lazy
  * type is made first, so that each has its id; a new type id asked for then
  * must be the next after those. If it is not, some layer registers a type
  * this file does not test.
  *
- * The type field has 4 bits (WEIR_T_MAX 15): 11 ids are in use, 4 are left
+ * The type field has 4 bits (WEIR_T_MAX 15): 12 ids are in use, 3 are left
  * for every layer together. */
 static void test_registry_types_covered(void **state)
 {
@@ -1369,19 +1440,23 @@ static void test_registry_types_covered(void **state)
 	assert_non_null(ds);
 	aclIntArray *nn = aclCreateIntArray(NULL, 0);
 	assert_non_null(nn);
+	mstxDomainHandle_t md = mstxDomainCreateA("types_covered");
+	assert_non_null(md);
 	uint32_t lazy[] = { weir__reg_handle_type(nt), weir__reg_handle_type(bin),
-		            weir__reg_handle_type(ds), weir__reg_handle_type(nn) };
-	for (int i = 0; i < 4; i++) {
+		            weir__reg_handle_type(ds), weir__reg_handle_type(nn),
+		            weir__reg_handle_type(md) };
+	for (int i = 0; i < 5; i++) {
 		assert_true(lazy[i] > WEIR_T_FIXED_LAST && lazy[i] <= WEIR_T_MAX);
 		assert_true(lazy[i] != tc && lazy[i] != te);
 		for (int j = 0; j < i; j++)
 			assert_true(lazy[i] != lazy[j]);
 	}
 	uint32_t probe = weir__reg_type("test_stale_handles_all.probe");
-	if (probe != WEIR_T_FIXED_LAST + 8)
+	if (probe != WEIR_T_FIXED_LAST + 9)
 		fail_msg("registry type id %u is the next free one, expected %u: a layer "
 		         "registers a handle type that test_stale_handles_all.c does not test",
-		         probe, WEIR_T_FIXED_LAST + 8);
+		         probe, WEIR_T_FIXED_LAST + 9);
+	mstxDomainDestroy(md);
 	assert_int_equal(aclDestroyIntArray(nn), ACLNN_SUCCESS);
 	assert_int_equal(acltdtDestroyDataset(ds), ACL_SUCCESS);
 	assert_int_equal(aclrtBinaryUnLoad(bin), ACL_SUCCESS);
@@ -1425,6 +1500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_tdt, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_tdt_queue, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_aclnn, acl_setup, acl_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_mstx_domain, acl_setup, acl_teardown),
 		cmocka_unit_test_setup_teardown(test_registry_types_covered, acl_setup,
 		                                acl_teardown),
 	};
