@@ -323,42 +323,138 @@ static void test_bad_inputs(void **state)
 	nh_fini();
 }
 
-/* A large strided Add (many blocks): its bytes for this worker count. */
-static void big_add(void *ctx, unsigned char *out, size_t *len)
+/* The first phase of function (k, scalar, inplace), leaving nh_ex set. */
+static int plan_fn(int k, int sc, int ip, const aclTensor *self, const aclTensor *ot,
+                   const aclScalar *os, const aclScalar *alpha, const aclTensor *out)
 {
-	(void)ctx;
-	enum { R = 300, C = 257 };
-	double *va = malloc(sizeof(double) * R * C), *vb = malloc(sizeof(double) * C);
-	nh_rng = 42;
-	nh_fill(va, R * C, -100, 100, false);
-	nh_fill(vb, C, -1, 1, false);
-	nh_t a, b, o;
-	nh_make(&a, ACL_FLOAT, 2, NH_DIMS(R, C), va, NH_STRIDED);
-	nh_make(&b, ACL_FLOAT, 1, NH_DIMS(C), vb, NH_DENSE);
-	nh_make(&o, ACL_FLOAT, 2, NH_DIMS(R, C), NULL, NH_DENSE);
-	aclScalar *alpha = nh_scalar(ACL_FLOAT, 0.75);
-	assert_int_equal(NH_RUN(Add, a.t, b.t, alpha, o.t), ACLNN_SUCCESS);
-	nh_read_bytes(&o, out);
-	*len = (size_t)R * C * 4;
-	double *got = malloc(sizeof(double) * R * C);
-	nh_read(&o, got);
-	for (int i = 0; i < R * C; i++) {
-		float r = (float)va[i] + (float)vb[i % C] * 0.75f;
-		assert_true(got[i] == (double)r);
+	switch (k * 4 + sc * 2 + ip) {
+	case 0: return NH_PLAN(Add, self, ot, alpha, (aclTensor *)out);
+	case 1: return NH_PLAN(InplaceAdd, self, ot, alpha);
+	case 2: return NH_PLAN(Adds, self, os, alpha, (aclTensor *)out);
+	case 3: return NH_PLAN(InplaceAdds, self, os, alpha);
+	case 4: return NH_PLAN(Sub, self, ot, alpha, (aclTensor *)out);
+	case 5: return NH_PLAN(InplaceSub, self, ot, alpha);
+	case 6: return NH_PLAN(Subs, self, os, alpha, (aclTensor *)out);
+	case 7: return NH_PLAN(InplaceSubs, self, os, alpha);
+	case 8: return NH_PLAN(Mul, self, ot, (aclTensor *)out);
+	case 9: return NH_PLAN(InplaceMul, self, ot);
+	case 10: return NH_PLAN(Muls, self, os, (aclTensor *)out);
+	case 11: return NH_PLAN(InplaceMuls, self, os);
+	case 12: return NH_PLAN(Div, self, ot, (aclTensor *)out);
+	case 13: return NH_PLAN(InplaceDiv, self, ot);
+	case 14: return NH_PLAN(Divs, self, os, (aclTensor *)out);
+	default: return NH_PLAN(InplaceDivs, self, os);
 	}
-	free(got);
+}
+
+static aclnnStatus (*const run_fn[16])(void *, uint64_t, aclOpExecutor *, aclrtStream) = {
+	aclnnAdd,  aclnnInplaceAdd,  aclnnAdds, aclnnInplaceAdds, aclnnSub,  aclnnInplaceSub,
+	aclnnSubs, aclnnInplaceSubs, aclnnMul,  aclnnInplaceMul,  aclnnMuls, aclnnInplaceMuls,
+	aclnnDiv,  aclnnInplaceDiv,  aclnnDivs, aclnnInplaceDivs,
+};
+
+/* The bad-input rows for each of the 16 functions. */
+static void test_bad_inputs_every_function(void **state)
+{
+	(void)state;
+	nh_init(2);
+	double v[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	nh_t a, sa, b, o, big, dbl;
+	nh_make(&a, ACL_FLOAT, 2, NH_DIMS(2, 3), v, NH_DENSE);
+	nh_make(&sa, ACL_FLOAT, 2, NH_DIMS(2, 3), v, NH_STRIDED);
+	nh_make(&b, ACL_FLOAT, 1, NH_DIMS(4), v, NH_DENSE);
+	nh_make(&o, ACL_FLOAT, 2, NH_DIMS(2, 3), NULL, NH_DENSE);
+	nh_make(&big, ACL_FLOAT, 2, NH_DIMS(3, 3), NULL, NH_DENSE);
+	nh_make(&dbl, ACL_DOUBLE, 2, NH_DIMS(2, 3), v, NH_DENSE);
+	aclScalar *one = nh_scalar(ACL_FLOAT, 1), *two = nh_scalar(ACL_FLOAT, 2);
+	for (int k = 0; k < 4; k++)
+		for (int sc = 0; sc < 2; sc++)
+			for (int ip = 0; ip < 2; ip++) {
+				int f = k * 4 + sc * 2 + ip;
+				/* NULL self, NULL other */
+				assert_int_equal(plan_fn(k, sc, ip, NULL, a.t, two, one, o.t),
+				                 ACLNN_ERR_PARAM_NULLPTR);
+				nh_expect_msg("is NULL");
+				assert_int_equal(plan_fn(k, sc, ip, a.t, NULL, NULL, one, o.t),
+				                 ACLNN_ERR_PARAM_NULLPTR);
+				/* mismatched shapes: other [4] against [2,3], or out [3,3] */
+				if (!sc)
+					assert_int_equal(
+					        plan_fn(k, sc, ip, a.t, b.t, two, one, o.t),
+					        ACLNN_ERR_PARAM_INVALID);
+				if (!ip)
+					assert_int_equal(
+					        plan_fn(k, sc, ip, a.t, a.t, two, one, big.t),
+					        ACLNN_ERR_PARAM_INVALID);
+				/* unsupported dtype: float64 operands */
+				assert_int_equal(plan_fn(k, sc, ip, dbl.t, dbl.t, two, one, dbl.t),
+				                 ACLNN_ERR_PARAM_INVALID);
+				nh_expect_msg("float64");
+				/* workspace too small: the strided self is gathered first */
+				assert_int_equal(plan_fn(k, sc, ip, sa.t, a.t, two, one, o.t),
+				                 ACLNN_SUCCESS);
+				assert_true(nh_ws_size > 0);
+				nh_expect_ws_too_small(run_fn[f]);
+			}
 	nh_free(&a);
+	nh_free(&sa);
 	nh_free(&b);
 	nh_free(&o);
+	nh_free(&big);
+	nh_free(&dbl);
+	aclDestroyScalar(one);
+	aclDestroyScalar(two);
+	nh_fini();
+}
+
+/* Every function on a large strided self (many blocks): the result bytes
+ * of all 16, appended, for this worker count; Add is also checked against
+ * the reference. */
+enum { BR = 300, BC = 257 };
+
+static void big_all(void *ctx, unsigned char *out, size_t *len)
+{
+	(void)ctx;
+	double *va = malloc(sizeof(double) * BR * BC), *vb = malloc(sizeof(double) * BC);
+	double *got = malloc(sizeof(double) * BR * BC);
+	nh_rng = 42;
+	nh_fill(va, BR * BC, -100, 100, false);
+	nh_fill(vb, BC, 1, 2, false);
+	aclScalar *alpha = nh_scalar(ACL_FLOAT, 0.75), *sc = nh_scalar(ACL_FLOAT, 1.5);
+	*len = 0;
+	for (int f = 0; f < 16; f++) {
+		int k = f / 4, scal = (f / 2) % 2, ip = f % 2;
+		nh_t a, b, o;
+		nh_make(&a, ACL_FLOAT, 2, NH_DIMS(BR, BC), va, NH_STRIDED);
+		nh_make(&b, ACL_FLOAT, 1, NH_DIMS(BC), vb, NH_DENSE);
+		nh_make(&o, ACL_FLOAT, 2, NH_DIMS(BR, BC), NULL, NH_DENSE);
+		assert_int_equal(plan_fn(k, scal, ip, a.t, b.t, sc, alpha, o.t), ACLNN_SUCCESS);
+		assert_int_equal(nh_exec(run_fn[f]), ACLNN_SUCCESS);
+		const nh_t *res = ip ? &a : &o;
+		nh_read_bytes(res, out + *len);
+		*len += (size_t)BR * BC * 4;
+		if (f == 0) {
+			nh_read(res, got);
+			for (int i = 0; i < BR * BC; i++) {
+				float r = (float)va[i] + (float)vb[i % BC] * 0.75f;
+				assert_true(got[i] == (double)r);
+			}
+		}
+		nh_free(&a);
+		nh_free(&b);
+		nh_free(&o);
+	}
 	aclDestroyScalar(alpha);
+	aclDestroyScalar(sc);
 	free(va);
 	free(vb);
+	free(got);
 }
 
 static void test_workers_identical(void **state)
 {
 	(void)state;
-	nh_for_workers(big_add, NULL, 300 * 257 * 4);
+	nh_for_workers(big_all, NULL, (size_t)16 * BR * BC * 4);
 }
 
 static void test_executor_rules(void **state)
@@ -437,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_all_functions_layouts),
 		cmocka_unit_test(test_promotion),
 		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_bad_inputs_every_function),
 		cmocka_unit_test(test_workers_identical),
 		cmocka_unit_test(test_executor_rules),
 	};
