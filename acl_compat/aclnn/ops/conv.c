@@ -10,7 +10,7 @@
  * convolution is refused (161002).
  */
 #include "acl_compat/aclnn/nn.h"
-#include "acl_compat/aclnn/ops/f3_util.h"
+#include "acl_compat/aclnn/ops/args.h"
 #include "aclnnop/aclnn_convolution.h"
 
 /* An attr list of `n` spatial entries (n = 1 or 2) read from `arr` into
@@ -18,8 +18,8 @@
 static bool conv_pair(nn_t *b, const aclIntArray *arr, const char *name, int nsp, int64_t lo,
                       int64_t one, int64_t hw[2])
 {
-	int64_t v[F3_MAX_ARRAY];
-	int n = f3_int_array(b, arr, name, v);
+	int64_t v[NN_ARG_MAX_ARRAY];
+	int n = nn_arg_ints(b, arr, name, v);
 	if (n < 0)
 		return false;
 	if (n != nsp) {
@@ -42,8 +42,8 @@ static bool conv_pair(nn_t *b, const aclIntArray *arr, const char *name, int nsp
  * [top, bottom, left, right]. Into GE's pads [top, bottom, left, right]. */
 static bool conv_pads(nn_t *b, const aclIntArray *arr, int nsp, bool transposed, int64_t pads[4])
 {
-	int64_t v[F3_MAX_ARRAY];
-	int n = f3_int_array(b, arr, "padding", v);
+	int64_t v[NN_ARG_MAX_ARRAY];
+	int n = nn_arg_ints(b, arr, "padding", v);
 	if (n < 0)
 		return false;
 	bool ok = nsp == 1 ? (n == 1 || (n == 2 && !transposed)) : (n == 2 || n == 4);
@@ -86,7 +86,7 @@ ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(
 	nn_v w = nn_in(&b, weight, "weight");
 	nn_v bi = nn_in_opt(&b, bias, "bias");
 	nn_v o = nn_out(&b, output, "output");
-	f3_cube_math(&b, cubeMathType, 0, 3);
+	nn_arg_cube_math(&b, cubeMathType, 0, 3);
 	if (!nn_ok(&b))
 		return nn_finish(&b);
 	uint32_t rank = nn_rank(&b, x);
@@ -135,12 +135,12 @@ ACLNN_API aclnnStatus aclnnConvolutionGetWorkspaceSize(
 			        "bias must be 1-D of length %lld (the output channels)",
 			        (long long)O);
 	}
-	f3_float_dtype(&b, nn_dtype(&b, x), "input");
-	f3_float_dtype(&b, nn_dtype(&b, w), "weight");
+	nn_arg_float_dtype(&b, nn_dtype(&b, x), "input");
+	nn_arg_float_dtype(&b, nn_dtype(&b, w), "weight");
 	int dt = nn_ok(&b) ? nn_result_type2(&b, x, w) : 0;
-	f3_float_dtype(&b, dt, "the promoted dtype of input and weight");
+	nn_arg_float_dtype(&b, dt, "the promoted dtype of input and weight");
 	if (bi != NN_NONE)
-		f3_float_dtype(&b, nn_dtype(&b, bi), "bias");
+		nn_arg_float_dtype(&b, nn_dtype(&b, bi), "bias");
 	if (!nn_ok(&b))
 		return nn_finish(&b);
 

@@ -12,7 +12,7 @@
  * in float32 (docs/aclnn.md).
  */
 #include "acl_compat/aclnn/nn.h"
-#include "acl_compat/aclnn/ops/f3_util.h"
+#include "acl_compat/aclnn/ops/args.h"
 #include "aclnnop/aclnn_addmm.h"
 #include "aclnnop/aclnn_batch_matmul.h"
 #include "aclnnop/aclnn_matmul.h"
@@ -22,12 +22,12 @@
  * must be float32, float16 or bfloat16 (aclnn takes no integers). */
 static int mm_dtype(nn_t *b, nn_v x, nn_v y)
 {
-	f3_float_dtype(b, nn_dtype(b, x), "self");
-	f3_float_dtype(b, nn_dtype(b, y), "mat2");
+	nn_arg_float_dtype(b, nn_dtype(b, x), "self");
+	nn_arg_float_dtype(b, nn_dtype(b, y), "mat2");
 	if (!nn_ok(b))
 		return 0;
 	int dt = nn_result_type2(b, x, y);
-	return f3_float_dtype(b, dt, "the promoted dtype of the operands") ? dt : 0;
+	return nn_arg_float_dtype(b, dt, "the promoted dtype of the operands") ? dt : 0;
 }
 
 /* Rank of v within [lo, hi], else 161002 naming `name`. */
@@ -90,7 +90,7 @@ ACLNN_API aclnnStatus aclnnMatmulGetWorkspaceSize(const aclTensor *self, const a
 	nn_v x = nn_in(&b, self, "self");
 	nn_v y = nn_in(&b, mat2, "mat2");
 	nn_v o = nn_out(&b, out, "out");
-	f3_cube_math(&b, cubeMathType, 0, 4);
+	nn_arg_cube_math(&b, cubeMathType, 0, 4);
 	mm_rank(&b, x, 1, 6, "self");
 	mm_rank(&b, y, 1, 6, "mat2");
 	int dt = mm_dtype(&b, x, y);
@@ -108,7 +108,7 @@ ACLNN_API aclnnStatus aclnnMmGetWorkspaceSize(const aclTensor *self, const aclTe
 	nn_v x = nn_in(&b, self, "self");
 	nn_v y = nn_in(&b, mat2, "mat2");
 	nn_v o = nn_out(&b, out, "out");
-	f3_cube_math(&b, cubeMathType, -1, 4);
+	nn_arg_cube_math(&b, cubeMathType, -1, 4);
 	mm_rank(&b, x, 2, 2, "self");
 	mm_rank(&b, y, 2, 2, "mat2");
 	int dt = mm_dtype(&b, x, y);
@@ -127,7 +127,7 @@ ACLNN_API aclnnStatus aclnnBatchMatMulGetWorkspaceSize(const aclTensor *self, co
 	nn_v x = nn_in(&b, self, "self");
 	nn_v y = nn_in(&b, mat2, "mat2");
 	nn_v o = nn_out(&b, out, "out");
-	f3_cube_math(&b, cubeMathType, 0, 3);
+	nn_arg_cube_math(&b, cubeMathType, 0, 3);
 	mm_rank(&b, x, 3, 3, "self");
 	mm_rank(&b, y, 3, 3, "mat2");
 	int dt = mm_dtype(&b, x, y);
@@ -160,20 +160,20 @@ static aclnnStatus addmm(const char *api, bool inplace, const aclTensor *self,
 	nn_scalar_value(&b, beta, "beta", &bv);
 	nn_scalar_value(&b, alpha, "alpha", &av);
 	nn_v o = nn_out(&b, inplace ? self : out, inplace ? "selfRef" : "out");
-	f3_cube_math(&b, cube, -1, 4);
+	nn_arg_cube_math(&b, cube, -1, 4);
 	mm_rank(&b, x, 2, 2, "mat1");
 	mm_rank(&b, y, 2, 2, "mat2");
 	mm_rank(&b, s, 0, 2, sname);
 	if (!nn_ok(&b))
 		return nn_finish(&b);
-	f3_float_dtype(&b, nn_dtype(&b, s), sname);
-	f3_float_dtype(&b, nn_dtype(&b, x), "mat1");
-	f3_float_dtype(&b, nn_dtype(&b, y), "mat2");
+	nn_arg_float_dtype(&b, nn_dtype(&b, s), sname);
+	nn_arg_float_dtype(&b, nn_dtype(&b, x), "mat1");
+	nn_arg_float_dtype(&b, nn_dtype(&b, y), "mat2");
 	if (!nn_ok(&b))
 		return nn_finish(&b);
 	nn_v all[3] = { s, x, y };
 	int dt = nn_result_type(&b, all, 3, NULL, 0);
-	f3_float_dtype(&b, dt, "the promoted dtype of self, mat1 and mat2");
+	nn_arg_float_dtype(&b, dt, "the promoted dtype of self, mat1 and mat2");
 	nn_v r = matmul_value(&b, x, y, dt);
 	const weir_tensor_desc_t *dr = nn_desc(&b, r);
 	if (!dr)

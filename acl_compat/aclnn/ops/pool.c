@@ -12,7 +12,7 @@
  * (h * W + w) within each input plane. The outputs keep self's dtype.
  */
 #include "acl_compat/aclnn/nn.h"
-#include "acl_compat/aclnn/ops/f3_util.h"
+#include "acl_compat/aclnn/ops/args.h"
 #include "aclnnop/aclnn_adaptive_avg_pool2d.h"
 #include "aclnnop/aclnn_adaptive_max_pool2d.h"
 #include "aclnnop/aclnn_avgpool2d.h"
@@ -61,8 +61,8 @@ static void same_dtype(nn_t *b, nn_v x, nn_v o, const char *name)
 static bool pool_hw(nn_t *b, const aclIntArray *arr, const char *name, bool allow0,
                     const int64_t dflt[2], int64_t lo, int64_t hw[2])
 {
-	int64_t v[F3_MAX_ARRAY];
-	int n = f3_int_array(b, arr, name, v);
+	int64_t v[NN_ARG_MAX_ARRAY];
+	int n = nn_arg_ints(b, arr, name, v);
 	if (n < 0)
 		return false;
 	if (n > 2 || (n == 0 && !allow0)) {
@@ -159,9 +159,9 @@ ACLNN_API aclnnStatus aclnnMaxPool2dWithIndicesGetWorkspaceSize(
 NN_DEFINE_RUN(aclnnMaxPool2dWithIndices)
 
 /* ONNX-style lists of 0, 1, 2 or 4 entries. */
-static int onnx_list(nn_t *b, const aclIntArray *arr, const char *name, int64_t v[F3_MAX_ARRAY])
+static int onnx_list(nn_t *b, const aclIntArray *arr, const char *name, int64_t v[NN_ARG_MAX_ARRAY])
 {
-	int n = f3_int_array(b, arr, name, v);
+	int n = nn_arg_ints(b, arr, name, v);
 	if (n < 0)
 		return -1;
 	if (n == 3 || n > 4) {
@@ -181,7 +181,7 @@ ACLNN_API aclnnStatus aclnnMaxPoolGetWorkspaceSize(
 	nn_begin(&b, "aclnnMaxPool", workspaceSize, executor);
 	nn_v x = nn_in(&b, self, "self");
 	nn_v o = nn_out(&b, out, "out");
-	int64_t k[2], s[2], pv[F3_MAX_ARRAY], dv[F3_MAX_ARRAY], gp[4] = { 0, 0, 0, 0 };
+	int64_t k[2], s[2], pv[NN_ARG_MAX_ARRAY], dv[NN_ARG_MAX_ARRAY], gp[4] = { 0, 0, 0, 0 };
 	static const int64_t none[2] = { 0, 0 }, ones[2] = { 1, 1 };
 	pool_hw(&b, kernelShape, "kernelShape", false, none, 1, k);
 	pool_hw(&b, strides, "strides", true, ones, 1, s);
@@ -245,7 +245,7 @@ ACLNN_API aclnnStatus aclnnAvgPool2dGetWorkspaceSize(
 		pool_hw(&b, strides, "strides", true, k, 1, s);
 	pool_hw(&b, paddings, "paddings", false, none, 0, p);
 	pad_half(&b, p, k, "paddings");
-	f3_cube_math(&b, cubeMathType, 0, 2);
+	nn_arg_cube_math(&b, cubeMathType, 0, 2);
 	bool r3;
 	nn_v x4 = pool_in(&b, x, pool_float, &r3);
 	same_dtype(&b, x, o, "out");
@@ -267,8 +267,8 @@ NN_DEFINE_RUN(aclnnAvgPool2d)
 /* The adaptive pools: outputSize of 2 entries >= lo. */
 static weir_attrs_t *adaptive_attrs(nn_t *b, const aclIntArray *outputSize, int64_t lo)
 {
-	int64_t v[F3_MAX_ARRAY];
-	int n = f3_int_array(b, outputSize, "outputSize", v);
+	int64_t v[NN_ARG_MAX_ARRAY];
+	int n = nn_arg_ints(b, outputSize, "outputSize", v);
 	if (n < 0)
 		return NULL;
 	if (n != 2) {

@@ -1,12 +1,12 @@
 /*
- * acl_compat/aclnn/ops/f3_util.c - see f3_util.h.
+ * acl_compat/aclnn/ops/args.c - see args.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl_compat/aclnn/ops/f3_util.h"
+#include "acl_compat/aclnn/ops/args.h"
 
-int f3_int_array(nn_t *b, const aclIntArray *a, const char *name, int64_t v[F3_MAX_ARRAY])
+int nn_arg_ints(nn_t *b, const aclIntArray *a, const char *name, int64_t v[NN_ARG_MAX_ARRAY])
 {
 	if (!nn_ok(b))
 		return -1;
@@ -21,7 +21,7 @@ int f3_int_array(nn_t *b, const aclIntArray *a, const char *name, int64_t v[F3_M
 		        (const void *)a);
 		return -1;
 	}
-	if (n > F3_MAX_ARRAY) {
+	if (n > NN_ARG_MAX_ARRAY) {
 		free(vals);
 		nn_fail(b, ACLNN_ERR_PARAM_INVALID, "%s has %llu entries", name,
 		        (unsigned long long)n);
@@ -33,7 +33,7 @@ int f3_int_array(nn_t *b, const aclIntArray *a, const char *name, int64_t v[F3_M
 	return (int)n;
 }
 
-bool f3_cube_math(nn_t *b, int8_t cube, int lo, int hi)
+bool nn_arg_cube_math(nn_t *b, int8_t cube, int lo, int hi)
 {
 	if (!nn_ok(b))
 		return false;
@@ -45,7 +45,7 @@ bool f3_cube_math(nn_t *b, int8_t cube, int lo, int hi)
 	return true;
 }
 
-bool f3_float_dtype(nn_t *b, int dt, const char *what)
+bool nn_arg_float_dtype(nn_t *b, int dt, const char *what)
 {
 	if (!nn_ok(b))
 		return false;
