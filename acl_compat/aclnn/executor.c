@@ -1378,17 +1378,21 @@ aclnnStatus nn_run(const char *api, void *workspace, uint64_t workspace_size,
 	weir_runtime_t *rt = weir__acl_runtime();
 	if (rt && weir_stream_device(st, &dev) == WEIR_OK)
 		workers = weir_runtime_config(rt)->workers_per_device;
-	weir_store_relaxed(&r->left, p->nsteps);
-	for (uint32_t k = 0; k < p->nsteps; k++) {
+	/* X4: once the last step is launched its release may free the run and
+	 * (for a single-use executor) the executor: nothing of either is read
+	 * after a launch but what a later step's launch needs. */
+	const uint32_t n = p->nsteps;
+	weir_store_relaxed(&r->left, n);
+	for (uint32_t k = 0; k < n; k++) {
 		struct nn_task a = { .run = r, .step = k };
 		int s = weir_launch_release(st, nn_step_task, &a, sizeof(a),
 		                            step_blocks(&p->steps[k], workers), 0, nn_task_release,
 		                            r);
 		if (s != WEIR_OK) {
-			run_put(r, p->nsteps - k);
+			run_put(r, n - k);
 			return weir__acl_fail(ACLNN_ERR_RUNTIME_ERROR, api,
 			                      "launching step %u of %u on the stream failed: %s",
-			                      k + 1, p->nsteps, weir_strerror(s));
+			                      k + 1, n, weir_strerror(s));
 		}
 	}
 	return ACLNN_SUCCESS;
