@@ -1,0 +1,29 @@
+/*
+ * aclnnop/aclnn_logical_and.h - out = self and other, elementwise, as bool
+ * docs/aclnn.md (comparisons, logic and sign) has the dtypes and where weir differs.
+ */
+#ifndef WEIR_ACLNNOP_ACLNN_LOGICAL_AND_H
+#define WEIR_ACLNNOP_ACLNN_LOGICAL_AND_H
+
+#include "aclnn/aclnn_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+ACLNN_API aclnnStatus aclnnLogicalAndGetWorkspaceSize(const aclTensor *self, const aclTensor *other,
+                                                      aclTensor *out, uint64_t *workspaceSize,
+                                                      aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnLogicalAnd(void *workspace, uint64_t workspaceSize,
+                                      aclOpExecutor *executor, aclrtStream stream);
+ACLNN_API aclnnStatus aclnnInplaceLogicalAndGetWorkspaceSize(aclTensor *selfRef,
+                                                             const aclTensor *other,
+                                                             uint64_t *workspaceSize,
+                                                             aclOpExecutor **executor);
+ACLNN_API aclnnStatus aclnnInplaceLogicalAnd(void *workspace, uint64_t workspaceSize,
+                                             aclOpExecutor *executor, aclrtStream stream);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WEIR_ACLNNOP_ACLNN_LOGICAL_AND_H */
