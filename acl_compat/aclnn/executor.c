@@ -773,12 +773,11 @@ void nn_store(nn_t *b, nn_v src, nn_v out)
 			return;
 	}
 	/* Retarget (X1): the producer writes the output directly. */
+	bool overlap = overlaps_any_input(b, u);
 #ifdef WEIR_BUSTED_ACLNN_RETARGET_OVERLAP
-	/* planted: an output overlapping an input is written by the op itself */
-	if (u->dense && s->ref.kind == R_TEMP && s->ref.off == 0) {
-#else
-	if (u->dense && s->ref.kind == R_TEMP && s->ref.off == 0 && !overlaps_any_input(b, u)) {
+	overlap = false; /* planted: an output overlapping an input is written by the op */
 #endif
+	if (u->dense && s->ref.kind == R_TEMP && s->ref.off == 0 && !overlap) {
 		struct nn_temp *t = &b->p->temps[s->ref.slot];
 		if (t->readers == 0 && t->producer >= 0 && !t->dead &&
 		    (size_t)weir_tensor_desc_bytes(&od) == t->bytes) {

@@ -153,28 +153,35 @@ static void test_overlapping_output(void **state)
 {
 	(void)state;
 	nh_init(2);
-	float host[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	/* large enough for the kernel to work in several chunks, so a kernel
+	 * writing its output in place would read elements it already wrote */
+	enum { N = 4096 };
+	float *host = malloc((N + 1) * sizeof(float)), *res = malloc((N + 1) * sizeof(float));
+	for (int i = 0; i <= N; i++)
+		host[i] = (float)(i % 251) + 1;
 	void *dev = NULL;
-	assert_int_equal(aclrtMalloc(&dev, sizeof(host), ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-	assert_int_equal(
-	        aclrtMemcpy(dev, sizeof(host), host, sizeof(host), ACL_MEMCPY_HOST_TO_DEVICE),
-	        ACL_SUCCESS);
-	int64_t d[1] = { 8 }, sd[1] = { 9 };
+	size_t bytes = (N + 1) * sizeof(float);
+	assert_int_equal(aclrtMalloc(&dev, bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpy(dev, bytes, host, bytes, ACL_MEMCPY_HOST_TO_DEVICE),
+	                 ACL_SUCCESS);
+	int64_t d[1] = { N }, sd[1] = { N + 1 };
 	aclTensor *self = aclCreateTensor(d, 1, ACL_FLOAT, NULL, 0, ACL_FORMAT_ND, sd, 1, dev);
 	aclTensor *out = aclCreateTensor(d, 1, ACL_FLOAT, NULL, 1, ACL_FORMAT_ND, sd, 1, dev);
 	float two = 2;
 	aclScalar *s = aclCreateScalar(&two, ACL_FLOAT);
 	assert_int_equal(NH_RUN(Muls, self, s, out), ACLNN_SUCCESS);
-	float res[9];
-	assert_int_equal(aclrtMemcpy(res, sizeof(res), dev, sizeof(res), ACL_MEMCPY_DEVICE_TO_HOST),
+	assert_int_equal(aclrtMemcpy(res, bytes, dev, bytes, ACL_MEMCPY_DEVICE_TO_HOST),
 	                 ACL_SUCCESS);
-	assert_true(res[0] == 1);
-	for (int i = 1; i < 9; i++)
-		assert_true(res[i] == 2 * host[i - 1]);
+	assert_true(res[0] == host[0]);
+	for (int i = 1; i <= N; i++)
+		if (res[i] != 2 * host[i - 1])
+			fail_msg("element %d: %g, expected %g", i, res[i], 2 * host[i - 1]);
 	aclDestroyTensor(self);
 	aclDestroyTensor(out);
 	aclDestroyScalar(s);
 	aclrtFree(dev);
+	free(host);
+	free(res);
 	nh_fini();
 }
 
