@@ -308,6 +308,10 @@ static void *worker_main(void *arg)
 	if (rt->total_workers > rt->ncpus)
 		max_spin = max_spin * rt->ncpus / rt->total_workers;
 	w->spin_ns = (uint32_t)max_spin;
+	/* The budget never decays below 1/16 of the maximum: at 0 a worker
+	 * could never find work while spinning again, so a launch/sync
+	 * ping-pong would park and wake it on every task for good. */
+	const uint64_t min_spin = max_spin / 16;
 	idle_end(w, w->start_ns); /* the wait for this thread to start */
 
 	for (;;) {
@@ -343,6 +347,8 @@ static void *worker_main(void *arg)
 		                   weir_load_relaxed(&w->n_parks) + 1); /* owner only */
 		weir__ec_wait(&dev->ec, key, UINT64_MAX);
 		w->spin_ns /= 2; /* parked: it did not pay to spin */
+		if (w->spin_ns < min_spin)
+			w->spin_ns = (uint32_t)min_spin;
 		idle_end(w, idle_from);
 	}
 	return NULL;
