@@ -140,8 +140,9 @@ typedef struct nn_builder {
 	aclOpExecutor **executor;
 } nn_t;
 
-/* Start a plan. workspaceSize and executor are the caller's out-pointers
- * (NULL ones fail with 161001 at nn_finish... and at once). */
+/* Start a plan. workspace_size and executor are the caller's out-pointers;
+ * a NULL one is recorded at once as a 161001 failure (so nn_finish returns
+ * it), and *executor is set to NULL. */
 void nn_begin(nn_t *b, const char *api, uint64_t *workspace_size, aclOpExecutor **executor);
 /* Record a failure (the first one wins) and return NN_BAD. */
 nn_v nn_fail(nn_t *b, aclnnStatus code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -155,10 +156,11 @@ aclnnStatus nn_finish(nn_t *b);
 
 /* Inputs and outputs, numbered in call order (aclSetInputTensorAddr's and
  * aclSetOutputTensorAddr's index). nn_in: NULL -> 161001 "<name> is NULL";
- * a bad handle or a format other than ND/NCHW/NHWC/NCL/NCDHW -> 161002.
+ * a bad handle or a private layout (anything but ND, NCHW, NHWC, NC, NCL,
+ * NCDHW, NDHWC, HWCN or UNDEFINED: the fractal and 5HD formats) -> 161002.
  * nn_in_opt: NULL gives NN_NONE (the index is still used). nn_out: the
- * destination of an nn_store (an output is also readable as an input:
- * in-place ops pass the same tensor to nn_in and nn_out). */
+ * destination of an nn_store, never an op input (in-place ops pass the
+ * same tensor to nn_in as well). */
 nn_v nn_in(nn_t *b, const aclTensor *t, const char *name);
 nn_v nn_in_opt(nn_t *b, const aclTensor *t, const char *name);
 nn_v nn_out(nn_t *b, const aclTensor *t, const char *name);
