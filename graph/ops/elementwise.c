@@ -588,34 +588,14 @@ static int un_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum un_
 	return WEIR_OK;
 }
 
-#define UN_OP(sym, NAME, op, blk)                                                  \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return un_infer(ctx, op);                                          \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return un_kernel(c, bi, nb, op);                                   \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 1,                                                   \
-		.max_inputs = 1,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = blk,                                                     \
-	};
-
-UN_OP(neg, "Neg", U_NEG, ew_blocks_cheap)
-UN_OP(exp, "Exp", U_EXP, ew_blocks_math)
-UN_OP(log, "Log", U_LOG, ew_blocks_math)
-UN_OP(sqrt, "Sqrt", U_SQRT, ew_blocks_math)
-UN_OP(rsqrt, "Rsqrt", U_RSQRT, ew_blocks_math)
-UN_OP(abs, "Abs", U_ABS, ew_blocks_cheap)
-UN_OP(relu, "Relu", U_RELU, ew_blocks_cheap)
-UN_OP(gelu, "Gelu", U_GELU, ew_blocks_math)
-UN_OP(sigmoid, "Sigmoid", U_SIGMOID, ew_blocks_math)
-UN_OP(tanh, "Tanh", U_TANH, ew_blocks_math)
-UN_OP(silu, "Silu", U_SILU, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(neg, "Neg", U_NEG, ew_blocks_cheap)
+WEIR__OPS_UNARY_DEF(exp, "Exp", U_EXP, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(log, "Log", U_LOG, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(sqrt, "Sqrt", U_SQRT, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(rsqrt, "Rsqrt", U_RSQRT, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(abs, "Abs", U_ABS, ew_blocks_cheap)
+WEIR__OPS_UNARY_DEF(relu, "Relu", U_RELU, ew_blocks_cheap)
+WEIR__OPS_UNARY_DEF(gelu, "Gelu", U_GELU, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(sigmoid, "Sigmoid", U_SIGMOID, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(tanh, "Tanh", U_TANH, ew_blocks_math)
+WEIR__OPS_UNARY_DEF(silu, "Silu", U_SILU, ew_blocks_math)

@@ -144,34 +144,14 @@ static int un_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum m_u
 	return WEIR_OK;
 }
 
-#define UN_OP(sym, NAME, op, blk)                                                  \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return un_infer(ctx, op);                                          \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return un_kernel(c, bi, nb, op);                                   \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 1,                                                   \
-		.max_inputs = 1,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = blk,                                                     \
-	};
-
-UN_OP(sin, "Sin", M_SIN, blocks_math)
-UN_OP(cos, "Cos", M_COS, blocks_math)
-UN_OP(erf, "Erf", M_ERF, blocks_math)
-UN_OP(floor, "Floor", M_FLOOR, blocks_cheap)
-UN_OP(ceil, "Ceil", M_CEIL, blocks_cheap)
-UN_OP(round, "Round", M_ROUND, blocks_cheap)
-UN_OP(reciprocal, "Reciprocal", M_RECIP, blocks_cheap)
-UN_OP(sign, "Sign", M_SIGN, blocks_cheap)
+WEIR__OPS_UNARY_DEF(sin, "Sin", M_SIN, blocks_math)
+WEIR__OPS_UNARY_DEF(cos, "Cos", M_COS, blocks_math)
+WEIR__OPS_UNARY_DEF(erf, "Erf", M_ERF, blocks_math)
+WEIR__OPS_UNARY_DEF(floor, "Floor", M_FLOOR, blocks_cheap)
+WEIR__OPS_UNARY_DEF(ceil, "Ceil", M_CEIL, blocks_cheap)
+WEIR__OPS_UNARY_DEF(round, "Round", M_ROUND, blocks_cheap)
+WEIR__OPS_UNARY_DEF(reciprocal, "Reciprocal", M_RECIP, blocks_cheap)
+WEIR__OPS_UNARY_DEF(sign, "Sign", M_SIGN, blocks_cheap)
 
 /* ---- ClipByValue -------------------------------------------------------- */
 

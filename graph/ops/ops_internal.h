@@ -177,4 +177,28 @@ extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, wei
 /* GatherElements (gather_elements.c; issue 11, aclnnGather). */
 extern const weir_op_def_t weir__op_gatherelements;
 
+/* Define the built-in one-input, one-output op weir__op_<sym> named NAME
+ * whose inference and kernel are the including file's own
+ * `static int un_infer(ctx, op)` and `static int un_kernel(call, block,
+ * nblocks, op)`, with blocks function `blk`. */
+#define WEIR__OPS_UNARY_DEF(sym, NAME, op, blk)                                    \
+	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
+	{                                                                          \
+		return un_infer(ctx, op);                                          \
+	}                                                                          \
+	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
+	{                                                                          \
+		return un_kernel(c, bi, nb, op);                                   \
+	}                                                                          \
+	const weir_op_def_t weir__op_##sym = {                                     \
+		.name = NAME,                                                      \
+		.min_inputs = 1,                                                   \
+		.max_inputs = 1,                                                   \
+		.min_outputs = 1,                                                  \
+		.max_outputs = 1,                                                  \
+		.infer = sym##_infer,                                              \
+		.kernel = sym##_kernel,                                            \
+		.blocks = blk,                                                     \
+	};
+
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */
