@@ -105,7 +105,7 @@ struct nn_plan {
 };
 
 struct nn_exec {
-	struct nn_obj o;
+	struct weir_acl_kobj o;
 	char api[64];        /* I */
 	struct nn_plan p;    /* I except users[].info.data (G: lock) */
 	uint32_t *in_slots;  /* I: input number -> user slot */
@@ -993,7 +993,7 @@ int64_t nn_dim(nn_t *b, int64_t dim, uint32_t rank, const char *name)
 /* Finishing: the executor                                                    */
 /* ------------------------------------------------------------------------ */
 
-static void nn_exec_fini(struct nn_obj *o)
+static void nn_exec_fini(struct weir_acl_kobj *o)
 {
 	struct nn_exec *ex = caa_container_of(o, struct nn_exec, o);
 	plan_free(&ex->p);
@@ -1068,7 +1068,7 @@ aclnnStatus nn_finish(nn_t *b)
 
 static struct nn_exec *exec_get(const aclOpExecutor *h)
 {
-	struct nn_obj *o = nn_obj_get(h, NN_EXECUTOR);
+	struct weir_acl_kobj *o = nn_obj_get(h, NN_EXECUTOR);
 	return o ? caa_container_of(o, struct nn_exec, o) : NULL;
 }
 

@@ -22,81 +22,13 @@
 /* The registry type                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* A: relaxed - asked for on first use; weir__reg_type gives the same id for
- * the same name, so racing threads store the same value. */
-static _Atomic uint32_t nn_type;
-
-static uint32_t nn_type_id(void)
-{
-	uint32_t t = weir_load_relaxed(&nn_type);
-	if (!t) {
-		t = weir__reg_type("aclnn");
-		weir_store_relaxed(&nn_type, t);
-	}
-	return t;
-}
-
-bool nn_obj_publish(struct nn_obj *o, enum nn_kind kind, void (*fini)(struct nn_obj *o))
-{
-	uint32_t t = nn_type_id();
-	if (!t)
-		return false;
-	o->kind = (uint32_t)kind;
-	o->fini = fini;
-	weir__ref_init(&o->refs);
-	return weir__reg_insert(&o->obj, t) == WEIR_OK;
-}
-
-struct nn_obj *nn_obj_get(const void *h, enum nn_kind kind)
-{
-	uint32_t t = weir_load_relaxed(&nn_type);
-	if (!h || !t)
-		return NULL;
-	weir__rcu_read_lock();
-	struct weir_obj *ro = weir__reg_lookup(h, t);
-	struct nn_obj *o = ro ? caa_container_of(ro, struct nn_obj, obj) : NULL;
-	/* NN-O1: a count that reached zero is never revived (the object is
-	 * already queued for retirement). */
-	if (o && (o->kind != (uint32_t)kind || !weir__ref_get_unless_zero(&o->refs)))
-		o = NULL;
-	weir__rcu_read_unlock();
-	return o;
-}
-
-void nn_obj_ref(struct nn_obj *o)
-{
-	weir__ref_get(&o->refs);
-}
-
-static void nn_obj_free(struct weir_obj *ro)
-{
-	struct nn_obj *o = caa_container_of(ro, struct nn_obj, obj);
-	if (o->fini)
-		o->fini(o);
-	weir__free(o);
-}
-
-void nn_obj_put(struct nn_obj *o)
-{
-	if (weir__ref_put(&o->refs))
-		weir__obj_retire(&o->obj, nn_obj_free);
-}
-
-bool nn_obj_unpublish(struct nn_obj *o)
-{
-	return weir__reg_remove(&o->obj);
-}
-
-void *nn_obj_handle(const struct nn_obj *o)
-{
-	return WEIR__OBJ_HANDLE(&o->obj);
-}
+struct weir_acl_ktype nn_type = { .name = "aclnn" };
 
 aclnnStatus nn_obj_destroy(const void *h, enum nn_kind kind, const char *api, const char *what)
 {
 	if (!h)
 		return ACLNN_SUCCESS;
-	struct nn_obj *o = nn_obj_get(h, kind);
+	struct weir_acl_kobj *o = nn_obj_get(h, kind);
 	if (!o)
 		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api,
 		                      "%s %p is not a live %s (destroyed or never created)", what,
@@ -116,14 +48,14 @@ aclnnStatus nn_obj_destroy(const void *h, enum nn_kind kind, const char *api, co
 /* ------------------------------------------------------------------------ */
 
 struct nn_tensor {
-	struct nn_obj o;
+	struct weir_acl_kobj o;
 	pthread_mutex_t lock;
 	nn_tensor_info_t info;                   /* G: lock */
 	uint32_t storage_rank;                   /* G: lock */
 	int64_t storage_dims[WEIR_MAX_RANK * 2]; /* G: lock; ND storage may differ */
 };
 
-static void nn_tensor_fini(struct nn_obj *o)
+static void nn_tensor_fini(struct weir_acl_kobj *o)
 {
 	struct nn_tensor *t = caa_container_of(o, struct nn_tensor, o);
 	pthread_mutex_destroy(&t->lock);
@@ -215,7 +147,7 @@ ACL_FUNC_VISIBILITY aclTensor *aclCreateTensor(const int64_t *viewDims, uint64_t
 
 static struct nn_tensor *nn_tensor_ref(const aclTensor *h)
 {
-	struct nn_obj *o = nn_obj_get(h, NN_TENSOR);
+	struct weir_acl_kobj *o = nn_obj_get(h, NN_TENSOR);
 	return o ? caa_container_of(o, struct nn_tensor, o) : NULL;
 }
 
@@ -374,7 +306,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclGetDataType(const aclTensor *tensor, aclDataT
 /* ------------------------------------------------------------------------ */
 
 struct nn_scalar {
-	struct nn_obj o;
+	struct weir_acl_kobj o;
 	nn_scalar_info_t v; /* I */
 };
 
@@ -575,7 +507,7 @@ ACL_FUNC_VISIBILITY aclScalar *aclCreateScalar(void *value, aclDataType dataType
 
 aclnnStatus nn_scalar_get(const aclScalar *h, nn_scalar_info_t *out)
 {
-	struct nn_obj *o = nn_obj_get(h, NN_SCALAR);
+	struct weir_acl_kobj *o = nn_obj_get(h, NN_SCALAR);
 	if (!o)
 		return ACLNN_ERR_PARAM_INVALID;
 	*out = caa_container_of(o, struct nn_scalar, o)->v;
@@ -593,13 +525,13 @@ ACL_FUNC_VISIBILITY aclnnStatus aclDestroyScalar(const aclScalar *scalar)
 /* ------------------------------------------------------------------------ */
 
 struct nn_array {
-	struct nn_obj o;
+	struct weir_acl_kobj o;
 	uint64_t n;  /* I */
 	size_t es;   /* I */
 	void *items; /* I: n * es bytes (handles, for lists) */
 };
 
-static void nn_array_fini(struct nn_obj *o)
+static void nn_array_fini(struct weir_acl_kobj *o)
 {
 	struct nn_array *a = caa_container_of(o, struct nn_array, o);
 	weir__free(a->items);
@@ -715,7 +647,7 @@ ACL_FUNC_VISIBILITY aclnnStatus aclDestroyScalarList(const aclScalarList *array)
 /* A copy of an array's items (malloc'd) and its count. */
 static aclnnStatus nn_array_copy(const void *h, enum nn_kind kind, void **out, uint64_t *n)
 {
-	struct nn_obj *o = nn_obj_get(h, kind);
+	struct weir_acl_kobj *o = nn_obj_get(h, kind);
 	if (!o)
 		return ACLNN_ERR_PARAM_INVALID;
 	struct nn_array *a = caa_container_of(o, struct nn_array, o);
@@ -763,7 +695,7 @@ static aclnnStatus nn_size_of(const void *h, enum nn_kind kind, uint64_t *size, 
 	if (!h || !size)
 		return weir__acl_fail(ACLNN_ERR_PARAM_NULLPTR, api, "%s is NULL",
 		                      !h ? what : "size");
-	struct nn_obj *o = nn_obj_get(h, kind);
+	struct weir_acl_kobj *o = nn_obj_get(h, kind);
 	if (!o)
 		return weir__acl_fail(ACLNN_ERR_PARAM_INVALID, api, "%s %p is not a live %s", what,
 		                      h, what);

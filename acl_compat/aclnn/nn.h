@@ -37,7 +37,7 @@
 #include "aclnn/aclnn_base.h"
 #include "acl/acl_rt.h"
 #include "weir/graph.h"
-#include "base/registry.h"
+#include "acl_compat/kobj.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,28 +58,41 @@ enum nn_kind {
 	NN_EXECUTOR,
 };
 
-/* Every aclnn object: one registry type ("aclnn"), the kind checked on
- * lookup, a reference count (the handle holds one; lookups take one), and
- * fini() freeing what the object owns once the last reference is gone and
- * a grace period has passed. */
-struct nn_obj {
-	struct weir_obj obj;            /* registry header */
-	uint32_t kind;                  /* I: enum nn_kind */
-	_Atomic uint32_t refs;          /* A */
-	void (*fini)(struct nn_obj *o); /* I */
-};
+/* Every aclnn object is a kobj (acl_compat/kobj.h) of the registry type
+ * "aclnn" (meta.c), its kind one of enum nn_kind: the kind is checked on
+ * lookup, the handle holds one reference and lookups take one. */
+extern struct weir_acl_ktype nn_type;
 
 /* Publish o (refs = 1, the handle's). false: registry full. */
-bool nn_obj_publish(struct nn_obj *o, enum nn_kind kind, void (*fini)(struct nn_obj *o));
+static inline bool nn_obj_publish(struct weir_acl_kobj *o, enum nn_kind kind,
+                                  void (*fini)(struct weir_acl_kobj *o))
+{
+	return weir__acl_kobj_publish(&nn_type, o, (uint32_t)kind, fini);
+}
 /* The live object of that kind named by h, with a reference; NULL for NULL,
  * destroyed, foreign or garbage handles (never dereferenced). */
-struct nn_obj *nn_obj_get(const void *h, enum nn_kind kind);
-void nn_obj_ref(struct nn_obj *o);
-void nn_obj_put(struct nn_obj *o);
+static inline struct weir_acl_kobj *nn_obj_get(const void *h, enum nn_kind kind)
+{
+	return weir__acl_kobj_get(&nn_type, h, (uint32_t)kind);
+}
+static inline void nn_obj_ref(struct weir_acl_kobj *o)
+{
+	weir__acl_kobj_ref(o);
+}
+static inline void nn_obj_put(struct weir_acl_kobj *o)
+{
+	weir__acl_kobj_put(o);
+}
 /* Unpublish: true for the one caller that removed it; it then drops the
  * handle's reference. */
-bool nn_obj_unpublish(struct nn_obj *o);
-void *nn_obj_handle(const struct nn_obj *o);
+static inline bool nn_obj_unpublish(struct weir_acl_kobj *o)
+{
+	return weir__acl_kobj_unpublish(o);
+}
+static inline void *nn_obj_handle(const struct weir_acl_kobj *o)
+{
+	return weir__acl_kobj_handle(o);
+}
 /* Destroy by handle: NULL -> ACLNN_SUCCESS; not a live object of that kind
  * -> 161002 with a message. */
 aclnnStatus nn_obj_destroy(const void *h, enum nn_kind kind, const char *api, const char *what);

@@ -18,7 +18,7 @@
 #include "base/alloc.h"
 
 struct weir_acl_tdt_channel {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	struct weir_bq q;                 /* A: of struct weir_acl_tdt_msg * */
 	uint32_t device;                  /* I */
 	char name[WEIR_ACL_TDT_NAME_MAX]; /* I */
@@ -26,7 +26,7 @@ struct weir_acl_tdt_channel {
 
 static struct weir_acl_tdt_channel *weir_acl_channel_get(const void *h)
 {
-	struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_CHANNEL);
+	struct weir_acl_kobj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_CHANNEL);
 	return o ? caa_container_of(o, struct weir_acl_tdt_channel, hdr) : NULL;
 }
 
@@ -36,14 +36,14 @@ static void weir_acl_channel_drop_msg(void *m, void *arg)
 	weir__acl_tdt_msg_free(m);
 }
 
-static void weir_acl_channel_fini(struct weir_acl_tdt_obj *o)
+static void weir_acl_channel_fini(struct weir_acl_kobj *o)
 {
 	struct weir_acl_tdt_channel *c = caa_container_of(o, struct weir_acl_tdt_channel, hdr);
 	weir__bq_drain(&c->q, weir_acl_channel_drop_msg, NULL);
 	weir__bq_fini(&c->q);
 }
 
-static void weir_acl_channel_pre_destroy(struct weir_acl_tdt_obj *o)
+static void weir_acl_channel_pre_destroy(struct weir_acl_kobj *o)
 {
 	struct weir_acl_tdt_channel *c = caa_container_of(o, struct weir_acl_tdt_channel, hdr);
 	weir__bq_stop(&c->q);

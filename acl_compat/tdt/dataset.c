@@ -18,7 +18,7 @@
 struct weir_acl_tdt_msg;
 
 struct weir_acl_tdt_item {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	int32_t tdt_type;             /* I */
 	int32_t data_type;            /* I */
 	size_t ndims;                 /* I */
@@ -31,7 +31,7 @@ struct weir_acl_tdt_item {
 };
 
 struct weir_acl_tdt_dataset {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	void **items;  /* U: item handles */
 	size_t n, cap; /* U */
 	bool owns;     /* U: filled by a receive: destroying it destroys the items */
@@ -52,13 +52,13 @@ struct weir_acl_tdt_msg {
 
 static struct weir_acl_tdt_item *weir_acl_item_get(const void *h)
 {
-	struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_ITEM);
+	struct weir_acl_kobj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_ITEM);
 	return o ? caa_container_of(o, struct weir_acl_tdt_item, hdr) : NULL;
 }
 
 static struct weir_acl_tdt_dataset *weir_acl_dataset_get(const void *h)
 {
-	struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_DATASET);
+	struct weir_acl_kobj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_DATASET);
 	return o ? caa_container_of(o, struct weir_acl_tdt_dataset, hdr) : NULL;
 }
 
@@ -71,7 +71,7 @@ void weir__acl_tdt_msg_free(struct weir_acl_tdt_msg *m)
 	weir__free(m);
 }
 
-static void weir_acl_item_fini(struct weir_acl_tdt_obj *o)
+static void weir_acl_item_fini(struct weir_acl_kobj *o)
 {
 	struct weir_acl_tdt_item *it = caa_container_of(o, struct weir_acl_tdt_item, hdr);
 	/* MSG-R1: acq_rel - the last item frees the block after every other
@@ -268,13 +268,13 @@ static void weir_acl_dataset_drop_owned(struct weir_acl_tdt_dataset *d)
 	d->owns = false;
 }
 
-static void weir_acl_dataset_fini(struct weir_acl_tdt_obj *o)
+static void weir_acl_dataset_fini(struct weir_acl_kobj *o)
 {
 	struct weir_acl_tdt_dataset *d = caa_container_of(o, struct weir_acl_tdt_dataset, hdr);
 	weir__free(d->items);
 }
 
-static void weir_acl_dataset_pre_destroy(struct weir_acl_tdt_obj *o)
+static void weir_acl_dataset_pre_destroy(struct weir_acl_kobj *o)
 {
 	weir_acl_dataset_drop_owned(caa_container_of(o, struct weir_acl_tdt_dataset, hdr));
 }

@@ -49,7 +49,7 @@ struct weir_acl_tdt_blk {
 };
 
 struct weir_acl_tdt_buf {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	struct weir_acl_tdt_blk *blk;               /* I */
 	size_t data_len;                            /* U */
 	unsigned char udata[WEIR_ACL_TDT_USERDATA]; /* U */
@@ -61,11 +61,11 @@ struct weir_acl_tdt_buf {
 
 static struct weir_acl_tdt_buf *weir_acl_buf_get(const void *h)
 {
-	struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_BUF);
+	struct weir_acl_kobj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_BUF);
 	return o ? caa_container_of(o, struct weir_acl_tdt_buf, hdr) : NULL;
 }
 
-static void weir_acl_buf_fini(struct weir_acl_tdt_obj *o)
+static void weir_acl_buf_fini(struct weir_acl_kobj *o)
 {
 	struct weir_acl_tdt_buf *b = caa_container_of(o, struct weir_acl_tdt_buf, hdr);
 	/* BLK-R1: acq_rel - the last header frees the data after every other
@@ -334,24 +334,24 @@ ACL_FUNC_VISIBILITY aclError acltdtCopyBufRef(const acltdtBuf buf, acltdtBuf *ne
 
 struct tagMemQueueAttr;
 struct weir_acl_tdt_attr {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	char name[WEIR_ACL_TDT_NAME_MAX]; /* U */
 	uint32_t depth;                   /* U */
 };
 
 static struct weir_acl_tdt_attr *weir_acl_attr_get(const void *h)
 {
-	struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_ATTR);
+	struct weir_acl_kobj *o = weir__acl_tdt_get(h, WEIR_ACL_TDT_ATTR);
 	return o ? caa_container_of(o, struct weir_acl_tdt_attr, hdr) : NULL;
 }
 
 /* Create a small plain object of `kind` and return its handle (NULL and a
  * recorded error on failure). */
 static void *weir_acl_tdt_plain_new(size_t bytes, enum weir_acl_tdt_kind kind,
-                                    void (*fini)(struct weir_acl_tdt_obj *), const char *api,
-                                    struct weir_acl_tdt_obj **out)
+                                    void (*fini)(struct weir_acl_kobj *), const char *api,
+                                    struct weir_acl_kobj **out)
 {
-	struct weir_acl_tdt_obj *o = weir__calloc(1, bytes);
+	struct weir_acl_kobj *o = weir__calloc(1, bytes);
 	if (!o) {
 		weir__acl_fail(ACL_ERROR_BAD_ALLOC, api, "out of memory");
 		return NULL;
@@ -368,7 +368,7 @@ static void *weir_acl_tdt_plain_new(size_t bytes, enum weir_acl_tdt_kind kind,
 
 ACL_FUNC_VISIBILITY acltdtQueueAttr *acltdtCreateQueueAttr(void)
 {
-	struct weir_acl_tdt_obj *o = NULL;
+	struct weir_acl_kobj *o = NULL;
 	/* Fields are set before the handle is returned; nobody can look the
 	 * object up before then (the handle is not known yet). */
 	void *h = weir_acl_tdt_plain_new(sizeof(struct weir_acl_tdt_attr), WEIR_ACL_TDT_ATTR, NULL,
@@ -465,28 +465,28 @@ struct weir_acl_route_val {
 };
 
 struct weir_acl_tdt_route {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	struct weir_acl_route_val v; /* U */
 };
 
 struct weir_acl_tdt_route_list {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	struct weir_acl_route_val *v; /* U */
 	size_t n, cap;                /* U */
 };
 
 struct weir_acl_tdt_query {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	int32_t mode;                    /* U */
 	uint32_t src, dst;               /* U */
 	bool has_mode, has_src, has_dst; /* U */
 };
 
-#define WEIR_ACL_TDT_GETTER(fn, T, kind)                                   \
-	static T *fn(const void *h)                                        \
-	{                                                                  \
-		struct weir_acl_tdt_obj *o = weir__acl_tdt_get(h, (kind)); \
-		return o ? caa_container_of(o, T, hdr) : NULL;             \
+#define WEIR_ACL_TDT_GETTER(fn, T, kind)                                \
+	static T *fn(const void *h)                                     \
+	{                                                               \
+		struct weir_acl_kobj *o = weir__acl_tdt_get(h, (kind)); \
+		return o ? caa_container_of(o, T, hdr) : NULL;          \
 	}
 WEIR_ACL_TDT_GETTER(weir_acl_route_get, struct weir_acl_tdt_route, WEIR_ACL_TDT_ROUTE)
 WEIR_ACL_TDT_GETTER(weir_acl_rlist_get, struct weir_acl_tdt_route_list, WEIR_ACL_TDT_ROUTE_LIST)
@@ -494,7 +494,7 @@ WEIR_ACL_TDT_GETTER(weir_acl_query_get, struct weir_acl_tdt_query, WEIR_ACL_TDT_
 
 ACL_FUNC_VISIBILITY acltdtQueueRoute *acltdtCreateQueueRoute(uint32_t srcId, uint32_t dstId)
 {
-	struct weir_acl_tdt_obj *o = NULL;
+	struct weir_acl_kobj *o = NULL;
 	void *h = weir_acl_tdt_plain_new(sizeof(struct weir_acl_tdt_route), WEIR_ACL_TDT_ROUTE,
 	                                 NULL, "acltdtCreateQueueRoute", &o);
 	if (h) {
@@ -542,7 +542,7 @@ ACL_FUNC_VISIBILITY aclError acltdtGetQueueRouteParam(const acltdtQueueRoute *ro
 	return ACL_SUCCESS;
 }
 
-static void weir_acl_rlist_fini(struct weir_acl_tdt_obj *o)
+static void weir_acl_rlist_fini(struct weir_acl_kobj *o)
 {
 	weir__free(caa_container_of(o, struct weir_acl_tdt_route_list, hdr)->v);
 }
@@ -690,7 +690,7 @@ ACL_FUNC_VISIBILITY aclError acltdtSetQueueRouteQueryInfo(acltdtQueueRouteQueryI
 /* ------------------------------------------------------------------------ */
 
 struct weir_acl_tdt_queue {
-	struct weir_acl_tdt_obj hdr;
+	struct weir_acl_kobj hdr;
 	struct weir_bq q;                 /* A: of buffer handles */
 	uint32_t qid;                     /* I */
 	uint32_t depth;                   /* I */
@@ -735,7 +735,7 @@ static void weir_acl_q_drop_buf(void *h, void *arg)
 	weir__acl_tdt_put(&b->hdr);
 }
 
-static void weir_acl_q_fini(struct weir_acl_tdt_obj *o)
+static void weir_acl_q_fini(struct weir_acl_kobj *o)
 {
 	struct weir_acl_tdt_queue *q = caa_container_of(o, struct weir_acl_tdt_queue, hdr);
 	weir__bq_drain(&q->q, weir_acl_q_drop_buf, NULL);

@@ -35,6 +35,7 @@
 #include "acl/acl_tdt_queue.h"
 #include "acl_compat/acl_internal.h"
 #include "base/bqueue.h"
+#include "acl_compat/kobj.h"
 #include "base/registry.h"
 
 enum weir_acl_tdt_kind {
@@ -49,13 +50,6 @@ enum weir_acl_tdt_kind {
 	WEIR_ACL_TDT_BUF,
 };
 
-struct weir_acl_tdt_obj {
-	struct weir_obj obj;                      /* registry header */
-	uint32_t kind;                            /* I */
-	_Atomic uint32_t refs;                    /* A */
-	void (*fini)(struct weir_acl_tdt_obj *o); /* I: frees what o owns */
-};
-
 /* Names and limits. */
 #define WEIR_ACL_TDT_NAME_MAX  128 /* bytes with the NUL, as ACL's queues */
 #define WEIR_ACL_TDT_DIMS_MAX  128 /* dims of a data item, as ACL */
@@ -63,27 +57,45 @@ struct weir_acl_tdt_obj {
 #define WEIR_ACL_TDT_DEPTH_MAX 8192
 #define WEIR_ACL_TDT_USERDATA  96 /* private bytes of a buffer, as ACL */
 
+/* The lifecycle of kobj.h, on the registry type "acl.tdt" (common.c). */
+extern struct weir_acl_ktype weir_acl_tdt_type;
+
 /* Publish o (refs = 1, the handle's). false: registry full or no memory. */
-bool weir__acl_tdt_publish(struct weir_acl_tdt_obj *o, enum weir_acl_tdt_kind kind,
-                           void (*fini)(struct weir_acl_tdt_obj *o));
+static inline bool weir__acl_tdt_publish(struct weir_acl_kobj *o, enum weir_acl_tdt_kind kind,
+                                         void (*fini)(struct weir_acl_kobj *o))
+{
+	return weir__acl_kobj_publish(&weir_acl_tdt_type, o, (uint32_t)kind, fini);
+}
 /* The live object of that kind named by h, with a reference; NULL for
  * NULL, garbage, destroyed or another kind's handle. */
-struct weir_acl_tdt_obj *weir__acl_tdt_get(const void *h, enum weir_acl_tdt_kind kind);
-void weir__acl_tdt_ref(struct weir_acl_tdt_obj *o);
-void weir__acl_tdt_put(struct weir_acl_tdt_obj *o);
+static inline struct weir_acl_kobj *weir__acl_tdt_get(const void *h, enum weir_acl_tdt_kind kind)
+{
+	return weir__acl_kobj_get(&weir_acl_tdt_type, h, (uint32_t)kind);
+}
+static inline void weir__acl_tdt_ref(struct weir_acl_kobj *o)
+{
+	weir__acl_kobj_ref(o);
+}
+static inline void weir__acl_tdt_put(struct weir_acl_kobj *o)
+{
+	weir__acl_kobj_put(o);
+}
 /* Unpublish: true for the one caller that removed it, which then drops the
  * handle's reference with weir__acl_tdt_put(). */
-bool weir__acl_tdt_unpublish(struct weir_acl_tdt_obj *o);
-/* A handle of a published object. */
-static inline void *weir__acl_tdt_handle(const struct weir_acl_tdt_obj *o)
+static inline bool weir__acl_tdt_unpublish(struct weir_acl_kobj *o)
 {
-	return WEIR__OBJ_HANDLE(&o->obj);
+	return weir__acl_kobj_unpublish(o);
+}
+/* A handle of a published object. */
+static inline void *weir__acl_tdt_handle(const struct weir_acl_kobj *o)
+{
+	return weir__acl_kobj_handle(o);
 }
 /* Destroy the object of `kind` named by h (get, unpublish, put twice):
  * ACL_SUCCESS, or ACL_ERROR_INVALID_PARAM recorded for api. `pre` (may be
  * NULL) runs on the object after the unpublish and before the last puts. */
 aclError weir__acl_tdt_destroy(const void *h, enum weir_acl_tdt_kind kind, const char *api,
-                               const char *what, void (*pre)(struct weir_acl_tdt_obj *o));
+                               const char *what, void (*pre)(struct weir_acl_kobj *o));
 
 /* ACL's TDT time-out (ms: -1 forever, 0 no wait, > 0 ms) in ns for
  * base/bqueue.h. < -1 is recorded for api as ACL_ERROR_INVALID_PARAM. */
