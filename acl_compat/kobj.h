@@ -19,7 +19,7 @@
 #include "base/registry.h"
 
 struct weir_acl_ktype {
-	const char *name;   /* I: the registry type's name */
+	const char *name;    /* I: the registry type's name */
 	_Atomic uint32_t id; /* A: relaxed, 0 until first use */
 };
 
