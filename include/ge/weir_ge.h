@@ -22,7 +22,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include "weir/graph.h"
 #include "weir/session.h"
+#include "weir/sched.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,6 +38,135 @@ WEIR_API int weir_ge_session_create(const weir_option_t *opts, size_t nopts, wei
 WEIR_API int weir_ge_session_check(const weir_session_t *s);
 WEIR_API void weir_ge_session_destroy(weir_session_t *s);
 WEIR_API int weir_ge_free(void *p);
+
+/* ------------------------------------------------------------------------ */
+/* Front-end graphs: GE's operator IR and ONNX before lowering                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A front-end graph holds nodes as a front end wrote them (GE op types with
+ * GE's ports and attrs, or ONNX node types with ONNX's), not yet mapped onto
+ * the op library. The graph manager below lowers it onto a native weir graph
+ * for each distinct set of input shapes (and values of the inputs that
+ * decide shapes: a Reshape's shape, a ReduceSum's axes fed as Data), and
+ * caches the native graph: GE's dynamic-shape behaviour. Lowering rules are
+ * per domain (acl_compat/ge/lower_ge.c, lower_onnx.c); constant subgraphs
+ * are folded by running the op library's own kernels on the host.
+ *
+ * Values are tensors flowing on edges, numbered from 0 in the order they are
+ * made: graph inputs, constants and node outputs. Nodes are added producers
+ * first. An owned pointer, not a registry handle; not thread-safe while
+ * being built, read-only (any threads) afterwards.
+ */
+typedef struct weir_fg weir_fg_t;
+
+typedef enum weir_fg_domain {
+	WEIR_FG_GE = 0,   /* GE IR: op types of GE's op-prototype headers */
+	WEIR_FG_ONNX = 1, /* ONNX ai.onnx op types (opsets 7-17) */
+} weir_fg_domain_t;
+
+/* A graph input's declared type: dims[i] -1 = unknown; rank -1 = unknown
+ * rank (then dims is ignored); dtype WEIR_DT_UNDEFINED = any. */
+typedef struct weir_fg_desc {
+	int32_t dtype;
+	int32_t rank;
+	int64_t dims[WEIR_MAX_RANK];
+} weir_fg_desc_t;
+
+#define WEIR_FG_NONE (-1) /* an absent optional input */
+
+WEIR_API int weir_fg_create(const char *name, int domain, int opset, weir_fg_t **out);
+WEIR_API void weir_fg_destroy(weir_fg_t *g);
+WEIR_API const char *weir_fg_name(const weir_fg_t *g);
+WEIR_API int weir_fg_domain(const weir_fg_t *g);
+/* Input number `index` (Data index; inputs must end up numbered 0..n-1);
+ * *value receives its value id. WEIR_OK, WEIR_EINVAL, WEIR_EEXIST (index
+ * taken), WEIR_ENOMEM. */
+WEIR_API int weir_fg_add_input(weir_fg_t *g, const char *name, uint32_t index,
+                               const weir_fg_desc_t *desc, int32_t *value);
+/* A constant (the bytes are copied). */
+WEIR_API int weir_fg_add_const(weir_fg_t *g, const char *name, const weir_tensor_desc_t *desc,
+                               const void *data, int32_t *value);
+/* A node of `type` with nin inputs (value ids or WEIR_FG_NONE) and nout
+ * outputs, whose value ids are *first_out .. *first_out + nout - 1. attrs
+ * (may be NULL) are copied. Names need not be unique (ONNX allows empty
+ * ones). WEIR_OK, WEIR_EINVAL (a value id not yet made), WEIR_ENOMEM. */
+WEIR_API int weir_fg_add_node(weir_fg_t *g, const char *name, const char *type,
+                              const int32_t *inputs, uint32_t nin, uint32_t nout,
+                              const weir_attrs_t *attrs, int32_t *first_out);
+/* Ordering only: `to` runs after `from` (node numbers in add order). */
+WEIR_API int weir_fg_add_control_edge(weir_fg_t *g, uint32_t from, uint32_t to);
+WEIR_API int weir_fg_set_outputs(weir_fg_t *g, const int32_t *values, uint32_t n);
+WEIR_API uint32_t weir_fg_node_count(const weir_fg_t *g);
+WEIR_API uint32_t weir_fg_input_count(const weir_fg_t *g);
+WEIR_API uint32_t weir_fg_output_count(const weir_fg_t *g);
+WEIR_API int weir_fg_input_desc(const weir_fg_t *g, uint32_t i, weir_fg_desc_t *out);
+/* Deep copy. */
+WEIR_API int weir_fg_clone(const weir_fg_t *g, weir_fg_t **out);
+/* Text dump (one line per value/node), for aclgrphDumpGraph and
+ * Graph::DumpToFile. Free with weir_graph_dump_free(). */
+WEIR_API int weir_fg_dump(const weir_fg_t *g, char **out);
+
+/* Lower onto a native graph for these input descs (nin must equal the
+ * input count). value(i, &data, user) supplies input i's bytes when a rule
+ * needs them (NULL callback: such graphs fail with WEIR_ENOTSUP naming the
+ * node and input); *used (may be NULL) receives the bitmask of the inputs
+ * whose values were taken (inputs >= 64 cannot be taken). WEIR_OK, or the
+ * first rule's error (WEIR_ENOTSUP unsupported op or attr, WEIR_ESHAPE,
+ * WEIR_EINVAL) with the node named in weir_graph_last_error(). */
+typedef int (*weir_fg_value_fn)(uint32_t input, const void **data, void *user);
+WEIR_API int weir_fg_lower(const weir_fg_t *g, const weir_tensor_desc_t *in, uint32_t nin,
+                           weir_fg_value_fn value, void *user, weir_graph_t **out, uint64_t *used);
+
+/* ------------------------------------------------------------------------ */
+/* The GE graph manager: one per GE session, over its native session          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Maps GE graph ids onto native graphs of one weir session: a graph added
+ * as a front-end graph is lowered per distinct (input descs, values of the
+ * inputs its rules read) on first run and the native graph cached (up to 64
+ * per graph; the oldest goes first); a native graph is one entry. The
+ * native session's graph ids are the manager's own. All calls thread-safe.
+ */
+typedef struct weir_ge_gm weir_ge_gm_t;
+
+WEIR_API int weir_ge_gm_create(weir_session_t *s, weir_ge_gm_t **out);
+/* Removes every graph; the session is not destroyed. */
+WEIR_API void weir_ge_gm_destroy(weir_ge_gm_t *m);
+/* Exactly one of fg / native (copied). WEIR_EEXIST for a used id. */
+WEIR_API int weir_ge_gm_add(weir_ge_gm_t *m, uint32_t id, const weir_fg_t *fg,
+                            const weir_graph_t *native, const weir_option_t *opts, size_t nopts);
+WEIR_API int weir_ge_gm_remove(weir_ge_gm_t *m, uint32_t id);
+WEIR_API bool weir_ge_gm_has(weir_ge_gm_t *m, uint32_t id);
+/* Compile for these input descs (NULL: the declared ones, which must then
+ * be fully known; otherwise compile is deferred to the first run and
+ * WEIR_OK is returned with *deferred true). */
+WEIR_API int weir_ge_gm_compile(weir_ge_gm_t *m, uint32_t id, const weir_tensor_desc_t *in,
+                                uint32_t nin, bool *deferred);
+/* Load the compiled (static) native graph; deferred graphs load on run. */
+WEIR_API int weir_ge_gm_load(weir_ge_gm_t *m, uint32_t id, const weir_option_t *opts, size_t nopts,
+                             weir_stream_t *stream);
+/* Summary of the native graph for `in` (NULL: the last one compiled).
+ * WEIR_ESTATE when nothing is compiled yet. */
+WEIR_API int weir_ge_gm_summary(weir_ge_gm_t *m, uint32_t id, const weir_tensor_desc_t *in,
+                                uint32_t nin, weir_graph_summary_t *out);
+/* Runs as the native session's calls, after finding or lowering the native
+ * graph for inputs' descs and values (input data must be host-readable;
+ * on weir device memory is). */
+WEIR_API int weir_ge_gm_run(weir_ge_gm_t *m, uint32_t id, const weir_tensor_t *in, uint32_t nin,
+                            weir_tensor_t *out, uint32_t nout);
+WEIR_API int weir_ge_gm_run_async(weir_ge_gm_t *m, uint32_t id, const weir_tensor_t *in,
+                                  uint32_t nin, weir_run_callback_fn cb, void *user);
+WEIR_API int weir_ge_gm_run_stream(weir_ge_gm_t *m, uint32_t id, weir_stream_t *stream,
+                                   const weir_tensor_t *in, uint32_t nin, weir_tensor_t *out,
+                                   uint32_t nout);
+/* Output descs for these inputs (lowering/compiling if needed): *nout and
+ * descs (room for cap). For sizing host outputs before a run. */
+WEIR_API int weir_ge_gm_output_descs(weir_ge_gm_t *m, uint32_t id, const weir_tensor_t *in,
+                                     uint32_t nin, weir_tensor_desc_t *descs, uint32_t cap,
+                                     uint32_t *nout);
+WEIR_API int weir_ge_gm_plan_json(weir_ge_gm_t *m, uint32_t id, char **out);
 
 #ifdef __cplusplus
 }
