@@ -90,8 +90,7 @@ static int get_float(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, const cha
 	return WEIR_OK;
 }
 
-static int act_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, enum a_un op,
-                     act_param_t *p)
+static int act_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, enum a_un op, act_param_t *p)
 {
 	int rc = WEIR_OK;
 	p->a = p->b = 0.0;
@@ -143,13 +142,16 @@ static double act_f(enum a_un op, const act_param_t *p, double x)
 	case A_ELU: return x < 0.0 ? p->a * expm1(x) : x;
 	case A_SELU: return x > 0.0 ? p->b * x : isnan(x) ? x : p->b * (p->a * exp(x) - p->a);
 	case A_CELU:
-		return (x > 0.0 ? x : 0.0) + (x < 0.0 ? p->a * expm1(x / p->a) : isnan(x) ? x : 0.0);
+		return (x > 0.0 ? x : 0.0) + (x < 0.0    ? p->a * expm1(x / p->a)
+		                              : isnan(x) ? x
+		                                         : 0.0);
 	case A_HSIG: return clamp01(p->a * x + p->b);
 	case A_HSWISH: return x * clamp01(x / 6.0 + 0.5);
 	case A_SOFTPLUS: return softplus(x);
 	case A_SOFTSIGN: return x / (1.0 + fabs(x));
 	case A_TRELU: return x > p->a ? x : isnan(x) ? x : 0.0;
-	case A_MISH: return x * tanh(softplus(x));
+	case A_MISH: /* the limit at -inf is 0 (not -inf * 0) */
+		return x == -INFINITY ? -0.0 : x * tanh(softplus(x));
 	default: /* A_SHRINK */
 		return x < -p->b ? x + p->a : x > p->b ? x - p->a : isnan(x) ? x : 0.0;
 	}
@@ -168,7 +170,7 @@ static int64_t shrink_i(int dt, int64_t v, const act_param_t *p, bool exact, int
 	/* Saturate into int64 (uint64 through its top half). */
 	if (dt == WEIR_DT_UINT64)
 		return r <= 0.0 ? 0 : r >= 18446744073709551616.0 ? -1 : (int64_t)(uint64_t)r;
-	return r <= -9223372036854775808.0 ? INT64_MIN
+	return r <= -9223372036854775808.0  ? INT64_MIN
 	       : r >= 9223372036854775808.0 ? INT64_MAX
 	                                    : (int64_t)r;
 }
@@ -233,9 +235,10 @@ static int prelu_infer(weir_op_infer_ctx_t *ctx)
 {
 	const weir_tensor_desc_t *x = &ctx->in[0], *s = &ctx->in[1];
 	if (!is_real(x->dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE,
-		                    "dtype %s not supported (expected float32/float16/bfloat16/double)",
-		                    weir_dtype_name(x->dtype));
+		return weir_op_fail(
+		        ctx, WEIR_ESHAPE,
+		        "dtype %s not supported (expected float32/float16/bfloat16/double)",
+		        weir_dtype_name(x->dtype));
 	if (s->dtype != x->dtype)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "input dtypes differ: %s vs %s",
 		                    WEIR__OPS_DESC(x), WEIR__OPS_DESC(s));
@@ -310,9 +313,10 @@ static int hardmax_infer(weir_op_infer_ctx_t *ctx)
 {
 	const weir_tensor_desc_t *x = &ctx->in[0];
 	if (!is_real(x->dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE,
-		                    "dtype %s not supported (expected float32/float16/bfloat16/double)",
-		                    weir_dtype_name(x->dtype));
+		return weir_op_fail(
+		        ctx, WEIR_ESHAPE,
+		        "dtype %s not supported (expected float32/float16/bfloat16/double)",
+		        weir_dtype_name(x->dtype));
 	int axis;
 	int rc = hardmax_axis(ctx, ctx->attrs, x, &axis);
 	if (rc != WEIR_OK)

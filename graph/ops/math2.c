@@ -22,8 +22,19 @@
 
 #include "graph/ops/ops_internal.h"
 
-enum m2_un { T_TAN, T_ASIN, T_ACOS, T_ATAN, T_SINH, T_COSH, T_ASINH, T_ACOSH, T_ATANH, P_ISNAN,
-	     P_ISINF };
+enum m2_un {
+	T_TAN,
+	T_ASIN,
+	T_ACOS,
+	T_ATAN,
+	T_SINH,
+	T_COSH,
+	T_ASINH,
+	T_ACOSH,
+	T_ATANH,
+	P_ISNAN,
+	P_ISINF
+};
 
 /* float32/float16/bfloat16 or double. */
 static bool is_real(int dt)
@@ -96,10 +107,11 @@ static int isinf_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, bool *n
 	if (rc != WEIR_OK)
 		return rc;
 	if ((n != 0 && n != 1) || (p != 0 && p != 1))
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-		                      "attrs 'detect_negative' and 'detect_positive' must be 0 or 1; "
-		                      "got %lld and %lld",
-		                      (long long)n, (long long)p);
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_EINVAL,
+		        "attrs 'detect_negative' and 'detect_positive' must be 0 or 1; "
+		        "got %lld and %lld",
+		        (long long)n, (long long)p);
 	*neg = n != 0;
 	*pos = p != 0;
 	return WEIR_OK;
@@ -109,9 +121,10 @@ static int un_infer(weir_op_infer_ctx_t *ctx, enum m2_un op)
 {
 	const weir_tensor_desc_t *x = &ctx->in[0];
 	if (!is_real(x->dtype))
-		return weir_op_fail(ctx, WEIR_ESHAPE,
-		                    "dtype %s not supported (expected float32/float16/bfloat16/double)",
-		                    weir_dtype_name(x->dtype));
+		return weir_op_fail(
+		        ctx, WEIR_ESHAPE,
+		        "dtype %s not supported (expected float32/float16/bfloat16/double)",
+		        weir_dtype_name(x->dtype));
 	if (op == P_ISINF) {
 		bool n, p;
 		int rc = isinf_parse(ctx, ctx->attrs, &n, &p);
@@ -142,8 +155,7 @@ static int un_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum m2_
 		uint8_t *b = y;
 		for (int64_t k = lo; k < hi; k++) {
 			double v = weir_dt_load(dt, x, k); /* exact for every real dtype */
-			b[k] = op == P_ISNAN ? isnan(v) != 0
-			                     : isinf(v) && (v > 0.0 ? pos : neg);
+			b[k] = op == P_ISNAN ? isnan(v) != 0 : isinf(v) && (v > 0.0 ? pos : neg);
 		}
 	} else if (weir__ops_is_float(dt)) {
 		for (int64_t k = lo; k < hi; k++)
@@ -184,8 +196,8 @@ static int bin_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, enum m2_b
 		if (rc != WEIR_OK)
 			return rc;
 		if (f != 0 && f != 1)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'fmod' must be 0 or 1; got %lld",
-			                      (long long)f);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+			                      "attr 'fmod' must be 0 or 1; got %lld", (long long)f);
 		if (f == 0 && is_real(dt))
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
 			                      "attr 'fmod' must be 1 for floating dtype %s",
@@ -199,9 +211,9 @@ static int bin_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *at, enum m2_b
 		if (!found)
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'direction' is required");
 		if (strcmp(s, "LEFT") != 0 && strcmp(s, "RIGHT") != 0)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-			                      "attr 'direction' must be \"LEFT\" or \"RIGHT\"; got \"%s\"",
-			                      s);
+			return WEIR__OPS_FAIL(
+			        ctx, WEIR_EINVAL,
+			        "attr 'direction' must be \"LEFT\" or \"RIGHT\"; got \"%s\"", s);
 		*mode = s[0] == 'L';
 	}
 	return WEIR_OK;
@@ -220,8 +232,8 @@ static int bin_infer(weir_op_infer_ctx_t *ctx, enum m2_bin op)
 	if (!ok)
 		return weir_op_fail(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
 		                    weir_dtype_name(dt),
-		                    op == B_MOD     ? "float32/float16/bfloat16/double or an integer "
-		                                      "dtype"
+		                    op == B_MOD ? "float32/float16/bfloat16/double or an integer "
+		                                  "dtype"
 		                    : op == B_SHIFT ? "uint8/uint16/uint32/uint64"
 		                                    : "bool");
 	int mode;
@@ -282,8 +294,8 @@ static int bin_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum m2
 	for (int64_t pos = lo; pos < hi; pos++) {
 		int64_t oa = it.off[0], ob = it.off[1];
 		if (op == B_XOR) {
-			((uint8_t *)y)[pos] = (((const uint8_t *)a)[oa] != 0) !=
-			                      (((const uint8_t *)b)[ob] != 0);
+			((uint8_t *)y)[pos] =
+			        (((const uint8_t *)a)[oa] != 0) != (((const uint8_t *)b)[ob] != 0);
 		} else if (op == B_SHIFT) {
 			uint64_t x = (uint64_t)weir__ops_ldi(dt, a, oa);
 			uint64_t s = (uint64_t)weir__ops_ldi(dt, b, ob);
