@@ -159,7 +159,8 @@ static void test_act_special(void **state)
 			double got0 = weir_dt_load(dt, c.out[0], 0);
 			if (!isnan(got0))
 				fail_msg("%s(NaN) = %g", op, got0);
-			double gi = weir_dt_load(dt, c.out[0], 1), gn = weir_dt_load(dt, c.out[0], 2);
+			double gi = weir_dt_load(dt, c.out[0], 1),
+			       gn = weir_dt_load(dt, c.out[0], 2);
 			if (!strcmp(op, "Softplus") || !strcmp(op, "Mish")) {
 				if (gi != INFINITY || gn != 0.0)
 					fail_msg("%s(+-inf) = %g, %g", op, gi, gn);
@@ -282,12 +283,9 @@ static void test_prelu(void **state)
 	static const struct {
 		shape_t x, s;
 	} cases[] = {
-		{ { 2, { 3, 4 } }, { 2, { 3, 4 } } },
-		{ { 3, { 2, 3, 4 } }, { 1, { 4 } } },
-		{ { 3, { 2, 3, 4 } }, { 0, { 0 } } },
-		{ { 4, { 2, 3, 2, 2 } }, { 3, { 3, 1, 1 } } },
-		{ { 2, { 0, 5 } }, { 1, { 5 } } },
-		{ { 2, { 70, 1031 } }, { 2, { 70, 1 } } },
+		{ { 2, { 3, 4 } }, { 2, { 3, 4 } } }, { { 3, { 2, 3, 4 } }, { 1, { 4 } } },
+		{ { 3, { 2, 3, 4 } }, { 0, { 0 } } }, { { 4, { 2, 3, 2, 2 } }, { 3, { 3, 1, 1 } } },
+		{ { 2, { 0, 5 } }, { 1, { 5 } } },    { { 2, { 70, 1031 } }, { 2, { 70, 1 } } },
 	};
 	for (size_t i = 0; i < OC_N(cases); i++)
 		for (size_t t = 0; t < OC_N(real_dts); t++) {
@@ -381,8 +379,8 @@ static void test_hardmax(void **state)
 {
 	(void)state;
 	static const shape_t hs[] = {
-		{ 1, { 1 } },       { 1, { 7 } },        { 2, { 3, 4 } },    { 3, { 2, 3, 4 } },
-		{ 2, { 0, 4 } },    { 2, { 4, 0 } },     { 3, { 30, 50, 40 } },
+		{ 1, { 1 } },    { 1, { 7 } },    { 2, { 3, 4 } },       { 3, { 2, 3, 4 } },
+		{ 2, { 0, 4 } }, { 2, { 4, 0 } }, { 3, { 30, 50, 40 } },
 	};
 	for (size_t s = 0; s < OC_N(hs); s++)
 		for (size_t t = 0; t < OC_N(real_dts); t++) {
