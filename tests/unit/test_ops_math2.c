@@ -54,9 +54,9 @@ static const struct {
 	double (*f)(double);
 	double lo, hi; /* the domain tested */
 } un_ops[] = {
-	{ "Tan", tan, -1.5, 1.5 },    { "Asin", asin, -1, 1 },     { "Acos", acos, -1, 1 },
-	{ "Atan", atan, -10, 10 },    { "Sinh", sinh, -5, 5 },     { "Cosh", cosh, -5, 5 },
-	{ "Asinh", asinh, -10, 10 },  { "Acosh", acosh, 1, 10 },   { "Atanh", atanh, -0.99, 0.99 },
+	{ "Tan", tan, -1.5, 1.5 },   { "Asin", asin, -1, 1 },   { "Acos", acos, -1, 1 },
+	{ "Atan", atan, -10, 10 },   { "Sinh", sinh, -5, 5 },   { "Cosh", cosh, -5, 5 },
+	{ "Asinh", asinh, -10, 10 }, { "Acosh", acosh, 1, 10 }, { "Atanh", atanh, -0.99, 0.99 },
 };
 
 static void test_unary(void **state)
@@ -68,7 +68,8 @@ static void test_unary(void **state)
 				opcase_t c;
 				const shape_t *sh = &un_shapes[s];
 				oc_init(&c, un_ops[o].op);
-				oc_in_gen(&c, real_dts[t], sh->r, sh->d, un_ops[o].lo, un_ops[o].hi);
+				oc_in_gen(&c, real_dts[t], sh->r, sh->d, un_ops[o].lo,
+				          un_ops[o].hi);
 				OC_EXPECT_OK(&c, 1);
 				oc_expect_shape(&c, 0, real_dts[t], sh->r, sh->d);
 				int64_t n = oc_numel(sh->r, sh->d);
@@ -85,7 +86,7 @@ static void test_unary(void **state)
 	static const struct {
 		const char *op;
 		float x;
-	} nan_rows[] = { { "Asin", 1.5f }, { "Acos", -2.0f }, { "Acosh", 0.5f },
+	} nan_rows[] = { { "Asin", 1.5f },  { "Acos", -2.0f },   { "Acosh", 0.5f },
 		         { "Atanh", 2.0f }, { "Tan", INFINITY }, { "Sinh", NAN } };
 	for (size_t r = 0; r < OC_N(nan_rows); r++) {
 		opcase_t c;
@@ -193,10 +194,13 @@ static double py_mod(double a, double b)
 static void test_mod(void **state)
 {
 	(void)state;
-	static const int int_dts[] = { WEIR_DT_INT8,  WEIR_DT_UINT8,  WEIR_DT_INT16, WEIR_DT_UINT16,
-		                       WEIR_DT_INT32, WEIR_DT_UINT32, WEIR_DT_INT64, WEIR_DT_UINT64 };
+	static const int int_dts[] = {
+		WEIR_DT_INT8,  WEIR_DT_UINT8,  WEIR_DT_INT16, WEIR_DT_UINT16,
+		WEIR_DT_INT32, WEIR_DT_UINT32, WEIR_DT_INT64, WEIR_DT_UINT64
+	};
 	for (size_t s = 0; s < OC_N(bin_shapes); s++) {
-		const shape_t *sa = &bin_shapes[s].a, *sb = &bin_shapes[s].b, *so = &bin_shapes[s].o;
+		const shape_t *sa = &bin_shapes[s].a, *sb = &bin_shapes[s].b,
+		              *so = &bin_shapes[s].o;
 		int64_t n = oc_numel(so->r, so->d);
 		for (size_t t = 0; t < OC_N(int_dts); t++)
 			for (int fm = 0; fm < 2; fm++) {
@@ -214,8 +218,10 @@ static void test_mod(void **state)
 				oc_expect_shape(&c, 0, dt, so->r, so->d);
 				double *ref = ref_alloc(n);
 				for (int64_t k = 0; k < n; k++) {
-					double x = oc_ld(&c, 0, bcast_src(k, so->r, so->d, sa->r, sa->d));
-					double y = oc_ld(&c, 1, bcast_src(k, so->r, so->d, sb->r, sb->d));
+					double x = oc_ld(&c, 0,
+					                 bcast_src(k, so->r, so->d, sa->r, sa->d));
+					double y = oc_ld(&c, 1,
+					                 bcast_src(k, so->r, so->d, sb->r, sb->d));
 					ref[k] = fm ? fmod(x, y) : py_mod(x, y);
 				}
 				oc_expect_close(&c, 0, ref, 1.0);
@@ -232,8 +238,9 @@ static void test_mod(void **state)
 			OC_EXPECT_OK(&c, 1);
 			double *ref = ref_alloc(n);
 			for (int64_t k = 0; k < n; k++)
-				ref[k] = fmod(oc_ld(&c, 0, bcast_src(k, so->r, so->d, sa->r, sa->d)),
-				              oc_ld(&c, 1, bcast_src(k, so->r, so->d, sb->r, sb->d)));
+				ref[k] = fmod(
+				        oc_ld(&c, 0, bcast_src(k, so->r, so->d, sa->r, sa->d)),
+				        oc_ld(&c, 1, bcast_src(k, so->r, so->d, sb->r, sb->d)));
 			oc_expect_close(&c, 0, ref, 1.0);
 			free(ref);
 			oc_fini(&c);
@@ -332,7 +339,8 @@ static void test_bitshift(void **state)
 							want &= (1ull << bits) - 1;
 					}
 					unsigned char tmp[8];
-					memcpy(tmp, (const char *)c.out[0] + k * (int64_t)(bits / 8),
+					memcpy(tmp,
+					       (const char *)c.out[0] + k * (int64_t)(bits / 8),
 					       bits / 8);
 					uint64_t got = 0;
 					switch (bits) {
@@ -342,10 +350,13 @@ static void test_bitshift(void **state)
 					default: got = *(uint64_t *)tmp; break;
 					}
 					if (got != want)
-						fail_msg("BitShift %s %s: %llu by %llu = %llu, want %llu",
-						         left ? "LEFT" : "RIGHT", weir_dtype_name(dt),
-						         (unsigned long long)x, (unsigned long long)sh,
-						         (unsigned long long)got, (unsigned long long)want);
+						fail_msg("BitShift %s %s: %llu by %llu = %llu, "
+						         "want %llu",
+						         left ? "LEFT" : "RIGHT",
+						         weir_dtype_name(dt), (unsigned long long)x,
+						         (unsigned long long)sh,
+						         (unsigned long long)got,
+						         (unsigned long long)want);
 				}
 				oc_fini(&c);
 			}
@@ -386,7 +397,8 @@ static void test_xor(void **state)
 {
 	(void)state;
 	for (size_t s = 0; s < OC_N(bin_shapes); s++) {
-		const shape_t *sa = &bin_shapes[s].a, *sb = &bin_shapes[s].b, *so = &bin_shapes[s].o;
+		const shape_t *sa = &bin_shapes[s].a, *sb = &bin_shapes[s].b,
+		              *so = &bin_shapes[s].o;
 		opcase_t c;
 		oc_init(&c, "Xor");
 		oc_in_gen(&c, WEIR_DT_BOOL, sa->r, sa->d, 0, 1);
@@ -426,8 +438,8 @@ static void test_xor(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unary),    cmocka_unit_test(test_predicates),
-		cmocka_unit_test(test_mod),      cmocka_unit_test(test_bitshift),
+		cmocka_unit_test(test_unary), cmocka_unit_test(test_predicates),
+		cmocka_unit_test(test_mod),   cmocka_unit_test(test_bitshift),
 		cmocka_unit_test(test_xor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
