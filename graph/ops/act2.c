@@ -11,7 +11,7 @@
  *    and the kernel (which re-reads them with ctx == NULL).
  *  - Shrink also takes every integer dtype: with an integral bias the
  *    result is exact wrapping int64 arithmetic; otherwise x -+ bias is
- *    computed in double and truncated toward zero (saturating) on store.
+ *    computed in double, truncated toward zero and wrapped to the dtype.
  *  - Hardmax (opset 13): one-hot of the first maximum along axis; a NaN
  *    counts as the maximum, so the first NaN wins (as ArgMax).
  *
@@ -146,9 +146,10 @@ static double act_f(enum a_un op, const act_param_t *p, double x)
 		                              : isnan(x) ? x
 		                                         : 0.0);
 	case A_HSIG: return clamp01(p->a * x + p->b);
-	case A_HSWISH: return x * clamp01(x / 6.0 + 0.5);
+	case A_HSWISH: /* -inf: the limit -0, not -inf * 0 */
+		return x == -INFINITY ? -0.0 : x * clamp01(x / 6.0 + 0.5);
 	case A_SOFTPLUS: return softplus(x);
-	case A_SOFTSIGN: return x / (1.0 + fabs(x));
+	case A_SOFTSIGN: return isinf(x) ? copysign(1.0, x) : x / (1.0 + fabs(x));
 	case A_TRELU: return x > p->a ? x : isnan(x) ? x : 0.0;
 	case A_MISH: /* the limit at -inf is 0 (not -inf * 0) */
 		return x == -INFINITY ? -0.0 : x * tanh(softplus(x));

@@ -171,6 +171,10 @@ static void test_act_special(void **state)
 				if (gi != INFINITY || !(gn < 0.0) || isinf(gn))
 					fail_msg("%s(+-inf) = %g, %g", op, gi, gn);
 			}
+			if (!strcmp(op, "Softsign") && (gi != 1.0 || gn != -1.0))
+				fail_msg("Softsign(+-inf) = %g, %g", gi, gn);
+			if (!strcmp(op, "HardSwish") && (gi != INFINITY || gn != 0.0))
+				fail_msg("HardSwish(+-inf) = %g, %g", gi, gn);
 			if (!strcmp(op, "HardSigmoid") && (gi != 1.0 || gn != 0.0))
 				fail_msg("HardSigmoid(+-inf) = %g, %g", gi, gn);
 			oc_fini(&c);
