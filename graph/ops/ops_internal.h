@@ -177,6 +177,15 @@ extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, wei
 /* GatherElements (gather_elements.c; issue 11, aclnnGather). */
 extern const weir_op_def_t weir__op_gatherelements;
 
+/* Issue 12 (opsa): ONNX activations (act2.c), unary math, predicates,
+ * Mod, BitShift and Xor (math2.c). */
+extern const weir_op_def_t weir__op_leakyrelu, weir__op_elu, weir__op_selu, weir__op_celu,
+        weir__op_hardsigmoid, weir__op_hardswish, weir__op_softplus, weir__op_softsign,
+        weir__op_thresholdedrelu, weir__op_mish, weir__op_shrink, weir__op_prelu, weir__op_hardmax;
+extern const weir_op_def_t weir__op_tan, weir__op_asin, weir__op_acos, weir__op_atan, weir__op_sinh,
+        weir__op_cosh, weir__op_asinh, weir__op_acosh, weir__op_atanh, weir__op_isnan,
+        weir__op_isinf, weir__op_mod, weir__op_bitshift, weir__op_xor;
+
 /* Define the built-in one-input, one-output op weir__op_<sym> named NAME
  * whose inference and kernel are the including file's own
  * `static int un_infer(ctx, op)` and `static int un_kernel(call, block,
