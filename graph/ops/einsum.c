@@ -114,17 +114,19 @@ static int es_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, uint32_
 			q++;
 		if (q == lhs_end && k + 1 < nin)
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-			                      "equation '%s' has fewer terms than the %u inputs", eq,
-			                      nin);
+			                      "equation '%s' has fewer terms than the %u inputs",
+			                      eq, nin);
 		nlab[k] = es_term(p, q, lab[k], &ell[k]);
 		if (nlab[k] < 0)
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "equation '%s': bad term %u", eq, k);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "equation '%s': bad term %u", eq,
+			                      k);
 		int letters = nlab[k] - (ell[k] ? 1 : 0);
 		int r = (int)in[k].rank;
 		if (ell[k] ? letters > r : letters != r)
-			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-			                      "equation '%s': term %u has %d subscripts for input %s",
-			                      eq, k, letters, WEIR__OPS_DESC(&in[k]));
+			return WEIR__OPS_FAIL(
+			        ctx, WEIR_ESHAPE,
+			        "equation '%s': term %u has %d subscripts for input %s", eq, k,
+			        letters, WEIR__OPS_DESC(&in[k]));
 		if (ell[k] && r - letters > E)
 			E = r - letters;
 		p = q + 1;
@@ -146,11 +148,12 @@ static int es_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, uint32_
 					int L = ES_LETTERS + E - e + j;
 					int64_t n = in[k].dims[d];
 					if (n != 1 && size[L] != 1 && size[L] != n)
-						return WEIR__OPS_FAIL(
-						        ctx, WEIR_ESHAPE,
-						        "equation '%s': '...' dims do not broadcast "
-						        "(input %u is %s)",
-						        eq, k, WEIR__OPS_DESC(&in[k]));
+						return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+						                      "equation '%s': '...' dims "
+						                      "do not broadcast "
+						                      "(input %u is %s)",
+						                      eq, k,
+						                      WEIR__OPS_DESC(&in[k]));
 					if (n != 1) {
 						size[L] = n;
 						st[k][L] += dst[d];
@@ -161,11 +164,12 @@ static int es_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, uint32_
 			int L = lab[k][i];
 			int64_t n = in[k].dims[d];
 			if (seen[L] && size[L] != n)
-				return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-				                      "equation '%s': subscript '%c' has sizes %lld and "
-				                      "%lld",
-				                      eq, L < 26 ? 'A' + L : 'a' + L - 26,
-				                      (long long)size[L], (long long)n);
+				return WEIR__OPS_FAIL(
+				        ctx, WEIR_ESHAPE,
+				        "equation '%s': subscript '%c' has sizes %lld and "
+				        "%lld",
+				        eq, L < 26 ? 'A' + L : 'a' + L - 26, (long long)size[L],
+				        (long long)n);
 			seen[L] = true;
 			size[L] = n;
 			count[L]++;
@@ -181,7 +185,8 @@ static int es_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs, uint32_
 		const char *oend = arrow + 2 + strlen(arrow + 2);
 		int n = es_term(arrow + 2, oend, olab, &oell);
 		if (n < 0 || strstr(arrow + 2, "->"))
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "equation '%s': bad output term", eq);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "equation '%s': bad output term",
+			                      eq);
 		for (int i = 0; i < n; i++) {
 			if (olab[i] < 0) {
 				for (int j = 0; j < E; j++) {

@@ -31,9 +31,10 @@ static bool nn2_real(int dt)
 static int nn2_check_x(weir_op_infer_ctx_t *ctx, const weir_tensor_desc_t *x, uint32_t min_rank)
 {
 	if (!nn2_real(x->dtype))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-		                      "dtype %s not supported (expected float32/float16/bfloat16/double)",
-		                      weir_dtype_name(x->dtype));
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_ESHAPE,
+		        "dtype %s not supported (expected float32/float16/bfloat16/double)",
+		        weir_dtype_name(x->dtype));
 	if (x->rank < min_rank)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "input %s has rank < %u", WEIR__OPS_DESC(x),
 		                      min_rank);
@@ -58,7 +59,8 @@ static int in_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		if (in[k].dtype != in[0].dtype || in[k].rank != 1 || in[k].dims[0] != in[0].dims[1])
 			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "%s is %s; expected %s[%lld]",
 			                      k == 1 ? "scale" : "bias", WEIR__OPS_DESC(&in[k]),
-			                      weir_dtype_name(in[0].dtype), (long long)in[0].dims[1]);
+			                      weir_dtype_name(in[0].dtype),
+			                      (long long)in[0].dims[1]);
 	float e = 1e-5f;
 	int found;
 	rc = weir__ops_attr_float(ctx, attrs, WEIR__OPS_NAMES("epsilon"), &e, &found);
@@ -202,8 +204,7 @@ static uint32_t lrn_blocks(const weir_op_call_t *c, uint32_t workers)
 	lrn_p_t p;
 	if (lrn_parse(NULL, c->attrs, &c->in_desc[0], &p) != WEIR_OK)
 		return 1;
-	return weir__ops_blocks_for(weir__ops_desc_numel(&c->in_desc[0]), 2 * p.size + 4,
-	                            workers);
+	return weir__ops_blocks_for(weir__ops_desc_numel(&c->in_desc[0]), 2 * p.size + 4, workers);
 }
 
 const weir_op_def_t weir__op_lrn = {
@@ -241,9 +242,9 @@ static int mvn_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	for (size_t i = 0; i < n; i++) {
 		int ax = weir__ops_axis(axes[i], r);
 		if (ax < 0 || g->red[ax])
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "axis %lld %s for input %s",
-			                      (long long)axes[i], ax < 0 ? "out of range" : "repeated",
-			                      WEIR__OPS_DESC(x));
+			return WEIR__OPS_FAIL(
+			        ctx, WEIR_EINVAL, "axis %lld %s for input %s", (long long)axes[i],
+			        ax < 0 ? "out of range" : "repeated", WEIR__OPS_DESC(x));
 		g->red[ax] = true;
 	}
 	int64_t st[WEIR_MAX_RANK];
@@ -365,7 +366,8 @@ static int lp_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 	if (lp_parse(NULL, c->attrs, x, &axis, &p) != WEIR_OK)
 		return WEIR_EINVAL;
 	int dt = x->dtype;
-	int64_t D = x->dims[axis], inner = weir__ops_numel(x->dims + axis + 1, (int)x->rank - axis - 1);
+	int64_t D = x->dims[axis],
+	        inner = weir__ops_numel(x->dims + axis + 1, (int)x->rank - axis - 1);
 	int64_t outer = weir__ops_numel(x->dims, axis);
 	int64_t lo, hi;
 	weir__ops_range(D ? outer * inner : 0, bi, nb, &lo, &hi);

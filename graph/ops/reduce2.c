@@ -34,10 +34,11 @@ static int red2_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 {
 	bool ints = op == R_L1 || op == R_SUMSQ;
 	if (!red2_is_float(x->dtype) && !(ints && weir__ops_is_int(x->dtype)))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
-		                      weir_dtype_name(x->dtype),
-		                      ints ? "float32/float16/bfloat16/double/int8/uint8/int32/int64"
-		                           : "float32/float16/bfloat16/double");
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
+		        weir_dtype_name(x->dtype),
+		        ints ? "float32/float16/bfloat16/double/int8/uint8/int32/int64"
+		             : "float32/float16/bfloat16/double");
 	int64_t nv = 0;
 	int found;
 	int rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("noop_with_empty_axes"), &nv,
@@ -65,8 +66,8 @@ static int red2_infer(weir_op_infer_ctx_t *ctx, enum red2_op op)
 	return WEIR_OK;
 }
 
-static double red2_float(enum red2_op op, int dt, const void *x, int64_t base,
-                         weir__ops_iter_t *ri, int64_t n)
+static double red2_float(enum red2_op op, int dt, const void *x, int64_t base, weir__ops_iter_t *ri,
+                         int64_t n)
 {
 	double s = 0.0;
 	if (op == R_LOGSUMEXP) {

@@ -67,8 +67,8 @@ static int rs_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	int rc, found, v;
 	memset(g, 0, sizeof(*g));
 	g->rank = (int)x->rank;
-	if ((rc = rs_pick(ctx, attrs, "mode",
-	                  WEIR__OPS_NAMES("nearest", "linear", "cubic"), 0, &v)) != WEIR_OK)
+	if ((rc = rs_pick(ctx, attrs, "mode", WEIR__OPS_NAMES("nearest", "linear", "cubic"), 0,
+	                  &v)) != WEIR_OK)
 		return rc;
 	g->mode = (enum rs_mode)v;
 	if ((rc = rs_pick(ctx, attrs, "coordinate_transformation_mode",
@@ -77,10 +77,10 @@ static int rs_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	                  0, &v)) != WEIR_OK)
 		return rc;
 	g->ct = (enum rs_ct)v;
-	if ((rc = rs_pick(ctx, attrs, "nearest_mode",
-	                  WEIR__OPS_NAMES("round_prefer_floor", "round_prefer_ceil", "floor",
-	                                  "ceil"),
-	                  0, &v)) != WEIR_OK)
+	if ((rc = rs_pick(
+	             ctx, attrs, "nearest_mode",
+	             WEIR__OPS_NAMES("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"), 0,
+	             &v)) != WEIR_OK)
 		return rc;
 	g->nm = (enum rs_nm)v;
 	float a = -0.75f, ev;
@@ -101,9 +101,10 @@ static int rs_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 
 	if (g->mode == RS_NEAREST ? !weir__ops_is_any(x->dtype)
 	                          : !weir__ops_is_float(x->dtype) && x->dtype != WEIR_DT_DOUBLE)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dtype %s not supported by mode %s",
-		                      weir_dtype_name(x->dtype),
-		                      (const char *const[]){ "nearest", "linear", "cubic" }[g->mode]);
+		return WEIR__OPS_FAIL(
+		        ctx, WEIR_ESHAPE, "dtype %s not supported by mode %s",
+		        weir_dtype_name(x->dtype),
+		        (const char *const[]){ "nearest", "linear", "cubic" }[g->mode]);
 
 	const int64_t *sizes;
 	const float *scales;
@@ -129,26 +130,29 @@ static int rs_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		if (fs) {
 			out = sizes[d];
 			if (out < 0 || out > INT64_MAX / 16)
-				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'sizes'[%d] = %lld invalid",
-				                      d, (long long)out);
+				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+				                      "attr 'sizes'[%d] = %lld invalid", d,
+				                      (long long)out);
 			g->scale[d] = in > 0 ? (double)out / (double)in : 1.0;
 			g->rlen[d] = (double)out;
 		} else {
 			double s = scales[d];
 			if (!(s > 0.0) || !isfinite(s))
-				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr 'scales'[%d] = %g invalid",
-				                      d, s);
+				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
+				                      "attr 'scales'[%d] = %g invalid", d, s);
 			double o = floor((double)in * s);
 			if (o > (double)(INT64_MAX / 16))
 				return WEIR__OPS_FAIL(ctx, WEIR_EINVAL,
-				                      "attr 'scales'[%d] = %g: dim too large", d, s);
+				                      "attr 'scales'[%d] = %g: dim too large", d,
+				                      s);
 			out = (int64_t)o;
 			g->scale[d] = s;
 			g->rlen[d] = (double)in * s;
 		}
 		if (in == 0 && out > 0)
-			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "cannot resize empty dim %d of %s to %lld",
-			                      d, WEIR__OPS_DESC(x), (long long)out);
+			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+			                      "cannot resize empty dim %d of %s to %lld", d,
+			                      WEIR__OPS_DESC(x), (long long)out);
 		g->odims[d] = out;
 		g->ocount = out == 0 ? 0 : weir__ops_mul_sat(g->ocount, out);
 	}
@@ -156,7 +160,8 @@ static int rs_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		if (g->odims[d] == 0)
 			g->ocount = 0;
 	if (g->ocount > INT64_MAX / 16)
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "output of %s too large", WEIR__OPS_DESC(x));
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "output of %s too large",
+		                      WEIR__OPS_DESC(x));
 	return WEIR_OK;
 }
 
@@ -176,8 +181,7 @@ static double rs_coord(const rs_geom_t *g, int d, int64_t xo)
 	double x = (double)xo, s = g->scale[d];
 	switch (g->ct) {
 	case CT_ALIGN:
-		return g->rlen[d] == 1.0 ? 0.0
-		                         : x * (double)(g->idims[d] - 1) / (g->rlen[d] - 1.0);
+		return g->rlen[d] == 1.0 ? 0.0 : x * (double)(g->idims[d] - 1) / (g->rlen[d] - 1.0);
 	case CT_ASYM: return x / s;
 	case CT_PT_HALF: return g->odims[d] > 1 ? (x + 0.5) / s - 0.5 : 0.0;
 	case CT_TF_NN: return (x + 0.5) / s;

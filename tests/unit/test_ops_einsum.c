@@ -79,8 +79,8 @@ static void run(int dt, const char *eq, int nin, const char *const *terms, const
 static void test_einsum_values(void **state)
 {
 	(void)state;
-	const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE,
-		            WEIR_DT_INT32, WEIR_DT_INT64 };
+	const int dts[] = { WEIR_DT_FLOAT,  WEIR_DT_FLOAT16, WEIR_DT_BF16,
+		            WEIR_DT_DOUBLE, WEIR_DT_INT32,   WEIR_DT_INT64 };
 	for (size_t t = 0; t < OC_N(dts); t++) {
 		int dt = dts[t];
 		run(dt, "ij,jk->ik", 2, T("ij", "jk"), "ik", D({ 3, 4 }, { 4, 5 }), R(2, 2));
@@ -96,8 +96,8 @@ static void test_einsum_values(void **state)
 		run(dt, "i,i", 2, T("i", "i"), "", D({ 5 }, { 5 }), R(1, 1));
 		run(dt, "i,j->ij", 2, T("i", "j"), "ij", D({ 3 }, { 4 }), R(1, 1));
 		run(dt, "ij->", 1, T("ij"), "", D({ 3, 4 }), R(2));
-		run(dt, "ij,jk,kl->il", 3, T("ij", "jk", "kl"), "il", D({ 2, 3 }, { 3, 4 }, { 4, 2 }),
-		    R(2, 2, 2));
+		run(dt, "ij,jk,kl->il", 3, T("ij", "jk", "kl"), "il",
+		    D({ 2, 3 }, { 3, 4 }, { 4, 2 }), R(2, 2, 2));
 		run(dt, "Ba,ab", 2, T("Ba", "ab"), "Bb", D({ 2, 3 }, { 3, 4 }), R(2, 2));
 		/* ellipsis: batch matmul with broadcasting, ellipsis in the middle */
 		run(dt, "...ij,...jk->...ik", 2, T("XYij", "Yjk"), "XYik",
