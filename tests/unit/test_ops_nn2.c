@@ -107,7 +107,8 @@ static void run_mvn(int dt, const int64_t *d, bool dflt)
 		int64_t cnt = 0;
 		for (int64_t q = 0; q < n; q++) {
 			oc_unravel(q, 4, d, j);
-			if (dflt ? j[1] != idx[1] : (j[0] != idx[0] || j[2] != idx[2] || j[3] != idx[3]))
+			if (dflt ? j[1] != idx[1]
+			         : (j[0] != idx[0] || j[2] != idx[2] || j[3] != idx[3]))
 				continue;
 			m += oc_ld(&c, 0, q);
 			cnt++;
@@ -115,7 +116,8 @@ static void run_mvn(int dt, const int64_t *d, bool dflt)
 		m /= (double)cnt;
 		for (int64_t q = 0; q < n; q++) {
 			oc_unravel(q, 4, d, j);
-			if (dflt ? j[1] != idx[1] : (j[0] != idx[0] || j[2] != idx[2] || j[3] != idx[3]))
+			if (dflt ? j[1] != idx[1]
+			         : (j[0] != idx[0] || j[2] != idx[2] || j[3] != idx[3]))
 				continue;
 			v += pow(oc_ld(&c, 0, q) - m, 2);
 		}

@@ -113,11 +113,11 @@ static void test_resize_onnx_cases(void **state)
 		{ "downsample_scales_linear_align_corners", "linear", "align_corners", NULL, 0, 0 },
 		{ "downsample_scales_nearest", "nearest", NULL, NULL, 0, 0 },
 		{ "downsample_sizes_cubic", "cubic", NULL, NULL, 0, 0 },
-		{ "downsample_sizes_linear_pytorch_half_pixel", "linear", "pytorch_half_pixel", NULL,
-		  0, 0 },
-		{ "downsample_sizes_nearest", "nearest", NULL, NULL, 0, 0 },
-		{ "downsample_sizes_nearest_tf_half_pixel_for_nn", "nearest", "tf_half_pixel_for_nn",
+		{ "downsample_sizes_linear_pytorch_half_pixel", "linear", "pytorch_half_pixel",
 		  NULL, 0, 0 },
+		{ "downsample_sizes_nearest", "nearest", NULL, NULL, 0, 0 },
+		{ "downsample_sizes_nearest_tf_half_pixel_for_nn", "nearest",
+		  "tf_half_pixel_for_nn", NULL, 0, 0 },
 		{ "upsample_scales_cubic", "cubic", NULL, NULL, 0, 0 },
 		{ "upsample_scales_cubic_A_n0p5_exclude_outside", "cubic", NULL, NULL, -0.5f, 1 },
 		{ "upsample_scales_cubic_align_corners", "cubic", "align_corners", NULL, 0, 0 },
@@ -128,8 +128,8 @@ static void test_resize_onnx_cases(void **state)
 		{ "upsample_sizes_cubic", "cubic", NULL, NULL, 0, 0 },
 		{ "upsample_sizes_nearest", "nearest", NULL, NULL, 0, 0 },
 		{ "upsample_sizes_nearest_ceil_half_pixel", "nearest", "half_pixel", "ceil", 0, 0 },
-		{ "upsample_sizes_nearest_floor_align_corners", "nearest", "align_corners", "floor", 0,
-		  0 },
+		{ "upsample_sizes_nearest_floor_align_corners", "nearest", "align_corners", "floor",
+		  0, 0 },
 		{ "upsample_sizes_nearest_round_prefer_ceil_asymmetric", "nearest", "asymmetric",
 		  "round_prefer_ceil", 0, 0 },
 	};
@@ -137,12 +137,12 @@ static void test_resize_onnx_cases(void **state)
 	for (size_t k = 0; k < OC_N(cases); k++) {
 		char path[512];
 		pb_tensor_t x, tgt, y;
-		snprintf(path, sizeof(path), ONNX_NODE_DIR "test_resize_%s/test_data_set_0/input_0.pb",
-		         cases[k].name);
+		snprintf(path, sizeof(path),
+		         ONNX_NODE_DIR "test_resize_%s/test_data_set_0/input_0.pb", cases[k].name);
 		if (!pb_read(path, &x))
 			continue;
-		snprintf(path, sizeof(path), ONNX_NODE_DIR "test_resize_%s/test_data_set_0/input_1.pb",
-		         cases[k].name);
+		snprintf(path, sizeof(path),
+		         ONNX_NODE_DIR "test_resize_%s/test_data_set_0/input_1.pb", cases[k].name);
 		assert_true(pb_read(path, &tgt));
 		snprintf(path, sizeof(path),
 		         ONNX_NODE_DIR "test_resize_%s/test_data_set_0/output_0.pb", cases[k].name);
@@ -197,7 +197,7 @@ static void test_resize_onnx_cases(void **state)
 static double cubic_w(double t, double a)
 {
 	t = fabs(t);
-	return t <= 1 ? ((a + 2) * t - (a + 3)) * t * t + 1
+	return t <= 1  ? ((a + 2) * t - (a + 3)) * t * t + 1
 	       : t < 2 ? ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
 	               : 0;
 }
@@ -331,9 +331,8 @@ static void test_resize_errors(void **state)
 	for (size_t r = 0; r < OC_N(rows); r++) {
 		opcase_t c;
 		oc_init(&c, "Resize");
-		oc_in(&c, rows[r].dt, 2, (int64_t[]){ 2, 3 }, rows[r].dt == WEIR_DT_FLOAT
-		                                                      ? (const void *)x
-		                                                      : (const void *)xi);
+		oc_in(&c, rows[r].dt, 2, (int64_t[]){ 2, 3 },
+		      rows[r].dt == WEIR_DT_FLOAT ? (const void *)x : (const void *)xi);
 		if (rows[r].k)
 			oc_attr_str(&c, rows[r].k, rows[r].v);
 		if (rows[r].sizes == 1 || rows[r].sizes == 3)
