@@ -115,6 +115,18 @@ static const weir_op_def_t *const builtin_ops[] = {
 	&weir__op_mod,
 	&weir__op_bitshift,
 	&weir__op_xor,
+	/* Issue 12 (opsc): more reductions, norms, Resize, Einsum. */
+	&weir__op_reducel1,
+	&weir__op_reducel2,
+	&weir__op_reducelogsum,
+	&weir__op_reducelogsumexp,
+	&weir__op_reducesumsquare,
+	&weir__op_instancenormalization,
+	&weir__op_lrn,
+	&weir__op_meanvariancenormalization,
+	&weir__op_lpnormalization,
+	&weir__op_resize,
+	&weir__op_einsum,
 };
 
 void weir__ops_register_builtin(void)

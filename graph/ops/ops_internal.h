@@ -110,6 +110,8 @@ int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const c
                         const int64_t **v, size_t *n, int *found);
 int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
                           const char **v, int *found);
+int weir__ops_attr_floats(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                          const float **v, size_t *n, int *found);
 
 #define WEIR__OPS_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -209,5 +211,29 @@ extern const weir_op_def_t weir__op_tan, weir__op_asin, weir__op_acos, weir__op_
 		.kernel = sym##_kernel,                                            \
 		.blocks = blk,                                                     \
 	};
+
+/* Issue 12 (opsc): more reductions, norms, Resize, Einsum. */
+extern const weir_op_def_t weir__op_reducel1, weir__op_reducel2, weir__op_reducelogsum,
+        weir__op_reducelogsumexp, weir__op_reducesumsquare;
+extern const weir_op_def_t weir__op_instancenormalization, weir__op_lrn,
+        weir__op_meanvariancenormalization, weir__op_lpnormalization;
+extern const weir_op_def_t weir__op_resize, weir__op_einsum;
+/* reduce.c's geometry, shared with reduce2.c: attrs `axes` (int list or one
+ * int; absent or empty = every dim) and `keep_dims` (alias keepdims) of a
+ * reduction of x: the kept dims (kdims/kst, row-major over the output), the
+ * reduced dims (rdims/rst), the output shape. `empty_axes` says whether the
+ * axes were absent or empty. No dtype checks. */
+typedef struct weir__ops_red_geom {
+	bool keep, empty_axes;
+	bool red[WEIR_MAX_RANK];
+	int orank;
+	int64_t odims[WEIR_MAX_RANK];
+	int krank, rrank; /* kept / reduced dims of the input */
+	int64_t kdims[WEIR_MAX_RANK], kst[WEIR_MAX_RANK];
+	int64_t rdims[WEIR_MAX_RANK], rst[WEIR_MAX_RANK];
+	int64_t rcount, ocount;
+} weir__ops_red_geom_t;
+int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
+                       const weir_tensor_desc_t *x, weir__ops_red_geom_t *g);
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

@@ -474,6 +474,18 @@ static void test_registry_has_all_builtins(void **state)
 		"Mod",
 		"BitShift",
 		"Xor",
+		/* Issue 12 (opsc): reductions, norms, Resize, Einsum. */
+		"ReduceL1",
+		"ReduceL2",
+		"ReduceLogSum",
+		"ReduceLogSumExp",
+		"ReduceSumSquare",
+		"InstanceNormalization",
+		"LRN",
+		"MeanVarianceNormalization",
+		"LpNormalization",
+		"Resize",
+		"Einsum",
 	};
 	for (size_t i = 0; i < OC_N(names); i++) {
 		const weir_op_def_t *d = weir__op_lookup(names[i]);
