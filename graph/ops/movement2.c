@@ -82,8 +82,8 @@ static int tile_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const wei
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "multiples[%u] = %lld is negative",
 			                      d, (long long)m[d]);
 		if (x->dims[d] && m[d] > INT64_MAX / x->dims[d])
-			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "multiples[%u] overflows dim %u",
-			                      d, d);
+			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "multiples[%u] overflows dim %u", d,
+			                      d);
 		out[d] = x->dims[d] * m[d];
 	}
 	return m2_out_ok(ctx, (int)x->rank, out);
@@ -114,8 +114,8 @@ static int tile_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 		int64_t src = 0;
 		for (int d = 0; d < rank; d++)
 			src += (idx[d] % x->dims[d]) * xs[d];
-		memcpy((char *)c->out[0] + (size_t)e * es, (const char *)c->in[0] + (size_t)src * es,
-		       es);
+		memcpy((char *)c->out[0] + (size_t)e * es,
+		       (const char *)c->in[0] + (size_t)src * es, es);
 		m2_next(rank, y->dims, idx);
 	}
 	return WEIR_OK;
@@ -192,8 +192,8 @@ static int pad_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
 			                      (long long)n);
 		if (kept == 0 && o > 0 && g->mode != PAD_CONSTANT)
 			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-			                      "mode '%s' cannot pad dim %d: it keeps no element", mode,
-			                      d);
+			                      "mode '%s' cannot pad dim %d: it keeps no element",
+			                      mode, d);
 		g->begin[d] = b;
 		g->end[d] = e;
 		g->out[d] = o;
@@ -220,15 +220,14 @@ static int pad_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 	int rank = (int)x->rank;
 	size_t es = weir_dtype_size(x->dtype);
 	unsigned char fill[16] = { 0 };
-	if (weir__ops_is_int(x->dtype) || x->dtype == WEIR_DT_INT16 ||
-	    x->dtype == WEIR_DT_UINT16 || x->dtype == WEIR_DT_UINT32 ||
-	    x->dtype == WEIR_DT_UINT64 || x->dtype == WEIR_DT_BOOL) {
+	if (weir__ops_is_int(x->dtype) || x->dtype == WEIR_DT_INT16 || x->dtype == WEIR_DT_UINT16 ||
+	    x->dtype == WEIR_DT_UINT32 || x->dtype == WEIR_DT_UINT64 || x->dtype == WEIR_DT_BOOL) {
 		/* Integers: truncate toward zero, then wrap to the width. */
 		double t = trunc(g.value);
-		int64_t iv = isnan(t)                            ? 0
-		             : t >= 9223372036854775807.0        ? INT64_MAX
-		             : t <= -9223372036854775808.0       ? INT64_MIN
-		                                                 : (int64_t)t;
+		int64_t iv = isnan(t)                      ? 0
+		             : t >= 9223372036854775807.0  ? INT64_MAX
+		             : t <= -9223372036854775808.0 ? INT64_MIN
+		                                           : (int64_t)t;
 		if (x->dtype == WEIR_DT_BOOL)
 			iv = g.value != 0.0;
 		weir__ops_sti(x->dtype, fill, 0, iv);
@@ -433,9 +432,10 @@ static int d2s_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
 	out[0] = x->dims[0];
 	if (to_space) {
 		if (x->dims[1] % b2 != 0)
-			return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
-			                      "channels of %s are not a multiple of blocksize^2 %lld",
-			                      WEIR__OPS_DESC(x), (long long)b2);
+			return WEIR__OPS_FAIL(
+			        ctx, WEIR_ESHAPE,
+			        "channels of %s are not a multiple of blocksize^2 %lld",
+			        WEIR__OPS_DESC(x), (long long)b2);
 		if (x->dims[2] > INT64_MAX / b || x->dims[3] > INT64_MAX / b)
 			return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "blocksize overflows H or W");
 		out[1] = x->dims[1] / b2;
@@ -493,8 +493,8 @@ static int d2s_kernel_common(const weir_op_call_t *c, uint32_t bi, uint32_t nb, 
 			iw = ow * b + j;
 		}
 		int64_t src = ((n * C + ic) * H + ih) * W + iw;
-		memcpy((char *)c->out[0] + (size_t)e * es, (const char *)c->in[0] + (size_t)src * es,
-		       es);
+		memcpy((char *)c->out[0] + (size_t)e * es,
+		       (const char *)c->in[0] + (size_t)src * es, es);
 		m2_next(4, out, idx);
 	}
 	return WEIR_OK;
@@ -625,7 +625,8 @@ static int rs_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_
 		                      "order",
 		                      (long long)b, (long long)t);
 	if (sl->dtype != WEIR_DT_INT32 && sl->dtype != WEIR_DT_INT64)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "sequence_lens must be int32 or int64; got %s",
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "sequence_lens must be int32 or int64; got %s",
 		                      WEIR__OPS_DESC(sl));
 	if (sl->rank != 1 || sl->dims[0] != x->dims[b])
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
@@ -647,9 +648,10 @@ static int rs_infer(weir_op_infer_ctx_t *ctx)
 		for (int64_t j = 0; j < ctx->in[1].dims[0]; j++) {
 			int64_t v = weir__ops_ldi(ctx->in[1].dtype, ctx->in_const[1], j);
 			if (v < 0 || v > T)
-				return weir_op_fail(ctx, WEIR_EINVAL,
-				                    "sequence_lens[%lld] = %lld out of range [0, %lld]",
-				                    (long long)j, (long long)v, (long long)T);
+				return weir_op_fail(
+				        ctx, WEIR_EINVAL,
+				        "sequence_lens[%lld] = %lld out of range [0, %lld]",
+				        (long long)j, (long long)v, (long long)T);
 		}
 	}
 	ctx->out[0] = ctx->in[0];
@@ -676,8 +678,8 @@ static int rs_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 			return WEIR_EBOUNDS;
 		int64_t t = idx[ta];
 		int64_t src = e + ((t < L ? L - 1 - t : t) - t) * xs[ta];
-		memcpy((char *)c->out[0] + (size_t)e * es, (const char *)c->in[0] + (size_t)src * es,
-		       es);
+		memcpy((char *)c->out[0] + (size_t)e * es,
+		       (const char *)c->in[0] + (size_t)src * es, es);
 		m2_next(rank, x->dims, idx);
 	}
 	return WEIR_OK;
@@ -724,7 +726,8 @@ static int oh_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_
 		                      "uint8..uint32)",
 		                      weir_dtype_name(ix->dtype));
 	if (!weir__ops_is_any(v->dtype) || v->rank != 1 || v->dims[0] != 2)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "values must be [off, on] (1-D of 2); got %s",
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
+		                      "values must be [off, on] (1-D of 2); got %s",
 		                      WEIR__OPS_DESC(v));
 	int r = (int)ix->rank;
 	if (r + 1 > WEIR_MAX_RANK)
@@ -778,8 +781,8 @@ static int oh_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 		if (on && v < 0)
 			v += depth;
 		on = on && v == d;
-		memcpy((char *)c->out[0] + (size_t)e * es,
-		       (const char *)c->in[1] + (on ? es : 0), es);
+		memcpy((char *)c->out[0] + (size_t)e * es, (const char *)c->in[1] + (on ? es : 0),
+		       es);
 	}
 	return WEIR_OK;
 }

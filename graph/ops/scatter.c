@@ -53,7 +53,8 @@ static int sc_reduction(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, int dt,
 	else if (strcmp(s, "mul") == 0)
 		*red = RED_MUL;
 	else
-		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "reduction '%s' is not none, add or mul", s);
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "reduction '%s' is not none, add or mul",
+		                      s);
 	if (!weir__ops_is_any(dt))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "data has an unsupported dtype %d", dt);
 	if (*red != RED_NONE && !sc_arith_dtype(dt))
@@ -140,7 +141,8 @@ static int se_infer(weir_op_infer_ctx_t *ctx)
 				return weir_op_fail(
 				        ctx, WEIR_EINVAL,
 				        "index %lld (at %lld) out of range for dim %d of %s",
-				        (long long)v, (long long)j, g.ax, WEIR__OPS_DESC(&ctx->in[0]));
+				        (long long)v, (long long)j, g.ax,
+				        WEIR__OPS_DESC(&ctx->in[0]));
 		}
 	}
 	ctx->out[0] = ctx->in[0];
@@ -244,8 +246,9 @@ static int nd_check_const(weir_op_infer_ctx_t *ctx, int64_t n, int k, const int6
 		return WEIR_OK;
 	for (int64_t p = 0; p < n; p++)
 		if (nd_cell(ctx->in[1].dtype, ctx->in_const[1], p, k, dims) < 0)
-			return weir_op_fail(ctx, WEIR_EINVAL, "index tuple %lld out of range for %s",
-			                    (long long)p, WEIR__OPS_DESC(&ctx->in[0]));
+			return weir_op_fail(ctx, WEIR_EINVAL,
+			                    "index tuple %lld out of range for %s", (long long)p,
+			                    WEIR__OPS_DESC(&ctx->in[0]));
 	return WEIR_OK;
 }
 
@@ -289,7 +292,8 @@ static int snd_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
 		                      "updates %s must be indices.shape[:-1] + data.shape[%d:] "
 		                      "(indices %s, data %s)",
-		                      WEIR__OPS_DESC(up), g->k, WEIR__OPS_DESC(ix), WEIR__OPS_DESC(d));
+		                      WEIR__OPS_DESC(up), g->k, WEIR__OPS_DESC(ix),
+		                      WEIR__OPS_DESC(d));
 	g->ntup = weir__ops_numel(ix->dims, q - 1);
 	g->slice = weir__ops_numel(d->dims + g->k, r - g->k);
 	return WEIR_OK;
@@ -329,7 +333,8 @@ static int snd_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 		int64_t base = cell * g.slice;
 		int64_t a = base > lo ? base : lo, b = base + g.slice < hi ? base + g.slice : hi;
 		for (int64_t e = a; e < b; e++)
-			sc_apply(d->dtype, g.red, es, c->out[0], e, c->in[2], p * g.slice + e - base);
+			sc_apply(d->dtype, g.red, es, c->out[0], e, c->in[2],
+			         p * g.slice + e - base);
 	}
 	return WEIR_OK;
 }
@@ -453,8 +458,8 @@ static int gnd_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 		if (cell < 0)
 			return WEIR_EBOUNDS;
 		int64_t src = (p / g.per_b) * g.dbatch + cell * g.slice + j;
-		memcpy((char *)c->out[0] + (size_t)e * es, (const char *)c->in[0] + (size_t)src * es,
-		       es);
+		memcpy((char *)c->out[0] + (size_t)e * es,
+		       (const char *)c->in[0] + (size_t)src * es, es);
 	}
 	return WEIR_OK;
 }

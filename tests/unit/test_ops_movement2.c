@@ -14,7 +14,8 @@ static void expect_map(const opcase_t *c, uint32_t in, const int64_t *src, const
 	size_t es = weir_dtype_size(c->out_desc[0].dtype);
 	int64_t n = weir_tensor_desc_numel(&c->out_desc[0]);
 	for (int64_t k = 0; k < n; k++) {
-		const void *want = src[k] < 0 ? fill : (const char *)c->in[in] + (size_t)src[k] * es;
+		const void *want =
+		        src[k] < 0 ? fill : (const char *)c->in[in] + (size_t)src[k] * es;
 		if (memcmp((const char *)c->out[0] + (size_t)k * es, want, es) != 0)
 			fail_msg("%s: out[%lld] differs from %s %lld", c->op, (long long)k,
 			         src[k] < 0 ? "the fill" : "input element", (long long)src[k]);
@@ -62,8 +63,8 @@ static void test_tile(void **state)
 	for (size_t t = 0; t < OC_N(oc_all_dts); t++)
 		run_tile(oc_all_dts[t], 2, (int64_t[]){ 2, 3 }, (int64_t[]){ 3, 2 });
 	run_tile(WEIR_DT_FLOAT, 3, (int64_t[]){ 2, 1, 3 }, (int64_t[]){ 1, 4, 2 });
-	run_tile(WEIR_DT_INT32, 1, (int64_t[]){ 5 }, (int64_t[]){ 0 });    /* empty out */
-	run_tile(WEIR_DT_INT32, 2, (int64_t[]){ 0, 5 }, (int64_t[]){ 3, 2 }); /* empty in */
+	run_tile(WEIR_DT_INT32, 1, (int64_t[]){ 5 }, (int64_t[]){ 0 });            /* empty out */
+	run_tile(WEIR_DT_INT32, 2, (int64_t[]){ 0, 5 }, (int64_t[]){ 3, 2 });      /* empty in */
 	run_tile(WEIR_DT_FLOAT16, 2, (int64_t[]){ 37, 29 }, (int64_t[]){ 9, 11 }); /* blocks */
 
 	/* ONNX example: [[0, 1], [2, 3]] tiled [2, 2]. */
@@ -197,12 +198,12 @@ static void test_pad(void **state)
 			        modes[m], 0, false);
 	for (size_t m = 0; m < 3; m++) {
 		/* Pads past the dim (numpy reflects repeatedly), crops, mixed. */
-		run_pad(WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, (int64_t[]){ 7, 1, 5, 9 }, modes[m], 0,
-		        false);
-		run_pad(WEIR_DT_INT32, 3, (int64_t[]){ 4, 5, 3 },
-		        (int64_t[]){ -1, 2, 0, 1, -2, 1 }, modes[m], 0, false);
-		run_pad(WEIR_DT_FLOAT16, 2, (int64_t[]){ 5, 1 }, (int64_t[]){ -2, 3, 2, 0 }, modes[m],
+		run_pad(WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, (int64_t[]){ 7, 1, 5, 9 }, modes[m],
 		        0, false);
+		run_pad(WEIR_DT_INT32, 3, (int64_t[]){ 4, 5, 3 }, (int64_t[]){ -1, 2, 0, 1, -2, 1 },
+		        modes[m], 0, false);
+		run_pad(WEIR_DT_FLOAT16, 2, (int64_t[]){ 5, 1 }, (int64_t[]){ -2, 3, 2, 0 },
+		        modes[m], 0, false);
 		run_pad(WEIR_DT_BF16, 2, (int64_t[]){ 120, 130 }, (int64_t[]){ 3, 4, 5, 6 },
 		        modes[m], 0, false); /* blocks */
 	}
@@ -307,8 +308,8 @@ static void run_cumsum(int dt, int rank, const int64_t *dims, int64_t axis, int 
 static void test_cumsum(void **state)
 {
 	(void)state;
-	const int dts[] = { WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_BF16, WEIR_DT_DOUBLE,
-		            WEIR_DT_INT32, WEIR_DT_INT64 };
+	const int dts[] = { WEIR_DT_FLOAT,  WEIR_DT_FLOAT16, WEIR_DT_BF16,
+		            WEIR_DT_DOUBLE, WEIR_DT_INT32,   WEIR_DT_INT64 };
 	for (size_t t = 0; t < OC_N(dts); t++)
 		for (int ex = 0; ex < 2; ex++)
 			for (int rev = 0; rev < 2; rev++) {
@@ -662,8 +663,8 @@ static void test_reverse_sequence_errors(void **state)
 
 /* ---- OneHot -------------------------------------------------------------- */
 
-static void run_onehot(int idt, int vdt, int rank, const int64_t *dims, int64_t depth,
-                       int64_t axis, bool set_axis)
+static void run_onehot(int idt, int vdt, int rank, const int64_t *dims, int64_t depth, int64_t axis,
+                       bool set_axis)
 {
 	opcase_t c;
 	oc_init(&c, "OneHot");
@@ -699,7 +700,7 @@ static void run_onehot(int idt, int vdt, int rank, const int64_t *dims, int64_t 
 static void test_onehot(void **state)
 {
 	(void)state;
-	const int idts[] = { WEIR_DT_INT64, WEIR_DT_INT32, WEIR_DT_INT8, WEIR_DT_UINT8,
+	const int idts[] = { WEIR_DT_INT64, WEIR_DT_INT32,   WEIR_DT_INT8,  WEIR_DT_UINT8,
 		             WEIR_DT_FLOAT, WEIR_DT_FLOAT16, WEIR_DT_DOUBLE };
 	for (size_t t = 0; t < OC_N(idts); t++)
 		run_onehot(idts[t], WEIR_DT_FLOAT, 2, (int64_t[]){ 3, 4 }, 5, -1, t % 2);
