@@ -26,7 +26,8 @@ static void ref_apply(int dt, int red, void *dst, int64_t o, const void *src, in
 		weir_dt_store(dt, dst, o, (double)(red == R_ADD ? a + b : a * b));
 	} else {
 		/* Small test values: exact in double, then wrapped to the width. */
-		int64_t a = (int64_t)weir_dt_load(dt, dst, o), b = (int64_t)weir_dt_load(dt, src, u);
+		int64_t a = (int64_t)weir_dt_load(dt, dst, o),
+		        b = (int64_t)weir_dt_load(dt, src, u);
 		uint64_t r = red == R_ADD ? (uint64_t)a + (uint64_t)b : (uint64_t)a * (uint64_t)b;
 		switch (es) {
 		case 1: ((uint8_t *)dst)[o] = (uint8_t)r; break;
@@ -42,8 +43,8 @@ static void expect_bytes(const opcase_t *c, const void *want)
 	size_t es = weir_dtype_size(c->out_desc[0].dtype);
 	int64_t n = weir_tensor_desc_numel(&c->out_desc[0]);
 	for (int64_t k = 0; k < n; k++)
-		if (memcmp((const char *)c->out[0] + (size_t)k * es, (const char *)want + (size_t)k * es,
-		           es) != 0)
+		if (memcmp((const char *)c->out[0] + (size_t)k * es,
+		           (const char *)want + (size_t)k * es, es) != 0)
 			fail_msg("%s: out[%lld] = %g, expected %g", c->op, (long long)k,
 			         weir_dt_load(c->out_desc[0].dtype, c->out[0], k),
 			         weir_dt_load(c->out_desc[0].dtype, want, k));
@@ -99,10 +100,10 @@ static void test_scatter_elements(void **state)
 		for (int red = 0; red < 3; red++) {
 			if (red && dt == WEIR_DT_BOOL)
 				continue;
-			run_se(dt, 2, (int64_t[]){ 4, 5 }, WEIR_DT_INT64, (int64_t[]){ 6, 5 }, 0, red,
-			       false);
-			run_se(dt, 2, (int64_t[]){ 4, 5 }, WEIR_DT_INT32, (int64_t[]){ 3, 7 }, 1, red,
-			       true);
+			run_se(dt, 2, (int64_t[]){ 4, 5 }, WEIR_DT_INT64, (int64_t[]){ 6, 5 }, 0,
+			       red, false);
+			run_se(dt, 2, (int64_t[]){ 4, 5 }, WEIR_DT_INT32, (int64_t[]){ 3, 7 }, 1,
+			       red, true);
 		}
 	}
 	run_se(WEIR_DT_FLOAT, 3, (int64_t[]){ 3, 4, 5 }, WEIR_DT_INT32, (int64_t[]){ 2, 9, 4 }, -2,
@@ -261,10 +262,10 @@ static void test_scatter_nd(void **state)
 		for (int red = 0; red < 3; red++) {
 			if (red && dt == WEIR_DT_BOOL)
 				continue;
-			run_snd(dt, 3, (int64_t[]){ 4, 3, 2 }, WEIR_DT_INT64, 2, (int64_t[]){ 7, 1 },
-			        red, false);
-			run_snd(dt, 2, (int64_t[]){ 4, 3 }, WEIR_DT_INT32, 3, (int64_t[]){ 2, 5, 2 },
-			        red, true);
+			run_snd(dt, 3, (int64_t[]){ 4, 3, 2 }, WEIR_DT_INT64, 2,
+			        (int64_t[]){ 7, 1 }, red, false);
+			run_snd(dt, 2, (int64_t[]){ 4, 3 }, WEIR_DT_INT32, 3,
+			        (int64_t[]){ 2, 5, 2 }, red, true);
 		}
 	}
 	run_snd(WEIR_DT_FLOAT, 3, (int64_t[]){ 4, 3, 2 }, WEIR_DT_INT64, 1, (int64_t[]){ 3 }, R_ADD,
@@ -389,7 +390,8 @@ static void test_gather_nd(void **state)
 	(void)state;
 	for (size_t t = 0; t < OC_N(oc_all_dts); t++) {
 		int dt = oc_all_dts[t];
-		run_gnd(dt, 3, (int64_t[]){ 4, 3, 2 }, WEIR_DT_INT64, 2, (int64_t[]){ 5, 2 }, 0, false);
+		run_gnd(dt, 3, (int64_t[]){ 4, 3, 2 }, WEIR_DT_INT64, 2, (int64_t[]){ 5, 2 }, 0,
+		        false);
 		run_gnd(dt, 3, (int64_t[]){ 4, 3, 2 }, WEIR_DT_INT32, 3, (int64_t[]){ 4, 2, 1 }, 1,
 		        true);
 	}
