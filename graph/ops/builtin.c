@@ -127,6 +127,18 @@ static const weir_op_def_t *const builtin_ops[] = {
 	&weir__op_lpnormalization,
 	&weir__op_resize,
 	&weir__op_einsum,
+	/* Issue 12 (opsb): data movement and indexing (movement2.c, scatter.c). */
+	&weir__op_tile,
+	&weir__op_pad,
+	&weir__op_cumsum,
+	&weir__op_scatterelements,
+	&weir__op_scatternd,
+	&weir__op_gathernd,
+	&weir__op_onehot,
+	&weir__op_depthtospace,
+	&weir__op_spacetodepth,
+	&weir__op_eyelike,
+	&weir__op_reversesequence,
 };
 
 void weir__ops_register_builtin(void)

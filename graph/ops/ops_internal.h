@@ -178,6 +178,10 @@ extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, wei
         weir__op_logicalnot;
 /* GatherElements (gather_elements.c; issue 11, aclnnGather). */
 extern const weir_op_def_t weir__op_gatherelements;
+/* Issue 12 (opsb): data movement and indexing (movement2.c, scatter.c). */
+extern const weir_op_def_t weir__op_tile, weir__op_pad, weir__op_cumsum, weir__op_depthtospace,
+        weir__op_spacetodepth, weir__op_eyelike, weir__op_reversesequence, weir__op_onehot;
+extern const weir_op_def_t weir__op_scatterelements, weir__op_scatternd, weir__op_gathernd;
 
 /* Issue 12 (opsa): ONNX activations (act2.c), unary math, predicates,
  * Mod, BitShift and Xor (math2.c). */

@@ -486,6 +486,18 @@ static void test_registry_has_all_builtins(void **state)
 		"LpNormalization",
 		"Resize",
 		"Einsum",
+		/* Issue 12 (opsb): data movement and indexing. */
+		"Tile",
+		"Pad",
+		"CumSum",
+		"ScatterElements",
+		"ScatterND",
+		"GatherND",
+		"OneHot",
+		"DepthToSpace",
+		"SpaceToDepth",
+		"EyeLike",
+		"ReverseSequence",
 	};
 	for (size_t i = 0; i < OC_N(names); i++) {
 		const weir_op_def_t *d = weir__op_lookup(names[i]);
