@@ -125,9 +125,10 @@ class AttrValue
 		return GRAPH_SUCCESS;
 	}
 
+	/* T must be one of Variant's alternatives exactly. */
 	template <typename T> graphStatus SetValue(const T &val)
 	{
-		v_ = val;
+		v_.template emplace<T>(val);
 		return GRAPH_SUCCESS;
 	}
 	graphStatus SetValue(const AscendString &val)
