@@ -36,11 +36,10 @@
 #include "graph/types.h"
 #include "graph/graph.h"
 #include "exe_graph/runtime/tensor.h"
+#include "ge_api_types.h"
 
 namespace ge
 {
-
-using RunAsyncCallbackV2 = std::function<void(Status, std::vector<gert::Tensor> &)>;
 
 namespace detail
 {
