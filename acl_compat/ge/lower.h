@@ -37,12 +37,22 @@
 typedef struct lw lw_t;           /* one lowering run */
 typedef struct lw_node lw_node_t; /* the front-end node being lowered */
 
-typedef int (*lw_rule_fn)(lw_t *L, const lw_node_t *n);
+/* arg: the rule table entry's argument (an op-library op name for the
+ * generic rules below), NULL when the entry has none. */
+typedef int (*lw_rule_fn)(lw_t *L, const lw_node_t *n, const char *arg);
 
 typedef struct lw_rule {
 	const char *type; /* front-end op type, e.g. "ReduceSum" */
 	lw_rule_fn fn;
+	const char *arg;
 } lw_rule_t;
+
+/* Generic rules (lower_common.c), with arg = the op-library op:
+ *   lw_rule_same:     every present input in order, the node's attrs as they
+ *                     are, one output per front-end output;
+ *   lw_rule_identity: output 0 = input 0 (arg unused). */
+int lw_rule_same(lw_t *L, const lw_node_t *n, const char *arg);
+int lw_rule_identity(lw_t *L, const lw_node_t *n, const char *arg);
 
 /* The rule tables, one per domain (sorted or not: looked up by name). */
 extern const lw_rule_t weir__lw_rules_ge[];

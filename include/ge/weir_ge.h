@@ -109,8 +109,8 @@ WEIR_API int weir_fg_dump(const weir_fg_t *g, char **out);
 
 /* Lower onto a native graph for these input descs (nin must equal the
  * input count). value(i, &data, user) supplies input i's bytes when a rule
- * needs them (NULL callback: such graphs fail with WEIR_ENOTSUP naming the
- * node and input); *used (may be NULL) receives the bitmask of the inputs
+ * needs them (NULL callback: such graphs fail with WEIR_ENOTREADY naming
+ * the node and input); *used (may be NULL) receives the bitmask of the inputs
  * whose values were taken (inputs >= 64 cannot be taken). WEIR_OK, or the
  * first rule's error (WEIR_ENOTSUP unsupported op or attr, WEIR_ESHAPE,
  * WEIR_EINVAL) with the node named in weir_graph_last_error(). */
