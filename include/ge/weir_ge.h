@@ -180,9 +180,11 @@ WEIR_API int weir_ge_gm_plan_json(weir_ge_gm_t *m, uint32_t id, char **out);
  *
  *   - The model must carry ir_version (>= 3) and a graph. Its ai.onnx
  *     opset_import (domain "" or "ai.onnx"; the highest if listed twice)
- *     becomes the graph's opset. Opsets below 7, or no ai.onnx import,
- *     are refused (WEIR_ENOTSUP); opsets above 17 are imported as written
- *     and the lowering rules decide (they follow ONNX 7..17).
+ *     becomes the graph's opset, imported as written whatever its value
+ *     (a model without one is refused, WEIR_ENOTSUP). The lowering rules
+ *     follow ONNX opsets 7..17: an op unchanged since an older opset (Elu-6,
+ *     Not-1) lowers the same; what changed (opset < 7 legacy broadcast
+ *     attrs, opset > 17 inputs) is the rules' to refuse (lw_opset()).
  *   - Initializers become constants (raw_data, or the typed fields as ONNX
  *     stores each dtype: int32_data also carries float16/bfloat16 bit
  *     patterns, bool, int8/16 and uint8/16; uint64_data uint32/uint64;
@@ -211,7 +213,7 @@ WEIR_API int weir_ge_gm_plan_json(weir_ge_gm_t *m, uint32_t id, char **out);
  *                 attr holding a NUL (or, for STRINGS, a '\n'), a STRING,
  *                 complex or unknown element type, rank > 8 (WEIR_MAX_RANK),
  *                 sparse initializers, non-tensor graph inputs, ir_version < 3,
- *                 opset < 7,
+ *                 no ai.onnx opset_import,
  *                 protobuf nesting deeper than 100 messages.
  *   WEIR_ENOMEM.
  * weir_onnx_parse_file() reads `path` (WEIR_ENOTFOUND if it cannot be

@@ -37,7 +37,6 @@
 #endif
 
 #define ONNX_MAX_DEPTH 100 /* protobuf message nesting accepted */
-#define ONNX_MIN_OPSET 7
 
 /* ---- protobuf-c glue ------------------------------------------------------ */
 
@@ -100,8 +99,9 @@ static bool pb_depth_ok(const uint8_t *p, size_t n, const ProtobufCMessageDescri
 				return true;
 			uint64_t num = tag >> 3;
 			const ProtobufCFieldDescriptor *f =
-			        num <= UINT_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)num)
-			                        : NULL;
+			        num <= UINT_MAX
+			                ? protobuf_c_message_descriptor_get_field(d, (unsigned)num)
+			                : NULL;
 			if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
 				if (depth + 1 >= ONNX_MAX_DEPTH)
 					return false;
@@ -111,8 +111,7 @@ static bool pb_depth_ok(const uint8_t *p, size_t n, const ProtobufCMessageDescri
 			p += len;
 			break;
 		}
-		default:
-			return true; /* groups and junk: protobuf-c refuses them */
+		default: return true; /* groups and junk: protobuf-c refuses them */
 		}
 	}
 	return true;
@@ -148,9 +147,9 @@ static int onnx_dtype(int32_t t)
 static const char *onnx_dtype_name(int32_t t)
 {
 	static const char *const names[] = {
-		"UNDEFINED", "FLOAT",  "UINT8",  "INT8",   "UINT16",    "INT16",      "INT32",
-		"INT64",     "STRING", "BOOL",   "FLOAT16", "DOUBLE",   "UINT32",     "UINT64",
-		"COMPLEX64", "COMPLEX128", "BFLOAT16",
+		"UNDEFINED", "FLOAT",  "UINT8",     "INT8",       "UINT16",   "INT16",
+		"INT32",     "INT64",  "STRING",    "BOOL",       "FLOAT16",  "DOUBLE",
+		"UINT32",    "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16",
 	};
 	return t >= 0 && (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
@@ -177,15 +176,17 @@ static int ext_path(const char *base_dir, const char *loc, const char *what, cha
 		                "base directory",
 		                what, loc);
 	if (!*loc || loc[0] == '/')
-		return onnx_err(WEIR_EINVAL, "%s: external data location '%s' is not a relative path",
-		                what, loc);
+		return onnx_err(WEIR_EINVAL,
+		                "%s: external data location '%s' is not a relative path", what,
+		                loc);
 	for (const char *s = loc; *s;) {
 		const char *e = strchr(s, '/');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
 		if (n == 2 && s[0] == '.' && s[1] == '.')
-			return onnx_err(WEIR_EINVAL,
-			                "%s: external data location '%s' leaves the model's directory",
-			                what, loc);
+			return onnx_err(
+			        WEIR_EINVAL,
+			        "%s: external data location '%s' leaves the model's directory",
+			        what, loc);
 		s += n + (e != NULL);
 	}
 	char *base = realpath(base_dir, NULL);
@@ -212,8 +213,8 @@ static int ext_path(const char *base_dir, const char *loc, const char *what, cha
 	if (!inside) {
 		free(real);
 		return onnx_err(WEIR_EINVAL,
-		                "%s: external data '%s' resolves outside the model's directory", what,
-		                loc);
+		                "%s: external data '%s' resolves outside the model's directory",
+		                what, loc);
 	}
 	*out = real; /* malloc'd by realpath */
 	return WEIR_OK;
@@ -245,22 +246,24 @@ static int ext_read(const Onnx__TensorProto *t, const char *base_dir, const char
 		if (!strcmp(e->key, "location"))
 			loc = e->value;
 		else if (!strcmp(e->key, "offset") && !parse_u64(e->value, &off))
-			return onnx_err(WEIR_EINVAL, "%s: external data offset '%s' is not a number",
-			                what, e->value);
+			return onnx_err(WEIR_EINVAL,
+			                "%s: external data offset '%s' is not a number", what,
+			                e->value);
 		else if (!strcmp(e->key, "length")) {
 			if (!parse_u64(e->value, &len))
 				return onnx_err(WEIR_EINVAL,
-				                "%s: external data length '%s' is not a number", what,
-				                e->value);
+				                "%s: external data length '%s' is not a number",
+				                what, e->value);
 			has_len = true;
 		}
 	}
 	if (!loc)
 		return onnx_err(WEIR_EINVAL, "%s: external data without a location", what);
 	if (has_len && len != bytes)
-		return onnx_err(WEIR_EINVAL, "%s: external data length %llu, but its dims need %zu bytes",
-		                what, (unsigned long long)len, bytes);
-	char *path;
+		return onnx_err(WEIR_EINVAL,
+		                "%s: external data length %llu, but its dims need %zu bytes", what,
+		                (unsigned long long)len, bytes);
+	char *path = NULL;
 	int rc = ext_path(base_dir, loc, what, &path);
 	if (rc)
 		return rc;
@@ -271,15 +274,15 @@ static int ext_read(const Onnx__TensorProto *t, const char *base_dir, const char
 		if (fd >= 0)
 			close(fd);
 		free(path);
-		return onnx_err(WEIR_EINVAL, "%s: external data '%s' is not a readable file%s%s", what,
-		                loc, e ? ": " : "", e ? strerror(e) : "");
+		return onnx_err(WEIR_EINVAL, "%s: external data '%s' is not a readable file%s%s",
+		                what, loc, e ? ": " : "", e ? strerror(e) : "");
 	}
 	free(path);
 	if (off > (uint64_t)st.st_size || (uint64_t)st.st_size - off < bytes) {
 		close(fd);
 		return onnx_err(WEIR_EINVAL,
-		                "%s: external data '%s' has %lld bytes; offset %llu + %zu needed", what,
-		                loc, (long long)st.st_size, (unsigned long long)off, bytes);
+		                "%s: external data '%s' has %lld bytes; offset %llu + %zu needed",
+		                what, loc, (long long)st.st_size, (unsigned long long)off, bytes);
 	}
 	size_t got = 0;
 	while (got < bytes) {
@@ -288,7 +291,8 @@ static int ext_read(const Onnx__TensorProto *t, const char *base_dir, const char
 			continue;
 		if (r <= 0) {
 			close(fd);
-			return onnx_err(WEIR_EINVAL, "%s: reading external data '%s' failed", what, loc);
+			return onnx_err(WEIR_EINVAL, "%s: reading external data '%s' failed", what,
+			                loc);
 		}
 		got += (size_t)r;
 	}
@@ -335,9 +339,10 @@ static int tensor_decode(const Onnx__TensorProto *t, const char *base_dir, const
 	if (!external) {
 		if (t->has_raw_data) {
 			if (t->raw_data.len != bytes)
-				return onnx_err(WEIR_EINVAL,
-				                "%s has %zu bytes of raw_data, but its dims need %zu", what,
-				                t->raw_data.len, bytes);
+				return onnx_err(
+				        WEIR_EINVAL,
+				        "%s has %zu bytes of raw_data, but its dims need %zu", what,
+				        t->raw_data.len, bytes);
 		} else {
 			switch (dtype) {
 			case WEIR_DT_FLOAT:
@@ -379,7 +384,9 @@ static int tensor_decode(const Onnx__TensorProto *t, const char *base_dir, const
 			case WEIR_DT_FLOAT: ((float *)buf)[i] = t->float_data[i]; break;
 			case WEIR_DT_INT64: ((int64_t *)buf)[i] = t->int64_data[i]; break;
 			case WEIR_DT_DOUBLE: ((double *)buf)[i] = t->double_data[i]; break;
-			case WEIR_DT_UINT32: ((uint32_t *)buf)[i] = (uint32_t)t->uint64_data[i]; break;
+			case WEIR_DT_UINT32:
+				((uint32_t *)buf)[i] = (uint32_t)t->uint64_data[i];
+				break;
 			case WEIR_DT_UINT64: ((uint64_t *)buf)[i] = t->uint64_data[i]; break;
 			case WEIR_DT_INT32: ((int32_t *)buf)[i] = t->int32_data[i]; break;
 			case WEIR_DT_INT16: ((int16_t *)buf)[i] = (int16_t)t->int32_data[i]; break;
@@ -526,7 +533,8 @@ static char *bytes_str(ProtobufCBinaryData b, char forbid, const char *node, con
 		*rc = onnx_err(WEIR_ENOTSUP,
 		               "node '%s' (%s): attribute '%s' holds a %s character, which a weir "
 		               "string attribute cannot carry",
-		               node, type, attr, forbid && !memchr(b.data, 0, b.len) ? "newline" : "NUL");
+		               node, type, attr,
+		               forbid && !memchr(b.data, 0, b.len) ? "newline" : "NUL");
 		return NULL;
 	}
 	char *s = weir__malloc(b.len + 1);
@@ -548,10 +556,11 @@ static int attr_set(weir_attrs_t *attrs, const Onnx__AttributeProto *a, const ch
 		return onnx_err(WEIR_EINVAL, "node '%s' (%s) has an attribute without a name", node,
 		                type);
 	if (a->ref_attr_name && *a->ref_attr_name)
-		return onnx_err(WEIR_EINVAL,
-		                "node '%s' (%s): attribute '%s' refers to a function attribute outside "
-		                "a function",
-		                node, type, an);
+		return onnx_err(
+		        WEIR_EINVAL,
+		        "node '%s' (%s): attribute '%s' refers to a function attribute outside "
+		        "a function",
+		        node, type, an);
 	int rc = WEIR_OK, t = attr_type(a);
 	switch (t) {
 	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT:
@@ -578,8 +587,9 @@ static int attr_set(weir_attrs_t *attrs, const Onnx__AttributeProto *a, const ch
 		size_t total = 1;
 		for (size_t i = 0; i < a->n_strings; i++) {
 			if (a->strings[i].len > SIZE_MAX / 2 - total)
-				return onnx_err(WEIR_EINVAL, "node '%s' (%s): attribute '%s' is too large",
-				                node, type, an);
+				return onnx_err(WEIR_EINVAL,
+				                "node '%s' (%s): attribute '%s' is too large", node,
+				                type, an);
 			total += a->strings[i].len + 1;
 		}
 		char *joined = weir__malloc(total);
@@ -605,8 +615,9 @@ static int attr_set(weir_attrs_t *attrs, const Onnx__AttributeProto *a, const ch
 	}
 	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR: {
 		if (!a->t)
-			return onnx_err(WEIR_EINVAL, "node '%s' (%s): TENSOR attribute '%s' has no tensor",
-			                node, type, an);
+			return onnx_err(WEIR_EINVAL,
+			                "node '%s' (%s): TENSOR attribute '%s' has no tensor", node,
+			                type, an);
 		char what[160];
 		snprintf(what, sizeof(what), "node '%s' (%s) attribute '%s'", node, type, an);
 		weir_tensor_desc_t d;
@@ -619,8 +630,8 @@ static int attr_set(weir_attrs_t *attrs, const Onnx__AttributeProto *a, const ch
 		break;
 	}
 	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED:
-		return onnx_err(WEIR_EINVAL, "node '%s' (%s): attribute '%s' has no value", node, type,
-		                an);
+		return onnx_err(WEIR_EINVAL, "node '%s' (%s): attribute '%s' has no value", node,
+		                type, an);
 	default:
 		return onnx_err(WEIR_ENOTSUP,
 		                "node '%s' (%s): attribute '%s' of type %s is not supported", node,
@@ -642,7 +653,8 @@ static int input_desc(const Onnx__ValueInfoProto *vi, const char *name, weir_fg_
 	if (!tp)
 		return onnx_err(WEIR_EINVAL, "graph input '%s' has no type", name);
 	if (tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
-		return onnx_err(WEIR_ENOTSUP, "graph input '%s' is not a tensor (sequence, map, "
+		return onnx_err(WEIR_ENOTSUP,
+		                "graph input '%s' is not a tensor (sequence, map, "
 		                "optional or sparse inputs are not supported)",
 		                name);
 	const Onnx__TypeProto__Tensor *tt = tp->tensor_type;
@@ -656,8 +668,9 @@ static int input_desc(const Onnx__ValueInfoProto *vi, const char *name, weir_fg_
 		return WEIR_OK;
 	}
 	if (tt->shape->n_dim > WEIR_MAX_RANK)
-		return onnx_err(WEIR_ENOTSUP, "graph input '%s' has rank %zu (weir supports at most %d)",
-		                name, tt->shape->n_dim, WEIR_MAX_RANK);
+		return onnx_err(WEIR_ENOTSUP,
+		                "graph input '%s' has rank %zu (weir supports at most %d)", name,
+		                tt->shape->n_dim, WEIR_MAX_RANK);
 	desc->rank = (int32_t)tt->shape->n_dim;
 	for (size_t i = 0; i < tt->shape->n_dim; i++) {
 		const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
@@ -688,14 +701,23 @@ static int model_opset(const Onnx__ModelProto *m, int *opset)
 		if (is_onnx_domain(o->domain) && o->has_version && o->version > v)
 			v = o->version;
 	}
-	if (v < 0)
-		return onnx_err(WEIR_ENOTSUP, "the model imports no ai.onnx opset");
-	if (v < ONNX_MIN_OPSET)
-		return onnx_err(WEIR_ENOTSUP, "the model uses ai.onnx opset %lld; weir imports opset %d "
-		                "and later",
-		                (long long)v, ONNX_MIN_OPSET);
-	*opset = v > INT_MAX ? INT_MAX : (int)v;
-	return WEIR_OK;
+	if (v >= 1) {
+		*opset = v > INT_MAX ? INT_MAX : (int)v;
+		return WEIR_OK;
+	}
+	/* Name the first node of another domain: that is what the user needs. */
+	const Onnx__GraphProto *gp = m->graph;
+	for (size_t k = 0; k < gp->n_node; k++) {
+		const Onnx__NodeProto *n = gp->node[k];
+		char auto_name[96];
+		snprintf(auto_name, sizeof(auto_name), "%.64s_%zu", s_or(n->op_type, "node"), k);
+		if (!is_onnx_domain(n->domain))
+			return onnx_err(
+			        WEIR_ENOTSUP,
+			        "node '%s' (%s) is in domain '%s'; weir imports ai.onnx ops only",
+			        s_or(n->name, auto_name), s_or(n->op_type, "?"), n->domain);
+	}
+	return onnx_err(WEIR_ENOTSUP, "the model imports no ai.onnx opset (version >= 1)");
 }
 
 static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg_t *g)
@@ -770,7 +792,8 @@ static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg
 		char auto_name[96];
 		const char *name = n->name;
 		if (!name || !*name) {
-			snprintf(auto_name, sizeof(auto_name), "%.64s_%zu", *type ? type : "node", k);
+			snprintf(auto_name, sizeof(auto_name), "%.64s_%zu", *type ? type : "node",
+			         k);
 			name = auto_name;
 		}
 		if (!*type) {
@@ -778,14 +801,15 @@ static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg
 			goto out;
 		}
 		if (!is_onnx_domain(n->domain)) {
-			rc = onnx_err(WEIR_ENOTSUP,
-			              "node '%s' (%s) is in domain '%s'; weir imports ai.onnx ops only",
-			              name, type, n->domain);
+			rc = onnx_err(
+			        WEIR_ENOTSUP,
+			        "node '%s' (%s) is in domain '%s'; weir imports ai.onnx ops only",
+			        name, type, n->domain);
 			goto out;
 		}
 		if (n->n_input > UINT32_MAX || n->n_output > UINT32_MAX) {
-			rc = onnx_err(WEIR_EINVAL, "node '%s' (%s) has too many inputs or outputs", name,
-			              type);
+			rc = onnx_err(WEIR_EINVAL, "node '%s' (%s) has too many inputs or outputs",
+			              name, type);
 			goto out;
 		}
 		int32_t *in = n->n_input ? weir__malloc(sizeof(int32_t) * n->n_input) : NULL;
@@ -800,10 +824,11 @@ static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg
 			if (!*vn)
 				in[i] = WEIR_FG_NONE;
 			else if (!names_find(&names, vn, &in[i]))
-				rc = onnx_err(WEIR_EINVAL,
-				              "node '%s' (%s) input %zu names value '%s', which no graph "
-				              "input, initializer or earlier node defines",
-				              name, type, i, vn);
+				rc = onnx_err(
+				        WEIR_EINVAL,
+				        "node '%s' (%s) input %zu names value '%s', which no graph "
+				        "input, initializer or earlier node defines",
+				        name, type, i, vn);
 		}
 		for (size_t i = 0; i < n->n_attribute && !rc; i++)
 			rc = attr_set(attrs, n->attribute[i], name, type);
@@ -818,8 +843,9 @@ static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg
 		for (size_t j = 0; j < n->n_output; j++) {
 			const char *vn = n->output[j] ? n->output[j] : "";
 			if (*vn && !names_put(&names, vn, first + (int32_t)j)) {
-				rc = onnx_err(WEIR_EINVAL, "node '%s' (%s) output '%s' is already defined",
-				              name, type, vn);
+				rc = onnx_err(WEIR_EINVAL,
+				              "node '%s' (%s) output '%s' is already defined", name,
+				              type, vn);
 				goto out;
 			}
 		}
@@ -836,8 +862,9 @@ static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg
 	for (size_t i = 0; i < gp->n_output && !rc; i++) {
 		const char *vn = gp->output[i]->name ? gp->output[i]->name : "";
 		if (!names_find(&names, vn, &outs[i]))
-			rc = onnx_err(WEIR_EINVAL, "graph output %zu names value '%s', which nothing defines",
-			              i, vn);
+			rc = onnx_err(WEIR_EINVAL,
+			              "graph output %zu names value '%s', which nothing defines", i,
+			              vn);
 	}
 	if (!rc)
 		rc = weir_fg_set_outputs(g, outs, (uint32_t)gp->n_output);
