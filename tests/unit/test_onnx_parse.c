@@ -97,9 +97,9 @@ static void test_real_conv(void **state)
 	if (!have_testdata())
 		skip();
 	weir_fg_t *g = NULL;
-	assert_int_equal(weir_onnx_parse_file(TESTDATA "/test_conv_with_strides_padding/model.onnx",
-	                                      &g),
-	                 WEIR_OK);
+	assert_int_equal(
+	        weir_onnx_parse_file(TESTDATA "/test_conv_with_strides_padding/model.onnx", &g),
+	        WEIR_OK);
 	assert_int_equal(weir_fg_input_count(g), 2);
 	assert_int_equal(weir_fg_node_count(g), 1);
 	const int64_t *v;
@@ -577,8 +577,8 @@ static void test_bad_bytes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real_add),     cmocka_unit_test(test_real_conv),
-		cmocka_unit_test(test_built_model),  cmocka_unit_test(test_built_errors),
+		cmocka_unit_test(test_real_add),      cmocka_unit_test(test_real_conv),
+		cmocka_unit_test(test_built_model),   cmocka_unit_test(test_built_errors),
 		cmocka_unit_test(test_external_data), cmocka_unit_test(test_bad_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
