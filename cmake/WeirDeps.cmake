@@ -1,12 +1,21 @@
-# Debian packages only: libck-dev, liburcu-dev, libcmocka-dev (scripts/install-deps.sh).
+# Debian packages only: libck-dev, liburcu-dev, libcmocka-dev, libprotobuf-c-dev,
+# protobuf-c-compiler, libonnx-dev (scripts/install-deps.sh).
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CK REQUIRED IMPORTED_TARGET ck)
 pkg_check_modules(URCU REQUIRED IMPORTED_TARGET liburcu-memb)
+# ONNX import (acl_compat/ge/parser/onnx.c): the C bindings of Debian's
+# onnx.proto (libonnx-dev) are generated at build time by protoc-c into the
+# build tree (acl_compat/CMakeLists.txt); nothing generated is committed.
+pkg_check_modules(PROTOBUFC REQUIRED IMPORTED_TARGET libprotobuf-c)
+find_program(WEIR_PROTOC_C protoc-c REQUIRED)
+find_file(WEIR_ONNX_PROTO onnx.proto PATHS /usr/include/onnx NO_DEFAULT_PATH REQUIRED
+          DOC "onnx.proto (Debian libonnx-dev)")
 
 # One interface target carrying every third-party dependency of the library.
 add_library(weir_deps INTERFACE)
-target_link_libraries(weir_deps INTERFACE PkgConfig::CK PkgConfig::URCU Threads::Threads m)
+target_link_libraries(weir_deps INTERFACE PkgConfig::CK PkgConfig::URCU PkgConfig::PROTOBUFC
+                                          Threads::Threads m)
 # _LGPL_SOURCE inlines liburcu's read side; the TSan lane calls the library
 # functions instead (shared/design/tsan.md), see base/rcu.h.
 if(NOT WEIR_SANITIZER STREQUAL "thread")

@@ -20,6 +20,7 @@ JOBS=${WEIR_JOBS:-2}
 secs=${WEIR_FUZZ_SECONDS:-60}
 merge=0
 dir="$ROOT/build/fuzz"
+ONNX_TESTDATA=${WEIR_ONNX_TESTDATA:-/usr/share/libonnx-testdata/data/node}
 names=()
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -52,6 +53,18 @@ for n in "${names[@]}"; do
 	[[ -x "$exe" ]] || { echo "fuzz.sh: no harness '$n'" >&2; fail=1; continue; }
 	rm -rf "$work"; mkdir -p "$work" "$seeds"
 	cp -r "$seeds/." "$work/"
+	# The ONNX importer also starts from a few of ONNX's own backend test
+	# models and tensors (Debian libonnx-testdata), copied for this run
+	# only: ONNX files are never checked in.
+	if [[ $n == onnx_parse && -d $ONNX_TESTDATA ]]; then
+		for c in test_add test_conv_with_strides_padding test_reshape_extended_dims \
+			 test_constant test_gather_0 test_cast_FLOAT_to_FLOAT16 test_slice \
+			 test_lstm_defaults; do
+			[[ -f $ONNX_TESTDATA/$c/model.onnx ]] || continue
+			cp "$ONNX_TESTDATA/$c/model.onnx" "$work/seed-$c.onnx"
+			cp "$ONNX_TESTDATA/$c/test_data_set_0/input_0.pb" "$work/seed-$c-input_0.pb" 2>/dev/null || true
+		done
+	fi
 	echo "=== fuzz $n: ${secs}s from $(ls "$seeds" | wc -l) corpus inputs"
 	log="$dir/fuzz-$n.log"
 	# -timeout: one input taking 25 s is a hang; -rss_limit_mb: 2 GiB.

@@ -10,7 +10,8 @@
 set -euo pipefail
 
 pkgs=(build-essential gcc g++ clang-14 clang-format-14 libclang-rt-14-dev cmake ninja-build
-      pkg-config libck-dev liburcu-dev libcmocka-dev)
+      pkg-config libck-dev liburcu-dev libcmocka-dev protobuf-c-compiler libprotobuf-c-dev
+      libonnx-dev libonnx-testdata)
 for arg in "$@"; do
 	case "$arg" in
 	--bench) pkgs+=(libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev) ;;

@@ -171,6 +171,69 @@ WEIR_API int weir_ge_gm_output_descs(weir_ge_gm_t *m, uint32_t id, const weir_te
                                      uint32_t *nout);
 WEIR_API int weir_ge_gm_plan_json(weir_ge_gm_t *m, uint32_t id, char **out);
 
+/* ------------------------------------------------------------------------ */
+/* ONNX import (acl_compat/ge/parser/onnx.c)                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Decode an ONNX ModelProto (protobuf-c bindings generated at build time
+ * from Debian's onnx.proto) into a new WEIR_FG_ONNX front-end graph (*out;
+ * free with weir_fg_destroy()). Nothing is lowered here: op types, attrs and
+ * value names are ONNX's as written, lowered later by weir_fg_lower().
+ *
+ *   - The model must carry ir_version (>= 3) and a graph. Its ai.onnx
+ *     opset_import (domain "" or "ai.onnx"; the highest if listed twice)
+ *     becomes the graph's opset, imported as written whatever its value
+ *     (a model without one is refused, WEIR_ENOTSUP). The lowering rules
+ *     follow ONNX opsets 7..17: an op unchanged since an older opset (Elu-6,
+ *     Not-1) lowers the same; what changed (opset < 7 legacy broadcast
+ *     attrs, opset > 17 inputs) is the rules' to refuse (lw_opset()).
+ *   - Initializers become constants (raw_data, or the typed fields as ONNX
+ *     stores each dtype: int32_data also carries float16/bfloat16 bit
+ *     patterns, bool, int8/16 and uint8/16; uint64_data uint32/uint64;
+ *     external data is read from the file named by "location" relative to
+ *     base_dir, honouring "offset" and "length"; a location that is
+ *     absolute, contains "..", or resolves outside base_dir is refused).
+ *   - Graph inputs that are not initializers become inputs 0..n-1 in order
+ *     with their declared dtype and shape (a dim_param or missing dim is
+ *     -1; a missing shape is rank -1).
+ *   - Nodes keep op_type and name (an empty name becomes
+ *     "<op_type>_<index>"); an empty input name is WEIR_FG_NONE. Attrs: INT,
+ *     FLOAT, STRING, INTS, FLOATS, TENSOR map onto weir_attrs of the same
+ *     kind; STRINGS become ONE string attr of the same name holding the
+ *     strings joined by '\n'. "Constant" nodes stay nodes.
+ *   - Graph outputs become the graph's outputs.
+ *
+ * Returns WEIR_OK, or (with a message naming the node, input, initializer
+ * or attribute in weir_graph_last_error(); *out untouched):
+ *   WEIR_EINVAL   not a ModelProto (protobuf decode failed), no graph or
+ *                 ir_version, an input/output naming an unknown value or a
+ *                 value defined twice, a negative dim, a tensor whose data
+ *                 does not match its dims, unreadable or escaping external
+ *                 data, NULL arguments.
+ *   WEIR_ENOTSUP  an op of another domain, a GRAPH/GRAPHS/TENSORS/
+ *                 SPARSE_TENSOR(S)/TYPE_PROTO(S) attribute, a STRING(S)
+ *                 attr holding a NUL (or, for STRINGS, a '\n'), a STRING,
+ *                 complex or unknown element type, rank > 8 (WEIR_MAX_RANK),
+ *                 sparse initializers, non-tensor graph inputs, ir_version < 3,
+ *                 no ai.onnx opset_import,
+ *                 protobuf nesting deeper than 100 messages.
+ *   WEIR_ENOMEM.
+ * weir_onnx_parse_file() reads `path` (WEIR_ENOTFOUND if it cannot be
+ * opened) and uses its directory as base_dir; weir_onnx_parse_mem() with
+ * base_dir NULL refuses external data (WEIR_ENOTSUP).
+ * Thread-safety: any thread; no shared state.
+ */
+WEIR_API int weir_onnx_parse_mem(const void *buf, size_t len, const char *base_dir,
+                                 weir_fg_t **out);
+WEIR_API int weir_onnx_parse_file(const char *path, weir_fg_t **out);
+/* Decode one serialized TensorProto (a backend test case's input_0.pb):
+ * *desc, and *data a malloc'd dense buffer of weir_tensor_desc_bytes(desc)
+ * bytes (NULL when empty); the caller frees it with free(). Same codes as
+ * above (external data: WEIR_ENOTSUP). */
+WEIR_API int weir_onnx_tensor_decode(const void *buf, size_t len, weir_tensor_desc_t *desc,
+                                     void **data);
+
 #ifdef __cplusplus
 }
 #endif
