@@ -37,6 +37,7 @@
 #include "graph/graph.h"
 #include "exe_graph/runtime/tensor.h"
 #include "ge_api_types.h"
+#include "ge/ge_graph_compile_summary.h"
 
 namespace ge
 {
@@ -97,6 +98,18 @@ inline gert::Tensor FromWeir(const weir_tensor_t &w, bool owned)
 	return t;
 }
 
+// Add a front-end (operator IR, ONNX) or native graph to a GE graph manager.
+inline int AddGraphTo(weir_ge_gm_t *m, uint32_t id, const Graph &graph,
+                      const std::vector<weir_option_t> &o)
+{
+	const weir_fg_t *fg = graph.GetFrontEnd();
+	if (fg != nullptr)
+		return weir_ge_gm_add(m, id, fg, nullptr, o.data(), o.size());
+	if (graph.GetNativeGraph() == nullptr)
+		return WEIR_EINVAL;
+	return weir_ge_gm_add(m, id, nullptr, graph.GetNativeGraph(), o.data(), o.size());
+}
+
 struct AsyncCtx {
 	RunAsyncCallbackV2 cb;
 };
@@ -136,72 +149,6 @@ inline AscendString GEGetWarningMsgV3()
 	return AscendString("");
 }
 
-class CompiledGraphSummary
-{
-      public:
-	explicit CompiledGraphSummary(const weir_graph_summary_t &s) : s_(s)
-	{
-		for (uint32_t i = 0; i < s.noutputs; i++) {
-			std::vector<int64_t> dims(s.output_descs[i].dims,
-			                          s.output_descs[i].dims + s.output_descs[i].rank);
-			shapes_.push_back(dims);
-			dtypes_.push_back(static_cast<DataType>(s.output_descs[i].dtype));
-		}
-	}
-	bool IsStatic() const { return s_.is_static; }
-	Status GetConstMemorySize(size_t &size) const
-	{
-		size = s_.const_size;
-		return SUCCESS;
-	}
-	Status GetFeatureMemorySize(size_t &size) const
-	{
-		size = s_.feature_size;
-		return SUCCESS;
-	}
-	Status GetRefreshableFeatureMemorySize(size_t &size) const
-	{
-		size = s_.feature_size;
-		return SUCCESS;
-	}
-	Status GetFixedFeatureMemorySize(size_t &size) const
-	{
-		size = 0;
-		return SUCCESS;
-	}
-	Status GetFeatureMemoryBaseRefreshable(bool &v) const
-	{
-		v = false;
-		return SUCCESS;
-	}
-	Status GetStreamNum(size_t &num) const
-	{
-		num = s_.streams;
-		return SUCCESS;
-	}
-	Status GetEventNum(size_t &num) const
-	{
-		num = s_.events;
-		return SUCCESS;
-	}
-	Status GetOutputShapes(std::vector<std::vector<int64_t>> &shapes) const
-	{
-		shapes = shapes_;
-		return SUCCESS;
-	}
-	Status GetOutputDtypes(std::vector<DataType> &dtypes) const
-	{
-		dtypes = dtypes_;
-		return SUCCESS;
-	}
-
-      private:
-	weir_graph_summary_t s_;
-	std::vector<std::vector<int64_t>> shapes_;
-	std::vector<DataType> dtypes_;
-};
-using CompiledGraphSummaryPtr = std::shared_ptr<CompiledGraphSummary>;
-
 class GeSession
 {
       public:
@@ -211,6 +158,11 @@ class GeSession
 		std::vector<weir_option_t> o = detail::Options(options, bad);
 		if (bad || weir_ge_session_create(o.data(), o.size(), &s_) != WEIR_OK) {
 			s_ = nullptr; // hollow: every method returns FAILED
+			return;
+		}
+		if (weir_ge_gm_create(s_, &m_) != WEIR_OK) {
+			weir_ge_session_destroy(s_);
+			s_ = nullptr;
 			return;
 		}
 		uint32_t dev = 0;
@@ -227,6 +179,7 @@ class GeSession
 		// on: after aclFinalize (and maybe a new aclInit) that device reference
 		// is gone, and resetting would take one the session never held.
 		bool reset = set_device_ && weir_ge_session_check(s_) == WEIR_OK;
+		weir_ge_gm_destroy(m_);
 		weir_ge_session_destroy(s_);
 		if (reset)
 			aclrtResetDevice(dev_);
@@ -235,6 +188,9 @@ class GeSession
 	GeSession &operator=(const GeSession &) = delete;
 
 	uint64_t GetSessionId() const { return s_ ? weir_session_id(s_) : 0; }
+	/* weir: the session's graph manager (nullptr when the session is hollow or
+	 * GE was finalized under it); ge::Session (v1) runs through it. */
+	weir_ge_gm_t *Manager() const { return Ok() ? m_ : nullptr; }
 
 	Status AddGraph(uint32_t graph_id, const Graph &graph)
 	{
@@ -249,10 +205,7 @@ class GeSession
 		std::vector<weir_option_t> o = detail::Options(options, bad);
 		if (bad)
 			return FAILED;
-		return weir_session_add_graph(s_, graph_id, graph.GetNativeGraph(), o.data(),
-		                              o.size()) == WEIR_OK
-		               ? SUCCESS
-		               : FAILED;
+		return detail::AddGraphTo(m_, graph_id, graph, o) == WEIR_OK ? SUCCESS : FAILED;
 	}
 	Status AddGraphClone(uint32_t graph_id, const Graph &graph)
 	{
@@ -265,17 +218,17 @@ class GeSession
 	}
 	Status RemoveGraph(uint32_t graph_id)
 	{
-		return Ok() && weir_session_remove_graph(s_, graph_id) == WEIR_OK ? SUCCESS
-		                                                                  : FAILED;
+		return Ok() && weir_ge_gm_remove(m_, graph_id) == WEIR_OK ? SUCCESS : FAILED;
 	}
 	bool IsGraphNeedRebuild(uint32_t graph_id)
 	{
-		return !Ok() ? false : !weir_session_has_graph(s_, graph_id);
+		return !Ok() ? false : !weir_ge_gm_has(m_, graph_id);
 	}
 	Status CompileGraph(uint32_t graph_id)
 	{
-		return Ok() && weir_session_compile_graph(s_, graph_id) == WEIR_OK ? SUCCESS
-		                                                                   : FAILED;
+		return Ok() && weir_ge_gm_compile(m_, graph_id, nullptr, 0, nullptr) == WEIR_OK
+		               ? SUCCESS
+		               : FAILED;
 	}
 	Status LoadGraph(const uint32_t graph_id,
 	                 const std::map<AscendString, AscendString> &options, void *stream) const
@@ -287,9 +240,8 @@ class GeSession
 		weir_stream_t *ws = nullptr;
 		if (bad || (stream != nullptr && weir_session_acl_stream(stream, &ws) != WEIR_OK))
 			return FAILED;
-		return weir_session_load_graph(s_, graph_id, o.data(), o.size(), ws) == WEIR_OK
-		               ? SUCCESS
-		               : FAILED;
+		return weir_ge_gm_load(m_, graph_id, o.data(), o.size(), ws) == WEIR_OK ? SUCCESS
+		                                                                        : FAILED;
 	}
 	Status RunGraph(uint32_t graph_id, const std::vector<gert::Tensor> &inputs,
 	                std::vector<gert::Tensor> &outputs)
@@ -298,9 +250,8 @@ class GeSession
 		std::vector<weir_tensor_t> in, out;
 		if (!Prepare(graph_id, inputs, outputs, in, out))
 			return FAILED;
-		int rc = weir_session_run_graph(s_, graph_id, in.data(),
-		                                static_cast<uint32_t>(in.size()), out.data(),
-		                                static_cast<uint32_t>(out.size()));
+		int rc = weir_ge_gm_run(m_, graph_id, in.data(), static_cast<uint32_t>(in.size()),
+		                        out.data(), static_cast<uint32_t>(out.size()));
 		if (rc != WEIR_OK)
 			return rc == WEIR_ENOTSUP ? UNSUPPORTED : FAILED;
 		Finish(out, outputs);
@@ -316,9 +267,9 @@ class GeSession
 			return FAILED;
 		if (!Prepare(graph_id, inputs, outputs, in, out))
 			return FAILED;
-		int rc = weir_session_run_graph_async_stream(
-		        s_, graph_id, ws, in.data(), static_cast<uint32_t>(in.size()), out.data(),
-		        static_cast<uint32_t>(out.size()));
+		int rc = weir_ge_gm_run_stream(m_, graph_id, ws, in.data(),
+		                               static_cast<uint32_t>(in.size()), out.data(),
+		                               static_cast<uint32_t>(out.size()));
 		if (rc != WEIR_OK)
 			return FAILED;
 		Finish(out, outputs);
@@ -334,9 +285,9 @@ class GeSession
 			if (!detail::ToWeir(inputs[i], in[i]))
 				return FAILED;
 		auto *ctx = new detail::AsyncCtx{ std::move(callback) };
-		int rc = weir_session_run_graph_async(s_, graph_id, in.data(),
-		                                      static_cast<uint32_t>(in.size()),
-		                                      detail::AsyncTrampoline, ctx);
+		int rc = weir_ge_gm_run_async(m_, graph_id, in.data(),
+		                              static_cast<uint32_t>(in.size()),
+		                              detail::AsyncTrampoline, ctx);
 		if (rc != WEIR_OK) {
 			std::vector<gert::Tensor> none;
 			Status st = rc == WEIR_ENOTSUP ? UNSUPPORTED : FAILED;
@@ -350,7 +301,7 @@ class GeSession
 	CompiledGraphSummaryPtr GetCompiledGraphSummary(uint32_t graph_id)
 	{
 		weir_graph_summary_t s;
-		if (!Ok() || weir_session_graph_summary(s_, graph_id, &s) != WEIR_OK)
+		if (!Ok() || weir_ge_gm_summary(m_, graph_id, nullptr, 0, &s) != WEIR_OK)
 			return nullptr;
 		return std::make_shared<CompiledGraphSummary>(s);
 	}
@@ -358,7 +309,7 @@ class GeSession
 	                           AscendString &json_result) const
 	{
 		char *j = nullptr;
-		if (!Ok() || flags != 0 || weir_session_plan_json(s_, graph_id, &j) != WEIR_OK)
+		if (!Ok() || flags != 0 || weir_ge_gm_plan_json(m_, graph_id, &j) != WEIR_OK)
 			return FAILED;
 		json_result = AscendString(j);
 		weir_graph_dump_free(j);
@@ -384,12 +335,12 @@ class GeSession
 				return false;
 		size_t nout = outputs.size();
 		if (nout == 0) {
-			if (weir_session_compile_graph(s_, graph_id) != WEIR_OK)
+			uint32_t n = 0;
+			if (weir_ge_gm_output_descs(m_, graph_id, in.data(),
+			                            static_cast<uint32_t>(in.size()), nullptr, 0,
+			                            &n) != WEIR_OK)
 				return false;
-			weir_graph_summary_t s;
-			if (weir_session_graph_summary(s_, graph_id, &s) != WEIR_OK)
-				return false;
-			nout = s.noutputs;
+			nout = n;
 		}
 		out.assign(nout, weir_tensor_t{});
 		for (size_t j = 0; j < outputs.size(); j++) {
@@ -415,6 +366,7 @@ class GeSession
 	}
 
 	weir_session_t *s_ = nullptr;
+	weir_ge_gm_t *m_ = nullptr; // graph ids -> native graphs (one per input key)
 	int32_t dev_ = 0;
 	bool set_device_ = false;
 };

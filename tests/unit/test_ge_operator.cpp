@@ -134,9 +134,9 @@ void test_reg_op_ports(void **)
 	op.set_dynamic_subgraph_builder_branches(1, []() { return ge::Graph("b1"); });
 	assert_true(op.get_dynamic_subgraph_builder_branches(1) != nullptr);
 	assert_true(op.get_dynamic_subgraph_builder_branches(0) == nullptr);
-	assert_string_equal(op.get_dynamic_subgraph_branches(1).GetName().GetString(), "b1");
+	assert_string_equal(op.get_dynamic_subgraph_branches(1).GetName().c_str(), "b1");
 	op.set_subgraph_builder_body([]() { return ge::Graph("body"); });
-	assert_string_equal(op.get_subgraph_body().GetName().GetString(), "body");
+	assert_string_equal(op.get_subgraph_body().GetName().c_str(), "body");
 	assert_true(op.get_subgraph_builder_body() != nullptr);
 }
 
