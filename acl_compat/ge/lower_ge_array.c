@@ -678,9 +678,16 @@ int ge_rule_pad(lw_t *L, const lw_node_t *n, const char *arg)
 	     in_form = !strcmp(arg, "Pad") || !strcmp(arg, "PadV3");
 	double value = 0;
 	int x, y, rc = ge_in(L, n, 0, &x);
-	if (!rc && in_form)
-		rc = ge_in_ints(L, n, 1, buf, 2 * WEIR_MAX_RANK, &cnt);
-	else if (!rc && (rc = ge_need(L, n, "paddings")) == 0)
+	if (!rc && in_form) {
+		/* paddings is [rank, 2]: lw_ints takes rank <= 1, so read doubles
+		 * (exact for any padding a tensor can have). */
+		double f[2 * WEIR_MAX_RANK];
+		int pl;
+		if ((rc = ge_in(L, n, 1, &pl)) == 0 &&
+		    (rc = lw_floats(L, n, pl, f, 2 * WEIR_MAX_RANK, &cnt)) == 0)
+			for (size_t i = 0; i < cnt; i++)
+				buf[i] = (int64_t)f[i];
+	} else if (!rc && (rc = ge_need(L, n, "paddings")) == 0)
 		rc = ge_ints(L, n, "paddings", NULL, 0, &p, &cnt);
 	if (!rc && v3)
 		rc = ge_str(L, n, "mode", "constant", &mode);

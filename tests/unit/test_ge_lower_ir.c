@@ -475,6 +475,448 @@ static void test_elementwise(void **state)
 	assert_int_equal(weir_ge_gm_remove(g_m, id), WEIR_OK);
 }
 
+/* One node, checked output 0: a table of rules with hand-computed results. */
+struct arg {
+	int dtype;
+	uint32_t rank;
+	int64_t dims[4];
+	double v[16];
+	bool is_input; /* a graph input (else a Const) */
+};
+
+struct one_case {
+	const char *type;
+	uint32_t nin, nout;
+	struct arg in[5];
+	void (*attrs)(weir_attrs_t *a);
+	int odtype;
+	uint32_t orank;
+	int64_t odims[4];
+	double want[24];
+	uint32_t out; /* which output to check */
+};
+
+static void pack(int dt, const double *v, size_t n, void *buf)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (dt) {
+		case WEIR_DT_FLOAT: ((float *)buf)[i] = (float)v[i]; break;
+		case WEIR_DT_INT32: ((int32_t *)buf)[i] = (int32_t)v[i]; break;
+		case WEIR_DT_INT64: ((int64_t *)buf)[i] = (int64_t)v[i]; break;
+		case WEIR_DT_BOOL: ((uint8_t *)buf)[i] = v[i] != 0; break;
+		default: fail_msg("dtype %d", dt);
+		}
+	}
+}
+
+static double unpack(int dt, const void *buf, size_t i)
+{
+	switch (dt) {
+	case WEIR_DT_FLOAT: return ((const float *)buf)[i];
+	case WEIR_DT_INT32: return ((const int32_t *)buf)[i];
+	case WEIR_DT_INT64: return (double)((const int64_t *)buf)[i];
+	case WEIR_DT_BOOL: return ((const uint8_t *)buf)[i];
+	default: return NAN;
+	}
+}
+
+static void a_softmax0(weir_attrs_t *a)
+{
+	int64_t ax[1] = { 0 };
+	assert_int_equal(weir_attrs_set_ints(a, "axes", ax, 1), WEIR_OK);
+}
+static void a_nchw(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_string(a, "data_format", "NCHW"), WEIR_OK);
+}
+static void a_exp2(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_float(a, "base", 2), WEIR_OK);
+	assert_int_equal(weir_attrs_set_float(a, "shift", 1), WEIR_OK);
+}
+static void a_swish2(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_float(a, "scale", 2), WEIR_OK);
+}
+static void a_sq0(weir_attrs_t *a)
+{
+	int64_t ax[1] = { 0 };
+	assert_int_equal(weir_attrs_set_ints(a, "axis", ax, 1), WEIR_OK);
+}
+static void a_unsq(weir_attrs_t *a)
+{
+	int64_t ax[2] = { 0, -1 };
+	assert_int_equal(weir_attrs_set_ints(a, "axes", ax, 2), WEIR_OK);
+}
+static void a_topk(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_bool(a, "largest", false), WEIR_OK);
+}
+static void a_dtype32(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_int(a, "dtype", WEIR_DT_INT32), WEIR_OK);
+}
+static void a_excl(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_bool(a, "exclusive", true), WEIR_OK);
+}
+static void a_scatter(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_int(a, "axis", 1), WEIR_OK);
+	assert_int_equal(weir_attrs_set_string(a, "reduction", "add"), WEIR_OK);
+}
+static void a_unpack(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_int(a, "num", 2), WEIR_OK);
+	assert_int_equal(weir_attrs_set_int(a, "axis", 1), WEIR_OK);
+}
+static void a_eps(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_float(a, "epsilon", 0), WEIR_OK);
+}
+static void a_reflect(weir_attrs_t *a)
+{
+	assert_int_equal(weir_attrs_set_string(a, "mode", "reflect"), WEIR_OK);
+}
+static void a_avgv2(weir_attrs_t *a)
+{
+	int64_t k[4] = { 1, 1, 2, 2 }, s[4] = { 1, 1, 1, 1 }, p[4] = { 0, 1, 0, 1 };
+	assert_int_equal(weir_attrs_set_ints(a, "ksize", k, 4), WEIR_OK);
+	assert_int_equal(weir_attrs_set_ints(a, "strides", s, 4), WEIR_OK);
+	assert_int_equal(weir_attrs_set_ints(a, "pads", p, 4), WEIR_OK);
+	assert_int_equal(weir_attrs_set_bool(a, "exclusive", false), WEIR_OK);
+}
+static void a_dw(weir_attrs_t *a)
+{
+	int64_t s[4] = { 1, 1, 1, 1 }, p[4] = { 0, 0, 0, 0 };
+	assert_int_equal(weir_attrs_set_ints(a, "strides", s, 4), WEIR_OK);
+	assert_int_equal(weir_attrs_set_ints(a, "pads", p, 4), WEIR_OK);
+}
+static void a_conv_same(weir_attrs_t *a)
+{
+	int64_t s[4] = { 1, 1, 2, 2 }, p[4] = { 0, 0, 0, 0 };
+	assert_int_equal(weir_attrs_set_ints(a, "strides", s, 4), WEIR_OK);
+	assert_int_equal(weir_attrs_set_ints(a, "pads", p, 4), WEIR_OK);
+	assert_int_equal(weir_attrs_set_string(a, "padding", "SAME"), WEIR_OK);
+	assert_int_equal(weir_attrs_set_string(a, "data_format", "NCHW"), WEIR_OK);
+}
+
+#define F   WEIR_DT_FLOAT
+#define I32 WEIR_DT_INT32
+#define I64 WEIR_DT_INT64
+static const struct one_case cases[] = {
+	{ "SoftmaxV2",
+	  1,
+	  1,
+	  { { F, 2, { 2, 1 }, { 0, 0 }, true } },
+	  a_softmax0,
+	  F,
+	  2,
+	  { 2, 1 },
+	  { 0.5, 0.5 } },
+	{ "BiasAdd",
+	  2,
+	  1,
+	  { { F, 3, { 1, 2, 2 }, { 1, 2, 3, 4 }, true }, { F, 1, { 2 }, { 10, 20 } } },
+	  a_nchw,
+	  F,
+	  3,
+	  { 1, 2, 2 },
+	  { 11, 12, 23, 24 } },
+	{ "BiasAdd",
+	  2,
+	  1,
+	  { { F, 2, { 2, 2 }, { 1, 2, 3, 4 }, true }, { F, 1, { 2 }, { 10, 20 } } },
+	  NULL,
+	  F,
+	  2,
+	  { 2, 2 },
+	  { 11, 22, 13, 24 } },
+	{ "Exp", 1, 1, { { F, 1, { 2 }, { 0, 2 }, true } }, a_exp2, F, 1, { 2 }, { 2, 8 } },
+	{ "Swish", 1, 1, { { F, 1, { 1 }, { 0 }, true } }, a_swish2, F, 1, { 1 }, { 0 } },
+	{ "Squeeze",
+	  1,
+	  1,
+	  { { F, 3, { 1, 2, 1 }, { 1, 2 }, true } },
+	  a_sq0,
+	  F,
+	  2,
+	  { 2, 1 },
+	  { 1, 2 } },
+	{ "Squeeze", 1, 1, { { F, 3, { 1, 2, 1 }, { 1, 2 }, true } }, NULL, F, 1, { 2 }, { 1, 2 } },
+	{ "Unsqueeze",
+	  1,
+	  1,
+	  { { F, 1, { 2 }, { 1, 2 }, true } },
+	  a_unsq,
+	  F,
+	  3,
+	  { 1, 2, 1 },
+	  { 1, 2 } },
+	{ "FlattenV2",
+	  1,
+	  1,
+	  { { F, 3, { 2, 1, 2 }, { 1, 2, 3, 4 }, true } },
+	  NULL,
+	  F,
+	  2,
+	  { 2, 2 },
+	  { 1, 2, 3, 4 } },
+	{ "GatherV2",
+	  3,
+	  1,
+	  { { F, 2, { 2, 3 }, { 1, 2, 3, 4, 5, 6 }, true },
+	    { I32, 1, { 2 }, { 2, -3 } },
+	    { I32, 0, { 0 }, { 1 } } },
+	  NULL,
+	  F,
+	  2,
+	  { 2, 2 },
+	  { 3, 1, 6, 4 } },
+	{ "Fill",
+	  2,
+	  1,
+	  { { I32, 1, { 2 }, { 2, 2 } }, { F, 0, { 0 }, { 7 }, true } },
+	  NULL,
+	  F,
+	  2,
+	  { 2, 2 },
+	  { 7, 7, 7, 7 } },
+	{ "ZerosLike",
+	  1,
+	  1,
+	  { { F, 1, { 3 }, { NAN, 1, 2 }, true } },
+	  NULL,
+	  F,
+	  1,
+	  { 3 },
+	  { 0, 0, 0 } },
+	{ "OnesLike", 1, 1, { { I32, 1, { 2 }, { 5, 6 }, true } }, NULL, I32, 1, { 2 }, { 1, 1 } },
+	{ "BroadcastTo",
+	  2,
+	  1,
+	  { { F, 1, { 2 }, { 1, 2 }, true }, { I64, 1, { 2 }, { 2, 2 } } },
+	  NULL,
+	  F,
+	  2,
+	  { 2, 2 },
+	  { 1, 2, 1, 2 } },
+	{ "Tile",
+	  2,
+	  1,
+	  { { F, 1, { 2 }, { 1, 2 }, true }, { I32, 1, { 1 }, { 2 } } },
+	  NULL,
+	  F,
+	  1,
+	  { 4 },
+	  { 1, 2, 1, 2 } },
+	{ "Pad",
+	  2,
+	  1,
+	  { { F, 1, { 2 }, { 1, 2 }, true }, { I32, 2, { 1, 2 }, { 1, 2 } } },
+	  NULL,
+	  F,
+	  1,
+	  { 5 },
+	  { 0, 1, 2, 0, 0 } },
+	{ "PadV3",
+	  3,
+	  1,
+	  { { F, 1, { 3 }, { 1, 2, 3 }, true },
+	    { I32, 1, { 2 }, { 2, 1 } },
+	    { F, 0, { 0 }, { 0 } } },
+	  a_reflect,
+	  F,
+	  1,
+	  { 6 },
+	  { 3, 2, 1, 2, 3, 2 } },
+	{ "Range",
+	  3,
+	  1,
+	  { { I32, 0, { 0 }, { 1 } }, { I32, 0, { 0 }, { 7 } }, { I32, 0, { 0 }, { 2 } } },
+	  NULL,
+	  I32,
+	  1,
+	  { 3 },
+	  { 1, 3, 5 } },
+	{ "TopKV2",
+	  2,
+	  2,
+	  { { F, 1, { 4 }, { 3, 1, 4, 1 }, true }, { I32, 0, { 0 }, { 2 } } },
+	  a_topk,
+	  I32,
+	  1,
+	  { 2 },
+	  { 1, 3 },
+	  1 },
+	{ "ArgMaxV2",
+	  2,
+	  1,
+	  { { F, 2, { 2, 2 }, { 1, 5, 7, 2 }, true }, { I32, 0, { 0 }, { 1 } } },
+	  a_dtype32,
+	  I32,
+	  1,
+	  { 2 },
+	  { 1, 0 } },
+	{ "Cumsum",
+	  2,
+	  1,
+	  { { F, 1, { 3 }, { 1, 2, 3 }, true }, { I32, 0, { 0 }, { 0 } } },
+	  a_excl,
+	  F,
+	  1,
+	  { 3 },
+	  { 0, 1, 3 } },
+	{ "ScatterElements",
+	  3,
+	  1,
+	  { { F, 2, { 1, 3 }, { 1, 1, 1 }, true },
+	    { I32, 2, { 1, 2 }, { 2, 2 } },
+	    { F, 2, { 1, 2 }, { 5, 6 } } },
+	  a_scatter,
+	  F,
+	  2,
+	  { 1, 3 },
+	  { 1, 1, 12 } },
+	{ "OneHot",
+	  4,
+	  1,
+	  { { I32, 1, { 2 }, { 2, 0 }, true },
+	    { I32, 0, { 0 }, { 3 } },
+	    { F, 0, { 0 }, { 5 } },
+	    { F, 0, { 0 }, { -1 } } },
+	  NULL,
+	  F,
+	  2,
+	  { 2, 3 },
+	  { -1, -1, 5, 5, -1, -1 } },
+	{ "Unpack",
+	  1,
+	  2,
+	  { { F, 2, { 2, 2 }, { 1, 2, 3, 4 }, true } },
+	  a_unpack,
+	  F,
+	  1,
+	  { 2 },
+	  { 2, 4 },
+	  1 },
+	{ "RmsNorm",
+	  2,
+	  2,
+	  { { F, 2, { 1, 2 }, { 3, 4 }, true }, { F, 1, { 2 }, { 1, 2 } } },
+	  a_eps,
+	  F,
+	  2,
+	  { 1, 2 },
+	  { 3 / 3.5355339059327378, 8 / 3.5355339059327378 } },
+	{ "BNInfer",
+	  5,
+	  1,
+	  { { F, 4, { 1, 2, 1, 1 }, { 1, 2 }, true },
+	    { F, 1, { 2 }, { 2, 1 } },
+	    { F, 1, { 2 }, { 0, 1 } },
+	    { F, 1, { 2 }, { 1, 0 } },
+	    { F, 1, { 2 }, { 4, 1 } } },
+	  a_eps,
+	  F,
+	  4,
+	  { 1, 2, 1, 1 },
+	  { 0, 3 } },
+	{ "BatchMatMulV2",
+	  3,
+	  1,
+	  { { F, 3, { 2, 1, 2 }, { 1, 2, 3, 4 }, true },
+	    { F, 2, { 2, 1 }, { 1, 1 } },
+	    { F, 1, { 1 }, { 10 } } },
+	  NULL,
+	  F,
+	  3,
+	  { 2, 1, 1 },
+	  { 13, 17 } },
+	{ "AvgPoolV2",
+	  1,
+	  1,
+	  { { F, 4, { 1, 1, 2, 2 }, { 1, 2, 3, 4 }, true } },
+	  a_avgv2,
+	  F,
+	  4,
+	  { 1, 1, 2, 2 },
+	  { 2.5, 1.5, 1.75, 1 } },
+	/* x NHWC [1, 2, 2, 2], filter HWCN [1, 1, 2, 1] (multiplier 1): per-channel scale */
+	{ "DepthwiseConv2D",
+	  2,
+	  1,
+	  { { F, 4, { 1, 2, 2, 2 }, { 1, 2, 3, 4, 5, 6, 7, 8 }, true },
+	    { F, 4, { 1, 1, 2, 1 }, { 2, -1 } } },
+	  a_dw,
+	  F,
+	  4,
+	  { 1, 2, 2, 2 },
+	  { 2, -2, 6, -4, 10, -6, 14, -8 } },
+	/* NCHW [1, 1, 3, 3] ones, 2x2 ones filter, stride 2, SAME: pads (0, 1) */
+	{ "Conv2D",
+	  2,
+	  1,
+	  { { F, 4, { 1, 1, 3, 3 }, { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, true },
+	    { F, 4, { 1, 1, 2, 2 }, { 1, 1, 1, 1 } } },
+	  a_conv_same,
+	  F,
+	  4,
+	  { 1, 1, 2, 2 },
+	  { 4, 2, 2, 1 } },
+};
+
+static void test_rule_table(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct one_case *k = &cases[c];
+		weir_fg_t *g;
+		assert_int_equal(weir_fg_create(k->type, WEIR_FG_GE, 0, &g), WEIR_OK);
+		int32_t in[5];
+		weir_tensor_t ti[5];
+		uint8_t bufs[5][128];
+		uint32_t ni = 0;
+		for (uint32_t i = 0; i < k->nin; i++) {
+			const struct arg *x = &k->in[i];
+			int64_t n = 1;
+			for (uint32_t d = 0; d < x->rank; d++)
+				n *= x->dims[d];
+			pack(x->dtype, x->v, (size_t)n, bufs[i]);
+			if (x->is_input) {
+				in[i] = input(g, ni, x->dtype, (int32_t)x->rank, x->dims);
+				ti[ni++] = tensor(x->dtype, x->rank, x->dims, bufs[i]);
+			} else {
+				in[i] = cnst(g, x->dtype, x->rank, x->dims, bufs[i]);
+			}
+		}
+		weir_attrs_t *a = attrs();
+		if (k->attrs)
+			k->attrs(a);
+		int32_t y = node(g, k->type, in, k->nin, k->nout, a);
+		weir_attrs_destroy(a);
+		int32_t o = y + (int32_t)k->out;
+		assert_int_equal(weir_fg_set_outputs(g, &o, 1), WEIR_OK);
+		uint32_t id = add(g);
+		uint8_t out[256];
+		weir_tensor_t to = tensor(k->odtype, k->orank, k->odims, out);
+		int rc = weir_ge_gm_run(g_m, id, ti, ni, &to, 1);
+		if (rc)
+			fail_msg("%s (case %zu): rc %d: %s", k->type, c, rc,
+			         weir_graph_last_error());
+		int64_t n = 1;
+		for (uint32_t d = 0; d < k->orank; d++)
+			n *= k->odims[d];
+		for (int64_t i = 0; i < n; i++) {
+			double got = unpack(k->odtype, out, (size_t)i);
+			if (!(fabs(got - k->want[i]) <= 1e-5))
+				fail_msg("%s (case %zu) element %lld: got %g, want %g", k->type, c,
+				         (long long)i, got, k->want[i]);
+		}
+		assert_int_equal(weir_ge_gm_remove(g_m, id), WEIR_OK);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +928,7 @@ int main(void)
 		cmocka_unit_test(test_strided_slice_split_pack),
 		cmocka_unit_test(test_unsupported_attrs),
 		cmocka_unit_test(test_elementwise),
+		cmocka_unit_test(test_rule_table),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
