@@ -1,0 +1,8 @@
+/*
+ * ops_proto_nn.h - GE's newer (op_graph) prototype header name; weir keeps
+ * every prototype in all_ops.h.
+ */
+#ifndef WEIR_GE_OPS_PROTO_NN_H
+#define WEIR_GE_OPS_PROTO_NN_H
+#include "all_ops.h"
+#endif

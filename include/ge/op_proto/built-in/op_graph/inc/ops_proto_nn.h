@@ -1,0 +1,2 @@
+/* built-in/op_graph/inc/ops_proto_nn.h (CANN 2025+ layout): forwards. */
+#include "../../inc/ops_proto_nn.h"
