@@ -149,3 +149,8 @@ int weir_ge_free(void *p)
 		return WEIR_EFINALIZED;
 	return weir_mem_free(mem, p);
 }
+
+void weir_ge_set_error(const char *msg)
+{
+	weir__graph_err(WEIR_EINVAL, "%s", msg ? msg : "");
+}

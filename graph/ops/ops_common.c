@@ -53,6 +53,21 @@ int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const c
 	return WEIR_OK;
 }
 
+int weir__ops_attr_floats(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                          const float **v, size_t *cnt, int *found)
+{
+	const char *n = attr_pick(a, names);
+	*found = 0;
+	*v = NULL;
+	*cnt = 0;
+	if (!n)
+		return WEIR_OK;
+	if (weir_attrs_get_floats(a, n, v, cnt) != WEIR_OK)
+		return WEIR__OPS_FAIL(ctx, WEIR_EINVAL, "attr '%s' must be a float list", n);
+	*found = 1;
+	return WEIR_OK;
+}
+
 int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
                           const char **v, int *found)
 {

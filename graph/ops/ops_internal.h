@@ -110,6 +110,8 @@ int weir__ops_attr_ints(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const c
                         const int64_t **v, size_t *n, int *found);
 int weir__ops_attr_string(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
                           const char **v, int *found);
+int weir__ops_attr_floats(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const char *const *names,
+                          const float **v, size_t *n, int *found);
 
 #define WEIR__OPS_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -176,6 +178,19 @@ extern const weir_op_def_t weir__op_equal, weir__op_notequal, weir__op_less, wei
         weir__op_logicalnot;
 /* GatherElements (gather_elements.c; issue 11, aclnnGather). */
 extern const weir_op_def_t weir__op_gatherelements;
+/* Issue 12 (opsb): data movement and indexing (movement2.c, scatter.c). */
+extern const weir_op_def_t weir__op_tile, weir__op_pad, weir__op_cumsum, weir__op_depthtospace,
+        weir__op_spacetodepth, weir__op_eyelike, weir__op_reversesequence, weir__op_onehot;
+extern const weir_op_def_t weir__op_scatterelements, weir__op_scatternd, weir__op_gathernd;
+
+/* Issue 12 (opsa): ONNX activations (act2.c), unary math, predicates,
+ * Mod, BitShift and Xor (math2.c). */
+extern const weir_op_def_t weir__op_leakyrelu, weir__op_elu, weir__op_selu, weir__op_celu,
+        weir__op_hardsigmoid, weir__op_hardswish, weir__op_softplus, weir__op_softsign,
+        weir__op_thresholdedrelu, weir__op_mish, weir__op_shrink, weir__op_prelu, weir__op_hardmax;
+extern const weir_op_def_t weir__op_tan, weir__op_asin, weir__op_acos, weir__op_atan, weir__op_sinh,
+        weir__op_cosh, weir__op_asinh, weir__op_acosh, weir__op_atanh, weir__op_isnan,
+        weir__op_isinf, weir__op_mod, weir__op_bitshift, weir__op_xor;
 
 /* Define the built-in one-input, one-output op weir__op_<sym> named NAME
  * whose inference and kernel are the including file's own
@@ -200,5 +215,29 @@ extern const weir_op_def_t weir__op_gatherelements;
 		.kernel = sym##_kernel,                                            \
 		.blocks = blk,                                                     \
 	};
+
+/* Issue 12 (opsc): more reductions, norms, Resize, Einsum. */
+extern const weir_op_def_t weir__op_reducel1, weir__op_reducel2, weir__op_reducelogsum,
+        weir__op_reducelogsumexp, weir__op_reducesumsquare;
+extern const weir_op_def_t weir__op_instancenormalization, weir__op_lrn,
+        weir__op_meanvariancenormalization, weir__op_lpnormalization;
+extern const weir_op_def_t weir__op_resize, weir__op_einsum;
+/* reduce.c's geometry, shared with reduce2.c: attrs `axes` (int list or one
+ * int; absent or empty = every dim) and `keep_dims` (alias keepdims) of a
+ * reduction of x: the kept dims (kdims/kst, row-major over the output), the
+ * reduced dims (rdims/rst), the output shape. `empty_axes` says whether the
+ * axes were absent or empty. No dtype checks. */
+typedef struct weir__ops_red_geom {
+	bool keep, empty_axes;
+	bool red[WEIR_MAX_RANK];
+	int orank;
+	int64_t odims[WEIR_MAX_RANK];
+	int krank, rrank; /* kept / reduced dims of the input */
+	int64_t kdims[WEIR_MAX_RANK], kst[WEIR_MAX_RANK];
+	int64_t rdims[WEIR_MAX_RANK], rst[WEIR_MAX_RANK];
+	int64_t rcount, ocount;
+} weir__ops_red_geom_t;
+int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
+                       const weir_tensor_desc_t *x, weir__ops_red_geom_t *g);
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

@@ -21,19 +21,10 @@
 
 enum red_op { R_SUM, R_MEAN, R_MAX, R_MIN, R_PROD };
 
-typedef struct red_geom {
-	bool keep;
-	bool red[WEIR_MAX_RANK];
-	int orank;
-	int64_t odims[WEIR_MAX_RANK];
-	int krank, rrank; /* kept / reduced dims of the input */
-	int64_t kdims[WEIR_MAX_RANK], kst[WEIR_MAX_RANK];
-	int64_t rdims[WEIR_MAX_RANK], rst[WEIR_MAX_RANK];
-	int64_t rcount, ocount;
-} red_geom_t;
+typedef weir__ops_red_geom_t red_geom_t;
 
-static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
-                    const weir_tensor_desc_t *x, enum red_op op, red_geom_t *g)
+int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
+                       const weir_tensor_desc_t *x, red_geom_t *g)
 {
 	const int64_t *axes = NULL;
 	size_t n = 0;
@@ -42,13 +33,6 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 	int r = (int)x->rank;
 	memset(g, 0, sizeof(*g));
 
-	bool dt_ok = weir__ops_is_float(x->dtype) || (op != R_MEAN && weir__ops_is_int(x->dtype));
-	if (!dt_ok)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
-		                      weir_dtype_name(x->dtype),
-		                      op == R_MEAN
-		                              ? "float32/float16/bfloat16"
-		                              : "float32/float16/bfloat16/int8/uint8/int32/int64");
 	if (weir_attrs_type(attrs, "axes") == WEIR_ATTR_INT) {
 		rc = weir__ops_attr_int(ctx, attrs, WEIR__OPS_NAMES("axes"), &one, &found);
 		axes = &one;
@@ -64,6 +48,7 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		return rc;
 	g->keep = found && kd != 0;
 
+	g->empty_axes = n == 0;
 	if (n == 0) {
 		for (int d = 0; d < r; d++)
 			g->red[d] = true;
@@ -96,6 +81,22 @@ static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		}
 	}
 	g->ocount = weir__ops_numel(g->kdims, g->krank);
+	return WEIR_OK;
+}
+
+static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
+                    const weir_tensor_desc_t *x, enum red_op op, red_geom_t *g)
+{
+	bool dt_ok = weir__ops_is_float(x->dtype) || (op != R_MEAN && weir__ops_is_int(x->dtype));
+	if (!dt_ok)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "dtype %s not supported (expected %s)",
+		                      weir_dtype_name(x->dtype),
+		                      op == R_MEAN
+		                              ? "float32/float16/bfloat16"
+		                              : "float32/float16/bfloat16/int8/uint8/int32/int64");
+	int rc = weir__ops_red_geom(ctx, attrs, x, g);
+	if (rc != WEIR_OK)
+		return rc;
 	if ((op == R_MAX || op == R_MIN) && g->rcount == 0 && g->ocount > 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "%s over an empty set (input %s)",
 		                      op == R_MAX ? "ReduceMax" : "ReduceMin", WEIR__OPS_DESC(x));

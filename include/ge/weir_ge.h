@@ -38,6 +38,9 @@ WEIR_API int weir_ge_session_create(const weir_option_t *opts, size_t nopts, wei
 WEIR_API int weir_ge_session_check(const weir_session_t *s);
 WEIR_API void weir_ge_session_destroy(weir_session_t *s);
 WEIR_API int weir_ge_free(void *p);
+/* Record msg as the calling thread's weir_graph_last_error() (the C++
+ * facade's own failures, so GEGetErrorMsgV2 explains them). */
+WEIR_API void weir_ge_set_error(const char *msg);
 
 /* ------------------------------------------------------------------------ */
 /* Front-end graphs: GE's operator IR and ONNX before lowering                 */
