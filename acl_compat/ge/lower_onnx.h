@@ -83,17 +83,18 @@ LO_RULE(lo_cumsum);
 LO_RULE(lo_reduce_rule);
 LO_RULE(lo_argmax);
 LO_RULE(lo_topk);
-#define LO_REDUCE_RULES                                                                     \
-	{ "ReduceSum", lo_reduce_rule, "ReduceSum" },                                       \
-	        { "ReduceMean", lo_reduce_rule, "ReduceMean" },                             \
-	        { "ReduceMax", lo_reduce_rule, "ReduceMax" },                               \
-	        { "ReduceMin", lo_reduce_rule, "ReduceMin" },                               \
-	        { "ReduceProd", lo_reduce_rule, "ReduceProd" },                             \
-	        { "ReduceL1", lo_reduce_rule, "L1" }, { "ReduceL2", lo_reduce_rule, "L2" }, \
-	        { "ReduceLogSum", lo_reduce_rule, "LogSum" },                               \
-	        { "ReduceLogSumExp", lo_reduce_rule, "LogSumExp" },                         \
-	        { "ReduceSumSquare", lo_reduce_rule, "SumSquare" },                         \
-	        { "ArgMax", lo_argmax, "ArgMax" }, { "ArgMin", lo_argmax, "ArgMin" },       \
+#define LO_REDUCE_RULES                                                               \
+	{ "ReduceSum", lo_reduce_rule, "ReduceSum" },                                 \
+	        { "ReduceMean", lo_reduce_rule, "ReduceMean" },                       \
+	        { "ReduceMax", lo_reduce_rule, "ReduceMax" },                         \
+	        { "ReduceMin", lo_reduce_rule, "ReduceMin" },                         \
+	        { "ReduceProd", lo_reduce_rule, "ReduceProd" },                       \
+	        { "ReduceL1", lo_reduce_rule, "ReduceL1" },                           \
+	        { "ReduceL2", lo_reduce_rule, "ReduceL2" },                           \
+	        { "ReduceLogSum", lo_reduce_rule, "ReduceLogSum" },                   \
+	        { "ReduceLogSumExp", lo_reduce_rule, "ReduceLogSumExp" },             \
+	        { "ReduceSumSquare", lo_reduce_rule, "ReduceSumSquare" },             \
+	        { "ArgMax", lo_argmax, "ArgMax" }, { "ArgMin", lo_argmax, "ArgMin" }, \
 	        { "TopK", lo_topk, NULL },
 /* lower_onnx_nn.c */
 LO_RULE(lo_matmul);
@@ -107,6 +108,7 @@ LO_RULE(lo_layernorm);
 LO_RULE(lo_mvn);
 LO_RULE(lo_lpnorm);
 LO_RULE(lo_resize);
+LO_RULE(lo_nll);
 #define LO_NN_RULES                                                                              \
 	{ "MatMul", lo_matmul, NULL }, { "Gemm", lo_gemm, NULL }, { "Conv", lo_conv, "Conv2D" }, \
 	        { "ConvTranspose", lo_conv, "Conv2DTranspose" },                                 \
@@ -118,6 +120,8 @@ LO_RULE(lo_resize);
 	        { "LayerNormalization", lo_layernorm, NULL }, { "LRN", lw_rule_same, "LRN" },    \
 	        { "MeanVarianceNormalization", lo_mvn, NULL },                                   \
 	        { "LpNormalization", lo_lpnorm, NULL }, { "Resize", lo_resize, NULL },           \
-	        { "Upsample", lo_resize, NULL }, { "Einsum", lw_rule_same, "Einsum" },
+	        { "Upsample", lo_resize, NULL }, { "Einsum", lw_rule_same, "Einsum" },           \
+	        { "NegativeLogLikelihoodLoss", lo_nll, NULL },                                   \
+	        { "SoftmaxCrossEntropyLoss", lo_nll, NULL },
 
 #endif /* WEIR_ACL_GE_LOWER_ONNX_H */

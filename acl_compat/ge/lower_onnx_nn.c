@@ -548,3 +548,105 @@ LO_RULE(lo_resize)
 		return rc;
 	return lw_out(L, n, 0, y);
 }
+
+/* ---- losses ------------------------------------------------------------------------------------ */
+
+/* NegativeLogLikelihoodLoss(input [N, C, d...], target [N, d...][, weight [C]])
+ * and SoftmaxCrossEntropyLoss(scores, labels[, weights]) = NLL of
+ * LogSoftmax(scores, axis 1) (its optional output 1). loss = -input[n,
+ * target, d] * weight[target], 0 where target == ignore_index; reduction
+ * none, sum, or mean = sum(loss) / sum(weights taken). */
+LO_RULE(lo_nll)
+{
+	(void)arg;
+	int x, t, rc, w = lw_in(L, n, 2);
+	bool sce = !strcmp(lw_type(n), "SoftmaxCrossEntropyLoss");
+	if ((rc = lo_req(L, n, 0, &x)) || (rc = lo_req(L, n, 1, &t)))
+		return rc;
+	const char *red = lo_str(n, "reduction", "mean");
+	if (strcmp(red, "none") && strcmp(red, "sum") && strcmp(red, "mean"))
+		return lw_fail(L, n, WEIR_ENOTSUP, "attr reduction=\"%s\" is not supported", red);
+	const weir_tensor_desc_t dx = *lw_desc(L, x);
+	if (dx.rank < 2)
+		return lw_fail(L, n, WEIR_ESHAPE, "the input needs rank >= 2");
+	weir_attrs_t *a;
+	if (sce) {
+		if ((rc = lo_new_attrs(L, n, &a)))
+			return rc;
+		if (weir_attrs_set_int(a, "axis", 1))
+			return lo_nomem(L, n);
+		if ((rc = lw_op1(L, n, "LogSoftmax", x, a, &x)))
+			return rc;
+		if (lw_nout(n) > 1 && (rc = lw_out(L, n, 1, x)))
+			return rc;
+	}
+	if ((rc = lw_cast(L, n, t, WEIR_DT_INT64, &t)))
+		return rc;
+	bool ign = lo_has(n, "ignore_index");
+	int mask = -1, zero, g, loss, wt = -1;
+	if (ign) {
+		int iv;
+		if ((rc = lw_const_scalar(L, WEIR_DT_INT64, (double)lo_int(n, "ignore_index", 0),
+		                          &iv)) ||
+		    (rc = lw_op2(L, n, "Equal", t, iv, NULL, &mask)) ||
+		    (rc = lw_const_scalar(L, WEIR_DT_INT64, 0, &zero)))
+			return rc;
+		int in3[3] = { mask, zero, t };
+		if ((rc = lw_op(L, n, "Where", in3, 3, NULL, 1, &t)))
+			return rc;
+	}
+	/* gather input[n, t, d...] along axis 1 */
+	const weir_tensor_desc_t dt = *lw_desc(L, t);
+	int64_t dims[WEIR_MAX_RANK];
+	if (dt.rank + 1 != dx.rank)
+		return lw_fail(L, n, WEIR_ESHAPE, "target rank %u does not fit input rank %u",
+		               dt.rank, dx.rank);
+	dims[0] = dt.dims[0];
+	dims[1] = 1;
+	for (uint32_t i = 1; i < dt.rank; i++)
+		dims[i + 1] = dt.dims[i];
+	int tu;
+	if ((rc = lw_reshape(L, n, t, dims, dx.rank, &tu)) || (rc = lo_new_attrs(L, n, &a)))
+		return rc;
+	if (weir_attrs_set_int(a, "axis", 1))
+		return lo_nomem(L, n);
+	if ((rc = lw_op2(L, n, "GatherElements", x, tu, a, &g)) ||
+	    (rc = lw_reshape(L, n, g, dt.dims, dt.rank, &g)) ||
+	    (rc = lw_op1(L, n, "Neg", g, NULL, &loss)))
+		return rc;
+	if (w >= 0 && (rc = lw_op2(L, n, "Gather", w, t, NULL, &wt)))
+		return rc;
+	if (ign) {
+		int z, o;
+		if ((rc = lo_scalar_like(L, loss, 0, &z)))
+			return rc;
+		if (wt < 0) {
+			if ((rc = lo_scalar_like(L, loss, 1, &o)))
+				return rc;
+			int in3[3] = { mask, z, o };
+			if ((rc = lw_op(L, n, "Where", in3, 3, NULL, 1, &wt)))
+				return rc;
+		} else {
+			int in3[3] = { mask, z, wt };
+			if ((rc = lw_op(L, n, "Where", in3, 3, NULL, 1, &wt)))
+				return rc;
+		}
+	}
+	if (wt >= 0 && (rc = lw_op2(L, n, "Mul", loss, wt, NULL, &loss)))
+		return rc;
+	if (!strcmp(red, "sum")) {
+		rc = lo_reduce(L, n, "ReduceSum", loss, NULL, 0, false, &loss);
+	} else if (!strcmp(red, "mean")) {
+		if (wt < 0) {
+			rc = lo_reduce(L, n, "ReduceMean", loss, NULL, 0, false, &loss);
+		} else {
+			int sw;
+			if (!(rc = lo_reduce(L, n, "ReduceSum", loss, NULL, 0, false, &loss)) &&
+			    !(rc = lo_reduce(L, n, "ReduceSum", wt, NULL, 0, false, &sw)))
+				rc = lw_op2(L, n, "Div", loss, sw, NULL, &loss);
+		}
+	}
+	if (rc)
+		return rc;
+	return lw_out(L, n, 0, loss);
+}

@@ -2,15 +2,9 @@
  * acl_compat/ge/lower_onnx_reduce.c - ONNX reductions (Reduce*: axes as an
  * attr, or an input from opset 13 (ReduceSum) / 18 (the others); keepdims;
  * noop_with_empty_axes), ArgMax/ArgMin and TopK (lower_onnx.h).
- * ReduceL1/L2/LogSum/LogSumExp/SumSquare are compositions.
  */
 #include <string.h>
 #include "acl_compat/ge/lower_onnx.h"
-
-static int lo_un(lw_t *L, const lw_node_t *n, const char *op, int x, int *y)
-{
-	return lw_op1(L, n, op, x, NULL, y);
-}
 
 LO_RULE(lo_reduce_rule)
 {
@@ -24,66 +18,7 @@ LO_RULE(lo_reduce_rule)
 	bool keep = lo_int(n, "keepdims", 1) != 0;
 	if (!cnt && lo_int(n, "noop_with_empty_axes", 0))
 		return lw_out(L, n, 0, x);
-	const weir_tensor_desc_t d = *lw_desc(L, x);
-	if (!strncmp(arg, "Reduce", 6)) {
-		rc = lo_reduce(L, n, arg, x, axes, cnt, keep, &y);
-	} else if (!strcmp(arg, "L1")) {
-		rc = lo_un(L, n, "Abs", x, &y);
-		if (!rc)
-			rc = lo_reduce(L, n, "ReduceSum", y, axes, cnt, keep, &y);
-	} else if (!strcmp(arg, "L2") || !strcmp(arg, "SumSquare")) {
-		rc = lw_op2(L, n, "Mul", x, x, NULL, &y);
-		if (!rc)
-			rc = lo_reduce(L, n, "ReduceSum", y, axes, cnt, keep, &y);
-		if (!rc && !strcmp(arg, "L2"))
-			rc = lo_un(L, n, "Sqrt", y, &y);
-	} else if (!strcmp(arg, "LogSum")) {
-		rc = lo_reduce(L, n, "ReduceSum", x, axes, cnt, keep, &y);
-		if (!rc)
-			rc = lo_un(L, n, "Log", y, &y);
-	} else { /* LogSumExp = m + log(sum(exp(x - m))), m the max (0 where not finite) */
-		int m, e, fin, z;
-		rc = lo_reduce(L, n, "ReduceMax", x, axes, cnt, true, &m);
-		/* an infinite max would make x - m NaN: use 0 there */
-		if (!rc)
-			rc = lo_un(L, n, "Abs", m, &fin);
-		if (!rc)
-			rc = lo_scalar_like(L, m, 1e300, &z);
-		if (!rc)
-			rc = lw_op2(L, n, "Less", fin, z, NULL, &fin);
-		if (!rc)
-			rc = lo_scalar_like(L, m, 0, &z);
-		if (!rc) {
-			int in3[3] = { fin, m, z };
-			rc = lw_op(L, n, "Where", in3, 3, NULL, 1, &m);
-		}
-		if (!rc)
-			rc = lw_op2(L, n, "Sub", x, m, NULL, &e);
-		if (!rc)
-			rc = lo_un(L, n, "Exp", e, &e);
-		if (!rc)
-			rc = lo_reduce(L, n, "ReduceSum", e, axes, cnt, true, &y);
-		if (!rc)
-			rc = lo_un(L, n, "Log", y, &y);
-		if (!rc)
-			rc = lw_op2(L, n, "Add", y, m, NULL, &y);
-		if (!rc && !keep) {
-			/* drop the reduced dims */
-			bool red[WEIR_MAX_RANK] = { false };
-			int64_t dims[WEIR_MAX_RANK];
-			uint32_t r = 0;
-			for (size_t i = 0; i < cnt; i++) {
-				int64_t a;
-				if ((rc = lo_axis(L, n, axes[i], d.rank, "axis", &a)))
-					return rc;
-				red[a] = true;
-			}
-			for (uint32_t i = 0; i < d.rank; i++)
-				if (cnt && !red[i])
-					dims[r++] = d.dims[i];
-			rc = lw_reshape(L, n, y, dims, r, &y);
-		}
-	}
+	rc = lo_reduce(L, n, arg, x, axes, cnt, keep, &y);
 	if (rc)
 		return rc;
 	return lw_out(L, n, 0, y);
