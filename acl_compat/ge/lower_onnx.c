@@ -148,6 +148,28 @@ static int lo_pow(lw_t *L, const lw_node_t *n, const char *arg)
 	return lw_out(L, n, 0, y);
 }
 
+/* Maximum/Minimum where the op takes the dtype; else (double, int16,
+ * uint16/32/64) Where(a >= b or a is NaN, a, b) (<= for Minimum). */
+static int lo_maxmin(lw_t *L, const lw_node_t *n, const char *op, int a, int b, int *y)
+{
+	switch (lw_desc(L, a)->dtype) {
+	case WEIR_DT_DOUBLE:
+	case WEIR_DT_INT16:
+	case WEIR_DT_UINT16:
+	case WEIR_DT_UINT32:
+	case WEIR_DT_UINT64: break;
+	default: return lw_op2(L, n, op, a, b, NULL, y);
+	}
+	int c, nan, rc;
+	bool mx = !strcmp(op, "Maximum");
+	if ((rc = lw_op2(L, n, mx ? "GreaterEqual" : "LessEqual", a, b, NULL, &c)) ||
+	    (rc = lw_op2(L, n, "NotEqual", a, a, NULL, &nan)) ||
+	    (rc = lw_op2(L, n, "LogicalOr", c, nan, NULL, &c)))
+		return rc;
+	int in3[3] = { c, a, b };
+	return lw_op(L, n, "Where", in3, 3, NULL, 1, y);
+}
+
 /* Sum, Max, Min, Mean over 1..N inputs (numpy broadcasting). */
 static int lo_variadic(lw_t *L, const lw_node_t *n, const char *arg)
 {
@@ -161,7 +183,8 @@ static int lo_variadic(lw_t *L, const lw_node_t *n, const char *arg)
 		cnt++;
 		if (acc < 0)
 			acc = lv;
-		else if ((rc = lw_op2(L, n, op, acc, lv, NULL, &acc)))
+		else if ((rc = !strcmp(op, "Add") ? lw_op2(L, n, op, acc, lv, NULL, &acc)
+		                                  : lo_maxmin(L, n, op, acc, lv, &acc)))
 			return rc;
 	}
 	if (acc < 0)
