@@ -499,6 +499,19 @@ static void test_external_data(void **state)
 	weir_fg_destroy(g);
 
 	expect_err(mb_parse(&b, NULL, &g), WEIR_ENOTSUP, "base directory");
+	/* Huge dims on external data: refused before anything is allocated
+	 * (ASan would report an allocation that size). */
+	static int64_t huge[2] = { (int64_t)1 << 28, (int64_t)1 << 28 };
+	b.init[0].n_dims = 2;
+	b.init[0].dims = huge;
+	expect_err(mb_parse(&b, NULL, &g), WEIR_EINVAL, "length 8");
+	expect_err(mb_parse(&b, dir, &g), WEIR_EINVAL, "length 8");
+	e[2].value = "288230376151711744"; /* 2^58: the dims' bytes, far past the file */
+	expect_err(mb_parse(&b, dir, &g), WEIR_EINVAL, "has 12 bytes");
+	e[2].value = "8";
+	static int64_t two[1] = { 2 };
+	b.init[0].n_dims = 1;
+	b.init[0].dims = two;
 	e[0].value = "../w.bin";
 	expect_err(mb_parse(&b, dir, &g), WEIR_EINVAL, "leaves");
 	e[0].value = "/etc/passwd";

@@ -233,8 +233,10 @@ static bool parse_u64(const char *s, uint64_t *v)
 	return true;
 }
 
+/* Read external data into a new buffer (*out), allocated only once the
+ * file is known to hold the bytes, so dims alone never size an allocation. */
 static int ext_read(const Onnx__TensorProto *t, const char *base_dir, const char *what,
-                    size_t bytes, void *dst)
+                    size_t bytes, void **out)
 {
 	const char *loc = NULL;
 	uint64_t off = 0, len = bytes;
@@ -284,19 +286,26 @@ static int ext_read(const Onnx__TensorProto *t, const char *base_dir, const char
 		                "%s: external data '%s' has %lld bytes; offset %llu + %zu needed",
 		                what, loc, (long long)st.st_size, (unsigned long long)off, bytes);
 	}
+	char *dst = weir__malloc(bytes);
+	if (!dst) {
+		close(fd);
+		return onnx_err(WEIR_ENOMEM, "%s: out of memory for %zu bytes", what, bytes);
+	}
 	size_t got = 0;
 	while (got < bytes) {
-		ssize_t r = pread(fd, (char *)dst + got, bytes - got, (off_t)(off + got));
+		ssize_t r = pread(fd, dst + got, bytes - got, (off_t)(off + got));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
 			close(fd);
+			weir__free(dst);
 			return onnx_err(WEIR_EINVAL, "%s: reading external data '%s' failed", what,
 			                loc);
 		}
 		got += (size_t)r;
 	}
 	close(fd);
+	*out = dst;
 	return WEIR_OK;
 }
 
@@ -367,14 +376,15 @@ static int tensor_decode(const Onnx__TensorProto *t, const char *base_dir, const
 		}
 	}
 	void *buf = NULL;
+	if (external) {
+		if (bytes && (rc = ext_read(t, base_dir, what, bytes, &buf)))
+			return rc;
+		*data = buf;
+		return WEIR_OK;
+	}
 	if (bytes && !(buf = weir__malloc(bytes)))
 		return onnx_err(WEIR_ENOMEM, "%s: out of memory for %zu bytes", what, bytes);
-	if (external) {
-		if (bytes && (rc = ext_read(t, base_dir, what, bytes, buf))) {
-			weir__free(buf);
-			return rc;
-		}
-	} else if (t->has_raw_data) {
+	if (t->has_raw_data) {
 		if (bytes)
 			memcpy(buf, t->raw_data.data, bytes);
 	} else {
