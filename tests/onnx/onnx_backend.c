@@ -347,8 +347,10 @@ static void run_case(weir_ge_gm_t *m, uint32_t id, const char *dir, result_t *r)
 		}
 		for (uint32_t j = 0; j < nout; j++) {
 			int64_t bytes = weir_tensor_desc_bytes(&od[j]);
-			to[j] = (weir_tensor_t){ malloc(bytes > 0 ? (size_t)bytes : 1),
-				                 bytes > 0 ? (size_t)bytes : 0, od[j] };
+			/* At least one byte, also for an empty output: a buffer with
+			 * size 0 would ask weir to allocate the output itself. */
+			size_t sz = bytes > 0 ? (size_t)bytes : 1;
+			to[j] = (weir_tensor_t){ malloc(sz), sz, od[j] };
 		}
 		rc = weir_ge_gm_run(m, id, ti, in.n, to, nout);
 		if (rc) {
