@@ -69,11 +69,17 @@ int ge_rule_matmul(lw_t *L, const lw_node_t *n, const char *arg)
 		               (long long)offx);
 	const weir_tensor_desc_t *a = lw_desc(L, in[0]), *b = lw_desc(L, in[1]);
 	const char *op = a->rank == 2 && b->rank == 2 ? "MatMul" : "BatchMatMul";
+	/* The op takes a 1-D bias; any other (e.g. [1, N]) is added after. */
+	int bias = -1;
+	if (nin == 3 && lw_desc(L, in[2])->rank != 1)
+		bias = in[--nin];
 	weir_attrs_t *at = ge_attrs(L);
 	if (!at || weir_attrs_set_bool(at, "transpose_a", ta) ||
 	    weir_attrs_set_bool(at, "transpose_b", tb))
 		return ge_oom(L, n);
 	rc = lw_op(L, n, op, in, nin, at, 1, &y);
+	if (!rc && bias >= 0)
+		rc = lw_op2(L, n, "Add", y, bias, NULL, &y);
 	return rc ? rc : lw_out(L, n, 0, y);
 }
 

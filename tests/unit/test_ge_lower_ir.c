@@ -208,6 +208,7 @@ static void test_reduce_sum_axes(void **state)
 	weir_attrs_t *a = attrs();
 	assert_int_equal(weir_attrs_set_bool(a, "keep_dims", true), WEIR_OK);
 	int32_t y = node(g, "ReduceSum", in, 2, 1, a);
+	weir_attrs_destroy(a);
 	assert_int_equal(weir_fg_set_outputs(g, &y, 1), WEIR_OK);
 	uint32_t id = add(g);
 	float x[6] = { 1, 2, 3, 4, 5, 6 }, yv[3];
