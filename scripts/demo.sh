@@ -3,6 +3,7 @@
 # builds weir (release) into build/release and runs the multi-device demos:
 #   build/release/examples/multi_device_c    native C API + ACL facade
 #   build/release/examples/multi_device_ge   GE v2 C++ facade + ACL (if built)
+#   build/release/examples/ge_ir_program     a GE program: REG_OP ops, v1 ge::Session
 # Each demo prints what it ran and whether its results matched a host
 # reference. Exit status is non-zero if the build or any demo fails.
 # Environment: WEIR_JOBS (build parallelism, default 2).
@@ -19,7 +20,7 @@ cmake --build "$BUILD" -j "$JOBS" </dev/null
 
 ran=0
 failed=0
-for demo in multi_device_c multi_device_ge; do
+for demo in multi_device_c multi_device_ge ge_ir_program; do
 	exe="$BUILD/examples/$demo"
 	[[ -x "$exe" ]] || continue
 	ran=$((ran + 1))
