@@ -16,9 +16,10 @@
  *
  * Differences from GE (docs/graph.md "GE v1"): host tensors are read and
  * written in place of a device copy (weir's device memory is host memory);
- * the memory-base setters check their arguments but weir keeps its own
- * arenas; RegisterCallBackFunc stores the callback, which weir never calls
- * (no summary or checkpoint ops); variables and data-flow calls are absent.
+ * the memory-base setters check their arguments but weir keeps its own * arenas; an external allocator (RegisterExternalAllocator) provides the
+ * outputs of runs on its stream, not feature memory; RegisterCallBackFunc
+ * stores the callback, which weir never calls (no summary or checkpoint
+ * ops); variables and data-flow calls are absent.
  */
 #ifndef WEIR_GE_GE_API_H
 #define WEIR_GE_GE_API_H
@@ -31,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "ge/ge_allocator.h"
 #include "ge/ge_api_v2.h"
 #include "ge/ge_api_error_codes.h"
 #include "ge/ge_api_types.h"
@@ -101,6 +103,45 @@ inline void AsyncTrampolineV1(int status, weir_tensor_t *outs, uint32_t nout, vo
 	}
 	if (ctx->cb)
 		ctx->cb(status == WEIR_OK ? SUCCESS : FAILED, v);
+}
+
+/* Outputs allocated through an external allocator and handed out as
+ * gert::Tensor: the TensorData manager (a plain function) finds the block by
+ * its address to free it. */
+struct BlockRegistry {
+	std::mutex lock;
+	std::map<void *, MemBlock *> blocks;
+};
+inline BlockRegistry &Blocks()
+{
+	static BlockRegistry r;
+	return r;
+}
+inline ge::graphStatus BlockManager(gert::TensorAddress addr, gert::TensorOperateType op,
+                                    void **out)
+{
+	switch (op) {
+	case gert::kGetTensorAddress:
+		if (out != nullptr)
+			*out = addr;
+		return GRAPH_SUCCESS;
+	case gert::kFreeTensor: {
+		MemBlock *b = nullptr;
+		{
+			std::lock_guard<std::mutex> lk(Blocks().lock);
+			auto it = Blocks().blocks.find(addr);
+			if (it != Blocks().blocks.end()) {
+				b = it->second;
+				Blocks().blocks.erase(it);
+			}
+		}
+		if (b == nullptr)
+			return GRAPH_FAILED;
+		b->Free();
+		return GRAPH_SUCCESS;
+	}
+	default: return GRAPH_FAILED;
+	}
 }
 
 } // namespace detail
@@ -308,16 +349,41 @@ class Session
 		    nout > kMaxOutputs)
 			return FAILED;
 		std::vector<weir_tensor_t> out(nout);
+		std::vector<MemBlock *> blocks(nout, nullptr);
+		AllocatorPtr alloc = AllocatorFor(stream);
+		auto drop = [&blocks]() {
+			for (MemBlock *b : blocks)
+				if (b != nullptr)
+					b->Free();
+		};
 		for (uint32_t j = 0; j < nout; j++) {
 			std::memset(&out[j], 0, sizeof(out[j]));
 			if (j < outputs.size() && outputs[j].GetData() != nullptr) {
 				out[j].data = outputs[j].GetData();
 				out[j].size = outputs[j].GetSize();
+			} else if (alloc) {
+				int64_t b = weir_tensor_desc_bytes(&od[j]);
+				size_t want = static_cast<size_t>(b > 0 ? b : 1);
+				blocks[j] = alloc->Malloc(want);
+				if (blocks[j] == nullptr || blocks[j]->GetAddr() == nullptr ||
+				    blocks[j]->GetSize() < want) {
+					if (blocks[j] != nullptr)
+						blocks[j]->Free();
+					blocks[j] = nullptr;
+					drop();
+					weir_ge_set_error("RunGraphWithStreamAsync: the external "
+					                  "allocator gave no block for an output");
+					return MEMALLOC_FAILED;
+				}
+				out[j].data = blocks[j]->GetAddr();
+				out[j].size = blocks[j]->GetSize();
 			}
 		}
 		if (weir_ge_gm_run_stream(m, graph_id, ws, in.data(), Count(in), out.data(),
-		                          nout) != WEIR_OK)
+		                          nout) != WEIR_OK) {
+			drop();
 			return FAILED;
+		}
 		outputs.resize(nout);
 		for (uint32_t j = 0; j < nout; j++) {
 			std::vector<int64_t> dims(out[j].desc.dims,
@@ -328,10 +394,15 @@ class Session
 				outputs[j].SetTensorDesc(td);
 				continue;
 			}
-			// weir allocated it on the device: the tensor frees it.
 			Tensor t(td);
-			t.SetData(static_cast<uint8_t *>(out[j].data), out[j].size,
-			          [](uint8_t *p) { weir_ge_free(p); });
+			if (blocks[j] != nullptr) { // the external allocator's block
+				MemBlock *blk = blocks[j];
+				t.SetData(static_cast<uint8_t *>(out[j].data), out[j].size,
+				          [blk](uint8_t *) { blk->Free(); });
+			} else { // weir allocated it on the device: the tensor frees it
+				t.SetData(static_cast<uint8_t *>(out[j].data), out[j].size,
+				          [](uint8_t *p) { weir_ge_free(p); });
+			}
 			outputs[j] = t;
 		}
 		return SUCCESS;
@@ -340,7 +411,72 @@ class Session
 	                                   const std::vector<gert::Tensor> &inputs,
 	                                   std::vector<gert::Tensor> &outputs)
 	{
-		return s_.RunGraphWithStreamAsync(graph_id, stream, inputs, outputs);
+		AllocatorPtr alloc = AllocatorFor(stream);
+		if (!alloc || !outputs.empty())
+			return s_.RunGraphWithStreamAsync(graph_id, stream, inputs, outputs);
+		/* Empty outputs with an external allocator: size them, then take
+		 * their memory from the allocator. */
+		weir_ge_gm_t *m = s_.Manager();
+		std::vector<weir_tensor_t> in(inputs.size());
+		for (size_t i = 0; i < inputs.size(); i++)
+			if (!detail::ToWeir(inputs[i], in[i]))
+				return FAILED;
+		std::vector<weir_tensor_desc_t> od(kMaxOutputs);
+		uint32_t nout = 0;
+		if (m == nullptr ||
+		    weir_ge_gm_output_descs(m, graph_id, in.data(), Count(in), od.data(),
+		                            kMaxOutputs, &nout) != WEIR_OK ||
+		    nout > kMaxOutputs)
+			return FAILED;
+		std::vector<gert::Tensor> made;
+		for (uint32_t j = 0; j < nout; j++) {
+			int64_t b = weir_tensor_desc_bytes(&od[j]);
+			size_t want = static_cast<size_t>(b > 0 ? b : 1);
+			MemBlock *blk = alloc->Malloc(want);
+			if (blk == nullptr || blk->GetAddr() == nullptr || blk->GetSize() < want) {
+				if (blk != nullptr)
+					blk->Free();
+				weir_ge_set_error(
+				        "ExecuteGraphWithStreamAsync: the external allocator "
+				        "gave no block for an output");
+				return MEMALLOC_FAILED; // `made` frees the blocks taken so far
+			}
+			{
+				std::lock_guard<std::mutex> lk(detail::Blocks().lock);
+				detail::Blocks().blocks[blk->GetAddr()] = blk;
+			}
+			weir_tensor_t w;
+			std::memset(&w, 0, sizeof(w));
+			w.desc = od[j];
+			w.data = blk->GetAddr();
+			w.size = blk->GetSize();
+			gert::Tensor t = detail::FromWeir(w, false);
+			t.SetData(gert::TensorData(blk->GetAddr(), detail::BlockManager,
+			                           blk->GetSize(), gert::kOnDeviceHbm));
+			made.push_back(std::move(t));
+		}
+		Status st = s_.RunGraphWithStreamAsync(graph_id, stream, inputs, made);
+		if (st == SUCCESS)
+			outputs = std::move(made);
+		return st;
+	}
+
+	/* GE: outputs of runs on `stream` take their memory from `allocator`. */
+	Status RegisterExternalAllocator(const void *const stream, AllocatorPtr allocator) const
+	{
+		if (stream == nullptr || !allocator) {
+			weir_ge_set_error("RegisterExternalAllocator: NULL stream or allocator");
+			return PARAM_INVALID;
+		}
+		std::lock_guard<std::mutex> lk(lock_);
+		allocators_[stream] = std::move(allocator);
+		return SUCCESS;
+	}
+	Status UnregisterExternalAllocator(const void *const stream) const
+	{
+		std::lock_guard<std::mutex> lk(lock_);
+		allocators_.erase(stream);
+		return SUCCESS;
 	}
 
 	Status RegisterCallBackFunc(const std::string &key, const pCallBackFunc &callback)
@@ -458,9 +594,16 @@ class Session
 		}
 		return SUCCESS;
 	}
+	AllocatorPtr AllocatorFor(const void *stream) const
+	{
+		std::lock_guard<std::mutex> lk(lock_);
+		auto it = allocators_.find(stream);
+		return it == allocators_.end() ? nullptr : it->second;
+	}
 
 	GeSession s_;
 	mutable std::mutex lock_;
+	mutable std::map<const void *, AllocatorPtr> allocators_; // per stream
 	std::map<uint32_t, bool> compiled_; // graph id -> went through CompileGraph
 	std::map<std::string, pCallBackFunc> callbacks_;
 	std::map<std::string, session::pCallBackFunc> callbacks2_;

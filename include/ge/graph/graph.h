@@ -438,6 +438,36 @@ class Graph
 		return true;
 	}
 
+	/* A convolution's filter layout comes from the filter's desc (GE clients
+	 * give Const weights FORMAT_HWCN and the like): pass it on as the
+	 * filter_format attr the GE rules read, unless the op sets one. */
+	static void FilterFormat(const detail::OpImpl &p, weir_attrs_t *a)
+	{
+		if (p.attrs.count("filter_format"))
+			return;
+		for (const auto &in : p.inputs) {
+			if (in.name != "filter" || !in.src)
+				continue;
+			Format f = FORMAT_RESERVED;
+			Tensor t;
+			auto it = in.src->attrs.find("value");
+			if ((in.src->type == "Const" || in.src->type == "Constant") &&
+			    it != in.src->attrs.end() && it->second.GetValue(t) == GRAPH_SUCCESS)
+				f = t.GetTensorDesc().GetFormat();
+			else if (in.src_index >= 0 &&
+			         static_cast<size_t>(in.src_index) < in.src->outputs.size())
+				f = in.src->outputs[in.src_index].desc.GetFormat();
+			const char *name = f == FORMAT_NCHW   ? "NCHW"
+			                   : f == FORMAT_NHWC ? "NHWC"
+			                   : f == FORMAT_HWCN ? "HWCN"
+			                                      : nullptr;
+			if (p.type == "DepthwiseConv2D" && f == FORMAT_NHWC)
+				name = nullptr; // not a depthwise filter layout: the rule's default
+			if (name != nullptr)
+				weir_attrs_set_string(a, "filter_format", name);
+		}
+	}
+
 	std::shared_ptr<weir_fg_t> Fail(weir_fg_t *fg, const std::string &msg) const
 	{
 		impl_->error = msg;
@@ -544,6 +574,7 @@ class Graph
 				weir_attrs_t *a = nullptr;
 				if (weir_attrs_create(&a) != WEIR_OK)
 					return Fail(fg, "out of memory");
+				FilterFormat(*p, a);
 				for (const auto &kv : p->attrs)
 					if (!SetAttr(a, kv.first, kv.second)) {
 						weir_attrs_destroy(a);
