@@ -8,16 +8,19 @@
 #include <string.h>
 #include "graph/graph_internal.h"
 #include "base/alloc.h"
+#include "ge/weir_ge.h" /* weir_ge_last_code */
 
 /* ------------------------------------------------------------------------ */
 /* Per-thread message                                                         */
 /* ------------------------------------------------------------------------ */
 
 static _Thread_local char tls_msg[512];
+static _Thread_local int tls_code;
 
 int weir__graph_verr(int code, const char *fmt, va_list ap)
 {
 	vsnprintf(tls_msg, sizeof(tls_msg), fmt, ap);
+	tls_code = code;
 	return code;
 }
 
@@ -33,6 +36,12 @@ int weir__graph_err(int code, const char *fmt, ...)
 void weir__graph_err_clear(void)
 {
 	tls_msg[0] = '\0';
+	tls_code = WEIR_OK;
+}
+
+int weir_ge_last_code(void)
+{
+	return tls_code;
 }
 
 const char *weir_graph_last_error(void)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/onnx-table.sh - regenerate docs/onnx.md: ONNX's backend node tests
-# (Debian libonnx-testdata) through weir's importer and GE graph manager,
+# (Debian libonnx-testdata) through GE's ONNX parser and ge::Session,
 # one table row per op (tests/onnx/onnx_backend.c).
 #
 #   scripts/onnx-table.sh [BUILD_DIR]    default build/release (configured

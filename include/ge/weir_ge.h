@@ -41,6 +41,12 @@ WEIR_API int weir_ge_free(void *p);
 /* Record msg as the calling thread's weir_graph_last_error() (the C++
  * facade's own failures, so GEGetErrorMsgV2 explains them). */
 WEIR_API void weir_ge_set_error(const char *msg);
+/* The weir code (WEIR_ENOTSUP, WEIR_EINVAL, ...) recorded with the calling
+ * thread's weir_graph_last_error() message, WEIR_OK if none: GE's Status
+ * folds codes into FAILED, and a caller that must tell "unsupported" from
+ * other failures (tests/onnx's runner) asks here. weir_ge_set_error records
+ * WEIR_EINVAL. */
+WEIR_API int weir_ge_last_code(void);
 
 /* ------------------------------------------------------------------------ */
 /* Front-end graphs: GE's operator IR and ONNX before lowering                 */

@@ -6,7 +6,8 @@
  * nodes, lowered onto weir's op library per input shapes when it runs.
  * parser_params are accepted and ignored (GE's keys select input formats and
  * output names; an unknown op or attribute is reported either way, naming
- * the node, through GEGetErrorMsgV2).
+ * the node, through GEGetErrorMsgV2, as is every other failure: a nullptr
+ * file or buffer, a file that cannot be read, bytes that do not decode).
  */
 #ifndef WEIR_GE_PARSER_ONNX_PARSER_H
 #define WEIR_GE_PARSER_ONNX_PARSER_H
@@ -28,7 +29,11 @@ inline graphStatus aclgrphParseONNX(
 {
 	(void)parser_params;
 	weir_fg_t *fg = nullptr;
-	if (model_file == nullptr || weir_onnx_parse_file(model_file, &fg) != WEIR_OK)
+	if (model_file == nullptr) {
+		weir_ge_set_error("aclgrphParseONNX: model_file is nullptr");
+		return GRAPH_FAILED;
+	}
+	if (weir_onnx_parse_file(model_file, &fg) != WEIR_OK)
 		return GRAPH_FAILED;
 	graph = Graph::FromFrontEnd(fg);
 	return GRAPH_SUCCESS;
@@ -40,7 +45,11 @@ inline graphStatus aclgrphParseONNXFromMem(
 {
 	(void)parser_params;
 	weir_fg_t *fg = nullptr;
-	if (buffer == nullptr || weir_onnx_parse_mem(buffer, size, nullptr, &fg) != WEIR_OK)
+	if (buffer == nullptr) {
+		weir_ge_set_error("aclgrphParseONNXFromMem: buffer is nullptr");
+		return GRAPH_FAILED;
+	}
+	if (weir_onnx_parse_mem(buffer, size, nullptr, &fg) != WEIR_OK)
 		return GRAPH_FAILED;
 	graph = Graph::FromFrontEnd(fg);
 	return GRAPH_SUCCESS;
