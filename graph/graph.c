@@ -8,7 +8,6 @@
 #include <string.h>
 #include "graph/graph_internal.h"
 #include "base/alloc.h"
-#include "ge/weir_ge.h" /* weir_ge_last_code */
 
 /* ------------------------------------------------------------------------ */
 /* Per-thread message                                                         */
@@ -39,7 +38,7 @@ void weir__graph_err_clear(void)
 	tls_code = WEIR_OK;
 }
 
-int weir_ge_last_code(void)
+int weir_graph_last_code(void)
 {
 	return tls_code;
 }

@@ -154,3 +154,8 @@ void weir_ge_set_error(const char *msg)
 {
 	weir__graph_err(WEIR_EINVAL, "%s", msg ? msg : "");
 }
+
+int weir_ge_last_code(void)
+{
+	return weir_graph_last_code();
+}

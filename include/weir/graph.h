@@ -261,6 +261,10 @@ WEIR_API void weir_graph_dump_free(char *s);
  * by the calling thread ("" if none). Thread-local; overwritten by the next
  * failure on this thread. */
 WEIR_API const char *weir_graph_last_error(void);
+/* The code recorded with the calling thread's weir_graph_last_error()
+ * message (WEIR_OK if none): for front ends whose own status folds codes
+ * together (GE's FAILED) and must still tell "unsupported" from the rest. */
+WEIR_API int weir_graph_last_code(void);
 
 /* ------------------------------------------------------------------------ */
 /* Op registration (built-in and custom ops)                                  */
