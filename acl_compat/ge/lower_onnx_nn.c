@@ -317,7 +317,15 @@ LO_RULE(lo_pool)
 		return lo_nomem(L, n);
 	if (g.s == 1 && (rc = lo_to2d(L, n, x, &x)))
 		return rc;
+	/* 8- and 16-bit integers pool exactly in float32 (a max picks one of
+	 * its inputs, each exactly representable), then go back. */
+	bool small_int = maxp && (dx.dtype == WEIR_DT_UINT8 || dx.dtype == WEIR_DT_INT8 ||
+	                          dx.dtype == WEIR_DT_UINT16 || dx.dtype == WEIR_DT_INT16);
+	if (small_int && (rc = lw_cast(L, n, x, WEIR_DT_FLOAT, &x)))
+		return rc;
 	if ((rc = lw_op(L, n, arg, &x, 1, a, nout, out)))
+		return rc;
+	if (small_int && (rc = lw_cast(L, n, out[0], dx.dtype, &out[0])))
 		return rc;
 	if (nout == 2) {
 		/* plane index ih * W + iw -> flat index over N, C, H, W */
