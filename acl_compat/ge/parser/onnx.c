@@ -539,7 +539,7 @@ static const char *attr_type_name(int t)
 static char *bytes_str(ProtobufCBinaryData b, char forbid, const char *node, const char *type,
                        const char *attr, int *rc)
 {
-	if (memchr(b.data, 0, b.len) || (forbid && memchr(b.data, forbid, b.len))) {
+	if (b.len && (memchr(b.data, 0, b.len) || (forbid && memchr(b.data, forbid, b.len)))) {
 		*rc = onnx_err(WEIR_ENOTSUP,
 		               "node '%s' (%s): attribute '%s' holds a %s character, which a weir "
 		               "string attribute cannot carry",
