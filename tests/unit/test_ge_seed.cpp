@@ -13,6 +13,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <string>
 #include <thread>
@@ -190,6 +193,81 @@ void test_v1_call_order(void **)
 	assert_int_equal(ge::GEFinalize(), ge::SUCCESS);
 }
 
+uint32_t NoteCallback(uint32_t, const std::map<ge::AscendString, ge::Tensor> &)
+{
+	return 0;
+}
+
+/* The rest of the v1 surface: RunGraphAsync, BuildGraph, the memory-base
+ * setters, RegisterCallBackFunc, GraphDebugJSONPrint, GetSessionId. */
+void test_v1_more_calls(void **)
+{
+	Env();
+	assert_int_equal(ge::GEInitialize(std::map<ge::AscendString, ge::AscendString>{}),
+	                 ge::SUCCESS);
+	{
+		ge::Session session(std::map<ge::AscendString, ge::AscendString>{});
+		assert_true(session.GetSessionId() != 0);
+		assert_int_equal(session.AddGraph(1, SeedGraph("async")), ge::SUCCESS);
+		std::vector<float> x(kN);
+		Input(x, 3, 4);
+		ge::TensorDesc desc(ge::Shape({ kRows, kCols }), ge::FORMAT_ND, ge::DT_FLOAT);
+		std::vector<ge::Tensor> in;
+		in.emplace_back(desc, reinterpret_cast<const uint8_t *>(x.data()),
+		                sizeof(float) * kN);
+		assert_int_equal(session.BuildGraph(1, in), ge::SUCCESS);
+		std::mutex mu;
+		std::condition_variable cv;
+		bool done = false, ok = false;
+		ge::Status got = ge::FAILED;
+		assert_int_equal(
+		        session.RunGraphAsync(1, in,
+		                              [&](ge::Status st, std::vector<ge::Tensor> &out) {
+			                              std::lock_guard<std::mutex> lk(mu);
+			                              got = st;
+			                              ok = out.size() == 1 &&
+			                                   Check(reinterpret_cast<const float *>(
+			                                                 out[0].GetData()),
+			                                         x);
+			                              done = true;
+			                              cv.notify_all();
+		                              }),
+		        ge::SUCCESS);
+		{
+			std::unique_lock<std::mutex> lk(mu);
+			assert_true(
+			        cv.wait_for(lk, std::chrono::seconds(60), [&] { return done; }));
+		}
+		assert_int_equal(got, ge::SUCCESS);
+		assert_true(ok);
+		/* Memory bases need CompileGraph, then enough bytes. */
+		assert_int_equal(session.AddGraph(2, SeedGraph("membase")), ge::SUCCESS);
+		static char mem[1 << 16];
+		assert_int_equal(session.SetGraphConstMemoryBase(2, mem, sizeof(mem)),
+		                 ge::GE_GRAPH_NOT_BUILT);
+		assert_int_equal(session.CompileGraph(2), ge::SUCCESS);
+		assert_int_equal(session.SetGraphConstMemoryBase(2, mem, sizeof(mem)), ge::SUCCESS);
+		assert_int_equal(session.SetGraphConstMemoryBase(2, mem, 1), ge::PARAM_INVALID);
+		assert_int_equal(session.UpdateGraphFeatureMemoryBase(2, mem, sizeof(mem)),
+		                 ge::SUCCESS);
+		assert_int_equal(
+		        session.UpdateGraphRefreshableFeatureMemoryBase(2, mem, sizeof(mem)),
+		        ge::SUCCESS);
+		/* BuildGraph and RunGraphAsync refuse a CompileGraph'd graph too. */
+		assert_int_equal(session.BuildGraph(2, in), ge::UNSUPPORTED);
+		assert_int_equal(session.RunGraphAsync(2, in, nullptr), ge::UNSUPPORTED);
+		ge::AscendString json;
+		assert_int_equal(session.GraphDebugJSONPrint(2, 0, json), ge::SUCCESS);
+		assert_true(json.GetLength() > 0);
+		assert_int_equal(session.RegisterCallBackFunc("summary", NoteCallback),
+		                 ge::SUCCESS);
+		assert_int_equal(session.RegisterCallBackFunc(static_cast<const char *>(nullptr),
+		                                              NoteCallback),
+		                 ge::FAILED);
+	}
+	assert_int_equal(ge::GEFinalize(), ge::SUCCESS);
+}
+
 /* A session that outlives GEFinalize fails its calls and is destroyed cleanly. */
 void test_v1_outlives_finalize(void **)
 {
@@ -212,6 +290,7 @@ int main()
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_v1_and_v2),
 		cmocka_unit_test(test_v1_call_order),
+		cmocka_unit_test(test_v1_more_calls),
 		cmocka_unit_test(test_v1_outlives_finalize),
 	};
 	return cmocka_run_group_tests(tests, nullptr, nullptr);
