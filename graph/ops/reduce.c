@@ -189,29 +189,7 @@ static uint32_t red_blocks(const weir_op_call_t *c, uint32_t workers, enum red_o
 	return weir__ops_blocks_for(g.ocount, weir__ops_mul_sat(2, g.rcount), workers);
 }
 
-#define RED_OP(sym, NAME, op)                                                      \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return red_infer(ctx, op);                                         \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return red_kernel(c, bi, nb, op);                                  \
-	}                                                                          \
-	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w)          \
-	{                                                                          \
-		return red_blocks(c, w, op);                                       \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 1,                                                   \
-		.max_inputs = 1,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = sym##_blocks,                                            \
-	};
+#define RED_OP(sym, NAME, op) WEIR__OPS_OP_DEF_BLK(sym, NAME, red_infer, red_kernel, red_blocks, op)
 
 RED_OP(reducesum, "ReduceSum", R_SUM)
 RED_OP(reducemean, "ReduceMean", R_MEAN)
