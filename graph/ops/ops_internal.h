@@ -253,5 +253,23 @@ typedef struct weir__ops_red_geom {
 } weir__ops_red_geom_t;
 int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
                        const weir_tensor_desc_t *x, weir__ops_red_geom_t *g);
+/* The second half of weir__ops_red_geom, for callers that choose the
+ * reduced dims themselves: from g->red and g->keep of a zeroed g, fill
+ * the kept and reduced dims, their dense strides, the output shape, rcount
+ * and ocount. */
+void weir__ops_red_geom_split(const weir_tensor_desc_t *x, weir__ops_red_geom_t *g);
+
+/* The iterators of a reduction kernel over g: `ko` walks the kept dims
+ * (the outputs) starting at output `lo`, `ri` the reduced dims of one
+ * output; offsets are relative to the output's base offset ko->off[0]. */
+static inline void weir__ops_red_iters(const weir__ops_red_geom_t *g, int64_t lo,
+                                       weir__ops_iter_t *ko, weir__ops_iter_t *ri)
+{
+	weir__ops_iter_init(ko, g->krank, g->kdims, 1);
+	weir__ops_iter_strides(ko, 0, g->kst);
+	weir__ops_iter_seek(ko, lo);
+	weir__ops_iter_init(ri, g->rrank, g->rdims, 1);
+	weir__ops_iter_strides(ri, 0, g->rst);
+}
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

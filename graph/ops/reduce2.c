@@ -117,11 +117,7 @@ static int red2_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum r
 	if (lo >= hi)
 		return WEIR_OK;
 	weir__ops_iter_t ko, ri;
-	weir__ops_iter_init(&ko, g.krank, g.kdims, 1);
-	weir__ops_iter_strides(&ko, 0, g.kst);
-	weir__ops_iter_seek(&ko, lo);
-	weir__ops_iter_init(&ri, g.rrank, g.rdims, 1);
-	weir__ops_iter_strides(&ri, 0, g.rst);
+	weir__ops_red_iters(&g, lo, &ko, &ri);
 	bool fl = red2_is_float(dt);
 	for (int64_t o = lo; o < hi; o++, weir__ops_iter_next(&ko)) {
 		int64_t base = ko.off[0];
