@@ -476,25 +476,7 @@ static uint32_t ew_blocks_math(const weir_op_call_t *c, uint32_t workers)
 	return weir__ops_blocks_for(weir__ops_desc_numel(&c->out_desc[0]), 16, workers);
 }
 
-#define BIN_OP(sym, NAME, op, blk)                                                 \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return bin_infer(ctx, op);                                         \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return bin_kernel(c, bi, nb, op);                                  \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 2,                                                   \
-		.max_inputs = 2,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = blk,                                                     \
-	};
+#define BIN_OP(sym, NAME, op, blk) WEIR__OPS_OP_DEF(sym, NAME, 2, bin_infer, bin_kernel, op, blk)
 
 BIN_OP(add, "Add", B_ADD, ew_blocks_cheap)
 BIN_OP(sub, "Sub", B_SUB, ew_blocks_cheap)

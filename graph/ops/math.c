@@ -318,25 +318,8 @@ static int cmp_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum m_
 	return WEIR_OK;
 }
 
-#define CMP_OP(sym, NAME, op)                                                      \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return cmp_infer(ctx, op);                                         \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return cmp_kernel(c, bi, nb, op);                                  \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 2,                                                   \
-		.max_inputs = 2,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = blocks_cheap,                                            \
-	};
+#define CMP_OP(sym, NAME, op) \
+	WEIR__OPS_OP_DEF(sym, NAME, 2, cmp_infer, cmp_kernel, op, blocks_cheap)
 
 CMP_OP(equal, "Equal", C_EQ)
 CMP_OP(notequal, "NotEqual", C_NE)

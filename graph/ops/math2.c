@@ -317,25 +317,8 @@ static int bin_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum m2
 	return WEIR_OK;
 }
 
-#define BIN_OP(sym, NAME, op)                                                      \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return bin_infer(ctx, op);                                         \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return bin_kernel(c, bi, nb, op);                                  \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 2,                                                   \
-		.max_inputs = 2,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = blocks_cheap,                                            \
-	};
+#define BIN_OP(sym, NAME, op) \
+	WEIR__OPS_OP_DEF(sym, NAME, 2, bin_infer, bin_kernel, op, blocks_cheap)
 
 BIN_OP(mod, "Mod", B_MOD)
 BIN_OP(bitshift, "BitShift", B_SHIFT)

@@ -247,20 +247,7 @@ static int mvn_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 			        ax < 0 ? "out of range" : "repeated", WEIR__OPS_DESC(x));
 		g->red[ax] = true;
 	}
-	int64_t st[WEIR_MAX_RANK];
-	weir__ops_dense_strides(r, x->dims, st);
-	g->rcount = 1;
-	for (int d = 0; d < r; d++) {
-		if (g->red[d]) {
-			g->rdims[g->rrank] = x->dims[d];
-			g->rst[g->rrank++] = st[d];
-			g->rcount *= x->dims[d];
-		} else {
-			g->kdims[g->krank] = x->dims[d];
-			g->kst[g->krank++] = st[d];
-		}
-	}
-	g->ocount = weir__ops_numel(g->kdims, g->krank);
+	weir__ops_red_geom_split(x, g);
 	return WEIR_OK;
 }
 
@@ -282,11 +269,7 @@ static int mvn_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 	if (lo >= hi)
 		return WEIR_OK;
 	weir__ops_iter_t ko, ri;
-	weir__ops_iter_init(&ko, g.krank, g.kdims, 1);
-	weir__ops_iter_strides(&ko, 0, g.kst);
-	weir__ops_iter_seek(&ko, lo);
-	weir__ops_iter_init(&ri, g.rrank, g.rdims, 1);
-	weir__ops_iter_strides(&ri, 0, g.rst);
+	weir__ops_red_iters(&g, lo, &ko, &ri);
 	for (int64_t o = lo; o < hi; o++, weir__ops_iter_next(&ko)) {
 		int64_t base = ko.off[0];
 		double m = 0.0, v = 0.0;

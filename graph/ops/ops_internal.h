@@ -192,29 +192,43 @@ extern const weir_op_def_t weir__op_tan, weir__op_asin, weir__op_acos, weir__op_
         weir__op_cosh, weir__op_asinh, weir__op_acosh, weir__op_atanh, weir__op_isnan,
         weir__op_isinf, weir__op_mod, weir__op_bitshift, weir__op_xor;
 
-/* Define the built-in one-input, one-output op weir__op_<sym> named NAME
- * whose inference and kernel are the including file's own
- * `static int un_infer(ctx, op)` and `static int un_kernel(call, block,
- * nblocks, op)`, with blocks function `blk`. */
-#define WEIR__OPS_UNARY_DEF(sym, NAME, op, blk)                                    \
+/* Define the built-in op weir__op_<sym> named NAME with `nin` inputs and
+ * one output whose inference and kernel are the including file's own
+ * `static int inf_fn(ctx, op)` and `static int ker_fn(call, block, nblocks,
+ * op)`, with blocks function `blk`. */
+#define WEIR__OPS_OP_DEF(sym, NAME, nin, inf_fn, ker_fn, op, blk)                  \
 	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
 	{                                                                          \
-		return un_infer(ctx, op);                                          \
+		return inf_fn(ctx, op);                                            \
 	}                                                                          \
 	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
 	{                                                                          \
-		return un_kernel(c, bi, nb, op);                                   \
+		return ker_fn(c, bi, nb, op);                                      \
 	}                                                                          \
 	const weir_op_def_t weir__op_##sym = {                                     \
 		.name = NAME,                                                      \
-		.min_inputs = 1,                                                   \
-		.max_inputs = 1,                                                   \
+		.min_inputs = nin,                                                 \
+		.max_inputs = nin,                                                 \
 		.min_outputs = 1,                                                  \
 		.max_outputs = 1,                                                  \
 		.infer = sym##_infer,                                              \
 		.kernel = sym##_kernel,                                            \
 		.blocks = blk,                                                     \
 	};
+
+/* WEIR__OPS_OP_DEF with one input and the blocks function
+ * `static uint32_t blk_fn(call, workers, op)`. */
+#define WEIR__OPS_OP_DEF_BLK(sym, NAME, inf_fn, ker_fn, blk_fn, op)       \
+	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w) \
+	{                                                                 \
+		return blk_fn(c, w, op);                                  \
+	}                                                                 \
+	WEIR__OPS_OP_DEF(sym, NAME, 1, inf_fn, ker_fn, op, sym##_blocks)
+
+/* The one-input op weir__op_<sym> of the including file's own
+ * `un_infer(ctx, op)` and `un_kernel(call, block, nblocks, op)`. */
+#define WEIR__OPS_UNARY_DEF(sym, NAME, op, blk) \
+	WEIR__OPS_OP_DEF(sym, NAME, 1, un_infer, un_kernel, op, blk)
 
 /* Issue 12 (opsc): more reductions, norms, Resize, Einsum. */
 extern const weir_op_def_t weir__op_reducel1, weir__op_reducel2, weir__op_reducelogsum,
@@ -239,5 +253,23 @@ typedef struct weir__ops_red_geom {
 } weir__ops_red_geom_t;
 int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
                        const weir_tensor_desc_t *x, weir__ops_red_geom_t *g);
+/* The second half of weir__ops_red_geom, for callers that choose the
+ * reduced dims themselves: from g->red and g->keep of a zeroed g, fill
+ * the kept and reduced dims, their dense strides, the output shape, rcount
+ * and ocount. */
+void weir__ops_red_geom_split(const weir_tensor_desc_t *x, weir__ops_red_geom_t *g);
+
+/* The iterators of a reduction kernel over g: `ko` walks the kept dims
+ * (the outputs) starting at output `lo`, `ri` the reduced dims of one
+ * output; offsets are relative to the output's base offset ko->off[0]. */
+static inline void weir__ops_red_iters(const weir__ops_red_geom_t *g, int64_t lo,
+                                       weir__ops_iter_t *ko, weir__ops_iter_t *ri)
+{
+	weir__ops_iter_init(ko, g->krank, g->kdims, 1);
+	weir__ops_iter_strides(ko, 0, g->kst);
+	weir__ops_iter_seek(ko, lo);
+	weir__ops_iter_init(ri, g->rrank, g->rdims, 1);
+	weir__ops_iter_strides(ri, 0, g->rst);
+}
 
 #endif /* WEIR_GRAPH_OPS_INTERNAL_H */

@@ -64,6 +64,13 @@ int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 			                      (long long)axes[i]);
 		g->red[ax] = true;
 	}
+	weir__ops_red_geom_split(x, g);
+	return WEIR_OK;
+}
+
+void weir__ops_red_geom_split(const weir_tensor_desc_t *x, weir__ops_red_geom_t *g)
+{
+	int r = (int)x->rank;
 	int64_t st[WEIR_MAX_RANK];
 	weir__ops_dense_strides(r, x->dims, st);
 	g->rcount = 1;
@@ -81,7 +88,6 @@ int weir__ops_red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 		}
 	}
 	g->ocount = weir__ops_numel(g->kdims, g->krank);
-	return WEIR_OK;
 }
 
 static int red_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
@@ -126,11 +132,7 @@ static int red_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum re
 	if (lo >= hi)
 		return WEIR_OK;
 	weir__ops_iter_t ko, ri;
-	weir__ops_iter_init(&ko, g.krank, g.kdims, 1);
-	weir__ops_iter_strides(&ko, 0, g.kst);
-	weir__ops_iter_seek(&ko, lo);
-	weir__ops_iter_init(&ri, g.rrank, g.rdims, 1);
-	weir__ops_iter_strides(&ri, 0, g.rst);
+	weir__ops_red_iters(&g, lo, &ko, &ri);
 	bool fl = weir__ops_is_float(dt);
 	bool ext = op == R_MAX || op == R_MIN;
 
@@ -189,29 +191,7 @@ static uint32_t red_blocks(const weir_op_call_t *c, uint32_t workers, enum red_o
 	return weir__ops_blocks_for(g.ocount, weir__ops_mul_sat(2, g.rcount), workers);
 }
 
-#define RED_OP(sym, NAME, op)                                                      \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return red_infer(ctx, op);                                         \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return red_kernel(c, bi, nb, op);                                  \
-	}                                                                          \
-	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w)          \
-	{                                                                          \
-		return red_blocks(c, w, op);                                       \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 1,                                                   \
-		.max_inputs = 1,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = sym##_blocks,                                            \
-	};
+#define RED_OP(sym, NAME, op) WEIR__OPS_OP_DEF_BLK(sym, NAME, red_infer, red_kernel, red_blocks, op)
 
 RED_OP(reducesum, "ReduceSum", R_SUM)
 RED_OP(reducemean, "ReduceMean", R_MEAN)

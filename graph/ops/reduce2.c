@@ -117,11 +117,7 @@ static int red2_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum r
 	if (lo >= hi)
 		return WEIR_OK;
 	weir__ops_iter_t ko, ri;
-	weir__ops_iter_init(&ko, g.krank, g.kdims, 1);
-	weir__ops_iter_strides(&ko, 0, g.kst);
-	weir__ops_iter_seek(&ko, lo);
-	weir__ops_iter_init(&ri, g.rrank, g.rdims, 1);
-	weir__ops_iter_strides(&ri, 0, g.rst);
+	weir__ops_red_iters(&g, lo, &ko, &ri);
 	bool fl = red2_is_float(dt);
 	for (int64_t o = lo; o < hi; o++, weir__ops_iter_next(&ko)) {
 		int64_t base = ko.off[0];
@@ -152,29 +148,8 @@ static uint32_t red2_blocks(const weir_op_call_t *c, uint32_t workers, enum red2
 	return weir__ops_blocks_for(g.ocount, weir__ops_mul_sat(3, g.rcount), workers);
 }
 
-#define RED2_OP(sym, NAME, op)                                                     \
-	static int sym##_infer(weir_op_infer_ctx_t *ctx)                           \
-	{                                                                          \
-		return red2_infer(ctx, op);                                        \
-	}                                                                          \
-	static int sym##_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb) \
-	{                                                                          \
-		return red2_kernel(c, bi, nb, op);                                 \
-	}                                                                          \
-	static uint32_t sym##_blocks(const weir_op_call_t *c, uint32_t w)          \
-	{                                                                          \
-		return red2_blocks(c, w, op);                                      \
-	}                                                                          \
-	const weir_op_def_t weir__op_##sym = {                                     \
-		.name = NAME,                                                      \
-		.min_inputs = 1,                                                   \
-		.max_inputs = 1,                                                   \
-		.min_outputs = 1,                                                  \
-		.max_outputs = 1,                                                  \
-		.infer = sym##_infer,                                              \
-		.kernel = sym##_kernel,                                            \
-		.blocks = sym##_blocks,                                            \
-	};
+#define RED2_OP(sym, NAME, op) \
+	WEIR__OPS_OP_DEF_BLK(sym, NAME, red2_infer, red2_kernel, red2_blocks, op)
 
 RED2_OP(reducel1, "ReduceL1", R_L1)
 RED2_OP(reducel2, "ReduceL2", R_L2)

@@ -39,8 +39,13 @@ static bool sc_arith_dtype(int dt)
 	return weir__ops_is_any(dt) && dt != WEIR_DT_BOOL;
 }
 
-static int sc_reduction(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, int dt, int *red)
+/* ScatterElements' and ScatterND's common checks of `in` (data, indices,
+ * updates): attr `reduction` into *red, the dtypes of data, indices, updates. */
+static int sc_parse_common(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a,
+                           const weir_tensor_desc_t *in, int *red)
 {
+	const weir_tensor_desc_t *d = &in[0], *ix = &in[1], *up = &in[2];
+	int dt = d->dtype;
 	const char *s = "none";
 	int f;
 	int rc = weir__ops_attr_string(ctx, a, WEIR__OPS_NAMES("reduction"), &s, &f);
@@ -60,6 +65,12 @@ static int sc_reduction(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, int dt,
 	if (*red != RED_NONE && !sc_arith_dtype(dt))
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "reduction '%s' does not take dtype %s", s,
 		                      weir_dtype_name(dt));
+	if (!sc_index_dtype(ix->dtype))
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "indices must be int32 or int64; got %s",
+		                      WEIR__OPS_DESC(ix));
+	if (up->dtype != d->dtype)
+		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "updates %s must have data's dtype (%s)",
+		                      WEIR__OPS_DESC(up), WEIR__OPS_DESC(d));
 	return WEIR_OK;
 }
 
@@ -96,15 +107,9 @@ static int se_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_
 	int f;
 	int rc = weir__ops_attr_int(ctx, a, WEIR__OPS_NAMES("axis"), &axis, &f);
 	if (rc == WEIR_OK)
-		rc = sc_reduction(ctx, a, d->dtype, &g->red);
+		rc = sc_parse_common(ctx, a, in, &g->red);
 	if (rc != WEIR_OK)
 		return rc;
-	if (!sc_index_dtype(ix->dtype))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "indices must be int32 or int64; got %s",
-		                      WEIR__OPS_DESC(ix));
-	if (up->dtype != d->dtype)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "updates %s must have data's dtype (%s)",
-		                      WEIR__OPS_DESC(up), WEIR__OPS_DESC(d));
 	if (d->rank == 0 || ix->rank != d->rank)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE,
 		                      "data and indices must have one rank >= 1; got %s and %s",
@@ -263,15 +268,9 @@ static int snd_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
                      snd_geom_t *g)
 {
 	const weir_tensor_desc_t *d = &in[0], *ix = &in[1], *up = &in[2];
-	int rc = sc_reduction(ctx, a, d->dtype, &g->red);
+	int rc = sc_parse_common(ctx, a, in, &g->red);
 	if (rc != WEIR_OK)
 		return rc;
-	if (!sc_index_dtype(ix->dtype))
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "indices must be int32 or int64; got %s",
-		                      WEIR__OPS_DESC(ix));
-	if (up->dtype != d->dtype)
-		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "updates %s must have data's dtype (%s)",
-		                      WEIR__OPS_DESC(up), WEIR__OPS_DESC(d));
 	if (d->rank == 0 || ix->rank == 0)
 		return WEIR__OPS_FAIL(ctx, WEIR_ESHAPE, "data %s and indices %s need rank >= 1",
 		                      WEIR__OPS_DESC(d), WEIR__OPS_DESC(ix));

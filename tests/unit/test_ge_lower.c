@@ -13,51 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "ge/weir_ge.h"
-
-static weir_session_t *g_s;
-static weir_ge_gm_t *g_m;
-
-static int setup(void **state)
-{
-	(void)state;
-	setenv("WEIR_NO_PIN", "1", 0);
-	setenv("WEIR_DEVICES", "1", 0);
-	setenv("WEIR_WORKERS", "2", 0);
-	if (weir_ge_initialize(NULL, 0) || weir_ge_session_create(NULL, 0, &g_s) ||
-	    weir_ge_gm_create(g_s, &g_m))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	weir_ge_gm_destroy(g_m);
-	weir_ge_session_destroy(g_s);
-	weir_ge_finalize();
-	return 0;
-}
-
-static weir_fg_desc_t fdesc(int dtype, int32_t rank, const int64_t *dims)
-{
-	weir_fg_desc_t d;
-	memset(&d, 0, sizeof(d));
-	d.dtype = dtype;
-	d.rank = rank;
-	for (int32_t i = 0; i < rank; i++)
-		d.dims[i] = dims[i];
-	return d;
-}
-
-static weir_tensor_t tensor(int dtype, uint32_t rank, const int64_t *dims, void *data)
-{
-	weir_tensor_t t;
-	memset(&t, 0, sizeof(t));
-	assert_int_equal(weir_tensor_desc_init(&t.desc, dtype, rank, dims), WEIR_OK);
-	t.data = data;
-	t.size = (size_t)weir_tensor_desc_bytes(&t.desc);
-	return t;
-}
+#include "ge_lower_harness.h"
 
 /* y = relu(x + (c1 * c2)): c1 * c2 folds to one constant. */
 static void test_fold_and_run(void **state)
@@ -169,5 +125,5 @@ int main(void)
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_dynamic_shapes),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_gm, teardown);
 }

@@ -13,55 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include "ge/weir_ge.h"
+#include "ge_lower_harness.h"
 
-static weir_session_t *g_s;
-static weir_ge_gm_t *g_m;
 static uint32_t g_id = 100;
-
-static int setup(void **state)
-{
-	(void)state;
-	setenv("WEIR_NO_PIN", "1", 0);
-	setenv("WEIR_DEVICES", "1", 0);
-	setenv("WEIR_WORKERS", "2", 0);
-	if (weir_ge_initialize(NULL, 0) || weir_ge_session_create(NULL, 0, &g_s) ||
-	    weir_ge_gm_create(g_s, &g_m))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	weir_ge_gm_destroy(g_m);
-	weir_ge_session_destroy(g_s);
-	weir_ge_finalize();
-	return 0;
-}
-
-static int32_t input(weir_fg_t *g, uint32_t index, int dtype, int32_t rank, const int64_t *dims)
-{
-	weir_fg_desc_t d;
-	memset(&d, 0, sizeof(d));
-	d.dtype = dtype;
-	d.rank = rank;
-	for (int32_t i = 0; i < rank; i++)
-		d.dims[i] = dims[i];
-	char name[16];
-	snprintf(name, sizeof(name), "in%u", index);
-	int32_t v;
-	assert_int_equal(weir_fg_add_input(g, name, index, &d, &v), WEIR_OK);
-	return v;
-}
-
-static int32_t cnst(weir_fg_t *g, int dtype, uint32_t rank, const int64_t *dims, const void *data)
-{
-	weir_tensor_desc_t d;
-	int32_t v;
-	assert_int_equal(weir_tensor_desc_init(&d, dtype, rank, dims), WEIR_OK);
-	assert_int_equal(weir_fg_add_const(g, "c", &d, data, &v), WEIR_OK);
-	return v;
-}
 
 static int32_t node(weir_fg_t *g, const char *type, const int32_t *in, uint32_t nin, uint32_t nout,
                     const weir_attrs_t *a)
@@ -69,23 +23,6 @@ static int32_t node(weir_fg_t *g, const char *type, const int32_t *in, uint32_t 
 	int32_t first;
 	assert_int_equal(weir_fg_add_node(g, type, type, in, nin, nout, a, &first), WEIR_OK);
 	return first;
-}
-
-static weir_tensor_t tensor(int dtype, uint32_t rank, const int64_t *dims, void *data)
-{
-	weir_tensor_t t;
-	memset(&t, 0, sizeof(t));
-	assert_int_equal(weir_tensor_desc_init(&t.desc, dtype, rank, dims), WEIR_OK);
-	t.data = data;
-	t.size = (size_t)weir_tensor_desc_bytes(&t.desc);
-	return t;
-}
-
-static weir_attrs_t *attrs(void)
-{
-	weir_attrs_t *a;
-	assert_int_equal(weir_attrs_create(&a), WEIR_OK);
-	return a;
 }
 
 /* Adds g (destroyed) to the manager; returns its id. */
@@ -931,5 +868,5 @@ int main(void)
 		cmocka_unit_test(test_elementwise),
 		cmocka_unit_test(test_rule_table),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_gm, teardown);
 }

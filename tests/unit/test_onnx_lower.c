@@ -16,53 +16,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include "ge/weir_ge.h"
-
-static weir_session_t *g_s;
-
-static int setup(void **state)
-{
-	(void)state;
-	setenv("WEIR_NO_PIN", "1", 0);
-	setenv("WEIR_DEVICES", "1", 0);
-	setenv("WEIR_WORKERS", "2", 0);
-	if (weir_ge_initialize(NULL, 0) || weir_ge_session_create(NULL, 0, &g_s))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	weir_ge_session_destroy(g_s);
-	weir_ge_finalize();
-	return 0;
-}
+#include "ge_lower_harness.h"
 
 /* ---- graph building -------------------------------------------------------- */
-
-static int32_t input(weir_fg_t *g, uint32_t idx, int dtype, int32_t rank, const int64_t *dims)
-{
-	weir_fg_desc_t d;
-	memset(&d, 0, sizeof(d));
-	d.dtype = dtype;
-	d.rank = rank;
-	for (int32_t i = 0; i < rank; i++)
-		d.dims[i] = dims[i];
-	int32_t v;
-	char name[16];
-	snprintf(name, sizeof(name), "in%u", idx);
-	assert_int_equal(weir_fg_add_input(g, name, idx, &d, &v), WEIR_OK);
-	return v;
-}
-
-static int32_t cst(weir_fg_t *g, int dtype, uint32_t rank, const int64_t *dims, const void *data)
-{
-	weir_tensor_desc_t d;
-	int32_t v;
-	assert_int_equal(weir_tensor_desc_init(&d, dtype, rank, dims), WEIR_OK);
-	assert_int_equal(weir_fg_add_const(g, "c", &d, data, &v), WEIR_OK);
-	return v;
-}
 
 static int32_t node(weir_fg_t *g, const char *type, const int32_t *in, uint32_t nin, uint32_t nout,
                     weir_attrs_t *a)
@@ -71,23 +27,6 @@ static int32_t node(weir_fg_t *g, const char *type, const int32_t *in, uint32_t 
 	assert_int_equal(weir_fg_add_node(g, type, type, in, nin, nout, a, &first), WEIR_OK);
 	weir_attrs_destroy(a);
 	return first;
-}
-
-static weir_attrs_t *attrs(void)
-{
-	weir_attrs_t *a = NULL;
-	assert_int_equal(weir_attrs_create(&a), WEIR_OK);
-	return a;
-}
-
-static weir_tensor_t tensor(int dtype, uint32_t rank, const int64_t *dims, void *data)
-{
-	weir_tensor_t t;
-	memset(&t, 0, sizeof(t));
-	assert_int_equal(weir_tensor_desc_init(&t.desc, dtype, rank, dims), WEIR_OK);
-	t.data = data;
-	t.size = (size_t)weir_tensor_desc_bytes(&t.desc);
-	return t;
 }
 
 /* Adds g (destroyed) to a fresh manager, runs it once, removes it. */
@@ -150,8 +89,8 @@ static void test_gemm(void **state)
 	float av[6] = { 1, 2, 3, 4, 5, 6 }, bv[12] = { 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1 };
 	float cv[4] = { 2, 4, 6, 8 };
 	assert_int_equal(weir_fg_create("gemm", WEIR_FG_ONNX, 13, &g), WEIR_OK);
-	int32_t in[3] = { input(g, 0, WEIR_DT_FLOAT, 2, ad), cst(g, WEIR_DT_FLOAT, 2, bd, bv),
-		          cst(g, WEIR_DT_FLOAT, 1, cd, cv) };
+	int32_t in[3] = { input(g, 0, WEIR_DT_FLOAT, 2, ad), cnst(g, WEIR_DT_FLOAT, 2, bd, bv),
+		          cnst(g, WEIR_DT_FLOAT, 1, cd, cv) };
 	weir_attrs_t *a = attrs();
 	assert_int_equal(weir_attrs_set_int(a, "transB", 1), WEIR_OK);
 	assert_int_equal(weir_attrs_set_float(a, "alpha", 2), WEIR_OK);
@@ -235,7 +174,7 @@ static void test_conv1d_same(void **state)
 	int64_t xd[3] = { 1, 1, 5 }, wd[3] = { 1, 1, 3 };
 	float xv[5] = { 1, 2, 3, 4, 5 }, wv[3] = { 1, 1, 1 }, yv[5];
 	assert_int_equal(weir_fg_create("conv", WEIR_FG_ONNX, 13, &g), WEIR_OK);
-	int32_t in[2] = { input(g, 0, WEIR_DT_FLOAT, 3, xd), cst(g, WEIR_DT_FLOAT, 3, wd, wv) };
+	int32_t in[2] = { input(g, 0, WEIR_DT_FLOAT, 3, xd), cnst(g, WEIR_DT_FLOAT, 3, wd, wv) };
 	weir_attrs_t *a = attrs();
 	assert_int_equal(weir_attrs_set_string(a, "auto_pad", "SAME_UPPER"), WEIR_OK);
 	int32_t y = node(g, "Conv", in, 2, 1, a);
@@ -279,9 +218,9 @@ static void test_slice_negative_step(void **state)
 	int64_t st[1] = { -1 }, en[1] = { INT64_MIN }, ax[1] = { 0 }, sp[1] = { -2 };
 	float xv[5] = { 0, 1, 2, 3, 4 }, yv[3];
 	assert_int_equal(weir_fg_create("slice", WEIR_FG_ONNX, 13, &g), WEIR_OK);
-	int32_t in[5] = { input(g, 0, WEIR_DT_FLOAT, 1, xd), cst(g, WEIR_DT_INT64, 1, one, st),
-		          cst(g, WEIR_DT_INT64, 1, one, en), cst(g, WEIR_DT_INT64, 1, one, ax),
-		          cst(g, WEIR_DT_INT64, 1, one, sp) };
+	int32_t in[5] = { input(g, 0, WEIR_DT_FLOAT, 1, xd), cnst(g, WEIR_DT_INT64, 1, one, st),
+		          cnst(g, WEIR_DT_INT64, 1, one, en), cnst(g, WEIR_DT_INT64, 1, one, ax),
+		          cnst(g, WEIR_DT_INT64, 1, one, sp) };
 	int32_t y = node(g, "Slice", in, 5, 1, NULL);
 	assert_int_equal(weir_fg_set_outputs(g, &y, 1), WEIR_OK);
 	float want[3] = { 4, 2, 0 };
@@ -331,7 +270,7 @@ static void test_clip_forms(void **state)
 			y = node(g, "Clip", &x, 1, 1, a);
 		} else { /* min absent, max 1 */
 			float hi = 1;
-			int32_t in[3] = { x, WEIR_FG_NONE, cst(g, WEIR_DT_FLOAT, 0, NULL, &hi) };
+			int32_t in[3] = { x, WEIR_FG_NONE, cnst(g, WEIR_DT_FLOAT, 0, NULL, &hi) };
 			y = node(g, "Clip", in, 3, 1, NULL);
 		}
 		assert_int_equal(weir_fg_set_outputs(g, &y, 1), WEIR_OK);
@@ -359,7 +298,7 @@ static void test_unsqueeze_squeeze(void **state)
 			assert_int_equal(weir_attrs_set_ints(a, "axes", axes, 2), WEIR_OK);
 			u = node(g, "Unsqueeze", &x, 1, 1, a);
 		} else {
-			int32_t in[2] = { x, cst(g, WEIR_DT_INT64, 1, two, axes) };
+			int32_t in[2] = { x, cnst(g, WEIR_DT_INT64, 1, two, axes) };
 			u = node(g, "Unsqueeze", in, 2, 1, NULL);
 		}
 		int32_t s = node(g, "Shape", &u, 1, 1, NULL);
@@ -387,7 +326,7 @@ static void test_nll_ignore_index(void **state)
 	float xv[9] = { -1, -2, -3, -4, -5, -6, -7, -8, -9 }, yv[1];
 	int64_t tv[3] = { 1, 2, 0 };
 	assert_int_equal(weir_fg_create("nll", WEIR_FG_ONNX, 13, &g), WEIR_OK);
-	int32_t in[2] = { input(g, 0, WEIR_DT_FLOAT, 2, xd), cst(g, WEIR_DT_INT64, 1, td, tv) };
+	int32_t in[2] = { input(g, 0, WEIR_DT_FLOAT, 2, xd), cnst(g, WEIR_DT_INT64, 1, td, tv) };
 	weir_attrs_t *a = attrs();
 	assert_int_equal(weir_attrs_set_int(a, "ignore_index", 2), WEIR_OK);
 	int32_t y = node(g, "NegativeLogLikelihoodLoss", in, 2, 1, a);
@@ -432,17 +371,17 @@ static void test_unsupported_attrs(void **state)
 		if (!strcmp(cases[c].type, "Resize")) {
 			float sc[2] = { 1, 1 };
 			int64_t two[1] = { 2 };
-			in[2] = cst(g, WEIR_DT_FLOAT, 1, two, sc);
+			in[2] = cnst(g, WEIR_DT_FLOAT, 1, two, sc);
 			nin = 3;
 		} else if (!strcmp(cases[c].type, "Dropout")) {
 			float r = 0.5f;
 			uint8_t t = 1;
-			in[1] = cst(g, WEIR_DT_FLOAT, 0, NULL, &r);
-			in[2] = cst(g, WEIR_DT_BOOL, 0, NULL, &t);
+			in[1] = cnst(g, WEIR_DT_FLOAT, 0, NULL, &r);
+			in[2] = cnst(g, WEIR_DT_BOOL, 0, NULL, &t);
 			nin = 3;
 		} else if (!strcmp(cases[c].type, "Pad")) {
 			int64_t p[4] = { 0, 0, 1, 1 }, four[1] = { 4 };
-			in[1] = cst(g, WEIR_DT_INT64, 1, four, p);
+			in[1] = cnst(g, WEIR_DT_INT64, 1, four, p);
 			nin = 2;
 		}
 		int32_t y = node(g, cases[c].type, in, nin, 1, a);
