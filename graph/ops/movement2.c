@@ -566,8 +566,8 @@ static int eye_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir
 
 static int eye_infer(weir_op_infer_ctx_t *ctx)
 {
-	int64_t k;
-	int dt;
+	int64_t k = 0;
+	int dt = WEIR_DT_UNDEFINED;
 	int rc = eye_parse(ctx, ctx->attrs, &ctx->in[0], &k, &dt);
 	if (rc != WEIR_OK)
 		return rc;
@@ -744,8 +744,8 @@ static int oh_parse(weir_op_infer_ctx_t *ctx, const weir_attrs_t *a, const weir_
 
 static int oh_infer(weir_op_infer_ctx_t *ctx)
 {
-	int64_t depth, out[WEIR_MAX_RANK];
-	int ax;
+	int64_t depth = 0, out[WEIR_MAX_RANK] = { 0 };
+	int ax = 0;
 	int rc = oh_parse(ctx, ctx->attrs, &ctx->in[0], &ctx->in[1], &depth, &ax, out);
 	if (rc != WEIR_OK)
 		return rc;
@@ -756,8 +756,8 @@ static int oh_infer(weir_op_infer_ctx_t *ctx)
 static int oh_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	const weir_tensor_desc_t *ix = &c->in_desc[0];
-	int64_t depth, out[WEIR_MAX_RANK], lo, hi;
-	int ax;
+	int64_t depth = 0, out[WEIR_MAX_RANK] = { 0 }, lo, hi;
+	int ax = 0;
 	if (oh_parse(NULL, c->attrs, ix, &c->in_desc[1], &depth, &ax, out) != WEIR_OK)
 		return WEIR_EINVAL;
 	int idt = ix->dtype;

@@ -55,7 +55,7 @@ static int red2_geom(weir_op_infer_ctx_t *ctx, const weir_attrs_t *attrs,
 static int red2_infer(weir_op_infer_ctx_t *ctx, enum red2_op op)
 {
 	weir__ops_red_geom_t g;
-	bool noop;
+	bool noop = false;
 	int rc = red2_geom(ctx, ctx->attrs, &ctx->in[0], op, &g, &noop);
 	if (rc != WEIR_OK)
 		return rc;
@@ -98,7 +98,7 @@ static double red2_float(enum red2_op op, int dt, const void *x, int64_t base, w
 static int red2_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum red2_op op)
 {
 	weir__ops_red_geom_t g;
-	bool noop;
+	bool noop = false;
 	if (red2_geom(NULL, c->attrs, &c->in_desc[0], op, &g, &noop) != WEIR_OK)
 		return WEIR_EINVAL;
 	int dt = c->in_desc[0].dtype;
@@ -140,7 +140,7 @@ static int red2_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb, enum r
 static uint32_t red2_blocks(const weir_op_call_t *c, uint32_t workers, enum red2_op op)
 {
 	weir__ops_red_geom_t g;
-	bool noop;
+	bool noop = false;
 	if (red2_geom(NULL, c->attrs, &c->in_desc[0], op, &g, &noop) != WEIR_OK)
 		return 1;
 	if (noop)

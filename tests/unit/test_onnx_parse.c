@@ -421,6 +421,17 @@ static void test_built_errors(void **state)
 	b.node.n_attribute = 1;
 	expect_err(mb_parse(&b, NULL, &g), WEIR_ENOTSUP, "newline");
 
+	mb_init(&b); /* an empty STRING attribute (no bytes at all) is an empty string */
+	b.at[0].name = "empty";
+	b.at[0].has_type = 1;
+	b.at[0].type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
+	b.at[0].s.len = 0;
+	b.at[0].s.data = NULL;
+	b.node.n_attribute = 1;
+	assert_int_equal(mb_parse(&b, NULL, &g), WEIR_OK);
+	weir_fg_destroy(g);
+	g = NULL;
+
 	mb_init(&b); /* a STRING input */
 	b.tt[0].elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__STRING;
 	expect_err(mb_parse(&b, NULL, &g), WEIR_ENOTSUP, "graph input 'x'");
