@@ -482,12 +482,10 @@ int lw_op(lw_t *L, const lw_node_t *n, const char *op, const int *in, uint32_t n
 			L->vals[first + (int)j].port = weir_port(node, j);
 		}
 	}
-	for (uint32_t j = 0; j < no && !rc; j++)
+	/* With nout 0 the caller has room for one: further outputs of the op
+	 * exist as values but are not returned. */
+	for (uint32_t j = 0; j < no && j < (nout ? nout : 1) && !rc; j++)
 		out[j] = first + (int)j;
-	/* With nout 0 the caller has room for one: extra optional outputs of
-	 * the op exist as values but are not returned. */
-	if (!rc && nout == 0 && no > 1)
-		rc = WEIR_OK;
 out:
 	weir_op_plan_destroy(plan);
 	return rc;
