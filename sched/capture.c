@@ -706,7 +706,10 @@ static int copy_task(const struct weir_task *tpl, struct weir_task **out)
 	case WEIR_TK_RESET:
 		e = tpl->u.ev.ev;
 		if (!weir__event_lookup(weir__event_handle(e)) || !weir__event_tryref(e))
-			return WEIR_EHANDLE;
+			/* A destroyed event takes no record or reset any more
+			 * (event.c invariant 7), and nobody can wait for one: skip
+			 * it. A wait on it fails as an eager wait call would. */
+			return tpl->kind == WEIR_TK_WAIT ? WEIR_EHANDLE : WEIR_OK;
 		if (tpl->kind == WEIR_TK_WAIT && !(e->flags & WEIR_EVENT_FLAG) &&
 		    weir_load_relaxed(&e->rec_gen) == 0) {
 			weir__event_put(e); /* never recorded: complete already */
