@@ -63,7 +63,7 @@
  *  C7. The RI is read-only after end. Each replay holds one reference on it
  *      from the call until its run state's last lane retires its final
  *      no-op (a release, so also when discarded); destroy drops the handle's
- *      reference and never waits. The RI (templates, releases, references)
+ *      reference after a grace period and never waits for a replay. The RI (templates, releases, references)
  *      is freed by the last put, after a grace period.
  *  C8. Replays of one RI onto one stream push their lanes under the RI's
  *      lock, so every lane stream of that replay stream sees the replays in
@@ -925,6 +925,9 @@ WEIR_API int weir_ri_destroy(weir_ri_t *h)
 	for (uint32_t i = 0; i < ri->ntab; i++)
 		for (uint32_t j = 0; j + 1 < ri->nlanes; j++)
 			weir_stream_destroy_force(ri->tab[i].lane[j]); /* their chains still run */
+	/* obj.h O2: the handle's reference goes after a grace period, so a
+	 * lookup's plain reference (weir__ri_get) is safe too. */
+	weir__rcu_synchronize();
 	weir__ri_put(ri);
 	return WEIR_OK;
 }
@@ -949,11 +952,11 @@ WEIR_API int weir_ri_stream_tasks(weir_ri_t *h, uint32_t stream, uint32_t *tasks
 {
 	if (!tasks)
 		return WEIR_EINVAL;
-	weir__rcu_read_lock();
-	struct weir_ri *ri = weir__ri_lookup(h);
+	struct weir_ri *ri = weir__ri_get(h);
 	int rc = !ri ? WEIR_EHANDLE : stream >= ri->nlanes ? WEIR_EINVAL : WEIR_OK;
 	if (!rc)
 		*tasks = ri->lanes[stream].ntasks;
-	weir__rcu_read_unlock();
+	if (ri)
+		weir__ri_put(ri);
 	return rc;
 }
