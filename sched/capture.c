@@ -63,8 +63,9 @@
  *  C7. The RI is read-only after end. Each replay holds one reference on it
  *      from the call until its run state's last lane retires its final
  *      no-op (a release, so also when discarded); destroy drops the handle's
- *      reference after a grace period and never waits for a replay. The RI (templates, releases, references)
- *      is freed by the last put, after a grace period.
+ *      reference after a grace period and never waits for a replay. The
+ *      RI (templates, releases, references) is freed by the last put,
+ *      after a grace period.
  *  C8. Replays of one RI onto one stream push their lanes under the RI's
  *      lock, so every lane stream of that replay stream sees the replays in
  *      the same order as the replay stream does: no replay waits on a lane
@@ -271,6 +272,14 @@ bool weir__capture_take(struct weir_stream *st, struct weir_task *t)
 	}
 	if (t->kind == WEIR_TK_NOTIFY_RECORD)
 		weir__notify_unqueue(t->u.nt); /* C3 */
+	if (t->kind == WEIR_TK_RECORD && t->u.ev.gen) {
+		/* A record that took its ticket before the begin (event.c
+		 * checks first): the ticket completes unrun, as a refused
+		 * record's does, so no waiter strands on it; the template gets
+		 * a fresh one per replay. */
+		weir__event_complete_record(t->u.ev.ev, t->u.ev.gen);
+		t->u.ev.gen = 0;
+	}
 	struct cap_lane *l = lane_of(cap, st);
 	if (!l) {
 		cap_fail(cap, WEIR_EINTERNAL);
@@ -695,7 +704,7 @@ static void chain_undo(struct weir_task *first)
 /* Copy recorded task tpl as an eager push would queue it (inside RCU):
  * WEIR_OK with *out (NULL: nothing to queue), or WEIR_EHANDLE (an object it
  * names was destroyed), WEIR_ENOMEM. */
-static int copy_task(const struct weir_task *tpl, struct weir_task **out)
+static int copy_task(const struct weir_task *tpl, uint32_t dev, struct weir_task **out)
 {
 	*out = NULL;
 	struct weir_event *e = NULL;
@@ -710,6 +719,10 @@ static int copy_task(const struct weir_task *tpl, struct weir_task **out)
 			 * (event.c invariant 7), and nobody can wait for one: skip
 			 * it. A wait on it fails as an eager wait call would. */
 			return tpl->kind == WEIR_TK_WAIT ? WEIR_EHANDLE : WEIR_OK;
+		if (tpl->kind != WEIR_TK_WAIT && e->dev != dev) {
+			weir__event_put(e); /* as weir_event_record onto s */
+			return WEIR_EFOREIGN;
+		}
 		if (tpl->kind == WEIR_TK_WAIT && !(e->flags & WEIR_EVENT_FLAG) &&
 		    weir_load_relaxed(&e->rec_gen) == 0) {
 			weir__event_put(e); /* never recorded: complete already */
@@ -721,6 +734,10 @@ static int copy_task(const struct weir_task *tpl, struct weir_task **out)
 		n = tpl->u.nt;
 		if (!weir__notify_lookup(weir__notify_handle(n)) || !weir__notify_tryref(n))
 			return WEIR_EHANDLE;
+		if (tpl->kind == WEIR_TK_NOTIFY_RECORD && n->dev != dev) {
+			weir__notify_put(n); /* as weir_notify_record onto s */
+			return WEIR_EFOREIGN;
+		}
 		break;
 	default: break;
 	}
@@ -749,7 +766,7 @@ static int copy_task(const struct weir_task *tpl, struct weir_task **out)
 }
 
 /* Build lane l's chain (inside RCU). */
-static int chain_build(const struct cap_lane *l, struct ri_run *run, weir_host_fn fin,
+static int chain_build(const struct cap_lane *l, uint32_t dev, struct ri_run *run, weir_host_fn fin,
                        void *fin_ctx, struct weir_task **first, uint32_t *count)
 {
 	struct weir_task *head = NULL, **tail = &head;
@@ -759,7 +776,7 @@ static int chain_build(const struct cap_lane *l, struct ri_run *run, weir_host_f
 		const struct cap_item *it = &l->it[j];
 		struct weir_task *c = NULL;
 		if (it->what == IT_TASK) {
-			rc = copy_task(it->t, &c);
+			rc = copy_task(it->t, dev, &c);
 		} else if (it->what == IT_SIGNAL) {
 			c = noop_task(ri_edge_set, &run->w[it->edge]);
 			rc = c ? WEIR_OK : WEIR_ENOMEM;
@@ -878,7 +895,7 @@ WEIR_API int weir_ri_replay(weir_ri_t *h, weir_stream_t *sh)
 	}
 	weir__rcu_read_lock();
 	for (uint32_t i = 0; i < nl && !rc; i++)
-		rc = chain_build(&ri->lanes[i], run, run ? ri_run_put : ri_put_cb,
+		rc = chain_build(&ri->lanes[i], dev->id, run, run ? ri_run_put : ri_put_cb,
 		                 run ? (void *)run : (void *)ri, &chain[i], &count[i]);
 	struct weir_stream *lst[nl];
 	if (!rc) {

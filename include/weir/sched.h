@@ -794,7 +794,9 @@ WEIR_API int weir_capture_unsafe_call(void);
  * event's latest record at the time of the call. Returns WEIR_OK,
  * WEIR_EHANDLE (ri or s, or a notify, or an event the RI waits on, was
  * destroyed; nothing is queued: records and resets of a destroyed event are
- * skipped, since nothing can wait for them any more), WEIR_EFOREIGN (another runtime), WEIR_ECAPTURE (s is
+ * skipped, since nothing can wait for them any more), WEIR_EFOREIGN
+ * (another runtime, or the RI records an event or notify of a device other
+ * than s's, as weir_event_record would refuse), WEIR_ECAPTURE (s is
  * capturing), WEIR_ESTOPPED, WEIR_ENOMEM. Never waits for room: a full
  * stream admits a replay as one task. */
 WEIR_API int weir_ri_replay(weir_ri_t *ri, weir_stream_t *s);

@@ -548,6 +548,10 @@ static void test_errors(void **state)
 	WT_OK(weir_event_destroy(ext));
 	WT_ASSERT_STATUS(weir_ri_replay(ri3, s), WEIR_EHANDLE);
 	WT_OK(weir_ri_destroy(ri3));
+	/* A record of a device-0 event cannot replay onto device 1. */
+	weir_stream_t *d1 = wt_stream(f, 1);
+	WT_ASSERT_STATUS(weir_ri_replay(ri, d1), WEIR_EFOREIGN);
+	assert_int_equal(wt_stats(d1).submitted, 0);
 	WT_OK(weir_event_destroy(e));
 	WT_OK(weir_ri_replay(ri, s));
 	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
