@@ -409,13 +409,14 @@ static int write_table(const char *path, result_t *r, size_t n, const unsigned *
 	fprintf(f,
 	        "**%zu cases: %u pass, %u unsupported, %u numeric mismatch, %u other error.**\n\n",
 	        n, tot[C_PASS], tot[C_UNSUP], tot[C_MISMATCH], tot[C_ERROR]);
-	fprintf(f, "Failures that are not \"unsupported\", as of ONNX 1.12's test data:\n\n"
-	           "- `cast_FLOAT_to_BFLOAT16` (mismatch): the expected values were made by\n"
-	           "  truncating float32 to bfloat16; weir's Cast rounds to nearest even (as\n"
-	           "  PyTorch does, and ONNX's reference since 1.13).\n"
-	           "- `castlike_*BFLOAT16*` (error, 4 cases with the expanded forms): the test\n"
-	           "  data's `like` tensor has rank 1 while the model declares rank 2; weir\n"
-	           "  refuses an input its declared type does not allow (ESHAPE, naming it).\n\n");
+	fprintf(f,
+	        "Failures that are not \"unsupported\", as of ONNX 1.12's test data:\n\n"
+	        "- `cast_FLOAT_to_BFLOAT16` (mismatch): the expected values were made by\n"
+	        "  truncating float32 to bfloat16; weir's Cast rounds to nearest even (as\n"
+	        "  PyTorch does, and ONNX's reference since 1.13).\n"
+	        "- `castlike_*BFLOAT16*` (error, 4 cases with the expanded forms): the test\n"
+	        "  data's `like` tensor has rank 1 while the model declares rank 2; weir\n"
+	        "  refuses an input its declared type does not allow (ESHAPE, naming it).\n\n");
 	fprintf(f, "| op | cases | passed | failed (reason, abbreviated) |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < n;) {
 		size_t j = i;

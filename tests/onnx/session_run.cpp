@@ -105,8 +105,7 @@ extern "C" int sr_run(uint32_t id, const weir_tensor_t *in, uint32_t nin, weir_t
 	for (uint32_t i = 0; i < nin; i++) {
 		const weir_tensor_desc_t &d = in[i].desc;
 		std::vector<int64_t> dims(d.dims, d.dims + d.rank);
-		ge::TensorDesc td(ge::Shape(dims), ge::FORMAT_ND,
-		                  static_cast<ge::DataType>(d.dtype));
+		ge::TensorDesc td(ge::Shape(dims), ge::FORMAT_ND, static_cast<ge::DataType>(d.dtype));
 		inputs.emplace_back(td, static_cast<const uint8_t *>(in[i].data), in[i].size);
 	}
 	ge::Status st = g_session->RunGraph(id, inputs, outputs);
@@ -121,8 +120,7 @@ extern "C" int sr_run(uint32_t id, const weir_tensor_t *in, uint32_t nin, weir_t
 		std::vector<int64_t> dims = td.GetShape().GetDims();
 		if (dims.size() > WEIR_MAX_RANK ||
 		    weir_tensor_desc_init(&od[j], static_cast<int>(td.GetDataType()),
-		                          static_cast<uint32_t>(dims.size()),
-		                          dims.data()) != WEIR_OK) {
+		                          static_cast<uint32_t>(dims.size()), dims.data()) != WEIR_OK) {
 			std::snprintf(why, why_cap, "output %u: a desc weir cannot hold", j);
 			for (uint32_t k = 0; k < j; k++)
 				std::free(data[k]);

@@ -32,14 +32,14 @@ void sr_fini(void);
  * file's bytes when from_mem) and AddGraph it as graph id. decl[i] gets
  * graph input i's declared dtype (WEIR_DT_UNDEFINED when unknown), for at
  * most cap inputs; *nin the input count (capped at cap). */
-int sr_add(uint32_t id, const char *path, bool from_mem, int32_t *decl, uint32_t cap, uint32_t *nin,
-           char *why, size_t why_cap);
+int sr_add(uint32_t id, const char *path, bool from_mem, int32_t *decl, uint32_t cap,
+           uint32_t *nin, char *why, size_t why_cap);
 
 /* RunGraph on host tensors in[0..nin). On WEIR_OK, *nout outputs (at most
  * cap: more is an error) with their descs in od and their bytes in
  * data[j] (malloc'ed, at least one byte; the caller frees). */
-int sr_run(uint32_t id, const weir_tensor_t *in, uint32_t nin, weir_tensor_desc_t *od, void **data,
-           uint32_t cap, uint32_t *nout, char *why, size_t why_cap);
+int sr_run(uint32_t id, const weir_tensor_t *in, uint32_t nin, weir_tensor_desc_t *od,
+           void **data, uint32_t cap, uint32_t *nout, char *why, size_t why_cap);
 
 /* RemoveGraph. */
 void sr_remove(uint32_t id);

@@ -86,8 +86,7 @@ bool Says(const char *what)
 void RunAndCompare(ge::Session &s, uint32_t id, const std::string &name)
 {
 	const std::string set = kDir + name + "/test_data_set_0/";
-	std::vector<ge::Tensor> in{ LoadTensor(set + "input_0.pb"),
-		                    LoadTensor(set + "input_1.pb") };
+	std::vector<ge::Tensor> in{ LoadTensor(set + "input_0.pb"), LoadTensor(set + "input_1.pb") };
 	ge::Tensor want = LoadTensor(set + "output_0.pb");
 	std::vector<ge::Tensor> out;
 	assert_int_equal(s.RunGraph(id, in, out), ge::SUCCESS);
@@ -104,21 +103,21 @@ void RunAndCompare(ge::Session &s, uint32_t id, const std::string &name)
 			         static_cast<double>(w[i]));
 }
 
-#define SKIP_WITHOUT_TESTDATA()                                                              \
-	do {                                                                                 \
-		if (!HaveTestdata()) {                                                       \
-			print_message("no libonnx-testdata at %s: skipped\n", kDir.c_str()); \
-			skip();                                                              \
-		}                                                                            \
+#define SKIP_WITHOUT_TESTDATA()                                                                    \
+	do {                                                                                       \
+		if (!HaveTestdata()) {                                                             \
+			print_message("no libonnx-testdata at %s: skipped\n", kDir.c_str());        \
+			skip();                                                                    \
+		}                                                                                  \
 	} while (0)
 
 void test_parse_file_and_run(void **)
 {
 	SKIP_WITHOUT_TESTDATA();
 	ge::Graph g;
-	assert_int_equal(
-	        ge::aclgrphParseONNX((kDir + "test_matmul_2d/model.onnx").c_str(), kNoParams, g),
-	        ge::GRAPH_SUCCESS);
+	assert_int_equal(ge::aclgrphParseONNX((kDir + "test_matmul_2d/model.onnx").c_str(),
+	                                      kNoParams, g),
+	                 ge::GRAPH_SUCCESS);
 	assert_true(g.IsValid());
 	ge::Session s(kNoParams);
 	assert_int_equal(s.AddGraph(1, g), ge::SUCCESS);
@@ -147,7 +146,8 @@ void test_bad_input(void **)
 	ge::Graph g;
 	assert_int_equal(ge::aclgrphParseONNX(nullptr, kNoParams, g), ge::GRAPH_FAILED);
 	assert_true(Says("model_file is nullptr"));
-	assert_int_equal(ge::aclgrphParseONNXFromMem(nullptr, 10, kNoParams, g), ge::GRAPH_FAILED);
+	assert_int_equal(ge::aclgrphParseONNXFromMem(nullptr, 10, kNoParams, g),
+	                 ge::GRAPH_FAILED);
 	assert_true(Says("buffer is nullptr"));
 
 	const std::string missing = kDir + "test_no_such_case/model.onnx";
@@ -216,7 +216,7 @@ void test_unsupported_op(void **)
 int Setup(void **)
 {
 	return ge::GEInitialize(std::map<ge::AscendString, ge::AscendString>{}) == ge::SUCCESS ? 0
-	                                                                                       : -1;
+	                                                                                     : -1;
 }
 
 int Teardown(void **)
