@@ -200,6 +200,26 @@ void weir__event_teardown(struct weir_event *e)
 		weir__event_put(e);
 }
 
+/* capture.c: a stream that captures records t instead (before any ticket
+ * is taken), and a wait on an event recorded in a capture joins it.
+ * WEIR_EAGAIN: not captured, queue t. Otherwise t is settled: WEIR_OK
+ * (taken) or an error (t freed and its reference dropped here). Inside the
+ * read-side section that found st and e. */
+static int event_capture(struct weir_stream *st, struct weir_event *e, struct weir_task *t)
+{
+	/* ST-A9 / CAP-A4: acquire - pair with the capture's publication. */
+	if (__builtin_expect(!weir_load_acquire(&st->capture) &&
+	                             (t->kind != WEIR_TK_WAIT || !weir_load_acquire(&e->cap)),
+	                     1))
+		return WEIR_EAGAIN;
+	int rc = weir__capture_event(st, e, t);
+	if (rc != WEIR_OK && rc != WEIR_EAGAIN) {
+		weir__event_put(e);
+		weir__task_free(t);
+	}
+	return rc;
+}
+
 /* Queue a record, reset or wait task naming e on stream sh. */
 static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind, int64_t timeout_ns)
 {
@@ -230,12 +250,15 @@ static int event_task(weir_event_t *eh, weir_stream_t *sh, uint8_t kind, int64_t
 		weir__task_free(t);
 		return rc;
 	}
-	weir__rcu_read_unlock();
 	t->kind = kind;
 	t->nblocks = 1;
 	t->u.ev.ev = e;
 	memset(t->args, 0, sizeof(struct weir_wait_state));
 	WAIT_STATE(t)->timeout_ns = timeout_ns;
+	rc = event_capture(caa_container_of(so, struct weir_stream, obj), e, t);
+	weir__rcu_read_unlock();
+	if (rc != WEIR_EAGAIN)
+		return rc;
 	if (kind == WEIR_TK_RECORD) {
 		/* Relaxed: the generation is only a ticket; completion is
 		 * published through done_gen. */
@@ -294,6 +317,9 @@ static int event_task_found(weir_event_t *eh, struct weir_stream *st, uint8_t ki
 	t->u.ev.ev = e;
 	memset(t->args, 0, sizeof(struct weir_wait_state));
 	WAIT_STATE(t)->timeout_ns = timeout_ns;
+	rc = event_capture(st, e, t);
+	if (rc != WEIR_EAGAIN)
+		return rc;
 	if (kind == WEIR_TK_RECORD) {
 		/* Relaxed: a ticket, as in event_task(). */
 		t->u.ev.gen = weir_faa_relaxed(&e->rec_gen, 1) + 1;
@@ -568,7 +594,10 @@ WEIR_API int weir_event_query(weir_event_t *h)
 	weir__rcu_read_lock();
 	struct weir_event *e = weir__event_lookup(h);
 	int rc = WEIR_EHANDLE;
-	if (e) {
+	struct weir_capture *cap = e ? weir_load_acquire(&e->cap) : NULL; /* CAP-A4 */
+	if (cap) {
+		rc = weir__capture_refuse(cap); /* capture.c C6 */
+	} else if (e) {
 		if (e->flags & WEIR_EVENT_FLAG)
 			/* EV-A4: acquire - pairs with the completer's EV-R1/EV-R2 (flag, done_gen). */
 			rc = weir_load_acquire(&e->flag) ? WEIR_OK : WEIR_ENOTREADY;
@@ -600,6 +629,12 @@ WEIR_API int weir_event_sync(weir_event_t *h, int64_t timeout_ns)
 	if (!e) {
 		weir__rcu_read_unlock();
 		return WEIR_EHANDLE;
+	}
+	struct weir_capture *cap = weir_load_acquire(&e->cap); /* CAP-A4 */
+	if (cap) {
+		int rc = weir__capture_refuse(cap); /* capture.c C6 */
+		weir__rcu_read_unlock();
+		return rc;
 	}
 	uint64_t target = weir_load_relaxed(&e->rec_gen);
 	/* EV-A4: acquire - pairs with the completer's EV-R1/EV-R2 (flag, done_gen). */

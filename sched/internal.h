@@ -306,6 +306,9 @@ struct weir_stream {
 	 * when a split kernel starts (no other data depends on it) */
 	_Atomic uint32_t blk_limit[WEIR_CORE_CLASSES];
 	uint32_t id; /* I: process-wide stream id (weir_stream_id) */
+	/* A: the capture this stream records into, or NULL (capture.c C1):
+	 * set by begin / a join, cleared by end; read acquire by every push */
+	_Atomic(struct weir_capture *) capture;
 
 	/* Producer side. */
 	weir_cacheline_aligned _Atomic uintptr_t top; /* A: inbox stack | state (see enum) */
@@ -353,6 +356,8 @@ int weir__stream_push(struct weir_stream *st, struct weir_task *t);
  * Both inside the read-side section that found st (invariant 8). */
 int weir__stream_admit(struct weir_stream *st);
 void weir__stream_push_admitted(struct weir_stream *st, struct weir_task *t);
+/* Push a pre-linked FIFO chain of n records with one CAS (capture.c). */
+void weir__stream_push_chain(struct weir_stream *st, struct weir_task *first, uint32_t n);
 /* Look up, push, and wait for room when full (events, host functions). */
 int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
 /* RUNNING -> PARKED keeping the inbox; the caller gives up ownership. */
@@ -613,8 +618,11 @@ struct weir_event {
 	struct weir_stream *parked;       /* L(lock) */
 	_Atomic uint32_t refs;            /* A: handle + queued tasks + holders */
 	bool destroyed;                   /* L(lock): the handle was destroyed (invariant 7) */
-	struct weir_event *rt_next;       /* L(rt->lock) */
-	struct weir_event *rt_prev;       /* L(rt->lock) */
+	/* A: the capture whose record of this event is the latest, or NULL
+	 * (capture.c C4); a wait on the event then joins that capture */
+	_Atomic(struct weir_capture *) cap;
+	struct weir_event *rt_next; /* L(rt->lock) */
+	struct weir_event *rt_prev; /* L(rt->lock) */
 };
 
 /* Worker side. */
@@ -678,6 +686,29 @@ struct weir_notify {
 	struct weir_notify *rt_prev; /* L(rt->lock) */
 };
 uint32_t weir__notify_type(void);
+
+/* ------------------------------------------------------------------------ */
+/* Capture (capture.c)                                                       */
+/* ------------------------------------------------------------------------ */
+
+struct weir_capture;
+/* stream.c's push, when st->capture is set: record t instead of running it.
+ * True: taken (t now belongs to the capture); false: the capture ended
+ * meanwhile, push it as usual. Inside the pusher's read-side section. */
+bool weir__capture_take(struct weir_stream *st, struct weir_task *t);
+/* event.c, inside the read-side section that found st and e, when st
+ * captures or e is bound to a capture (kind RECORD, WAIT or RESET; t is
+ * filled except for its generation and holds a reference on e). WEIR_OK:
+ * taken; WEIR_EAGAIN: not captured, queue t as usual; otherwise an error
+ * (t and its reference are then the caller's to drop). */
+int weir__capture_event(struct weir_stream *st, struct weir_event *e, struct weir_task *t);
+/* Host sync / query of a capturing stream or of an event bound to a
+ * capture: invalidate it (capture.c C6). Always WEIR_ECAPTURE. */
+int weir__capture_refuse(struct weir_capture *cap);
+/* notify.c: a record task leaves (captured) or re-enters (replayed) the
+ * queued count N2 without running. */
+void weir__notify_unqueue(struct weir_notify *n);
+void weir__notify_requeue(struct weir_notify *n);
 
 /* ------------------------------------------------------------------------ */
 /* Object lifecycles (base/obj.h)                                            */

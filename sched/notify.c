@@ -477,3 +477,17 @@ void weir__sync_task_discard(struct weir_stream *st, struct weir_task *t)
 	default: break;
 	}
 }
+
+/* capture.c: a captured record leaves N2's count without running (as a
+ * record that could not be queued), and a replayed copy enters it before
+ * its push. */
+void weir__notify_unqueue(struct weir_notify *n)
+{
+	weir_fas_seqcst(&n->queued, 1); /* NT-R2: seq_cst - N2 */
+	weir__parklist_wake(&n->pl, UINT32_MAX, notify_ready);
+}
+
+void weir__notify_requeue(struct weir_notify *n)
+{
+	weir_faa_seqcst(&n->queued, 1); /* N2: before the push */
+}

@@ -421,6 +421,13 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
  * the reclaim task's push, which no check may refuse (invariant 8). */
 static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 {
+	/* capture.c C1: a capturing stream records the task instead. ST-A9:
+	 * acquire - pairs with the begin's / join's publication (CAP-R1); one
+	 * load and a predictable branch on the non-capturing path. */
+	struct weir_capture *cap = weir_load_acquire(&st->capture);
+	if (__builtin_expect(cap != NULL, 0) && t->kind != WEIR_TK_RECLAIM &&
+	    weir__capture_take(st, t))
+		return;
 	/* Invariant 5: count before the push. Relaxed: sync reads it with
 	 * acquire after the task's own push (ST-R1) in program order. The count
 	 * including this task is its id (weir/sched.h "Task ids"), written
@@ -447,6 +454,41 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 	} while (!weir_cas_acqrel(&st->top, &w, nw));
 	WEIR_ASSERT(WEIR_ST_STATE(w) != WEIR_ST_IDLE || WEIR_ST_PTR(w) == NULL,
 	            "stream.c inv 3: an IDLE stream has an empty inbox");
+	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
+		weir__device_ready(st->dev, st);
+}
+
+/* capture.c: push a replay's pre-linked chain of n records with ONE CAS.
+ * `first` .. `last` are linked FIFO through next (last->next NULL); they are
+ * relinked newest-first here, as n single pushes would have left them, and
+ * get consecutive ids. Inside the read-side section that found st, after
+ * weir__stream_admit (the chain counts as one admission). */
+void weir__stream_push_chain(struct weir_stream *st, struct weir_task *first, uint32_t n)
+{
+	uint64_t base = weir_faa_relaxed(&st->submitted, n); /* invariant 5, as one push */
+	uint32_t tid = stream_thread_id();
+	uint8_t fp = (uint8_t)weir_load_relaxed(&st->fp);
+	struct weir_task *rev = NULL, *last = first;
+	for (struct weir_task *t = first, *nx; t; t = nx) {
+		nx = t->next;
+		t->seq = (uint32_t)(++base);
+		t->tid = tid;
+		if (t->kind == WEIR_TK_KERNEL)
+			t->fp = fp;
+		t->next = rev;
+		rev = t;
+	}
+	weir_tls_last_task = (uint32_t)base;
+	/* rev is the newest record, `first` (now the chain's tail) the oldest. */
+	uintptr_t w = weir_load_relaxed(&st->top);
+	uintptr_t nw;
+	do {
+		last->next = WEIR_ST_PTR(w);
+		unsigned state = WEIR_ST_STATE(w);
+		nw = (uintptr_t)rev | (state == WEIR_ST_IDLE ? WEIR_ST_QUEUED : state);
+		/* ST-R1 (as in stream_push_unchecked): acq_rel - publishes the
+		 * whole chain. */
+	} while (!weir_cas_acqrel(&st->top, &w, nw));
 	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
 		weir__device_ready(st->dev, st);
 }
@@ -1087,6 +1129,12 @@ WEIR_API int weir_stream_sync_code(weir_stream_t *h, int64_t timeout_ns, int *ta
 		weir__rcu_read_unlock();
 		return WEIR_EHANDLE;
 	}
+	struct weir_capture *cap = weir_load_acquire(&st->capture); /* ST-A9 */
+	if (cap) {
+		int rc = weir__capture_refuse(cap); /* capture.c C6 */
+		weir__rcu_read_unlock();
+		return rc;
+	}
 	uint64_t target = stream_submitted(st);
 	/* ST-A4: acquire - the finished tasks' effects are visible; pairs with ST-R3. */
 	if (weir_seq_geq(weir_load_acquire(&st->retired), target)) {
@@ -1107,7 +1155,10 @@ WEIR_API int weir_stream_query(weir_stream_t *h)
 	weir__rcu_read_lock();
 	struct weir_stream *st = weir__stream_lookup(h);
 	int rc = WEIR_EHANDLE;
-	if (st) {
+	struct weir_capture *cap = st ? weir_load_acquire(&st->capture) : NULL; /* ST-A9 */
+	if (cap) {
+		rc = weir__capture_refuse(cap); /* capture.c C6 */
+	} else if (st) {
 		/* ST-A4: acquire - pairs with ST-R3. Read before submitted, so that
 		 * "complete" held at the moment submitted was read. */
 		uint64_t r = weir_load_acquire(&st->retired);

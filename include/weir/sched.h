@@ -724,6 +724,100 @@ WEIR_API int weir_stream_subscribe_host(weir_stream_t *s, weir_reporter_t *rep);
 /* WEIR_ENOSUB if `s` does not send its host functions to `rep`. */
 WEIR_API int weir_stream_unsubscribe_host(weir_stream_t *s, weir_reporter_t *rep);
 
+/* ------------------------------------------------------------------------ */
+/* Capture and replay (sched/capture.c, docs/capture.md)                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Between weir_capture_begin(s) and weir_capture_end(s) every task pushed to
+ * s (kernels, host functions, callbacks, event records / waits / resets,
+ * notify and memory-value tasks; weir/mem.h's copies and fills are kernels)
+ * is recorded instead of run, and the calls return WEIR_OK. A stream that
+ * waits on an event recorded during the capture joins it (CUDA's stream
+ * capture): its later tasks are recorded too, and it must be joined back
+ * (the origin waits on an event recorded on it after its last task) before
+ * the end, or the end fails with WEIR_EUNJOINED. The end yields an RI
+ * (a recorded task DAG, immutable); weir_ri_replay queues all of it on a
+ * stream as one submission per captured stream. Destroy every RI before
+ * its runtime.
+ */
+typedef struct weir_ri_handle weir_ri_t;
+
+enum weir_capture_mode {
+	WEIR_CAPTURE_GLOBAL = 0,       /* unsafe calls refused in every thread (CUDA's rules) */
+	WEIR_CAPTURE_THREAD_LOCAL = 1, /* unsafe calls refused in the capturing thread */
+	WEIR_CAPTURE_RELAXED = 2,      /* no call refused for the capture's sake */
+};
+
+enum weir_capture_status {
+	WEIR_CAPTURE_NONE = 0,
+	WEIR_CAPTURE_ACTIVE = 1,
+	WEIR_CAPTURE_INVALIDATED = 2, /* an illegal call happened; the end will fail */
+};
+
+/* Start capturing s. Returns WEIR_OK, WEIR_EINVAL (mode), WEIR_EHANDLE,
+ * WEIR_ESTATE (s already captures, as origin or joined), WEIR_ENOMEM. */
+WEIR_API int weir_capture_begin(weir_stream_t *s, int mode);
+
+/* End the capture begun on s (every joined stream stops capturing too) and
+ * return its RI. Returns WEIR_OK, WEIR_EINVAL (NULL out), WEIR_EHANDLE,
+ * WEIR_ESTATE (s does not capture), WEIR_ECAPTURE (s only joined, or the
+ * mode is not RELAXED and another thread began it: the capture goes on),
+ * WEIR_EINVALIDATED (a sync or query of a captured stream or event was
+ * refused meanwhile), WEIR_ECAPTURE (a wait crossed two captures),
+ * WEIR_EUNJOINED, WEIR_ENOMEM; on every failure after the capture was found
+ * the capture is over and nothing is kept. While a stream captures,
+ * weir_stream_sync/_code/query on it, and weir_event_sync/query on an event
+ * recorded in the capture, return WEIR_ECAPTURE and invalidate it. */
+WEIR_API int weir_capture_end(weir_stream_t *s, weir_ri_t **ri);
+
+/* *status: WEIR_CAPTURE_*; *mode (may be NULL) is set while one is active. */
+WEIR_API int weir_capture_status(weir_stream_t *s, int *status, int *mode);
+
+/* Swap the calling thread's capture interaction mode (WEIR_CAPTURE_*,
+ * default GLOBAL) with *mode. WEIR_EINVAL for a mode out of range. */
+WEIR_API int weir_capture_thread_exchange_mode(int *mode);
+
+/* For the layers above, before a call that is unsafe during a capture (a
+ * device sync, an allocation): WEIR_ECAPTURE when the calling thread's mode
+ * forbids it now (it began a non-RELAXED capture that is still going on, or
+ * its mode is GLOBAL and some thread's GLOBAL capture is), else WEIR_OK. */
+WEIR_API int weir_capture_unsafe_call(void);
+
+/* Queue every task of ri on s, in the captured order per stream and with
+ * the captured cross-stream edges: the tasks of the capture's origin run on
+ * s, those of each joined stream on a lane stream that ri creates for s (in
+ * s's group, at s's priority; force-destroyed by weir_ri_destroy). Tasks
+ * queued on s after the call start after the whole replay. Any number of
+ * threads may replay one RI, onto one stream or several. Event records get
+ * a fresh generation per replay; waits on outside events wait for the
+ * event's latest record at the time of the call. Returns WEIR_OK,
+ * WEIR_EHANDLE (ri or s, or a notify, or an event the RI waits on, was
+ * destroyed; nothing is queued: records and resets of a destroyed event are
+ * skipped, since nothing can wait for them any more), WEIR_EFOREIGN
+ * (another runtime, or the RI records an event or notify of a device other
+ * than s's, as weir_event_record would refuse), WEIR_ECAPTURE (s is
+ * capturing), WEIR_ESTOPPED, WEIR_ENOMEM. Never waits for room: a full
+ * stream admits a replay as one task. */
+WEIR_API int weir_ri_replay(weir_ri_t *ri, weir_stream_t *s);
+
+/* Drop ri. Replays already queued run to the end; ri's memory (and the
+ * releases of its captured kernels) goes when the last of them retires.
+ * Never waits. Returns WEIR_OK or WEIR_EHANDLE. */
+WEIR_API int weir_ri_destroy(weir_ri_t *ri);
+
+typedef struct weir_ri_info {
+	uint32_t id;      /* unique in the process, from 1 */
+	uint32_t streams; /* captured streams (1 + those that joined) */
+	uint32_t tasks;   /* recorded tasks (edges excluded) */
+	uint32_t edges;   /* cross-stream edges */
+} weir_ri_info_t;
+
+WEIR_API int weir_ri_info(weir_ri_t *ri, weir_ri_info_t *out);
+/* Recorded tasks of captured stream `stream` (0: the origin, then the
+ * joined streams in join order). WEIR_EINVAL for an index out of range. */
+WEIR_API int weir_ri_stream_tasks(weir_ri_t *ri, uint32_t stream, uint32_t *tasks);
+
 #ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* ------------------------------------------------------------------------ */
 /* Library-internal: one-lookup enqueues for the facades                      */

@@ -64,13 +64,16 @@ extern "C" {
 	X(EFINALIZED, -26, "runtime or library already finalized")               \
 	X(EINTERNAL, -27, "internal error")                                      \
 	X(EWAITTIMEOUT, -28, "a stream's wait task timed out")                   \
-	X(EHALTED, -29, "the stream was stopped (weir_stream_stop)")
+	X(EHALTED, -29, "the stream was stopped (weir_stream_stop)")             \
+	X(ECAPTURE, -30, "not permitted while the stream or event is captured")  \
+	X(EINVALIDATED, -31, "the capture was invalidated by an illegal call")   \
+	X(EUNJOINED, -32, "a stream that joined the capture was not joined back")
 
 typedef enum weir_status {
 #define WEIR__STATUS_ENUM(name, val, msg) WEIR_##name = (val),
 	WEIR_STATUS_MAP(WEIR__STATUS_ENUM)
 #undef WEIR__STATUS_ENUM
-	        WEIR__STATUS_MIN = -29
+	        WEIR__STATUS_MIN = -32
 } weir_status_t;
 
 /* True if a synchronize result reports a failed task (a task's positive code
