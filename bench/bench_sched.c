@@ -10,6 +10,9 @@
  *   S4  event round trip between two streams
  *   S5  host sync: idle stream, after one task, device over 8 streams
  *   S9  oversubscription: workers 1..32 on the cores, with a CPU hog
+ *   R1  replay of a captured chain of 64 empty kernels (weir_ri_replay, one
+ *       submission) vs launching the same 64 kernels one by one; ns per
+ *       64 tasks, both ending in one sync (issue 13)
  *   MS  must-show: 8 devices x 8 submitters vs 1 device
  *
  * Special mode for scripts/bench.sh: `bench_sched --s5-idle-loop N` makes a
@@ -161,6 +164,67 @@ static uint64_t s1_tbb(void *arg, uint64_t iters, wb_hist_t *h)
 	return bl_tbb_task_group(arg, iters, t_empty, NULL);
 }
 #endif
+
+/* ======================================================================== */
+/* R1: replay of a captured 64-kernel chain vs 64 launches                   */
+/* ======================================================================== */
+
+#define R1_TASKS 64
+
+struct r1 {
+	weir_stream_t *s;
+	weir_ri_t *ri;
+};
+
+static uint64_t r1_replay(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	struct r1 *r = arg;
+	uint64_t t0 = wb_now_ns();
+	for (uint64_t i = 0; i < iters; i++)
+		if (weir_ri_replay(r->ri, r->s) != WEIR_OK)
+			return 0;
+	if (weir_stream_sync(r->s, SYNC_TIMEOUT_NS) != WEIR_OK)
+		return 0;
+	return wb_now_ns() - t0;
+}
+
+static uint64_t r1_launch(void *arg, uint64_t iters, wb_hist_t *h)
+{
+	struct r1 *r = arg;
+	uint64_t t0 = wb_now_ns();
+	for (uint64_t i = 0; i < iters; i++)
+		for (int k = 0; k < R1_TASKS; k++)
+			if (weir_launch(r->s, k_empty, NULL, 0, 1, 0) != WEIR_OK)
+				return 0;
+	if (weir_stream_sync(r->s, SYNC_TIMEOUT_NS) != WEIR_OK)
+		return 0;
+	return wb_now_ns() - t0;
+}
+
+static void bench_r1(rtx_t *x)
+{
+	if (!wb_enabled("R1.replay64.vs_launch64"))
+		return;
+	struct r1 r = { x->s[0], NULL };
+	bool ok = weir_capture_begin(r.s, WEIR_CAPTURE_RELAXED) == WEIR_OK;
+	for (int k = 0; ok && k < R1_TASKS; k++)
+		ok = weir_launch(r.s, k_empty, NULL, 0, 1, 0) == WEIR_OK;
+	if (weir_capture_end(r.s, &r.ri) != WEIR_OK)
+		ok = false;
+	uint64_t min = wb_quick() ? 2000 : 20000;
+	wb_subject_t ours = { "weir_ri_replay (64 kernels)", r1_replay, &r, 0, min };
+	wb_subject_t base = { "64 x weir_launch", r1_launch, &r, 0, min };
+	wb_figure_t *f = NULL;
+	if (ok)
+		f = wb_compare("R1.replay64.vs_launch64", "ns/64 tasks", &ours, &base, 0);
+	else
+		f = wb_value("R1.replay64.vs_launch64", "ns/64 tasks", "weir", 0, NULL, 0);
+	wb_target(f, WB_LE, 0.25, "<= 0.25x launching the 64 kernels one by one (issue 13)");
+	if (!ok)
+		wb_fail(f, "capture of the 64-kernel chain failed");
+	if (r.ri)
+		weir_ri_destroy(r.ri);
+}
 
 static void bench_s1(rtx_t *x)
 {
@@ -1032,6 +1096,7 @@ int main(int argc, char **argv)
 	rtx_t x1;
 	rtx_open(&x1, 1, 1, cpus_worker, UINT32_MAX, 1);
 	bench_s1(&x1);
+	bench_r1(&x1);
 	bench_s3(&x1);
 	bench_s5(&x1);
 	rtx_close(&x1);
