@@ -8,6 +8,7 @@
  * One lowering run is single-threaded and owns everything it allocates;
  * the front-end graph is only read.
  */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -312,6 +313,14 @@ static uint16_t lw_bf16(float f)
 	return (uint16_t)(u >> 16);
 }
 
+/* v clamped to [lo, hi]; NaN gives 0. */
+static double lw_sat(double v, double lo, double hi)
+{
+	if (isnan(v))
+		return 0;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
 int lw_const_scalar(lw_t *L, int dtype, double v, int *lv)
 {
 	weir_tensor_desc_t d;
@@ -331,20 +340,29 @@ int lw_const_scalar(lw_t *L, int dtype, double v, int *lv)
 		uint8_t u8;
 	} b;
 	memset(&b, 0, sizeof(b));
+	/* Out-of-range values saturate (NaN gives 0 for integers): a C
+	 * conversion of such a value is undefined. */
+	float f = isnan(v) || isinf(v) ? (float)v
+	          : fabs(v) > FLT_MAX  ? (float)copysign(INFINITY, v)
+	                               : (float)v;
 	switch (dtype) {
-	case WEIR_DT_FLOAT: b.f32 = (float)v; break;
+	case WEIR_DT_FLOAT: b.f32 = f; break;
 	case WEIR_DT_DOUBLE: b.f64 = v; break;
-	case WEIR_DT_FLOAT16: b.u16 = weir_f32_to_f16((float)v); break;
-	case WEIR_DT_BF16: b.u16 = lw_bf16((float)v); break;
-	case WEIR_DT_INT8: b.i8 = (int8_t)v; break;
-	case WEIR_DT_INT16: b.i16 = (int16_t)v; break;
-	case WEIR_DT_INT32: b.i32 = (int32_t)v; break;
-	case WEIR_DT_INT64: b.i64 = (int64_t)v; break;
-	case WEIR_DT_UINT8: b.u8 = (uint8_t)v; break;
+	case WEIR_DT_FLOAT16: b.u16 = weir_f32_to_f16(f); break;
+	case WEIR_DT_BF16: b.u16 = lw_bf16(f); break;
+	case WEIR_DT_INT8: b.i8 = (int8_t)lw_sat(v, INT8_MIN, INT8_MAX); break;
+	case WEIR_DT_INT16: b.i16 = (int16_t)lw_sat(v, INT16_MIN, INT16_MAX); break;
+	case WEIR_DT_INT32: b.i32 = (int32_t)lw_sat(v, INT32_MIN, INT32_MAX); break;
+	case WEIR_DT_INT64:
+		b.i64 = v >= 0x1p63 ? INT64_MAX : (int64_t)lw_sat(v, -0x1p63, 0x1p63);
+		break;
+	case WEIR_DT_UINT8: b.u8 = (uint8_t)lw_sat(v, 0, UINT8_MAX); break;
 	case WEIR_DT_BOOL: b.u8 = v != 0; break;
-	case WEIR_DT_UINT16: b.u16 = (uint16_t)v; break;
-	case WEIR_DT_UINT32: b.u32 = (uint32_t)v; break;
-	case WEIR_DT_UINT64: b.u64 = (uint64_t)v; break;
+	case WEIR_DT_UINT16: b.u16 = (uint16_t)lw_sat(v, 0, UINT16_MAX); break;
+	case WEIR_DT_UINT32: b.u32 = (uint32_t)lw_sat(v, 0, UINT32_MAX); break;
+	case WEIR_DT_UINT64:
+		b.u64 = v >= 0x1p64 ? UINT64_MAX : (uint64_t)lw_sat(v, 0, 0x1p64);
+		break;
 	default: return lw_fail(L, NULL, WEIR_EINVAL, "scalar of unsupported dtype %d", dtype);
 	}
 	return lw_const(L, &d, &b, lv);

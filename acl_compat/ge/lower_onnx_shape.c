@@ -236,6 +236,11 @@ LO_RULE(lo_slice)
 		int64_t a = (int64_t)i;
 		if (pa && (rc = lo_axis(L, n, ax[i], d.rank, "axis", &a)))
 			return rc;
+		if (a < 0 || a >= (int64_t)d.rank)
+			return lw_fail(L, n, WEIR_EINVAL,
+			               "%zu starts for a rank-%u input (without axes, one per dim "
+			               "at most)",
+			               ns, d.rank);
 		if (seen[a])
 			return lw_fail(L, n, WEIR_EINVAL, "axis %lld is listed twice",
 			               (long long)a);
