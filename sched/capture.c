@@ -294,6 +294,7 @@ bool weir__capture_take(struct weir_stream *st, struct weir_task *t)
 int weir__capture_event(struct weir_stream *st, struct weir_event *e, struct weir_task *t)
 {
 	struct weir_capture *cs = weir_load_acquire(&st->capture); /* ST-A9 */
+	/* CAP-A4: acquire - pairs with CAP-R4 (the record that linked e to its capture). */
 	struct weir_capture *ce = t->kind == WEIR_TK_WAIT ? weir_load_acquire(&e->cap) : NULL;
 	if (ce && cs && ce != cs) {
 		/* A wait across two captures (CUDA's isolation error). */
@@ -545,7 +546,9 @@ WEIR_API int weir_capture_end(weir_stream_t *h, weir_ri_t **out)
 	weir__rcu_read_unlock();
 	if (rc)
 		return rc;
-	/* C1/C4: stop capturing; only this end clears the words. */
+	/* C1/C4: stop capturing; only this end clears the words. CAP-R5:
+	 * release - pairs with ST-A9 in the pushers: a push that sees NULL
+	 * queues normally, after everything the capture recorded. */
 	for (uint32_t i = 0; i < cap->nlanes; i++)
 		weir_store_release(&cap->lanes[i].st->capture, NULL);
 	for (uint32_t i = 0; i < cap->nbinds; i++) {
@@ -580,6 +583,7 @@ WEIR_API int weir_capture_status(weir_stream_t *h, int *status, int *mode)
 		return WEIR_EINVAL;
 	weir__rcu_read_lock();
 	struct weir_stream *st = weir__stream_lookup(h);
+	/* ST-A9: acquire - pairs with CAP-R1 / CAP-R5. */
 	struct weir_capture *cap = st ? weir_load_acquire(&st->capture) : NULL;
 	*status = WEIR_CAPTURE_NONE;
 	if (cap) {
