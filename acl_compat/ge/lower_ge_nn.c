@@ -39,9 +39,13 @@ int ge_rule_prelu(lw_t *L, const lw_node_t *n, const char *arg)
 	return rc ? rc : lw_out(L, n, 0, y);
 }
 
-/* MatMul(x1, x2, [bias]; transpose_x1, transpose_x2);
- * MatMulV2(x1, x2, [bias], [offset_w]; transpose_x1, transpose_x2, offset_x). */
-int ge_rule_matmul(lw_t *L, const lw_node_t *n, const char *arg)
+/* The matrix products' common lowering: inputs x1, x2, [bias], [offset_w]
+ * (offset_w refused) with the two transpose attrs named ta/tb and offset_x
+ * (only 0). `batch`: always BatchMatMul with the bias added after (GE's
+ * batched bias broadcasts against y); otherwise MatMul for two 2-D inputs,
+ * and only a bias that is not 1-D is added after (the op takes 1-D). */
+static int ge_matmul_common(lw_t *L, const lw_node_t *n, const char *ta_name, const char *tb_name,
+                            bool bias_port, bool offset_w_port, bool batch)
 {
 	bool ta, tb;
 	int64_t offx;
@@ -51,27 +55,25 @@ int ge_rule_matmul(lw_t *L, const lw_node_t *n, const char *arg)
 	if (!rc)
 		rc = ge_in(L, n, 1, &in[1]);
 	if (!rc)
-		rc = ge_bool(L, n, "transpose_x1", false, &ta);
+		rc = ge_bool(L, n, ta_name, false, &ta);
 	if (!rc)
-		rc = ge_bool(L, n, "transpose_x2", false, &tb);
+		rc = ge_bool(L, n, tb_name, false, &tb);
 	if (!rc)
 		rc = ge_int(L, n, "offset_x", 0, &offx);
 	if (rc)
 		return rc;
-	if (lw_in(L, n, 2) >= 0)
+	if (bias_port && lw_in(L, n, 2) >= 0)
 		in[nin++] = lw_in(L, n, 2);
-	if (!strcmp(arg, "MatMulV2") && lw_in(L, n, 3) >= 0)
+	if (offset_w_port && lw_in(L, n, 3) >= 0)
 		return lw_fail(L, n, WEIR_ENOTSUP,
-		               "input offset_w (quantized weights) is not "
-		               "supported");
+		               "input offset_w (quantized weights) is not supported");
 	if (offx != 0)
 		return lw_fail(L, n, WEIR_ENOTSUP, "attr offset_x=%lld is not supported (only 0)",
 		               (long long)offx);
 	const weir_tensor_desc_t *a = lw_desc(L, in[0]), *b = lw_desc(L, in[1]);
-	const char *op = a->rank == 2 && b->rank == 2 ? "MatMul" : "BatchMatMul";
-	/* The op takes a 1-D bias; any other (e.g. [1, N]) is added after. */
+	const char *op = !batch && a->rank == 2 && b->rank == 2 ? "MatMul" : "BatchMatMul";
 	int bias = -1;
-	if (nin == 3 && lw_desc(L, in[2])->rank != 1)
+	if (nin == 3 && (batch || lw_desc(L, in[2])->rank != 1))
 		bias = in[--nin];
 	weir_attrs_t *at = ge_attrs(L);
 	if (!at || weir_attrs_set_bool(at, "transpose_a", ta) ||
@@ -83,45 +85,20 @@ int ge_rule_matmul(lw_t *L, const lw_node_t *n, const char *arg)
 	return rc ? rc : lw_out(L, n, 0, y);
 }
 
+/* MatMul(x1, x2, [bias]; transpose_x1, transpose_x2);
+ * MatMulV2(x1, x2, [bias], [offset_w]; transpose_x1, transpose_x2, offset_x). */
+int ge_rule_matmul(lw_t *L, const lw_node_t *n, const char *arg)
+{
+	return ge_matmul_common(L, n, "transpose_x1", "transpose_x2", true,
+	                        !strcmp(arg, "MatMulV2"), false);
+}
+
 /* BatchMatMul(x1, x2; adj_x1, adj_x2);
  * BatchMatMulV2(x1, x2, [bias], [offset_w]; adj_x1, adj_x2, offset_x). */
 int ge_rule_batchmatmul(lw_t *L, const lw_node_t *n, const char *arg)
 {
-	bool ta, tb;
-	int64_t offx;
-	int in[3], y;
-	uint32_t nin = 2;
-	int rc = ge_in(L, n, 0, &in[0]);
-	if (!rc)
-		rc = ge_in(L, n, 1, &in[1]);
-	if (!rc)
-		rc = ge_bool(L, n, "adj_x1", false, &ta);
-	if (!rc)
-		rc = ge_bool(L, n, "adj_x2", false, &tb);
-	if (!rc)
-		rc = ge_int(L, n, "offset_x", 0, &offx);
-	if (rc)
-		return rc;
-	if (!strcmp(arg, "BatchMatMulV2")) {
-		if (lw_in(L, n, 2) >= 0)
-			in[nin++] = lw_in(L, n, 2);
-		if (lw_in(L, n, 3) >= 0)
-			return lw_fail(L, n, WEIR_ENOTSUP,
-			               "input offset_w (quantized weights) is not supported");
-	}
-	if (offx != 0)
-		return lw_fail(L, n, WEIR_ENOTSUP, "attr offset_x=%lld is not supported (only 0)",
-		               (long long)offx);
-	weir_attrs_t *at = ge_attrs(L);
-	if (!at || weir_attrs_set_bool(at, "transpose_a", ta) ||
-	    weir_attrs_set_bool(at, "transpose_b", tb))
-		return ge_oom(L, n);
-	int bias = nin == 3 ? in[2] : -1;
-	rc = lw_op(L, n, "BatchMatMul", in, 2, at, 1, &y);
-	/* GE's bias broadcasts against y (often [N] or [1, N]): add it. */
-	if (!rc && bias >= 0)
-		rc = lw_op2(L, n, "Add", y, bias, NULL, &y);
-	return rc ? rc : lw_out(L, n, 0, y);
+	bool v2 = !strcmp(arg, "BatchMatMulV2");
+	return ge_matmul_common(L, n, "adj_x1", "adj_x2", v2, v2, true);
 }
 
 /* Channel dim for a data_format string: last for N..C, 1 for NC... */
