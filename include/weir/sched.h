@@ -818,6 +818,138 @@ WEIR_API int weir_ri_info(weir_ri_t *ri, weir_ri_info_t *out);
  * joined streams in join order). WEIR_EINVAL for an index out of range. */
 WEIR_API int weir_ri_stream_tasks(weir_ri_t *ri, uint32_t stream, uint32_t *tasks);
 
+/* ---- Capture into a given RI, and the RI of a capture --------------------- */
+
+/* The RI that s is capturing into now (its handle is valid from the begin;
+ * replaying it before its end fails with WEIR_ESTATE). WEIR_ESTATE when s
+ * does not capture. */
+WEIR_API int weir_capture_ri(weir_stream_t *s, weir_ri_t **ri);
+/* Start capturing s into `ri`, an empty RI made by weir_ri_add_cond (a
+ * conditional task's body); weir_capture_end(s) then returns ri again.
+ * WEIR_ESTATE when ri is not an empty body or s already captures. */
+WEIR_API int weir_capture_begin_into(weir_stream_t *s, weir_ri_t *ri, int mode);
+
+/* ---- Building an RI from bound streams (ACL's aclmdlRIBuild*) -------------- */
+
+/* A built RI records every task pushed to the streams bound to it, from the
+ * bind to weir_ri_build_end. Head streams start when a replay starts; the
+ * others only when a task activates them (weir_ri_activate,
+ * weir_ri_switch_stream). A replay is over when every activated stream has
+ * run its list. Returns WEIR_OK, WEIR_EINVAL, WEIR_ENOMEM. */
+#define WEIR_RI_STREAM_HEAD 0x00000000u
+#define WEIR_RI_STREAM_DEFAULT 0x7FFFFFFFu
+WEIR_API int weir_ri_build_begin(weir_ri_t **ri);
+/* WEIR_ESTATE: ri is not being built, or s is bound or captures already;
+ * WEIR_EFOREIGN: s belongs to another runtime or device than the others. */
+WEIR_API int weir_ri_bind(weir_ri_t *ri, weir_stream_t *s, uint32_t flag);
+/* Forget the binding (after the end; before it, the stream's tasks so far
+ * stay in ri). WEIR_ESTATE when s is not bound to ri. */
+WEIR_API int weir_ri_unbind(weir_ri_t *ri, weir_stream_t *s);
+/* Mark the end of the model on bound stream s (one per RI). */
+WEIR_API int weir_ri_end_task(weir_ri_t *ri, weir_stream_t *s);
+/* Stop recording: ri becomes replayable. WEIR_ESTATE (not being built, or
+ * no head stream), WEIR_EINVAL (a label switch names a label not set on its
+ * stream, or a stream with label switches holds a task that cannot run
+ * inline: an event or notify task, a host function), WEIR_ENOMEM. */
+WEIR_API int weir_ri_build_end(weir_ri_t *ri);
+
+/* ---- Control flow inside an RI --------------------------------------------- */
+
+/* Labels name positions in a recorded stream; a label list is an ordered
+ * set of labels for weir_ri_switch_label. Both are plain registry objects. */
+typedef struct weir_label_handle weir_label_t;
+typedef struct weir_label_list_handle weir_label_list_t;
+WEIR_API int weir_label_create(weir_label_t **l);
+WEIR_API int weir_label_destroy(weir_label_t *l);
+WEIR_API int weir_label_list_create(weir_label_t *const *labels, size_t n, weir_label_list_t **out);
+WEIR_API int weir_label_list_destroy(weir_label_list_t *ll);
+
+/* Each of these records one control task on s, which must be recording
+ * (captured or bound; else WEIR_ESTATE); it acts when a replay reaches it. */
+/* Set label l here (once per RI). */
+WEIR_API int weir_ri_set_label(weir_label_t *l, weir_stream_t *s);
+/* Jump to label list[*index] (uint32 read at replay time); an index >= max
+ * or >= the list's length falls through. */
+WEIR_API int weir_ri_switch_label(const uint32_t *index, uint32_t max, weir_label_list_t *list,
+                                  weir_stream_t *s);
+/* Start bound stream `target` (built RIs; at most once per replay). */
+WEIR_API int weir_ri_activate(weir_stream_t *target, weir_stream_t *s);
+/* Compare *left with *right (int32 or, with is64, int64) by `cond`
+ * (WEIR_CMP_*); when true, start bound stream `target`. */
+enum { WEIR_CMP_EQ = 0, WEIR_CMP_NE, WEIR_CMP_GT, WEIR_CMP_GE, WEIR_CMP_LT, WEIR_CMP_LE };
+WEIR_API int weir_ri_switch_stream(const void *left, int cond, const void *right, bool is64,
+                                   weir_stream_t *target, weir_stream_t *s);
+
+/* Conditional tasks (CUDA's conditional nodes). `word` is a 64-bit word in
+ * memory the caller owns (device memory, for the facades); with
+ * weir_ri_cond_default, every replay of ri first stores `value` in it. */
+enum { WEIR_COND_IF = 0, WEIR_COND_WHILE = 1, WEIR_COND_SWITCH = 2 };
+WEIR_API int weir_ri_cond_default(weir_ri_t *ri, uint64_t *word, uint64_t value);
+/* Record a conditional task on capturing stream s and make its n empty body
+ * RIs (bodies[i], owned by the capture's RI: filled by
+ * weir_capture_begin_into, destroyed with it). IF (n 1 or 2): body 0 when
+ * *word != 0, else body 1; WHILE (n 1): body 0 while *word != 0, tested
+ * before each round; SWITCH (n >= 1): body *word when < n. A body holds
+ * tasks that run inline (kernels, value writes, control tasks, more
+ * conditionals) on one stream; its end fails with WEIR_EINVAL otherwise. */
+WEIR_API int weir_ri_add_cond(weir_stream_t *s, int type, uint64_t *word, uint32_t n,
+                              weir_ri_t **bodies);
+
+/* ---- Updating a recorded RI ------------------------------------------------ */
+
+/* Task groups: the kernels recorded on s between group_begin and group_end
+ * form a group whose kernels can be replaced later. WEIR_EINVAL when the
+ * group holds anything but kernels (or nothing). */
+typedef struct weir_ri_group_handle weir_ri_group_t;
+WEIR_API int weir_capture_group_begin(weir_stream_t *s);
+WEIR_API int weir_capture_group_end(weir_stream_t *s, weir_ri_group_t **g);
+/* Between update_begin(s, g) and update_end(s), tasks pushed to s are
+ * recorded as g's new tasks; the end checks that they match g's (count and
+ * kinds; WEIR_EINVAL otherwise, g unchanged) and publishes them: every
+ * replay task of g that starts after the end runs the new ones. */
+WEIR_API int weir_ri_update_begin(weir_stream_t *s, weir_ri_group_t *g);
+WEIR_API int weir_ri_update_end(weir_stream_t *s);
+
+/* Recorded tasks, one by one (ACL's aclmdlRITask*). */
+enum {
+	WEIR_RI_TASK_OTHER = 0,
+	WEIR_RI_TASK_KERNEL,
+	WEIR_RI_TASK_EVENT_RECORD,
+	WEIR_RI_TASK_EVENT_WAIT,
+	WEIR_RI_TASK_EVENT_RESET,
+	WEIR_RI_TASK_VALUE_WRITE,
+	WEIR_RI_TASK_VALUE_WAIT,
+};
+typedef struct weir_ri_task_desc {
+	uint32_t kind;        /* WEIR_RI_TASK_* */
+	uint32_t seq;         /* position in its stream's list, from 0 */
+	bool disabled;        /* skipped by replays */
+	weir_kernel_fn fn;    /* kernels */
+	const void *args;     /* kernels: the argument block (get: a view into the RI) */
+	size_t args_size;     /* kernels: bytes (set: at most the recorded size's room) */
+	uint32_t nblocks;     /* kernels */
+	weir_event_t *event;  /* event tasks */
+	void *addr;           /* value tasks */
+	uint64_t value;       /* value tasks */
+	uint32_t flags;       /* value waits: WEIR_VALUE_* */
+} weir_ri_task_desc_t;
+WEIR_API int weir_ri_task_get(weir_ri_t *ri, uint32_t stream, uint32_t seq,
+                              weir_ri_task_desc_t *out);
+/* Stage new parameters for a recorded kernel (fn, args, nblocks) or value
+ * task (addr, value); weir_ri_update applies every staged change. */
+WEIR_API int weir_ri_task_set(weir_ri_t *ri, uint32_t stream, uint32_t seq,
+                              const weir_ri_task_desc_t *in);
+WEIR_API int weir_ri_task_disable(weir_ri_t *ri, uint32_t stream, uint32_t seq);
+/* Apply staged changes. WEIR_EBUSY while a replay of ri is in flight. */
+WEIR_API int weir_ri_update(weir_ri_t *ri);
+
+/* Stop the replays of ri queued or running now: their remaining tasks are
+ * skipped (a running kernel finishes). Later replays run normally. */
+WEIR_API int weir_ri_abort(weir_ri_t *ri);
+/* The stream handle that captured stream `stream` (0: the origin) came from
+ * (valid while that stream lives). */
+WEIR_API int weir_ri_stream(weir_ri_t *ri, uint32_t stream, weir_stream_t **s);
+
 #ifdef WEIR_BUILDING_LIBRARY /* invisible to applications */
 /* ------------------------------------------------------------------------ */
 /* Library-internal: one-lookup enqueues for the facades                      */
