@@ -212,6 +212,7 @@ struct weir_ri_group {
 	struct weir_obj obj;           /* I */
 	_Atomic uint32_t refs;         /* A: the RI's reference (+ lookups) */
 	struct weir_ri *ri;            /* I: the RI it belongs to (not counted) */
+	weir_ri_t *rh;                 /* I: its handle (a live RI is registered) */
 	_Atomic(struct grp_ver *) cur; /* A: RI-R2 / RI-A2 */
 	_Atomic uint32_t busy;         /* A: an update is recording it */
 };
@@ -1498,6 +1499,7 @@ WEIR_API int weir_capture_group_end(weir_stream_t *sh, weir_ri_group_t **out)
 			rc = WEIR_ENOMEM;
 		if (!rc) {
 			g->ri = cap->ri;
+			g->rh = weir__ri_handle(cap->ri);
 			rc = type_insert(&weir_ri_grp_type_id, "sched.ri_group", &g->obj);
 		}
 		if (!rc) {
@@ -1524,7 +1526,14 @@ WEIR_API int weir_capture_group_end(weir_stream_t *sh, weir_ri_group_t **out)
 
 WEIR_API int weir_ri_update_begin(weir_stream_t *sh, weir_ri_group_t *gh)
 {
-	struct weir_ri_group *g = weir__grp_get(gh);
+	weir__rcu_read_lock();
+	struct weir_ri_group *g = weir__grp_lookup(gh);
+	/* A destroyed RI's groups die with it, after a grace period. */
+	if (g && !weir__ri_lookup(g->rh))
+		g = NULL;
+	if (g)
+		weir__grp_ref(g); /* obj.h O2 */
+	weir__rcu_read_unlock();
 	if (!g)
 		return WEIR_EHANDLE;
 	uint32_t idle = 0;
