@@ -2001,14 +2001,28 @@ struct prog_ctx {
 	struct weir_ri *top; /* abort epoch (C10) */
 	uint64_t epoch;
 	struct ri_run *run;
+	uint8_t fp; /* the program task's WEIR__FP_* */
 };
 
-/* Run one kernel template inline, its blocks spread as a kernel task's. */
+/* Run one kernel template inline: a single block directly (the kernel
+ * context was entered for the program), more blocks spread over the
+ * device's workers as a kernel task's. Kernels get a copy of the argument
+ * block: they may treat it as scratch, and replays share the template. */
 static int prog_kernel(struct prog_ctx *p, const struct weir_task *tpl)
 {
+	if (tpl->nblocks <= 1) {
+		/* Invariant 7 of device.c: no block starts once a stop is seen. */
+		if (weir_load_relaxed(&p->st->halt) & WEIR__HALT_REQ) {
+			*p->halted = true;
+			return WEIR_OK;
+		}
+		_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
+		memcpy(args, tpl->args, sizeof(args));
+		return tpl->u.kernel(args, 0, 1);
+	}
 	_Alignas(64) struct weir_task k;
-	memcpy(&k, tpl, sizeof(k)); /* kernels may treat args as scratch */
-	k.fp = p->st ? (uint8_t)weir_load_relaxed(&p->st->fp) : 0;
+	memcpy(&k, tpl, sizeof(k));
+	k.fp = p->fp;
 	return weir__device_run_kernel(p->dev, p->widx, p->st, &k, p->halted);
 }
 
@@ -2099,11 +2113,15 @@ int weir__ri_program_run(struct weir_device *dev, uint32_t widx, struct weir_str
 	*halted = false;
 	const struct prog_args *a = (const struct prog_args *)(const void *)t->args;
 	struct weir_ri *ri = a->ri;
-	struct prog_ctx p = { dev, widx, st, halted, ri, a->epoch, a->run };
+	struct prog_ctx p = { dev, widx, st, halted, ri, a->epoch, a->run, t->fp };
+	struct weir_device *sdev;
+	uint32_t sfp;
+	weir__kernel_enter(dev, t->fp, &sdev, &sfp); /* for the single-block kernels */
 	if (a->flags & PROG_RESETS)
 		for (uint32_t i = 0; i < ri->nresets; i++)
 			memcpy(ri->resets[i].word, &ri->resets[i].value, sizeof(uint64_t));
 	int rc = prog_exec(&p, a->lane, a->start, a->end, 0);
+	weir__kernel_leave(sdev, sfp);
 	if (a->flags & PROG_KICK) {
 		struct ri_run *run = a->run;
 		for (uint32_t i = 0; i < ri->nlanes; i++)
