@@ -73,6 +73,28 @@
  *      different streams use different lane streams. Destroy marks the RI
  *      dead under the same lock, then force-destroys the lane streams (their
  *      queued chains still run, stream.c invariant 8).
+ *  C9. Templates change only (a) group versions: published whole with a
+ *      release store (RI-R2), read under RCU with acquire (RI-A2), the old
+ *      one freed after a grace period; (b) staged task parameters, applied
+ *      by weir_ri_update only when no replay holds a reference: it stores
+ *      `updating` then loads `refs` (both seq_cst) while a replay takes its
+ *      reference, fences (seq_cst) and loads `updating` - one sees the other.
+ *  C10. weir_ri_abort bumps `epoch`; a program skips its remaining items once
+ *      the epoch differs from the one it was queued with. Nothing else reads
+ *      it, so a stale read only delays the stop by one item.
+ *  C11. Built RIs: a replay's `live` counts the lanes that may still push or
+ *      run (+1 for the kick while it pushes the heads, +1 before each
+ *      activation's push, -1 from each lane's final no-op); the decrement to
+ *      0 stores `done` (the replay stream's value wait). A lane is pushed at
+ *      most once per replay (CAS on act[i]) and only after its replay stream
+ *      reached the kick, which follows the previous replay's `done`: lane
+ *      streams never interleave two replays of one replay stream. The run is
+ *      freed by the replay stream's final no-op and each pushed lane's (refs);
+ *      chains never pushed are undone then.
+ *  C12. A replay turns each maximal run of inline items (kernels, control
+ *      items, groups) into one WEIR_TK_PROGRAM task; its worker runs them in
+ *      order, jumps only inside the run (labels), and reads the RI read-only
+ *      (the replay's reference keeps it) except through C9 and C11.
  */
 #include "sched/internal.h"
 
