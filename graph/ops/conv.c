@@ -269,6 +269,43 @@ static void conv_tiling(const cv_geom_t *g, cv_tiling_t *t)
 	t->tiles = t->S > 0 ? (t->S + t->ts - 1) / t->ts : 0;
 }
 
+/* One im2col row: tap (kh, kw) of input plane xp at the tw flattened output
+ * positions from s0, 0 where the tap is padding. Per output row, the valid
+ * positions form one range [a, b): zeros, a (strided) copy, zeros. */
+static void im2col_row(const cv_geom_t *g, const float *xp, int64_t kh, int64_t kw, int64_t s0,
+                       int64_t tw, float *dst)
+{
+	int64_t base = kw * g->dw - g->pl; /* iw = ow * sw + base */
+	int64_t lo = base >= 0 ? 0 : (-base + g->sw - 1) / g->sw;
+	int64_t hi = g->W - base <= 0 ? 0 : (g->W - base + g->sw - 1) / g->sw;
+	for (int64_t j = 0, s = s0; j < tw;) {
+		int64_t oh = s / g->OW, ow = s % g->OW;
+		int64_t run = g->OW - ow < tw - j ? g->OW - ow : tw - j;
+		int64_t ih = oh * g->sh - g->pt + kh * g->dh;
+		float *d = dst + j; /* d[q - ow] for output column q in [ow, ow + run) */
+		if (ih < 0 || ih >= g->H) {
+			memset(d, 0, sizeof(float) * (size_t)run);
+		} else {
+			const float *xr = xp + ih * g->W;
+			int64_t e = ow + run;
+			int64_t a = lo < ow ? ow : lo > e ? e : lo;
+			int64_t b = hi < a ? a : hi > e ? e : hi;
+			for (int64_t q = ow; q < a; q++)
+				d[q - ow] = 0.0f;
+			if (g->sw == 1 && b > a)
+				memcpy(d + (a - ow), xr + a + base,
+				       sizeof(float) * (size_t)(b - a));
+			else
+				for (int64_t q = a; q < b; q++)
+					d[q - ow] = xr[q * g->sw + base];
+			for (int64_t q = b; q < e; q++)
+				d[q - ow] = 0.0f;
+		}
+		j += run;
+		s += run;
+	}
+}
+
 static int conv_kernel_gemm(const weir_op_call_t *c, const cv_geom_t *g, uint32_t bi, uint32_t nb)
 {
 	cv_tiling_t t;
@@ -293,19 +330,7 @@ static int conv_kernel_gemm(const weir_op_call_t *c, const cv_geom_t *g, uint32_
 			for (int64_t kh = 0; kh < g->KH; kh++)
 				for (int64_t kw = 0; kw < g->KW; kw++) {
 					float *dst = col + ((ci * g->KH + kh) * g->KW + kw) * tw;
-					int64_t oh = s0 / g->OW, ow = s0 % g->OW;
-					for (int64_t j = 0; j < tw; j++) {
-						int64_t ih = oh * g->sh - g->pt + kh * g->dh;
-						int64_t iw = ow * g->sw - g->pl + kw * g->dw;
-						dst[j] =
-						        ih >= 0 && ih < g->H && iw >= 0 && iw < g->W
-						                ? xp[ih * g->W + iw]
-						                : 0.0f;
-						if (++ow == g->OW) {
-							ow = 0;
-							oh++;
-						}
-					}
+					im2col_row(g, xp, kh, kw, s0, tw, dst);
 				}
 		}
 		float *y = Y + (n * g->O + gi * t.Og) * t.S + s0;

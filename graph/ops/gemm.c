@@ -61,12 +61,13 @@ int64_t weir__ops_gemm_tile(int64_t extent, int64_t unit_macs)
 	if (extent <= 1)
 		return 1;
 	/* A quarter of the extent (parallelism inside one matrix), rounded up
-	 * to 16 and kept within [64, 256]: 256-row tiles keep >= 0.9x of one
-	 * big call; far smaller ones re-pack the shared operand too often. */
+	 * to 16 and kept within [128, 256]: 128..256-row tiles keep >= 0.9x of
+	 * one big call; 64-row ones lost up to 25% (the shared operand is
+	 * re-packed per call). */
 	int64_t t = (extent + 3) / 4;
 	t = (t + 15) / 16 * 16;
-	if (t < 64)
-		t = 64;
+	if (t < 128)
+		t = 128;
 	if (t > 256)
 		t = 256;
 	/* At least ~256K multiply-adds per call, so the per-call overhead
