@@ -137,6 +137,14 @@ void weir__acl_kernel_teardown(void);
  * the group stopped returns the group's sticky failure code. */
 aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, const char *what);
 
+/* runtime/stream.c: s was created with ACL_STREAM_PERSISTENT (false for a
+ * dead handle). */
+bool weir__acl_stream_persistent(weir_stream_t *s);
+
+/* mdl/capture.c: aclFinalize drops the facade's RI table (the RIs, their
+ * condition words and streams die with the runtime). */
+void weir__acl_mdl_teardown(void);
+
 /* Event lookup: copies the I: fields of a live event. 100000 for NULL,
  * 107017 for a destroyed or garbage handle (reason set). */
 aclError weir__acl_event_get(aclrtEvent e, struct weir_acl_event *copy);

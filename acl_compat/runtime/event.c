@@ -523,23 +523,36 @@ ACL_FUNC_VISIBILITY aclError aclrtSetOpWaitTimeout(uint32_t timeout)
  * ACL graph being captured (aclmdlRICapture*). As in ACL: only events of
  * aclrtCreateEventExWithFlag(ACL_EVENT_SYNC) take them (207000 otherwise),
  * an event keeps the flag of its first record / wait (107000 otherwise),
- * and a stream that is not capturing refuses them with 107029. weir has no
- * capture yet, so every stream is one that is not capturing.
+ * and a stream that is not recording (captured, or bound to a model being
+ * built) refuses them with 107029. On a recording stream, an EXTERNAL
+ * record is an ordinary recorded record, and an EXTERNAL wait is a
+ * recorded wait on the event's record made outside the model (at replay
+ * time it waits for the event's latest record, weir_ri_replay's rule).
  */
 static aclError weir_acl_event_external(aclrtEvent event, const struct weir_acl_event *ev,
-                                        bool record, const char *api)
+                                        weir_stream_t *s, bool record, const char *api)
 {
 	if (ev->model != WEIR_ACL_EV_EX || ev->flags != ACL_EVENT_SYNC)
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
 		                      "the EXTERNAL flag needs an event of "
 		                      "aclrtCreateEventExWithFlag(ACL_EVENT_SYNC); event %p is not",
 		                      event);
+	int cs = WEIR_CAPTURE_NONE;
+	int st = weir_capture_status(s, &cs, NULL);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "capture status of the stream");
+	if (cs == WEIR_CAPTURE_NONE)
+		return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
+		                      "the stream is neither captured nor bound to a model being "
+		                      "built, so there is no model boundary to cross");
 	aclError rc = weir_acl_event_use_flag(event, record, 1, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
-	                      "the stream is not being captured into an ACL graph (weir has no "
-	                      "graph capture), so there is no graph boundary to cross");
+	st = record ? weir_event_record(ev->ev, s) : weir_stream_wait_event(s, ev->ev);
+	if (st != WEIR_OK)
+		return weir__acl_fail_submit(st, s, api,
+		                             record ? "recording the event" : "waiting on the event");
+	return ACL_SUCCESS;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtRecordEventWithFlag(aclrtEvent event, aclrtStream stream,
@@ -561,7 +574,7 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordEventWithFlag(aclrtEvent event, aclrtStr
 		return rc;
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	return weir_acl_event_external(event, &ev, true, api);
+	return weir_acl_event_external(event, &ev, s, true, api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithFlag(aclrtStream stream, aclrtEvent event,
@@ -587,7 +600,7 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithFlag(aclrtStream stream, ac
 		return rc;
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	return weir_acl_event_external(event, &ev, false, api);
+	return weir_acl_event_external(event, &ev, s, false, api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtGetEventId(aclrtEvent event, uint32_t *eventId)
