@@ -550,8 +550,8 @@ static aclError weir_acl_event_external(aclrtEvent event, const struct weir_acl_
 		return rc;
 	st = record ? weir_event_record(ev->ev, s) : weir_stream_wait_event(s, ev->ev);
 	if (st != WEIR_OK)
-		return weir__acl_fail_submit(st, s, api,
-		                             record ? "recording the event" : "waiting on the event");
+		return weir__acl_fail_submit(
+		        st, s, api, record ? "recording the event" : "waiting on the event");
 	return ACL_SUCCESS;
 }
 
