@@ -109,6 +109,7 @@ enum weir_task_kind {
 	WEIR_TK_VALUE_WAIT,    /* value.c: parks on the runtime's value list */
 	WEIR_TK_FAULT,         /* a failed kernel's report for the fault hook (host.c) */
 	WEIR_TK_HOST_REP,      /* a host function handed to the stream's host reporter */
+	WEIR_TK_PROGRAM,       /* capture.c: a replay's run of inline items (C12) */
 };
 
 struct weir_pool;
@@ -705,6 +706,12 @@ int weir__capture_event(struct weir_stream *st, struct weir_event *e, struct wei
 /* Host sync / query of a capturing stream or of an event bound to a
  * capture: invalidate it (capture.c C6). Always WEIR_ECAPTURE. */
 int weir__capture_refuse(struct weir_capture *cap);
+/* stream.c's worker loop: run a WEIR_TK_PROGRAM task (capture.c C12): its
+ * kernels inline (blocks spread as a kernel task's), its control items.
+ * Returns the first failing kernel's code; *halted as for a kernel. */
+struct weir_device;
+int weir__ri_program_run(struct weir_device *dev, uint32_t widx, struct weir_stream *st,
+                         struct weir_task *t, bool *halted);
 /* notify.c: a record task leaves (captured) or re-enters (replayed) the
  * queued count N2 without running. */
 void weir__notify_unqueue(struct weir_notify *n);

@@ -968,6 +968,17 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__value_written(st->rt); /* value.c W2 */
 			break;
 		}
+		case WEIR_TK_PROGRAM: {
+			/* capture.c C12: a replay's inline run; fails as a kernel
+			 * does, without the fault hook (no record of its own). */
+			bool halted;
+			int rc = weir__ri_program_run(dev, widx, st, t, &halted);
+			weir__stream_retire_head(
+			        st, halted ? weir__fail_runtime(WEIR_EHALTED) : weir__fail_task(rc),
+			        false, &batch);
+			weir__value_written(st->rt); /* value.c W2 */
+			break;
+		}
 		case WEIR_TK_RECORD: stream_retire_record(st, false, &batch); break;
 		case WEIR_TK_RESET:
 			weir__event_reset_flag(t->u.ev.ev);

@@ -836,7 +836,7 @@ WEIR_API int weir_capture_begin_into(weir_stream_t *s, weir_ri_t *ri, int mode);
  * others only when a task activates them (weir_ri_activate,
  * weir_ri_switch_stream). A replay is over when every activated stream has
  * run its list. Returns WEIR_OK, WEIR_EINVAL, WEIR_ENOMEM. */
-#define WEIR_RI_STREAM_HEAD 0x00000000u
+#define WEIR_RI_STREAM_HEAD    0x00000000u
 #define WEIR_RI_STREAM_DEFAULT 0x7FFFFFFFu
 WEIR_API int weir_ri_build_begin(weir_ri_t **ri);
 /* WEIR_ESTATE: ri is not being built, or s is bound or captures already;
@@ -921,17 +921,17 @@ enum {
 	WEIR_RI_TASK_VALUE_WAIT,
 };
 typedef struct weir_ri_task_desc {
-	uint32_t kind;        /* WEIR_RI_TASK_* */
-	uint32_t seq;         /* position in its stream's list, from 0 */
-	bool disabled;        /* skipped by replays */
-	weir_kernel_fn fn;    /* kernels */
-	const void *args;     /* kernels: the argument block (get: a view into the RI) */
-	size_t args_size;     /* kernels: bytes (set: at most the recorded size's room) */
-	uint32_t nblocks;     /* kernels */
-	weir_event_t *event;  /* event tasks */
-	void *addr;           /* value tasks */
-	uint64_t value;       /* value tasks */
-	uint32_t flags;       /* value waits: WEIR_VALUE_* */
+	uint32_t kind;       /* WEIR_RI_TASK_* */
+	uint32_t seq;        /* position in its stream's list, from 0 */
+	bool disabled;       /* skipped by replays */
+	weir_kernel_fn fn;   /* kernels */
+	const void *args;    /* kernels: the argument block (get: a view into the RI) */
+	size_t args_size;    /* kernels: bytes (set: at most the recorded size's room) */
+	uint32_t nblocks;    /* kernels */
+	weir_event_t *event; /* event tasks */
+	void *addr;          /* value tasks */
+	uint64_t value;      /* value tasks */
+	uint32_t flags;      /* value waits: WEIR_VALUE_* */
 } weir_ri_task_desc_t;
 WEIR_API int weir_ri_task_get(weir_ri_t *ri, uint32_t stream, uint32_t seq,
                               weir_ri_task_desc_t *out);
