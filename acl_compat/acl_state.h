@@ -74,6 +74,12 @@ struct weir_acl_event {
 	 * event's life (runtime/event.c, "Event extras"). Set by CAS. */
 	_Atomic uint32_t record_flag;
 	_Atomic uint32_t wait_flag;
+	/* A: 1 once a record of this event went into a capture or a model
+	 * being built (runtime/event.c): such a record is not a record yet,
+	 * but a wait on it joins the capture, so the never-recorded check of
+	 * legacy waits lets it pass. Set once (relaxed: a hint read by the
+	 * check; nothing is published with it). */
+	_Atomic uint32_t captured;
 };
 
 /* Registry (runtime/registry.c). Obtain the kinds' registry type ids (aclInit,

@@ -377,9 +377,13 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureTaskGrpEnd(aclrtStream stream, aclrt
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 	weir_ri_group_t *g = NULL;
 	int st = weir_capture_group_end(s, &g);
-	if (st == WEIR_EINVAL)
+	if (st == WEIR_ENOTSUP)
 		return weir__acl_fail(ACL_ERROR_RT_TASK_TYPE_NOT_SUPPORT, api,
-		                      "a task group holds only kernel tasks (and at least one)");
+		                      "a task group holds kernel tasks only; the group is dropped "
+		                      "and its tasks stay in the model");
+	if (st == WEIR_EINVAL)
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
+		                      "the task group is empty");
 	if (st == WEIR_ESTATE)
 		return weir__acl_fail(ACL_ERROR_STREAM_TASK_GROUP_STATUS, api,
 		                      "no task group is open on stream %p", stream);
@@ -397,6 +401,9 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureTaskUpdateBegin(aclrtStream stream, 
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "handle is NULL");
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 	int st = weir_ri_update_begin(s, (weir_ri_group_t *)handle);
+	if (st == WEIR_EBUSY)
+		return weir__acl_fail(ACL_ERROR_STREAM_TASK_GROUP_STATUS, api,
+		                      "task group %p is being updated already", handle);
 	if (st == WEIR_ESTATE)
 		return weir__acl_fail(ACL_ERROR_STREAM_TASK_GROUP_STATUS, api,
 		                      "stream %p captures or updates already", stream);
@@ -411,7 +418,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureTaskUpdateEnd(aclrtStream stream)
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
 	int st = weir_ri_update_end(s);
-	if (st == WEIR_EINVAL)
+	if (st == WEIR_EINVAL || st == WEIR_ENOTSUP)
 		return weir__acl_fail(ACL_ERROR_RT_MODEL_UPDATE_FAILED, api,
 		                      "the tasks pushed during the update do not match the group's "
 		                      "(count and kinds); the group is unchanged");

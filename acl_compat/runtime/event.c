@@ -259,6 +259,17 @@ static aclError weir_acl_event_task(const struct weir_acl_event *ev, aclrtEvent 
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(st, s, api,
 		                             reset ? "queueing the reset" : "queueing the record");
+	/* A legacy event's record into a capture: remember it for the
+	 * never-recorded check of waits (weir_acl_stream_wait). */
+	int cs = WEIR_CAPTURE_NONE;
+	if (!reset && ev->model == WEIR_ACL_EV_LEGACY && !(ev->flags & ACL_EVENT_SYNC) &&
+	    weir_capture_status(s, &cs, NULL) == WEIR_OK && cs != WEIR_CAPTURE_NONE) {
+		weir__rcu_read_lock();
+		struct weir_acl_obj *o = weir__acl_reg_lookup_locked(event, WEIR_ACL_OBJ_EVENT);
+		if (o) /* relaxed: a hint only (acl_state.h) */
+			weir_store_relaxed(&((struct weir_acl_event *)o)->captured, 1u);
+		weir__rcu_read_unlock();
+	}
 	return ACL_SUCCESS;
 }
 
@@ -319,6 +330,13 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, int64
 	if (ev.model == WEIR_ACL_EV_LEGACY && !(ev.flags & ACL_EVENT_SYNC)) {
 		bool recorded = false;
 		int st = weir_event_recorded(ev.ev, &recorded);
+		if (st == WEIR_OK && !recorded) {
+			/* inside the section already (resolve_stream_found) */
+			struct weir_acl_obj *o =
+			        weir__acl_reg_lookup_locked(event, WEIR_ACL_OBJ_EVENT);
+			/* relaxed: a hint only (acl_state.h) */
+			recorded = o && weir_load_relaxed(&((struct weir_acl_event *)o)->captured);
+		}
 		if (st != WEIR_OK || !recorded)
 			weir__rcu_read_unlock();
 		if (st != WEIR_OK)
