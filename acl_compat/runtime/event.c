@@ -555,6 +555,10 @@ static aclError weir_acl_event_external(aclrtEvent event, const struct weir_acl_
 		                      "the EXTERNAL flag needs an event of "
 		                      "aclrtCreateEventExWithFlag(ACL_EVENT_SYNC); event %p is not",
 		                      event);
+	/* ACL's order: the flag is fixed first, even when the call then fails. */
+	aclError rc = weir_acl_event_use_flag(event, record, 1, api);
+	if (rc != ACL_SUCCESS)
+		return rc;
 	int cs = WEIR_CAPTURE_NONE;
 	int st = weir_capture_status(s, &cs, NULL);
 	if (st != WEIR_OK)
@@ -563,9 +567,6 @@ static aclError weir_acl_event_external(aclrtEvent event, const struct weir_acl_
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
 		                      "the stream is neither captured nor bound to a model being "
 		                      "built, so there is no model boundary to cross");
-	aclError rc = weir_acl_event_use_flag(event, record, 1, api);
-	if (rc != ACL_SUCCESS)
-		return rc;
 	st = record ? weir_event_record(ev->ev, s) : weir_stream_wait_event(s, ev->ev);
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(
