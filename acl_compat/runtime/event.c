@@ -330,6 +330,11 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, int64
 	if (ev.model == WEIR_ACL_EV_LEGACY && !(ev.flags & ACL_EVENT_SYNC)) {
 		bool recorded = false;
 		int st = weir_event_recorded(ev.ev, &recorded);
+		int cs = WEIR_CAPTURE_NONE;
+		if (st == WEIR_OK && !recorded && weir_capture_status(s, &cs, NULL) == WEIR_OK &&
+		    cs != WEIR_CAPTURE_NONE)
+			recorded = true; /* a recorded wait: it waits, at each replay,
+			                    for a record made outside (model_ri/1) */
 		if (st == WEIR_OK && !recorded) {
 			/* inside the section already (resolve_stream_found) */
 			struct weir_acl_obj *o =
