@@ -1069,6 +1069,52 @@ static void test_event_external(void **state)
 	assert_int_equal(aclrtDestroyStream(out), ACL_SUCCESS);
 }
 
+/* model_ri/1's gate: a legacy event waited on (and reset) inside the
+ * capture, never recorded before; each replay waits for a record made
+ * outside after the replay was queued. */
+static void test_legacy_gate(void **state)
+{
+	(void)state;
+	aclrtStream s, other;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateStream(&other), ACL_SUCCESS);
+	aclrtEvent ev;
+	assert_int_equal(aclrtCreateEventWithFlag(&ev, ACL_EVENT_EXTERNAL), ACL_SUCCESS);
+	/* outside a capture the never-recorded rule stands */
+	assert_int_equal(aclrtStreamWaitEvent(s, ev), ACL_ERROR_RT_PARAM_INVALID);
+	uint64_t *w = NULL;
+	uint32_t *rounds = NULL;
+	assert_int_equal(aclrtMalloc((void **)&w, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMalloc((void **)&rounds, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMemset(rounds, 64, 0, 64), ACL_SUCCESS);
+	aclmdlRI ri;
+	assert_int_equal(aclmdlRICaptureBegin(s, ACL_MODEL_RI_CAPTURE_MODE_RELAXED), ACL_SUCCESS);
+	assert_int_equal(aclrtStreamWaitEvent(s, ev), ACL_SUCCESS);
+	assert_int_equal(aclrtResetEvent(ev, s), ACL_SUCCESS);
+	countdown_on(w, rounds, NULL, s);
+	assert_int_equal(aclmdlRICaptureEnd(s, &ri), ACL_SUCCESS);
+	for (uint32_t r = 1; r <= 2; r++) {
+		assert_int_equal(aclmdlRIExecuteAsync(ri, s), ACL_SUCCESS);
+		usleep(10000);
+		uint32_t got = 0;
+		assert_int_equal(aclrtMemcpy(&got, 4, rounds, 4, ACL_MEMCPY_DEVICE_TO_HOST),
+		                 ACL_SUCCESS);
+		assert_int_equal(got, r - 1); /* held by the wait */
+		assert_int_equal(aclrtRecordEvent(ev, other), ACL_SUCCESS);
+		assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+		assert_int_equal(aclrtMemcpy(&got, 4, rounds, 4, ACL_MEMCPY_DEVICE_TO_HOST),
+		                 ACL_SUCCESS);
+		assert_int_equal(got, r);
+	}
+	assert_int_equal(aclmdlRIDestroy(ri), ACL_SUCCESS);
+	assert_int_equal(aclrtSynchronizeStream(other), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyEvent(ev), ACL_SUCCESS);
+	assert_int_equal(aclrtFree(w), ACL_SUCCESS);
+	assert_int_equal(aclrtFree(rounds), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(other), ACL_SUCCESS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,7 +1122,7 @@ int main(void)
 		cmocka_unit_test(test_cross_stream),   cmocka_unit_test(test_update),
 		cmocka_unit_test(test_cond),           cmocka_unit_test(test_build_labels),
 		cmocka_unit_test(test_illegal),        cmocka_unit_test(test_wrong_thread),
-		cmocka_unit_test(test_event_external),
+		cmocka_unit_test(test_event_external), cmocka_unit_test(test_legacy_gate),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
