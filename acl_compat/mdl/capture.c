@@ -382,8 +382,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureTaskGrpEnd(aclrtStream stream, aclrt
 		                      "a task group holds kernel tasks only; the group is dropped "
 		                      "and its tasks stay in the model");
 	if (st == WEIR_EINVAL)
-		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api,
-		                      "the task group is empty");
+		return weir__acl_fail(ACL_ERROR_RT_PARAM_INVALID, api, "the task group is empty");
 	if (st == WEIR_ESTATE)
 		return weir__acl_fail(ACL_ERROR_STREAM_TASK_GROUP_STATUS, api,
 		                      "no task group is open on stream %p", stream);
