@@ -1115,6 +1115,89 @@ static void test_legacy_gate(void **state)
 	assert_int_equal(aclrtDestroyStream(other), ACL_SUCCESS);
 }
 
+/* aclmdlRIExecute's time-out; aclmdlRIAbort of a held replay; the
+ * parameters of an aclrtLaunchKernel task (what can change: numBlocks). */
+static void test_execute_abort(void **state)
+{
+	(void)state;
+	aclrtStream s, other;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateStream(&other), ACL_SUCCESS);
+	uint64_t *g = NULL, *w = NULL;
+	uint32_t *rounds = NULL;
+	assert_int_equal(aclrtMalloc((void **)&g, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMalloc((void **)&w, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMalloc((void **)&rounds, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMemset(g, 64, 0, 64), ACL_SUCCESS);
+	assert_int_equal(aclrtMemset(w, 64, 0, 64), ACL_SUCCESS);
+	assert_int_equal(aclrtMemset(rounds, 64, 0, 64), ACL_SUCCESS);
+	aclmdlRI ri;
+	assert_int_equal(aclmdlRICaptureBegin(s, ACL_MODEL_RI_CAPTURE_MODE_GLOBAL), ACL_SUCCESS);
+	assert_int_equal(aclrtValueWait(g, 1, ACL_STREAM_WAIT_VALUE_EQ, s), ACL_SUCCESS);
+	countdown_on(w, rounds, NULL, s);
+	assert_int_equal(aclmdlRICaptureEnd(s, &ri), ACL_SUCCESS);
+
+	/* the kernel task: the facade's view of an aclrtLaunchKernel launch */
+	aclmdlRITask t[4];
+	uint32_t n = 4;
+	assert_int_equal(aclmdlRIGetTasksByStream(s, t, &n), ACL_SUCCESS);
+	assert_int_equal(n, 2);
+	aclmdlRITaskParams p;
+	assert_int_equal(aclmdlRITaskGetParams(t[1], &p), ACL_SUCCESS);
+	assert_int_equal(p.type, ACL_MODEL_RI_TASK_KERNEL);
+	assert_ptr_equal(p.kernelTaskParams.funcHandle, fcount);
+	assert_int_equal(p.kernelTaskParams.argsSize, sizeof(struct countdown_args));
+	assert_int_equal(p.kernelTaskParams.numBlocks, 1);
+	struct countdown_args seen;
+	memcpy(&seen, p.kernelTaskParams.args, sizeof seen);
+	assert_ptr_equal(seen.rounds, rounds);
+	aclrtLaunchKernelAttrValue av;
+	assert_int_equal(aclmdlRIKernelTaskGetAttribute(
+	                         t[1], ACL_RT_LAUNCH_KERNEL_ATTR_BLOCKDIM_OFFSET, &av),
+	                 ACL_SUCCESS);
+	assert_int_equal(av.blockDimOffset, 0);
+	aclmdlRITaskParams q = p;
+	struct countdown_args other_args = seen;
+	q.kernelTaskParams.args = &other_args;
+	assert_int_equal(aclmdlRITaskSetParams(t[1], &q), ACL_ERROR_RT_FEATURE_NOT_SUPPORT);
+	q = p;
+	q.kernelTaskParams.numBlocks = 0;
+	assert_int_equal(aclmdlRITaskSetParams(t[1], &q), ACL_ERROR_INVALID_PARAM);
+	q.kernelTaskParams.numBlocks = 1;
+	assert_int_equal(aclmdlRITaskSetParams(t[1], &q), ACL_SUCCESS);
+	assert_int_equal(aclmdlRIUpdate(ri), ACL_SUCCESS);
+
+	/* held by the gate: the synchronous execute times out */
+	assert_int_equal(aclmdlRIExecute(ri, 30), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
+	/* open the gate: that replay finishes; the next one is held again */
+	assert_int_equal(aclrtValueWrite(g, 1, 0, other), ACL_SUCCESS);
+	assert_int_equal(aclmdlRIExecute(ri, -1), ACL_SUCCESS);
+	uint32_t got = 0;
+	assert_int_equal(aclrtMemcpy(&got, 4, rounds, 4, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+	assert_int_equal(got, 2);
+	/* abort a held replay: its kernel never runs */
+	assert_int_equal(aclrtMemset(g, 8, 0, 8), ACL_SUCCESS);
+	assert_int_equal(aclmdlRIExecuteAsync(ri, s), ACL_SUCCESS);
+	usleep(10000);
+	assert_int_equal(aclmdlRIAbort(ri), ACL_SUCCESS);
+	assert_int_equal(aclrtValueWrite(g, 1, 0, other), ACL_SUCCESS);
+	(void)aclrtSynchronizeStream(s); /* the aborted replay's code, if any */
+	assert_int_equal(aclrtMemcpy(&got, 4, rounds, 4, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+	assert_int_equal(got, 2);
+	/* later replays run normally */
+	assert_int_equal(aclmdlRIExecuteAsync(ri, s), ACL_SUCCESS);
+	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpy(&got, 4, rounds, 4, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+	assert_int_equal(got, 3);
+	assert_int_equal(aclmdlRIDestroy(ri), ACL_SUCCESS);
+	assert_int_equal(aclrtSynchronizeStream(other), ACL_SUCCESS);
+	assert_int_equal(aclrtFree(g), ACL_SUCCESS);
+	assert_int_equal(aclrtFree(w), ACL_SUCCESS);
+	assert_int_equal(aclrtFree(rounds), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(other), ACL_SUCCESS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1123,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_cond),           cmocka_unit_test(test_build_labels),
 		cmocka_unit_test(test_illegal),        cmocka_unit_test(test_wrong_thread),
 		cmocka_unit_test(test_event_external), cmocka_unit_test(test_legacy_gate),
+		cmocka_unit_test(test_execute_abort),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
