@@ -5,7 +5,10 @@
  * float), on five shapes of ~256 nodes: a chain, a binary reduction tree, a
  * 16x16 wavefront grid, a random DAG (each node reads up to two of the 16
  * nodes before it, fixed seed) and independent nodes (all read the input).
- * Also the compile + load cost per node.
+ * Also the compile + load cost per node, and R2 (issue 13): a captured
+ * session run of a 2-layer MLP replayed (weir_ri_replay) against the same
+ * run submitted through the session each time, on the same stream; the
+ * replay's output is checked bit for bit against a session run's.
  *
  * What one iteration is, on each side (each pays its own launch and wait):
  *  - weir: RunGraphWithStreamAsync on a user stream, then synchronize that
@@ -296,6 +299,284 @@ static uint64_t omp_run(void *arg, uint64_t iters, struct wb_hist *h)
 	return bg_omp_run(o->d->n, o->d->npred, o->d->pred, o->val, o->threads, iters);
 }
 
+/* ======================================================================== */
+/* R2: replay of a captured 2-layer MLP run vs the same run through the     */
+/* session                                                                   */
+/* ======================================================================== */
+
+/* x[B, I] -> MatMul(W1[I, H]) -> Add(b1[H]) -> Relu -> MatMul(W2[H, O])
+ * -> Add(b2[O]) -> y[B, O], float32, constant weights. */
+#define R2_B    8
+#define R2_I    64
+#define R2_H    128
+#define R2_O    32
+#define R2_NAME "R2.mlp_replay.vs_session_run"
+
+struct r2 {
+	weir_runtime_t *rt;
+	weir_mem_t *mem;
+	weir_session_t *s;
+	weir_group_t *grp;
+	weir_stream_t *st;
+	weir_ri_t *ri;
+	float *x, *y, *ref;
+	weir_tensor_t tin, tout, tref;
+};
+
+/* Deterministic weights in [-0.5, 0.5). */
+static void r2_fill(float *v, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v[i] = (float)((seed >> 8) & 0xffff) / 65536.0f - 0.5f;
+	}
+}
+
+static int r2_const(weir_graph_t *g, const char *name, uint32_t rank, const int64_t *dims,
+                    uint32_t seed, weir_port_t *out)
+{
+	weir_tensor_desc_t d;
+	int rc = weir_tensor_desc_init(&d, WEIR_DT_FLOAT, rank, dims);
+	if (rc)
+		return rc;
+	size_t n = (size_t)weir_tensor_desc_numel(&d);
+	float *v = malloc(n * sizeof(float));
+	if (!v)
+		return WEIR_ENOMEM;
+	r2_fill(v, n, seed);
+	rc = weir_graph_add_const(g, name, &d, v, out);
+	free(v);
+	return rc;
+}
+
+static int r2_node(weir_graph_t *g, const char *name, const char *op, weir_port_t a,
+                   const weir_port_t *b, weir_port_t *out)
+{
+	weir_port_t in[2] = { a, b ? *b : a };
+	uint32_t id;
+	int rc = weir_graph_add_node(g, name, op, in, b ? 2 : 1, 0, &id);
+	*out = weir_port(id, 0);
+	return rc;
+}
+
+static weir_graph_t *r2_build(void)
+{
+	weir_graph_t *g;
+	if (weir_graph_create("mlp2", &g))
+		return NULL;
+	int64_t xd[2] = { R2_B, R2_I }, w1d[2] = { R2_I, R2_H }, b1d[1] = { R2_H },
+	        w2d[2] = { R2_H, R2_O }, b2d[1] = { R2_O };
+	weir_tensor_desc_t desc;
+	weir_port_t x, w1, b1, w2, b2, t;
+	int rc = weir_tensor_desc_init(&desc, WEIR_DT_FLOAT, 2, xd);
+	if (!rc)
+		rc = weir_graph_add_data(g, "x", 0, &desc, &x);
+	if (!rc)
+		rc = r2_const(g, "w1", 2, w1d, 1u, &w1);
+	if (!rc)
+		rc = r2_const(g, "b1", 1, b1d, 2u, &b1);
+	if (!rc)
+		rc = r2_const(g, "w2", 2, w2d, 3u, &w2);
+	if (!rc)
+		rc = r2_const(g, "b2", 1, b2d, 4u, &b2);
+	if (!rc)
+		rc = r2_node(g, "mm1", "MatMul", x, &w1, &t);
+	if (!rc)
+		rc = r2_node(g, "add1", "Add", t, &b1, &t);
+	if (!rc)
+		rc = r2_node(g, "relu", "Relu", t, NULL, &t);
+	if (!rc)
+		rc = r2_node(g, "mm2", "MatMul", t, &w2, &t);
+	if (!rc)
+		rc = r2_node(g, "add2", "Add", t, &b2, &t);
+	if (!rc)
+		rc = weir_graph_set_outputs(g, &t, 1);
+	const char *mode = getenv("BG_EXEC_MODE");
+	if (!rc && mode)
+		rc = weir_graph_set_option(g, "weir.exec.mode", mode);
+	if (rc) {
+		fprintf(stderr, "bench_graph: R2 graph: %s\n", weir_graph_last_error());
+		weir_graph_destroy(g);
+		return NULL;
+	}
+	return g;
+}
+
+static int r2_init(struct r2 *r, unsigned workers)
+{
+	weir_config_t cfg;
+	weir_config_init(&cfg);
+	cfg.devices = 1;
+	cfg.workers_per_device = workers;
+	cfg.mem_capacity = 64u << 20;
+	cfg.cpus = worker_cpus[0] ? worker_cpus : NULL; /* as ours_init() */
+	if (!worker_cpus[0])
+		cfg.flags |= WEIR_CONFIG_NO_PIN;
+	if (weir_runtime_create(&cfg, &r->rt) || weir_mem_create(r->rt, &r->mem) ||
+	    weir_session_create(r->rt, r->mem, NULL, 0, &r->s) ||
+	    weir_group_create(r->rt, 0, &r->grp) ||
+	    weir_stream_create(r->grp, 0, WEIR_STREAM_FAST_SYNC, &r->st))
+		return -1;
+	weir_graph_t *g = r2_build();
+	if (!g)
+		return -1;
+	int rc = weir_session_add_graph(r->s, 2, g, NULL, 0);
+	if (!rc)
+		rc = weir_session_load_graph(r->s, 2, NULL, 0, r->st);
+	weir_graph_destroy(g);
+	if (rc) {
+		fprintf(stderr, "bench_graph: R2 load: %s\n", weir_graph_last_error());
+		return -1;
+	}
+	int64_t xd[2] = { R2_B, R2_I }, yd[2] = { R2_B, R2_O };
+	size_t xb = sizeof(float) * R2_B * R2_I, yb = sizeof(float) * R2_B * R2_O;
+	if (weir_mem_alloc(r->mem, 0, xb, 0, (void **)&r->x) ||
+	    weir_mem_alloc(r->mem, 0, yb, 0, (void **)&r->y) ||
+	    weir_mem_alloc(r->mem, 0, yb, 0, (void **)&r->ref))
+		return -1;
+	r2_fill(r->x, (size_t)R2_B * R2_I, 5u);
+	r->tin = (weir_tensor_t){ r->x, xb, { 0 } };
+	weir_tensor_desc_init(&r->tin.desc, WEIR_DT_FLOAT, 2, xd);
+	r->tout = (weir_tensor_t){ r->y, yb, { 0 } };
+	weir_tensor_desc_init(&r->tout.desc, WEIR_DT_FLOAT, 2, yd);
+	r->tref = (weir_tensor_t){ r->ref, yb, r->tout.desc };
+	return 0;
+}
+
+static void r2_fini(struct r2 *r)
+{
+	if (r->ri)
+		weir_ri_destroy(r->ri);
+	if (r->s)
+		weir_session_destroy(r->s);
+	if (r->mem) {
+		weir_mem_free(r->mem, r->x);
+		weir_mem_free(r->mem, r->y);
+		weir_mem_free(r->mem, r->ref);
+	}
+	weir_stream_destroy(r->st);
+	weir_group_destroy(r->grp);
+	weir_mem_destroy(r->mem);
+	weir_runtime_destroy(r->rt);
+}
+
+/* Baseline: N session runs on the stream, one sync. */
+static uint64_t r2_session(void *arg, uint64_t iters, struct wb_hist *h)
+{
+	struct r2 *r = arg;
+	if (worker_cpus[0])
+		wb_pin_self(0);
+	uint64_t t0 = wb_now_ns(), t = 0;
+	for (uint64_t i = 0; i < iters; i++)
+		if (weir_session_run_graph_async_stream(r->s, 2, r->st, &r->tin, 1, &r->tout, 1))
+			goto out;
+	if (weir_stream_sync(r->st, WEIR_TIMEOUT_INFINITE))
+		goto out;
+	t = wb_now_ns() - t0;
+out:
+	if (worker_cpus[0])
+		wb_unpin_self();
+	return t;
+}
+
+/* Ours: N replays of one captured session run, one sync. */
+static uint64_t r2_replay(void *arg, uint64_t iters, struct wb_hist *h)
+{
+	struct r2 *r = arg;
+	if (worker_cpus[0])
+		wb_pin_self(0);
+	uint64_t t0 = wb_now_ns(), t = 0;
+	for (uint64_t i = 0; i < iters; i++)
+		if (weir_ri_replay(r->ri, r->st))
+			goto out;
+	if (weir_stream_sync(r->st, WEIR_TIMEOUT_INFINITE))
+		goto out;
+	t = wb_now_ns() - t0;
+out:
+	if (worker_cpus[0])
+		wb_unpin_self();
+	return t;
+}
+
+/* The reference run (into ref), then the capture of one run into y (a
+ * different output buffer, so the capture holds the run's bind too), then
+ * one replay checked against the reference bit for bit. Returns NULL, or
+ * what went wrong. */
+static const char *r2_capture(struct r2 *r, char *msg, size_t size)
+{
+	int rc = weir_session_run_graph_async_stream(r->s, 2, r->st, &r->tin, 1, &r->tref, 1);
+	if (!rc)
+		rc = weir_stream_sync(r->st, WEIR_TIMEOUT_INFINITE);
+	if (rc) {
+		snprintf(msg, size, "reference session run failed: %s (%s)", weir_strerror(rc),
+		         weir_graph_last_error());
+		return msg;
+	}
+	if ((rc = weir_capture_begin(r->st, WEIR_CAPTURE_RELAXED))) {
+		snprintf(msg, size, "weir_capture_begin: %s", weir_strerror(rc));
+		return msg;
+	}
+	int run = weir_session_run_graph_async_stream(r->s, 2, r->st, &r->tin, 1, &r->tout, 1);
+	int status = -1;
+	weir_capture_status(r->st, &status, NULL);
+	rc = weir_capture_end(r->st, &r->ri);
+	if (run || rc) {
+		snprintf(msg, size,
+		         "capturing a session run failed: run %s (%s), capture status %d, "
+		         "weir_capture_end %s",
+		         weir_strerror(run), run ? weir_graph_last_error() : "", status,
+		         weir_strerror(rc));
+		return msg;
+	}
+	memset(r->y, 0xff, r->tout.size); /* NaNs: a replay that writes nothing shows */
+	if ((rc = weir_ri_replay(r->ri, r->st)) ||
+	    (rc = weir_stream_sync(r->st, WEIR_TIMEOUT_INFINITE))) {
+		snprintf(msg, size, "replay failed: %s", weir_strerror(rc));
+		return msg;
+	}
+	if (memcmp(r->y, r->ref, r->tout.size) != 0) {
+		snprintf(msg, size, "replay output differs from the session run's (y[0] %g vs %g)",
+		         (double)r->y[0], (double)r->ref[0]);
+		return msg;
+	}
+	return NULL;
+}
+
+static void bench_r2(unsigned workers)
+{
+	if (!wb_enabled(R2_NAME))
+		return;
+	struct r2 r = { 0 };
+	char msg[512];
+	const char *err = r2_init(&r, workers) ? "weir set-up failed" : NULL;
+	if (!err)
+		err = r2_capture(&r, msg, sizeof(msg));
+	uint64_t min = wb_quick() ? 20 : 200;
+	wb_subject_t ours = { "weir_ri_replay (captured run)", r2_replay, &r, 0, min };
+	wb_subject_t base = { "weir_session_run_graph_async_stream", r2_session, &r, 0, min };
+	wb_figure_t *f = NULL;
+	if (!err)
+		f = wb_compare(R2_NAME, "ns/run", &ours, &base, 0);
+	else
+		f = wb_value(R2_NAME, "ns/run", "weir", 0, NULL, 0);
+	wb_target(f, WB_LE, 1.0, "<= 1.0x the session run (issue 13)");
+	if (err) {
+		fprintf(stderr, "bench_graph: " R2_NAME ": %s\n", err);
+		wb_fail(f, "%s", err);
+	} else {
+		weir_ri_info_t info;
+		if (weir_ri_info(r.ri, &info) == WEIR_OK) {
+			wb_extra(f, "ri_tasks", info.tasks);
+			wb_extra(f, "ri_streams", info.streams);
+		}
+		wb_extra(f, "weir_workers", workers);
+		/* Still equal after the timed rounds (the last subject wrote y). */
+		if (memcmp(r.y, r.ref, r.tout.size) != 0)
+			wb_fail(f, "output differs from the reference after the timed rounds");
+	}
+	r2_fini(&r);
+}
+
 int main(int argc, char **argv)
 {
 	wb_init(argc, argv, "graph");
@@ -307,11 +588,26 @@ int main(int argc, char **argv)
 	const char *ww = getenv("BG_WEIR_WORKERS");
 	if (ww && atoi(ww) > 0)
 		workers = (unsigned)atoi(ww);
+	bench_r2(workers);
 	const char *shapes[] = { "chain", "tree", "wavefront", "random", "independent" };
 	int sizes[] = { 256, 128, 16, 256, 256 };
 	for (int si = 0; si < 5; si++) {
 		struct dag d =
 		        make_dag(shapes[si], wb_quick() && si != 2 ? sizes[si] / 4 : sizes[si]);
+		char name[96];
+		bool any = false;
+		const char *kinds[] = { "re-run vs TBB flow graph", "re-run vs libgomp tasks" };
+		for (int k = 0; k < 2; k++) {
+			snprintf(name, sizeof(name), "S6 %s (%d nodes) %s", shapes[si], d.n,
+			         kinds[k]);
+			any |= wb_enabled(name);
+		}
+		snprintf(name, sizeof(name), "S6 %s compile+load", shapes[si]);
+		if (!any && !wb_enabled(name)) { /* filtered out: no set-up */
+			free(d.npred);
+			free(d.pred);
+			continue;
+		}
 		struct ours o = { 0 };
 		if (ours_init(&o, &d, workers)) {
 			fprintf(stderr, "bench_graph: weir set-up failed\n");
@@ -326,7 +622,6 @@ int main(int argc, char **argv)
 		wb_subject_t C = {
 			.name = "gomp task depend", .run = omp_run, .arg = &m, .min_iters = 20
 		};
-		char name[96];
 		snprintf(name, sizeof(name), "S6 %s (%d nodes) re-run vs TBB flow graph",
 		         shapes[si], d.n);
 		wb_figure_t *f = wb_compare(name, "ns/graph", &A, &B, 0);

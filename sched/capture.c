@@ -73,6 +73,28 @@
  *      different streams use different lane streams. Destroy marks the RI
  *      dead under the same lock, then force-destroys the lane streams (their
  *      queued chains still run, stream.c invariant 8).
+ *  C9. Templates change only (a) group versions: published whole with a
+ *      release store (RI-R2), read under RCU with acquire (RI-A2), the old
+ *      one freed after a grace period; (b) staged task parameters, applied
+ *      by weir_ri_update only when no replay holds a reference: it stores
+ *      `updating` then loads `refs` (both seq_cst) while a replay takes its
+ *      reference, fences (seq_cst) and loads `updating` - one sees the other.
+ *  C10. weir_ri_abort bumps `epoch`; a program skips its remaining items once
+ *      the epoch differs from the one it was queued with. Nothing else reads
+ *      it, so a stale read only delays the stop by one item.
+ *  C11. Built RIs: a replay's `live` counts the lanes that may still push or
+ *      run (+1 for the kick while it pushes the heads, +1 before each
+ *      activation's push, -1 from each lane's final no-op); the decrement to
+ *      0 stores `done` (the replay stream's value wait). A lane is pushed at
+ *      most once per replay (CAS on act[i]) and only after its replay stream
+ *      reached the kick, which follows the previous replay's `done`: lane
+ *      streams never interleave two replays of one replay stream. The run is
+ *      freed by the replay stream's final no-op and each pushed lane's (refs);
+ *      chains never pushed are undone then.
+ *  C12. A replay turns each maximal run of inline items (kernels, control
+ *      items, groups) into one WEIR_TK_PROGRAM task; its worker runs them in
+ *      order, jumps only inside the run (labels), and reads the RI read-only
+ *      (the replay's reference keeps it) except through C9 and C11.
  */
 #include "sched/internal.h"
 
@@ -212,6 +234,7 @@ struct weir_ri_group {
 	struct weir_obj obj;           /* I */
 	_Atomic uint32_t refs;         /* A: the RI's reference (+ lookups) */
 	struct weir_ri *ri;            /* I: the RI it belongs to (not counted) */
+	weir_ri_t *rh;                 /* I: its handle (a live RI is registered) */
 	_Atomic(struct grp_ver *) cur; /* A: RI-R2 / RI-A2 */
 	_Atomic uint32_t busy;         /* A: an update is recording it */
 };
@@ -1498,6 +1521,7 @@ WEIR_API int weir_capture_group_end(weir_stream_t *sh, weir_ri_group_t **out)
 			rc = WEIR_ENOMEM;
 		if (!rc) {
 			g->ri = cap->ri;
+			g->rh = weir__ri_handle(cap->ri);
 			rc = type_insert(&weir_ri_grp_type_id, "sched.ri_group", &g->obj);
 		}
 		if (!rc) {
@@ -1524,7 +1548,14 @@ WEIR_API int weir_capture_group_end(weir_stream_t *sh, weir_ri_group_t **out)
 
 WEIR_API int weir_ri_update_begin(weir_stream_t *sh, weir_ri_group_t *gh)
 {
-	struct weir_ri_group *g = weir__grp_get(gh);
+	weir__rcu_read_lock();
+	struct weir_ri_group *g = weir__grp_lookup(gh);
+	/* A destroyed RI's groups die with it, after a grace period. */
+	if (g && !weir__ri_lookup(g->rh))
+		g = NULL;
+	if (g)
+		weir__grp_ref(g); /* obj.h O2 */
+	weir__rcu_read_unlock();
 	if (!g)
 		return WEIR_EHANDLE;
 	uint32_t idle = 0;
@@ -1992,14 +2023,28 @@ struct prog_ctx {
 	struct weir_ri *top; /* abort epoch (C10) */
 	uint64_t epoch;
 	struct ri_run *run;
+	uint8_t fp; /* the program task's WEIR__FP_* */
 };
 
-/* Run one kernel template inline, its blocks spread as a kernel task's. */
+/* Run one kernel template inline: a single block directly (the kernel
+ * context was entered for the program), more blocks spread over the
+ * device's workers as a kernel task's. Kernels get a copy of the argument
+ * block: they may treat it as scratch, and replays share the template. */
 static int prog_kernel(struct prog_ctx *p, const struct weir_task *tpl)
 {
+	if (tpl->nblocks <= 1) {
+		/* Invariant 7 of device.c: no block starts once a stop is seen. */
+		if (weir_load_relaxed(&p->st->halt) & WEIR__HALT_REQ) {
+			*p->halted = true;
+			return WEIR_OK;
+		}
+		_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
+		memcpy(args, tpl->args, sizeof(args));
+		return tpl->u.kernel(args, 0, 1);
+	}
 	_Alignas(64) struct weir_task k;
-	memcpy(&k, tpl, sizeof(k)); /* kernels may treat args as scratch */
-	k.fp = p->st ? (uint8_t)weir_load_relaxed(&p->st->fp) : 0;
+	memcpy(&k, tpl, sizeof(k));
+	k.fp = p->fp;
 	return weir__device_run_kernel(p->dev, p->widx, p->st, &k, p->halted);
 }
 
@@ -2090,11 +2135,15 @@ int weir__ri_program_run(struct weir_device *dev, uint32_t widx, struct weir_str
 	*halted = false;
 	const struct prog_args *a = (const struct prog_args *)(const void *)t->args;
 	struct weir_ri *ri = a->ri;
-	struct prog_ctx p = { dev, widx, st, halted, ri, a->epoch, a->run };
+	struct prog_ctx p = { dev, widx, st, halted, ri, a->epoch, a->run, t->fp };
+	struct weir_device *sdev;
+	uint32_t sfp;
+	weir__kernel_enter(dev, t->fp, &sdev, &sfp); /* for the single-block kernels */
 	if (a->flags & PROG_RESETS)
 		for (uint32_t i = 0; i < ri->nresets; i++)
 			memcpy(ri->resets[i].word, &ri->resets[i].value, sizeof(uint64_t));
 	int rc = prog_exec(&p, a->lane, a->start, a->end, 0);
+	weir__kernel_leave(sdev, sfp);
 	if (a->flags & PROG_KICK) {
 		struct ri_run *run = a->run;
 		for (uint32_t i = 0; i < ri->nlanes; i++)

@@ -473,7 +473,7 @@ void weir__stream_push_chain(struct weir_stream *st, struct weir_task *first, ui
 		nx = t->next;
 		t->seq = (uint32_t)(++base);
 		t->tid = tid;
-		if (t->kind == WEIR_TK_KERNEL)
+		if (t->kind == WEIR_TK_KERNEL || t->kind == WEIR_TK_PROGRAM)
 			t->fp = fp;
 		t->next = rev;
 		rev = t;

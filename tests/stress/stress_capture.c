@@ -10,7 +10,9 @@
  * WEIR_OK, the joined stream's kernel always saw the fork's kernel done
  * before it and the join's kernel saw it done (an order oracle on the
  * kernels' counters, below), and the captured
- * release ran exactly once. A watchdog turns a hang into a failure.
+ * release ran exactly once. A second test replays an RI with a task group
+ * and a built RI from 4 threads while the group is updated 500 times
+ * (C9, C11). A watchdog turns a hang into a failure.
  */
 #include "common/fixture.h"
 
@@ -143,10 +145,147 @@ static void test_replay_threads(void **state)
 	assert_int_equal(weir_load_relaxed(&g_released), 1);
 }
 
+/* ---- Updates and built RIs under concurrent replays (C9, C11, C12) ---- */
+
+static _Atomic uint64_t g_pre, g_gsum, g_gcount, g_head, g_lane;
+
+typedef struct gv_args {
+	uint64_t v;
+} gv_args_t;
+
+static int k_pre(void *args, uint32_t block, uint32_t nblocks)
+{
+	(void)args;
+	(void)block;
+	(void)nblocks;
+	weir_faa_relaxed(&g_pre, 1);
+	return 0;
+}
+
+static int k_grp(void *args, uint32_t block, uint32_t nblocks)
+{
+	(void)block;
+	(void)nblocks;
+	weir_faa_relaxed(&g_gsum, ((gv_args_t *)args)->v);
+	weir_faa_relaxed(&g_gcount, 1);
+	return 0;
+}
+
+static int k_head(void *args, uint32_t block, uint32_t nblocks)
+{
+	(void)args;
+	(void)block;
+	(void)nblocks;
+	weir_faa_seqcst(&g_head, 1);
+	return 0;
+}
+
+static int k_lane(void *args, uint32_t block, uint32_t nblocks)
+{
+	(void)args;
+	(void)block;
+	(void)nblocks;
+	/* This replay's head ran before it activated this lane. */
+	if (weir_faa_seqcst(&g_lane, 1) >= weir_load_seqcst(&g_head))
+		weir_faa_relaxed(&g_bad, 1);
+	return 0;
+}
+
+typedef struct thr2 {
+	weir_ri_t *a, *b;
+	weir_stream_t *s;
+	uint64_t n;
+	int rc;
+} thr2_t;
+
+static void *thr2_main(void *arg)
+{
+	thr2_t *t = arg;
+	for (uint64_t i = 0; i < t->n && !t->rc; i++) {
+		t->rc = weir_ri_replay((i & 1) ? t->b : t->a, t->s);
+		if (!t->rc && (i & 63) == 63)
+			t->rc = weir_stream_sync(t->s, WEIR_TIMEOUT_INFINITE);
+	}
+	return NULL;
+}
+
+/* 4 threads replay a captured RI with a task group and a built RI (a head
+ * stream activating a second one) onto their own streams, while the main
+ * thread replaces the group's kernel again and again. Oracle: every
+ * replay ran its group exactly once with the old or the new kernel (sum
+ * between the two), every built replay ran its head and then its lane. */
+static void test_update_built_threads(void **state)
+{
+	(void)state;
+	uint64_t total = wt_clamp_u64(wt_stress_tasks() / 40, 1000, 200000);
+	wt_watchdog_start(&g_wd, 600);
+	weir_config_t c = wt_config(1, 2, 4096);
+	c.flags |= WEIR_CONFIG_NO_PIN;
+	weir_runtime_t *rt;
+	WT_OK(weir_runtime_create(&c, &rt));
+	weir_group_t *g;
+	WT_OK(weir_group_create(rt, 0, &g));
+	weir_stream_t *s0, *h, *l, *u;
+	WT_OK(weir_stream_create(g, 0, 0, &s0));
+	WT_OK(weir_stream_create(g, 0, 0, &h));
+	WT_OK(weir_stream_create(g, 0, 0, &l));
+	WT_OK(weir_stream_create(g, 0, 0, &u));
+	weir_ri_t *a, *b;
+	weir_ri_group_t *grp;
+	gv_args_t one = { 1 }, two = { 2 };
+	WT_OK(weir_capture_begin(s0, WEIR_CAPTURE_RELAXED));
+	WT_OK(weir_launch(s0, k_pre, NULL, 0, 1, 0));
+	WT_OK(weir_capture_group_begin(s0));
+	WT_OK(weir_launch(s0, k_grp, &one, sizeof one, 1, 0));
+	WT_OK(weir_capture_group_end(s0, &grp));
+	WT_OK(weir_capture_end(s0, &a));
+	WT_OK(weir_ri_build_begin(&b));
+	WT_OK(weir_ri_bind(b, h, WEIR_RI_STREAM_HEAD));
+	WT_OK(weir_ri_bind(b, l, WEIR_RI_STREAM_DEFAULT));
+	WT_OK(weir_launch(h, k_head, NULL, 0, 1, 0));
+	WT_OK(weir_ri_activate(l, h));
+	WT_OK(weir_launch(l, k_lane, NULL, 0, 1, 0));
+	WT_OK(weir_ri_end_task(b, l));
+	WT_OK(weir_ri_build_end(b));
+
+	enum { NT = 4 };
+	thr2_t t[NT];
+	pthread_t th[NT];
+	uint64_t per = total / NT;
+	for (int i = 0; i < NT; i++) {
+		t[i] = (thr2_t){ a, b, NULL, per, 0 };
+		WT_OK(weir_stream_create(g, 0, 0, &t[i].s));
+		assert_int_equal(pthread_create(&th[i], NULL, thr2_main, &t[i]), 0);
+	}
+	for (int k = 0; k < 500; k++) {
+		WT_OK(weir_ri_update_begin(u, grp));
+		WT_OK(weir_launch(u, k_grp, (k & 1) ? &one : &two, sizeof one, 1, 0));
+		WT_OK(weir_ri_update_end(u));
+	}
+	for (int i = 0; i < NT; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < NT; i++) {
+		WT_OK(t[i].rc);
+		WT_OK(weir_stream_sync(t[i].s, WEIR_TIMEOUT_INFINITE));
+	}
+	WT_OK(weir_ri_destroy(a));
+	WT_OK(weir_ri_destroy(b));
+	weir_runtime_destroy(rt);
+	wt_watchdog_stop(&g_wd);
+	uint64_t ra = NT * ((per + 1) / 2), rb = NT * (per / 2);
+	assert_int_equal(weir_load_relaxed(&g_bad), 0);
+	assert_int_equal(weir_load_relaxed(&g_pre), ra);
+	assert_int_equal(weir_load_relaxed(&g_gcount), ra);
+	assert_true(weir_load_relaxed(&g_gsum) >= ra && weir_load_relaxed(&g_gsum) <= 2 * ra);
+	assert_int_equal(weir_load_relaxed(&g_head), rb);
+	assert_int_equal(weir_load_relaxed(&g_lane), rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_threads),
+		cmocka_unit_test(test_update_built_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
