@@ -290,6 +290,26 @@ static bool weir_acl_pageable(weir_mem_t *m, const void *dst, const void *src)
 	return di.kind == WEIR_MEM_KIND_FOREIGN || si.kind == WEIR_MEM_KIND_FOREIGN;
 }
 
+/* For an async copy with a pageable host side (which ACL makes
+ * synchronous): *recording is true when the stream records (captured, or
+ * bound to a model being built). Such a stream takes the copy as a recorded
+ * task that reads the host memory when it runs (weir/mem.h's copy tasks
+ * hold pointers, nothing is staged), so the caller does not wait for it.
+ * During a capture that is an unsafe call (ACL's rule), refused unless this
+ * thread's mode allows it; a built model's streams take it (the model_ri
+ * samples copy from std::vector into bound streams). */
+static aclError weir_acl_pageable_recording(aclrtStream stream, bool *recording, const char *api)
+{
+	weir_stream_t *rs;
+	int cs = WEIR_CAPTURE_NONE;
+	*recording = false;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &rs));
+	if (weir_capture_status(rs, &cs, NULL) != WEIR_OK || cs == WEIR_CAPTURE_NONE)
+		return ACL_SUCCESS;
+	*recording = true;
+	return weir__acl_capture_unsafe(api);
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src,
                                               size_t count, aclrtMemcpyKind kind,
                                               aclrtStream stream)
@@ -305,23 +325,11 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 		return e;
 	weir_stream_t *s;
 	struct weir_stream *found;
-	/* A stream that records (captured, or bound to a model being built)
-	 * takes a pageable copy as a recorded task that reads the host memory
-	 * when it runs: nothing to wait for now. During a capture that is an
-	 * unsafe call (ACL's rule), refused unless this thread's mode allows
-	 * it; a built model's streams take it (the model_ri samples do). */
-	bool pageable = weir_acl_pageable(m, dst, src);
-	bool recording = false;
+	bool pageable = weir_acl_pageable(m, dst, src), recording = false;
 	if (pageable) {
-		weir_stream_t *rs;
-		int cs = WEIR_CAPTURE_NONE;
-		WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &rs));
-		if (weir_capture_status(rs, &cs, NULL) == WEIR_OK && cs != WEIR_CAPTURE_NONE) {
-			recording = true;
-			e = weir__acl_capture_unsafe(api);
-			if (e != ACL_SUCCESS)
-				return e;
-		}
+		e = weir_acl_pageable_recording(stream, &recording, api);
+		if (e != ACL_SUCCESS)
+			return e;
 	}
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
 	int st = found ? weir__mem_copy_async_found(m, dst, destMax, src, count, wk, s, found)
@@ -400,6 +408,12 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 	aclError e = weir_acl_check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
+	bool pageable = weir_acl_pageable(m, dst, src), recording = false;
+	if (pageable) {
+		e = weir_acl_pageable_recording(stream, &recording, api);
+		if (e != ACL_SUCCESS)
+			return e;
+	}
 	weir_stream_t *s;
 	struct weir_stream *found;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
@@ -411,7 +425,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 		st = weir_mem_copy2d_async(m, dst, dpitch, src, spitch, width, height, wk, s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "2D copy task");
-	if (weir_acl_pageable(m, dst, src)) {
+	if (pageable && !recording) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api,

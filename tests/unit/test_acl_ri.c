@@ -932,6 +932,8 @@ static void test_illegal(void **state)
 	     { aclrtSynchronizeDevice(), ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT },
 	     /* a pageable async copy during a capture */
 	     { aclrtMemcpyAsync(d, 64, host, 64, ACL_MEMCPY_HOST_TO_DEVICE, s),
+	       ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT },
+	     { aclrtMemcpy2dAsync(d, 8, host, 8, 8, 8, ACL_MEMCPY_HOST_TO_DEVICE, s),
 	       ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT });
 	struct other_args o = run_other();
 	assert_int_equal(o.malloc_rc, ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT);
@@ -942,6 +944,8 @@ static void test_illegal(void **state)
 	assert_int_equal(m, ACL_MODEL_RI_CAPTURE_MODE_GLOBAL);
 	assert_int_equal(aclrtMemcpy(d, 64, host, 64, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
 	assert_int_equal(aclrtMemcpyAsync(d, 64, host, 64, ACL_MEMCPY_HOST_TO_DEVICE, s),
+	                 ACL_SUCCESS);
+	assert_int_equal(aclrtMemcpy2dAsync(d, 8, host, 8, 8, 8, ACL_MEMCPY_HOST_TO_DEVICE, s),
 	                 ACL_SUCCESS);
 	assert_int_equal(aclmdlRICaptureThreadExchangeMode(&m), ACL_SUCCESS);
 	assert_int_equal(m, ACL_MODEL_RI_CAPTURE_MODE_RELAXED);
