@@ -23,6 +23,7 @@
  * lock.
  */
 #include "acl_compat/mdl/mdl.h"
+#include "base/alloc.h"
 #include "weir/mem.h"
 
 #include <stdlib.h>
@@ -48,7 +49,7 @@ struct weir_acl_ri *weir__acl_mdl_find_locked(const void *ri)
 struct weir_acl_ri *weir__acl_mdl_add_locked(weir_ri_t *ri, uint32_t device, bool built,
                                              struct weir_acl_ri *parent)
 {
-	struct weir_acl_ri *e = calloc(1, sizeof(*e));
+	struct weir_acl_ri *e = weir__calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
 	e->ri = ri;
@@ -70,23 +71,25 @@ static void weir_acl_ri_unlink_locked(struct weir_acl_ri *e)
 		}
 }
 
-static void weir_acl_ri_free(struct weir_acl_ri *e, weir_mem_t *m)
+/* Free a record that left the table (its condition words were buried):
+ * its task and condition handles stop resolving now. */
+static void weir_acl_ri_free(struct weir_acl_ri *e)
 {
 	for (struct weir_acl_ri_task *t = e->tasks, *n; t; t = n) {
 		n = t->next;
-		free(t);
+		if (weir__acl_kobj_unpublish(&t->ko))
+			weir__acl_kobj_put(&t->ko); /* the handle's reference */
 	}
 	for (struct weir_acl_ri_cond *c = e->conds, *n; c; c = n) {
 		n = c->next;
-		if (m)
-			(void)weir_mem_free(m, c->word);
-		free(c);
+		if (weir__acl_kobj_unpublish(&c->ko))
+			weir__acl_kobj_put(&c->ko);
 	}
 	for (struct weir_acl_ri_cb *c = e->cbs, *n; c; c = n) {
 		n = c->next;
-		free(c);
+		weir__free(c);
 	}
-	free(e);
+	weir__free(e);
 }
 
 /* The entry of a live RI handle, made on first sight for an RI that did not
@@ -143,11 +146,14 @@ void weir__acl_mdl_teardown(void)
 	pthread_mutex_unlock(&weir__acl_mdl_mu);
 	/* The runtime and memory are gone: the RIs, streams and condition
 	 * words died with them; only the facade's records are left. */
+	pthread_mutex_lock(&weir__acl_mdl_mu);
+	for (struct weir_acl_ri *x = e; x; x = x->next)
+		weir__acl_mdl_bury_locked(x);
+	pthread_mutex_unlock(&weir__acl_mdl_mu);
+	weir__acl_mdl_sweep(NULL, true); /* the words died with the memory */
 	while (e) {
 		struct weir_acl_ri *n = e->next;
-		for (struct weir_acl_ri_cond *c = e->conds; c; c = c->next)
-			c->word = NULL;
-		weir_acl_ri_free(e, NULL);
+		weir_acl_ri_free(e);
 		e = n;
 	}
 }
@@ -304,11 +310,14 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureEnd(aclrtStream stream, aclmdlRI *mo
 	if (st != WEIR_OK && e && !e->parent) {
 		/* The capture is over and nothing was kept. */
 		weir_acl_ri_unlink_locked(e);
+		weir__acl_mdl_bury_locked(e);
 		drop = e;
 	}
 	pthread_mutex_unlock(&weir__acl_mdl_mu);
-	if (drop)
-		weir_acl_ri_free(drop, weir__acl_mem());
+	if (drop) {
+		weir_acl_ri_free(drop);
+		weir__acl_mdl_sweep(weir__acl_mem(), false);
+	}
 	switch (st) {
 	case WEIR_OK: *modelRI = ri; return ACL_SUCCESS;
 	case WEIR_ECAPTURE:
@@ -536,7 +545,8 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIDestroy(aclmdlRI modelRI)
 		pthread_mutex_unlock(&weir__acl_mdl_mu);
 		return weir__acl_fail_weir(st, api, "destroying the model");
 	}
-	/* Unlink the entry and its conditional bodies' (destroyed with it). */
+	/* Unlink the entry and its conditional bodies' (destroyed with it);
+	 * their condition words wait for the RI's last replay. */
 	struct weir_acl_ri *gone = NULL;
 	if (e) {
 		weir_acl_ri_unlink_locked(e);
@@ -557,19 +567,21 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIDestroy(aclmdlRI modelRI)
 			}
 		}
 	}
+	for (struct weir_acl_ri *x = gone; x; x = x->next)
+		weir__acl_mdl_bury_locked(x);
 	pthread_mutex_unlock(&weir__acl_mdl_mu);
 	/* Callbacks first (the user may still look at what they registered),
 	 * then the facade's resources. */
-	weir_mem_t *m = weir__acl_mem();
 	while (gone) {
 		struct weir_acl_ri *n = gone->next;
 		for (struct weir_acl_ri_cb *c = gone->cbs; c; c = c->next)
 			c->fn(c->user);
 		if (gone->exec)
 			(void)weir_stream_destroy_force(gone->exec);
-		weir_acl_ri_free(gone, m);
+		weir_acl_ri_free(gone);
 		gone = n;
 	}
+	weir__acl_mdl_sweep(weir__acl_mem(), false);
 	return ACL_SUCCESS;
 }
 
@@ -579,7 +591,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIDestroyRegisterCallback(aclmdlRI modelRI, a
 	static const char api[] = "aclmdlRIDestroyRegisterCallback";
 	if (!func)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "func is NULL");
-	struct weir_acl_ri_cb *c = calloc(1, sizeof(*c));
+	struct weir_acl_ri_cb *c = weir__calloc(1, sizeof(*c));
 	if (!c)
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory");
 	c->fn = func;
@@ -593,7 +605,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIDestroyRegisterCallback(aclmdlRI modelRI, a
 	}
 	pthread_mutex_unlock(&weir__acl_mdl_mu);
 	if (rc != ACL_SUCCESS) {
-		free(c);
+		weir__free(c);
 		return weir__acl_fail(rc, api, "%s", weir__acl_reason());
 	}
 	return ACL_SUCCESS;
@@ -622,7 +634,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIDestroyUnregisterCallback(aclmdlRI modelRI,
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api,
 		                      "func %p is not registered on modelRI %p", (void *)func,
 		                      modelRI);
-	free(gone);
+	weir__free(gone);
 	return ACL_SUCCESS;
 }
 

@@ -2,9 +2,56 @@
  * acl_compat/mdl/cond.c - aclmdlRICondHandleCreate, aclmdlRICondHandleGetCondPtr, aclmdlRIAddCondTask: conditional tasks over a 64-bit condition word in device memory owned by the RI (the RI table: mdl/mdl.h).
  */
 #include "acl_compat/mdl/mdl.h"
+#include "base/alloc.h"
 #include "weir/mem.h"
 
 #include <stdlib.h>
+
+struct weir_acl_ktype weir__acl_mdl_ktype = { "acl.mdl", 0 };
+
+/* Condition words of destroyed models whose RI may still be replayed. */
+static struct weir_acl_cond_word *weir_acl_graves; /* L(weir__acl_mdl_mu) */
+
+/* weir_ri_on_free: the RI's last replay retired; nothing reads the word. */
+static void weir_acl_cond_word_dead(void *p)
+{
+	struct weir_acl_cond_word *cw = p;
+	weir_store_release(&cw->dead, 1); /* CW-R1: pairs with CW-A1 in the sweep */
+}
+
+void weir__acl_mdl_bury_locked(struct weir_acl_ri *e)
+{
+	for (struct weir_acl_ri_cond *c = e->conds; c; c = c->next) {
+		c->cw->next = weir_acl_graves;
+		weir_acl_graves = c->cw;
+		c->cw = NULL;
+	}
+}
+
+void weir__acl_mdl_sweep(weir_mem_t *m, bool all)
+{
+	struct weir_acl_cond_word *free_list = NULL;
+	pthread_mutex_lock(&weir__acl_mdl_mu);
+	for (struct weir_acl_cond_word **pp = &weir_acl_graves; *pp;) {
+		struct weir_acl_cond_word *cw = *pp;
+		/* CW-A1: acquire - the RI's replays are over. */
+		if (all || weir_load_acquire(&cw->dead)) {
+			*pp = cw->next;
+			cw->next = free_list;
+			free_list = cw;
+		} else {
+			pp = &cw->next;
+		}
+	}
+	pthread_mutex_unlock(&weir__acl_mdl_mu);
+	while (free_list) {
+		struct weir_acl_cond_word *n = free_list->next;
+		if (m && free_list->word)
+			(void)weir_mem_free(m, free_list->word);
+		weir__free(free_list);
+		free_list = n;
+	}
+}
 
 /* ------------------------------------------------------------------------ */
 /* Conditional tasks                                                         */
@@ -24,15 +71,21 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICondHandleCreate(aclmdlRI modelRI, uint32_t
 	weir_mem_t *m = weir__acl_mem();
 	if (!m)
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api, "aclInit has not been called");
-	struct weir_acl_ri_cond *c = calloc(1, sizeof(*c));
-	if (!c)
+	weir__acl_mdl_sweep(m, false);
+	struct weir_acl_ri_cond *c = weir__calloc(1, sizeof(*c));
+	struct weir_acl_cond_word *cw = weir__calloc(1, sizeof(*cw));
+	if (!c || !cw) {
+		weir__free(c);
+		weir__free(cw);
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory");
+	}
 	pthread_mutex_lock(&weir__acl_mdl_mu);
 	struct weir_acl_ri *e = NULL;
 	aclError rc = weir__acl_mdl_get_locked(modelRI, &e);
 	if (rc != ACL_SUCCESS) {
 		pthread_mutex_unlock(&weir__acl_mdl_mu);
-		free(c);
+		weir__free(c);
+		weir__free(cw);
 		return weir__acl_fail(rc, api, "%s", weir__acl_reason());
 	}
 	uint32_t dev = e->device;
@@ -45,38 +98,59 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICondHandleCreate(aclmdlRI modelRI, uint32_t
 	uint64_t v = defaultLaunchValue;
 	if (st == WEIR_OK)
 		st = weir_mem_copy(m, p, sizeof(uint64_t), &v, sizeof v, WEIR_COPY_H2D);
+	bool hooked = false;
 	if (st == WEIR_OK) {
+		cw->word = p;
 		pthread_mutex_lock(&weir__acl_mdl_mu);
 		e = weir__acl_mdl_find_locked(modelRI); /* destroyed meanwhile? */
 		st = e ? WEIR_OK : WEIR_EHANDLE;
 		if (st == WEIR_OK && flag == ACL_MODEL_RI_COND_HANDLE_ASSIGN_DEFAULT)
 			st = weir_ri_cond_default(e->ri, p, v);
+		/* The word lives until the RI's memory goes (replays read it). */
+		if (st == WEIR_OK)
+			st = weir_ri_on_free(e->ri, weir_acl_cond_word_dead, cw);
+		hooked = st == WEIR_OK;
+		if (st == WEIR_OK &&
+		    !weir__acl_kobj_publish(&weir__acl_mdl_ktype, &c->ko, WEIR_ACL_MDL_COND, NULL))
+			st = WEIR_ENOMEM;
 		if (st == WEIR_OK) {
 			c->owner = e;
-			c->word = p;
+			c->cw = cw;
 			c->next = e->conds;
 			e->conds = c;
+		} else if (hooked) {
+			/* The hook holds cw: it goes to the graveyard, freed once
+			 * the RI's memory goes. */
+			cw->next = weir_acl_graves;
+			weir_acl_graves = cw;
+			cw = NULL;
 		}
 		pthread_mutex_unlock(&weir__acl_mdl_mu);
 	}
 	if (st != WEIR_OK) {
-		if (p)
+		if (p && cw)
 			(void)weir_mem_free(m, p);
-		free(c);
+		weir__free(cw);
+		weir__free(c);
 		return weir__acl_fail_weir(st, api, "the condition word");
 	}
-	*handle = c;
+	*handle = weir__acl_kobj_handle(&c->ko);
 	return ACL_SUCCESS;
 }
 
-/* The word of a live condition handle (locked); NULL for a stale value. */
-static uint64_t *weir_acl_cond_word_locked(const void *h)
+/* The word of a live condition handle; NULL for a stale or garbage value
+ * (the registry checks the handle; its model's record unpublishes it). */
+static uint64_t *weir_acl_cond_word(const void *h)
 {
-	for (struct weir_acl_ri *e = weir__acl_mdl_ris; e; e = e->next)
-		for (struct weir_acl_ri_cond *c = e->conds; c; c = c->next)
-			if (c == h)
-				return c->word;
-	return NULL;
+	struct weir_acl_kobj *o = weir__acl_kobj_get(&weir__acl_mdl_ktype, h, WEIR_ACL_MDL_COND);
+	if (!o)
+		return NULL;
+	struct weir_acl_ri_cond *c = caa_container_of(o, struct weir_acl_ri_cond, ko);
+	pthread_mutex_lock(&weir__acl_mdl_mu);
+	uint64_t *w = c->cw ? c->cw->word : NULL; /* cw: L, cleared by the burial */
+	pthread_mutex_unlock(&weir__acl_mdl_mu);
+	weir__acl_kobj_put(o);
+	return w;
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlRICondHandleGetCondPtr(aclmdlRICondHandle handle, uint64_t **ptr)
@@ -85,9 +159,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICondHandleGetCondPtr(aclmdlRICondHandle han
 	if (!handle || !ptr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "%s is NULL",
 		                      handle ? "ptr" : "handle");
-	pthread_mutex_lock(&weir__acl_mdl_mu);
-	uint64_t *w = weir_acl_cond_word_locked(handle);
-	pthread_mutex_unlock(&weir__acl_mdl_mu);
+	uint64_t *w = weir_acl_cond_word(handle);
 	if (!w)
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
 		                      "handle %p is not a condition of a live model", handle);
@@ -134,11 +206,11 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIAddCondTask(aclmdlRICondTaskParams params, 
 		                      (int)params.type);
 	}
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	weir_ri_t **bodies = calloc(params.size, sizeof(*bodies));
+	weir_ri_t **bodies = weir__calloc(params.size, sizeof(*bodies));
 	if (!bodies)
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api, "out of memory");
+	uint64_t *w = weir_acl_cond_word(params.handle);
 	pthread_mutex_lock(&weir__acl_mdl_mu);
-	uint64_t *w = weir_acl_cond_word_locked(params.handle);
 	weir_ri_t *cur = NULL;
 	int st = w ? weir_capture_ri(s, &cur) : WEIR_OK;
 	if (w && st == WEIR_OK)
@@ -152,23 +224,23 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIAddCondTask(aclmdlRICondTaskParams params, 
 				break;
 	pthread_mutex_unlock(&weir__acl_mdl_mu);
 	if (!w) {
-		free(bodies);
+		weir__free(bodies);
 		return weir__acl_fail(ACL_ERROR_RT_INVALID_HANDLE, api,
 		                      "params.handle %p is not a condition of a live model",
 		                      params.handle);
 	}
 	if (st == WEIR_ESTATE) {
-		free(bodies);
+		weir__free(bodies);
 		return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
 		                      "stream %p is not being captured", stream);
 	}
 	if (st != WEIR_OK) {
-		free(bodies);
+		weir__free(bodies);
 		return weir__acl_fail_weir(st, api, "recording the conditional task");
 	}
 	for (uint32_t i = 0; i < params.size; i++)
 		params.modelRIArray[i] = bodies[i];
-	free(bodies);
+	weir__free(bodies);
 	if (made < params.size) /* the bodies exist; only our records lack */
 		return weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
 		                      "out of memory recording the bodies");

@@ -14,6 +14,7 @@
 
 #include "acl_compat/acl_internal.h"
 #include "acl_compat/acl_state.h"
+#include "acl_compat/kobj.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -23,18 +24,41 @@
 
 struct weir_acl_ri;
 
+/* Task and condition handles are registry objects (one type, kind
+ * checked: kobj.h), unpublished when their model's record goes. */
+enum { WEIR_ACL_MDL_TASK = 1, WEIR_ACL_MDL_COND = 2 };
+extern struct weir_acl_ktype weir__acl_mdl_ktype;
+
 struct weir_acl_ri_task {
+	struct weir_acl_kobj ko;       /* the handle */
 	struct weir_acl_ri *owner;     /* I */
 	uint32_t stream;               /* I: captured-stream index (0: origin) */
 	uint32_t seq;                  /* I */
 	struct weir_acl_ri_task *next; /* L */
 };
 
+/* A condition word's life: replays read it until the native RI's memory
+ * goes (weir_ri_on_free sets `dead`), which may be after aclmdlRIDestroy;
+ * the destroyed model's words wait in the graveyard (mdl/cond.c) until
+ * then. */
+struct weir_acl_cond_word {
+	_Atomic uint32_t dead;           /* A: CW-R1 / CW-A1 */
+	uint64_t *word;                  /* I: device memory (weir_mem_alloc) */
+	struct weir_acl_cond_word *next; /* L: the graveyard */
+};
+
 struct weir_acl_ri_cond {
+	struct weir_acl_kobj ko;       /* the handle */
 	struct weir_acl_ri *owner;     /* I */
-	uint64_t *word;                /* I: device memory (weir_mem_alloc) */
+	struct weir_acl_cond_word *cw; /* L: NULL once buried */
 	struct weir_acl_ri_cond *next; /* L */
 };
+
+/* Move e's condition words to the graveyard and free those whose RI has
+ * gone (locked; m NULL: after aclFinalize destroyed the runtime, free the
+ * records only). */
+void weir__acl_mdl_bury_locked(struct weir_acl_ri *e);
+void weir__acl_mdl_sweep(weir_mem_t *m, bool all);
 
 struct weir_acl_ri_cb {
 	aclrtCallback fn;

@@ -2,6 +2,7 @@
  * acl_compat/mdl/task.c - aclmdlRIGetStreams, aclmdlRIGetTasksByStream, aclmdlRITask* (type, sequence number, parameters, disable), aclmdlRIKernelTaskGetAttribute, aclmdlRIDebugPrint, aclmdlRIDebugJsonPrint (the RI table: mdl/mdl.h).
  */
 #include "acl_compat/mdl/mdl.h"
+#include "base/alloc.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -96,8 +97,10 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIGetTasksByStream(aclrtStream stream, aclmdl
 				if (t->stream == idx && t->seq == seq)
 					break;
 			if (!t) {
-				t = calloc(1, sizeof(*t));
-				if (!t) {
+				t = weir__calloc(1, sizeof(*t));
+				if (!t || !weir__acl_kobj_publish(&weir__acl_mdl_ktype, &t->ko,
+				                                  WEIR_ACL_MDL_TASK, NULL)) {
+					weir__free(t);
 					rc = weir__acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
 					                    "out of memory");
 					break;
@@ -108,7 +111,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIGetTasksByStream(aclrtStream stream, aclmdl
 				t->next = e->tasks;
 				e->tasks = t;
 			}
-			tasks[seq] = t;
+			tasks[seq] = weir__acl_kobj_handle(&t->ko);
 		}
 		if (rc == ACL_SUCCESS)
 			*numTasks = n;
@@ -119,18 +122,19 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIGetTasksByStream(aclrtStream stream, aclmdl
 	return rc;
 }
 
-/* Copy a live task object (locked); false for a stale or garbage value. */
+/* Copy a live task object (locked); false for a stale or garbage value
+ * (the registry checks the handle; its model's record unpublishes it). */
 static bool weir_acl_task_find_locked(const void *h, struct weir_acl_ri_task *out)
 {
-	if (!h)
+	struct weir_acl_kobj *o = weir__acl_kobj_get(&weir__acl_mdl_ktype, h, WEIR_ACL_MDL_TASK);
+	if (!o)
 		return false;
-	for (struct weir_acl_ri *e = weir__acl_mdl_ris; e; e = e->next)
-		for (struct weir_acl_ri_task *t = e->tasks; t; t = t->next)
-			if (t == h) {
-				*out = *t;
-				return true;
-			}
-	return false;
+	const struct weir_acl_ri_task *t = caa_container_of(o, struct weir_acl_ri_task, ko);
+	out->owner = t->owner;
+	out->stream = t->stream;
+	out->seq = t->seq;
+	weir__acl_kobj_put(o);
+	return true;
 }
 
 /* Look a task up and read its native description. */

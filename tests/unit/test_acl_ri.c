@@ -1119,6 +1119,67 @@ static void test_legacy_gate(void **state)
 	assert_int_equal(aclrtDestroyStream(other), ACL_SUCCESS);
 }
 
+/* aclmdlRIDestroy with a replay held in flight: the replay still reads its
+ * condition word after the destroy (the word lives until the RI's last
+ * replay retires), even when the memory is asked for again meanwhile. */
+static void test_destroy_cond_in_flight(void **state)
+{
+	(void)state;
+	aclrtStream s, sub, other;
+	assert_int_equal(aclrtCreateStream(&s), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateStream(&sub), ACL_SUCCESS);
+	assert_int_equal(aclrtCreateStream(&other), ACL_SUCCESS);
+	aclrtEvent ev;
+	assert_int_equal(aclrtCreateEventWithFlag(&ev, ACL_EVENT_EXTERNAL), ACL_SUCCESS);
+	uint32_t *rounds = NULL;
+	assert_int_equal(aclrtMalloc((void **)&rounds, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+	assert_int_equal(aclrtMemset(rounds, 64, 0, 64), ACL_SUCCESS);
+	aclmdlRI ri = NULL, body[1] = { NULL };
+	assert_int_equal(aclmdlRICaptureBegin(s, ACL_MODEL_RI_CAPTURE_MODE_RELAXED), ACL_SUCCESS);
+	assert_int_equal(aclrtStreamWaitEvent(s, ev), ACL_SUCCESS); /* the gate */
+	assert_int_equal(aclrtResetEvent(ev, s), ACL_SUCCESS);
+	aclmdlRICaptureStatus cs;
+	assert_int_equal(aclmdlRICaptureGetInfo(s, &cs, &ri), ACL_SUCCESS);
+	aclmdlRICondHandle h = NULL;
+	assert_int_equal(aclmdlRICondHandleCreate(ri, 0, 0, &h), ACL_SUCCESS);
+	uint64_t *word = NULL;
+	assert_int_equal(aclmdlRICondHandleGetCondPtr(h, &word), ACL_SUCCESS);
+	aclmdlRICondTaskParams p = { h, ACL_MODEL_RI_COND_TYPE_WHILE, 1, body };
+	assert_int_equal(aclmdlRIAddCondTask(p, s, 0), ACL_SUCCESS);
+	assert_int_equal(
+	        aclmdlRICaptureToModelRIBegin(sub, body[0], ACL_MODEL_RI_CAPTURE_MODE_RELAXED),
+	        ACL_SUCCESS);
+	countdown_on(word, rounds, NULL, sub);
+	assert_int_equal(aclmdlRICaptureEnd(sub, &body[0]), ACL_SUCCESS);
+	assert_int_equal(aclmdlRICaptureEnd(s, &ri), ACL_SUCCESS);
+	uint64_t three = 3;
+	assert_int_equal(aclrtMemcpy(word, 8, &three, 8, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+	assert_int_equal(aclmdlRIExecuteAsync(ri, s), ACL_SUCCESS); /* held by the gate */
+	assert_int_equal(aclmdlRIDestroy(ri), ACL_SUCCESS);
+	assert_int_equal(aclmdlRICondHandleGetCondPtr(h, &word), ACL_ERROR_RT_INVALID_HANDLE);
+	/* Memory asked for now must not be the word the replay will read. */
+	void *again[8];
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(aclrtMalloc(&again[i], 64, ACL_MEM_MALLOC_HUGE_FIRST),
+		                 ACL_SUCCESS);
+		assert_ptr_not_equal(again[i], word);
+		assert_int_equal(aclrtMemset(again[i], 64, 0, 64), ACL_SUCCESS);
+	}
+	assert_int_equal(aclrtRecordEvent(ev, other), ACL_SUCCESS);
+	assert_int_equal(aclrtSynchronizeStream(s), ACL_SUCCESS);
+	uint32_t got = 0;
+	assert_int_equal(aclrtMemcpy(&got, 4, rounds, 4, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+	assert_int_equal(got, 3); /* the WHILE read the word the host wrote */
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(aclrtFree(again[i]), ACL_SUCCESS);
+	assert_int_equal(aclrtSynchronizeStream(other), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyEvent(ev), ACL_SUCCESS);
+	assert_int_equal(aclrtFree(rounds), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(s), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(sub), ACL_SUCCESS);
+	assert_int_equal(aclrtDestroyStream(other), ACL_SUCCESS);
+}
+
 /* aclmdlRIExecute's time-out; aclmdlRIAbort of a held replay; the
  * parameters of an aclrtLaunchKernel task (what can change: numBlocks). */
 static void test_execute_abort(void **state)
@@ -1205,12 +1266,18 @@ static void test_execute_abort(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values),         cmocka_unit_test(test_capture_kinds),
-		cmocka_unit_test(test_cross_stream),   cmocka_unit_test(test_update),
-		cmocka_unit_test(test_cond),           cmocka_unit_test(test_build_labels),
-		cmocka_unit_test(test_illegal),        cmocka_unit_test(test_wrong_thread),
-		cmocka_unit_test(test_event_external), cmocka_unit_test(test_legacy_gate),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_capture_kinds),
+		cmocka_unit_test(test_cross_stream),
+		cmocka_unit_test(test_update),
+		cmocka_unit_test(test_cond),
+		cmocka_unit_test(test_build_labels),
+		cmocka_unit_test(test_illegal),
+		cmocka_unit_test(test_wrong_thread),
+		cmocka_unit_test(test_event_external),
+		cmocka_unit_test(test_legacy_gate),
 		cmocka_unit_test(test_execute_abort),
+		cmocka_unit_test(test_destroy_cond_in_flight),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
