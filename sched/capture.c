@@ -98,6 +98,7 @@
  */
 #include "sched/internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 enum {
@@ -1263,17 +1264,26 @@ WEIR_API int weir_label_create(weir_label_t **out)
 	return WEIR_OK;
 }
 
-WEIR_API int weir_label_destroy(weir_label_t *h)
+/* Destroy a label or a label list (the same header: obj, refs). */
+_Static_assert(offsetof(struct weir_label, refs) == offsetof(struct weir_label_list, refs),
+               "labels and label lists share their header");
+static int plain_destroy(const void *h, uint32_t type)
 {
 	weir__rcu_read_lock();
-	struct weir_label *l = weir__label_lookup(h);
-	bool mine = l && weir__reg_remove(&l->obj);
+	struct weir_obj *o = type ? weir__reg_lookup(h, type) : NULL;
+	bool mine = o && weir__reg_remove(o);
 	weir__rcu_read_unlock();
 	if (!mine)
 		return WEIR_EHANDLE;
 	weir__rcu_synchronize(); /* obj.h O2 */
-	weir__label_put(l);
+	if (weir__ref_put(&caa_container_of(o, struct weir_label, obj)->refs))
+		weir__obj_retire(o, weir__plain_free);
 	return WEIR_OK;
+}
+
+WEIR_API int weir_label_destroy(weir_label_t *h)
+{
+	return plain_destroy(h, weir__label_type());
 }
 
 WEIR_API int weir_label_list_create(weir_label_t *const *labels, size_t n, weir_label_list_t **out)
@@ -1307,15 +1317,7 @@ WEIR_API int weir_label_list_create(weir_label_t *const *labels, size_t n, weir_
 
 WEIR_API int weir_label_list_destroy(weir_label_list_t *h)
 {
-	weir__rcu_read_lock();
-	struct weir_label_list *ll = weir__llist_lookup(h);
-	bool mine = ll && weir__reg_remove(&ll->obj);
-	weir__rcu_read_unlock();
-	if (!mine)
-		return WEIR_EHANDLE;
-	weir__rcu_synchronize(); /* obj.h O2 */
-	weir__llist_put(ll);
-	return WEIR_OK;
+	return plain_destroy(h, weir__llist_type());
 }
 
 WEIR_API int weir_ri_set_label(weir_label_t *h, weir_stream_t *sh)
