@@ -173,6 +173,13 @@ aclError weir__acl_resolve_stream_found(aclrtStream s, weir_stream_t **out,
 int weir__acl_kernel_task_info(weir_kernel_fn fn, const void *args, void **func_handle,
                                void **user_args, uint32_t *user_args_len);
 
+/* The launch configuration of such a task (aclmdlRIKernelTaskGetAttribute):
+ * 0 and the ACL_RT_LAUNCH_KERNEL_ATTR_BLOCKDIM_OFFSET, TIMEOUT (ns; 0 none)
+ * and DYN_UBUF_SIZE values it was launched with; non-zero when the task is
+ * not an aclrtLaunchKernel* launch. Same validity rule. */
+int weir__acl_kernel_task_cfg(weir_kernel_fn fn, const void *args, uint32_t *block_offset,
+                              uint64_t *timeout_ns, size_t *local_size);
+
 /* From the fault hook (runtime/exception.c), after the process-wide
  * exception callbacks: call the aclrtBinarySetExceptionCallback callback of
  * the failing launch's binary, if the task is a launch and its binary is
@@ -227,6 +234,13 @@ const char *weir__acl_reason(void);
 		if (weir__rc_ != ACL_SUCCESS)                                              \
 			return weir__acl_fail(weir__rc_, (api), "%s", weir__acl_reason()); \
 	} while (0)
+
+/* mdl/capture.c: for a call that is unsafe during a capture (a sync
+ * copy or fill, an allocation or free, a device synchronize): ACL_SUCCESS,
+ * or ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT (107030, recorded for api) when
+ * the calling thread's capture mode forbids it now
+ * (weir_capture_unsafe_call). */
+aclError weir__acl_capture_unsafe(const char *api);
 
 /* runtime/peer.c: a copy between two devices' memory needs the source
  * device's aclrtDeviceEnablePeerAccess(destination). ACL_SUCCESS for any

@@ -74,6 +74,12 @@ struct weir_acl_event {
 	 * event's life (runtime/event.c, "Event extras"). Set by CAS. */
 	_Atomic uint32_t record_flag;
 	_Atomic uint32_t wait_flag;
+	/* A: 1 once a record of this event went into a capture or a model
+	 * being built (runtime/event.c): such a record is not a record yet,
+	 * but a wait on it joins the capture, so the never-recorded check of
+	 * legacy waits lets it pass. Set once (relaxed: a hint read by the
+	 * check; nothing is published with it). */
+	_Atomic uint32_t captured;
 };
 
 /* Registry (runtime/registry.c). Obtain the kinds' registry type ids (aclInit,
@@ -136,6 +142,14 @@ void weir__acl_kernel_teardown(void);
 /* Stream resolution with the ESTOPPED rule: a submission refused because
  * the group stopped returns the group's sticky failure code. */
 aclError weir__acl_fail_submit(int status, weir_stream_t *s, const char *api, const char *what);
+
+/* runtime/stream.c: s was created with ACL_STREAM_PERSISTENT (false for a
+ * dead handle). */
+bool weir__acl_stream_persistent(weir_stream_t *s);
+
+/* mdl/capture.c: aclFinalize drops the facade's RI table (the RIs, their
+ * condition words and streams die with the runtime). */
+void weir__acl_mdl_teardown(void);
 
 /* Event lookup: copies the I: fields of a live event. 100000 for NULL,
  * 107017 for a destroyed or garbage handle (reason set). */

@@ -560,7 +560,8 @@ static void bench_r2(unsigned workers)
 	else
 		f = wb_value(R2_NAME, "ns/run", "weir", 0, NULL, 0);
 	wb_target(f, WB_LE, 1.1,
-	          "<= 1.1x the session run: a replay costs no more (a session run is already one submission)");
+	          "<= 1.1x the session run: a replay costs no more (a session run is already one "
+	          "submission)");
 	if (err) {
 		fprintf(stderr, "bench_graph: " R2_NAME ": %s\n", err);
 		wb_fail(f, "%s", err);

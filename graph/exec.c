@@ -58,7 +58,11 @@
  *     WEIR_EABORTED without touching a buffer and sets `rebind`, so the
  *     next run binds everything again. The host also rebinds whenever U
  *     changed or U discarded tasks since the previous run (stream stats),
- *     so a rerun after an abort and a sync is not refused.
+ *     so a rerun after an abort and a sync is not refused. A run recorded
+ *     by a capture (sched/capture.c) binds again at every replay, behind
+ *     the shadow: once one was captured (`captured`), every run binds. A
+ *     captured streams run also joins its internal streams' tails into U
+ *     (the capture's end needs every joined stream joined back).
  *  7. Zero-byte tensors are never in an arena and never patched: their
  *     slot points at wx_empty (no kernel reads or writes a byte of it), so
  *     no kernel gets NULL and no pointer arithmetic touches a NULL arena.
@@ -108,6 +112,7 @@ struct weir_loaded {
 	pthread_mutex_t lock;
 	void **bound;               /* L */
 	bool bound_valid;           /* L */
+	bool captured;              /* L: a run of it was captured: always rebind */
 	bool ran;                   /* L: `done` has been recorded */
 	weir_stream_t *last_stream; /* L: the stream of the latest `done` record */
 	uint64_t discarded;         /* L: last_stream's discard count before the latest run */
@@ -662,7 +667,7 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
 
 /* The streams part of a run: fork, every step on its stream with its waits
  * and records, U waits the joins (and runs the output copies). */
-static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
+static int submit_streams(weir_loaded_t *L, weir_stream_t *U, bool join_tails)
 {
 	const weir_plan_t *p = L->p;
 	int rc;
@@ -701,6 +706,12 @@ static int submit_streams(weir_loaded_t *L, weir_stream_t *U)
 	/* Tails: the next run waits for these (invariant 1). */
 	for (uint32_t s = 1; s < p->nstreams; s++)
 		if ((rc = weir_event_record(L->events[p->nevents + s], L->streams[s])))
+			return rc;
+	/* A captured run joins every internal stream back into U now (the
+	 * capture's end requires it, sched/capture.c C5), so a replay's
+	 * completion on U covers its internal streams too. */
+	for (uint32_t s = 1; join_tails && s < p->nstreams; s++)
+		if ((rc = weir_stream_wait_event(U, L->events[p->nevents + s])))
 			return rc;
 	return WEIR_OK;
 }
@@ -791,8 +802,15 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	bool stale = weir_load_relaxed(&L->rebind);
 	if (stale)
 		weir_store_relaxed(&L->rebind, false);
-	bool same =
-	        L->bound_valid && !cb && !stale && L->last_stream == U && discarded == L->discarded;
+	/* A run recorded by a capture (sched/capture.c) binds its own buffers
+	 * at every replay, behind the host's back: from then on the shadow
+	 * `bound` cannot be trusted, so every run binds (invariant 6). */
+	int cst = WEIR_CAPTURE_NONE;
+	bool capturing = weir_capture_status(U, &cst, NULL) == WEIR_OK && cst != WEIR_CAPTURE_NONE;
+	if (capturing)
+		L->captured = true;
+	bool same = L->bound_valid && !cb && !stale && !L->captured && L->last_stream == U &&
+	            discarded == L->discarded;
 	if (L->ran && L->last_stream != U && (rc = weir_stream_wait_event(U, L->done))) {
 		weir__free(r);
 		return rc;
@@ -812,7 +830,7 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 		struct inline_args ia = { L, L->want };
 		rc = weir_launch(U, inline_task, &ia, sizeof(ia), 1, 0);
 	} else if (!rc) {
-		rc = submit_streams(L, U);
+		rc = submit_streams(L, U, capturing);
 	}
 	if (!rc && cb) {
 		rc = weir_launch_host(U, callback_task, r);

@@ -91,13 +91,14 @@
  *      streams never interleave two replays of one replay stream. The run is
  *      freed by the replay stream's final no-op and each pushed lane's (refs);
  *      chains never pushed are undone then.
- *  C12. A replay turns each maximal run of inline items (kernels, control
- *      items, groups) into one WEIR_TK_PROGRAM task; its worker runs them in
+ *  C12. A replay turns each maximal run of inline items (kernels, value
+ *      writes, control items, groups) into one WEIR_TK_PROGRAM task; its worker runs them in
  *      order, jumps only inside the run (labels), and reads the RI read-only
  *      (the replay's reference keeps it) except through C9 and C11.
  */
 #include "sched/internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 enum {
@@ -175,28 +176,30 @@ struct ri_reset {
 enum { RI_CAPTURING = 0, RI_BUILDING, RI_READY, RI_BODY_EMPTY };
 
 struct weir_ri {
-	struct weir_obj obj;       /* I */
-	_Atomic uint32_t refs;     /* A: handle + replays in flight (C7) */
-	_Atomic uint32_t state;    /* A: RI_*; RI_READY is published by the end (RI-R1) */
-	_Atomic uint32_t updating; /* A: weir_ri_update in progress (C9) */
-	_Atomic uint64_t epoch;    /* A: bumped by weir_ri_abort (C10) */
-	struct weir_runtime *rt;   /* I once READY */
-	struct weir_ri *parent;    /* I: bodies of a conditional task; NULL otherwise */
-	uint32_t id;               /* I */
-	uint32_t nlanes;           /* I once READY */
-	uint32_t nedges;           /* I once READY */
-	uint32_t ntasks;           /* I once READY */
-	bool host;                 /* I once READY: has host functions */
-	bool built;                /* I: made by weir_ri_build_begin */
-	bool inline_only;          /* I once READY: one lane of inline items */
-	struct cap_lane *lanes;    /* I once READY (task params: C9) */
-	pthread_mutex_t lock;      /* C8 */
-	struct weir_capture *cap;  /* L(lock): while capturing / building */
-	struct ri_reset *resets;   /* L(lock) until READY, then I */
-	uint32_t nresets;          /* L(lock) until READY, then I */
-	bool dead;                 /* L(lock) */
-	struct ri_origin *tab;     /* L(lock) */
-	uint32_t ntab, ctab;       /* L(lock) */
+	struct weir_obj obj;             /* I */
+	_Atomic uint32_t refs;           /* A: handle + replays in flight (C7) */
+	_Atomic uint32_t state;          /* A: RI_*; RI_READY is published by the end (RI-R1) */
+	_Atomic uint32_t updating;       /* A: weir_ri_update in progress (C9) */
+	_Atomic uint64_t epoch;          /* A: bumped by weir_ri_abort (C10) */
+	struct weir_runtime *rt;         /* I once READY */
+	struct weir_ri *parent;          /* I: bodies of a conditional task; NULL otherwise */
+	uint32_t id;                     /* I */
+	uint32_t nlanes;                 /* I once READY */
+	uint32_t nedges;                 /* I once READY */
+	uint32_t ntasks;                 /* I once READY */
+	bool host;                       /* I once READY: has host functions */
+	bool built;                      /* I: made by weir_ri_build_begin */
+	bool inline_only;                /* I once READY: one lane of inline items */
+	struct cap_lane *lanes;          /* I once READY (task params: C9) */
+	pthread_mutex_t lock;            /* C8 */
+	struct weir_capture *cap;        /* L(lock): while capturing / building */
+	struct ri_reset *resets;         /* L(lock) until READY, then I */
+	struct weir_task_release *hooks; /* L(lock): weir_ri_on_free */
+	uint32_t nhooks;                 /* L(lock) */
+	uint32_t nresets;                /* L(lock) until READY, then I */
+	bool dead;                       /* L(lock) */
+	struct ri_origin *tab;           /* L(lock) */
+	uint32_t ntab, ctab;             /* L(lock) */
 };
 
 /* Control items. */
@@ -833,7 +836,7 @@ static bool cap_joined(struct weir_capture *cap)
 static bool item_inline(const struct cap_item *it)
 {
 	switch (it->what) {
-	case IT_TASK: return it->t->kind == WEIR_TK_KERNEL;
+	case IT_TASK: return it->t->kind == WEIR_TK_KERNEL || it->t->kind == WEIR_TK_VALUE_WRITE;
 	case IT_SIGNAL:
 	case IT_WAIT: return false;
 	default: return true;
@@ -1261,17 +1264,26 @@ WEIR_API int weir_label_create(weir_label_t **out)
 	return WEIR_OK;
 }
 
-WEIR_API int weir_label_destroy(weir_label_t *h)
+/* Destroy a label or a label list (the same header: obj, refs). */
+_Static_assert(offsetof(struct weir_label, refs) == offsetof(struct weir_label_list, refs),
+               "labels and label lists share their header");
+static int plain_destroy(const void *h, uint32_t type)
 {
 	weir__rcu_read_lock();
-	struct weir_label *l = weir__label_lookup(h);
-	bool mine = l && weir__reg_remove(&l->obj);
+	struct weir_obj *o = type ? weir__reg_lookup(h, type) : NULL;
+	bool mine = o && weir__reg_remove(o);
 	weir__rcu_read_unlock();
 	if (!mine)
 		return WEIR_EHANDLE;
 	weir__rcu_synchronize(); /* obj.h O2 */
-	weir__label_put(l);
+	if (weir__ref_put(&caa_container_of(o, struct weir_label, obj)->refs))
+		weir__obj_retire(o, weir__plain_free);
 	return WEIR_OK;
+}
+
+WEIR_API int weir_label_destroy(weir_label_t *h)
+{
+	return plain_destroy(h, weir__label_type());
 }
 
 WEIR_API int weir_label_list_create(weir_label_t *const *labels, size_t n, weir_label_list_t **out)
@@ -1305,15 +1317,7 @@ WEIR_API int weir_label_list_create(weir_label_t *const *labels, size_t n, weir_
 
 WEIR_API int weir_label_list_destroy(weir_label_list_t *h)
 {
-	weir__rcu_read_lock();
-	struct weir_label_list *ll = weir__llist_lookup(h);
-	bool mine = ll && weir__reg_remove(&ll->obj);
-	weir__rcu_read_unlock();
-	if (!mine)
-		return WEIR_EHANDLE;
-	weir__rcu_synchronize(); /* obj.h O2 */
-	weir__llist_put(ll);
-	return WEIR_OK;
+	return plain_destroy(h, weir__llist_type());
 }
 
 WEIR_API int weir_ri_set_label(weir_label_t *h, weir_stream_t *sh)
@@ -1629,7 +1633,10 @@ WEIR_API int weir_ri_update_end(weir_stream_t *sh)
 static void weir__ri_free(struct weir_obj *o)
 {
 	struct weir_ri *ri = caa_container_of(o, struct weir_ri, obj);
-	lanes_free(ri->lanes, ri->nlanes); /* C3: templates, releases, references */
+	lanes_free(ri->lanes, ri->nlanes);        /* C3: templates, releases, references */
+	for (uint32_t i = 0; i < ri->nhooks; i++) /* the last put: no lock needed */
+		ri->hooks[i].fn(ri->hooks[i].ctx);
+	weir__free(ri->hooks);
 	for (uint32_t i = 0; i < ri->ntab; i++)
 		weir__free(ri->tab[i].lane);
 	weir__free(ri->tab);
@@ -2076,8 +2083,23 @@ static int prog_exec(struct prog_ctx *p, const struct cap_lane *l, uint32_t star
 		const struct cap_item *it = &l->it[pc++];
 		switch (it->what) {
 		case IT_TASK:
-			if (!it->disabled)
-				rc = prog_kernel(p, it->t);
+			if (it->disabled)
+				break;
+			if (it->t->kind == WEIR_TK_VALUE_WRITE) {
+				/* As value.c does (VL-R1: seq_cst - the store, then
+				 * the waiters' recheck of W2). */
+				const struct weir_task *t = it->t;
+				if (WAIT_STATE(t)->flags & WEIR_VALUE_32)
+					__atomic_store_n((uint32_t *)t->u.val.addr,
+					                 (uint32_t)t->u.val.value,
+					                 __ATOMIC_SEQ_CST);
+				else
+					__atomic_store_n((uint64_t *)t->u.val.addr, t->u.val.value,
+					                 __ATOMIC_SEQ_CST);
+				weir__value_written(p->st->rt);
+				break;
+			}
+			rc = prog_kernel(p, it->t);
 			break;
 		case IT_SWITCH_LABEL: {
 			const struct ctl_switch *c = it->x;
@@ -2422,6 +2444,24 @@ WEIR_API int weir_ri_stream(weir_ri_t *h, uint32_t stream, weir_stream_t **s)
 	if (ri)
 		weir__ri_put(ri);
 	return rc;
+}
+
+WEIR_API int weir_ri_on_free(weir_ri_t *h, weir_host_fn fn, void *ctx)
+{
+	if (!fn)
+		return WEIR_EINVAL;
+	struct weir_ri *ri = weir__ri_get(h);
+	if (!ri)
+		return WEIR_EHANDLE;
+	pthread_mutex_lock(&ri->lock);
+	struct weir_task_release *a = weir__realloc(ri->hooks, (ri->nhooks + 1) * sizeof(*a));
+	if (a) {
+		ri->hooks = a;
+		a[ri->nhooks++] = (struct weir_task_release){ fn, ctx };
+	}
+	pthread_mutex_unlock(&ri->lock);
+	weir__ri_put(ri);
+	return a ? WEIR_OK : WEIR_ENOMEM;
 }
 
 WEIR_API int weir_ri_abort(weir_ri_t *h)

@@ -16,8 +16,8 @@ headers=(acl_base_rt.h acl_rt.h acl_tdt.h acl_tdt_queue.h)
 reasons=(
 	'^aclrtGetFuncBySymbol$'
 	'kernel lookup by host stub: a weir device binary has no host stubs (docs/porting-kernels.md); aclrtBinaryGetFunction finds a kernel by name'
-	'^aclmdl|Label|^aclrtSwitchStream$|^aclrtActiveStream$|^aclrtTaskUpdateAsync$|^aclrtPersistentTaskClean$|TaskGrp|CacheLastTask|^aclrtMemcpyAsyncWithCondition$'
-	'model runtime, task capture and stream switching: issue 13 (capture and replay)'
+	'^aclrtTaskUpdateAsync$|^aclrtPersistentTaskClean$|CacheLastTask|^aclrtMemcpyAsyncWithCondition$'
+	'task-capture extras that issue 13 leaves out (the aclmdlRI*, label and stream-switch calls are in acl_compat/mdl/ and runtime/label.c)'
 	'Ipc|Shareable|ImportPid|SetImportPid|ExportKey|ImportByKey|InterServer|SetPid|BareTgid'
 	'sharing with other processes: weir devices live inside one process (multi-process memory is a separate issue)'
 	'SnapShot'

@@ -8,7 +8,7 @@
 # RUNTIME_CHECKOUT is a checkout of hicann/runtime (or any folder holding its
 # example/ tree); SAMPLE is a path under example/, e.g.
 # 2_advanced_features/tdt_queue/1_queue_route. Without SAMPLE arguments the
-# list below (the samples issues 10 and 11 name) is run.
+# list below (the samples issues 10, 11 and 13 name) is run.
 #
 # Each sample's sources are the .cpp files its CMakeLists.txt gives to
 # add_executable(); they are compiled with g++ -std=c++17 with the include
@@ -66,6 +66,12 @@ if [[ ${#samples[@]} -eq 0 ]]; then
 		2_advanced_features/built_in_task/0_reduce_task
 		2_advanced_features/built_in_task/1_random_num_task
 		2_advanced_features/kernel/1_launch_kernel_with_reslimit
+		2_advanced_features/model_ri/0_simple_model
+		2_advanced_features/model_ri/1_model_update
+		2_advanced_features/model_ri/2_model_switch
+		2_advanced_features/model_ri/3_cond_model
+		2_advanced_features/model_ri/4_model_sync_external
+		2_advanced_features/label/0_simple_label
 		2_advanced_features/tdt_channel/0_simple_channel
 		2_advanced_features/tdt_channel/1_channel_capacity
 		2_advanced_features/tdt_queue/0_simple_queue

@@ -190,6 +190,9 @@ ACL_FUNC_VISIBILITY aclError aclrtGetDeviceCount(uint32_t *count)
 
 static aclError weir_acl_sync_device(int64_t ns, const char *api)
 {
+	aclError e = weir__acl_capture_unsafe(api);
+	if (e != ACL_SUCCESS)
+		return e;
 	weir__acl_ctx_info_t info;
 	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
 	int code = 0;

@@ -259,6 +259,17 @@ static aclError weir_acl_event_task(const struct weir_acl_event *ev, aclrtEvent 
 	if (st != WEIR_OK)
 		return weir__acl_fail_submit(st, s, api,
 		                             reset ? "queueing the reset" : "queueing the record");
+	/* A legacy event's record into a capture: remember it for the
+	 * never-recorded check of waits (weir_acl_stream_wait). */
+	int cs = WEIR_CAPTURE_NONE;
+	if (!reset && ev->model == WEIR_ACL_EV_LEGACY && !(ev->flags & ACL_EVENT_SYNC) &&
+	    weir_capture_status(s, &cs, NULL) == WEIR_OK && cs != WEIR_CAPTURE_NONE) {
+		weir__rcu_read_lock();
+		struct weir_acl_obj *o = weir__acl_reg_lookup_locked(event, WEIR_ACL_OBJ_EVENT);
+		if (o) /* relaxed: a hint only (acl_state.h) */
+			weir_store_relaxed(&((struct weir_acl_event *)o)->captured, 1u);
+		weir__rcu_read_unlock();
+	}
 	return ACL_SUCCESS;
 }
 
@@ -319,6 +330,18 @@ static aclError weir_acl_stream_wait(aclrtStream stream, aclrtEvent event, int64
 	if (ev.model == WEIR_ACL_EV_LEGACY && !(ev.flags & ACL_EVENT_SYNC)) {
 		bool recorded = false;
 		int st = weir_event_recorded(ev.ev, &recorded);
+		int cs = WEIR_CAPTURE_NONE;
+		if (st == WEIR_OK && !recorded && weir_capture_status(s, &cs, NULL) == WEIR_OK &&
+		    cs != WEIR_CAPTURE_NONE)
+			recorded = true; /* a recorded wait: it waits, at each replay,
+			                    for a record made outside (model_ri/1) */
+		if (st == WEIR_OK && !recorded) {
+			/* inside the section already (resolve_stream_found) */
+			struct weir_acl_obj *o =
+			        weir__acl_reg_lookup_locked(event, WEIR_ACL_OBJ_EVENT);
+			/* relaxed: a hint only (acl_state.h) */
+			recorded = o && weir_load_relaxed(&((struct weir_acl_event *)o)->captured);
+		}
 		if (st != WEIR_OK || !recorded)
 			weir__rcu_read_unlock();
 		if (st != WEIR_OK)
@@ -523,23 +546,37 @@ ACL_FUNC_VISIBILITY aclError aclrtSetOpWaitTimeout(uint32_t timeout)
  * ACL graph being captured (aclmdlRICapture*). As in ACL: only events of
  * aclrtCreateEventExWithFlag(ACL_EVENT_SYNC) take them (207000 otherwise),
  * an event keeps the flag of its first record / wait (107000 otherwise),
- * and a stream that is not capturing refuses them with 107029. weir has no
- * capture yet, so every stream is one that is not capturing.
+ * and a stream that is not recording (captured, or bound to a model being
+ * built) refuses them with 107029. On a recording stream, an EXTERNAL
+ * record is an ordinary recorded record, and an EXTERNAL wait is a
+ * recorded wait on the event's record made outside the model (at replay
+ * time it waits for the event's latest record, weir_ri_replay's rule).
  */
 static aclError weir_acl_event_external(aclrtEvent event, const struct weir_acl_event *ev,
-                                        bool record, const char *api)
+                                        weir_stream_t *s, bool record, const char *api)
 {
 	if (ev->model != WEIR_ACL_EV_EX || ev->flags != ACL_EVENT_SYNC)
 		return weir__acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
 		                      "the EXTERNAL flag needs an event of "
 		                      "aclrtCreateEventExWithFlag(ACL_EVENT_SYNC); event %p is not",
 		                      event);
+	/* ACL's order: the flag is fixed first, even when the call then fails. */
 	aclError rc = weir_acl_event_use_flag(event, record, 1, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
-	return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
-	                      "the stream is not being captured into an ACL graph (weir has no "
-	                      "graph capture), so there is no graph boundary to cross");
+	int cs = WEIR_CAPTURE_NONE;
+	int st = weir_capture_status(s, &cs, NULL);
+	if (st != WEIR_OK)
+		return weir__acl_fail_weir(st, api, "capture status of the stream");
+	if (cs == WEIR_CAPTURE_NONE)
+		return weir__acl_fail(ACL_ERROR_RT_STREAM_NOT_CAPTURED, api,
+		                      "the stream is neither captured nor bound to a model being "
+		                      "built, so there is no model boundary to cross");
+	st = record ? weir_event_record(ev->ev, s) : weir_stream_wait_event(s, ev->ev);
+	if (st != WEIR_OK)
+		return weir__acl_fail_submit(
+		        st, s, api, record ? "recording the event" : "waiting on the event");
+	return ACL_SUCCESS;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtRecordEventWithFlag(aclrtEvent event, aclrtStream stream,
@@ -561,7 +598,7 @@ ACL_FUNC_VISIBILITY aclError aclrtRecordEventWithFlag(aclrtEvent event, aclrtStr
 		return rc;
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	return weir_acl_event_external(event, &ev, true, api);
+	return weir_acl_event_external(event, &ev, s, true, api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithFlag(aclrtStream stream, aclrtEvent event,
@@ -587,7 +624,7 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithFlag(aclrtStream stream, ac
 		return rc;
 	weir_stream_t *s;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &s));
-	return weir_acl_event_external(event, &ev, false, api);
+	return weir_acl_event_external(event, &ev, s, false, api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtGetEventId(aclrtEvent event, uint32_t *eventId)

@@ -351,6 +351,7 @@ static void weir_acl_teardown_locked(void)
 	 * touch device memory once weir_mem_destroy() runs (mem.h's rule). */
 	weir_runtime_destroy(rt);
 	weir__acl_kernel_teardown(); /* every launch released its binary above */
+	weir__acl_mdl_teardown();    /* the RI table's records (their RIs died above) */
 	weir_mem_destroy(mem);
 	weir__rcu_barrier();
 	weir__free(weir_acl_cpus);

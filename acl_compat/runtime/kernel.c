@@ -1466,6 +1466,18 @@ static void weir_acl_launch_release(void *p)
 	weir__free(L);
 }
 
+int weir__acl_kernel_task_cfg(weir_kernel_fn fn, const void *args, uint32_t *block_offset,
+                              uint64_t *timeout_ns, size_t *local_size)
+{
+	if (fn != weir_acl_kernel_tramp || !args)
+		return -1;
+	const struct weir_acl_launch *L = *(struct weir_acl_launch *const *)args;
+	*block_offset = L->block_offset;
+	*timeout_ns = L->timeout_ns;
+	*local_size = L->local_size;
+	return 0;
+}
+
 int weir__acl_kernel_task_info(weir_kernel_fn fn, const void *args, void **func_handle,
                                void **user_args, uint32_t *user_args_len)
 {

@@ -58,6 +58,9 @@ static aclError weir_acl_malloc_common(const char *api, void **devPtr, size_t si
 	aclError e = weir_acl_need_mem(api, &m);
 	if (e != ACL_SUCCESS)
 		return e;
+	e = weir__acl_capture_unsafe(api);
+	if (e != ACL_SUCCESS)
+		return e;
 	if (!devPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "devPtr is NULL");
 	if (size == 0)
@@ -105,6 +108,9 @@ ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
 	aclError e = weir_acl_need_mem("aclrtFree", &m);
 	if (e != ACL_SUCCESS)
 		return e;
+	e = weir__acl_capture_unsafe("aclrtFree");
+	if (e != ACL_SUCCESS)
+		return e;
 	if (!devPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtFree", "devPtr is NULL");
 	int st = weir_mem_free(m, devPtr);
@@ -116,6 +122,9 @@ ACL_FUNC_VISIBILITY aclError aclrtFreeWithDevSync(void *devPtr)
 	static const char api[] = "aclrtFreeWithDevSync";
 	weir_mem_t *m;
 	aclError e = weir_acl_need_mem(api, &m);
+	if (e != ACL_SUCCESS)
+		return e;
+	e = weir__acl_capture_unsafe(api);
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
@@ -143,6 +152,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
 	aclError e = weir_acl_need_mem("aclrtMallocHost", &m);
 	if (e != ACL_SUCCESS)
 		return e;
+	e = weir__acl_capture_unsafe("aclrtMallocHost");
+	if (e != ACL_SUCCESS)
+		return e;
 	if (!hostPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtMallocHost",
 		                      "hostPtr is NULL");
@@ -165,6 +177,9 @@ ACL_FUNC_VISIBILITY aclError aclrtFreeHost(void *hostPtr)
 	aclError e = weir_acl_need_mem("aclrtFreeHost", &m);
 	if (e != ACL_SUCCESS)
 		return e;
+	e = weir__acl_capture_unsafe("aclrtFreeHost");
+	if (e != ACL_SUCCESS)
+		return e;
 	if (!hostPtr)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, "aclrtFreeHost", "hostPtr is NULL");
 	int st = weir_mem_host_free(m, hostPtr);
@@ -177,6 +192,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t 
 		return ACL_SUCCESS;
 	weir_mem_t *m;
 	aclError e = weir_acl_need_mem("aclrtMemset", &m);
+	if (e != ACL_SUCCESS)
+		return e;
+	e = weir__acl_capture_unsafe("aclrtMemset");
 	if (e != ACL_SUCCESS)
 		return e;
 	if (!devPtr)
@@ -253,6 +271,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
 	aclError e = weir_acl_copy_args(api, dst, src, count, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
+	e = weir__acl_capture_unsafe(api);
+	if (e != ACL_SUCCESS)
+		return e;
 	e = weir__acl_peer_copy_check(m, dst, src, api);
 	if (e != ACL_SUCCESS)
 		return e;
@@ -267,6 +288,26 @@ static bool weir_acl_pageable(weir_mem_t *m, const void *dst, const void *src)
 	weir_mem_classify(m, dst, &di);
 	weir_mem_classify(m, src, &si);
 	return di.kind == WEIR_MEM_KIND_FOREIGN || si.kind == WEIR_MEM_KIND_FOREIGN;
+}
+
+/* For an async copy with a pageable host side (which ACL makes
+ * synchronous): *recording is true when the stream records (captured, or
+ * bound to a model being built). Such a stream takes the copy as a recorded
+ * task that reads the host memory when it runs (weir/mem.h's copy tasks
+ * hold pointers, nothing is staged), so the caller does not wait for it.
+ * During a capture that is an unsafe call (ACL's rule), refused unless this
+ * thread's mode allows it; a built model's streams take it (the model_ri
+ * samples copy from std::vector into bound streams). */
+static aclError weir_acl_pageable_recording(aclrtStream stream, bool *recording, const char *api)
+{
+	weir_stream_t *rs;
+	int cs = WEIR_CAPTURE_NONE;
+	*recording = false;
+	WEIR__ACL_TRY(api, weir__acl_resolve_stream(stream, &rs));
+	if (weir_capture_status(rs, &cs, NULL) != WEIR_OK || cs == WEIR_CAPTURE_NONE)
+		return ACL_SUCCESS;
+	*recording = true;
+	return weir__acl_capture_unsafe(api);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src,
@@ -284,6 +325,12 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 		return e;
 	weir_stream_t *s;
 	struct weir_stream *found;
+	bool pageable = weir_acl_pageable(m, dst, src), recording = false;
+	if (pageable) {
+		e = weir_acl_pageable_recording(stream, &recording, api);
+		if (e != ACL_SUCCESS)
+			return e;
+	}
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
 	int st = found ? weir__mem_copy_async_found(m, dst, destMax, src, count, wk, s, found)
 	               : WEIR_EAGAIN;
@@ -294,7 +341,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 		return weir__acl_fail_weir(st, api, "copy task");
 	/* ACL: with pageable host memory the call returns once the copy (and
 	 * so everything queued before it) has finished. */
-	if (weir_acl_pageable(m, dst, src)) {
+	if (pageable && !recording) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api,
@@ -344,6 +391,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
 	aclError e = weir_acl_check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
+	e = weir__acl_capture_unsafe(api);
+	if (e != ACL_SUCCESS)
+		return e;
 	int st = weir_mem_copy2d(m, dst, dpitch, src, spitch, width, height, wk);
 	return st == WEIR_OK ? ACL_SUCCESS : weir__acl_fail_weir(st, api, "2D copy");
 }
@@ -358,6 +408,12 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 	aclError e = weir_acl_check_2d(api, dst, dpitch, src, spitch, width, height, kind, &wk, &m);
 	if (e != ACL_SUCCESS || !m)
 		return e;
+	bool pageable = weir_acl_pageable(m, dst, src), recording = false;
+	if (pageable) {
+		e = weir_acl_pageable_recording(stream, &recording, api);
+		if (e != ACL_SUCCESS)
+			return e;
+	}
 	weir_stream_t *s;
 	struct weir_stream *found;
 	WEIR__ACL_TRY(api, weir__acl_resolve_stream_found(stream, &s, &found));
@@ -369,7 +425,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 		st = weir_mem_copy2d_async(m, dst, dpitch, src, spitch, width, height, wk, s);
 	if (st != WEIR_OK)
 		return weir__acl_fail_weir(st, api, "2D copy task");
-	if (weir_acl_pageable(m, dst, src)) {
+	if (pageable && !recording) {
 		st = weir_stream_sync(s, WEIR_TIMEOUT_INFINITE);
 		if (st != WEIR_OK)
 			return weir__acl_fail_weir(st, api,

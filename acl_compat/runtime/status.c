@@ -90,6 +90,13 @@ static aclError weir_acl_map(int status, aclError timeout_code)
 		return ACL_ERROR_RT_TASK_TIMEOUT; /* a wait task timed out */
 	/* A stopped stream (aclrtStreamStop): the code Ascend's sync returns. */
 	case WEIR_EHALTED: return ACL_ERROR_RT_INTERNAL_ERROR;
+	/* Capture (aclmdlRI*): an unsafe call during a capture, a sync or
+	 * query of a captured stream; an end after an illegal call; a stream
+	 * that joined a capture and was not joined back. Calls that know better
+	 * (aclmdlRICaptureEnd, event calls) pick their own code first. */
+	case WEIR_ECAPTURE: return ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT;
+	case WEIR_EINVALIDATED: return ACL_ERROR_RT_STREAM_CAPTURE_INVALIDATED;
+	case WEIR_EUNJOINED: return ACL_ERROR_RT_STREAM_UNJOINED;
 	default: return ACL_ERROR_RT_AICORE_EXCEPTION;
 	}
 }

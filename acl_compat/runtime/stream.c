@@ -44,10 +44,8 @@ static aclError weir_acl_stream_create(aclrtStream *stream, uint32_t priority, u
 	weir__acl_ctx_info_t info;
 	if (!stream)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "stream is NULL");
-	if (flag & ACL_STREAM_PERSISTENT)
-		return weir__acl_fail(
-		        ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
-		        "ACL_STREAM_PERSISTENT (task capture) is not implemented by weir");
+	/* ACL_STREAM_PERSISTENT is kept with the other flags: only such a
+	 * stream may be bound to an RI (aclmdlRIBindStream). */
 	WEIR__ACL_TRY(api, weir__acl_current_context(&info));
 	if (priority > WEIR_PRIORITY_LOWEST)
 		priority = WEIR_PRIORITY_LOWEST;
@@ -332,6 +330,14 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t *f
 		return weir__acl_fail_weir(st, api, "reading the stream flags");
 	*flags = (uint32_t)((word & ACL_FLAGS_MASK) >> ACL_FLAGS_SHIFT);
 	return ACL_SUCCESS;
+}
+
+bool weir__acl_stream_persistent(weir_stream_t *s)
+{
+	uint64_t word = 0;
+	if (weir_stream_user_update(s, 0, 0, &word) != WEIR_OK)
+		return false;
+	return (((word & ACL_FLAGS_MASK) >> ACL_FLAGS_SHIFT) & ACL_STREAM_PERSISTENT) != 0;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t *priority)

@@ -118,6 +118,8 @@ static const int ACL_ERROR_PROFILING_FAILURE = 500005;
 typedef void *aclrtCntNotify;
 typedef void *aclrtLabel;
 typedef void *aclrtLabelList;
+typedef void *aclmdlRITask; /* a recorded task of a model RI (aclmdlRIGetTasksByStream) */
+typedef void *aclrtTaskGrp; /* a task group of a capture (aclmdlRICaptureTaskGrpEnd) */
 typedef void *aclrtMbuf;
 typedef struct aclDataBuffer aclDataBuffer;
 

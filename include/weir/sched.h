@@ -943,6 +943,12 @@ WEIR_API int weir_ri_task_disable(weir_ri_t *ri, uint32_t stream, uint32_t seq);
 /* Apply staged changes. WEIR_EBUSY while a replay of ri is in flight. */
 WEIR_API int weir_ri_update(weir_ri_t *ri);
 
+/* Call fn(ctx) once when ri's memory goes: after weir_ri_destroy and the
+ * last replay in flight retired (on whatever thread drops the last
+ * reference, or an RCU callback thread: fn must not wait for a grace
+ * period or for a stream). For what a replay reads that the caller owns. */
+WEIR_API int weir_ri_on_free(weir_ri_t *ri, weir_host_fn fn, void *ctx);
+
 /* Stop the replays of ri queued or running now: their remaining tasks are
  * skipped (a running kernel finishes). Later replays run normally. */
 WEIR_API int weir_ri_abort(weir_ri_t *ri);

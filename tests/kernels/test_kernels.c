@@ -191,3 +191,23 @@ __attribute__((visibility("default"))) uint32_t weir_test_cpu_add(void *args)
 	atomic_fetch_add_explicit(a->counter, a->add, memory_order_relaxed);
 	return a->ret;
 }
+
+/* Loop bodies for test_acl_ri.c (one block): take one off *word while it
+ * is not 0, count the round, and (idx not NULL) set *idx to 0 while *word
+ * is still not 0, else 1 (a label-switch index: 0 loops, 1 leaves). */
+struct countdown_args {
+	uint64_t *word;
+	uint32_t *rounds;
+	uint32_t *idx;
+};
+
+WEIR_KERNEL(countdown, struct countdown_args, a, ctx)
+{
+	(void)ctx;
+	if (*a->word)
+		(*a->word)--;
+	(*a->rounds)++;
+	if (a->idx)
+		*a->idx = *a->word ? 0u : 1u;
+	return 0;
+}

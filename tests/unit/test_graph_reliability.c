@@ -400,6 +400,61 @@ static void abort_rerun(const char *mode, bool sync_after_abort)
 	weir_session_destroy(s);
 }
 
+/* A run captured with buffers B replays B's binding behind the host's
+ * shadow; live runs with A before and after, and more replays, must each
+ * write their own buffers and never fail (graph/exec.c invariant 6). */
+static void capture_rebind(const char *mode)
+{
+	weir_session_t *s = session();
+	weir_graph_t *g = wide_graph(mode);
+	WT_OK(weir_session_add_graph(s, 5, g, NULL, 0));
+	weir_graph_destroy(g);
+	weir_group_t *grp;
+	weir_stream_t *st;
+	user_stream(&grp, &st);
+	struct wide_run a, b;
+	wide_alloc(&a, 1.0f, true);
+	wide_alloc(&b, 2.0f, true);
+	WT_OK(weir_session_run_graph_async_stream(s, 5, st, a.in, NX, a.out, NY));
+	WT_OK(weir_stream_sync(st, WEIR_TIMEOUT_INFINITE));
+	assert_int_equal(wide_check_outs(a.seed, a.out, NY), 0);
+	weir_ri_t *ri;
+	WT_OK(weir_capture_begin(st, WEIR_CAPTURE_RELAXED));
+	WT_OK(weir_session_run_graph_async_stream(s, 5, st, b.in, NX, b.out, NY));
+	WT_OK(weir_capture_end(st, &ri));
+	for (int round = 0; round < 3; round++) {
+		fill_sentinel(&b);
+		WT_OK(weir_ri_replay(ri, st));
+		WT_OK(weir_stream_sync(st, WEIR_TIMEOUT_INFINITE));
+		assert_int_equal(wide_check_outs(b.seed, b.out, NY), 0);
+		fill_sentinel(&a);
+		fill_sentinel(&b);
+		WT_OK(weir_session_run_graph_async_stream(s, 5, st, a.in, NX, a.out, NY));
+		WT_OK(weir_stream_sync(st, WEIR_TIMEOUT_INFINITE)); /* never EABORTED */
+		assert_int_equal(wide_check_outs(a.seed, a.out, NY), 0);
+		assert_true(untouched(&b));
+	}
+	WT_OK(weir_ri_destroy(ri));
+	wide_free(&a);
+	wide_free(&b);
+	WT_OK(weir_session_remove_graph(s, 5));
+	WT_OK(weir_stream_destroy(st));
+	WT_OK(weir_group_destroy(grp));
+	weir_session_destroy(s);
+}
+
+static void test_capture_rebind_inline(void **st)
+{
+	(void)st;
+	capture_rebind("inline");
+}
+
+static void test_capture_rebind_streams(void **st)
+{
+	(void)st;
+	capture_rebind("streams");
+}
+
 static void test_abort_discards_bind(void **st)
 {
 	(void)st;
@@ -672,6 +727,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_wide_sync),
 		cmocka_unit_test(test_wide_callback),
 		cmocka_unit_test(test_abort_discards_bind),
+		cmocka_unit_test(test_capture_rebind_inline),
+		cmocka_unit_test(test_capture_rebind_streams),
 		cmocka_unit_test(test_empty_tensors_executor),
 		cmocka_unit_test(test_empty_tensors_session),
 	};
