@@ -193,6 +193,7 @@ struct weir_ri {
 	struct cap_lane *lanes;          /* I once READY (task params: C9) */
 	pthread_mutex_t lock;            /* C8 */
 	struct weir_capture *cap;        /* L(lock): while capturing / building */
+	struct weir_capture *build_cap;  /* I: built RIs: their capture object (freed with ri) */
 	struct ri_reset *resets;         /* L(lock) until READY, then I */
 	struct weir_task_release *hooks; /* L(lock): weir_ri_on_free */
 	uint32_t nhooks;                 /* L(lock) */
@@ -690,6 +691,15 @@ static void cap_free(struct weir_capture *cap)
 {
 	lanes_free(cap->lanes, cap->nlanes);
 	weir__free(cap->binds);
+	cap->lanes = NULL;
+	cap->nlanes = 0;
+	cap->binds = NULL;
+	cap->nbinds = 0;
+	/* A build's capture object stays until its RI goes: weir_ri_bind and
+	 * the other build calls find it through the RI (ri->cap) and may still
+	 * lock it after an end or a destroy, then see `ended`. */
+	if (cap->kind == CAP_BUILD && cap->ri)
+		return;
 	pthread_mutex_destroy(&cap->lock);
 	weir__free(cap);
 }
@@ -1090,6 +1100,7 @@ WEIR_API int weir_ri_build_begin(weir_ri_t **out)
 	cap->ri = ri;
 	pthread_mutex_lock(&ri->lock);
 	ri->cap = cap;
+	ri->build_cap = cap;
 	pthread_mutex_unlock(&ri->lock);
 	*out = weir__ri_handle(ri);
 	return WEIR_OK;
@@ -1637,6 +1648,12 @@ static void weir__ri_free(struct weir_obj *o)
 	for (uint32_t i = 0; i < ri->nhooks; i++) /* the last put: no lock needed */
 		ri->hooks[i].fn(ri->hooks[i].ctx);
 	weir__free(ri->hooks);
+	if (ri->build_cap) { /* emptied by its end or the destroy (cap_free) */
+		lanes_free(ri->build_cap->lanes, ri->build_cap->nlanes);
+		weir__free(ri->build_cap->binds);
+		pthread_mutex_destroy(&ri->build_cap->lock);
+		weir__free(ri->build_cap);
+	}
 	for (uint32_t i = 0; i < ri->ntab; i++)
 		weir__free(ri->tab[i].lane);
 	weir__free(ri->tab);
