@@ -807,8 +807,10 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	 * `bound` cannot be trusted, so every run binds (invariant 6). */
 	int cst = WEIR_CAPTURE_NONE;
 	bool capturing = weir_capture_status(U, &cst, NULL) == WEIR_OK && cst != WEIR_CAPTURE_NONE;
+#ifndef WEIR_BUSTED_CAPTURED_NO_REBIND
 	if (capturing)
 		L->captured = true;
+#endif
 	bool same = L->bound_valid && !cb && !stale && !L->captured && L->last_stream == U &&
 	            discarded == L->discarded;
 	if (L->ran && L->last_stream != U && (rc = weir_stream_wait_event(U, L->done))) {

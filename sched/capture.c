@@ -2094,6 +2094,10 @@ static int prog_exec(struct prog_ctx *p, const struct cap_lane *l, uint32_t star
                      uint32_t depth)
 {
 	int rc = WEIR_OK;
+#ifdef WEIR_BUSTED_PROGRAM_SKIPS_LAST
+	if (end > start)
+		end--; /* planted: a program drops its last item */
+#endif
 	for (uint32_t pc = start; pc < end && !rc && !*p->halted;) {
 		if (prog_aborted(p))
 			return WEIR_OK;
@@ -2148,6 +2152,9 @@ static int prog_exec(struct prog_ctx *p, const struct cap_lane *l, uint32_t star
 				while (v && !rc && !*p->halted && !prog_aborted(p)) {
 					rc = prog_body(p, c->body[0], depth);
 					memcpy(&v, c->word, sizeof(v));
+#ifdef WEIR_BUSTED_COND_WHILE_ONCE
+					v = 0; /* planted: WHILE as IF */
+#endif
 				}
 			}
 			break;
