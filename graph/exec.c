@@ -673,19 +673,23 @@ static int par_start_task(void *args, uint32_t block, uint32_t nblocks)
 	return 0;
 }
 
-/* Wait for a ready step (P5): spin, then yield, then short sleeps, so a
- * block waiting behind a long step costs little CPU. */
-static void par_wait(uint32_t *round)
+/* Wait for a ready step (P5): spin for up to WX_PAR_SPIN_NS, then 20 us
+ * sleeps, so a block waiting behind a long step costs little CPU. No
+ * sched_yield(): on a loaded machine it hands the CPU to another process
+ * for a whole time slice, while a timed sleep comes back. `since` is 0
+ * at the first wait of a series. */
+#define WX_PAR_SPIN_NS 30000u
+static void par_wait(uint32_t *round, uint64_t *since)
 {
 	uint32_t r = (*round)++;
-	if (r < 256) {
+	if (r == 0)
+		*since = weir__now_ns();
+	if (r < 64 || (r & 63) != 0 || weir__now_ns() - *since < WX_PAR_SPIN_NS) {
 		weir_cpu_relax();
-	} else if (r < 256 + 4096) {
-		sched_yield();
-	} else {
-		struct timespec ts = { 0, 50000 };
-		nanosleep(&ts, NULL);
+		return;
 	}
+	struct timespec ts = { 0, 20000 };
+	nanosleep(&ts, NULL);
 }
 
 /* One block: a worker draining the run's ready list (P3-P6). */
@@ -706,6 +710,7 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 	const uint32_t n = P->n;
 	int rc = 0;
 	uint32_t round = 0;
+	uint64_t since = 0;
 	for (;;) {
 		/* Relaxed: a stale head only makes the claim CAS below fail. */
 		uint32_t h = weir_load_relaxed(&P->head);
@@ -719,7 +724,7 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 			 * writes); pairs with PX-R1 below. */
 			uint64_t v = weir_load_acquire(&P->ready[h]);
 			if ((v & ~(uint64_t)UINT32_MAX) != tag) {
-				par_wait(&round); /* not ready yet (P5) */
+				par_wait(&round, &since); /* not ready yet (P5) */
 				continue;
 			}
 			s = (uint32_t)v;
