@@ -122,7 +122,8 @@ static void make_dag(struct dag *d, const char *shape, int size)
 	} else { /* wavefront: size x size */
 		for (int i = 0; i < size; i++)
 			for (int j = 0; j < size; j++) {
-				int up = i ? (i - 1) * size + j : -2, left = j ? i * size + j - 1 : -2;
+				int up = i ? (i - 1) * size + j : -2,
+				    left = j ? i * size + j - 1 : -2;
 				dag_add(d, up == -2 && left == -2 ? -1 : up, left);
 			}
 	}
@@ -133,8 +134,8 @@ static void make_dag(struct dag *d, const char *shape, int size)
 /* Node i: a unary op on its one input, a binary op on two; outputs: the
  * last node and up to MAXOUT - 1 others (every 9th node: live to the end,
  * so not every tensor is an arena tenant). rows x cols floats each. */
-static weir_graph_t *shape_graph(const struct dag *d, int64_t rows, int64_t cols,
-                                 const char *mode, const char *streams, uint32_t *nout)
+static weir_graph_t *shape_graph(const struct dag *d, int64_t rows, int64_t cols, const char *mode,
+                                 const char *streams, uint32_t *nout)
 {
 	static const char *const un[] = { "Tanh", "Sigmoid", "Sin", "Neg", "Abs" };
 	static const char *const bin[] = { "Add", "Mul", "Sub" };
@@ -234,12 +235,12 @@ static int run_sync(struct runner *r)
 	return weir_stream_sync(weir__exec_own_stream(r->L), WEIR_TIMEOUT_INFINITE);
 }
 
-static void same_outputs(const struct runner *a, const struct runner *b, const char *what,
-                         int run)
+static void same_outputs(const struct runner *a, const struct runner *b, const char *what, int run)
 {
 	for (uint32_t j = 0; j < a->nout; j++)
 		if (memcmp(a->out[j].data, b->out[j].data, a->bytes) != 0)
-			fail_msg("%s run %d: output %u differs from the inline run's", what, run, j);
+			fail_msg("%s run %d: output %u differs from the inline run's", what, run,
+			         j);
 }
 
 static const char *const shapes[] = { "chain", "tree", "wavefront", "random", "independent" };
@@ -268,8 +269,8 @@ static void test_shapes_bit_identical(void **st)
 				if (m == 0)
 					assert_string_equal(weir__exec_mode_name(r.L), "parallel");
 				char what[96];
-				snprintf(what, sizeof(what), "%s/%s streams=%s", shapes[si], modes[m],
-				         streams[sm]);
+				snprintf(what, sizeof(what), "%s/%s streams=%s", shapes[si],
+				         modes[m], streams[sm]);
 				for (int run = 0; run < 12; run++) {
 					fill_input(&ref, (uint32_t)(run * 77 + si));
 					fill_input(&r, (uint32_t)(run * 77 + si));
@@ -484,8 +485,8 @@ static void test_auto_choice(void **st)
 				}
 			for (int j = 0; j < 8; j++)
 				if (memcmp(ref[j], y[j], 256) != 0)
-					fail_msg("%s run %d: output %d wrong", chain ? "chain" : "wide",
-					         run, j);
+					fail_msg("%s run %d: output %d wrong",
+					         chain ? "chain" : "wide", run, j);
 		}
 		/* A chain never moves (no two steps can run at once); 8
 		 * independent heavy steps do. */
