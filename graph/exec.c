@@ -365,37 +365,47 @@ static void callback_task(void *arg)
  *
  * Invariants:
  *  P1. par_start_task (one task on U, before the kernel) opens run `gen`:
- *      head = 0, tail = nroots, failed = false, fail = 0. Runs never
+ *      head = started = 0, tail = nroots, failed = false, fail = 0. Runs never
  *      overlap (invariant 1: one kernel task on U, like inline), so every
  *      per-run word is written by one run at a time, and the stream's task
  *      order publishes the reset to the kernel's blocks.
  *  P2. Ready slots [0, nroots) are the roots (immutable); a slot k >=
- *      nroots holds (gen << 32) | step once the step is ready in run gen.
- *      Each step is pushed once per run (by the finisher of its last
- *      predecessor), so tail <= n and each slot is written once per run; a
- *      slot of an older run carries an older gen and reads as "not yet".
- *  P3. A slot is claimed by a CAS of head from k to k + 1, so each step
- *      runs (or, after a failure, is skipped) exactly once per run.
+ *      nroots holds (gen << 32) | step once the step is listed in run gen.
+ *      A step is listed at most once per run (by the finisher of its last
+ *      predecessor), so tail <= n and each slot is written at most once per
+ *      run, and its claimer clears it (every listed step is claimed within
+ *      the run), so each run starts with every slot 0: "not yet". The gen
+ *      tag also tells an older run's value apart. A slot at or past n is
+ *      never read.
+ *  P3. A slot is claimed by a CAS of head from k to k + 1. A block that
+ *      makes steps ready keeps the first for itself (it runs it next: its
+ *      inputs are in this core's cache, and it skips the list) and lists
+ *      the others. So each step runs (or, after a failure, is skipped)
+ *      exactly once per run: listed steps by their claimer, kept ones by
+ *      the block that made them ready.
  *  P4. `pending[s]` counts s's unfinished predecessors; whoever takes it
  *      from 1 to 0 resets it to npred[s] for the next run (nobody else
  *      touches it in this run) and pushes s.
  *  P5. Liveness without co-scheduling: a block returns only when every
- *      step has been claimed (head == n). While steps are unclaimed but
- *      none is ready, some claimed step is running on a block that is
- *      running (only running blocks claim), and it pushes its successors
- *      when it finishes; so a block that waits never waits for a block
- *      that is not running, and a lone block (the owner, when no worker
- *      helps) drains the whole plan itself. The kernel retires after all
- *      its blocks returned, so after every step finished.
+ *      step has been claimed (`started` == n, counted for listed and kept
+ *      steps alike). While steps are unclaimed but none is listed, some
+ *      claimed step is running on a block that is running (only running
+ *      blocks claim), and it pushes or keeps its successors when it
+ *      finishes; so a block that waits never waits for a block that is not
+ *      running, and a lone block (the owner, when no worker helps) drains
+ *      the whole plan itself. The kernel retires after all its blocks
+ *      returned, so after every step finished.
  *  P6. A failed step sets `failed`; later claims skip their step (still
- *      pushing its successors, so P5 holds and every pending[] is reset).
+ *      making its successors ready, so P5 holds and every pending[] is
+ *      reset).
  *      The block that saw a failure returns it (the kernel's first failing
  *      block wins, device.c DEV-AR4); the run's first failure is also kept
  *      in L->fail for a callback.
  */
 struct wx_par {
-	_Atomic uint32_t head; /* A: next ready slot to claim (P3) */
-	char pad0[WEIR_CACHELINE - sizeof(_Atomic uint32_t)];
+	_Atomic uint32_t head;    /* A: next ready slot to claim (P3) */
+	_Atomic uint32_t started; /* A: steps claimed this run, listed or not (P5) */
+	char pad0[WEIR_CACHELINE - 2 * sizeof(_Atomic uint32_t)];
 	_Atomic uint32_t tail; /* A: next ready slot to fill (P2) */
 	char pad1[WEIR_CACHELINE - sizeof(_Atomic uint32_t)];
 	_Atomic uint32_t gen;      /* T: the run's generation (P1) */
@@ -633,6 +643,7 @@ static struct wx_par *par_build(const weir_plan_t *p)
 				depth[P->succ[k]] = d;
 	}
 	atomic_init(&P->head, 0);
+	atomic_init(&P->started, 0);
 	atomic_init(&P->tail, 0);
 	atomic_init(&P->gen, 0);
 	atomic_init(&P->failed, false);
@@ -666,6 +677,7 @@ static int par_start_task(void *args, uint32_t block, uint32_t nblocks)
 	uint32_t g = weir_load_relaxed(&P->gen) + 1;
 	weir_store_relaxed(&P->gen, g ? g : 1);
 	weir_store_relaxed(&P->head, 0);
+	weir_store_relaxed(&P->started, 0);
 	weir_store_relaxed(&P->tail, P->nroots);
 	weir_store_relaxed(&P->failed, false);
 	weir_store_relaxed(&P->run, a->run);
@@ -709,30 +721,42 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 	const uint64_t tag = (uint64_t)weir_load_relaxed(&P->gen) << 32;
 	const uint32_t n = P->n;
 	int rc = 0;
-	uint32_t round = 0;
+	uint32_t round = 0, s = UINT32_MAX;
 	uint64_t since = 0;
 	for (;;) {
-		/* Relaxed: a stale head only makes the claim CAS below fail. */
-		uint32_t h = weir_load_relaxed(&P->head);
-		if (h >= n)
-			break;
-		uint32_t s;
-		if (h < P->nroots) {
-			s = P->roots[h];
-		} else {
-			/* PX-A1: acquire - the step's inputs (its predecessors'
-			 * writes); pairs with PX-R1 below. */
-			uint64_t v = weir_load_acquire(&P->ready[h]);
-			if ((v & ~(uint64_t)UINT32_MAX) != tag) {
-				par_wait(&round, &since); /* not ready yet (P5) */
+		if (s == UINT32_MAX) { /* nothing kept from the last step: the list */
+			/* Relaxed: a count; a stale value only delays the exit
+			 * by one more look at the list (P5). */
+			if (weir_load_relaxed(&P->started) >= n)
+				break;
+			/* Relaxed: a stale head only makes the claim CAS fail. */
+			uint32_t h = weir_load_relaxed(&P->head);
+			if (h < P->nroots) {
+				s = P->roots[h];
+			} else {
+				/* PX-A1: acquire - the step's inputs (its
+				 * predecessors' writes); pairs with PX-R1. */
+				uint64_t v = h < n ? weir_load_acquire(&P->ready[h]) : 0;
+				if ((v & ~(uint64_t)UINT32_MAX) != tag) {
+					par_wait(&round, &since); /* not ready yet (P5) */
+					continue;
+				}
+				s = (uint32_t)v;
+			}
+			/* Relaxed: the claim publishes nothing (PX-A1 took the
+			 * data). */
+			if (!weir_cas_relaxed(&P->head, &h, h + 1)) {
+				s = UINT32_MAX;
 				continue;
 			}
-			s = (uint32_t)v;
+			/* Relaxed: P2, the slot is ours; the next run is
+			 * ordered after this kernel by U. */
+			if (h >= P->nroots)
+				weir_store_relaxed(&P->ready[h], 0);
+			round = 0;
 		}
-		/* Relaxed: the claim publishes nothing (PX-A1 took the data). */
-		if (!weir_cas_relaxed(&P->head, &h, h + 1))
-			continue;
-		round = 0;
+		/* Relaxed: a count for the exit test (P5), nothing published. */
+		weir_faa_relaxed(&P->started, 1);
 		struct wx_step *x = &L->steps[s];
 		/* Relaxed: a skip hint (P6); the failure itself is in L->fail. */
 		if (!weir_load_relaxed(&P->failed))
@@ -745,6 +769,7 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 					break;
 				}
 			}
+		uint32_t keep = UINT32_MAX;
 		for (uint32_t k = P->succ_at[s]; k < P->succ_at[s + 1]; k++) {
 			uint32_t t = P->succ[k];
 			/* PX-AR2: acq_rel - releases this step's writes, and the
@@ -754,6 +779,10 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 				continue;
 			/* Relaxed: P4, no one else touches it this run. */
 			weir_store_relaxed(&P->pending[t], P->npred[t]);
+			if (keep == UINT32_MAX) {
+				keep = t; /* P3: run here next, never listed */
+				continue;
+			}
 			/* Relaxed: the slot index only; PX-R1 publishes. */
 			uint32_t k2 = weir_faa_relaxed(&P->tail, 1);
 			WEIR_ASSERT(k2 < n, "exec.c P2: each step is pushed once per run");
@@ -761,6 +790,7 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 			 * PX-A1. */
 			weir_store_release(&P->ready[k2], tag | t);
 		}
+		s = keep;
 	}
 	return rc;
 }
