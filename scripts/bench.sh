@@ -7,7 +7,7 @@
 #   scripts/bench.sh --no-deps  do not try to install the baseline packages
 #   scripts/bench.sh --report   only regenerate docs/benchmarks.md from bench/results/*.json
 #   scripts/bench.sh --only sched   run one bench (bench_sched), keep the other JSON files
-#                                   (names: sched acl alloc copy graph seed ge)
+#                                   (names: sched acl alloc copy graph seed ge kernels)
 #
 # Benchmarks are never part of the tests. Every figure is a ratio measured side by
 # side in one process (shared/design/performance.md); absolute numbers are for information.
@@ -62,7 +62,7 @@ run_benches() {
 	export OMP_WAIT_POLICY=passive GOMP_SPINCOUNT=0
 	export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536
 	local t_start=$SECONDS
-	for name in sched acl alloc copy graph seed ge; do
+	for name in sched acl alloc copy graph seed ge kernels; do
 		[ -n "$only" ] && [ "$only" != "$name" ] && continue
 		local bin=$build/bench/bench_$name
 		if [ ! -x "$bin" ]; then

@@ -11,10 +11,11 @@ set -euo pipefail
 
 pkgs=(build-essential gcc g++ clang-14 clang-format-14 libclang-rt-14-dev cmake ninja-build
       pkg-config libck-dev liburcu-dev libcmocka-dev protobuf-c-compiler libprotobuf-c-dev
-      libonnx-dev libonnx-testdata)
+      libonnx-dev libonnx-testdata libblis-serial-dev)
 for arg in "$@"; do
 	case "$arg" in
-	--bench) pkgs+=(libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev) ;;
+	--bench) pkgs+=(libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
+	                libopenblas-serial-dev) ;;
 	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
 	esac

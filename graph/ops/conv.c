@@ -21,12 +21,23 @@
  *        in its input plane (torch's return_indices: a NaN wins, else the
  *        first maximum).
  *
- * Blocks split output rows (n, channel, oh); each output is computed by the
- * same sequential code whatever the block count.
+ * Conv2D on float32 runs on the GEMM engine (gemm.c, BLIS) as im2col + GEMM:
+ * for image n and group gi, the outputs of Og = O/groups channels at the
+ * flattened positions s = oh * OW + ow of one fixed tile [s0, s0 + ts) are
+ * W_g[Og x Kc] times col[Kc x ts], Kc = (C/groups) * kH * kW, where col's
+ * row (ci, kh, kw) holds those positions' input taps, 0 at padded ones (so
+ * a padded tap adds 0 * w: NaN where w is Inf or NaN, as im2col frameworks
+ * do); the bias is added last. col lives in a per-call scratch. Tiles (ts =
+ * weir__ops_gemm_tile, a function of the shape only) are the blocks' units,
+ * so each output comes from the same engine call whatever the block count.
+ * float16/bfloat16 Conv2D and the pools split output rows (n, channel, oh)
+ * and compute each output with the same sequential code whatever the block
+ * count.
  */
 #include <math.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "graph/ops/ops_internal.h"
 
 typedef struct cv_geom {
@@ -235,12 +246,114 @@ static int conv_infer(weir_op_infer_ctx_t *ctx)
 
 #define OWT 64 /* output columns per accumulator tile */
 
+/* float32 Conv2D's GEMM tiling: output positions per tile, and tiles per
+ * (image, group) plane. The im2col scratch of one tile (Kc x ts floats) is
+ * kept to about 4 MiB by narrowing ts for very deep filters. */
+typedef struct cv_tiling {
+	int64_t S, Kc, Og, ts, tiles;
+} cv_tiling_t;
+
+static void conv_tiling(const cv_geom_t *g, cv_tiling_t *t)
+{
+	t->S = g->OH * g->OW;
+	t->Kc = (g->C / g->groups) * g->KH * g->KW; /* filter dims: fits */
+	t->Og = g->O / g->groups;
+	t->ts = weir__ops_gemm_tile(t->S, weir__ops_mul_sat(t->Og, t->Kc));
+	int64_t cap = ((int64_t)1 << 20) / (t->Kc > 0 ? t->Kc : 1);
+	if (cap >= 16)
+		cap = cap / 16 * 16;
+	if (cap < 1)
+		cap = 1;
+	if (t->ts > cap)
+		t->ts = cap;
+	t->tiles = t->S > 0 ? (t->S + t->ts - 1) / t->ts : 0;
+}
+
+/* One im2col row: tap (kh, kw) of input plane xp at the tw flattened output
+ * positions from s0, 0 where the tap is padding. Per output row, the valid
+ * positions form one range [a, b): zeros, a (strided) copy, zeros. */
+static void im2col_row(const cv_geom_t *g, const float *xp, int64_t kh, int64_t kw, int64_t s0,
+                       int64_t tw, float *dst)
+{
+	int64_t base = kw * g->dw - g->pl; /* iw = ow * sw + base */
+	int64_t lo = base >= 0 ? 0 : (-base + g->sw - 1) / g->sw;
+	int64_t hi = g->W - base <= 0 ? 0 : (g->W - base + g->sw - 1) / g->sw;
+	for (int64_t j = 0, s = s0; j < tw;) {
+		int64_t oh = s / g->OW, ow = s % g->OW;
+		int64_t run = g->OW - ow < tw - j ? g->OW - ow : tw - j;
+		int64_t ih = oh * g->sh - g->pt + kh * g->dh;
+		float *d = dst + j; /* d[q - ow] for output column q in [ow, ow + run) */
+		if (ih < 0 || ih >= g->H) {
+			memset(d, 0, sizeof(float) * (size_t)run);
+		} else {
+			const float *xr = xp + ih * g->W;
+			int64_t e = ow + run;
+			int64_t a = lo < ow ? ow : lo > e ? e : lo;
+			int64_t b = hi < a ? a : hi > e ? e : hi;
+			for (int64_t q = ow; q < a; q++)
+				d[q - ow] = 0.0f;
+			if (g->sw == 1 && b > a)
+				memcpy(d + (a - ow), xr + a + base,
+				       sizeof(float) * (size_t)(b - a));
+			else
+				for (int64_t q = a; q < b; q++)
+					d[q - ow] = xr[q * g->sw + base];
+			for (int64_t q = b; q < e; q++)
+				d[q - ow] = 0.0f;
+		}
+		j += run;
+		s += run;
+	}
+}
+
+static int conv_kernel_gemm(const weir_op_call_t *c, const cv_geom_t *g, uint32_t bi, uint32_t nb)
+{
+	cv_tiling_t t;
+	conv_tiling(g, &t);
+	int64_t lo, hi;
+	weir__ops_range(g->N * g->groups * t.tiles, bi, nb, &lo, &hi);
+	if (lo >= hi)
+		return WEIR_OK;
+	const float *X = c->in[0], *Wt = c->in[1], *B = c->nin > 2 ? c->in[2] : NULL;
+	float *Y = c->out[0];
+	int64_t Cg = g->C / g->groups;
+	float *col = weir__aligned_alloc(64, sizeof(float) * (size_t)(t.Kc * t.ts + 1));
+	if (!col)
+		return WEIR_ENOMEM;
+	for (int64_t u = lo; u < hi; u++) {
+		int64_t s0 = (u % t.tiles) * t.ts, ng = u / t.tiles;
+		int64_t gi = ng % g->groups, n = ng / g->groups;
+		int64_t tw = t.S - s0 < t.ts ? t.S - s0 : t.ts;
+		/* im2col: row (ci, kh, kw), column j = position s0 + j. */
+		for (int64_t ci = 0; ci < Cg; ci++) {
+			const float *xp = X + (n * g->C + gi * Cg + ci) * g->H * g->W;
+			for (int64_t kh = 0; kh < g->KH; kh++)
+				for (int64_t kw = 0; kw < g->KW; kw++) {
+					float *dst = col + ((ci * g->KH + kh) * g->KW + kw) * tw;
+					im2col_row(g, xp, kh, kw, s0, tw, dst);
+				}
+		}
+		float *y = Y + (n * g->O + gi * t.Og) * t.S + s0;
+		weir__ops_sgemm(t.Og, tw, t.Kc, Wt + gi * t.Og * t.Kc, t.Kc, 1, col, tw, 1, y, t.S,
+		                1);
+		for (int64_t o = 0; B && o < t.Og; o++) {
+			float bv = B[gi * t.Og + o];
+			for (int64_t j = 0; j < tw; j++)
+				y[o * t.S + j] += bv;
+		}
+	}
+	weir__free(col);
+	return WEIR_OK;
+}
+
 static int conv_kernel(const weir_op_call_t *c, uint32_t bi, uint32_t nb)
 {
 	cv_geom_t g;
 	if (conv_geom(NULL, c->attrs, c->in_desc, c->nin, &g) != WEIR_OK)
 		return WEIR_EINVAL;
 	int dt = c->in_desc[0].dtype;
+	if (dt == WEIR_DT_FLOAT)
+		return conv_kernel_gemm(c, &g, bi, nb);
 	const void *X = c->in[0], *Wt = c->in[1], *B = c->nin > 2 ? c->in[2] : NULL;
 	void *Y = c->out[0];
 	int64_t Cg = g.C / g.groups, Og = g.O / g.groups;
@@ -294,6 +407,13 @@ static uint32_t conv_blocks(const weir_op_call_t *c, uint32_t workers)
 	/* (C / groups) * KH * KW is a product of the filter's dims; OW one of
 	 * the output's: saturate their product. */
 	int64_t cost = weir__ops_mul_sat(g.OW, (g.C / g.groups) * g.KH * g.KW);
+	if (c->in_desc[0].dtype == WEIR_DT_FLOAT) { /* the kernel's units: GEMM tiles */
+		cv_tiling_t t;
+		conv_tiling(&g, &t);
+		int64_t units = weir__ops_mul_sat(g.N * g.groups, t.tiles);
+		int64_t tcost = weir__ops_mul_sat(weir__ops_mul_sat(t.ts, t.Og), t.Kc);
+		return weir__ops_blocks_for(units, tcost, workers);
+	}
 	return weir__ops_blocks_for(g.N * g.O * g.OH, cost, workers);
 }
 

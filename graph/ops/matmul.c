@@ -8,9 +8,16 @@
  * transpose_b is true (GE aliases: transpose_x1/transpose_x2 for MatMul,
  * adj_x1/adj_x2 for BatchMatMul; ONNX has no transpose attrs). Inputs and
  * bias share one float dtype (float32, float16, bfloat16); the bias is 1-D of
- * length N. Every output element is accumulated in float32 in increasing k
- * order starting from 0, and the bias is added last; blocks split the output
- * rows (batch x M), so the result does not depend on the block count.
+ * length N.
+ *
+ * float32 (K > 0) runs on the GEMM engine (gemm.c, BLIS): each matrix's M
+ * rows are cut into fixed tiles of weir__ops_gemm_tile(M, N * K) rows (a
+ * function of the shape only), each tile is one single-threaded sgemm over
+ * the full K, the bias is added last, and blocks take whole tiles (batch x
+ * tiles), so every element comes from the same call whatever the block
+ * count. float16/bfloat16 (and K = 0) accumulate each element in float32 in
+ * increasing k order from 0, add the bias last, and split the output rows
+ * (batch x M). Either way the result does not depend on the block count.
  */
 #include <string.h>
 
@@ -104,9 +111,15 @@ static int mm_infer_common(weir_op_infer_ctx_t *ctx, bool batch)
 	return WEIR_OK;
 }
 
+/* float32 with K > 0 goes to the GEMM engine; N * K then fits (B's numel). */
+static bool mm_uses_gemm(int dt, const mm_geom_t *g)
+{
+	return dt == WEIR_DT_FLOAT && g->K > 0;
+}
+
 #define NT 128 /* output columns per accumulator tile */
 
-/* One output row: y[j] for j in [0, N). a: element offset of row i's start
+/* One output row (float16/bfloat16, or K = 0): y[j] for j in [0, N). a: element offset of row i's start
  * in A with element strides (as_k along k); b: B's matrix with strides
  * (bs_k, bs_j). */
 static void mm_row(int dt, const void *A, int64_t a0, int64_t as_k, const void *B, int64_t b0,
@@ -118,31 +131,11 @@ static void mm_row(int dt, const void *A, int64_t a0, int64_t as_k, const void *
 		int nt = (int)(N - j0 < NT ? N - j0 : NT);
 		for (int j = 0; j < nt; j++)
 			acc[j] = 0.0f;
-		if (dt == WEIR_DT_FLOAT && bs_j == 1) {
-			const float *a = (const float *)A + a0;
-			const float *b = (const float *)B + b0 + j0;
-			for (int64_t k = 0; k < K; k++) {
-				float av = a[k * as_k];
-				const float *br = b + k * bs_k;
-				for (int j = 0; j < nt; j++)
-					acc[j] += av * br[j];
-			}
-		} else if (dt == WEIR_DT_FLOAT && bs_k == 1) {
-			const float *a = (const float *)A + a0;
-			for (int j = 0; j < nt; j++) {
-				const float *bc = (const float *)B + b0 + (j0 + j) * bs_j;
-				float s = 0.0f;
-				for (int64_t k = 0; k < K; k++)
-					s += a[k * as_k] * bc[k];
-				acc[j] = s;
-			}
-		} else {
-			for (int64_t k = 0; k < K; k++) {
-				float av = weir__ops_ldf(dt, A, a0 + k * as_k);
-				int64_t bo = b0 + k * bs_k + j0 * bs_j;
-				for (int j = 0; j < nt; j++)
-					acc[j] += av * weir__ops_ldf(dt, B, bo + j * bs_j);
-			}
+		for (int64_t k = 0; k < K; k++) {
+			float av = weir__ops_ldf(dt, A, a0 + k * as_k);
+			int64_t bo = b0 + k * bs_k + j0 * bs_j;
+			for (int j = 0; j < nt; j++)
+				acc[j] += av * weir__ops_ldf(dt, B, bo + j * bs_j);
 		}
 		for (int j = 0; j < nt; j++) {
 			float v = acc[j];
@@ -161,9 +154,22 @@ static int mm_kernel_common(const weir_op_call_t *c, uint32_t bi, uint32_t nb, b
 	const weir_tensor_desc_t *a = &c->in_desc[0], *b = &c->in_desc[1];
 	int dt = a->dtype;
 	int64_t rows = weir__ops_numel(g.bdims, g.brank) * g.M;
+	if (rows == 0 || g.N == 0)
+		return WEIR_OK;
+	bool gemm = mm_uses_gemm(dt, &g);
+	/* Work units: fixed row tiles (GEMM engine) or single rows (loops). */
+#ifdef WEIR_BUSTED_GEMM_BLOCK_SPLIT
+	/* Planted bug: a tile per block share, so the engine call that computes
+	 * a row depends on the block count (tests/busted.list). */
+	int64_t tile = gemm ? (g.M + nb - 1) / nb : 1;
+#else
+	int64_t tile = gemm ? weir__ops_gemm_tile(g.M, g.N * g.K) : 1;
+#endif
+	int64_t tiles_per_mat = gemm ? (g.M + tile - 1) / tile : 0;
+	int64_t units = gemm ? weir__ops_numel(g.bdims, g.brank) * tiles_per_mat : rows;
 	int64_t lo, hi;
-	weir__ops_range(rows, bi, nb, &lo, &hi);
-	if (lo >= hi || g.N == 0)
+	weir__ops_range(units, bi, nb, &lo, &hi);
+	if (lo >= hi)
 		return WEIR_OK;
 
 	/* Element strides inside one matrix of A and B. */
@@ -180,6 +186,25 @@ static int mm_kernel_common(const weir_op_call_t *c, uint32_t bi, uint32_t nb, b
 	weir__ops_iter_bcast(&it, 1, (int)b->rank - 2, b->dims);
 	int64_t cur_batch = -1;
 	const void *bias = c->nin > 2 ? c->in[2] : NULL;
+	if (gemm) {
+		const float *A = c->in[0], *B = c->in[1], *bv = bias;
+		float *Y = c->out[0];
+		for (int64_t u = lo; u < hi; u++) {
+			int64_t bt = u / tiles_per_mat, i0 = (u % tiles_per_mat) * tile;
+			int64_t m = g.M - i0 < tile ? g.M - i0 : tile;
+			if (bt != cur_batch) {
+				weir__ops_iter_seek(&it, bt);
+				cur_batch = bt;
+			}
+			float *y = Y + (bt * g.M + i0) * g.N;
+			weir__ops_sgemm(m, g.N, g.K, A + it.off[0] * a_mat + i0 * as_i, as_i, as_k,
+			                B + it.off[1] * b_mat, bs_k, bs_j, y, g.N, 1);
+			for (int64_t i = 0; bv && i < m; i++)
+				for (int64_t j = 0; j < g.N; j++)
+					y[i * g.N + j] += bv[j];
+		}
+		return WEIR_OK;
+	}
 	for (int64_t r = lo; r < hi; r++) {
 		int64_t bt = g.M ? r / g.M : 0, i = g.M ? r % g.M : 0;
 		if (bt != cur_batch) {
@@ -199,6 +224,12 @@ static uint32_t mm_blocks_common(const weir_op_call_t *c, uint32_t workers, bool
 		return 1;
 	int64_t rows = weir__ops_numel(g.bdims, g.brank) * g.M;
 	int64_t cost = weir__ops_mul_sat(g.N, g.K > 0 ? g.K : 1); /* N, K: two tensors */
+	if (rows > 0 && mm_uses_gemm(c->in_desc[0].dtype, &g)) {
+		/* The kernel's units: whole tiles (see mm_kernel_common). */
+		int64_t tile = weir__ops_gemm_tile(g.M, g.N * g.K);
+		int64_t units = weir__ops_numel(g.bdims, g.brank) * ((g.M + tile - 1) / tile);
+		return weir__ops_blocks_for(units, weir__ops_mul_sat(tile, cost), workers);
+	}
 	return weir__ops_blocks_for(rows, cost, workers);
 }
 

@@ -137,6 +137,18 @@ static inline int64_t weir__ops_desc_numel(const weir_tensor_desc_t *d)
 	return weir__ops_numel(d->dims, (int)d->rank);
 }
 
+/* The float32 GEMM engine (gemm.c, BLIS): c[m x n] = a[m x k] * b[k x n]
+ * with element strides (rs row, cs column) for each operand, on the calling
+ * thread; c is overwritten (zeros when k = 0). Deterministic for a given
+ * call; callers keep results independent of the block count by calling it
+ * on fixed tiles (weir__ops_gemm_tile), never on a block's share. */
+void weir__ops_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t rsa, int64_t csa,
+                     const float *b, int64_t rsb, int64_t csb, float *c, int64_t rsc, int64_t csc);
+/* Tile length along an output extent of `extent` rows (or columns) when each
+ * one costs `unit_macs` multiply-adds: a function of the shape only, in
+ * [1, extent]. */
+int64_t weir__ops_gemm_tile(int64_t extent, int64_t unit_macs);
+
 /* The op definitions, by family. */
 extern const weir_op_def_t weir__op_add, weir__op_sub, weir__op_mul, weir__op_div, weir__op_maximum,
         weir__op_minimum, weir__op_pow;

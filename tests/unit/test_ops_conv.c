@@ -5,11 +5,16 @@
  */
 #include "test_ops_harness.h"
 
+#include "base/alloc.h"
+
 typedef struct cv {
 	int64_t N, C, H, W, O, KH, KW, sh, sw, dh, dw, pt, pb, pl, pr, groups;
 } cv_t;
 
-static void run_conv(int dt, const cv_t *p, bool bias, bool four)
+/* With `invariance`: the case must cut into several blocks, and 1, 2, 3, 7
+ * and 16 blocks run at once on their own threads give the same bytes (the
+ * float32 GEMM tiles of graph/ops/conv.c). */
+static void run_conv_ex(int dt, const cv_t *p, bool bias, bool four, bool invariance)
 {
 	opcase_t c;
 	oc_init(&c, "Conv2D");
@@ -74,6 +79,71 @@ static void run_conv(int dt, const cv_t *p, bool bias, bool four)
 						         "%.9g",
 						         weir_dtype_name(dt), (long long)q, got, s);
 				}
+	if (invariance) {
+		static const uint32_t nbs[] = { 1, 2, 3, 7, 16 };
+		const weir_op_def_t *d = weir__op_lookup("Conv2D");
+		assert_true(c.blocks4 > 1);
+		for (size_t k = 0; k < OC_N(nbs); k++) {
+			void *out[OC_MAX_IO] = { 0 };
+			size_t bytes[OC_MAX_IO];
+			assert_int_equal(oc_call(&c, d, nbs[k], false, true, 0x33, out, bytes), 0);
+			if (memcmp(out[0], c.out[0], bytes[0]) != 0)
+				fail_msg("Conv2D: output differs between 1 and %u blocks", nbs[k]);
+			free(out[0]);
+		}
+	}
+	oc_fini(&c);
+}
+
+static void run_conv(int dt, const cv_t *p, bool bias, bool four)
+{
+	run_conv_ex(dt, p, bias, four, false);
+}
+
+/* float32 Conv2D is im2col + GEMM on fixed tiles of output positions: odd
+ * shapes with several tiles per plane, groups with strides and dilation, and
+ * a filter deep enough to narrow the tiles (the scratch cap). */
+static void test_conv2d_gemm_invariance(void **state)
+{
+	(void)state;
+	static const cv_t cases[] = {
+		/* N  C   H   W   O KH KW sh sw dh dw pt pb pl pr groups */
+		{ 1, 16, 23, 19, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+		{ 2, 12, 17, 21, 18, 3, 2, 2, 1, 2, 1, 1, 0, 2, 1, 3 },
+		{ 1, 2048, 8, 8, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+	};
+	for (size_t s = 0; s < OC_N(cases); s++)
+		run_conv_ex(WEIR_DT_FLOAT, &cases[s], s != 1, false, true);
+}
+
+/* The per-call im2col scratch is an allocation site: failing it fails the
+ * kernel with WEIR_ENOMEM and leaks nothing. */
+static void test_conv2d_scratch_enomem(void **state)
+{
+	(void)state;
+	opcase_t c;
+	oc_init(&c, "Conv2D");
+	oc_in_gen(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 1, 3, 6, 6 }, -1, 1);
+	oc_in_gen(&c, WEIR_DT_FLOAT, 4, (int64_t[]){ 4, 3, 3, 3 }, -1, 1);
+	OC_EXPECT_OK(&c, 1);
+	const weir_op_def_t *d = weir__op_lookup("Conv2D");
+	weir_op_call_t call = {
+		.nin = c.nin,
+		.nout = 1,
+		.in = c.in,
+		.out = c.out,
+		.in_desc = c.in_desc,
+		.out_desc = c.out_desc,
+		.attrs = c.attrs,
+		.node_name = "test",
+	};
+	weir__failpoint_arm(1);
+	int rc = d->kernel(&call, 0, 1);
+	int fired = weir__failpoint_fired();
+	weir__failpoint_arm(0);
+	assert_true(fired);
+	assert_int_equal(rc, WEIR_ENOMEM);
+	assert_int_equal(d->kernel(&call, 0, 1), WEIR_OK);
 	oc_fini(&c);
 }
 
@@ -267,6 +337,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conv2d),
+		cmocka_unit_test(test_conv2d_gemm_invariance),
+		cmocka_unit_test(test_conv2d_scratch_enomem),
 		cmocka_unit_test(test_pools),
 		cmocka_unit_test(test_conv_pool_errors),
 	};

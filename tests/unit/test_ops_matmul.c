@@ -160,6 +160,60 @@ static void test_batchmatmul(void **state)
 			}
 }
 
+/* float32 runs on the GEMM engine in fixed row tiles (graph/ops/gemm.c): odd
+ * sizes that cut into several tiles, with a partial last tile, give the same
+ * bytes for 1, 2, 3, 7 and 16 blocks, the blocks running at once on their own
+ * threads (concurrent engine calls), and match the double reference. */
+static void test_gemm_block_invariance(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *op;
+		int r;
+		int64_t b, m, k, n;
+		bool ta, tb, bias;
+	} cases[] = {
+		{ "MatMul", 2, 1, 333, 301, 77, false, false, true },
+		{ "MatMul", 2, 1, 333, 301, 77, true, true, false },
+		{ "MatMul", 2, 1, 1000, 33, 17, false, true, true },  /* thin: taller tiles */
+		{ "MatMul", 2, 1, 3000, 1, 129, true, false, false }, /* K = 1 */
+		{ "BatchMatMul", 3, 3, 129, 70, 65, false, false, true },
+		{ "BatchMatMul", 3, 5, 97, 311, 1, true, false, false }, /* N = 1 */
+	};
+	static const uint32_t nbs[] = { 1, 2, 3, 7, 16 };
+	for (size_t s = 0; s < OC_N(cases); s++) {
+		int r = cases[s].r;
+		int64_t da[3], db[3], o[3] = { cases[s].b, cases[s].m, cases[s].n };
+		da[0] = db[0] = cases[s].b; /* the batch dim, rank 3 only */
+		mk(da, r, cases[s].m, cases[s].k, cases[s].ta);
+		mk(db, r, cases[s].k, cases[s].n, cases[s].tb);
+		int off = r == 2 ? 1 : 0; /* o without its batch dim */
+		opcase_t c;
+		oc_init(&c, cases[s].op);
+		oc_in_gen(&c, WEIR_DT_FLOAT, r, da, -2, 2);
+		oc_in_gen(&c, WEIR_DT_FLOAT, r, db, -2, 2);
+		if (cases[s].bias)
+			oc_in_gen(&c, WEIR_DT_FLOAT, 1, &cases[s].n, -2, 2);
+		oc_attr_bool(&c, "transpose_a", cases[s].ta);
+		oc_attr_bool(&c, "transpose_b", cases[s].tb);
+		OC_EXPECT_OK(&c, 1);
+		oc_expect_shape(&c, 0, WEIR_DT_FLOAT, r, o + off);
+		assert_true(c.blocks4 > 1);
+		check_mm(&c, cases[s].ta, cases[s].tb);
+		const weir_op_def_t *d = weir__op_lookup(c.op);
+		for (size_t k = 0; k < OC_N(nbs); k++) {
+			void *out[OC_MAX_IO] = { 0 };
+			size_t bytes[OC_MAX_IO];
+			assert_int_equal(oc_call(&c, d, nbs[k], false, true, 0x33, out, bytes), 0);
+			if (memcmp(out[0], c.out[0], bytes[0]) != 0)
+				fail_msg("%s case %zu: output differs between 1 and %u blocks",
+				         c.op, s, nbs[k]);
+			free(out[0]);
+		}
+		oc_fini(&c);
+	}
+}
+
 static void test_matmul_errors(void **state)
 {
 	(void)state;
@@ -231,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_matmul),
 		cmocka_unit_test(test_matmul_multiblock_and_aliases),
 		cmocka_unit_test(test_batchmatmul),
+		cmocka_unit_test(test_gemm_block_invariance),
 		cmocka_unit_test(test_matmul_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
