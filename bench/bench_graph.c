@@ -27,6 +27,18 @@
  * BG_WEIR_WORKERS=N overrides weir's worker count (the figures then say
  * so); BG_EXEC_MODE=auto|streams|inline sets weir.exec.mode (default auto).
  * Streams: the session default (ge.streamMaxParallelNum = workers, <= 4).
+ *
+ * S6w (issue 14): the same five shapes with real work in every node, ~2 us
+ * and ~20 us of float math (bg_work(): multiply-adds over 16 floats,
+ * calibrated once to the time), the node's value then being bg_work(1 +
+ * sum of inputs). The same function runs inside weir's kernel, TBB's
+ * continue_node body and gomp's task, so the outputs are bit-identical.
+ * The figure is the makespan of one run, weir / peer. Threads: T compute
+ * threads on every side: TBB's and gomp's T (main thread included), weir's
+ * T workers with the main thread only submitting and sleeping in the
+ * synchronize (a stream without FAST_SYNC: it parks after a short spin
+ * instead of taking a CPU from a worker). Nothing is pinned, on any side:
+ * T + 1 weir threads share T CPUs while the main thread submits.
  * Link deps: weir_static, oneTBB (libtbb-dev), OpenMP (libgomp).
  */
 #include <sched.h>
@@ -128,6 +140,26 @@ static struct dag make_dag(const char *shape, int size)
 	return d;
 }
 
+/* S6w: the node's real work. 0 iterations: S6's one float. Set by the
+ * main thread between figures only (no run in flight). */
+uint32_t bg_work_iters;
+
+/* ~iters x 16 multiply-adds, bounded values (they converge to 1), the
+ * result depending on s. Shared by every side (bit-identical outputs). */
+float bg_work(float s, uint32_t iters)
+{
+	float a[16];
+	for (int i = 0; i < 16; i++)
+		a[i] = s * (float)(i + 1) * 0.0625f;
+	for (uint32_t it = 0; it < iters; it++)
+		for (int i = 0; i < 16; i++)
+			a[i] = a[i] * 0.999f + 0.001f;
+	float r = 0.0f;
+	for (int i = 0; i < 16; i++)
+		r += a[i];
+	return r * 0.0625f + s * 0.001f;
+}
+
 /* weir op for the node work */
 static int nd_infer(weir_op_infer_ctx_t *c)
 {
@@ -139,6 +171,8 @@ static int nd_kernel(const weir_op_call_t *c, uint32_t b, uint32_t nb)
 	float s = 1.0f;
 	for (uint32_t i = 0; i < c->nin; i++)
 		s += ((const float *)c->in[i])[0];
+	if (bg_work_iters)
+		s = bg_work(s, bg_work_iters);
 	((float *)c->out[0])[0] = s;
 	return 0;
 }
@@ -181,6 +215,7 @@ struct ours {
 	weir_tensor_t tin, tout;
 	int nodes;
 	uint64_t compile_load_ns;
+	bool pin_main; /* S6: the main thread on the first CPU while it runs */
 };
 
 static weir_graph_t *build(const struct dag *d)
@@ -208,7 +243,9 @@ static weir_graph_t *build(const struct dag *d)
 	return g;
 }
 
-static int ours_init(struct ours *o, const struct dag *d, unsigned workers)
+/* cpus: weir_config.cpus ("" = unpinned); sflags: the run stream's. */
+static int ours_init(struct ours *o, const struct dag *d, unsigned workers, const char *cpus,
+                     uint32_t sflags)
 {
 	weir_config_t cfg;
 	weir_config_init(&cfg);
@@ -219,13 +256,13 @@ static int ours_init(struct ours *o, const struct dag *d, unsigned workers)
 	 * pins the main thread to the first one while it runs); a worker that
 	 * shares the main thread's CPU turns every hand-off into context
 	 * switches. BG_WEIR_PIN=0: nothing pinned. */
-	cfg.cpus = worker_cpus[0] ? worker_cpus : NULL;
-	if (!worker_cpus[0])
+	cfg.cpus = cpus[0] ? cpus : NULL;
+	if (!cpus[0])
 		cfg.flags |= WEIR_CONFIG_NO_PIN;
+	o->pin_main = cpus == worker_cpus && cpus[0];
 	if (weir_runtime_create(&cfg, &o->rt) || weir_mem_create(o->rt, &o->mem) ||
 	    weir_session_create(o->rt, o->mem, NULL, 0, &o->s) ||
-	    weir_group_create(o->rt, 0, &o->grp) ||
-	    weir_stream_create(o->grp, 0, WEIR_STREAM_FAST_SYNC, &o->st))
+	    weir_group_create(o->rt, 0, &o->grp) || weir_stream_create(o->grp, 0, sflags, &o->st))
 		return -1;
 	weir_graph_t *g = build(d);
 	uint64_t t0 = wb_now_ns();
@@ -265,7 +302,7 @@ static uint64_t ours_run(void *arg, uint64_t iters, struct wb_hist *h)
 {
 	struct ours *o = arg;
 	/* Only around weir's loop: the peers' pools must not inherit it. */
-	if (worker_cpus[0])
+	if (o->pin_main)
 		wb_pin_self(0);
 	uint64_t t0 = wb_now_ns(), t = 0;
 	for (uint64_t i = 0; i < iters; i++) {
@@ -275,7 +312,7 @@ static uint64_t ours_run(void *arg, uint64_t iters, struct wb_hist *h)
 	}
 	t = wb_now_ns() - t0;
 out:
-	if (worker_cpus[0])
+	if (o->pin_main)
 		wb_unpin_self();
 	return t;
 }
@@ -579,6 +616,103 @@ static void bench_r2(unsigned workers)
 	r2_fini(&r);
 }
 
+/* ======================================================================== */
+/* S6w: the S6 shapes with real work per node                               */
+/* ======================================================================== */
+
+/* Iterations of bg_work() that take ~target_ns here (the fastest of a few
+ * timed calls, measured once). */
+static uint32_t work_iters(uint64_t target_ns)
+{
+	static double ns_per_iter;
+	if (ns_per_iter == 0) {
+		/* Through a pointer: the nodes' own out-of-line code, not a
+		 * copy inlined with a constant count. */
+		float (*volatile work)(float, uint32_t) = bg_work;
+		volatile float sink = 0;
+		const uint32_t n = 20000;
+		for (int k = 0; k < 7; k++) {
+			uint64_t t0 = wb_now_ns();
+			sink = sink + work(1.0f + (float)k, n);
+			double v = (double)(wb_now_ns() - t0) / n;
+			if (ns_per_iter == 0 || v < ns_per_iter)
+				ns_per_iter = v;
+		}
+	}
+	double it = (double)target_ns / ns_per_iter;
+	return it < 1 ? 1 : (uint32_t)it;
+}
+
+static void bench_s6w(const char *const *shapes, const int *sizes, unsigned threads)
+{
+	static const struct {
+		const char *tag;
+		uint64_t ns;
+	} works[] = { { "2us", 2000 }, { "20us", 20000 } };
+	for (int wi = 0; wi < 2; wi++)
+		for (int si = 0; si < 5; si++) {
+			char nt[96], ng[96];
+			snprintf(nt, sizeof(nt), "S6w.%s.%s.vs_tbb", shapes[si], works[wi].tag);
+			snprintf(ng, sizeof(ng), "S6w.%s.%s.vs_gomp", shapes[si], works[wi].tag);
+			if (!wb_enabled(nt) && !wb_enabled(ng))
+				continue;
+			struct dag d = make_dag(shapes[si],
+			                        wb_quick() && si != 2 ? sizes[si] / 4 : sizes[si]);
+			bg_work_iters = work_iters(works[wi].ns);
+			struct ours o = { 0 };
+			if (ours_init(&o, &d, threads, "", 0)) { /* unpinned, as the peers */
+				fprintf(stderr, "bench_graph: S6w weir set-up failed\n");
+				exit(1);
+			}
+			struct tbbs t = { bg_tbb_create(d.n, d.npred, d.pred, (int)threads) };
+			struct omps m = { &d, calloc((size_t)d.n, sizeof(float)), (int)threads };
+			uint64_t min = wb_quick() ? 3 : 10;
+			wb_subject_t A = {
+				.name = "weir", .run = ours_run, .arg = &o, .min_iters = min
+			};
+			wb_subject_t B = { .name = "tbb flow graph",
+				           .run = tbb_run,
+				           .arg = &t,
+				           .min_iters = min };
+			wb_subject_t C = { .name = "gomp task depend",
+				           .run = omp_run,
+				           .arg = &m,
+				           .min_iters = min };
+			wb_figure_t *f = wb_compare(nt, "ns/run", &A, &B, 0);
+			if (f) {
+				wb_target(f, WB_LE, 0.9,
+				          "<= 0.9x TBB flow graph's makespan (performance.md S6w)");
+				wb_extra(f, "nodes", d.n);
+				wb_extra(f, "work_ns", (double)works[wi].ns);
+				wb_extra(f, "work_iters", bg_work_iters);
+				wb_extra(f, "weir_workers", threads);
+				wb_extra(f, "peer_threads", threads);
+				ours_run(&o, 1, NULL);
+				bg_tbb_run(t.h, 1);
+				if (o.out[0] != bg_tbb_value(t.h, d.out))
+					wb_fail(f, "output %g differs from TBB's %g",
+					        (double)o.out[0], (double)bg_tbb_value(t.h, d.out));
+			}
+			f = wb_compare(ng, "ns/run", &A, &C, 0);
+			if (f) {
+				wb_note(f, "no target (performance.md S6w sets one against TBB)");
+				wb_extra(f, "nodes", d.n);
+				wb_extra(f, "work_ns", (double)works[wi].ns);
+				omp_run(&m, 1, NULL);
+				ours_run(&o, 1, NULL);
+				if (o.out[0] != m.val[d.out])
+					wb_fail(f, "output %g differs from gomp's %g",
+					        (double)o.out[0], (double)m.val[d.out]);
+			}
+			bg_tbb_destroy(t.h);
+			free(m.val);
+			ours_fini(&o);
+			free(d.npred);
+			free(d.pred);
+		}
+	bg_work_iters = 0;
+}
+
 int main(int argc, char **argv)
 {
 	wb_init(argc, argv, "graph");
@@ -611,7 +745,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		struct ours o = { 0 };
-		if (ours_init(&o, &d, workers)) {
+		if (ours_init(&o, &d, workers, worker_cpus, WEIR_STREAM_FAST_SYNC)) {
 			fprintf(stderr, "bench_graph: weir set-up failed\n");
 			return 1;
 		}
@@ -663,5 +797,6 @@ int main(int argc, char **argv)
 		free(d.npred);
 		free(d.pred);
 	}
+	bench_s6w(shapes, sizes, threads);
 	return wb_finish();
 }

@@ -14,6 +14,10 @@
 
 namespace flow = tbb::flow;
 
+// S6w's real work per node (bench_graph.c): 0 iterations = S6's one float.
+extern "C" uint32_t bg_work_iters;
+extern "C" float bg_work(float s, uint32_t iters);
+
 struct bg_dag {
 	int n;
 	std::vector<std::vector<int>> preds; // per node: predecessor nodes (-1 = the input)
@@ -34,6 +38,8 @@ static void node_work(bg_dag &d, int i)
 	float s = 1.0f;
 	for (int p : d.preds[i])
 		s += p < 0 ? 1.0f : d.val[p];
+	if (bg_work_iters)
+		s = bg_work(s, bg_work_iters);
 	d.val[i] = s;
 }
 
@@ -119,6 +125,8 @@ extern "C" uint64_t bg_omp_run(int n, const int *npred, const int *pred, float *
 				float s = 1.0f;
 				for (int k = 0; k < np; k++)
 					s += pp[k] < 0 ? 1.0f : val[pp[k]];
+				if (bg_work_iters)
+					s = bg_work(s, bg_work_iters);
 				val[i] = s;
 			}
 		}

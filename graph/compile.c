@@ -113,10 +113,13 @@ int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o)
 		o->exec_mode = WC_EXEC_STREAMS;
 	else if (strcmp(v, "inline") == 0)
 		o->exec_mode = WC_EXEC_INLINE;
+	else if (strcmp(v, "parallel") == 0)
+		o->exec_mode = WC_EXEC_PARALLEL;
 	else
-		return weir__graph_err(WEIR_EINVAL,
-		                       "graph '%s': bad weir.exec.mode '%s' (auto|streams|inline)",
-		                       g->name, v);
+		return weir__graph_err(
+		        WEIR_EINVAL,
+		        "graph '%s': bad weir.exec.mode '%s' (auto|streams|inline|parallel)",
+		        g->name, v);
 	return WEIR_OK;
 }
 

@@ -114,10 +114,18 @@ typedef struct weir_plan {
 } weir_plan_t;
 
 /* How the executor runs a loaded plan (weir.exec.mode; docs/graph.md,
- * "Executor"): AUTO picks per graph at load, STREAMS always fans out over the
- * internal streams with events, INLINE always runs the whole plan in one task
- * on the caller's stream (submission order, each step's blocks in turn). */
-enum wc_exec_mode { WC_EXEC_AUTO = 0, WC_EXEC_STREAMS = 1, WC_EXEC_INLINE = 2 };
+ * "Executor"): AUTO picks per graph (at load, then from the measured cost of
+ * its first runs), STREAMS always fans out over the internal streams with
+ * events, INLINE always runs the whole plan in one task on the caller's
+ * stream (submission order, each step's blocks in turn), PARALLEL runs it as
+ * one kernel on the caller's stream whose blocks (one per device worker)
+ * take ready steps from a per-run ready list. */
+enum wc_exec_mode {
+	WC_EXEC_AUTO = 0,
+	WC_EXEC_STREAMS = 1,
+	WC_EXEC_INLINE = 2,
+	WC_EXEC_PARALLEL = 3
+};
 
 typedef struct weir_plan_options {
 	uint32_t max_streams; /* 0 = 4; clamped to WEIR_PLAN_MAX_STREAMS (sessions
@@ -127,7 +135,7 @@ typedef struct weir_plan_options {
 } weir_plan_options_t;
 
 /* Read ge.streamMaxParallelNum ("N" or "engine:N,..."), ge.enableSingleStream,
- * ge.exec.disableReuseMemory and weir.exec.mode (auto|streams|inline) from the
+ * ge.exec.disableReuseMemory and weir.exec.mode (auto|streams|inline|parallel) from the
  * graph's options. WEIR_EINVAL with a message for a malformed value. */
 int weir__plan_options_from_graph(const weir_graph_t *g, weir_plan_options_t *o);
 

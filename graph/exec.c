@@ -1,14 +1,19 @@
 /*
  * graph/exec.c - the executor: load ("sink") a plan, launch runs.
  *
- * Two ways to run a loaded plan, chosen once at load (choose_inline(); the
- * policy is in docs/graph.md, "Executor"):
+ * Three ways to run a loaded plan, chosen at load (choose_mode(); an AUTO
+ * inline plan may move to parallel once, after its first timed runs,
+ * choose_parallel(); the policy is in docs/graph.md, "Executor"):
  *  - inline: the whole plan is ONE task on the caller's stream U that calls
  *    every step in submission order (a topological order of the plan's
  *    happens-before, compile.c invariant 1, so every dependency and every
  *    memory-reuse decision of the plan holds). A run is then
  *      U: [wait done] [bind] inline task; [host callback]; record done
  *    and no internal stream or event is created or used.
+ *  - parallel: the same, but the one task is a start task plus ONE kernel
+ *    whose blocks (one per device worker) run the plan's ready steps, over
+ *    a DAG of its dependencies and memory-reuse orders ("The parallel
+ *    executor", invariants P1-P6). Also no internal stream or event.
  *  - streams: the plan's streams and events, as below.
  *
  * One streams run, as submitted under the per-graph lock (caller's stream
@@ -34,9 +39,12 @@
  *     that read them has finished (T fields need no atomics, except `fail`,
  *     which blocks of one kernel may set concurrently).
  *  3. The host shadow `bound` equals what the latest submitted bind wrote.
- *  4. An inline run is one task on U, so (1) and (2) hold by U's order
- *     alone: the run's steps happen after its bind and before its done
- *     record, and the next run's first task is ordered after done.
+ *  4. An inline run is one task on U (a parallel run one start task and
+ *     one kernel, which retires after all its blocks returned), so (1) and
+ *     (2) hold by U's order alone: the run's steps happen after its bind
+ *     and before its done record, and the next run's first task is ordered
+ *     after done. The switch from inline to parallel happens between two
+ *     submissions, so it needs nothing more.
  *  5. Ownership of argument blocks: every task's arguments travel in the
  *     task's own copy (weir_launch copies them), so nothing the host frees
  *     is read by a task and nothing a task frees is read by the host. A bind
@@ -58,7 +66,8 @@
  *     WEIR_EABORTED without touching a buffer and sets `rebind`, so the
  *     next run binds everything again. The host also rebinds whenever U
  *     changed or U discarded tasks since the previous run (stream stats),
- *     so a rerun after an abort and a sync is not refused. A run recorded
+ *     so a rerun after an abort and a sync is not refused. A parallel
+ *     kernel whose start task was discarded fails the same way (P1). A run recorded
  *     by a capture (sched/capture.c) binds again at every replay, behind
  *     the shadow: once one was captured (`captured`), every run binds. A
  *     captured streams run also joins its internal streams' tails into U
@@ -68,14 +77,18 @@
  *     no kernel gets NULL and no pointer arithmetic touches a NULL arena.
  *     A step whose outputs are all empty runs no kernel at all.
  */
+#include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "graph/exec.h"
 #include "graph/graph_internal.h"
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/die.h"
+#include "base/sync.h"
 
 struct wx_step {
 	weir_op_call_t call;  /* I (pointer arrays below are T for I/O slots) */
@@ -90,6 +103,13 @@ struct wx_step {
 struct wx_patch {
 	void **slot;
 	uint32_t io;
+};
+
+/* How a loaded plan runs (invariant 4 covers both one-task modes). */
+enum wx_mode {
+	WX_STREAMS = 0,  /* internal streams and events */
+	WX_INLINE = 1,   /* one task: every step in submission order */
+	WX_PARALLEL = 2, /* one kernel: W blocks drain a ready list (see below) */
 };
 
 struct weir_loaded {
@@ -118,7 +138,14 @@ struct weir_loaded {
 	uint64_t discarded;         /* L: last_stream's discard count before the latest run */
 	uint32_t gen;               /* L: generation of the latest bind submitted */
 	uint64_t want;              /* L: bind_prog once that bind has fully run */
-	bool inline_run;            /* I: one task per run (see the top) */
+	uint8_t mode;               /* L: enum wx_mode; AUTO may move INLINE -> PARALLEL once */
+	bool probing;               /* L: AUTO: inline runs time themselves (choose_parallel()) */
+	uint32_t nprobes;           /* L: timed runs seen */
+	uint64_t probe_best;        /* L: the fastest of them, ns */
+	uint32_t workers;           /* I: the device's workers (a parallel run's blocks) */
+	struct wx_par *par;         /* L: set before the first parallel run, then I */
+	uint64_t par_runs;          /* L: parallel runs submitted (par_args.run) */
+	_Atomic uint64_t probe_ns;  /* A: a timed inline run's duration, 0 = none yet */
 	_Atomic int fail;           /* A: first kernel failure of the current run */
 	_Atomic uint64_t bind_prog; /* A: BIND_PROG(gen, chunks run) of the latest bind */
 	_Atomic bool rebind;        /* A: a task found the slots stale (invariant 6) */
@@ -199,6 +226,7 @@ static int seg_task(void *args, uint32_t block, uint32_t nblocks)
 struct inline_args {
 	weir_loaded_t *L;
 	uint64_t want;
+	bool probe; /* time the run into probe_ns (AUTO's choice, choose_parallel()) */
 };
 
 static int inline_task(void *args, uint32_t block, uint32_t nblocks)
@@ -211,12 +239,16 @@ static int inline_task(void *args, uint32_t block, uint32_t nblocks)
 	weir_store_relaxed(&L->fail, 0);
 	if (!slots_current(L, a->want))
 		return note_failure(L, WEIR_EABORTED);
+	uint64_t t0 = a->probe ? weir__now_ns() : 0;
 	for (; x < end; x++)
 		for (uint32_t b = 0; b < x->nblocks; b++) {
 			int rc = x->fn(&x->call, b, x->nblocks);
 			if (rc)
 				return note_failure(L, rc);
 		}
+	/* Relaxed: a number for the host's next submit, nothing else. */
+	if (a->probe)
+		weir_store_relaxed(&L->probe_ns, (weir__now_ns() - t0) | 1);
 	return 0;
 }
 
@@ -314,6 +346,456 @@ static void callback_task(void *arg)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The parallel executor                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A parallel run is  U: [bind] par_start_task; par_task x W blocks; ...
+ * where W = the device's workers: the kernel's blocks are spread over the
+ * workers by the device's split-kernel jobs (sched/device.c), and each
+ * block is a worker draining the run's ready list. A step is one node's
+ * whole kernel (all its own blocks, in turn, as inline does), so results
+ * are bit-identical to inline and streams runs.
+ *
+ * The DAG (par_build()) is the plan's data and control dependencies plus
+ * its memory-reuse edges: when arena tensor b reuses bytes of an earlier
+ * tenant a, every step that touches a precedes b's producer. The planner
+ * proved those orders through its streams and events (compile.c invariant
+ * 2); the parallel run has neither, so it must carry them as edges.
+ *
+ * Invariants:
+ *  P1. par_start_task (one task on U, before the kernel) opens run `gen`:
+ *      head = started = 0, tail = nroots, failed = false, fail = 0. Runs never
+ *      overlap (invariant 1: one kernel task on U, like inline), so every
+ *      per-run word is written by one run at a time, and the stream's task
+ *      order publishes the reset to the kernel's blocks.
+ *  P2. Ready slots [0, nroots) are the roots (immutable); a slot k >=
+ *      nroots holds (gen << 32) | step once the step is listed in run gen.
+ *      A step is listed at most once per run (by the finisher of its last
+ *      predecessor), so tail <= n and each slot is written at most once per
+ *      run, and its claimer clears it (every listed step is claimed within
+ *      the run), so each run starts with every slot 0: "not yet". The gen
+ *      tag also tells an older run's value apart. A slot at or past n is
+ *      never read.
+ *  P3. A slot is claimed by a CAS of head from k to k + 1. A block that
+ *      makes steps ready keeps the first for itself (it runs it next: its
+ *      inputs are in this core's cache, and it skips the list) and lists
+ *      the others. So each step runs (or, after a failure, is skipped)
+ *      exactly once per run: listed steps by their claimer, kept ones by
+ *      the block that made them ready.
+ *  P4. `pending[s]` counts s's unfinished predecessors; whoever takes it
+ *      from 1 to 0 resets it to npred[s] for the next run (nobody else
+ *      touches it in this run) and pushes s.
+ *  P5. Liveness without co-scheduling: a block returns only when every
+ *      step has been claimed (`started` == n, counted for listed and kept
+ *      steps alike). While steps are unclaimed but none is listed, some
+ *      claimed step is running on a block that is running (only running
+ *      blocks claim), and it pushes or keeps its successors when it
+ *      finishes; so a block that waits never waits for a block that is not
+ *      running, and a lone block (the owner, when no worker helps) drains
+ *      the whole plan itself. The kernel retires after all its blocks
+ *      returned, so after every step finished.
+ *  P6. A failed step sets `failed`; later claims skip their step (still
+ *      making its successors ready, so P5 holds and every pending[] is
+ *      reset).
+ *      The block that saw a failure returns it (the kernel's first failing
+ *      block wins, device.c DEV-AR4); the run's first failure is also kept
+ *      in L->fail for a callback.
+ */
+struct wx_par {
+	_Atomic uint32_t head;    /* A: next ready slot to claim (P3) */
+	_Atomic uint32_t started; /* A: steps claimed this run, listed or not (P5) */
+	char pad0[WEIR_CACHELINE - 2 * sizeof(_Atomic uint32_t)];
+	_Atomic uint32_t tail; /* A: next ready slot to fill (P2) */
+	char pad1[WEIR_CACHELINE - sizeof(_Atomic uint32_t)];
+	_Atomic uint32_t gen;      /* T: the run's generation (P1) */
+	_Atomic bool failed;       /* A: a step of this run failed (P6) */
+	_Atomic uint64_t run;      /* T: the run number its start task opened (P1) */
+	uint32_t n;                /* I: steps */
+	uint32_t nroots;           /* I */
+	uint32_t depth;            /* I: longest path, in steps */
+	uint32_t *roots;           /* I: steps without predecessors, in submission order */
+	uint32_t *succ_at;         /* I: step i's successors are succ[succ_at[i], succ_at[i + 1]) */
+	uint32_t *succ;            /* I */
+	uint32_t *npred;           /* I */
+	_Atomic uint32_t *pending; /* A: P4 */
+	_Atomic uint64_t *ready;   /* A: P2 */
+};
+_Static_assert(offsetof(struct wx_par, tail) % WEIR_CACHELINE == 0,
+               "wx_par: head and tail on separate cache lines");
+
+static void par_destroy(struct wx_par *P)
+{
+	if (!P)
+		return;
+	weir__free(P->roots);
+	weir__free(P->succ_at);
+	weir__free(P->succ);
+	weir__free(P->npred);
+	weir__free(P->pending);
+	weir__free(P->ready);
+	weir__free(P);
+}
+
+/* A growable edge list (from -> to), deduplicated per `to` by the caller. */
+struct par_edges {
+	uint32_t *from, *to;
+	size_t n, cap;
+};
+
+static bool edge_add(struct par_edges *e, uint32_t from, uint32_t to)
+{
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 256;
+		uint32_t *f = weir__realloc(e->from, cap * sizeof(uint32_t));
+		if (!f)
+			return false;
+		e->from = f;
+		uint32_t *t = weir__realloc(e->to, cap * sizeof(uint32_t));
+		if (!t)
+			return false;
+		e->to = t;
+		e->cap = cap;
+	}
+	e->from[e->n] = from;
+	e->to[e->n] = to;
+	e->n++;
+	return true;
+}
+
+/* One run of arena bytes [lo, hi) last owned by tensor `t`. */
+struct par_seg {
+	uint64_t lo, hi;
+	uint32_t t;
+};
+
+static int par_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Memory-reuse edges: walk the arena tensors in producer order, keeping
+ * which tensor last owned each byte range (segments sorted by lo, disjoint);
+ * a tensor that overlaps earlier tenants gets an edge from every step that
+ * touches them (producer and readers) to its producer. */
+static bool par_reuse_edges(const weir_plan_t *p, struct par_edges *e)
+{
+	/* Arena tensors as (producer << 32 | tensor), sorted: producer
+	 * (submission) order; a step's own tensors never overlap (live
+	 * together), so ties need no order. */
+	uint64_t *ts = weir__malloc((p->ntensors ? p->ntensors : 1) * sizeof(uint64_t));
+	struct par_seg *seg = NULL, *tmp = NULL;
+	uint32_t *seen = weir__calloc(p->ntensors ? p->ntensors : 1, sizeof(uint32_t));
+	size_t nseg = 0, cap = 0;
+	bool ok = ts && seen;
+	uint32_t nt = 0;
+	for (uint32_t i = 0; ok && i < p->ntensors; i++) {
+		const struct wc_tensor *t = &p->tensors[i];
+		if ((t->kind == WC_FEATURE || t->kind == WC_WORKSPACE) && t->size &&
+		    t->producer >= 0)
+			ts[nt++] = (uint64_t)t->producer << 32 | i;
+	}
+	if (ok)
+		qsort(ts, nt, sizeof(uint64_t), par_cmp_u64);
+	for (uint32_t k = 0; ok && k < nt; k++) {
+		uint32_t bi = (uint32_t)ts[k];
+		const struct wc_tensor *b = &p->tensors[bi];
+		uint64_t lo = b->offset, hi = b->offset + b->size;
+		uint32_t prod = (uint32_t)b->producer;
+		/* First segment ending after lo (binary search). */
+		size_t l = 0, r = nseg;
+		while (l < r) {
+			size_t m = (l + r) / 2;
+			if (seg[m].hi <= lo)
+				l = m + 1;
+			else
+				r = m;
+		}
+		size_t first = l, last = l;
+		for (; last < nseg && seg[last].lo < hi; last++) {
+			uint32_t a = seg[last].t;
+			if (seen[a] == bi + 1)
+				continue;
+			seen[a] = bi + 1;
+			const struct wc_tensor *A = &p->tensors[a];
+			if ((uint32_t)A->producer != prod)
+				ok &= edge_add(e, (uint32_t)A->producer, prod);
+			for (uint32_t q = 0; q < A->nreaders && ok; q++)
+				if (A->readers[q] != prod)
+					ok &= edge_add(e, A->readers[q], prod);
+		}
+		/* Replace segments [first, last) by: left rest, b, right rest. */
+		struct par_seg left = { 0 }, right = { 0 };
+		bool hasl = first < last && seg[first].lo < lo;
+		bool hasr = first < last && seg[last - 1].hi > hi;
+		if (hasl)
+			left = (struct par_seg){ seg[first].lo, lo, seg[first].t };
+		if (hasr)
+			right = (struct par_seg){ hi, seg[last - 1].hi, seg[last - 1].t };
+		size_t add = 1 + hasl + hasr, del = last - first;
+		if (nseg - del + add > cap) {
+			size_t c = cap ? cap * 2 : 64;
+			while (c < nseg - del + add)
+				c *= 2;
+			tmp = weir__realloc(seg, c * sizeof(*seg));
+			if (!tmp) {
+				ok = false;
+				break;
+			}
+			seg = tmp;
+			cap = c;
+		}
+		memmove(&seg[first + add], &seg[last], (nseg - last) * sizeof(*seg));
+		nseg = nseg - del + add;
+		size_t at = first;
+		if (hasl)
+			seg[at++] = left;
+		seg[at++] = (struct par_seg){ lo, hi, bi };
+		if (hasr)
+			seg[at] = right;
+	}
+	weir__free(ts);
+	weir__free(seg);
+	weir__free(seen);
+	return ok;
+}
+
+/* Build the parallel executor's DAG over every step of the plan (kernels
+ * and output copies): data edges (a step after the producers of its
+ * inputs), control edges (wc_step.deps) and memory-reuse edges. Every edge
+ * goes forward in submission order (the plan's happens-before is), so one
+ * pass in that order finds the longest path. NULL when out of memory. */
+static struct wx_par *par_build(const weir_plan_t *p)
+{
+	uint32_t n = p->nsteps;
+	struct wx_par *P = weir__aligned_alloc(WEIR_CACHELINE, sizeof(*P));
+	struct par_edges e = { 0 };
+	uint32_t *mark = NULL, *depth = NULL;
+	if (!P)
+		return NULL;
+	memset(P, 0, sizeof(*P));
+	P->n = n;
+	bool ok = par_reuse_edges(p, &e);
+	for (uint32_t i = 0; ok && i < n; i++) {
+		const struct wc_step *s = &p->steps[i];
+		for (uint32_t k = 0; k < s->nin && ok; k++) {
+			int32_t pr = p->tensors[s->in[k]].producer;
+			if (pr >= 0 && (uint32_t)pr != i)
+				ok = edge_add(&e, (uint32_t)pr, i);
+		}
+		for (uint32_t k = 0; k < s->ndeps && ok; k++)
+			ok = edge_add(&e, s->deps[k], i);
+	}
+	size_t nn = n ? n : 1;
+	P->succ_at = weir__calloc(nn + 1, sizeof(uint32_t));
+	P->succ = weir__malloc((e.n ? e.n : 1) * sizeof(uint32_t));
+	P->npred = weir__calloc(nn, sizeof(uint32_t));
+	P->pending = weir__calloc(nn, sizeof(*P->pending));
+	P->ready = weir__calloc(nn, sizeof(*P->ready));
+	P->roots = weir__malloc(nn * sizeof(uint32_t));
+	mark = weir__calloc(nn, sizeof(uint32_t));
+	depth = weir__calloc(nn, sizeof(uint32_t));
+	ok = ok && P->succ_at && P->succ && P->npred && P->pending && P->ready && P->roots &&
+	     mark && depth;
+	if (!ok)
+		goto out;
+	/* Successor lists (CSR by `from`), duplicates dropped: mark[to] is
+	 * the last `from` + 1 that listed it. Edges are sorted by `from` first
+	 * (a counting pass), then deduplicated per from. */
+	uint32_t *at = P->succ_at;
+	for (size_t k = 0; k < e.n; k++) {
+		WEIR_ASSERT(e.from[k] < e.to[k], "exec.c P: every DAG edge goes forward");
+		at[e.from[k] + 1]++;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		at[i + 1] += at[i];
+	uint32_t *fill = depth; /* reused as the insertion cursor, reset below */
+	for (uint32_t i = 0; i < n; i++)
+		fill[i] = at[i];
+	for (size_t k = 0; k < e.n; k++)
+		P->succ[fill[e.from[k]]++] = e.to[k];
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b = at[i], end = at[i + 1];
+		at[i] = w;
+		for (uint32_t k = b; k < end; k++) {
+			uint32_t t = P->succ[k];
+			if (mark[t] == i + 1)
+				continue;
+			mark[t] = i + 1;
+			P->succ[w++] = t;
+			P->npred[t]++;
+		}
+	}
+	at[n] = w;
+	memset(depth, 0, nn * sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++) {
+		if (P->npred[i] == 0)
+			P->roots[P->nroots++] = i;
+		atomic_init(&P->pending[i], P->npred[i]);
+		atomic_init(&P->ready[i], 0);
+		uint32_t d = ++depth[i]; /* depth[i] held the longest path to i */
+		if (d > P->depth)
+			P->depth = d;
+		for (uint32_t k = at[i]; k < at[i + 1]; k++)
+			if (depth[P->succ[k]] < d)
+				depth[P->succ[k]] = d;
+	}
+	atomic_init(&P->head, 0);
+	atomic_init(&P->started, 0);
+	atomic_init(&P->tail, 0);
+	atomic_init(&P->gen, 0);
+	atomic_init(&P->failed, false);
+	atomic_init(&P->run, 0);
+out:
+	weir__free(e.from);
+	weir__free(e.to);
+	weir__free(mark);
+	weir__free(depth);
+	if (!ok) {
+		par_destroy(P);
+		return NULL;
+	}
+	return P;
+}
+
+struct par_args {
+	weir_loaded_t *L;
+	uint64_t want;
+	uint64_t run; /* the host's run number: the kernel checks its start ran */
+};
+
+/* P1: opens a run. One single-block task on U before the kernel. */
+static int par_start_task(void *args, uint32_t block, uint32_t nblocks)
+{
+	const struct par_args *a = args;
+	struct wx_par *P = a->L->par;
+	/* Relaxed: the words of one run are ordered after the previous run
+	 * and before this run's kernel by U's task order (P1). The gen skips
+	 * 0 (a slot never written reads as gen 0). */
+	uint32_t g = weir_load_relaxed(&P->gen) + 1;
+	weir_store_relaxed(&P->gen, g ? g : 1);
+	weir_store_relaxed(&P->head, 0);
+	weir_store_relaxed(&P->started, 0);
+	weir_store_relaxed(&P->tail, P->nroots);
+	weir_store_relaxed(&P->failed, false);
+	weir_store_relaxed(&P->run, a->run);
+	weir_store_relaxed(&a->L->fail, 0);
+	return 0;
+}
+
+/* Wait for a ready step (P5): spin for up to WX_PAR_SPIN_NS, then 20 us
+ * sleeps, so a block waiting behind a long step costs little CPU. No
+ * sched_yield(): on a loaded machine it hands the CPU to another process
+ * for a whole time slice, while a timed sleep comes back. `since` is 0
+ * at the first wait of a series. */
+#define WX_PAR_SPIN_NS 30000u
+static void par_wait(uint32_t *round, uint64_t *since)
+{
+	uint32_t r = (*round)++;
+	if (r == 0)
+		*since = weir__now_ns();
+	if (r < 64 || (r & 63) != 0 || weir__now_ns() - *since < WX_PAR_SPIN_NS) {
+		weir_cpu_relax();
+		return;
+	}
+	struct timespec ts = { 0, 20000 };
+	nanosleep(&ts, NULL);
+}
+
+/* One block: a worker draining the run's ready list (P3-P6). */
+static int par_task(void *args, uint32_t block, uint32_t nblocks)
+{
+	const struct par_args *a = args;
+	weir_loaded_t *L = a->L;
+	struct wx_par *P = L->par;
+	if (!slots_current(L, a->want))
+		return note_failure(L, WEIR_EABORTED);
+	/* P1: a kernel whose start task was discarded (an abort racing the
+	 * submission) must not run on the previous run's state. Relaxed:
+	 * ordered by U, as below. */
+	if (weir_load_relaxed(&P->run) != a->run)
+		return note_failure(L, WEIR_EABORTED);
+	/* Relaxed: written by par_start_task, ordered before this block by U. */
+	const uint64_t tag = (uint64_t)weir_load_relaxed(&P->gen) << 32;
+	const uint32_t n = P->n;
+	int rc = 0;
+	uint32_t round = 0, s = UINT32_MAX;
+	uint64_t since = 0;
+	for (;;) {
+		if (s == UINT32_MAX) { /* nothing kept from the last step: the list */
+			/* Relaxed: a count; a stale value only delays the exit
+			 * by one more look at the list (P5). */
+			if (weir_load_relaxed(&P->started) >= n)
+				break;
+			/* Relaxed: a stale head only makes the claim CAS fail. */
+			uint32_t h = weir_load_relaxed(&P->head);
+			if (h < P->nroots) {
+				s = P->roots[h];
+			} else {
+				/* PX-A1: acquire - the step's inputs (its
+				 * predecessors' writes); pairs with PX-R1. */
+				uint64_t v = h < n ? weir_load_acquire(&P->ready[h]) : 0;
+				if ((v & ~(uint64_t)UINT32_MAX) != tag) {
+					par_wait(&round, &since); /* not ready yet (P5) */
+					continue;
+				}
+				s = (uint32_t)v;
+			}
+			/* Relaxed: the claim publishes nothing (PX-A1 took the
+			 * data). */
+			if (!weir_cas_relaxed(&P->head, &h, h + 1)) {
+				s = UINT32_MAX;
+				continue;
+			}
+			/* Relaxed: P2, the slot is ours; the next run is
+			 * ordered after this kernel by U. */
+			if (h >= P->nroots)
+				weir_store_relaxed(&P->ready[h], 0);
+			round = 0;
+		}
+		/* Relaxed: a count for the exit test (P5), nothing published. */
+		weir_faa_relaxed(&P->started, 1);
+		struct wx_step *x = &L->steps[s];
+		/* Relaxed: a skip hint (P6); the failure itself is in L->fail. */
+		if (!weir_load_relaxed(&P->failed))
+			for (uint32_t b = 0; b < x->nblocks; b++) {
+				int r = x->fn(&x->call, b, x->nblocks);
+				if (r) {
+					weir_store_relaxed(&P->failed, true);
+					if (!rc)
+						rc = note_failure(L, r);
+					break;
+				}
+			}
+		uint32_t keep = UINT32_MAX;
+		for (uint32_t k = P->succ_at[s]; k < P->succ_at[s + 1]; k++) {
+			uint32_t t = P->succ[k];
+			/* PX-AR2: acq_rel - releases this step's writes, and the
+			 * last decrement acquires every predecessor's (release
+			 * sequence on pending[t]); pairs with itself. */
+			if (weir_fas_acqrel(&P->pending[t], 1) != 1)
+				continue;
+			/* Relaxed: P4, no one else touches it this run. */
+			weir_store_relaxed(&P->pending[t], P->npred[t]);
+			if (keep == UINT32_MAX) {
+				keep = t; /* P3: run here next, never listed */
+				continue;
+			}
+			/* Relaxed: the slot index only; PX-R1 publishes. */
+			uint32_t k2 = weir_faa_relaxed(&P->tail, 1);
+			WEIR_ASSERT(k2 < n, "exec.c P2: each step is pushed once per run");
+			/* PX-R1: release - publishes t and its inputs; pairs with
+			 * PX-A1. */
+			weir_store_release(&P->ready[k2], tag | t);
+		}
+		s = keep;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Load / unload                                                              */
 /* ------------------------------------------------------------------------ */
 
@@ -331,20 +813,23 @@ static uint32_t device_workers(weir_runtime_t *rt, uint32_t dev)
  * stream's hand-off (a wake-up and an event, microseconds) to pay. */
 #define WX_INLINE_BYTES (256u << 10)
 
-/* Inline (one task) or streams, once per load (docs/graph.md, "Executor"):
- * weir.exec.mode decides when set; otherwise inline when every step is a
- * single block (no kernel large enough for the op to split it over the
- * workers) and the plan either has one stream or moves no more than
- * WX_INLINE_BYTES, streams otherwise (heavy independent branches). */
-static bool choose_inline(const weir_plan_t *p, const struct wx_step *x)
+/* The mode at load (docs/graph.md, "Executor"): weir.exec.mode decides
+ * when set; otherwise inline when every step is a single block (no kernel
+ * large enough for the op to split it over the workers) and the plan either
+ * has one stream or moves no more than WX_INLINE_BYTES, streams otherwise
+ * (heavy independent branches). An AUTO inline plan times its first runs
+ * and may move to parallel (choose_parallel()). */
+static int choose_mode(const weir_plan_t *p, const struct wx_step *x)
 {
 	if (p->exec_mode != WC_EXEC_AUTO)
-		return p->exec_mode == WC_EXEC_INLINE;
+		return p->exec_mode == WC_EXEC_INLINE     ? WX_INLINE
+		       : p->exec_mode == WC_EXEC_PARALLEL ? WX_PARALLEL
+		                                          : WX_STREAMS;
 	uint64_t bytes = 0; /* saturates at WX_INLINE_BYTES + 1: tensors may be huge */
 	for (uint32_t i = 0; i < p->nsteps; i++) {
 		const struct wc_step *s = &p->steps[i];
 		if (x[i].nblocks > 1)
-			return false;
+			return WX_STREAMS;
 		for (uint32_t k = 0; k < s->nin + s->nout + (s->workspace >= 0); k++) {
 			uint32_t t = k < s->nin             ? s->in[k]
 			             : k < s->nin + s->nout ? s->out[k - s->nin]
@@ -355,7 +840,41 @@ static bool choose_inline(const weir_plan_t *p, const struct wx_step *x)
 			                : bytes + b;
 		}
 	}
-	return p->nstreams == 1 || bytes <= WX_INLINE_BYTES;
+	return p->nstreams == 1 || bytes <= WX_INLINE_BYTES ? WX_INLINE : WX_STREAMS;
+}
+
+/* AUTO: inline runs time themselves (the first WX_PROBES of them); a plan
+ * whose steps cost at least WX_PAR_STEP_NS each on average, WX_PAR_RUN_NS
+ * in all, and whose DAG is at least 1.5 steps wide on average (steps /
+ * longest path) moves to parallel, if the device has two workers or more.
+ * Tiny steps stay inline: a parallel step costs a few cache-line hand-offs
+ * (~0.2 us each on a 2-core VM), an inline one ~4 ns. */
+#define WX_PROBES      2
+#define WX_PAR_STEP_NS 1000u
+#define WX_PAR_RUN_NS  20000u
+
+static void choose_parallel(weir_loaded_t *L)
+{
+	/* Relaxed: a number written by a timed run (a lost one is harmless). */
+	uint64_t ns = weir_load_relaxed(&L->probe_ns);
+	if (!ns)
+		return;
+	weir_store_relaxed(&L->probe_ns, 0);
+	if (L->nprobes == 0 || ns < L->probe_best)
+		L->probe_best = ns;
+	if (++L->nprobes < WX_PROBES)
+		return;
+	L->probing = false;
+	const weir_plan_t *p = L->p;
+	if (L->probe_best < WX_PAR_RUN_NS || L->probe_best / p->nsteps < WX_PAR_STEP_NS)
+		return;
+	struct wx_par *P = par_build(p);
+	if (P && (uint64_t)P->n * 2 >= (uint64_t)P->depth * 3) {
+		L->par = P;
+		L->mode = WX_PARALLEL;
+	} else {
+		par_destroy(P);
+	}
 }
 
 /* The kernel of a step whose outputs are all empty. */
@@ -412,6 +931,7 @@ void weir__exec_unload(weir_loaded_t *L)
 	weir__free(L->streams);
 	weir__free(L->events);
 	weir__free(L->bound);
+	par_destroy(L->par);
 	pthread_mutex_destroy(&L->lock);
 	weir__free(L);
 }
@@ -547,16 +1067,24 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 	weir__free(L->patches);
 	L->patches = sorted;
 	L->nchunks = (uint32_t)((L->nio + BIND_CHUNK - 1) / BIND_CHUNK);
-	L->inline_run = choose_inline(p, L->steps);
+	L->workers = workers;
+	L->mode = (uint8_t)choose_mode(p, L->steps);
+	L->probing = p->exec_mode == WC_EXEC_AUTO && L->mode == WX_INLINE && workers > 1 &&
+	             p->nsteps > 1;
+	what = "host memory for the parallel executor";
+	if (L->mode == WX_PARALLEL && !(L->par = par_build(p))) {
+		rc = WEIR_ENOMEM;
+		goto fail;
+	}
 	what = "streams and events";
 	if ((rc = weir_group_create(rt, dev, &L->group)))
 		goto fail;
-	for (uint32_t s = 1; !L->inline_run && s < p->nstreams; s++)
+	for (uint32_t s = 1; L->mode == WX_STREAMS && s < p->nstreams; s++)
 		if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->streams[s])))
 			goto fail;
 	if ((rc = weir_stream_create(L->group, WEIR_PRIORITY_HIGHEST, 0, &L->own)))
 		goto fail;
-	for (uint32_t e = 0; !L->inline_run && e < p->nevents + p->nstreams; e++)
+	for (uint32_t e = 0; L->mode == WX_STREAMS && e < p->nevents + p->nstreams; e++)
 		if (e != p->nevents && /* stream 0 (the caller's) has no tail */
 		    (rc = weir_event_create(rt, dev, WEIR_EVENT_DEFAULT, &L->events[e])))
 			goto fail;
@@ -585,6 +1113,14 @@ fail:
 	weir__exec_unload(L);
 	return weir__graph_err(rc, "graph '%s': loading on device %u failed: %s (%s)", gname, dev,
 	                       weir_strerror(rc), what);
+}
+
+const char *weir__exec_mode_name(weir_loaded_t *L)
+{
+	pthread_mutex_lock(&L->lock);
+	int m = L->mode;
+	pthread_mutex_unlock(&L->lock);
+	return m == WX_INLINE ? "inline" : m == WX_PARALLEL ? "parallel" : "streams";
 }
 
 weir_stream_t *weir__exec_own_stream(weir_loaded_t *L)
@@ -811,6 +1347,8 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	if (capturing)
 		L->captured = true;
 #endif
+	if (L->probing)
+		choose_parallel(L); /* AUTO: inline -> parallel, between two runs */
 	bool same = L->bound_valid && !cb && !stale && !L->captured && L->last_stream == U &&
 	            discarded == L->discarded;
 	if (L->ran && L->last_stream != U && (rc = weir_stream_wait_event(U, L->done))) {
@@ -821,16 +1359,21 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 	L->discarded = discarded;
 	/* Invariant 1 without trusting U: the previous run's internal streams
 	 * are done (its joins on U may have been discarded). */
-	for (uint32_t s = 1; !L->inline_run && s < p->nstreams; s++)
+	for (uint32_t s = 1; L->mode == WX_STREAMS && s < p->nstreams; s++)
 		if ((rc = weir_stream_wait_event(U, L->events[p->nevents + s])))
 			goto record_done;
 	/* Bind the caller's buffers if they differ from the last bound ones. */
 	for (uint32_t io = 0; io < L->nio && same; io++)
 		same = L->bound[io] == io_ptr(p, in, out, io);
 	rc = same ? WEIR_OK : submit_bind(L, U, in, out);
-	if (!rc && L->inline_run) {
-		struct inline_args ia = { L, L->want };
+	if (!rc && L->mode == WX_INLINE) {
+		struct inline_args ia = { L, L->want, L->probing };
 		rc = weir_launch(U, inline_task, &ia, sizeof(ia), 1, 0);
+	} else if (!rc && L->mode == WX_PARALLEL) {
+		struct par_args pa = { L, L->want, ++L->par_runs };
+		rc = weir_launch(U, par_start_task, &pa, sizeof(pa), 1, 0);
+		if (!rc)
+			rc = weir_launch(U, par_task, &pa, sizeof(pa), L->workers, 0);
 	} else if (!rc) {
 		rc = submit_streams(L, U, capturing);
 	}
@@ -838,7 +1381,7 @@ static int submit(weir_loaded_t *L, weir_stream_t *U, const weir_tensor_t *in,
 		rc = weir_launch_host(U, callback_task, r);
 		if (!rc)
 			r = NULL; /* the host task owns it now */
-	} else if (!rc && !L->inline_run && p->nstreams > 1) {
+	} else if (!rc && L->mode == WX_STREAMS && p->nstreams > 1) {
 		struct finish_args fa = { L };
 		rc = weir_launch(U, finish_task, &fa, sizeof(fa), 1, 0);
 	}
@@ -863,7 +1406,7 @@ static void wait_partial_run(weir_loaded_t *L, weir_stream_t *U, bool done_ok)
 		weir_event_sync(L->done, WEIR_TIMEOUT_INFINITE);
 	else
 		weir_stream_sync(U, WEIR_TIMEOUT_INFINITE);
-	if (!L->inline_run)
+	if (L->mode == WX_STREAMS)
 		weir_group_sync(L->group, WEIR_TIMEOUT_INFINITE); /* the internal streams */
 }
 

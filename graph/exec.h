@@ -37,6 +37,11 @@ int weir__exec_check_io(weir_loaded_t *L, const weir_tensor_t *in, uint32_t nin,
 int weir__exec_run(weir_loaded_t *L, weir_stream_t *stream, const weir_tensor_t *in, uint32_t nin,
                    weir_tensor_t *out, uint32_t nout, weir_run_callback_fn cb, void *user);
 
+/* How runs of L go now: "inline", "streams" or "parallel" (an AUTO plan
+ * may move from inline to parallel after its first runs; docs/graph.md,
+ * "Executor"). Takes the submission lock. For tests and dumps. */
+const char *weir__exec_mode_name(weir_loaded_t *L);
+
 /* The graph's own stream (sync and callback runs). */
 weir_stream_t *weir__exec_own_stream(weir_loaded_t *L);
 

@@ -3,10 +3,11 @@
  * and stream each, a multi-stream graph (fork/join through events, feature
  * memory reused across streams) run many times with changing inputs; plus
  * two threads sharing one graph on two different streams (runs serialized
- * by the executor). Each session holds the graph twice: id 5 runs on the
- * internal streams (weir.exec.mode=streams), id 6 as one inline task
- * (weir.exec.mode=inline); per-device threads alternate between them, and
- * a pair of sharing threads uses each. Oracle: every output is compared with a host reference
+ * by the executor). Each session holds the graph three times: id 5 runs on
+ * the internal streams (weir.exec.mode=streams), id 6 as one inline task
+ * (weir.exec.mode=inline), id 7 as one parallel kernel
+ * (weir.exec.mode=parallel); per-device threads take them in turn, and a
+ * pair of sharing threads uses each. Oracle: every output is compared with a host reference
  * computed in the same order (exact). Meant for the TSan lane as well.
  * Threads record what they saw; only the main thread asserts.
  */
@@ -171,7 +172,7 @@ static void *worker(void *arg)
 		memcpy(x, hx, sizeof(hx));
 		weir_tensor_t in = { x, sizeof(hx), d };
 		weir_tensor_t out[2] = { { y0, sizeof(hx), d }, { y1, sizeof(hx), d } };
-		uint32_t gid = w->graph ? w->graph : 5 + (uint32_t)(r & 1);
+		uint32_t gid = w->graph ? w->graph : 5 + (uint32_t)(r % 3);
 		rc = weir_session_run_graph_async_stream(w->s, gid, st, &in, 1, out, 2);
 		if (!rc)
 			rc = weir_stream_sync(st, WEIR_TIMEOUT_INFINITE);
@@ -202,7 +203,7 @@ static void stress_8x8(void **state)
 {
 	(void)state;
 	weir_session_t *s[NDEV];
-	weir_graph_t *g = build("streams"), *gi = build("inline");
+	weir_graph_t *g = build("streams"), *gi = build("inline"), *gp = build("parallel");
 	char dv[8];
 	for (int i = 0; i < NDEV; i++) {
 		snprintf(dv, sizeof(dv), "%d", i);
@@ -214,24 +215,26 @@ static void stress_8x8(void **state)
 		assert_int_equal(weir_session_graph_summary(s[i], 5, &sum), WEIR_OK);
 		assert_true(sum.streams >= 2);
 		assert_int_equal(weir_session_add_graph(s[i], 6, gi, NULL, 0), WEIR_OK);
+		assert_int_equal(weir_session_add_graph(s[i], 7, gp, NULL, 0), WEIR_OK);
 	}
 	weir_graph_destroy(g);
 	weir_graph_destroy(gi);
-	/* 8 per-device threads (graphs 5 and 6 in turn) + 2 threads sharing
-	 * device 0's graph 5 + 2 sharing its graph 6. */
-	struct worker w[NDEV + 4];
-	pthread_t th[NDEV + 4];
-	for (int i = 0; i < NDEV + 4; i++) {
+	weir_graph_destroy(gp);
+	/* 8 per-device threads (graphs 5, 6 and 7 in turn) + 2 threads sharing
+	 * device 0's graph 5, 2 its graph 6 and 2 its graph 7. */
+	struct worker w[NDEV + 6];
+	pthread_t th[NDEV + 6];
+	for (int i = 0; i < NDEV + 6; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].s = s[i < NDEV ? i : 0];
 		w[i].dev = i < NDEV ? (uint32_t)i : 0;
-		w[i].graph = i < NDEV ? 0 : i < NDEV + 2 ? 5 : 6;
+		w[i].graph = i < NDEV ? 0 : 5 + (uint32_t)(i - NDEV) / 2;
 		w[i].runs = RUNS;
 		assert_int_equal(pthread_create(&th[i], NULL, worker, &w[i]), 0);
 	}
-	for (int i = 0; i < NDEV + 4; i++)
+	for (int i = 0; i < NDEV + 6; i++)
 		pthread_join(th[i], NULL);
-	for (int i = 0; i < NDEV + 4; i++) {
+	for (int i = 0; i < NDEV + 6; i++) {
 		if (w[i].first_err)
 			fail_msg("worker %d: %s: %s", i, weir_status_name(w[i].first_err),
 			         w[i].msg);
@@ -246,7 +249,7 @@ int main(void)
 	weir_config_t cfg;
 	weir_config_init(&cfg);
 	cfg.devices = NDEV;
-	cfg.workers_per_device = 1;
+	cfg.workers_per_device = 2; /* a parallel run's blocks on two workers */
 	cfg.flags |= WEIR_CONFIG_NO_PIN;
 	cfg.mem_capacity = 16u << 20;
 	if (weir_runtime_create(&cfg, &rt) || weir_mem_create(rt, &mem))

@@ -3,7 +3,7 @@
  *
  *  - bind: graphs with many inputs and outputs (more than fit in one task's
  *    argument block) whose buffers change on every run, several runs queued
- *    before one sync, in both executor modes, through stream-async, sync and
+ *    before one sync, in every executor mode (inline, streams, parallel), through stream-async, sync and
  *    callback runs; every output checked (the buffers of one run must never
  *    be written by another), clean under ASan and TSan.
  *  - a bind that a stream abort discarded must not leave the next run with
@@ -12,7 +12,7 @@
  *    Data input through elementwise ops, zero-size intermediates (with and
  *    without any other feature memory), MatMul with K = 0, Concat and
  *    ReduceSum over empty parts; through the compiler/executor directly and
- *    through a session (sync, stream-async, callback), both executor modes,
+ *    through a session (sync, stream-async, callback), every executor mode,
  *    input buffers NULL or not. Clean under ASan+UBSan.
  */
 #include <stdarg.h>
@@ -245,13 +245,19 @@ static void test_wide_async_streams(void **st)
 	wide_async("streams");
 }
 
+static void test_wide_async_parallel(void **st)
+{
+	(void)st;
+	wide_async("parallel");
+}
+
 /* Sync runs: each run's buffers are freed (and so may be reused by the
  * allocator for the next run's) right after it returns. */
 static void test_wide_sync(void **st)
 {
 	(void)st;
-	const char *modes[2] = { "inline", "streams" };
-	for (int m = 0; m < 2; m++) {
+	const char *modes[3] = { "inline", "streams", "parallel" };
+	for (int m = 0; m < 3; m++) {
 		weir_session_t *s = session();
 		weir_graph_t *g = wide_graph(modes[m]);
 		WT_OK(weir_session_add_graph(s, 2, g, NULL, 0));
@@ -299,8 +305,8 @@ static void wide_cb(int status, weir_tensor_t *outs, uint32_t nout, void *user)
 static void test_wide_callback(void **st)
 {
 	(void)st;
-	const char *modes[2] = { "inline", "streams" };
-	for (int m = 0; m < 2; m++) {
+	const char *modes[3] = { "inline", "streams", "parallel" };
+	for (int m = 0; m < 3; m++) {
 		struct cb_state cs = { 0 };
 		struct cb_ticket tk[16];
 		struct wide_run r[16];
@@ -455,6 +461,12 @@ static void test_capture_rebind_streams(void **st)
 	capture_rebind("streams");
 }
 
+static void test_capture_rebind_parallel(void **st)
+{
+	(void)st;
+	capture_rebind("parallel");
+}
+
 static void test_abort_discards_bind(void **st)
 {
 	(void)st;
@@ -462,6 +474,8 @@ static void test_abort_discards_bind(void **st)
 	abort_rerun("streams", true);
 	abort_rerun("inline", false);
 	abort_rerun("streams", false);
+	abort_rerun("parallel", true);
+	abort_rerun("parallel", false);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -590,8 +604,8 @@ static void free_outs(weir_tensor_t *out, uint32_t nout)
 static void test_empty_tensors_executor(void **st)
 {
 	(void)st;
-	const char *modes[2] = { "inline", "streams" };
-	for (int m = 0; m < 2; m++)
+	const char *modes[3] = { "inline", "streams", "parallel" };
+	for (int m = 0; m < 3; m++)
 		for (int oe = 0; oe < 2; oe++) {
 			weir_graph_t *g = empty_graph(modes[m], oe);
 			weir_plan_options_t o;
@@ -653,11 +667,11 @@ static void empty_cb_fn(int status, weir_tensor_t *outs, uint32_t nout, void *us
 static void test_empty_tensors_session(void **st)
 {
 	(void)st;
-	const char *modes[2] = { "inline", "streams" };
+	const char *modes[3] = { "inline", "streams", "parallel" };
 	weir_group_t *grp;
 	weir_stream_t *ust;
 	user_stream(&grp, &ust);
-	for (int m = 0; m < 2; m++)
+	for (int m = 0; m < 3; m++)
 		for (int oe = 0; oe < 2; oe++) {
 			weir_session_t *s = session();
 			weir_graph_t *g = empty_graph(modes[m], oe);
@@ -724,11 +738,13 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wide_async_inline),
 		cmocka_unit_test(test_wide_async_streams),
+		cmocka_unit_test(test_wide_async_parallel),
 		cmocka_unit_test(test_wide_sync),
 		cmocka_unit_test(test_wide_callback),
 		cmocka_unit_test(test_abort_discards_bind),
 		cmocka_unit_test(test_capture_rebind_inline),
 		cmocka_unit_test(test_capture_rebind_streams),
+		cmocka_unit_test(test_capture_rebind_parallel),
 		cmocka_unit_test(test_empty_tensors_executor),
 		cmocka_unit_test(test_empty_tensors_session),
 	};
