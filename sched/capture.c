@@ -2079,8 +2079,9 @@ static int prog_body(struct prog_ctx *p, struct weir_ri *b, uint32_t depth)
 {
 	if (depth > 64)
 		return WEIR_EINVAL; /* nesting past any sane program */
-	if (!b->nlanes)
-		return WEIR_OK; /* a body nobody captured into: empty */
+	/* RI-A1: acquire - a body still empty or being captured runs as empty. */
+	if (weir_load_acquire(&b->state) != RI_READY || !b->nlanes)
+		return WEIR_OK;
 	return prog_exec(p, &b->lanes[0], 0, b->lanes[0].n, depth + 1);
 }
 
