@@ -6,8 +6,9 @@
  * the whole list on a stream again, one pre-linked chain per captured
  * stream, each pushed with ONE CAS (weir__stream_push_chain).
  *
- * Recording. weir_capture_begin publishes a capture in the stream's
- * `capture` word. Every push (stream.c stream_push_unchecked) loads that
+ * Recording. weir_capture_begin (and weir_ri_bind for a built RI,
+ * weir_ri_update_begin for a group's update) publishes a capture in the
+ * stream's `capture` word. Every push (stream.c stream_push_unchecked) loads that
  * word; when it is set the task record is handed here and appended to the
  * stream's lane instead of being queued. Event records, waits and resets are
  * handed over by event.c before a generation is taken. A record of event e
@@ -19,20 +20,24 @@
  * not bound to the capture is recorded as an event wait (resolved against
  * the event's latest record when a replay is queued).
  *
- * Replaying. The RI is immutable. A replay allocates its own run state (one
- * 64-bit word per cross-stream edge, a reference count), copies every
- * recorded task into fresh records (taking the references and tickets an
+ * Replaying. The RI is immutable (but for C9). A replay allocates its own
+ * run state (one 64-bit word per cross-stream edge, a reference count),
+ * turns each run of inline items into one program task (C12) and copies
+ * every other recorded task into fresh records (taking the references and tickets an
  * eager push would take), turns SIGNAL k into a no-op kernel whose release
  * stores 1 into word k (a release runs whether the task runs or is
  * discarded, so an abort never strands the other lane) and WAIT k into a
  * value wait (value.c) for word k == 1. Lane 0 runs on the replay's stream;
  * every other lane runs on a lane stream the RI creates, per replay stream,
- * in that stream's group. Multi-block kernels are ordinary kernel tasks, so
- * their blocks still spread over the device's workers.
+ * in that stream's group (a built RI runs every lane on a lane stream, C11).
+ * Multi-block kernels, in a program or not, spread their blocks over the
+ * device's workers.
  *
  * Invariants:
- *  C1. A stream's `capture` word is set (CAP-R1) only by begin or a join,
- *      with a CAS from NULL, and cleared only by the end of that capture. A
+ *  C1. A stream's `capture` word is set (CAP-R1) only by begin, a join, a
+ *      bind or an update begin, with a CAS from NULL, and cleared only by
+ *      the end of that capture (cap_stop: end, build end, update end, or
+ *      the destroy of a build). A
  *      push that reads it set (ST-A9) appends under the capture's lock
  *      unless the capture has `ended`, in which case it is pushed as usual:
  *      every push lands in exactly one of the capture and the stream.
@@ -2000,7 +2005,8 @@ static struct weir_ri *ri_enter(weir_ri_t *h)
 static void run_activate(struct ri_run *run, uint32_t i)
 {
 	uint8_t zero = 0;
-	/* RUN-A1: acq_rel - one activation per lane and replay. */
+	/* RUN-A1: acq_rel - one activation per lane and replay; pairs with
+	 * itself (the CAS of a second activator). */
 	if (!weir_cas_strong_acqrel(&run->act[i], &zero, 1))
 		return;
 	weir_faa_relaxed(&run->live, 1); /* relaxed: the activator is live itself */
