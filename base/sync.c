@@ -59,6 +59,79 @@ static inline bool waitq_flagged(const _Atomic uint32_t *flag, uint32_t val)
 	return flag && weir_load_seqcst(flag) == val;
 }
 
+void weir__gate_init(struct weir_gate *g, uint32_t step)
+{
+	atomic_init(&g->open_at, UINT64_MAX);
+	atomic_init(&g->seq, 0);
+	atomic_init(&g->sleepers, 0);
+	g->step = step ? step : 1;
+}
+
+void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
+                     const _Atomic uint64_t *limit)
+{
+	/* Invariant G2: re-arm while others sleep (seq_cst, as every access of
+	 * open_at and sleepers here: pairs with the sleepers' G1 sequence). */
+	uint32_t n = weir_load_seqcst(&g->sleepers);
+	uint64_t next = UINT64_MAX;
+	int wake = 1;
+	if (n > 1) {
+		/* Relaxed: the submitted count only bounds the re-arm; every
+		 * task it counts retires, so the counter reaches it. */
+		uint64_t lim = weir_load_relaxed(limit);
+		next = value + g->step;
+		if (!weir_seq_geq(lim, next))
+			next = lim;
+		if (!weir_seq_geq(next, value + 1)) {
+			next = UINT64_MAX; /* nothing queued: wake them all */
+			wake = INT32_MAX;
+		}
+	}
+	if (!weir_cas_seqcst(&g->open_at, &at, next))
+		return; /* another opening, or a sleeper's smaller target: re-read later */
+	weir_faa_seqcst(&g->seq, 1);
+	weir__futex_wake(&g->seq, wake);
+}
+
+int weir__gate_wait(struct weir_gate *g, const _Atomic uint64_t *counter, uint64_t target,
+                    uint64_t deadline_ns, uint32_t spin_ns)
+{
+	WEIR_ASSERT(target != UINT64_MAX, "sync.h gate: UINT64_MAX means no target");
+	/* GT-A2: acquire - as WQ-A1: the counted work's effects. */
+	if (weir_seq_geq(weir_load_acquire(counter), target))
+		return WEIR_OK;
+	if (spin_ns) {
+		uint64_t until = weir__now_ns() + spin_ns;
+		if (until > deadline_ns)
+			until = deadline_ns;
+		for (uint32_t i = 1;; i++) {
+			weir_cpu_relax();
+			if (weir_seq_geq(weir_load_acquire(counter), target)) /* GT-A2 */
+				return WEIR_OK;
+			if ((i & 63) == 0 && weir__now_ns() >= until)
+				break;
+		}
+	}
+	/* Invariant G1: count, read the key, publish the target, re-check. */
+	weir_faa_seqcst(&g->sleepers, 1);
+	uint32_t key = weir_load_seqcst(&g->seq);
+	uint64_t cur = weir_load_seqcst(&g->open_at);
+	while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
+	       !weir_cas_seqcst(&g->open_at, &cur, target))
+		;
+	int rc = WEIR_OK;
+	if (!weir_seq_geq(weir_load_seqcst(counter), target)) {
+		if (weir__now_ns() >= deadline_ns)
+			rc = WEIR_ETIMEDOUT;
+		else
+			weir__futex_wait(&g->seq, key, deadline_ns);
+	}
+	/* Relaxed: the count only decides whether a pass makes a system call;
+	 * a stale non-zero count costs one empty wake. */
+	weir_fas_relaxed(&g->sleepers, 1);
+	return rc;
+}
+
 int weir__waitq_wait_flag(struct weir_waitq *wq, const _Atomic uint64_t *counter, uint64_t target,
                           const _Atomic uint32_t *flag, uint32_t val, uint64_t deadline_ns,
                           uint32_t spin_ns)

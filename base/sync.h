@@ -102,6 +102,59 @@ static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
 }
 
 /*
+ * A gate for producers waiting for room in a bounded queue (a full stream).
+ * Unlike the wait queue, an opening wakes ONE sleeper and, while others
+ * still sleep, re-arms itself `step` counts further on (or at the queue's
+ * end, `limit`, when less is queued): a consumer draining its queue admits
+ * producers one per `step` finished items instead of waking the whole herd
+ * onto the CPUs it needs.
+ *   sleeper: weir__gate_wait(g, counter, target, ...), then retry.
+ *   opener:  store the counter (seq_cst), then weir__gate_notify(g, value, ...).
+ * Invariants:
+ *  G1. A sleeper counts itself (sleepers, seq_cst), reads seq, publishes its
+ *      target with an atomic min on open_at (seq_cst) and only then re-reads
+ *      the counter (seq_cst); the opener stores the counter before it reads
+ *      open_at (both seq_cst). So a sleeper either sees the counter reach its
+ *      target, or the opener sees the target and opens.
+ *  G2. An opening takes open_at by CAS (one opening per armed value), bumps
+ *      seq (ending the futex wait of a sleeper that read the old seq) and
+ *      wakes one sleeper. If others sleep, it re-arms at min(value + step,
+ *      limit), where limit (the queue's submitted count, read then) is a
+ *      value the counter reaches once what is queued now is done; with
+ *      nothing queued it wakes them all. So every sleeper keeps a pending
+ *      opening that the queue's own progress reaches; a sleeper woken that
+ *      finds no room publishes its target again (G1). Every wait also ends
+ *      by its deadline.
+ */
+struct weir_gate {
+	_Atomic uint64_t open_at;  /* A: the next opening's counter value, or UINT64_MAX */
+	_Atomic uint32_t seq;      /* A: futex word, bumped by every opening */
+	_Atomic uint32_t sleepers; /* A: producers between counting and leaving */
+	uint32_t step;             /* I: counts between two one-sleeper openings */
+};
+
+void weir__gate_init(struct weir_gate *g, uint32_t step);
+/* Wait until *counter >= target, the deadline passes (WEIR_ETIMEDOUT), or an
+ * opening wakes this sleeper (WEIR_OK: the caller re-checks its condition).
+ * Spins for at most spin_ns first. */
+int weir__gate_wait(struct weir_gate *g, const _Atomic uint64_t *counter, uint64_t target,
+                    uint64_t deadline_ns, uint32_t spin_ns);
+void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
+                     const _Atomic uint64_t *limit);
+/* Call after storing `value` into the counter with seq_cst; `limit` is the
+ * queue's submitted count (read only when opening). One load when nothing
+ * is armed. */
+static inline void weir__gate_notify(struct weir_gate *g, uint64_t value,
+                                     const _Atomic uint64_t *limit)
+{
+	/* GT-A1: seq_cst - read after the caller's seq_cst counter store;
+	 * pairs with the sleeper's seq_cst min on open_at (invariant G1). */
+	uint64_t at = weir_load_seqcst(&g->open_at);
+	if (__builtin_expect(at != UINT64_MAX, 0) && weir_seq_geq(value, at))
+		weir__gate_open(g, at, value, limit);
+}
+
+/*
  * Eventcount for parking idle workers (and the callback thread):
  *   waiter:   k = weir__ec_prepare(ec); if (work available) weir__ec_cancel(ec);
  *             else weir__ec_wait(ec, k, deadline);

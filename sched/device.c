@@ -37,6 +37,22 @@
  *     skipped and a block already running finishes. The kernel then reports
  *     `halted` and its stream retires it with WEIR_EHALTED.
  *
+ * Spinners. A worker polling for work (worker_spin) or lingering on its
+ * drained stream (stream.c) holds one of the device's `spin_cap` spinner
+ * places; without one it parks at once. With workers outnumbering CPUs the
+ * cap is 1: one poller per device answers new work, the rest stay parked
+ * instead of taking turns on the CPUs the producers need. Invariants:
+ *  8. A producer that readies a stream wakes a parked worker only when no
+ *     spinner is counted: it increments rq_len (seq_cst) before it reads
+ *     `spinning` (seq_cst, DEV-S3); a spinner decrements `spinning`
+ *     (seq_cst, DEV-S4) before the seq_cst re-check of rq_len that precedes
+ *     every park (weir__ec_prepare + work_pending). So a skipped wake always
+ *     has a spinner that will see the stream.
+ *  9. Pass the wake along: a worker that pops a stream, or stops spinning to
+ *     go on with its own stream, and still sees streams queued with no
+ *     spinner counted, wakes one parked worker. So a second stream readied
+ *     while one spinner was counted does not wait for that spinner's stream.
+ *
  * Busy time: a worker's idle periods (spinning for work, parked) are timed
  * at their ends only (a clock read per idle period, none per task); a
  * reader adds the current period from idle_since (weir_device_stats).
@@ -60,7 +76,50 @@ void weir__device_ready(struct weir_device *dev, struct weir_stream *st)
 	/* DEV-R1: release (mpsc.h MP1) - hands the stream (and, for an unparked
 	 * one, its owner fields) to the worker; pairs with DEV-A1 in ready_pop(). */
 	weir__ready_push(&dev->rq_inbox, st, st);
-	weir__ec_notify(&dev->ec, 1);
+	/* DEV-S3: seq_cst - after the rq_len increment; pairs with DEV-S4 in
+	 * weir__device_spin_end() (invariant 8). */
+	if (weir_load_seqcst(&dev->spinning) == 0)
+		weir__ec_notify(&dev->ec, 1);
+}
+
+void weir__device_requeue(struct weir_device *dev, struct weir_stream *st)
+{
+	weir_faa_seqcst(&dev->rq_len, 1);         /* DEV-S1, invariant 2 */
+	weir__ready_push(&dev->rq_inbox, st, st); /* DEV-R1 */
+}
+
+bool weir__device_spin_begin(struct weir_device *dev)
+{
+	/* Relaxed: the count only bounds the pollers; a producer reading an
+	 * increment skips its wake, and the spinner's own DEV-S4 + re-check
+	 * covers that stream (invariant 8). */
+	uint32_t s = weir_load_relaxed(&dev->spinning);
+	while (s < dev->spin_cap)
+		if (weir_cas_relaxed(&dev->spinning, &s, s + 1))
+			return true;
+	return false;
+}
+
+/* Invariant 9: streams are queued and no one polls: wake one parked worker. */
+static void pass_wake(struct weir_device *dev)
+{
+	/* seq_cst: read after this thread's DEV-S4 or pop, as invariant 8's
+	 * producer reads; a stale non-zero `spinning` names a spinner whose
+	 * DEV-S4 re-check still sees the queue. */
+	if (weir_load_seqcst(&dev->rq_len) != 0 && weir_load_seqcst(&dev->spinning) == 0)
+		weir__ec_notify(&dev->ec, 1);
+}
+
+void weir__device_spin_end(struct weir_device *dev, bool found_own)
+{
+	/* DEV-S4: seq_cst - before the caller's seq_cst re-check of rq_len
+	 * (work_pending() or pass_wake()); pairs with DEV-S3 (invariant 8). */
+	uint32_t old = weir_fas_seqcst(&dev->spinning, 1);
+	WEIR_ASSERT(old != 0 && old <= dev->spin_cap,
+	            "device.c inv 8: only a counted spinner gives its place back");
+	(void)old;
+	if (found_own)
+		pass_wake(dev);
 }
 
 static struct weir_stream *ready_pop(struct weir_device *dev)
@@ -260,7 +319,7 @@ static bool worker_spin(struct weir_worker *w, uint64_t from)
 	struct weir_device *dev = w->dev;
 	if (w->spin_ns == 0)
 		return work_pending(dev);
-	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
+	bool oversubscribed = dev->spin_yield;
 	uint64_t until = from + w->spin_ns;
 	for (uint32_t i = 1;; i++) {
 		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
@@ -302,11 +361,12 @@ static void *worker_main(void *arg)
 		 * a later failure (mask changed) leaves the worker unpinned. */
 		(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
-	/* Spin budget: the configured maximum, scaled down when workers
-	 * outnumber CPUs so that spinners do not starve runnable threads. */
+	/* Spin budget: the configured maximum, scaled down when the
+	 * runtime's possible spinners (invariant 8) outnumber CPUs so that
+	 * they do not starve runnable threads. */
 	uint64_t max_spin = rt->cfg.spin_ns;
-	if (rt->total_workers > rt->ncpus)
-		max_spin = max_spin * rt->ncpus / rt->total_workers;
+	if (dev->spin_yield)
+		max_spin = max_spin * rt->ncpus / (rt->ndevices * dev->spin_cap);
 	w->spin_ns = (uint32_t)max_spin;
 	/* The budget never decays below 1/16 of the maximum: at 0 a worker
 	 * could never find work while spinning again, so a launch/sync
@@ -320,6 +380,7 @@ static void *worker_main(void *arg)
 			break;
 		struct weir_stream *st = ready_pop(dev);
 		if (st) {
+			pass_wake(dev); /* invariant 9 */
 			weir_store_relaxed(&w->n_streams,
 			                   weir_load_relaxed(&w->n_streams) + 1); /* owner only */
 			weir__stream_run(st, w->index);
@@ -330,12 +391,18 @@ static void *worker_main(void *arg)
 		uint64_t idle_from = weir__now_ns();
 		/* Relaxed: statistics; DEV-R5 orders the end of the period. */
 		weir_store_relaxed(&w->idle_since, idle_from);
-		if (worker_spin(w, idle_from)) {
-			/* Found work while spinning: spin longer next time. */
-			uint64_t s = (uint64_t)w->spin_ns * 2 + 1000;
-			w->spin_ns = (uint32_t)(s < max_spin ? s : max_spin);
-			idle_end(w, idle_from);
-			continue;
+		/* Invariant 8: poll only with a spinner place. */
+		bool spun = weir__device_spin_begin(dev);
+		if (spun) {
+			bool found = worker_spin(w, idle_from);
+			weir__device_spin_end(dev, false);
+			if (found) {
+				/* Found work while spinning: spin longer next time. */
+				uint64_t s = (uint64_t)w->spin_ns * 2 + 1000;
+				w->spin_ns = (uint32_t)(s < max_spin ? s : max_spin);
+				idle_end(w, idle_from);
+				continue;
+			}
 		}
 		uint32_t key = weir__ec_prepare(&dev->ec);
 		if (work_pending(dev)) {
@@ -346,9 +413,11 @@ static void *worker_main(void *arg)
 		weir_store_relaxed(&w->n_parks,
 		                   weir_load_relaxed(&w->n_parks) + 1); /* owner only */
 		weir__ec_wait(&dev->ec, key, UINT64_MAX);
-		w->spin_ns /= 2; /* parked: it did not pay to spin */
-		if (w->spin_ns < min_spin)
-			w->spin_ns = (uint32_t)min_spin;
+		if (spun) {
+			w->spin_ns /= 2; /* parked: it did not pay to spin */
+			if (w->spin_ns < min_spin)
+				w->spin_ns = (uint32_t)min_spin;
+		}
 		idle_end(w, idle_from);
 	}
 	return NULL;
@@ -364,6 +433,12 @@ int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t
 	dev->rt = rt;
 	dev->id = id;
 	dev->nworkers = nworkers;
+	/* Invariant 8: one poller per device once workers outnumber CPUs. */
+	dev->spin_cap = rt->total_workers > rt->ncpus ? 1 : nworkers;
+	/* Pollers yield their CPU every 64 polls only when the runtime's
+	 * possible pollers alone outnumber the CPUs. */
+	dev->spin_yield = rt->ndevices * dev->spin_cap > rt->ncpus;
+	atomic_init(&dev->spinning, 0);
 	atomic_init(&dev->float_mode, WEIR_FLOAT_INFNAN);
 	pthread_mutex_init(&dev->rq_lock, NULL);
 	weir__host_init(dev);

@@ -328,6 +328,7 @@ struct weir_stream {
 
 	/* Shared, rarely written. */
 	weir_cacheline_aligned struct weir_waitq wq; /* host sync waiters on retired */
+	struct weir_gate room;                   /* producers waiting for room (back-pressure) */
 	_Atomic uint64_t error;                  /* A: first failure record since the last sync */
 	_Atomic uint64_t abort_until;            /* A: discard while retired < this */
 	_Atomic int aborted;                     /* A: next sync reports WEIR_EABORTED */
@@ -453,7 +454,12 @@ struct weir_device {
 	        rq_inbox;        /* A: MPSC stack of newly ready streams */
 	_Atomic uint32_t rq_len; /* A: streams in inbox + lists */
 	_Atomic uint32_t njobs;  /* A: posted block jobs */
-	struct weir_ec ec;       /* idle workers park here */
+	/* A: workers spinning for work or lingering on a drained stream
+	 * (device.c invariant 8); at most spin_cap */
+	_Atomic uint32_t spinning;
+	uint32_t spin_cap; /* I: 1 when workers outnumber CPUs, else nworkers */
+	bool spin_yield;   /* I: the runtime's possible spinners outnumber CPUs */
+	struct weir_ec ec; /* idle workers park here */
 	/* A: relaxed - per core class block limit, 0 = none (limits.c) */
 	_Atomic uint32_t blk_limit[WEIR_CORE_CLASSES];
 	_Atomic uint32_t float_mode; /* A: relaxed - WEIR_FLOAT_*, for streams created later */
@@ -558,6 +564,16 @@ void weir__cpu_lists_free(struct weir_cpu_lists *l);
 /* Push a stream that the caller moved to QUEUED on its device's ready
  * inbox and wake a worker. */
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
+/* weir__device_ready() without the wake, for a worker requeueing the stream
+ * it ran: it pops from the ready queue right after. */
+void weir__device_requeue(struct weir_device *dev, struct weir_stream *st);
+/* Spinner places (device.c invariant 8): take one before polling for work
+ * (false: the cap is reached, park or move on instead); give it back when
+ * the poll ends. `found_own` says the poller goes on with work no one else
+ * could take (a lingering stream's own tasks): then a stream left on the
+ * ready queue gets a parked worker. */
+bool weir__device_spin_begin(struct weir_device *dev);
+void weir__device_spin_end(struct weir_device *dev, bool found_own);
 /* Run a kernel task of stream st (all of its blocks) on worker w, at most
  * weir__block_cap(dev, st) workers at once. *halted: a stop of st (stream.c
  * invariant 10) skipped blocks that had not started. */

@@ -171,6 +171,8 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags, 
 	st->dev = g->dev;
 	st->rt = g->rt;
 	st->capacity = g->rt->cfg.ring_capacity;
+	/* One producer admitted per 1/16 of the capacity drained (sync.h G2). */
+	weir__gate_init(&st->room, st->capacity / 16);
 	/* Relaxed: the device's float mode for streams created from now on. */
 	if (weir_load_relaxed(&g->dev->float_mode) == WEIR_FLOAT_SATURATION)
 		weir_store_relaxed(&st->fp, WEIR__FP_SATURATE);
@@ -548,13 +550,14 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 		}
 		/* Back-pressure: never block inside a read-side section. */
 		weir__stream_ref(st); /* RCU holds st here (obj.h O2) */
-		/* Hysteresis: wait for half the capacity, so that one wake-up
-		 * admits many producers' tasks instead of a herd per slot. */
-		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity / 2;
+		/* Hysteresis: wait for half the capacity. The gate then admits
+		 * sleepers one at a time, one more per 1/16 of the capacity
+		 * drained (sync.h G2), instead of waking the whole herd. */
+		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity / 4 * 3;
 		weir__rcu_read_unlock();
 		/* Bounded spin, then park; re-check the handle every 10 ms so a
 		 * destroy of the stream ends the wait with WEIR_EHANDLE. */
-		weir__waitq_wait(&st->wq, &st->retired, target, weir__deadline(10000000), 2000);
+		weir__gate_wait(&st->room, &st->retired, target, weir__deadline(10000000), 2000);
 		weir__stream_put(st);
 	}
 }
@@ -717,6 +720,7 @@ void weir__stream_retire(struct weir_stream *st, struct weir_task *t, uint64_t f
 	 * weir__waitq_notify (waitq invariant 1). */
 	weir_store_seqcst(&st->retired, r);
 	weir__waitq_notify(&st->wq, r);
+	weir__gate_notify(&st->room, r, &st->submitted); /* sync.h G1, after ST-R3 */
 }
 
 void weir__stream_unpark(struct weir_stream *st)
@@ -818,26 +822,35 @@ static bool stream_linger(struct weir_stream *st, struct weir_worker *w)
 {
 	struct weir_device *dev = st->dev;
 	uint32_t budget = w->spin_ns / 2;
-	if (budget == 0)
+	/* A lingering worker is a spinner (device.c invariant 8). */
+	if (budget == 0 || !weir__device_spin_begin(dev))
 		return false;
-	bool oversubscribed = dev->rt->total_workers > dev->rt->ncpus;
+	bool oversubscribed = dev->spin_yield; /* device.c invariant 8 */
 	uint64_t until = weir__now_ns() + budget;
+	bool got = false;
 	for (uint32_t i = 1;; i++) {
 		/* Relaxed: a hint only; the caller's exchange acquires (ST-A1). */
 		if (WEIR_ST_PTR(weir_load_relaxed(&st->top)) ||
-		    weir_load_relaxed(&st->halt) == WEIR__HALT_REQ)
-			return true; /* a stop: the caller's check parks it */
+		    weir_load_relaxed(&st->halt) == WEIR__HALT_REQ) {
+			got = true; /* a stop: the caller's check parks it */
+			break;
+		}
 		if (weir_load_relaxed(&dev->rq_len) || weir_load_relaxed(&dev->njobs) ||
 		    weir_load_relaxed(&dev->rt->stopping))
-			return false;
+			break;
 		weir_cpu_relax();
 		if ((i & 63) == 0) {
 			if (weir__now_ns() >= until)
-				return false;
+				break;
 			if (oversubscribed)
 				sched_yield();
 		}
 	}
+	/* Going on with its own tasks, it leaves any ready stream to a parked
+	 * worker (device.c invariant 9); giving up, it reaches the ready queue
+	 * itself. */
+	weir__device_spin_end(dev, got);
+	return got;
 }
 
 void weir__stream_run(struct weir_stream *st, uint32_t widx)
@@ -900,8 +913,12 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			stream_halt_owner(st, &batch);
 			return;
 		}
+		/* Fairness: after a quantum, let the device's other streams run.
+		 * With none ready (relaxed: a stale 0 costs one more quantum),
+		 * keep the stream: a requeue would only hand it back. */
+		if (n >= quantum && weir_load_relaxed(&dev->rq_len) == 0)
+			n = 0;
 		if (n >= quantum) {
-			/* Fairness: let the device's other streams run. */
 			weir__task_batch_flush(&batch);
 			uintptr_t w = weir_load_relaxed(&st->top);
 			/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
@@ -910,7 +927,9 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				;
 			WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
 			            "stream.c inv 2: only the RUNNING owner requeues a stream");
-			weir__device_ready(dev, st);
+			/* This worker pops next: no wake (device.c invariant 9
+			 * wakes another if more than it can take is queued). */
+			weir__device_requeue(dev, st);
 			return;
 		}
 		n++;
