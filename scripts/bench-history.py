@@ -643,12 +643,12 @@ def cmd_report(args):
         # not measured: say so rather than let it vanish from the report.
         prev_date, prev = previous_run(suite, m.get("date") or "")
         gone = [n for n in prev if n not in names]
-        # Present but empty and without the target it had: a figure the bench
-        # could not measure this time (S5's syscall count without strace).
+        # Present without the target it had and without a ratio: a figure the
+        # bench could not measure this time (S5's syscall count without
+        # strace, S1 vs TBB without TBB).
         for f in data.get("figures", []):
             r = f.get("ratio") or {}
-            if (f.get("name") in prev and not f.get("target") and f.get("ours") is None and
-                    r.get("median") is None):
+            if f.get("name") in prev and not f.get("target") and r.get("median") is None:
                 p = prev[f["name"]]
                 missed.append((suite, f["name"], "**FAILED**: no value in this run (%s)" %
                                (f.get("note") or "no note").replace("|", "/"),
