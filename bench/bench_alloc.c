@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 		wb_figure_t *f =
 		        wb_value(name, "syscalls", "weir", (double)(st.syscalls - sc0), NULL, 0);
 		if (f)
-			wb_target(f, WB_LE, 0.0, "0 syscalls in steady state");
+			wb_target_abs(f, WB_LE, 0.0, "0 syscalls in steady state");
 	}
 	wb_value("S7.minor_faults.all", "faults", "process", (double)(minflt() - mf0), NULL, 0);
 	weir_mem_destroy(g_mem);

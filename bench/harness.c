@@ -698,18 +698,27 @@ static const char *cmp_str(enum wb_cmp c)
 	return c == WB_LE ? "<=" : c == WB_GE ? ">=" : "";
 }
 
-/* "ok" (target met), "missed", "failed", "info" (no target). */
+/* Why a figure with a target has nothing to hold against it, or NULL. */
+static const char *unmeasured(const struct wb_figure *f)
+{
+	if (f->tcmp == WB_NONE)
+		return NULL;
+	if (!f->tabs && (!f->have_ratio || isnan(f->ratio_med)))
+		return "target on the ratio but no ratio measured";
+	if (f->tabs && isnan(f->ours))
+		return "target on the value but no value measured";
+	return NULL;
+}
+
+/* "met", "MISSED", "failed" (marked failed, or a target with nothing
+ * measured to check it against), "info" (no target). */
 static const char *fig_status(const struct wb_figure *f)
 {
-	if (f->failed)
+	if (f->failed || unmeasured(f))
 		return "failed";
 	if (f->tcmp == WB_NONE)
 		return "info";
 	double v = f->tabs ? f->ours : f->ratio_med;
-	if (!f->tabs && !f->have_ratio)
-		return "info";
-	if (isnan(v))
-		return "missed";
 	bool met = f->tcmp == WB_LE ? v <= f->tvalue : v >= f->tvalue;
 	return met ? "met" : "MISSED";
 }
@@ -1006,8 +1015,11 @@ int wb_finish(void)
 	header_printed = true;
 	in_summary = true;
 	for (size_t i = 0; i < G.nfigs; i++) {
-		print_figure_line(G.figs[i]);
-		if (G.figs[i]->failed)
+		const struct wb_figure *f = G.figs[i];
+		print_figure_line(f);
+		if (!f->failed && unmeasured(f))
+			fprintf(stderr, "bench: FAILED %s: %s\n", f->name, unmeasured(f));
+		if (strcmp(fig_status(f), "failed") == 0)
 			rc = 1;
 	}
 	if (G.json)

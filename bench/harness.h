@@ -200,7 +200,9 @@ double wb_figure_ratio(const wb_figure_t *f);
 /* Parse the options above; remember the suite name ("sched", "alloc", ...). */
 void wb_init(int argc, char **argv, const char *suite);
 /* Print the table, write the JSON. Returns the process exit status: 0, or 1
- * if a figure failed (a target missed is NOT a failure: it is reported). */
+ * if a figure failed (a target missed is NOT a failure: it is reported). A
+ * figure with a target but nothing measured to hold against it (a ratio
+ * target without a ratio, an absolute target on a NaN value) is failed. */
 int wb_finish(void);
 
 #ifdef __cplusplus

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# scripts/bench.sh - build and run weir's benchmarks, write bench/results/<name>.json
-# and regenerate the tables of docs/benchmarks.md from them.
+# scripts/bench.sh - build and run weir's benchmarks, write bench/results/<name>.json,
+# add a full run to the history (bench/history/<suite>.csv), redraw the plots
+# (docs/plots/<suite>.svg) and regenerate the tables of docs/benchmarks.md.
 #
 #   scripts/bench.sh            full run (7 rounds x >= 50 ms per subject; <= 5 min on 2 cores)
-#   scripts/bench.sh --quick    functional check only (3 short rounds; the report says so)
+#   scripts/bench.sh --quick    functional check only (3 short rounds; the report says so;
+#                               not added to the history)
 #   scripts/bench.sh --no-deps  do not try to install the baseline packages
-#   scripts/bench.sh --report   only regenerate docs/benchmarks.md from bench/results/*.json
+#   scripts/bench.sh --report   only redraw the plots and regenerate docs/benchmarks.md
+#                               from bench/history/ and bench/results/*.json
 #   scripts/bench.sh --only sched   run one bench (bench_sched), keep the other JSON files
 #                                   (names: sched acl alloc copy graph seed ge kernels)
 #
@@ -24,7 +27,7 @@ while [ $# -gt 0 ]; do
 	--no-deps) deps=0 ;;
 	--report) report_only=1 ;;
 	--only) only=$2; shift ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -38,7 +41,8 @@ install_deps() {
 		return
 	fi
 	local missing=()
-	for p in libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev libck-dev strace; do
+	for p in libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev libck-dev strace \
+		gnuplot-nox; do
 		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return
@@ -102,96 +106,20 @@ run_benches() {
 	log "benchmarks took $((SECONDS - t_start)) s"
 }
 
+hist="$root/scripts/bench-history.py"
+t_run=$(date +%s)
 [ $deps -eq 1 ] && [ $report_only -eq 0 ] && install_deps
 [ $report_only -eq 0 ] && run_benches
 
-# ---------------------------------------------------------------------------
-# Regenerate the results section of docs/benchmarks.md (between the markers).
-python3 - "$doc" "$results" <<'PY'
-import glob, json, os, sys
+# A full run goes into the history (results this run wrote, not older files
+# or --quick ones); plots after a full run and for --report. Neither step may
+# fail the script: a missing gnuplot or a bad row is reported and skipped.
+if [ $report_only -eq 0 ] && [ $quick -eq 0 ]; then
+	python3 "$hist" append --since "$t_run" || log "history: append failed (see above); continuing"
+fi
+if [ $quick -eq 0 ] || [ $report_only -eq 1 ]; then
+	python3 "$hist" plot || log "plots: not all drawn (see above); continuing"
+fi
 
-doc, results = sys.argv[1], sys.argv[2]
-BEGIN, END = "<!-- BEGIN RESULTS (scripts/bench.sh) -->", "<!-- END RESULTS -->"
-
-def num(v):
-    if v is None:
-        return "-"
-    a = abs(v)
-    if a != 0 and (a >= 1e6 or a < 0.01):
-        return "%.3g" % v
-    if a >= 100:
-        return "%.0f" % v
-    return "%.3g" % v
-
-out = []
-missed = []
-files = sorted(glob.glob(os.path.join(results, "*.json")))
-if not files:
-    out.append("_No results yet: run `scripts/bench.sh`._")
-for path in files:
-    try:
-        with open(path) as fp:
-            data = json.load(fp)
-    except (OSError, ValueError) as e:
-        out.append("_%s: unreadable (%s)_\n" % (os.path.basename(path), e))
-        continue
-    m = data.get("meta", {})
-    out.append("### Suite `%s`\n" % data.get("suite", os.path.basename(path)))
-    out.append("Date %s; machine: %s; git %s; %s rounds x >= %s ms%s; load average at end %s.\n" % (
-        m.get("date"), m.get("machine"), m.get("git"), m.get("rounds"), m.get("round_ms"),
-        " (**QUICK run: a functional check, not a measurement**)" if m.get("quick") else "",
-        m.get("loadavg_at_end", "?").split(" ")[0]))
-    out.append("| figure | ours | baseline | unit | ratio median [p10, p90] | target | status |")
-    out.append("|---|---|---|---|---|---|---|")
-    for f in data.get("figures", []):
-        r = f.get("ratio")
-        rs = "%s [%s, %s]" % (num(r["median"]), num(r["p10"]), num(r["p90"])) if r else "-"
-        t = f.get("target")
-        ts = "-"
-        if t:
-            ts = "%s %s %s" % ("ours" if t["on"] == "ours" else "ratio", t["cmp"], num(t["value"]))
-            if t.get("text"):
-                ts += " (%s)" % t["text"]
-        st = f.get("status", "info")
-        if st == "missed":
-            st = "**MISSED**"
-            missed.append((data.get("suite"), f["name"], rs if t and t["on"] == "ratio" else num(f.get("ours")), ts))
-        elif st == "failed":
-            st = "**FAILED**"
-            missed.append((data.get("suite"), f["name"], "failed: " + f.get("note", ""), ts))
-        ours = "%s: %s" % (f.get("ours_name"), num(f.get("ours")))
-        base = "%s: %s" % (f.get("baseline_name"), num(f.get("baseline"))) if f.get("baseline_name") else "-"
-        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (f["name"], ours, base, f.get("unit", ""), rs, ts, st))
-        lat = f.get("latency_ns")
-        if lat:
-            parts = []
-            for k in ("ours", "baseline"):
-                if k in lat:
-                    L = lat[k]
-                    parts.append("%s p50 %s / p99 %s / p99.9 %s ns (%d samples)" % (
-                        k, num(L["p50"]), num(L["p99"]), num(L["p999"]), L["samples"]))
-            out.append("| &nbsp;&nbsp;latency | %s | | | | | |" % "; ".join(parts))
-        if f.get("note"):
-            out.append("| &nbsp;&nbsp;note | %s | | | | | |" % f["note"].replace("|", "/"))
-    out.append("")
-
-summary = ["### Targets missed", ""]
-if missed:
-    summary.append("These targets are **not met** in the run above (noise caveat: 2 shared vCPUs):")
-    summary.append("")
-    for s, n, v, t in missed:
-        summary.append("- `%s` / `%s`: measured %s; target %s" % (s, n, v, t))
-else:
-    summary.append("None in the run above." if files else "No run yet.")
-summary.append("")
-
-block = BEGIN + "\n\n" + "\n".join(summary + out) + "\n" + END
-text = open(doc).read() if os.path.exists(doc) else "# Benchmarks\n\n"
-if BEGIN in text and END in text:
-    text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-with open(doc, "w") as fp:
-    fp.write(text)
-print("== %s regenerated from %d result file(s)" % (doc, len(files)))
-PY
+# Regenerate the results section of docs/benchmarks.md (between its markers).
+python3 "$hist" report

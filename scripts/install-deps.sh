@@ -2,7 +2,7 @@
 # scripts/install-deps.sh - install the Debian 12 packages weir needs.
 #
 #   scripts/install-deps.sh          build + test dependencies
-#   scripts/install-deps.sh --bench  also the benchmark baselines
+#   scripts/install-deps.sh --bench  also the benchmark baselines and gnuplot (plots)
 #
 # Idempotent: asks dpkg which packages are missing and only then runs
 # apt-get (as root, or through sudo). Prints nothing when there is
@@ -15,7 +15,7 @@ pkgs=(build-essential gcc g++ clang-14 clang-format-14 libclang-rt-14-dev cmake 
 for arg in "$@"; do
 	case "$arg" in
 	--bench) pkgs+=(libtbb-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
-	                libopenblas-serial-dev) ;;
+	                libopenblas-serial-dev gnuplot-nox) ;;
 	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
 	esac
