@@ -48,6 +48,17 @@
  *     (seq_cst, DEV-S4) before the seq_cst re-check of rq_len that precedes
  *     every park (weir__ec_prepare + work_pending). So a skipped wake always
  *     has a spinner that will see the stream.
+ *
+ * Run-next (direct hand-off). A worker that unparks a stream of its own
+ * device (an event record releasing a waiter, ...) keeps it in its
+ * `runnext` slot instead of the ready queue, and runs it as soon as its
+ * current stream parks, drains or ends its quantum: a ping-pong between two
+ * streams then stays on one worker with no queue round trip and no wake.
+ * 10. runnext is touched only by its worker thread; the stream in it is
+ *     QUEUED and on no queue, so nobody else can take it (invariant 1).
+ *     Before a task that may run long (a kernel, a program) or before
+ *     lingering, the worker pushes it on the ready queue with a wake, so a
+ *     hand-off delays the released stream by at most a few short tasks.
  *  9. Pass the wake along: a worker that pops a stream, or stops spinning to
  *     go on with its own stream, and still sees streams queued with no
  *     spinner counted, wakes one parked worker. So a second stream readied
@@ -122,6 +133,27 @@ void weir__device_spin_end(struct weir_device *dev, bool found_own)
 		pass_wake(dev);
 }
 
+static _Thread_local struct weir_worker *tls_worker; /* the calling worker, or NULL */
+
+bool weir__device_handoff(struct weir_stream *st)
+{
+	struct weir_worker *w = tls_worker;
+	if (!w || w->dev != st->dev || w->runnext)
+		return false;
+	w->runnext = st; /* invariant 10 */
+	return true;
+}
+
+/* Invariant 3: QUEUED -> RUNNING, keeping the inbox bits. */
+static void stream_take(struct weir_stream *st)
+{
+	uintptr_t w = weir_load_relaxed(&st->top);
+	/* DEV-A2: acquire - sees the tasks pushed before; pairs with the
+	 * producers' release CAS (ST-R1 in stream_push_unchecked(), stream.c). */
+	while (!weir_cas_acquire(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_RUNNING))
+		;
+}
+
 static struct weir_stream *ready_pop(struct weir_device *dev)
 {
 	if (weir_load_relaxed(&dev->rq_len) == 0)
@@ -157,12 +189,7 @@ static struct weir_stream *ready_pop(struct weir_device *dev)
 	if (!st)
 		return NULL;
 	weir_fas_relaxed(&dev->rq_len, 1); /* relaxed: invariant 2 only needs >= */
-	/* Invariant 3: QUEUED -> RUNNING, keeping the inbox bits. */
-	uintptr_t w = weir_load_relaxed(&st->top);
-	/* DEV-A2: acquire - sees the tasks pushed before; pairs with the
-	 * producers' release CAS (ST-R1 in stream_push_unchecked(), stream.c). */
-	while (!weir_cas_acquire(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_RUNNING))
-		;
+	stream_take(st);
 	return st;
 }
 
@@ -368,6 +395,7 @@ static void *worker_main(void *arg)
 	if (dev->spin_yield)
 		max_spin = max_spin * rt->ncpus / (rt->ndevices * dev->spin_cap);
 	w->spin_ns = (uint32_t)max_spin;
+	tls_worker = w;
 	/* The budget never decays below 1/16 of the maximum: at 0 a worker
 	 * could never find work while spinning again, so a launch/sync
 	 * ping-pong would park and wake it on every task for good. */
@@ -381,9 +409,16 @@ static void *worker_main(void *arg)
 		struct weir_stream *st = ready_pop(dev);
 		if (st) {
 			pass_wake(dev); /* invariant 9 */
-			weir_store_relaxed(&w->n_streams,
-			                   weir_load_relaxed(&w->n_streams) + 1); /* owner only */
-			weir__stream_run(st, w->index);
+			do {
+				weir_store_relaxed(&w->n_streams, weir_load_relaxed(&w->n_streams) +
+				                                          1); /* owner only */
+				weir__stream_run(st, w->index);
+				/* Invariant 10: the stream it released runs here. */
+				st = w->runnext;
+				w->runnext = NULL;
+				if (st)
+					stream_take(st);
+			} while (st);
 			continue;
 		}
 		if (help_jobs(dev, w))

@@ -427,11 +427,14 @@ struct weir_job_slot {
 };
 
 struct weir_worker {
-	struct weir_device *dev;    /* I */
-	uint32_t index;             /* I */
-	int cpu;                    /* I: pinned CPU or -1 */
-	pthread_t thread;           /* I */
-	uint32_t spin_ns;           /* O: adaptive budget */
+	struct weir_device *dev; /* I */
+	uint32_t index;          /* I */
+	int cpu;                 /* I: pinned CPU or -1 */
+	pthread_t thread;        /* I */
+	uint32_t spin_ns;        /* O: adaptive budget */
+	/* O: a stream this worker unparked (QUEUED, on no queue) that it runs
+	 * when its current stream stops (device.c invariant 10) */
+	struct weir_stream *runnext;
 	_Atomic uint64_t n_tasks;   /* A: relaxed statistics, written by this worker only */
 	_Atomic uint64_t n_parks;   /* A */
 	_Atomic uint64_t n_streams; /* A */
@@ -567,6 +570,21 @@ void weir__device_ready(struct weir_device *dev, struct weir_stream *st);
 /* weir__device_ready() without the wake, for a worker requeueing the stream
  * it ran: it pops from the ready queue right after. */
 void weir__device_requeue(struct weir_device *dev, struct weir_stream *st);
+/* A stream just moved to QUEUED: true if the calling thread is a worker of
+ * its device and took it as its run-next (device.c invariant 10), else the
+ * caller pushes it with weir__device_ready(). */
+bool weir__device_handoff(struct weir_stream *st);
+/* The worker running a stream: push its run-next on the ready queue (with a
+ * wake) before something that may take long. */
+static inline void weir__device_flush_next(struct weir_worker *w)
+{
+	void weir__device_ready(struct weir_device * dev, struct weir_stream * st);
+	struct weir_stream *st = w->runnext;
+	if (__builtin_expect(st != NULL, 0)) {
+		w->runnext = NULL;
+		weir__device_ready(w->dev, st);
+	}
+}
 /* Spinner places (device.c invariant 8): take one before polling for work
  * (false: the cap is reached, park or move on instead); give it back when
  * the poll ends. `found_own` says the poller goes on with work no one else

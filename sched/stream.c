@@ -732,7 +732,8 @@ void weir__stream_unpark(struct weir_stream *st)
 		;
 	WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_PARKED,
 	            "stream.c inv 2: only the holder of a PARKED stream unparks it");
-	weir__device_ready(st->dev, st);
+	if (!weir__device_handoff(st)) /* device.c invariant 10 */
+		weir__device_ready(st->dev, st);
 }
 
 void weir__stream_park(struct weir_stream *st)
@@ -879,7 +880,10 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				 * tasks in (latency-bound) gains from it; many producers
 				 * filling large batches need the CPU more than the
 				 * worker needs a head start. */
-				if (last_batch <= 4 && stream_linger(st, &dev->workers[widx]))
+				/* A stream it released runs next instead (device.c
+				 * invariant 10). */
+				if (last_batch <= 4 && !dev->workers[widx].runnext &&
+				    stream_linger(st, &dev->workers[widx]))
 					continue;
 				uintptr_t exp = WEIR_ST_RUNNING;
 				/* ST-R4: release - invariant 3; pairs with the next
@@ -916,7 +920,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		/* Fairness: after a quantum, let the device's other streams run.
 		 * With none ready (relaxed: a stale 0 costs one more quantum),
 		 * keep the stream: a requeue would only hand it back. */
-		if (n >= quantum && weir_load_relaxed(&dev->rq_len) == 0)
+		if (n >= quantum && weir_load_relaxed(&dev->rq_len) == 0 &&
+		    !dev->workers[widx].runnext)
 			n = 0;
 		if (n >= quantum) {
 			weir__task_batch_flush(&batch);
@@ -950,6 +955,10 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__stream_retire_head(st, 0, true, &batch);
 			continue;
 		}
+		/* device.c invariant 10: a released stream does not wait behind
+		 * work that may take long. */
+		if (t->kind == WEIR_TK_KERNEL || t->kind == WEIR_TK_PROGRAM)
+			weir__device_flush_next(&dev->workers[widx]);
 		switch (t->kind) {
 		case WEIR_TK_KERNEL: {
 			/* The kernel's return value is its own code (weir/status.h). */
