@@ -36,13 +36,16 @@ static inline uint64_t weir__deadline(int64_t timeout_ns)
 }
 
 /* Slow-path wait for another thread's imminent progress (an owner finishing
- * its last CAS, helpers leaving a block job): ck's exponential backoff first,
- * then yield, then 100 us sleeps. Bounded per call, never an unbounded spin;
- * the caller re-checks its condition between calls. */
+ * its last CAS, helpers leaving a block job): ck's exponential backoff first
+ * (6 rounds, about 32k barrier iterations in all, ~10 us), then yield, then
+ * 100 us sleeps. The spin is short because the awaited thread may be
+ * preempted: on an oversubscribed machine only yielding lets it finish.
+ * Bounded per call, never an unbounded spin; the caller re-checks its
+ * condition between calls. */
 static inline void weir__backoff(ck_backoff_t *b, uint32_t *round)
 {
 	uint32_t r = (*round)++;
-	if (r < 12) {
+	if (r < 6) {
 		ck_backoff_eb(b);
 	} else if (r < 1024) {
 		sched_yield();

@@ -447,7 +447,10 @@ static void *worker_main(void *arg)
 		}
 		weir_store_relaxed(&w->n_parks,
 		                   weir_load_relaxed(&w->n_parks) + 1); /* owner only */
+		/* Relaxed: a hint for host polls (stream.c weir__stream_sync_ref). */
+		weir_fas_relaxed(&rt->busy_workers, 1);
 		weir__ec_wait(&dev->ec, key, UINT64_MAX);
+		weir_faa_relaxed(&rt->busy_workers, 1);
 		if (spun) {
 			w->spin_ns /= 2; /* parked: it did not pay to spin */
 			if (w->spin_ns < min_spin)
@@ -494,6 +497,8 @@ int weir__device_init(struct weir_device *dev, struct weir_runtime *rt, uint32_t
 
 int weir__device_start_worker(struct weir_device *dev, uint32_t i)
 {
+	/* A worker counts as busy until its first park (relaxed: a hint). */
+	weir_faa_relaxed(&dev->rt->busy_workers, 1);
 	/* Published by pthread_create; until the thread runs, it is idle. */
 	dev->workers[i].start_ns = weir__now_ns();
 	weir_store_relaxed(&dev->workers[i].idle_since, dev->workers[i].start_ns);
