@@ -1132,12 +1132,54 @@ static void stream_settle(struct weir_stream *st, uint64_t target)
 		weir__backoff(&bo, &round);
 }
 
+/* A CPU is left for the calling host thread besides the unparked workers
+ * (rt->busy_workers, a relaxed hint kept by device.c). */
+static bool stream_cpu_free(const struct weir_runtime *rt)
+{
+	return weir_load_relaxed(&rt->busy_workers) + 1 <= rt->ncpus;
+}
+
+/*
+ * Sync's first phase, as CUDA's "auto" schedule: while a CPU is free for
+ * this thread, poll for up to 1 ms (a run that ends meanwhile is seen at
+ * once: no futex wake for the host, and the next launch finds its worker
+ * still lingering); stop as soon as the workers take every CPU, a stop is
+ * requested, or the deadline passes. Relaxed loads: a hint; the wait that
+ * follows re-checks with acquire (WQ-A1) and returns at once.
+ */
+static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64_t deadline)
+{
+	uint64_t until = 0;
+	for (uint32_t i = 0;; i++) {
+		if (weir_seq_geq(weir_load_relaxed(&st->retired), target))
+			return;
+		if ((i & 63) == 0) {
+			uint64_t now = weir__now_ns();
+			if (until == 0)
+				until = now + 1000000 < deadline ? now + 1000000 : deadline;
+			if (now >= until || !stream_cpu_free(st->rt) ||
+			    weir_load_relaxed(&st->halt) != 0)
+				return;
+			/* A worker woken but not yet running is not counted:
+			 * offer it this CPU now and then. */
+			if ((i & 1023) == 0 && i)
+				sched_yield();
+		}
+		weir_cpu_relax();
+	}
+}
+
 int weir__stream_sync_ref(struct weir_stream *st, int64_t timeout_ns, int *task_code)
 {
 	if (task_code)
 		*task_code = 0;
 	uint64_t target = stream_submitted(st);
 	uint32_t spin = (st->flags & WEIR_STREAM_FAST_SYNC) ? 100000 : 2000;
+	/* With every CPU taken by a busy worker besides this thread, a long
+	 * poll takes the CPU a worker needs: park soon. */
+	if (spin > 2000 && !stream_cpu_free(st->rt))
+		spin = 2000;
+	stream_poll_free_cpu(st, target, weir__deadline(timeout_ns));
 	/* Invariant 10: a stopped stream ends the wait (ST-R10, then the wake). */
 	int rc = weir__waitq_wait_flag(&st->wq, &st->retired, target, &st->halt, WEIR__HALT_STOPPED,
 	                               weir__deadline(timeout_ns), spin);
