@@ -258,7 +258,9 @@ static void bench_s1(rtx_t *x)
 		bl_tbb_destroy(t);
 	}
 #else
-	wb_value("S1.launch.vs_tbb_task_group", "ns/launch", "weir", 0, NULL, 0);
+	wb_figure_t *nt = wb_value("S1.launch.vs_tbb_task_group", "ns/launch", "weir", 0, NULL, 0);
+	wb_target(nt, WB_LE, 0.3, "<= 0.3x TBB task_group");
+	wb_fail(nt, "built without TBB (libtbb-dev): no baseline");
 #endif
 }
 
@@ -532,7 +534,13 @@ static void bench_s2(void)
 			wb_subject_t a = { "weir N=64", mp_run, &m64, 0, 0 };
 			wb_subject_t b = { "weir N=2", mp_run, &m2, 0, 0 };
 			wb_figure_t *f = wb_compare(sname, "Mlaunch/s", &a, &b, WB_RATE);
-			wb_target(f, WB_GE, 0.5, "64 producers >= 0.5x the N=2 rate on 2 cores");
+			wb_target(f, WB_GE, 0.8, "64 producers >= 0.8x the N=2 rate on 2 cores");
+			/* The second half: the bad rounds too (p10 >= 0.5). */
+			char pname[80];
+			snprintf(pname, sizeof pname, "%s.p10", sname);
+			wb_figure_t *p = wb_value(pname, "ratio", "p10 of the rounds",
+			                          wb_figure_ratio_p10(f), NULL, 0);
+			wb_target_abs(p, WB_GE, 0.5, "p10 of the 64/2 producer ratio >= 0.5");
 			lost += m64.lost + m2.lost;
 			disorder += m64.disorder + m2.disorder;
 			checked += m64.tasks + m2.tasks;
@@ -688,7 +696,7 @@ static void bench_s3(rtx_t *hot)
 		wb_subject_t b = { "spin ping-pong (one way)", pp_spin, NULL, 0, 0 };
 		wb_figure_t *f = wb_compare("S3.hot.launch_to_exec.vs_spin_floor", "ns p50", &a, &b,
 		                            WB_LATENCY);
-		wb_target(f, WB_LE, 1.5, "hot p50 <= 1.5x the one-way cache-line floor");
+		wb_target(f, WB_LE, 1.2, "hot p50 <= 1.2x the one-way cache-line floor");
 	}
 	if (wb_enabled("S3.parked")) {
 		rtx_t x;
@@ -801,7 +809,9 @@ static void bench_s4(void)
 	bl_tbb_t *t = bl_tbb_create((int)nw);
 	wb_subject_t tb = { "tbb flow graph ping-pong", s4_tbb, t, 0, 0 };
 	f = wb_compare("S4.event_rt.vs_tbb_flow_graph", "ns/round trip", &ours, &tb, 0);
-	wb_note(f, "TBB: two serial nodes A->B->A passing one token");
+	wb_target(f, WB_LE, 1.0, "<= TBB flow graph's two-node ping-pong");
+	wb_note(f, "TBB: two serial nodes A->B->A passing one token; weir: 6 tasks per "
+	           "round trip (record, wait, kernel on each stream)");
 	bl_tbb_destroy(t);
 #endif
 	weir_event_destroy(c->ea);
@@ -926,6 +936,9 @@ static void bench_s5(rtx_t *x)
 		} else {
 			f = wb_value("S5.idle_sync.syscalls", "per 10^6 syncs", "weir", NAN, NULL,
 			             0);
+			/* The target stays: without a count the figure is failed. */
+			wb_target_abs(f, WB_LE, 0.5,
+			              "idle stream sync makes no system call (must show)");
 			wb_note(f, "not measured: run scripts/bench.sh (strace) to count system "
 			           "calls");
 		}

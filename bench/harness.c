@@ -689,6 +689,11 @@ double wb_figure_ratio(const wb_figure_t *f)
 	return f && f->have_ratio ? f->ratio_med : NAN;
 }
 
+double wb_figure_ratio_p10(const wb_figure_t *f)
+{
+	return f && f->have_ratio ? f->ratio_p10 : NAN;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Output                                                                    */
 /* ------------------------------------------------------------------------ */

@@ -192,6 +192,7 @@ void wb_fail(wb_figure_t *f, const char *fmt, ...) __attribute__((format(printf,
 double wb_figure_ours(const wb_figure_t *f);
 double wb_figure_baseline(const wb_figure_t *f);
 double wb_figure_ratio(const wb_figure_t *f);
+double wb_figure_ratio_p10(const wb_figure_t *f);
 
 /* ------------------------------------------------------------------------ */
 /* Run                                                                       */
