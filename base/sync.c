@@ -73,6 +73,9 @@ void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
 	/* Invariant G2: re-arm while others sleep (seq_cst, as every access of
 	 * open_at and sleepers here: pairs with the sleepers' G1 sequence). */
 	uint32_t n = weir_load_seqcst(&g->sleepers);
+#ifdef WEIR_BUSTED_GATE_NO_REARM
+	n = 0; /* planted: one opening, the other sleepers left to their deadlines */
+#endif
 	uint64_t next = UINT64_MAX;
 	int wake = 1;
 	if (n > 1) {
@@ -121,10 +124,13 @@ int weir__gate_wait(struct weir_gate *g, const _Atomic uint64_t *counter, uint64
 		;
 	int rc = WEIR_OK;
 	if (!weir_seq_geq(weir_load_seqcst(counter), target)) {
-		if (weir__now_ns() >= deadline_ns)
-			rc = WEIR_ETIMEDOUT;
-		else
+		if (weir__now_ns() < deadline_ns)
 			weir__futex_wait(&g->seq, key, deadline_ns);
+		/* Woken (or not asleep: seq moved): WEIR_OK. Only a wait that
+		 * ran out with the target not reached is a time-out. */
+		if (weir__now_ns() >= deadline_ns &&
+		    !weir_seq_geq(weir_load_acquire(counter), target)) /* GT-A2 */
+			rc = WEIR_ETIMEDOUT;
 	}
 	/* Relaxed: the count only decides whether a pass makes a system call;
 	 * a stale non-zero count costs one empty wake. */

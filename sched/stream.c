@@ -957,8 +957,10 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		}
 		/* device.c invariant 10: a released stream does not wait behind
 		 * work that may take long. */
+#ifndef WEIR_BUSTED_HANDOFF_NO_FLUSH /* planted: the released stream waits */
 		if (t->kind == WEIR_TK_KERNEL || t->kind == WEIR_TK_PROGRAM)
 			weir__device_flush_next(&dev->workers[widx]);
+#endif
 		switch (t->kind) {
 		case WEIR_TK_KERNEL: {
 			/* The kernel's return value is its own code (weir/status.h). */
