@@ -59,12 +59,13 @@ static inline bool waitq_flagged(const _Atomic uint32_t *flag, uint32_t val)
 	return flag && weir_load_seqcst(flag) == val;
 }
 
-void weir__gate_init(struct weir_gate *g, uint32_t step)
+void weir__gate_init(struct weir_gate *g, uint32_t step, uint32_t low)
 {
 	atomic_init(&g->open_at, UINT64_MAX);
 	atomic_init(&g->seq, 0);
 	atomic_init(&g->sleepers, 0);
 	g->step = step ? step : 1;
+	g->low = low ? low : 1;
 }
 
 void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
@@ -76,22 +77,27 @@ void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
 #ifdef WEIR_BUSTED_GATE_NO_REARM
 	n = 0; /* planted: one opening, the other sleepers left to their deadlines */
 #endif
+	/* Relaxed: the submitted count only bounds the re-arm and says how
+	 * much is queued; every task it counts retires, so the counter
+	 * reaches it. */
+	uint64_t lim = weir_load_relaxed(limit);
+	bool short_of_work = !weir_seq_geq(lim, value + g->low);
 	uint64_t next = UINT64_MAX;
 	int wake = 1;
-	if (n > 1) {
-		/* Relaxed: the submitted count only bounds the re-arm; every
-		 * task it counts retires, so the counter reaches it. */
-		uint64_t lim = weir_load_relaxed(limit);
+	if (n > 1 || !short_of_work) {
 		next = value + g->step;
 		if (!weir_seq_geq(lim, next))
 			next = lim;
 		if (!weir_seq_geq(next, value + 1)) {
 			next = UINT64_MAX; /* nothing queued: wake them all */
 			wake = INT32_MAX;
+			short_of_work = true;
 		}
 	}
 	if (!weir_cas_seqcst(&g->open_at, &at, next))
 		return; /* another opening, or a sleeper's smaller target: re-read later */
+	if (!short_of_work)
+		return; /* the producers awake keep the queue fed: re-armed only */
 	weir_faa_seqcst(&g->seq, 1);
 	weir__futex_wake(&g->seq, wake);
 }

@@ -106,11 +106,13 @@ static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
 
 /*
  * A gate for producers waiting for room in a bounded queue (a full stream).
- * Unlike the wait queue, an opening wakes ONE sleeper and, while others
- * still sleep, re-arms itself `step` counts further on (or at the queue's
- * end, `limit`, when less is queued): a consumer draining its queue admits
- * producers one per `step` finished items instead of waking the whole herd
- * onto the CPUs it needs.
+ * Unlike the wait queue, an opening wakes ONE sleeper, and only when fewer
+ * than `low` items are queued (the producers already awake keep the queue
+ * fed otherwise); while others still sleep, or when it did not wake, it
+ * re-arms itself `step` counts further on (or at the queue's end, `limit`,
+ * when less is queued). A consumer draining its queue thus admits producers
+ * one per `step` finished items, and only as far as it runs short, instead
+ * of waking the whole herd onto the CPUs it needs.
  *   sleeper: weir__gate_wait(g, counter, target, ...), then retry.
  *   opener:  store the counter (seq_cst), then weir__gate_notify(g, value, ...).
  * Invariants:
@@ -119,24 +121,26 @@ static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
  *      the counter (seq_cst); the opener stores the counter before it reads
  *      open_at (both seq_cst). So a sleeper either sees the counter reach its
  *      target, or the opener sees the target and opens.
- *  G2. An opening takes open_at by CAS (one opening per armed value), bumps
- *      seq (ending the futex wait of a sleeper that read the old seq) and
- *      wakes one sleeper. If others sleep, it re-arms at min(value + step,
- *      limit), where limit (the queue's submitted count, read then) is a
- *      value the counter reaches once what is queued now is done; with
- *      nothing queued it wakes them all. So every sleeper keeps a pending
- *      opening that the queue's own progress reaches; a sleeper woken that
- *      finds no room publishes its target again (G1). Every wait also ends
- *      by its deadline.
+ *  G2. An opening takes open_at by CAS (one opening per armed value). With
+ *      fewer than `low` items queued it bumps seq (ending the futex wait of
+ *      a sleeper that read the old seq) and wakes one sleeper. If others
+ *      sleep, or it woke nobody, it re-arms at min(value + step, limit),
+ *      where limit (the queue's submitted count, read then) is a value the
+ *      counter reaches once what is queued now is done; with nothing queued
+ *      it wakes them all. So every sleeper keeps a pending opening that the
+ *      queue's own progress reaches; a sleeper woken that finds no room
+ *      publishes its target again (G1). Every wait also ends by its
+ *      deadline.
  */
 struct weir_gate {
 	_Atomic uint64_t open_at;  /* A: the next opening's counter value, or UINT64_MAX */
 	_Atomic uint32_t seq;      /* A: futex word, bumped by every opening */
 	_Atomic uint32_t sleepers; /* A: producers between counting and leaving */
 	uint32_t step;             /* I: counts between two one-sleeper openings */
+	uint32_t low;              /* I: wake only with fewer than this queued */
 };
 
-void weir__gate_init(struct weir_gate *g, uint32_t step);
+void weir__gate_init(struct weir_gate *g, uint32_t step, uint32_t low);
 /* Wait until *counter >= target, the deadline passes (WEIR_ETIMEDOUT), or an
  * opening wakes this sleeper (WEIR_OK: the caller re-checks its condition).
  * Spins for at most spin_ns first. */

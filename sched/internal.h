@@ -16,8 +16,11 @@
  *      (weir__stream_push). No reservation precedes that CAS, so a producer
  *      preempted anywhere in the call holds up nobody.
  *   2. If the stream was IDLE, the same CAS flips it to QUEUED and the
- *      producer pushes the stream on its device's ready inbox and notifies
- *      the device eventcount (weir__device_ready, device.c).
+ *      producer pushes the stream on its device's ready inbox and, unless a
+ *      worker of the device is polling (a spinner, device.c invariant 8),
+ *      notifies the device eventcount (weir__device_ready, device.c). A
+ *      worker that unparks a stream of its own device keeps it as its
+ *      run-next instead (device.c invariant 10).
  *   3. A worker (device.c) pops the stream (QUEUED -> RUNNING); the stream's
  *      run loop (weir__stream_run, stream.c) takes the inbox with one
  *      exchange, reverses it to FIFO order and runs up to `quantum` tasks
@@ -26,13 +29,17 @@
  *      the stream on the event (PARKED) and the worker moves on. Host
  *      functions park it on the device's callback thread (host.c), blocking
  *      report callbacks on their reporter (reporter.c).
- *   6. Drained: if the device has nothing else ready, the worker lingers on
- *      the stream for part of its spin budget (a launch then costs only the
- *      producer's CAS); then RUNNING -> IDLE by CAS on the same word, which
- *      fails if a producer pushed meanwhile: no lost wake-up, and the worker
- *      never touches the stream after that CAS succeeds.
- *   7. Host sync: target = submitted; wait for retired >= target (waitq),
+ *   6. Drained: if the device has nothing else ready and the worker holds
+ *      no run-next, it lingers on the stream (a spinner) for part of its
+ *      spin budget (a launch then costs only the producer's CAS); then
+ *      RUNNING -> IDLE by CAS on the same word, which fails if a producer
+ *      pushed meanwhile: no lost wake-up, and the worker never touches the
+ *      stream after that CAS succeeds.
+ *   7. Host sync: target = submitted; poll while a CPU is free for the
+ *      caller (rt->busy_workers), then wait for retired >= target (waitq),
  *      then for an event record still being published (stream.c inv. 7).
+ *      A producer finding the stream full sleeps on its gate (base/sync.h
+ *      G1-G2), which admits sleepers one at a time as the worker drains.
  *
  * Files and dependencies (who calls whom inside sched; below it only base/):
  *   runtime.c   lifecycle: create / destroy. Calls config.c, device.c,

@@ -1,7 +1,8 @@
 /*
  * test_sync_gate.c - base/sync.h's gate, the back-pressure wait of a full
- * stream (invariants G1-G2): one opening per armed value, the re-arm one
- * `step` further on (or at the queue's end), "wake them all" when nothing is
+ * stream (invariants G1-G2): one opening per armed value, a wake only when
+ * the queue runs short, the re-arm one `step` further on (or at the
+ * queue's end), "wake them all" when nothing is
  * queued, and sleepers that all get through as the counter advances (a
  * sleeper left without a pending opening sleeps until its 60 s deadline and
  * misses the test's 20 s liveness bound).
@@ -29,7 +30,7 @@ static void test_rearm_steps(void **state)
 {
 	(void)state;
 	struct weir_gate g;
-	weir__gate_init(&g, 4);
+	weir__gate_init(&g, 4, 50);
 	_Atomic uint64_t limit;
 	atomic_init(&limit, 100);
 	/* Nothing armed: a notify is one load and changes nothing. */
@@ -40,22 +41,34 @@ static void test_rearm_steps(void **state)
 	weir__gate_notify(&g, 7, &limit); /* below the target: no opening */
 	assert_true(weir_load_relaxed(&g.open_at) == 8);
 	uint32_t seq = weir_load_relaxed(&g.seq);
-	weir__gate_notify(&g, 8, &limit); /* opens once, re-arms one step on */
+	/* 92 queued >= low: the awake producers keep it fed - re-armed one
+	 * step on, nobody woken. */
+	weir__gate_notify(&g, 8, &limit);
 	assert_true(weir_load_relaxed(&g.open_at) == 12);
-	assert_int_equal(weir_load_relaxed(&g.seq), seq + 1);
-	/* Less than a step queued: re-armed at the queue's end. */
+	assert_int_equal(weir_load_relaxed(&g.seq), seq);
+	/* Short of work: one woken, re-armed at the queue's end (less than a
+	 * step queued). */
 	atomic_store(&limit, 13);
 	weir__gate_notify(&g, 12, &limit);
 	assert_true(weir_load_relaxed(&g.open_at) == 13);
+	assert_int_equal(weir_load_relaxed(&g.seq), seq + 1);
 	/* Nothing queued past the value: wake them all, nothing re-armed. */
 	weir__gate_notify(&g, 13, &limit);
 	assert_true(weir_load_relaxed(&g.open_at) == UINT64_MAX);
-	assert_int_equal(weir_load_relaxed(&g.seq), seq + 3);
-	/* The last sleeper: opened without a re-arm. */
+	assert_int_equal(weir_load_relaxed(&g.seq), seq + 2);
+	/* The last sleeper, short of work: opened without a re-arm. */
 	atomic_store(&g.sleepers, 1);
 	atomic_store(&g.open_at, 20);
+	atomic_store(&limit, 30);
 	weir__gate_notify(&g, 25, &limit);
 	assert_true(weir_load_relaxed(&g.open_at) == UINT64_MAX);
+	assert_int_equal(weir_load_relaxed(&g.seq), seq + 3);
+	/* The last sleeper with plenty queued: re-armed, not woken. */
+	atomic_store(&g.open_at, 30);
+	atomic_store(&limit, 200);
+	weir__gate_notify(&g, 30, &limit);
+	assert_true(weir_load_relaxed(&g.open_at) == 34);
+	assert_int_equal(weir_load_relaxed(&g.seq), seq + 3);
 }
 
 /* A sleeper's target is an atomic min with what is armed (G1). */
@@ -114,7 +127,7 @@ static void test_sleepers_all_admitted(void **state)
 {
 	(void)state;
 	enum { N = 6 };
-	weir__gate_init(&gate, 2);
+	weir__gate_init(&gate, 2, 40);
 	atomic_store(&counter, 0);
 	_Atomic uint64_t limit;
 	atomic_init(&limit, 40);
@@ -158,7 +171,7 @@ static void test_sleepers_all_admitted(void **state)
 static void test_reached(void **state)
 {
 	(void)state;
-	weir__gate_init(&gate, 1);
+	weir__gate_init(&gate, 1, 1);
 	atomic_store(&counter, 5);
 	assert_int_equal(weir__gate_wait(&gate, &counter, 5, UINT64_MAX, 0), WEIR_OK);
 	assert_int_equal(weir__gate_wait(&gate, &counter, 3, UINT64_MAX, 1000), WEIR_OK);
