@@ -172,8 +172,8 @@ WEIR_API int weir_stream_create(weir_group_t *gh, int priority, uint32_t flags, 
 	st->rt = g->rt;
 	st->capacity = g->rt->cfg.ring_capacity;
 	/* One producer admitted per 1/16 of the capacity drained, once less
-	 * than half of it is queued (sync.h G2). */
-	weir__gate_init(&st->room, st->capacity / 16, st->capacity / 2);
+	 * than 3/4 of it is queued (sync.h G2). */
+	weir__gate_init(&st->room, st->capacity / 16, st->capacity / 4 * 3);
 	/* Relaxed: the device's float mode for streams created from now on. */
 	if (weir_load_relaxed(&g->dev->float_mode) == WEIR_FLOAT_SATURATION)
 		weir_store_relaxed(&st->fp, WEIR__FP_SATURATE);
@@ -551,11 +551,12 @@ static int stream_submit(const weir_stream_t *h, struct weir_task *t, uint32_t f
 		}
 		/* Back-pressure: never block inside a read-side section. */
 		weir__stream_ref(st); /* RCU holds st here (obj.h O2) */
-		/* Hysteresis: wait for 3/4 of the capacity. The gate then
-		 * admits sleepers one at a time, one more per 1/16 of the
-		 * capacity drained while less than half is queued (sync.h G2),
-		 * instead of waking the whole herd. */
-		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity / 4 * 3;
+		/* Hysteresis: wait for half the capacity (half a queue of work
+		 * covers the producer's wake-up). The gate then admits sleepers
+		 * one at a time, one more per 1/16 of the capacity drained while
+		 * less than 3/4 is queued (sync.h G2), instead of waking the
+		 * whole herd. */
+		uint64_t target = weir_load_relaxed(&st->submitted) - st->capacity / 2;
 		weir__rcu_read_unlock();
 		/* Bounded spin, then park; re-check the handle every 10 ms so a
 		 * destroy of the stream ends the wait with WEIR_EHANDLE. */
