@@ -516,7 +516,7 @@ static void bench_s2(void)
 			free(ho);
 			free(hb);
 		}
-		/* Target: no collapse, 64 producers >= 0.5x the N = 2 rate. */
+		/* Target: 64 producers >= 0.8x the N = 2 rate, p10 >= 0.5. */
 		char sname[64];
 		snprintf(sname, sizeof sname, "S2.scaling.%s.N64_vs_N2", sn);
 		if (wb_enabled(sname)) {

@@ -48,6 +48,10 @@
  *     (seq_cst, DEV-S4) before the seq_cst re-check of rq_len that precedes
  *     every park (weir__ec_prepare + work_pending). So a skipped wake always
  *     has a spinner that will see the stream.
+ *  9. Pass the wake along: a worker that pops a stream, or stops spinning to
+ *     go on with its own stream, and still sees streams queued with no
+ *     spinner counted, wakes one parked worker. So a second stream readied
+ *     while one spinner was counted does not wait for that spinner's stream.
  *
  * Run-next (direct hand-off). A worker that unparks a stream of its own
  * device (an event record releasing a waiter, ...) keeps it in its
@@ -56,13 +60,10 @@
  * streams then stays on one worker with no queue round trip and no wake.
  * 10. runnext is touched only by its worker thread; the stream in it is
  *     QUEUED and on no queue, so nobody else can take it (invariant 1).
- *     Before a task that may run long (a kernel, a program) or before
- *     lingering, the worker pushes it on the ready queue with a wake, so a
- *     hand-off delays the released stream by at most a few short tasks.
- *  9. Pass the wake along: a worker that pops a stream, or stops spinning to
- *     go on with its own stream, and still sees streams queued with no
- *     spinner counted, wakes one parked worker. So a second stream readied
- *     while one spinner was counted does not wait for that spinner's stream.
+ *     Before any task but an event record, wait or reset (those take no
+ *     time of their own), and before lingering, the worker pushes it on the
+ *     ready queue with a wake, so a hand-off delays the released stream by
+ *     at most a few such short tasks.
  *
  * Busy time: a worker's idle periods (spinning for work, parked) are timed
  * at their ends only (a clock read per idle period, none per task); a

@@ -586,7 +586,7 @@ void weir__device_requeue(struct weir_device *dev, struct weir_stream *st);
  * caller pushes it with weir__device_ready(). */
 bool weir__device_handoff(struct weir_stream *st);
 /* The worker running a stream: push its run-next on the ready queue (with a
- * wake) before something that may take long. */
+ * wake) before something that may take long (device.c invariant 10). */
 static inline void weir__device_flush_next(struct weir_worker *w)
 {
 	void weir__device_ready(struct weir_device * dev, struct weir_stream * st);

@@ -958,10 +958,11 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__stream_retire_head(st, 0, true, &batch);
 			continue;
 		}
-		/* device.c invariant 10: a released stream does not wait behind
-		 * work that may take long. */
+		/* device.c invariant 10: a released stream waits behind event
+		 * records, waits and resets only (no time of their own). */
 #ifndef WEIR_BUSTED_HANDOFF_NO_FLUSH /* planted: the released stream waits */
-		if (t->kind == WEIR_TK_KERNEL || t->kind == WEIR_TK_PROGRAM)
+		if (t->kind != WEIR_TK_RECORD && t->kind != WEIR_TK_WAIT &&
+		    t->kind != WEIR_TK_RESET)
 			weir__device_flush_next(&dev->workers[widx]);
 #endif
 		switch (t->kind) {
