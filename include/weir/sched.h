@@ -295,7 +295,10 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *s);
  * waits for that worker. */
 WEIR_API int weir_stream_query(weir_stream_t *s);
 
-/* Wait until every task submitted before this call has finished.
+/* Wait until every task submitted before this call has finished. The
+ * caller polls for up to 1 ms while the runtime's unparked workers leave a
+ * CPU for it, 2 us otherwise (WEIR_STREAM_FAST_SYNC: 100 us, with a free
+ * CPU only), then sleeps on a futex until the work is done.
  * Returns WEIR_OK, WEIR_ETIMEDOUT (work continues), WEIR_EHANDLE,
  * WEIR_EABORTED (once, after an abort), or the first task failure since the
  * previous sync (CONTINUE mode; it is then cleared) or the group's sticky
