@@ -71,8 +71,11 @@ void weir__gate_init(struct weir_gate *g, uint32_t step, uint32_t low)
 void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
                      const _Atomic uint64_t *limit)
 {
-	/* Invariant G2: re-arm while others sleep (seq_cst, as every access of
-	 * open_at and sleepers here: pairs with the sleepers' G1 sequence). */
+	/* Invariant G2: re-arm while anyone is counted, the one this opening
+	 * wakes included: a sleeper counting itself just after this load
+	 * may have seen the value being opened and sleep on it, and the
+	 * re-arm is its opening. (seq_cst, as every access of open_at and
+	 * sleepers here: pairs with the sleepers' G1 sequence.) */
 	uint32_t n = weir_load_seqcst(&g->sleepers);
 #ifdef WEIR_BUSTED_GATE_NO_REARM
 	n = 0; /* planted: one opening, the other sleepers left to their deadlines */
@@ -84,7 +87,7 @@ void weir__gate_open(struct weir_gate *g, uint64_t at, uint64_t value,
 	bool short_of_work = !weir_seq_geq(lim, value + g->low);
 	uint64_t next = UINT64_MAX;
 	int wake = 1;
-	if (n > 1 || !short_of_work) {
+	if (n > 0 || !short_of_work) {
 		next = value + g->step;
 		if (!weir_seq_geq(lim, next))
 			next = lim;
@@ -138,8 +141,8 @@ int weir__gate_wait(struct weir_gate *g, const _Atomic uint64_t *counter, uint64
 		    !weir_seq_geq(weir_load_acquire(counter), target)) /* GT-A2 */
 			rc = WEIR_ETIMEDOUT;
 	}
-	/* Relaxed: the count only decides whether a pass makes a system call;
-	 * a stale non-zero count costs one empty wake. */
+	/* Relaxed: the count only decides whether an opening re-arms; a
+	 * stale non-zero count costs one more opening. */
 	weir_fas_relaxed(&g->sleepers, 1);
 	return rc;
 }

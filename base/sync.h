@@ -123,8 +123,10 @@ static inline void weir__waitq_notify(struct weir_waitq *wq, uint64_t value)
  *      target, or the opener sees the target and opens.
  *  G2. An opening takes open_at by CAS (one opening per armed value). With
  *      fewer than `low` items queued it bumps seq (ending the futex wait of
- *      a sleeper that read the old seq) and wakes one sleeper. If others
- *      sleep, or it woke nobody, it re-arms at min(value + step, limit),
+ *      a sleeper that read the old seq) and wakes one sleeper. While any
+ *      sleeper is counted (the one it wakes included: one counting itself
+ *      just after the opening read the count may sleep on the value being
+ *      opened), or when it woke nobody, it re-arms at min(value + step, limit),
  *      where limit (the queue's submitted count, read then) is a value the
  *      counter reaches once what is queued now is done; with nothing queued
  *      it wakes them all. So every sleeper keeps a pending opening that the
