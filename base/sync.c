@@ -59,6 +59,42 @@ static inline bool waitq_flagged(const _Atomic uint32_t *flag, uint32_t val)
 	return flag && weir_load_seqcst(flag) == val;
 }
 
+/* The bounded spin before a sleep, shared by the wait queue and the gate:
+ * WEIR_OK once the counter reaches the target, WEIR_ESTATE once the flag
+ * (when given) holds val, WEIR_ETIMEDOUT when spin_ns (cut at the
+ * deadline) has passed. The clock and the flag are read every 64 polls. */
+static int spin_for(const _Atomic uint64_t *counter, uint64_t target, const _Atomic uint32_t *flag,
+                    uint32_t val, uint64_t deadline_ns, uint32_t spin_ns)
+{
+	uint64_t until = weir__now_ns() + spin_ns;
+	if (until > deadline_ns)
+		until = deadline_ns;
+	for (uint32_t i = 1;; i++) {
+		weir_cpu_relax();
+		/* WQ-A1 / GT-A2: acquire - the counted work's effects. */
+		if (weir_seq_geq(weir_load_acquire(counter), target))
+			return WEIR_OK;
+		if ((i & 63) == 0) {
+			if (waitq_flagged(flag, val))
+				return WEIR_ESTATE;
+			if (weir__now_ns() >= until)
+				return WEIR_ETIMEDOUT;
+		}
+	}
+}
+
+/* Publish a sleeper's target: an atomic minimum (in counter order) of
+ * *at and target, where UINT64_MAX means "none published". seq_cst, as
+ * every access of wake_at / open_at: invariant 1 of the wait queue, G1 of
+ * the gate. */
+static void publish_min(_Atomic uint64_t *at, uint64_t target)
+{
+	uint64_t cur = weir_load_seqcst(at);
+	while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
+	       !weir_cas_seqcst(at, &cur, target))
+		;
+}
+
 void weir__gate_init(struct weir_gate *g, uint32_t step, uint32_t low)
 {
 	atomic_init(&g->open_at, UINT64_MAX);
@@ -112,25 +148,12 @@ int weir__gate_wait(struct weir_gate *g, const _Atomic uint64_t *counter, uint64
 	/* GT-A2: acquire - as WQ-A1: the counted work's effects. */
 	if (weir_seq_geq(weir_load_acquire(counter), target))
 		return WEIR_OK;
-	if (spin_ns) {
-		uint64_t until = weir__now_ns() + spin_ns;
-		if (until > deadline_ns)
-			until = deadline_ns;
-		for (uint32_t i = 1;; i++) {
-			weir_cpu_relax();
-			if (weir_seq_geq(weir_load_acquire(counter), target)) /* GT-A2 */
-				return WEIR_OK;
-			if ((i & 63) == 0 && weir__now_ns() >= until)
-				break;
-		}
-	}
+	if (spin_ns && spin_for(counter, target, NULL, 0, deadline_ns, spin_ns) == WEIR_OK)
+		return WEIR_OK;
 	/* Invariant G1: count, read the key, publish the target, re-check. */
 	weir_faa_seqcst(&g->sleepers, 1);
 	uint32_t key = weir_load_seqcst(&g->seq);
-	uint64_t cur = weir_load_seqcst(&g->open_at);
-	while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
-	       !weir_cas_seqcst(&g->open_at, &cur, target))
-		;
+	publish_min(&g->open_at, target);
 	int rc = WEIR_OK;
 	if (!weir_seq_geq(weir_load_seqcst(counter), target)) {
 		if (weir__now_ns() < deadline_ns)
@@ -158,31 +181,17 @@ int weir__waitq_wait_flag(struct weir_waitq *wq, const _Atomic uint64_t *counter
 	if (waitq_flagged(flag, val))
 		return WEIR_ESTATE;
 	if (spin_ns) {
-		uint64_t until = weir__now_ns() + spin_ns;
-		if (until > deadline_ns)
-			until = deadline_ns;
-		for (uint32_t i = 1;; i++) {
-			weir_cpu_relax();
-			if (weir_seq_geq(weir_load_acquire(counter), target)) /* WQ-A1 */
-				return WEIR_OK;
-			if ((i & 63) == 0) {
-				if (waitq_flagged(flag, val))
-					return WEIR_ESTATE;
-				if (weir__now_ns() >= until)
-					break;
-			}
-		}
+		int rc = spin_for(counter, target, flag, val, deadline_ns, spin_ns);
+		if (rc != WEIR_ETIMEDOUT)
+			return rc;
 	}
+	WEIR_ASSERT(target != UINT64_MAX,
+	            "sync.h waitq: UINT64_MAX means no sleeper, never a target");
 	for (;;) {
 		/* seq_cst: read the futex word before publishing the target (invariant 3). */
 		uint32_t key = weir_load_seqcst(&wq->seq);
 		/* Invariant 1: publish the target (atomic min, seq_cst)... */
-		uint64_t cur = weir_load_seqcst(&wq->wake_at);
-		while ((cur == UINT64_MAX || weir_seq_geq(cur, target)) && cur != target &&
-		       !weir_cas_seqcst(&wq->wake_at, &cur, target))
-			;
-		WEIR_ASSERT(target != UINT64_MAX,
-		            "sync.h waitq: UINT64_MAX means no sleeper, never a target");
+		publish_min(&wq->wake_at, target);
 		/* ...then re-check the counter (seq_cst; pairs with the
 		 * notifier's store-then-load). */
 		if (weir_seq_geq(weir_load_seqcst(counter), target))

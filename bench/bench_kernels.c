@@ -22,6 +22,7 @@
  */
 #include "bench/harness.h"
 #include "graph/op.h"
+#include "graph/ops/ops_internal.h"
 #include "weir/graph.h"
 
 #include <dlfcn.h>
@@ -198,6 +199,7 @@ static wb_figure_t *k1_measure(const char *name, double flops, const char *ours_
 	}
 	if (target_ge > 0)
 		wb_target(f, WB_GE, target_ge, target_text);
+	wb_note(f, "weir's engine: BLIS, %s sub-configuration", weir__ops_gemm_engine());
 	return f;
 }
 
@@ -321,8 +323,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_kernels: OpenBLAS baseline unavailable: %s\n", err);
 		return 1;
 	}
-	printf("K1 baseline: OpenBLAS %s core, %s\n", ob_corename ? ob_corename() : "?",
-	       ob_parallel && ob_parallel() == 0 ? "sequential build" : "threaded build");
+	printf("K1 baseline: OpenBLAS %s core, %s; weir's engine: BLIS %s sub-configuration\n",
+	       ob_corename ? ob_corename() : "?",
+	       ob_parallel && ob_parallel() == 0 ? "sequential build" : "threaded build",
+	       weir__ops_gemm_engine());
 	weir_attrs_t *mm_attrs, *cv_attrs;
 	if (weir_attrs_create(&mm_attrs) != WEIR_OK || weir_attrs_create(&cv_attrs) != WEIR_OK)
 		return 1;

@@ -6,6 +6,7 @@
  *   O: the owner of the stream only (the worker running it, or the
  *      host-callback thread / reporter while the stream is parked on it);
  *      ownership passes with the release/acquire of the stream's state word
+ *   W: the worker's own thread only (fields of struct weir_worker)
  *   A: atomic (each access says its order)
  *   L(x): protected by mutex x
  *   R: published with RCU (read under weir__rcu_read_lock)
@@ -438,8 +439,8 @@ struct weir_worker {
 	uint32_t index;          /* I */
 	int cpu;                 /* I: pinned CPU or -1 */
 	pthread_t thread;        /* I */
-	uint32_t spin_ns;        /* O: adaptive budget */
-	/* O: a stream this worker unparked (QUEUED, on no queue) that it runs
+	uint32_t spin_ns;        /* W: adaptive budget */
+	/* W: a stream this worker unparked (QUEUED, on no queue) that it runs
 	 * when its current stream stops (device.c invariant 10) */
 	struct weir_stream *runnext;
 	_Atomic uint64_t n_tasks;   /* A: relaxed statistics, written by this worker only */

@@ -24,10 +24,74 @@
  * (same dimensions, operands, strides) whatever the block count, and a
  * single-threaded call is deterministic, so results are bit-identical for
  * any nblocks.
+ *
+ * BLIS's sub-configuration (its micro-kernels and block sizes) is chosen
+ * once, at its first use: from BLIS_ARCH_TYPE when set, else from the CPU.
+ * Debian's BLIS 0.9 recognises Intel CPUs by their features but AMD ones by
+ * family (0x15, 0x17, 0x19 only); on anything else, Zen 5 (family 0x1A)
+ * included, it falls back to its reference kernels, which ran at 0.33x
+ * OpenBLAS's sgemm there (docs/benchmarks.md, K1). So before any BLIS call,
+ * on such a CPU and with BLIS_ARCH_TYPE unset, the constructor below picks
+ * the sub-configuration by the CPU's features instead: skx with AVX-512
+ * (F, DQ, BW, VL), else haswell with AVX2 and FMA, else leaves BLIS's own
+ * choice. A BLIS_ARCH_TYPE set by the user always wins.
  */
 #include <blis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #include "graph/ops/ops_internal.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+/* True when BLIS 0.9's own detection would miss this x86 CPU: a vendor
+ * other than Intel, outside the AMD families it knows. */
+static bool gemm_blis_misses_cpu(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(0, &a, &b, &c, &d))
+		return false;
+	/* "GenuineIntel" is ebx "Genu", edx "ineI", ecx "ntel". */
+	if (b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu)
+		return false;
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return false;
+	unsigned family = (a >> 8) & 0xfu;
+	if (family == 0xfu)
+		family += (a >> 20) & 0xffu;
+	return family != 0x15u && family != 0x17u && family != 0x19u;
+}
+
+/* Runs when the library is loaded, before any BLIS call can have fixed
+ * the sub-configuration (BLIS reads BLIS_ARCH_TYPE once, on its first use). */
+__attribute__((constructor)) static void gemm_pick_blis_config(void)
+{
+	if (getenv("BLIS_ARCH_TYPE") || !gemm_blis_misses_cpu())
+		return;
+	__builtin_cpu_init(); /* required before __builtin_cpu_supports in a constructor */
+	int id = -1;
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+		id = BLIS_ARCH_SKX;
+	else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		id = BLIS_ARCH_HASWELL;
+	if (id < 0)
+		return;
+	char v[16];
+	snprintf(v, sizeof v, "%d", id);
+	setenv("BLIS_ARCH_TYPE", v, 0);
+}
+#endif
+
+const char *weir__ops_gemm_engine(void)
+{
+	/* BLIS's contexts first (idempotent): the query checks the chosen
+	 * sub-configuration against them, and aborts on an empty one. */
+	bli_init();
+	return bli_arch_string(bli_arch_query_id());
+}
 
 /* Below this many multiply-adds per call BLIS's small/unpacked ("sup") path
  * is allowed; above it the packed path is faster for the tile shapes used

@@ -144,6 +144,9 @@ static inline int64_t weir__ops_desc_numel(const weir_tensor_desc_t *d)
  * on fixed tiles (weir__ops_gemm_tile), never on a block's share. */
 void weir__ops_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t rsa, int64_t csa,
                      const float *b, int64_t rsb, int64_t csb, float *c, int64_t rsc, int64_t csc);
+/* The engine's sub-configuration in use ("skx", "haswell", "zen3",
+ * "generic", ...): BLIS's name for it. */
+const char *weir__ops_gemm_engine(void);
 /* Tile length along an output extent of `extent` rows (or columns) when each
  * one costs `unit_macs` multiply-adds: a function of the shape only, in
  * [1, extent]. */
