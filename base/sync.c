@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns)
+bool weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns)
 {
 	struct timespec ts, *tsp = NULL;
 	if (deadline_ns != UINT64_MAX) {
@@ -22,13 +22,17 @@ void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns
 	                 tsp, NULL, FUTEX_BITSET_MATCH_ANY);
 	if (r != 0 && errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT)
 		weir__die("futex wait");
+	/* 0: a FUTEX_WAKE on this private word woke us and counted us. */
+	return r == 0;
 }
 
-void weir__futex_wake(_Atomic uint32_t *addr, int n)
+int weir__futex_wake(_Atomic uint32_t *addr, int n)
 {
-	if (syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL,
-	            0) < 0)
+	long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL,
+	                 NULL, 0);
+	if (r < 0)
 		weir__die("futex wake");
+	return (int)r;
 }
 
 void weir__waitq_init(struct weir_waitq *wq)

@@ -56,9 +56,12 @@ static inline void weir__backoff(ck_backoff_t *b, uint32_t *round)
 }
 
 /* Sleep while *addr == val, until woken or the absolute deadline passes.
- * May return spuriously. */
-void weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns);
-void weir__futex_wake(_Atomic uint32_t *addr, int n);
+ * True when a weir__futex_wake() woke this thread (and counted it in its
+ * return); false when the word had moved, the deadline passed or a signal
+ * interrupted the wait. The caller re-checks its condition either way. */
+bool weir__futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t deadline_ns);
+/* Wake up to n sleepers; returns how many it woke. */
+int weir__futex_wake(_Atomic uint32_t *addr, int n);
 
 /*
  * A wait queue for host threads waiting until a monotonic 64-bit counter
@@ -194,21 +197,24 @@ static inline void weir__ec_cancel(struct weir_ec *ec)
 	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
 	(void)old;
 }
-static inline void weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t deadline_ns)
+/* True when a notify woke this waiter and counted it in its return. */
+static inline bool weir__ec_wait(struct weir_ec *ec, uint32_t key, uint64_t deadline_ns)
 {
-	weir__futex_wait(&ec->seq, key, deadline_ns);
+	bool woken = weir__futex_wait(&ec->seq, key, deadline_ns);
 	uint32_t old = weir_fas_relaxed(&ec->waiters, 1); /* relaxed: see weir__ec_cancel */
 	WEIR_ASSERT(old != 0, "sync.h ec inv 1: only a prepared waiter leaves the count");
 	(void)old;
+	return woken;
 }
-static inline void weir__ec_notify(struct weir_ec *ec, int n)
+/* Returns how many sleeping waiters it woke (0 without a system call). */
+static inline int weir__ec_notify(struct weir_ec *ec, int n)
 {
 	/* EC-A1: seq_cst - after the caller's seq_cst publication of work;
 	 * pairs with EC-S1 in weir__ec_prepare. */
-	if (weir_load_seqcst(&ec->waiters) != 0) {
-		weir_faa_seqcst(&ec->seq, 1);
-		weir__futex_wake(&ec->seq, n);
-	}
+	if (weir_load_seqcst(&ec->waiters) == 0)
+		return 0;
+	weir_faa_seqcst(&ec->seq, 1);
+	return weir__futex_wake(&ec->seq, n);
 }
 
 #endif /* WEIR_BASE_SYNC_H */

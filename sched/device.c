@@ -65,6 +65,17 @@
  *     ready queue with a wake, so a hand-off delays the released stream by
  *     at most a few such short tasks.
  *
+ * Busy workers: rt->busy_workers is the host sync's hint "is a CPU free
+ * for me?" (stream.c).
+ * 11. A worker leaves the count just before it parks. Whoever wakes parked
+ *     workers adds them back at once, by the count its futex wake returns
+ *     (device_notify), so a woken worker is busy before it runs and a host
+ *     thread stops polling the CPU that worker needs; a worker whose park
+ *     ended without such a wake (the word moved first, a signal) adds
+ *     itself. So each park's decrement is matched by exactly one increment.
+ *     The counter is relaxed and may dip below the truth for a moment (a
+ *     woken worker parks again before its waker's add lands).
+ *
  * Busy time: a worker's idle periods (spinning for work, parked) are timed
  * at their ends only (a clock read per idle period, none per task); a
  * reader adds the current period from idle_since (weir_device_stats).
@@ -80,6 +91,14 @@
 /* Ready queue                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* Wake up to n parked workers of dev and count them busy (invariant 11). */
+static void device_notify(struct weir_device *dev, int n)
+{
+	int woken = weir__ec_notify(&dev->ec, n);
+	if (woken > 0) /* relaxed: a hint (see internal.h) */
+		weir_faa_relaxed(&dev->rt->busy_workers, (uint32_t)woken);
+}
+
 void weir__device_ready(struct weir_device *dev, struct weir_stream *st)
 {
 	/* Invariant 2: count first. DEV-S1: seq_cst - ordered before the
@@ -91,7 +110,7 @@ void weir__device_ready(struct weir_device *dev, struct weir_stream *st)
 	/* DEV-S3: seq_cst - after the rq_len increment; pairs with DEV-S4 in
 	 * weir__device_spin_end() (invariant 8). */
 	if (weir_load_seqcst(&dev->spinning) == 0)
-		weir__ec_notify(&dev->ec, 1);
+		device_notify(dev, 1);
 }
 
 void weir__device_requeue(struct weir_device *dev, struct weir_stream *st)
@@ -119,7 +138,7 @@ static void pass_wake(struct weir_device *dev)
 	 * producer reads; a stale non-zero `spinning` names a spinner whose
 	 * DEV-S4 re-check still sees the queue. */
 	if (weir_load_seqcst(&dev->rq_len) != 0 && weir_load_seqcst(&dev->spinning) == 0)
-		weir__ec_notify(&dev->ec, 1);
+		device_notify(dev, 1);
 }
 
 void weir__device_spin_end(struct weir_device *dev, bool found_own)
@@ -282,7 +301,7 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t widx, struct weir_
 	 * njobs increment that helpers poll. */
 	weir_store_seqcst(&slot->job, &job);
 	weir_faa_seqcst(&dev->njobs, 1);
-	weir__ec_notify(&dev->ec, (int)(cap < dev->nworkers ? cap : dev->nworkers) - 1);
+	device_notify(dev, (int)(cap < dev->nworkers ? cap : dev->nworkers) - 1);
 	run_blocks(&job, w);
 	/* P2: seq_cst - unposts before reading users (invariant 4); pairs
 	 * with H1 in help_jobs(). */
@@ -448,12 +467,24 @@ static void *worker_main(void *arg)
 		}
 		weir_store_relaxed(&w->n_parks,
 		                   weir_load_relaxed(&w->n_parks) + 1); /* owner only */
-		/* Relaxed: a hint for host polls (stream.c weir__stream_sync_ref). */
+		/* Relaxed: a hint for host polls (stream.c weir__stream_sync_ref);
+		 * invariant 11: a wake that woke this worker counted it back. */
 		weir_fas_relaxed(&rt->busy_workers, 1);
-		weir__ec_wait(&dev->ec, key, UINT64_MAX);
-		weir_faa_relaxed(&rt->busy_workers, 1);
-		if (spun) {
-			w->spin_ns /= 2; /* parked: it did not pay to spin */
+		if (!weir__ec_wait(&dev->ec, key, UINT64_MAX))
+			weir_faa_relaxed(&rt->busy_workers, 1);
+		/* Adapt the budget to the idle time just seen: work that came
+		 * within the maximum budget would have been caught by a longer
+		 * spin, without the wake (a system call for the waker, and a
+		 * wake-up latency for this worker; tens of microseconds each
+		 * on a VM): spin that long, with a margin, next time. A longer
+		 * idle period: spinning did not pay, halve the budget. */
+		uint64_t idle = weir__now_ns() - idle_from;
+		if (idle < max_spin) {
+			uint64_t s = idle + idle / 2;
+			if (s > w->spin_ns)
+				w->spin_ns = (uint32_t)(s < max_spin ? s : max_spin);
+		} else if (spun) {
+			w->spin_ns /= 2;
 			if (w->spin_ns < min_spin)
 				w->spin_ns = (uint32_t)min_spin;
 		}
@@ -511,7 +542,9 @@ void weir__device_wake_all(struct weir_device *dev)
 	/* seq_cst: bump the futex word so that every sleeper's wait returns
 	 * (ec invariant 1); the caller stored rt->stopping (RT-R4) before. */
 	weir_faa_seqcst(&dev->ec.seq, 1);
-	weir__futex_wake(&dev->ec.seq, INT32_MAX);
+	int woken = weir__futex_wake(&dev->ec.seq, INT32_MAX);
+	if (woken > 0) /* invariant 11, relaxed: a hint */
+		weir_faa_relaxed(&dev->rt->busy_workers, (uint32_t)woken);
 }
 
 void weir__device_join(struct weir_device *dev, uint32_t nworkers)

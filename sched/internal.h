@@ -509,9 +509,10 @@ struct weir_runtime {
 	weir_fault_fn fault_fn;             /* L(lock): weir_runtime_set_fault_hook */
 	void *fault_user;                   /* L(lock) */
 	_Atomic bool fault_on;              /* A: relaxed hint for workers: fault_fn != NULL */
-	/* A: relaxed - workers not parked (device.c); host polls read it to
-	 * choose a short poll when the CPUs are taken. Own line: written on
-	 * every park and wake, while workers poll `stopping`. */
+	/* A: relaxed - workers not parked or already woken (device.c
+	 * invariant 11); host polls read it to choose a short poll when the
+	 * CPUs are taken. Own line: written on every park and wake, while
+	 * workers poll `stopping`. */
 	weir_cacheline_aligned _Atomic uint32_t busy_workers;
 };
 

@@ -1142,7 +1142,10 @@ static void stream_settle(struct weir_stream *st, uint64_t target)
  * (rt->busy_workers, a relaxed hint kept by device.c). */
 static bool stream_cpu_free(const struct weir_runtime *rt)
 {
-	return weir_load_relaxed(&rt->busy_workers) + 1 <= rt->ncpus;
+	/* Signed: the hint may dip below zero for a moment (device.c
+	 * invariant 11); that reads as "free", as the true count would. */
+	int32_t busy = (int32_t)weir_load_relaxed(&rt->busy_workers);
+	return busy + 1 <= (int32_t)rt->ncpus;
 }
 
 /*
@@ -1166,9 +1169,10 @@ static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64
 			if (now >= until || !stream_cpu_free(st->rt) ||
 			    weir_load_relaxed(&st->halt) != 0)
 				return;
-			/* A worker woken but not yet running is not counted:
-			 * offer it this CPU now and then. */
-			if ((i & 1023) == 0 && i)
+			/* Threads the count leaves out (a callback thread,
+			 * another host thread): offer them this CPU now and
+			 * then. */
+			if (i)
 				sched_yield();
 		}
 		weir_cpu_relax();

@@ -4,9 +4,11 @@
  * releasing worker ("run-next") without being starved behind a long kernel
  * of the releasing stream; an event ping-pong between two streams keeps its
  * order and data; oversubscribed devices (one poller per device) lose no
- * ready stream.
+ * ready stream; the busy-worker count the host syncs read stays exact
+ * across parks and wakes (invariant 11).
  */
 #include "common/fixture.h"
+#include "sched/internal.h"
 
 static _Atomic int flag;
 
@@ -189,6 +191,64 @@ static void test_oversubscribed_no_lost_stream(void **state)
 	weir_runtime_destroy(rt);
 }
 
+/* Invariant 11: every park's decrement of rt->busy_workers is matched by
+ * exactly one increment, the waker's (its futex wake's count) or the
+ * worker's own. Rounds of wake-ups of every kind (a stream readied on an
+ * idle device, a split kernel waking the other workers, both devices at
+ * once), each followed by an idle gap in which every worker parks: with
+ * all of them parked the count must come back to exactly 0 (a double count
+ * never does; a missed one wraps below 0). The wait for 0 is a liveness
+ * bound, not a timing. */
+static int k_blocks(void *args, uint32_t b, uint32_t n)
+{
+	(void)args, (void)b, (void)n;
+	return 0;
+}
+
+static bool busy_settles_at_zero(weir_runtime_t *rt)
+{
+	uint64_t until = wt_now_ns() + 20 * WT_S;
+	while (wt_now_ns() < until) {
+		if (weir_load_relaxed(&rt->busy_workers) == 0)
+			return true;
+		usleep(200);
+	}
+	return false;
+}
+
+static void test_busy_count_balanced(void **state)
+{
+	(void)state;
+	weir_config_t c = wt_config(2, 3, 64);
+	c.flags |= WEIR_CONFIG_NO_PIN;
+	c.spin_ns = 2000; /* park soon after each round */
+	weir_runtime_t *rt;
+	WT_OK(weir_runtime_create(&c, &rt));
+	weir_group_t *g[2];
+	weir_stream_t *s[2];
+	for (uint32_t d = 0; d < 2; d++) {
+		WT_OK(weir_group_create(rt, d, &g[d]));
+		WT_OK(weir_stream_create(g[d], 0, 0, &s[d]));
+	}
+	assert_true(busy_settles_at_zero(rt));
+	for (int round = 0; round < 60; round++) {
+		uint32_t nb = round % 3 == 0 ? 1 : 6; /* a split kernel wakes helpers */
+		for (uint32_t d = 0; d < (round % 2 ? 2u : 1u); d++)
+			for (int k = 0; k < 4; k++)
+				WT_OK(weir_launch(s[d], k_blocks, NULL, 0, nb, 0));
+		for (uint32_t d = 0; d < 2; d++)
+			WT_OK(weir_stream_sync(s[d], WEIR_TIMEOUT_INFINITE));
+		if (round % 10 == 9 && !busy_settles_at_zero(rt))
+			fail_msg("round %d: busy_workers stays at %d with every worker idle", round,
+			         (int32_t)weir_load_relaxed(&rt->busy_workers));
+	}
+	for (uint32_t d = 0; d < 2; d++) {
+		WT_OK(weir_stream_destroy(s[d]));
+		WT_OK(weir_group_destroy(g[d]));
+	}
+	weir_runtime_destroy(rt);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, wt_fix_setup, wt_fix_teardown)
@@ -196,6 +256,7 @@ int main(void)
 		T(test_released_not_starved),
 		T(test_pingpong_order),
 		cmocka_unit_test(test_oversubscribed_no_lost_stream),
+		cmocka_unit_test(test_busy_count_balanced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
