@@ -365,7 +365,8 @@ static void callback_task(void *arg)
  *
  * Invariants:
  *  P1. par_start_task (one task on U, before the kernel) opens run `gen`:
- *      head = started = 0, tail = nroots, failed = false, fail = 0. Runs never
+ *      head = 0, every block's started = 0, tail = nroots, failed = false,
+ *      fail = 0. Runs never
  *      overlap (invariant 1: one kernel task on U, like inline), so every
  *      per-run word is written by one run at a time, and the stream's task
  *      order publishes the reset to the kernel's blocks.
@@ -377,24 +378,30 @@ static void callback_task(void *arg)
  *      the run), so each run starts with every slot 0: "not yet". The gen
  *      tag also tells an older run's value apart. A slot at or past n is
  *      never read.
- *  P3. A slot is claimed by a CAS of head from k to k + 1. A block that
+ *  P3. A listed slot is claimed by a CAS of head from k to k + 1; roots
+ *      in chunks, by a CAS from k to k + c (c >= 1, k + c <= nroots: a
+ *      share of the roots left, par_root_chunk()), and the claimer runs
+ *      roots[k, k + c) before it looks at the list again. A block that
  *      makes steps ready keeps the first for itself (it runs it next: its
  *      inputs are in this core's cache, and it skips the list) and lists
  *      the others. So each step runs (or, after a failure, is skipped)
- *      exactly once per run: listed steps by their claimer, kept ones by
- *      the block that made them ready.
+ *      exactly once per run: roots and listed steps by their claimer, kept
+ *      ones by the block that made them ready.
  *  P4. `pending[s]` counts s's unfinished predecessors; whoever takes it
  *      from 1 to 0 resets it to npred[s] for the next run (nobody else
  *      touches it in this run) and pushes s.
  *  P5. Liveness without co-scheduling: a block returns only when every
- *      step has been claimed (`started` == n, counted for listed and kept
- *      steps alike). While steps are unclaimed but none is listed, some
- *      claimed step is running on a block that is running (only running
- *      blocks claim), and it pushes or keeps its successors when it
- *      finishes; so a block that waits never waits for a block that is not
- *      running, and a lone block (the owner, when no worker helps) drains
- *      the whole plan itself. The kernel retires after all its blocks
- *      returned, so after every step finished.
+ *      step has been started (the blocks' `started` counts sum to n; each
+ *      block counts the steps it starts, listed, root or kept, in its own
+ *      cache line, so counting costs no line transfer while both blocks
+ *      work). While steps are unstarted but none is listed, some claimed
+ *      step is running, or waiting in its claimer's root chunk, on a block
+ *      that is running (only running blocks claim, and a block runs its
+ *      chunk before it waits), and it pushes or keeps its successors when
+ *      it finishes; so a block that waits never waits for a block that is
+ *      not running, and a lone block (the owner, when no worker helps)
+ *      drains the whole plan itself. The kernel retires after all its
+ *      blocks returned, so after every step finished.
  *  P6. A failed step sets `failed`; later claims skip their step (still
  *      making its successors ready, so P5 holds and every pending[] is
  *      reset).
@@ -402,19 +409,26 @@ static void callback_task(void *arg)
  *      block wins, device.c DEV-AR4); the run's first failure is also kept
  *      in L->fail for a callback.
  */
+/* One block's count of the steps it started this run (P5), alone in its
+ * cache line: written by that block only. */
+struct wx_par_count {
+	weir_cacheline_aligned _Atomic uint32_t n; /* A: relaxed, P5 */
+};
+
 struct wx_par {
-	_Atomic uint32_t head;    /* A: next ready slot to claim (P3) */
-	_Atomic uint32_t started; /* A: steps claimed this run, listed or not (P5) */
-	char pad0[WEIR_CACHELINE - 2 * sizeof(_Atomic uint32_t)];
+	_Atomic uint32_t head; /* A: next ready slot to claim (P3) */
+	char pad0[WEIR_CACHELINE - sizeof(_Atomic uint32_t)];
 	_Atomic uint32_t tail; /* A: next ready slot to fill (P2) */
 	char pad1[WEIR_CACHELINE - sizeof(_Atomic uint32_t)];
-	_Atomic uint32_t gen;      /* T: the run's generation (P1) */
-	_Atomic bool failed;       /* A: a step of this run failed (P6) */
-	_Atomic uint64_t run;      /* T: the run number its start task opened (P1) */
-	uint32_t n;                /* I: steps */
-	uint32_t nroots;           /* I */
-	uint32_t depth;            /* I: longest path, in steps */
-	uint32_t *roots;           /* I: steps without predecessors, in submission order */
+	_Atomic uint32_t gen;         /* T: the run's generation (P1) */
+	_Atomic bool failed;          /* A: a step of this run failed (P6) */
+	_Atomic uint64_t run;         /* T: the run number its start task opened (P1) */
+	uint32_t n;                   /* I: steps */
+	uint32_t nroots;              /* I */
+	uint32_t depth;               /* I: longest path, in steps */
+	uint32_t nblocks;             /* I: blocks of a run (the device's workers) */
+	struct wx_par_count *started; /* A: per block, P5 */
+	uint32_t *roots;              /* I: steps without predecessors, in submission order */
 	uint32_t *succ_at;         /* I: step i's successors are succ[succ_at[i], succ_at[i + 1]) */
 	uint32_t *succ;            /* I */
 	uint32_t *npred;           /* I */
@@ -434,6 +448,7 @@ static void par_destroy(struct wx_par *P)
 	weir__free(P->npred);
 	weir__free(P->pending);
 	weir__free(P->ready);
+	weir__free(P->started);
 	weir__free(P);
 }
 
@@ -566,7 +581,7 @@ static bool par_reuse_edges(const weir_plan_t *p, struct par_edges *e)
  * inputs), control edges (wc_step.deps) and memory-reuse edges. Every edge
  * goes forward in submission order (the plan's happens-before is), so one
  * pass in that order finds the longest path. NULL when out of memory. */
-static struct wx_par *par_build(const weir_plan_t *p)
+static struct wx_par *par_build(const weir_plan_t *p, uint32_t nblocks)
 {
 	uint32_t n = p->nsteps;
 	struct wx_par *P = weir__aligned_alloc(WEIR_CACHELINE, sizeof(*P));
@@ -594,10 +609,12 @@ static struct wx_par *par_build(const weir_plan_t *p)
 	P->pending = weir__calloc(nn, sizeof(*P->pending));
 	P->ready = weir__calloc(nn, sizeof(*P->ready));
 	P->roots = weir__malloc(nn * sizeof(uint32_t));
+	P->nblocks = nblocks ? nblocks : 1;
+	P->started = weir__aligned_alloc(WEIR_CACHELINE, P->nblocks * sizeof(*P->started));
 	mark = weir__calloc(nn, sizeof(uint32_t));
 	depth = weir__calloc(nn, sizeof(uint32_t));
 	ok = ok && P->succ_at && P->succ && P->npred && P->pending && P->ready && P->roots &&
-	     mark && depth;
+	     P->started && mark && depth;
 	if (!ok)
 		goto out;
 	/* Successor lists (CSR by `from`), duplicates dropped: mark[to] is
@@ -643,7 +660,8 @@ static struct wx_par *par_build(const weir_plan_t *p)
 				depth[P->succ[k]] = d;
 	}
 	atomic_init(&P->head, 0);
-	atomic_init(&P->started, 0);
+	for (uint32_t b = 0; b < P->nblocks; b++)
+		atomic_init(&P->started[b].n, 0);
 	atomic_init(&P->tail, 0);
 	atomic_init(&P->gen, 0);
 	atomic_init(&P->failed, false);
@@ -677,7 +695,8 @@ static int par_start_task(void *args, uint32_t block, uint32_t nblocks)
 	uint32_t g = weir_load_relaxed(&P->gen) + 1;
 	weir_store_relaxed(&P->gen, g ? g : 1);
 	weir_store_relaxed(&P->head, 0);
-	weir_store_relaxed(&P->started, 0);
+	for (uint32_t b = 0; b < P->nblocks; b++)
+		weir_store_relaxed(&P->started[b].n, 0);
 	weir_store_relaxed(&P->tail, P->nroots);
 	weir_store_relaxed(&P->failed, false);
 	weir_store_relaxed(&P->run, a->run);
@@ -704,6 +723,27 @@ static void par_wait(uint32_t *round, uint64_t *since)
 	nanosleep(&ts, NULL);
 }
 
+/* Steps started this run, all blocks (P5). Relaxed: counts; a stale one
+ * only delays the exit by one more look at the list. */
+static uint32_t par_started(const struct wx_par *P)
+{
+	uint32_t sum = 0;
+	for (uint32_t b = 0; b < P->nblocks; b++)
+		sum += weir_load_relaxed(&P->started[b].n);
+	return sum;
+}
+
+/* Roots a block claims at once (P3): an eighth of the roots left per block,
+ * at least 1 and at most WX_PAR_ROOT_CHUNK, so the blocks share the roots
+ * evenly while a claim (a line transfer) is paid every few steps, not
+ * every step. */
+#define WX_PAR_ROOT_CHUNK 8u
+static uint32_t par_root_chunk(uint32_t left, uint32_t nblocks)
+{
+	uint32_t c = left / (8 * nblocks);
+	return c < 1 ? 1 : c > WX_PAR_ROOT_CHUNK ? WX_PAR_ROOT_CHUNK : c;
+}
+
 /* One block: a worker draining the run's ready list (P3-P6). */
 static int par_task(void *args, uint32_t block, uint32_t nblocks)
 {
@@ -720,18 +760,25 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 	/* Relaxed: written by par_start_task, ordered before this block by U. */
 	const uint64_t tag = (uint64_t)weir_load_relaxed(&P->gen) << 32;
 	const uint32_t n = P->n;
+	WEIR_ASSERT(block < P->nblocks && nblocks <= P->nblocks,
+	            "exec.c P5: a run has at most the blocks par_build counted");
+	_Atomic uint32_t *mine = &P->started[block].n;
+	uint32_t started = 0;    /* this block's count (P5), published in *mine */
+	uint32_t rb = 0, re = 0; /* roots[rb, re): claimed here, not yet run (P3) */
 	int rc = 0;
 	uint32_t round = 0, s = UINT32_MAX;
 	uint64_t since = 0;
 	for (;;) {
-		if (s == UINT32_MAX) { /* nothing kept from the last step: the list */
-			/* Relaxed: a count; a stale value only delays the exit
-			 * by one more look at the list (P5). */
-			if (weir_load_relaxed(&P->started) >= n)
+		if (s == UINT32_MAX && rb < re)
+			s = P->roots[rb++]; /* P3: the rest of this block's chunk */
+		if (s == UINT32_MAX) {      /* nothing kept or claimed: the list */
+			if (par_started(P) >= n)
 				break;
 			/* Relaxed: a stale head only makes the claim CAS fail. */
 			uint32_t h = weir_load_relaxed(&P->head);
+			uint32_t c = 1;
 			if (h < P->nroots) {
+				c = par_root_chunk(P->nroots - h, nblocks);
 				s = P->roots[h];
 			} else {
 				/* PX-A1: acquire - the step's inputs (its
@@ -744,8 +791,8 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 				s = (uint32_t)v;
 			}
 			/* Relaxed: the claim publishes nothing (PX-A1 took the
-			 * data). */
-			if (!weir_cas_relaxed(&P->head, &h, h + 1)) {
+			 * data; roots need none: their inputs predate the run). */
+			if (!weir_cas_relaxed(&P->head, &h, h + c)) {
 				s = UINT32_MAX;
 				continue;
 			}
@@ -753,10 +800,13 @@ static int par_task(void *args, uint32_t block, uint32_t nblocks)
 			 * ordered after this kernel by U. */
 			if (h >= P->nroots)
 				weir_store_relaxed(&P->ready[h], 0);
+			else
+				rb = h + 1, re = h + c; /* P3: the chunk's other roots */
 			round = 0;
 		}
-		/* Relaxed: a count for the exit test (P5), nothing published. */
-		weir_faa_relaxed(&P->started, 1);
+		/* Relaxed: a count for the exit test (P5), nothing published;
+		 * a store, not an RMW: this block is its only writer. */
+		weir_store_relaxed(mine, ++started);
 		struct wx_step *x = &L->steps[s];
 		/* Relaxed: a skip hint (P6); the failure itself is in L->fail. */
 		if (!weir_load_relaxed(&P->failed))
@@ -868,7 +918,7 @@ static void choose_parallel(weir_loaded_t *L)
 	const weir_plan_t *p = L->p;
 	if (L->probe_best < WX_PAR_RUN_NS || L->probe_best / p->nsteps < WX_PAR_STEP_NS)
 		return;
-	struct wx_par *P = par_build(p);
+	struct wx_par *P = par_build(p, L->workers);
 	if (P && (uint64_t)P->n * 2 >= (uint64_t)P->depth * 3) {
 		L->par = P;
 		L->mode = WX_PARALLEL;
@@ -1072,7 +1122,7 @@ int weir__exec_load(const weir_plan_t *p, weir_runtime_t *rt, weir_mem_t *mem, u
 	L->probing = p->exec_mode == WC_EXEC_AUTO && L->mode == WX_INLINE && workers > 1 &&
 	             p->nsteps > 1;
 	what = "host memory for the parallel executor";
-	if (L->mode == WX_PARALLEL && !(L->par = par_build(p))) {
+	if (L->mode == WX_PARALLEL && !(L->par = par_build(p, workers))) {
 		rc = WEIR_ENOMEM;
 		goto fail;
 	}

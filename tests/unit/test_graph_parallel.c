@@ -244,7 +244,7 @@ static void same_outputs(const struct runner *a, const struct runner *b, const c
 }
 
 static const char *const shapes[] = { "chain", "tree", "wavefront", "random", "independent" };
-static const int sizes[] = { 48, 32, 7, 64, 48 };
+static const int sizes[] = { 48, 96, 7, 64, 48 };
 
 /* ------------------------------------------------------------------------ */
 /* Tests                                                                      */
