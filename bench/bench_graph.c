@@ -360,6 +360,40 @@ static uint64_t serial_run(void *arg, uint64_t iters, struct wb_hist *h)
 	return wb_now_ns() - t0;
 }
 
+/* Nodes on the DAG's longest path (the nodes are in topological order). */
+static int dag_depth(const struct dag *d)
+{
+	int *len = calloc((size_t)d->n, sizeof(int)), best = 0;
+	if (!len)
+		return d->n;
+	for (int i = 0, k = 0; i < d->n; k += d->npred[i], i++) {
+		int l = 0;
+		for (int j = 0; j < d->npred[i]; j++)
+			if (d->pred[k + j] >= 0 && len[d->pred[k + j]] > l)
+				l = len[d->pred[k + j]];
+		len[i] = l + 1;
+		if (len[i] > best)
+			best = len[i];
+	}
+	free(len);
+	return best;
+}
+
+/* S6w: the makespan of a perfect scheduler on `threads` CPUs, from the
+ * nodes' measured serial time: serial x max(1 / threads, longest path /
+ * nodes) (every node does the same work). */
+struct ideal {
+	struct omps serial;
+	double scale;
+};
+static uint64_t ideal_run(void *arg, uint64_t iters, struct wb_hist *h)
+{
+	struct ideal *x = arg;
+	uint64_t t = serial_run(&x->serial, iters, h);
+	uint64_t v = (uint64_t)((double)t * x->scale);
+	return v ? v : 1;
+}
+
 /* ======================================================================== */
 /* R2: replay of a captured 2-layer MLP run vs the same run through the     */
 /* session                                                                   */
@@ -735,6 +769,30 @@ static void bench_s6w(const char *const *shapes, const int *sizes, unsigned thre
 					        "loop: a ratio above 0.9 makes S6w.chain's <= 0.9 "
 					        "target unreachable");
 				free(fl.val);
+			} else {
+				/* Every other shape: the perfect scheduler's makespan. */
+				char nf[96];
+				snprintf(nf, sizeof(nf), "S6w.%s.%s.ideal_vs_tbb", shapes[si],
+				         works[wi].tag);
+				double par = 1.0 / threads, path = (double)dag_depth(&d) / d.n;
+				struct ideal x = { { &d, calloc((size_t)d.n, sizeof(float)), 1 },
+					           par > path ? par : path };
+				wb_subject_t I = { .name = "perfect scheduler (serial x max(1/T, "
+					                   "path/nodes))",
+					           .run = ideal_run,
+					           .arg = &x,
+					           .min_iters = min };
+				wb_figure_t *fi =
+				        wb_enabled(nf) ? wb_compare(nf, "ns/run", &I, &B, 0) : NULL;
+				if (fi) {
+					wb_note(fi,
+					        "T = %u, longest path %d of %d nodes: no scheduler "
+					        "beats this; a ratio above 0.9 makes the <= 0.9 "
+					        "target unreachable",
+					        threads, dag_depth(&d), d.n);
+					wb_extra(fi, "scale", x.scale);
+				}
+				free(x.serial.val);
 			}
 			f = wb_compare(ng, "ns/run", &A, &C, 0);
 			if (f) {

@@ -24,13 +24,27 @@ struct bg_dag {
 	std::vector<float> val;
 };
 
+// The graph is constructed inside `arena`: a flow::graph attaches to the
+// arena of the thread that constructs it and spawns its node tasks there.
+// Built outside it (as this file did until 2026-12-07), the graph ran its
+// nodes in the main thread's implicit arena while the main thread waited in
+// `arena`, so whether the nodes ran on one thread or two depended on what
+// had run before in the process (S6w's TBB makespans were the serial time
+// after any weir figure).
 struct bg_tbb {
 	bg_dag dag;
 	tbb::task_arena arena;
-	flow::graph g;
+	std::unique_ptr<flow::graph> g;
 	std::vector<std::unique_ptr<flow::continue_node<flow::continue_msg>>> nodes;
 	std::vector<int> roots;
 	explicit bg_tbb(int threads) : arena(threads) {}
+	~bg_tbb()
+	{
+		arena.execute([this] {
+			nodes.clear();
+			g.reset();
+		});
+	}
 };
 
 static void node_work(bg_dag &d, int i)
@@ -54,9 +68,10 @@ extern "C" void *bg_tbb_create(int n, const int *npred, const int *pred, int thr
 			for (int j = 0; j < npred[i]; j++)
 				t->dag.preds[i].push_back(pred[k++]);
 		t->arena.execute([t] {
+			t->g.reset(new flow::graph);
 			for (int i = 0; i < t->dag.n; i++)
 				t->nodes.emplace_back(new flow::continue_node<flow::continue_msg>(
-				        t->g, [t, i](const flow::continue_msg &) {
+				        *t->g, [t, i](const flow::continue_msg &) {
 					        node_work(t->dag, i);
 				        }));
 			for (int i = 0; i < t->dag.n; i++) {
@@ -84,7 +99,7 @@ extern "C" uint64_t bg_tbb_run(void *h, uint64_t iters)
 		for (uint64_t it = 0; it < iters; it++) {
 			for (int r : t->roots)
 				t->nodes[r]->try_put(flow::continue_msg());
-			t->g.wait_for_all();
+			t->g->wait_for_all();
 		}
 	});
 	auto t1 = std::chrono::steady_clock::now();
