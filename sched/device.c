@@ -470,7 +470,11 @@ static void *worker_main(void *arg)
 		/* Relaxed: a hint for host polls (stream.c weir__stream_sync_ref);
 		 * invariant 11: a wake that woke this worker counted it back. */
 		weir_fas_relaxed(&rt->busy_workers, 1);
-		if (!weir__ec_wait(&dev->ec, key, UINT64_MAX))
+		bool woken = weir__ec_wait(&dev->ec, key, UINT64_MAX);
+#ifdef WEIR_BUSTED_BUSY_DOUBLE_COUNT
+		woken = false; /* planted: counted by the waker and by itself */
+#endif
+		if (!woken)
 			weir_faa_relaxed(&rt->busy_workers, 1);
 		/* Adapt the budget to the idle time just seen: work that came
 		 * within the maximum budget would have been caught by a longer
