@@ -366,10 +366,10 @@ static void callback_task(void *arg)
  * Invariants:
  *  P1. par_start_task (one task on U, before the kernel) opens run `gen`:
  *      head = 0, every block's started = 0, tail = nroots, failed = false,
- *      fail = 0. Runs never
- *      overlap (invariant 1: one kernel task on U, like inline), so every
- *      per-run word is written by one run at a time, and the stream's task
- *      order publishes the reset to the kernel's blocks.
+ *      fail = 0. Runs never overlap (invariant 1: one kernel task on U,
+ *      like inline), so every per-run word is written by one run at a
+ *      time, and the stream's task order publishes the reset to the
+ *      kernel's blocks.
  *  P2. Ready slots [0, nroots) are the roots (immutable); a slot k >=
  *      nroots holds (gen << 32) | step once the step is listed in run gen.
  *      A step is listed at most once per run (by the finisher of its last

@@ -1169,9 +1169,13 @@ static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64
 			if (now >= until || !stream_cpu_free(st->rt) ||
 			    weir_load_relaxed(&st->halt) != 0)
 				return;
-			/* Threads the count leaves out (a callback thread,
-			 * another host thread): offer them this CPU now and
-			 * then. */
+			/* The count says a CPU is free, not that it is this
+			 * one: woken onto the CPU of a worker that has work,
+			 * this thread would keep it from that worker (~30 us
+			 * per graph run on the development VM). Threads the
+			 * count leaves out (a callback thread, another host
+			 * thread) are the same case. Offer the CPU every 64
+			 * polls. */
 			if (i)
 				sched_yield();
 		}
