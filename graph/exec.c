@@ -427,7 +427,7 @@ struct wx_par {
 	uint32_t nroots;              /* I */
 	uint32_t depth;               /* I: longest path, in steps */
 	uint32_t nblocks;             /* I: blocks of a run (the device's workers) */
-	struct wx_par_count *started; /* A: per block, P5 */
+	struct wx_par_count *started; /* I: the per-block counts (each A, P5) */
 	uint32_t *roots;              /* I: steps without predecessors, in submission order */
 	uint32_t *succ_at;         /* I: step i's successors are succ[succ_at[i], succ_at[i + 1]) */
 	uint32_t *succ;            /* I */
