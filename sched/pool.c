@@ -22,10 +22,16 @@
 
 #define POOL_CHUNK 64u
 
+/* The records first, at the chunk's cache-line-aligned start: each record
+ * is then exactly its two lines (internal.h), the header and the first
+ * 16 bytes of arguments in one. (With the link first, every record
+ * straddled three lines, and a small task's launch and run touched two.) */
 struct pool_chunk {
-	struct pool_chunk *next;
 	struct weir_task tasks[POOL_CHUNK];
+	struct pool_chunk *next;
 };
+_Static_assert(offsetof(struct pool_chunk, tasks) == 0 && sizeof(struct weir_task) % 64 == 0,
+               "pool.c: records start on cache lines");
 
 struct weir_pool {
 	struct weir_task *local;    /* O: private free list */
