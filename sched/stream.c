@@ -1155,16 +1155,35 @@ static bool stream_cpu_free(const struct weir_runtime *rt)
  * still lingering); stop as soon as the workers take every CPU, a stop is
  * requested, or the deadline passes. Relaxed loads: a hint; the wait that
  * follows re-checks with acquire (WQ-A1) and returns at once.
+ *
+ * A poll that finds `retired` moved has pulled the line from the worker
+ * retiring tasks into it, and the worker's next retire (a seq_cst
+ * exchange) waits to get it back: polled after every task from the other
+ * CPU, S4's event ping-pong ran ~1.5x slower on the development VM. A
+ * poll of an unchanged line is a local hit and costs the worker nothing.
+ * So the gap between polls doubles after each poll that saw the count
+ * move and never shrinks, within [1, POLL_GAP_MAX] pauses and at most 1/8
+ * of the time polled so far: the end of the wait is seen at most 1/8 later
+ * than it came (plus a pause), a stream retiring tasks back to back is
+ * read about once every 5 us, and one that retires nothing until its
+ * last task (a graph run) is read at every pause.
  */
+#define POLL_GAP_MAX 256u
+
 static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64_t deadline)
 {
 	uint64_t until = 0;
-	for (uint32_t i = 0;; i++) {
-		if (weir_seq_geq(weir_load_relaxed(&st->retired), target))
+	uint32_t since = 64, gap = 1; /* pauses since the last clock read; next gap */
+	uint64_t spent = 0;           /* pauses so far */
+	uint64_t last = weir_load_relaxed(&st->retired);
+	for (;;) {
+		uint64_t r = weir_load_relaxed(&st->retired);
+		if (weir_seq_geq(r, target))
 			return;
-		if ((i & 63) == 0) {
+		if (since >= 64) {
 			uint64_t now = weir__now_ns();
-			if (until == 0)
+			bool first = until == 0;
+			if (first)
 				until = now + 1000000 < deadline ? now + 1000000 : deadline;
 			if (now >= until || !stream_cpu_free(st->rt) ||
 			    weir_load_relaxed(&st->halt) != 0)
@@ -1175,11 +1194,21 @@ static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64
 			 * per graph run on the development VM). Threads the
 			 * count leaves out (a callback thread, another host
 			 * thread) are the same case. Offer the CPU every 64
-			 * polls. */
-			if (i)
+			 * pauses or so. */
+			if (!first)
 				sched_yield();
+			since = 0;
 		}
-		weir_cpu_relax();
+		if (r != last)
+			gap *= 2;
+		last = r;
+		uint64_t limit = spent / 8 < POLL_GAP_MAX ? spent / 8 : POLL_GAP_MAX;
+		if (gap > limit)
+			gap = limit ? (uint32_t)limit : 1;
+		for (uint32_t k = 0; k < gap; k++)
+			weir_cpu_relax();
+		since += gap;
+		spent += gap;
 	}
 }
 
