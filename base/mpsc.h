@@ -50,24 +50,6 @@
 #include "base/atomic.h"
 
 #include <stddef.h>
-#include <stdint.h>
-
-/* MR1 (name_reverse): the walk is a chain of dependent loads, each a
- * cache miss when the producers ran on another CPU (S4's event ping-pong
- * spent a quarter of its worker time in it). Elements pushed by one thread
- * usually come from one pool chunk, a regular step apart in memory, so the
- * walk prefetches WEIR_MPSC_AHEAD average steps ahead: two lines, half a
- * step apart, so that interleaved steps (two streams fed by one thread)
- * are covered too. A wrong guess costs a useless prefetch (a prefetch never
- * faults). */
-#define WEIR_MPSC_AHEAD 8
-static inline void weir_prefetch_ahead(const void *from, intptr_t stride)
-{
-	/* Integer arithmetic: the guess may point outside any object. */
-	uintptr_t p = (uintptr_t)from + (uintptr_t)(WEIR_MPSC_AHEAD * stride);
-	__builtin_prefetch((const void *)p);
-	__builtin_prefetch((const void *)(p + (uintptr_t)(stride / 2)));
-}
 
 #define WEIR_MPSC_DEFINE(name, type, link)                                                   \
 	static inline void name##_push(_Atomic(type *) *top, type *first, type *last)        \
@@ -97,15 +79,10 @@ static inline void weir_prefetch_ahead(const void *from, intptr_t stride)
 	{                                                                                    \
 		type *prev = NULL;                                                           \
 		uint32_t n = 0;                                                              \
-		intptr_t stride = 0; /* MR1: average step in bytes */                        \
 		if (tail)                                                                    \
 			*tail = list;                                                        \
 		while (list) {                                                               \
 			type *nx = list->link;                                               \
-			if (nx) {                                                            \
-				stride += ((intptr_t)nx - (intptr_t)list - stride) / 4;      \
-				weir_prefetch_ahead(nx, stride);                             \
-			}                                                                    \
 			list->link = prev;                                                   \
 			prev = list;                                                         \
 			list = nx;                                                           \

@@ -1,10 +1,9 @@
 /*
  * test_mpsc.c - base/mpsc.h, weir's one MPSC stack: push, chain push,
- * take-all and the reversal into FIFO order (M1-M4), with the reversal's
- * look-ahead prefetch (MR1) fed every layout it can meet: elements one
- * pool step apart in either direction, two interleaved lists, a random
- * permutation, separately allocated elements, and strides whose guess
- * points far outside any object. Then producers on several threads
+ * take-all and the reversal into FIFO order (M1-M4), the reversal fed
+ * every layout it meets in weir: elements one pool step apart in either
+ * direction, two interleaved lists, a random permutation, elements far
+ * apart and separately allocated ones. Then producers on several threads
  * against one consumer: every element taken exactly once, each producer's
  * elements in its own order (M4 for chains).
  */
@@ -106,9 +105,8 @@ static void test_layouts(void **state)
 	}
 	check_roundtrip(order, 2 * N);
 
-	/* The first and last elements of the array alternating: the average
-	 * step swings between +-2N elements and the look-ahead points up to
-	 * 8 such steps outside the array (never dereferenced). */
+	/* The first and last elements of the array alternating: steps of
+	 * +-2N elements. */
 	k = 0;
 	for (uint32_t i = 0; i < N / 2; i++) {
 		order[k++] = &arr[i];
