@@ -1105,9 +1105,18 @@ static int stream_report(struct weir_stream *st, int *task_code)
 		return WEIR_EHALTED;
 	/* The relaxed loads only skip the exchanges when nothing is set; the
 	 * tasks' effects were already ordered by the acquire in the wait.
-	 * ST-AR6: acq_rel - takes the abort report set by weir__stream_abort(). */
-	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0))
+	 * ST-AR6: acq_rel - takes the abort report set by weir__stream_abort().
+	 * The report covers the failures recorded since the last sync too
+	 * (ST-AR2 takes them): `error` is the first failure since the last
+	 * sync, so one left here would be reported by the next sync, for
+	 * tasks that finished before this one returned (a graph run whose
+	 * bind the abort discarded failed, and its failure came back as the
+	 * next run's). */
+	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0)) {
+		if (weir_load_relaxed(&st->error))
+			weir_xchg_acqrel(&st->error, 0);
 		return WEIR_EABORTED;
+	}
 	uint64_t e = weir_load_relaxed(&st->g->stop_error);
 	if (e)
 		return weir__fail_report(e, task_code);

@@ -300,9 +300,10 @@ WEIR_API int weir_stream_query(weir_stream_t *s);
  * CPU for it, 2 us otherwise (WEIR_STREAM_FAST_SYNC: 100 us, with a free
  * CPU only), then sleeps on a futex until the work is done.
  * Returns WEIR_OK, WEIR_ETIMEDOUT (work continues), WEIR_EHANDLE,
- * WEIR_EABORTED (once, after an abort), or the first task failure since the
- * previous sync (CONTINUE mode; it is then cleared) or the group's sticky
- * failure (STOP mode). A task failure is the task's positive code verbatim,
+ * WEIR_EABORTED (once, after an abort; it stands for the task failures
+ * since the previous sync too, which it clears), or the first task failure
+ * since the previous sync (CONTINUE mode; it is then cleared) or the
+ * group's sticky failure (STOP mode). A task failure is the task's positive code verbatim,
  * or WEIR_EKERNEL for a code <= 0 (weir/status.h); weir_stream_sync_code()
  * also returns the code. A condition of the runtime met by a task (a report
  * callback whose reporter is gone: WEIR_ENOSUB) is reported as that status.

@@ -261,6 +261,32 @@ static void *open_later(void *arg)
 	return NULL;
 }
 
+/* A sync that reports an abort ends the failure period too: a task that
+ * failed before it returned is not reported again by the next sync (a
+ * graph run whose bind an abort discarded failed, and the next run's sync
+ * reported that failure as its own). */
+static void test_abort_report_ends_failures(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	static _Atomic uint64_t ran;
+	WT_OK(weir_stream_abort(s)); /* idle: only the report is left */
+	WT_OK(wt_launch_fail(s, &ran, 7));
+	int code = -1;
+	WT_ASSERT_STATUS(weir_stream_sync_code(s, WEIR_TIMEOUT_INFINITE, &code), WEIR_EABORTED);
+	assert_int_equal(code, 0);
+	assert_int_equal(weir_load_acquire(&ran), 1);
+	/* Nothing ran since: nothing to report. */
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	/* A failure after the report is reported, once (a negative code
+	 * comes back as WEIR_EKERNEL with the code beside it). */
+	WT_OK(wt_launch_fail(s, &ran, -9));
+	WT_ASSERT_STATUS(weir_stream_sync_code(s, WEIR_TIMEOUT_INFINITE, &code), WEIR_EKERNEL);
+	assert_int_equal(code, -9);
+	WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+	WT_OK(weir_stream_destroy(s));
+}
+
 static void test_destroy_waits(void **state)
 {
 	wt_fix_t *f = *state;
@@ -408,6 +434,7 @@ int main(void)
 		T(test_nonblock_eagain_when_full),
 		T(test_blocking_launch_backpressure),
 		T(test_abort),
+		T(test_abort_report_ends_failures),
 		T(test_destroy_waits),
 		T(test_destroy_force_keeps_tasks),
 		T(test_stats_conservation),
