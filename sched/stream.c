@@ -1114,7 +1114,7 @@ static int stream_report(struct weir_stream *st, int *task_code)
 	 * next run's). */
 	if (weir_load_relaxed(&st->aborted) && weir_xchg_acqrel(&st->aborted, 0)) {
 		if (weir_load_relaxed(&st->error))
-			weir_xchg_acqrel(&st->error, 0);
+			weir_xchg_acqrel(&st->error, 0); /* ST-AR2, as below */
 		return WEIR_EABORTED;
 	}
 	uint64_t e = weir_load_relaxed(&st->g->stop_error);

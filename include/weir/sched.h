@@ -303,11 +303,11 @@ WEIR_API int weir_stream_query(weir_stream_t *s);
  * WEIR_EABORTED (once, after an abort; it stands for the task failures
  * since the previous sync too, which it clears), or the first task failure
  * since the previous sync (CONTINUE mode; it is then cleared) or the
- * group's sticky failure (STOP mode). A task failure is the task's positive code verbatim,
- * or WEIR_EKERNEL for a code <= 0 (weir/status.h); weir_stream_sync_code()
- * also returns the code. A condition of the runtime met by a task (a report
- * callback whose reporter is gone: WEIR_ENOSUB) is reported as that status.
- * An idle stream costs no system call. */
+ * group's sticky failure (STOP mode). A task failure is the task's
+ * positive code verbatim, or WEIR_EKERNEL for a code <= 0 (weir/status.h);
+ * weir_stream_sync_code() also returns the code. A condition of the runtime
+ * met by a task (a report callback whose reporter is gone: WEIR_ENOSUB) is
+ * reported as that status. An idle stream costs no system call. */
 WEIR_API int weir_stream_sync(weir_stream_t *s, int64_t timeout_ns);
 
 /* weir_stream_sync() that also returns the failing task's own code: when the
