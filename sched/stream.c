@@ -1181,25 +1181,18 @@ static bool stream_cpu_free(const struct weir_runtime *rt)
 
 static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64_t deadline)
 {
-	uint64_t until = 0;
-	uint32_t gap = 1;    /* pauses until the next read */
-	uint32_t since = 64; /* pauses since the last check (clock, CPUs, stop) */
-	uint32_t quiet = 0;  /* pauses since the last yield */
-	uint64_t spent = 0;  /* pauses so far */
+	uint64_t now = weir__now_ns();
+	uint64_t until = now + 1000000 < deadline ? now + 1000000 : deadline;
+	if (!stream_cpu_free(st->rt) || weir_load_relaxed(&st->halt) != 0)
+		return;
+	uint32_t gap = 1;   /* pauses until the next read */
+	uint32_t quiet = 0; /* pauses since the last check */
+	uint64_t spent = 0; /* pauses so far */
 	uint64_t last = weir_load_relaxed(&st->retired);
 	for (;;) {
 		uint64_t r = weir_load_relaxed(&st->retired);
 		if (weir_seq_geq(r, target))
 			return;
-		if (since >= 64) {
-			since = 0;
-			uint64_t now = weir__now_ns();
-			if (until == 0)
-				until = now + 1000000 < deadline ? now + 1000000 : deadline;
-			if (now >= until || !stream_cpu_free(st->rt) ||
-			    weir_load_relaxed(&st->halt) != 0)
-				return;
-		}
 		if (r != last)
 			gap *= 2;
 		last = r;
@@ -1208,19 +1201,22 @@ static void stream_poll_free_cpu(struct weir_stream *st, uint64_t target, uint64
 			gap = limit ? (uint32_t)limit : 1;
 		for (uint32_t k = 0; k < gap; k++) {
 			weir_cpu_relax();
-			/* The count says a CPU is free, not that it is this
-			 * one: woken onto the CPU of a worker that has work,
-			 * this thread would keep it from that worker (~30 us
-			 * per graph run on the development VM). Threads the
-			 * count leaves out (a callback thread, another host
-			 * thread) are the same case. Offer the CPU every 64
-			 * pauses, whatever the gap between reads. */
-			if (++quiet == 64) {
-				quiet = 0;
-				sched_yield();
-			}
+			if (++quiet < 64)
+				continue;
+			/* Every 64 pauses, whatever the gap between reads: the
+			 * deadline, the CPUs and a stop, then offer the CPU. The
+			 * count says a CPU is free, not that it is this one:
+			 * woken onto the CPU of a worker that has work, this
+			 * thread would keep it from that worker (~30 us per
+			 * graph run on the development VM). Threads the count
+			 * leaves out (a callback thread, another host thread)
+			 * are the same case. */
+			quiet = 0;
+			if (weir__now_ns() >= until || !stream_cpu_free(st->rt) ||
+			    weir_load_relaxed(&st->halt) != 0)
+				return;
+			sched_yield();
 		}
-		since += gap;
 		spent += gap;
 	}
 }
