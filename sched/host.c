@@ -111,7 +111,7 @@ static void host_fault(struct weir_stream *st, struct weir_task *k, int code)
 		.stream_id = st->id,
 		.stream = weir__stream_handle(st),
 		.task_id = k->seq,
-		.thread_id = k->tid,
+		.thread_id = k->u.ktid,
 		.code = code,
 		.fn = k->u.kernel,
 		.args = k->args,

@@ -130,14 +130,20 @@ struct weir_task {
 	uint8_t kind;            /* I after submit */
 	uint8_t fp;              /* I after submit: kernels, the stream's WEIR__FP_* at the push */
 	uint8_t has_release;     /* I after submit: kernels, TASK_RELEASE is set */
-	uint8_t pad_;
+	/* I after submit: 0, or t->seq minus the id of the record `hint`
+	 * names (stream.c "Reversal hints"). */
+	uint8_t hint_dseq;
 	uint32_t nblocks; /* I after submit */
 	union {
 		/* WEIR_TK_KERNEL. With has_release, release(release_ctx) runs
 		 * once when the task retires, run or discarded
 		 * (weir_launch_release); both are kept in the tail of args
-		 * (TASK_RELEASE) so the record stays two cache lines. */
-		weir_kernel_fn kernel;
+		 * (TASK_RELEASE) so the record stays two cache lines. ktid:
+		 * the submitter's OS thread id (the fault hook's thread_id). */
+		struct {
+			weir_kernel_fn kernel;
+			uint32_t ktid;
+		};
 		struct {
 			struct weir_event *ev;
 			uint64_t gen;
@@ -153,7 +159,10 @@ struct weir_task {
 		} val; /* value write / wait */
 	} u;           /* I after submit */
 	uint32_t seq;  /* I after submit: the task's id on its stream (stream.c) */
-	uint32_t tid;  /* I after submit: OS thread id of the submitter */
+	/* I after submit, with hint_dseq: an earlier record of the same
+	 * submitter on the same stream, as a distance from this one in
+	 * records (stream.c "Reversal hints"). */
+	int32_t hint;
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
 _Static_assert(sizeof(struct weir_task) == 128, "task record is two cache lines");
@@ -330,6 +339,7 @@ struct weir_stream {
 	 * owner is publishing right now, 0 otherwise (stream.c invariant 7) */
 	_Atomic uint64_t publishing;
 	struct weir_task *head, *tail; /* O: private FIFO */
+	uint32_t taken_max;            /* O: newest id taken from the inbox (reversal hints) */
 	_Atomic uint64_t n_ok;         /* A: relaxed statistics, owner writes */
 	_Atomic uint64_t n_failed;     /* A */
 	_Atomic uint64_t n_discarded;  /* A */

@@ -90,6 +90,79 @@ static void test_fifo_single_stream(void **state)
 	WT_OK(weir_stream_destroy(s));
 }
 
+/* Long inboxes: stream.c's reversal follows the producers' hints only in
+ * lists of more than HINT_AFTER (256) records, and only exact ones (the debug
+ * lanes assert each names a record further down the same list). Two
+ * producers fill two gated streams in turn (each thread's hints per stream
+ * interleave with the other thread's records), twice, so the second take's
+ * hints are checked against the first's ids. Every task runs once, in each
+ * producer's order. */
+typedef struct long_inbox {
+	weir_stream_t *s[2];
+	_Atomic uint64_t last[2][2]; /* [producer][stream] */
+	_Atomic uint64_t bad;
+	uint64_t base; /* the round's first seq - 1 */
+} long_inbox_t;
+
+typedef struct long_inbox_producer {
+	long_inbox_t *c;
+	int p;
+} long_inbox_producer_t;
+
+#define LONG_INBOX_N 400u /* per producer and stream: 2 x 400 + 1 < the ring below */
+
+static int long_inbox_setup(void **state)
+{
+	return wt_fix_setup_cfg(state, 2, 1024);
+}
+
+static void *long_inbox_fill(void *arg)
+{
+	long_inbox_producer_t *lp = arg;
+	long_inbox_t *c = lp->c;
+	for (uint64_t i = 1; i <= LONG_INBOX_N; i++)
+		for (int k = 0; k < 2; k++) {
+			wt_seq_args_t a = { &c->last[lp->p][k], &c->bad, c->base + i };
+			WT_OK(weir_launch(c->s[k], wt_k_seq, &a, sizeof a, 1, 0));
+		}
+	return NULL;
+}
+
+static void test_long_inbox_two_producers(void **state)
+{
+	wt_fix_t *f = *state;
+	static long_inbox_t c;
+	memset(&c, 0, sizeof c);
+	c.s[0] = wt_stream(f, 0);
+	c.s[1] = wt_stream(f, 0);
+	for (int round = 0; round < 2; round++) {
+		wt_gate_t gt[2];
+		wt_gate_block(f, &gt[0], 0, c.s[0]);
+		wt_gate_block(f, &gt[1], 0, c.s[1]);
+		c.base = (uint64_t)round * LONG_INBOX_N;
+		long_inbox_producer_t p0 = { &c, 0 }, p1 = { &c, 1 };
+		pthread_t th;
+		assert_int_equal(pthread_create(&th, NULL, long_inbox_fill, &p1), 0);
+		long_inbox_fill(&p0);
+		assert_int_equal(pthread_join(th, NULL), 0);
+		wt_gate_open(f, &gt[0]);
+		wt_gate_open(f, &gt[1]);
+		WT_OK(weir_stream_sync(c.s[0], WEIR_TIMEOUT_INFINITE));
+		WT_OK(weir_stream_sync(c.s[1], WEIR_TIMEOUT_INFINITE));
+		wt_gate_free(&gt[0]);
+		wt_gate_free(&gt[1]);
+	}
+	assert_int_equal(weir_load_relaxed(&c.bad), 0);
+	for (int p = 0; p < 2; p++)
+		for (int k = 0; k < 2; k++)
+			assert_int_equal(weir_load_acquire(&c.last[p][k]), 2 * LONG_INBOX_N);
+	for (int k = 0; k < 2; k++) {
+		weir_stream_stats_t st = wt_stats(c.s[k]);
+		assert_int_equal(st.completed, 2 * (2 * LONG_INBOX_N + 1));
+		WT_OK(weir_stream_destroy(c.s[k]));
+	}
+}
+
 static void test_sync_timeout_on_blocked_stream(void **state)
 {
 	wt_fix_t *f = *state;
@@ -430,6 +503,8 @@ int main(void)
 		T(test_create_destroy),
 		T(test_idle_query_sync),
 		T(test_fifo_single_stream),
+		cmocka_unit_test_setup_teardown(test_long_inbox_two_producers, long_inbox_setup,
+		                                wt_fix_teardown),
 		T(test_sync_timeout_on_blocked_stream),
 		T(test_nonblock_eagain_when_full),
 		T(test_blocking_launch_backpressure),
