@@ -444,21 +444,26 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
  * list. Producer-side state is thread-local; the prefetch is not an access
  * of the record, so hints add no ordering and no race.
  *
- * Hints are followed only past the first HINT_AFTER records of a walk: with
- * a single producer launching while its worker keeps up (S1), lists are
- * mostly under 64 records and exact hints on them made the launch rate
- * bimodal (35 or 70-110 ns per launch, against 38-47 without hints; the
- * faster worker caught up and the two threads traded lines). Lists long
- * enough to gain (a producer thousands of tasks ahead, S4) lose only their
- * first HINT_AFTER records' worth.
+ * Hints only pay where the lists are long, and they cost elsewhere: a
+ * single producer launching while its worker keeps up (S1) sees lists of
+ * mostly under 64 records, and there exact hints made the launch rate
+ * bimodal (35 or 70-110 ns per launch against 38-47 without; the faster
+ * worker caught up and the two threads traded lines), and stamping alone
+ * costs the producer ~2.5 ns per launch. So a producer stamps only after
+ * HINT_DEEP pushes in a row onto a non-empty inbox (its worker is behind),
+ * and the owner follows hints only past the first HINT_AFTER records of a
+ * walk. A producer thousands of tasks ahead (S4) loses only the first
+ * HINT_AFTER records' worth.
  */
 #define HINT_K     8u
 #define HINT_AFTER 256u /* records walked before hints are followed */
 #define HINT_SLOTS 4u   /* streams a thread feeds in turn (S4: two) */
+#define HINT_DEEP  64u  /* own pushes in a row onto a non-empty inbox before stamping */
 
 static _Thread_local struct stream_hints {
 	uint32_t stream;               /* the stream's id; 0: none yet */
 	uint32_t n;                    /* pushes recorded since it changed */
+	uint32_t deep;                 /* pushes in a row that found the inbox non-empty */
 	struct weir_task *rec[HINT_K]; /* the last HINT_K pushed, by n % HINT_K */
 	uint32_t seq[HINT_K];          /* their ids */
 } weir_tls_hints[HINT_SLOTS];          /* by stream id % HINT_SLOTS */
@@ -472,7 +477,12 @@ static inline void stream_hint(const struct weir_stream *st, struct weir_task *t
 	t->hint_dseq = 0;
 	if (h->stream != st->id) {
 		h->stream = st->id;
+		h->deep = 0;
 		n = i = 0;
+	} else if (h->deep < HINT_DEEP) {
+		/* The owner keeps up: no list this long to walk. */
+		h->n = 0;
+		return;
 	} else if (n >= HINT_K) {
 		uint32_t d = seq - h->seq[i];
 		intptr_t off = ((intptr_t)h->rec[i] - (intptr_t)t) / WEIR_CACHELINE;
@@ -484,6 +494,17 @@ static inline void stream_hint(const struct weir_stream *st, struct weir_task *t
 	h->rec[i] = t;
 	h->seq[i] = seq;
 	h->n = n + 1;
+}
+
+/* After the push: did it land on a non-empty inbox? Only this thread's
+ * own pushes count, which is what its hints can cover. */
+static inline void stream_hint_depth(const struct weir_stream *st, bool deep)
+{
+	struct stream_hints *h = &weir_tls_hints[st->id % HINT_SLOTS];
+	if (!deep)
+		h->deep = 0;
+	else if (h->deep < HINT_DEEP)
+		h->deep++;
 }
 
 /* The push itself (invariants 1, 4, 5), after the admission checks; also
@@ -525,6 +546,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 	} while (!weir_cas_acqrel(&st->top, &w, nw));
 	WEIR_ASSERT(WEIR_ST_STATE(w) != WEIR_ST_IDLE || WEIR_ST_PTR(w) == NULL,
 	            "stream.c inv 3: an IDLE stream has an empty inbox");
+	stream_hint_depth(st, WEIR_ST_PTR(w) != NULL);
 	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
 		weir__device_ready(st->dev, st);
 }

@@ -163,6 +163,66 @@ static void test_long_inbox_two_producers(void **state)
 	}
 }
 
+/* A producer whose hints outlive a take: its last records before the take
+ * are still in its hint memory when its next push lands on another
+ * thread's task (so its run of pushes onto a non-empty inbox goes on), and
+ * the first records after it name records the owner has already taken, run
+ * and freed (possibly reused by now). stream.c's id check must refuse those
+ * hints; the debug lanes assert every followed hint, so a missing check
+ * fails here (checked with the check planted out). */
+typedef struct helper_push {
+	weir_stream_t *s;
+	weir_event_t *gate;    /* queue a wait on it, or NULL */
+	_Atomic uint64_t *ctr; /* then launch one counting task, or NULL */
+} helper_push_t;
+
+static void *helper_push(void *arg)
+{
+	helper_push_t *hp = arg;
+	if (hp->gate)
+		WT_OK(weir_stream_wait_event(hp->s, hp->gate));
+	if (hp->ctr)
+		WT_OK(wt_launch_count(hp->s, hp->ctr));
+	return NULL;
+}
+
+static void on_helper(helper_push_t hp)
+{
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, helper_push, &hp), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+}
+
+static void test_hints_across_takes(void **state)
+{
+	wt_fix_t *f = *state;
+	weir_stream_t *s = wt_stream(f, 0);
+	static _Atomic uint64_t last, bad, ctr;
+	weir_store_relaxed(&last, 0);
+	weir_store_relaxed(&bad, 0);
+	weir_store_relaxed(&ctr, 0);
+	uint64_t seq = 0;
+	const uint64_t n1 = 100, n2 = 300; /* n2 > stream.c's HINT_AFTER */
+	for (int round = 0; round < 2; round++) {
+		wt_gate_t gt = { .dev = 0 };
+		WT_OK(weir_event_create(f->rt, 0, WEIR_EVENT_FLAG, &gt.ev));
+		/* The gate (and in round 2 one task before this thread's) come
+		 * from another thread. */
+		on_helper((helper_push_t){ s, gt.ev, round ? &ctr : NULL });
+		for (uint64_t i = 0; i < (round ? n2 : n1); i++) {
+			wt_seq_args_t a = { &last, &bad, ++seq };
+			WT_OK(weir_launch(s, wt_k_seq, &a, sizeof a, 1, 0));
+		}
+		wt_gate_open(f, &gt);
+		WT_OK(weir_stream_sync(s, WEIR_TIMEOUT_INFINITE));
+		wt_gate_free(&gt);
+	}
+	assert_int_equal(weir_load_relaxed(&bad), 0);
+	assert_int_equal(weir_load_acquire(&last), n1 + n2);
+	assert_int_equal(weir_load_acquire(&ctr), 1);
+	WT_OK(weir_stream_destroy(s));
+}
+
 static void test_sync_timeout_on_blocked_stream(void **state)
 {
 	wt_fix_t *f = *state;
@@ -504,6 +564,8 @@ int main(void)
 		T(test_idle_query_sync),
 		T(test_fifo_single_stream),
 		cmocka_unit_test_setup_teardown(test_long_inbox_two_producers, long_inbox_setup,
+		                                wt_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_hints_across_takes, long_inbox_setup,
 		                                wt_fix_teardown),
 		T(test_sync_timeout_on_blocked_stream),
 		T(test_nonblock_eagain_when_full),
