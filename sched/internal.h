@@ -161,7 +161,7 @@ struct weir_task {
 	uint32_t seq;  /* I after submit: the task's id on its stream (stream.c) */
 	/* I after submit, with hint_dseq: an earlier record of the same
 	 * submitter on the same stream, as a distance from this one in
-	 * records (stream.c "Reversal hints"). */
+	 * cache lines (stream.c "Reversal hints"). */
 	int32_t hint;
 	_Alignas(16) unsigned char args[WEIR_ARGS_MAX];
 };
