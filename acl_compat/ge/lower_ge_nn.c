@@ -391,7 +391,7 @@ static int ge_format(lw_t *L, const lw_node_t *n, const char *dflt, bool *nhwc)
 int ge_rule_conv2d(lw_t *L, const lw_node_t *n, const char *arg)
 {
 	static const int64_t ones[4] = { 1, 1, 1, 1 }, zeros[4] = { 0 };
-	bool depthwise = !strcmp(arg, "DepthwiseConv2D"), nhwc;
+	bool depthwise = !strcmp(arg, "DepthwiseConv2D"), nhwc = false;
 	const int64_t *st, *pd, *dl;
 	size_t nst, npd, ndl;
 	int64_t groups, offx, s[2], d[2], pads[4];

@@ -258,7 +258,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRITaskGetParams(aclmdlRITask task, aclmdlRITa
 ACL_FUNC_VISIBILITY aclError aclmdlRITaskSetParams(aclmdlRITask task, aclmdlRITaskParams *params)
 {
 	static const char api[] = "aclmdlRITaskSetParams";
-	struct weir_acl_ri_task t;
+	struct weir_acl_ri_task t = { 0 };
 	weir_ri_task_desc_t d;
 	if (!params)
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "params is NULL");

@@ -126,7 +126,7 @@ ACL_FUNC_VISIBILITY aclError aclrtReduceAsync(void *dst, const void *src, uint64
 		        (unsigned long long)count, esz);
 	weir_stream_t *s;
 	uint32_t dev;
-	weir_mem_t *m;
+	weir_mem_t *m = NULL;
 	aclError e = weir_acl_builtin_stream(api, stream, &s, &dev, &m);
 	if (e != ACL_SUCCESS)
 		return e;
@@ -213,7 +213,7 @@ ACL_FUNC_VISIBILITY aclError aclrtRandomNumAsync(const aclrtRandomNumTaskInfo *t
 		return weir__acl_fail(ACL_ERROR_INVALID_PARAM, api, "randomCounterAddr is NULL");
 	weir_stream_t *s;
 	uint32_t dev;
-	weir_mem_t *m;
+	weir_mem_t *m = NULL;
 	aclError e = weir_acl_builtin_stream(api, stream, &s, &dev, &m);
 	if (e != ACL_SUCCESS)
 		return e;

@@ -2349,7 +2349,7 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchSIMTKernelWithArgsArray(void *func, dim3
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
-	uint32_t nblocks;
+	uint32_t nblocks = 0;
 	aclError rc = weir_acl_simt_check(gridDim, blockDim, dynUbufSize, &nblocks, api);
 	if (rc != ACL_SUCCESS)
 		return rc;
@@ -2383,7 +2383,7 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchSIMTKernelWithHostArgs(
 	if (!weir__acl_runtime())
 		return weir__acl_fail(ACL_ERROR_UNINITIALIZE, api,
 		                      "aclInit has not been called (weir has no runtime yet)");
-	uint32_t nblocks;
+	uint32_t nblocks = 0;
 	aclError rc = weir_acl_simt_check(gridDim, blockDim, dynUbufSize, &nblocks, api);
 	if (rc != ACL_SUCCESS)
 		return rc;

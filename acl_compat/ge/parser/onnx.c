@@ -738,7 +738,7 @@ static int build_graph(const Onnx__GraphProto *gp, const char *base_dir, weir_fg
 	size_t entries = gp->n_input + gp->n_initializer;
 	for (size_t i = 0; i < gp->n_node; i++)
 		entries += gp->node[i]->n_output;
-	names_t names;
+	names_t names = { 0 };
 	if ((rc = names_init(&names, entries)))
 		return rc;
 	if (gp->n_sparse_initializer) {
