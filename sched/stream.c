@@ -462,15 +462,17 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
 
 static _Thread_local struct stream_hints {
 	uint32_t stream;               /* the stream's id; 0: none yet */
-	uint32_t n;                    /* pushes recorded since it changed */
+	uint32_t n;                    /* pushes recorded since it changed or went shallow */
 	uint32_t deep;                 /* pushes in a row that found the inbox non-empty */
 	struct weir_task *rec[HINT_K]; /* the last HINT_K pushed, by n % HINT_K */
 	uint32_t seq[HINT_K];          /* their ids */
 } weir_tls_hints[HINT_SLOTS];          /* by stream id % HINT_SLOTS */
 
 /* Stamp t (id seq, about to be pushed onto st) with this thread's push
- * HINT_K before on st, and remember t. Never dereferences the old record. */
-static inline void stream_hint(const struct weir_stream *st, struct weir_task *t, uint32_t seq)
+ * HINT_K before on st, and remember t. Never dereferences the old record.
+ * Returns st's slot, for stream_hint_depth after the push. */
+static inline struct stream_hints *stream_hint(const struct weir_stream *st, struct weir_task *t,
+                                               uint32_t seq)
 {
 	struct stream_hints *h = &weir_tls_hints[st->id % HINT_SLOTS];
 	uint32_t n = h->n, i = n % HINT_K;
@@ -482,7 +484,7 @@ static inline void stream_hint(const struct weir_stream *st, struct weir_task *t
 	} else if (h->deep < HINT_DEEP) {
 		/* The owner keeps up: no list this long to walk. */
 		h->n = 0;
-		return;
+		return h;
 	} else if (n >= HINT_K) {
 		uint32_t d = seq - h->seq[i];
 		intptr_t off = ((intptr_t)h->rec[i] - (intptr_t)t) / WEIR_CACHELINE;
@@ -494,13 +496,13 @@ static inline void stream_hint(const struct weir_stream *st, struct weir_task *t
 	h->rec[i] = t;
 	h->seq[i] = seq;
 	h->n = n + 1;
+	return h;
 }
 
-/* After the push: did it land on a non-empty inbox? Only this thread's
- * own pushes count, which is what its hints can cover. */
-static inline void stream_hint_depth(const struct weir_stream *st, bool deep)
+/* After the push into h's stream: did it land on a non-empty inbox? Only
+ * this thread's own pushes count, which is what its hints can cover. */
+static inline void stream_hint_depth(struct stream_hints *h, bool deep)
 {
-	struct stream_hints *h = &weir_tls_hints[st->id % HINT_SLOTS];
 	if (!deep)
 		h->deep = 0;
 	else if (h->deep < HINT_DEEP)
@@ -526,7 +528,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 	t->seq = seq;
 	if (t->kind == WEIR_TK_KERNEL)
 		t->u.ktid = stream_thread_id();
-	stream_hint(st, t, seq);
+	struct stream_hints *hints = stream_hint(st, t, seq);
 	if (t->kind != WEIR_TK_RECLAIM)
 		weir_tls_last_task = seq;
 	/* A kernel keeps the stream's float flags of its launch (relaxed:
@@ -546,7 +548,7 @@ static void stream_push_unchecked(struct weir_stream *st, struct weir_task *t)
 	} while (!weir_cas_acqrel(&st->top, &w, nw));
 	WEIR_ASSERT(WEIR_ST_STATE(w) != WEIR_ST_IDLE || WEIR_ST_PTR(w) == NULL,
 	            "stream.c inv 3: an IDLE stream has an empty inbox");
-	stream_hint_depth(st, WEIR_ST_PTR(w) != NULL);
+	stream_hint_depth(hints, WEIR_ST_PTR(w) != NULL);
 	if (WEIR_ST_STATE(w) == WEIR_ST_IDLE)
 		weir__device_ready(st->dev, st);
 }

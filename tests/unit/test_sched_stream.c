@@ -94,9 +94,9 @@ static void test_fifo_single_stream(void **state)
  * lists of more than HINT_AFTER (256) records, and only exact ones (the debug
  * lanes assert each names a record further down the same list). Two
  * producers fill two gated streams in turn (each thread's hints per stream
- * interleave with the other thread's records), twice, so the second take's
- * hints are checked against the first's ids. Every task runs once, in each
- * producer's order. */
+ * interleave with the other thread's records), twice. Every task runs once,
+ * in each producer's order. (Hints that outlive a take:
+ * test_hints_across_takes.) */
 typedef struct long_inbox {
 	weir_stream_t *s[2];
 	_Atomic uint64_t last[2][2]; /* [producer][stream] */
