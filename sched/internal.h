@@ -234,8 +234,19 @@ static inline void weir__task_batch_init(struct weir_task_batch *b)
 	b->owner = NULL;
 	b->head = b->tail = NULL;
 }
-void weir__task_batch_add(struct weir_task_batch *b, struct weir_task *t);
 void weir__task_batch_flush(struct weir_task_batch *b);
+/* Inline: every retirement adds its record (the owner's run loop). */
+static inline void weir__task_batch_add(struct weir_task_batch *b, struct weir_task *t)
+{
+	if (b->owner != t->owner) {
+		weir__task_batch_flush(b);
+		b->owner = t->owner;
+	}
+	t->next = b->head;
+	b->head = t;
+	if (!b->tail)
+		b->tail = t;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Streams                                                                   */
@@ -561,8 +572,20 @@ int weir__notify_run(struct weir_stream *st, struct weir_task *t, struct weir_ta
 int weir__value_run(struct weir_stream *st, struct weir_task *t, struct weir_task_batch *b);
 void weir__sync_task_discard(struct weir_stream *st, struct weir_task *t);
 /* value.c: a task that may have written memory retired on some stream of
- * rt: re-check parked value waits (one relaxed load when none). */
-void weir__value_written(struct weir_runtime *rt);
+ * rt: re-check parked value waits. Inline (after every kernel task): one
+ * load of the park list's count when none is parked (value.c W2, timer.c
+ * P1: the caller's retirement ST-R3 was seq_cst). */
+void weir__value_recheck(struct weir_runtime *rt);
+static inline void weir__value_written(struct weir_runtime *rt)
+{
+#ifdef WEIR_BUSTED_VALUE_NO_RECHECK
+	(void)rt; /* planted: a parked value wait is never re-checked */
+	return;
+#endif
+	/* P1: seq_cst - after the caller's seq_cst retirement (W2). */
+	if (weir_load_seqcst(&rt->value_pl.n) != 0)
+		weir__value_recheck(rt);
+}
 /* Lifecycles (runtime.c). */
 void weir__value_init(struct weir_runtime *rt);
 void weir__value_fini(struct weir_runtime *rt);
@@ -626,10 +649,23 @@ int weir__device_run_kernel(struct weir_device *dev, uint32_t worker, struct wei
  * smallest of those and the worker count. */
 uint32_t weir__block_cap(const struct weir_device *dev, struct weir_stream *st);
 /* The kernel context of the calling worker (set around every block run):
- * the device and the task's WEIR__FP_* bits; NULL outside a kernel. */
-void weir__kernel_enter(struct weir_device *dev, uint32_t fp, struct weir_device **saved_dev,
-                        uint32_t *saved_fp);
-void weir__kernel_leave(struct weir_device *saved_dev, uint32_t saved_fp);
+ * the device and the task's WEIR__FP_* bits; NULL outside a kernel.
+ * Thread-local (limits.c), no ordering; inline: around every kernel task. */
+extern _Thread_local struct weir_device *weir__tls_kdev;
+extern _Thread_local uint32_t weir__tls_kfp;
+static inline void weir__kernel_enter(struct weir_device *dev, uint32_t fp,
+                                      struct weir_device **saved_dev, uint32_t *saved_fp)
+{
+	*saved_dev = weir__tls_kdev;
+	*saved_fp = weir__tls_kfp;
+	weir__tls_kdev = dev;
+	weir__tls_kfp = fp;
+}
+static inline void weir__kernel_leave(struct weir_device *saved_dev, uint32_t saved_fp)
+{
+	weir__tls_kdev = saved_dev;
+	weir__tls_kfp = saved_fp;
+}
 /* Lifecycle (runtime.c): init (WEIR_ENOMEM: the caller still calls fini),
  * start worker i (a pthread_create result), wake every sleeper once
  * rt->stopping is set, join the first nworkers workers, fini. */

@@ -23,24 +23,10 @@
 /* ------------------------------------------------------------------------ */
 
 /* The device and WEIR__FP_* of the kernel this thread runs now (worker
- * threads only; NULL / 0 elsewhere). Thread-local: no ordering. */
-static _Thread_local struct weir_device *tls_kdev;
-static _Thread_local uint32_t tls_kfp;
-
-void weir__kernel_enter(struct weir_device *dev, uint32_t fp, struct weir_device **saved_dev,
-                        uint32_t *saved_fp)
-{
-	*saved_dev = tls_kdev;
-	*saved_fp = tls_kfp;
-	tls_kdev = dev;
-	tls_kfp = fp;
-}
-
-void weir__kernel_leave(struct weir_device *saved_dev, uint32_t saved_fp)
-{
-	tls_kdev = saved_dev;
-	tls_kfp = saved_fp;
-}
+ * threads only; NULL / 0 elsewhere), set by weir__kernel_enter/leave
+ * (internal.h). Thread-local: no ordering. */
+_Thread_local struct weir_device *weir__tls_kdev;
+_Thread_local uint32_t weir__tls_kfp;
 
 _Static_assert(WEIR__FP_CHECK == WEIR_KERNEL_FP_CHECK &&
                        WEIR__FP_SATURATE == WEIR_KERNEL_FP_SATURATE,
@@ -48,19 +34,19 @@ _Static_assert(WEIR__FP_CHECK == WEIR_KERNEL_FP_CHECK &&
 
 WEIR_API uint32_t weir_kernel_float_flags(void)
 {
-	return tls_kdev ? tls_kfp : 0;
+	return weir__tls_kdev ? weir__tls_kfp : 0;
 }
 
 WEIR_API void weir_kernel_report_overflow(void)
 {
-	if (!tls_kdev || !(tls_kfp & WEIR__FP_CHECK))
+	if (!weir__tls_kdev || !(weir__tls_kfp & WEIR__FP_CHECK))
 		return;
 	/* DEV-R6: release - the report is ordered before the kernel's task
 	 * retires; pairs with DEV-A6 in weir_device_overflow_status(). The
 	 * plain load first keeps a hot loop of reports off the cache line's
 	 * exclusive state once the status is set. */
-	if (!weir_load_relaxed(&tls_kdev->overflow))
-		weir_store_release(&tls_kdev->overflow, 1);
+	if (!weir_load_relaxed(&weir__tls_kdev->overflow))
+		weir_store_release(&weir__tls_kdev->overflow, 1);
 }
 
 /* ------------------------------------------------------------------------ */

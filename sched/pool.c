@@ -143,18 +143,6 @@ void weir__task_free(struct weir_task *t)
 	push_remote(p, t, t);
 }
 
-void weir__task_batch_add(struct weir_task_batch *b, struct weir_task *t)
-{
-	if (b->owner != t->owner) {
-		weir__task_batch_flush(b);
-		b->owner = t->owner;
-	}
-	t->next = b->head;
-	b->head = t;
-	if (!b->tail)
-		b->tail = t;
-}
-
 void weir__task_batch_flush(struct weir_task_batch *b)
 {
 	if (!b->head)

@@ -148,12 +148,8 @@ void weir__value_fini(struct weir_runtime *rt)
 	weir__parklist_fini(&rt->value_pl);
 }
 
-void weir__value_written(struct weir_runtime *rt)
+void weir__value_recheck(struct weir_runtime *rt)
 {
-#ifdef WEIR_BUSTED_VALUE_NO_RECHECK
-	(void)rt; /* planted: a parked value wait is never re-checked */
-	return;
-#endif
 	weir__parklist_wake(&rt->value_pl, UINT32_MAX, value_ready);
 }
 
