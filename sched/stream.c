@@ -957,6 +957,32 @@ static bool stream_linger(struct weir_stream *st, struct weir_worker *w)
 	return got;
 }
 
+/*
+ * Paced takes. A worker that keeps up with a producer streaming tasks in
+ * takes the inbox every few pushes, and each exchange takes the stream
+ * word's line from the producer, whose next push then waits for it: S1's
+ * single producer went from ~30 to 50-75 ns a launch when the worker got
+ * faster (batches of 2-11 records instead of 60-3000). So a take that found
+ * its tasks already queued (no linger before it) and got fewer than
+ * PACE_BATCH of them doubles a short wait before the next take (up to
+ * PACE_MAX pauses, ~0.8 us at 26 ns a pause), letting the producer push
+ * undisturbed; a larger batch halves it, and a take of tasks that came
+ * while the worker lingered (a latency-bound producer: one launch, then a
+ * wait) clears it, so S3's launch-to-execute path never waits. Bounded per
+ * take; nothing is read meanwhile.
+ */
+#define PACE_BATCH 16u
+#define PACE_MAX   32u
+
+static inline uint32_t stream_pace(uint32_t pace, uint32_t batch, bool waited)
+{
+	if (waited)
+		return 0;
+	if (batch < PACE_BATCH)
+		return pace ? (pace * 2 < PACE_MAX ? pace * 2 : PACE_MAX) : 1;
+	return pace / 2;
+}
+
 /* Serial-number order of task ids (they wrap at 2^32). */
 static inline bool seq_after(uint32_t a, uint32_t b)
 {
@@ -1008,8 +1034,12 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 	struct weir_task_batch batch;
 	weir__task_batch_init(&batch);
 	uint32_t n = 0, last_batch = 0;
+	uint32_t pace = 0;   /* pauses before the next take ("Paced takes") */
+	bool waited = false; /* the next take follows a linger that saw work come */
 	for (;;) {
 		if (!st->head) {
+			for (uint32_t i = 0; i < pace; i++)
+				weir_cpu_relax();
 			/* ST-A1: acquire - takes the inbox; pairs with ST-R1. While
 			 * RUNNING only producers touch top, and they keep the
 			 * state bits (invariant 1), so an exchange is exact. */
@@ -1030,8 +1060,10 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				/* A stream it released runs next instead (device.c
 				 * invariant 10). */
 				if (last_batch <= 4 && !dev->workers[widx].runnext &&
-				    stream_linger(st, &dev->workers[widx]))
+				    stream_linger(st, &dev->workers[widx])) {
+					waited = true;
 					continue;
+				}
 				uintptr_t exp = WEIR_ST_RUNNING;
 				/* ST-R4: release - invariant 3; pairs with the next
 				 * producer's acquire (ST-R1) and with ST-A3 in teardown. */
@@ -1044,6 +1076,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				continue;
 			}
 			st->head = stream_reverse(st, list, &last_batch);
+			pace = stream_pace(pace, last_batch, waited);
+			waited = false;
 			WEIR_ASSERT(st->head && st->tail && st->tail->next == NULL &&
 			                    last_batch >= 1,
 			            "stream.c inv 2: the reversed inbox is a non-empty FIFO");
