@@ -456,8 +456,8 @@ WEIR_API int weir_stream_destroy_force(weir_stream_t *h)
  * HINT_AFTER records' worth.
  */
 /* 32 records ahead: against 8, S4's round trip with the records written on
- * the other CPU is ~4 % shorter (16: ~2.5 %; 64: ~15 % longer), measured in
- * one process alternating the distance run by run; a producer's launch
+ * the other CPU is ~4 % shorter (16: ~2.5 %; 64: 14-24 % longer than 32),
+ * measured in one process alternating the distance round by round; a producer's launch
  * costs the same (20.4-20.6 ns queued onto a busy worker, either way). The
  * ids' difference must fit hint_dseq (< 256). */
 #define HINT_K 32u
