@@ -438,6 +438,8 @@ static void *worker_main(void *arg)
 				w->runnext = NULL;
 				if (st)
 					stream_take(st);
+				else /* stream.c H3: never leave with streams held */
+					st = weir__stream_unhold(w);
 			} while (st);
 			continue;
 		}
@@ -579,6 +581,7 @@ WEIR_API int weir_device_stats(weir_runtime_t *rt, uint32_t dev, weir_worker_sta
 		out[i].tasks = weir_load_relaxed(&w->n_tasks);
 		out[i].parks = weir_load_relaxed(&w->n_parks);
 		out[i].streams = weir_load_relaxed(&w->n_streams);
+		out[i].holds = weir_load_relaxed(&w->n_holds);
 		/* DEV-A5: acquire - pairs with DEV-R5 in idle_end(): a closed
 		 * period's time is in idle_ns. An open one may be counted twice
 		 * (read both before and after it closes): clamped below. */

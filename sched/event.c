@@ -515,6 +515,11 @@ void weir__event_reset_flag(struct weir_event *e)
 	weir_store_seqcst(&e->flag, 0); /* EV-R4: seq_cst - clears the flag; pairs with EV-A1 */
 }
 
+bool weir__event_ready(struct weir_event *e, uint64_t gen)
+{
+	return satisfied(e, gen, false);
+}
+
 int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen,
                          struct weir_task *t)
 {

@@ -351,9 +351,14 @@ struct weir_stream {
 	_Atomic uint64_t publishing;
 	struct weir_task *head, *tail; /* O: private FIFO */
 	uint32_t taken_max;            /* O: newest id taken from the inbox (reversal hints) */
-	_Atomic uint64_t n_ok;         /* A: relaxed statistics, owner writes */
-	_Atomic uint64_t n_failed;     /* A */
-	_Atomic uint64_t n_discarded;  /* A */
+	/* O: held at an event wait by the worker that runs it (stream.c
+	 * "Held waits"): the worker's list link, and `retired` when the
+	 * worker last resumed it from there (equal: no progress since) */
+	struct weir_stream *hold_next;
+	uint64_t hold_mark;
+	_Atomic uint64_t n_ok;        /* A: relaxed statistics, owner writes */
+	_Atomic uint64_t n_failed;    /* A */
+	_Atomic uint64_t n_discarded; /* A */
 
 	/* Shared, rarely written. */
 	weir_cacheline_aligned struct weir_waitq wq; /* host sync waiters on retired */
@@ -395,6 +400,12 @@ int weir__stream_submit_task(const weir_stream_t *h, struct weir_task *t);
 void weir__stream_park(struct weir_stream *st);
 /* Run a stream the caller just took from the ready list (state RUNNING). */
 void weir__stream_run(struct weir_stream *st, uint32_t worker_index);
+/* Held waits (stream.c): the oldest stream worker w holds, now resumed
+ * (RUNNING, its owner w), or NULL; and the check before a task with time of
+ * its own that hands held streams able to go on to the ready queue (H3). */
+struct weir_worker;
+struct weir_stream *weir__stream_unhold(struct weir_worker *w);
+void weir__stream_hold_check(struct weir_worker *w);
 /* PARKED -> QUEUED and onto the ready list (the caller resumed it). */
 void weir__stream_unpark(struct weir_stream *st);
 /* Retire the head task of a stream the caller owns (O). `fail` is the
@@ -464,7 +475,12 @@ struct weir_worker {
 	/* W: a stream this worker unparked (QUEUED, on no queue) that it runs
 	 * when its current stream stops (device.c invariant 10) */
 	struct weir_stream *runnext;
+	/* W: streams this worker holds at an unsatisfied event wait, RUNNING,
+	 * oldest first, linked through hold_next (stream.c "Held waits") */
+	struct weir_stream *hold_head, *hold_tail;
+	uint32_t nheld;
 	_Atomic uint64_t n_tasks;   /* A: relaxed statistics, written by this worker only */
+	_Atomic uint64_t n_holds;   /* A */
 	_Atomic uint64_t n_parks;   /* A */
 	_Atomic uint64_t n_streams; /* A */
 	uint64_t start_ns;          /* I: when the worker started (CLOCK_MONOTONIC) */
@@ -730,6 +746,10 @@ void weir__event_complete_record(struct weir_event *e, uint64_t gen);
 int weir__event_try_wait(struct weir_stream *st, struct weir_event *e, uint64_t gen,
                          struct weir_task *t);
 void weir__event_reset_flag(struct weir_event *e);
+/* Is wait `gen` on e satisfied now? The lock-free half of the evaluation
+ * (no park, no early set): false may be stale, true is final for a
+ * snapshot wait (event.c invariant 1). */
+bool weir__event_ready(struct weir_event *e, uint64_t gen);
 /* Cancel a park (abort); returns true if the caller now owns the stream. */
 bool weir__event_cancel_park(struct weir_stream *st);
 

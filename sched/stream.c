@@ -986,6 +986,106 @@ static inline uint32_t stream_pace(uint32_t pace, uint32_t batch, bool waited)
 	return pace / 2;
 }
 
+/*
+ * Held waits. A worker that releases a stream (run-next, device.c invariant
+ * 10) and then meets an unsatisfied event wait on its own stream would park
+ * it on the event, run the released stream, and have that one's record take
+ * the event's lock again to unpark it: two lock round trips, five
+ * serializing atomics and two state flips per wait, the bulk of a
+ * two-stream ping-pong (S4). Instead it may hold the stream: keep it
+ * RUNNING (its inbox stays open to producers; nobody else can run it,
+ * invariant 1) on the worker's list of held streams and move on; the
+ * worker resumes the oldest held stream whenever the stream it runs stops
+ * and no run-next is waiting, and the resumed stream re-evaluates its wait.
+ * Invariants:
+ *  H1. Only the stream's worker touches the list, hold_next and hold_mark.
+ *      A held stream is RUNNING, its head an event wait already armed.
+ *  H2. Hold only with somewhere to go (a run-next or another held stream),
+ *      with room (HOLD_MAX), with no other stream ready on the device
+ *      (holding never delays a ready stream; they park as before), and
+ *      not when the stream was resumed from the list and has retired
+ *      nothing since (hold_mark == retired): that wait parks on its event
+ *      as before. So a round of resumptions without progress parks every
+ *      held stream: holding never waits forever.
+ *  H3. The worker never leaves its stream loop with streams held (worker_
+ *      main resumes them), and before any task with time of its own (the
+ *      run-next rule) it hands every held stream whose wait is satisfied,
+ *      timed out, aborted or asked to stop to the ready queue with a wake:
+ *      a completion from another thread delays a held stream by at most
+ *      the task running when it came.
+ */
+#define HOLD_MAX 2u
+
+static bool stream_hold(struct weir_stream *st, struct weir_worker *w, struct weir_task *t)
+{
+	if (w->nheld >= HOLD_MAX || (!w->runnext && !w->nheld) ||
+	    weir_load_relaxed(&st->retired) == st->hold_mark ||
+	    weir_load_relaxed(&st->dev->rq_len) != 0) /* relaxed: a hint (H2) */
+		return false;
+	if (weir__event_ready(t->u.ev.ev, t->u.ev.gen) || weir__wait_fired(t))
+		return false; /* the evaluation below goes on at once */
+	WEIR_ASSERT(WEIR_ST_STATE(weir_load_relaxed(&st->top)) == WEIR_ST_RUNNING,
+	            "stream.c H1: a held stream is RUNNING");
+	st->hold_next = NULL;
+	if (w->hold_tail)
+		w->hold_tail->hold_next = st;
+	else
+		w->hold_head = st;
+	w->hold_tail = st;
+	w->nheld++;
+	weir_store_relaxed(&w->n_holds, weir_load_relaxed(&w->n_holds) + 1); /* owner only */
+	return true;
+}
+
+struct weir_stream *weir__stream_unhold(struct weir_worker *w)
+{
+	struct weir_stream *st = w->hold_head;
+	if (!st)
+		return NULL;
+	w->hold_head = st->hold_next;
+	if (!w->hold_head)
+		w->hold_tail = NULL;
+	w->nheld--;
+	st->hold_next = NULL;
+	st->hold_mark = weir_load_relaxed(&st->retired); /* H2: no progress yet */
+	return st;
+}
+
+/* H3: may the held stream st go on without this worker? */
+static bool stream_hold_done(struct weir_stream *st)
+{
+	struct weir_task *t = st->head;
+	WEIR_ASSERT(t && t->kind == WEIR_TK_WAIT, "stream.c H1: a held stream's head is its wait");
+	return weir__event_ready(t->u.ev.ev, t->u.ev.gen) || weir__wait_fired(t) ||
+	       should_discard(st) || weir_load_relaxed(&st->halt) == WEIR__HALT_REQ;
+}
+
+void weir__stream_hold_check(struct weir_worker *w)
+{
+	struct weir_stream **pp = &w->hold_head, *prev = NULL;
+	while (*pp) {
+		struct weir_stream *st = *pp;
+		if (!stream_hold_done(st)) {
+			prev = st;
+			pp = &st->hold_next;
+			continue;
+		}
+		*pp = st->hold_next;
+		if (w->hold_tail == st)
+			w->hold_tail = prev;
+		w->nheld--;
+		st->hold_next = NULL;
+		uintptr_t v = weir_load_relaxed(&st->top);
+		/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the ready
+		 * push (DEV-R1) hands the owner fields on. */
+		while (!weir_cas_acqrel(&st->top, &v, (v & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
+			;
+		WEIR_ASSERT(WEIR_ST_STATE(v) == WEIR_ST_RUNNING,
+		            "stream.c H1: a held stream is RUNNING");
+		weir__device_ready(st->dev, st);
+	}
+}
+
 /* Serial-number order of task ids (they wrap at 2^32). */
 static inline bool seq_after(uint32_t a, uint32_t b)
 {
@@ -1063,6 +1163,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 				/* A stream it released runs next instead (device.c
 				 * invariant 10). */
 				if (last_batch <= 4 && !dev->workers[widx].runnext &&
+				    !dev->workers[widx].nheld &&
 				    stream_linger(st, &dev->workers[widx])) {
 					waited = true;
 					continue;
@@ -1105,7 +1206,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		 * With none ready (relaxed: a stale 0 costs one more quantum),
 		 * keep the stream: a requeue would only hand it back. */
 		if (n >= quantum && weir_load_relaxed(&dev->rq_len) == 0 &&
-		    !dev->workers[widx].runnext)
+		    !dev->workers[widx].runnext && !dev->workers[widx].nheld)
 			n = 0;
 		if (n >= quantum) {
 			weir__task_batch_flush(&batch);
@@ -1143,8 +1244,13 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 		 * records, waits and resets only (no time of their own). */
 #ifndef WEIR_BUSTED_HANDOFF_NO_FLUSH /* planted: the released stream waits */
 		if (t->kind != WEIR_TK_RECORD && t->kind != WEIR_TK_WAIT &&
-		    t->kind != WEIR_TK_RESET)
+		    t->kind != WEIR_TK_RESET) {
 			weir__device_flush_next(&dev->workers[widx]);
+#ifndef WEIR_BUSTED_HOLD_NO_CHECK /* planted: held streams wait for the worker */
+			if (dev->workers[widx].nheld) /* H3 */
+				weir__stream_hold_check(&dev->workers[widx]);
+#endif
+		}
 #endif
 		switch (t->kind) {
 		case WEIR_TK_KERNEL: {
@@ -1204,6 +1310,8 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			weir__task_batch_flush(&batch);
 			/* A time-out is armed once (timer.c "Timed waits"). */
 			int wrc = weir__wait_arm(st, t);
+			if (wrc == WEIR_OK && stream_hold(st, &dev->workers[widx], t))
+				return; /* held ("Held waits"): the worker resumes it */
 			if (wrc == WEIR_OK)
 				wrc = weir__event_try_wait(st, t->u.ev.ev, t->u.ev.gen, t);
 			if (wrc == WEIR_ENOTREADY)

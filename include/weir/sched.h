@@ -176,6 +176,7 @@ typedef struct weir_worker_stats {
 	uint64_t streams; /* stream turns taken */
 	uint64_t busy_ns; /* time not spent idle (spinning for work or parked) since start */
 	uint64_t up_ns;   /* time since the worker started */
+	uint64_t holds;   /* event waits held on the worker instead of parked (design.md) */
 } weir_worker_stats_t;
 
 /* Per-worker counters of device `dev`. `n` in: capacity of `out`; out: the

@@ -3,8 +3,10 @@
  * invariants 8-10): a stream released by an event record runs on the
  * releasing worker ("run-next") without being starved behind a long kernel
  * of the releasing stream; an event ping-pong between two streams keeps its
- * order and data; oversubscribed devices (one poller per device) lose no
- * ready stream; the busy-worker count the host syncs read stays exact
+ * order and data; a stream held at an event wait (stream.c "Held waits")
+ * is handed on as soon as it can go on, not when its worker's stream
+ * stops; oversubscribed devices (one poller per device) lose no ready
+ * stream; the busy-worker count the host syncs read stays exact
  * across parks and wakes (invariant 11).
  */
 #include "common/fixture.h"
@@ -118,6 +120,125 @@ static void test_pingpong_order(void **state)
 	WT_OK(weir_event_destroy(eb));
 	WT_OK(weir_stream_destroy(a));
 	WT_OK(weir_stream_destroy(b));
+}
+
+/*
+ * Held waits (stream.c H3). A's gate opens on worker X: A's record of e1
+ * releases B onto X's run-next, and A's wait on e2 (queued on C behind a
+ * gate) is held on X instead of parked. X runs B: k_b1 (until the main
+ * thread says go), then k_b2, which ends only once A has gone on. Record
+ * mode: e2 completes on another worker while k_b1 runs; abort mode: the
+ * main thread aborts A and synchronizes it. Either way X must hand A on
+ * before it starts k_b2 (another worker runs A's kernel or discards A's
+ * tasks), else k_b2 waits for A and A for k_b2 until k_b2's bound ends it
+ * with WEIR_ETIMEDOUT. A round in which the worker parked A instead (B not
+ * parked on e1 in time) proves nothing, so rounds repeat until holds were
+ * counted (weir_device_stats), bounded.
+ */
+enum { HOLD_RECORD, HOLD_ABORT };
+static _Atomic int hb_in, hb_go, hb_after;
+
+static int k_hb1(void *args, uint32_t b, uint32_t n)
+{
+	(void)args, (void)b, (void)n;
+	weir_store_release(&hb_in, 1); /* pairs with the main thread's acquire */
+	uint64_t until = wt_now_ns() + 20 * WT_S;
+	while (!weir_load_acquire(&hb_go)) /* pairs with the main thread's release */
+		if (wt_now_ns() > until)
+			return WEIR_ETIMEDOUT;
+	return 0;
+}
+
+static int k_hb2(void *args, uint32_t b, uint32_t n)
+{
+	(void)args, (void)b, (void)n;
+	uint64_t until = wt_now_ns() + 20 * WT_S;
+	while (!weir_load_acquire(&hb_after)) /* pairs with k_ha / the main thread */
+		if (wt_now_ns() > until)
+			return WEIR_ETIMEDOUT;
+	return 0;
+}
+
+static int k_ha(void *args, uint32_t b, uint32_t n)
+{
+	(void)args, (void)b, (void)n;
+	weir_store_release(&hb_after, 1);
+	return 0;
+}
+
+static uint64_t device_holds(weir_runtime_t *rt, uint32_t dev)
+{
+	weir_worker_stats_t ws[8];
+	uint32_t n = 8;
+	WT_OK(weir_device_stats(rt, dev, ws, &n));
+	uint64_t h = 0;
+	for (uint32_t i = 0; i < n; i++)
+		h += ws[i].holds;
+	return h;
+}
+
+/* One round; true if A was held. */
+static bool held_round(wt_fix_t *f, int mode)
+{
+	weir_store_relaxed(&hb_in, 0);
+	weir_store_relaxed(&hb_go, 0);
+	weir_store_relaxed(&hb_after, 0);
+	weir_event_t *e1, *e2;
+	WT_OK(weir_event_create(f->rt, 0, 0, &e1));
+	WT_OK(weir_event_create(f->rt, 0, 0, &e2));
+	weir_stream_t *a = wt_stream(f, 0), *b = wt_stream(f, 0), *c = wt_stream(f, 0);
+	wt_gate_t ga, gc;
+	wt_gate_block(f, &gc, 0, c);
+	WT_OK(weir_event_record(e2, c));
+	wt_gate_block(f, &ga, 0, a);
+	WT_OK(weir_event_record(e1, a));
+	WT_OK(weir_stream_wait_event(a, e2));
+	WT_OK(weir_launch(a, k_ha, NULL, 0, 1, 0));
+	WT_OK(weir_stream_wait_event(b, e1));
+	WT_OK(weir_launch(b, k_hb1, NULL, 0, 1, 0));
+	WT_OK(weir_launch(b, k_hb2, NULL, 0, 1, 0));
+	usleep(20000); /* B parks on e1 (the round repeats if not) */
+	uint64_t h0 = device_holds(f->rt, 0);
+	wt_gate_open(f, &ga);
+	uint64_t until = wt_now_ns() + 20 * WT_S;
+	while (!weir_load_acquire(&hb_in)) /* pairs with k_hb1's release */
+		assert_true(wt_now_ns() < until);
+	bool held = device_holds(f->rt, 0) != h0;
+	if (mode == HOLD_RECORD) {
+		wt_gate_open(f, &gc);
+		WT_OK(weir_stream_sync(c, WEIR_TIMEOUT_INFINITE));
+		weir_store_release(&hb_go, 1); /* pairs with k_hb1's acquire */
+		WT_OK(weir_stream_sync(b, WEIR_TIMEOUT_INFINITE));
+		WT_OK(weir_stream_sync(a, WEIR_TIMEOUT_INFINITE));
+	} else {
+		WT_OK(weir_stream_abort(a));
+		weir_store_release(&hb_go, 1); /* pairs with k_hb1's acquire */
+		assert_int_equal(weir_stream_sync(a, WEIR_TIMEOUT_INFINITE), WEIR_EABORTED);
+		weir_store_release(&hb_after, 1); /* pairs with k_hb2's acquire */
+		WT_OK(weir_stream_sync(b, WEIR_TIMEOUT_INFINITE));
+		wt_gate_open(f, &gc);
+		WT_OK(weir_stream_sync(c, WEIR_TIMEOUT_INFINITE));
+	}
+	wt_gate_free(&ga);
+	wt_gate_free(&gc);
+	WT_OK(weir_event_destroy(e1));
+	WT_OK(weir_event_destroy(e2));
+	WT_OK(weir_stream_destroy(a));
+	WT_OK(weir_stream_destroy(b));
+	WT_OK(weir_stream_destroy(c));
+	return held;
+}
+
+static void test_held_wait_handed_on(void **state)
+{
+	wt_fix_t *f = *state;
+	for (int mode = HOLD_RECORD; mode <= HOLD_ABORT; mode++) {
+		int helds = 0;
+		for (int round = 0; round < 40 && helds < 3; round++)
+			helds += held_round(f, mode);
+		if (helds == 0)
+			fail_msg("mode %d: no round held A at its wait", mode);
+	}
 }
 
 /* Invariants 8-9 on an oversubscribed runtime (the fixture's 2 devices x 2
@@ -255,6 +376,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_released_not_starved),
 		T(test_pingpong_order),
+		T(test_held_wait_handed_on),
 		cmocka_unit_test(test_oversubscribed_no_lost_stream),
 		cmocka_unit_test(test_busy_count_balanced),
 	};
