@@ -181,9 +181,13 @@ struct ri_reset {
 enum { RI_CAPTURING = 0, RI_BUILDING, RI_READY, RI_BODY_EMPTY };
 
 struct weir_ri {
-	struct weir_obj obj;             /* I */
-	_Atomic uint32_t refs;           /* A: handle + replays in flight (C7) */
-	_Atomic uint32_t state;          /* A: RI_*; RI_READY is published by the end (RI-R1) */
+	struct weir_obj obj; /* I */
+	/* A: handle + replays in flight (C7). Alone on its line: every replay
+	 * takes and drops a reference (the host, then the worker), and the
+	 * worker reads the fields below for every task of the replay. */
+	weir_cacheline_aligned _Atomic uint32_t refs;
+	weir_cacheline_aligned _Atomic uint32_t
+	        state;                   /* A: RI_*; RI_READY is published by the end (RI-R1) */
 	_Atomic uint32_t updating;       /* A: weir_ri_update in progress (C9) */
 	_Atomic uint64_t epoch;          /* A: bumped by weir_ri_abort (C10) */
 	struct weir_runtime *rt;         /* I once READY */
@@ -654,9 +658,10 @@ int weir__capture_refuse(struct weir_capture *cap)
 /* Make an RI object in `state` and publish its handle. */
 static int ri_new(int state, struct weir_ri *parent, struct weir_ri **out)
 {
-	struct weir_ri *ri = weir__calloc(1, sizeof(*ri));
+	struct weir_ri *ri = weir__aligned_alloc(WEIR_CACHELINE, sizeof(*ri));
 	if (!ri)
 		return WEIR_ENOMEM;
+	memset(ri, 0, sizeof(*ri));
 	pthread_mutex_init(&ri->lock, NULL);
 	weir__ref_init(&ri->refs);
 	atomic_init(&ri->state, (uint32_t)state);
