@@ -125,18 +125,19 @@ static void test_pingpong_order(void **state)
 /*
  * Held waits (stream.c H3). A's gate opens on worker X: A's record of e1
  * releases B onto X's run-next, and A's wait on e2 (queued on C behind a
- * gate) is held on X instead of parked. X runs B: k_b1 (until the main
- * thread says go), then k_b2, which ends only once A has gone on. Record
- * mode: e2 completes on another worker while k_b1 runs; abort mode: the
+ * gate) is held on X instead of parked. X runs B: k_hb1 (until the main
+ * thread says go), then k_wait_flag, which ends only once A has gone on
+ * (A's k_set_flag, or the main thread once A's abort is reported). Record
+ * mode: e2 completes on another worker while k_hb1 runs; abort mode: the
  * main thread aborts A and synchronizes it. Either way X must hand A on
- * before it starts k_b2 (another worker runs A's kernel or discards A's
- * tasks), else k_b2 waits for A and A for k_b2 until k_b2's bound ends it
- * with WEIR_ETIMEDOUT. A round in which the worker parked A instead (B not
+ * before it starts k_wait_flag (another worker runs A's kernel or discards
+ * A's tasks), else that kernel waits for A and A for it until its bound
+ * ends it with WEIR_ETIMEDOUT. A round in which the worker parked A instead (B not
  * parked on e1 in time) proves nothing, so rounds repeat until holds were
  * counted (weir_device_stats), bounded.
  */
 enum { HOLD_RECORD, HOLD_ABORT };
-static _Atomic int hb_in, hb_go, hb_after;
+static _Atomic int hb_in, hb_go; /* B's second kernel is k_wait_flag, A's k_set_flag */
 
 static int k_hb1(void *args, uint32_t b, uint32_t n)
 {
@@ -146,23 +147,6 @@ static int k_hb1(void *args, uint32_t b, uint32_t n)
 	while (!weir_load_acquire(&hb_go)) /* pairs with the main thread's release */
 		if (wt_now_ns() > until)
 			return WEIR_ETIMEDOUT;
-	return 0;
-}
-
-static int k_hb2(void *args, uint32_t b, uint32_t n)
-{
-	(void)args, (void)b, (void)n;
-	uint64_t until = wt_now_ns() + 20 * WT_S;
-	while (!weir_load_acquire(&hb_after)) /* pairs with k_ha / the main thread */
-		if (wt_now_ns() > until)
-			return WEIR_ETIMEDOUT;
-	return 0;
-}
-
-static int k_ha(void *args, uint32_t b, uint32_t n)
-{
-	(void)args, (void)b, (void)n;
-	weir_store_release(&hb_after, 1);
 	return 0;
 }
 
@@ -182,7 +166,7 @@ static bool held_round(wt_fix_t *f, int mode)
 {
 	weir_store_relaxed(&hb_in, 0);
 	weir_store_relaxed(&hb_go, 0);
-	weir_store_relaxed(&hb_after, 0);
+	weir_store_relaxed(&flag, 0);
 	weir_event_t *e1, *e2;
 	WT_OK(weir_event_create(f->rt, 0, 0, &e1));
 	WT_OK(weir_event_create(f->rt, 0, 0, &e2));
@@ -193,10 +177,10 @@ static bool held_round(wt_fix_t *f, int mode)
 	wt_gate_block(f, &ga, 0, a);
 	WT_OK(weir_event_record(e1, a));
 	WT_OK(weir_stream_wait_event(a, e2));
-	WT_OK(weir_launch(a, k_ha, NULL, 0, 1, 0));
+	WT_OK(weir_launch(a, k_set_flag, NULL, 0, 1, 0));
 	WT_OK(weir_stream_wait_event(b, e1));
 	WT_OK(weir_launch(b, k_hb1, NULL, 0, 1, 0));
-	WT_OK(weir_launch(b, k_hb2, NULL, 0, 1, 0));
+	WT_OK(weir_launch(b, k_wait_flag, NULL, 0, 1, 0));
 	usleep(20000); /* B parks on e1 (the round repeats if not) */
 	uint64_t h0 = device_holds(f->rt, 0);
 	wt_gate_open(f, &ga);
@@ -214,7 +198,7 @@ static bool held_round(wt_fix_t *f, int mode)
 		WT_OK(weir_stream_abort(a));
 		weir_store_release(&hb_go, 1); /* pairs with k_hb1's acquire */
 		assert_int_equal(weir_stream_sync(a, WEIR_TIMEOUT_INFINITE), WEIR_EABORTED);
-		weir_store_release(&hb_after, 1); /* pairs with k_hb2's acquire */
+		weir_store_release(&flag, 1); /* pairs with k_wait_flag's acquire */
 		WT_OK(weir_stream_sync(b, WEIR_TIMEOUT_INFINITE));
 		wt_gate_open(f, &gc);
 		WT_OK(weir_stream_sync(c, WEIR_TIMEOUT_INFINITE));
