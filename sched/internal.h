@@ -27,12 +27,14 @@
  *      exchange, reverses it to FIFO order and runs up to `quantum` tasks
  *      (kernels split into blocks: weir__device_run_kernel, device.c).
  *   4-5. Event records/waits (event.c); a wait that is not satisfied parks
- *      the stream on the event (PARKED) and the worker moves on. Host
- *      functions park it on the device's callback thread (host.c), blocking
- *      report callbacks on their reporter (reporter.c).
+ *      the stream on the event (PARKED) and the worker moves on; a worker
+ *      with a stream to run next may hold it instead (stream.c "Held
+ *      waits"). Host functions park it on the device's callback thread
+ *      (host.c), blocking report callbacks on their reporter (reporter.c).
  *   6. Drained: if the device has nothing else ready and the worker holds
- *      no run-next, it lingers on the stream (a spinner) for part of its
- *      spin budget (a launch then costs only the producer's CAS); then
+ *      no run-next and no held stream, it lingers on the stream (a
+ *      spinner) for part of its spin budget (a launch then costs only the
+ *      producer's CAS); then
  *      RUNNING -> IDLE by CAS on the same word, which fails if a producer
  *      pushed meanwhile: no lost wake-up, and the worker never touches the
  *      stream after that CAS succeeds.
@@ -58,7 +60,8 @@
  *               push, split kernels) and dispatches tasks to event.c,
  *               host.c and reporter.c.
  *   device.c    ready queue, workers, split kernels. Its worker loop calls
- *               weir__stream_run, the one call back up to stream.c.
+ *               weir__stream_run and weir__stream_unhold (the streams it
+ *               holds at event waits), the only calls back up to stream.c.
  *   notify.c    notifies (record, wait). value.c: memory-value write and
  *               wait tasks. Both park streams on park lists (timer.c) and
  *               call stream.c's owner API to resume them.
