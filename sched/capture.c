@@ -186,8 +186,8 @@ struct weir_ri {
 	 * takes and drops a reference (the host, then the worker), and the
 	 * worker reads the fields below for every task of the replay. */
 	weir_cacheline_aligned _Atomic uint32_t refs;
-	weir_cacheline_aligned _Atomic uint32_t
-	        state;                   /* A: RI_*; RI_READY is published by the end (RI-R1) */
+	/* A: RI_*; RI_READY is published by the end (RI-R1) */
+	weir_cacheline_aligned _Atomic uint32_t state;
 	_Atomic uint32_t updating;       /* A: weir_ri_update in progress (C9) */
 	_Atomic uint64_t epoch;          /* A: bumped by weir_ri_abort (C10) */
 	struct weir_runtime *rt;         /* I once READY */
