@@ -986,6 +986,19 @@ static inline uint32_t stream_pace(uint32_t pace, uint32_t batch, bool waited)
 	return pace / 2;
 }
 
+/* The owner gives a RUNNING stream up to the ready queue: RUNNING -> QUEUED
+ * keeping the inbox; the caller then pushes it (with or without a wake). */
+static void stream_give_up_queued(struct weir_stream *st)
+{
+	uintptr_t w = weir_load_relaxed(&st->top);
+	/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the ready push
+	 * (DEV-R1 in device.c) hands the owner fields on. */
+	while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
+		;
+	WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
+	            "stream.c inv 2: only the RUNNING owner requeues a stream");
+}
+
 /*
  * Held waits. A worker that releases a stream (run-next, device.c invariant
  * 10) and then meets an unsatisfied event wait on its own stream would park
@@ -1075,13 +1088,7 @@ void weir__stream_hold_check(struct weir_worker *w)
 			w->hold_tail = prev;
 		w->nheld--;
 		st->hold_next = NULL;
-		uintptr_t v = weir_load_relaxed(&st->top);
-		/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the ready
-		 * push (DEV-R1) hands the owner fields on. */
-		while (!weir_cas_acqrel(&st->top, &v, (v & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
-			;
-		WEIR_ASSERT(WEIR_ST_STATE(v) == WEIR_ST_RUNNING,
-		            "stream.c H1: a held stream is RUNNING");
+		stream_give_up_queued(st); /* H1: a held stream is RUNNING */
 		weir__device_ready(st->dev, st);
 	}
 }
@@ -1210,13 +1217,7 @@ void weir__stream_run(struct weir_stream *st, uint32_t widx)
 			n = 0;
 		if (n >= quantum) {
 			weir__task_batch_flush(&batch);
-			uintptr_t w = weir_load_relaxed(&st->top);
-			/* ST-R7: acq_rel - RUNNING -> QUEUED keeping the inbox; the
-			 * ready push (DEV-R1 in device.c) hands the owner fields on. */
-			while (!weir_cas_acqrel(&st->top, &w, (w & ~WEIR_ST_MASK) | WEIR_ST_QUEUED))
-				;
-			WEIR_ASSERT(WEIR_ST_STATE(w) == WEIR_ST_RUNNING,
-			            "stream.c inv 2: only the RUNNING owner requeues a stream");
+			stream_give_up_queued(st);
 			/* This worker pops next: no wake (device.c invariant 9
 			 * wakes another if more than it can take is queued). */
 			weir__device_requeue(dev, st);
